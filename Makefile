@@ -1,0 +1,34 @@
+# The two commands of the README: `make run` and `make test` (plus `make ui`).
+# Each installs what it needs into .venv from requirements.lock (exact versions).
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export DAGSTER_HOME := $(CURDIR)/dagster_home
+# A documented, public sample key: fine for the bundled synthetic data, never for real data.
+export MHM_PSEUDONYM_KEY ?= sample-key-not-for-real-data
+export GX_ANALYTICS_ENABLED := False
+
+.PHONY: run test ui install clean
+
+$(BIN)/.installed: requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	$(BIN)/python -m pipelines.run
+
+test: install
+	$(BIN)/python -m pytest -q
+
+ui: install
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+clean:
+	rm -rf warehouse/*.duckdb* reports dagster_home/storage dagster_home/history dagster_home/schedules dagster_home/logs

@@ -1,0 +1,232 @@
+"""Codebooks: the YAML that says how an export maps onto the warehouse's variables.
+
+The format is documented for analysts in the README ("Codebooks"). Loading validates the
+codebook itself; checking it against an actual file happens when the file is parsed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assets.ingest.errors import CodebookError
+
+SURVEY_FORMATS = {"qualtrics_csv", "ms_forms_xlsx"}
+INTERVIEW_FORMATS = {"maxqda_coded_segments"}
+VARIABLE_TYPES = {"text", "number", "category", "multi_select"}
+SECTIONS = {"Diagnose", "Interventieverwachtingen", "Verandering", "Evaluatie", "Advies"}
+JDR_CATEGORIES = {"werk_hulpbron", "werk_stressor", "persoonlijke_hulpbron", "persoonlijke_stressor", "uitkomst"}
+IGLOO_LEVELS = {"Individu", "Groep", "Leider", "Organisatie", "Omgeving"}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path  # absolute
+    relative: str  # relative to the data folder: the key the warehouse uses
+    format: str
+    constants: dict[str, str] = field(default_factory=dict)
+    sheet: str | None = None
+
+
+@dataclass(frozen=True)
+class Label:
+    label: str  # as the export writes it
+    code: str
+    number: float | None = None
+    domain: str | None = None
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    type: str
+    column: str | None = None
+    required: bool = False
+    min: float | None = None
+    max: float | None = None
+    labels: tuple[Label, ...] = ()
+    role: str | None = None
+    text: str | None = None  # wording shown in reports (defaults to the column heading)
+    waves: tuple[str, ...] = ()  # waves in which the question is asked; empty = all
+
+
+@dataclass(frozen=True)
+class Theme:
+    code_path: str
+    theme: str
+    section: str
+    jdr_category: str | None
+    igloo_level: str
+
+
+@dataclass(frozen=True)
+class Codebook:
+    path: Path
+    relative: str
+    sha256: str
+    instrument: str
+    programme: str
+    year: int
+    files: tuple[SourceFile, ...]
+    # surveys
+    participant_column: str | None = None
+    identifier_columns: tuple[str, ...] = ()
+    variables: tuple[Variable, ...] = ()
+    # interviews
+    speaker: str | None = None
+    documents: dict[str, dict[str, str]] = field(default_factory=dict)
+    themes: dict[str, Theme] = field(default_factory=dict)
+    multi_select_separator: str = ";"
+
+    def variable(self, name: str) -> Variable:
+        for v in self.variables:
+            if v.name == name:
+                return v
+        raise KeyError(name)
+
+    def columns_for(self, source: SourceFile) -> set[str]:
+        """Columns this file must have: the participant's, and each variable's unless the file's
+        wave is one in which the question is not asked."""
+        wave = source.constants.get("wave")
+        cols = {v.column for v in self.variables
+                if v.column and not (v.waves and wave is not None and wave not in v.waves)}
+        if self.participant_column:
+            cols.add(self.participant_column)
+        return cols
+
+
+def _require(mapping: dict, key: str, where: str, file: str) -> Any:
+    if not isinstance(mapping, dict) or key not in mapping or mapping[key] in (None, ""):
+        raise CodebookError(file, f"{where}: missing required key {key!r}")
+    return mapping[key]
+
+
+def _one_of(value: Any, allowed: set, what: str, file: str) -> Any:
+    if value not in allowed:
+        raise CodebookError(file, f"{what} is {value!r}; expected one of {sorted(allowed)}")
+    return value
+
+
+def _labels(spec: dict, where: str, file: str, scales: dict) -> tuple[Label, ...]:
+    raw = spec.get("labels")
+    if isinstance(raw, str):  # a named scale declared under `scales:`
+        if raw not in scales:
+            raise CodebookError(file, f"{where}: labels refer to unknown scale {raw!r}")
+        raw = scales[raw]
+    out: list[Label] = []
+    if isinstance(raw, dict):  # label: code-or-number
+        for label, value in raw.items():
+            number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+            out.append(Label(str(label), str(value), number))
+    elif isinstance(raw, list):  # [{label, code, number?, domain?}]
+        for item in raw:
+            label = _require(item, "label", where, file)
+            number = item.get("number")
+            out.append(Label(str(label), str(item.get("code", label)),
+                             float(number) if number is not None else None, item.get("domain")))
+    elif raw is not None:
+        raise CodebookError(file, f"{where}: labels must be a mapping, a list or a scale name")
+    return tuple(out)
+
+
+def load_codebook(path: Path, data_dir: Path) -> Codebook:
+    """Read and validate one codebook; raise CodebookError with the file named on any problem."""
+    rel = path.relative_to(data_dir).as_posix() if path.is_relative_to(data_dir) else str(path)
+    blob = path.read_bytes()
+    try:
+        spec = yaml.safe_load(blob.decode("utf-8-sig"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        raise CodebookError(rel, f"not valid YAML ({getattr(exc, 'problem', exc)})", row=row) from None
+    if not isinstance(spec, dict):
+        raise CodebookError(rel, "a codebook must be a YAML mapping with instrument, programme, year, files")
+    instrument = _require(spec, "instrument", "codebook", rel)
+    programme = _one_of(_require(spec, "programme", "codebook", rel), {"pmg", "terug_in_balans"}, "programme", rel)
+    try:
+        year = int(_require(spec, "year", "codebook", rel))
+    except (TypeError, ValueError):
+        raise CodebookError(rel, f"year is {spec['year']!r}; expected a year like 2024") from None
+
+    files = []
+    for i, f in enumerate(_require(spec, "files", "codebook", rel)):
+        where = f"files[{i}]"
+        fpath = (path.parent / _require(f, "path", where, rel)).resolve()
+        fmt = _one_of(_require(f, "format", where, rel), SURVEY_FORMATS | INTERVIEW_FORMATS, f"{where}.format", rel)
+        if not fpath.exists():
+            raise CodebookError(rel, f"{where}: file {f['path']!r} does not exist next to the codebook")
+        frel = fpath.relative_to(data_dir).as_posix() if fpath.is_relative_to(data_dir) else str(fpath)
+        consts = {str(k): str(v) for k, v in (f.get("constants") or {}).items()}
+        files.append(SourceFile(fpath, frel, fmt, consts, f.get("sheet")))
+    kinds = {"survey" if sf.format in SURVEY_FORMATS else "interview" for sf in files}
+    if len(kinds) != 1:
+        raise CodebookError(rel, "one codebook describes either survey exports or interview exports, not both")
+
+    common = dict(path=path, relative=rel, sha256=hashlib.sha256(blob).hexdigest(), instrument=str(instrument),
+                  programme=programme, year=year, files=tuple(files))
+    if kinds == {"interview"}:
+        return _interview_codebook(spec, rel, common)
+    return _survey_codebook(spec, rel, common)
+
+
+def _survey_codebook(spec: dict, rel: str, common: dict) -> Codebook:
+    participant = _require(spec, "participant", "codebook", rel)
+    participant_column = _require(participant, "column", "participant", rel)
+    scales = spec.get("scales") or {}
+    variables = []
+    for name, v in (_require(spec, "variables", "codebook", rel) or {}).items():
+        where = f"variables.{name}"
+        vtype = _one_of(_require(v, "type", where, rel), VARIABLE_TYPES, f"{where}.type", rel)
+        column = v.get("column")
+        scale = v.get("scale") or {}
+        labels = _labels(v, where, rel, scales)
+        if vtype in {"category", "multi_select"} and not labels:
+            raise CodebookError(rel, f"{where}: a {vtype} variable needs labels")
+        if vtype == "number" and ("min" not in scale or "max" not in scale):
+            raise CodebookError(rel, f"{where}: a number variable needs scale: {{min: .., max: ..}}")
+        if column is None and not all(name in f.constants for f in common["files"]):
+            raise CodebookError(rel, f"{where}: give a column, or a constant for it on every file")
+        variables.append(Variable(
+            name=name, type=vtype, column=column, required=bool(v.get("required", False)),
+            min=scale.get("min"), max=scale.get("max"), labels=labels, role=v.get("role"),
+            text=v.get("text") or column, waves=tuple(v.get("waves") or ()),
+        ))
+    names = {v.name for v in variables} | {k for f in common["files"] for k in f.constants}
+    if "wave" not in names:
+        raise CodebookError(rel, "the wave must be a variable (column) or a constant on each file")
+    return Codebook(**common, participant_column=participant_column,
+                    identifier_columns=tuple(spec.get("identifiers") or ()), variables=tuple(variables),
+                    multi_select_separator=spec.get("multi_select_separator", ";"))
+
+
+def _interview_codebook(spec: dict, rel: str, common: dict) -> Codebook:
+    speaker = _one_of(spec.get("speaker", "segment_prefix"), {"segment_prefix"}, "speaker", rel)
+    documents = {}
+    for doc, ctx in (_require(spec, "documents", "codebook", rel) or {}).items():
+        for key in ("organisation", "intervention", "group_label", "wave"):
+            _require(ctx, key, f"documents[{doc!r}]", rel)
+        documents[str(doc)] = {k: str(v) for k, v in ctx.items()}
+    themes = {}
+    for code, t in (_require(spec, "themes", "codebook", rel) or {}).items():
+        where = f"themes[{code!r}]"
+        section = _one_of(_require(t, "section", where, rel), SECTIONS, f"{where}.section", rel)
+        jdr = t.get("jdr_category")
+        if jdr is not None:
+            _one_of(jdr, JDR_CATEGORIES, f"{where}.jdr_category", rel)
+        igloo = _one_of(_require(t, "igloo_level", where, rel), IGLOO_LEVELS, f"{where}.igloo_level", rel)
+        themes[str(code)] = Theme(str(code), str(_require(t, "theme", where, rel)), section, jdr, igloo)
+    return Codebook(**common, speaker=speaker, documents=documents, themes=themes)
+
+
+def discover_codebooks(data_dir: Path, programme: str, instrument: str) -> list[Codebook]:
+    """Every codebook of one instrument under data_dir/<programme>/<year>/, oldest year first."""
+    found = []
+    for path in sorted((data_dir / programme).glob("*/codebook*.y*ml")):
+        cb = load_codebook(path, data_dir)
+        if cb.instrument == instrument:
+            found.append(cb)
+    return sorted(found, key=lambda c: (c.year, c.relative))

@@ -1,0 +1,72 @@
+"""Load a survey export into a raw cells table, as its codebook declares it.
+
+Only the columns the codebook declares are kept (an undeclared column might hold anything, a
+name included); the participant column is replaced by its pseudonym; the identifier columns
+the codebook lists are read only to be dropped; free text is masked.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import polars as pl
+
+from assets.ingest.codebook import Codebook, SourceFile
+from assets.ingest.errors import InputError
+from assets.ingest.formats import ROW, read_source
+from assets.ingest.loader import LoadOutcome, file_sha256, is_unchanged, quarantine_frame, replace_file_rows
+from assets.ingest.privacy import Pseudonymiser, mask_series
+
+
+def check_columns(codebook: Codebook, source: SourceFile, headings: list[str]) -> None:
+    """Every column the codebook names must be in the file: otherwise stop, naming it."""
+    for column in sorted(codebook.columns_for(source)):
+        if column not in headings:
+            close = difflib.get_close_matches(column, headings, n=1, cutoff=0.6)
+            hint = f"; did the column get renamed to {close[0]!r}?" if close else ""
+            raise InputError(source.relative, f"the codebook {codebook.relative} names column {column!r}, "
+                             f"which the file does not have{hint}", row=1, column=column)
+
+
+def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonymiser):
+    """Parse one export into (cells, quarantine, n_rows, ignored columns)."""
+    parsed = read_source(source)
+    frame = parsed.frame
+    headings = [c for c in frame.columns if c != ROW]
+    check_columns(codebook, source, headings)
+    pcol = codebook.participant_column
+    identifiers = set(codebook.identifier_columns) | {pcol}
+    declared = codebook.columns_for(source)
+    ignored = [h for h in headings if h not in declared and h not in identifiers]
+
+    missing = frame.filter(pl.col(pcol).is_null())
+    quarantine = quarantine_frame(codebook.instrument, "ingest", [
+        {"source_file": source.relative, "row_number": r, "column_name": pcol, "cell_value": None,
+         "reason": "no participant code: the answers cannot be attributed to anyone"}
+        for r in missing[ROW].to_list()
+    ])
+    frame = frame.filter(pl.col(pcol).is_not_null())
+
+    value_columns = sorted(declared - {pcol})
+    text_columns = [v.column for v in codebook.variables if v.type == "text" and v.column in declared]
+    frame = frame.with_columns(
+        pseudonymise.series(frame[pcol]).alias("respondent_id"),
+        *[mask_series(frame[c]).alias(c) for c in text_columns],
+    )
+    cells = (
+        frame.select(ROW, "respondent_id", *value_columns)
+        .unpivot(index=[ROW, "respondent_id"], on=value_columns, variable_name="column_name", value_name="cell_value")
+        .rename({ROW: "row_number"})
+        .with_columns(source_file=pl.lit(source.relative))
+        .sort("row_number", "column_name")
+    )
+    return cells, quarantine, parsed.frame.height, ignored
+
+
+def load_survey_file(conn, target: str, codebook: Codebook, source: SourceFile,
+                     pseudonymise: Pseudonymiser) -> LoadOutcome:
+    sha = file_sha256(source)
+    if is_unchanged(conn, source, sha, codebook):
+        return LoadOutcome(source.relative, "unchanged", 0, 0)
+    cells, quarantine, n_rows, ignored = survey_cells(codebook, source, pseudonymise)
+    return replace_file_rows(conn, target, source, codebook, sha, cells, n_rows, quarantine, ignored)

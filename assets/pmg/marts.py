@@ -1,0 +1,66 @@
+"""PMG marts: the tables of the report (Tabel 3-7) and its "N deelnemers noemden ..." counts."""
+
+from assets.pmg.staging import RESPONSES, SEGMENTS
+from assets.tables import sql_table_asset
+
+pmg_response_counts = sql_table_asset(
+    "marts.pmg_response_counts", [RESPONSES, SEGMENTS], f"""
+WITH interview AS (
+  SELECT year, organisation, intervention, group_label,
+         count(DISTINCT participant_id) FILTER (WHERE wave = 'T0') AS n_t0,
+         count(DISTINCT participant_id) FILTER (WHERE wave = 'T1') AS n_t1
+  FROM {SEGMENTS} GROUP BY ALL
+), questionnaire AS (
+  SELECT year, organisation, intervention, group_label,
+         count(DISTINCT participant_id) FILTER (WHERE wave = 'T0') AS n_questionnaire_t0,
+         count(DISTINCT participant_id) FILTER (WHERE wave = 'T1') AS n_questionnaire_t1
+  FROM {RESPONSES} GROUP BY ALL
+)
+SELECT year, organisation, intervention, group_label,
+       coalesce(n_t0, 0) AS n_t0, coalesce(n_t1, 0) AS n_t1,
+       coalesce(n_questionnaire_t0, 0) AS n_questionnaire_t0, coalesce(n_questionnaire_t1, 0) AS n_questionnaire_t1
+FROM interview FULL JOIN questionnaire USING (year, organisation, intervention, group_label)
+ORDER BY year, organisation DESC, intervention, group_label
+""", """
+Tabel 3 of the PMG report: how many employees took part in each group's focus interview before
+(T0) and after (T1), with the questionnaire respondents of the same group beside them (the two
+instruments are filled in by overlapping but not identical people).""", "pmg")
+
+pmg_mental_health = sql_table_asset(
+    "marts.pmg_mental_health", [RESPONSES], f"""
+SELECT year, organisation, intervention, wave,
+       count(DISTINCT participant_id) AS n, avg(mental_health_grade) AS mean,
+       min(mental_health_grade) AS min, max(mental_health_grade) AS max
+FROM {RESPONSES}
+WHERE mental_health_grade IS NOT NULL
+GROUP BY ALL
+ORDER BY year, organisation, intervention, wave
+""", """
+The T0 and T1 columns of Tabel 4-7: self-rated mental health (the codebook's scale, 0-10) per
+intervention, as N, mean (full precision; reports round), lowest and highest grade.""", "pmg")
+
+pmg_intervention_rating = sql_table_asset(
+    "marts.pmg_intervention_rating", [RESPONSES], f"""
+SELECT year, organisation, intervention,
+       count(DISTINCT participant_id) AS n, avg(intervention_grade) AS mean,
+       min(intervention_grade) AS min, max(intervention_grade) AS max
+FROM {RESPONSES}
+WHERE intervention_grade IS NOT NULL
+GROUP BY ALL
+ORDER BY year, organisation, intervention
+""", """
+The last column of Tabel 4-7: the grade participants gave the intervention after it (T1).
+An intervention without T1 respondents has no row here: the source report's Tabel 7 printed a
+grade (M=7,8, N=4) for the Workshop Positieve Gezondheid that no data support.""", "pmg")
+
+pmg_theme_mentions = sql_table_asset(
+    "marts.pmg_theme_mentions", [SEGMENTS], f"""
+SELECT year, organisation, intervention, wave, section, igloo_level, jdr_category, theme,
+       count(DISTINCT participant_id) AS n_participants, count(DISTINCT document) AS n_groups
+FROM {SEGMENTS}
+GROUP BY ALL
+ORDER BY year, organisation, intervention, wave, section, jdr_category NULLS LAST, n_participants DESC, theme
+""", """
+The report's "N deelnemers noemden ..." statements as data: for each theme (by section, JD-R
+category and IGLOO level), how many distinct participants of an intervention raised it in the
+focus interviews of that wave, and in how many groups.""", "pmg")

@@ -1,0 +1,86 @@
+"""Terug in Balans marts: the factsheet's shares, skills and effectiveness factors."""
+
+from assets.tables import sql_table_asset
+from assets.terug_in_balans.staging import ANSWERS
+
+LABELS = "staging.codebook_labels"
+
+
+def _share_sql(variable: str, code_column: str) -> str:
+    """Share of respondents per answer of one single-choice question, every label listed."""
+    return f"""
+WITH answered AS (
+  SELECT year, participant_id, value_code FROM {ANSWERS} WHERE variable = '{variable}'
+), totals AS (
+  SELECT year, count(DISTINCT participant_id) AS n_respondents FROM answered GROUP BY year
+)
+SELECT l.year, l.code AS {code_column}, l.label AS {code_column}_label,
+       count(DISTINCT a.participant_id) AS n, t.n_respondents,
+       100.0 * count(DISTINCT a.participant_id) / t.n_respondents AS pct
+FROM {LABELS} l
+JOIN totals t ON t.year = l.year
+LEFT JOIN answered a ON a.year = l.year AND a.value_code = l.code
+WHERE l.instrument = 'tib_survey' AND l.variable = '{variable}'
+GROUP BY l.year, l.code, l.label, l.position, t.n_respondents
+ORDER BY l.year, l.position
+"""
+
+
+tib_return_to_work = sql_table_asset(
+    "marts.tib_return_to_work", [ANSWERS], _share_sql("return_to_work", "outcome"), """
+Return to work during or after the programme: the share of respondents back at their own
+employer, at another employer, or still absent with the same complaints.""", "terug_in_balans")
+
+tib_relapse = sql_table_asset(
+    "marts.tib_relapse", [ANSWERS], _share_sql("relapse", "answer"), """
+Relapse: the share of respondents who did or did not drop out again because of psychological
+complaints since the programme ended (asked at least three months after it).""", "terug_in_balans")
+
+tib_skills = sql_table_asset("marts.tib_skills", [ANSWERS], f"""
+WITH respondents AS (
+  SELECT year, count(DISTINCT participant_id) AS n_respondents FROM {ANSWERS} GROUP BY year
+), chosen AS (
+  SELECT year, value_code,
+         count(DISTINCT participant_id) FILTER (WHERE variable = 'skills_strengthened') AS n_strengthened,
+         count(DISTINCT participant_id) FILTER (WHERE variable = 'skills_still_applied') AS n_still_applied
+  FROM {ANSWERS} WHERE variable IN ('skills_strengthened', 'skills_still_applied') GROUP BY ALL
+)
+SELECT l.year, l.domain, l.label AS skill, r.n_respondents,
+       coalesce(c.n_strengthened, 0) AS n_strengthened, coalesce(c.n_still_applied, 0) AS n_still_applied,
+       100.0 * coalesce(c.n_strengthened, 0) / r.n_respondents AS pct_strengthened,
+       100.0 * coalesce(c.n_still_applied, 0) / r.n_respondents AS pct_still_applied
+FROM {LABELS} l
+JOIN respondents r ON r.year = l.year
+LEFT JOIN chosen c ON c.year = l.year AND c.value_code = l.code
+WHERE l.instrument = 'tib_survey' AND l.variable = 'skills_strengthened'
+ORDER BY l.year, pct_strengthened DESC, l.position
+""", """
+Skills the programme strengthened and skills still applied three months later, per skill, as a
+share of all survey respondents (a skill not ticked counts as not strengthened).""",
+    "terug_in_balans")
+
+tib_factor_ratings = sql_table_asset("marts.tib_factor_ratings", [ANSWERS], f"""
+WITH factors AS (
+  SELECT DISTINCT year, variable, variable_text
+  FROM {LABELS} WHERE instrument = 'tib_survey' AND role = 'factor'
+), points AS (
+  SELECT year, variable, number::INTEGER AS rating, label AS rating_label
+  FROM {LABELS} WHERE instrument = 'tib_survey' AND role = 'factor'
+), answered AS (
+  SELECT year, variable, participant_id, value_number::INTEGER AS rating
+  FROM {ANSWERS} WHERE variable IN (SELECT variable FROM factors)
+), totals AS (
+  SELECT year, variable, count(DISTINCT participant_id) AS n_respondents FROM answered GROUP BY ALL
+)
+SELECT p.year, f.variable_text AS factor, p.rating, p.rating_label,
+       count(DISTINCT a.participant_id) AS n, t.n_respondents,
+       100.0 * count(DISTINCT a.participant_id) / t.n_respondents AS pct
+FROM points p
+JOIN factors f USING (year, variable)
+JOIN totals t USING (year, variable)
+LEFT JOIN answered a ON a.year = p.year AND a.variable = p.variable AND a.rating = p.rating
+GROUP BY p.year, f.variable_text, p.rating, p.rating_label, t.n_respondents
+ORDER BY p.year, f.variable_text, p.rating
+""", """
+The seven effectiveness factors on the 5-point helpfulness scale (1 niet ... 5 zeer behulpzaam):
+for every factor and scale point the number and share of respondents.""", "terug_in_balans")

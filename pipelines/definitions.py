@@ -1,0 +1,23 @@
+"""The code location: assembles assets, checks, resources, jobs and schedules."""
+
+from dagster import Definitions, load_asset_checks_from_modules, load_assets_from_modules
+
+import checks.pmg
+import checks.terug_in_balans
+from assets.pmg import charts as pmg_charts, ingest as pmg_ingest, marts as pmg_marts, report as pmg_report
+from assets.pmg import staging as pmg_staging
+from assets.terug_in_balans import charts as tib_charts, ingest as tib_ingest, marts as tib_marts
+from assets.terug_in_balans import report as tib_report, staging as tib_staging
+from pipelines.jobs import materialize_all, yearly_refresh
+from pipelines.resources import build_resources
+
+ASSET_MODULES = [pmg_ingest, pmg_staging, pmg_marts, pmg_charts, pmg_report,
+                 tib_ingest, tib_staging, tib_marts, tib_charts, tib_report]
+
+defs = Definitions(
+    assets=load_assets_from_modules(ASSET_MODULES),
+    asset_checks=load_asset_checks_from_modules([checks.pmg, checks.terug_in_balans]),
+    resources=build_resources(),
+    jobs=[materialize_all],
+    schedules=[yearly_refresh],
+)

@@ -1,0 +1,92 @@
+"""The warehouse contract in code: table definitions read from tables.yaml.
+
+One documentation source feeds the DDL, the data dictionary and the Dagster column schemas,
+so the three cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+TABLES_FILE = Path(__file__).with_name("tables.yaml")
+DICTIONARY_FILE = Path(__file__).with_name("DATA_DICTIONARY.md")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Table:
+    schema: str
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def ddl(self) -> str:
+        cols = ",\n  ".join(f'"{c.name}" {c.type}' for c in self.columns)
+        return f"CREATE TABLE IF NOT EXISTS {self.qualified} (\n  {cols}\n)"
+
+
+@cache
+def tables() -> dict[str, Table]:
+    """All documented tables by qualified name (schema.table)."""
+    spec = yaml.safe_load(TABLES_FILE.read_text(encoding="utf-8"))
+    out: dict[str, Table] = {}
+    for schema, schema_tables in spec.items():
+        for name, body in schema_tables.items():
+            columns = tuple(
+                Column(col, c["type"], c["description"]) for col, c in body["columns"].items()
+            )
+            out[f"{schema}.{name}"] = Table(schema, name, body["description"], columns)
+    return out
+
+
+def table(qualified: str) -> Table:
+    return tables()[qualified]
+
+
+def ensure_schema(conn, *qualified: str) -> None:
+    """Create schemas and the named tables (all when none named) if they do not exist yet."""
+    wanted = [tables()[q] for q in qualified] if qualified else list(tables().values())
+    for schema in sorted({t.schema for t in wanted}):
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    for t in wanted:
+        conn.execute(t.ddl())
+
+
+def data_dictionary_markdown() -> str:
+    lines = [
+        "# Data dictionary",
+        "",
+        "Generated from `warehouse/tables.yaml` (`python -m warehouse.schema`); do not edit by hand.",
+        "Schemas: `raw` (as loaded, identifiers pseudonymised), `staging` (typed and decoded by the",
+        "codebooks), `marts` (what reports and analysts read; a public contract: columns are only added).",
+        "Percentages are 0-100 and means are stored at full precision.",
+        "",
+    ]
+    for t in tables().values():
+        lines += [f"## `{t.qualified}`", "", t.description, "", "| column | type | description |", "|---|---|---|"]
+        lines += [f"| `{c.name}` | {c.type} | {c.description} |" for c in t.columns]
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    DICTIONARY_FILE.write_text(data_dictionary_markdown(), encoding="utf-8")
+    print(f"wrote {DICTIONARY_FILE}")
