@@ -33,6 +33,7 @@ def file_sha256(source: SourceFile) -> str:
 
 
 def is_unchanged(conn, source: SourceFile, sha256: str, codebook: Codebook) -> bool:
+    ensure_schema(conn, "raw.source_files")
     hit = conn.execute(
         "SELECT 1 FROM raw.source_files WHERE source_file = ? AND sha256 = ? AND codebook_sha256 = ?",
         [source.relative, sha256, codebook.sha256],

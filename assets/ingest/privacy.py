@@ -16,8 +16,8 @@ import polars as pl
 KEY_VARIABLE = "MHM_PSEUDONYM_KEY"
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# Dutch mobile and landline numbers in their usual spellings, and international +31 forms.
-PHONE = re.compile(r"(?<!\w)(?:\+31[\s-]?\(?0?\)?|0)(?:[1-9][\s-]?){1}(?:\d[\s-]?){7}\d(?!\w)")
+# Dutch numbers: 0 or +31/0031 then nine digits, in any grouping with spaces, dashes or brackets.
+PHONE = re.compile(r"(?<![\w+])(?:\+31|0031|0)(?:[\s\-()]{0,3}\d){9}(?!\w)")
 
 
 class Pseudonymiser:

@@ -1,0 +1,180 @@
+"""A report as a list of blocks, rendered as one self-contained HTML page or as markdown for the Dagster UI.
+
+Self-contained: CSS inline, charts as base64 data: URIs, and a Content-Security-Policy that forbids
+any network fetch, so a report opened from a mail attachment or a USB stick looks the same and
+leaks nothing. Both renderers take the same blocks, so the markdown preview cannot drift from the HTML.
+"""
+
+from dataclasses import dataclass, field
+from html import escape
+
+from assets.reporting.style import data_uri
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int = 2
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    kind: str = ""  # "" | "note" | "quote"
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: list[str]
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: list[str]
+    rows: list[list[str]]
+    caption: str = ""
+    notes: list[str] = field(default_factory=list)
+    numeric: frozenset[int] = frozenset()  # column indexes to right-align
+
+
+@dataclass(frozen=True)
+class Chart:
+    png: bytes
+    caption: str
+    alt: str
+    preview: bytes | None = None  # small PNG for the markdown preview; None leaves the image out there
+
+
+Block = Heading | Paragraph | Bullets | Table | Chart
+
+CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#222;margin:0;line-height:1.5}
+.frame{width:100%;border-collapse:collapse}
+.frame>thead>tr>td,.frame>tbody>tr>td{padding:0;border:0}
+main,footer{max-width:58rem;margin:0 auto;padding:0 1.5rem}
+.banner{background:#B00020;color:#fff;font-weight:700;text-align:center;padding:.4rem;letter-spacing:.05em;
+  position:sticky;top:0}
+h1{font-size:1.8rem;margin:1.5rem 0 .5rem}h2{font-size:1.4rem;margin-top:2.2rem;border-bottom:2px solid #0072B2}
+h3{font-size:1.15rem;margin-top:1.6rem}h4{font-size:1rem;margin-bottom:.3rem}
+table.data{border-collapse:collapse;margin:.8rem 0 .3rem;font-size:.95rem}
+table.data caption{caption-side:top;text-align:left;font-weight:600;padding-bottom:.3rem}
+table.data th,table.data td{border-bottom:1px solid #ccc;padding:.25rem .6rem;text-align:left;vertical-align:top}
+table.data th{border-bottom:2px solid #555}
+table.data .num{text-align:right;font-variant-numeric:tabular-nums}
+.notes{font-size:.85rem;color:#555;margin:.2rem 0 1rem}
+.note{color:#555;font-style:italic}
+blockquote{margin:.4rem 0 .4rem 1rem;padding-left:.8rem;border-left:3px solid #56B4E9;color:#333}
+figure{margin:1.2rem 0}figure img{max-width:100%;height:auto}figcaption{font-size:.9rem;color:#444}
+footer{font-size:.85rem;color:#444;border-top:1px solid #ccc;margin-top:3rem;padding-bottom:2rem}
+footer code{word-break:break-all}
+@media print{.banner{position:static;-webkit-print-color-adjust:exact;print-color-adjust:exact}
+  h2,h3{break-after:avoid}table.data,figure{break-inside:avoid}}
+"""
+
+# The banner sits in a <thead>: browsers repeat a table header on every printed page, without
+# overlapping the text the way a position:fixed header does.
+PAGE = """<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
+{robots}<title>{title}</title>
+<style>{css}</style>
+</head>
+<body>
+<table class="frame">{head}<tbody><tr><td>
+<main>
+<h1>{title}</h1>
+{body}
+</main>
+<footer>
+{footer}
+</footer>
+</td></tr></tbody></table>
+</body>
+</html>
+"""
+
+
+def html_table(headers: list[str], rows: list[list[str]], caption: str = "", notes: list[str] = (),
+               numeric: frozenset[int] = frozenset()) -> str:
+    def cell(tag: str, i: int, text: str) -> str:
+        cls = ' class="num"' if i in numeric else ""
+        return f"<{tag}{cls}>{escape(str(text))}</{tag}>"
+
+    parts = ['<table class="data">']
+    if caption:
+        parts.append(f"<caption>{escape(caption)}</caption>")
+    parts.append("<thead><tr>" + "".join(cell("th", i, h) for i, h in enumerate(headers)) + "</tr></thead>")
+    parts.append("<tbody>")
+    parts += ["<tr>" + "".join(cell("td", i, v) for i, v in enumerate(row)) + "</tr>" for row in rows]
+    parts.append("</tbody></table>")
+    if notes:
+        parts.append('<div class="notes">' + "<br>".join(escape(n) for n in notes) + "</div>")
+    return "\n".join(parts)
+
+
+def _block_html(block: Block) -> str:
+    match block:
+        case Heading(text, level):
+            return f"<h{level}>{escape(text)}</h{level}>"
+        case Paragraph(text, "quote"):
+            return f"<blockquote>{escape(text)}</blockquote>"
+        case Paragraph(text, kind):
+            cls = f' class="{kind}"' if kind else ""
+            return f"<p{cls}>{escape(text)}</p>"
+        case Bullets(items):
+            return "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
+        case Table():
+            return html_table(block.headers, block.rows, block.caption, block.notes, block.numeric)
+        case Chart(png, caption, alt, _):
+            return (f'<figure><img src="{data_uri(png)}" alt="{escape(alt)}">'
+                    f"<figcaption>{escape(caption)}</figcaption></figure>")
+    raise TypeError(f"not a report block: {block!r}")
+
+
+def render_html(blocks: list[Block]) -> str:
+    return "\n".join(_block_html(b) for b in blocks)
+
+
+def page(title: str, body: str, banner: str | None = None, footer: str = "", lang: str = "nl") -> str:
+    """A whole HTML document; `body` and `footer` are HTML (render_html output), the rest is plain text."""
+    head = f'<thead><tr><td><div class="banner">{escape(banner)}</div></td></tr></thead>' if banner else ""
+    robots = '<meta name="robots" content="noindex, nofollow">\n' if banner else ""
+    return PAGE.format(lang=escape(lang), title=escape(title), css=CSS, head=head, robots=robots,
+                       body=body, footer=footer)
+
+
+def _md_escape(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _block_markdown(block: Block) -> str:
+    match block:
+        case Heading(text, level):
+            return f"{'#' * level} {text}"
+        case Paragraph(text, "quote"):
+            return f"> {text}"
+        case Paragraph(text, "note"):
+            return f"_{text}_"
+        case Paragraph(text, _):
+            return text
+        case Bullets(items):
+            return "\n".join(f"- {i}" for i in items)
+        case Table():
+            lines = [f"**{block.caption}**", ""] if block.caption else []
+            lines.append("| " + " | ".join(_md_escape(h) for h in block.headers) + " |")
+            lines.append("|" + "".join("---:|" if i in block.numeric else "---|" for i in range(len(block.headers))))
+            lines += ["| " + " | ".join(_md_escape(v) for v in row) + " |" for row in block.rows]
+            if block.notes:
+                lines += [""] + [f"<sub>{n}</sub>  " for n in block.notes]
+            return "\n".join(lines)
+        case Chart(_, caption, alt, preview):
+            image = f"![{alt}]({data_uri(preview)})\n\n" if preview else ""
+            return f"{image}_{caption}_"
+    raise TypeError(f"not a report block: {block!r}")
+
+
+def render_markdown(blocks: list[Block]) -> str:
+    return "\n\n".join(_block_markdown(b) for b in blocks)

@@ -1,0 +1,57 @@
+"""Numbers as the reports print them: Dutch decimal comma, half-up rounding as the source report rounds.
+
+Python's round() rounds half to even on binary floats (round(7.25, 1) == 7.2); the PMG report
+printed 7.25 as "7,3". Rounding goes through the float's shortest decimal repr, so 7.25 is 7.25,
+not 7.2499999... Full precision stays in the warehouse; only these functions round.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+MISSING = "–"
+_SEPARATORS = {"nl": (",", "."), "en": (".", ",")}  # (decimal, thousands)
+
+
+def _round(x: float | int, decimals: int) -> Decimal:
+    q = Decimal(str(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return q + 0  # normalises -0.0 to 0.0, which would otherwise print as "-0,0"
+
+
+def _separators(lang: str) -> tuple[str, str]:
+    return _SEPARATORS.get(lang, _SEPARATORS["nl"])
+
+
+def _render(value: Decimal, decimals: int, lang: str) -> str:
+    decimal_sep, thousands_sep = _separators(lang)
+    text = f"{value:,.{decimals}f}"  # en-style first, then swap separators
+    return text.replace(",", "\x00").replace(".", decimal_sep).replace("\x00", thousands_sep)
+
+
+def fmt_number(x: float | int | None, decimals: int = 1, lang: str = "nl") -> str:
+    """6.4375 -> "6,4" (nl) or "6.4" (en); None -> "–"."""
+    if x is None:
+        return MISSING
+    return _render(_round(x, decimals), decimals, lang)
+
+
+def fmt_count(n: int | None, lang: str = "nl") -> str:
+    return fmt_number(n, 0, lang)
+
+
+def fmt_pct(x: float | int | None, decimals: int = 0, lang: str = "nl") -> str:
+    """A share given in percent (0-100): 80.0 -> "80%", 66.666 -> "67%"."""
+    return MISSING if x is None else f"{fmt_number(x, decimals, lang)}%"
+
+
+def fmt_short(x: float | int | None, lang: str = "nl") -> str:
+    """One decimal unless it rounds to a whole number: 5.5 -> "5,5", 9.0 -> "9" (as ranges are printed)."""
+    if x is None:
+        return MISSING
+    value = _round(x, 1)
+    return _render(value, 0 if value == value.to_integral_value() else 1, lang)
+
+
+def fmt_range(lo: float | int | None, hi: float | int | None, lang: str = "nl") -> str:
+    """Lowest and highest value: (4, 9) -> "4 – 9", (5.5, 9) -> "5,5 – 9"; a missing end gives "–"."""
+    if lo is None or hi is None:
+        return MISSING
+    return f"{fmt_short(lo, lang)} – {fmt_short(hi, lang)}"

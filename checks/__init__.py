@@ -1,0 +1,1 @@
+"""Data-quality checks, mirroring the assets they guard (checks/pmg.py guards assets/pmg/...)."""

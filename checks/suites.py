@@ -1,0 +1,104 @@
+"""Great Expectations suites, declared once per table as data.
+
+Static expectations hold for every year; `codebook_expectations` adds what a year's codebook
+declares (scales, answer labels), so "grades within the scale" means the scale the codebook
+gives (PMG 2023: 0-10, because a participant really answered 0).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assets.ingest.codebook import Codebook
+
+
+@dataclass(frozen=True)
+class Expectation:
+    type: str  # GX expectation class name, e.g. ExpectColumnValuesToNotBeNull
+    kwargs: dict
+    describes: str  # what it asserts, in words, for the check's metadata
+
+
+@dataclass(frozen=True)
+class Suite:
+    table: str
+    columns: tuple[str, ...]  # only these are read: memory stays bounded at scale
+    expectations: tuple[Expectation, ...] = field(default_factory=tuple)
+
+
+def _not_null(*cols: str) -> list[Expectation]:
+    return [Expectation("ExpectColumnValuesToNotBeNull", {"column": c}, f"{c} is never empty") for c in cols]
+
+
+SUITES: dict[str, Suite] = {
+    "staging.pmg_questionnaire_responses": Suite(
+        "staging.pmg_questionnaire_responses",
+        ("year", "participant_id", "wave", "organisation", "intervention", "group_label",
+         "mental_health_grade", "intervention_grade"),
+        (
+            *_not_null("year", "participant_id", "wave", "organisation", "intervention", "group_label"),
+            Expectation("ExpectCompoundColumnsToBeUnique", {"column_list": ["year", "participant_id", "wave"]},
+                        "one row per participant and wave"),
+            Expectation("ExpectColumnValuesToBeInSet", {"column": "wave", "value_set": ["T0", "T1"]},
+                        "wave is T0 or T1"),
+            Expectation("ExpectColumnValuesToMatchRegex", {"column": "participant_id", "regex": r"^p_[0-9a-f]{20}$"},
+                        "participants are pseudonyms, never codes or names"),
+        ),
+    ),
+    "staging.pmg_interview_segments": Suite(
+        "staging.pmg_interview_segments",
+        ("year", "participant_id", "wave", "document", "section", "igloo_level", "theme"),
+        (
+            *_not_null("year", "participant_id", "wave", "document", "section", "igloo_level", "theme"),
+            Expectation("ExpectColumnValuesToBeInSet", {"column": "section", "value_set": [
+                "Diagnose", "Interventieverwachtingen", "Verandering", "Evaluatie", "Advies"]},
+                "section is one of the report's five"),
+            Expectation("ExpectColumnValuesToMatchRegex", {"column": "participant_id", "regex": r"^p_[0-9a-f]{20}$"},
+                        "speakers are pseudonyms"),
+        ),
+    ),
+    "staging.tib_survey_answers": Suite(
+        "staging.tib_survey_answers",
+        ("year", "participant_id", "wave", "variable", "value_code", "value_number"),
+        (
+            *_not_null("year", "participant_id", "variable"),
+            Expectation("ExpectColumnValuesToMatchRegex", {"column": "participant_id", "regex": r"^p_[0-9a-f]{20}$"},
+                        "respondents are pseudonyms"),
+        ),
+    ),
+}
+
+
+def codebook_expectations(table: str, codebook: Codebook) -> list[Expectation]:
+    """Expectations a year's codebook declares for one staging table."""
+    out: list[Expectation] = []
+    if table == "staging.pmg_questionnaire_responses":
+        for v in codebook.variables:
+            if v.type == "number":
+                out.append(Expectation("ExpectColumnValuesToBeBetween",
+                                       {"column": v.name, "min_value": v.min, "max_value": v.max},
+                                       f"{v.name} within the codebook's scale {v.min:g}-{v.max:g}"))
+            if v.type == "category":
+                out.append(Expectation("ExpectColumnValuesToBeInSet",
+                                       {"column": v.name, "value_set": sorted({lab.code for lab in v.labels})},
+                                       f"{v.name} is one of the codebook's answers"))
+        grade_waves = codebook.variable("intervention_grade").waves if any(
+            v.name == "intervention_grade" for v in codebook.variables) else ()
+        if grade_waves:
+            out.append(Expectation("ExpectColumnValuesToBeNull",
+                                   {"column": "intervention_grade", "row_condition": f"wave not in {list(grade_waves)!r}",
+                                    "condition_parser": "pandas"},
+                                   f"an intervention grade only in {', '.join(grade_waves)}"))
+    if table == "staging.tib_survey_answers":
+        for v in codebook.variables:
+            if v.type in {"category", "multi_select"}:
+                out.append(Expectation("ExpectColumnValuesToBeInSet", {
+                    "column": "value_code", "value_set": sorted({lab.code for lab in v.labels}),
+                    "row_condition": f'variable=="{v.name}"', "condition_parser": "pandas"},
+                    f"{v.name} answers are the codebook's labels"))
+                if v.role == "factor":
+                    out.append(Expectation("ExpectColumnValuesToBeBetween", {
+                        "column": "value_number", "min_value": 1, "max_value": 5,
+                        "row_condition": f'variable=="{v.name}"', "condition_parser": "pandas"},
+                        f"{v.name} on the 5-point scale"))
+    return out

@@ -1,0 +1,43 @@
+"""Checks on the Terug in Balans tables."""
+
+from dagster import AssetCheckResult, asset_check
+from dagster_duckdb import DuckDBResource
+
+from assets.tables import key
+from assets.terug_in_balans.ingest import SURVEY
+from assets.terug_in_balans.staging import ANSWERS
+from checks.gx_runner import run_suite
+from checks.sql import quarantine_check, violations_check
+from pipelines.resources import SourceData
+
+
+@asset_check(asset=key(ANSWERS), blocking=True, description=(
+    "Great Expectations suite: respondents pseudonymised, every answer one of the codebook's labels, "
+    "every factor rating on the 5-point scale."))
+def survey_expectations(duckdb: DuckDBResource, sources: SourceData) -> AssetCheckResult:
+    with duckdb.get_connection() as conn:
+        return run_suite(conn, ANSWERS, sources.codebooks("terug_in_balans", "tib_survey"))
+
+
+@asset_check(asset=key(SURVEY), description="Warns when survey rows were quarantined.")
+def survey_rows_not_quarantined(duckdb: DuckDBResource) -> AssetCheckResult:
+    with duckdb.get_connection() as conn:
+        return quarantine_check(conn, "tib_survey")
+
+
+def _shares_sum_to_100(table: str, group: str):
+    @asset_check(asset=key(table), name="shares_sum_to_100", blocking=True,
+                 description=f"The shares of one question sum to 100% ({table}, per {group}).")
+    def _check(duckdb: DuckDBResource) -> AssetCheckResult:
+        with duckdb.get_connection() as conn:
+            return violations_check(conn, f"""
+                SELECT {group}, sum(pct) AS total_pct, sum(n) AS total_n, max(n_respondents) AS n_respondents
+                FROM {table} GROUP BY {group}
+                HAVING abs(sum(pct) - 100) > 1e-9 OR sum(n) <> max(n_respondents) ORDER BY ALL""",
+                ok="shares sum to 100%", bad="{n} question(s) whose shares do not sum to 100%")
+    return _check
+
+
+return_to_work_shares = _shares_sum_to_100("marts.tib_return_to_work", "year")
+relapse_shares = _shares_sum_to_100("marts.tib_relapse", "year")
+factor_rating_shares = _shares_sum_to_100("marts.tib_factor_ratings", "year, factor")

@@ -1,0 +1,33 @@
+"""`make run`: materialise every asset and check on the bundled data into DAGSTER_HOME's instance,
+so `make ui` shows the same run, then say where the warehouse and the reports are."""
+
+from __future__ import annotations
+
+import sys
+
+from dagster import DagsterInstance
+
+
+def main() -> int:
+    from pipelines.definitions import defs
+
+    resources = defs.resources
+    with DagsterInstance.get() as instance:
+        result = defs.get_job_def("materialize_all").execute_in_process(instance=instance, raise_on_error=False)
+    print()
+    print(f"run {result.run_id}: {'succeeded' if result.success else 'FAILED'}")
+    print(f"warehouse: {resources['duckdb'].database}")
+    print(f"reports:   {resources['reports'].output_dir}")
+    failed_checks = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    for e in failed_checks:
+        print(f"check {e.asset_key.to_user_string()}:{e.check_name} did not pass: {e.description}")
+    if not result.success:
+        for event in result.all_events:
+            if event.is_step_failure:
+                print(f"step {event.step_key} failed: {event.step_failure_data.error.message.strip()}")
+    print("browse: make ui  (http://127.0.0.1:3000)")
+    return 0 if result.success else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

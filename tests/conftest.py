@@ -1,0 +1,59 @@
+"""Shared fixtures: a test key for pseudonyms, paths, and one full materialisation per session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+os.environ.setdefault("MHM_PSEUDONYM_KEY", "test-key-only-for-the-test-suite")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+REAL_EXPORTS = ROOT.parent / "shared" / "realexports"
+FIXTURES = Path(__file__).with_name("fixtures")
+
+
+def real_export(relative: str) -> Path:
+    path = REAL_EXPORTS / relative
+    if not path.exists():
+        pytest.skip(f"real export {relative} not available: ../shared/realexports/ is absent on this machine")
+    return path
+
+
+def resources_for(tmp: Path, data_dir: Path = DATA) -> dict:
+    from dagster_duckdb import DuckDBResource
+
+    from pipelines.resources import ReportSettings, SourceData
+
+    return {
+        "duckdb": DuckDBResource(database=str(tmp / "warehouse.duckdb")),
+        "sources": SourceData(data_dir=str(data_dir), pseudonym_key=os.environ["MHM_PSEUDONYM_KEY"]),
+        "reports": ReportSettings(output_dir=str(tmp / "reports")),
+    }
+
+
+@pytest.fixture(scope="session")
+def full_run(tmp_path_factory):
+    """The whole graph, every asset and check, materialised once on the bundled sample data."""
+    from dagster import materialize
+
+    from pipelines.definitions import defs
+
+    tmp = tmp_path_factory.mktemp("full_run")
+    graph = defs.resolve_asset_graph()
+    assets = [a for a in graph.assets_defs]
+    result = materialize(assets, resources=resources_for(tmp), raise_on_error=False)
+    return result, tmp
+
+
+@pytest.fixture(scope="session")
+def warehouse(full_run):
+    result, tmp = full_run
+    assert result.success, "the full materialisation failed; see the captured log"
+    conn = duckdb.connect(str(tmp / "warehouse.duckdb"), read_only=True)
+    yield conn
+    conn.close()

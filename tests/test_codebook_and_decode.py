@@ -1,0 +1,141 @@
+"""Codebook validation and decoding, on small exports written into a temporary data folder."""
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from assets.ingest.codebook import load_codebook
+from assets.ingest.decode import decode_survey
+from assets.ingest.errors import CodebookError, InputError
+from assets.ingest.privacy import Pseudonymiser
+from assets.ingest.survey import load_survey_file
+
+HEADER = ('Q1,Q2,Q5\r\nDeelnemerscode,Organisatie,Cijfer\r\n'
+          '{"ImportId":"QID1_TEXT"},{"ImportId":"QID2"},{"ImportId":"QID5_TEXT"}\r\n')
+CODEBOOK = """
+instrument: demo
+programme: pmg
+year: 2030
+files:
+  - {path: t0.csv, format: qualtrics_csv, constants: {wave: T0}}
+participant: {column: Q1}
+variables:
+  organisation:
+    column: Q2
+    type: category
+    required: true
+    labels: {UMCG: UMCG, Rijksuniversiteit Groningen: RUG}
+  mental_health_grade:
+    column: Q5
+    type: number
+    scale: {min: 0, max: 10}
+"""
+
+
+def make_inbox(tmp_path: Path, rows: str, codebook: str = CODEBOOK) -> tuple[Path, Path]:
+    folder = tmp_path / "data" / "pmg" / "2030"
+    folder.mkdir(parents=True)
+    (folder / "t0.csv").write_text(HEADER + rows, encoding="utf-8")
+    (folder / "codebook.yaml").write_text(codebook, encoding="utf-8")
+    return tmp_path / "data", folder / "codebook.yaml"
+
+
+def load_and_decode(tmp_path: Path, rows: str, codebook: str = CODEBOOK):
+    data, cb_path = make_inbox(tmp_path, rows, codebook)
+    cb = load_codebook(cb_path, data)
+    conn = duckdb.connect()
+    load_survey_file(conn, "raw.pmg_questionnaire_cells", cb, cb.files[0], Pseudonymiser("k"))
+    decode_survey(conn, [cb], "raw.pmg_questionnaire_cells", "staging.pmg_questionnaire_answers")
+    return conn
+
+
+def test_decimal_comma_and_labels_decode(tmp_path):
+    conn = load_and_decode(tmp_path, "A-1,UMCG,\"7,5\"\r\nA-2,Rijksuniversiteit Groningen,6\r\n")
+    answers = conn.sql("SELECT variable, value_code, value_number FROM staging.pmg_questionnaire_answers "
+                       "ORDER BY row_number, variable").fetchall()
+    assert answers == [("mental_health_grade", None, 7.5), ("organisation", "UMCG", None),
+                       ("mental_health_grade", None, 6.0), ("organisation", "RUG", None)]
+
+
+def test_unknown_label_and_out_of_scale_go_to_quarantine_with_reason(tmp_path):
+    conn = load_and_decode(tmp_path, "A-1,UMCG,7\r\nA-2,Hanze,6\r\nA-3,UMCG,11\r\nA-4,UMCG,zeven\r\n")
+    q = conn.sql("SELECT row_number, column_name, cell_value, reason FROM raw.quarantine ORDER BY row_number").fetchall()
+    assert q == [
+        (5, "Q2", "Hanze", "unknown answer label for organisation (not in the codebook)"),
+        (6, "Q5", "11", "outside the scale 0.0-10.0 the codebook declares for mental_health_grade"),
+        (7, "Q5", "zeven", "not a number: mental_health_grade expects a number"),
+    ]
+    kept = conn.sql("SELECT DISTINCT row_number FROM staging.pmg_questionnaire_answers").fetchall()
+    assert kept == [(4,)]
+
+
+def test_duplicate_participant_and_wave_keeps_the_first(tmp_path):
+    conn = load_and_decode(tmp_path, "A-1,UMCG,7\r\na-1 ,UMCG,8\r\n")
+    reason = conn.sql("SELECT row_number, reason FROM raw.quarantine").fetchall()
+    assert reason == [(5, "duplicate response: participant already answered wave T0 (first at pmg/2030/t0.csv row 4)")]
+    assert conn.sql("SELECT value_number FROM staging.pmg_questionnaire_answers "
+                    "WHERE variable = 'mental_health_grade'").fetchall() == [(7.0,)]
+
+
+def test_missing_required_value_is_quarantined(tmp_path):
+    conn = load_and_decode(tmp_path, "A-1,,7\r\n")
+    assert conn.sql("SELECT reason FROM raw.quarantine").fetchall() == [("missing required value for organisation",)]
+
+
+def test_missing_participant_code_is_quarantined_at_ingest(tmp_path):
+    conn = load_and_decode(tmp_path, ",UMCG,7\r\nA-2,UMCG,6\r\n")
+    assert conn.sql("SELECT row_number, stage, reason FROM raw.quarantine").fetchall() == [
+        (4, "ingest", "no participant code: the answers cannot be attributed to anyone")]
+
+
+def test_codebook_naming_a_missing_column_stops_with_file_row_and_column(tmp_path):
+    data, cb_path = make_inbox(tmp_path, "A-1,UMCG,7\r\n", CODEBOOK.replace("column: Q5", "column: Q55"))
+    cb = load_codebook(cb_path, data)
+    with pytest.raises(InputError) as err:
+        load_survey_file(duckdb.connect(), "raw.pmg_questionnaire_cells", cb, cb.files[0], Pseudonymiser("k"))
+    assert str(err.value) == ("pmg/2030/t0.csv, row 1, column 'Q55': the codebook pmg/2030/codebook.yaml names "
+                              "column 'Q55', which the file does not have; did the column get renamed to 'Q5'?")
+
+
+def test_codebook_that_is_not_yaml(tmp_path):
+    data, cb_path = make_inbox(tmp_path, "A-1,UMCG,7\r\n", "instrument: demo\nfiles: [unclosed\n")
+    with pytest.raises(CodebookError, match=r"pmg/2030/codebook.yaml, row 3: not valid YAML"):
+        load_codebook(cb_path, data)
+
+
+@pytest.mark.parametrize("change,message", [
+    (("type: number", "type: numeric"), "variables.mental_health_grade.type is 'numeric'; expected one of"),
+    (("    scale: {min: 0, max: 10}\n", ""), "a number variable needs scale"),
+    (("programme: pmg", "programme: other"), "programme is 'other'"),
+    (("path: t0.csv", "path: t9.csv"), "file 't9.csv' does not exist next to the codebook"),
+    (("constants: {wave: T0}", "constants: {}"), "the wave must be a variable"),
+])
+def test_codebook_validation_messages(tmp_path, change, message):
+    data, cb_path = make_inbox(tmp_path, "A-1,UMCG,7\r\n", CODEBOOK.replace(*change))
+    with pytest.raises(CodebookError, match=message.replace("(", r"\(").replace("[", r"\[")):
+        load_codebook(cb_path, data)
+
+
+def test_reloading_an_identical_file_changes_nothing_and_a_changed_file_replaces_its_rows(tmp_path):
+    data, cb_path = make_inbox(tmp_path, "A-1,UMCG,7\r\nA-2,UMCG,6\r\n")
+    cb = load_codebook(cb_path, data)
+    conn = duckdb.connect()
+    key = Pseudonymiser("k")
+    first = load_survey_file(conn, "raw.pmg_questionnaire_cells", cb, cb.files[0], key)
+    again = load_survey_file(conn, "raw.pmg_questionnaire_cells", cb, cb.files[0], key)
+    assert (first.status, again.status) == ("loaded", "unchanged")
+    assert conn.sql("SELECT count(*) FROM raw.pmg_questionnaire_cells").fetchall() == [(4,)]
+    cb.files[0].path.write_text(HEADER + "A-1,UMCG,8\r\n", encoding="utf-8")
+    cb = load_codebook(cb_path, data)
+    assert load_survey_file(conn, "raw.pmg_questionnaire_cells", cb, cb.files[0], key).status == "loaded"
+    assert conn.sql("SELECT cell_value FROM raw.pmg_questionnaire_cells WHERE column_name = 'Q5'").fetchall() == [("8",)]
+    assert conn.sql("SELECT count(*) FROM raw.source_files").fetchall() == [(1,)]
+
+
+def test_identifiers_are_never_stored(tmp_path):
+    rows = "A-1,UMCG,7\r\n"
+    conn = load_and_decode(tmp_path, rows)
+    text = str(conn.sql("SELECT * FROM raw.pmg_questionnaire_cells").fetchall())
+    assert "A-1" not in text
+    assert Pseudonymiser("k")("A-1") in text

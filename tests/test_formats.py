@@ -1,0 +1,137 @@
+"""Readers on the real exports in ../shared/realexports and on the project's own samples."""
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from assets.ingest.errors import InputError
+from assets.ingest.formats import (ROW, read_maxqda_coded_segments, read_ms_forms_xlsx, read_qualtrics_csv,
+                                   sniff_delimiter)
+from tests.conftest import DATA, real_export
+
+
+def test_qualtrics_three_header_rows_real_export():
+    table = read_qualtrics_csv(real_export("qualtrics/qualtRics_sample.csv"))
+    assert table.detail == "qualtrics: three header rows"
+    row = table.frame.row(0, named=True)
+    assert row["Q1"] == "2" and row["Q2"] == "Hello World!"
+    assert row["ResponseId"] == "R_2YPOQ602ER1jkf1"
+    assert row[ROW] == 4  # below the three header rows
+    assert table.question_text["Q1"] == "This is a multiple choice question."
+
+
+def test_qualtrics_legacy_two_rows_bom_trailing_comma_real_export():
+    table = read_qualtrics_csv(real_export("qualtrics/qualtRics_sample_legacy.csv"))
+    assert table.detail == "qualtrics: legacy two header rows"
+    row = table.frame.row(0, named=True)
+    assert row["ResponseID"] == "R_2YPOQ602ER1jkf1"  # BOM stripped from the first heading
+    assert row["This is a free text question."] == "Hello World!"
+    assert row[ROW] == 3
+
+
+def test_qualtrics_sample_dutch_decimal_comma_kept_as_text():
+    table = read_qualtrics_csv(DATA / "pmg" / "2023" / "pmg_t0_qualtrics.csv")
+    grades = dict(zip(table.frame["Q1"], table.frame["Q5"]))
+    assert grades["RUG-EN-03"] == "7,5" and grades["UMCG-CS3-01"] == "5,5"
+    assert table.frame.height == 18
+
+
+def test_qualtrics_semicolon_windows_1252(tmp_path: Path):
+    path = tmp_path / "export.csv"
+    text = ('Q1;Q5\r\nCode;Cijfer\r\n{"ImportId":"QID1"};{"ImportId":"QID5"}\r\n'
+            'A-1;"7,5"\r\nB-2;Gemiddeld ±\r\n')
+    path.write_bytes(text.encode("cp1252"))
+    frame = read_qualtrics_csv(path).frame
+    assert frame["Q5"].to_list() == ["7,5", "Gemiddeld ±"]
+    assert frame[ROW].to_list() == [4, 5]
+
+
+def test_qualtrics_utf16_tsv(tmp_path: Path):
+    path = tmp_path / "export.tsv"
+    text = 'Q1\tQ2\r\nCode\tVraag\r\n{"ImportId":"QID1"}\t{"ImportId":"QID2"}\r\nA-1\tJa\r\n'
+    path.write_bytes(text.encode("utf-16"))
+    assert read_qualtrics_csv(path).frame.row(0, named=True)["Q2"] == "Ja"
+
+
+def test_not_qualtrics_names_what_was_expected(tmp_path: Path):
+    path = tmp_path / "plain.csv"
+    path.write_text("a,b\n1,2\n3,4\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"plain.csv, row 3: not a Qualtrics export: expected a third header row"):
+        read_qualtrics_csv(path)
+
+
+def test_empty_file_is_an_error(tmp_path: Path):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    with pytest.raises(InputError, match="empty.csv: the file is empty"):
+        read_qualtrics_csv(path)
+
+
+def test_row_with_too_many_fields_names_the_row(tmp_path: Path):
+    path = tmp_path / "wide.csv"
+    path.write_text('Q1,Q2\nx,y\n{"ImportId":"QID1"},{"ImportId":"QID2"}\nA,B\nC,D,E\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"wide.csv, row 5: 3 fields where the header has 2"):
+        read_qualtrics_csv(path)
+
+
+@pytest.mark.parametrize("line,expected", [("a;b;c", ";"), ("a,b,c", ","), ("a\tb", "\t"), ('"x;y",b,c', ",")])
+def test_sniff_delimiter(line, expected):
+    assert sniff_delimiter(line) == expected
+
+
+def test_ms_forms_sample_multi_select_and_metadata():
+    table = read_ms_forms_xlsx(DATA / "terug_in_balans" / "2024" / "terug_in_balans_enquete_forms.xlsx")
+    frame = table.frame
+    assert frame.height == 30
+    assert frame.columns[:5] == ["ID", "Start time", "Completion time", "Email", "Name"]
+    first = frame.row(0, named=True)
+    skills = first["Welke vaardigheden zijn versterkt door het Terug in Balans traject?"]
+    assert skills.endswith(";") and "Grenzen bewaken;" in skills
+    assert first[ROW] == 2
+
+
+def test_ms_forms_dutch_headings_are_normalised(tmp_path: Path):
+    import xlsxwriter
+
+    path = tmp_path / "forms_nl.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("Blad1")
+    sheet.write_row(0, 0, ["Id", "Begintijd", "Tijd van voltooien", "E-mail", "Naam", "Vraag"])
+    sheet.write_row(1, 0, [1, "1-3-2024 09:00", "1-3-2024 09:05", "anonymous", "", "a;b;"])
+    book.close()
+    frame = read_ms_forms_xlsx(path).frame
+    assert frame.columns[:5] == ["ID", "Start time", "Completion time", "Email", "Name"]
+    assert frame.row(0, named=True)["Vraag"] == "a;b;"
+
+
+def test_maxqda_sample_has_documents_codes_and_speaker_prefixes():
+    path = DATA / "pmg" / "2023" / "pmg_focusinterviews_maxqda.xlsx"
+    if not path.exists():
+        pytest.skip("interview sample not generated yet")
+    frame = read_maxqda_coded_segments(path).frame
+    assert {"document", "code", "segment"} <= set(frame.columns)
+    assert frame["segment"].str.contains(r"^[A-Z]+-[A-Z0-9]+-\d+: ").all()
+    assert frame["code"].str.contains("\\\\").all()
+
+
+def test_maxqda_data_on_second_sheet(tmp_path: Path):
+    import xlsxwriter
+
+    path = tmp_path / "segments.xlsx"
+    book = xlsxwriter.Workbook(path)
+    book.add_worksheet("Info").write_row(0, 0, ["Exported by MAXQDA"])
+    sheet = book.add_worksheet("Codierte Segmente")
+    sheet.write_row(0, 0, ["Farbe", "Dokumentgruppe", "Dokumentname", "Code", "Segment"])
+    sheet.write_row(1, 0, ["#f00", "UMCG", "T0 groep", "Diagnose\\Sport", "P-1: Ik sport graag."])
+    book.close()
+    frame = read_maxqda_coded_segments(path).frame
+    assert frame.row(0, named=True)["document"] == "T0 groep"
+    assert frame.row(0, named=True)[ROW] == 2
+
+
+def test_excel_without_expected_headings_says_what_is_missing(tmp_path: Path):
+    path = tmp_path / "other.xlsx"
+    pl.DataFrame({"x": [1]}).write_excel(path)
+    with pytest.raises(InputError, match="other.xlsx, row 1: not a MAXQDA coded-segments export"):
+        read_maxqda_coded_segments(path)

@@ -1,0 +1,40 @@
+import polars as pl
+import pytest
+
+from assets.ingest.privacy import Pseudonymiser, mask_text
+
+
+def test_pseudonym_is_keyed_stable_and_normalised():
+    a, b = Pseudonymiser("key-a"), Pseudonymiser("key-b")
+    assert a("RUG-EN-01") == a(" rug-en-01 ") == a("RUG-EN-01")
+    assert a("RUG-EN-01") != b("RUG-EN-01")
+    assert a("RUG-EN-01") != a("RUG-EN-02")
+    assert a("RUG-EN-01").startswith("p_") and len(a("RUG-EN-01")) == 22
+    assert a(None) is None and a("  ") is None
+
+
+def test_pseudonymise_series_maps_each_value():
+    p = Pseudonymiser("k")
+    out = p.series(pl.Series(["x", "y", "x", None]))
+    assert out.to_list() == [p("x"), p("y"), p("x"), None]
+
+
+def test_missing_key_is_a_clear_error():
+    with pytest.raises(ValueError, match="MHM_PSEUDONYM_KEY is not set"):
+        Pseudonymiser("")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("mail me op j.jansen@umcg.nl", "mail me op [e-mail]"),
+    ("bel 06-12345678 gerust", "bel [telefoon] gerust"),
+    ("bel 0612345678", "bel [telefoon]"),
+    ("of +31 6 12345678", "of [telefoon]"),
+    ("of 050 - 3612345", "of [telefoon]"),
+    ("cijfer 7,5 en 2023", "cijfer 7,5 en 2023"),
+])
+def test_mask_text(text, expected):
+    assert mask_text(text) == expected
+
+
+def test_mask_names():
+    assert mask_text("Volgens Sanne ging het goed", ("Sanne",)) == "Volgens [naam] ging het goed"

@@ -1,0 +1,60 @@
+"""Report number formatting: Dutch comma and half-up rounding, as the source report prints."""
+
+import pytest
+
+from assets.reporting.numbers import MISSING, fmt_count, fmt_number, fmt_pct, fmt_range, fmt_short
+
+
+@pytest.mark.parametrize("value, expected", [
+    (6.4375, "6,4"),
+    (7.25, "7,3"),      # round() would give 7.2 (half to even)
+    (7.75, "7,8"),
+    (7.285714, "7,3"),
+    (7.333333, "7,3"),
+    (8, "8,0"),
+    (0, "0,0"),
+    (-0.04, "0,0"),     # no "-0,0"
+    (-1.25, "-1,3"),    # half away from zero
+    (1234.56, "1.234,6"),
+])
+def test_fmt_number_dutch(value, expected):
+    assert fmt_number(value) == expected
+
+
+def test_fmt_number_english_and_decimals():
+    assert fmt_number(6.4375, lang="en") == "6.4"
+    assert fmt_number(7.25, lang="en") == "7.3"
+    assert fmt_number(1234.56, lang="en") == "1,234.6"
+    assert fmt_number(2.675, decimals=2) == "2,68"
+    assert fmt_number(7.5, decimals=0) == "8"
+
+
+def test_missing_values_print_a_dash():
+    assert fmt_number(None) == MISSING == "–"
+    assert fmt_pct(None) == MISSING
+    assert fmt_range(None, 9) == MISSING
+
+
+@pytest.mark.parametrize("value, expected", [
+    (80.0, "80%"), (66.666667, "67%"), (93.333333, "93%"), (6.666667, "7%"), (12.5, "13%"), (0, "0%"),
+])
+def test_fmt_pct(value, expected):
+    assert fmt_pct(value) == expected
+
+
+def test_fmt_pct_decimals_and_language():
+    assert fmt_pct(66.666667, decimals=1) == "66,7%"
+    assert fmt_pct(66.666667, decimals=1, lang="en") == "66.7%"
+
+
+def test_fmt_range_drops_zero_decimal():
+    assert fmt_range(4, 9) == "4 – 9"
+    assert fmt_range(5.5, 9.0) == "5,5 – 9"
+    assert fmt_range(6.96, 8.25) == "7 – 8,3"
+    assert fmt_range(5.5, 9, lang="en") == "5.5 – 9"
+
+
+def test_fmt_short_and_count():
+    assert fmt_short(7.0) == "7"
+    assert fmt_short(7.25) == "7,3"
+    assert fmt_count(30) == "30"
