@@ -38,7 +38,7 @@ def interview_segments(codebook: Codebook, source: SourceFile, pseudonymise: Pse
         pl.col(ROW).alias("row_number"),
         pl.col("document").str.strip_chars(),
         pseudonymise.series(good["speaker"]).alias("speaker_id"),
-        pl.col("code").str.strip_chars().str.replace_all(r"\s*[\\>]\s*", "\\\\").alias("code_path"),
+        pl.col("code").str.strip_chars().str.replace_all(r"\s*[\\>]\s*", "\\").alias("code_path"),
         # Participant codes said aloud in a quote are identifiers too.
         mask_series(good["text"], speakers).alias("segment_text"),
     )

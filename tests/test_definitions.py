@@ -1,0 +1,51 @@
+"""The code location loads, and its asset graph is what the README and analysts rely on."""
+
+from pipelines.definitions import defs
+
+EXPECTED_ASSETS = {
+    "raw/pmg_questionnaire_cells", "raw/pmg_interview_segments", "raw/tib_survey_cells",
+    "staging/pmg_questionnaire_answers", "staging/pmg_questionnaire_responses", "staging/pmg_interview_segments",
+    "staging/tib_survey_answers",
+    "marts/pmg_response_counts", "marts/pmg_mental_health", "marts/pmg_intervention_rating",
+    "marts/pmg_theme_mentions", "marts/tib_return_to_work", "marts/tib_relapse", "marts/tib_skills",
+    "marts/tib_factor_ratings",
+    "charts/pmg_mental_health", "charts/tib_skills", "charts/tib_factor_ratings", "charts/tib_return_to_work",
+    "reports/pmg", "reports/terug_in_balans",
+}
+
+
+def test_asset_graph_snapshot():
+    keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
+    assert keys == EXPECTED_ASSETS
+
+
+def test_every_asset_has_a_description_and_warehouse_assets_a_column_schema():
+    graph = defs.resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        assert node.description and len(node.description) > 40, key
+        if key.path[0] in {"raw", "staging", "marts"}:
+            assert "dagster/column_schema" in node.metadata, key
+
+
+def test_every_writer_is_in_the_duckdb_pool():
+    for assets_def in defs.resolve_asset_graph().assets_defs:
+        key = assets_def.key.path[0]
+        if key in {"raw", "staging", "marts"}:
+            assert assets_def.op.pool == "duckdb", assets_def.key
+
+
+def test_job_and_schedule_resolve():
+    job = defs.resolve_job_def("materialize_all")
+    assert job.executor_def.name == "in_process"
+    schedule = defs.resolve_schedule_def("yearly_refresh")
+    assert schedule.cron_schedule == "0 6 1 2 *"
+
+
+def test_blocking_checks_guard_the_reports():
+    checks = {(c.asset_key.to_user_string(), c.name): c.blocking
+              for c in defs.resolve_asset_graph().asset_check_keys and
+              [spec for a in defs.resolve_asset_graph().assets_defs for spec in a.check_specs]}
+    assert checks[("staging/pmg_questionnaire_responses", "questionnaire_expectations")] is True
+    assert checks[("marts/pmg_intervention_rating", "rating_only_from_t1_respondents")] is True
+    assert checks[("marts/pmg_response_counts", "questionnaire_and_interview_counts_agree")] is False
