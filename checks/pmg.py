@@ -3,8 +3,7 @@
 from dagster import AssetCheckResult, AssetCheckSeverity, asset_check
 from dagster_duckdb import DuckDBResource
 
-from assets.pmg.ingest import INTERVIEWS, QUESTIONNAIRE
-from assets.pmg.staging import RESPONSES, SEGMENTS
+from assets.pmg.staging import ANSWERS, RESPONSES, SEGMENTS
 from assets.tables import key
 from checks.gx_runner import run_suite
 from checks.sql import quarantine_check, violations_check
@@ -26,13 +25,13 @@ def interview_expectations(duckdb: DuckDBResource, sources: SourceData) -> Asset
         return run_suite(conn, SEGMENTS, sources.codebooks("pmg", "pmg_interviews"))
 
 
-@asset_check(asset=key(QUESTIONNAIRE), description="Warns when questionnaire rows were quarantined.")
+@asset_check(asset=key(ANSWERS), name="no_rows_quarantined", description="Warns when questionnaire rows were quarantined.")
 def questionnaire_rows_not_quarantined(duckdb: DuckDBResource) -> AssetCheckResult:
     with duckdb.get_connection() as conn:
         return quarantine_check(conn, "pmg_questionnaire")
 
 
-@asset_check(asset=key(INTERVIEWS), description="Warns when interview segments were quarantined.")
+@asset_check(asset=key(SEGMENTS), name="no_rows_quarantined", description="Warns when interview segments were quarantined.")
 def interview_segments_not_quarantined(duckdb: DuckDBResource) -> AssetCheckResult:
     with duckdb.get_connection() as conn:
         return quarantine_check(conn, "pmg_interviews")

@@ -4,7 +4,6 @@ from dagster import AssetCheckResult, asset_check
 from dagster_duckdb import DuckDBResource
 
 from assets.tables import key
-from assets.terug_in_balans.ingest import SURVEY
 from assets.terug_in_balans.staging import ANSWERS
 from checks.gx_runner import run_suite
 from checks.sql import quarantine_check, violations_check
@@ -19,7 +18,7 @@ def survey_expectations(duckdb: DuckDBResource, sources: SourceData) -> AssetChe
         return run_suite(conn, ANSWERS, sources.codebooks("terug_in_balans", "tib_survey"))
 
 
-@asset_check(asset=key(SURVEY), description="Warns when survey rows were quarantined.")
+@asset_check(asset=key(ANSWERS), name="no_rows_quarantined", description="Warns when survey rows were quarantined.")
 def survey_rows_not_quarantined(duckdb: DuckDBResource) -> AssetCheckResult:
     with duckdb.get_connection() as conn:
         return quarantine_check(conn, "tib_survey")

@@ -1,0 +1,79 @@
+"""Assets materialised in-process against a temporary DuckDB, on altered copies of the sample."""
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import duckdb
+from dagster import AssetKey, materialize
+
+from pipelines.definitions import defs
+from tests.conftest import DATA, resources_for
+
+
+def pmg_graph():
+    """Every PMG asset and every check on one."""
+    graph = defs.resolve_asset_graph()
+    pmg = {k for k in graph.get_all_asset_keys() if graph.get(k).group_name == "pmg"}
+    return [a for a in graph.assets_defs if set(a.keys) & pmg or any(c.asset_key in pmg for c in a.check_keys)]
+
+
+def copy_pmg(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(DATA / "pmg", data / "pmg")
+    return data
+
+
+def test_tabel_7_contradiction_blocks_the_report(tmp_path):
+    """A grade for Positieve Gezondheid given without any T1 respondent (as the source's Tabel 7
+    printed) must fail the blocking check, and the report must not be written."""
+    data = copy_pmg(tmp_path)
+    folder = data / "pmg" / "2023"
+    codebook = folder / "codebook_questionnaire.yaml"
+    codebook.write_text(codebook.read_text(encoding="utf-8").replace("    waves: [T1]", ""), encoding="utf-8")
+    t0 = folder / "pmg_t0_qualtrics.csv"
+    rows = list(csv.reader(io.StringIO(t0.read_text(encoding="utf-8-sig"), newline="")))
+    rows[0].append("Q6"), rows[1].append("Cijfer interventie"), rows[2].append('{"ImportId":"QID6_TEXT"}')
+    for row in rows[3:]:
+        row.append("8" if row[17].startswith("UMCG-PG") else "")
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    t0.write_text(out.getvalue(), encoding="utf-8")
+
+    result = materialize(pmg_graph(), resources=resources_for(tmp_path, data), raise_on_error=False)
+    checks = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    assert checks["rating_only_from_t1_respondents"].passed is False
+    assert "more grades than T1 respondents" in checks["rating_only_from_t1_respondents"].description
+    materialized = {e.event_specific_data.materialization.asset_key
+                    for e in result.all_events if e.is_step_materialization}
+    assert AssetKey(["marts", "pmg_intervention_rating"]) in materialized
+    assert AssetKey(["reports", "pmg"]) not in materialized
+    assert not list((tmp_path / "reports").rglob("*.html"))
+
+
+def test_missing_column_fails_the_ingest_with_one_readable_line(tmp_path):
+    data = copy_pmg(tmp_path)
+    t1 = data / "pmg" / "2023" / "pmg_t1_qualtrics.csv"
+    t1.write_text(t1.read_text(encoding="utf-8-sig").replace("Q5,Q6\r\n", "Q5x,Q6\r\n", 1), encoding="utf-8")
+    result = materialize(pmg_graph(), resources=resources_for(tmp_path, data), raise_on_error=False)
+    failures = [e for e in result.all_events if e.is_step_failure]
+    messages = [e.step_failure_data.error.message for e in failures]
+    assert any("pmg/2023/pmg_t1_qualtrics.csv, row 1, column 'Q5': the codebook pmg/2023/codebook_questionnaire.yaml "
+               "names column 'Q5', which the file does not have; did the column get renamed to 'Q5x'?" in m
+               for m in messages), messages
+
+
+def test_unknown_document_and_code_are_quarantined_and_warned(tmp_path):
+    data = copy_pmg(tmp_path)
+    codebook = data / "pmg" / "2023" / "codebook_interviews.yaml"
+    text = codebook.read_text(encoding="utf-8")
+    first_doc = next(line for line in text.splitlines() if line.strip().startswith('"T0 '))
+    codebook.write_text(text.replace(first_doc, ""), encoding="utf-8")
+    result = materialize(pmg_graph(), resources=resources_for(tmp_path, data), raise_on_error=False)
+    checks_on_segments = {e.check_name: e for e in result.get_asset_check_evaluations()
+                          if e.asset_key == AssetKey(["staging", "pmg_interview_segments"])}
+    assert checks_on_segments["no_rows_quarantined"].passed is False
+    conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    reasons = conn.sql("SELECT DISTINCT reason FROM raw.quarantine WHERE instrument = 'pmg_interviews'").fetchall()
+    assert reasons == [("document not listed under documents: in the codebook",)]
