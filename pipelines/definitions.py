@@ -11,12 +11,15 @@ from assets.terug_in_balans import report as tib_report, staging as tib_staging
 from pipelines.jobs import materialize_all, yearly_refresh
 from pipelines.resources import build_resources
 
-ASSET_MODULES = [pmg_ingest, pmg_staging, pmg_marts, pmg_charts, pmg_report,
-                 tib_ingest, tib_staging, tib_marts, tib_charts, tib_report]
+ASSETS = load_assets_from_modules([
+    pmg_ingest, pmg_staging, pmg_marts, pmg_charts, pmg_report,
+    tib_ingest, tib_staging, tib_marts, tib_charts, tib_report,
+])
+CHECKS = load_asset_checks_from_modules([checks.pmg, checks.terug_in_balans])
 
 defs = Definitions(
-    assets=load_assets_from_modules(ASSET_MODULES),
-    asset_checks=load_asset_checks_from_modules([checks.pmg, checks.terug_in_balans]),
+    assets=ASSETS,
+    asset_checks=CHECKS,
     resources=build_resources(),
     jobs=[materialize_all],
     schedules=[yearly_refresh],

@@ -41,17 +41,17 @@ def full_run(tmp_path_factory):
     """The whole graph, every asset and check, materialised once on the bundled sample data."""
     from dagster import materialize
 
-    from pipelines.definitions import defs
+    from pipelines.definitions import ASSETS, CHECKS
 
     tmp = tmp_path_factory.mktemp("full_run")
-    graph = defs.resolve_asset_graph()
-    assets = [a for a in graph.assets_defs]
-    result = materialize(assets, resources=resources_for(tmp), raise_on_error=False)
+    result = materialize([*ASSETS, *CHECKS], resources=resources_for(tmp), raise_on_error=False)
     return result, tmp
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def warehouse(full_run):
+    """A read-only connection to the full run's warehouse, closed after each test (DuckDB allows
+    no read-write connection beside it)."""
     result, tmp = full_run
     assert result.success, "the full materialisation failed; see the captured log"
     conn = duckdb.connect(str(tmp / "warehouse.duckdb"), read_only=True)

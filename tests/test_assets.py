@@ -8,15 +8,14 @@ from pathlib import Path
 import duckdb
 from dagster import AssetKey, materialize
 
-from pipelines.definitions import defs
+from pipelines.definitions import ASSETS, CHECKS
 from tests.conftest import DATA, resources_for
 
 
 def pmg_graph():
     """Every PMG asset and every check on one."""
-    graph = defs.resolve_asset_graph()
-    pmg = {k for k in graph.get_all_asset_keys() if graph.get(k).group_name == "pmg"}
-    return [a for a in graph.assets_defs if set(a.keys) & pmg or any(c.asset_key in pmg for c in a.check_keys)]
+    pmg = {a.key for a in ASSETS if a.group_names_by_key[a.key] == "pmg"}
+    return [a for a in ASSETS if a.key in pmg] + [c for c in CHECKS if any(k.asset_key in pmg for k in c.check_keys)]
 
 
 def copy_pmg(tmp_path: Path) -> Path:
@@ -55,7 +54,7 @@ def test_tabel_7_contradiction_blocks_the_report(tmp_path):
 def test_missing_column_fails_the_ingest_with_one_readable_line(tmp_path):
     data = copy_pmg(tmp_path)
     t1 = data / "pmg" / "2023" / "pmg_t1_qualtrics.csv"
-    t1.write_text(t1.read_text(encoding="utf-8-sig").replace("Q5,Q6\r\n", "Q5x,Q6\r\n", 1), encoding="utf-8")
+    t1.write_text(t1.read_text(encoding="utf-8-sig").replace("Q5,Q6\n", "Q5x,Q6\n", 1), encoding="utf-8")
     result = materialize(pmg_graph(), resources=resources_for(tmp_path, data), raise_on_error=False)
     failures = [e for e in result.all_events if e.is_step_failure]
     messages = [e.step_failure_data.error.message for e in failures]

@@ -1,6 +1,6 @@
 """The code location loads, and its asset graph is what the README and analysts rely on."""
 
-from pipelines.definitions import defs
+from pipelines.definitions import ASSETS, CHECKS, defs
 
 EXPECTED_ASSETS = {
     "raw/pmg_questionnaire_cells", "raw/pmg_interview_segments", "raw/tib_survey_cells",
@@ -28,11 +28,9 @@ def test_every_asset_has_a_description_and_warehouse_assets_a_column_schema():
             assert "dagster/column_schema" in node.metadata, key
 
 
-def test_every_writer_is_in_the_duckdb_pool():
-    for assets_def in defs.resolve_asset_graph().assets_defs:
-        key = assets_def.key.path[0]
-        if key in {"raw", "staging", "marts"}:
-            assert assets_def.op.pool == "duckdb", assets_def.key
+def test_every_asset_that_opens_the_warehouse_is_in_the_duckdb_pool():
+    for assets_def in ASSETS:
+        assert assets_def.op.pool == "duckdb", assets_def.key
 
 
 def test_job_and_schedule_resolve():
@@ -43,9 +41,8 @@ def test_job_and_schedule_resolve():
 
 
 def test_blocking_checks_guard_the_reports():
-    checks = {(c.asset_key.to_user_string(), c.name): c.blocking
-              for c in defs.resolve_asset_graph().asset_check_keys and
-              [spec for a in defs.resolve_asset_graph().assets_defs for spec in a.check_specs]}
+    checks = {(spec.asset_key.to_user_string(), spec.name): spec.blocking
+              for c in CHECKS for spec in c.check_specs}
     assert checks[("staging/pmg_questionnaire_responses", "questionnaire_expectations")] is True
     assert checks[("marts/pmg_intervention_rating", "rating_only_from_t1_respondents")] is True
     assert checks[("marts/pmg_response_counts", "questionnaire_and_interview_counts_agree")] is False
