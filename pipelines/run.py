@@ -4,6 +4,7 @@ so `make ui` shows the same run, then say where the warehouse and the reports ar
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from dagster import DagsterInstance
 
@@ -13,14 +14,17 @@ def main() -> int:
 
     resources = defs.resources
     with DagsterInstance.get() as instance:
-        result = defs.get_job_def("materialize_all").execute_in_process(instance=instance, raise_on_error=False)
+        result = defs.resolve_job_def("materialize_all").execute_in_process(instance=instance, raise_on_error=False)
     print()
     print(f"run {result.run_id}: {'succeeded' if result.success else 'FAILED'}")
     print(f"warehouse: {resources['duckdb'].database}")
     print(f"reports:   {resources['reports'].output_dir}")
-    failed_checks = [e for e in result.get_asset_check_evaluations() if not e.passed]
-    for e in failed_checks:
-        print(f"check {e.asset_key.to_user_string()}:{e.check_name} did not pass: {e.description}")
+    for e in result.get_asset_check_evaluations():
+        if not e.passed:
+            level = "warning" if e.severity.value == "WARN" else "FAILED"
+            print(f"check {level}: {e.asset_key.to_user_string()} {e.check_name}: {e.description}")
+    for report in sorted(Path(resources["reports"].output_dir).rglob("*.html")):
+        print(f"  {report}")
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure:
