@@ -6,7 +6,7 @@ from dagster_duckdb import DuckDBResource
 from matplotlib.figure import Figure
 
 from assets.reporting.numbers import fmt_number
-from assets.reporting.publish import publish_charts
+from assets.reporting.chart_files import publish_charts
 from assets.reporting.style import OKABE_ITO, GREY, house_style, new_figure
 from assets.tables import POOL, key
 from pipelines.resources import ReportSettings

@@ -10,7 +10,8 @@ from assets.pmg.charts import draw_mental_health, load_mental_health
 from assets.pmg.staging import SEGMENTS
 from assets.reporting.html import Block, Bullets, Chart, Heading, Paragraph, Table
 from assets.reporting.numbers import MISSING, fmt_number, fmt_range
-from assets.reporting.publish import Edition, provenance_blocks, report_result, write_report_editions
+from assets.reporting.editions import Edition, report_result, write_report_editions
+from assets.reporting.provenance import provenance_blocks
 from assets.reporting.style import figure_png
 from assets.tables import POOL, key
 from pipelines.resources import ReportSettings

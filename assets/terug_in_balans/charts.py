@@ -9,7 +9,7 @@ from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
 
 from assets.reporting.numbers import fmt_pct
-from assets.reporting.publish import publish_charts
+from assets.reporting.chart_files import publish_charts
 from assets.reporting.style import OKABE_ITO, house_style, new_figure
 from assets.tables import POOL, key
 from pipelines.resources import ReportSettings

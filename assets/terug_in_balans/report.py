@@ -8,7 +8,8 @@ from dagster_duckdb import DuckDBResource
 
 from assets.reporting.html import Block, Chart, Heading, Paragraph, Table
 from assets.reporting.numbers import MISSING, fmt_pct
-from assets.reporting.publish import Edition, provenance_blocks, report_result, write_report_editions
+from assets.reporting.editions import Edition, report_result, write_report_editions
+from assets.reporting.provenance import provenance_blocks
 from assets.reporting.style import figure_png
 from assets.tables import POOL, key
 from assets.terug_in_balans.charts import (FACTORS, RETURN_TO_WORK, SKILLS, draw_factor_ratings,
