@@ -71,7 +71,7 @@ def test_empty_file_is_an_error(tmp_path: Path):
 def test_row_with_too_many_fields_names_the_row(tmp_path: Path):
     path = tmp_path / "wide.csv"
     path.write_text('Q1,Q2\nx,y\n{"ImportId":"QID1"},{"ImportId":"QID2"}\nA,B\nC,D,E\n', encoding="utf-8")
-    with pytest.raises(InputError, match=r"wide.csv, row 5: 3 fields where the header has 2"):
+    with pytest.raises(InputError, match=r"wide.csv, row 5, column 'Q2': 3 fields where the header has 2: is the delimiter"):
         read_qualtrics_csv(path)
 
 

@@ -83,6 +83,8 @@ SELECT d.source_file, d.row_number, d.column_name, d.cell AS cell_value,
     WHEN d.type = 'number' AND d.number IS NULL THEN 'not a number: ' || d.variable || ' expects a number'
     WHEN d.type = 'number' AND (d.number < d.min_value OR d.number > d.max_value)
       THEN 'outside the scale ' || d.min_value::VARCHAR || '-' || d.max_value::VARCHAR || ' the codebook declares for ' || d.variable
+    WHEN d.type = 'text' AND regexp_matches(d.token, '^(=|@|[+\-][^\s\d.,])')
+      THEN 'formula-like text in ' || d.variable || ': a spreadsheet would run it; check the export'
     WHEN d.type IN ('category', 'multi_select') AND d.label_code IS NULL
       THEN 'unknown answer label for ' || d.variable || ' (not in the codebook)'
     WHEN len(d.waves) > 0 AND NOT list_contains(d.waves, w.wave)

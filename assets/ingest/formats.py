@@ -27,6 +27,7 @@ class Table:
     frame: pl.DataFrame  # text columns named by heading, plus ROW
     question_text: dict[str, str] = field(default_factory=dict)  # heading -> wording, where the export has it
     detail: str = ""  # what the reader recognised, for the file registry and errors
+    short_rows: dict[int, int] = field(default_factory=dict)  # row -> fields found, for rows cut short
 
 
 # --- text files ------------------------------------------------------------------------
@@ -61,15 +62,24 @@ def read_records(path: Path) -> list[list[str]]:
     return records
 
 
-def records_to_frame(path: Path, records: list[list[str]], header_rows: int, name_row: int) -> pl.DataFrame:
-    """Data rows below `header_rows` as a text frame, headings from row `name_row` (0-based)."""
+def records_to_frame(path: Path, records: list[list[str]], header_rows: int, name_row: int,
+                     short_rows: dict[int, int] | None = None) -> pl.DataFrame:
+    """Data rows below `header_rows` as a text frame, headings from row `name_row` (0-based).
+
+    A row with more fields than headings means the columns cannot be trusted: stop. A row with
+    fewer (a truncated file, an unclosed quote) is recorded in `short_rows` for quarantine."""
     names = _unique([h.strip() for h in records[name_row]])
     width = len(names)
+    if len(records) <= header_rows:
+        raise InputError(path.name, f"has its {header_rows} header row(s) but no data rows", row=header_rows)
     columns: list[list[str | None]] = [[] for _ in names]
     row_numbers = []
     for i, rec in enumerate(records[header_rows:], start=header_rows + 1):
         if len(rec) > width and any(c.strip() for c in rec[width:]):
-            raise InputError(path.name, f"{len(rec)} fields where the header has {width}", row=i)
+            raise InputError(path.name, f"{len(rec)} fields where the header has {width}: "
+                             "is the delimiter or quoting wrong?", row=i, column=names[-1])
+        if len(rec) < width and short_rows is not None:
+            short_rows[i] = len(rec)
         for j in range(width):
             cell = rec[j] if j < len(rec) else ""
             columns[j].append(cell if cell.strip() != "" else None)
@@ -93,13 +103,14 @@ def read_qualtrics_csv(path: Path) -> Table:
     """Qualtrics CSV: three header rows (heading, question text, ImportId JSON) or the legacy
     two-row form (V1..Vn over the headings); delimiter and encoding as found."""
     records = read_records(path)
+    short: dict[int, int] = {}
     if len(records) >= 3 and records[2] and records[2][0].strip().startswith('{"ImportId"'):
-        frame = records_to_frame(path, records, header_rows=3, name_row=0)
+        frame = records_to_frame(path, records, header_rows=3, name_row=0, short_rows=short)
         wording = dict(zip(_unique([h.strip() for h in records[0]]), records[1]))
-        return Table(frame, wording, "qualtrics: three header rows")
+        return Table(frame, wording, "qualtrics: three header rows", short)
     if len(records) >= 2 and records[0] and records[0][0].strip() == "V1":
-        frame = records_to_frame(path, records, header_rows=2, name_row=1)
-        return Table(frame, {}, "qualtrics: legacy two header rows")
+        frame = records_to_frame(path, records, header_rows=2, name_row=1, short_rows=short)
+        return Table(frame, {}, "qualtrics: legacy two header rows", short)
     found = records[2][:2] if len(records) > 2 else (records[-1][:2] if records else [])
     raise InputError(path.name, "not a Qualtrics export: expected a third header row of "
                      f'{{"ImportId": ...}} cells (or legacy V1..Vn headings), found {found!r}',
@@ -108,12 +119,19 @@ def read_qualtrics_csv(path: Path) -> Table:
 
 # --- spreadsheets ----------------------------------------------------------------------
 
+def _open_workbook(path: Path):
+    if path.stat().st_size == 0:
+        raise InputError(path.name, "the file is empty")
+    try:
+        return fastexcel.read_excel(path)
+    except Exception as exc:  # fastexcel raises its own error types for corrupt or truncated files
+        raise InputError(path.name, f"cannot be read as an Excel workbook ({exc.__class__.__name__}: "
+                         f"{str(exc).splitlines()[0][:200]})") from None
+
+
 def read_excel(path: Path, required: list[str], sheet: str | None = None) -> Table:
     """The first sheet (or the named one) whose header row holds every required heading."""
-    try:
-        book = fastexcel.read_excel(path)
-    except Exception as exc:  # fastexcel raises its own error types for corrupt files
-        raise InputError(path.name, f"cannot be read as an Excel workbook ({exc.__class__.__name__}: {exc})") from None
+    book = _open_workbook(path)
     candidates = [sheet] if sheet else book.sheet_names
     seen = {}
     for name in candidates:
@@ -128,6 +146,8 @@ def read_excel(path: Path, required: list[str], sheet: str | None = None) -> Tab
             # Rows an editor left blank at the bottom are not answers.
             content = [c for c in data.columns if c != ROW]
             data = data.filter(~pl.all_horizontal(pl.col(content).is_null()))
+            if data.height == 0:
+                raise InputError(path.name, f"sheet {name!r} has headings but no data rows", row=1)
             return Table(data, {}, f"excel sheet {name!r}")
     missing = {n: [r for r in required if r not in h] for n, h in seen.items()}
     raise InputError(path.name, f"no sheet has the expected headings {required}; missing per sheet: {missing}",
@@ -146,16 +166,22 @@ MS_FORMS_META = {
 def read_ms_forms_xlsx(path: Path, sheet: str | None = None) -> Table:
     """Microsoft Forms results workbook: ID, Start time, Completion time, Email, Name (Dutch
     headings accepted and normalised to English), then one column per question."""
-    book = fastexcel.read_excel(path)
-    name = sheet or book.sheet_names[0]
-    headers = [str(c).strip() for c in book.load_sheet(name, n_rows=0).to_polars().columns]
-    rename = {}
-    for english, variants in MS_FORMS_META.items():
-        hit = next((h for h in headers if h in variants), None)
-        if hit is None:
-            raise InputError(path.name, f"not a Microsoft Forms export: no {english!r} column "
-                             f"(or {', '.join(variants[1:])}); headings are {headers[:6]}", row=1)
-        rename[hit] = english
+    book = _open_workbook(path)
+    problem = ""
+    for name in [sheet] if sheet else book.sheet_names:
+        headers = [str(c).strip() for c in book.load_sheet(name, n_rows=0).to_polars().columns]
+        rename = {}
+        for english, variants in MS_FORMS_META.items():
+            hit = next((h for h in headers if h in variants), None)
+            if hit is None:
+                problem = problem or (f"not a Microsoft Forms export: no {english!r} column "
+                                      f"(or {', '.join(variants[1:])}); headings are {headers[:6]}")
+                break
+            rename[hit] = english
+        else:
+            break
+    else:
+        raise InputError(path.name, problem, row=1)
     table = read_excel(path, list(rename), sheet=name)
     table.frame = table.frame.rename(rename)
     table.detail = f"ms forms {table.detail}"
@@ -171,7 +197,7 @@ MAXQDA_COLUMNS = {
 
 def read_maxqda_coded_segments(path: Path, sheet: str | None = None) -> Table:
     """MAXQDA 'Export coded segments' workbook (English or German headings)."""
-    book = fastexcel.read_excel(path)
+    book = _open_workbook(path)
     probe = {n: [str(c).strip() for c in book.load_sheet(n, n_rows=0).to_polars().columns] for n in book.sheet_names}
     for name, headers in probe.items():
         if sheet and name != sheet:
@@ -194,7 +220,11 @@ READERS = {
 
 
 def read_source(source_file) -> Table:
-    return READERS[source_file.format](source_file)
+    """Read an export with the reader of its format; errors name the file as the warehouse does."""
+    try:
+        return READERS[source_file.format](source_file)
+    except InputError as exc:
+        raise InputError(source_file.relative, exc.message, exc.row, exc.column) from None
 
 
 def parse_import_id(cell: str) -> str | None:

@@ -20,9 +20,12 @@ from assets.ingest.privacy import Pseudonymiser, mask_series
 
 def check_columns(codebook: Codebook, source: SourceFile, headings: list[str]) -> None:
     """Every column the codebook names must be in the file: otherwise stop, naming it."""
+    declared = codebook.columns_for(source) | set(codebook.identifier_columns)
     for column in sorted(codebook.columns_for(source)):
         if column not in headings:
-            close = difflib.get_close_matches(column, headings, n=1, cutoff=0.6)
+            unknown = [h for h in headings if h not in declared]
+            close = ([h for h in unknown if h.casefold().startswith(column.casefold())]
+                     or difflib.get_close_matches(column, unknown, n=1, cutoff=0.5))
             hint = f"; did the column get renamed to {close[0]!r}?" if close else ""
             raise InputError(source.relative, f"the codebook {codebook.relative} names column {column!r}, "
                              f"which the file does not have{hint}", row=1, column=column)
@@ -39,12 +42,19 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
     declared = codebook.columns_for(source)
     ignored = [h for h in headings if h not in declared and h not in identifiers]
 
-    missing = frame.filter(pl.col(pcol).is_null())
-    quarantine = quarantine_frame(codebook.instrument, "ingest", [
+    width = len(headings)
+    problems = [
+        {"source_file": source.relative, "row_number": r, "column_name": headings[min(n, width - 1)],
+         "cell_value": None, "reason": f"row has {n} of {width} fields: the file looks truncated here"}
+        for r, n in sorted(parsed.short_rows.items())
+    ]
+    frame = frame.filter(~pl.col(ROW).is_in(list(parsed.short_rows)))
+    problems += [
         {"source_file": source.relative, "row_number": r, "column_name": pcol, "cell_value": None,
          "reason": "no participant code: the answers cannot be attributed to anyone"}
-        for r in missing[ROW].to_list()
-    ])
+        for r in frame.filter(pl.col(pcol).is_null())[ROW].to_list()
+    ]
+    quarantine = quarantine_frame(codebook.instrument, "ingest", problems)
     frame = frame.filter(pl.col(pcol).is_not_null())
 
     value_columns = sorted(declared - {pcol})

@@ -1,0 +1,137 @@
+"""Every case of the bad-input corpus (tests/fixtures/bad_inputs, written by make_bad_inputs.py):
+the good rows load and each bad one is in raw.quarantine with its reason, or the run stops with one
+readable line naming file, row and column. The README's table "Bad input" lists the same cases."""
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from assets.ingest.codebook import load_codebook
+from assets.ingest.decode import decode_survey
+from assets.ingest.errors import InputError
+from assets.ingest.privacy import Pseudonymiser
+from assets.ingest.survey import load_survey_file
+from tests.conftest import FIXTURES
+
+CORPUS = FIXTURES / "bad_inputs"
+RAW, STAGING = "raw.pmg_questionnaire_cells", "staging.pmg_questionnaire_answers"
+
+
+def run_case(case: str, tmp_path: Path):
+    """Ingest and decode one case as the pipeline does; returns the connection."""
+    data = tmp_path / "data"
+    shutil.copytree(CORPUS / case, data / "pmg" / "2030")
+    codebook = load_codebook(data / "pmg" / "2030" / "codebook.yaml", data)
+    conn = duckdb.connect()
+    for source in codebook.files:
+        load_survey_file(conn, RAW, codebook, source, Pseudonymiser("k"))
+    decode_survey(conn, [codebook], RAW, STAGING)
+    return conn
+
+
+def quarantine(conn) -> list[tuple]:
+    return conn.sql("SELECT row_number, column_name, cell_value, reason FROM raw.quarantine "
+                    "ORDER BY row_number").fetchall()
+
+
+def loaded_rows(conn) -> list[int]:
+    return [r for r, in conn.sql(f"SELECT DISTINCT row_number FROM {STAGING} ORDER BY 1").fetchall()]
+
+
+def answer(conn, variable: str, row: int = 4):
+    rows = conn.sql(f"SELECT value_code, value_number FROM {STAGING} WHERE variable = $1 AND row_number = $2",
+                    params=[variable, row]).fetchall()
+    return rows[0] if rows else None
+
+
+STOPS = {
+    "empty_file": "pmg/2030/export.csv: the file is empty",
+    "header_only": "export.csv, row 3: has its 3 header row(s) but no data rows",
+    "missing_required_column": ("pmg/2030/export.csv, row 1, column 'Q1': the codebook pmg/2030/codebook.yaml "
+                                "names column 'Q1', which the file does not have"),
+    "renamed_column": ("pmg/2030/export.csv, row 1, column 'Q5': the codebook pmg/2030/codebook.yaml names column "
+                       "'Q5', which the file does not have; did the column get renamed to 'Q5_NEW'?"),
+    "row_with_too_many_fields": ("export.csv, row 6, column 'RecipientEmail': 6 fields where the header has 5: "
+                                 "is the delimiter or quoting wrong?"),
+    "codebook_names_missing_column": ("pmg/2030/export.csv, row 1, column 'Q8': the codebook pmg/2030/codebook.yaml "
+                                      "names column 'Q8', which the file does not have"),
+    "codebook_not_yaml": "pmg/2030/codebook.yaml, row 3: not valid YAML (expected ',' or ']'",
+}
+
+
+@pytest.mark.parametrize("case", sorted(STOPS))
+def test_cases_that_stop_with_one_readable_line(case, tmp_path):
+    with pytest.raises(InputError) as err:
+        run_case(case, tmp_path)
+    message = str(err.value)
+    assert "\n" not in message
+    assert message.startswith(STOPS[case]) or message.endswith(STOPS[case]) or STOPS[case] in message, message
+
+
+def test_truncated_file_loads_the_good_rows_and_quarantines_the_cut_one(tmp_path):
+    conn = run_case("truncated_file", tmp_path)
+    assert quarantine(conn) == [(6, "Q5", None, "row has 2 of 5 fields: the file looks truncated here")]
+    assert loaded_rows(conn) == [4, 5]
+
+
+@pytest.mark.parametrize("case,reason,row", [
+    ("unknown_label", "unknown answer label for organisation (not in the codebook)", 6),
+    ("out_of_range_grade", "outside the scale 0.0-10.0 the codebook declares for mental_health_grade", 6),
+    ("duplicate_participant_and_wave",
+     "duplicate response: participant already answered wave T0 (first at pmg/2030/export.csv row 4)", 6),
+])
+def test_bad_values_are_quarantined_and_the_rest_loads(case, reason, row, tmp_path):
+    conn = run_case(case, tmp_path)
+    q = quarantine(conn)
+    assert [(r, why) for r, _, _, why in q] == [(row, reason)]
+    assert loaded_rows(conn) == [4, 5]
+
+
+def test_formula_like_text_is_quarantined_but_a_dash_in_prose_is_not(tmp_path):
+    conn = run_case("formula_like_text", tmp_path)
+    q = quarantine(conn)
+    assert [(r, c) for r, c, _, _ in q] == [(6, "Q7"), (7, "Q7")]
+    assert q[0][2].startswith("=HYPERLINK(") and q[1][2].startswith("+cmd")
+    assert all(why.startswith("formula-like text in toelichting") for *_, why in q)
+    assert loaded_rows(conn) == [4, 5, 8]
+
+
+@pytest.mark.parametrize("case,variable,expected", [
+    ("windows_1252", "toelichting", ("Café en geïrriteerd", None)),
+    ("semicolon_delimiter", "mental_health_grade", (None, 7.5)),
+    ("semicolon_delimiter", "toelichting", ("Gaat goed, echt", None)),
+    ("decimal_comma", "mental_health_grade", (None, 6.5)),
+    ("email_in_free_text", "toelichting", ("Mail me: [e-mail] of bel [telefoon]", None)),
+])
+def test_cases_that_load_correctly(case, variable, expected, tmp_path):
+    conn = run_case(case, tmp_path)
+    assert quarantine(conn) == []
+    assert answer(conn, variable) == expected
+
+
+def test_extra_unknown_column_is_ignored_and_recorded(tmp_path):
+    conn = run_case("extra_unknown_column", tmp_path)
+    assert quarantine(conn) == [] and loaded_rows(conn) == [4, 5]
+    assert conn.sql("SELECT ignored_columns FROM raw.source_files").fetchall() == [(["Q99"],)]
+    assert conn.sql(f"SELECT count(*) FROM {RAW} WHERE column_name = 'Q99'").fetchall() == [(0,)]
+
+
+def test_xlsx_with_data_on_the_second_sheet(tmp_path):
+    conn = run_case("xlsx_data_on_second_sheet", tmp_path)
+    assert quarantine(conn) == []
+    assert answer(conn, "mental_health_grade", row=2) == (None, 7.0)
+
+
+def test_identifiers_of_the_corpus_never_stored(tmp_path):
+    conn = run_case("email_in_free_text", tmp_path)
+    text = str(conn.sql(f"SELECT * FROM {RAW}").fetchall()) + str(conn.sql(f"SELECT * FROM {STAGING}").fetchall())
+    assert "a@umcg.nl" not in text and "A-1" not in text and "j.jansen" not in text
+
+
+def test_every_case_in_the_corpus_is_tested():
+    tested = set(STOPS) | {"truncated_file", "unknown_label", "out_of_range_grade", "duplicate_participant_and_wave",
+                           "formula_like_text", "windows_1252", "semicolon_delimiter", "decimal_comma",
+                           "email_in_free_text", "extra_unknown_column", "xlsx_data_on_second_sheet"}
+    assert tested == {p.name for p in CORPUS.iterdir() if p.is_dir()}
