@@ -1,8 +1,10 @@
 """What every warehouse asset shares: its contract metadata, a pool, and a preview of what it wrote."""
 
+import polars as pl
 from dagster import AssetKey, MaterializeResult, MetadataValue, TableColumn, TableSchema, asset
 from dagster_duckdb import DuckDBResource
 
+from assets.ingest.loader import insert_frame
 from warehouse.schema import ensure_schema, table
 
 # DuckDB admits one writing process per file: every asset that writes joins this pool (limit 1).
@@ -70,3 +72,26 @@ def sql_table_asset(qualified: str, deps: list[str], sql: str, purpose: str, gro
             return MaterializeResult(metadata=written_metadata(conn, qualified, preview_rows=25, order_by=order_by))
 
     return _build
+
+
+def replace_with_frame(conn, qualified: str, frame: pl.DataFrame) -> None:
+    """Rebuild a table from a frame in one transaction (delete + insert), contract column types."""
+    ensure_schema(conn, qualified)
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        conn.execute(f"DELETE FROM {qualified}")
+        if frame.height:
+            insert_frame(conn, qualified, frame)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+POLARS_TYPES = {"INTEGER": pl.Int64, "BIGINT": pl.Int64, "DOUBLE": pl.Float64, "VARCHAR": pl.String}
+
+
+def frame_for(qualified: str, rows: list[dict]) -> pl.DataFrame:
+    """Rows (dicts) as a frame with the contract's columns, in its order and types."""
+    schema = {c.name: POLARS_TYPES[c.type] for c in table(qualified).columns}
+    return pl.DataFrame([{c: r.get(c) for c in schema} for r in rows], schema=schema)

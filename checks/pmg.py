@@ -1,28 +1,12 @@
-"""Checks on the PMG tables: GX suites on staging, and what only this domain knows."""
+"""Checks on the PMG tables that only this domain knows (the GX suites are in expectation_suites.py)."""
 
 from dagster import AssetCheckResult, AssetCheckSeverity, asset_check
 from dagster_duckdb import DuckDBResource
 
 from assets.pmg.staging import ANSWERS, RESPONSES, SEGMENTS
 from assets.tables import key
-from checks.gx_runner import run_suite
 from checks.sql import quarantine_check, violations_check
-from pipelines.resources import SourceData
-
-
-@asset_check(asset=key(RESPONSES), blocking=True, description=(
-    "Great Expectations suite: keys never empty, one row per participant and wave, grades within "
-    "the scale the year's codebook declares, answers within its labels, intervention grades only at T1."))
-def questionnaire_expectations(duckdb: DuckDBResource, sources: SourceData) -> AssetCheckResult:
-    with duckdb.get_connection() as conn:
-        return run_suite(conn, RESPONSES, sources.codebooks("pmg", "pmg_questionnaire"))
-
-
-@asset_check(asset=key(SEGMENTS), blocking=True, description=(
-    "Great Expectations suite: every segment has a speaker pseudonym, a wave, a section, IGLOO level and theme."))
-def interview_expectations(duckdb: DuckDBResource, sources: SourceData) -> AssetCheckResult:
-    with duckdb.get_connection() as conn:
-        return run_suite(conn, SEGMENTS, sources.codebooks("pmg", "pmg_interviews"))
+from pipelines.resources import ReportSettings
 
 
 @asset_check(asset=key(ANSWERS), name="no_rows_quarantined", description="Warns when questionnaire rows were quarantined.")
@@ -94,3 +78,47 @@ def questionnaire_and_interview_counts_agree(duckdb: DuckDBResource) -> AssetChe
             ok="interview and questionnaire counts agree in every group",
             bad="{n} group(s) where interview and questionnaire counts differ: explain in the report",
             severity=AssetCheckSeverity.WARN)
+
+
+@asset_check(asset=key(RESPONSES), description=(
+    "Flags T1 respondents without a T0 answer: they are unpaired, so a T0-T1 comparison of that "
+    "intervention mixes different people."))
+def t1_without_t0_flagged(duckdb: DuckDBResource) -> AssetCheckResult:
+    with duckdb.get_connection() as conn:
+        return violations_check(conn, f"""
+            SELECT year, organisation, intervention, group_label, count(*) AS n_unpaired_t1
+            FROM {RESPONSES} t1
+            WHERE wave = 'T1' AND NOT EXISTS (
+                SELECT 1 FROM {RESPONSES} t0
+                WHERE t0.year = t1.year AND t0.participant_id = t1.participant_id AND t0.wave = 'T0')
+            GROUP BY ALL ORDER BY ALL""",
+            ok="every T1 respondent also answered at T0",
+            bad="{n} group(s) with T1 respondents who did not answer at T0 (unpaired)",
+            severity=AssetCheckSeverity.WARN)
+
+
+@asset_check(asset=key("marts.pmg_mental_health"), description=(
+    "Flags intervention-wave cells below the reporting minimum: stakeholder reports suppress them."))
+def groups_below_reporting_minimum_flagged(duckdb: DuckDBResource, reports: ReportSettings) -> AssetCheckResult:
+    with duckdb.get_connection() as conn:
+        return violations_check(conn, f"""
+            SELECT year, organisation, intervention, wave, n FROM marts.pmg_mental_health
+            WHERE n < {int(reports.reporting_minimum)} ORDER BY ALL""",
+            ok=f"every group has at least {reports.reporting_minimum} respondents",
+            bad="{n} cell(s) below the reporting minimum of " + str(reports.reporting_minimum)
+                + ": suppressed in the stakeholder edition",
+            severity=AssetCheckSeverity.WARN)
+
+
+@asset_check(asset=key("marts.pmg_intervention_rating"), blocking=True, description=(
+    "Every N of the intervention grade equals the distinct pseudonyms with a grade behind it."))
+def rating_n_equals_distinct_participants(duckdb: DuckDBResource) -> AssetCheckResult:
+    with duckdb.get_connection() as conn:
+        return violations_check(conn, f"""
+            SELECT r.year, r.organisation, r.intervention, r.n, s.n_distinct
+            FROM marts.pmg_intervention_rating r
+            FULL JOIN (SELECT year, organisation, intervention, count(DISTINCT participant_id) AS n_distinct
+                       FROM {RESPONSES} WHERE intervention_grade IS NOT NULL GROUP BY ALL) s
+            USING (year, organisation, intervention)
+            WHERE r.n IS DISTINCT FROM s.n_distinct ORDER BY ALL""",
+            ok="every N equals its distinct participants", bad="{n} row(s) whose N disagrees with staging")

@@ -24,13 +24,39 @@ class Suite:
     table: str
     columns: tuple[str, ...]  # only these are read: memory stays bounded at scale
     expectations: tuple[Expectation, ...] = field(default_factory=tuple)
+    codebooks: tuple[str, str] | None = None  # (programme, instrument) whose codebooks add expectations
+    batch_by: str = "year"  # validated one batch per value: one year, or one source file for raw
+    blocking: bool = True  # a failure would make a report wrong: stop what is downstream
 
 
 def _not_null(*cols: str) -> list[Expectation]:
     return [Expectation("ExpectColumnValuesToNotBeNull", {"column": c}, f"{c} is never empty") for c in cols]
 
 
+PSEUDONYM = r"^p_[0-9a-f]{20}$"
+
+
+def _raw_cells(table: str) -> Suite:
+    return Suite(table, ("source_file", "row_number", "respondent_id", "column_name"), (
+        *_not_null("source_file", "row_number", "respondent_id", "column_name"),
+        Expectation("ExpectColumnValuesToMatchRegex", {"column": "respondent_id", "regex": PSEUDONYM},
+                    "respondents are pseudonyms, never codes or e-mail addresses"),
+        Expectation("ExpectCompoundColumnsToBeUnique", {"column_list": ["source_file", "row_number", "column_name"]},
+                    "one cell per file, row and column"),
+    ), batch_by="source_file")
+
+
 SUITES: dict[str, Suite] = {
+    "raw.pmg_questionnaire_cells": _raw_cells("raw.pmg_questionnaire_cells"),
+    "raw.tib_survey_cells": _raw_cells("raw.tib_survey_cells"),
+    "raw.pmg_interview_segments": Suite(
+        "raw.pmg_interview_segments", ("source_file", "row_number", "document", "speaker_id", "code_path"), (
+            *_not_null("source_file", "row_number", "document", "speaker_id", "code_path"),
+            Expectation("ExpectColumnValuesToMatchRegex", {"column": "speaker_id", "regex": PSEUDONYM},
+                        "speakers are pseudonyms"),
+            Expectation("ExpectCompoundColumnsToBeUnique", {"column_list": ["source_file", "row_number"]},
+                        "one row per segment of the export"),
+        ), batch_by="source_file"),
     "staging.pmg_questionnaire_responses": Suite(
         "staging.pmg_questionnaire_responses",
         ("year", "participant_id", "wave", "organisation", "intervention", "group_label",
@@ -41,9 +67,10 @@ SUITES: dict[str, Suite] = {
                         "one row per participant and wave"),
             Expectation("ExpectColumnValuesToBeInSet", {"column": "wave", "value_set": ["T0", "T1"]},
                         "wave is T0 or T1"),
-            Expectation("ExpectColumnValuesToMatchRegex", {"column": "participant_id", "regex": r"^p_[0-9a-f]{20}$"},
+            Expectation("ExpectColumnValuesToMatchRegex", {"column": "participant_id", "regex": PSEUDONYM},
                         "participants are pseudonyms, never codes or names"),
         ),
+        codebooks=("pmg", "pmg_questionnaire"),
     ),
     "staging.pmg_interview_segments": Suite(
         "staging.pmg_interview_segments",
@@ -53,18 +80,20 @@ SUITES: dict[str, Suite] = {
             Expectation("ExpectColumnValuesToBeInSet", {"column": "section", "value_set": [
                 "Diagnose", "Interventieverwachtingen", "Verandering", "Evaluatie", "Advies"]},
                 "section is one of the report's five"),
-            Expectation("ExpectColumnValuesToMatchRegex", {"column": "participant_id", "regex": r"^p_[0-9a-f]{20}$"},
+            Expectation("ExpectColumnValuesToMatchRegex", {"column": "participant_id", "regex": PSEUDONYM},
                         "speakers are pseudonyms"),
         ),
+        codebooks=("pmg", "pmg_interviews"),
     ),
     "staging.tib_survey_answers": Suite(
         "staging.tib_survey_answers",
         ("year", "participant_id", "wave", "variable", "value_code", "value_number"),
         (
             *_not_null("year", "participant_id", "variable"),
-            Expectation("ExpectColumnValuesToMatchRegex", {"column": "participant_id", "regex": r"^p_[0-9a-f]{20}$"},
+            Expectation("ExpectColumnValuesToMatchRegex", {"column": "participant_id", "regex": PSEUDONYM},
                         "respondents are pseudonyms"),
         ),
+        codebooks=("terug_in_balans", "tib_survey"),
     ),
 }
 

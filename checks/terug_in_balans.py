@@ -5,17 +5,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.tables import key
 from assets.terug_in_balans.staging import ANSWERS
-from checks.gx_runner import run_suite
 from checks.sql import quarantine_check, violations_check
-from pipelines.resources import SourceData
-
-
-@asset_check(asset=key(ANSWERS), blocking=True, description=(
-    "Great Expectations suite: respondents pseudonymised, every answer one of the codebook's labels, "
-    "every factor rating on the 5-point scale."))
-def survey_expectations(duckdb: DuckDBResource, sources: SourceData) -> AssetCheckResult:
-    with duckdb.get_connection() as conn:
-        return run_suite(conn, ANSWERS, sources.codebooks("terug_in_balans", "tib_survey"))
 
 
 @asset_check(asset=key(ANSWERS), name="no_rows_quarantined", description="Warns when survey rows were quarantined.")

@@ -48,7 +48,7 @@ def test_tabel_7_contradiction_blocks_the_report(tmp_path):
                     for e in result.all_events if e.is_step_materialization}
     assert AssetKey(["marts", "pmg_intervention_rating"]) in materialized
     assert AssetKey(["reports", "pmg"]) not in materialized
-    assert not list((tmp_path / "reports").rglob("*.html"))
+    assert not list((tmp_path / "reports" / "pmg").rglob("*.html"))
 
 
 def test_missing_column_fails_the_ingest_with_one_readable_line(tmp_path):

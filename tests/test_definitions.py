@@ -9,8 +9,10 @@ EXPECTED_ASSETS = {
     "marts/pmg_response_counts", "marts/pmg_mental_health", "marts/pmg_intervention_rating",
     "marts/pmg_theme_mentions", "marts/tib_return_to_work", "marts/tib_relapse", "marts/tib_skills",
     "marts/tib_factor_ratings",
+    "marts/pmg_paired_change", "marts/pmg_unpaired_change", "marts/tib_share_intervals", "marts/tib_skill_mcnemar",
+    "marts/tib_factor_summary",
     "charts/pmg_mental_health", "charts/tib_skills", "charts/tib_factor_ratings", "charts/tib_return_to_work",
-    "reports/pmg", "reports/terug_in_balans",
+    "reports/pmg", "reports/terug_in_balans", "reports/data_quality",
 }
 
 
@@ -43,6 +45,8 @@ def test_job_and_schedule_resolve():
 def test_blocking_checks_guard_the_reports():
     checks = {(spec.asset_key.to_user_string(), spec.name): spec.blocking
               for c in CHECKS for spec in c.check_specs}
-    assert checks[("staging/pmg_questionnaire_responses", "questionnaire_expectations")] is True
+    assert checks[("staging/pmg_questionnaire_responses", "expectation_suite")] is True
+    assert checks[("raw/pmg_questionnaire_cells", "expectation_suite")] is True
+    assert checks[("staging/pmg_questionnaire_responses", "t1_without_t0_flagged")] is False
     assert checks[("marts/pmg_intervention_rating", "rating_only_from_t1_respondents")] is True
     assert checks[("marts/pmg_response_counts", "questionnaire_and_interview_counts_agree")] is False

@@ -15,7 +15,8 @@ import yaml
 
 from assets.ingest.errors import CodebookError
 
-SURVEY_FORMATS = {"qualtrics_csv", "ms_forms_xlsx"}
+SURVEY_FORMATS = {"qualtrics_csv", "ms_forms_xlsx", "limesurvey_csv", "limesurvey_xlsx", "spss_sav",
+                  "google_forms_csv", "surveymonkey_csv", "surveymonkey_xlsx"}
 INTERVIEW_FORMATS = {"maxqda_coded_segments"}
 VARIABLE_TYPES = {"text", "number", "category", "multi_select"}
 SECTIONS = {"Diagnose", "Interventieverwachtingen", "Verandering", "Evaluatie", "Advies"}

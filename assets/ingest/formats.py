@@ -216,7 +216,20 @@ READERS = {
     "qualtrics_csv": lambda sf: read_qualtrics_csv(sf.path),
     "ms_forms_xlsx": lambda sf: read_ms_forms_xlsx(sf.path, sf.sheet),
     "maxqda_coded_segments": lambda sf: read_maxqda_coded_segments(sf.path, sf.sheet),
+    # other survey tools (assets/ingest/formats_more.py), imported when a codebook names them
+    "limesurvey_csv": lambda sf: _more().read_limesurvey_csv(sf.path),
+    "limesurvey_xlsx": lambda sf: _more().read_limesurvey_xlsx(sf.path, sf.sheet),
+    "spss_sav": lambda sf: _more().read_spss_sav(sf.path),
+    "google_forms_csv": lambda sf: _more().read_google_forms_csv(sf.path),
+    "surveymonkey_csv": lambda sf: _more().read_surveymonkey_csv(sf.path),
+    "surveymonkey_xlsx": lambda sf: _more().read_surveymonkey_xlsx(sf.path, sf.sheet),
 }
+
+
+def _more():
+    from assets.ingest import formats_more
+
+    return formats_more
 
 
 def read_source(source_file) -> Table:

@@ -1,0 +1,49 @@
+"""The data engineer's validation report: what was loaded, what was set aside and why, and the
+Great Expectations result page of every checked table."""
+
+from html import escape
+
+from dagster import MaterializeResult, MetadataValue, asset
+from dagster_duckdb import DuckDBResource
+
+from assets.reporting.publish import write_atomic
+from assets.tables import POOL, key, markdown_table
+from checks.suites import SUITES
+from pipelines.resources import ReportSettings
+
+
+def _html_table(frame) -> str:
+    if frame.height == 0:
+        return "<p><em>geen</em></p>"
+    head = "".join(f"<th>{escape(c)}</th>" for c in frame.columns)
+    body = "".join("<tr>" + "".join(f"<td>{escape('' if v is None else str(v))}</td>" for v in row) + "</tr>"
+                   for row in frame.iter_rows())
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+@asset(key=key("reports.data_quality"), deps=[key(t) for t in SUITES], group_name="data_quality", pool=POOL,
+       kinds={"html"})
+def data_quality_report(duckdb: DuckDBResource, reports: ReportSettings) -> MaterializeResult:
+    """Validation report for the data engineer (`<reports>/validatie/index.html`): every ingested
+    file with its hash and the columns its codebook does not declare, every quarantined row with
+    file, row, column, value and reason, and links to the Great Expectations page of each checked
+    table (written by that table's `expectation_suite` check)."""
+    with duckdb.get_connection() as conn:
+        files = conn.sql("SELECT source_file, instrument, format, n_rows, sha256, ignored_columns, loaded_at "
+                         "FROM raw.source_files ORDER BY source_file").pl()
+        quarantined = conn.sql("SELECT source_file, row_number, column_name, cell_value, reason, stage "
+                               "FROM raw.quarantine ORDER BY source_file, row_number, column_name").pl()
+    links = "".join(f'<li><a href="{escape(t)}.html">{escape(t)}</a></li>' for t in SUITES)
+    page = reports.path("validatie", "index.html")
+    write_atomic(page, "<!doctype html><meta charset=utf-8><title>Datakwaliteit</title>"
+                 "<style>body{font-family:sans-serif;margin:2em}td,th{border:1px solid #ccc;padding:4px 8px}"
+                 "table{border-collapse:collapse}</style><h1>Datakwaliteit</h1>"
+                 f"<h2>Ingelezen bestanden ({files.height})</h2>{_html_table(files)}"
+                 f"<h2>Quarantaine ({quarantined.height} problemen)</h2>{_html_table(quarantined)}"
+                 f"<h2>Validatie per tabel (Great Expectations)</h2><ul>{links}</ul>")
+    return MaterializeResult(metadata={
+        "path": MetadataValue.path(str(page)),
+        "files": MetadataValue.md(markdown_table(files.drop("sha256"))),
+        "quarantined": MetadataValue.int(quarantined.height),
+        "quarantine": MetadataValue.md(markdown_table(quarantined.head(50))),
+    })

@@ -1,0 +1,221 @@
+"""Write the PMG 2023 short questionnaire as other tools would have exported it: a LimeSurvey CSV
+response export and an SPSS .sav, T0 and T1 each, with a codebook per folder.
+
+The answers are the bundled Qualtrics sample's (PARTICIPANTS in pmg_questionnaire.py), so a run
+on either folder must produce the same marts as a run on data/ (tests/test_alternative_exports.py).
+The interview codebook and MAXQDA export are copied byte for byte so a full PMG run works there.
+Run: .venv/bin/python data/generate/pmg_questionnaire_alt.py
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pmg_questionnaire import PARTICIPANTS  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+BUNDLED = ROOT / "data" / "pmg" / "2023"
+ALT = ROOT / "tests" / "fixtures" / "pmg_alt"
+LIMESURVEY = ALT / "limesurvey" / "pmg" / "2023"
+SPSS = ALT / "spss" / "pmg" / "2023"
+COPIED = ("codebook_interviews.yaml", "pmg_focusinterviews_maxqda.xlsx")
+STARTS = {"T0": datetime(2022, 10, 3, 9, 0), "T1": datetime(2023, 2, 6, 9, 0)}
+
+
+def responses(wave: str):
+    """(index, participant, began, ended, mental health grade, intervention grade) of one wave,
+    the grades as typed ("7,5"; None when left empty)."""
+    n = 0
+    for i, (code, first, last, ctx, t0, t1, rating) in enumerate(PARTICIPANTS):
+        grade = t0 if wave == "T0" else t1
+        if grade == "skip":
+            continue
+        n += 1
+        began = STARTS[wave] + timedelta(days=i % 5, hours=i, minutes=7 * i)
+        ended = began + timedelta(seconds=95 + 13 * i)
+        yield n, i, (code, first, last, ctx), began, ended, grade, (rating if wave == "T1" else None)
+
+
+# --- LimeSurvey ------------------------------------------------------------------------
+
+LS_ORGANISATION = {"UMCG": "A1", "Rijksuniversiteit Groningen": "A2", "Gemeente Groningen": "A3"}
+LS_META = ["id", "submitdate", "lastpage", "startlanguage", "seed", "startdate", "datestamp", "ipaddr"]
+LS_QUESTIONS = ["deelnemerscode", "organisatie", "interventie", "groep", "cijferMentaal"]
+
+
+def write_limesurvey(wave: str, delimiter: str) -> Path:
+    """'Export responses' as CSV: question codes as headings, answer codes for the list question
+    (organisation), every field quoted, LF line ends, UTF-8 with BOM; grades are short free-text
+    answers, so they keep the Dutch decimal comma as typed."""
+    questions = LS_QUESTIONS + (["cijferInterventie"] if wave == "T1" else [])
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, delimiter=delimiter, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    w.writerow(LS_META + questions)
+    fmt = "%Y-%m-%d %H:%M:%S"
+    for n, i, (code, _first, _last, (org, interv, group)), began, ended, grade, rating in responses(wave):
+        row = [str(n), ended.strftime(fmt), "1", "en" if group.endswith("Engelstalig") else "nl",
+               str(1_000_003 * (i + 7) % 2_147_483_647), began.strftime(fmt), ended.strftime(fmt),
+               f"192.0.2.{10 + i}", code, LS_ORGANISATION[org], interv, group, grade or ""]
+        if wave == "T1":
+            row.append(rating or "")
+        w.writerow(row)
+    path = LIMESURVEY / f"results-survey{'471156' if wave == 'T0' else '471157'}_{wave.lower()}.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8"))
+    return path
+
+
+LS_CODEBOOK = """\
+# Codebook of the PMG 2022-2023 short questionnaire as a LimeSurvey response export (question
+# codes as headings, answer codes as answers). Same variables as data/pmg/2023/codebook_questionnaire.yaml.
+instrument: pmg_questionnaire
+programme: pmg
+year: 2023
+files:
+  - path: {t0}
+    format: limesurvey_csv         # semicolon-separated
+    constants: {{wave: T0}}
+  - path: {t1}
+    format: limesurvey_csv         # comma-separated
+    constants: {{wave: T1}}
+participant:
+  column: deelnemerscode
+identifiers: [ipaddr]              # read only to be dropped
+variables:
+  organisation:
+    column: organisatie
+    type: category
+    required: true
+    labels:                        # LimeSurvey answer code -> value stored
+      A1: UMCG
+      A2: RUG
+      A3: Gemeente Groningen
+  intervention:
+    column: interventie
+    type: text
+    required: true
+  group_label:
+    column: groep
+    type: text
+    required: true
+  mental_health_grade:
+    column: cijferMentaal
+    type: number
+    text: Cijfer mentale gezondheid
+    scale: {{min: 0, max: 10}}       # typed as text: "7,5"
+  intervention_grade:
+    column: cijferInterventie
+    type: number
+    text: Cijfer voor de interventie
+    scale: {{min: 1, max: 10}}
+    waves: [T1]
+"""
+
+
+# --- SPSS ------------------------------------------------------------------------------
+
+SPSS_ORGANISATION = {"UMCG": 1, "Rijksuniversiteit Groningen": 2, "Gemeente Groningen": 3}
+NO_ANSWER = 99  # user-missing code of the grades
+
+
+def write_spss(wave: str) -> Path:
+    """An SPSS data file as a researcher keeps it: organisation value-labelled (1-3), grades
+    numeric with 99 "Geen antwoord" declared user-missing, start time as a DATETIME variable."""
+    import pandas as pd
+    import pyreadstat
+
+    rows = []
+    for _n, _i, (code, _first, _last, (org, interv, group)), began, _ended, grade, rating in responses(wave):
+        row = {"deelnemer": code, "organisatie": float(SPSS_ORGANISATION[org]), "interventie": interv,
+               "groep": group, "cijfer_mg": float(grade.replace(",", ".")) if grade else float(NO_ANSWER),
+               "startdatum": began}
+        if wave == "T1":
+            row["cijfer_int"] = float(rating.replace(",", ".")) if rating else float(NO_ANSWER)
+        rows.append(row)
+    df = pd.DataFrame(rows)
+    grades = [c for c in ("cijfer_mg", "cijfer_int") if c in df.columns]
+    path = SPSS / f"pmg_{wave.lower()}.sav"
+    pyreadstat.write_sav(
+        df, str(path), file_label=f"PMG 2022-2023 vragenlijst {wave}",
+        column_labels={"deelnemer": "Wat is je deelnemerscode?", "organisatie": "Bij welke organisatie werk je?",
+                       "interventie": "Aan welke interventie neem je deel?", "groep": "In welke groep neem je deel?",
+                       "cijfer_mg": "Welk cijfer geef je je mentale gezondheid op dit moment? (0 = zeer slecht, "
+                                    "10 = uitstekend)",
+                       "cijfer_int": "Welk cijfer geef je de interventie? (1-10)", "startdatum": "Begonnen op"},
+        variable_value_labels={"organisatie": {float(v): k for k, v in SPSS_ORGANISATION.items()},
+                               **{g: {float(NO_ANSWER): "Geen antwoord"} for g in grades}},
+        missing_ranges={g: [float(NO_ANSWER)] for g in grades},
+        variable_measure={"organisatie": "nominal", **{g: "scale" for g in grades}},
+        variable_format={"organisatie": "F1.0", **{g: "F4.1" for g in grades}, "startdatum": "DATETIME20"},
+    )
+    return path
+
+
+SPSS_CODEBOOK = """\
+# Codebook of the PMG 2022-2023 short questionnaire kept as SPSS data files. The reader gives a
+# value label where one exists (organisation) and drops user-missing values (99 = Geen antwoord).
+# Same variables as data/pmg/2023/codebook_questionnaire.yaml.
+instrument: pmg_questionnaire
+programme: pmg
+year: 2023
+files:
+  - path: pmg_t0.sav
+    format: spss_sav
+    constants: {wave: T0}
+  - path: pmg_t1.sav
+    format: spss_sav
+    constants: {wave: T1}
+participant:
+  column: deelnemer
+variables:
+  organisation:
+    column: organisatie
+    type: category
+    required: true
+    labels:                        # SPSS value label -> value stored
+      UMCG: UMCG
+      Rijksuniversiteit Groningen: RUG
+      Gemeente Groningen: Gemeente Groningen
+  intervention:
+    column: interventie
+    type: text
+    required: true
+  group_label:
+    column: groep
+    type: text
+    required: true
+  mental_health_grade:
+    column: cijfer_mg
+    type: number
+    text: Cijfer mentale gezondheid
+    scale: {min: 0, max: 10}
+  intervention_grade:
+    column: cijfer_int
+    type: number
+    text: Cijfer voor de interventie
+    scale: {min: 1, max: 10}
+    waves: [T1]
+"""
+
+
+def main() -> None:
+    for folder in (LIMESURVEY, SPSS):
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in COPIED:
+            shutil.copyfile(BUNDLED / name, folder / name)
+    t0 = write_limesurvey("T0", ";")
+    t1 = write_limesurvey("T1", ",")
+    (LIMESURVEY / "codebook_questionnaire.yaml").write_text(LS_CODEBOOK.format(t0=t0.name, t1=t1.name),
+                                                            encoding="utf-8")
+    print(t0, t1, sep="\n")
+    print(write_spss("T0"), write_spss("T1"), sep="\n")
+    (SPSS / "codebook_questionnaire.yaml").write_text(SPSS_CODEBOOK, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

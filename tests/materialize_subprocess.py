@@ -1,0 +1,16 @@
+"""Materialise every asset and check into a given folder, in a process of its own (for the kill test).
+
+Usage: python -m tests.materialize_subprocess <folder>
+"""
+
+import sys
+from pathlib import Path
+
+from dagster import materialize
+
+from pipelines.definitions import ASSETS, CHECKS
+from tests.conftest import resources_for
+
+if __name__ == "__main__":
+    result = materialize([*ASSETS, *CHECKS], resources=resources_for(Path(sys.argv[1])), raise_on_error=False)
+    sys.exit(0 if result.success else 1)

@@ -1,0 +1,302 @@
+"""Exports of the other survey tools (assets/ingest/formats_more.py): the readers on the real
+exports in ../shared/realexports and on samples built from the tools' documented layouts, and the
+bundled PMG questionnaire exported from LimeSurvey and SPSS (written by
+data/generate/pmg_questionnaire_alt.py), which must give the same marts as the Qualtrics export."""
+
+import csv
+import io
+from pathlib import Path
+
+import duckdb
+import pytest
+import xlsxwriter
+from dagster import materialize
+
+from assets.ingest.errors import InputError
+from assets.ingest.formats import ROW
+from assets.ingest.formats_more import (read_google_forms_csv, read_limesurvey_csv, read_limesurvey_structure,
+                                        read_limesurvey_xlsx, read_spss_sav, read_surveymonkey_csv,
+                                        read_surveymonkey_xlsx)
+from tests.conftest import DATA, FIXTURES, real_export, resources_for
+from tests.test_assets import pmg_graph
+
+ALT = FIXTURES / "pmg_alt"
+
+
+def pmg_marts(tmp: Path, data_dir: Path) -> dict[str, list[tuple]]:
+    """Materialise every PMG asset and check on data_dir; every marts.pmg_* table, rows sorted."""
+    result = materialize(pmg_graph(), resources=resources_for(tmp, data_dir), raise_on_error=False)
+    assert result.success, f"the PMG run on {data_dir} failed"
+    conn = duckdb.connect(str(tmp / "warehouse.duckdb"), read_only=True)
+    try:
+        tables = [r[0] for r in conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' "
+            "AND table_name LIKE 'pmg\\_%' ESCAPE '\\' ORDER BY 1").fetchall()]
+        marts = {t: sorted(conn.execute(f"SELECT * FROM marts.{t}").fetchall(), key=repr) for t in tables}
+        quarantined = conn.execute("SELECT count(*) FROM raw.quarantine WHERE instrument = 'pmg_questionnaire'"
+                                   ).fetchall()[0][0]
+    finally:
+        conn.close()
+    return {"tables": marts, "quarantined": quarantined}
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory):
+    """One PMG run on the bundled data/ folder (the Qualtrics exports), shared by the tests below."""
+    return pmg_marts(tmp_path_factory.mktemp("bundled_pmg"), DATA)
+
+
+@pytest.mark.parametrize("tool", ["limesurvey", "spss"])
+def test_alternative_export_gives_the_same_marts(tool, bundled, tmp_path):
+    alt = pmg_marts(tmp_path, ALT / tool)
+    assert bundled["tables"], "the bundled run produced no marts.pmg_* tables"
+    assert sorted(alt["tables"]) == sorted(bundled["tables"])
+    for table, rows in bundled["tables"].items():
+        assert rows, f"marts.{table} is empty in the bundled run"
+        assert alt["tables"][table] == rows, f"marts.{table} differs between {tool} and the bundled Qualtrics data"
+    assert alt["quarantined"] == bundled["quarantined"]
+
+
+def test_alt_folders_hold_the_interview_files_byte_for_byte():
+    for tool in ("limesurvey", "spss"):
+        for name in ("codebook_interviews.yaml", "pmg_focusinterviews_maxqda.xlsx"):
+            assert (ALT / tool / "pmg" / "2023" / name).read_bytes() == (DATA / "pmg" / "2023" / name).read_bytes()
+
+
+# --- LimeSurvey ------------------------------------------------------------------------
+
+def test_limesurvey_csv_question_codes_real_export():
+    table = read_limesurvey_csv(real_export("limesurvey/UU_name-face_results_codes.csv"))
+    assert table.detail == "limesurvey csv: question codes as headings"
+    frame = table.frame
+    assert frame.height == 65
+    first = frame.row(0, named=True)
+    assert first["id"] == "6" and first[ROW] == 2  # below the one header row
+    assert first["submitdate"] == "1980-01-01 00:00:00"  # date stamping off: kept as exported
+    assert first["leeftijd"] == "22" and first["Geslacht"] == "man" and first["opleiding"] == "VWO"
+    assert first["Geslacht[other]"] is None and first["Score"] is None  # empty and NULL both None
+    assert first["vr1004"] == "Jelle" and first["Eindvraag"] == "Nee"
+    last = frame.row(frame.height - 1, named=True)
+    assert last["id"] == "73" and last[ROW] == 66
+    assert last["Geslacht"] == "vrouw" and last["opleiding"] == "Other" and last["opleiding[other]"] == "WO DUITSLAND"
+    assert frame.filter(frame["vr1010"] == "Valérie").height > 0  # UTF-8 without BOM
+
+
+def test_limesurvey_csv_full_text_headings_bom_real_export():
+    table = read_limesurvey_csv(real_export("limesurvey/survey_998192_R_data_file.csv"))
+    assert table.detail == "limesurvey csv: full question text as headings"
+    frame = table.frame
+    assert frame.columns[0] == "Response ID"  # BOM stripped
+    assert frame.height == 7 and frame[ROW].to_list() == list(range(2, 9))
+    by_id = {r["Response ID"]: r for r in frame.iter_rows(named=True)}
+    assert by_id["1"]["Date submitted"] == "2021-09-24 11:39:34"
+    assert by_id["4"]["Date submitted"] is None  # not submitted: NULL
+    assert by_id["4"]["How do you identify?"] == "man" and by_id["4"]["How old are you?"] == "66"
+    assert by_id["5"]["How do you identify?"] == "-oth-" and by_id["5"]["How do you identify? [Other]"] == "4444"
+    assert by_id["9"]["Describe yourselves [Emotional Stability]"] == "4"
+    assert by_id["1"]["Total time"] == "339.28"  # numbers stay text as exported
+
+
+def test_limesurvey_structure_real_lsg():
+    structure = read_limesurvey_structure(real_export("limesurvey/limonaid_limesurvey_group_1370.lsg"))
+    assert structure["questionCode1"]["text"] == "Description Question 1 (radio type)"
+    assert structure["questionCode1"]["answers"] == {"1": "Answer option 1", "2": "Answer option 2",
+                                                     "3": "Answer option 3"}
+    assert structure["questionCode2"]["text"] == "Question 2 (array) description"
+    assert structure["questionCode2[subQuestion2]"]["text"] == "Sub question 2"
+    assert structure["questionCode2[subQuestion3]"]["answers"]["3"] == "Answer option 3"
+    assert list(structure)[:2] == ["questionCode1", "questionCode2"]
+
+
+def test_limesurvey_structure_old_layout(tmp_path: Path):
+    """Before LimeSurvey 4 the texts stood in the question and answer rows themselves."""
+    path = tmp_path / "survey.lss"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><document><LimeSurveyDocType>Survey</LimeSurveyDocType>'
+        "<languages><language>nl</language><language>en</language></languages>"
+        "<questions><rows>"
+        "<row><qid>1</qid><parent_qid>0</parent_qid><type>L</type><title>org</title>"
+        "<question><![CDATA[<p>Bij welke organisatie <b>werk</b> je?</p>]]></question><language>nl</language></row>"
+        "<row><qid>1</qid><parent_qid>0</parent_qid><type>L</type><title>org</title>"
+        "<question><![CDATA[Where do you work?]]></question><language>en</language></row>"
+        "</rows></questions><answers><rows>"
+        "<row><qid>1</qid><code>A1</code><answer>UMCG</answer><sortorder>1</sortorder><language>nl</language></row>"
+        "<row><qid>1</qid><code>A2</code><answer>Rijksuniversiteit Groningen</answer><sortorder>2</sortorder>"
+        "<language>nl</language></row>"
+        "<row><qid>1</qid><code>A2</code><answer>University of Groningen</answer><sortorder>2</sortorder>"
+        "<language>en</language></row>"
+        "</rows></answers></document>", encoding="utf-8")
+    assert read_limesurvey_structure(path) == {
+        "org": {"text": "Bij welke organisatie werk je?",
+                "answers": {"A1": "UMCG", "A2": "Rijksuniversiteit Groningen"}}}
+    assert read_limesurvey_structure(path, language="en")["org"]["answers"] == {"A2": "University of Groningen"}
+
+
+def test_limesurvey_semicolon_multiple_choice_y(tmp_path: Path):
+    path = tmp_path / "results-survey123.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + (
+        '"id";"submitdate";"Q1";"Q2[SQ001]";"Q2[SQ002]";"Q3"\n'
+        '"1";"2023-01-01 10:00:00";"A1";"Y";"";"7,5"\n'
+        '"2";"";"A2";"";"Y";""\n').encode("utf-8"))
+    table = read_limesurvey_csv(path)
+    assert table.detail == "limesurvey csv: question codes as headings"
+    assert table.frame["Q2[SQ001]"].to_list() == ["Y", None]
+    assert table.frame["Q2[SQ002]"].to_list() == [None, "Y"]
+    assert table.frame["Q3"].to_list() == ["7,5", None]
+
+
+def test_limesurvey_xlsx(tmp_path: Path):
+    path = tmp_path / "results-survey123.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("results")
+    sheet.write_row(0, 0, ["id", "submitdate", "Q1", "Q2[SQ001]", "Q3"])
+    sheet.write_row(1, 0, [1, "2023-01-01 10:00:00", "A1", "Y", 7.5])
+    sheet.write_row(2, 0, [2, None, "A2", None, "6,5"])
+    book.close()
+    table = read_limesurvey_xlsx(path)
+    assert table.frame["Q3"].to_list() == ["7.5", "6,5"]
+    assert table.frame["id"].to_list() == ["1", "2"] and table.frame[ROW].to_list() == [2, 3]
+    assert table.frame["Q2[SQ001]"].to_list() == ["Y", None]
+    assert table.detail.startswith("limesurvey xlsx: question codes as headings")
+
+
+def test_not_limesurvey_names_what_was_expected(tmp_path: Path):
+    path = tmp_path / "plain.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"plain.csv, row 1: not a LimeSurvey response export"):
+        read_limesurvey_csv(path)
+
+
+# --- SPSS ------------------------------------------------------------------------------
+
+def test_spss_labels_user_missing_dates_mr_sets_real_export():
+    table = read_spss_sav(real_export("spss/pyreadstat_simple_alltypes_mrsets.sav"))
+    frame = table.frame
+    # value labels; 4 and 9 have none; 8 is a declared user-missing value
+    assert frame["x"].to_list() == ["red", "green", "blue", "4", None, "9"]
+    # -9 lies in the missing range -999..0; 999 is a missing value although labelled "skipped"
+    assert frame["z"].to_list() == [None, None, "1.234", None, "3.14159", None]
+    assert frame["y"].to_list()[:4] == ["2000-01-01", "2000-01-02", "1950-12-24", "1776-07-04"]
+    assert frame["quarter"].to_list()[0] == "2014-10-01"
+    assert frame["str"].to_list()[3:5] == ["NA", None]  # "NA" is text; an empty string is None
+    assert frame["bool1"].to_list() == ["1", "1", "0", "0", None, "1"]
+    assert frame[ROW].to_list() == [1, 2, 3, 4, 5, 6]  # SPSS case numbers
+    assert table.question_text["x"] == "Numeric variable with value labels"
+    assert table.mr_sets["mymrset"] == {"type": "D", "label": "My multiple response set", "counted_value": 1,
+                                        "variables": ["bool1", "bool2", "bool3"]}
+    assert table.mr_sets["categorical_array"]["variables"] == ["ca_subvar_1", "ca_subvar_2", "ca_subvar_3"]
+    assert "mymrset (bool1, bool2, bool3)" in table.detail
+
+
+def test_spss_ordinal_labels_and_temporal_formats_real_export():
+    frame = read_spss_sav(real_export("spss/pyreadstat_sample.sav")).frame
+    assert frame["mylabl"].to_list() == ["Male", "Female", "Male", "Female", "Male"]
+    assert frame["myord"].to_list() == ["low", "medium", "high", "low", "low"]
+    assert frame["mynum"].to_list() == ["1.1", "1.2", "-1000.3", "-1.4", "1000.3"]
+    assert frame["mydate"].to_list() == ["2018-05-06", "1880-05-06", "1960-01-01", "1583-01-01", None]
+    assert frame["dtime"].to_list()[0] == "2018-05-06 10:10:10"
+    assert frame["mytime"].to_list() == ["10:10:10", "23:10:10", "00:00:00", "16:10:10", None]
+
+
+def test_spss_pmg_sample_user_missing_grade_is_none():
+    frame = read_spss_sav(FIXTURES / "pmg_alt" / "spss" / "pmg" / "2023" / "pmg_t1.sav").frame
+    grades = dict(zip(frame["deelnemer"], frame["cijfer_mg"]))
+    assert grades["RUG-NL-04"] is None  # 99 "Geen antwoord", declared user-missing
+    assert grades["GG-TC-02"] == "0" and grades["RUG-EN-03"] == "7.5"
+    assert set(frame["organisatie"]) == {"UMCG", "Rijksuniversiteit Groningen", "Gemeente Groningen"}
+
+
+# --- Google Forms ----------------------------------------------------------------------
+
+def test_google_forms_csv_checkbox_answers(tmp_path: Path):
+    path = tmp_path / "PMG vragenlijst (Responses) - Form Responses 1.csv"
+    path.write_text(
+        '"Timestamp","Email Address","Wat is je deelnemerscode?","Welke onderdelen vond je nuttig?","Cijfer"\n'
+        '"2022/10/03 9:00:00 AM GMT+2","a.b@umcg.nl","UMCG-PG-01","Oefeningen, Groepsgesprek","7,5"\n'
+        '"2022/10/03 9:05:12 AM GMT+2","c.d@umcg.nl","UMCG-PG-02","","8"\n', encoding="utf-8")
+    table = read_google_forms_csv(path)
+    assert table.detail == "google forms csv: 3 questions"
+    rows = table.frame.rows(named=True)
+    assert rows[0]["Welke onderdelen vond je nuttig?"] == "Oefeningen, Groepsgesprek"
+    assert rows[0]["Timestamp"] == "2022/10/03 9:00:00 AM GMT+2" and rows[0][ROW] == 2
+    assert rows[1]["Welke onderdelen vond je nuttig?"] is None and rows[1]["Cijfer"] == "8"
+
+
+def test_google_forms_dutch_headings_normalised(tmp_path: Path):
+    path = tmp_path / "responses.csv"
+    path.write_text("Tijdstempel,E-mailadres,Vraag\n3-10-2022 09:00:00,x@y.nl,Ja\n", encoding="utf-8")
+    frame = read_google_forms_csv(path).frame
+    assert frame.columns == ["Timestamp", "Email Address", "Vraag", ROW]
+
+
+def test_not_google_forms(tmp_path: Path):
+    path = tmp_path / "other.csv"
+    path.write_text("Datum,Vraag\n1,2\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not a Google Forms export"):
+        read_google_forms_csv(path)
+
+
+# --- SurveyMonkey ----------------------------------------------------------------------
+
+SURVEYMONKEY_ROWS = [
+    ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address", "Email Address", "First Name",
+     "Last Name", "Custom Data 1", "Bij welke organisatie werk je?", "Welke onderdelen vond je nuttig?", "", "",
+     "Welk cijfer geef je de training?", "Opmerkingen"],
+    ["", "", "", "", "", "", "", "", "", "Response", "Oefeningen", "Groepsgesprek", "Other (please specify)",
+     "Response", "Open-Ended Response"],
+    ["114166458302", "256473829", "10/03/2022 09:00:00 AM", "10/03/2022 09:03:10 AM", "192.0.2.1", "", "", "", "",
+     "UMCG", "Oefeningen", "", "meer pauzes", "8", "Prima, dank"],
+    ["114166461177", "256473829", "10/03/2022 10:12:00 AM", "10/03/2022 10:14:41 AM", "192.0.2.2", "", "", "", "",
+     "Gemeente Groningen", "", "Groepsgesprek", "", "7,5", ""],
+]
+SURVEYMONKEY_HEADINGS = [
+    "Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address", "Email Address", "First Name",
+    "Last Name", "Custom Data 1", "Bij welke organisatie werk je?",
+    "Welke onderdelen vond je nuttig? | Oefeningen", "Welke onderdelen vond je nuttig? | Groepsgesprek",
+    "Welke onderdelen vond je nuttig? | Other (please specify)", "Welk cijfer geef je de training?", "Opmerkingen"]
+
+
+def _check_surveymonkey(table):
+    frame = table.frame
+    assert frame.columns == SURVEYMONKEY_HEADINGS + [ROW]
+    rows = frame.rows(named=True)
+    assert rows[0]["Respondent ID"] == "114166458302" and rows[0][ROW] == 3  # below two header rows
+    assert rows[0]["Welke onderdelen vond je nuttig? | Oefeningen"] == "Oefeningen"
+    assert rows[0]["Welke onderdelen vond je nuttig? | Other (please specify)"] == "meer pauzes"
+    assert rows[1]["Welke onderdelen vond je nuttig? | Oefeningen"] is None
+    assert rows[1]["Welk cijfer geef je de training?"] == "7,5"
+    assert table.question_text["Welke onderdelen vond je nuttig? | Groepsgesprek"] == "Welke onderdelen vond je nuttig?"
+
+
+def test_surveymonkey_csv_two_header_rows(tmp_path: Path):
+    path = tmp_path / "Sheet_1.csv"
+    buf = io.StringIO(newline="")
+    csv.writer(buf, lineterminator="\r\n").writerows(SURVEYMONKEY_ROWS)
+    path.write_bytes(b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8"))
+    table = read_surveymonkey_csv(path)
+    assert table.detail == "surveymonkey csv: two header rows"
+    _check_surveymonkey(table)
+
+
+def test_surveymonkey_xlsx_two_header_rows(tmp_path: Path):
+    path = tmp_path / "Data_All_221003.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("Sheet")
+    for i, row in enumerate(SURVEYMONKEY_ROWS):
+        for j, cell in enumerate(row):
+            if cell and i >= 2 and j in (0, 1, 13) and cell.isdigit():
+                sheet.write_number(i, j, int(cell))  # SurveyMonkey writes ids and numbers as numbers
+            elif cell:
+                sheet.write_string(i, j, cell)
+    book.close()
+    table = read_surveymonkey_xlsx(path)
+    assert table.detail == "surveymonkey xlsx sheet 'Sheet': two header rows"
+    _check_surveymonkey(table)
+    assert table.frame["Welk cijfer geef je de training?"].to_list() == ["8", "7,5"]
+
+
+def test_not_surveymonkey(tmp_path: Path):
+    path = tmp_path / "x.csv"
+    path.write_text("ID,Vraag\n,Response\n1,2\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not a SurveyMonkey export"):
+        read_surveymonkey_csv(path)

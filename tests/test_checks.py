@@ -1,0 +1,63 @@
+"""The Great Expectations suites and domain checks notice what they are for."""
+
+from pathlib import Path
+
+import duckdb
+
+from assets.ingest.codebook import load_codebook
+from checks.gx_runner import run_suite
+from checks.suites import SUITES
+from tests.conftest import DATA
+from warehouse.schema import ensure_schema
+
+P1, P2 = "p_" + "a" * 20, "p_" + "b" * 20
+
+
+def responses(conn, rows):
+    ensure_schema(conn, "staging.pmg_questionnaire_responses")
+    if rows:
+        conn.executemany("INSERT INTO staging.pmg_questionnaire_responses VALUES (2023, ?, ?, 'UMCG', 'X', 'X 1', ?, ?)",
+                         rows)
+
+
+def test_grade_outside_the_codebook_scale_fails_with_a_sample_of_bad_values(tmp_path: Path):
+    codebook = load_codebook(DATA / "pmg" / "2023" / "codebook_questionnaire.yaml", DATA)
+    conn = duckdb.connect()
+    responses(conn, [(P1, "T0", 11.0, None), (P2, "T0", 7.0, None), (P1, "T1", 6.0, 0.0)])
+    result = run_suite(conn, SUITES["staging.pmg_questionnaire_responses"], [codebook], tmp_path / "page.html")
+    assert not result.passed and result.severity.value == "ERROR"
+    table = result.metadata["expectations"].value
+    assert "| 2023 | mental_health_grade within the codebook's scale 0-10 | **no** | 1 | 11.0 |" in table
+    assert "| 2023 | intervention_grade within the codebook's scale 1-10 | **no** | 1 | 0.0 |" in table
+    assert "NEE" in (tmp_path / "page.html").read_text(encoding="utf-8")
+
+
+def test_duplicate_participant_and_wave_and_raw_identifiers_fail(tmp_path: Path):
+    conn = duckdb.connect()
+    responses(conn, [(P1, "T0", 7.0, None), (P1, "T0", 8.0, None)])
+    result = run_suite(conn, SUITES["staging.pmg_questionnaire_responses"], [], None)
+    assert "| 2023 | one row per participant and wave | **no** | 2 | {'year': 2023, 'participant_id'" in (
+        result.metadata["expectations"].value)
+
+    ensure_schema(conn, "raw.pmg_questionnaire_cells")
+    conn.execute("INSERT INTO raw.pmg_questionnaire_cells VALUES ('f.csv', 4, 'RUG-EN-01', 'Q2', 'UMCG')")
+    result = run_suite(conn, SUITES["raw.pmg_questionnaire_cells"], [], None)
+    assert not result.passed and "RUG-EN-01" in result.metadata["expectations"].value
+
+
+def test_an_empty_table_does_not_pass():
+    conn = duckdb.connect()
+    responses(conn, [])
+    result = run_suite(conn, SUITES["staging.pmg_questionnaire_responses"], [], None)
+    assert not result.passed and "is empty" in result.description
+
+
+def test_validation_pages_are_written_and_linked(full_run):
+    result, tmp = full_run
+    pages = {p.name for p in (tmp / "reports" / "validatie").glob("*.html")}
+    assert pages == {"index.html", *(f"{t}.html" for t in SUITES)}
+    suite_checks = [e for e in result.get_asset_check_evaluations() if e.check_name == "expectation_suite"]
+    assert len(suite_checks) == len(SUITES)
+    assert all(Path(e.metadata["validation_report"].value).exists() for e in suite_checks)
+    index = (tmp / "reports" / "validatie" / "index.html").read_text(encoding="utf-8")
+    assert "pmg/2023/pmg_t0_qualtrics.csv" in index and "Quarantaine (0 problemen)" in index
