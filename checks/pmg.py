@@ -1,12 +1,13 @@
 """Checks on the PMG tables that only this domain knows (the GX suites are in expectation_suites.py)."""
 
-from dagster import AssetCheckResult, AssetCheckSeverity, asset_check
+import polars as pl
+from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue, asset_check
 from dagster_duckdb import DuckDBResource
 
 from assets.pmg.staging import ANSWERS, RESPONSES, SEGMENTS
-from assets.tables import key
-from checks.sql import quarantine_check, violations_check
-from pipelines.resources import ReportSettings
+from assets.tables import key, markdown_table
+from checks.sql import flag_check, quarantine_check, violations_check
+from pipelines.resources import ReportSettings, SourceData
 
 
 @asset_check(asset=key(ANSWERS), name="no_rows_quarantined", description="Warns when questionnaire rows were quarantined.")
@@ -67,17 +68,44 @@ def mentions_within_interview_participants(duckdb: DuckDBResource) -> AssetCheck
 
 
 @asset_check(asset=key("marts.pmg_response_counts"), description=(
-    "Questionnaire and interview respondent counts per group agree, or the difference is listed "
-    "here to be explained (the PMG instruments were filled in by overlapping groups)."))
-def questionnaire_and_interview_counts_agree(duckdb: DuckDBResource) -> AssetCheckResult:
+    "Questionnaire and interview respondent counts per group agree, or the interview codebook "
+    "explains the difference (`count_differences:`): the two instruments are filled in by "
+    "overlapping but not identical groups. Unexplained differences are listed to be looked into."))
+def questionnaire_and_interview_counts_agree(duckdb: DuckDBResource, sources: SourceData) -> AssetCheckResult:
+    explained = {(cb.year, group): text for cb in sources.codebooks("pmg", "pmg_interviews")
+                 for group, text in cb.count_differences.items()}
     with duckdb.get_connection() as conn:
-        return violations_check(conn, """
+        differ = conn.sql("""
             SELECT year, organisation, intervention, group_label, n_t0, n_questionnaire_t0, n_t1, n_questionnaire_t1
             FROM marts.pmg_response_counts
-            WHERE n_t0 <> n_questionnaire_t0 OR n_t1 <> n_questionnaire_t1 ORDER BY ALL""",
-            ok="interview and questionnaire counts agree in every group",
-            bad="{n} group(s) where interview and questionnaire counts differ: explain in the report",
-            severity=AssetCheckSeverity.WARN)
+            WHERE n_t0 <> n_questionnaire_t0 OR n_t1 <> n_questionnaire_t1 ORDER BY ALL""").pl()
+    differ = differ.with_columns(explanation=pl.Series(
+        [explained.get((y, g)) for y, g in zip(differ["year"], differ["group_label"])], dtype=pl.String))
+    unexplained = differ.filter(pl.col("explanation").is_null())
+    return AssetCheckResult(
+        passed=unexplained.height == 0,
+        severity=AssetCheckSeverity.WARN,
+        description=(f"{differ.height} group(s) differ, every difference explained in the codebook"
+                     if unexplained.height == 0 else
+                     f"{unexplained.height} group(s) whose interview and questionnaire counts differ unexplained"),
+        metadata={"differences": MetadataValue.md(markdown_table(differ)),
+                  "unexplained": MetadataValue.int(unexplained.height)},
+    )
+
+
+@asset_check(asset=key("marts.pmg_theme_mentions"), blocking=True, description=(
+    "Every N of a theme equals the distinct pseudonyms behind it in staging."))
+def theme_n_equals_distinct_participants(duckdb: DuckDBResource) -> AssetCheckResult:
+    with duckdb.get_connection() as conn:
+        # EXCEPT both ways: NULL JD-R categories (outside Diagnose) compare as equal there.
+        recount = f"""SELECT year, organisation, intervention, wave, section, igloo_level, jdr_category, theme,
+                             count(DISTINCT participant_id) AS n_participants FROM {SEGMENTS} GROUP BY ALL"""
+        mart = """SELECT year, organisation, intervention, wave, section, igloo_level, jdr_category, theme,
+                         n_participants FROM marts.pmg_theme_mentions"""
+        return violations_check(conn, f"""
+            SELECT 'in mart' AS side, * FROM ({mart} EXCEPT {recount})
+            UNION ALL SELECT 'in staging', * FROM ({recount} EXCEPT {mart}) ORDER BY ALL""",
+            ok="every theme's N equals its distinct participants", bad="{n} theme(s) whose N disagrees with staging")
 
 
 @asset_check(asset=key(RESPONSES), description=(
@@ -85,29 +113,28 @@ def questionnaire_and_interview_counts_agree(duckdb: DuckDBResource) -> AssetChe
     "intervention mixes different people."))
 def t1_without_t0_flagged(duckdb: DuckDBResource) -> AssetCheckResult:
     with duckdb.get_connection() as conn:
-        return violations_check(conn, f"""
+        return flag_check(conn, f"""
             SELECT year, organisation, intervention, group_label, count(*) AS n_unpaired_t1
             FROM {RESPONSES} t1
             WHERE wave = 'T1' AND NOT EXISTS (
                 SELECT 1 FROM {RESPONSES} t0
                 WHERE t0.year = t1.year AND t0.participant_id = t1.participant_id AND t0.wave = 'T0')
             GROUP BY ALL ORDER BY ALL""",
-            ok="every T1 respondent also answered at T0",
-            bad="{n} group(s) with T1 respondents who did not answer at T0 (unpaired)",
-            severity=AssetCheckSeverity.WARN)
+            none="every T1 respondent also answered at T0",
+            some="{n} group(s) with T1 respondents who did not answer at T0: flagged as unpaired; "
+                 "marts.pmg_paired_change leaves them out and marts.pmg_unpaired_change says so")
 
 
 @asset_check(asset=key("marts.pmg_mental_health"), description=(
     "Flags intervention-wave cells below the reporting minimum: stakeholder reports suppress them."))
 def groups_below_reporting_minimum_flagged(duckdb: DuckDBResource, reports: ReportSettings) -> AssetCheckResult:
     with duckdb.get_connection() as conn:
-        return violations_check(conn, f"""
+        return flag_check(conn, f"""
             SELECT year, organisation, intervention, wave, n FROM marts.pmg_mental_health
             WHERE n < {int(reports.reporting_minimum)} ORDER BY ALL""",
-            ok=f"every group has at least {reports.reporting_minimum} respondents",
-            bad="{n} cell(s) below the reporting minimum of " + str(reports.reporting_minimum)
-                + ": suppressed in the stakeholder edition",
-            severity=AssetCheckSeverity.WARN)
+            none=f"every group has at least {reports.reporting_minimum} respondents",
+            some="{n} cell(s) below the reporting minimum of " + str(reports.reporting_minimum)
+                 + ": flagged; the stakeholder edition suppresses them")
 
 
 @asset_check(asset=key("marts.pmg_intervention_rating"), blocking=True, description=(

@@ -26,3 +26,14 @@ def quarantine_check(conn, instrument: str) -> AssetCheckResult:
         bad="{n} problem(s) in the input: the rows are in raw.quarantine and left out of staging",
         severity=AssetCheckSeverity.WARN,
     )
+
+
+def flag_check(conn, sql: str, none: str, some: str) -> AssetCheckResult:
+    """A flag, not a failure: passes, and lists what it flags (e.g. unpaired respondents)."""
+    found = conn.sql(sql).pl()
+    return AssetCheckResult(
+        passed=True,
+        description=none if found.height == 0 else some.format(n=found.height),
+        metadata={"flagged": MetadataValue.int(found.height),
+                  "rows": MetadataValue.md(markdown_table(found.head(50)))},
+    )

@@ -30,3 +30,22 @@ def _shares_sum_to_100(table: str, group: str):
 return_to_work_shares = _shares_sum_to_100("marts.tib_return_to_work", "year")
 relapse_shares = _shares_sum_to_100("marts.tib_relapse", "year")
 factor_rating_shares = _shares_sum_to_100("marts.tib_factor_ratings", "year, factor")
+
+
+def _n_equals_distinct(table: str, variable: str):
+    @asset_check(asset=key(table), name="n_equals_distinct_respondents", blocking=True,
+                 description=f"Every N of {table} equals the distinct pseudonyms who answered {variable} in staging.")
+    def _check(duckdb: DuckDBResource) -> AssetCheckResult:
+        with duckdb.get_connection() as conn:
+            return violations_check(conn, f"""
+                SELECT m.year, m.n_total, s.n_distinct FROM
+                  (SELECT year, sum(n) AS n_total FROM {table} GROUP BY year) m
+                FULL JOIN (SELECT year, count(DISTINCT participant_id) AS n_distinct FROM {ANSWERS}
+                           WHERE variable = '{variable}' GROUP BY year) s USING (year)
+                WHERE m.n_total IS DISTINCT FROM s.n_distinct ORDER BY ALL""",
+                ok="every N equals its distinct respondents", bad="{n} year(s) whose N disagrees with staging")
+    return _check
+
+
+return_to_work_n = _n_equals_distinct("marts.tib_return_to_work", "return_to_work")
+relapse_n = _n_equals_distinct("marts.tib_relapse", "relapse")

@@ -76,3 +76,17 @@ def test_unknown_document_and_code_are_quarantined_and_warned(tmp_path):
     conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
     reasons = conn.sql("SELECT DISTINCT reason FROM raw.quarantine WHERE instrument = 'pmg_interviews'").fetchall()
     assert reasons == [("document not listed under documents: in the codebook",)]
+
+
+def test_an_unexplained_count_difference_warns(tmp_path):
+    data = copy_pmg(tmp_path)
+    codebook = data / "pmg" / "2023" / "codebook_interviews.yaml"
+    text = codebook.read_text(encoding="utf-8")
+    codebook.write_text(text.replace('  "Positieve Gezondheid": >-', '  "Iets anders": >-'), encoding="utf-8")
+    result = materialize(pmg_graph(), resources=resources_for(tmp_path, data), raise_on_error=False)
+    check = next(e for e in result.get_asset_check_evaluations()
+                 if e.check_name == "questionnaire_and_interview_counts_agree")
+    assert not check.passed and check.severity.value == "WARN"
+    assert check.description == "1 group(s) whose interview and questionnaire counts differ unexplained"
+    assert AssetKey(["reports", "pmg"]) in {e.event_specific_data.materialization.asset_key
+                                            for e in result.all_events if e.is_step_materialization}

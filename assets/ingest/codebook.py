@@ -81,6 +81,7 @@ class Codebook:
     speaker: str | None = None
     documents: dict[str, dict[str, str]] = field(default_factory=dict)
     themes: dict[str, Theme] = field(default_factory=dict)
+    count_differences: dict[str, str] = field(default_factory=dict)  # group -> why instruments' counts differ
     multi_select_separator: str = ";"
 
     def variable(self, name: str) -> Variable:
@@ -220,7 +221,8 @@ def _interview_codebook(spec: dict, rel: str, common: dict) -> Codebook:
             _one_of(jdr, JDR_CATEGORIES, f"{where}.jdr_category", rel)
         igloo = _one_of(_require(t, "igloo_level", where, rel), IGLOO_LEVELS, f"{where}.igloo_level", rel)
         themes[str(code)] = Theme(str(code), str(_require(t, "theme", where, rel)), section, jdr, igloo)
-    return Codebook(**common, speaker=speaker, documents=documents, themes=themes)
+    differences = {str(g): str(t) for g, t in (spec.get("count_differences") or {}).items()}
+    return Codebook(**common, speaker=speaker, documents=documents, themes=themes, count_differences=differences)
 
 
 def discover_codebooks(data_dir: Path, programme: str, instrument: str) -> list[Codebook]:
