@@ -1,7 +1,7 @@
 import polars as pl
 import pytest
 
-from assets.ingest.privacy import Pseudonymiser, mask_text
+from assets.ingest.privacy import Pseudonymiser, mask_text, names_in
 
 
 def test_pseudonym_is_keyed_stable_and_normalised():
@@ -38,3 +38,9 @@ def test_mask_text(text, expected):
 
 def test_mask_names():
     assert mask_text("Volgens Sanne ging het goed", ("Sanne",)) == "Volgens [naam] ging het goed"
+
+
+def test_names_longest_first_and_parts():
+    names = names_in(["Sanne de Vries", "a.b@umcg.nl", "Vries, Mark", None, "192.0.2.1"])
+    assert names == {"Sanne de Vries", "Sanne", "Vries", "Vries, Mark", "Mark"}
+    assert mask_text("Sanne de Vries en Mark spraken", tuple(names)) == "[naam] en [naam] spraken"

@@ -41,17 +41,39 @@ class Pseudonymiser:
         return values.replace_strict(mapping, default=None, return_dtype=pl.String)
 
 
-def mask_text(text: str | None, names: tuple[str, ...] = ()) -> str | None:
-    """Mask e-mail addresses, phone numbers and the given names in free text."""
+def _names_pattern(names) -> re.Pattern | None:
+    """One pattern for all names, longest first, so "Sanne de Vries" goes before "Sanne"."""
+    words = sorted({n.strip() for n in names if n and len(n.strip()) >= 2}, key=len, reverse=True)
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
+
+
+def _mask(text: str | None, pattern: re.Pattern | None) -> str | None:
     if text is None:
         return None
     text = EMAIL.sub("[e-mail]", text)
     text = PHONE.sub("[telefoon]", text)
-    for name in names:
-        if len(name) >= 2:
-            text = re.sub(rf"\b{re.escape(name)}\b", "[naam]", text, flags=re.IGNORECASE)
-    return text
+    return pattern.sub("[naam]", text) if pattern is not None else text
+
+
+def mask_text(text: str | None, names: tuple[str, ...] = ()) -> str | None:
+    """Mask e-mail addresses, phone numbers and the given names in free text."""
+    return _mask(text, _names_pattern(names))
 
 
 def mask_series(values: pl.Series, names: tuple[str, ...] = ()) -> pl.Series:
-    return values.map_elements(lambda t: mask_text(t, names), return_dtype=pl.String)
+    pattern = _names_pattern(names)
+    return values.map_elements(lambda t: _mask(t, pattern), return_dtype=pl.String)
+
+
+def names_in(values) -> set[str]:
+    """Names as an identifier column holds them, and their capitalised parts ("Sanne de Vries" ->
+    "Sanne de Vries", "Sanne", "Vries"), so a first or last name said on its own is masked too."""
+    out: set[str] = set()
+    for value in values:
+        if not value or "@" in value or any(ch.isdigit() for ch in value):
+            continue
+        out.add(value.strip())
+        out.update(part for part in value.replace(",", " ").split() if len(part) >= 3 and part[0].isupper())
+    return out

@@ -15,7 +15,7 @@ from assets.ingest.codebook import Codebook, SourceFile
 from assets.ingest.errors import InputError
 from assets.ingest.formats import ROW, read_source
 from assets.ingest.loader import LoadOutcome, file_sha256, is_unchanged, quarantine_frame, replace_file_rows
-from assets.ingest.privacy import Pseudonymiser, mask_series
+from assets.ingest.privacy import Pseudonymiser, mask_series, names_in
 
 
 def check_columns(codebook: Codebook, source: SourceFile, headings: list[str]) -> None:
@@ -59,9 +59,14 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
 
     value_columns = sorted(declared - {pcol})
     text_columns = [v.column for v in codebook.variables if v.type == "text" and v.column in declared]
+    # Names the file itself reveals (identifier columns) and participant codes, said in free text.
+    revealed = set(frame[pcol].drop_nulls().unique().to_list())
+    for column in set(codebook.identifier_columns) & set(frame.columns):
+        revealed |= names_in(frame[column].drop_nulls().unique().to_list())
+    names = tuple(sorted(revealed))
     frame = frame.with_columns(
         pseudonymise.series(frame[pcol]).alias("respondent_id"),
-        *[mask_series(frame[c]).alias(c) for c in text_columns],
+        *[mask_series(frame[c], names).alias(c) for c in text_columns],
     )
     cells = (
         frame.select(ROW, "respondent_id", *value_columns)
