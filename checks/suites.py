@@ -54,8 +54,8 @@ SUITES: dict[str, Suite] = {
             *_not_null("source_file", "row_number", "document", "speaker_id", "code_path"),
             Expectation("ExpectColumnValuesToMatchRegex", {"column": "speaker_id", "regex": PSEUDONYM},
                         "speakers are pseudonyms"),
-            Expectation("ExpectCompoundColumnsToBeUnique", {"column_list": ["source_file", "row_number"]},
-                        "one row per segment of the export"),
+            Expectation("ExpectCompoundColumnsToBeUnique", {"column_list": ["source_file", "row_number", "code_path"]},
+                        "one row per segment and code of the export (ATLAS.ti puts several codes on one row)"),
         ), batch_by="source_file"),
     "staging.pmg_questionnaire_responses": Suite(
         "staging.pmg_questionnaire_responses",

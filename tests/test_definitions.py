@@ -3,7 +3,7 @@
 from pipelines.definitions import ASSETS, CHECKS, defs
 
 EXPECTED_ASSETS = {
-    "raw/pmg_questionnaire_cells", "raw/pmg_interview_segments", "raw/tib_survey_cells",
+    "raw/pmg_questionnaire_cells", "raw/pmg_interview_segments", "raw/tib_survey_cells", "raw/interview_utterances",
     "staging/pmg_questionnaire_answers", "staging/pmg_questionnaire_responses", "staging/pmg_interview_segments",
     "staging/tib_survey_answers",
     "marts/pmg_response_counts", "marts/pmg_mental_health", "marts/pmg_intervention_rating",

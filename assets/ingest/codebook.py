@@ -17,7 +17,8 @@ from assets.ingest.errors import CodebookError
 
 SURVEY_FORMATS = {"qualtrics_csv", "ms_forms_xlsx", "limesurvey_csv", "limesurvey_xlsx", "spss_sav",
                   "google_forms_csv", "surveymonkey_csv", "surveymonkey_xlsx"}
-INTERVIEW_FORMATS = {"maxqda_coded_segments"}
+INTERVIEW_FORMATS = {"maxqda_coded_segments", "atlasti_quotations"}
+TRANSCRIPT_FORMATS = {"teams_vtt", "teams_docx"}  # what was said, utterance by utterance (not coded)
 VARIABLE_TYPES = {"text", "number", "category", "multi_select"}
 SECTIONS = {"Diagnose", "Interventieverwachtingen", "Verandering", "Evaluatie", "Advies"}
 JDR_CATEGORIES = {"werk_hulpbron", "werk_stressor", "persoonlijke_hulpbron", "persoonlijke_stressor", "uitkomst"}
@@ -158,20 +159,27 @@ def load_codebook(path: Path, data_dir: Path) -> Codebook:
     for i, f in enumerate(_require(spec, "files", "codebook", rel)):
         where = f"files[{i}]"
         fpath = (path.parent / _require(f, "path", where, rel)).resolve()
-        fmt = _one_of(_require(f, "format", where, rel), SURVEY_FORMATS | INTERVIEW_FORMATS, f"{where}.format", rel)
+        fmt = _one_of(_require(f, "format", where, rel), SURVEY_FORMATS | INTERVIEW_FORMATS | TRANSCRIPT_FORMATS,
+                      f"{where}.format", rel)
         if not fpath.exists():
             raise CodebookError(rel, f"{where}: file {f['path']!r} does not exist next to the codebook")
         frel = fpath.relative_to(data_dir).as_posix() if fpath.is_relative_to(data_dir) else str(fpath)
         consts = {str(k): str(v) for k, v in (f.get("constants") or {}).items()}
+        if fmt in TRANSCRIPT_FORMATS:  # a transcript file is one interview: its name goes with the file
+            consts["interview"] = str(_require(f, "interview", where, rel))
         files.append(SourceFile(fpath, frel, fmt, consts, f.get("sheet")))
-    kinds = {"survey" if sf.format in SURVEY_FORMATS else "interview" for sf in files}
+    kinds = {"survey" if sf.format in SURVEY_FORMATS else "transcript" if sf.format in TRANSCRIPT_FORMATS
+             else "interview" for sf in files}
     if len(kinds) != 1:
-        raise CodebookError(rel, "one codebook describes either survey exports or interview exports, not both")
+        raise CodebookError(rel, "one codebook describes either survey exports, coded interview exports or "
+                            f"interview transcripts, not several kinds (found {sorted(kinds)})")
 
     common = dict(path=path, relative=rel, sha256=hashlib.sha256(blob).hexdigest(), instrument=str(instrument),
                   programme=programme, year=year, files=tuple(files))
     if kinds == {"interview"}:
         return _interview_codebook(spec, rel, common)
+    if kinds == {"transcript"}:  # files with their interview; speakers come from the transcript itself
+        return Codebook(**common)
     return _survey_codebook(spec, rel, common)
 
 

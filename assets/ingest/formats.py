@@ -223,6 +223,10 @@ READERS = {
     "google_forms_csv": lambda sf: _more().read_google_forms_csv(sf.path),
     "surveymonkey_csv": lambda sf: _more().read_surveymonkey_csv(sf.path),
     "surveymonkey_xlsx": lambda sf: _more().read_surveymonkey_xlsx(sf.path, sf.sheet),
+    # qualitative tools (assets/ingest/formats_qualitative.py)
+    "atlasti_quotations": lambda sf: _qualitative().read_atlasti_quotations(sf.path),
+    "teams_vtt": lambda sf: _qualitative().read_teams_vtt(sf.path),
+    "teams_docx": lambda sf: _qualitative().read_teams_docx(sf.path),
 }
 
 
@@ -230,6 +234,12 @@ def _more():
     from assets.ingest import formats_more
 
     return formats_more
+
+
+def _qualitative():
+    from assets.ingest import formats_qualitative
+
+    return formats_qualitative
 
 
 def read_source(source_file) -> Table:

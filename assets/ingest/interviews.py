@@ -1,7 +1,10 @@
-"""Load coded interview segments (MAXQDA) into raw.pmg_interview_segments.
+"""Load coded interview segments (MAXQDA, ATLAS.ti) into raw.pmg_interview_segments.
 
 MAXQDA marks focus-group speakers by a "CODE:" prefix on each transcript paragraph; the
 prefix becomes a pseudonym and is cut from the quote, and the quote itself is masked.
+ATLAS.ti quotations carry the same prefix; their Codes cell may hold several codes (whose names
+may contain commas): each code the codebook's `themes:` lists gives one segment row, and what
+matches no theme goes to raw.quarantine.
 """
 
 from __future__ import annotations
@@ -14,22 +17,37 @@ from assets.ingest.loader import LoadOutcome, file_sha256, is_unchanged, quarant
 from assets.ingest.privacy import Pseudonymiser, mask_series
 
 SPEAKER_PREFIX = r"^\s*([^:\n]{1,40}?)\s*:\s*"
+# The export's own headings, for quarantine rows.
+HEADINGS = {
+    "maxqda_coded_segments": {"segment": "Segment", "code": "Code", "document": "Document name"},
+    "atlasti_quotations": {"segment": "Text Content", "code": "Codes", "document": "Document"},
+}
 
 
 def interview_segments(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonymiser):
     parsed = read_source(source)
-    frame = parsed.frame.with_columns(
+    headings = HEADINGS.get(source.format, HEADINGS["maxqda_coded_segments"])
+    frame, unknown = parsed.frame, []
+    if source.format == "atlasti_quotations":
+        from assets.ingest.formats_qualitative import explode_codes
+
+        frame, unknown = explode_codes(frame, codebook.themes.keys())
+    frame = frame.with_columns(
         speaker=pl.col("segment").str.extract(SPEAKER_PREFIX, 1),
         text=pl.col("segment").str.replace(SPEAKER_PREFIX, ""),
     )
     bad = frame.filter(pl.col("speaker").is_null() | pl.col("code").is_null() | pl.col("document").is_null())
     records = []
-    for row in bad.iter_rows(named=True):
-        column = "Segment" if row["speaker"] is None else ("Code" if row["code"] is None else "Document name")
+    for row in bad.unique(subset=[ROW], keep="first", maintain_order=True).iter_rows(named=True):
+        field = "segment" if row["speaker"] is None else ("code" if row["code"] is None else "document")
+        column = headings[field]
         reason = ("no speaker prefix ('CODE: ...') on the segment" if row["speaker"] is None
                   else f"empty {column}")
         records.append({"source_file": source.relative, "row_number": row[ROW], "column_name": column,
                         "cell_value": None, "reason": reason})
+    for item in unknown:  # ATLAS.ti: the part of a Codes cell that no theme of the codebook matches
+        records.append({"source_file": source.relative, "row_number": item[ROW], "column_name": headings["code"],
+                        "cell_value": item["code"], "reason": "code not listed under themes: in the codebook"})
     quarantine = quarantine_frame(codebook.instrument, "ingest", records)
     good = frame.filter(pl.col("speaker").is_not_null() & pl.col("code").is_not_null() & pl.col("document").is_not_null())
     speakers = tuple(sorted(set(good["speaker"].to_list())))
@@ -38,7 +56,9 @@ def interview_segments(codebook: Codebook, source: SourceFile, pseudonymise: Pse
         pl.col(ROW).alias("row_number"),
         pl.col("document").str.strip_chars(),
         pseudonymise.series(good["speaker"]).alias("speaker_id"),
-        pl.col("code").str.strip_chars().str.replace_all(r"\s*[\\>]\s*", "\\").alias("code_path"),
+        # ATLAS.ti codes are already the codebook's theme keys, exactly as written there.
+        (pl.col("code") if source.format == "atlasti_quotations"
+         else pl.col("code").str.strip_chars().str.replace_all(r"\s*[\\>]\s*", "\\")).alias("code_path"),
         # Participant codes said aloud in a quote are identifiers too.
         mask_series(good["text"], speakers).alias("segment_text"),
     )

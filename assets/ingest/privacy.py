@@ -67,13 +67,22 @@ def mask_series(values: pl.Series, names: tuple[str, ...] = ()) -> pl.Series:
     return values.map_elements(lambda t: _mask(t, pattern), return_dtype=pl.String)
 
 
-def names_in(values) -> set[str]:
-    """Names as an identifier column holds them, and their capitalised parts ("Sanne de Vries" ->
-    "Sanne de Vries", "Sanne", "Vries"), so a first or last name said on its own is masked too."""
+NOT_NAMES = {"van", "de", "der", "den", "het", "ter", "ten", "te", "op", "in", "la", "le", "du", "da", "di", "von",
+             "zu", "el", "al", "bin", "gast", "guest", "extern", "external", "organizer", "organisator"}
+NAME_PART = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
+
+
+def name_variants(speakers: list[str]) -> tuple[str, ...]:
+    """What to mask for these speakers: each name as written, "Last, First" also as "First Last",
+    and every part of two letters or more that is not a particle; longest first."""
     out: set[str] = set()
-    for value in values:
-        if not value or "@" in value or any(ch.isdigit() for ch in value):
+    for speaker in speakers:
+        full = " ".join(str(speaker).split())
+        if not full:
             continue
-        out.add(value.strip())
-        out.update(part for part in value.replace(",", " ").split() if len(part) >= 3 and part[0].isupper())
-    return out
+        out.add(full)
+        if "," in full:
+            last, _, first = full.partition(",")
+            out.add(f"{first.strip()} {last.strip()}".strip())
+        out.update(p for p in NAME_PART.findall(full) if len(p) >= 2 and p.casefold() not in NOT_NAMES)
+    return tuple(sorted(out, key=lambda n: (-len(n), n)))

@@ -15,7 +15,7 @@ from assets.ingest.codebook import Codebook, SourceFile
 from assets.ingest.errors import InputError
 from assets.ingest.formats import ROW, read_source
 from assets.ingest.loader import LoadOutcome, file_sha256, is_unchanged, quarantine_frame, replace_file_rows
-from assets.ingest.privacy import Pseudonymiser, mask_series, names_in
+from assets.ingest.privacy import Pseudonymiser, mask_series, name_variants
 
 
 def check_columns(codebook: Codebook, source: SourceFile, headings: list[str]) -> None:
@@ -62,7 +62,8 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
     # Names the file itself reveals (identifier columns) and participant codes, said in free text.
     revealed = set(frame[pcol].drop_nulls().unique().to_list())
     for column in set(codebook.identifier_columns) & set(frame.columns):
-        revealed |= names_in(frame[column].drop_nulls().unique().to_list())
+        values = frame[column].drop_nulls().unique().to_list()
+        revealed |= set(name_variants([v for v in values if "@" not in v and not any(c.isdigit() for c in v)]))
     names = tuple(sorted(revealed))
     frame = frame.with_columns(
         pseudonymise.series(frame[pcol]).alias("respondent_id"),

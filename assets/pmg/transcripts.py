@@ -1,0 +1,70 @@
+"""PMG interview transcripts (Microsoft Teams .vtt and .docx): what was said, searchable.
+
+A codebook with instrument `pmg_transcripts` lists the transcript files, each with the interview
+it records:
+
+    instrument: pmg_transcripts
+    programme: pmg
+    year: 2023
+    files:
+      - {path: t0_groep1.vtt, format: teams_vtt, interview: "T0 Cold shower challenge 1"}
+
+Speakers are named in the transcript itself ("<v Jansen, Marieke>", "Marieke Jansen   0:03"):
+each name becomes a keyed pseudonym, and the name, its parts (first and last name, without
+particles like "van" or "de") and e-mail addresses and phone numbers are masked in the text, so a
+name said aloud does not reach the warehouse either.
+"""
+
+
+import polars as pl
+from dagster import MaterializeResult, asset
+from dagster_duckdb import DuckDBResource
+
+from assets.ingest.assets import ingest_instrument
+from assets.ingest.codebook import Codebook, SourceFile
+from assets.ingest.formats import ROW, read_source
+from assets.ingest.loader import LoadOutcome, file_sha256, is_unchanged, quarantine_frame, replace_file_rows
+from assets.ingest.privacy import Pseudonymiser, mask_series, name_variants
+from assets.tables import POOL, contract_metadata, describe, key
+from pipelines.resources import SourceData
+
+UTTERANCES = "raw.interview_utterances"
+INSTRUMENT = "pmg_transcripts"
+
+# Parts of a speaker's name that are not names: masking them would blank ordinary words.
+def transcript_utterances(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonymiser):
+    parsed = read_source(source)
+    frame = parsed.frame
+    names = name_variants(frame["speaker"].drop_nulls().unique().sort().to_list())
+    rows = frame.select(
+        pl.lit(source.relative).alias("source_file"),
+        pl.col(ROW).cast(pl.Int32).alias("row_number"),
+        pl.lit(source.constants["interview"]).alias("interview"),
+        pseudonymise.series(frame["speaker"]).alias("speaker_id"),
+        pl.col("start_seconds").cast(pl.Float64),
+        pl.col("end_seconds").cast(pl.Float64),
+        mask_series(frame["text"], names).alias("utterance_text"),
+    )
+    return rows, quarantine_frame(codebook.instrument, "ingest", []), frame.height
+
+
+def load_transcript_file(conn, target: str, codebook: Codebook, source: SourceFile,
+                         pseudonymise: Pseudonymiser) -> LoadOutcome:
+    sha = file_sha256(source)
+    if is_unchanged(conn, source, sha, codebook):
+        return LoadOutcome(source.relative, "unchanged", 0, 0)
+    rows, quarantine, n_rows = transcript_utterances(codebook, source, pseudonymise)
+    return replace_file_rows(conn, target, source, codebook, sha, rows, n_rows, quarantine, [])
+
+
+@asset(key=key(UTTERANCES), group_name="pmg", pool=POOL, kinds={"duckdb"},
+       metadata=contract_metadata(UTTERANCES),
+       description=describe(UTTERANCES, """
+PMG interview transcripts as Microsoft Teams writes them (`.vtt`, including the 2022 variant with
+unpadded and negative times, and the Word `.docx` download), for every year whose folder holds a
+`codebook_*.yaml` with instrument `pmg_transcripts`: one row per utterance, so analysts can search
+what was said per interview. Speakers' names become keyed pseudonyms and are masked in the text
+(also their first and last names on their own), as are e-mail addresses and phone numbers. An
+unchanged file is skipped; a changed file replaces its own rows in one transaction."""))
+def raw_interview_utterances(context, duckdb: DuckDBResource, sources: SourceData) -> MaterializeResult:
+    return ingest_instrument(context, duckdb, sources, "pmg", INSTRUMENT, UTTERANCES, load_transcript_file)

@@ -1,0 +1,141 @@
+"""Transcripts into raw.interview_utterances, and ATLAS.ti quotations as interview segments."""
+
+import re
+from pathlib import Path
+
+import duckdb
+from dagster import materialize
+
+from assets.ingest.codebook import load_codebook
+from assets.ingest.errors import CodebookError
+from assets.ingest.interviews import interview_segments
+from assets.ingest.privacy import Pseudonymiser
+from assets.ingest.privacy import name_variants
+from assets.pmg.transcripts import raw_interview_utterances
+from tests.conftest import FIXTURES, resources_for
+
+TRANSCRIPTS = FIXTURES / "transcripts"
+SPEAKERS = {"Bakker, Joost", "de Vries, Marieke", "Visser, Sanne"}
+NAME_PARTS = {"Bakker", "Joost", "Vries", "Marieke", "Visser", "Sanne"}
+
+
+def test_name_variants_mask_parts_not_particles():
+    got = name_variants(["de Vries, Marieke", "Jan van der Berg (Gast)"])
+    assert {"de Vries, Marieke", "Marieke de Vries", "Vries", "Marieke", "Jan", "Berg"} <= set(got)
+    assert not {"de", "van", "der", "Gast"} & set(got)
+    assert got[0] == "Jan van der Berg (Gast)"  # longest first
+
+
+def test_transcript_codebook_kind(tmp_path: Path):
+    cb = load_codebook(TRANSCRIPTS / "pmg" / "2023" / "codebook_transcripts.yaml", TRANSCRIPTS)
+    assert cb.instrument == "pmg_transcripts" and cb.year == 2023
+    (source,) = cb.files
+    assert source.format == "teams_vtt" and source.relative == "pmg/2023/t0_cold_shower_1.vtt"
+    assert source.constants["interview"] == "T0 Cold shower challenge 1"
+    (tmp_path / "t.vtt").write_text("WEBVTT\n", encoding="utf-8")
+    bad = tmp_path / "codebook.yaml"
+    bad.write_text("instrument: pmg_transcripts\nprogramme: pmg\nyear: 2023\n"
+                   "files:\n  - {path: t.vtt, format: teams_vtt}\n", encoding="utf-8")
+    try:
+        load_codebook(bad, tmp_path)
+    except CodebookError as exc:
+        assert "files[0]: missing required key 'interview'" in str(exc)
+    else:
+        raise AssertionError("a transcript without its interview must not load")
+
+
+def test_transcript_asset_loads_pseudonymised_masked_utterances(tmp_path: Path):
+    result = materialize([raw_interview_utterances], resources=resources_for(tmp_path, TRANSCRIPTS))
+    assert result.success
+    conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    try:
+        rows = conn.sql("SELECT source_file, row_number, interview, speaker_id, start_seconds, end_seconds, "
+                        "utterance_text FROM raw.interview_utterances ORDER BY row_number").fetchall()
+        registry = conn.sql("SELECT format, n_rows, instrument FROM raw.source_files").fetchall()
+    finally:
+        conn.close()
+    vtt = (TRANSCRIPTS / "pmg" / "2023" / "t0_cold_shower_1.vtt").read_text(encoding="utf-8")
+    assert len(rows) == vtt.count("-->") == 8
+    assert registry == [("teams_vtt", 8, "pmg_transcripts")]
+    assert {r[0] for r in rows} == {"pmg/2023/t0_cold_shower_1.vtt"}
+    assert {r[2] for r in rows} == {"T0 Cold shower challenge 1"}
+    assert [r[1] for r in rows] == list(range(1, 9))
+    # the negative start of the 2022 Teams format is kept, unpadded milliseconds read as such
+    assert (rows[1][4], rows[1][5]) == (-2.34, 6.97)
+    assert (rows[2][4], rows[5][5]) == (7.02, 26.04)
+    # three speakers, three pseudonyms, the same one for every utterance of a speaker
+    pseudonymise = Pseudonymiser(resources_for(tmp_path)["sources"].pseudonym_key)
+    assert {r[3] for r in rows} == {pseudonymise(s) for s in SPEAKERS}
+    assert all(re.fullmatch(r"p_[0-9a-f]{20}", r[3]) for r in rows)
+    assert rows[0][3] == rows[2][3] == rows[6][3] == pseudonymise("Bakker, Joost")
+    # no name (whole or in parts, any case), e-mail address or phone number in any text
+    texts = [r[6] for r in rows]
+    for text in texts:
+        for name in SPEAKERS | NAME_PARTS:
+            assert name.casefold() not in text.casefold(), (name, text)
+    assert texts[1] == ("Welkom allemaal bij het eerste focusinterview over de cold shower challenge. "
+                        "[naam], wil jij beginnen?")
+    assert texts[5] == "Je kunt me mailen op [e-mail] of bellen op [telefoon] als je meer wilt weten."
+    assert "Mevrouw De [naam] vroeg" in texts[6] and "van maandag tot en met vrijdag" in texts[6]
+    # an unchanged file is not loaded again
+    again = materialize([raw_interview_utterances], resources=resources_for(tmp_path, TRANSCRIPTS))
+    files = again.asset_materializations_for_node("raw__interview_utterances")[0].metadata["files"].value
+    assert "| pmg/2023/t0_cold_shower_1.vtt | unchanged | 0 | 0 |" in files
+
+
+ATLAS_THEMES = {
+    "Diagnose: Werkdruk, tijdsdruk": ("Werkdruk", "Diagnose", "werk_stressor", "Individu"),
+    "Diagnose: Steun van collega's": ("Steun van collega's", "Diagnose", "werk_hulpbron", "Groep"),
+    "Diagnose: Steun": ("Steun", "Diagnose", "werk_hulpbron", "Groep"),
+}
+
+
+def write_atlas_sample(folder: Path) -> Path:
+    """An ATLAS.ti 23 Quotation Manager export (`;`, UTF-8 BOM, Portuguese-locale heading) with a
+    MAXQDA-style speaker prefix and codes whose names hold commas, and its interview codebook."""
+    rows = [
+        "Number;Reference;Name;Text Content;Document;Codes;Number of Codes;Comment;Extensão",
+        '1:1;¶ 3;;"""UMCG-CS1-01: Ik heb het echt druk, en mijn collega\'s helpen."""'
+        ';T0 Cold shower challenge 1;"Diagnose: Werkdruk, tijdsdruk, Diagnose: Steun van collega\'s";2;;1',
+        '1:2;¶ 5;;"""UMCG-CS1-02: Bel me op 06-12345678, zei UMCG-CS1-01."""'
+        ';T0 Cold shower challenge 1;Diagnose: Steun, Nieuw: iets, anders;2;;1',
+        '1:3;¶ 7;;"""Zonder spreker."""'
+        ';T0 Cold shower challenge 1;Diagnose: Steun;1;;1',
+    ]
+    export = folder / "pmg_focusinterviews_atlasti.csv"
+    export.write_bytes("\ufeff".encode() + "\r\n".join(rows).encode("utf-8") + b"\r\n")
+    themes = "\n".join(f'  "{code}": {{theme: "{t}", section: {s}, jdr_category: {j}, igloo_level: {i}}}'
+                       for code, (t, s, j, i) in ATLAS_THEMES.items())
+    codebook = folder / "codebook_interviews.yaml"
+    codebook.write_text(
+        "instrument: pmg_interviews\nprogramme: pmg\nyear: 2023\n"
+        "files:\n  - {path: pmg_focusinterviews_atlasti.csv, format: atlasti_quotations}\n"
+        "speaker: segment_prefix\n"
+        'documents:\n  "T0 Cold shower challenge 1": {organisation: UMCG, intervention: Cold shower challenge,'
+        " group_label: Cold shower challenge 1, wave: T0}\n"
+        f"themes:\n{themes}\n", encoding="utf-8")
+    return codebook
+
+
+def test_atlasti_quotations_as_interview_segments(tmp_path: Path):
+    folder = tmp_path / "pmg" / "2023"
+    folder.mkdir(parents=True)
+    cb = load_codebook(write_atlas_sample(folder), tmp_path)
+    pseudonymise = Pseudonymiser("test-key")
+    segments, quarantine, n_rows = interview_segments(cb, cb.files[0], pseudonymise)
+    assert n_rows == 3
+    got = segments.select("row_number", "document", "speaker_id", "code_path", "segment_text").rows()
+    assert got == [
+        (2, "T0 Cold shower challenge 1", pseudonymise("UMCG-CS1-01"), "Diagnose: Werkdruk, tijdsdruk",
+         "Ik heb het echt druk, en mijn collega's helpen."),
+        (2, "T0 Cold shower challenge 1", pseudonymise("UMCG-CS1-01"), "Diagnose: Steun van collega's",
+         "Ik heb het echt druk, en mijn collega's helpen."),
+        (3, "T0 Cold shower challenge 1", pseudonymise("UMCG-CS1-02"), "Diagnose: Steun",
+         "Bel me op [telefoon], zei [naam]."),
+    ]
+    assert set(segments["code_path"]) <= set(cb.themes)  # what staging joins on
+    reasons = quarantine.select("row_number", "column_name", "cell_value", "reason").rows()
+    assert reasons == [
+        (4, "Text Content", None, "no speaker prefix ('CODE: ...') on the segment"),
+        (3, "Codes", "Nieuw: iets, anders", "code not listed under themes: in the codebook"),
+    ]
