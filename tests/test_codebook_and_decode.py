@@ -139,3 +139,70 @@ def test_identifiers_are_never_stored(tmp_path):
     text = str(conn.sql("SELECT * FROM raw.pmg_questionnaire_cells").fetchall())
     assert "A-1" not in text
     assert Pseudonymiser("k")("A-1") in text
+
+
+SPLIT_HEADER = ('Q1,Q3_1,Q3_2,Q3_3,Q9\r\nCode,Vaardigheden - Grenzen,Vaardigheden - Beslissen,Vaardigheden - Rust,Datum\r\n'
+                '{"ImportId":"QID1_TEXT"},{"ImportId":"QID3_1"},{"ImportId":"QID3_2"},{"ImportId":"QID3_3"},'
+                '{"ImportId":"QID9_TEXT"}\r\n')
+SPLIT_CODEBOOK = """
+instrument: demo
+programme: pmg
+year: 2030
+files:
+  - {path: t0.csv, format: qualtrics_csv, constants: {wave: T0}}
+participant: {column: Q1}
+variables:
+  skills:
+    type: multi_select
+    columns: {Q3_1: grenzen_bewaken, Q3_2: beslissen, Q3_3: ontspannen}
+  started:
+    column: Q9
+    type: date
+"""
+
+
+def test_multi_select_split_over_columns_and_dutch_dates(tmp_path):
+    folder = tmp_path / "data" / "pmg" / "2030"
+    folder.mkdir(parents=True)
+    (folder / "t0.csv").write_text(SPLIT_HEADER + "A-1,1,,1,03-04-2024\r\nA-2,0,Beslissen,,2024-05-06\r\n"
+                                   "A-3,,,,31-02-2024\r\n", encoding="utf-8")
+    (folder / "codebook.yaml").write_text(SPLIT_CODEBOOK, encoding="utf-8")
+    cb = load_codebook(folder / "codebook.yaml", tmp_path / "data")
+    conn = duckdb.connect()
+    load_survey_file(conn, "raw.pmg_questionnaire_cells", cb, cb.files[0], Pseudonymiser("k"))
+    decode_survey(conn, [cb], "raw.pmg_questionnaire_cells", "staging.pmg_questionnaire_answers")
+    answers = conn.sql("SELECT row_number, variable, value_code FROM staging.pmg_questionnaire_answers "
+                       "ORDER BY row_number, variable, value_code").fetchall()
+    assert answers == [(4, "skills", "grenzen_bewaken"), (4, "skills", "ontspannen"), (4, "started", "2024-04-03"),
+                       (5, "skills", "beslissen"), (5, "started", "2024-05-06")]
+    assert conn.sql("SELECT row_number, reason FROM raw.quarantine").fetchall() == [
+        (6, "not a date: started expects dd-mm-jjjj")]
+
+
+def test_anonymous_ms_forms_responses_are_separate_respondents(tmp_path):
+    import xlsxwriter
+
+    folder = tmp_path / "data" / "terug_in_balans" / "2030"
+    folder.mkdir(parents=True)
+    book = xlsxwriter.Workbook(folder / "forms.xlsx")
+    sheet = book.add_worksheet("Sheet1")
+    sheet.write_row(0, 0, ["ID", "Start time", "Completion time", "Email", "Name", "Vraag"])
+    for r, (email, answer) in enumerate([("anonymous", "Ja"), ("anonymous", "Nee"), ("a@x.nl", "Ja")], start=1):
+        sheet.write_row(r, 0, [r, "3/4/24 9:00:00", "3/4/24 9:05:00", email, "", answer])
+    book.close()
+    (folder / "codebook.yaml").write_text("""
+instrument: demo
+programme: terug_in_balans
+year: 2030
+files: [{path: forms.xlsx, format: ms_forms_xlsx, constants: {wave: nameting}}]
+participant: {column: Email, anonymous: {values: [anonymous], key_column: ID}}
+identifiers: [ID, Name, Start time, Completion time]
+variables:
+  answer: {column: Vraag, type: category, labels: {Ja: "yes", Nee: "no"}}
+""", encoding="utf-8")
+    cb = load_codebook(folder / "codebook.yaml", tmp_path / "data")
+    conn = duckdb.connect()
+    load_survey_file(conn, "raw.tib_survey_cells", cb, cb.files[0], Pseudonymiser("k"))
+    decode_survey(conn, [cb], "raw.tib_survey_cells", "staging.tib_survey_answers")
+    assert conn.sql("SELECT count(*) FROM raw.quarantine").fetchall() == [(0,)]
+    assert conn.sql("SELECT count(DISTINCT participant_id) FROM staging.tib_survey_answers").fetchall() == [(3,)]

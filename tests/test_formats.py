@@ -135,3 +135,12 @@ def test_excel_without_expected_headings_says_what_is_missing(tmp_path: Path):
     pl.DataFrame({"x": [1]}).write_excel(path)
     with pytest.raises(InputError, match="other.xlsx, row 1: not a MAXQDA coded-segments export"):
         read_maxqda_coded_segments(path)
+
+
+def test_maxqda_csv_with_german_headings_and_arrow_paths(tmp_path: Path):
+    path = tmp_path / "segments.csv"
+    path.write_bytes("\ufeffFarbe;Dokumentgruppe;Dokumentname;Code;Anfang;Ende;Segment\r\n"
+                     "#f00;UMCG;T0 groep;Diagnose > Sport;3;3;\"P-1: Ik sport; graag.\"\r\n".encode("utf-8"))
+    row = read_maxqda_coded_segments(path).frame.row(0, named=True)
+    assert (row["document"], row["code"], row["segment"], row[ROW]) == (
+        "T0 groep", "Diagnose > Sport", "P-1: Ik sport; graag.", 2)

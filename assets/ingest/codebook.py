@@ -19,7 +19,7 @@ SURVEY_FORMATS = {"qualtrics_csv", "ms_forms_xlsx", "limesurvey_csv", "limesurve
                   "google_forms_csv", "surveymonkey_csv", "surveymonkey_xlsx"}
 INTERVIEW_FORMATS = {"maxqda_coded_segments", "atlasti_quotations"}
 TRANSCRIPT_FORMATS = {"teams_vtt", "teams_docx"}  # what was said, utterance by utterance (not coded)
-VARIABLE_TYPES = {"text", "number", "category", "multi_select"}
+VARIABLE_TYPES = {"text", "number", "category", "multi_select", "date"}
 SECTIONS = {"Diagnose", "Interventieverwachtingen", "Verandering", "Evaluatie", "Advies"}
 JDR_CATEGORIES = {"werk_hulpbron", "werk_stressor", "persoonlijke_hulpbron", "persoonlijke_stressor", "uitkomst"}
 IGLOO_LEVELS = {"Individu", "Groep", "Leider", "Organisatie", "Omgeving"}
@@ -54,6 +54,7 @@ class Variable:
     role: str | None = None
     text: str | None = None  # wording shown in reports (defaults to the column heading)
     waves: tuple[str, ...] = ()  # waves in which the question is asked; empty = all
+    option_columns: tuple[tuple[str, str], ...] = ()  # multi-select split over columns: (column, option code)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ class Codebook:
     files: tuple[SourceFile, ...]
     # surveys
     participant_column: str | None = None
+    anonymous_values: tuple[str, ...] = ()  # participant cells meaning "no identity" (Forms: "anonymous")
+    anonymous_key: str | None = None  # column that tells anonymous responses apart (Forms: ID)
     identifier_columns: tuple[str, ...] = ()
     variables: tuple[Variable, ...] = ()
     # interviews
@@ -95,8 +98,8 @@ class Codebook:
         """Columns this file must have: the participant's, and each variable's unless the file's
         wave is one in which the question is not asked."""
         wave = source.constants.get("wave")
-        cols = {v.column for v in self.variables
-                if v.column and not (v.waves and wave is not None and wave not in v.waves)}
+        asked = [v for v in self.variables if not (v.waves and wave is not None and wave not in v.waves)]
+        cols = {v.column for v in asked if v.column} | {c for v in asked for c, _ in v.option_columns}
         if self.participant_column:
             cols.add(self.participant_column)
         return cols
@@ -194,21 +197,30 @@ def _survey_codebook(spec: dict, rel: str, common: dict) -> Codebook:
         column = v.get("column")
         scale = v.get("scale") or {}
         labels = _labels(v, where, rel, scales)
+        option_columns = tuple((str(c), str(code)) for c, code in (v.get("columns") or {}).items())
+        if option_columns:  # a multi-select split over columns: each column's option is its own label
+            if vtype != "multi_select":
+                raise CodebookError(rel, f"{where}: columns: (one per option) is for multi_select variables")
+            labels = labels or tuple(Label(code, code) for _, code in option_columns)
+            column = None
         if vtype in {"category", "multi_select"} and not labels:
             raise CodebookError(rel, f"{where}: a {vtype} variable needs labels")
         if vtype == "number" and ("min" not in scale or "max" not in scale):
             raise CodebookError(rel, f"{where}: a number variable needs scale: {{min: .., max: ..}}")
-        if column is None and not all(name in f.constants for f in common["files"]):
+        if column is None and not option_columns and not all(name in f.constants for f in common["files"]):
             raise CodebookError(rel, f"{where}: give a column, or a constant for it on every file")
         variables.append(Variable(
             name=name, type=vtype, column=column, required=bool(v.get("required", False)),
             min=scale.get("min"), max=scale.get("max"), labels=labels, role=v.get("role"),
-            text=v.get("text") or column, waves=tuple(v.get("waves") or ()),
+            text=v.get("text") or column, waves=tuple(v.get("waves") or ()), option_columns=option_columns,
         ))
     names = {v.name for v in variables} | {k for f in common["files"] for k in f.constants}
     if "wave" not in names:
         raise CodebookError(rel, "the wave must be a variable (column) or a constant on each file")
+    anonymous = participant.get("anonymous") or {}
     return Codebook(**common, participant_column=participant_column,
+                    anonymous_values=tuple(str(x) for x in anonymous.get("values", ())),
+                    anonymous_key=anonymous.get("key_column"),
                     identifier_columns=tuple(spec.get("identifiers") or ()), variables=tuple(variables),
                     multi_select_separator=spec.get("multi_select_separator", ";"))
 

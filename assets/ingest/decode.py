@@ -20,11 +20,14 @@ def _codebook_frames(codebooks: list[Codebook]):
     for cb in codebooks:
         for sf in cb.files:
             for v in cb.variables:
-                if v.column:
+                # a multi-select split over columns: one entry per column, typed by the option it selects
+                columns = [(v.column, v.type, None)] if v.column else [(c, "option_column", code)
+                                                                       for c, code in v.option_columns]
+                for column, vtype, option in columns:
                     variables.append({
-                        "source_file": sf.relative, "year": cb.year, "variable": v.name, "column_name": v.column,
-                        "type": v.type, "min_value": v.min, "max_value": v.max, "required": v.required,
-                        "waves": list(v.waves),
+                        "source_file": sf.relative, "year": cb.year, "variable": v.name, "column_name": column,
+                        "type": vtype, "min_value": v.min, "max_value": v.max, "required": v.required,
+                        "waves": list(v.waves), "option_code": option,
                     })
             for name, value in sf.constants.items():
                 constants.append({"source_file": sf.relative, "year": cb.year, "variable": name, "value": value})
@@ -35,7 +38,7 @@ def _codebook_frames(codebooks: list[Codebook]):
                                "code": lab.code, "number": lab.number, "domain": lab.domain})
     vschema = {"source_file": pl.String, "year": pl.Int32, "variable": pl.String, "column_name": pl.String,
                "type": pl.String, "min_value": pl.Float64, "max_value": pl.Float64, "required": pl.Boolean,
-               "waves": pl.List(pl.String)}
+               "waves": pl.List(pl.String), "option_code": pl.String}
     lschema = {"year": pl.Int32, "instrument": pl.String, "variable": pl.String, "variable_text": pl.String,
                "role": pl.String, "position": pl.Int32, "label": pl.String, "code": pl.String,
                "number": pl.Float64, "domain": pl.String}
@@ -47,14 +50,18 @@ def _codebook_frames(codebooks: list[Codebook]):
 DECODE_SQL = """
 CREATE OR REPLACE TEMP TABLE _cells AS
 SELECT c.source_file, c.row_number, c.respondent_id, v.year, v.variable, v.type, v.min_value, v.max_value,
-       v.required, v.waves, c.column_name, nullif(trim(c.cell_value), '') AS cell
+       v.required, v.waves, v.option_code, c.column_name, nullif(trim(c.cell_value), '') AS cell
 FROM {raw} c JOIN _cb_vars v USING (source_file, column_name);
 
 -- one row per selected option for multi-select cells, the cell itself otherwise
 CREATE OR REPLACE TEMP TABLE _tokens AS
 SELECT source_file, row_number, respondent_id, year, variable, type, min_value, max_value, required, waves,
        column_name, cell,
-       CASE WHEN type = 'multi_select' THEN nullif(trim(token), '') ELSE cell END AS token
+       CASE WHEN type = 'multi_select' THEN nullif(trim(token), '')
+            -- a split-column option is chosen by any mark but an explicit "no"
+            WHEN type = 'option_column' THEN CASE WHEN cell IS NULL OR lower(cell) IN ('0', 'nee', 'no', 'n', 'false', 'onwaar')
+                                                  THEN NULL ELSE option_code END
+            ELSE cell END AS token
 FROM (
   SELECT *, unnest(CASE WHEN type = 'multi_select' AND cell IS NOT NULL
                         THEN string_split(cell, '{sep}') ELSE [cell] END) AS token
@@ -63,9 +70,14 @@ FROM (
 
 CREATE OR REPLACE TEMP TABLE _decoded AS
 SELECT t.*, l.code AS label_code, l.number AS label_number,
-       TRY_CAST(replace(t.token, ',', '.') AS DOUBLE) AS number
+       TRY_CAST(replace(t.token, ',', '.') AS DOUBLE) AS number,
+       -- Dutch day-first dates first, then ISO
+       CASE WHEN t.type = 'date' THEN coalesce(TRY_STRPTIME(t.token, '%d-%m-%Y'), TRY_STRPTIME(t.token, '%d/%m/%Y'),
+            TRY_STRPTIME(t.token, '%d-%m-%Y %H:%M'), TRY_STRPTIME(t.token, '%d-%m-%Y %H:%M:%S'),
+            TRY_CAST(t.token AS TIMESTAMP)) END AS date_value
 FROM _tokens t
-LEFT JOIN _labels l ON l.year = t.year AND l.variable = t.variable AND lower(l.label) = lower(t.token);
+LEFT JOIN _labels l ON l.year = t.year AND l.variable = t.variable
+     AND lower(l.label) = lower(CASE WHEN t.type = 'option_column' THEN NULL ELSE t.token END);
 
 -- the wave of every row: a per-file constant, or the decoded wave variable
 CREATE OR REPLACE TEMP TABLE _row_wave AS
@@ -83,6 +95,7 @@ SELECT d.source_file, d.row_number, d.column_name, d.cell AS cell_value,
     WHEN d.type = 'number' AND d.number IS NULL THEN 'not a number: ' || d.variable || ' expects a number'
     WHEN d.type = 'number' AND (d.number < d.min_value OR d.number > d.max_value)
       THEN 'outside the scale ' || d.min_value::VARCHAR || '-' || d.max_value::VARCHAR || ' the codebook declares for ' || d.variable
+    WHEN d.type = 'date' AND d.date_value IS NULL THEN 'not a date: ' || d.variable || ' expects dd-mm-jjjj'
     WHEN d.type = 'text' AND regexp_matches(d.token, '^(=|@|[+\-][^\s\d.,])')
       THEN 'formula-like text in ' || d.variable || ': a spreadsheet would run it; check the export'
     WHEN d.type IN ('category', 'multi_select') AND d.label_code IS NULL
@@ -109,7 +122,10 @@ FROM (
 
 ANSWERS_SQL = """
 SELECT d.year, d.source_file, d.row_number, d.respondent_id AS participant_id, w.wave, d.variable,
-       CASE WHEN d.type = 'number' THEN NULL ELSE coalesce(d.label_code, d.token) END AS value_code,
+       CASE WHEN d.type = 'number' THEN NULL
+            WHEN d.type = 'date' THEN strftime(d.date_value, '%Y-%m-%d')
+            WHEN d.type = 'option_column' THEN d.token
+            ELSE coalesce(d.label_code, d.token) END AS value_code,
        CASE WHEN d.type = 'number' THEN d.number ELSE d.label_number END AS value_number
 FROM _decoded d JOIN _row_wave w USING (source_file, row_number)
 WHERE d.token IS NOT NULL AND d.variable <> 'wave'

@@ -196,7 +196,17 @@ MAXQDA_COLUMNS = {
 
 
 def read_maxqda_coded_segments(path: Path, sheet: str | None = None) -> Table:
-    """MAXQDA 'Export coded segments' workbook (English or German headings)."""
+    """MAXQDA 'Export coded segments' as a workbook or CSV (English or German headings)."""
+    if path.suffix.lower() in {".csv", ".txt"}:
+        records = read_records(path)
+        headers = [h.strip() for h in records[0]]
+        chosen = {key: next((h for h in headers if h in variants), None) for key, variants in MAXQDA_COLUMNS.items()}
+        if not all(chosen.values()):
+            raise InputError(path.name, "not a MAXQDA coded-segments export: expected headings "
+                             "'Document name', 'Code', 'Segment'", row=1)
+        short: dict[int, int] = {}
+        frame = records_to_frame(path, records, header_rows=1, name_row=0, short_rows=short)
+        return Table(frame.rename({v: k for k, v in chosen.items()}), {}, "maxqda coded segments, csv", short)
     book = _open_workbook(path)
     probe = {n: [str(c).strip() for c in book.load_sheet(n, n_rows=0).to_polars().columns] for n in book.sheet_names}
     for name, headers in probe.items():

@@ -60,13 +60,23 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
     value_columns = sorted(declared - {pcol})
     text_columns = [v.column for v in codebook.variables if v.type == "text" and v.column in declared]
     # Names the file itself reveals (identifier columns) and participant codes, said in free text.
-    revealed = set(frame[pcol].drop_nulls().unique().to_list())
+    revealed = set(frame[pcol].drop_nulls().unique().to_list()) - {"anonymous", "anoniem"}
     for column in set(codebook.identifier_columns) & set(frame.columns):
         values = frame[column].drop_nulls().unique().to_list()
         revealed |= set(name_variants([v for v in values if "@" not in v and not any(c.isdigit() for c in v)]))
     names = tuple(sorted(revealed))
+    identity = frame[pcol]
+    if codebook.anonymous_values:
+        # Each anonymous response is its own respondent: key it by file and response id instead.
+        key = codebook.anonymous_key
+        if key is None or key not in frame.columns:
+            raise InputError(source.relative, f"participant.anonymous.key_column {key!r} is not a column of the file",
+                             row=1, column=key)
+        anonymous = identity.str.strip_chars().str.to_lowercase().is_in([v.lower() for v in codebook.anonymous_values])
+        identity = pl.when(anonymous).then(pl.lit(source.relative + "#") + frame[key]).otherwise(identity)
+        identity = frame.select(identity.alias(pcol))[pcol]
     frame = frame.with_columns(
-        pseudonymise.series(frame[pcol]).alias("respondent_id"),
+        pseudonymise.series(identity).alias("respondent_id"),
         *[mask_series(frame[c], names).alias(c) for c in text_columns],
     )
     cells = (
