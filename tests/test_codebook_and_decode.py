@@ -206,3 +206,16 @@ variables:
     decode_survey(conn, [cb], "raw.tib_survey_cells", "staging.tib_survey_answers")
     assert conn.sql("SELECT count(*) FROM raw.quarantine").fetchall() == [(0,)]
     assert conn.sql("SELECT count(DISTINCT participant_id) FROM staging.tib_survey_answers").fetchall() == [(3,)]
+
+
+def test_labels_from_a_limesurvey_structure_file(tmp_path):
+    from tests.conftest import real_export
+
+    lsg = real_export("limesurvey/limonaid_limesurvey_group_1370.lsg")
+    data, cb_path = make_inbox(tmp_path, "A-1,1,7\r\n", CODEBOOK.replace(
+        "    labels: {UMCG: UMCG, Rijksuniversiteit Groningen: RUG}",
+        "    labels: {structure: group.lsg, question: questionCode1}"))
+    (cb_path.parent / "group.lsg").write_bytes(lsg.read_bytes())
+    cb = load_codebook(cb_path, data)
+    assert [(lab.label, lab.code) for lab in cb.variable("organisation").labels][:2] == [
+        ("1", "Answer option 1"), ("2", "Answer option 2")]

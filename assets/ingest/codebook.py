@@ -117,8 +117,24 @@ def _one_of(value: Any, allowed: set, what: str, file: str) -> Any:
     return value
 
 
-def _labels(spec: dict, where: str, file: str, scales: dict) -> tuple[Label, ...]:
+def _structure_labels(ref: dict, where: str, file: str, folder: Path) -> dict:
+    """Answer labels from a LimeSurvey structure file (.lss/.lsg): {answer code: label}."""
+    from assets.ingest.formats_more import read_limesurvey_structure
+
+    path = folder / str(_require(ref, "structure", where, file))
+    question = str(_require(ref, "question", where, file))
+    if not path.exists():
+        raise CodebookError(file, f"{where}: structure file {path.name!r} does not exist next to the codebook")
+    questions = read_limesurvey_structure(path)
+    if question not in questions or not questions[question]["answers"]:
+        raise CodebookError(file, f"{where}: question {question!r} has no answer labels in {path.name}")
+    return questions[question]["answers"]
+
+
+def _labels(spec: dict, where: str, file: str, scales: dict, folder: Path) -> tuple[Label, ...]:
     raw = spec.get("labels")
+    if isinstance(raw, dict) and "structure" in raw:  # {structure: survey.lss, question: Q3}
+        raw = _structure_labels(raw, where, file, folder)
     if isinstance(raw, str):  # a named scale declared under `scales:`
         if raw not in scales:
             raise CodebookError(file, f"{where}: labels refer to unknown scale {raw!r}")
@@ -196,7 +212,7 @@ def _survey_codebook(spec: dict, rel: str, common: dict) -> Codebook:
         vtype = _one_of(_require(v, "type", where, rel), VARIABLE_TYPES, f"{where}.type", rel)
         column = v.get("column")
         scale = v.get("scale") or {}
-        labels = _labels(v, where, rel, scales)
+        labels = _labels(v, where, rel, scales, common["path"].parent)
         option_columns = tuple((str(c), str(code)) for c, code in (v.get("columns") or {}).items())
         if option_columns:  # a multi-select split over columns: each column's option is its own label
             if vtype != "multi_select":
