@@ -12,6 +12,7 @@ from assets.terug_in_balans import charts as tib_charts, ingest as tib_ingest, m
 from assets.terug_in_balans import report as tib_report, staging as tib_staging, statistics as tib_statistics
 from pipelines.jobs import materialize_all, yearly_refresh
 from pipelines.resources import build_resources
+from pipelines.sensors import inbox_sensor
 
 ASSETS = load_assets_from_modules([
     pmg_ingest, pmg_staging, pmg_marts, pmg_charts, pmg_report, pmg_statistics, pmg_transcripts,
@@ -25,4 +26,5 @@ defs = Definitions(
     resources=build_resources(),
     jobs=[materialize_all],
     schedules=[yearly_refresh],
+    sensors=[inbox_sensor],
 )
