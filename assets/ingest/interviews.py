@@ -13,7 +13,7 @@ import polars as pl
 
 from assets.ingest.codebook import Codebook, SourceFile
 from assets.ingest.formats import ROW, read_source
-from assets.ingest.loader import LoadOutcome, file_sha256, is_unchanged, quarantine_frame, replace_file_rows
+from assets.ingest.loader import LoadOutcome, load_file, quarantine_frame
 from assets.ingest.privacy import Pseudonymiser, mask_series
 
 SPEAKER_PREFIX = r"^\s*([^:\n]{1,40}?)\s*:\s*"
@@ -67,8 +67,5 @@ def interview_segments(codebook: Codebook, source: SourceFile, pseudonymise: Pse
 
 def load_interview_file(conn, target: str, codebook: Codebook, source: SourceFile,
                         pseudonymise: Pseudonymiser) -> LoadOutcome:
-    sha = file_sha256(source)
-    if is_unchanged(conn, source, sha, codebook):
-        return LoadOutcome(source.relative, "unchanged", 0, 0)
-    segments, quarantine, n_rows = interview_segments(codebook, source, pseudonymise)
-    return replace_file_rows(conn, target, source, codebook, sha, segments, n_rows, quarantine, [])
+    return load_file(conn, target, codebook, source,
+                     lambda: (*interview_segments(codebook, source, pseudonymise), []))

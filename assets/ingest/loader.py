@@ -91,6 +91,17 @@ def replace_file_rows(
     return LoadOutcome(source.relative, "loaded", n_rows, quarantine.height)
 
 
+def load_file(conn, target: str, codebook: Codebook, source: SourceFile, parse) -> LoadOutcome:
+    """Load one export unless its bytes and codebook are unchanged since the last load.
+
+    `parse()` returns (rows, quarantine, rows read, ignored columns); it runs only when needed."""
+    sha = file_sha256(source)
+    if is_unchanged(conn, source, sha, codebook):
+        return LoadOutcome(source.relative, "unchanged", 0, 0)
+    rows, quarantine, n_rows, ignored = parse()
+    return replace_file_rows(conn, target, source, codebook, sha, rows, n_rows, quarantine, ignored)
+
+
 def drop_vanished_files(conn, target: str, instrument: str, current: set[str]) -> list[str]:
     """Remove rows of files this instrument no longer lists (a file taken out of the inbox)."""
     ensure_schema(conn, "raw.source_files", "raw.quarantine", target)

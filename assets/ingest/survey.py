@@ -14,7 +14,7 @@ import polars as pl
 from assets.ingest.codebook import Codebook, SourceFile
 from assets.ingest.errors import InputError
 from assets.ingest.formats import ROW, read_source
-from assets.ingest.loader import LoadOutcome, file_sha256, is_unchanged, quarantine_frame, replace_file_rows
+from assets.ingest.loader import LoadOutcome, load_file, quarantine_frame
 from assets.ingest.privacy import Pseudonymiser, mask_series, name_variants
 
 
@@ -91,8 +91,4 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
 
 def load_survey_file(conn, target: str, codebook: Codebook, source: SourceFile,
                      pseudonymise: Pseudonymiser) -> LoadOutcome:
-    sha = file_sha256(source)
-    if is_unchanged(conn, source, sha, codebook):
-        return LoadOutcome(source.relative, "unchanged", 0, 0)
-    cells, quarantine, n_rows, ignored = survey_cells(codebook, source, pseudonymise)
-    return replace_file_rows(conn, target, source, codebook, sha, cells, n_rows, quarantine, ignored)
+    return load_file(conn, target, codebook, source, lambda: survey_cells(codebook, source, pseudonymise))

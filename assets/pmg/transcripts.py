@@ -23,7 +23,7 @@ from dagster_duckdb import DuckDBResource
 from assets.ingest.assets import ingest_instrument
 from assets.ingest.codebook import Codebook, SourceFile
 from assets.ingest.formats import ROW, read_source
-from assets.ingest.loader import LoadOutcome, file_sha256, is_unchanged, quarantine_frame, replace_file_rows
+from assets.ingest.loader import LoadOutcome, load_file, quarantine_frame
 from assets.ingest.privacy import Pseudonymiser, mask_series, name_variants
 from assets.tables import POOL, contract_metadata, describe, key
 from pipelines.resources import SourceData
@@ -50,11 +50,8 @@ def transcript_utterances(codebook: Codebook, source: SourceFile, pseudonymise: 
 
 def load_transcript_file(conn, target: str, codebook: Codebook, source: SourceFile,
                          pseudonymise: Pseudonymiser) -> LoadOutcome:
-    sha = file_sha256(source)
-    if is_unchanged(conn, source, sha, codebook):
-        return LoadOutcome(source.relative, "unchanged", 0, 0)
-    rows, quarantine, n_rows = transcript_utterances(codebook, source, pseudonymise)
-    return replace_file_rows(conn, target, source, codebook, sha, rows, n_rows, quarantine, [])
+    return load_file(conn, target, codebook, source,
+                     lambda: (*transcript_utterances(codebook, source, pseudonymise), []))
 
 
 @asset(key=key(UTTERANCES), group_name="pmg", pool=POOL, kinds={"duckdb"},
