@@ -2,7 +2,6 @@
 
 import csv
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import pytest
 

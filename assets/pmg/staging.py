@@ -6,9 +6,8 @@ from dagster_duckdb import DuckDBResource
 
 from assets.ingest.assets import decode_instrument
 from assets.ingest.errors import InputError
-from assets.ingest.loader import insert_frame
 from assets.pmg.ingest import INTERVIEWS, QUESTIONNAIRE
-from assets.tables import POOL, contract_metadata, describe, key, markdown_table, replace_table, written_metadata
+from assets.tables import POOL, contract_metadata, describe, key, replace_table, written_metadata
 from pipelines.resources import SourceData
 from warehouse.schema import ensure_schema
 
