@@ -9,7 +9,7 @@ export DAGSTER_HOME := $(CURDIR)/dagster_home
 export MHM_PSEUDONYM_KEY ?= sample-key-not-for-real-data
 export GX_ANALYTICS_ENABLED := False
 
-.PHONY: run test ui install clean
+.PHONY: run test ui install clean bench
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 1; }
@@ -24,7 +24,13 @@ run: install
 	$(BIN)/python -m pipelines.run
 
 test: install
+	-command -v chromium >/dev/null || (command -v apt-get >/dev/null && apt-get install -y -qq chromium >/dev/null 2>&1) || true
 	$(BIN)/python -m pytest -q
+
+# Scale benchmark (issue 6): synthetic exports at 1M responses / 1M segments by default; not part of `make test`.
+# Smaller: make bench BENCH_ARGS="--size medium" (or --size small).
+bench: install
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 ui: install
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000

@@ -8,6 +8,7 @@ import checks.terug_in_balans
 from assets import data_quality
 from assets.pmg import charts as pmg_charts, ingest as pmg_ingest, marts as pmg_marts, report as pmg_report
 from assets.pmg import staging as pmg_staging, statistics as pmg_statistics, transcripts as pmg_transcripts
+from assets.pmg import themes as pmg_themes
 from assets.terug_in_balans import charts as tib_charts, ingest as tib_ingest, marts as tib_marts
 from assets.terug_in_balans import report as tib_report, staging as tib_staging, statistics as tib_statistics
 from pipelines.jobs import materialize_all, yearly_refresh
@@ -15,7 +16,7 @@ from pipelines.resources import build_resources
 from pipelines.sensors import inbox_sensor
 
 ASSETS = load_assets_from_modules([
-    pmg_ingest, pmg_staging, pmg_marts, pmg_charts, pmg_report, pmg_statistics, pmg_transcripts,
+    pmg_ingest, pmg_staging, pmg_marts, pmg_charts, pmg_report, pmg_statistics, pmg_transcripts, pmg_themes,
     tib_ingest, tib_staging, tib_marts, tib_charts, tib_report, tib_statistics, data_quality,
 ])
 CHECKS = load_asset_checks_from_modules([checks.expectation_suites, checks.pmg, checks.terug_in_balans])

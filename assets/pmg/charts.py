@@ -1,31 +1,42 @@
-"""PMG charts: self-rated mental health before and after each intervention."""
+"""PMG charts: self-rated mental health before and after each intervention; the theme matrix."""
+
+import textwrap
 
 import polars as pl
 from dagster import AssetKey, MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 from matplotlib.figure import Figure
 
-from assets.reporting.numbers import fmt_number
+from assets.pmg.themes import THEME_MATRIX
 from assets.reporting.chart_files import publish_charts
-from assets.reporting.style import OKABE_ITO, GREY, house_style, new_figure
+from assets.reporting.numbers import fmt_number
+from assets.reporting.style import GREY, OKABE_ITO, house_style, new_figure, sequential_cmap
+from assets.reporting.texts import texts_for
 from assets.tables import POOL, key
 from pipelines.resources import ReportSettings
 
 MENTAL_HEALTH = "marts.pmg_mental_health"
 WAVE_COLOURS = {"T0": OKABE_ITO["orange"], "T1": OKABE_ITO["blue"]}
-WAVE_LABELS = {"T0": "T0 (vóór)", "T1": "T1 (na)"}
+IGLOO_LEVELS = ["Individu", "Groep", "Leider", "Organisatie", "Omgeving"]
+JDR_CATEGORIES = ["werk_hulpbron", "persoonlijke_hulpbron", "werk_stressor", "persoonlijke_stressor", "uitkomst"]
 
 
 def load_mental_health(conn) -> pl.DataFrame:
     return conn.sql(f"SELECT * FROM {MENTAL_HEALTH} ORDER BY year, organisation, intervention, wave").pl()
 
 
+def load_theme_matrix(conn) -> pl.DataFrame:
+    return conn.sql(f"SELECT * FROM {THEME_MATRIX} ORDER BY year, intervention, igloo_level, jdr_category").pl()
+
+
 def draw_mental_health(df: pl.DataFrame, lang: str = "nl", minimum: int | None = None) -> Figure | None:
     """Dumbbell per intervention: mean T0 and T1 with N at each point; one year's rows.
 
     Only the means are drawn, never a line per person: with groups of two to eight people a
-    line per person would identify them. Cells with N below `minimum` are left out.
+    line per person would identify them. Cells with N below `minimum` are left out (the
+    stakeholder report passes the rows left after primary and secondary suppression).
     """
+    t = texts_for(lang)
     if minimum is not None:
         df = df.filter(pl.col("n") >= minimum)
     if df.height == 0:
@@ -42,7 +53,9 @@ def draw_mental_health(df: pl.DataFrame, lang: str = "nl", minimum: int | None =
                 ax.plot([cells["T0"]["mean"], cells["T1"]["mean"]], [y, y], color=GREY, linewidth=2.5, zorder=1)
             for wave, cell in cells.items():
                 ax.scatter(cell["mean"], y, s=110, color=WAVE_COLOURS.get(wave, GREY), zorder=2,
-                           label=WAVE_LABELS.get(wave, wave), edgecolor="white", linewidth=1)
+                           marker="o" if wave == "T0" else "D",  # shape too, not colour alone
+                           label=t(f"wave_{wave}") if wave in WAVE_COLOURS else wave,
+                           edgecolor="white", linewidth=1)
                 # T0 label below, T1 above: the two never collide even when the means are equal.
                 above = wave != "T0"
                 ax.annotate(f"{fmt_number(cell['mean'], 1, lang)} (N={cell['n']})", (cell["mean"], y),
@@ -52,7 +65,7 @@ def draw_mental_health(df: pl.DataFrame, lang: str = "nl", minimum: int | None =
         ax.set_ylim(len(interventions) - 0.4, -0.6)  # first intervention on top, room for labels
         ax.set_xlim(0, top + 0.3)
         ax.set_xticks(range(0, int(top) + 1))
-        ax.set_xlabel("Gemiddeld cijfer ervaren mentale gezondheid (0 – 10)")
+        ax.set_xlabel(t("mh_axis"))
         ax.xaxis.grid(True)
         ax.set_axisbelow(True)
         ax.spines["left"].set_visible(False)
@@ -61,7 +74,56 @@ def draw_mental_health(df: pl.DataFrame, lang: str = "nl", minimum: int | None =
         unique = dict(zip(labels, handles))
         ax.legend(unique.values(), unique.keys(), loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2,
                   handletextpad=0.3, borderaxespad=0.2)
-        ax.set_title("Ervaren mentale gezondheid vóór en na de interventie", pad=28)
+        ax.set_title(t("mh_title"), pad=28)
+    return fig
+
+
+def draw_theme_matrix(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
+    """Heatmap per intervention (one panel each): IGLOO level (rows) x JD-R category (columns),
+    colour and number = distinct themes raised; one year's rows of marts.pmg_theme_matrix.
+
+    Counts of themes, not of people, so the same chart serves both editions."""
+    t = texts_for(lang)
+    if df.height == 0:
+        return None
+    interventions = df["intervention"].unique(maintain_order=True).sort().to_list()
+    levels = IGLOO_LEVELS + sorted(set(df["igloo_level"]) - set(IGLOO_LEVELS))
+    categories = JDR_CATEGORIES + sorted(set(df["jdr_category"]) - set(JDR_CATEGORIES))
+    vmax = max(1, int(df["n_themes"].max()))
+    cols = min(2, len(interventions))
+    rows = -(-len(interventions) // cols)
+    with house_style():
+        fig = new_figure(5.2 * cols + 1.0, 3.6 * rows + 0.8)
+        axes = fig.subplots(rows, cols, squeeze=False, sharex=True, sharey=True)
+        image = None
+        for i, ax in enumerate(axes.flat):
+            if i >= len(interventions):
+                ax.set_visible(False)
+                continue
+            sub = df.filter(pl.col("intervention") == interventions[i])
+            counts = {(r["igloo_level"], r["jdr_category"]): r["n_themes"] for r in sub.iter_rows(named=True)}
+            grid = [[counts.get((lv, cat), 0) for cat in categories] for lv in levels]
+            image = ax.imshow(grid, cmap=sequential_cmap(), vmin=0, vmax=vmax, aspect="auto")
+            for y, lv in enumerate(levels):
+                for x, cat in enumerate(categories):
+                    value = grid[y][x]
+                    if value:
+                        ax.text(x, y, str(value), ha="center", va="center", fontsize=9,
+                                color="white" if value > vmax * 0.6 else "#222222")
+            ax.set_title(interventions[i], fontsize=11)
+            ax.set_xticks(range(len(categories)), ["\n".join(textwrap.wrap(t(c), 13)) for c in categories],
+                          rotation=0, fontsize=7.5)
+            ax.set_xticks([x + 0.5 for x in range(len(categories) - 1)], minor=True)
+            ax.set_yticks([y + 0.5 for y in range(len(levels) - 1)], minor=True)
+            ax.grid(which="minor", color="#E5E5E5", linewidth=0.8)
+            ax.tick_params(which="minor", length=0)
+            ax.set_yticks(range(len(levels)), [t(lv) for lv in levels], fontsize=9)
+            ax.tick_params(length=0)
+            for spine in ax.spines.values():
+                spine.set_visible(False)
+        if image is not None:
+            fig.colorbar(image, ax=axes, shrink=0.6, label=t("heatmap_colorbar"))
+        fig.suptitle(t("heatmap_title"), x=0.02, ha="left", fontweight="bold", fontsize=13)
     return fig
 
 
@@ -81,3 +143,21 @@ def pmg_mental_health_chart(duckdb: DuckDBResource, reports: ReportSettings) -> 
     figures = {year: draw_mental_health(df.filter(pl.col("year") == year), reports.language)
                for year in df["year"].unique().sort().to_list()}
     return publish_charts(reports, "pmg", "pmg_mental_health", figures)
+
+
+@asset(key=AssetKey(["charts", "pmg_theme_matrix"]), deps=[key(THEME_MATRIX)], group_name="pmg",
+       kinds={"matplotlib"}, pool=POOL)
+def pmg_theme_matrix_chart(duckdb: DuckDBResource, reports: ReportSettings) -> MaterializeResult:
+    """Where the Diagnose themes of each PMG intervention sit: IGLOO level x JD-R category.
+
+    One heatmap panel per intervention; rows are the IGLOO levels (Individu ... Omgeving),
+    columns the JD-R categories (resources, stressors, outcome); the colour and the number in a
+    cell are the distinct themes raised there (empty: none). Read across a row to see whether an
+    intervention's participants spoke of resources or stressors at that level.
+    Files: pmg/<year>/pmg_theme_matrix.png (+ .svg).
+    """
+    with duckdb.get_connection() as conn:
+        df = load_theme_matrix(conn)
+    figures = {year: draw_theme_matrix(df.filter(pl.col("year") == year), reports.language)
+               for year in df["year"].unique().sort().to_list()}
+    return publish_charts(reports, "pmg", "pmg_theme_matrix", figures)

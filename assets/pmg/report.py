@@ -1,18 +1,24 @@
-"""PMG report: per edition year a researcher and a stakeholder HTML report, laid out as the 2022-2023 report."""
+"""PMG report: per edition year a researcher and a stakeholder HTML report, laid out as the 2022-2023 report,
+followed by what the source did not have: change in the same people, the theme matrix, and
+conclusions computed from the data."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
-from assets.pmg.charts import draw_mental_health, load_mental_health
-from assets.pmg.staging import SEGMENTS
+from assets.pmg.charts import draw_mental_health, draw_theme_matrix, load_mental_health
+from assets.pmg.statistics import ALL_GROUPS, PAIRED, UNPAIRED
+from assets.pmg.themes import THEME_MATRIX, THEME_QUOTES
+from assets.reporting.disclosure import complementary, differs_safely
+from assets.reporting.editions import Edition, report_result, write_report_editions
 from assets.reporting.html import Block, Bullets, Chart, Heading, Paragraph, Table
 from assets.reporting.numbers import MISSING, fmt_number, fmt_range
-from assets.reporting.editions import Edition, report_result, write_report_editions
 from assets.reporting.provenance import provenance_blocks
 from assets.reporting.style import figure_png
+from assets.reporting.texts import join_list, texts_for
+from assets.statistics import ALPHA, small_n_flag
 from assets.tables import POOL, key
 from pipelines.resources import ReportSettings
 
@@ -22,15 +28,10 @@ MENTAL_HEALTH = "marts.pmg_mental_health"
 RATING = "marts.pmg_intervention_rating"
 THEMES = "marts.pmg_theme_mentions"
 SECTIONS = ["Diagnose", "Interventieverwachtingen", "Verandering", "Evaluatie", "Advies"]
-JDR_HEADINGS = {
-    "werk_hulpbron": "Werkgerelateerde hulpbronnen",
-    "werk_stressor": "Werkgerelateerde stressfactoren",
-    "persoonlijke_hulpbron": "Persoonlijke hulpbronnen",
-    "persoonlijke_stressor": "Persoonlijke stressfactoren",
-    "uitkomst": "Impact op mentale gezondheid",
-}
-QUOTES_PER_SECTION = 3
+JDR_CATEGORIES = ["werk_hulpbron", "werk_stressor", "persoonlijke_hulpbron", "persoonlijke_stressor", "uitkomst"]
+QUOTES_PER_SECTION = 4
 FIRST_TABLE = 3  # the source numbers its tables from 3 (Tabel 1-2 describe the interventions)
+PRIMARY, SECONDARY = "*", "**"
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,10 @@ class YearData:
     mental_health: pl.DataFrame
     rating: pl.DataFrame
     themes: pl.DataFrame
-    quotes: pl.DataFrame
+    quotes: pl.DataFrame          # marts.pmg_theme_quotes
+    paired: pl.DataFrame          # marts.pmg_paired_change
+    unpaired: pl.DataFrame        # marts.pmg_unpaired_change
+    matrix: pl.DataFrame          # marts.pmg_theme_matrix
 
 
 def report_years(conn) -> list[int]:
@@ -69,10 +73,12 @@ def load_year(conn, year: int) -> YearData:
             SELECT * FROM {THEMES} WHERE year = ?
             ORDER BY organisation, intervention, section, jdr_category NULLS LAST, wave,
                      n_participants DESC, theme"""),
-        quotes=q(f"""
-            SELECT organisation, intervention, section, theme, segment_text FROM {SEGMENTS}
-            WHERE year = ? AND coalesce(trim(segment_text), '') <> ''
-            ORDER BY organisation, intervention, section, source_file, row_number"""),
+        quotes=q(f"SELECT * FROM {THEME_QUOTES} WHERE year = ? "
+                 "ORDER BY intervention, section, rank, n_participants DESC, theme, wave"),
+        paired=q(f"SELECT * FROM {PAIRED} WHERE year = ? ORDER BY organisation, intervention, "
+                 f"group_label <> '{ALL_GROUPS}', group_label"),
+        unpaired=q(f"SELECT * FROM {UNPAIRED} WHERE year = ? ORDER BY organisation, intervention"),
+        matrix=q(f"SELECT * FROM {THEME_MATRIX} WHERE year = ? ORDER BY intervention, igloo_level, jdr_category"),
     )
 
 
@@ -95,43 +101,125 @@ def _slash(n: int) -> str:
     return str(n) if n else "/"  # the source prints "/" for a wave without participants
 
 
-def _people(n: int, singular: str = "deelnemer", plural: str = "deelnemers") -> str:
-    return f"{n} {singular if n == 1 else plural}" if n else f"geen {plural}"
+# --- disclosure control ------------------------------------------------------------------------
+
+@dataclass
+class Disclosure:
+    """What the edition hides: cells (org, intervention, 'T0'|'T1'|'rating') and paired-change rows
+    (org, intervention, group_label), each with its mark: '*' below the minimum, '**' secondary."""
+
+    cells: dict = field(default_factory=dict)
+    paired: dict = field(default_factory=dict)
+
+    def cell(self, organisation: str, intervention: str, kind: str) -> str | None:
+        return self.cells.get((organisation, intervention, kind))
+
+    def row(self, organisation: str, intervention: str, group: str) -> str | None:
+        return self.paired.get((organisation, intervention, group))
 
 
-def response_table(data: YearData, table_no: int) -> list[Block]:
+def disclosure(data: YearData, edition: Edition) -> Disclosure:
+    """Primary and secondary suppression for the stakeholder edition (nothing for researchers)."""
+    plan = Disclosure()
+    if edition.researcher:
+        return plan
+    m = edition.minimum
+    for organisation, intervention in interventions(data):
+        mh = _of(data.mental_health, organisation, intervention)
+        waves = {r["wave"]: r["n"] for r in mh.iter_rows(named=True)}
+        rating = _one(_of(data.rating, organisation, intervention))
+        paired = _of(data.paired, organisation, intervention)
+        total = _one(paired.filter(pl.col("group_label") == ALL_GROUPS))
+        overlap = total["n_pairs"] if total else 0
+        primary = {(organisation, intervention, w) for w, n in waves.items() if n < m}
+        if rating is not None and rating["n"] < m:
+            primary.add((organisation, intervention, "rating"))
+        for c in primary:
+            plan.cells[c] = PRIMARY
+        # The other wave of the same people: when everyone of a hidden wave is also in the other
+        # wave, that wave's mean beside any statement on their change gives the hidden one back.
+        for wave, other in (("T0", "T1"), ("T1", "T0")):
+            if (organisation, intervention, wave) in primary and other in waves and overlap >= waves[wave]:
+                plan.cells.setdefault((organisation, intervention, other), SECONDARY)
+        if total is None:
+            continue
+        shown_waves = [n for w, n in waves.items() if (organisation, intervention, w) not in plan.cells]
+        any_wave_hidden = len(shown_waves) < len(waves)
+        groups = {r["group_label"]: r["n_pairs"] for r in paired.iter_rows(named=True)
+                  if r["group_label"] != ALL_GROUPS}
+        forced: set = set()
+        while True:
+            hide_total, hidden = complementary(total["n_pairs"], groups, m, forced)
+            # A shown wave mean beside the mean of nearly the same people gives the rest away.
+            unsafe = {g for g, n in groups.items() if g not in hidden
+                      and (any_wave_hidden or not all(differs_safely(w, n, m) for w in shown_waves))}
+            if not unsafe - forced:
+                break
+            forced |= unsafe
+        if not hide_total and (any_wave_hidden or not all(differs_safely(w, total["n_pairs"], m) for w in shown_waves)):
+            hide_total = True
+        if hide_total:
+            plan.paired[(organisation, intervention, ALL_GROUPS)] = PRIMARY if total["n_pairs"] < m else SECONDARY
+        for g in hidden:
+            plan.paired[(organisation, intervention, g)] = PRIMARY if groups[g] < m else SECONDARY
+        # Every group of an intervention with one group is the total: hide them together.
+        if hide_total and len(groups) == 1:
+            g = next(iter(groups))
+            plan.paired.setdefault((organisation, intervention, g), plan.paired[(organisation, intervention, ALL_GROUPS)])
+    return plan
+
+
+def _flag(n: int | None, edition: Edition) -> str:
+    flag = small_n_flag(n or 0)
+    return edition.t(flag) if flag else ""
+
+
+# --- the source report's part ------------------------------------------------------------------
+
+def response_table(data: YearData, edition: Edition, table_no: int) -> list[Block]:
+    t = edition.t
     if data.counts.height == 0:
-        return [Paragraph(f"Voor {data.year} zijn nog geen respondenten geregistreerd.", "note")]
+        return [Paragraph(t("no_respondents_year", year=data.year), "note")]
     rows = [[r["organisation"], r["intervention"], r["group_label"], _slash(r["n_t0"]), _slash(r["n_t1"]),
              _slash(r["n_questionnaire_t0"]), _slash(r["n_questionnaire_t1"])]
             for r in data.counts.iter_rows(named=True)]
-    return [Table(["Organisatie", "Interventie", "Groep", "N T0", "N T1", "Vragenlijst N T0", "Vragenlijst N T1"],
-                  rows, f"Tabel {table_no} Overzicht van organisaties, interventies en aantallen respondenten",
-                  ["N T0 / N T1: deelnemers aan het focusinterview vóór (T0) en na (T1) de interventie; "
-                   "/ = geen deelnemers. Vragenlijst: respondenten op de korte schriftelijke vragenlijst."],
+    return [Table([t("organisation"), t("intervention"), t("group"), "N T0", "N T1", t("q_n_t0"), t("q_n_t1")],
+                  rows, f"{t('tabel', no=table_no)} {t('tabel3_caption')}", [t("tabel3_note")],
                   numeric=frozenset({3, 4, 5, 6}))]
 
 
-def _grade_cells(cell: dict | None, edition: Edition, missing: str) -> tuple[str, str, bool]:
-    """(M (N), range, hidden) of one wave or rating cell, as the stakeholder or researcher may see it."""
+def _grade_cells(cell: dict | None, mark: str | None, edition: Edition, missing: str) -> tuple[str, str]:
+    """(M (N, flag), range) of one wave or rating cell, as the stakeholder or researcher may see it."""
     if cell is None:
-        return missing, MISSING, False
-    if edition.hides(cell["n"]):
-        return f"{MISSING}* (N={cell['n']})", MISSING, True
-    return (f"M={fmt_number(cell['mean'], 1, edition.lang)} (N={cell['n']})",
-            fmt_range(cell["min"], cell["max"], edition.lang), False)
+        return missing, MISSING
+    if mark:
+        return f"{MISSING}{mark} (N={cell['n']})", MISSING
+    flag = _flag(cell["n"], edition)
+    return (f"M={fmt_number(cell['mean'], 1, edition.lang)} (N={cell['n']}{'; ' + flag if flag else ''})",
+            fmt_range(cell["min"], cell["max"], edition.lang))
 
 
-def _grade_sentence(what: str, cell: dict | None, edition: Edition, missing: str, table_no: int) -> str:
+def _grade_sentence(what: str, cell: dict | None, mark: str | None, edition: Edition, missing: str,
+                    table_no: int) -> str:
+    t = edition.t
     if cell is None:
-        return f"{what}: {missing}."
-    if edition.hides(cell["n"]):
-        return f"{what} wordt niet getoond (groep kleiner dan {edition.minimum})."
-    return (f"{what} was M={fmt_number(cell['mean'], 1, edition.lang)} (N={cell['n']}) met een range "
-            f"tussen {fmt_range(cell['min'], cell['max'], edition.lang)} (zie Tabel {table_no}).")
+        return t("grade_missing", what=what, missing=missing)
+    if mark == PRIMARY:
+        return t("grade_hidden", what=what, minimum=edition.minimum)
+    if mark:
+        return t("grade_hidden_secondary", what=what)
+    return t("grade_sentence", what=what, mean=fmt_number(cell["mean"], 1, edition.lang), n=cell["n"],
+             range=fmt_range(cell["min"], cell["max"], edition.lang), table=table_no)
 
 
-def overview(data: YearData, organisation: str, intervention: str, edition: Edition, table_no: int) -> list[Block]:
+def _people(n: int, edition: Edition, singular: str = "participant", plural: str = "participants") -> str:
+    t = edition.t
+    return f"{n} {t(singular) if n == 1 else t(plural)}" if n else t("none_of", plural=t(plural))
+
+
+def overview(data: YearData, organisation: str, intervention: str, edition: Edition, plan: Disclosure,
+             table_no: int) -> list[Block]:
+    t = edition.t
     mh = _of(data.mental_health, organisation, intervention)
     t0 = _one(mh.filter(pl.col("wave") == "T0"))
     t1 = _one(mh.filter(pl.col("wave") == "T1"))
@@ -139,29 +227,29 @@ def overview(data: YearData, organisation: str, intervention: str, edition: Edit
     totals = _one(_of(data.totals, organisation, intervention)) or {}
     it0, it1 = totals.get("n_t0", 0), totals.get("n_t1", 0)
     q0, q1 = totals.get("n_questionnaire_t0", 0), totals.get("n_questionnaire_t1", 0)
+    marks = {k: plan.cell(organisation, intervention, k) for k in ("T0", "T1", "rating")}
 
-    text = [f"Aan het focusinterview deden vóór de interventie (T0) {_people(it0, 'medewerker', 'medewerkers')} "
-            f"en na de interventie (T1) {_people(it1, 'medewerker', 'medewerkers')} mee."
-            if it0 or it1 else "Voor deze interventie zijn (nog) geen gecodeerde focusinterviews beschikbaar.",
-            f"De korte schriftelijke vragenlijst werd vóór de interventie door {_people(q0)} en na de "
-            f"interventie door {_people(q1)} ingevuld.",
-            _grade_sentence("Het gemiddelde cijfer voor ervaren mentale gezondheid vóór de interventie (T0)",
-                            t0, edition, "geen T0-respondenten", table_no)]
-    cells = [_grade_cells(t0, edition, "geen T0-respondenten"), _grade_cells(t1, edition, "geen T1-respondenten"),
-             _grade_cells(rating, edition, "geen T1-respondenten")]
-    notes = ["M = gemiddeld cijfer (0 – 10), N = aantal respondenten, range = laagste – hoogste cijfer."]
-    if any(hidden for _, _, hidden in cells):
-        notes.append(f"* {edition.small_group_note}")
-    table = Table(["Organisatie", "T0 M (N)", "T0 range", "T1 M (N)", "T1 range",
-                   "Cijfer interventie M (N)", "Cijfer interventie range"],
-                  [[organisation] + [v for m, r, _ in cells for v in (m, r)]],
-                  f"Tabel {table_no} Ervaren mentale gezondheid T0 & T1 en cijfer interventie", notes)
-    return [Heading("Kort overzicht T0 en T1", 3), Paragraph(" ".join(text)), table]
+    text = [t("interview_sentence", n0=_people(it0, edition, "employee", "employees"),
+              n1=_people(it1, edition, "employee", "employees")) if it0 or it1 else t("no_interviews"),
+            t("questionnaire_sentence", n0=_people(q0, edition), n1=_people(q1, edition)),
+            _grade_sentence(t("mh_t0_what"), t0, marks["T0"], edition, t("no_t0"), table_no)]
+    cells = [_grade_cells(t0, marks["T0"], edition, t("no_t0")), _grade_cells(t1, marks["T1"], edition, t("no_t1")),
+             _grade_cells(rating, marks["rating"], edition, t("no_t1"))]
+    notes = [t("grade_legend"), t("flag_legend")]
+    if PRIMARY in marks.values():
+        notes.append(f"{PRIMARY} {edition.small_group_note}")
+    if SECONDARY in marks.values():
+        notes.append(f"{SECONDARY} {edition.secondary_note}")
+    table = Table([t("organisation"), t("t0_mn"), t("t0_range"), t("t1_mn"), t("t1_range"), t("rating_mn"),
+                   t("rating_range")],
+                  [[organisation] + [v for pair in cells for v in pair]],
+                  f"{t('tabel', no=table_no)} {t('overview_caption')}", notes)
+    return [Heading(t("overview"), 3), Paragraph(" ".join(text)), table]
 
 
-def _sentence(row: dict) -> str:
+def _sentence(row: dict, edition: Edition) -> str:
     n = row["n_participants"]
-    return f"{n} deelnemer noemde {row['theme']}" if n == 1 else f"{n} deelnemers noemden {row['theme']}"
+    return edition.t("mentioned_one" if n == 1 else "mentioned_many", n=n, theme=row["theme"])
 
 
 def _theme_list(rows: pl.DataFrame, interview_n: dict, edition: Edition) -> list[Block]:
@@ -171,97 +259,257 @@ def _theme_list(rows: pl.DataFrame, interview_n: dict, edition: Edition) -> list
     if hidden:
         # Small interview groups: which themes came up is shown, how many people raised them is not.
         items = [f"{r['theme']}{suffix(r)}" for r in rows.iter_rows(named=True)]
-        return [Paragraph("Genoemd werden:"), Bullets(items)]
-    return [Bullets([f"{_sentence(r)}{suffix(r)}" for r in rows.iter_rows(named=True)])]
+        return [Paragraph(edition.t("mentioned_were")), Bullets(items)]
+    return [Bullets([f"{_sentence(r, edition)}{suffix(r)}" for r in rows.iter_rows(named=True)])]
 
 
 def section_blocks(data: YearData, organisation: str, intervention: str, section: str, edition: Edition,
-                   table_no: int) -> list[Block]:
-    blocks: list[Block] = [Heading(section, 3)]
+                   plan: Disclosure, table_no: int) -> list[Block]:
+    t = edition.t
+    blocks: list[Block] = [Heading(t(section) if section in SECTIONS else section, 3)]
     mh = _of(data.mental_health, organisation, intervention)
     if section == "Verandering":
         blocks.append(Paragraph(_grade_sentence(
-            "Het gemiddelde cijfer voor ervaren mentale gezondheid na de interventie (T1)",
-            _one(mh.filter(pl.col("wave") == "T1")), edition, "geen T1-respondenten", table_no)))
+            t("mh_t1_what"), _one(mh.filter(pl.col("wave") == "T1")), plan.cell(organisation, intervention, "T1"),
+            edition, t("no_t1"), table_no)))
     if section == "Evaluatie":
-        blocks.append(Paragraph(_grade_sentence("Het gemiddelde cijfer voor de interventie",
-                                                _one(_of(data.rating, organisation, intervention)), edition,
-                                                "geen T1-respondenten", table_no)))
+        blocks.append(Paragraph(_grade_sentence(
+            t("rating_what"), _one(_of(data.rating, organisation, intervention)),
+            plan.cell(organisation, intervention, "rating"), edition, t("no_t1"), table_no)))
     themes = _of(data.themes, organisation, intervention).filter(pl.col("section") == section)
     if themes.height == 0:
-        blocks.append(Paragraph("Geen gecodeerde interviewfragmenten voor dit onderdeel.", "note"))
+        blocks.append(Paragraph(t("no_segments"), "note"))
         return blocks
     totals = _one(_of(data.totals, organisation, intervention)) or {}
     interview_n = {"T0": totals.get("n_t0", 0), "T1": totals.get("n_t1", 0)}
     if section == "Diagnose":
-        for category, heading in [*JDR_HEADINGS.items(), (None, "Overig")]:
+        for category in [*JDR_CATEGORIES, None]:
             rows = themes.filter(pl.col("jdr_category").is_null() if category is None
                                  else pl.col("jdr_category") == category)
             if rows.height:
-                blocks += [Heading(heading, 4), *_theme_list(rows, interview_n, edition)]
+                blocks += [Heading(t(category) if category else t("other"), 4),
+                           *_theme_list(rows, interview_n, edition)]
     else:
         blocks += _theme_list(themes, interview_n, edition)
     if any(edition.hides(interview_n.get(w, 0)) for w in themes["wave"].unique()):
-        blocks.append(Paragraph(f"Aantallen: {edition.small_group_note}.", "note"))
-    if edition.researcher:
-        quotes = _of(data.quotes, organisation, intervention).filter(pl.col("section") == section)
-        blocks += [Paragraph(f"“{r['segment_text']}” ({r['theme']})", "quote")
+        blocks.append(Paragraph(t("counts_hidden", note=edition.small_group_note), "note"))
+    if edition.researcher:  # quotes only ever in the confidential edition
+        quotes = data.quotes.filter((pl.col("intervention") == intervention) & (pl.col("section") == section))
+        blocks += [Paragraph(t("quote", quote=r["quote"], theme=r["theme"], group=r["group_label"]), "quote")
                    for r in quotes.head(QUOTES_PER_SECTION).iter_rows(named=True)]
     return blocks
 
 
-def chart_block(data: YearData, edition: Edition, figure_no: int) -> list[Block]:
-    minimum = None if edition.researcher else edition.minimum
-    fig = draw_mental_health(data.mental_health, edition.lang, minimum)
-    caption = f"Figuur {figure_no} Ervaren mentale gezondheid vóór (T0) en na (T1) de interventie; N per punt."
+def chart_block(data: YearData, edition: Edition, plan: Disclosure, figure_no: int) -> list[Block]:
+    t = edition.t
+    shown = data.mental_health.filter(
+        pl.struct("organisation", "intervention", "wave").map_elements(
+            lambda r: plan.cell(r["organisation"], r["intervention"], r["wave"]) is None, return_dtype=pl.Boolean)
+    ) if data.mental_health.height else data.mental_health
+    fig = draw_mental_health(shown, edition.lang)
+    caption = f"{t('figuur', no=figure_no)} {t('mh_chart_caption')}"
     if not edition.researcher:
-        caption += f" Groepen kleiner dan {edition.minimum} zijn niet getoond."
+        caption += t("chart_hidden_suffix", minimum=edition.minimum)
     if fig is None:
-        return [Heading(f"Figuur {figure_no}", 3), Paragraph(f"Geen figuur: {caption}", "note")]
-    return [Heading("Overzicht ervaren mentale gezondheid", 2),
-            Chart(figure_png(fig, dpi=150), caption, "Dumbbell-grafiek van het gemiddelde cijfer voor ervaren "
-                  "mentale gezondheid vóór en na elke interventie", preview=figure_png(fig, dpi=50))]
+        return [Heading(t("mh_overview"), 2), Paragraph(t("no_chart", caption=caption), "note")]
+    return [Heading(t("mh_overview"), 2),
+            Chart(figure_png(fig, dpi=150), caption, t("mh_chart_alt"), preview=figure_png(fig, dpi=50))]
+
+
+# --- beyond the source: change in the same people, theme matrix, conclusions ---------------------
+
+def _stat(x: float | None, edition: Edition, decimals: int = 2, signed: bool = False) -> str:
+    if x is None:
+        return MISSING
+    text = fmt_number(x, decimals, edition.lang)
+    return f"+{text}" if signed and x > 0 and any(c in "123456789" for c in text) else text
+
+
+def _p(p: float | None, edition: Edition) -> str:
+    if p is None:
+        return MISSING
+    return "< " + fmt_number(0.001, 3, edition.lang) if p < 0.001 else fmt_number(p, 3, edition.lang)
+
+
+def _test_text(row: dict, edition: Edition) -> str:
+    if row["p_value"] is None:
+        return edition.t("no_test_reason", m=5)
+    return edition.t("wilcoxon") if edition.lang != "nl" else row["test"]
+
+
+def paired_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: int) -> list[Block]:
+    t = edition.t
+    blocks: list[Block] = [Heading(t("change_heading"), 2), Paragraph(t("change_intro"))]
+    if data.paired.height == 0:
+        return blocks + [Paragraph(t("no_pairs"), "note")]
+    rows, marks = [], set()
+    for r in data.paired.iter_rows(named=True):
+        mark = plan.row(r["organisation"], r["intervention"], r["group_label"])
+        group = t("all_groups") if r["group_label"] == ALL_GROUPS else r["group_label"]
+        head = [r["organisation"], r["intervention"], group, str(r["n_pairs"]), _flag(r["n_pairs"], edition)]
+        if mark:
+            marks.add(mark)
+            rows.append(head + [f"{MISSING}{mark}"] * 7 + [MISSING])
+            continue
+        rows.append(head + [_stat(r["mean_t0"], edition, 1), _stat(r["mean_t1"], edition, 1),
+                            _stat(r["mean_difference"], edition), _stat(r["median_difference"], edition),
+                            _stat(r["hodges_lehmann"], edition), _stat(r["rank_biserial"], edition),
+                            _p(r["p_value"], edition), _test_text(r, edition)])
+    notes = [t("flag_legend")]
+    if edition.researcher and edition.lang == "nl":
+        notes += [f"{r['intervention']} – {r['group_label']}: {r['note']}" for r in data.paired.iter_rows(named=True)]
+    if marks:
+        notes.append(t("paired_note_hidden", minimum=edition.minimum))
+    blocks.append(Table([t("organisation"), t("intervention"), t("group"), t("n_pairs"), t("flag"), t("mean_t0"),
+                         t("mean_t1"), t("mean_diff"), t("median_diff"), t("hl"), t("rank_biserial"), t("p"),
+                         t("test_or_reason")], rows,
+                        f"{t('tabel', no=table_no)} {t('paired_caption')}", notes,
+                        numeric=frozenset(range(3, 12)) - {4}))
+    shown = [r for r in data.unpaired.iter_rows(named=True)
+             if not plan.cell(r["organisation"], r["intervention"], "T0")
+             and not plan.cell(r["organisation"], r["intervention"], "T1")]
+    if not shown:
+        return blocks + [Paragraph(t("unpaired_none"), "note")]
+    urows = [[r["organisation"], r["intervention"], str(r["n_t0"]), str(r["n_t1"]), str(r["n_paired"]),
+              _flag(min(r["n_t0"], r["n_t1"]), edition), _p(r["mann_whitney_p"], edition),
+              _stat(r["cliffs_delta"], edition)] for r in shown]
+    unotes = [t("unpaired_note")]
+    if edition.researcher and edition.lang == "nl":
+        unotes += [f"{r['intervention']}: {r['note']}" for r in shown]
+    blocks.append(Table([t("organisation"), t("intervention"), "N T0", "N T1", t("n_paired"), t("flag"), t("mw_p"),
+                         t("cliffs_delta")], urows, f"{t('tabel', no=table_no + 1)} {t('unpaired_caption')}",
+                        unotes, numeric=frozenset({2, 3, 4, 6, 7})))
+    return blocks
+
+
+def matrix_blocks(data: YearData, edition: Edition, table_no: int, figure_no: int) -> list[Block]:
+    t = edition.t
+    if data.matrix.height == 0:
+        return []
+    interview = data.totals.group_by("intervention").agg(pl.col("n_t0").sum(), pl.col("n_t1").sum())
+    small = {r["intervention"] for r in interview.iter_rows(named=True)
+             if any(edition.hides(n) for n in (r["n_t0"], r["n_t1"]) if n)}
+    rows = [[r["intervention"], t(r["igloo_level"]), t(r["jdr_category"]), str(r["n_themes"]), str(r["n_groups"]),
+             f"{MISSING}{PRIMARY}" if r["intervention"] in small else str(r["n_participants"])]
+            for r in data.matrix.iter_rows(named=True)]
+    notes = [t("matrix_hidden_note", minimum=edition.minimum)] if small else []
+    blocks: list[Block] = [Heading(t("themes_heading"), 2), Paragraph(t("themes_intro"))]
+    fig = draw_theme_matrix(data.matrix, edition.lang)
+    if fig is not None:
+        blocks.append(Chart(figure_png(fig, dpi=130), f"{t('figuur', no=figure_no)} {t('heatmap_caption')}",
+                            t("heatmap_alt"), preview=figure_png(fig, dpi=45)))
+    blocks.append(Table([t("intervention"), t("igloo_level"), t("jdr_category"), t("n_themes"), t("n_groups"),
+                         t("n_participants")], rows, f"{t('tabel', no=table_no)} {t('matrix_caption')}", notes,
+                        numeric=frozenset({3, 4, 5})))
+    return blocks
+
+
+def _direction(row: dict, edition: Edition) -> str:
+    hl = row["hodges_lehmann"] or 0.0
+    return edition.t("up" if hl > 0 else "down" if hl < 0 else "flat")
+
+
+def conclusions(data: YearData, edition: Edition, plan: Disclosure) -> list[Block]:
+    """Which interventions improved, for whom, and how sure: computed from marts.pmg_paired_change."""
+    t, lang, m = edition.t, edition.lang, edition.minimum
+    items, up, down, unclear, significant = [], [], [], [], []
+    for organisation, intervention in interventions(data):
+        name = f"{intervention} ({organisation})"
+        paired = _of(data.paired, organisation, intervention)
+        total = _one(paired.filter(pl.col("group_label") == ALL_GROUPS))
+        if total is None or not total["n_pairs"]:
+            items.append(t("concl_no_pairs", name=name))
+            unclear.append(intervention)
+            continue
+        if edition.hides(total["n_pairs"]):
+            items.append(t("concl_too_few", name=name, minimum=m))
+            unclear.append(intervention)
+            continue
+        hl = total["hodges_lehmann"] or 0.0
+        (up if hl > 0 else down if hl < 0 else unclear).append(intervention)
+        numbers = "" if plan.row(organisation, intervention, ALL_GROUPS) else t(
+            "concl_numbers", hl=_stat(total["hodges_lehmann"], edition, signed=True),
+            r=_stat(total["rank_biserial"], edition))
+        flag = _flag(total["n_pairs"], edition)
+        if total["p_value"] is None:
+            certainty = t("sure_no_test", flag=flag) if flag else t("sure_no_test_plain")
+        elif total["p_value"] < ALPHA:
+            certainty = t("sure_significant", p=_p(total["p_value"], edition))
+            significant.append(intervention)
+        else:
+            certainty = t("sure_not_significant", p=_p(total["p_value"], edition))
+        sentence = t("concl_row", name=name, direction=_direction(total, edition), n=total["n_pairs"],
+                     numbers=numbers, certainty=certainty)
+        groups = [r for r in paired.iter_rows(named=True) if r["group_label"] != ALL_GROUPS]
+        if len(groups) > 1:
+            parts = []
+            for g in groups:
+                if edition.hides(g["n_pairs"]):
+                    continue
+                flag = _flag(g["n_pairs"], edition)
+                parts.append(t("concl_group_item" if flag else "concl_group_item_plain", group=g["group_label"],
+                               direction=_direction(g, edition), n=g["n_pairs"], flag=flag))
+            if parts:
+                sentence += " " + t("concl_groups", items="; ".join(parts))
+        items.append(sentence)
+    none = t("concl_none")
+    measured = sum(1 for (o, i) in interventions(data)
+                   if (_one(_of(data.paired, o, i).filter(pl.col("group_label") == ALL_GROUPS)) or {}).get("n_pairs"))
+    summary = t("concl_summary", k=measured,
+                up=join_list(up, lang) or none, down=join_list(down, lang) or none,
+                unclear=t("concl_unclear", names=join_list(unclear, lang)) if unclear else "",
+                sure=t("concl_sure_some", names=join_list(significant, lang)) if significant
+                else t("concl_sure_none"))
+    return [Heading(t("conclusions"), 2), Paragraph(t("conclusions_intro")), Paragraph(summary), Bullets(items)]
 
 
 def build(data: YearData, edition: Edition) -> list[Block]:
-    intro = (f"Resultaten van de monitoring van interventies voor mentale gezondheid, editie {data.year}. "
-             "Alle cijfers komen rechtstreeks uit het datawarehouse.")
-    if edition.researcher:
-        intro += " Onderzoekerseditie: bevat alle cijfers, ook van kleine groepen, en citaten. Niet verspreiden."
-    else:
-        intro += (f" Gemiddelden van groepen kleiner dan {edition.minimum} deelnemers en citaten zijn weggelaten "
-                  "om deelnemers niet herkenbaar te maken.")
-    blocks: list[Block] = [Paragraph(intro), Heading("Respondenten", 2), *response_table(data, FIRST_TABLE)]
-    for i, (organisation, intervention) in enumerate(interventions(data)):
-        table_no = FIRST_TABLE + 1 + i
-        blocks += [Heading(f"Interventie {intervention}", 2), Paragraph(organisation),
-                   *overview(data, organisation, intervention, edition, table_no)]
+    t = edition.t
+    plan = disclosure(data, edition)
+    intro = t("pmg_intro", year=data.year) + " " + (
+        t("pmg_intro_researcher") if edition.researcher else t("pmg_intro_stakeholder", minimum=edition.minimum))
+    blocks: list[Block] = [Paragraph(intro), Heading(t("respondents"), 2),
+                           *response_table(data, edition, FIRST_TABLE)]
+    table_no = FIRST_TABLE
+    for organisation, intervention in interventions(data):
+        table_no += 1
+        blocks += [Heading(t("intervention_heading", name=intervention), 2), Paragraph(organisation),
+                   *overview(data, organisation, intervention, edition, plan, table_no)]
         for section in SECTIONS:
-            blocks += section_blocks(data, organisation, intervention, section, edition, table_no)
-    return blocks + chart_block(data, edition, 1)
+            blocks += section_blocks(data, organisation, intervention, section, edition, plan, table_no)
+    blocks += chart_block(data, edition, plan, 1)
+    blocks += paired_blocks(data, edition, plan, table_no + 1)
+    blocks += matrix_blocks(data, edition, table_no + 3, 2)
+    blocks += conclusions(data, edition, plan)
+    return blocks
 
 
 @asset(key=AssetKey(["reports", "pmg"]),
-       deps=[key(COUNTS), key(MENTAL_HEALTH), key(RATING), key(THEMES), key(SEGMENTS),
-             AssetKey(["charts", "pmg_mental_health"])],
+       deps=[key(COUNTS), key(MENTAL_HEALTH), key(RATING), key(THEMES), key(PAIRED), key(UNPAIRED),
+             key(THEME_MATRIX), key(THEME_QUOTES), AssetKey(["charts", "pmg_mental_health"]),
+             AssetKey(["charts", "pmg_theme_matrix"])],
        group_name="pmg", kinds={"html"}, pool=POOL)
 def pmg_report(context: AssetExecutionContext, duckdb: DuckDBResource, reports: ReportSettings) -> MaterializeResult:
-    """The PMG results report, one per edition year, in two editions.
+    """The PMG results report, one per edition year, in two editions (HTML, and PDF where chromium is installed).
 
     pmg/<year>/rapport_onderzoekers.html: every figure, quotes included, marked VERTROUWELIJK on
-    every page; for the research team only. pmg/<year>/rapport.html: for organisations and
-    stakeholders; means of groups below the reporting minimum and all quotes are left out.
+    every page; for the research team only. pmg/<year>/rapport.html (+ rapport.pdf): for
+    organisations and stakeholders; means of groups below the reporting minimum, every figure
+    from which such a group could be worked back (the other wave of the same people, a total
+    minus the shown groups, a change of nearly the same people) and all quotes are left out.
     Both follow the 2022-2023 report: Tabel 3 (respondents), then per intervention a short
-    overview table, Diagnose, Interventieverwachtingen, Verandering, Evaluatie and Advies, and
-    end with the sources (with SHA-256), software versions and this run's id. The "report"
-    metadata below shows the stakeholder edition.
+    overview table, Diagnose, Interventieverwachtingen, Verandering, Evaluatie and Advies; then
+    change in the same people (Hodges-Lehmann, rank-biserial, Wilcoxon where possible), the
+    IGLOO x JD-R theme matrix, conclusions computed from the data, and the sources (with
+    SHA-256), software versions and this run's id. Language: ReportSettings.language (nl, en).
+    The "report" metadata below shows the stakeholder edition.
     """
     written = {}
     with duckdb.get_connection() as conn:
         for year in report_years(conn):
             data = load_year(conn, year)
-            footer = provenance_blocks(conn, PROGRAMME, year, context.run.run_id)
+            footer = provenance_blocks(conn, PROGRAMME, year, context.run.run_id, reports.language)
             written[year] = write_report_editions(
-                reports, PROGRAMME, year, f"Platform Mentale Gezondheid – resultaten {year}",
+                reports, PROGRAMME, year, texts_for(reports.language)("pmg_title", year=year),
                 lambda edition, data=data: build(data, edition), footer)
-    return report_result(written)
+    return report_result(written, context.log)

@@ -1,16 +1,21 @@
 """The two editions of every report (researchers: every figure, confidential; stakeholders: no
-group below the reporting minimum, no quotes), written as HTML and summarised for the Dagster UI."""
+group below the reporting minimum, nothing that recovers one, no quotes), written as HTML (and
+PDF where chromium is installed) and summarised for the Dagster UI."""
 
 from dataclasses import dataclass, replace
 
 from dagster import MaterializeResult, MetadataValue
 
 from assets.reporting.html import Chart, page, render_html, render_markdown
+from assets.reporting.pdf import find_chromium, html_to_pdf
 from assets.reporting.publish import write_atomic
+from assets.reporting.texts import text, texts_for
 
-RESEARCHER_BANNER = "VERTROUWELIJK – onderzoekerseditie"
+RESEARCHER_BANNER = text("nl", "researcher_banner")
 RESEARCHER_FILE = "rapport_onderzoekers.html"
 STAKEHOLDER_FILE = "rapport.html"
+PDF_FILE = "rapport.pdf"
+RESEARCHER_PDF_FILE = "rapport_onderzoekers.pdf"
 REPORT_MD_BUDGET = 400_000  # characters of the "report" markdown in the Dagster UI
 
 
@@ -26,25 +31,35 @@ class Edition:
         return not self.researcher and (n or 0) < self.minimum
 
     @property
+    def t(self):
+        return texts_for(self.lang)
+
+    @property
     def small_group_note(self) -> str:
-        return f"groep kleiner dan {self.minimum}; niet getoond"
+        return text(self.lang, "small_group_note", minimum=self.minimum)
+
+    @property
+    def secondary_note(self) -> str:
+        return text(self.lang, "secondary_note", minimum=self.minimum)
 
 
 def write_report_editions(reports, programme: str, year: int, title: str, build, footer: list) -> dict:
     """Write both editions of one year; `build(edition)` returns the body blocks of that edition.
 
-    Returns the paths and the stakeholder edition as markdown, for the asset's metadata.
+    Returns the paths, the PDF status and the stakeholder edition as markdown, for the asset's metadata.
     """
     out = {}
-    for edition, filename, banner in ((Edition(True, reports.reporting_minimum, reports.language),
-                                       RESEARCHER_FILE, RESEARCHER_BANNER),
-                                      (Edition(False, reports.reporting_minimum, reports.language),
-                                       STAKEHOLDER_FILE, None)):
+    lang = reports.language
+    chromium = find_chromium()
+    for edition, filename, pdf_name, banner in (
+            (Edition(True, reports.reporting_minimum, lang), RESEARCHER_FILE, RESEARCHER_PDF_FILE,
+             text(lang, "researcher_banner")),
+            (Edition(False, reports.reporting_minimum, lang), STAKEHOLDER_FILE, PDF_FILE, None)):
         body = build(edition)
         path = reports.path(programme, str(year), filename)
-        write_atomic(path, page(title, render_html(body), banner=banner, footer=render_html(footer),
-                                lang=reports.language))
+        write_atomic(path, page(title, render_html(body), banner=banner, footer=render_html(footer), lang=lang))
         out[filename] = path
+        out[pdf_name] = _pdf(path, path.with_name(pdf_name), chromium)
         if not edition.researcher:
             out["markdown"] = f"# {title}\n\n" + render_markdown(body + footer)
             text_only = [replace(b, preview=None) if isinstance(b, Chart) else b for b in body + footer]
@@ -52,8 +67,25 @@ def write_report_editions(reports, programme: str, year: int, title: str, build,
     return out
 
 
-def report_result(written: dict) -> MaterializeResult:
-    """Metadata of a report asset from {year: write_report_editions(...)}: newest year under plain keys."""
+def _pdf(html_path, pdf_path, chromium: str | None):
+    """The PDF's path, or in words (Dutch, as all operator metadata) why there is none; never raises:
+    the HTML is the report."""
+    if chromium is None:
+        pdf_path.unlink(missing_ok=True)  # no stale PDF of an older run beside a new HTML
+        return text("nl", "pdf_no_chromium")
+    try:
+        html_to_pdf(html_path, pdf_path, chromium)
+        return pdf_path
+    except Exception as error:  # noqa: BLE001 - a missing PDF must not fail the report
+        pdf_path.unlink(missing_ok=True)
+        return text("nl", "pdf_failed", error=str(error)[:200])
+
+
+def report_result(written: dict, log=None) -> MaterializeResult:
+    """Metadata of a report asset from {year: write_report_editions(...)}: newest year under plain keys.
+
+    `log` (the asset's context.log) is told when a PDF could not be made, and why.
+    """
     if not written:
         return MaterializeResult(metadata={"years": MetadataValue.int(0),
                                            "report": MetadataValue.md("_(no rows in the marts yet; no report)_")})
@@ -63,6 +95,15 @@ def report_result(written: dict) -> MaterializeResult:
             meta[label] = MetadataValue.path(str(written[year][filename]))
             if len(written) > 1:
                 meta[f"{label}_{year}"] = MetadataValue.path(str(written[year][filename]))
+        for filename, label in ((PDF_FILE, "pdf"), (RESEARCHER_PDF_FILE, "pdf_onderzoekers")):
+            status = written[year][filename]
+            value = MetadataValue.path(str(status)) if not isinstance(status, str) else MetadataValue.text(status)
+            meta[label] = value
+            if len(written) > 1:
+                meta[f"{label}_{year}"] = value
+            if isinstance(status, str) and log is not None:
+                log.warning(f"{year} {filename}: {status}. The HTML report is complete; install chromium "
+                            "(apt-get install chromium) for a PDF.")
     newest = max(written)
     markdown = "\n\n---\n\n".join(written[y]["markdown"] for y in sorted(written, reverse=True))
     if len(markdown) > REPORT_MD_BUDGET:
@@ -70,5 +111,6 @@ def report_result(written: dict) -> MaterializeResult:
         markdown = written[newest]["markdown"] + f"\n\n_(older years: see {STAKEHOLDER_FILE} per year)_"
     if len(markdown) > REPORT_MD_BUDGET:
         markdown = written[newest]["markdown_text"] + "\n\n_(charts left out here for size; see the HTML report)_"
-    meta["report"] = MetadataValue.md(markdown)
+    files = f"\n\n---\n\nHTML: `{written[newest][STAKEHOLDER_FILE]}`  \nPDF: `{written[newest][PDF_FILE]}`"
+    meta["report"] = MetadataValue.md(markdown + files)
     return MaterializeResult(metadata=meta)

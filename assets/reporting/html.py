@@ -60,7 +60,7 @@ table.data{border-collapse:collapse;margin:.8rem 0 .3rem;font-size:.95rem}
 table.data caption{caption-side:top;text-align:left;font-weight:600;padding-bottom:.3rem}
 table.data th,table.data td{border-bottom:1px solid #ccc;padding:.25rem .6rem;text-align:left;vertical-align:top}
 table.data th{border-bottom:2px solid #555}
-table.data .num{text-align:right;font-variant-numeric:tabular-nums}
+table.data .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .notes{font-size:.85rem;color:#555;margin:.2rem 0 1rem}
 .note{color:#555;font-style:italic}
 blockquote{margin:.4rem 0 .4rem 1rem;padding-left:.8rem;border-left:3px solid #56B4E9;color:#333}

@@ -3,22 +3,24 @@
 from importlib import metadata
 
 from assets.reporting.html import Heading, Paragraph, Table
+from assets.reporting.texts import texts_for
 
-PACKAGES = ("dagster", "duckdb", "polars", "matplotlib", "great_expectations")
+PACKAGES = ("dagster", "duckdb", "polars", "matplotlib", "scipy", "great_expectations")
 
 
-def package_versions() -> list[tuple[str, str]]:
+def package_versions(lang: str = "nl") -> list[tuple[str, str]]:
     versions = []
     for name in PACKAGES:
         try:
             versions.append((name, metadata.version(name)))
         except metadata.PackageNotFoundError:
-            versions.append((name, "niet geïnstalleerd"))
+            versions.append((name, texts_for(lang)("not_installed")))
     return versions
 
 
-def provenance_blocks(conn, programme: str, year: int, run_id: str) -> list:
+def provenance_blocks(conn, programme: str, year: int, run_id: str, lang: str = "nl") -> list:
     """Where every number came from: the exports and codebooks (with SHA-256), software, and the run."""
+    t = texts_for(lang)
     files = conn.sql("""
         SELECT source_file, instrument, n_rows, sha256 FROM raw.source_files
         WHERE programme = ? AND year = ? ORDER BY source_file""", params=[programme, year]).pl()
@@ -26,16 +28,14 @@ def provenance_blocks(conn, programme: str, year: int, run_id: str) -> list:
         SELECT DISTINCT codebook, codebook_sha256 FROM raw.source_files
         WHERE programme = ? AND year = ? ORDER BY codebook""", params=[programme, year]).pl()
     blocks = [
-        Heading("Verantwoording", 2),
-        Paragraph("Elk getal in dit rapport is bij het maken van het rapport opgevraagd uit het datawarehouse "
-                  "(tabellen marts.*) en pas bij het afdrukken afgerond; de volle precisie blijft in het "
-                  "warehouse. Deelnemers zijn gepseudonimiseerd."),
-        Table(["Bronbestand", "Instrument", "Rijen", "SHA-256"],
-              [[f, i, str(n), h] for f, i, n, h in files.iter_rows()], "Bronbestanden", numeric=frozenset({2}))
-        if files.height else Paragraph("Geen bronbestanden geregistreerd voor dit jaar.", "note"),
-        Table(["Codeboek", "SHA-256"], [list(r) for r in codebooks.iter_rows()], "Codeboeken")
-        if codebooks.height else Paragraph("Geen codeboeken geregistreerd voor dit jaar.", "note"),
-        Table(["Pakket", "Versie"], [list(v) for v in package_versions()], "Software"),
-        Paragraph(f"Dagster-run: {run_id}"),
+        Heading(t("provenance"), 2),
+        Paragraph(t("provenance_text")),
+        Table([t("source_file"), t("instrument"), t("rows"), "SHA-256"],
+              [[f, i, str(n), h] for f, i, n, h in files.iter_rows()], t("source_files"), numeric=frozenset({2}))
+        if files.height else Paragraph(t("no_source_files"), "note"),
+        Table([t("codebook"), "SHA-256"], [list(r) for r in codebooks.iter_rows()], t("codebooks"))
+        if codebooks.height else Paragraph(t("no_codebooks"), "note"),
+        Table([t("package"), t("version")], [list(v) for v in package_versions(lang)], t("software")),
+        Paragraph(t("dagster_run", run_id=run_id)),
     ]
     return blocks

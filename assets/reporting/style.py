@@ -81,5 +81,31 @@ def figure_svg(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
+def tints(colour: str, k: int, lightest: float = 0.18) -> list[str]:
+    """k tints of one colour, light to dark: an ordered scale reads by lightness, also in greyscale."""
+    from matplotlib.colors import to_hex, to_rgb
+
+    base = to_rgb(colour)
+    weights = [lightest + (1 - lightest) * i / max(k - 1, 1) for i in range(k)]
+    return [to_hex(tuple(1 - w * (1 - c) for c in base)) for w in weights]
+
+
+def diverging_colours(k: int) -> list[str]:
+    """k colours for a Likert scale, low to high: orange tints, a neutral grey middle, blue tints.
+
+    Orange against blue stays apart in every common colour-vision deficiency (Okabe & Ito)."""
+    low, high = k // 2, k // 2
+    middle = ["#CFCFCF"] if k % 2 else []
+    return (list(reversed(tints(OKABE_ITO["orange"], low, 0.35))) + middle
+            + tints(OKABE_ITO["blue"], high, 0.35))
+
+
+def sequential_cmap():
+    """White to Okabe-Ito blue: counts in a heatmap, readable in greyscale."""
+    from matplotlib.colors import LinearSegmentedColormap
+
+    return LinearSegmentedColormap.from_list("mhm_blue", ["#FFFFFF", OKABE_ITO["sky_blue"], OKABE_ITO["blue"]])
+
+
 def data_uri(png_bytes: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png_bytes).decode("ascii")

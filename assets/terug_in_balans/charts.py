@@ -1,16 +1,17 @@
-"""Terug in Balans charts: skills, the seven effectiveness factors, and return to work."""
+"""Terug in Balans charts: skills, the seven effectiveness factors, and return to work and relapse."""
 
 import textwrap
 
 import polars as pl
 from dagster import AssetKey, MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
-from matplotlib.colors import to_hex, to_rgb
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
-from assets.reporting.numbers import fmt_pct
 from assets.reporting.chart_files import publish_charts
-from assets.reporting.style import OKABE_ITO, house_style, new_figure
+from assets.reporting.numbers import fmt_pct
+from assets.reporting.style import GREY, OKABE_ITO, diverging_colours, house_style, new_figure
+from assets.reporting.texts import texts_for
 from assets.tables import POOL, key
 from pipelines.resources import ReportSettings
 
@@ -18,17 +19,12 @@ PROGRAMME = "terug_in_balans"
 SKILLS = "marts.tib_skills"
 FACTORS = "marts.tib_factor_ratings"
 RETURN_TO_WORK = "marts.tib_return_to_work"
+RELAPSE = "marts.tib_relapse"
+SHARE_INTERVALS = "marts.tib_share_intervals"
 
 
 def _wrap(text: str, width: int = 38) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
-
-
-def _ordinal_colours(k: int) -> list[str]:
-    """k tints of Okabe-Ito blue, light to dark: an ordered scale reads by lightness, also in greyscale."""
-    blue = to_rgb(OKABE_ITO["blue"])
-    weights = [0.18 + 0.82 * i / max(k - 1, 1) for i in range(k)]
-    return [to_hex(tuple(1 - w * (1 - c) for c in blue)) for w in weights]
 
 
 def _percent_axis(ax, limit: float = 100) -> None:
@@ -51,77 +47,123 @@ def top_two_share(factors: pl.DataFrame) -> pl.DataFrame:
 
 def draw_skills(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
     """Grouped horizontal bars per skill: strengthened vs still applied three months later; one year."""
+    t = texts_for(lang)
     if df.height == 0:
         return None
     df = df.sort(["pct_strengthened", "skill"], descending=[True, False])
-    series = [("pct_strengthened", "Versterkt door het traject", OKABE_ITO["blue"]),
-              ("pct_still_applied", "Drie maanden later nog toegepast", OKABE_ITO["orange"])]
+    series = [("pct_strengthened", t("skills_series_strengthened"), OKABE_ITO["blue"], None),
+              ("pct_still_applied", t("skills_series_applied"), OKABE_ITO["orange"], "//")]
     height = 0.38
     with house_style():
         fig = new_figure(8.5, 1.4 + 0.55 * df.height)
         ax = fig.subplots()
-        for i, (column, label, colour) in enumerate(series):
+        for i, (column, label, colour, hatch) in enumerate(series):
             ys = [y + (i - 0.5) * height for y in range(df.height)]
-            bars = ax.barh(ys, df[column].to_list(), height=height, color=colour, label=label)
+            bars = ax.barh(ys, df[column].to_list(), height=height, color=colour, label=label, hatch=hatch,
+                           edgecolor="white", linewidth=0)
             ax.bar_label(bars, [fmt_pct(v, 0, lang) for v in df[column]], padding=3, fontsize=8.5)
         ax.set_yticks(range(df.height), df["skill"].to_list())
         ax.set_ylim(df.height - 0.5, -0.5)
         _percent_axis(ax, 105)
-        ax.set_xlabel(f"Aandeel van de respondenten (N={df['n_respondents'].max()})")
+        ax.set_xlabel(t("share_axis", n=df["n_respondents"].max()))
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, borderaxespad=0.2)
-        ax.set_title("Welke vaardigheden zijn versterkt, en worden nog toegepast?", pad=28)
+        ax.set_title(t("skills_title"), pad=28)
     return fig
 
 
-def draw_factor_ratings(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
-    """100% stacked bars over the helpfulness scale per factor, most helpful (flink + zeer) on top; one year."""
+def draw_factor_diverging(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
+    """Diverging stacked bars (the standard chart for Likert items), one per factor, centred on the
+    middle scale point ("Behulpzaam"): half of it left of zero, half right; lower points to the
+    left, higher to the right. Most helpful (flink + zeer) on top; one year's rows."""
+    t = texts_for(lang)
     if df.height == 0:
         return None
     order = top_two_share(df)["factor"].to_list()
     points = df.select("rating", "rating_label").unique().sort("rating").rows()
-    colours = _ordinal_colours(len(points))
+    k = len(points)
+    colours = diverging_colours(k)
+    centre = k // 2 if k % 2 else None  # index of the middle point, split over both sides
+    shares = {(r["factor"], r["rating"]): r["pct"] for r in df.iter_rows(named=True)}
     with house_style():
-        fig = new_figure(9.5, 1.6 + 0.62 * len(order))
+        fig = new_figure(10.0, 1.9 + 0.62 * len(order))
         ax = fig.subplots()
-        left = [0.0] * len(order)
-        for (rating, label), colour in zip(points, colours):
-            by_factor = dict(df.filter(pl.col("rating") == rating).select("factor", "pct").rows())
-            widths = [by_factor.get(f, 0.0) for f in order]
-            bars = ax.barh(range(len(order)), widths, left=left, color=colour, label=label, height=0.66,
+        ys = range(len(order))
+        # Where each bar starts: minus everything below the centre (and half of the centre point).
+        starts = []
+        for f in order:
+            below = sum(shares.get((f, p), 0.0) for p, _ in points[:k // 2])
+            half = shares.get((f, points[centre][0]), 0.0) / 2 if centre is not None else 0.0
+            starts.append(-(below + half))
+        left = list(starts)
+        for i, ((rating, label), colour) in enumerate(zip(points, colours)):
+            widths = [shares.get((f, rating), 0.0) for f in order]
+            bars = ax.barh(ys, widths, left=left, color=colour, label=label, height=0.66,
                            edgecolor="white", linewidth=0.6)
-            dark = sum(to_rgb(colour)) / 3 < 0.6
-            # Shares under 8% do not fit a label; the table beside the chart has every number.
+            dark = sum(to_rgb(colour)) / 3 < 0.55
             ax.bar_label(bars, [fmt_pct(w, 0, lang) if w >= 8 else "" for w in widths], label_type="center",
                          fontsize=8.5, color="white" if dark else "#222222")
             left = [a + b for a, b in zip(left, widths)]
-        ax.set_yticks(range(len(order)), [_wrap(f) for f in order])
+        ax.axvline(0, color=GREY, linewidth=1, zorder=0)
+        low = min(starts + [-20.0])
+        high = max(left + [20.0])
+        bound = 20 * (int(max(-low, high) // 20) + 1)
+        ax.set_xlim(-bound, bound)
+        ticks = list(range(-bound, bound + 1, 20))
+        ax.set_xticks(ticks, [f"{abs(v)}%" for v in ticks])
+        ax.xaxis.grid(True)
+        ax.set_axisbelow(True)
+        ax.tick_params(axis="y", length=0)
+        ax.spines["left"].set_visible(False)
+        ax.set_yticks(list(ys), [_wrap(f) for f in order])
         ax.set_ylim(len(order) - 0.5, -0.5)
-        _percent_axis(ax)
-        ax.set_xlabel(f"Aandeel van de respondenten (N={df['n_respondents'].max()})")
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(points), borderaxespad=0.2,
+        ax.set_xlabel(t("factors_axis", n=df["n_respondents"].max()))
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=k, borderaxespad=0.2,
                   handlelength=1.2, columnspacing=1.0, fontsize=9)
-        ax.set_title("De belangrijkste factoren in de ervaren effectiviteit", pad=28)
+        ax.set_title(t("factors_title"), pad=28)
     return fig
 
 
-def draw_return_to_work(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
-    """Horizontal bar per answer (questionnaire order): share of respondents back at work or not; one year."""
-    if df.height == 0:
+def draw_return_and_relapse(rtw: pl.DataFrame, relapse: pl.DataFrame, intervals: pl.DataFrame | None = None,
+                            lang: str = "nl") -> Figure | None:
+    """Two panels: return to work (per answer, questionnaire order) and relapse since the programme,
+    share of respondents with N per bar and, when `intervals` (marts.tib_share_intervals rows) are
+    given, the 95% Wilson interval as a line; one year's rows."""
+    t = texts_for(lang)
+    panels = [(frame, label_col, code_col, title, question) for frame, label_col, code_col, title, question in (
+        (rtw, "outcome_label", "outcome", t("rtw_title"), "return_to_work"),
+        (relapse, "answer_label", "answer", t("relapse_title"), "relapse")) if frame.height]
+    if not panels:
         return None
     colours = {"own_employer": OKABE_ITO["blue"], "other_employer": OKABE_ITO["sky_blue"],
-               "still_absent": OKABE_ITO["vermillion"]}
+               "still_absent": OKABE_ITO["vermillion"], "no": OKABE_ITO["blue"], "yes": OKABE_ITO["vermillion"]}
+    ci = {}
+    if intervals is not None:
+        ci = {(r["question"], r["answer"]): (r["ci_low_pct"], r["ci_high_pct"]) for r in intervals.iter_rows(named=True)}
+    rows = max(frame.height for frame, *_ in panels)
     with house_style():
-        fig = new_figure(8.0, 1.4 + 0.6 * df.height)
-        ax = fig.subplots()
-        bars = ax.barh(range(df.height), df["pct"].to_list(), height=0.6,
-                       color=[colours.get(o, OKABE_ITO["bluish_green"]) for o in df["outcome"]])
-        ax.bar_label(bars, [f"{fmt_pct(p, 0, lang)} (N={n})" for p, n in zip(df["pct"], df["n"])],
-                     padding=4, fontsize=9.5)
-        ax.set_yticks(range(df.height), [_wrap(t, 28) for t in df["outcome_label"]])
-        ax.set_ylim(df.height - 0.5, -0.5)
-        _percent_axis(ax, 112)
-        ax.set_xlabel(f"Aandeel van de respondenten (N={df['n_respondents'].max()})")
-        ax.set_title("Teruggekeerd naar werk tijdens of na het traject?")
+        fig = new_figure(11.0, 1.7 + 0.6 * rows)
+        axes = fig.subplots(1, len(panels), squeeze=False)[0]
+        for ax, (frame, label_col, code_col, title, question) in zip(axes, panels):
+            ys = list(range(frame.height))
+            ax.barh(ys, frame["pct"].to_list(), height=0.6,
+                    color=[colours.get(c, OKABE_ITO["bluish_green"]) for c in frame[code_col]])
+            for y, r in zip(ys, frame.iter_rows(named=True)):
+                lo_hi = ci.get((question, r[label_col]))
+                end = r["pct"]
+                if lo_hi and None not in lo_hi:
+                    ax.plot(list(lo_hi), [y, y], color="#222222", linewidth=1.2)
+                    for x in lo_hi:
+                        ax.plot([x, x], [y - 0.12, y + 0.12], color="#222222", linewidth=1.2)
+                    end = max(end, lo_hi[1])
+                # The label after the interval's end, so the two never overlap.
+                ax.annotate(f"{fmt_pct(r['pct'], 0, lang)} (N={r['n']})", (end, y), xytext=(5, 0),
+                            textcoords="offset points", va="center", fontsize=9)
+            ax.set_yticks(ys, [_wrap(v, 24) for v in frame[label_col]])
+            ax.set_ylim(frame.height - 0.5, -0.5)
+            _percent_axis(ax, 125)
+            ax.set_xlabel(t("share_axis", n=frame["n_respondents"].max())
+                          + (f"\n{t('ci_legend')}" if ci else ""))
+            ax.set_title(_wrap(title, 34), fontsize=12)
     return fig
 
 
@@ -135,9 +177,9 @@ def _per_year(conn, table: str, order: str, draw, lang: str) -> dict:
 def tib_skills_chart(duckdb: DuckDBResource, reports: ReportSettings) -> MaterializeResult:
     """Which skills Terug in Balans strengthened, and which participants still apply three months later.
 
-    Two bars per skill (share of all respondents): dark = strengthened by the programme, orange =
-    still applied at least three months after it ended; sorted by strengthened. A shorter orange bar
-    means the skill faded somewhat. Files: terug_in_balans/<year>/tib_skills.png (+ .svg).
+    Two bars per skill (share of all respondents): blue = strengthened by the programme, orange
+    hatched = still applied at least three months after it ended; sorted by strengthened. A shorter
+    orange bar means the skill faded somewhat. Files: terug_in_balans/<year>/tib_skills.png (+ .svg).
     """
     with duckdb.get_connection() as conn:
         figures = _per_year(conn, SKILLS, "year, pct_strengthened DESC, skill", draw_skills, reports.language)
@@ -149,27 +191,35 @@ def tib_skills_chart(duckdb: DuckDBResource, reports: ReportSettings) -> Materia
 def tib_factor_ratings_chart(duckdb: DuckDBResource, reports: ReportSettings) -> MaterializeResult:
     """How helpful participants found each of the seven factors of Terug in Balans.
 
-    One 100% bar per factor split over the five scale points (Niet ... Zeer behulpzaam, light to
-    dark), the factors rated flink or zeer behulpzaam most often on top. Shares under 8% are not
-    labelled in the bar. Files: terug_in_balans/<year>/tib_factor_ratings.png (+ .svg).
+    A diverging stacked bar per factor over the five scale points, centred on the middle point
+    (Behulpzaam): orange to the left = less helpful, blue to the right = more helpful, so the
+    balance of each factor reads at a glance. Factors rated flink or zeer behulpzaam most often on
+    top; shares under 8% are not labelled in the bar. Files: terug_in_balans/<year>/tib_factor_ratings.png (+ .svg).
     """
     with duckdb.get_connection() as conn:
-        figures = _per_year(conn, FACTORS, "year, factor, rating", draw_factor_ratings, reports.language)
+        figures = _per_year(conn, FACTORS, "year, factor, rating", draw_factor_diverging, reports.language)
     return publish_charts(reports, PROGRAMME, "tib_factor_ratings", figures)
 
 
-@asset(key=AssetKey(["charts", "tib_return_to_work"]), deps=[key(RETURN_TO_WORK)], group_name=PROGRAMME,
-       kinds={"matplotlib"}, pool=POOL)
+@asset(key=AssetKey(["charts", "tib_return_to_work"]), deps=[key(RETURN_TO_WORK), key(RELAPSE), key(SHARE_INTERVALS)],
+       group_name=PROGRAMME, kinds={"matplotlib"}, pool=POOL)
 def tib_return_to_work_chart(duckdb: DuckDBResource, reports: ReportSettings) -> MaterializeResult:
-    """Did participants return to work during or after Terug in Balans?
+    """Did participants return to work during or after Terug in Balans, and did they drop out again?
 
-    Share of respondents per answer (back at own employer, at another employer, still absent with
-    the same complaints), in questionnaire order, with N per bar.
+    Left: share of respondents per answer (back at own employer, at another employer, still absent
+    with the same complaints), in questionnaire order. Right: dropped out again because of
+    psychological complaints since the programme (no / yes). N per bar and the 95% Wilson interval
+    as a black line (30 respondents: a share can move by about 15 points).
     Files: terug_in_balans/<year>/tib_return_to_work.png (+ .svg).
     """
     with duckdb.get_connection() as conn:
-        # Questionnaire order is the mart's row order; keep it rather than sorting by share.
-        df = conn.sql(f"SELECT * FROM {RETURN_TO_WORK}").pl()
-    figures = {year: draw_return_to_work(df.filter(pl.col("year") == year), reports.language)
-               for year in df["year"].unique().sort().to_list()}
+        # Questionnaire order is the marts' row order; keep it rather than sorting by share.
+        rtw = conn.sql(f"SELECT * FROM {RETURN_TO_WORK}").pl()
+        relapse = conn.sql(f"SELECT * FROM {RELAPSE}").pl()
+        intervals = conn.sql(f"SELECT * FROM {SHARE_INTERVALS}").pl()
+    years = sorted(set(rtw["year"].to_list()) | set(relapse["year"].to_list()))
+    figures = {year: draw_return_and_relapse(rtw.filter(pl.col("year") == year),
+                                             relapse.filter(pl.col("year") == year),
+                                             intervals.filter(pl.col("year") == year), reports.language)
+               for year in years}
     return publish_charts(reports, PROGRAMME, "tib_return_to_work", figures)

@@ -1,4 +1,6 @@
-"""Terug in Balans report: per cohort year a researcher and a stakeholder HTML factsheet."""
+"""Terug in Balans report: per cohort year a researcher and a stakeholder HTML factsheet, with every
+figure of the source factsheet, each share with its 95% Wilson interval, McNemar per skill and the
+factors ranked with their medians."""
 
 from dataclasses import dataclass
 
@@ -6,18 +8,20 @@ import polars as pl
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
-from assets.reporting.html import Block, Chart, Heading, Paragraph, Table
-from assets.reporting.numbers import MISSING, fmt_pct
 from assets.reporting.editions import Edition, report_result, write_report_editions
+from assets.reporting.html import Block, Chart, Heading, Paragraph, Table
+from assets.reporting.numbers import MISSING, fmt_number, fmt_pct
 from assets.reporting.provenance import provenance_blocks
 from assets.reporting.style import figure_png
+from assets.reporting.texts import join_list, texts_for
+from assets.statistics import ALPHA
 from assets.tables import POOL, key
-from assets.terug_in_balans.charts import (FACTORS, RETURN_TO_WORK, SKILLS, draw_factor_ratings,
-                                           draw_return_to_work, draw_skills)
+from assets.terug_in_balans.charts import (FACTORS, RELAPSE, RETURN_TO_WORK, SHARE_INTERVALS, SKILLS,
+                                           draw_factor_diverging, draw_return_and_relapse, draw_skills)
+from assets.terug_in_balans.statistics import FACTOR_SUMMARY, SKILL_MCNEMAR
 from pipelines.resources import ReportSettings
 
 PROGRAMME = "terug_in_balans"
-RELAPSE = "marts.tib_relapse"
 CHARTS = [AssetKey(["charts", name]) for name in ("tib_skills", "tib_factor_ratings", "tib_return_to_work")]
 
 
@@ -31,6 +35,9 @@ class YearData:
     skills: pl.DataFrame
     factors: pl.DataFrame        # long: one row per factor and scale point
     factor_top_two: pl.DataFrame  # per factor the share flink + zeer behulpzaam, highest first
+    intervals: pl.DataFrame      # marts.tib_share_intervals
+    mcnemar: pl.DataFrame        # marts.tib_skill_mcnemar
+    factor_summary: pl.DataFrame  # marts.tib_factor_summary
 
 
 def report_years(conn) -> list[int]:
@@ -66,6 +73,9 @@ def load_year(conn, year: int) -> YearData:
                    sum(pct) FILTER (WHERE rating >= (SELECT max(rating) - 1 FROM {FACTORS} WHERE year = $1))
                        AS pct_top_two
             FROM {FACTORS} WHERE year = $1 GROUP BY factor ORDER BY pct_top_two DESC, factor"""),
+        intervals=q(f"SELECT * FROM {SHARE_INTERVALS} WHERE year = ?"),
+        mcnemar=q(f"SELECT * FROM {SKILL_MCNEMAR} WHERE year = ?"),
+        factor_summary=q(f"SELECT * FROM {FACTOR_SUMMARY} WHERE year = ? ORDER BY rank, factor"),
     )
 
 
@@ -74,101 +84,123 @@ def _share(df: pl.DataFrame, column: str, code: str) -> float | None:
     return row["pct"][0] if row.height else None
 
 
-def _hidden_note(edition: Edition) -> Paragraph:
-    return Paragraph(f"* {edition.small_group_note}", "note")
-
-
-def _list(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
-
-
 def _in_sentence(label: str) -> str:
     """A questionnaire label inside a sentence: first letter lower case, names such as SPAT kept."""
     return label[:1].lower() + label[1:]
 
 
+def _interval(data: YearData, question: str, answer: str, lang: str) -> str:
+    row = data.intervals.filter((pl.col("question") == question) & (pl.col("answer") == answer))
+    if row.height == 0 or row["ci_low_pct"][0] is None:
+        return MISSING
+    return f"{fmt_pct(row['ci_low_pct'][0], 0, lang)} – {fmt_pct(row['ci_high_pct'][0], 0, lang)}"
+
+
+def _p(p: float | None, edition: Edition) -> str:
+    if p is None:
+        return edition.t("mcnemar_none")
+    return fmt_number(p, 3, edition.lang)
+
+
 def return_to_work(data: YearData, edition: Edition, table_no: int) -> list[Block]:
-    blocks: list[Block] = [Heading("Duurzaam herstel en terugkeer naar werk", 2)]
-    df, lang = data.return_to_work, edition.lang
+    t, lang = edition.t, edition.lang
+    blocks: list[Block] = [Heading(t("rtw_heading"), 2)]
+    df = data.return_to_work
     n = df["n_respondents"].max() if df.height else None
     if df.height and edition.hides(n):
-        blocks.append(Paragraph(f"Aandelen niet getoond: groep kleiner dan {edition.minimum} (N={n})."))
+        blocks.append(Paragraph(t("shares_hidden", minimum=edition.minimum, n=n)))
     elif df.height:
         own, other = _share(df, "outcome", "own_employer"), _share(df, "outcome", "other_employer")
         absent = _share(df, "outcome", "still_absent")
         if None not in (own, other, absent, data.returned_pct):
-            blocks.append(Paragraph(
-                f"{fmt_pct(data.returned_pct, 0, lang)} van de deelnemers is tijdens of na het traject "
-                f"teruggekeerd naar werk. {fmt_pct(own, 0, lang)} hervatte het werk bij de eigen werkgever, "
-                f"{fmt_pct(other, 0, lang)} bij een andere werkgever, en {fmt_pct(absent, 0, lang)} bleef met "
-                "vergelijkbare klachten in verzuim."))
+            blocks.append(Paragraph(t("rtw_sentence", returned=fmt_pct(data.returned_pct, 0, lang),
+                                      own=fmt_pct(own, 0, lang), other=fmt_pct(other, 0, lang),
+                                      absent=fmt_pct(absent, 0, lang))))
         else:  # answer codes this text does not know: say it per answer as worded
-            blocks.append(Paragraph(" ".join(f"{fmt_pct(r['pct'], 0, lang)} antwoordde ‘{r['outcome_label']}’."
+            blocks.append(Paragraph(" ".join(t("rtw_answer", pct=fmt_pct(r["pct"], 0, lang), label=r["outcome_label"])
                                              for r in df.iter_rows(named=True))))
     relapse = data.relapse
     m = relapse["n_respondents"].max() if relapse.height else None
     no = _share(relapse, "answer", "no")
     if relapse.height and not edition.hides(m) and no is not None:
-        blocks.append(Paragraph(f"Minimaal drie maanden na afronding van het traject is {fmt_pct(no, 0, lang)} "
-                                "niet opnieuw uitgevallen vanwege psychische klachten."))
-    for frame, label_col, caption, count, no_add in (
-            (df, "outcome_label", "Deelnemers die tijdens of na het traject teruggekeerd zijn naar werk", n, 0),
-            (relapse, "answer_label", "Ben je sinds het afronden van het traject nog uitgevallen door "
-                                      "psychische klachten?", m, 1)):
+        blocks.append(Paragraph(t("relapse_sentence", pct=fmt_pct(no, 0, lang))))
+    for frame, label_col, question, caption, count, no_add in (
+            (df, "outcome_label", "return_to_work", t("rtw_caption"), n, 0),
+            (relapse, "answer_label", "relapse", t("relapse_caption"), m, 1)):
         if frame.height == 0:
-            blocks.append(Paragraph(f"Geen antwoorden op: {caption}", "note"))
+            blocks.append(Paragraph(t("no_answers_to", caption=caption), "note"))
             continue
         hide = edition.hides(count)
-        rows = [[r[label_col], MISSING if hide else str(r["n"]), MISSING + "*" if hide else fmt_pct(r["pct"], 0, lang)]
+        rows = [[r[label_col], MISSING if hide else str(r["n"]), MISSING + "*" if hide else fmt_pct(r["pct"], 0, lang),
+                 MISSING if hide else _interval(data, question, r[label_col], lang)]
                 for r in frame.iter_rows(named=True)]
-        blocks.append(Table(["Antwoord", "N", "Aandeel"], rows, f"Tabel {table_no + no_add} {caption} (N={count})",
-                            [f"* {edition.small_group_note}"] if hide else [], numeric=frozenset({1, 2})))
-    if df.height and not edition.hides(n):
-        blocks += _chart(draw_return_to_work(df, lang), "Figuur 1 Terugkeer naar werk tijdens of na het traject.",
-                         "Staafdiagram van het aandeel deelnemers per antwoord over terugkeer naar werk")
+        blocks.append(Table([t("answer"), "N", t("share"), t("ci95")], rows,
+                            f"{t('tabel', no=table_no + no_add)} {caption} (N={count})",
+                            [f"* {edition.small_group_note}"] if hide else [t("share_note", n=count)],
+                            numeric=frozenset({1, 2, 3})))
+    if (df.height and not edition.hides(n)) or (relapse.height and not edition.hides(m)):
+        shown_rtw = df if df.height and not edition.hides(n) else df.clear()
+        shown_relapse = relapse if relapse.height and not edition.hides(m) else relapse.clear()
+        blocks += _chart(draw_return_and_relapse(shown_rtw, shown_relapse, data.intervals, lang),
+                         f"{t('figuur', no=1)} {t('rtw_chart_caption')}", t("rtw_chart_alt"))
     return blocks
 
 
 def skills(data: YearData, edition: Edition, table_no: int) -> list[Block]:
-    blocks: list[Block] = [Heading("Ontwikkeling van vaardigheden", 2)]
-    df, lang = data.skills, edition.lang
+    t, lang = edition.t, edition.lang
+    blocks: list[Block] = [Heading(t("skills_heading"), 2)]
+    df = data.skills
     if df.height == 0:
-        return blocks + [Paragraph("Geen antwoorden over vaardigheden.", "note")]
+        return blocks + [Paragraph(t("no_skill_answers"), "note")]
     n = df["n_respondents"].max()
     hide = edition.hides(n)
     if hide:
-        blocks.append(Paragraph(f"Aandelen niet getoond: groep kleiner dan {edition.minimum} (N={n})."))
+        blocks.append(Paragraph(t("shares_hidden", minimum=edition.minimum, n=n)))
     else:
-        top = df.head(3).iter_rows(named=True)
         first = df.row(0, named=True)
-        blocks.append(Paragraph(
-            "Het meest versterkt door het traject werden "
-            + _list([f"{_in_sentence(r['skill'])} ({fmt_pct(r['pct_strengthened'], 0, lang)})" for r in top]) + ". "
-            f"Minimaal drie maanden na afloop past {fmt_pct(first['pct_still_applied'], 0, lang)} van de deelnemers "
-            f"{_in_sentence(first['skill'])} nog steeds toe."))
+        top = [f"{_in_sentence(r['skill'])} ({fmt_pct(r['pct_strengthened'], 0, lang)})"
+               for r in df.head(3).iter_rows(named=True)]
+        blocks.append(Paragraph(t("skills_sentence", top=join_list(top, lang),
+                                  pct=fmt_pct(first["pct_still_applied"], 0, lang),
+                                  skill=_in_sentence(first["skill"]))))
+
+    def share(r, column, question):
+        return f"{fmt_pct(r[column], 0, lang)} ({_interval(data, question, r['skill'], lang)})"
+
     rows = [[r["skill"], r["domain"] or "",
              MISSING if hide else str(r["n_strengthened"]),
-             MISSING + "*" if hide else fmt_pct(r["pct_strengthened"], 0, lang),
+             MISSING + "*" if hide else share(r, "pct_strengthened", "skills_strengthened"),
              MISSING if hide else str(r["n_still_applied"]),
-             MISSING + "*" if hide else fmt_pct(r["pct_still_applied"], 0, lang)]
+             MISSING + "*" if hide else share(r, "pct_still_applied", "skills_still_applied")]
             for r in df.iter_rows(named=True)]
-    blocks.append(Table(["Vaardigheid", "Domein", "Versterkt N", "Versterkt", "Nog toegepast N", "Nog toegepast"],
-                        rows, f"Tabel {table_no} Versterkte vaardigheden en drie maanden later nog toegepast (N={n})",
-                        [f"* {edition.small_group_note}"] if hide else
-                        ["Aandeel van alle respondenten; een niet aangevinkte vaardigheid telt als niet versterkt."],
+    blocks.append(Table([t("skill"), t("domain"), t("strengthened_n"), t("strengthened"), t("applied_n"), t("applied")],
+                        rows, f"{t('tabel', no=table_no)} {t('skills_caption', n=n)}",
+                        [f"* {edition.small_group_note}"] if hide else [t("skills_note")],
                         numeric=frozenset({2, 3, 4, 5})))
-    if not hide:
-        blocks += _chart(draw_skills(df, lang), "Figuur 2 Versterkte vaardigheden en vaardigheden die drie "
-                         "maanden na het traject nog worden toegepast.",
-                         "Gegroepeerd staafdiagram van versterkte en nog toegepaste vaardigheden")
+    if hide:
+        return blocks
+    blocks += _chart(draw_skills(df, lang), f"{t('figuur', no=2)} {t('skills_chart_caption')}", t("skills_chart_alt"))
+    mc = data.mcnemar
+    if mc.height and not edition.hides(mc["n_respondents"].max()):
+        significant = [r["skill"] for r in mc.iter_rows(named=True)
+                       if r["p_value_exact"] is not None and r["p_value_exact"] < ALPHA]
+        blocks.append(Paragraph(t("mcnemar_sentence_some", skills=join_list(significant, lang)) if significant
+                                else t("mcnemar_sentence_none")))
+        rows = [[r["skill"], str(r["n_respondents"]), str(r["both"]), str(r["strengthened_only"]),
+                 str(r["applied_only"]), str(r["neither"]), _p(r["p_value_exact"], edition)]
+                for r in mc.iter_rows(named=True)]
+        blocks.append(Table([t("skill"), "N", t("both"), t("strengthened_only"), t("applied_only"), t("neither"),
+                             t("mcnemar_p")], rows, f"{t('tabel', no=table_no + 1)} {t('mcnemar_caption')}",
+                            [t("mcnemar_note")], numeric=frozenset({1, 2, 3, 4, 5, 6})))
     return blocks
 
 
 def factors(data: YearData, edition: Edition, table_no: int) -> list[Block]:
-    blocks: list[Block] = [Heading("De belangrijkste factoren in de ervaren effectiviteit", 2)]
-    df, top, lang = data.factors, data.factor_top_two, edition.lang
+    t, lang = edition.t, edition.lang
+    blocks: list[Block] = [Heading(t("factors_heading"), 2)]
+    df, top = data.factors, data.factor_top_two
     if df.height == 0:
-        return blocks + [Paragraph("Geen beoordelingen van de factoren.", "note")]
+        return blocks + [Paragraph(t("no_factor_ratings"), "note")]
     points = df.select("rating", "rating_label").unique().sort("rating").rows()
     hidden_any = False
     rows = []
@@ -183,17 +215,26 @@ def factors(data: YearData, edition: Edition, table_no: int) -> list[Block]:
     if shown.height:
         best = [f"{_in_sentence(r['factor'])} ({fmt_pct(r['pct_top_two'], 0, lang)})"
                 for r in shown.head(3).iter_rows(named=True)]
-        blocks.append(Paragraph(f"Het vaakst als flink of zeer behulpzaam beoordeeld: {_list(best)}."))
-    headers = ["Factor", "N"] + [label for _, label in points] + [f"{points[-2][1].split()[0]} + {points[-1][1].split()[0].lower()}"
-                                                                   if len(points) >= 2 else "Top"]
-    notes = ["Aandeel van de respondenten per schaalpunt; gesorteerd op het aandeel in de twee hoogste punten."]
+        blocks.append(Paragraph(t("factors_sentence", best=join_list(best, lang))))
+    headers = [t("factor"), "N"] + [label for _, label in points] + [t("top_two")]
+    notes = [t("factors_note")]
     if hidden_any:
         notes.append(f"* {edition.small_group_note}")
-    blocks.append(Table(headers, rows, f"Tabel {table_no} Beoordeling van de factoren", notes,
+    blocks.append(Table(headers, rows, f"{t('tabel', no=table_no)} {t('factors_caption')}", notes,
                         numeric=frozenset(range(1, len(headers)))))
     if not hidden_any:
-        blocks += _chart(draw_factor_ratings(df, lang), "Figuur 3 Beoordeling van de zeven factoren, van niet tot "
-                         "zeer behulpzaam.", "Gestapeld staafdiagram van de beoordeling per factor")
+        blocks += _chart(draw_factor_diverging(df, lang), f"{t('figuur', no=3)} {t('factors_chart_caption')}",
+                         t("factors_chart_alt"))
+    summary = data.factor_summary
+    if summary.height:
+        srows = [[str(r["rank"]), r["factor"], str(r["n_respondents"]),
+                  MISSING + "*" if edition.hides(r["n_respondents"]) else fmt_number(r["median_rating"], 1, lang),
+                  MISSING + "*" if edition.hides(r["n_respondents"]) else fmt_pct(r["pct_flink_of_zeer"], 0, lang)]
+                 for r in summary.iter_rows(named=True)]
+        blocks.append(Table([t("rank"), t("factor"), "N", t("median"), t("top_two")], srows,
+                            f"{t('tabel', no=table_no + 1)} {t('summary_caption')}",
+                            [f"* {edition.small_group_note}"] if hidden_any else [],
+                            numeric=frozenset({0, 2, 3, 4})))
     return blocks
 
 
@@ -204,37 +245,38 @@ def _chart(fig, caption: str, alt: str) -> list[Block]:
 
 
 def build(data: YearData, edition: Edition) -> list[Block]:
-    intro = ("Onderzoek naar de effectiviteit van het traject Terug in Balans. "
-             + (f"Aan het onderzoek namen {data.respondents} oud-deelnemers deel. " if data.respondents else "")
-             + "Alle cijfers komen rechtstreeks uit het datawarehouse.")
-    if edition.researcher:
-        intro += " Onderzoekerseditie: bevat alle cijfers, ook van kleine groepen. Niet verspreiden."
-    else:
-        intro += f" Aandelen van groepen kleiner dan {edition.minimum} respondenten zijn weggelaten."
+    t = edition.t
+    intro = " ".join([t("tib_intro")] + ([t("tib_intro_n", n=data.respondents)] if data.respondents else [])
+                     + [t("tib_intro_source"),
+                        t("tib_intro_researcher") if edition.researcher
+                        else t("tib_intro_stakeholder", minimum=edition.minimum)])
     return [Paragraph(intro), *return_to_work(data, edition, 1), *skills(data, edition, 3),
-            *factors(data, edition, 4)]
+            *factors(data, edition, 5)]
 
 
 @asset(key=AssetKey(["reports", "terug_in_balans"]),
-       deps=[key(RETURN_TO_WORK), key(RELAPSE), key(SKILLS), key(FACTORS), *CHARTS],
+       deps=[key(RETURN_TO_WORK), key(RELAPSE), key(SKILLS), key(FACTORS), key(SHARE_INTERVALS),
+             key(SKILL_MCNEMAR), key(FACTOR_SUMMARY), *CHARTS],
        group_name=PROGRAMME, kinds={"html"}, pool=POOL)
 def terug_in_balans_report(context: AssetExecutionContext, duckdb: DuckDBResource,
                            reports: ReportSettings) -> MaterializeResult:
-    """The Terug in Balans factsheet, one per cohort year, in two editions.
+    """The Terug in Balans factsheet, one per cohort year, in two editions (HTML, and PDF where chromium is installed).
 
     terug_in_balans/<year>/rapport_onderzoekers.html: every figure, marked VERTROUWELIJK on every
-    page. terug_in_balans/<year>/rapport.html: for stakeholders; shares based on fewer respondents
-    than the reporting minimum are left out. Both give return to work and relapse, the skills
-    strengthened and still applied, the seven factors (share per scale point and flink + zeer),
-    the charts, and end with the sources (with SHA-256), software versions and this run's id.
-    The "report" metadata below shows the stakeholder edition.
+    page. terug_in_balans/<year>/rapport.html (+ rapport.pdf): for stakeholders; shares based on
+    fewer respondents than the reporting minimum are left out. Both give return to work and
+    relapse, the skills strengthened and still applied (with McNemar's exact test per skill), the
+    seven factors (share per scale point, flink + zeer, ranked with medians), every share with its
+    95% Wilson interval, the charts, and end with the sources (with SHA-256), software versions and
+    this run's id. Language: ReportSettings.language (nl, en). The "report" metadata below shows
+    the stakeholder edition.
     """
     written = {}
     with duckdb.get_connection() as conn:
         for year in report_years(conn):
             data = load_year(conn, year)
-            footer = provenance_blocks(conn, PROGRAMME, year, context.run.run_id)
+            footer = provenance_blocks(conn, PROGRAMME, year, context.run.run_id, reports.language)
             written[year] = write_report_editions(
-                reports, PROGRAMME, year, f"Terug in Balans – effectiviteit van het traject ({year})",
+                reports, PROGRAMME, year, texts_for(reports.language)("tib_title", year=year),
                 lambda edition, data=data: build(data, edition), footer)
-    return report_result(written)
+    return report_result(written, context.log)

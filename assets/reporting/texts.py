@@ -1,0 +1,437 @@
+"""Every fixed text of the reports and charts, in Dutch (default) and English, in one dictionary.
+
+Use `texts_for(lang)` and call the result with a key and the values to fill in:
+`t = texts_for("en"); t("n_pairs", n=7)`. A key missing in English falls back to Dutch, so a
+forgotten translation shows Dutch text rather than failing a report. Data (intervention, theme,
+answer labels) stays as the codebooks word it; only the report's own words are translated.
+"""
+
+from collections.abc import Callable
+
+LANGUAGES = ("nl", "en")
+
+TEXTS: dict[str, dict[str, str]] = {
+    # --- editions, banner, provenance, PDF ---------------------------------------------------
+    "researcher_banner": {"nl": "VERTROUWELIJK – onderzoekerseditie",
+                          "en": "CONFIDENTIAL – researcher edition"},
+    "small_group_note": {"nl": "groep kleiner dan {minimum}; niet getoond",
+                         "en": "group smaller than {minimum}; not shown"},
+    "secondary_note": {"nl": "niet getoond omdat het samen met de andere cijfers een verborgen groep kleiner dan "
+                             "{minimum} zou prijsgeven (secundaire onderdrukking)",
+                       "en": "not shown because together with the other figures it would reveal a hidden group "
+                             "smaller than {minimum} (secondary suppression)"},
+    "pdf_no_chromium": {"nl": "niet gemaakt: chromium niet gevonden", "en": "not made: chromium not found"},
+    "pdf_failed": {"nl": "niet gemaakt: chromium gaf een fout ({error})",
+                   "en": "not made: chromium failed ({error})"},
+    "provenance": {"nl": "Verantwoording", "en": "Provenance"},
+    "provenance_text": {"nl": "Elk getal in dit rapport is bij het maken van het rapport opgevraagd uit het "
+                              "datawarehouse (tabellen marts.*) en pas bij het afdrukken afgerond; de volle precisie "
+                              "blijft in het warehouse. Deelnemers zijn gepseudonimiseerd.",
+                        "en": "Every number in this report was read from the data warehouse (tables marts.*) when "
+                              "the report was made and rounded only for printing; full precision stays in the "
+                              "warehouse. Participants are pseudonymised."},
+    "source_file": {"nl": "Bronbestand", "en": "Source file"},
+    "instrument": {"nl": "Instrument", "en": "Instrument"},
+    "rows": {"nl": "Rijen", "en": "Rows"},
+    "source_files": {"nl": "Bronbestanden", "en": "Source files"},
+    "no_source_files": {"nl": "Geen bronbestanden geregistreerd voor dit jaar.",
+                        "en": "No source files registered for this year."},
+    "codebook": {"nl": "Codeboek", "en": "Codebook"},
+    "codebooks": {"nl": "Codeboeken", "en": "Codebooks"},
+    "no_codebooks": {"nl": "Geen codeboeken geregistreerd voor dit jaar.",
+                     "en": "No codebooks registered for this year."},
+    "package": {"nl": "Pakket", "en": "Package"},
+    "version": {"nl": "Versie", "en": "Version"},
+    "software": {"nl": "Software", "en": "Software"},
+    "not_installed": {"nl": "niet geïnstalleerd", "en": "not installed"},
+    "dagster_run": {"nl": "Dagster-run: {run_id}", "en": "Dagster run: {run_id}"},
+    # --- small-N flags -----------------------------------------------------------------------
+    "te klein": {"nl": "te klein", "en": "too small"},
+    "indicatief": {"nl": "indicatief", "en": "indicative"},
+    "flag_legend": {"nl": "Kleine groepen: ‘te klein’ = minder dan 5 (geen toets), ‘indicatief’ = 5 tot 9 "
+                          "(voorzichtig interpreteren).",
+                    "en": "Small groups: ‘too small’ = fewer than 5 (no test), ‘indicative’ = 5 to 9 "
+                          "(interpret with caution)."},
+    # --- PMG ------------------------------------------------------------------------------------
+    "pmg_title": {"nl": "Platform Mentale Gezondheid – resultaten {year}",
+                  "en": "Platform Mental Health – results {year}"},
+    "pmg_intro": {"nl": "Resultaten van de monitoring van interventies voor mentale gezondheid, editie {year}. "
+                        "Alle cijfers komen rechtstreeks uit het datawarehouse.",
+                  "en": "Results of the monitoring of mental-health interventions, edition {year}. "
+                        "Every figure comes straight from the data warehouse."},
+    "pmg_intro_researcher": {"nl": "Onderzoekerseditie: bevat alle cijfers, ook van kleine groepen, en citaten. "
+                                   "Niet verspreiden.",
+                             "en": "Researcher edition: every figure, small groups included, and quotes. "
+                                   "Do not distribute."},
+    "pmg_intro_stakeholder": {"nl": "Gemiddelden van groepen kleiner dan {minimum} deelnemers, cijfers waaruit ze "
+                                    "terug te rekenen zijn, en citaten zijn weggelaten om deelnemers niet herkenbaar "
+                                    "te maken.",
+                              "en": "Means of groups smaller than {minimum} participants, figures they could be "
+                                    "worked back from, and quotes are left out so no participant can be "
+                                    "recognised."},
+    "respondents": {"nl": "Respondenten", "en": "Respondents"},
+    "no_respondents_year": {"nl": "Voor {year} zijn nog geen respondenten geregistreerd.",
+                            "en": "No respondents registered for {year} yet."},
+    "organisation": {"nl": "Organisatie", "en": "Organisation"},
+    "intervention": {"nl": "Interventie", "en": "Intervention"},
+    "group": {"nl": "Groep", "en": "Group"},
+    "q_n_t0": {"nl": "Vragenlijst N T0", "en": "Questionnaire N T0"},
+    "q_n_t1": {"nl": "Vragenlijst N T1", "en": "Questionnaire N T1"},
+    "tabel": {"nl": "Tabel {no}", "en": "Table {no}"},
+    "figuur": {"nl": "Figuur {no}", "en": "Figure {no}"},
+    "tabel3_caption": {"nl": "Overzicht van organisaties, interventies en aantallen respondenten",
+                       "en": "Organisations, interventions and numbers of respondents"},
+    "tabel3_note": {"nl": "N T0 / N T1: deelnemers aan het focusinterview vóór (T0) en na (T1) de interventie; "
+                          "/ = geen deelnemers. Vragenlijst: respondenten op de korte schriftelijke vragenlijst.",
+                    "en": "N T0 / N T1: participants in the focus interview before (T0) and after (T1) the "
+                          "intervention; / = none. Questionnaire: respondents to the short written questionnaire."},
+    "intervention_heading": {"nl": "Interventie {name}", "en": "Intervention {name}"},
+    "overview": {"nl": "Kort overzicht T0 en T1", "en": "Short overview T0 and T1"},
+    "interview_sentence": {"nl": "Aan het focusinterview deden vóór de interventie (T0) {n0} en na de interventie "
+                                 "(T1) {n1} mee.",
+                           "en": "{n0} took part in the focus interview before the intervention (T0) and {n1} "
+                                 "after it (T1)."},
+    "no_interviews": {"nl": "Voor deze interventie zijn (nog) geen gecodeerde focusinterviews beschikbaar.",
+                      "en": "No coded focus interviews are available for this intervention (yet)."},
+    "questionnaire_sentence": {"nl": "De korte schriftelijke vragenlijst werd vóór de interventie door {n0} en na "
+                                     "de interventie door {n1} ingevuld.",
+                               "en": "The short written questionnaire was filled in by {n0} before the "
+                                     "intervention and by {n1} after it."},
+    "employee": {"nl": "medewerker", "en": "employee"},
+    "employees": {"nl": "medewerkers", "en": "employees"},
+    "participant": {"nl": "deelnemer", "en": "participant"},
+    "participants": {"nl": "deelnemers", "en": "participants"},
+    "none_of": {"nl": "geen {plural}", "en": "no {plural}"},
+    "mh_t0_what": {"nl": "Het gemiddelde cijfer voor ervaren mentale gezondheid vóór de interventie (T0)",
+                   "en": "The mean self-rated mental health before the intervention (T0)"},
+    "mh_t1_what": {"nl": "Het gemiddelde cijfer voor ervaren mentale gezondheid na de interventie (T1)",
+                   "en": "The mean self-rated mental health after the intervention (T1)"},
+    "rating_what": {"nl": "Het gemiddelde cijfer voor de interventie", "en": "The mean grade for the intervention"},
+    "no_t0": {"nl": "geen T0-respondenten", "en": "no T0 respondents"},
+    "no_t1": {"nl": "geen T1-respondenten", "en": "no T1 respondents"},
+    "grade_hidden": {"nl": "{what} wordt niet getoond (groep kleiner dan {minimum}).",
+                     "en": "{what} is not shown (group smaller than {minimum})."},
+    "grade_hidden_secondary": {"nl": "{what} wordt niet getoond (secundaire onderdrukking: dezelfde mensen als een "
+                                     "verborgen groep).",
+                               "en": "{what} is not shown (secondary suppression: the same people as a hidden "
+                                     "group)."},
+    "grade_sentence": {"nl": "{what} was M={mean} (N={n}) met een range tussen {range} (zie Tabel {table}).",
+                       "en": "{what} was M={mean} (N={n}), ranging from {range} (see Table {table})."},
+    "grade_missing": {"nl": "{what}: {missing}.", "en": "{what}: {missing}."},
+    "grade_legend": {"nl": "M = gemiddeld cijfer (0 – 10), N = aantal respondenten, range = laagste – hoogste cijfer.",
+                     "en": "M = mean grade (0 – 10), N = respondents, range = lowest – highest grade."},
+    "t0_mn": {"nl": "T0 M (N)", "en": "T0 M (N)"},
+    "t0_range": {"nl": "T0 range", "en": "T0 range"},
+    "t1_mn": {"nl": "T1 M (N)", "en": "T1 M (N)"},
+    "t1_range": {"nl": "T1 range", "en": "T1 range"},
+    "rating_mn": {"nl": "Cijfer interventie M (N)", "en": "Intervention grade M (N)"},
+    "rating_range": {"nl": "Cijfer interventie range", "en": "Intervention grade range"},
+    "overview_caption": {"nl": "Ervaren mentale gezondheid T0 & T1 en cijfer interventie",
+                         "en": "Self-rated mental health T0 & T1 and grade for the intervention"},
+    "mentioned_one": {"nl": "{n} deelnemer noemde {theme}", "en": "{n} participant mentioned {theme}"},
+    "mentioned_many": {"nl": "{n} deelnemers noemden {theme}", "en": "{n} participants mentioned {theme}"},
+    "mentioned_were": {"nl": "Genoemd werden:", "en": "Mentioned were:"},
+    "counts_hidden": {"nl": "Aantallen: {note}.", "en": "Counts: {note}."},
+    "no_segments": {"nl": "Geen gecodeerde interviewfragmenten voor dit onderdeel.",
+                    "en": "No coded interview segments for this part."},
+    "other": {"nl": "Overig", "en": "Other"},
+    "Diagnose": {"nl": "Diagnose", "en": "Diagnosis"},
+    "Interventieverwachtingen": {"nl": "Interventieverwachtingen", "en": "Expectations of the intervention"},
+    "Verandering": {"nl": "Verandering", "en": "Change"},
+    "Evaluatie": {"nl": "Evaluatie", "en": "Evaluation"},
+    "Advies": {"nl": "Advies", "en": "Advice"},
+    "werk_hulpbron": {"nl": "Werkgerelateerde hulpbronnen", "en": "Work-related resources"},
+    "werk_stressor": {"nl": "Werkgerelateerde stressfactoren", "en": "Work-related stressors"},
+    "persoonlijke_hulpbron": {"nl": "Persoonlijke hulpbronnen", "en": "Personal resources"},
+    "persoonlijke_stressor": {"nl": "Persoonlijke stressfactoren", "en": "Personal stressors"},
+    "uitkomst": {"nl": "Impact op mentale gezondheid", "en": "Impact on mental health"},
+    "Individu": {"nl": "Individu", "en": "Individual"},
+    "Groep": {"nl": "Groep", "en": "Group"},
+    "Leider": {"nl": "Leidinggevende", "en": "Leader"},
+    "Organisatie": {"nl": "Organisatie", "en": "Organisation"},
+    "Omgeving": {"nl": "Omgeving", "en": "Overarching context"},
+    "mh_overview": {"nl": "Overzicht ervaren mentale gezondheid", "en": "Self-rated mental health at a glance"},
+    "mh_chart_caption": {"nl": "Ervaren mentale gezondheid vóór (T0) en na (T1) de interventie; N per punt.",
+                         "en": "Self-rated mental health before (T0) and after (T1) the intervention; N at each point."},
+    "chart_hidden_suffix": {"nl": " Groepen kleiner dan {minimum} (en wat ze zou prijsgeven) zijn niet getoond.",
+                            "en": " Groups smaller than {minimum} (and what would reveal them) are not shown."},
+    "no_chart": {"nl": "Geen figuur: {caption}", "en": "No chart: {caption}"},
+    "mh_chart_alt": {"nl": "Dumbbell-grafiek van het gemiddelde cijfer voor ervaren mentale gezondheid vóór en na "
+                           "elke interventie",
+                     "en": "Dumbbell chart of mean self-rated mental health before and after each intervention"},
+    # PMG statistics
+    "change_heading": {"nl": "Verandering bij dezelfde deelnemers", "en": "Change in the same participants"},
+    "change_intro": {"nl": "De tabellen hierboven vergelijken T0 en T1 van (deels) verschillende mensen. Hieronder "
+                           "alleen wie beide keren een cijfer gaf: het verschil T1 − T0 per persoon, met de "
+                           "Hodges-Lehmann-schatting (de mediaan van alle paargemiddelden van de verschillen), de "
+                           "rangbiseriële correlatie (−1 tot 1; positief: hoger na) en de Wilcoxon-rangtekentoets, "
+                           "alleen waar een p onder 0,05 überhaupt mogelijk is.",
+                     "en": "The tables above compare T0 and T1 of (partly) different people. Below only those who "
+                           "gave a grade both times: the difference T1 − T0 per person, with the Hodges-Lehmann "
+                           "estimate (the median of all pairwise averages of the differences), the rank-biserial "
+                           "correlation (−1 to 1; positive: higher after) and the Wilcoxon signed-rank test, only "
+                           "where a p below 0.05 is possible at all."},
+    "paired_caption": {"nl": "Verandering in ervaren mentale gezondheid bij dezelfde deelnemers (T1 − T0)",
+                       "en": "Change in self-rated mental health in the same participants (T1 − T0)"},
+    "all_groups": {"nl": "(alle groepen)", "en": "(all groups)"},
+    "n_pairs": {"nl": "N paren", "en": "N pairs"},
+    "mean_t0": {"nl": "M T0", "en": "M T0"},
+    "mean_t1": {"nl": "M T1", "en": "M T1"},
+    "mean_diff": {"nl": "Gem. verschil", "en": "Mean diff."},
+    "median_diff": {"nl": "Mediaan verschil", "en": "Median diff."},
+    "hl": {"nl": "Hodges-Lehmann", "en": "Hodges-Lehmann"},
+    "rank_biserial": {"nl": "Rangbiserieel r", "en": "Rank-biserial r"},
+    "p": {"nl": "p", "en": "p"},
+    "flag": {"nl": "Kleine N", "en": "Small N"},
+    "test_or_reason": {"nl": "Toets of reden geen toets", "en": "Test, or why none"},
+    "no_test_reason": {"nl": "geen toets: met {m} of minder veranderde paren is p < 0,05 onmogelijk",
+                       "en": "no test: with {m} or fewer changed pairs p < 0.05 is impossible"},
+    "wilcoxon": {"nl": "Wilcoxon-rangtekentoets, tweezijdig", "en": "Wilcoxon signed-rank test, two-sided"},
+    "paired_note_hidden": {"nl": "Stakeholdereditie: rijen met minder dan {minimum} paren, en rijen waaruit met de "
+                                 "gemiddelden hierboven een groep kleiner dan {minimum} terug te rekenen is, zijn "
+                                 "weggelaten.",
+                           "en": "Stakeholder edition: rows with fewer than {minimum} pairs, and rows from which, "
+                                 "with the means above, a group smaller than {minimum} could be worked back, are "
+                                 "left out."},
+    "no_pairs": {"nl": "Geen deelnemers met een cijfer op zowel T0 als T1.",
+                 "en": "No participants with a grade at both T0 and T1."},
+    "unpaired_caption": {"nl": "Alle T0- tegen alle T1-cijfers, waar de metingen (deels) verschillende mensen bevatten",
+                         "en": "All T0 against all T1 grades, where the waves hold (partly) different people"},
+    "n_paired": {"nl": "Waarvan beide", "en": "Of whom both"},
+    "mw_p": {"nl": "Mann-Whitney p", "en": "Mann-Whitney p"},
+    "cliffs_delta": {"nl": "Cliff's delta", "en": "Cliff's delta"},
+    "unpaired_note": {"nl": "Deze vergelijking behandelt T0 en T1 als onafhankelijke groepen; wie beide keren "
+                            "meedeed telt dubbel. Geen toets als de kleinste meting minder dan 5 cijfers heeft.",
+                      "en": "This comparison treats T0 and T1 as independent groups; who took part both times "
+                            "counts twice. No test when the smaller wave has fewer than 5 grades."},
+    "unpaired_none": {"nl": "Geen interventie met (deels) verschillende mensen op T0 en T1 die getoond kan worden.",
+                      "en": "No intervention with (partly) different people at T0 and T1 that can be shown."},
+    # PMG themes
+    "themes_heading": {"nl": "Thema's naar IGLOO-niveau en JD-R-categorie",
+                       "en": "Themes by IGLOO level and JD-R category"},
+    "themes_intro": {"nl": "Waar de thema's uit de Diagnose zitten: per interventie het aantal verschillende "
+                           "thema's per IGLOO-niveau en JD-R-categorie, met het aantal groepen en deelnemers dat ze "
+                           "noemde.",
+                     "en": "Where the Diagnosis themes sit: per intervention the number of distinct themes per "
+                           "IGLOO level and JD-R category, with the number of groups and participants raising them."},
+    "igloo_level": {"nl": "IGLOO-niveau", "en": "IGLOO level"},
+    "jdr_category": {"nl": "JD-R-categorie", "en": "JD-R category"},
+    "n_themes": {"nl": "Thema's", "en": "Themes"},
+    "n_groups": {"nl": "Groepen", "en": "Groups"},
+    "n_participants": {"nl": "Deelnemers", "en": "Participants"},
+    "matrix_caption": {"nl": "Thema's per IGLOO-niveau en JD-R-categorie", "en": "Themes per IGLOO level and JD-R category"},
+    "matrix_hidden_note": {"nl": "* aantal deelnemers niet getoond: minder dan {minimum} geïnterviewden in deze "
+                                 "interventie.",
+                           "en": "* number of participants not shown: fewer than {minimum} interviewees in this "
+                                 "intervention."},
+    "heatmap_caption": {"nl": "Aantal verschillende thema's per IGLOO-niveau en JD-R-categorie, per interventie.",
+                        "en": "Number of distinct themes per IGLOO level and JD-R category, per intervention."},
+    "heatmap_alt": {"nl": "Heatmap van het aantal thema's per IGLOO-niveau en JD-R-categorie",
+                    "en": "Heatmap of the number of themes per IGLOO level and JD-R category"},
+    "heatmap_colorbar": {"nl": "Aantal thema's", "en": "Number of themes"},
+    "heatmap_title": {"nl": "Thema's uit de Diagnose naar IGLOO-niveau en JD-R-categorie",
+                      "en": "Diagnosis themes by IGLOO level and JD-R category"},
+    "quote": {"nl": "“{quote}” ({theme}; {group})", "en": "“{quote}” ({theme}; {group})"},
+    # PMG conclusions
+    "conclusions": {"nl": "Conclusies", "en": "Conclusions"},
+    "conclusions_intro": {"nl": "Berekend uit de verandering bij dezelfde deelnemers (tabel ‘Verandering bij "
+                                "dezelfde deelnemers’): richting volgens de Hodges-Lehmann-schatting, zekerheid volgens "
+                                "de toets en de groepsgrootte.",
+                          "en": "Computed from the change in the same participants (‘Change in the same "
+                                "participants’): direction from the Hodges-Lehmann estimate, certainty from the test "
+                                "and the group size."},
+    "up": {"nl": "hoger na de interventie", "en": "higher after the intervention"},
+    "down": {"nl": "lager na de interventie", "en": "lower after the intervention"},
+    "flat": {"nl": "geen verandering van betekenis (Hodges-Lehmann 0)", "en": "no meaningful change (Hodges-Lehmann 0)"},
+    "concl_row": {"nl": "{name}: ervaren mentale gezondheid {direction} bij {n} deelnemers met beide metingen{numbers}. "
+                        "{certainty}",
+                  "en": "{name}: self-rated mental health {direction} in {n} participants with both measurements"
+                        "{numbers}. {certainty}"},
+    "concl_numbers": {"nl": " (Hodges-Lehmann {hl}; rangbiseriële r {r})", "en": " (Hodges-Lehmann {hl}; rank-biserial r {r})"},
+    "sure_significant": {"nl": "Statistisch significant (p = {p}).", "en": "Statistically significant (p = {p})."},
+    "sure_not_significant": {"nl": "Niet statistisch significant (p = {p}): het kan toeval zijn.",
+                             "en": "Not statistically significant (p = {p}): it may be chance."},
+    "sure_no_test": {"nl": "Geen toets mogelijk met zo weinig veranderde paren: alleen beschrijvend, {flag}.",
+                     "en": "No test possible with so few changed pairs: descriptive only, {flag}."},
+    "sure_no_test_plain": {"nl": "Geen toets mogelijk met zo weinig veranderde paren: alleen beschrijvend.",
+                           "en": "No test possible with so few changed pairs: descriptive only."},
+    "concl_groups": {"nl": "Per groep: {items}.", "en": "By group: {items}."},
+    "concl_group_item": {"nl": "{group} {direction} (N={n}, {flag})", "en": "{group} {direction} (N={n}, {flag})"},
+    "concl_group_item_plain": {"nl": "{group} {direction} (N={n})", "en": "{group} {direction} (N={n})"},
+    "concl_too_few": {"nl": "{name}: te weinig deelnemers met beide metingen (minder dan {minimum}) voor een "
+                            "uitspraak over verandering.",
+                      "en": "{name}: too few participants with both measurements (fewer than {minimum}) to say "
+                            "anything about change."},
+    "concl_no_pairs": {"nl": "{name}: geen deelnemers met een cijfer vóór én na; over verandering is niets te zeggen.",
+                       "en": "{name}: no participants graded before and after; nothing can be said about change."},
+    "concl_summary": {"nl": "Van de {k} interventies met een voor- en nameting bij dezelfde mensen was het cijfer "
+                            "hoger na de interventie bij {up}, lager bij {down}{unclear}. {sure}",
+                      "en": "Of the {k} interventions measured before and after in the same people, the grade was "
+                            "higher after the intervention for {up}, lower for {down}{unclear}. {sure}"},
+    "concl_unclear": {"nl": "; geen uitspraak mogelijk bij {names}", "en": "; nothing can be said for {names}"},
+    "concl_none": {"nl": "geen", "en": "none"},
+    "concl_sure_none": {"nl": "Geen van deze verschillen is statistisch getoetst of significant; alle groepen zijn "
+                              "klein, dus lees dit als een aanwijzing, niet als bewijs.",
+                        "en": "None of these differences is statistically tested or significant; all groups are "
+                              "small, so read this as an indication, not as proof."},
+    "concl_sure_some": {"nl": "Statistisch significant: {names}.", "en": "Statistically significant: {names}."},
+    "and": {"nl": "en", "en": "and"},
+    # --- Terug in Balans ------------------------------------------------------------------------
+    "tib_title": {"nl": "Terug in Balans – effectiviteit van het traject ({year})",
+                  "en": "Terug in Balans – effectiveness of the programme ({year})"},
+    "tib_intro": {"nl": "Onderzoek naar de effectiviteit van het traject Terug in Balans.",
+                  "en": "Study of the effectiveness of the Terug in Balans programme."},
+    "tib_intro_n": {"nl": "Aan het onderzoek namen {n} oud-deelnemers deel.",
+                    "en": "{n} former participants took part in the study."},
+    "tib_intro_source": {"nl": "Alle cijfers komen rechtstreeks uit het datawarehouse; elk aandeel staat met zijn "
+                               "95%-betrouwbaarheidsinterval (Wilson).",
+                         "en": "Every figure comes straight from the data warehouse; every share is given with its "
+                               "95% confidence interval (Wilson)."},
+    "tib_intro_researcher": {"nl": "Onderzoekerseditie: bevat alle cijfers, ook van kleine groepen. Niet verspreiden.",
+                             "en": "Researcher edition: every figure, small groups included. Do not distribute."},
+    "tib_intro_stakeholder": {"nl": "Aandelen van groepen kleiner dan {minimum} respondenten zijn weggelaten.",
+                              "en": "Shares of groups smaller than {minimum} respondents are left out."},
+    "rtw_heading": {"nl": "Duurzaam herstel en terugkeer naar werk", "en": "Lasting recovery and return to work"},
+    "shares_hidden": {"nl": "Aandelen niet getoond: groep kleiner dan {minimum} (N={n}).",
+                      "en": "Shares not shown: group smaller than {minimum} (N={n})."},
+    "rtw_sentence": {"nl": "{returned} van de deelnemers is tijdens of na het traject teruggekeerd naar werk. "
+                           "{own} hervatte het werk bij de eigen werkgever, {other} bij een andere werkgever, en "
+                           "{absent} bleef met vergelijkbare klachten in verzuim.",
+                     "en": "{returned} of the participants returned to work during or after the programme. {own} "
+                           "resumed work at their own employer, {other} at another employer, and {absent} remained "
+                           "absent with similar complaints."},
+    "rtw_answer": {"nl": "{pct} antwoordde ‘{label}’.", "en": "{pct} answered ‘{label}’."},
+    "relapse_sentence": {"nl": "Minimaal drie maanden na afronding van het traject is {pct} niet opnieuw uitgevallen "
+                               "vanwege psychische klachten.",
+                         "en": "At least three months after the programme ended, {pct} had not dropped out again "
+                               "because of psychological complaints."},
+    "rtw_caption": {"nl": "Deelnemers die tijdens of na het traject teruggekeerd zijn naar werk",
+                    "en": "Participants who returned to work during or after the programme"},
+    "relapse_caption": {"nl": "Ben je sinds het afronden van het traject nog uitgevallen door psychische klachten?",
+                        "en": "Have you dropped out because of psychological complaints since the programme ended?"},
+    "answer": {"nl": "Antwoord", "en": "Answer"},
+    "no_answers_to": {"nl": "Geen antwoorden op: {caption}", "en": "No answers to: {caption}"},
+    "no_skill_answers": {"nl": "Geen antwoorden over vaardigheden.", "en": "No answers about skills."},
+    "share": {"nl": "Aandeel", "en": "Share"},
+    "ci95": {"nl": "95%-interval", "en": "95% interval"},
+    "share_note": {"nl": "Aandeel van de respondenten (N={n}); 95%-interval: Wilson-betrouwbaarheidsinterval.",
+                   "en": "Share of respondents (N={n}); 95% interval: Wilson confidence interval."},
+    "rtw_chart_caption": {"nl": "Terugkeer naar werk en opnieuw uitvallen, met 95%-intervallen.",
+                          "en": "Return to work and relapse, with 95% intervals."},
+    "rtw_chart_alt": {"nl": "Staafdiagram van terugkeer naar werk en opnieuw uitvallen",
+                      "en": "Bar chart of return to work and relapse"},
+    "skills_heading": {"nl": "Ontwikkeling van vaardigheden en duurzaam effect",
+                       "en": "Skills developed and lasting effect"},
+    "skills_sentence": {"nl": "Het meest versterkt door het traject werden {top}. Minimaal drie maanden na afloop past "
+                              "{pct} van de deelnemers {skill} nog steeds toe.",
+                        "en": "The skills most strengthened by the programme were {top}. At least three months "
+                              "later {pct} of the participants still apply {skill}."},
+    "skill": {"nl": "Vaardigheid", "en": "Skill"},
+    "domain": {"nl": "Domein", "en": "Domain"},
+    "strengthened_n": {"nl": "Versterkt N", "en": "Strengthened N"},
+    "strengthened": {"nl": "Versterkt", "en": "Strengthened"},
+    "applied_n": {"nl": "Nog toegepast N", "en": "Still applied N"},
+    "applied": {"nl": "Nog toegepast", "en": "Still applied"},
+    "skills_caption": {"nl": "Versterkte vaardigheden en drie maanden later nog toegepast (N={n})",
+                       "en": "Skills strengthened and still applied three months later (N={n})"},
+    "skills_note": {"nl": "Aandeel van alle respondenten; een niet aangevinkte vaardigheid telt als niet versterkt. "
+                          "Tussen haakjes het 95%-interval (Wilson).",
+                    "en": "Share of all respondents; a skill not ticked counts as not strengthened. In brackets the "
+                          "95% interval (Wilson)."},
+    "skills_chart_caption": {"nl": "Versterkte vaardigheden en vaardigheden die drie maanden na het traject nog worden "
+                                   "toegepast.",
+                             "en": "Skills strengthened, and skills still applied three months after the programme."},
+    "skills_chart_alt": {"nl": "Gegroepeerd staafdiagram van versterkte en nog toegepaste vaardigheden",
+                         "en": "Grouped bar chart of skills strengthened and still applied"},
+    "mcnemar_caption": {"nl": "Per vaardigheid: versterkt tegen nog toegepast bij dezelfde respondenten (McNemar, exact)",
+                        "en": "Per skill: strengthened against still applied by the same respondents (McNemar, exact)"},
+    "both": {"nl": "Beide", "en": "Both"},
+    "strengthened_only": {"nl": "Alleen versterkt", "en": "Strengthened only"},
+    "applied_only": {"nl": "Alleen toegepast", "en": "Applied only"},
+    "neither": {"nl": "Geen van beide", "en": "Neither"},
+    "mcnemar_p": {"nl": "p (McNemar)", "en": "p (McNemar)"},
+    "mcnemar_none": {"nl": "geen toets: niemand verschilt", "en": "no test: no one differs"},
+    "mcnemar_note": {"nl": "De toets kijkt alleen naar wie verschilt: versterkt maar niet meer toegepast tegen "
+                           "toegepast maar niet als versterkt genoemd.",
+                     "en": "The test looks only at those who differ: strengthened but no longer applied against "
+                           "applied but not named as strengthened."},
+    "mcnemar_sentence_none": {"nl": "Bij geen enkele vaardigheid is het verschil tussen versterkt en nog toegepast "
+                                    "statistisch significant (McNemar, exact): wat versterkt werd, wordt grotendeels "
+                                    "nog toegepast.",
+                              "en": "For no skill is the difference between strengthened and still applied "
+                                    "statistically significant (McNemar, exact): what was strengthened is largely "
+                                    "still applied."},
+    "mcnemar_sentence_some": {"nl": "Statistisch significant verschil tussen versterkt en nog toegepast (McNemar, "
+                                    "exact) bij: {skills}.",
+                              "en": "Statistically significant difference between strengthened and still applied "
+                                    "(McNemar, exact) for: {skills}."},
+    "factors_heading": {"nl": "De belangrijkste factoren in de ervaren effectiviteit",
+                        "en": "The most important factors in the perceived effectiveness"},
+    "no_factor_ratings": {"nl": "Geen beoordelingen van de factoren.", "en": "No ratings of the factors."},
+    "factors_sentence": {"nl": "Het vaakst als flink of zeer behulpzaam beoordeeld: {best}.",
+                         "en": "Most often rated quite or very helpful: {best}."},
+    "factor": {"nl": "Factor", "en": "Factor"},
+    "top_two": {"nl": "Flink + zeer", "en": "Quite + very"},
+    "factors_caption": {"nl": "Beoordeling van de factoren", "en": "Rating of the factors"},
+    "factors_note": {"nl": "Aandeel van de respondenten per schaalpunt; gesorteerd op het aandeel in de twee hoogste "
+                           "punten.",
+                     "en": "Share of respondents per scale point; sorted by the share in the two highest points."},
+    "factors_chart_caption": {"nl": "Beoordeling van de factoren, van niet tot zeer behulpzaam, gecentreerd op "
+                                    "‘Behulpzaam’: links minder, rechts meer behulpzaam.",
+                              "en": "Rating of the factors, from not to very helpful, centred on the middle point: "
+                                    "left less, right more helpful."},
+    "factors_chart_alt": {"nl": "Divergerend gestapeld staafdiagram van de beoordeling per factor",
+                          "en": "Diverging stacked bar chart of the rating per factor"},
+    "summary_caption": {"nl": "Factoren gerangschikt op het aandeel flink of zeer behulpzaam, met de mediaan",
+                        "en": "Factors ranked by the share rating them quite or very helpful, with the median"},
+    "rank": {"nl": "Rang", "en": "Rank"},
+    "median": {"nl": "Mediaan (1–5)", "en": "Median (1–5)"},
+    "intervals_heading": {"nl": "Alle aandelen met hun 95%-interval", "en": "Every share with its 95% interval"},
+    "intervals_caption": {"nl": "Aandelen met 95%-Wilson-interval", "en": "Shares with 95% Wilson interval"},
+    "question": {"nl": "Vraag", "en": "Question"},
+    "return_to_work": {"nl": "Terugkeer naar werk", "en": "Return to work"},
+    "relapse": {"nl": "Opnieuw uitgevallen", "en": "Relapse"},
+    "skills_strengthened": {"nl": "Vaardigheid versterkt", "en": "Skill strengthened"},
+    "skills_still_applied": {"nl": "Vaardigheid nog toegepast", "en": "Skill still applied"},
+    # --- charts ---------------------------------------------------------------------------------
+    "wave_T0": {"nl": "T0 (vóór)", "en": "T0 (before)"},
+    "wave_T1": {"nl": "T1 (na)", "en": "T1 (after)"},
+    "mh_axis": {"nl": "Gemiddeld cijfer ervaren mentale gezondheid (0 – 10)",
+                "en": "Mean self-rated mental health (0 – 10)"},
+    "mh_title": {"nl": "Ervaren mentale gezondheid vóór en na de interventie",
+                 "en": "Self-rated mental health before and after the intervention"},
+    "share_axis": {"nl": "Aandeel van de respondenten (N={n})", "en": "Share of respondents (N={n})"},
+    "skills_series_strengthened": {"nl": "Versterkt door het traject", "en": "Strengthened by the programme"},
+    "skills_series_applied": {"nl": "Drie maanden later nog toegepast", "en": "Still applied three months later"},
+    "skills_title": {"nl": "Welke vaardigheden zijn versterkt, en worden nog toegepast?",
+                     "en": "Which skills were strengthened, and are still applied?"},
+    "factors_title": {"nl": "De belangrijkste factoren in de ervaren effectiviteit",
+                      "en": "The most important factors in the perceived effectiveness"},
+    "factors_axis": {"nl": "← minder behulpzaam   Aandeel van de respondenten (N={n})   meer behulpzaam →",
+                     "en": "← less helpful   Share of respondents (N={n})   more helpful →"},
+    "rtw_title": {"nl": "Teruggekeerd naar werk tijdens of na het traject?",
+                  "en": "Returned to work during or after the programme?"},
+    "relapse_title": {"nl": "Sindsdien opnieuw uitgevallen?", "en": "Dropped out again since?"},
+    "ci_legend": {"nl": "lijn = 95%-interval (Wilson)", "en": "line = 95% interval (Wilson)"},
+}
+
+
+def text(lang: str, key: str, **values) -> str:
+    """The text `key` in `lang` (Dutch when missing), with `values` filled in."""
+    entry = TEXTS[key]
+    template = entry.get(lang) or entry["nl"]
+    return template.format(**values) if values else template
+
+
+def texts_for(lang: str) -> Callable[..., str]:
+    """A translator bound to one language: t("key", name=value)."""
+    return lambda key, **values: text(lang, key, **values)
+
+
+def join_list(items: list[str], lang: str) -> str:
+    """"a", "a en b", "a, b en c" (English: "a, b and c")."""
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + f" {text(lang, 'and')} " + items[-1]

@@ -1,0 +1,28 @@
+"""The scale benchmark (`make bench`, bench/run.py) at its tiny size, in-process, so it cannot rot.
+
+Asserts that it runs end to end and prints the ratio table with numbers; never how fast anything is
+(timings belong to `make bench` on a quiet machine, not to a test)."""
+
+from __future__ import annotations
+
+import re
+
+from bench.run import INGEST, SIZES, run_benchmark
+
+
+def test_bench_tiny_run_prints_the_ratio_table(tmp_path):
+    results, report = run_benchmark(SIZES["small"], tmp_path, in_process=True, new_year=False, log=lambda *_: None)
+
+    assert results["full"]["success"], results["full"]["failures"]
+    assert "ours/floor" in report and "ours/pandas" in report
+    number = r"\d[\d,]*\.\d+"
+    full_line = next(line for line in report.splitlines() if line.startswith("(a) full run"))
+    assert re.search(rf"{number}x\s*$", full_line), full_line  # ours / pandas
+    measured = [a for a in INGEST if a in results["ingest"]]
+    assert {"raw/pmg_questionnaire_cells", "raw/pmg_interview_segments", "raw/tib_survey_cells"} <= set(measured)
+    for asset in measured:
+        line = next(line for line in report.splitlines() if line.startswith(f"(b) ingest {asset}"))
+        assert re.search(rf"{number}\s+{number}\s+{number}x", line), line  # ours, floor, ours / floor
+        assert results["ingest"][asset]["floor"]["rows"] > 0
+    assert re.search(r"peak RSS, whole process tree \(sampled\): [\d,]+ MiB", report)
+    assert results["pandas"]["marts"]["pmg_mental_health"] > 0

@@ -1,0 +1,371 @@
+"""The reports against the warehouse: every number a report prints is the mart's number, formatted
+by assets/reporting/numbers.py, in the right table cell; never a literal copied from the source."""
+
+import shutil
+from html import escape
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from assets.pmg.statistics import ALL_GROUPS
+from assets.reporting.numbers import MISSING, fmt_number, fmt_pct, fmt_range
+from assets.statistics import small_n_flag
+
+MINIMUM = 5  # ReportSettings' default reporting minimum, as the full run uses it
+
+
+class ReportParser(HTMLParser):
+    """Tables (caption, headers, rows, the h2 they sit under), quotes, banner, images and headings."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self.quotes, self.images, self.headings = [], [], [], []
+        self.banner, self.lang, self.full_text = "", None, ""
+        self._open, self._text, self._row, self._table, self._h2, self._thead = None, [], None, None, "", False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.lang = attrs.get("lang")
+        elif tag == "img":
+            self.images.append(attrs.get("src", ""))
+        elif tag == "table" and attrs.get("class") == "data":
+            self._table = {"caption": "", "headers": [], "rows": [], "h2": self._h2}
+        elif tag == "thead":
+            self._thead = True
+        elif tag == "tr" and self._table is not None:
+            self._row = []
+        if tag in ("td", "th", "caption", "blockquote", "h2", "h3") or (tag == "div" and attrs.get("class") == "banner"):
+            self._open, self._text = ("banner" if tag == "div" else tag), []
+
+    def handle_data(self, data):
+        if self._open:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "thead":
+            self._thead = False
+        elif tag == "table" and self._table is not None:
+            self.tables.append(self._table)
+            self._table = None
+        elif tag == "tr" and self._table is not None and self._row is not None:
+            if self._thead:
+                self._table["headers"] = self._row
+            else:
+                self._table["rows"].append(self._row)
+            self._row = None
+        elif self._open and (tag == self._open or (tag == "div" and self._open == "banner")):
+            name, text, self._open = self._open, "".join(self._text).strip(), None
+            if name in ("td", "th") and self._row is not None:
+                self._row.append(text)
+            elif name == "caption" and self._table is not None:
+                self._table["caption"] = text
+            elif name == "blockquote":
+                self.quotes.append(text)
+            elif name == "banner":
+                self.banner = text
+            else:
+                self.headings.append(text)
+                if name == "h2":
+                    self._h2 = text
+
+
+def parse(path: Path) -> ReportParser:
+    parser = ReportParser()
+    parser.full_text = path.read_text(encoding="utf-8")
+    parser.feed(parser.full_text)
+    return parser
+
+
+def table(report: ReportParser, caption: str, h2: str | None = None) -> dict:
+    found = [t for t in report.tables if caption in t["caption"] and (h2 is None or t["h2"] == h2)]
+    assert len(found) == 1, (caption, h2, [t["caption"] for t in report.tables])
+    return found[0]
+
+
+def cells(t: dict, row: list[str] | dict) -> dict:
+    """A row as {header: cell}."""
+    return dict(zip(t["headers"], row))
+
+
+def rows_where(t: dict, **match) -> list[dict]:
+    out = [cells(t, r) for r in t["rows"]]
+    return [r for r in out if all(r.get(k) == v for k, v in match.items())]
+
+
+@pytest.fixture(scope="module")
+def reports(full_run):
+    result, tmp = full_run
+    assert result.success
+    root = tmp / "reports"
+    return {(programme, edition): parse(root / programme / str(year) / filename)
+            for programme, year in (("pmg", 2023), ("terug_in_balans", 2024))
+            for edition, filename in (("researcher", "rapport_onderzoekers.html"), ("stakeholder", "rapport.html"))}
+
+
+def _rows(conn, sql: str, *params) -> list[dict]:
+    return conn.sql(sql, params=list(params)).pl().to_dicts()
+
+
+# --- PMG, researcher edition: every table of the source, and the statistics --------------------
+
+def test_pmg_tabel_3_as_in_the_warehouse(reports, warehouse):
+    t = table(reports["pmg", "researcher"], "Tabel 3 ")
+    slash = lambda n: str(n) if n else "/"  # noqa: E731 - the source prints "/" for none
+    expected = _rows(warehouse, "SELECT * FROM marts.pmg_response_counts WHERE year = 2023")
+    assert len(t["rows"]) == len(expected)
+    for r in expected:
+        assert [r["organisation"], r["intervention"], r["group_label"], slash(r["n_t0"]), slash(r["n_t1"]),
+                slash(r["n_questionnaire_t0"]), slash(r["n_questionnaire_t1"])] in t["rows"]
+
+
+@pytest.mark.parametrize("edition", ["researcher", "stakeholder"])
+def test_pmg_tabel_4_to_7_cells_as_in_the_warehouse(reports, warehouse, edition):
+    report = reports["pmg", edition]
+    waves = _rows(warehouse, "SELECT * FROM marts.pmg_mental_health WHERE year = 2023")
+    ratings = _rows(warehouse, "SELECT * FROM marts.pmg_intervention_rating WHERE year = 2023")
+    checked = 0
+    for cell, mean_col, range_col in ([(r, f"{r['wave']} M (N)", f"{r['wave']} range") for r in waves]
+                                      + [(r, "Cijfer interventie M (N)", "Cijfer interventie range") for r in ratings]):
+        t = table(report, "Ervaren mentale gezondheid T0 & T1", h2=f"Interventie {cell['intervention']}")
+        row = cells(t, t["rows"][0])
+        assert row["Organisatie"] == cell["organisation"]
+        if edition == "stakeholder" and cell["n"] < MINIMUM:
+            assert row[mean_col] == f"{MISSING}* (N={cell['n']})" and row[range_col] == MISSING
+            continue
+        if row[mean_col].startswith(MISSING):  # secondary suppression: stakeholder only
+            assert edition == "stakeholder" and row[mean_col] == f"{MISSING}** (N={cell['n']})"
+            continue
+        assert row[mean_col].startswith(f"M={fmt_number(cell['mean'], 1)} (N={cell['n']}")
+        flag = small_n_flag(cell["n"])
+        assert (flag or "") in row[mean_col]
+        assert row[range_col] == fmt_range(cell["min"], cell["max"])
+        checked += 1
+    assert checked >= (10 if edition == "researcher" else 2)
+
+
+def test_pmg_paired_change_with_hodges_lehmann_rank_biserial_and_p_or_reason(reports, warehouse):
+    t = table(reports["pmg", "researcher"], "bij dezelfde deelnemers (T1 − T0)")
+    expected = _rows(warehouse, "SELECT * FROM marts.pmg_paired_change WHERE year = 2023")
+    assert expected and len(t["rows"]) == len(expected)
+    for r in expected:
+        group = "(alle groepen)" if r["group_label"] == ALL_GROUPS else r["group_label"]
+        [row] = rows_where(t, Organisatie=r["organisation"], Interventie=r["intervention"], Groep=group)
+        assert row["N paren"] == str(r["n_pairs"])
+        assert row["Kleine N"] == (small_n_flag(r["n_pairs"]) or "")
+        assert row["Hodges-Lehmann"] == fmt_number(r["hodges_lehmann"], 2)
+        assert row["Rangbiserieel r"] == fmt_number(r["rank_biserial"], 2)
+        assert row["Gem. verschil"] == fmt_number(r["mean_difference"], 2)
+        assert row["M T0"] == fmt_number(r["mean_t0"], 1) and row["M T1"] == fmt_number(r["mean_t1"], 1)
+        if r["p_value"] is None:
+            assert row["p"] == MISSING and row["Toets of reden geen toets"].startswith("geen toets")
+        else:
+            assert row["p"] == fmt_number(r["p_value"], 3) and row["Toets of reden geen toets"] == r["test"]
+
+
+def test_pmg_unpaired_summary_says_the_waves_hold_different_people(reports, warehouse):
+    t = table(reports["pmg", "researcher"], "(deels) verschillende mensen bevatten")
+    for r in _rows(warehouse, "SELECT * FROM marts.pmg_unpaired_change WHERE year = 2023"):
+        [row] = rows_where(t, Interventie=r["intervention"])
+        assert row["N T0"] == str(r["n_t0"]) and row["N T1"] == str(r["n_t1"])
+        assert row["Waarvan beide"] == str(r["n_paired"])
+        assert row["Cliff's delta"] == fmt_number(r["cliffs_delta"], 2)
+        assert row["Mann-Whitney p"] == (MISSING if r["mann_whitney_p"] is None else fmt_number(r["mann_whitney_p"], 3))
+
+
+def test_pmg_theme_matrix_table(reports, warehouse):
+    t = table(reports["pmg", "researcher"], "Thema's per IGLOO-niveau en JD-R-categorie")
+    expected = _rows(warehouse, "SELECT * FROM marts.pmg_theme_matrix WHERE year = 2023")
+    assert len(t["rows"]) == len(expected)
+    for r in expected:
+        assert any(row[0] == r["intervention"] and row[3:] == [str(r["n_themes"]), str(r["n_groups"]),
+                                                               str(r["n_participants"])] for row in t["rows"])
+
+
+def test_pmg_conclusions_follow_the_paired_change(reports, warehouse):
+    report = reports["pmg", "researcher"]
+    assert "Conclusies" in report.headings
+    totals = _rows(warehouse, "SELECT * FROM marts.pmg_paired_change WHERE year = 2023 AND group_label = ?",
+                   ALL_GROUPS)
+    text = report.full_text
+    for r in totals:
+        direction = ("hoger" if r["hodges_lehmann"] > 0 else "lager" if r["hodges_lehmann"] < 0
+                     else "geen verandering")
+        sign = "+" if r["hodges_lehmann"] > 0 else ""
+        assert (f"{r['intervention']} ({r['organisation']}): ervaren mentale gezondheid {direction}" in text)
+        assert f"Hodges-Lehmann {sign}{fmt_number(r['hodges_lehmann'], 2)}" in text
+
+
+# --- PMG, stakeholder edition: disclosure control ------------------------------------------------
+
+def test_pmg_stakeholder_shows_no_mean_or_range_below_the_minimum_and_no_quotes(reports, warehouse):
+    report = reports["pmg", "stakeholder"]
+    assert report.quotes == [] and "<blockquote" not in report.full_text
+    for quote, in warehouse.sql("SELECT quote FROM marts.pmg_theme_quotes").fetchall():
+        assert quote not in report.full_text and escape(quote) not in report.full_text
+    for r in _rows(warehouse, "SELECT * FROM marts.pmg_mental_health WHERE year = 2023 AND n < ?", MINIMUM):
+        t = table(report, "Ervaren mentale gezondheid T0 & T1", h2=f"Interventie {r['intervention']}")
+        row = cells(t, t["rows"][0])
+        assert row[f"{r['wave']} M (N)"].startswith(MISSING) and row[f"{r['wave']} range"] == MISSING
+    paired = table(report, "bij dezelfde deelnemers (T1 − T0)")
+    for row in [cells(paired, r) for r in paired["rows"]]:
+        if int(row["N paren"]) < MINIMUM:
+            assert all(v.startswith(MISSING) for k, v in row.items() if k not in
+                       ("Organisatie", "Interventie", "Groep", "N paren", "Kleine N"))
+
+
+def test_pmg_stakeholder_secondary_suppression(reports, warehouse):
+    """No hidden group can be recovered: as a total minus the shown groups, from the other wave of
+    the same people, or as the difference of two shown means of nearly the same people."""
+    report = reports["pmg", "stakeholder"]
+    paired = table(report, "bij dezelfde deelnemers (T1 − T0)")
+    rows = [cells(paired, r) for r in paired["rows"]]
+    shown = lambda row: not row["Hodges-Lehmann"].startswith(MISSING)  # noqa: E731
+    for intervention in {r["Interventie"] for r in rows}:
+        mine = [r for r in rows if r["Interventie"] == intervention]
+        total = next(r for r in mine if r["Groep"] == "(alle groepen)")
+        hidden_n = sum(int(r["N paren"]) for r in mine if r["Groep"] != "(alle groepen)" and not shown(r))
+        if shown(total):
+            assert hidden_n == 0 or hidden_n >= MINIMUM, intervention
+    waves = _rows(warehouse, "SELECT * FROM marts.pmg_mental_health WHERE year = 2023")
+    totals = {r["intervention"]: r for r in _rows(
+        warehouse, "SELECT * FROM marts.pmg_paired_change WHERE year = 2023 AND group_label = ?", ALL_GROUPS)}
+    for w in waves:
+        t = table(report, "Ervaren mentale gezondheid T0 & T1", h2=f"Interventie {w['intervention']}")
+        row = cells(t, t["rows"][0])
+        pair = totals.get(w["intervention"])
+        other = "T1" if w["wave"] == "T0" else "T0"
+        if w["n"] < MINIMUM and pair and pair["n_pairs"] >= w["n"]:
+            assert row[f"{other} M (N)"].startswith(MISSING), (w["intervention"], other)
+        if pair and not row[f"{w['wave']} M (N)"].startswith(MISSING):
+            [p] = [r for r in rows if r["Interventie"] == w["intervention"] and r["Groep"] == "(alle groepen)"]
+            gap = w["n"] - pair["n_pairs"]
+            if 0 < gap < MINIMUM:
+                assert not shown(p), w["intervention"]
+    # The chart is redrawn without the hidden cells; one dot per intervention and wave, no line per person.
+    assert all(src.startswith("data:image/png;base64,") for src in report.images)
+
+
+def test_researcher_edition_is_confidential_and_stakeholder_is_not(reports):
+    for programme in ("pmg", "terug_in_balans"):
+        researcher, stakeholder = reports[programme, "researcher"], reports[programme, "stakeholder"]
+        assert researcher.banner == "VERTROUWELIJK – onderzoekerseditie"
+        # in the <thead> of the page frame: browsers repeat it on every printed page
+        assert '<thead><tr><td><div class="banner">' in researcher.full_text
+        assert 'name="robots" content="noindex' in researcher.full_text
+        assert stakeholder.banner == ""
+
+
+def test_every_report_states_its_provenance(reports, warehouse):
+    for (programme, _), report in reports.items():
+        assert "Verantwoording" in report.headings
+        for sha, in warehouse.sql("SELECT sha256 FROM raw.source_files WHERE programme = ?",
+                                  params=[programme]).fetchall():
+            assert sha in report.full_text
+        assert "Dagster-run: " in report.full_text
+
+
+# --- Terug in Balans: every figure of the factsheet, with intervals and tests ---------------------
+
+@pytest.mark.parametrize("edition", ["researcher", "stakeholder"])
+def test_tib_return_to_work_and_relapse_with_wilson_intervals(reports, warehouse, edition):
+    report = reports["terug_in_balans", edition]
+    for mart, label, question, caption in (
+            ("tib_return_to_work", "outcome_label", "return_to_work", "teruggekeerd zijn naar werk"),
+            ("tib_relapse", "answer_label", "relapse", "nog uitgevallen")):
+        t = table(report, caption)
+        for r in _rows(warehouse, f"SELECT m.*, i.ci_low_pct, i.ci_high_pct FROM marts.{mart} m "
+                                  f"JOIN marts.tib_share_intervals i ON i.year = m.year AND i.question = ? "
+                                  f"AND i.answer = m.{label} WHERE m.year = 2024", question):
+            [row] = rows_where(t, Antwoord=r[label])
+            assert row["N"] == str(r["n"]) and row["Aandeel"] == fmt_pct(r["pct"])
+            assert row["95%-interval"] == f"{fmt_pct(r['ci_low_pct'])} – {fmt_pct(r['ci_high_pct'])}"
+
+
+def test_tib_skills_mcnemar_and_factor_ranking(reports, warehouse):
+    report = reports["terug_in_balans", "researcher"]
+    skills = table(report, "Versterkte vaardigheden")
+    intervals = {(r["question"], r["answer"]): r for r in _rows(
+        warehouse, "SELECT * FROM marts.tib_share_intervals WHERE year = 2024")}
+    for r in _rows(warehouse, "SELECT * FROM marts.tib_skills WHERE year = 2024"):
+        [row] = rows_where(skills, Vaardigheid=r["skill"])
+        ci = intervals["skills_strengthened", r["skill"]]
+        assert row["Versterkt"] == (f"{fmt_pct(r['pct_strengthened'])} "
+                                    f"({fmt_pct(ci['ci_low_pct'])} – {fmt_pct(ci['ci_high_pct'])})")
+        ci = intervals["skills_still_applied", r["skill"]]
+        assert row["Nog toegepast"] == (f"{fmt_pct(r['pct_still_applied'])} "
+                                        f"({fmt_pct(ci['ci_low_pct'])} – {fmt_pct(ci['ci_high_pct'])})")
+        assert row["Versterkt N"] == str(r["n_strengthened"]) and row["Nog toegepast N"] == str(r["n_still_applied"])
+    mcnemar = table(report, "McNemar")
+    for r in _rows(warehouse, "SELECT * FROM marts.tib_skill_mcnemar WHERE year = 2024"):
+        [row] = rows_where(mcnemar, Vaardigheid=r["skill"])
+        assert [row["Beide"], row["Alleen versterkt"], row["Alleen toegepast"], row["Geen van beide"]] == [
+            str(r["both"]), str(r["strengthened_only"]), str(r["applied_only"]), str(r["neither"])]
+        assert row["p (McNemar)"] == ("geen toets: niemand verschilt" if r["p_value_exact"] is None
+                                      else fmt_number(r["p_value_exact"], 3))
+    ranking = table(report, "gerangschikt")
+    expected = _rows(warehouse, "SELECT * FROM marts.tib_factor_summary WHERE year = 2024 ORDER BY rank, factor")
+    assert [r[1] for r in ranking["rows"]] == [r["factor"] for r in expected]
+    for row, r in zip(ranking["rows"], expected):
+        assert row == [str(r["rank"]), r["factor"], str(r["n_respondents"]), fmt_number(r["median_rating"], 1),
+                       fmt_pct(r["pct_flink_of_zeer"])]
+    factors = table(report, "Beoordeling van de factoren")
+    for r in _rows(warehouse, "SELECT * FROM marts.tib_factor_ratings WHERE year = 2024"):
+        [row] = rows_where(factors, Factor=r["factor"])
+        assert row[r["rating_label"]] == fmt_pct(r["pct"])
+
+
+# --- PDF and English ---------------------------------------------------------------------------
+
+def _report_metadata(result, key: str) -> dict:
+    [event] = [e for e in result.get_asset_materialization_events()
+               if e.asset_key.to_user_string() == key]
+    return event.materialization.metadata
+
+
+def test_pdf_beside_the_html_or_the_reason_why_not(full_run):
+    from assets.reporting.pdf import find_chromium
+
+    result, tmp = full_run
+    for key, folder in (("reports/pmg", "pmg/2023"), ("reports/terug_in_balans", "terug_in_balans/2024")):
+        pdf = _report_metadata(result, key)["pdf"].value
+        target = tmp / "reports" / folder / "rapport.pdf"
+        if find_chromium():
+            assert Path(pdf) == target and target.read_bytes()[:5] == b"%PDF-"
+        else:
+            assert pdf == "niet gemaakt: chromium niet gevonden" and not target.exists()
+
+
+def test_english_edition(full_run, tmp_path):
+    """Only the PMG report asset, language "en", on a copy of the full run's warehouse."""
+    import duckdb
+    from dagster import materialize
+    from dagster_duckdb import DuckDBResource
+
+    from assets.pmg.report import pmg_report
+    from pipelines.resources import ReportSettings
+
+    result, tmp = full_run
+    assert result.success
+    shutil.copy(tmp / "warehouse.duckdb", tmp_path / "warehouse.duckdb")
+    english = materialize([pmg_report], resources={
+        "duckdb": DuckDBResource(database=str(tmp_path / "warehouse.duckdb")),
+        "reports": ReportSettings(output_dir=str(tmp_path / "reports"), language="en")})
+    assert english.success
+    conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    waves = _rows(conn, "SELECT * FROM marts.pmg_mental_health WHERE year = 2023 AND n >= ?", MINIMUM)
+    conn.close()
+    for name in ("rapport_onderzoekers.html", "rapport.html"):
+        report = parse(tmp_path / "reports" / "pmg" / "2023" / name)
+        assert report.lang == "en"
+        assert "Conclusions" in report.headings and "Provenance" in report.headings
+        for w in waves:
+            t = table(report, "Self-rated mental health T0 & T1", h2=f"Intervention {w['intervention']}")
+            cell = cells(t, t["rows"][0])[f"{w['wave']} M (N)"]
+            if cell.startswith(MISSING):
+                continue
+            assert cell.startswith(f"M={fmt_number(w['mean'], 1, 'en')} (N={w['n']}")
+            assert "." in fmt_number(w["mean"], 1, "en") and "," not in cell.split("(")[0]
+    researcher = parse(tmp_path / "reports" / "pmg" / "2023" / "rapport_onderzoekers.html")
+    assert researcher.banner == "CONFIDENTIAL – researcher edition"
