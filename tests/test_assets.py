@@ -90,3 +90,24 @@ def test_an_unexplained_count_difference_warns(tmp_path):
     assert check.description == "1 group(s) whose interview and questionnaire counts differ unexplained"
     assert AssetKey(["reports", "pmg"]) in {e.event_specific_data.materialization.asset_key
                                             for e in result.all_events if e.is_step_materialization}
+
+
+def test_two_years_give_per_year_and_trend_marts(tmp_path):
+    """A second edition next to the first (same exports, year 2024): every mart holds both years
+    apart, and the trend mart compares them."""
+    data = copy_pmg(tmp_path)
+    second = data / "pmg" / "2024"
+    shutil.copytree(data / "pmg" / "2023", second)
+    for codebook in second.glob("codebook_*.yaml"):
+        codebook.write_text(codebook.read_text(encoding="utf-8").replace("year: 2023", "year: 2024"), encoding="utf-8")
+    result = materialize(pmg_graph(), resources=resources_for(tmp_path, data), raise_on_error=False)
+    assert result.success
+    conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    per_year = conn.sql("SELECT year, intervention, wave, n, mean FROM marts.pmg_mental_health ORDER BY ALL").fetchall()
+    assert [r[1:] for r in per_year if r[0] == 2023] == [r[1:] for r in per_year if r[0] == 2024]
+    trend = conn.sql("""SELECT outcome, previous_year, change_from_previous FROM marts.pmg_trend
+                        WHERE intervention = 'Training Emoties' AND year = 2024 ORDER BY outcome""").fetchall()
+    assert trend == [("cijfer_interventie", 2023, 0.0), ("mentale_gezondheid_T0", 2023, 0.0),
+                     ("mentale_gezondheid_T1", 2023, 0.0)]
+    assert conn.sql("SELECT count(*) FROM marts.pmg_trend WHERE year = 2023 AND previous_year IS NULL").fetchall() == \
+        conn.sql("SELECT count(*) FROM marts.pmg_trend WHERE year = 2023").fetchall()

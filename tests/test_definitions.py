@@ -9,6 +9,7 @@ EXPECTED_ASSETS = {
     "marts/pmg_response_counts", "marts/pmg_mental_health", "marts/pmg_intervention_rating",
     "marts/pmg_theme_mentions", "marts/tib_return_to_work", "marts/tib_relapse", "marts/tib_skills",
     "marts/tib_factor_ratings",
+    "marts/pmg_trend", "marts/tib_trend",
     "marts/pmg_paired_change", "marts/pmg_unpaired_change", "marts/tib_share_intervals", "marts/tib_skill_mcnemar",
     "marts/tib_factor_summary", "marts/pmg_theme_matrix", "marts/pmg_theme_quotes", "charts/pmg_theme_matrix",
     "charts/pmg_mental_health", "charts/tib_skills", "charts/tib_factor_ratings", "charts/tib_return_to_work",

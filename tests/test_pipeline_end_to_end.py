@@ -201,3 +201,10 @@ def test_rerun_on_the_same_input_changes_nothing(full_run):
     again = materialize([*ASSETS, *CHECKS], resources=resources_for(tmp))
     assert again.success
     assert snapshot() == before  # identical marts, and no file reloaded (loaded_at unchanged)
+
+
+def test_trend_marts_start_with_the_first_year(warehouse):
+    rows = dict(warehouse.sql("SELECT outcome, pct FROM marts.tib_trend WHERE year = 2024").fetchall())
+    assert rows["terugkeer naar werk: Ja, bij huidige werkgever"] == 80.0
+    assert rows["vaardigheid versterkt: Grenzen bewaken"] == 80.0
+    assert warehouse.sql("SELECT count(*) FROM marts.tib_trend WHERE previous_year IS NOT NULL").fetchall() == [(0,)]

@@ -64,3 +64,19 @@ ORDER BY year, organisation, intervention, wave, section, jdr_category NULLS LAS
 The report's "N deelnemers noemden ..." statements as data: for each theme (by section, JD-R
 category and IGLOO level), how many distinct participants of an intervention raised it in the
 focus interviews of that wave, and in how many groups.""", "pmg")
+
+pmg_trend = sql_table_asset(
+    "marts.pmg_trend", ["marts.pmg_mental_health", "marts.pmg_intervention_rating"], """
+WITH outcomes AS (
+  SELECT organisation, intervention, 'mentale_gezondheid_' || wave AS outcome, year, n, mean
+  FROM marts.pmg_mental_health
+  UNION ALL
+  SELECT organisation, intervention, 'cijfer_interventie', year, n, mean FROM marts.pmg_intervention_rating
+)
+SELECT *, lag(year) OVER w AS previous_year, mean - lag(mean) OVER w AS change_from_previous
+FROM outcomes
+WINDOW w AS (PARTITION BY organisation, intervention, outcome ORDER BY year)
+ORDER BY organisation, intervention, outcome, year
+""", """
+The PMG outcomes over the editions: for every intervention that ran in more than one year, how
+its mental-health grades (T0, T1) and its own grade moved since the previous edition.""", "pmg")

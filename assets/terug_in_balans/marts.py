@@ -84,3 +84,26 @@ ORDER BY p.year, f.variable_text, p.rating
 """, """
 The seven effectiveness factors on the 5-point helpfulness scale (1 niet ... 5 zeer behulpzaam):
 for every factor and scale point the number and share of respondents.""", "terug_in_balans")
+
+tib_trend = sql_table_asset(
+    "marts.tib_trend", ["marts.tib_return_to_work", "marts.tib_relapse", "marts.tib_skills",
+                        "marts.tib_factor_ratings"], """
+WITH outcomes AS (
+  SELECT 'terugkeer naar werk: ' || outcome_label AS outcome, year, n_respondents, pct FROM marts.tib_return_to_work
+  UNION ALL
+  SELECT 'opnieuw uitgevallen: ' || answer_label, year, n_respondents, pct FROM marts.tib_relapse
+  UNION ALL
+  SELECT 'vaardigheid versterkt: ' || skill, year, n_respondents, pct_strengthened FROM marts.tib_skills
+  UNION ALL
+  SELECT 'vaardigheid nog toegepast: ' || skill, year, n_respondents, pct_still_applied FROM marts.tib_skills
+  UNION ALL
+  SELECT 'flink of zeer behulpzaam: ' || factor, year, max(n_respondents), sum(pct) FILTER (WHERE rating >= 4)
+  FROM marts.tib_factor_ratings GROUP BY factor, year
+)
+SELECT *, lag(year) OVER w AS previous_year, pct - lag(pct) OVER w AS change_from_previous
+FROM outcomes
+WINDOW w AS (PARTITION BY outcome ORDER BY year)
+ORDER BY outcome, year
+""", """
+The Terug in Balans shares over the cohorts: return to work, relapse, every skill and every factor,
+with the change in percentage points since the previous cohort.""", "terug_in_balans")
