@@ -13,7 +13,8 @@ EXPECTED_ASSETS = {
     "marts/pmg_paired_change", "marts/pmg_unpaired_change", "marts/tib_share_intervals", "marts/tib_skill_mcnemar",
     "marts/tib_factor_summary", "marts/pmg_theme_matrix", "marts/pmg_theme_quotes", "charts/pmg_theme_matrix",
     "charts/pmg_mental_health", "charts/tib_skills", "charts/tib_factor_ratings", "charts/tib_return_to_work",
-    "reports/pmg", "reports/terug_in_balans", "reports/data_quality",
+    "reports/pmg", "reports/pmg_onderzoekers", "reports/terug_in_balans", "reports/terug_in_balans_onderzoekers",
+    "reports/data_quality",
 }
 
 

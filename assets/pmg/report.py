@@ -5,14 +5,14 @@ conclusions computed from the data."""
 from dataclasses import dataclass, field
 
 import polars as pl
-from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, multi_asset
 from dagster_duckdb import DuckDBResource
 
 from assets.pmg.charts import draw_mental_health, draw_theme_matrix, load_mental_health
 from assets.pmg.statistics import ALL_GROUPS, PAIRED, UNPAIRED
 from assets.pmg.themes import THEME_MATRIX, THEME_QUOTES
 from assets.reporting.disclosure import complementary, differs_safely
-from assets.reporting.editions import Edition, report_result, write_report_editions
+from assets.reporting.editions import Edition, report_results, write_report_editions
 from assets.reporting.html import Block, Bullets, Chart, Heading, Paragraph, Table
 from assets.reporting.numbers import MISSING, fmt_number, fmt_range
 from assets.reporting.provenance import provenance_blocks
@@ -484,12 +484,20 @@ def build(data: YearData, edition: Edition) -> list[Block]:
     return blocks
 
 
-@asset(key=AssetKey(["reports", "pmg"]),
-       deps=[key(COUNTS), key(MENTAL_HEALTH), key(RATING), key(THEMES), key(PAIRED), key(UNPAIRED),
+STAKEHOLDER = AssetKey(["reports", "pmg"])
+RESEARCHER = AssetKey(["reports", "pmg_onderzoekers"])
+DEPS = [key(COUNTS), key(MENTAL_HEALTH), key(RATING), key(THEMES), key(PAIRED), key(UNPAIRED),
              key(THEME_MATRIX), key(THEME_QUOTES), AssetKey(["charts", "pmg_mental_health"]),
-             AssetKey(["charts", "pmg_theme_matrix"])],
-       group_name="pmg", kinds={"html"}, pool=POOL)
-def pmg_report(context: AssetExecutionContext, duckdb: DuckDBResource, reports: ReportSettings) -> MaterializeResult:
+             AssetKey(["charts", "pmg_theme_matrix"])]
+
+
+@multi_asset(
+    specs=[AssetSpec(STAKEHOLDER, deps=DEPS, group_name="pmg", kinds={"html"},
+                     description='PMG report for organisations and stakeholders (pmg/<year>/rapport.html, and .pdf where chromium is installed): Tabel 3-7, the themes per section, change in the same people and conclusions computed from the data; groups below the reporting minimum, every figure that would let a reader work them back, and all quotes are left out. The metadata shows the report.'),
+           AssetSpec(RESEARCHER, deps=DEPS, group_name="pmg", kinds={"html"},
+                     description='Confidential researcher edition of the PMG report (pmg/<year>/rapport_onderzoekers.html and .pdf): every figure as the source report prints it, with quotes, paired and unpaired statistics and the theme matrix; marked VERTROUWELIJK on every page. For the research team only: the metadata gives the file paths, not the content.')],
+    pool=POOL)
+def pmg_report(context: AssetExecutionContext, duckdb: DuckDBResource, reports: ReportSettings):
     """The PMG results report, one per edition year, in two editions (HTML, and PDF where chromium is installed).
 
     pmg/<year>/rapport_onderzoekers.html: every figure, quotes included, marked VERTROUWELIJK on
@@ -512,4 +520,4 @@ def pmg_report(context: AssetExecutionContext, duckdb: DuckDBResource, reports: 
             written[year] = write_report_editions(
                 reports, PROGRAMME, year, texts_for(reports.language)("pmg_title", year=year),
                 lambda edition, data=data: build(data, edition), footer)
-    return report_result(written, context.log)
+    return report_results(written, STAKEHOLDER, RESEARCHER, context.log)

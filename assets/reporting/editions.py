@@ -81,29 +81,34 @@ def _pdf(html_path, pdf_path, chromium: str | None):
         return text("nl", "pdf_failed", error=str(error)[:200])
 
 
-def report_result(written: dict, log=None) -> MaterializeResult:
-    """Metadata of a report asset from {year: write_report_editions(...)}: newest year under plain keys.
+def report_results(written: dict, stakeholder_key, researcher_key, log=None) -> tuple[MaterializeResult, MaterializeResult]:
+    """The two editions' asset results from {year: write_report_editions(...)}: newest year under
+    plain keys. The stakeholder result carries the report as markdown for the UI; the researcher
+    result only its file paths (the UI is no place for the confidential edition's small groups).
 
     `log` (the asset's context.log) is told when a PDF could not be made, and why.
     """
     if not written:
-        return MaterializeResult(metadata={"years": MetadataValue.int(0),
-                                           "report": MetadataValue.md("_(no rows in the marts yet; no report)_")})
-    meta = {"years": MetadataValue.int(len(written))}
-    for year in sorted(written):
-        for filename, label in ((STAKEHOLDER_FILE, "rapport"), (RESEARCHER_FILE, "rapport_onderzoekers")):
-            meta[label] = MetadataValue.path(str(written[year][filename]))
-            if len(written) > 1:
-                meta[f"{label}_{year}"] = MetadataValue.path(str(written[year][filename]))
-        for filename, label in ((PDF_FILE, "pdf"), (RESEARCHER_PDF_FILE, "pdf_onderzoekers")):
-            status = written[year][filename]
-            value = MetadataValue.path(str(status)) if not isinstance(status, str) else MetadataValue.text(status)
-            meta[label] = value
-            if len(written) > 1:
-                meta[f"{label}_{year}"] = value
+        empty = {"years": MetadataValue.int(0), "report": MetadataValue.md("_(no rows in the marts yet; no report)_")}
+        return (MaterializeResult(asset_key=stakeholder_key, metadata=empty),
+                MaterializeResult(asset_key=researcher_key, metadata=empty))
+    editions = {
+        stakeholder_key: ((STAKEHOLDER_FILE, "rapport"), (PDF_FILE, "pdf")),
+        researcher_key: ((RESEARCHER_FILE, "rapport_onderzoekers"), (RESEARCHER_PDF_FILE, "pdf_onderzoekers")),
+    }
+    metas = {}
+    for asset_key, ((html_file, html_label), (pdf_file, pdf_label)) in editions.items():
+        meta = {"years": MetadataValue.int(len(written))}
+        for year in sorted(written):
+            status = written[year][pdf_file]
+            pdf = MetadataValue.path(str(status)) if not isinstance(status, str) else MetadataValue.text(status)
+            for suffix in ([""] + ([f"_{year}"] if len(written) > 1 else [])):
+                meta[html_label + suffix] = MetadataValue.path(str(written[year][html_file]))
+                meta[pdf_label + suffix] = pdf
             if isinstance(status, str) and log is not None:
-                log.warning(f"{year} {filename}: {status}. The HTML report is complete; install chromium "
+                log.warning(f"{year} {pdf_file}: {status}. The HTML report is complete; install chromium "
                             "(apt-get install chromium) for a PDF.")
+        metas[asset_key] = meta
     newest = max(written)
     markdown = "\n\n---\n\n".join(written[y]["markdown"] for y in sorted(written, reverse=True))
     if len(markdown) > REPORT_MD_BUDGET:
@@ -112,5 +117,6 @@ def report_result(written: dict, log=None) -> MaterializeResult:
     if len(markdown) > REPORT_MD_BUDGET:
         markdown = written[newest]["markdown_text"] + "\n\n_(charts left out here for size; see the HTML report)_"
     files = f"\n\n---\n\nHTML: `{written[newest][STAKEHOLDER_FILE]}`  \nPDF: `{written[newest][PDF_FILE]}`"
-    meta["report"] = MetadataValue.md(markdown + files)
-    return MaterializeResult(metadata=meta)
+    metas[stakeholder_key]["report"] = MetadataValue.md(markdown + files)
+    return (MaterializeResult(asset_key=stakeholder_key, metadata=metas[stakeholder_key]),
+            MaterializeResult(asset_key=researcher_key, metadata=metas[researcher_key]))

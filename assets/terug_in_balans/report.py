@@ -5,10 +5,10 @@ factors ranked with their medians."""
 from dataclasses import dataclass
 
 import polars as pl
-from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, multi_asset
 from dagster_duckdb import DuckDBResource
 
-from assets.reporting.editions import Edition, report_result, write_report_editions
+from assets.reporting.editions import Edition, report_results, write_report_editions
 from assets.reporting.html import Block, Chart, Heading, Paragraph, Table
 from assets.reporting.numbers import MISSING, fmt_number, fmt_pct
 from assets.reporting.provenance import provenance_blocks
@@ -254,12 +254,20 @@ def build(data: YearData, edition: Edition) -> list[Block]:
             *factors(data, edition, 5)]
 
 
-@asset(key=AssetKey(["reports", "terug_in_balans"]),
-       deps=[key(RETURN_TO_WORK), key(RELAPSE), key(SKILLS), key(FACTORS), key(SHARE_INTERVALS),
-             key(SKILL_MCNEMAR), key(FACTOR_SUMMARY), *CHARTS],
-       group_name=PROGRAMME, kinds={"html"}, pool=POOL)
+STAKEHOLDER = AssetKey(["reports", "terug_in_balans"])
+RESEARCHER = AssetKey(["reports", "terug_in_balans_onderzoekers"])
+DEPS = [key(RETURN_TO_WORK), key(RELAPSE), key(SKILLS), key(FACTORS), key(SHARE_INTERVALS),
+             key(SKILL_MCNEMAR), key(FACTOR_SUMMARY), *CHARTS]
+
+
+@multi_asset(
+    specs=[AssetSpec(STAKEHOLDER, deps=DEPS, group_name=PROGRAMME, kinds={"html"},
+                     description='Terug in Balans factsheet for stakeholders (terug_in_balans/<year>/rapport.html, and .pdf where chromium is installed): return to work, relapse, skills, the seven factors, every share with its 95% Wilson interval; shares of fewer respondents than the reporting minimum left out. The metadata shows the report.'),
+           AssetSpec(RESEARCHER, deps=DEPS, group_name=PROGRAMME, kinds={"html"},
+                     description='Confidential researcher edition of the Terug in Balans factsheet (terug_in_balans/<year>/rapport_onderzoekers.html and .pdf): every figure, with McNemar per skill and the factor ranking; marked VERTROUWELIJK on every page. The metadata gives the file paths.')],
+    pool=POOL)
 def terug_in_balans_report(context: AssetExecutionContext, duckdb: DuckDBResource,
-                           reports: ReportSettings) -> MaterializeResult:
+                           reports: ReportSettings):
     """The Terug in Balans factsheet, one per cohort year, in two editions (HTML, and PDF where chromium is installed).
 
     terug_in_balans/<year>/rapport_onderzoekers.html: every figure, marked VERTROUWELIJK on every
@@ -279,4 +287,4 @@ def terug_in_balans_report(context: AssetExecutionContext, duckdb: DuckDBResourc
             written[year] = write_report_editions(
                 reports, PROGRAMME, year, texts_for(reports.language)("tib_title", year=year),
                 lambda edition, data=data: build(data, edition), footer)
-    return report_result(written, context.log)
+    return report_results(written, STAKEHOLDER, RESEARCHER, context.log)
