@@ -1,0 +1,1 @@
+"""Scale benchmark: synthetic exports at any size (generate.py) and `make bench` (run.py)."""

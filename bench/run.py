@@ -1,0 +1,425 @@
+"""`make bench`: the scale benchmark of issue 6, in one process tree and one run.
+
+1. generates synthetic exports at the chosen size (bench/generate.py);
+2. (a) materialises every asset and check on them, into a fresh DuckDB file, timing each step;
+3. (b) materialises each ingest asset alone (fresh warehouse) and times DuckDB's own bare reader of
+   the same file(s) into a table: the floor;
+4. (c) times the pandas script an analyst would write for the marts (bench/pandas_baseline.py);
+5. adds one more year to the (a) warehouse and materialises everything again (no partitions yet:
+   the closest there is to "one new year's partition alone");
+then prints seconds, the ratios ours/floor and ours/pandas, and peak memory. Nothing is asserted.
+
+Each phase runs in a child process (so each has its own peak RSS) unless --in-process; the parent
+samples the RSS of the whole process tree from /proc and also reports ru_maxrss.
+
+    .venv/bin/python -m bench.run                  # 10 years x 200 organisations, 1M responses, 1M segments, 100k TiB
+    .venv/bin/python -m bench.run --size medium    # 10 years x 50 organisations, 100k responses, 100k segments, 10k TiB
+    .venv/bin/python -m bench.run --size small     # a tiny run (seconds)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# Group sizes matter beyond row counts: marts.pmg_paired_change runs scipy's exact permutation
+# Wilcoxon test (2^m sign patterns, seconds per group at m = 14-16 changed pairs) for groups and
+# interventions of 6-16 pairs. "small" keeps groups below that (no test), "medium" and "full" above it
+# (normal approximation); a size with ~10-16 pairs per group measures that test, not the pipeline.
+SIZES = {
+    "small": dict(years=1, organisations=3, responses=60, segments=150, tib=30),
+    "medium": dict(years=10, organisations=50, responses=100_000, segments=100_000, tib=10_000),
+    "full": dict(years=10, organisations=200, responses=1_000_000, segments=1_000_000, tib=100_000),
+}
+INGEST = ["raw/pmg_questionnaire_cells", "raw/pmg_interview_segments", "raw/tib_survey_cells",
+          "raw/interview_utterances"]
+# ingest asset -> (programme, instrument) whose files it reads
+INSTRUMENTS = {"raw/pmg_questionnaire_cells": ("pmg", "pmg_questionnaire"),
+               "raw/pmg_interview_segments": ("pmg", "pmg_interviews"),
+               "raw/tib_survey_cells": ("terug_in_balans", "tib_survey"),
+               "raw/interview_utterances": ("pmg", "pmg_transcripts")}
+MiB = 1024 * 1024
+
+
+def _env() -> None:
+    os.environ.setdefault("MHM_PSEUDONYM_KEY", "bench-key-not-for-real-data")
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+
+# --- memory -------------------------------------------------------------------------------------
+
+def _rss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children") as fh:
+                out += [int(c) for c in fh.read().split()]
+    except OSError:
+        pass
+    return out
+
+
+def tree_rss_bytes(root: int | None = None) -> int:
+    """Resident memory of a process and all its descendants, now (Linux /proc; 0 elsewhere)."""
+    todo, total, seen = [root or os.getpid()], 0, set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        total += _rss_kib(pid)
+        todo += _children(pid)
+    return total * 1024
+
+
+class TreeSampler:
+    """Samples the process tree's RSS in a thread; `peak` since the last reset and overall."""
+
+    def __init__(self, interval: float = 0.25):
+        self.interval, self.peak, self.overall = interval, 0, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.is_set():
+            rss = tree_rss_bytes()
+            self.peak, self.overall = max(self.peak, rss), max(self.overall, rss)
+            self._stop.wait(self.interval)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def reset(self) -> None:
+        self.peak = tree_rss_bytes()
+
+
+def maxrss_bytes() -> int:
+    """ru_maxrss of this process and of its largest waited-for child (Linux reports KiB)."""
+    return 1024 * max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+
+
+# --- phases (each returns a JSON-able dict) -----------------------------------------------------
+
+def _resources(work: Path, data_dir: Path) -> dict:
+    from tests.conftest import resources_for
+
+    work.mkdir(parents=True, exist_ok=True)
+    return resources_for(work, data_dir)
+
+
+def _step_seconds(instance, run_id: str) -> dict[str, float]:
+    from dagster import DagsterEventType
+
+    starts, seconds = {}, {}
+    for entry in instance.all_logs(run_id):
+        event = entry.dagster_event
+        if event is None or event.step_key is None:
+            continue
+        if event.event_type == DagsterEventType.STEP_START:
+            starts[event.step_key] = entry.timestamp
+        elif event.event_type in (DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE) \
+                and event.step_key in starts:
+            seconds[event.step_key] = entry.timestamp - starts[event.step_key]
+    return seconds
+
+
+def _materialize(selection, work: Path, data_dir: Path) -> dict:
+    from dagster import DagsterInstance, materialize
+
+    resources = _resources(work, data_dir)
+    with DagsterInstance.ephemeral() as instance:
+        started = time.perf_counter()
+        result = materialize(selection, resources=resources, instance=instance, raise_on_error=False)
+        seconds = time.perf_counter() - started
+        steps = _step_seconds(instance, result.run_id)
+    failures = [f"{e.step_key}: {e.step_failure_data.error.message.strip().splitlines()[0]}"
+                for e in result.all_events if e.is_step_failure]
+    checks = [(e.asset_key.to_user_string(), e.check_name, e.passed, e.severity.value)
+              for e in result.get_asset_check_evaluations()]
+    return {"seconds": seconds, "success": result.success, "steps": steps, "failures": failures,
+            "checks_failed": [f"{a} {c} ({s})" for a, c, passed, s in checks if not passed],
+            "n_checks": len(checks)}
+
+
+def phase_full(data_dir: Path, work: Path) -> dict:
+    """(a) every asset and check, into a fresh warehouse."""
+    from pipelines.definitions import ASSETS, CHECKS
+
+    return _materialize([*ASSETS, *CHECKS], work, data_dir)
+
+
+def phase_ingest(data_dir: Path, work: Path, asset: str) -> dict:
+    """(b) one ingest asset alone, into a fresh warehouse."""
+    from pipelines.definitions import ASSETS
+
+    chosen = [a for a in ASSETS if any(k.to_user_string() == asset for k in a.keys)]
+    return _materialize(chosen, work, data_dir)
+
+
+def _files(data_dir: Path, asset: str) -> list:
+    from assets.ingest.codebook import discover_codebooks
+
+    programme, instrument = INSTRUMENTS[asset]
+    return [sf for cb in discover_codebooks(data_dir.resolve(), programme, instrument) for sf in cb.files]
+
+
+def phase_floor(data_dir: Path, work: Path, asset: str) -> dict:
+    """(b) DuckDB's own bare reader of the same file(s) into a table, in a fresh DuckDB file: the floor."""
+    import duckdb
+
+    files = _files(data_dir, asset)
+    work.mkdir(parents=True, exist_ok=True)
+    db = work / "floor.duckdb"
+    for p in (db, Path(f"{db}.wal")):
+        p.unlink(missing_ok=True)
+    started = time.perf_counter()
+    conn = duckdb.connect(str(db))
+    csvs = [str(sf.path) for sf in files if sf.path.suffix.lower() in {".csv", ".txt", ".tsv"}]
+    xlsxs = [str(sf.path) for sf in files if sf.path.suffix.lower() == ".xlsx"]
+    other = [sf for sf in files if str(sf.path) not in set(csvs) | set(xlsxs)]
+    readers, rows = [], 0
+    if csvs:
+        listed = ", ".join("'" + p.replace("'", "''") + "'" for p in csvs)
+        conn.execute(f"CREATE TABLE floor_csv AS SELECT * FROM read_csv([{listed}], header = true, "
+                     "all_varchar = true, union_by_name = true)")
+        rows += conn.sql("SELECT count(*) FROM floor_csv").fetchall()[0][0]
+        readers.append("duckdb read_csv")
+    if xlsxs:
+        try:
+            conn.execute("LOAD excel")
+            for i, p in enumerate(xlsxs):
+                conn.execute(f"CREATE TABLE floor_xlsx_{i} AS SELECT * FROM read_xlsx('{p}', all_varchar = true)")
+                rows += conn.sql(f"SELECT count(*) FROM floor_xlsx_{i}").fetchall()[0][0]
+            readers.append("duckdb read_xlsx")
+        except duckdb.Error:
+            # DuckDB's excel extension is not installed here (it downloads on first use): the next-best
+            # bare reader is calamine through fastexcel (which the pipeline uses too), straight into DuckDB.
+            import fastexcel
+
+            for i, p in enumerate(xlsxs):
+                book = fastexcel.read_excel(p)
+                arrow_table = book.load_sheet(0, dtypes="string").to_arrow()  # noqa: F841 (read by DuckDB)
+                conn.execute(f"CREATE TABLE floor_xlsx_{i} AS SELECT * FROM arrow_table")
+                rows += arrow_table.num_rows
+            readers.append("fastexcel -> duckdb (no excel extension)")
+    conn.close()
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "reader": ", ".join(readers) or "-", "rows": rows, "files": len(files),
+            "unsupported": [str(sf.path) for sf in other]}
+
+
+def phase_pandas(data_dir: Path, work: Path) -> dict:
+    """(c) the marts in plain pandas."""
+    from bench.pandas_baseline import compute_marts
+
+    started = time.perf_counter()
+    marts = compute_marts(data_dir)
+    return {"seconds": time.perf_counter() - started, "marts": {k: len(v) for k, v in marts.items()}}
+
+
+PHASES = {"full": phase_full, "ingest": phase_ingest, "floor": phase_floor, "pandas": phase_pandas}
+
+
+def run_phase(name: str, data_dir: Path, work: Path, arg: str | None, in_process: bool, log: Path) -> dict:
+    if in_process:
+        _env()
+        result = PHASES[name](data_dir, work, *([arg] if arg else []))
+        result["maxrss"] = maxrss_bytes()
+        return result
+    out = work.parent / f"{work.name}.json"
+    cmd = [sys.executable, "-m", "bench.run", "--phase", name, "--data", str(data_dir), "--work", str(work),
+           "--result", str(out)] + (["--arg", arg] if arg else [])
+    with open(log, "a") as fh:
+        fh.write(f"\n===== {' '.join(cmd)}\n")
+        fh.flush()
+        started = time.perf_counter()
+        proc = subprocess.run(cmd, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, env={**os.environ})
+        wall = time.perf_counter() - started
+    if proc.returncode != 0 or not out.exists():
+        tail = "".join(log.read_text(errors="replace").splitlines(keepends=True)[-15:])
+        raise RuntimeError(f"bench phase {name} {arg or ''} failed (exit {proc.returncode}); log {log}:\n{tail}")
+    result = json.loads(out.read_text())
+    result["process_seconds"] = wall  # the child process from start to exit, imports included
+    return result
+
+
+# --- report -------------------------------------------------------------------------------------
+
+def _s(x: float | None) -> str:
+    return "-" if x is None else f"{x:,.1f}" if x >= 10 else f"{x:.2f}"
+
+
+def _r(x: float | None) -> str:
+    return "-" if x is None else f"{x:.2f}x"
+
+
+def format_report(size: dict, results: dict) -> str:
+    full, pandas = results["full"], results.get("pandas")
+    lines = [
+        f"Scale benchmark: {size['years']} years x {size['organisations']} organisations, "
+        f"{size['responses']:,} questionnaire responses, {size['segments']:,} coded segments, "
+        f"{size['tib']:,} Terug in Balans surveys ({results['generate']['maxqda_format']} MAXQDA export); "
+        f"generated in {_s(results['generate']['seconds'])} s",
+        "",
+        f"{'what':<44} {'ours s':>9} {'floor s':>9} {'pandas s':>9} {'ours/floor':>11} {'ours/pandas':>12}",
+        "-" * 99,
+    ]
+    ratio_pandas = full["seconds"] / pandas["seconds"] if pandas and pandas["seconds"] else None
+    lines.append(f"{'(a) full run: every asset and check':<44} {_s(full['seconds']):>9} {'':>9} "
+                 f"{_s(pandas and pandas['seconds']):>9} {'':>11} {_r(ratio_pandas):>12}")
+    for asset, r in results["ingest"].items():
+        floor = r["floor"]
+        ratio = r["ours"]["seconds"] / floor["seconds"] if floor["seconds"] else None
+        lines.append(f"{'(b) ingest ' + asset:<44} {_s(r['ours']['seconds']):>9} {_s(floor['seconds']):>9} "
+                     f"{'':>9} {_r(ratio):>11} {'':>12}")
+        step = r["ours"]["steps"].get(asset.replace("/", "__"))
+        if step is not None:
+            lines.append(f"{'      of which the asset step':<44} {_s(step):>9} {'':>9} {'':>9} "
+                         f"{_r(step / floor['seconds'] if floor['seconds'] else None):>11}")
+    if "new_year" in results:
+        ny = results["new_year"]
+        lines.append(f"{'(d) one more year, everything rematerialised':<44} {_s(ny['seconds']):>9} {'':>9} {'':>9} "
+                     f"{'':>11} {'':>12}   = {100 * ny['seconds'] / full['seconds']:.0f}% of (a)")
+    lines += ["-" * 99,
+              f"floor readers: " + "; ".join(f"{a}: {r['floor']['reader']} ({r['floor']['rows']:,} rows, "
+                                              f"{r['floor']['files']} files)" for a, r in results["ingest"].items()),
+              f"peak RSS, whole process tree (sampled): {results['peak_tree'] / MiB:,.0f} MiB; "
+              f"largest single process (ru_maxrss): {results['peak_maxrss'] / MiB:,.0f} MiB",
+              "peak RSS per phase (tree, sampled): " + ", ".join(
+                  f"{k} {v / MiB:,.0f} MiB" for k, v in results["phase_peaks"].items()),
+              f"full run: {'succeeded' if full['success'] else 'FAILED'}; {full['n_checks']} checks, "
+              f"{len(full['checks_failed'])} not passed"]
+    if "process_seconds" in full:
+        lines.append(f"(a) as a process, Python and Dagster imports included: {_s(full['process_seconds'])} s")
+    lines += [f"  not passed: {c}" for c in full["checks_failed"][:10]]
+    lines += [f"  step failed: {f}" for f in full["failures"][:10]]
+    steps = sorted(full["steps"].items(), key=lambda kv: -kv[1])
+    total = sum(full["steps"].values()) or 1
+    lines += ["", "where the time goes in (a), slowest steps:"]
+    lines += [f"  {k:<60} {_s(v):>8} s  {100 * v / total:4.0f}%" for k, v in steps[:12]]
+    lines.append(f"  (sum of steps {_s(total)} s; the rest of (a) is Dagster and import overhead)")
+    return "\n".join(lines)
+
+
+def run_benchmark(size: dict, workdir: Path, in_process: bool = False, new_year: bool = True,
+                  pandas: bool = True, log=print) -> tuple[dict, str]:
+    """Run every phase; returns (results, printed report)."""
+    from bench.generate import generate
+
+    _env()
+    workdir.mkdir(parents=True, exist_ok=True)
+    data_dir, logfile = workdir / "data", workdir / "phases.log"
+    results: dict = {"ingest": {}, "phase_peaks": {}}
+    with TreeSampler() as sampler:
+        def phase(label: str, name: str, arg: str | None = None, data: Path = data_dir, work: Path | None = None):
+            sampler.reset()
+            log(f"[bench] {label} ...")
+            r = run_phase(name, data, work or workdir / label.replace(" ", "_").replace("/", "_"), arg,
+                          in_process, logfile)
+            results["phase_peaks"][label] = max(sampler.peak, r.get("maxrss", 0) if not in_process else 0)
+            log(f"[bench] {label}: {_s(r['seconds'])} s")
+            return r
+
+        sampler.reset()
+        log(f"[bench] generating synthetic exports under {data_dir} ...")
+        results["generate"] = generate(data_dir, size["years"], size["organisations"], size["responses"],
+                                       size["segments"], size["tib"], log=lambda *_: None)
+        results["phase_peaks"]["generate"] = sampler.peak
+        log(f"[bench] generated in {_s(results['generate']['seconds'])} s")
+        results["full"] = phase("full", "full", work=workdir / "full")
+        for asset in INGEST:
+            if not _files(data_dir, asset):
+                continue  # e.g. no transcripts at this size
+            results["ingest"][asset] = {"ours": phase(f"ingest {asset}", "ingest", asset),
+                                        "floor": phase(f"floor {asset}", "floor", asset)}
+        if pandas:
+            results["pandas"] = phase("pandas", "pandas")
+        if new_year:
+            # the data of (a) plus one more year (hard links: same paths, same bytes), onto (a)'s warehouse
+            plus = workdir / "data_plus_one_year"
+            shutil.rmtree(plus, ignore_errors=True)
+            shutil.copytree(data_dir, plus, copy_function=os.link)
+            last = max(results["generate"]["years"])
+            generate(plus, 1, size["organisations"], size["responses"] // size["years"],
+                     size["segments"] // size["years"], size["tib"] // size["years"], first_year=last + 1,
+                     seed=7, log=lambda *_: None)
+            results["new_year"] = phase("new year", "full", data=plus, work=workdir / "full")
+    results["peak_tree"] = sampler.overall
+    results["peak_maxrss"] = maxrss_bytes()
+    if not in_process:
+        results["peak_tree"] = max(results["peak_tree"], *results["phase_peaks"].values())
+    report = format_report(size, results)
+    return results, report
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description="Scale benchmark (issue 6): full run, ingest vs DuckDB floor, pandas.")
+    p.add_argument("--size", choices=sorted(SIZES), default="full")
+    for k in ("years", "organisations", "responses", "segments", "tib"):
+        p.add_argument(f"--{k}", type=int, help=f"override the size's {k}")
+    p.add_argument("--workdir", type=Path, help="where data and warehouses go (default: a temporary folder, removed)")
+    p.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    p.add_argument("--in-process", action="store_true", help="run every phase in this process (no per-phase RSS)")
+    p.add_argument("--no-new-year", action="store_true", help="skip (d), the rerun with one more year")
+    p.add_argument("--json", type=Path, help="also write the results as JSON here")
+    # internal: run one phase in a child process
+    p.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
+    p.add_argument("--data", type=Path, help=argparse.SUPPRESS)
+    p.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    p.add_argument("--arg", help=argparse.SUPPRESS)
+    p.add_argument("--result", type=Path, help=argparse.SUPPRESS)
+    a = p.parse_args(argv)
+
+    if a.phase:
+        _env()
+        r = PHASES[a.phase](a.data, a.work, *([a.arg] if a.arg else []))
+        r["maxrss"] = maxrss_bytes()
+        a.result.write_text(json.dumps(r))
+        return 0
+
+    size = dict(SIZES[a.size])
+    size.update({k: getattr(a, k) for k in size if getattr(a, k) is not None})
+    workdir = a.workdir or Path(tempfile.mkdtemp(prefix="mhm-bench-"))
+    try:
+        results, report = run_benchmark(size, workdir, in_process=a.in_process, new_year=not a.no_new_year)
+        print()
+        print(report)
+        if a.json:
+            a.json.write_text(json.dumps(results, indent=2, default=str))
+    finally:
+        if a.workdir is None and not a.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+        else:
+            print(f"\ndata, warehouses and phase log kept in {workdir}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
