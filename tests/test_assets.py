@@ -14,8 +14,9 @@ from tests.conftest import DATA, resources_for
 
 def pmg_graph():
     """Every PMG asset and every check on one."""
-    pmg = {a.key for a in ASSETS if a.group_names_by_key[a.key] == "pmg"}
-    return [a for a in ASSETS if a.key in pmg] + [c for c in CHECKS if any(k.asset_key in pmg for k in c.check_keys)]
+    pmg = {k for a in ASSETS for k, group in a.group_names_by_key.items() if group == "pmg"}
+    return ([a for a in ASSETS if set(a.keys) & pmg]
+            + [c for c in CHECKS if any(k.asset_key in pmg for k in c.check_keys)])
 
 
 def copy_pmg(tmp_path: Path) -> Path:
