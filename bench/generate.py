@@ -27,6 +27,11 @@ import polars as pl
 import xlsxwriter
 import yaml
 
+# The sample's own Qualtrics layout: the benchmark writes exactly what the bundled exports are.
+from data.generate.pmg_questionnaire import META as QUALTRICS_META
+from data.generate.pmg_questionnaire import Q6 as QUALTRICS_Q6
+from data.generate.pmg_questionnaire import QUESTIONS as QUALTRICS_QUESTIONS
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data"
 SEED = 20240601
@@ -109,28 +114,6 @@ def _stamps(start: datetime, seconds: np.ndarray, fmt: str) -> pl.Series:
 
 # --- PMG questionnaire (Qualtrics CSV) ---------------------------------------------------------
 
-QUALTRICS_META = [
-    ("StartDate", "Startdatum", "startDate"), ("EndDate", "Einddatum", "endDate"),
-    ("Status", "Antwoordtype", "status"), ("IPAddress", "IP-adres", "ipAddress"),
-    ("Progress", "Voortgang", "progress"), ("Duration (in seconds)", "Duur (in seconden)", "duration"),
-    ("Finished", "Voltooid", "finished"), ("RecordedDate", "Registratiedatum", "recordedDate"),
-    ("ResponseId", "Antwoord-ID", "_recordId"), ("RecipientLastName", "Achternaam ontvanger", "recipientLastName"),
-    ("RecipientFirstName", "Voornaam ontvanger", "recipientFirstName"),
-    ("RecipientEmail", "E-mailadres ontvanger", "recipientEmail"),
-    ("ExternalReference", "Externe gegevensreferentie", "externalDataReference"),
-    ("LocationLatitude", "Locatie breedtegraad", "locationLatitude"),
-    ("LocationLongitude", "Locatie lengtegraad", "locationLongitude"),
-    ("DistributionChannel", "Distributiekanaal", "distributionChannel"),
-    ("UserLanguage", "Gebruikerstaal", "userLanguage"),
-]
-QUALTRICS_QUESTIONS = [
-    ("Q1", "Wat is je deelnemerscode?", "QID1_TEXT"),
-    ("Q2", "Bij welke organisatie werk je?", "QID2"),
-    ("Q3", "Aan welke interventie neem je deel?", "QID3"),
-    ("Q4", "In welke groep neem je deel?", "QID4"),
-    ("Q5", "Welk cijfer geef je je mentale gezondheid op dit moment? (0 = zeer slecht, 10 = uitstekend)", "QID5_TEXT"),
-]
-QUALTRICS_Q6 = ("Q6", "Welk cijfer geef je de interventie? (1-10)", "QID6_TEXT")
 
 
 @dataclass

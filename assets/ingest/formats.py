@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +31,7 @@ class Table:
 
 # --- text files ------------------------------------------------------------------------
 
-def decode_text(path: Path, raw: bytes) -> str:
+def decode_text(raw: bytes) -> str:
     """Decode by BOM (UTF-8, UTF-16 LE/BE), else UTF-8, else Windows-1252 (Dutch Excel)."""
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if raw.startswith(bom):
@@ -54,7 +53,7 @@ def read_records(path: Path) -> list[list[str]]:
     raw = path.read_bytes()
     if not raw.strip():
         raise InputError(path.name, "the file is empty")
-    text = decode_text(path, raw)
+    text = decode_text(raw)
     delimiter = sniff_delimiter(text.split("\n", 1)[0])
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     while records and not any(cell.strip() for cell in records[-1]):
@@ -258,11 +257,3 @@ def read_source(source_file) -> Table:
         return READERS[source_file.format](source_file)
     except InputError as exc:
         raise InputError(source_file.relative, exc.message, exc.row, exc.column) from None
-
-
-def parse_import_id(cell: str) -> str | None:
-    """QID from a Qualtrics ImportId cell, e.g. '{"ImportId":"QID1"}' -> 'QID1'."""
-    try:
-        return json.loads(cell).get("ImportId")
-    except (ValueError, AttributeError):
-        return None
