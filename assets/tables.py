@@ -1,10 +1,11 @@
 """What every warehouse asset shares: its contract metadata, a pool, and a preview of what it wrote."""
 
 import polars as pl
-from dagster import AssetKey, MaterializeResult, MetadataValue, TableColumn, TableSchema, asset
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, TableColumn, TableSchema, asset
 from dagster_duckdb import DuckDBResource
 
 from assets.ingest.loader import insert_frame
+from assets.partitions import YEARLY, partition_years, year_filter
 from warehouse.schema import ensure_schema, table
 
 # DuckDB admits one writing process per file: every asset that writes joins this pool (limit 1).
@@ -31,11 +32,21 @@ def describe(qualified: str, purpose: str) -> str:
     return f"{purpose.strip()}\n\nTable `{qualified}`: {table(qualified).description}"
 
 
-def written_metadata(conn, qualified: str, preview_rows: int = 10, order_by: str | None = None) -> dict:
-    n = conn.execute(f"SELECT count(*) FROM {qualified}").fetchall()[0][0]
+def written_metadata(conn, qualified: str, preview_rows: int = 10, order_by: str | None = None,
+                     years: list[int] | None = None) -> dict:
+    """Row count and a preview of what was written: the run's years only, when given."""
+    where = f" WHERE {rows_of_years(qualified, years)}" if years is not None else ""
+    n = conn.execute(f"SELECT count(*) FROM {qualified}{where}").fetchall()[0][0]
     order = f" ORDER BY {order_by}" if order_by else ""
-    df = conn.sql(f"SELECT * FROM {qualified}{order} LIMIT {preview_rows}").pl()
+    df = conn.sql(f"SELECT * FROM {qualified}{where}{order} LIMIT {preview_rows}").pl()
     return {"dagster/row_count": MetadataValue.int(n), "preview": MetadataValue.md(markdown_table(df))}
+
+
+def rows_of_years(qualified: str, years: list[int]) -> str:
+    """A condition selecting the rows of these years; raw tables know their year through their file."""
+    if "year" in table(qualified).column_names:
+        return year_filter(years)
+    return f"source_file IN (SELECT source_file FROM raw.source_files WHERE {year_filter(years)})"
 
 
 def markdown_table(df) -> str:
@@ -49,12 +60,18 @@ def markdown_table(df) -> str:
     return "\n".join(lines)
 
 
-def replace_table(conn, qualified: str, select_sql: str, params: list | None = None) -> None:
-    """Rebuild a table from a query in one transaction, keeping the contract's column types."""
+def replace_table(conn, qualified: str, select_sql: str, params: list | None = None,
+                  years: list[int] | None = None) -> None:
+    """Rebuild a table from a query in one transaction, keeping the contract's column types.
+
+    With `years`, only those years' rows are replaced (a partition): the query's other years are
+    neither read into the table nor deleted from it."""
     ensure_schema(conn, qualified)
+    if years is not None:
+        select_sql = f"SELECT * FROM ({select_sql}) WHERE {year_filter(years)}"
     conn.execute("BEGIN TRANSACTION")
     try:
-        conn.execute(f"DELETE FROM {qualified}")
+        conn.execute(f"DELETE FROM {qualified}" + (f" WHERE {year_filter(years)}" if years is not None else ""))
         conn.execute(f"INSERT INTO {qualified} BY NAME {select_sql}", params or [])
         conn.execute("COMMIT")
     except BaseException:
@@ -62,24 +79,33 @@ def replace_table(conn, qualified: str, select_sql: str, params: list | None = N
         raise
 
 
-def sql_table_asset(qualified: str, deps: list[str], sql: str, purpose: str, group: str, order_by: str | None = None):
-    """An asset that rebuilds one warehouse table from one query (marts are all of this shape)."""
+def sql_table_asset(qualified: str, deps: list[str], sql: str, purpose: str, group: str, order_by: str | None = None,
+                    yearly: bool = True):
+    """An asset that rebuilds one warehouse table from one query (marts are all of this shape).
+
+    Yearly (the default): partitioned by year, a run replaces its years' rows only. Otherwise
+    (trends over the years) the whole table is rebuilt from every year."""
     @asset(key=key(qualified), deps=[key(d) for d in deps], group_name=group, pool=POOL, kinds={"duckdb"},
-           metadata=contract_metadata(qualified), description=describe(qualified, purpose))
-    def _build(duckdb: DuckDBResource) -> MaterializeResult:
+           metadata=contract_metadata(qualified), description=describe(qualified, purpose),
+           **(YEARLY if yearly else {}))
+    def _build(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
+        years = partition_years(context) if yearly else None
         with duckdb.get_connection() as conn:
-            replace_table(conn, qualified, sql)
-            return MaterializeResult(metadata=written_metadata(conn, qualified, preview_rows=25, order_by=order_by))
+            replace_table(conn, qualified, sql, years=years)
+            return MaterializeResult(metadata=written_metadata(conn, qualified, preview_rows=25, order_by=order_by,
+                                                               years=years))
 
     return _build
 
 
-def replace_with_frame(conn, qualified: str, frame: pl.DataFrame) -> None:
-    """Rebuild a table from a frame in one transaction (delete + insert), contract column types."""
+def replace_with_frame(conn, qualified: str, frame: pl.DataFrame, years: list[int] | None = None) -> None:
+    """Rebuild a table (or, with `years`, those years' rows) from a frame in one transaction."""
     ensure_schema(conn, qualified)
+    if years is not None and frame.height and not frame["year"].is_in(years).all():
+        raise ValueError(f"{qualified}: the frame holds years outside the run's {years}")
     conn.execute("BEGIN TRANSACTION")
     try:
-        conn.execute(f"DELETE FROM {qualified}")
+        conn.execute(f"DELETE FROM {qualified}" + (f" WHERE {year_filter(years)}" if years is not None else ""))
         if frame.height:
             insert_frame(conn, qualified, frame)
         conn.execute("COMMIT")

@@ -11,7 +11,7 @@ from assets.pmg import staging as pmg_staging, statistics as pmg_statistics, tra
 from assets.pmg import themes as pmg_themes
 from assets.terug_in_balans import charts as tib_charts, ingest as tib_ingest, marts as tib_marts
 from assets.terug_in_balans import report as tib_report, staging as tib_staging, statistics as tib_statistics
-from pipelines.jobs import materialize_all, yearly_refresh
+from pipelines.jobs import PROGRAMME_JOBS, materialize_all, yearly_refresh
 from pipelines.resources import build_resources
 from pipelines.sensors import inbox_sensor
 
@@ -25,7 +25,7 @@ defs = Definitions(
     assets=ASSETS,
     asset_checks=CHECKS,
     resources=build_resources(),
-    jobs=[materialize_all],
+    jobs=[materialize_all, *PROGRAMME_JOBS.values()],
     schedules=[yearly_refresh],
     sensors=[inbox_sensor],
 )

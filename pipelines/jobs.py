@@ -1,25 +1,51 @@
-"""Jobs and schedules."""
+"""Jobs and schedules: everything is partitioned by year (assets/partitions.py)."""
 
 import os
+from pathlib import Path
 
-from dagster import AssetSelection, ScheduleDefinition, define_asset_job, in_process_executor
+from dagster import (AssetSelection, RunRequest, ScheduleEvaluationContext, SkipReason, define_asset_job,
+                     in_process_executor, schedule)
+
+from assets.partitions import YEARS
+from pipelines.resources import SourceData
 
 # In one process: DuckDB lets one process hold the file, and checks read what assets just wrote.
 materialize_all = define_asset_job(
     "materialize_all",
     selection=AssetSelection.all() | AssetSelection.all_asset_checks(),
+    partitions_def=YEARS,
     executor_def=in_process_executor,
-    description="Ingest every export with a codebook, check it, and rebuild marts, charts and reports.",
+    description="Ingest the year's exports (or a backfill's years), check them, rebuild that year's marts, charts "
+                "and reports, then the trends over all years.",
 )
+
+
+def _programme_job(programme: str):
+    return define_asset_job(
+        f"{programme}_yearly",
+        selection=AssetSelection.groups(programme),  # with the checks on those assets
+        partitions_def=YEARS,
+        executor_def=in_process_executor,
+        description=f"One year of {programme} only: what the inbox sensor requests when that programme's exports change.",
+    )
+
+
+PROGRAMME_JOBS = {p: _programme_job(p) for p in ("pmg", "terug_in_balans")}
 
 # The programmes report once a year; by default on 1 February, after the past year's exports are in.
 # MHM_YEARLY_CRON moves the date (a cron expression) without a code change.
 YEARLY_CRON = os.environ.get("MHM_YEARLY_CRON", "0 6 1 2 *")
 
-yearly_refresh = ScheduleDefinition(
-    name="yearly_refresh",
-    job=materialize_all,
-    cron_schedule=YEARLY_CRON,
-    execution_timezone="Europe/Amsterdam",
-    description=f"Yearly rebuild ({YEARLY_CRON}, Europe/Amsterdam), after the exports of the past year are in.",
-)
+
+def years_with_exports(data_dir: Path) -> list[int]:
+    """Years for which some programme has a codebook in <data>/<programme>/<year>/."""
+    return sorted({int(p.parent.name) for p in data_dir.glob("*/*/codebook*.y*ml") if p.parent.name.isdigit()})
+
+
+@schedule(job=materialize_all, cron_schedule=YEARLY_CRON, execution_timezone="Europe/Amsterdam",
+          description=f"Yearly run ({YEARLY_CRON}, Europe/Amsterdam) of the past year's partition, after its exports are in.")
+def yearly_refresh(context: ScheduleEvaluationContext, sources: SourceData):
+    year = context.scheduled_execution_time.year - 1
+    if year not in years_with_exports(Path(sources.data_dir)):
+        return SkipReason(f"no codebook for {year} under {sources.data_dir}/<programme>/{year}/: nothing to run yet")
+    return RunRequest(run_key=f"yearly-{year}", partition_key=str(year))

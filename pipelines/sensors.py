@@ -1,4 +1,4 @@
-"""A sensor that notices a year's new or changed exports in the data folder and asks for a run."""
+"""A sensor that notices a year's new or changed exports in the data folder and asks for that year's run."""
 
 import hashlib
 import json
@@ -6,7 +6,8 @@ from pathlib import Path
 
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
 
-from pipelines.jobs import materialize_all
+from assets.partitions import YEARS
+from pipelines.jobs import PROGRAMME_JOBS
 from pipelines.resources import SourceData
 
 
@@ -23,9 +24,9 @@ def ready_folders(data_dir: Path) -> dict[str, str]:
 
 
 # Off until switched on in the UI: a data engineer decides when the inbox is watched.
-@sensor(job=materialize_all, minimum_interval_seconds=300, default_status=DefaultSensorStatus.STOPPED,
-        description="Watches <data>/<programme>/<year>/ for new or changed exports next to a codebook, "
-                    "and requests a run for each folder that changed (the run skips unchanged files).")
+@sensor(jobs=list(PROGRAMME_JOBS.values()), minimum_interval_seconds=300, default_status=DefaultSensorStatus.STOPPED,
+        description="Watches <data>/<programme>/<year>/ for new or changed exports next to a codebook, and requests "
+                    "that programme's run of that year's partition (the run skips unchanged files).")
 def inbox_sensor(context: SensorEvaluationContext, sources: SourceData):
     seen = json.loads(context.cursor) if context.cursor else {}
     now = ready_folders(Path(sources.data_dir))
@@ -33,6 +34,13 @@ def inbox_sensor(context: SensorEvaluationContext, sources: SourceData):
     context.update_cursor(json.dumps(now, sort_keys=True))
     if not changed:
         return SkipReason("no new or changed exports")
-    return [RunRequest(run_key=f"{folder}@{sig}",
-                       tags={"programme": folder.split("/")[0], "year": folder.split("/")[1], "trigger": "inbox"})
-            for folder, sig in sorted(changed.items())]
+    partitions = set(YEARS.get_partition_keys())
+    requests = []
+    for folder, sig in sorted(changed.items()):
+        programme, year = folder.split("/")
+        if programme not in PROGRAMME_JOBS or year not in partitions:
+            context.log.warning(f"{folder}: not a known programme and year partition; not requested")
+            continue
+        requests.append(RunRequest(run_key=f"{folder}@{sig}", job_name=PROGRAMME_JOBS[programme].name,
+                                   partition_key=year, tags={"programme": programme, "trigger": "inbox"}))
+    return requests or SkipReason(f"changed folders are not programme/year partitions: {sorted(changed)}")

@@ -36,15 +36,29 @@ def resources_for(tmp: Path, data_dir: Path = DATA) -> dict:
     }
 
 
+# The bundled sample: PMG 2023 and the Terug in Balans cohort of 2024.
+SAMPLE_YEARS = (2023, 2024)
+
+
+def materialize_years(assets, resources: dict, years=SAMPLE_YEARS, **kwargs):
+    """`dagster.materialize` of the given year partitions: one partition, or a range in one run
+    (as `make run` and a single-run backfill do)."""
+    from dagster import materialize
+
+    from pipelines.run import range_tags
+
+    if len(years) == 1:
+        return materialize(assets, resources=resources, partition_key=str(years[0]), **kwargs)
+    return materialize(assets, resources=resources, tags=range_tags(list(years)), **kwargs)
+
+
 @pytest.fixture(scope="session")
 def full_run(tmp_path_factory):
     """The whole graph, every asset and check, materialised once on the bundled sample data."""
-    from dagster import materialize
-
     from pipelines.definitions import ASSETS, CHECKS
 
     tmp = tmp_path_factory.mktemp("full_run")
-    result = materialize([*ASSETS, *CHECKS], resources=resources_for(tmp), raise_on_error=False)
+    result = materialize_years([*ASSETS, *CHECKS], resources_for(tmp), raise_on_error=False)
     return result, tmp
 
 

@@ -6,11 +6,9 @@ Usage: python -m tests.materialize_subprocess <folder>
 import sys
 from pathlib import Path
 
-from dagster import materialize
-
 from pipelines.definitions import ASSETS, CHECKS
-from tests.conftest import resources_for
+from tests.conftest import materialize_years, resources_for
 
 if __name__ == "__main__":
-    result = materialize([*ASSETS, *CHECKS], resources=resources_for(Path(sys.argv[1])), raise_on_error=False)
+    result = materialize_years([*ASSETS, *CHECKS], resources_for(Path(sys.argv[1])), raise_on_error=False)
     sys.exit(0 if result.success else 1)

@@ -6,10 +6,10 @@ import shutil
 from pathlib import Path
 
 import duckdb
-from dagster import AssetKey, materialize
+from dagster import AssetKey
 
 from pipelines.definitions import ASSETS, CHECKS
-from tests.conftest import DATA, resources_for
+from tests.conftest import DATA, materialize_years, resources_for
 
 
 def pmg_graph():
@@ -41,7 +41,7 @@ def test_tabel_7_contradiction_blocks_the_report(tmp_path):
     csv.writer(out, lineterminator="\r\n").writerows(rows)
     t0.write_text(out.getvalue(), encoding="utf-8")
 
-    result = materialize(pmg_graph(), resources=resources_for(tmp_path, data), raise_on_error=False)
+    result = materialize_years(pmg_graph(), resources_for(tmp_path, data), (2023,), raise_on_error=False)
     checks = {e.check_name: e for e in result.get_asset_check_evaluations()}
     assert checks["rating_only_from_t1_respondents"].passed is False
     assert "more grades than T1 respondents" in checks["rating_only_from_t1_respondents"].description
@@ -56,7 +56,7 @@ def test_missing_column_fails_the_ingest_with_one_readable_line(tmp_path):
     data = copy_pmg(tmp_path)
     t1 = data / "pmg" / "2023" / "pmg_t1_qualtrics.csv"
     t1.write_text(t1.read_text(encoding="utf-8-sig").replace("Q5,Q6\n", "Q5x,Q6\n", 1), encoding="utf-8")
-    result = materialize(pmg_graph(), resources=resources_for(tmp_path, data), raise_on_error=False)
+    result = materialize_years(pmg_graph(), resources_for(tmp_path, data), (2023,), raise_on_error=False)
     failures = [e for e in result.all_events if e.is_step_failure]
     messages = [e.step_failure_data.error.message for e in failures]
     assert any("pmg/2023/pmg_t1_qualtrics.csv, row 1, column 'Q5': the codebook pmg/2023/codebook_questionnaire.yaml "
@@ -70,7 +70,7 @@ def test_unknown_document_and_code_are_quarantined_and_warned(tmp_path):
     text = codebook.read_text(encoding="utf-8")
     first_doc = next(line for line in text.splitlines() if line.strip().startswith('"T0 '))
     codebook.write_text(text.replace(first_doc, ""), encoding="utf-8")
-    result = materialize(pmg_graph(), resources=resources_for(tmp_path, data), raise_on_error=False)
+    result = materialize_years(pmg_graph(), resources_for(tmp_path, data), (2023,), raise_on_error=False)
     checks_on_segments = {e.check_name: e for e in result.get_asset_check_evaluations()
                           if e.asset_key == AssetKey(["staging", "pmg_interview_segments"])}
     assert checks_on_segments["no_rows_quarantined"].passed is False
@@ -84,7 +84,7 @@ def test_an_unexplained_count_difference_warns(tmp_path):
     codebook = data / "pmg" / "2023" / "codebook_interviews.yaml"
     text = codebook.read_text(encoding="utf-8")
     codebook.write_text(text.replace('  "Positieve Gezondheid": >-', '  "Iets anders": >-'), encoding="utf-8")
-    result = materialize(pmg_graph(), resources=resources_for(tmp_path, data), raise_on_error=False)
+    result = materialize_years(pmg_graph(), resources_for(tmp_path, data), (2023,), raise_on_error=False)
     check = next(e for e in result.get_asset_check_evaluations()
                  if e.check_name == "questionnaire_and_interview_counts_agree")
     assert not check.passed and check.severity.value == "WARN"
@@ -93,22 +93,81 @@ def test_an_unexplained_count_difference_warns(tmp_path):
                                             for e in result.all_events if e.is_step_materialization}
 
 
-def test_two_years_give_per_year_and_trend_marts(tmp_path):
-    """A second edition next to the first (same exports, year 2024): every mart holds both years
-    apart, and the trend mart compares them."""
-    data = copy_pmg(tmp_path)
-    second = data / "pmg" / "2024"
+def second_edition(data: Path, year: int = 2024) -> Path:
+    """A second PMG edition beside the first: the same exports, declared as `year`."""
+    second = data / "pmg" / str(year)
     shutil.copytree(data / "pmg" / "2023", second)
     for codebook in second.glob("codebook_*.yaml"):
-        codebook.write_text(codebook.read_text(encoding="utf-8").replace("year: 2023", "year: 2024"), encoding="utf-8")
-    result = materialize(pmg_graph(), resources=resources_for(tmp_path, data), raise_on_error=False)
-    assert result.success
-    conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+        codebook.write_text(codebook.read_text(encoding="utf-8").replace("year: 2023", f"year: {year}"),
+                            encoding="utf-8")
+    return second
+
+
+MARTS = ["marts.pmg_response_counts", "marts.pmg_mental_health", "marts.pmg_intervention_rating",
+         "marts.pmg_theme_mentions", "marts.pmg_paired_change", "marts.pmg_unpaired_change",
+         "marts.pmg_theme_matrix", "marts.pmg_theme_quotes", "marts.pmg_trend"]
+
+
+def snapshot(db: Path) -> dict:
+    conn = duckdb.connect(str(db), read_only=True)
+    try:
+        return {t: conn.sql(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in MARTS}
+    finally:
+        conn.close()
+
+
+def test_backfill_of_two_years_gives_per_year_and_trend_marts(tmp_path):
+    """Two editions backfilled one partition per run (2023, then 2024): every mart holds both years
+    apart, the trend mart compares them, and the second run left the first year's rows alone. The
+    same two years in one run (a single-run backfill of the range) give the same marts."""
+    data = copy_pmg(tmp_path)
+    second_edition(data)
+    per_partition, one_run = tmp_path / "per_partition", tmp_path / "one_run"
+    per_partition.mkdir(), one_run.mkdir()
+    for year in (2023, 2024):
+        assert materialize_years(pmg_graph(), resources_for(per_partition, data), (year,)).success
+        if year == 2023:
+            first_only = snapshot(per_partition / "warehouse.duckdb")
+    conn = duckdb.connect(str(per_partition / "warehouse.duckdb"), read_only=True)
     per_year = conn.sql("SELECT year, intervention, wave, n, mean FROM marts.pmg_mental_health ORDER BY ALL").fetchall()
-    assert [r[1:] for r in per_year if r[0] == 2023] == [r[1:] for r in per_year if r[0] == 2024]
+    assert [r[1:] for r in per_year if r[0] == 2023] == [r[1:] for r in per_year if r[0] == 2024] != []
     trend = conn.sql("""SELECT outcome, previous_year, change_from_previous FROM marts.pmg_trend
                         WHERE intervention = 'Training Emoties' AND year = 2024 ORDER BY outcome""").fetchall()
     assert trend == [("cijfer_interventie", 2023, 0.0), ("mentale_gezondheid_T0", 2023, 0.0),
                      ("mentale_gezondheid_T1", 2023, 0.0)]
     assert conn.sql("SELECT count(*) FROM marts.pmg_trend WHERE year = 2023 AND previous_year IS NULL").fetchall() == \
         conn.sql("SELECT count(*) FROM marts.pmg_trend WHERE year = 2023").fetchall()
+    assert sorted(r[0] for r in conn.sql("SELECT DISTINCT year FROM raw.source_files").fetchall()) == [2023, 2024]
+    conn.close()
+    both = snapshot(per_partition / "warehouse.duckdb")
+    for table in MARTS[:-1]:  # the trend spans the years; every per-year mart kept 2023 as it was
+        assert [r for r in both[table] if r[0] == 2023] == first_only[table], table
+    assert (tmp_path / "per_partition" / "reports" / "pmg" / "2024" / "rapport.html").exists()
+
+    assert materialize_years(pmg_graph(), resources_for(one_run, data), (2023, 2024)).success
+    assert snapshot(one_run / "warehouse.duckdb") == both
+
+
+def test_rewriting_a_partition_replaces_only_that_year(tmp_path):
+    """A corrected 2024 export, reloaded as partition 2024, changes 2024's rows and no other year's."""
+    data = copy_pmg(tmp_path)
+    second = second_edition(data)
+    assert materialize_years(pmg_graph(), resources_for(tmp_path, data), (2023, 2024)).success
+    before = snapshot(tmp_path / "warehouse.duckdb")
+    t1 = second / "pmg_t1_qualtrics.csv"
+    rows = list(csv.reader(io.StringIO(t1.read_text(encoding="utf-8-sig"), newline="")))
+    grade = rows[0].index("Q5")
+    for row in rows[3:]:
+        row[grade] = "10"
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    t1.write_text(out.getvalue(), encoding="utf-8")
+    assert materialize_years(pmg_graph(), resources_for(tmp_path, data), (2024,)).success
+    after = snapshot(tmp_path / "warehouse.duckdb")
+    for table in MARTS[:-1]:
+        assert [r for r in after[table] if r[0] == 2023] == [r for r in before[table] if r[0] == 2023], table
+    conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    assert conn.sql("SELECT DISTINCT mean FROM marts.pmg_mental_health WHERE year = 2024 AND wave = 'T1'").fetchall() \
+        == [(10.0,)]
+    assert conn.sql("SELECT count(*) FROM marts.pmg_mental_health WHERE year = 2023 AND wave = 'T1' "
+                    "AND mean = 10").fetchall() == [(0,)]

@@ -4,7 +4,6 @@ import re
 from pathlib import Path
 
 import duckdb
-from dagster import materialize
 
 from assets.ingest.codebook import load_codebook
 from assets.ingest.errors import CodebookError
@@ -12,7 +11,7 @@ from assets.ingest.interviews import interview_segments
 from assets.ingest.privacy import Pseudonymiser
 from assets.ingest.privacy import name_variants
 from assets.pmg.transcripts import raw_interview_utterances
-from tests.conftest import FIXTURES, resources_for
+from tests.conftest import FIXTURES, materialize_years, resources_for
 
 TRANSCRIPTS = FIXTURES / "transcripts"
 SPEAKERS = {"Bakker, Joost", "de Vries, Marieke", "Visser, Sanne"}
@@ -45,7 +44,7 @@ def test_transcript_codebook_kind(tmp_path: Path):
 
 
 def test_transcript_asset_loads_pseudonymised_masked_utterances(tmp_path: Path):
-    result = materialize([raw_interview_utterances], resources=resources_for(tmp_path, TRANSCRIPTS))
+    result = materialize_years([raw_interview_utterances], resources_for(tmp_path, TRANSCRIPTS), (2023,))
     assert result.success
     conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
     try:
@@ -78,7 +77,7 @@ def test_transcript_asset_loads_pseudonymised_masked_utterances(tmp_path: Path):
     assert texts[5] == "Je kunt me mailen op [e-mail] of bellen op [telefoon] als je meer wilt weten."
     assert "Mevrouw De [naam] vroeg" in texts[6] and "van maandag tot en met vrijdag" in texts[6]
     # an unchanged file is not loaded again
-    again = materialize([raw_interview_utterances], resources=resources_for(tmp_path, TRANSCRIPTS))
+    again = materialize_years([raw_interview_utterances], resources_for(tmp_path, TRANSCRIPTS), (2023,))
     files = again.asset_materializations_for_node("raw__interview_utterances")[0].metadata["files"].value
     assert "| pmg/2023/t0_cold_shower_1.vtt | unchanged | 0 | 0 |" in files
 

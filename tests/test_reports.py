@@ -349,7 +349,7 @@ def test_english_edition(full_run, tmp_path):
     result, tmp = full_run
     assert result.success
     shutil.copy(tmp / "warehouse.duckdb", tmp_path / "warehouse.duckdb")
-    english = materialize([pmg_report], resources={
+    english = materialize([pmg_report], partition_key="2023", resources={
         "duckdb": DuckDBResource(database=str(tmp_path / "warehouse.duckdb")),
         "reports": ReportSettings(output_dir=str(tmp_path / "reports"), language="en")})
     assert english.success

@@ -7,27 +7,32 @@ from dagster import Failure, MaterializeResult, MetadataValue
 from assets.ingest.decode import decode_survey
 from assets.ingest.errors import InputError
 from assets.ingest.loader import drop_vanished_files
-from assets.tables import markdown_table, written_metadata
+from assets.partitions import partition_years
+from assets.tables import markdown_table, rows_of_years, written_metadata
 
 
 def ingest_instrument(context, duckdb, sources, programme: str, instrument: str, target: str, load_file) -> MaterializeResult:
+    """Load the files of the run's years (partitions); other years' rows are not touched."""
+    years = partition_years(context)
     try:
-        codebooks = sources.codebooks(programme, instrument)
+        codebooks = sources.codebooks(programme, instrument, years)
         pseudonymise = sources.pseudonymiser()
         outcomes = []
         with duckdb.get_connection() as conn:
             current = {sf.relative for cb in codebooks for sf in cb.files}
-            removed = drop_vanished_files(conn, target, instrument, current)
+            removed = drop_vanished_files(conn, target, instrument, current, years)
             for cb in codebooks:
                 for sf in cb.files:
                     outcome = load_file(conn, target, cb, sf, pseudonymise)
                     context.log.info(f"{sf.relative}: {outcome.status}, {outcome.n_rows} rows, "
                                      f"{outcome.n_quarantined} quarantined")
                     outcomes.append(outcome)
-            meta = written_metadata(conn, target, order_by="source_file, row_number")
+            meta = written_metadata(conn, target, order_by="source_file, row_number", years=years)
     except (InputError, ValueError) as exc:
         raise Failure(description=str(exc)) from None
     files = "\n".join(f"| {o.source_file} | {o.status} | {o.n_rows} | {o.n_quarantined} |" for o in outcomes)
+    if not codebooks:
+        context.log.info(f"no {instrument} codebook for {years}: nothing to load")
     return MaterializeResult(metadata={
         **meta,
         "files": MetadataValue.md("| file | status | rows | quarantined |\n|---|---|---|---|\n" + files),
@@ -36,16 +41,19 @@ def ingest_instrument(context, duckdb, sources, programme: str, instrument: str,
 
 
 def decode_instrument(context, duckdb, sources, programme: str, instrument: str, raw: str, target: str) -> MaterializeResult:
+    """Decode the run's years (partitions) into staging; other years' rows are not touched."""
+    years = partition_years(context)
     try:
-        codebooks = sources.codebooks(programme, instrument)
+        codebooks = sources.codebooks(programme, instrument, years)
     except InputError as exc:
         raise Failure(description=str(exc)) from None
     with duckdb.get_connection() as conn:
-        counts = decode_survey(conn, codebooks, raw, target)
+        counts = decode_survey(conn, codebooks, raw, target, years)
         reasons = conn.sql(
-            "SELECT reason, count(*) AS n FROM raw.quarantine WHERE instrument = $1 GROUP BY ALL ORDER BY n DESC",
+            f"SELECT reason, count(*) AS n FROM raw.quarantine WHERE instrument = $1 "
+            f"AND {rows_of_years('raw.quarantine', years)} GROUP BY ALL ORDER BY n DESC",
             params=[instrument]).pl()
-        meta = written_metadata(conn, target, order_by="year, source_file, row_number, variable")
+        meta = written_metadata(conn, target, order_by="year, source_file, row_number, variable", years=years)
     if counts["rows_quarantined"]:
         context.log.warning(f"{counts['rows_quarantined']} row(s) of {instrument} quarantined; see raw.quarantine")
     return MaterializeResult(metadata={

@@ -12,6 +12,7 @@ import polars as pl
 
 from assets.ingest.codebook import Codebook
 from assets.ingest.loader import insert_frame
+from assets.partitions import year_filter
 from warehouse.schema import ensure_schema
 
 
@@ -140,14 +141,17 @@ ORDER BY 1, 2, 3, 6, 7
 """
 
 
-def decode_survey(conn, codebooks: list[Codebook], raw: str, target: str) -> dict[str, int]:
-    """Rebuild `target` from `raw` for these codebooks, in one transaction; returns counts."""
+def decode_survey(conn, codebooks: list[Codebook], raw: str, target: str,
+                  years: list[int] | None = None) -> dict[str, int]:
+    """Rebuild these years' rows of `target` from `raw` by their codebooks, in one transaction; returns counts."""
     instrument = codebooks[0].instrument if codebooks else None
     ensure_schema(conn, raw, target, "raw.quarantine", "staging.codebook_labels")
     variables, labels, constants = _codebook_frames(codebooks)
     conn.register("_cb_vars", variables.to_arrow())
     conn.register("_labels", labels.to_arrow())
     conn.register("_cb_constants", constants.to_arrow())
+    files_of_years = ("true" if years is None else
+                      f"source_file IN (SELECT source_file FROM raw.source_files WHERE {year_filter(years)})")
     separators = {cb.multi_select_separator for cb in codebooks} or {";"}
     if len(separators) > 1:
         raise ValueError(f"codebooks of {instrument} disagree on multi_select_separator: {separators}")
@@ -156,14 +160,16 @@ def decode_survey(conn, codebooks: list[Codebook], raw: str, target: str) -> dic
         for statement in DECODE_SQL.format(raw=raw, sep=separators.pop().replace("'", "''")).split(";\n"):
             if statement.strip():
                 conn.execute(statement)
-        conn.execute(f"DELETE FROM {target}")
+        conn.execute(f"DELETE FROM {target} WHERE {year_filter(years)}")
         conn.execute(f"INSERT INTO {target} BY NAME {ANSWERS_SQL}")
-        conn.execute("DELETE FROM raw.quarantine WHERE instrument = ? AND stage = 'staging'", [instrument])
+        conn.execute(f"DELETE FROM raw.quarantine WHERE instrument = ? AND stage = 'staging' "
+                     f"AND {files_of_years}", [instrument])
         conn.execute(
             "INSERT INTO raw.quarantine BY NAME SELECT source_file, row_number, column_name, cell_value, reason, "
             "'staging' AS stage, ? AS instrument FROM _problems ORDER BY source_file, row_number, column_name",
             [instrument])
-        conn.execute("DELETE FROM staging.codebook_labels WHERE instrument = ?", [instrument])
+        conn.execute(f"DELETE FROM staging.codebook_labels WHERE instrument = ? AND {year_filter(years)}",
+                     [instrument])
         insert_frame(conn, "staging.codebook_labels", labels)
         conn.execute("COMMIT")
     except BaseException:
@@ -172,8 +178,8 @@ def decode_survey(conn, codebooks: list[Codebook], raw: str, target: str) -> dic
     finally:
         for view in ("_cb_vars", "_labels", "_cb_constants"):
             conn.unregister(view)
-    n_answers = conn.execute(f"SELECT count(*) FROM {target}").fetchall()[0][0]
+    n_answers = conn.execute(f"SELECT count(*) FROM {target} WHERE {year_filter(years)}").fetchall()[0][0]
     n_rejected = conn.execute(
-        "SELECT count(DISTINCT (source_file, row_number)) FROM raw.quarantine WHERE instrument = ? AND stage = 'staging'",
-        [instrument]).fetchall()[0][0]
+        "SELECT count(DISTINCT (source_file, row_number)) FROM raw.quarantine WHERE instrument = ? "
+        f"AND stage = 'staging' AND {files_of_years}", [instrument]).fetchall()[0][0]
     return {"answers": n_answers, "rows_quarantined": n_rejected}

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 import polars as pl
 
 from assets.ingest.codebook import Codebook, SourceFile
+from assets.partitions import year_filter
 from warehouse.schema import ensure_schema, table
 
 
@@ -102,11 +103,12 @@ def load_file(conn, target: str, codebook: Codebook, source: SourceFile, parse) 
     return replace_file_rows(conn, target, source, codebook, sha, rows, n_rows, quarantine, ignored)
 
 
-def drop_vanished_files(conn, target: str, instrument: str, current: set[str]) -> list[str]:
-    """Remove rows of files this instrument no longer lists (a file taken out of the inbox)."""
+def drop_vanished_files(conn, target: str, instrument: str, current: set[str], years: list[int]) -> list[str]:
+    """Remove rows of these years' files this instrument no longer lists (a file taken out of the inbox)."""
     ensure_schema(conn, "raw.source_files", "raw.quarantine", target)
     known = [r[0] for r in conn.execute(
-        "SELECT source_file FROM raw.source_files WHERE instrument = ?", [instrument]).fetchall()]
+        f"SELECT source_file FROM raw.source_files WHERE instrument = ? AND {year_filter(years)}",
+        [instrument]).fetchall()]
     gone = sorted(set(known) - current)
     if gone:
         conn.execute("BEGIN TRANSACTION")

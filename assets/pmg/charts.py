@@ -7,6 +7,7 @@ from dagster import AssetKey, MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 from matplotlib.figure import Figure
 
+from assets.partitions import YEARLY, partition_years
 from assets.pmg.themes import THEME_MATRIX
 from assets.reporting.chart_files import publish_charts
 from assets.reporting.numbers import fmt_number
@@ -127,9 +128,9 @@ def draw_theme_matrix(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
     return fig
 
 
-@asset(key=AssetKey(["charts", "pmg_mental_health"]), deps=[key(MENTAL_HEALTH)], group_name="pmg",
+@asset(**YEARLY, key=AssetKey(["charts", "pmg_mental_health"]), deps=[key(MENTAL_HEALTH)], group_name="pmg",
        kinds={"matplotlib"}, pool=POOL)
-def pmg_mental_health_chart(duckdb: DuckDBResource, reports: ReportSettings) -> MaterializeResult:
+def pmg_mental_health_chart(context, duckdb: DuckDBResource, reports: ReportSettings) -> MaterializeResult:
     """Mean self-rated mental health before (T0) and after (T1) each PMG intervention, per year.
 
     One dot per intervention and wave, joined when both waves exist, with the mean and the number
@@ -141,13 +142,13 @@ def pmg_mental_health_chart(duckdb: DuckDBResource, reports: ReportSettings) -> 
     with duckdb.get_connection() as conn:
         df = load_mental_health(conn)
     figures = {year: draw_mental_health(df.filter(pl.col("year") == year), reports.language)
-               for year in df["year"].unique().sort().to_list()}
+               for year in partition_years(context)}
     return publish_charts(reports, "pmg", "pmg_mental_health", figures)
 
 
-@asset(key=AssetKey(["charts", "pmg_theme_matrix"]), deps=[key(THEME_MATRIX)], group_name="pmg",
+@asset(**YEARLY, key=AssetKey(["charts", "pmg_theme_matrix"]), deps=[key(THEME_MATRIX)], group_name="pmg",
        kinds={"matplotlib"}, pool=POOL)
-def pmg_theme_matrix_chart(duckdb: DuckDBResource, reports: ReportSettings) -> MaterializeResult:
+def pmg_theme_matrix_chart(context, duckdb: DuckDBResource, reports: ReportSettings) -> MaterializeResult:
     """Where the Diagnose themes of each PMG intervention sit: IGLOO level x JD-R category.
 
     One heatmap panel per intervention; rows are the IGLOO levels (Individu ... Omgeving),
@@ -159,5 +160,5 @@ def pmg_theme_matrix_chart(duckdb: DuckDBResource, reports: ReportSettings) -> M
     with duckdb.get_connection() as conn:
         df = load_theme_matrix(conn)
     figures = {year: draw_theme_matrix(df.filter(pl.col("year") == year), reports.language)
-               for year in df["year"].unique().sort().to_list()}
+               for year in partition_years(context)}
     return publish_charts(reports, "pmg", "pmg_theme_matrix", figures)

@@ -3,6 +3,7 @@
 from dagster import MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
+from assets.partitions import YEARLY, partition_years
 from assets.ingest.assets import ingest_instrument
 from assets.ingest.interviews import load_interview_file
 from assets.ingest.survey import load_survey_file
@@ -13,7 +14,7 @@ QUESTIONNAIRE = "raw.pmg_questionnaire_cells"
 INTERVIEWS = "raw.pmg_interview_segments"
 
 
-@asset(key=key(QUESTIONNAIRE), group_name="pmg", pool=POOL, kinds={"duckdb"},
+@asset(**YEARLY, key=key(QUESTIONNAIRE), group_name="pmg", pool=POOL, kinds={"duckdb"},
        metadata=contract_metadata(QUESTIONNAIRE),
        description=describe(QUESTIONNAIRE, """
 PMG short questionnaire (T0 and T1) as exported from Qualtrics, for every year whose folder
@@ -24,7 +25,7 @@ def raw_pmg_questionnaire_cells(context, duckdb: DuckDBResource, sources: Source
     return ingest_instrument(context, duckdb, sources, "pmg", "pmg_questionnaire", QUESTIONNAIRE, load_survey_file)
 
 
-@asset(key=key(INTERVIEWS), group_name="pmg", pool=POOL, kinds={"duckdb"},
+@asset(**YEARLY, key=key(INTERVIEWS), group_name="pmg", pool=POOL, kinds={"duckdb"},
        metadata=contract_metadata(INTERVIEWS),
        description=describe(INTERVIEWS, """
 PMG focus interviews as coded in MAXQDA ("Export coded segments"): one row per coded segment,

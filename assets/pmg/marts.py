@@ -79,4 +79,4 @@ WINDOW w AS (PARTITION BY organisation, intervention, outcome ORDER BY year)
 ORDER BY organisation, intervention, outcome, year
 """, """
 The PMG outcomes over the editions: for every intervention that ran in more than one year, how
-its mental-health grades (T0, T1) and its own grade moved since the previous edition.""", "pmg")
+its mental-health grades (T0, T1) and its own grade moved since the previous edition.""", "pmg", yearly=False)

@@ -8,6 +8,7 @@ import polars as pl
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, multi_asset
 from dagster_duckdb import DuckDBResource
 
+from assets.partitions import YEARLY, partition_years
 from assets.pmg.charts import draw_mental_health, draw_theme_matrix, load_mental_health
 from assets.pmg.statistics import ALL_GROUPS, PAIRED, UNPAIRED
 from assets.pmg.themes import THEME_MATRIX, THEME_QUOTES
@@ -496,7 +497,7 @@ DEPS = [key(COUNTS), key(MENTAL_HEALTH), key(RATING), key(THEMES), key(PAIRED), 
                      description='PMG report for organisations and stakeholders (pmg/<year>/rapport.html, and .pdf where chromium is installed): Tabel 3-7, the themes per section, change in the same people and conclusions computed from the data; groups below the reporting minimum, every figure that would let a reader work them back, and all quotes are left out. The metadata shows the report.'),
            AssetSpec(RESEARCHER, deps=DEPS, group_name="pmg", kinds={"html"},
                      description='Confidential researcher edition of the PMG report (pmg/<year>/rapport_onderzoekers.html and .pdf): every figure as the source report prints it, with quotes, paired and unpaired statistics and the theme matrix; marked VERTROUWELIJK on every page. For the research team only: the metadata gives the file paths, not the content.')],
-    pool=POOL)
+    pool=POOL, **YEARLY)
 def pmg_report(context: AssetExecutionContext, duckdb: DuckDBResource, reports: ReportSettings):
     """The PMG results report, one per edition year, in two editions (HTML, and PDF where chromium is installed).
 
@@ -514,7 +515,7 @@ def pmg_report(context: AssetExecutionContext, duckdb: DuckDBResource, reports: 
     """
     written = {}
     with duckdb.get_connection() as conn:
-        for year in report_years(conn):
+        for year in [y for y in report_years(conn) if y in partition_years(context)]:
             data = load_year(conn, year)
             footer = provenance_blocks(conn, PROGRAMME, year, context.run.run_id, reports.language)
             written[year] = write_report_editions(

@@ -4,10 +4,11 @@ import polars as pl
 from dagster import Failure, MaterializeResult, MetadataValue, asset
 from dagster_duckdb import DuckDBResource
 
+from assets.partitions import YEARLY, partition_years, year_filter
 from assets.ingest.assets import decode_instrument
 from assets.ingest.errors import InputError
 from assets.pmg.ingest import INTERVIEWS, QUESTIONNAIRE
-from assets.tables import POOL, contract_metadata, describe, key, replace_table, written_metadata
+from assets.tables import POOL, contract_metadata, describe, key, replace_table, rows_of_years, written_metadata
 from pipelines.resources import SourceData
 from warehouse.schema import ensure_schema
 
@@ -16,7 +17,7 @@ RESPONSES = "staging.pmg_questionnaire_responses"
 SEGMENTS = "staging.pmg_interview_segments"
 
 
-@asset(key=key(ANSWERS), deps=[key(QUESTIONNAIRE)], group_name="pmg", pool=POOL, kinds={"duckdb"},
+@asset(**YEARLY, key=key(ANSWERS), deps=[key(QUESTIONNAIRE)], group_name="pmg", pool=POOL, kinds={"duckdb"},
        metadata=contract_metadata(ANSWERS),
        description=describe(ANSWERS, """
 Every questionnaire answer decoded by its codebook: labels to codes, Dutch decimal commas to
@@ -39,16 +40,17 @@ ORDER BY year, organisation, intervention, group_label, wave, participant_id
 """
 
 
-@asset(key=key(RESPONSES), deps=[key(ANSWERS)], group_name="pmg", pool=POOL, kinds={"duckdb"},
+@asset(**YEARLY, key=key(RESPONSES), deps=[key(ANSWERS)], group_name="pmg", pool=POOL, kinds={"duckdb"},
        metadata=contract_metadata(RESPONSES),
        description=describe(RESPONSES, """
 The PMG questionnaire as analysts use it: one row per participant and wave with organisation,
 intervention, group, the mental-health grade and (T1) the grade for the intervention. Pairs T0
 with T1 through the pseudonym."""))
-def staging_pmg_questionnaire_responses(duckdb: DuckDBResource) -> MaterializeResult:
+def staging_pmg_questionnaire_responses(context, duckdb: DuckDBResource) -> MaterializeResult:
+    years = partition_years(context)
     with duckdb.get_connection() as conn:
-        replace_table(conn, RESPONSES, RESPONSES_SQL)
-        return MaterializeResult(metadata=written_metadata(conn, RESPONSES))
+        replace_table(conn, RESPONSES, RESPONSES_SQL, years=years)
+        return MaterializeResult(metadata=written_metadata(conn, RESPONSES, years=years))
 
 
 SEGMENTS_SQL = f"""
@@ -78,7 +80,7 @@ ORDER BY s.source_file, s.row_number
 """
 
 
-@asset(key=key(SEGMENTS), deps=[key(INTERVIEWS)], group_name="pmg", pool=POOL, kinds={"duckdb"},
+@asset(**YEARLY, key=key(SEGMENTS), deps=[key(INTERVIEWS)], group_name="pmg", pool=POOL, kinds={"duckdb"},
        metadata=contract_metadata(SEGMENTS),
        description=describe(SEGMENTS, """
 Coded interview segments placed in the report's frame: each interview document gets its
@@ -86,8 +88,9 @@ organisation, intervention, group and wave, and each code its section (Diagnose 
 JD-R category and IGLOO level, all from the interview codebook. A document or code the codebook
 does not know goes to `raw.quarantine`."""))
 def staging_pmg_interview_segments(context, duckdb: DuckDBResource, sources: SourceData) -> MaterializeResult:
+    years = partition_years(context)
     try:
-        codebooks = sources.codebooks("pmg", "pmg_interviews")
+        codebooks = sources.codebooks("pmg", "pmg_interviews", years)
     except InputError as exc:
         raise Failure(description=str(exc)) from None
     files = pl.DataFrame([{"source_file": sf.relative, "codebook": cb.relative, "year": cb.year}
@@ -109,17 +112,18 @@ def staging_pmg_interview_segments(context, duckdb: DuckDBResource, sources: Sou
             conn.register(name, frame.to_arrow())
         conn.execute("BEGIN TRANSACTION")
         try:
-            conn.execute(f"DELETE FROM {SEGMENTS}")
+            conn.execute(f"DELETE FROM {SEGMENTS} WHERE {year_filter(years)}")
             conn.execute(f"INSERT INTO {SEGMENTS} BY NAME {SEGMENTS_SQL}")
-            conn.execute("DELETE FROM raw.quarantine WHERE instrument = 'pmg_interviews' AND stage = 'staging'")
+            conn.execute("DELETE FROM raw.quarantine WHERE instrument = 'pmg_interviews' AND stage = 'staging' "
+                         f"AND {rows_of_years('raw.quarantine', years)}")
             conn.execute(f"INSERT INTO raw.quarantine BY NAME {UNMATCHED_SQL}")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         unmatched = conn.execute("SELECT count(*) FROM raw.quarantine WHERE instrument = 'pmg_interviews' "
-                                 "AND stage = 'staging'").fetchall()[0][0]
-        meta = written_metadata(conn, SEGMENTS)
+                                 f"AND stage = 'staging' AND {rows_of_years('raw.quarantine', years)}").fetchall()[0][0]
+        meta = written_metadata(conn, SEGMENTS, years=years)
     if unmatched:
         context.log.warning(f"{unmatched} segment(s) quarantined: document or code not in the codebook")
     return MaterializeResult(metadata={**meta, "segments_quarantined": MetadataValue.int(unmatched)})

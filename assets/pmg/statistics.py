@@ -9,6 +9,7 @@ import polars as pl
 from dagster import MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
+from assets.partitions import YEARLY, partition_years, year_filter
 from assets.pmg.staging import RESPONSES
 from assets.statistics import SMALL_N_MINIMUM, mann_whitney, paired_change
 from assets.tables import POOL, contract_metadata, describe, frame_for, key, replace_with_frame, written_metadata
@@ -47,18 +48,20 @@ def paired_rows(pairs: pl.DataFrame) -> list[dict]:
     return rows
 
 
-@asset(key=key(PAIRED), deps=[key(RESPONSES)], group_name="pmg", pool=POOL, kinds={"duckdb"},
+@asset(**YEARLY, key=key(PAIRED), deps=[key(RESPONSES)], group_name="pmg", pool=POOL, kinds={"duckdb"},
        metadata=contract_metadata(PAIRED), description=describe(PAIRED, """
 How the same people's self-rated mental health changed from T0 to T1, per intervention and
 group: means, mean and median difference, Hodges-Lehmann estimate and matched-pairs
 rank-biserial correlation, and a two-sided Wilcoxon signed-rank test only where enough people
 changed for p < 0.05 to be possible at all; otherwise p is NULL and the note says why."""))
-def marts_pmg_paired_change(duckdb: DuckDBResource) -> MaterializeResult:
+def marts_pmg_paired_change(context, duckdb: DuckDBResource) -> MaterializeResult:
+    years = partition_years(context)
     with duckdb.get_connection() as conn:
-        pairs = conn.sql(PAIRS_SQL).pl()
-        replace_with_frame(conn, PAIRED, frame_for(PAIRED, paired_rows(pairs)))
+        pairs = conn.sql(f"SELECT * FROM ({PAIRS_SQL}) WHERE {year_filter(years)} "
+                         "ORDER BY year, organisation, intervention, group_label, participant_id").pl()
+        replace_with_frame(conn, PAIRED, frame_for(PAIRED, paired_rows(pairs)), years)
         return MaterializeResult(metadata=written_metadata(
-            conn, PAIRED, preview_rows=25, order_by="year, organisation, intervention, group_label"))
+            conn, PAIRED, preview_rows=25, order_by="year, organisation, intervention, group_label", years=years))
 
 
 def unpaired_rows(grades: pl.DataFrame) -> list[dict]:
@@ -92,14 +95,16 @@ def unpaired_rows(grades: pl.DataFrame) -> list[dict]:
     return rows
 
 
-@asset(key=key(UNPAIRED), deps=[key(RESPONSES)], group_name="pmg", pool=POOL, kinds={"duckdb"},
+@asset(**YEARLY, key=key(UNPAIRED), deps=[key(RESPONSES)], group_name="pmg", pool=POOL, kinds={"duckdb"},
        metadata=contract_metadata(UNPAIRED), description=describe(UNPAIRED, """
 All T0 against all T1 grades of an intervention whose waves hold (partly) different people, as
 the source report compared them: Mann-Whitney U (exact without ties, else asymptotic; stated in
 the note) and Cliff's delta. No test when the smaller wave has fewer than 5 grades."""))
-def marts_pmg_unpaired_change(duckdb: DuckDBResource) -> MaterializeResult:
+def marts_pmg_unpaired_change(context, duckdb: DuckDBResource) -> MaterializeResult:
+    years = partition_years(context)
     with duckdb.get_connection() as conn:
-        grades = conn.sql(GRADES_SQL + " ORDER BY year, organisation, intervention, wave, participant_id").pl()
-        replace_with_frame(conn, UNPAIRED, frame_for(UNPAIRED, unpaired_rows(grades)))
+        grades = conn.sql(GRADES_SQL + f" AND {year_filter(years)} "
+                          "ORDER BY year, organisation, intervention, wave, participant_id").pl()
+        replace_with_frame(conn, UNPAIRED, frame_for(UNPAIRED, unpaired_rows(grades)), years)
         return MaterializeResult(metadata=written_metadata(
-            conn, UNPAIRED, preview_rows=25, order_by="year, organisation, intervention"))
+            conn, UNPAIRED, preview_rows=25, order_by="year, organisation, intervention", years=years))

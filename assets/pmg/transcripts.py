@@ -20,6 +20,7 @@ import polars as pl
 from dagster import MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
+from assets.partitions import YEARLY, partition_years
 from assets.ingest.assets import ingest_instrument
 from assets.ingest.codebook import Codebook, SourceFile
 from assets.ingest.formats import ROW, read_source
@@ -54,7 +55,7 @@ def load_transcript_file(conn, target: str, codebook: Codebook, source: SourceFi
                      lambda: (*transcript_utterances(codebook, source, pseudonymise), []))
 
 
-@asset(key=key(UTTERANCES), group_name="pmg", pool=POOL, kinds={"duckdb"},
+@asset(**YEARLY, key=key(UTTERANCES), group_name="pmg", pool=POOL, kinds={"duckdb"},
        metadata=contract_metadata(UTTERANCES),
        description=describe(UTTERANCES, """
 PMG interview transcripts as Microsoft Teams writes them (`.vtt`, including the 2022 variant with

@@ -8,6 +8,7 @@ from dagster_duckdb import DuckDBResource
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
+from assets.partitions import YEARLY, partition_years, year_filter
 from assets.reporting.chart_files import publish_charts
 from assets.reporting.numbers import fmt_pct
 from assets.reporting.style import GREY, OKABE_ITO, diverging_colours, house_style, new_figure
@@ -167,14 +168,14 @@ def draw_return_and_relapse(rtw: pl.DataFrame, relapse: pl.DataFrame, intervals:
     return fig
 
 
-def _per_year(conn, table: str, order: str, draw, lang: str) -> dict:
-    df = conn.sql(f"SELECT * FROM {table} ORDER BY {order}").pl()
-    return {year: draw(df.filter(pl.col("year") == year), lang) for year in df["year"].unique().sort().to_list()}
+def _per_year(conn, table: str, order: str, draw, lang: str, years: list[int]) -> dict:
+    df = conn.sql(f"SELECT * FROM {table} WHERE {year_filter(years)} ORDER BY {order}").pl()
+    return {year: draw(df.filter(pl.col("year") == year), lang) for year in years}
 
 
-@asset(key=AssetKey(["charts", "tib_skills"]), deps=[key(SKILLS)], group_name=PROGRAMME,
+@asset(**YEARLY, key=AssetKey(["charts", "tib_skills"]), deps=[key(SKILLS)], group_name=PROGRAMME,
        kinds={"matplotlib"}, pool=POOL)
-def tib_skills_chart(duckdb: DuckDBResource, reports: ReportSettings) -> MaterializeResult:
+def tib_skills_chart(context, duckdb: DuckDBResource, reports: ReportSettings) -> MaterializeResult:
     """Which skills Terug in Balans strengthened, and which participants still apply three months later.
 
     Two bars per skill (share of all respondents): blue = strengthened by the programme, orange
@@ -182,13 +183,14 @@ def tib_skills_chart(duckdb: DuckDBResource, reports: ReportSettings) -> Materia
     orange bar means the skill faded somewhat. Files: terug_in_balans/<year>/tib_skills.png (+ .svg).
     """
     with duckdb.get_connection() as conn:
-        figures = _per_year(conn, SKILLS, "year, pct_strengthened DESC, skill", draw_skills, reports.language)
+        figures = _per_year(conn, SKILLS, "year, pct_strengthened DESC, skill", draw_skills, reports.language,
+                             partition_years(context))
     return publish_charts(reports, PROGRAMME, "tib_skills", figures)
 
 
-@asset(key=AssetKey(["charts", "tib_factor_ratings"]), deps=[key(FACTORS)], group_name=PROGRAMME,
+@asset(**YEARLY, key=AssetKey(["charts", "tib_factor_ratings"]), deps=[key(FACTORS)], group_name=PROGRAMME,
        kinds={"matplotlib"}, pool=POOL)
-def tib_factor_ratings_chart(duckdb: DuckDBResource, reports: ReportSettings) -> MaterializeResult:
+def tib_factor_ratings_chart(context, duckdb: DuckDBResource, reports: ReportSettings) -> MaterializeResult:
     """How helpful participants found each of the seven factors of Terug in Balans.
 
     A diverging stacked bar per factor over the five scale points, centred on the middle point
@@ -197,13 +199,14 @@ def tib_factor_ratings_chart(duckdb: DuckDBResource, reports: ReportSettings) ->
     top; shares under 8% are not labelled in the bar. Files: terug_in_balans/<year>/tib_factor_ratings.png (+ .svg).
     """
     with duckdb.get_connection() as conn:
-        figures = _per_year(conn, FACTORS, "year, factor, rating", draw_factor_diverging, reports.language)
+        figures = _per_year(conn, FACTORS, "year, factor, rating", draw_factor_diverging, reports.language,
+                             partition_years(context))
     return publish_charts(reports, PROGRAMME, "tib_factor_ratings", figures)
 
 
-@asset(key=AssetKey(["charts", "tib_return_to_work"]), deps=[key(RETURN_TO_WORK), key(RELAPSE), key(SHARE_INTERVALS)],
+@asset(**YEARLY, key=AssetKey(["charts", "tib_return_to_work"]), deps=[key(RETURN_TO_WORK), key(RELAPSE), key(SHARE_INTERVALS)],
        group_name=PROGRAMME, kinds={"matplotlib"}, pool=POOL)
-def tib_return_to_work_chart(duckdb: DuckDBResource, reports: ReportSettings) -> MaterializeResult:
+def tib_return_to_work_chart(context, duckdb: DuckDBResource, reports: ReportSettings) -> MaterializeResult:
     """Did participants return to work during or after Terug in Balans, and did they drop out again?
 
     Left: share of respondents per answer (back at own employer, at another employer, still absent
@@ -217,7 +220,7 @@ def tib_return_to_work_chart(duckdb: DuckDBResource, reports: ReportSettings) ->
         rtw = conn.sql(f"SELECT * FROM {RETURN_TO_WORK}").pl()
         relapse = conn.sql(f"SELECT * FROM {RELAPSE}").pl()
         intervals = conn.sql(f"SELECT * FROM {SHARE_INTERVALS}").pl()
-    years = sorted(set(rtw["year"].to_list()) | set(relapse["year"].to_list()))
+    years = partition_years(context)
     figures = {year: draw_return_and_relapse(rtw.filter(pl.col("year") == year),
                                              relapse.filter(pl.col("year") == year),
                                              intervals.filter(pl.col("year") == year), reports.language)

@@ -3,6 +3,7 @@
 from dagster import MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
+from assets.partitions import YEARLY, partition_years
 from assets.ingest.assets import ingest_instrument
 from assets.ingest.survey import load_survey_file
 from assets.tables import POOL, contract_metadata, describe, key
@@ -11,7 +12,7 @@ from pipelines.resources import SourceData
 SURVEY = "raw.tib_survey_cells"
 
 
-@asset(key=key(SURVEY), group_name="terug_in_balans", pool=POOL, kinds={"duckdb"},
+@asset(**YEARLY, key=key(SURVEY), group_name="terug_in_balans", pool=POOL, kinds={"duckdb"},
        metadata=contract_metadata(SURVEY),
        description=describe(SURVEY, """
 The Terug in Balans survey of former participants as exported from Microsoft Forms, for every

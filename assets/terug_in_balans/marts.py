@@ -106,4 +106,4 @@ WINDOW w AS (PARTITION BY outcome ORDER BY year)
 ORDER BY outcome, year
 """, """
 The Terug in Balans shares over the cohorts: return to work, relapse, every skill and every factor,
-with the change in percentage points since the previous cohort.""", "terug_in_balans")
+with the change in percentage points since the previous cohort.""", "terug_in_balans", yearly=False)

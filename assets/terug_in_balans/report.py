@@ -8,6 +8,7 @@ import polars as pl
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, multi_asset
 from dagster_duckdb import DuckDBResource
 
+from assets.partitions import YEARLY, partition_years
 from assets.reporting.editions import Edition, report_results, write_report_editions
 from assets.reporting.html import Block, Chart, Heading, Paragraph, Table
 from assets.reporting.numbers import MISSING, fmt_number, fmt_pct
@@ -265,7 +266,7 @@ DEPS = [key(RETURN_TO_WORK), key(RELAPSE), key(SKILLS), key(FACTORS), key(SHARE_
                      description='Terug in Balans factsheet for stakeholders (terug_in_balans/<year>/rapport.html, and .pdf where chromium is installed): return to work, relapse, skills, the seven factors, every share with its 95% Wilson interval; shares of fewer respondents than the reporting minimum left out. The metadata shows the report.'),
            AssetSpec(RESEARCHER, deps=DEPS, group_name=PROGRAMME, kinds={"html"},
                      description='Confidential researcher edition of the Terug in Balans factsheet (terug_in_balans/<year>/rapport_onderzoekers.html and .pdf): every figure, with McNemar per skill and the factor ranking; marked VERTROUWELIJK on every page. The metadata gives the file paths.')],
-    pool=POOL)
+    pool=POOL, **YEARLY)
 def terug_in_balans_report(context: AssetExecutionContext, duckdb: DuckDBResource,
                            reports: ReportSettings):
     """The Terug in Balans factsheet, one per cohort year, in two editions (HTML, and PDF where chromium is installed).
@@ -281,7 +282,7 @@ def terug_in_balans_report(context: AssetExecutionContext, duckdb: DuckDBResourc
     """
     written = {}
     with duckdb.get_connection() as conn:
-        for year in report_years(conn):
+        for year in [y for y in report_years(conn) if y in partition_years(context)]:
             data = load_year(conn, year)
             footer = provenance_blocks(conn, PROGRAMME, year, context.run.run_id, reports.language)
             written[year] = write_report_editions(

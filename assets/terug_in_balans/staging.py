@@ -3,6 +3,7 @@
 from dagster import MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
+from assets.partitions import YEARLY, partition_years
 from assets.ingest.assets import decode_instrument
 from assets.tables import POOL, contract_metadata, describe, key
 from assets.terug_in_balans.ingest import SURVEY
@@ -11,7 +12,7 @@ from pipelines.resources import SourceData
 ANSWERS = "staging.tib_survey_answers"
 
 
-@asset(key=key(ANSWERS), deps=[key(SURVEY)], group_name="terug_in_balans", pool=POOL, kinds={"duckdb"},
+@asset(**YEARLY, key=key(ANSWERS), deps=[key(SURVEY)], group_name="terug_in_balans", pool=POOL, kinds={"duckdb"},
        metadata=contract_metadata(ANSWERS),
        description=describe(ANSWERS, """
 Every survey answer decoded by its codebook: return to work and relapse as codes, each skill

@@ -10,6 +10,7 @@ from dagster import MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
 # The frame-writing helpers are shared with the PMG statistics (generic, no PMG specifics).
+from assets.partitions import YEARLY, partition_years, year_filter
 from assets.statistics import competition_rank, mcnemar_exact, rating_summary, wilson_interval_pct
 from assets.tables import POOL, contract_metadata, describe, frame_for, key, replace_with_frame, written_metadata
 from assets.terug_in_balans.marts import LABELS
@@ -55,17 +56,18 @@ def share_interval_rows(shares: pl.DataFrame) -> list[dict]:
     return rows
 
 
-@asset(key=key(SHARE_INTERVALS), deps=[key(RETURN_TO_WORK), key(RELAPSE), key(SKILLS)], group_name=GROUP,
+@asset(**YEARLY, key=key(SHARE_INTERVALS), deps=[key(RETURN_TO_WORK), key(RELAPSE), key(SKILLS)], group_name=GROUP,
        pool=POOL, kinds={"duckdb"}, metadata=contract_metadata(SHARE_INTERVALS),
        description=describe(SHARE_INTERVALS, """
 Every share the factsheet reports (return to work, relapse, each skill strengthened and still
 applied) with its 95% Wilson score interval, so a reader sees how much a share of about 30
 respondents can move."""))
-def marts_tib_share_intervals(duckdb: DuckDBResource) -> MaterializeResult:
+def marts_tib_share_intervals(context, duckdb: DuckDBResource) -> MaterializeResult:
+    years = partition_years(context)
     with duckdb.get_connection() as conn:
-        shares = conn.sql(f"SELECT * FROM ({SHARES_SQL}) ORDER BY year, q, i, answer").pl()
-        replace_with_frame(conn, SHARE_INTERVALS, frame_for(SHARE_INTERVALS, share_interval_rows(shares)))
-        return MaterializeResult(metadata=written_metadata(conn, SHARE_INTERVALS, preview_rows=25))
+        shares = conn.sql(f"SELECT * FROM ({SHARES_SQL}) WHERE {year_filter(years)} ORDER BY year, q, i, answer").pl()
+        replace_with_frame(conn, SHARE_INTERVALS, frame_for(SHARE_INTERVALS, share_interval_rows(shares)), years)
+        return MaterializeResult(metadata=written_metadata(conn, SHARE_INTERVALS, preview_rows=25, years=years))
 
 
 # Per respondent and skill: ticked as strengthened, ticked as still applied. Every survey
@@ -101,16 +103,17 @@ def mcnemar_rows(counts: pl.DataFrame) -> list[dict]:
             for r in counts.iter_rows(named=True)]
 
 
-@asset(key=key(SKILL_MCNEMAR), deps=[key(ANSWERS)], group_name=GROUP, pool=POOL, kinds={"duckdb"},
+@asset(**YEARLY, key=key(SKILL_MCNEMAR), deps=[key(ANSWERS)], group_name=GROUP, pool=POOL, kinds={"duckdb"},
        metadata=contract_metadata(SKILL_MCNEMAR), description=describe(SKILL_MCNEMAR, """
 Per skill, the same respondents' two answers side by side: strengthened by the programme and
 still applied three months later (both, only one, neither), with McNemar's exact test of whether
 "strengthened but no longer applied" and "applied but not named as strengthened" differ."""))
-def marts_tib_skill_mcnemar(duckdb: DuckDBResource) -> MaterializeResult:
+def marts_tib_skill_mcnemar(context, duckdb: DuckDBResource) -> MaterializeResult:
+    years = partition_years(context)
     with duckdb.get_connection() as conn:
-        counts = conn.sql(SKILL_PAIRS_SQL).pl()
-        replace_with_frame(conn, SKILL_MCNEMAR, frame_for(SKILL_MCNEMAR, mcnemar_rows(counts)))
-        return MaterializeResult(metadata=written_metadata(conn, SKILL_MCNEMAR, preview_rows=25))
+        counts = conn.sql(f"SELECT * FROM ({SKILL_PAIRS_SQL}) WHERE {year_filter(years)} ORDER BY year, position").pl()
+        replace_with_frame(conn, SKILL_MCNEMAR, frame_for(SKILL_MCNEMAR, mcnemar_rows(counts)), years)
+        return MaterializeResult(metadata=written_metadata(conn, SKILL_MCNEMAR, preview_rows=25, years=years))
 
 
 def factor_summary_rows(ratings: pl.DataFrame) -> list[dict]:
@@ -128,13 +131,15 @@ def factor_summary_rows(ratings: pl.DataFrame) -> list[dict]:
     return rows
 
 
-@asset(key=key(FACTOR_SUMMARY), deps=[key(FACTOR_RATINGS)], group_name=GROUP, pool=POOL, kinds={"duckdb"},
+@asset(**YEARLY, key=key(FACTOR_SUMMARY), deps=[key(FACTOR_RATINGS)], group_name=GROUP, pool=POOL, kinds={"duckdb"},
        metadata=contract_metadata(FACTOR_SUMMARY), description=describe(FACTOR_SUMMARY, """
 The effectiveness factors in one line each, ranked: the share rating a factor flink or zeer
 behulpzaam (4 or 5) and the median rating, from the distribution in marts.tib_factor_ratings."""))
-def marts_tib_factor_summary(duckdb: DuckDBResource) -> MaterializeResult:
+def marts_tib_factor_summary(context, duckdb: DuckDBResource) -> MaterializeResult:
+    years = partition_years(context)
     with duckdb.get_connection() as conn:
-        ratings = conn.sql(f"SELECT year, factor, rating, n FROM {FACTOR_RATINGS} ORDER BY year, factor, rating").pl()
-        replace_with_frame(conn, FACTOR_SUMMARY, frame_for(FACTOR_SUMMARY, factor_summary_rows(ratings)))
-        return MaterializeResult(metadata=written_metadata(conn, FACTOR_SUMMARY, preview_rows=25,
+        ratings = conn.sql(f"SELECT year, factor, rating, n FROM {FACTOR_RATINGS} WHERE {year_filter(years)} "
+                           "ORDER BY year, factor, rating").pl()
+        replace_with_frame(conn, FACTOR_SUMMARY, frame_for(FACTOR_SUMMARY, factor_summary_rows(ratings)), years)
+        return MaterializeResult(metadata=written_metadata(conn, FACTOR_SUMMARY, preview_rows=25, years=years,
                                                            order_by="year, rank, factor"))

@@ -1,0 +1,35 @@
+"""Yearly partitions: one PMG edition or one Terug in Balans cohort per year.
+
+Dagster has no yearly partitions class, so a time window on 1 January. A partition's assets
+write only that year's rows (delete the year, insert it again), so a new year or a corrected
+export never touches the others. Every partitioned asset runs a backfill of several years as
+one run (`BackfillPolicy.single_run`): its queries then cover all the run's years at once.
+"""
+
+import warnings
+
+from dagster import BackfillPolicy, BetaWarning, TimeWindowPartitionsDefinition
+
+# Single-run backfills are what make a ten-year backfill one query per asset; Dagster marks the
+# parameter beta. Chosen knowingly, so the warning would only bury real ones in every run's log.
+warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=BetaWarning)
+
+FIRST_YEAR = "2015"
+
+# end_offset=1: the current year is a partition too, so exports that arrive during the year
+# (the inbox sensor sees them) can be loaded before the year is over.
+YEARS = TimeWindowPartitionsDefinition(cron_schedule="0 0 1 1 *", fmt="%Y", start=FIRST_YEAR, end_offset=1)
+
+YEARLY = {"partitions_def": YEARS, "backfill_policy": BackfillPolicy.single_run()}
+
+
+def partition_years(context) -> list[int]:
+    """The years a run writes: its partition, or every year of a backfill's range."""
+    return [int(k) for k in context.partition_keys]
+
+
+def year_filter(years: list[int] | None) -> str:
+    """`year IN (...)` for the given years (None: every year); the years are ints, so inlining them is safe."""
+    if years is None:
+        return "true"
+    return "year IN (" + ", ".join(str(int(y)) for y in years) + ")" if years else "false"
