@@ -27,14 +27,17 @@ def data_quality_report(duckdb: DuckDBResource, reports: ReportSettings) -> Mate
     """Validation report for the data engineer (`<reports>/validatie/index.html`): every ingested
     file with its hash and the columns its codebook does not declare, every quarantined row with
     file, row, column, value and reason, and links to the Great Expectations page of each checked
-    table (written by that table's `expectation_suite` check)."""
+    table for each run's years (written by that table's `expectation_suite` check)."""
     with duckdb.get_connection() as conn:
         files = conn.sql("SELECT source_file, instrument, format, n_rows, sha256, ignored_columns, loaded_at "
                          "FROM raw.source_files ORDER BY source_file").pl()
         quarantined = conn.sql("SELECT source_file, row_number, column_name, cell_value, reason, stage "
                                "FROM raw.quarantine ORDER BY source_file, row_number, column_name").pl()
-    links = "".join(f'<li><a href="{escape(t)}.html">{escape(t)}</a></li>' for t in SUITES)
     page = reports.path("validatie", "index.html")
+    # one folder per run's years (a partition, or a backfill's range), newest first
+    pages = sorted(page.parent.glob("*/*.html"), key=lambda p: (p.parent.name, p.name), reverse=True)
+    links = "".join(f'<li><a href="{escape(p.parent.name)}/{escape(p.name)}">{escape(p.parent.name)}: '
+                    f'{escape(p.stem)}</a></li>' for p in pages)
     write_atomic(page, "<!doctype html><meta charset=utf-8><title>Datakwaliteit</title>"
                  "<style>body{font-family:sans-serif;margin:2em}td,th{border:1px solid #ccc;padding:4px 8px}"
                  "table{border-collapse:collapse}</style><h1>Datakwaliteit</h1>"

@@ -33,3 +33,8 @@ def year_filter(years: list[int] | None) -> str:
     if years is None:
         return "true"
     return "year IN (" + ", ".join(str(int(y)) for y in years) + ")" if years else "false"
+
+
+def years_label(years: list[int]) -> str:
+    """A run's years for a folder name: "2023", or "2016-2025" for a backfill's range."""
+    return str(years[0]) if len(years) == 1 else f"{min(years)}-{max(years)}"

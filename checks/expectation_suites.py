@@ -1,11 +1,13 @@
 """One Great Expectations asset check per declared suite (checks/suites.py), on the table's asset.
 
-Each writes its validation page to <reports>/validatie/<table>.html and links it in its metadata.
+Each validates the years of its run's partitions and writes its validation page to
+<reports>/validatie/<years>/<table>.html, linked in its metadata.
 """
 
-from dagster import AssetCheckResult, asset_check
+from dagster import AssetCheckExecutionContext, AssetCheckResult, asset_check
 from dagster_duckdb import DuckDBResource
 
+from assets.partitions import partition_years, years_label
 from assets.tables import key
 from checks.gx_runner import run_suite
 from checks.suites import SUITES, Suite
@@ -17,10 +19,13 @@ def _suite_check(suite: Suite):
                  description=f"Great Expectations suite of {suite.table}: "
                              + "; ".join(e.describes for e in suite.expectations)
                              + ("; plus the scales and labels its codebooks declare" if suite.codebooks else ""))
-    def _check(duckdb: DuckDBResource, sources: SourceData, reports: ReportSettings) -> AssetCheckResult:
-        codebooks = sources.codebooks(*suite.codebooks) if suite.codebooks else []
+    def _check(context: AssetCheckExecutionContext, duckdb: DuckDBResource, sources: SourceData,
+               reports: ReportSettings) -> AssetCheckResult:
+        years = partition_years(context)  # the run's partitions: the years its assets just wrote
+        codebooks = sources.codebooks(*suite.codebooks, years) if suite.codebooks else []
         with duckdb.get_connection() as conn:
-            return run_suite(conn, suite, codebooks, reports.path("validatie", f"{suite.table}.html"))
+            return run_suite(conn, suite, codebooks, reports.path("validatie", years_label(years), f"{suite.table}.html"),
+                             years=years)
 
     return _check
 

@@ -5,6 +5,7 @@ MHM_DATA_DIR    folder of exports and codebooks, <programme>/<year>/ (default da
 MHM_REPORTS_DIR where charts and reports are written (default reports/)
 MHM_PSEUDONYM_KEY  secret key of the participant pseudonyms (required; `make run` sets a sample key)
 MHM_REPORTING_MINIMUM  smallest group a stakeholder report shows (default 5)
+MHM_DUCKDB_MEMORY_LIMIT  memory DuckDB may use before it spills to disk (default 2GB)
 """
 
 from __future__ import annotations
@@ -53,9 +54,16 @@ def _env_path(variable: str, default: Path) -> str:
     return str(Path(os.environ.get(variable) or default).resolve())
 
 
+def warehouse_resource(database: str) -> DuckDBResource:
+    """The warehouse connection. DuckDB takes 80% of RAM by default; a bound keeps the whole run
+    (Python, Polars and GX beside it) within the machine, spilling large joins to disk instead."""
+    return DuckDBResource(database=database,
+                          connection_config={"memory_limit": os.environ.get("MHM_DUCKDB_MEMORY_LIMIT", "2GB")})
+
+
 def build_resources() -> dict:
     return {
-        "duckdb": DuckDBResource(database=_env_path("MHM_WAREHOUSE", PROJECT_ROOT / "warehouse" / "monitor.duckdb")),
+        "duckdb": warehouse_resource(_env_path("MHM_WAREHOUSE", PROJECT_ROOT / "warehouse" / "monitor.duckdb")),
         "sources": SourceData(
             data_dir=_env_path("MHM_DATA_DIR", PROJECT_ROOT / "data"),
             pseudonym_key=EnvVar(KEY_VARIABLE),

@@ -25,12 +25,10 @@ def real_export(relative: str) -> Path:
 
 
 def resources_for(tmp: Path, data_dir: Path = DATA) -> dict:
-    from dagster_duckdb import DuckDBResource
-
-    from pipelines.resources import ReportSettings, SourceData
+    from pipelines.resources import ReportSettings, SourceData, warehouse_resource
 
     return {
-        "duckdb": DuckDBResource(database=str(tmp / "warehouse.duckdb")),
+        "duckdb": warehouse_resource(str(tmp / "warehouse.duckdb")),
         "sources": SourceData(data_dir=str(data_dir), pseudonym_key=os.environ["MHM_PSEUDONYM_KEY"]),
         "reports": ReportSettings(output_dir=str(tmp / "reports")),
     }

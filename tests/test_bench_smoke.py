@@ -11,7 +11,7 @@ from bench.run import INGEST, SIZES, run_benchmark
 
 
 def test_bench_tiny_run_prints_the_ratio_table(tmp_path):
-    results, report = run_benchmark(SIZES["small"], tmp_path, in_process=True, new_year=False, log=lambda *_: None)
+    results, report = run_benchmark(SIZES["small"], tmp_path, in_process=True, log=lambda *_: None)
 
     assert results["full"]["success"], results["full"]["failures"]
     assert "ours/floor" in report and "ours/pandas" in report
@@ -26,3 +26,5 @@ def test_bench_tiny_run_prints_the_ratio_table(tmp_path):
         assert results["ingest"][asset]["floor"]["rows"] > 0
     assert re.search(r"peak RSS, whole process tree \(sampled\): [\d,]+ MiB", report)
     assert results["pandas"]["marts"]["pmg_mental_health"] > 0
+    assert results["new_year"]["success"], results["new_year"]["failures"]
+    assert re.search(rf"^\(d\) one new year partition.*= \d+% of \(a\)$", report, re.M)

@@ -54,10 +54,12 @@ def test_an_empty_table_does_not_pass():
 
 def test_validation_pages_are_written_and_linked(full_run):
     result, tmp = full_run
-    pages = {p.name for p in (tmp / "reports" / "validatie").glob("*.html")}
-    assert pages == {"index.html", *(f"{t}.html" for t in SUITES)}
+    pages = {p.relative_to(tmp / "reports" / "validatie").as_posix()
+             for p in (tmp / "reports" / "validatie").rglob("*.html")}
+    assert pages == {"index.html", *(f"2023-2024/{t}.html" for t in SUITES)}  # the run's years
     suite_checks = [e for e in result.get_asset_check_evaluations() if e.check_name == "expectation_suite"]
     assert len(suite_checks) == len(SUITES)
     assert all(Path(e.metadata["validation_report"].value).exists() for e in suite_checks)
     index = (tmp / "reports" / "validatie" / "index.html").read_text(encoding="utf-8")
     assert "pmg/2023/pmg_t0_qualtrics.csv" in index and "Quarantaine (0 problemen)" in index
+    assert 'href="2023-2024/staging.pmg_questionnaire_responses.html"' in index

@@ -50,4 +50,4 @@ def test_killed_runs_then_a_rerun_give_the_marts_of_an_uninterrupted_run(full_ru
     assert finish.wait(timeout=300) == 0
     assert marts(tmp_path / "warehouse.duckdb") == marts(reference / "warehouse.duckdb")
     for report in (tmp_path / "reports").rglob("*.html"):
-        assert report.read_text(encoding="utf-8").rstrip().endswith("</html>") or report.parent.name == "validatie"
+        assert report.read_text(encoding="utf-8").rstrip().endswith("</html>") or "validatie" in report.parts
