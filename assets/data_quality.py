@@ -6,6 +6,7 @@ from html import escape
 from dagster import MaterializeResult, MetadataValue, asset
 from dagster_duckdb import DuckDBResource
 
+from assets.partitions import EVERY_YEAR
 from assets.reporting.publish import write_atomic
 from assets.tables import POOL, key, markdown_table
 from checks.suites import SUITES
@@ -22,7 +23,7 @@ def _html_table(frame) -> str:
 
 
 @asset(key=key("reports.data_quality"), deps=[key(t) for t in SUITES], group_name="data_quality", pool=POOL,
-       kinds={"html"})
+       kinds={"html"}, **EVERY_YEAR)
 def data_quality_report(duckdb: DuckDBResource, reports: ReportSettings) -> MaterializeResult:
     """Validation report for the data engineer (`<reports>/validatie/index.html`): every ingested
     file with its hash and the columns its codebook does not declare, every quarantined row with

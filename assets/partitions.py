@@ -21,6 +21,9 @@ FIRST_YEAR = "2015"
 YEARS = TimeWindowPartitionsDefinition(cron_schedule="0 0 1 1 *", fmt="%Y", start=FIRST_YEAR, end_offset=1)
 
 YEARLY = {"partitions_def": YEARS, "backfill_policy": BackfillPolicy.single_run()}
+# Assets over every year (trends, the data-quality page): unpartitioned, rebuilt in each run. The
+# policy lets a backfill's range run them in its one run (the CLI's --partition-range insists).
+EVERY_YEAR = {"backfill_policy": BackfillPolicy.single_run()}
 
 
 def partition_years(context) -> list[int]:
