@@ -2,6 +2,7 @@
 
 import textwrap
 
+import numpy as np
 import polars as pl
 from dagster import AssetKey, MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
@@ -91,6 +92,8 @@ def draw_theme_matrix(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
     levels = IGLOO_LEVELS + sorted(set(df["igloo_level"]) - set(IGLOO_LEVELS))
     categories = JDR_CATEGORIES + sorted(set(df["jdr_category"]) - set(JDR_CATEGORIES))
     vmax = max(1, int(df["n_themes"].max()))
+    if len(interventions) > MAX_PANELS:
+        return _theme_matrix_rows(df, interventions, levels, categories, vmax, t)
     cols = min(2, len(interventions))
     rows = -(-len(interventions) // cols)
     with house_style():
@@ -125,6 +128,54 @@ def draw_theme_matrix(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
         if image is not None:
             fig.colorbar(image, ax=axes, shrink=0.6, label=t("heatmap_colorbar"))
         fig.suptitle(t("heatmap_title"), x=0.02, ha="left", fontweight="bold", fontsize=13)
+    return fig
+
+
+# Beyond a dozen interventions a panel each would make a poster that takes minutes to draw: one
+# row per intervention instead, the IGLOO levels side by side, each split by JD-R category.
+MAX_PANELS = 12
+MAX_ANNOTATED_ROWS = 40
+MAX_ROWS = 60  # more rows are no longer readable; the mart has them all
+
+
+def _theme_matrix_rows(df: pl.DataFrame, interventions: list[str], levels: list[str], categories: list[str],
+                       vmax: int, t) -> Figure:
+    """One heatmap row per intervention; columns IGLOO level x JD-R category; numbers while legible.
+    Beyond MAX_ROWS interventions, those with the most themes, as the title says."""
+    title = t("heatmap_title")
+    if len(interventions) > MAX_ROWS:
+        totals = df.group_by("intervention").agg(pl.col("n_themes").sum()).sort(
+            ["n_themes", "intervention"], descending=[True, False])
+        kept = set(totals["intervention"].head(MAX_ROWS).to_list())
+        title += "\n" + t("heatmap_top", shown=MAX_ROWS, total=len(interventions))
+        interventions = [name for name in interventions if name in kept]
+        df = df.filter(pl.col("intervention").is_in(interventions))
+    row_of = {name: i for i, name in enumerate(interventions)}
+    col_of = {(lv, cat): i * len(categories) + j for i, lv in enumerate(levels) for j, cat in enumerate(categories)}
+    grid = np.zeros((len(interventions), len(col_of)))
+    for r in df.iter_rows(named=True):
+        grid[row_of[r["intervention"]], col_of[(r["igloo_level"], r["jdr_category"])]] = r["n_themes"]
+    with house_style():
+        fig = new_figure(11.0, 1.6 + 0.22 * len(interventions))
+        ax = fig.subplots()
+        image = ax.imshow(grid, cmap=sequential_cmap(), vmin=0, vmax=vmax, aspect="auto", interpolation="nearest")
+        if len(interventions) <= MAX_ANNOTATED_ROWS:
+            for (y, x), value in np.ndenumerate(grid):
+                if value:
+                    ax.text(x, y, f"{value:g}", ha="center", va="center", fontsize=7,
+                            color="white" if value > vmax * 0.6 else "#222222")
+        ax.set_xticks(range(len(col_of)), [t(cat) for _ in levels for cat in categories], rotation=90, fontsize=6.5)
+        for i, lv in enumerate(levels):
+            ax.text((i + 0.5) * len(categories) - 0.5, -1.0, t(lv), ha="center", va="bottom", fontsize=9,
+                    fontweight="bold")
+            if i:
+                ax.axvline(i * len(categories) - 0.5, color=GREY, linewidth=1)
+        ax.set_yticks(range(len(interventions)), interventions, fontsize=8)
+        ax.tick_params(length=0)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        fig.colorbar(image, ax=ax, shrink=0.4, label=t("heatmap_colorbar"))
+        fig.suptitle(title, x=0.02, ha="left", fontweight="bold", fontsize=13)
     return fig
 
 

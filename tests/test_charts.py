@@ -1,0 +1,42 @@
+"""Chart drawing at sizes beyond the sample: the theme matrix changes layout instead of growing a panel per intervention."""
+
+import polars as pl
+
+from assets.pmg.charts import MAX_PANELS, MAX_ROWS, draw_theme_matrix
+
+
+def matrix(n_interventions: int) -> pl.DataFrame:
+    rows = [{"intervention": f"Interventie {i:03d}", "igloo_level": level, "jdr_category": category,
+             "n_themes": (i + j) % 4}
+            for i in range(n_interventions)
+            for j, (level, category) in enumerate([("Individu", "persoonlijke_hulpbron"),
+                                                   ("Groep", "werk_stressor")])]
+    return pl.DataFrame(rows)
+
+
+def test_few_interventions_get_a_panel_each():
+    fig = draw_theme_matrix(matrix(3))
+    heatmaps = [ax for ax in fig.axes if ax.images]
+    assert len(heatmaps) == 3
+
+
+def test_many_interventions_get_one_row_each_in_one_heatmap():
+    n = 5 * MAX_PANELS
+    fig = draw_theme_matrix(matrix(n))
+    heatmap, = [ax for ax in fig.axes if ax.images]
+    grid = heatmap.images[0].get_array()
+    assert grid.shape[0] == n
+    assert [label.get_text() for label in heatmap.get_yticklabels()][:2] == ["Interventie 000", "Interventie 001"]
+    # every theme count lands in its cell: the sums agree with the mart's rows
+    assert grid.sum() == matrix(n)["n_themes"].sum()
+
+
+def test_beyond_what_is_readable_the_busiest_interventions_are_shown_and_the_title_says_so():
+    df = matrix(3 * MAX_ROWS)
+    fig = draw_theme_matrix(df)
+    heatmap, = [ax for ax in fig.axes if ax.images]
+    assert heatmap.images[0].get_array().shape[0] == MAX_ROWS
+    busiest = df.group_by("intervention").agg(pl.col("n_themes").sum()).sort(
+        ["n_themes", "intervention"], descending=[True, False])["intervention"].head(MAX_ROWS).to_list()
+    assert sorted(label.get_text() for label in heatmap.get_yticklabels()) == sorted(busiest)
+    assert f"de {MAX_ROWS} van {3 * MAX_ROWS} interventies" in fig._suptitle.get_text()
