@@ -2,7 +2,7 @@
 
 import polars as pl
 
-from assets.pmg.charts import MAX_PANELS, MAX_ROWS, draw_theme_matrix
+from assets.pmg.charts import MAX_PANELS, MAX_ROWS, draw_mental_health, draw_theme_matrix
 
 
 def matrix(n_interventions: int) -> pl.DataFrame:
@@ -40,3 +40,14 @@ def test_beyond_what_is_readable_the_busiest_interventions_are_shown_and_the_tit
         ["n_themes", "intervention"], descending=[True, False])["intervention"].head(MAX_ROWS).to_list()
     assert sorted(label.get_text() for label in heatmap.get_yticklabels()) == sorted(busiest)
     assert f"de {MAX_ROWS} van {3 * MAX_ROWS} interventies" in fig._suptitle.get_text()
+
+
+def test_mental_health_chart_keeps_the_largest_interventions_beyond_what_is_readable():
+    df = pl.DataFrame([{"organisation": f"Org {i % 7}", "intervention": f"Interventie {i:03d}", "wave": wave,
+                        "n": 5 + i, "mean": 6.5, "min": 4.0, "max": 9.0}
+                       for i in range(2 * MAX_ROWS) for wave in ("T0", "T1")])
+    fig = draw_mental_health(df)
+    ax = fig.axes[0]
+    labels = [label.get_text().split("\n")[0] for label in ax.get_yticklabels()]
+    assert len(labels) == MAX_ROWS and "Interventie 119" in labels and "Interventie 000" not in labels
+    assert f"de {MAX_ROWS} van {2 * MAX_ROWS} interventies" in ax.get_title(loc="left")

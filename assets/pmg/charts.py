@@ -31,6 +31,13 @@ def load_theme_matrix(conn) -> pl.DataFrame:
     return conn.sql(f"SELECT * FROM {THEME_MATRIX} ORDER BY year, intervention, igloo_level, jdr_category").pl()
 
 
+# Beyond a dozen interventions a panel each would make a poster that takes minutes to draw: one
+# row per intervention instead, the IGLOO levels side by side, each split by JD-R category.
+MAX_PANELS = 12
+MAX_ANNOTATED_ROWS = 40
+MAX_ROWS = 60  # more rows are no longer readable; the mart has them all
+
+
 def draw_mental_health(df: pl.DataFrame, lang: str = "nl", minimum: int | None = None) -> Figure | None:
     """Dumbbell per intervention: mean T0 and T1 with N at each point; one year's rows.
 
@@ -44,6 +51,14 @@ def draw_mental_health(df: pl.DataFrame, lang: str = "nl", minimum: int | None =
     if df.height == 0:
         return None
     interventions = df.select("organisation", "intervention").unique(maintain_order=True).rows()
+    title = t("mh_title")
+    if len(interventions) > MAX_ROWS:
+        # A dumbbell per intervention stops being readable (and takes minutes to draw): the largest.
+        largest = (df.group_by("organisation", "intervention").agg(pl.col("n").sum())
+                   .sort(["n", "organisation", "intervention"], descending=[True, False, False]).head(MAX_ROWS))
+        kept = set(largest.select("organisation", "intervention").rows())
+        title += "\n" + t("mh_top", shown=MAX_ROWS, total=len(interventions))
+        interventions = [i for i in interventions if i in kept]
     top = max(10.0, float(df["max"].max()))
     with house_style():
         fig = new_figure(8.5, 1.1 + 0.85 * len(interventions))
@@ -76,7 +91,7 @@ def draw_mental_health(df: pl.DataFrame, lang: str = "nl", minimum: int | None =
         unique = dict(zip(labels, handles))
         ax.legend(unique.values(), unique.keys(), loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2,
                   handletextpad=0.3, borderaxespad=0.2)
-        ax.set_title(t("mh_title"), pad=28)
+        ax.set_title(title, pad=28)
     return fig
 
 
@@ -129,13 +144,6 @@ def draw_theme_matrix(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
             fig.colorbar(image, ax=axes, shrink=0.6, label=t("heatmap_colorbar"))
         fig.suptitle(t("heatmap_title"), x=0.02, ha="left", fontweight="bold", fontsize=13)
     return fig
-
-
-# Beyond a dozen interventions a panel each would make a poster that takes minutes to draw: one
-# row per intervention instead, the IGLOO levels side by side, each split by JD-R category.
-MAX_PANELS = 12
-MAX_ANNOTATED_ROWS = 40
-MAX_ROWS = 60  # more rows are no longer readable; the mart has them all
 
 
 def _theme_matrix_rows(df: pl.DataFrame, interventions: list[str], levels: list[str], categories: list[str],

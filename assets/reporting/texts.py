@@ -229,6 +229,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "heatmap_alt": {"nl": "Heatmap van het aantal thema's per IGLOO-niveau en JD-R-categorie",
                     "en": "Heatmap of the number of themes per IGLOO level and JD-R category"},
     "heatmap_colorbar": {"nl": "Aantal thema's", "en": "Number of themes"},
+    "mh_top": {"nl": "de {shown} van {total} interventies met de meeste respondenten; alle in marts.pmg_mental_health",
+               "en": "the {shown} of {total} interventions with the most respondents; all in marts.pmg_mental_health"},
     "heatmap_top": {"nl": "de {shown} van {total} interventies met de meeste thema's; alle in marts.pmg_theme_matrix",
                     "en": "the {shown} of {total} interventions with the most themes; all in marts.pmg_theme_matrix"},
     "heatmap_title": {"nl": "Thema's uit de Diagnose naar IGLOO-niveau en JD-R-categorie",
