@@ -1,0 +1,132 @@
+"""The PDF printer (assets/reporting/pdf.py) on a small report of its own: a sticky table header over
+several pages and an <img> of a local PNG. The chromium environment and the failure paths use tiny
+stand-in "chromium" scripts; the printing tests use the real one and are skipped without it."""
+
+import re
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+
+from assets.reporting.pdf import find_chromium, html_to_pdf, htmls_to_pdfs, run_chromium
+
+CHROMIUM = find_chromium()
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+
+
+def _png(width: int, height: int) -> bytes:
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + b"\x20\x60\xa0" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def _report(folder: Path, name: str = "rapport.html", rows: int = 150) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "chart.png").write_bytes(_png(60, 30))
+    body = "".join(f"<tr><td>{i}</td><td>{i * i}</td></tr>" for i in range(rows))
+    html = folder / name
+    html.write_text(f"""<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>{name}</title>
+<style>thead th {{ position: sticky; top: 0; background: #ddd; }} body {{ font-family: system-ui, sans-serif; }}
+@media print {{ * {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }} }}</style></head>
+<body><h1>Klein rapport</h1><img src="chart.png" alt="grafiek">
+<table><thead><tr><th>n</th><th>n²</th></tr></thead><tbody>{body}</tbody></table></body></html>""",
+                    encoding="utf-8")
+    return html
+
+
+def _pages(pdf: Path) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?![a-z])", pdf.read_bytes()))
+
+
+def _fake_chromium(tmp_path: Path, script: str) -> str:
+    path = tmp_path / "fake-chromium"
+    path.write_text("#!/bin/sh\n" + script)
+    path.chmod(0o755)
+    return str(path)
+
+
+def _temp_files(folder: Path) -> list[str]:
+    return [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_chromium_runs_without_dbus_in_its_own_home(tmp_path, monkeypatch):
+    """The ~25 s start-up: a session bus that cannot start org.a11y.Bus answers chromium's first
+    question only at D-Bus's 25 s timeout. Chromium gets no bus address it could reach."""
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/run/user/0/bus")
+    monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/run/dbus/system_bus_socket")
+    fake = _fake_chromium(tmp_path, 'echo "session=$DBUS_SESSION_BUS_ADDRESS system=$DBUS_SYSTEM_BUS_ADDRESS '
+                                    'home=$HOME"; for a in "$@"; do echo "arg $a"; done\n')
+    done = run_chromium(fake, ["--print-to-pdf=/dev/null"])
+    assert "session=disabled: system=disabled:" in done.stdout
+    [profile] = re.findall(r"arg --user-data-dir=(\S+)", done.stdout)
+    assert f"home={profile}" in done.stdout and not Path(profile).exists()  # thrown away afterwards
+
+
+def test_html_to_pdf_failure_keeps_the_old_pdf_and_leaves_no_temp_file(tmp_path):
+    html = _report(tmp_path)
+    pdf = tmp_path / "rapport.pdf"
+    pdf.write_bytes(b"%PDF-1.4 the previous run's PDF")
+    # A "chromium" that writes half a file where it was told to print, then fails.
+    fake = _fake_chromium(tmp_path, 'for a in "$@"; do case "$a" in --print-to-pdf=*) printf half > "${a#*=}";; '
+                                    'esac; done; echo "print failed" >&2; exit 1\n')
+    with pytest.raises(RuntimeError, match="chromium wrote no PDF: print failed"):
+        html_to_pdf(html, pdf, fake)
+    assert pdf.read_bytes() == b"%PDF-1.4 the previous run's PDF"
+    assert _temp_files(tmp_path) == []
+
+
+def test_htmls_to_pdfs_reports_a_chromium_that_does_not_start(tmp_path):
+    html = _report(tmp_path)
+    fake = _fake_chromium(tmp_path, 'echo "no display for you" >&2; exit 3\n')
+    pairs = [(html, tmp_path / "a.pdf"), (html, tmp_path / "b.pdf")]
+    assert htmls_to_pdfs(pairs, fake) == {tmp_path / "a.pdf": "chromium wrote no PDF: no display for you",
+                                          tmp_path / "b.pdf": "chromium wrote no PDF: no display for you"}
+    assert not (tmp_path / "a.pdf").exists() and _temp_files(tmp_path) == []
+
+
+def test_htmls_to_pdfs_of_nothing_starts_no_chromium(tmp_path):
+    assert htmls_to_pdfs([], str(tmp_path / "no-such-chromium")) == {}
+
+
+@needs_chromium
+def test_html_to_pdf_prints_the_small_report(tmp_path):
+    html = _report(tmp_path)
+    pdf = tmp_path / "rapport.pdf"
+    html_to_pdf(html, pdf, CHROMIUM)
+    assert pdf.read_bytes()[:5] == b"%PDF-" and _pages(pdf) >= 2  # the table runs over pages
+    assert pdf.stat().st_mode & 0o777 == 0o644
+    assert _temp_files(tmp_path) == []
+
+
+@needs_chromium
+def test_htmls_to_pdfs_prints_several_in_one_chromium(tmp_path):
+    """Three reports and one missing HTML: one chromium start, three PDFs as `html_to_pdf` prints
+    them, and the missing one reported without a file and without stopping the rest."""
+    starts = tmp_path / "starts"
+    counting = _fake_chromium(tmp_path, f'echo start >> "{starts}"\nexec "{CHROMIUM}" "$@"\n')
+    htmls = [_report(tmp_path / "pmg", "rapport.html", rows=150),
+             _report(tmp_path / "pmg", "rapport_onderzoekers.html", rows=300),
+             _report(tmp_path / "tib", "rapport.html", rows=20)]
+    missing = tmp_path / "tib" / "rapport_onderzoekers.html"
+    pairs = [(h, h.with_suffix(".pdf")) for h in htmls[:2]] + [(missing, missing.with_suffix(".pdf"))] \
+        + [(htmls[2], htmls[2].with_suffix(".pdf"))]
+
+    results = htmls_to_pdfs(pairs, counting)
+
+    assert starts.read_text().splitlines() == ["start"]
+    assert list(results) == [p for _, p in pairs]
+    assert results[missing.with_suffix(".pdf")].startswith("chromium wrote no PDF: net::ERR_FILE_NOT_FOUND")
+    assert not missing.with_suffix(".pdf").exists()
+    for html in htmls:
+        pdf = html.with_suffix(".pdf")
+        assert results[pdf] is None and pdf.read_bytes()[:5] == b"%PDF-"
+        assert pdf.stat().st_mode & 0o777 == 0o644
+        single = tmp_path / "single.pdf"
+        html_to_pdf(html, single, CHROMIUM)
+        assert _pages(pdf) == _pages(single)  # same print settings as --print-to-pdf
+    assert _pages(htmls[1].with_suffix(".pdf")) > _pages(htmls[2].with_suffix(".pdf"))
+    for folder in (tmp_path / "pmg", tmp_path / "tib"):
+        assert _temp_files(folder) == []
