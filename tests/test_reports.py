@@ -318,9 +318,10 @@ def test_tib_skills_mcnemar_and_factor_ranking(reports, warehouse):
 
 # --- PDF and English ---------------------------------------------------------------------------
 
-def _report_metadata(result, key: str) -> dict:
+def _report_metadata(result, key: str, year: int) -> dict:
+    """The metadata of one report's materialisation for one year's partition."""
     [event] = [e for e in result.get_asset_materialization_events()
-               if e.asset_key.to_user_string() == key]
+               if e.asset_key.to_user_string() == key and e.partition == str(year)]
     return event.materialization.metadata
 
 
@@ -329,7 +330,7 @@ def test_pdf_beside_the_html_or_the_reason_why_not(full_run):
 
     result, tmp = full_run
     for key, folder in (("reports/pmg", "pmg/2023"), ("reports/terug_in_balans", "terug_in_balans/2024")):
-        pdf = _report_metadata(result, key)["pdf"].value
+        pdf = _report_metadata(result, key, int(folder[-4:]))["pdf"].value
         target = tmp / "reports" / folder / "rapport.pdf"
         if find_chromium():
             assert Path(pdf) == target and target.read_bytes()[:5] == b"%PDF-"
