@@ -53,6 +53,10 @@ def read_records(path: Path) -> list[list[str]]:
     raw = path.read_bytes()
     if not raw.strip():
         raise InputError(path.name, "the file is empty")
+    return _python_records(raw)
+
+
+def _python_records(raw: bytes) -> list[list[str]]:
     text = decode_text(raw)
     delimiter = sniff_delimiter(text.split("\n", 1)[0])
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
@@ -98,22 +102,124 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-def read_qualtrics_csv(path: Path) -> Table:
+# The characters Python's str.strip() removes (str.isspace()): Polars' strip_chars() without
+# arguments leaves U+001C..U+001F, so the fast reader names them all.
+_WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+               "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+
+
+@dataclass
+class Records:
+    """The records of a delimited text file, read by one of two readers with the same result.
+
+    Fast: Polars parses the file into `grid` (one text column per field, every record exactly as
+    wide as the first). Exact: Python's csv module gives `rows`, lists of any length, which is
+    what locates a ragged row or an unclosed quote. `head` is the first three records either way."""
+    head: list[list[str]]
+    count: int  # records, trailing blank ones dropped
+    grid: pl.DataFrame | None = None
+    rows: list[list[str]] | None = None
+
+    def to_frame(self, path: Path, header_rows: int, name_row: int) -> tuple[pl.DataFrame, dict[int, int]]:
+        """As records_to_frame: (data rows as a text frame with ROW, short rows)."""
+        short: dict[int, int] = {}
+        if self.rows is not None:
+            return records_to_frame(path, self.rows, header_rows, name_row, short), short
+        names = _unique([h.strip() for h in self.head[name_row]])
+        if self.count <= header_rows:
+            raise InputError(path.name, f"has its {header_rows} header row(s) but no data rows", row=header_rows)
+        data = self.grid.slice(header_rows)
+        blank = [c.str.strip_chars(_WHITESPACE) == "" for c in map(pl.col, data.columns)]
+        frame = data.select(
+            *[pl.when(b).then(None).otherwise(c).alias(n) for b, c, n in zip(blank, map(pl.col, data.columns), names)],
+            pl.int_range(header_rows + 1, header_rows + 1 + data.height, dtype=pl.Int32).alias(ROW),
+        )
+        return frame, short
+
+
+def read_delimited(path: Path, fast: bool = True) -> Records:
+    """The records of a delimited text file, encoding and delimiter detected (as read_records).
+
+    Polars reads a regular file; anything it might read differently from Python's csv module
+    (a record shorter or longer than the first, an unclosed quote, a lone carriage return, a
+    UTF-16 or non-UTF-8 file, a field beyond csv's size limit) goes to the exact reader."""
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise InputError(path.name, "the file is empty")
+    grid = _polars_grid(raw) if fast else None
+    if grid is None:
+        rows = _python_records(raw)
+        return Records([list(r) for r in rows[:3]], len(rows), rows=rows)
+    return Records([list(r) for r in grid.head(3).rows()], grid.height, grid=grid)
+
+
+def _polars_grid(raw: bytes) -> pl.DataFrame | None:
+    """Every record as a frame of text columns, or None where the exact reader must decide."""
+    body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
+    if body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    try:
+        text = body.decode("utf-8")  # else decode_text falls back to Windows-1252
+    except UnicodeDecodeError:
+        return None
+    end = text.find("\n")
+    delimiter = sniff_delimiter(text if end < 0 else text[:end])
+    # Blank lines at the end are records csv drops; one LF ends the last record.
+    if not body.endswith(b"\n") or body.endswith((b"\n\n", b"\n\r\n", b"\r\r\n")):
+        body, text = body.rstrip(b"\r\n") + b"\n", text.rstrip("\r\n") + "\n"
+    try:
+        grid = pl.read_csv(body, has_header=False, separator=delimiter, infer_schema=False,
+                           empty_string_is_null=False, raise_if_empty=True, truncate_ragged_lines=False)
+    except Exception:  # a record longer than the first, an unclosed quote, ...
+        return None
+    if grid.width < 2 or grid.null_count().sum_horizontal().item():
+        return None  # csv reads a blank line as a record of no fields, Polars as one empty field
+    if not _regular(text, delimiter, grid.width):
+        return None
+    if len(body) > csv.field_size_limit():
+        columns = [pl.col(c) for c in grid.columns]
+        if grid.select(pl.max_horizontal([c.str.len_chars().max() for c in columns])).item() > csv.field_size_limit():
+            return None  # csv refuses such a field
+    # Records whose cells are all blank, at the end, are not records (as _python_records).
+    if grid.height and _blank_rows(grid.tail(1)).item():
+        filled = _blank_rows(grid).not_().arg_true()
+        grid = grid.head(int(filled[-1]) + 1 if len(filled) else 0)
+    return grid
+
+
+def _blank_rows(grid: pl.DataFrame) -> pl.Series:
+    return grid.select(pl.all_horizontal([pl.col(c).str.strip_chars(_WHITESPACE) == "" for c in grid.columns])).to_series()
+
+
+def _regular(text: str, delimiter: str, width: int) -> bool:
+    """Whether every record has `width` fields and ends in LF or CRLF, and every field is either
+    unquoted without quote, CR or LF, or wholly quoted with its quotes doubled. In such a file csv
+    and Polars cannot differ: Polars pads a short record (csv: a short row), and reads a quote in an
+    unquoted field, text after a closing quote or a lone CR otherwise than csv does."""
+    d = {"\t": r"\t"}.get(delimiter, delimiter)
+    field = f'(?:"(?:[^"]|"")*"|[^"{d}\\r\\n]*)'
+    try:
+        return bool(pl.Series([text]).str.contains(f"\\A(?:{field}(?:{d}{field}){{{width - 1}}}\\r?\\n)*\\z").item())
+    except Exception:  # a pattern too large for the regex engine (thousands of columns)
+        return False
+
+
+def read_qualtrics_csv(path: Path, fast: bool = True) -> Table:
     """Qualtrics CSV: three header rows (heading, question text, ImportId JSON) or the legacy
     two-row form (V1..Vn over the headings); delimiter and encoding as found."""
-    records = read_records(path)
-    short: dict[int, int] = {}
-    if len(records) >= 3 and records[2] and records[2][0].strip().startswith('{"ImportId"'):
-        frame = records_to_frame(path, records, header_rows=3, name_row=0, short_rows=short)
-        wording = dict(zip(_unique([h.strip() for h in records[0]]), records[1]))
+    records = read_delimited(path, fast)
+    head, n = records.head, records.count
+    if n >= 3 and head[2] and head[2][0].strip().startswith('{"ImportId"'):
+        frame, short = records.to_frame(path, header_rows=3, name_row=0)
+        wording = dict(zip(_unique([h.strip() for h in head[0]]), head[1]))
         return Table(frame, wording, "qualtrics: three header rows", short)
-    if len(records) >= 2 and records[0] and records[0][0].strip() == "V1":
-        frame = records_to_frame(path, records, header_rows=2, name_row=1, short_rows=short)
+    if n >= 2 and head[0] and head[0][0].strip() == "V1":
+        frame, short = records.to_frame(path, header_rows=2, name_row=1)
         return Table(frame, {}, "qualtrics: legacy two header rows", short)
-    found = records[2][:2] if len(records) > 2 else (records[-1][:2] if records else [])
+    found = head[2][:2] if n > 2 else (head[-1][:2] if n else [])
     raise InputError(path.name, "not a Qualtrics export: expected a third header row of "
                      f'{{"ImportId": ...}} cells (or legacy V1..Vn headings), found {found!r}',
-                     row=min(3, len(records)) or 1)
+                     row=min(3, n) or 1)
 
 
 # --- spreadsheets ----------------------------------------------------------------------
@@ -128,18 +234,36 @@ def _open_workbook(path: Path):
                          f"{str(exc).splitlines()[0][:200]})") from None
 
 
-def read_excel(path: Path, required: list[str], sheet: str | None = None) -> Table:
+class _Workbook:
+    """A workbook whose sheets are each parsed once, as text (whitespace-only cells null): a sheet
+    probed for its headings is the sheet then read."""
+
+    def __init__(self, path: Path):
+        self.book = _open_workbook(path)
+        self.sheet_names = self.book.sheet_names
+        self._sheets: dict[str, pl.DataFrame] = {}
+
+    def sheet(self, name: str) -> pl.DataFrame:
+        if name not in self._sheets:
+            self._sheets[name] = self.book.load_sheet(name, dtypes="string", whitespace_as_null=True).to_polars()
+        return self._sheets[name]
+
+    def headings(self, name: str) -> list[str]:
+        return [str(c).strip() for c in self.sheet(name).columns]
+
+
+def read_excel(path: Path, required: list[str], sheet: str | None = None, workbook: _Workbook | None = None) -> Table:
     """The first sheet (or the named one) whose header row holds every required heading."""
-    book = _open_workbook(path)
+    book = workbook or _Workbook(path)
     candidates = [sheet] if sheet else book.sheet_names
     seen = {}
     for name in candidates:
         if name not in book.sheet_names:
             raise InputError(path.name, f"has no sheet {name!r}; sheets are {book.sheet_names}")
-        data = book.load_sheet(name, dtypes="string", whitespace_as_null=True).to_polars()
-        headers = [str(c).strip() for c in data.columns]
+        headers = book.headings(name)
         seen[name] = headers
         if all(r in headers for r in required):
+            data = book.sheet(name).clone()
             data.columns = headers
             data = data.with_columns(pl.Series(ROW, range(2, data.height + 2), dtype=pl.Int32))
             # Rows an editor left blank at the bottom are not answers.
@@ -165,10 +289,10 @@ MS_FORMS_META = {
 def read_ms_forms_xlsx(path: Path, sheet: str | None = None) -> Table:
     """Microsoft Forms results workbook: ID, Start time, Completion time, Email, Name (Dutch
     headings accepted and normalised to English), then one column per question."""
-    book = _open_workbook(path)
+    book = _Workbook(path)
     problem = ""
     for name in [sheet] if sheet else book.sheet_names:
-        headers = [str(c).strip() for c in book.load_sheet(name, n_rows=0).to_polars().columns]
+        headers = book.headings(name)
         rename = {}
         for english, variants in MS_FORMS_META.items():
             hit = next((h for h in headers if h in variants), None)
@@ -181,7 +305,7 @@ def read_ms_forms_xlsx(path: Path, sheet: str | None = None) -> Table:
             break
     else:
         raise InputError(path.name, problem, row=1)
-    table = read_excel(path, list(rename), sheet=name)
+    table = read_excel(path, list(rename), sheet=name, workbook=book)
     table.frame = table.frame.rename(rename)
     table.detail = f"ms forms {table.detail}"
     return table
@@ -197,23 +321,22 @@ MAXQDA_COLUMNS = {
 def read_maxqda_coded_segments(path: Path, sheet: str | None = None) -> Table:
     """MAXQDA 'Export coded segments' as a workbook or CSV (English or German headings)."""
     if path.suffix.lower() in {".csv", ".txt"}:
-        records = read_records(path)
-        headers = [h.strip() for h in records[0]]
+        records = read_delimited(path)
+        headers = [h.strip() for h in records.head[0]]
         chosen = {key: next((h for h in headers if h in variants), None) for key, variants in MAXQDA_COLUMNS.items()}
         if not all(chosen.values()):
             raise InputError(path.name, "not a MAXQDA coded-segments export: expected headings "
                              "'Document name', 'Code', 'Segment'", row=1)
-        short: dict[int, int] = {}
-        frame = records_to_frame(path, records, header_rows=1, name_row=0, short_rows=short)
+        frame, short = records.to_frame(path, header_rows=1, name_row=0)
         return Table(frame.rename({v: k for k, v in chosen.items()}), {}, "maxqda coded segments, csv", short)
-    book = _open_workbook(path)
-    probe = {n: [str(c).strip() for c in book.load_sheet(n, n_rows=0).to_polars().columns] for n in book.sheet_names}
-    for name, headers in probe.items():
+    book = _Workbook(path)
+    for name in book.sheet_names:
         if sheet and name != sheet:
             continue
+        headers = book.headings(name)
         chosen = {key: next((h for h in headers if h in variants), None) for key, variants in MAXQDA_COLUMNS.items()}
         if all(chosen.values()):
-            table = read_excel(path, list(chosen.values()), sheet=name)
+            table = read_excel(path, list(chosen.values()), sheet=name, workbook=book)
             table.frame = table.frame.rename({v: k for k, v in chosen.items()})
             table.detail = f"maxqda coded segments, {table.detail}"
             return table

@@ -31,7 +31,7 @@ from xml.etree import ElementTree
 import polars as pl
 
 from assets.ingest.errors import InputError
-from assets.ingest.formats import ROW, Table, _open_workbook, decode_text, read_records, records_to_frame
+from assets.ingest.formats import ROW, Table, _open_workbook, decode_text, read_delimited
 
 # --- ATLAS.ti ---------------------------------------------------------------------------
 
@@ -63,9 +63,7 @@ def _unquote(text: str | None) -> str | None:
 
 def read_atlasti_quotations(path: Path) -> Table:
     """ATLAS.ti Quotation Manager export (CSV; delimiter, BOM and encoding as found)."""
-    records = read_records(path)
-    short: dict[int, int] = {}
-    frame = records_to_frame(path, records, header_rows=1, name_row=0, short_rows=short)
+    frame, short = read_delimited(path).to_frame(path, header_rows=1, name_row=0)
     folded = {_fold(h): h for h in frame.columns if h != ROW}
     chosen = {key: next((folded[_fold(v)] for v in variants if _fold(v) in folded), None)
               for key, variants in ATLASTI_COLUMNS.items()}

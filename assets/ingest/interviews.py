@@ -32,7 +32,8 @@ def interview_segments(codebook: Codebook, source: SourceFile, pseudonymise: Pse
         from assets.ingest.formats_qualitative import explode_codes
 
         frame, unknown = explode_codes(frame, codebook.themes.keys())
-    frame = frame.with_columns(
+    frame = frame.select(
+        ROW, "document", "code",
         speaker=pl.col("segment").str.extract(SPEAKER_PREFIX, 1),
         text=pl.col("segment").str.replace(SPEAKER_PREFIX, ""),
     )
@@ -50,7 +51,7 @@ def interview_segments(codebook: Codebook, source: SourceFile, pseudonymise: Pse
                         "cell_value": item["code"], "reason": "code not listed under themes: in the codebook"})
     quarantine = quarantine_frame(codebook.instrument, "ingest", records)
     good = frame.filter(pl.col("speaker").is_not_null() & pl.col("code").is_not_null() & pl.col("document").is_not_null())
-    speakers = tuple(sorted(set(good["speaker"].to_list())))
+    speakers = tuple(good["speaker"].unique().sort().to_list())  # code point order, as sorted()
     segments = good.select(
         pl.lit(source.relative).alias("source_file"),
         pl.col(ROW).alias("row_number"),

@@ -8,6 +8,7 @@ the codebook lists are read only to be dropped; free text is masked.
 from __future__ import annotations
 
 import difflib
+import weakref
 
 import polars as pl
 
@@ -41,6 +42,13 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
     identifiers = set(codebook.identifier_columns) | {pcol}
     declared = codebook.columns_for(source)
     ignored = [h for h in headings if h not in declared and h not in identifiers]
+    value_columns = sorted(declared - {pcol})
+    text_columns = [v.column for v in codebook.variables if v.type == "text" and v.column in declared]
+    # Only what is stored or needed to store it: the rest is never copied.
+    needed = [ROW, pcol, *value_columns, *sorted(set(codebook.identifier_columns) & set(headings))]
+    if codebook.anonymous_values and codebook.anonymous_key in headings:
+        needed.append(codebook.anonymous_key)
+    frame = frame.select(list(dict.fromkeys(needed)))
 
     width = len(headings)
     problems = [
@@ -48,7 +56,8 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
          "cell_value": None, "reason": f"row has {n} of {width} fields: the file looks truncated here"}
         for r, n in sorted(parsed.short_rows.items())
     ]
-    frame = frame.filter(~pl.col(ROW).is_in(list(parsed.short_rows)))
+    if parsed.short_rows:
+        frame = frame.filter(~pl.col(ROW).is_in(list(parsed.short_rows)))
     problems += [
         {"source_file": source.relative, "row_number": r, "column_name": pcol, "cell_value": None,
          "reason": "no participant code: the answers cannot be attributed to anyone"}
@@ -57,14 +66,16 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
     quarantine = quarantine_frame(codebook.instrument, "ingest", problems)
     frame = frame.filter(pl.col(pcol).is_not_null())
 
-    value_columns = sorted(declared - {pcol})
-    text_columns = [v.column for v in codebook.variables if v.type == "text" and v.column in declared]
     # Names the file itself reveals (identifier columns) and participant codes, said in free text.
-    revealed = set(frame[pcol].drop_nulls().unique().to_list()) - {"anonymous", "anoniem"}
+    codes = frame[pcol].unique()
+    revealed = [codes.filter(~codes.is_in(["anonymous", "anoniem"]))]
     for column in set(codebook.identifier_columns) & set(frame.columns):
-        values = frame[column].drop_nulls().unique().to_list()
-        revealed |= set(name_variants([v for v in values if "@" not in v and not any(c.isdigit() for c in v)]))
-    names = tuple(sorted(revealed))
+        values = frame[column].drop_nulls().unique()
+        # Not names: e-mail addresses and values with a digit (filtered here for ASCII ones first).
+        values = values.filter(~values.str.contains("@", literal=True) & ~values.str.contains("[0-9]")).to_list()
+        revealed.append(pl.Series(pcol, name_variants([v for v in values if not any(c.isdigit() for c in v)]),
+                                  dtype=pl.String))
+    names = tuple(pl.concat(revealed).unique().sort().to_list())  # code point order, as sorted()
     identity = frame[pcol]
     if codebook.anonymous_values:
         # Each anonymous response is its own respondent: key it by file and response id instead.
@@ -76,17 +87,40 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
         identity = pl.when(anonymous).then(pl.lit(source.relative + "#") + frame[key]).otherwise(identity)
         identity = frame.select(identity.alias(pcol))[pcol]
     frame = frame.with_columns(
-        pseudonymise.series(identity).alias("respondent_id"),
+        pseudonyms(pseudonymise, identity).alias("respondent_id"),
         *[mask_series(frame[c], names).alias(c) for c in text_columns],
     )
+    # One row per cell. In no particular order: the warehouse is a set of rows (queries order them).
     cells = (
         frame.select(ROW, "respondent_id", *value_columns)
         .unpivot(index=[ROW, "respondent_id"], on=value_columns, variable_name="column_name", value_name="cell_value")
         .rename({ROW: "row_number"})
         .with_columns(source_file=pl.lit(source.relative))
-        .sort("row_number", "column_name")
     )
     return cells, quarantine, parsed.frame.height, ignored
+
+
+# The participant codes and pseudonyms of the last file each pseudonymiser saw: a T1 export repeats
+# most participants of the T0 export before it, whose codes then need no second keyed hash.
+_LAST_FILE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def pseudonyms(pseudonymise: Pseudonymiser, identity: pl.Series) -> pl.Series:
+    """`pseudonymise.series(identity)`, hashing only the codes the previous file did not have."""
+    codes = identity.drop_nulls().unique().to_frame("code")
+    try:
+        known = _LAST_FILE.get(pseudonymise)
+    except TypeError:  # a pseudonymiser that cannot be weakly referenced: no memory of the last file
+        known = None
+    fresh = codes if known is None else codes.join(known, on="code", how="anti")
+    mapping = fresh.with_columns(pseudonym=pseudonymise.series(fresh["code"]))
+    if known is not None:
+        mapping = pl.concat([known.join(codes, on="code", how="semi"), mapping])
+    try:
+        _LAST_FILE[pseudonymise] = mapping
+    except TypeError:
+        pass
+    return identity.to_frame("code").join(mapping, on="code", how="left", maintain_order="left")["pseudonym"]
 
 
 def load_survey_file(conn, target: str, codebook: Codebook, source: SourceFile,
