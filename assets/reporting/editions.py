@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from dagster import MaterializeResult, MetadataValue
 
 from assets.reporting.html import Chart, page, render_html, render_markdown
-from assets.reporting.pdf import find_chromium, html_to_pdf
+from assets.reporting.pdf import find_chromium, htmls_to_pdfs
 from assets.reporting.publish import write_atomic
 from assets.reporting.texts import text, texts_for
 
@@ -48,9 +48,8 @@ def write_report_editions(reports, programme: str, year: int, title: str, build,
 
     Returns the paths, the PDF status and the stakeholder edition as markdown, for the asset's metadata.
     """
-    out = {}
+    out, prints = {}, []
     lang = reports.language
-    chromium = find_chromium()
     for edition, filename, pdf_name, banner in (
             (Edition(True, reports.reporting_minimum, lang), RESEARCHER_FILE, RESEARCHER_PDF_FILE,
              text(lang, "researcher_banner")),
@@ -59,26 +58,36 @@ def write_report_editions(reports, programme: str, year: int, title: str, build,
         path = reports.path(programme, str(year), filename)
         write_atomic(path, page(title, render_html(body), banner=banner, footer=render_html(footer), lang=lang))
         out[filename] = path
-        out[pdf_name] = _pdf(path, path.with_name(pdf_name), chromium)
+        prints.append((pdf_name, path, path.with_name(pdf_name)))
         if not edition.researcher:
             out["markdown"] = f"# {title}\n\n" + render_markdown(body + footer)
             text_only = [replace(b, preview=None) if isinstance(b, Chart) else b for b in body + footer]
             out["markdown_text"] = f"# {title}\n\n" + render_markdown(text_only)
+    out.update(_pdfs(prints))
     return out
 
 
-def _pdf(html_path, pdf_path, chromium: str | None):
-    """The PDF's path, or in words (Dutch, as all operator metadata) why there is none; never raises:
-    the HTML is the report."""
+def _pdfs(prints: list[tuple[str, object, object]]) -> dict:
+    """{pdf name: the PDF's path, or in words (Dutch, as all operator metadata) why there is none},
+    both editions printed by one chromium; never raises: the HTML is the report."""
+    chromium = find_chromium()
     if chromium is None:
-        pdf_path.unlink(missing_ok=True)  # no stale PDF of an older run beside a new HTML
-        return text("nl", "pdf_no_chromium")
+        for _, _, pdf_path in prints:
+            pdf_path.unlink(missing_ok=True)  # no stale PDF of an older run beside a new HTML
+        return {name: text("nl", "pdf_no_chromium") for name, _, _ in prints}
     try:
-        html_to_pdf(html_path, pdf_path, chromium)
-        return pdf_path
+        status = htmls_to_pdfs([(html, pdf) for _, html, pdf in prints], chromium)
     except Exception as error:  # noqa: BLE001 - a missing PDF must not fail the report
-        pdf_path.unlink(missing_ok=True)
-        return text("nl", "pdf_failed", error=str(error)[:200])
+        status = {pdf: str(error) for _, _, pdf in prints}
+    out = {}
+    for name, _, pdf_path in prints:
+        reason = status.get(pdf_path, "no answer from chromium")
+        if reason is None:
+            out[name] = pdf_path
+        else:
+            pdf_path.unlink(missing_ok=True)
+            out[name] = text("nl", "pdf_failed", error=str(reason)[:200])
+    return out
 
 
 def report_results(written: dict, stakeholder_key, researcher_key, log=None) -> tuple[MaterializeResult, MaterializeResult]:
