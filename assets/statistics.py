@@ -16,9 +16,12 @@ import numpy as np
 from scipy import stats
 
 ALPHA = 0.05
-# Exact permutation distribution of the signed-rank statistic up to this many non-zero
-# differences (2^16 sign patterns); above it the normal approximation with tie correction.
-EXACT_WILCOXON_MAX_N = 16
+# Exact null distribution of the signed-rank statistic up to this many non-zero differences;
+# above it the normal approximation with tie correction. The exact distribution is counted by
+# dynamic programming (wilcoxon_exact_p), not by enumerating the 2^m sign patterns, so it costs
+# milliseconds at 50. The bound is scipy's own switch to the approximation (method="auto"), and it
+# keeps every count of sign patterns (at most 2^50) exact in a 64-bit integer.
+EXACT_WILCOXON_MAX_N = 50
 NO_TEST = "geen (n te klein)"
 SMALL_N_MINIMUM = 5     # below: 'te klein'
 INDICATIVE_BELOW = 10   # 5-9: 'indicatief'
@@ -82,6 +85,48 @@ def smallest_wilcoxon_p(m: int) -> float:
     return min(1.0, 2.0 / 2 ** m)
 
 
+def doubled_signed_ranks(d: Sequence[float]) -> tuple[np.ndarray, int]:
+    """Twice the mid-ranks of |d| over the non-zero differences, and twice R+ (their sum over the
+    positive ones). Mid-ranks of ties are whole or half, so doubling makes every rank sum an
+    integer and the null distribution can be counted exactly."""
+    nonzero = np.array([x for x in d if x != 0], dtype=float)
+    doubled = np.rint(2 * stats.rankdata(np.abs(nonzero))).astype(np.int64)
+    return doubled, int(doubled[nonzero > 0].sum())
+
+
+def sign_pattern_counts(doubled: np.ndarray) -> np.ndarray:
+    """counts[s]: how many of the 2^m sign patterns give the positive (doubled) ranks the sum s.
+    Adds one rank at a time: a pattern either leaves it negative (sum unchanged) or makes it
+    positive (sum + rank); O(m * m(m+1)) instead of 2^m."""
+    counts = np.zeros(int(doubled.sum()) + 1, dtype=np.int64)
+    counts[0] = 1
+    reached = 0
+    for w in doubled:
+        # Only sums reached so far can move; copying that slice first keeps each rank used once.
+        counts[w:w + reached + 1] += counts[:reached + 1].copy()
+        reached += int(w)
+    return counts
+
+
+def wilcoxon_exact_p(d: Sequence[float]) -> float:
+    """Exact two-sided p of the Wilcoxon signed-rank test, zeros dropped (Wilcoxon's method) and
+    ties at their mid-rank: under H0 every sign pattern of the non-zero differences is equally
+    likely. p = 2 * min(P(R+ <= observed), P(R+ >= observed)), at most 1: the same number as
+    scipy.stats.wilcoxon with PermutationMethod(n_resamples=np.inf), without its 2^m patterns."""
+    if any(np.isnan(x) for x in d):
+        return float("nan")   # as scipy: a missing difference leaves the test undefined, not skipped
+    doubled, observed = doubled_signed_ranks(d)
+    m = doubled.size
+    if m > EXACT_WILCOXON_MAX_N:
+        raise ValueError(f"{m} non-zero differences: above {EXACT_WILCOXON_MAX_N} the normal approximation applies")
+    counts = sign_pattern_counts(doubled)
+    patterns = 2 ** m
+    # Integer counts divided once: the float is the correctly rounded ratio, as scipy's.
+    at_most = int(counts[:observed + 1].sum()) / patterns
+    at_least = int(counts[observed:].sum()) / patterns
+    return min(1.0, 2 * min(at_most, at_least))
+
+
 def wilcoxon_test(d: Sequence[float]) -> dict:
     """Two-sided Wilcoxon signed-rank test of the paired differences, only where it can reach
     significance. Returns {'p_value', 'test', 'note'}; p_value None when not run."""
@@ -98,14 +143,14 @@ def wilcoxon_test(d: Sequence[float]) -> dict:
                    f"mogelijke tweezijdige p 2/2^{m} = {nl(floor, 4)}, nooit onder 0,05")
         return {"p_value": None, "test": NO_TEST, "note": f"Geen toets: {why}."}
     if m <= EXACT_WILCOXON_MAX_N:
-        method = stats.PermutationMethod(n_resamples=np.inf)  # all 2^m sign patterns: exact, ties handled
+        p_value = wilcoxon_exact_p(d)
         test = "Wilcoxon-rangtekentoets (exacte permutatie)"
     else:
-        method = "asymptotic"
+        result = stats.wilcoxon(d, zero_method="wilcox", alternative="two-sided", method="asymptotic")
+        p_value = float(result.pvalue)
         test = "Wilcoxon-rangtekentoets (normale benadering)"
-    result = stats.wilcoxon(d, zero_method="wilcox", alternative="two-sided", method=method)
     note = f"Tweezijdig; {m} van de {n} paren veranderden{unchanged}."
-    return {"p_value": float(result.pvalue), "test": test, "note": note}
+    return {"p_value": p_value, "test": test, "note": note}
 
 
 def paired_change(t0: Sequence[float], t1: Sequence[float]) -> dict:
