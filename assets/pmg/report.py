@@ -17,7 +17,7 @@ from assets.reporting.editions import Edition, report_results, write_report_edit
 from assets.reporting.html import Block, Bullets, Chart, Heading, Paragraph, Table
 from assets.reporting.numbers import MISSING, fmt_number, fmt_range
 from assets.reporting.provenance import provenance_blocks
-from assets.reporting.style import figure_png
+from assets.reporting.style import figure_png, png_preview
 from assets.reporting.texts import join_list, texts_for
 from assets.statistics import ALPHA, small_n_flag
 from assets.tables import POOL, key
@@ -47,6 +47,7 @@ class YearData:
     paired: pl.DataFrame          # marts.pmg_paired_change
     unpaired: pl.DataFrame        # marts.pmg_unpaired_change
     matrix: pl.DataFrame          # marts.pmg_theme_matrix
+    charts: dict = field(default_factory=dict)  # PNGs drawn for this year, shared by the two editions
 
 
 def report_years(conn) -> list[int]:
@@ -307,14 +308,18 @@ def chart_block(data: YearData, edition: Edition, plan: Disclosure, figure_no: i
         pl.struct("organisation", "intervention", "wave").map_elements(
             lambda r: plan.cell(r["organisation"], r["intervention"], r["wave"]) is None, return_dtype=pl.Boolean)
     ) if data.mental_health.height else data.mental_health
-    fig = draw_mental_health(shown, edition.lang)
     caption = f"{t('figuur', no=figure_no)} {t('mh_chart_caption')}"
     if not edition.researcher:
         caption += t("chart_hidden_suffix", minimum=edition.minimum)
-    if fig is None:
+    # The editions often show the same cells: draw each distinct chart once per year.
+    key = ("mental_health", edition.lang, tuple(shown.sort(shown.columns).rows()))
+    if key not in data.charts:
+        fig = draw_mental_health(shown, edition.lang)
+        data.charts[key] = None if fig is None else figure_png(fig, dpi=150)
+    png = data.charts[key]
+    if png is None:
         return [Heading(t("mh_overview"), 2), Paragraph(t("no_chart", caption=caption), "note")]
-    return [Heading(t("mh_overview"), 2),
-            Chart(figure_png(fig, dpi=150), caption, t("mh_chart_alt"), preview=figure_png(fig, dpi=50))]
+    return [Heading(t("mh_overview"), 2), Chart(png, caption, t("mh_chart_alt"), preview=png_preview(png, 50 / 150))]
 
 
 # --- beyond the source: change in the same people, theme matrix, conclusions ---------------------
@@ -395,10 +400,13 @@ def matrix_blocks(data: YearData, edition: Edition, table_no: int, figure_no: in
             for r in data.matrix.iter_rows(named=True)]
     notes = [t("matrix_hidden_note", minimum=edition.minimum)] if small else []
     blocks: list[Block] = [Heading(t("themes_heading"), 2), Paragraph(t("themes_intro"))]
-    fig = draw_theme_matrix(data.matrix, edition.lang)
-    if fig is not None:
-        blocks.append(Chart(figure_png(fig, dpi=130), f"{t('figuur', no=figure_no)} {t('heatmap_caption')}",
-                            t("heatmap_alt"), preview=figure_png(fig, dpi=45)))
+    key = ("theme_matrix", edition.lang)  # counts of themes, not people: one chart for both editions
+    if key not in data.charts:
+        fig = draw_theme_matrix(data.matrix, edition.lang)
+        data.charts[key] = None if fig is None else figure_png(fig, dpi=130)
+    if data.charts[key] is not None:
+        blocks.append(Chart(data.charts[key], f"{t('figuur', no=figure_no)} {t('heatmap_caption')}",
+                            t("heatmap_alt"), preview=png_preview(data.charts[key], 45 / 130)))
     blocks.append(Table([t("intervention"), t("igloo_level"), t("jdr_category"), t("n_themes"), t("n_groups"),
                          t("n_participants")], rows, f"{t('tabel', no=table_no)} {t('matrix_caption')}", notes,
                         numeric=frozenset({3, 4, 5})))

@@ -3,7 +3,7 @@
 from dagster import MaterializeResult, MetadataValue
 
 from assets.reporting.publish import write_atomic
-from assets.reporting.style import data_uri, figure_png, figure_svg
+from assets.reporting.style import data_uri, figure_png, figure_svg, png_preview
 
 PREVIEW_BUDGET = 150_000  # characters of base64 in one asset's preview
 
@@ -19,11 +19,12 @@ def publish_charts(reports, programme: str, name: str, figures: dict) -> Materia
         if fig is None:
             continue
         png_path = reports.path(programme, str(year), f"{name}.png")
-        write_atomic(png_path, figure_png(fig, dpi=150))
+        png = figure_png(fig, dpi=150)
+        write_atomic(png_path, png)
         write_atomic(png_path.with_suffix(".svg"), figure_svg(fig))
         metadata[f"path_{year}"] = MetadataValue.path(str(png_path))
         metadata["path"] = MetadataValue.path(str(png_path))  # newest year last, so it wins
-        previews.append((year, data_uri(figure_png(fig, dpi=60))))
+        previews.append((year, data_uri(png_preview(png, 60 / 150))))
     if not previews:
         return MaterializeResult(metadata={"years": MetadataValue.int(0),
                                            "preview": MetadataValue.md("_(no rows in the mart yet; no chart)_")})

@@ -13,7 +13,7 @@ from assets.reporting.editions import Edition, report_results, write_report_edit
 from assets.reporting.html import Block, Chart, Heading, Paragraph, Table
 from assets.reporting.numbers import MISSING, fmt_number, fmt_pct
 from assets.reporting.provenance import provenance_blocks
-from assets.reporting.style import figure_png
+from assets.reporting.style import figure_png, png_preview
 from assets.reporting.texts import join_list, texts_for
 from assets.statistics import ALPHA
 from assets.tables import POOL, key
@@ -242,7 +242,8 @@ def factors(data: YearData, edition: Edition, table_no: int) -> list[Block]:
 def _chart(fig, caption: str, alt: str) -> list[Block]:
     if fig is None:
         return []
-    return [Chart(figure_png(fig, dpi=150), caption, alt, preview=figure_png(fig, dpi=50))]
+    png = figure_png(fig, dpi=150)
+    return [Chart(png, caption, alt, preview=png_preview(png, 50 / 150))]
 
 
 def build(data: YearData, edition: Edition) -> list[Block]:
