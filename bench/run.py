@@ -32,10 +32,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# Group sizes matter beyond row counts: marts.pmg_paired_change runs scipy's exact permutation
-# Wilcoxon test (2^m sign patterns, seconds per group at m = 14-16 changed pairs) for groups and
-# interventions of 6-16 pairs. "small" keeps groups below that (no test), "medium" and "full" above it
-# (normal approximation); a size with ~10-16 pairs per group measures that test, not the pipeline.
+# Group sizes matter beyond row counts: marts.pmg_paired_change tests groups exactly (a dynamic
+# programme over the ranks, milliseconds) up to 50 changed pairs and by the normal approximation above.
 SIZES = {
     "small": dict(years=1, organisations=3, responses=60, segments=150, tib=30),
     "medium": dict(years=10, organisations=50, responses=100_000, segments=100_000, tib=10_000),
