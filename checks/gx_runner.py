@@ -18,6 +18,14 @@ The whole batch as GX sees it is the table's rows in their order (rowid). A samp
 five unexpected rows in that order: each group carries its first rowid, and when that does not
 settle the order one more query finds the first rows of the groups concerned.
 Memory is bounded by the number of distinct values (DuckDB's aggregates spill), not rows.
+
+All batches of a run are validated at once: the batch is one more grouping column of each frame
+(and one more key of the uniqueness frame), so GX runs once per set of columns whatever the number
+of batches (each GX call costs a fixed fraction of a second). Each unexpected row belongs to one
+batch, which gives per batch the count, the sample and the success (no unexpected row: these are
+per-row expectations without `mostly`). An expectation only some batches declare (a year's
+codebook) runs once on the frame, its unexpected rows counted for those batches only. Should GX
+raise on the frame of all batches, each batch is validated alone, as before.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from html import escape
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue
 
 from assets.ingest.codebook import Codebook
@@ -67,10 +76,10 @@ def _gx_validate(frame, expectations: list[Expectation], result_format: dict) ->
     return [by_index[i] for i in range(len(expectations))]
 
 
-def _row(e: Expectation, r, unexpected_count: int, sample: list) -> dict:
-    return {"expectation": e.describes, "type": e.type, "success": bool(r.success),
+def _row(e: Expectation, success: bool, error: str | None, unexpected_count: int, sample: list) -> dict:
+    return {"expectation": e.describes, "type": e.type, "success": bool(success),
             "unexpected_count": int(unexpected_count), "sample": [str(x) for x in sample][:SAMPLE],
-            "error": _exception_message(r.exception_info) if not r.success else None}
+            "error": error if not success else None}
 
 
 def _exception_message(info: dict | None) -> str | None:
@@ -84,7 +93,8 @@ def _exception_message(info: dict | None) -> str | None:
 def validate_frame(frame, expectations: list[Expectation]) -> list[dict]:
     """Validate a whole pandas frame; one result dict per expectation (what run_suite reproduces)."""
     results = _gx_validate(frame, expectations, {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE})
-    return [_row(e, r, r.result.get("unexpected_count") or 0, r.result.get("partial_unexpected_list") or [])
+    return [_row(e, r.success, _exception_message(r.exception_info), r.result.get("unexpected_count") or 0,
+                 r.result.get("partial_unexpected_list") or [])
             for e, r in zip(expectations, results)]
 
 
@@ -92,7 +102,8 @@ def _q(column: str) -> str:
     return '"' + column.replace('"', '""') + '"'
 
 
-Where = Callable[[str], str]  # table alias -> the batch's filter on it
+Where = Callable[[str], str]  # table alias -> the rows' filter on it
+Batch = Callable[[str], str]  # table alias -> the batch value of its row (SQL)
 
 
 def validate_batch(conn, table: str, where: Where, params: list, expectations: list[Expectation],
@@ -101,20 +112,59 @@ def validate_batch(conn, table: str, where: Where, params: list, expectations: l
 
     Only `columns` are read, as the whole-frame path would have them.
     """
-    out: dict[int, dict] = {}
-    by_columns: dict[tuple[str, ...], list[int]] = {}
-    for i, e in enumerate(expectations):
+    [rows] = validate_batches(conn, table, where, params, None, [None], [expectations], columns)
+    return rows
+
+
+def validate_batches(conn, table: str, scope: Where, params: list, batch_by: str | None, batches: list,
+                     expectations: list[list[Expectation]], columns: tuple[str, ...]) -> list[list[dict]]:
+    """Validate every batch of `table` (its rows where `scope`) at once; per batch one dict per expectation.
+
+    A batch is the rows whose column `batch_by` holds one of `batches` (in ORDER BY order, NULL last;
+    without `batch_by`, all rows in scope are one batch), checked with `expectations[b]`. Each frame
+    GX validates holds the distinct values of every batch with the batch as one more column, so GX
+    runs once per set of columns, not once per batch; each batch's count and sample are what GX
+    reports on that batch alone. An expectation several batches share runs once: a per-row
+    expectation's result on a row does not depend on the other rows.
+    """
+    batch: Batch = (lambda a: f"{a}.{_q(batch_by)}") if batch_by else (lambda a: "NULL")
+    single = len(batches) == 1  # GX's frames hold that batch alone: its results are the batch's
+    position_of = {value: b for b, value in enumerate(batches)} if batch_by else {None: 0}
+    # Each distinct expectation once, with the batches that declare it.
+    applies: dict[str, tuple[Expectation, list[int]]] = {}
+    for b, declared in enumerate(expectations):
+        for e in declared:
+            entry = applies.setdefault(repr(e), (e, []))[1]
+            if not entry or entry[-1] != b:
+                entry.append(b)
+    out: dict[tuple[str, int], dict] = {}
+    by_columns: dict[tuple[str, ...], list[str]] = {}
+    for key, (e, bs) in applies.items():
         if (problem := _unsupported(e)) is not None:
-            out[i] = {"expectation": e.describes, "type": e.type, "success": False, "unexpected_count": 0,
-                      "sample": [], "error": problem}
+            out.update({(key, b): {"expectation": e.describes, "type": e.type, "success": False,
+                                   "unexpected_count": 0, "sample": [], "error": problem} for b in bs})
         elif e.type == COMPOUND_UNIQUE:
-            out[i] = _validate_unique(conn, table, where, params, e, columns)
+            found = _validate_unique(conn, table, scope, params, batch, single, e, bs, position_of, columns)
+            out.update({(key, b): r for b, r in found.items()})
         else:
-            by_columns.setdefault(_columns_needed(e, columns), []).append(i)
-    for needed, indices in by_columns.items():
-        rows = _validate_compressed(conn, table, where, params, needed, [expectations[i] for i in indices])
-        out.update(zip(indices, rows))
-    return [out[i] for i in range(len(expectations))]
+            by_columns.setdefault(_columns_needed(e, columns), []).append(key)
+    for needed, keys in by_columns.items():
+        found = _validate_compressed(conn, table, scope, params, batch, single, needed, [applies[k] for k in keys])
+        out.update({(k, b): r for k, rows in zip(keys, found) for b, r in rows.items()})
+    # A result GX could not compute on all batches at once (an error that may depend on the values):
+    # each batch alone, as GX on that batch would report it.
+    for (key, b), r in list(out.items()):
+        if r.pop("_alone", False):
+            alone = _alone(scope, params, batch_by, batches[b])
+            out[key, b] = validate_batch(conn, table, *alone, [applies[key][0]], columns)[0]
+    return [[out[repr(e), b] for e in declared] for b, declared in enumerate(expectations)]
+
+
+def _alone(scope: Where, params: list, batch_by: str, value) -> tuple[Where, list]:
+    """The filter and parameters of one batch."""
+    if value is None:
+        return (lambda a: f"({scope(a)}) AND {a}.{_q(batch_by)} IS NULL"), params
+    return (lambda a: f"({scope(a)}) AND {a}.{_q(batch_by)} = ${len(params) + 1}"), [*params, value]
 
 
 def _unsupported(e: Expectation) -> str | None:
@@ -136,32 +186,78 @@ def _columns_needed(e: Expectation, columns: tuple[str, ...]) -> tuple[str, ...]
                  or re.search(rf"(?<![\w.]){re.escape(c)}(?!\w)", condition))
 
 
-def _validate_compressed(conn, table: str, where: Where, params: list, needed: tuple[str, ...],
-                         expectations: list[Expectation]) -> list[dict]:
-    """Single-column expectations that need the same columns, on one frame of their distinct values."""
+def _raised(r) -> bool:
+    """Whether GX raised an exception computing the expectation (at the top, or under a metric's id)."""
+    info = r.exception_info or {}
+    if "raised_exception" in info:
+        return bool(info["raised_exception"])
+    return any(isinstance(v, dict) and v.get("raised_exception") for v in info.values())
+
+
+def _missing_reads_none(column, in_batch: np.ndarray) -> bool:
+    """Whether a missing value of this column reads None in the frame of the batch alone.
+
+    DuckDB gives a VARCHAR column pandas' string dtype (missing: NaN), but object (missing: None)
+    when all its values are NULL, as they may be in one batch and not in others.
+    """
+    return isinstance(column.dtype, pd.StringDtype) and bool(pd.isna(column[in_batch]).all())
+
+
+def _missing(value) -> bool:
+    return value is not None and bool(np.ndim(value) == 0 and pd.isna(value))
+
+
+def _validate_compressed(conn, table: str, scope: Where, params: list, batch: Batch, single: bool,
+                         needed: tuple[str, ...], items: list[tuple[Expectation, list[int]]]) -> list[dict[int, dict]]:
+    """Single-column expectations that need the same columns, on one frame of their distinct values per batch.
+
+    For each expectation (with the batches it applies to), its result dict per batch.
+    """
     select = "".join(f"{_q(c)}, " for c in needed)
-    frame = conn.sql(f"SELECT {select}count(*) AS _n, min(t.rowid) AS _first FROM {table} AS t "
-                     f"WHERE {where('t')} GROUP BY ALL", params=params).df()
+    frame = conn.sql(
+        "SELECT * EXCLUDE (_batch), dense_rank() OVER (ORDER BY _batch ASC NULLS LAST) - 1 AS _b FROM ("
+        f"SELECT {batch('t')} AS _batch, {select}count(*) AS _n, min(t.rowid) AS _first FROM {table} AS t "
+        f"WHERE {scope('t')} GROUP BY ALL)", params=params).df()
+    expectations = [e for e, _ in items]
     results = _gx_validate(frame, expectations, {"result_format": "COMPLETE", "return_unexpected_index_query": False})
-    n, first = frame["_n"].to_numpy(), frame["_first"].to_numpy()
+    n, first, b_of = frame["_n"].to_numpy(), frame["_first"].to_numpy(), frame["_b"].to_numpy()
     # The frame has the default index: GX's index labels are positions.
     unexpected = [np.asarray(r.result.get("unexpected_index_list") or [], dtype=np.int64) for r in results]
-    # Groups in table order of their first row: the first SAMPLE unexpected rows all belong to the
-    # first SAMPLE unexpected groups.
-    heads = [idx[np.argsort(first[idx], kind="stable")[:SAMPLE]] for idx in unexpected]
-    positions = [_sample_without_query(head, n) for head in heads]
-    pending = [i for i, p in enumerate(positions) if p is None]
+    # Per expectation and batch, the batch's groups in table order of their first row: its first
+    # SAMPLE unexpected rows all belong to its first SAMPLE unexpected groups.
+    idx: dict[tuple[int, int], np.ndarray] = {}
+    heads: dict[tuple[int, int], np.ndarray] = {}
+    for j, (rows, (_, bs)) in enumerate(zip(unexpected, items)):
+        rows = rows[np.lexsort((first[rows], b_of[rows]))]
+        batch_of_rows = b_of[rows]
+        for b in bs:
+            idx[j, b] = rows[np.searchsorted(batch_of_rows, b):np.searchsorted(batch_of_rows, b, side="right")]
+            heads[j, b] = idx[j, b][:SAMPLE]
+    positions = {k: _sample_without_query(head, n) for k, head in heads.items()}
+    pending = [k for k, p in positions.items() if p is None]
     if pending:
-        order = _first_rows(conn, table, where, params, needed, {int(first[p]) for i in pending for p in heads[i]})
+        order = _first_rows(conn, table, scope, params, batch, needed, {int(first[p]) for k in pending for p in heads[k]})
         position_of = {int(f): p for p, f in enumerate(first)}
-        for i in pending:
-            rows = sorted((row, position_of[f]) for f in first[heads[i]].tolist() for row in order[f])
-            positions[i] = [p for _, p in rows[:SAMPLE]]
+        for k in pending:
+            rows = sorted((row, position_of[f]) for f in first[heads[k]].tolist() for row in order[f])
+            positions[k] = [p for _, p in rows[:SAMPLE]]
     out = []
-    for e, r, idx, pos in zip(expectations, results, unexpected, positions):
-        column = e.kwargs["column"]
-        sample = list(frame[column].iloc[pos]) if column in frame.columns else []
-        out.append(_row(e, r, n[idx].sum(), sample))
+    for j, ((e, bs), r) in enumerate(zip(items, results)):
+        column, raised = e.kwargs["column"], _raised(r)
+        by_batch = {}
+        for b in bs:
+            count = int(n[idx[j, b]].sum())
+            if single or not raised:
+                sample = list(frame[column].iloc[positions[j, b]]) if column in frame.columns else []
+                if not single and sample and _missing_reads_none(frame[column], b_of == b):
+                    sample = [None if _missing(v) else v for v in sample]
+                success = bool(r.success) if single else count == 0
+                by_batch[b] = _row(e, success, _exception_message(r.exception_info), count, sample)
+            elif column not in frame.columns:  # GX reports the column missing, whatever the batch
+                by_batch[b] = _row(e, False, _exception_message(r.exception_info), count, [])
+            else:
+                by_batch[b] = {"_alone": True}
+        out.append(by_batch)
     return out
 
 
@@ -179,15 +275,16 @@ def _sample_without_query(head: np.ndarray, n: np.ndarray) -> list[int] | None:
     return [int(p) for p in head[:-1]] + [last] * int(min(n[last], SAMPLE - len(head) + 1))
 
 
-def _first_rows(conn, table: str, where: Where, params: list, needed: tuple[str, ...],
+def _first_rows(conn, table: str, scope: Where, params: list, batch: Batch, needed: tuple[str, ...],
                 groups: set[int]) -> dict[int, list[int]]:
-    """The first SAMPLE rowids of each group named by its first rowid."""
-    cols = ", ".join(_q(c) for c in needed)  # never empty: one group has no order to settle
-    on = " AND ".join(f"r.{_q(c)} IS NOT DISTINCT FROM g.{_q(c)}" for c in needed)
+    """The first SAMPLE rowids of each group (of a batch's rows) named by its first rowid."""
+    cols = "".join(f", {_q(c)}" for c in needed)
+    on = " AND ".join([f"{batch('r')} IS NOT DISTINCT FROM g._batch",
+                       *(f"r.{_q(c)} IS NOT DISTINCT FROM g.{_q(c)}" for c in needed)])
     found = conn.sql(
-        f"WITH g AS (SELECT {cols}, min(t.rowid) AS _first FROM {table} AS t WHERE {where('t')} GROUP BY ALL "
-        f"HAVING min(t.rowid) IN ({', '.join(str(g) for g in sorted(groups))})) "
-        f"SELECT g._first, r.rowid FROM {table} AS r JOIN g ON {on} WHERE {where('r')} "
+        f"WITH g AS (SELECT {batch('t')} AS _batch{cols}, min(t.rowid) AS _first FROM {table} AS t "
+        f"WHERE {scope('t')} GROUP BY ALL HAVING min(t.rowid) IN ({', '.join(str(g) for g in sorted(groups))})) "
+        f"SELECT g._first, r.rowid FROM {table} AS r JOIN g ON {on} WHERE {scope('r')} "
         f"QUALIFY row_number() OVER (PARTITION BY g._first ORDER BY r.rowid) <= {SAMPLE}", params=params).fetchall()
     order: dict[int, list[int]] = {g: [] for g in groups}
     for group, row in found:
@@ -195,34 +292,60 @@ def _first_rows(conn, table: str, where: Where, params: list, needed: tuple[str,
     return order
 
 
-def _validate_unique(conn, table: str, where: Where, params: list, e: Expectation,
-                     columns: tuple[str, ...]) -> dict:
-    """Compound uniqueness: DuckDB counts the rows of duplicated keys, GX validates the first of them."""
+def _validate_unique(conn, table: str, scope: Where, params: list, batch: Batch, single: bool, e: Expectation,
+                     batches: list[int], position_of: dict, columns: tuple[str, ...]) -> dict[int, dict]:
+    """Compound uniqueness per batch: DuckDB counts the rows of duplicated keys, GX validates the first of them.
+
+    GX validates one frame: each batch's first rows of its first duplicated keys, the batch one more key.
+    """
     keys = list(e.kwargs["column_list"])
     if not set(keys) <= set(columns):  # as on the whole frame of the suite's columns: GX reports a key missing
-        head = conn.sql(f"SELECT {', '.join(_q(c) for c in columns)} FROM {table} AS t WHERE {where('t')} LIMIT 1",
+        head = conn.sql(f"SELECT {', '.join(_q(c) for c in columns)} FROM {table} AS t WHERE {scope('t')} LIMIT 1",
                         params=params).df()
         [r] = _gx_validate(head, [e], {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE})
-        return _row(e, r, 0, [])
+        return {b: _row(e, bool(r.success), _exception_message(r.exception_info), 0, []) for b in batches}
     # GX leaves out rows whose key values are all missing (or any, or none, as ignore_row_if says).
     ignore = e.kwargs.get("ignore_row_if", "all_values_are_missing")
     joiner = {"all_values_are_missing": " OR ", "any_value_is_missing": " AND "}.get(ignore)
     kept = f"({joiner.join(f't.{_q(c)} IS NOT NULL' for c in keys)})" if joiner else "true"
     select = ", ".join(f"t.{_q(c)}" for c in keys)
     select_r = ", ".join(f"r.{_q(c)}" for c in keys)
-    on = " AND ".join(f"r.{_q(c)} IS NOT DISTINCT FROM d.{_q(c)}" for c in keys)
+    on = " AND ".join([f"{batch('r')} IS NOT DISTINCT FROM d._batch",
+                       *(f"r.{_q(c)} IS NOT DISTINCT FROM d.{_q(c)}" for c in keys)])
     frame = conn.sql(
-        f"WITH d AS MATERIALIZED (SELECT {select}, count(*) AS _n, min(t.rowid) AS _first FROM {table} AS t "
-        f"WHERE {where('t')} AND {kept} GROUP BY ALL HAVING count(*) > 1), "
-        f"head AS (SELECT * FROM d ORDER BY _first LIMIT {SAMPLE}) "
+        f"WITH d AS MATERIALIZED (SELECT {batch('t')} AS _batch, {select}, count(*) AS _n, min(t.rowid) AS _first "
+        f"FROM {table} AS t WHERE {scope('t')} AND {kept} GROUP BY ALL HAVING count(*) > 1), "
+        f"head AS (SELECT * FROM d QUALIFY row_number() OVER (PARTITION BY _batch ORDER BY _first) <= {SAMPLE}), "
+        f"total AS (SELECT _batch, sum(_n) AS _duplicated FROM d GROUP BY ALL) "
         # Each head key's first SAMPLE rows, in table order: the first SAMPLE unexpected rows are among them.
-        f"SELECT {select_r}, (SELECT sum(_n) FROM d) AS _duplicated "
-        f"FROM {table} AS r JOIN head AS d ON {on} WHERE {where('r')} "
-        f"QUALIFY row_number() OVER (PARTITION BY d._first ORDER BY r.rowid) <= {SAMPLE} ORDER BY r.rowid",
-        params=params).df()
-    duplicated = int(frame["_duplicated"].iloc[0]) if len(frame) else 0
-    [r] = _gx_validate(frame[keys], [e], {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE})
-    return _row(e, r, duplicated, r.result.get("partial_unexpected_list") or [])
+        f"SELECT d._batch, {select_r}, total._duplicated FROM {table} AS r JOIN head AS d ON {on} "
+        f"JOIN total ON total._batch IS NOT DISTINCT FROM d._batch "
+        f"WHERE {scope('r')} QUALIFY row_number() OVER (PARTITION BY d._first ORDER BY r.rowid) <= {SAMPLE} "
+        f"ORDER BY r.rowid", params=params).df()
+    b_of = np.array([position_of[None if pd.isna(v) else v] for v in frame["_batch"]], dtype=np.int64)
+    duplicated = dict(zip(b_of.tolist(), frame["_duplicated"].tolist()))
+    # The batch as one more key (first, so that it is dropped from the values GX lists in front).
+    small = frame[keys].assign(_b=b_of)[["_b", *keys]]
+    with_batch = Expectation(e.type, {**e.kwargs, "column_list": ["_b", *keys]}, e.describes)
+    [r] = _gx_validate(small, [with_batch], {"result_format": "COMPLETE", "return_unexpected_index_query": False})
+    listed: dict[int, list] = {b: [] for b in batches}
+    for p, value in sorted(zip(r.result.get("unexpected_index_list") or [], r.result.get("unexpected_list") or [])):
+        b = int(b_of[p])
+        if b in listed and len(listed[b]) < SAMPLE:
+            listed[b].append({k: v for k, v in value.items() if k != "_b"})
+    out = {}
+    for b in batches:
+        if _raised(r) and not single:
+            out[b] = {"_alone": True}
+            continue
+        sample = listed[b]
+        if not single and sample:
+            alone = {k for k in keys if _missing_reads_none(small[k], b_of == b)}
+            sample = [{k: None if k in alone and _missing(v) else v for k, v in value.items()} for value in sample]
+        count = int(duplicated.get(b, 0))
+        out[b] = _row(e, bool(r.success) if single else count == 0, _exception_message(r.exception_info),
+                      count, sample)
+    return out
 
 
 def run_suite(conn, suite: Suite, codebooks: list[Codebook], page: Path | None = None,
@@ -231,16 +354,15 @@ def run_suite(conn, suite: Suite, codebooks: list[Codebook], page: Path | None =
 
     With `years`, only the batches of those years: a yearly partition validates its own year.
     """
-    batches = _batches(conn, suite, years)
+    scope = _scope(suite, years)
+    batches = _batches(conn, suite, scope)
     by_year = {cb.year: cb for cb in codebooks}
-    rows = []
-    for batch in batches:
-        expectations = list(suite.expectations)
-        if suite.batch_by == "year" and batch in by_year:
-            expectations += codebook_expectations(suite.table, by_year[batch])
-        rows += [{"batch": batch, **r} for r in validate_batch(
-            conn, suite.table, _batch_filter(suite.batch_by, batch), [] if batch is None else [batch],
-            expectations, suite.columns)]
+    declared = [[*suite.expectations, *(codebook_expectations(suite.table, by_year[batch])
+                                        if suite.batch_by == "year" and batch in by_year else [])]
+                for batch in batches]
+    found = validate_batches(conn, suite.table, scope, [], suite.batch_by, batches, declared,
+                             suite.columns) if batches else []
+    rows = [{"batch": batch, **r} for batch, results in zip(batches, found) for r in results]
     failed = [r for r in rows if not r["success"]]
     metadata = {
         "expectations": MetadataValue.md(_markdown(rows, suite.batch_by)),
@@ -261,26 +383,24 @@ def run_suite(conn, suite: Suite, codebooks: list[Codebook], page: Path | None =
     )
 
 
-def _batch_filter(column: str, batch) -> Where:
-    """Rows of one batch; rows without a batch value are a batch too, so that they are validated."""
-    if batch is None:
-        return lambda alias: f"{alias}.{_q(column)} IS NULL"
-    return lambda alias: f"{alias}.{_q(column)} = $1"
-
-
-def _batches(conn, suite: Suite, years: list[int] | None) -> list:
-    """The batch values to validate, all or those of `years`."""
+def _scope(suite: Suite, years: list[int] | None) -> Where:
+    """The rows of the batches to validate: all, or those of `years`."""
+    if years is None:
+        return lambda alias: "true"
+    in_years = ", ".join(str(int(y)) for y in years) or "NULL"
     column = _q(suite.batch_by)
-    only = ""
-    if years is not None:
-        in_years = ", ".join(str(int(y)) for y in years) or "NULL"
-        if suite.batch_by == "year":
-            only = f"WHERE year IN ({in_years})"
-        elif suite.batch_by == "source_file":  # raw tables have no year: their files have
-            only = f"WHERE source_file IN (SELECT source_file FROM raw.source_files WHERE year IN ({in_years}))"
-        else:
-            raise ValueError(f"cannot select years of batches by {suite.batch_by}")
-    return [r[0] for r in conn.execute(f"SELECT DISTINCT {column} FROM {suite.table} {only} ORDER BY 1").fetchall()]
+    if suite.batch_by == "year":
+        return lambda alias: f"{alias}.{column} IN ({in_years})"
+    if suite.batch_by == "source_file":  # raw tables have no year: their files have
+        return lambda alias: (f"{alias}.{column} IN (SELECT source_file FROM raw.source_files "
+                              f"WHERE year IN ({in_years}))")
+    raise ValueError(f"cannot select years of batches by {suite.batch_by}")
+
+
+def _batches(conn, suite: Suite, scope: Where) -> list:
+    """The batch values in scope, in the order validate_batches numbers them (rows without one last)."""
+    return [r[0] for r in conn.execute(f"SELECT DISTINCT t.{_q(suite.batch_by)} FROM {suite.table} AS t "
+                                       f"WHERE {scope('t')} ORDER BY 1 ASC NULLS LAST").fetchall()]
 
 
 def _markdown(rows: list[dict], batch_by: str) -> str:
