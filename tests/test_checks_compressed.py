@@ -1,13 +1,17 @@
 """GX on compressed batches (checks/gx_runner.py) reports what GX reports on the whole batch."""
 
+import dataclasses
 import random
 
 import duckdb
 import pandas as pd
 import pytest
 
-from checks.gx_runner import run_suite, validate_batch, validate_frame
-from checks.suites import PSEUDONYM, Expectation, Suite
+from assets.ingest.codebook import load_codebook
+from checks import gx_runner
+from checks.gx_runner import run_suite, validate_batch, validate_batches, validate_frame
+from checks.suites import PSEUDONYM, SUITES, Expectation, Suite, codebook_expectations
+from tests.conftest import DATA
 from warehouse.schema import ensure_schema
 
 COLUMNS = ("year", "source_file", "row_number", "participant_id", "wave", "variable", "value_code",
@@ -123,3 +127,116 @@ def test_years_select_the_batches_of_a_partition():
     assert result.metadata["batches"].value == ["f2023.csv", "f2024.csv", "None"]
     assert "| None | ExpectColumnValuesToNotBeNull {'column': 'source_file'} | **no** |" in (
         result.metadata["expectations"].value)
+
+
+def planted_years(conn) -> None:
+    """Staging responses of 2021-2024 and rows without a year, each batch failing its own expectations."""
+    rng = random.Random(7)
+    pseudonyms = [f"p_{rng.getrandbits(80):020x}" for _ in range(60)]
+    rows = []
+    for i in range(2000):
+        year = rng.choice([2021, 2022, 2023, 2024, 2024, None])
+        roll = rng.random()
+        participant = rng.choice(pseudonyms)
+        if year == 2021 and roll < 0.05:
+            participant = None  # some missing: NaN in the batch's frame
+        if year == 2022:
+            participant = None  # all missing: None in the batch's frame (an object column)
+        if year == 2024 and roll < 0.05:
+            participant = "RUG-EN-01"
+        wave = rng.choice(["T0", "T1"]) if year != 2023 or roll > 0.03 else "T2"
+        organisation = "Elders" if year == 2023 and roll > 0.97 else "UMCG"
+        grade = rng.choice([0.0, 5.0, 7.5, 10.0]) if year != 2021 or roll > 0.05 else 11.0  # 0 only fails 2023's scale
+        intervention_grade = rng.choice([None, 7.0]) if wave == "T1" or year == 2024 else None
+        group_label = None if year == 2022 else f"X {rng.randrange(3)}"
+        rows.append((year, participant, wave, organisation, "X", group_label, grade, intervention_grade))
+    ensure_schema(conn, "staging.pmg_questionnaire_responses")
+    conn.executemany("INSERT INTO staging.pmg_questionnaire_responses VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def codebooks_by_year() -> list:
+    """2022 and 2024 share the sample codebook's expectations; 2023's scale starts at 1; 2021 has none."""
+    codebook = load_codebook(DATA / "pmg" / "2023" / "codebook_questionnaire.yaml", DATA)
+    from_one = tuple(dataclasses.replace(v, min=1) if v.name == "mental_health_grade" else v
+                     for v in codebook.variables)
+    return [dataclasses.replace(codebook, year=2022), dataclasses.replace(codebook, year=2023, variables=from_one),
+            dataclasses.replace(codebook, year=2024)]
+
+
+def assert_batches_as_alone(conn, suite: Suite, batches: list, declared: list[list[Expectation]]) -> list[list[dict]]:
+    """Every batch validated with the others reports what it reports alone, and what GX reports on it whole."""
+    together = validate_batches(conn, suite.table, lambda a: "true", [], suite.batch_by, batches, declared,
+                                suite.columns)
+    assert len(together) == len(batches)
+    for batch, rows, expectations in zip(batches, together, declared, strict=True):
+        where = (lambda a: f"{a}.{suite.batch_by} IS NULL") if batch is None else (
+            lambda a: f"{a}.{suite.batch_by} = $1")
+        params = [] if batch is None else [batch]
+        assert rows == validate_batch(conn, suite.table, where, params, expectations, suite.columns), batch
+        frame = conn.sql(f"SELECT {', '.join(suite.columns)} FROM {suite.table} AS t WHERE {where('t')}",
+                         params=params).df()
+        for got, want in zip(rows, validate_frame(frame, expectations), strict=True):
+            assert (got["success"], got["unexpected_count"], got["sample"]) == (
+                want["success"], want["unexpected_count"], want["sample"]), (batch, want["expectation"])
+            assert (got["error"] is None) == (want["error"] is None), (batch, want["expectation"])
+    return together
+
+
+def test_batches_validated_together_report_what_each_reports_alone(monkeypatch, tmp_path):
+    conn = duckdb.connect()
+    planted_years(conn)
+    codebooks = codebooks_by_year()
+    base = SUITES["staging.pmg_questionnaire_responses"]
+    # GX raises comparing text with numbers, but not on a batch whose labels are all missing (2022).
+    suite = dataclasses.replace(base, expectations=(*base.expectations, e(
+        "ExpectColumnValuesToBeBetween", column="group_label", min_value=0, max_value=1)))
+    batches = [2021, 2022, 2023, 2024, None]
+    by_year = {cb.year: cb for cb in codebooks}
+    declared = [[*suite.expectations, *(codebook_expectations(suite.table, by_year[b]) if b in by_year else [])]
+                for b in batches]
+    together = assert_batches_as_alone(conn, suite, batches, declared)
+
+    failed = {b: {r["expectation"] for r in rows if not r["success"]} for b, rows in zip(batches, together)}
+    assert "mental_health_grade within the codebook's scale 1-10" in failed[2023]  # 2023's own scale
+    assert not any("mental_health_grade" in x for b in (2021, 2022, 2024) for x in failed[b])
+    assert "organisation is one of the codebook's answers" in failed[2023] - failed[2024] - failed[2022]
+    assert "wave is T0 or T1" in failed[2023] - failed[2021] - failed[2022] - failed[2024]
+    assert "an intervention grade only in T1" in failed[2024] - failed[2022] - failed[2023]
+    assert "one row per participant and wave" in failed[2021] & failed[2022] & failed[2024]
+    assert "year is never empty" in failed[None] - failed[2021]
+    never_empty = {b: next(r for r in rows if r["expectation"] == "participant_id is never empty")
+                   for b, rows in zip(batches, together)}
+    assert never_empty[2021]["sample"][0] == "nan" and never_empty[2022]["sample"][0] == "None"
+    group_label = {b: rows[len(base.expectations)] for b, rows in zip(batches, together)}
+    assert group_label[2022]["success"] and group_label[2021]["error"]
+
+    # run_suite: the rows of each year are those of that year's partition alone; GX runs as often
+    # for all batches as for one (2023 declares every set of columns).
+    calls = []
+    validate = gx_runner._gx_validate
+    monkeypatch.setattr(gx_runner, "_gx_validate", lambda *a: calls.append(1) or validate(*a))
+    whole = run_suite(conn, suite, codebooks, tmp_path / "all.html")
+    all_calls, calls[:] = len(calls), []
+    lines = whole.metadata["expectations"].value.splitlines()
+    assert whole.metadata["batches"].value == [str(b) for b in batches]
+    for year in (2023, 2021, 2022, 2024):
+        alone = run_suite(conn, suite, codebooks, None, years=[year]).metadata["expectations"].value.splitlines()
+        assert alone[2:] == [line for line in lines if line.startswith(f"| {year} |")]
+        if year == 2023:
+            # Once more per batch only for the expectation GX raises on with all batches at once.
+            assert all_calls == len(calls) + len(batches)
+    assert lines[2:] == [f"| {b} | {r['expectation']} | {'yes' if r['success'] else '**no**'} | "
+                         f"{r['unexpected_count']} | {(', '.join(r['sample']) or (r['error'] or ''))[:120]} |"
+                         for b, rows in zip(batches, together) for r in rows]
+
+
+def test_source_files_validated_together_report_what_each_reports_alone():
+    conn = duckdb.connect()
+    planted_table(conn)
+    conn.execute("UPDATE t SET source_file = 'g' || (row_number % 3) || source_file WHERE row_number % 5 = 0")
+    suite = Suite("t", COLUMNS, tuple(EXPECTATIONS), batch_by="source_file")
+    batches = [r[0] for r in conn.sql("SELECT DISTINCT source_file FROM t ORDER BY 1 NULLS LAST").fetchall()]
+    assert len(batches) == 9 and batches[-1] is None
+    together = assert_batches_as_alone(conn, suite, batches, [list(EXPECTATIONS)] * len(batches))
+    counts = {b: [r["unexpected_count"] for r in rows] for b, rows in zip(batches, together)}
+    assert len({tuple(c) for c in counts.values()}) == len(batches)
