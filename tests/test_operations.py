@@ -8,7 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import yaml
-from dagster import DagsterInstance, build_schedule_context, build_sensor_context, instance_for_test
+from dagster import DagsterInstance, build_schedule_context, build_sensor_context
 
 from pipelines.definitions import defs
 from pipelines.resources import SourceData
@@ -21,15 +21,16 @@ def test_yearly_schedule_requests_last_years_partition(tmp_path: Path):
     schedule = defs.resolve_schedule_def("yearly_refresh")
     assert schedule.job_name == "materialize_all" and schedule.execution_timezone == "Europe/Amsterdam"
     sources = SourceData(data_dir=str(DATA), pseudonym_key="k")
-    with instance_for_test() as instance:
-        tick = datetime(2024, 2, 1, 6, tzinfo=ZoneInfo("Europe/Amsterdam"))
-        request = schedule(build_schedule_context(instance=instance, scheduled_execution_time=tick,
-                                                  resources={"sources": sources}))
-        assert (request.partition_key, request.run_key) == ("2023", "yearly-2023")
-        empty = SourceData(data_dir=str(tmp_path), pseudonym_key="k")
-        skipped = schedule(build_schedule_context(instance=instance, scheduled_execution_time=tick,
-                                                  resources={"sources": empty}))
-        assert "no codebook for 2023" in skipped.skip_message
+    # Not entered as a context: an entered instance stays Dagster's current one after its files are gone.
+    instance = DagsterInstance.ephemeral()
+    tick = datetime(2024, 2, 1, 6, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    request = schedule(build_schedule_context(instance=instance, scheduled_execution_time=tick,
+                                              resources={"sources": sources}))
+    assert (request.partition_key, request.run_key) == ("2023", "yearly-2023")
+    empty = SourceData(data_dir=str(tmp_path), pseudonym_key="k")
+    skipped = schedule(build_schedule_context(instance=instance, scheduled_execution_time=tick,
+                                              resources={"sources": empty}))
+    assert "no codebook for 2023" in skipped.skip_message
 
 
 def test_inbox_sensor_requests_the_changed_years_partition(tmp_path: Path):
@@ -37,25 +38,25 @@ def test_inbox_sensor_requests_the_changed_years_partition(tmp_path: Path):
     folder.mkdir(parents=True)
     (folder / "export.csv").write_text("x", encoding="utf-8")
     sources = SourceData(data_dir=str(tmp_path), pseudonym_key="k")
-    with instance_for_test() as instance:
-        context = build_sensor_context(instance=instance, resources={"sources": sources})
-        assert inbox_sensor(context).skip_message == "no new or changed exports"  # no codebook yet
+    instance = DagsterInstance.ephemeral()
+    context = build_sensor_context(instance=instance, resources={"sources": sources})
+    assert inbox_sensor(context).skip_message == "no new or changed exports"  # no codebook yet
 
-        (folder / "codebook_questionnaire.yaml").write_text("instrument: x", encoding="utf-8")
-        context = build_sensor_context(instance=instance, resources={"sources": sources}, cursor=context.cursor)
-        requests = inbox_sensor(context)
-        assert [(r.job_name, r.partition_key) for r in requests] == [("pmg_yearly", "2025")]
+    (folder / "codebook_questionnaire.yaml").write_text("instrument: x", encoding="utf-8")
+    context = build_sensor_context(instance=instance, resources={"sources": sources}, cursor=context.cursor)
+    requests = inbox_sensor(context)
+    assert [(r.job_name, r.partition_key) for r in requests] == [("pmg_yearly", "2025")]
 
-        context = build_sensor_context(instance=instance, resources={"sources": sources}, cursor=context.cursor)
-        assert inbox_sensor(context).skip_message == "no new or changed exports"  # nothing new
+    context = build_sensor_context(instance=instance, resources={"sources": sources}, cursor=context.cursor)
+    assert inbox_sensor(context).skip_message == "no new or changed exports"  # nothing new
 
-        (folder / "export_t1.csv").write_text("y", encoding="utf-8")
-        (tmp_path / "terug_in_balans" / "2024").mkdir(parents=True)
-        (tmp_path / "terug_in_balans" / "2024" / "codebook_survey.yaml").write_text("x", encoding="utf-8")
-        context = build_sensor_context(instance=instance, resources={"sources": sources}, cursor=context.cursor)
-        assert [(r.job_name, r.partition_key) for r in inbox_sensor(context)] == [
-            ("pmg_yearly", "2025"), ("terug_in_balans_yearly", "2024")]
-        assert "pmg/2025" in json.loads(context.cursor)
+    (folder / "export_t1.csv").write_text("y", encoding="utf-8")
+    (tmp_path / "terug_in_balans" / "2024").mkdir(parents=True)
+    (tmp_path / "terug_in_balans" / "2024" / "codebook_survey.yaml").write_text("x", encoding="utf-8")
+    context = build_sensor_context(instance=instance, resources={"sources": sources}, cursor=context.cursor)
+    assert [(r.job_name, r.partition_key) for r in inbox_sensor(context)] == [
+        ("pmg_yearly", "2025"), ("terug_in_balans_yearly", "2024")]
+    assert "pmg/2025" in json.loads(context.cursor)
 
 
 def test_a_sensor_request_runs_that_years_partition(tmp_path: Path):
@@ -63,16 +64,16 @@ def test_a_sensor_request_runs_that_years_partition(tmp_path: Path):
     data = tmp_path / "data"
     shutil.copytree(DATA / "terug_in_balans", data / "terug_in_balans")
     sources = SourceData(data_dir=str(data), pseudonym_key="k")
-    with instance_for_test() as instance:
-        request, = inbox_sensor(build_sensor_context(instance=instance, resources={"sources": sources}))
-        job = defs.resolve_job_def(request.job_name)
-        result = job.execute_in_process(instance=instance, partition_key=request.partition_key,
-                                        resources=resources_for(tmp_path, data), raise_on_error=False)
-        assert result.success
-        written = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()
-                   if e.partition == "2024"}
-        assert {"raw/tib_survey_cells", "marts/tib_skills", "reports/terug_in_balans"} <= written
-        assert not any(k.startswith(("raw/pmg", "marts/pmg")) for k in written)
+    instance = DagsterInstance.ephemeral()
+    request, = inbox_sensor(build_sensor_context(instance=instance, resources={"sources": sources}))
+    job = defs.resolve_job_def(request.job_name)
+    result = job.execute_in_process(partition_key=request.partition_key, resources=resources_for(tmp_path, data),
+                                    raise_on_error=False)
+    assert result.success
+    written = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()
+               if e.partition == "2024"}
+    assert {"raw/tib_survey_cells", "marts/tib_skills", "reports/terug_in_balans"} <= written
+    assert not any(k.startswith(("raw/pmg", "marts/pmg")) for k in written)
 
 
 def test_instance_queues_runs_one_at_a_time():
@@ -82,8 +83,9 @@ def test_instance_queues_runs_one_at_a_time():
     previous = os.environ.get("DAGSTER_HOME")
     os.environ["DAGSTER_HOME"] = str(ROOT / "dagster_home")
     try:
-        with DagsterInstance.get() as instance:  # the file is valid instance configuration
-            assert instance.run_coordinator.__class__.__name__ == "QueuedRunCoordinator"
+        instance = DagsterInstance.get()  # the file is valid instance configuration
+        assert instance.run_coordinator.__class__.__name__ == "QueuedRunCoordinator"
+        instance.dispose()
     finally:
         if previous is None:
             os.environ.pop("DAGSTER_HOME")
