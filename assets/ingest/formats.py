@@ -106,6 +106,7 @@ def _unique(names: list[str]) -> list[str]:
 # arguments leaves U+001C..U+001F, so the fast reader names them all.
 _WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
                "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_BLANK_OR_SPACED = "^(?:$|[" + "".join(f"\\x{{{ord(c):x}}}" for c in _WHITESPACE) + "])"  # "" or a leading space
 
 
 @dataclass
@@ -128,10 +129,12 @@ class Records:
         names = _unique([h.strip() for h in self.head[name_row]])
         if self.count <= header_rows:
             raise InputError(path.name, f"has its {header_rows} header row(s) but no data rows", row=header_rows)
-        data = self.grid.slice(header_rows)
-        blank = [c.str.strip_chars(_WHITESPACE) == "" for c in map(pl.col, data.columns)]
+        data = self.grid.slice(header_rows)  # empty cells are null already, but for a quoted "" one
+        # A whitespace-only cell is empty too: only a column with a cell "" or starting with whitespace has one.
+        spaced = data.select(pl.all().str.contains(_BLANK_OR_SPACED).any()).row(0)
         frame = data.select(
-            *[pl.when(b).then(None).otherwise(c).alias(n) for b, c, n in zip(blank, map(pl.col, data.columns), names)],
+            *[(pl.when(pl.col(c).str.strip_chars(_WHITESPACE) != "").then(pl.col(c)) if any_space else pl.col(c)).alias(n)
+              for c, any_space, n in zip(data.columns, spaced, names)],
             pl.int_range(header_rows + 1, header_rows + 1 + data.height, dtype=pl.Int32).alias(ROW),
         )
         return frame, short
@@ -150,7 +153,7 @@ def read_delimited(path: Path, fast: bool = True) -> Records:
     if grid is None:
         rows = _python_records(raw)
         return Records([list(r) for r in rows[:3]], len(rows), rows=rows)
-    return Records([list(r) for r in grid.head(3).rows()], grid.height, grid=grid)
+    return Records([[cell or "" for cell in r] for r in grid.head(3).rows()], grid.height, grid=grid)
 
 
 def _polars_grid(raw: bytes) -> pl.DataFrame | None:
@@ -169,26 +172,23 @@ def _polars_grid(raw: bytes) -> pl.DataFrame | None:
         body, text = body.rstrip(b"\r\n") + b"\n", text.rstrip("\r\n") + "\n"
     try:
         grid = pl.read_csv(body, has_header=False, separator=delimiter, infer_schema=False,
-                           empty_string_is_null=False, raise_if_empty=True, truncate_ragged_lines=False)
+                           raise_if_empty=True, truncate_ragged_lines=False)  # empty cells null
     except Exception:  # a record longer than the first, an unclosed quote, ...
         return None
-    if grid.width < 2 or grid.null_count().sum_horizontal().item():
+    if grid.width < 2:
         return None  # csv reads a blank line as a record of no fields, Polars as one empty field
-    if not _regular(text, delimiter, grid.width):
+    if not _regular(text, delimiter, grid.width):  # else Polars may have padded a short record
         return None
     if len(body) > csv.field_size_limit():
         columns = [pl.col(c) for c in grid.columns]
         if grid.select(pl.max_horizontal([c.str.len_chars().max() for c in columns])).item() > csv.field_size_limit():
             return None  # csv refuses such a field
     # Records whose cells are all blank, at the end, are not records (as _python_records).
-    if grid.height and _blank_rows(grid.tail(1)).item():
-        filled = _blank_rows(grid).not_().arg_true()
+    if grid.height and not any(cell and cell.strip() for cell in grid.row(grid.height - 1)):
+        blank = grid.select(pl.all_horizontal(pl.all().is_null() | (pl.all().str.strip_chars(_WHITESPACE) == "")))
+        filled = blank.to_series().not_().arg_true()
         grid = grid.head(int(filled[-1]) + 1 if len(filled) else 0)
     return grid
-
-
-def _blank_rows(grid: pl.DataFrame) -> pl.Series:
-    return grid.select(pl.all_horizontal([pl.col(c).str.strip_chars(_WHITESPACE) == "" for c in grid.columns])).to_series()
 
 
 def _regular(text: str, delimiter: str, width: int) -> bool:
