@@ -90,13 +90,18 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
         pseudonyms(pseudonymise, identity).alias("respondent_id"),
         *[mask_series(frame[c], names).alias(c) for c in text_columns],
     )
-    # One row per cell. In no particular order: the warehouse is a set of rows (queries order them).
     cells = (
         frame.select(ROW, "respondent_id", *value_columns)
         .unpivot(index=[ROW, "respondent_id"], on=value_columns, variable_name="column_name", value_name="cell_value")
         .rename({ROW: "row_number"})
         .with_columns(source_file=pl.lit(source.relative))
     )
+    # Row by row, columns in order (a sort by row and column, without sorting): the unpivot gives
+    # column by column, which DuckDB stores in about twice the space and inserts more slowly.
+    n, k = frame.height, len(value_columns)
+    if n and k:
+        i = pl.int_range(n * k, eager=True)
+        cells = cells[(i % k) * n + i // k]
     return cells, quarantine, parsed.frame.height, ignored
 
 
