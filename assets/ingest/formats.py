@@ -106,7 +106,8 @@ def _unique(names: list[str]) -> list[str]:
 # arguments leaves U+001C..U+001F, so the fast reader names them all.
 _WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
                "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
-_BLANK_OR_SPACED = "^(?:$|[" + "".join(f"\\x{{{ord(c):x}}}" for c in _WHITESPACE) + "])"  # "" or a leading space
+# The first UTF-8 bytes of those characters: a cell that is blank but not empty starts with one.
+_WHITESPACE_LEAD_BYTES = sorted({c.encode("utf-8")[0] for c in _WHITESPACE})
 
 
 @dataclass
@@ -130,8 +131,9 @@ class Records:
         if self.count <= header_rows:
             raise InputError(path.name, f"has its {header_rows} header row(s) but no data rows", row=header_rows)
         data = self.grid.slice(header_rows)  # empty cells are null already, but for a quoted "" one
-        # A whitespace-only cell is empty too: only a column with a cell "" or starting with whitespace has one.
-        spaced = data.select(pl.all().str.contains(_BLANK_OR_SPACED).any()).row(0)
+        # A whitespace-only cell is empty too: only a column with a cell "" or led by such a byte can have one.
+        lead = pl.all().cast(pl.Binary).bin.get(0, null_on_oob=True)
+        spaced = data.select((lead.is_in(_WHITESPACE_LEAD_BYTES) | (pl.all().str.len_bytes() == 0)).any()).row(0)
         frame = data.select(
             *[(pl.when(pl.col(c).str.strip_chars(_WHITESPACE) != "").then(pl.col(c)) if any_space else pl.col(c)).alias(n)
               for c, any_space, n in zip(data.columns, spaced, names)],
