@@ -275,12 +275,17 @@ def _sample_without_query(head: np.ndarray, n: np.ndarray) -> list[int] | None:
     return [int(p) for p in head[:-1]] + [last] * int(min(n[last], SAMPLE - len(head) + 1))
 
 
+def _same_batch_and_values(batch: Batch, group: str, columns) -> str:
+    """Join condition of table rows `r` to the grouped rows `group`: same batch, same values (NULL equal to NULL)."""
+    return " AND ".join([f"{batch('r')} IS NOT DISTINCT FROM {group}._batch",
+                         *(f"r.{_q(c)} IS NOT DISTINCT FROM {group}.{_q(c)}" for c in columns)])
+
+
 def _first_rows(conn, table: str, scope: Where, params: list, batch: Batch, needed: tuple[str, ...],
                 groups: set[int]) -> dict[int, list[int]]:
     """The first SAMPLE rowids of each group (of a batch's rows) named by its first rowid."""
     cols = "".join(f", {_q(c)}" for c in needed)
-    on = " AND ".join([f"{batch('r')} IS NOT DISTINCT FROM g._batch",
-                       *(f"r.{_q(c)} IS NOT DISTINCT FROM g.{_q(c)}" for c in needed)])
+    on = _same_batch_and_values(batch, "g", needed)
     found = conn.sql(
         f"WITH g AS (SELECT {batch('t')} AS _batch{cols}, min(t.rowid) AS _first FROM {table} AS t "
         f"WHERE {scope('t')} GROUP BY ALL HAVING min(t.rowid) IN ({', '.join(str(g) for g in sorted(groups))})) "
@@ -310,8 +315,7 @@ def _validate_unique(conn, table: str, scope: Where, params: list, batch: Batch,
     kept = f"({joiner.join(f't.{_q(c)} IS NOT NULL' for c in keys)})" if joiner else "true"
     select = ", ".join(f"t.{_q(c)}" for c in keys)
     select_r = ", ".join(f"r.{_q(c)}" for c in keys)
-    on = " AND ".join([f"{batch('r')} IS NOT DISTINCT FROM d._batch",
-                       *(f"r.{_q(c)} IS NOT DISTINCT FROM d.{_q(c)}" for c in keys)])
+    on = _same_batch_and_values(batch, "d", keys)
     frame = conn.sql(
         f"WITH d AS MATERIALIZED (SELECT {batch('t')} AS _batch, {select}, count(*) AS _n, min(t.rowid) AS _first "
         f"FROM {table} AS t WHERE {scope('t')} AND {kept} GROUP BY ALL HAVING count(*) > 1), "

@@ -37,9 +37,14 @@ PROGRAMME_JOBS = {p: _programme_job(p) for p in ("pmg", "terug_in_balans")}
 YEARLY_CRON = os.environ.get("MHM_YEARLY_CRON", "0 6 1 2 *")
 
 
+def codebook_paths(data_dir: Path) -> list[Path]:
+    """Every codebook in <data>/<programme>/<year>/: the folders a run can load."""
+    return sorted(Path(data_dir).glob("*/*/codebook*.y*ml"))
+
+
 def years_with_exports(data_dir: Path) -> list[int]:
     """Years for which some programme has a codebook in <data>/<programme>/<year>/."""
-    return sorted({int(p.parent.name) for p in data_dir.glob("*/*/codebook*.y*ml") if p.parent.name.isdigit()})
+    return sorted({int(p.parent.name) for p in codebook_paths(data_dir) if p.parent.name.isdigit()})
 
 
 @schedule(job=materialize_all, cron_schedule=YEARLY_CRON, execution_timezone="Europe/Amsterdam",

@@ -7,7 +7,7 @@ from pathlib import Path
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
 
 from assets.partitions import YEARS
-from pipelines.jobs import PROGRAMME_JOBS
+from pipelines.jobs import PROGRAMME_JOBS, codebook_paths
 from pipelines.resources import SourceData
 
 
@@ -20,7 +20,7 @@ def folder_signature(folder: Path) -> str:
 def ready_folders(data_dir: Path) -> dict[str, str]:
     """Every <programme>/<year>/ folder that holds a codebook, with its signature."""
     return {f"{cb.parent.parent.name}/{cb.parent.name}": folder_signature(cb.parent)
-            for cb in sorted(data_dir.glob("*/*/codebook*.y*ml"))}
+            for cb in codebook_paths(data_dir)}
 
 
 # Off until switched on in the UI: a data engineer decides when the inbox is watched.

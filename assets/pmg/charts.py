@@ -8,7 +8,7 @@ from dagster import AssetKey, MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 from matplotlib.figure import Figure
 
-from assets.partitions import YEARLY, partition_years
+from assets.partitions import YEARLY, partition_years, year_filter
 from assets.pmg.themes import THEME_MATRIX
 from assets.reporting.chart_files import publish_charts
 from assets.reporting.numbers import fmt_number
@@ -23,12 +23,14 @@ IGLOO_LEVELS = ["Individu", "Groep", "Leider", "Organisatie", "Omgeving"]
 JDR_CATEGORIES = ["werk_hulpbron", "persoonlijke_hulpbron", "werk_stressor", "persoonlijke_stressor", "uitkomst"]
 
 
-def load_mental_health(conn) -> pl.DataFrame:
-    return conn.sql(f"SELECT * FROM {MENTAL_HEALTH} ORDER BY year, organisation, intervention, wave").pl()
+def load_mental_health(conn, years: list[int]) -> pl.DataFrame:
+    return conn.sql(f"SELECT * FROM {MENTAL_HEALTH} WHERE {year_filter(years)} "
+                    "ORDER BY year, organisation, intervention, wave").pl()
 
 
-def load_theme_matrix(conn) -> pl.DataFrame:
-    return conn.sql(f"SELECT * FROM {THEME_MATRIX} ORDER BY year, intervention, igloo_level, jdr_category").pl()
+def load_theme_matrix(conn, years: list[int]) -> pl.DataFrame:
+    return conn.sql(f"SELECT * FROM {THEME_MATRIX} WHERE {year_filter(years)} "
+                    "ORDER BY year, intervention, igloo_level, jdr_category").pl()
 
 
 # Beyond a dozen interventions a panel each would make a poster that takes minutes to draw: one
@@ -198,10 +200,10 @@ def pmg_mental_health_chart(context, duckdb: DuckDBResource, reports: ReportSett
     answers are drawn. This is the researcher chart with every group; the stakeholder report
     redraws it without groups below the reporting minimum. Files: pmg/<year>/pmg_mental_health.png (+ .svg).
     """
+    years = partition_years(context)
     with duckdb.get_connection() as conn:
-        df = load_mental_health(conn)
-    figures = {year: draw_mental_health(df.filter(pl.col("year") == year), reports.language)
-               for year in partition_years(context)}
+        df = load_mental_health(conn, years)
+    figures = {year: draw_mental_health(df.filter(pl.col("year") == year), reports.language) for year in years}
     return publish_charts(reports, "pmg", "pmg_mental_health", figures)
 
 
@@ -216,8 +218,8 @@ def pmg_theme_matrix_chart(context, duckdb: DuckDBResource, reports: ReportSetti
     intervention's participants spoke of resources or stressors at that level.
     Files: pmg/<year>/pmg_theme_matrix.png (+ .svg).
     """
+    years = partition_years(context)
     with duckdb.get_connection() as conn:
-        df = load_theme_matrix(conn)
-    figures = {year: draw_theme_matrix(df.filter(pl.col("year") == year), reports.language)
-               for year in partition_years(context)}
+        df = load_theme_matrix(conn, years)
+    figures = {year: draw_theme_matrix(df.filter(pl.col("year") == year), reports.language) for year in years}
     return publish_charts(reports, "pmg", "pmg_theme_matrix", figures)

@@ -69,7 +69,7 @@ def load_year(conn, year: int) -> YearData:
                    sum(n_questionnaire_t0)::INTEGER AS n_questionnaire_t0,
                    sum(n_questionnaire_t1)::INTEGER AS n_questionnaire_t1
             FROM {COUNTS} WHERE year = ? GROUP BY ALL"""),
-        mental_health=load_mental_health(conn).filter(pl.col("year") == year),
+        mental_health=load_mental_health(conn, [year]),
         rating=q(f"SELECT * FROM {RATING} WHERE year = ?"),
         themes=q(f"""
             SELECT * FROM {THEMES} WHERE year = ?
