@@ -6,6 +6,7 @@ codebook itself; checking it against an actual file happens when the file is par
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,12 +156,24 @@ def _labels(spec: dict, where: str, file: str, scales: dict, folder: Path) -> tu
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=256)
+def _parse_yaml(blob: bytes):
+    """The YAML of a codebook. Every ingest and staging asset rereads the codebooks, and a ten-year
+    interview codebook (hundreds of themes and documents) takes seconds in pure-Python PyYAML: parse
+    with libyaml, once per content. Callers only read the result."""
+    text = blob.decode("utf-8-sig")
+    try:
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return yaml.safe_load(text)  # PyYAML's own reader words the error (and its row) for the user
+
+
 def load_codebook(path: Path, data_dir: Path) -> Codebook:
     """Read and validate one codebook; raise CodebookError with the file named on any problem."""
     rel = path.relative_to(data_dir).as_posix() if path.is_relative_to(data_dir) else str(path)
     blob = path.read_bytes()
     try:
-        spec = yaml.safe_load(blob.decode("utf-8-sig"))
+        spec = _parse_yaml(blob)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
