@@ -5,6 +5,7 @@ MHM_DATA_DIR    folder of exports and codebooks, <programme>/<year>/ (default da
 MHM_REPORTS_DIR where charts and reports are written (default reports/)
 MHM_PSEUDONYM_KEY  secret key of the participant pseudonyms (required; `make run` sets a sample key)
 MHM_REPORTING_MINIMUM  smallest group a stakeholder report shows (default 5)
+MHM_ORGANISATION_PDFS  1: also print each organisation's report as PDF (default: HTML only)
 MHM_DUCKDB_MEMORY_LIMIT  memory DuckDB may use before it spills to disk (default 2GB)
 """
 
@@ -43,6 +44,9 @@ class ReportSettings(ConfigurableResource):
     output_dir: str
     reporting_minimum: int = 5
     language: str = "nl"
+    # Every organisation's report is written as HTML; as PDF only on request: at 200 organisations
+    # a year, chromium would spend minutes per year printing reports most readers open in a browser.
+    organisation_pdfs: bool = False
 
     def path(self, *parts: str) -> Path:
         target = Path(self.output_dir).resolve().joinpath(*parts)
@@ -71,5 +75,6 @@ def build_resources() -> dict:
         "reports": ReportSettings(
             output_dir=_env_path("MHM_REPORTS_DIR", PROJECT_ROOT / "reports"),
             reporting_minimum=int(os.environ.get("MHM_REPORTING_MINIMUM", "5")),
+            organisation_pdfs=os.environ.get("MHM_ORGANISATION_PDFS", "") == "1",
         ),
     }

@@ -2,6 +2,8 @@
 followed by what the source did not have: change in the same people, the theme matrix, and
 conclusions computed from the data."""
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -13,7 +15,8 @@ from assets.pmg.charts import draw_mental_health, draw_theme_matrix, load_mental
 from assets.pmg.statistics import ALL_GROUPS, PAIRED, UNPAIRED
 from assets.pmg.themes import THEME_MATRIX, THEME_QUOTES
 from assets.reporting.disclosure import complementary, differs_safely
-from assets.reporting.editions import Edition, report_results, write_report_editions
+from assets.reporting.editions import (ORGANISATION_DIR, RESEARCHER_FILE, STAKEHOLDER_FILE, Edition,
+                                       remove_other_folders, report_results, write_report_editions)
 from assets.reporting.html import Block, Bullets, Chart, Heading, Paragraph, Table
 from assets.reporting.numbers import MISSING, fmt_number, fmt_range
 from assets.reporting.provenance import provenance_blocks
@@ -31,6 +34,9 @@ THEMES = "marts.pmg_theme_mentions"
 SECTIONS = ["Diagnose", "Interventieverwachtingen", "Verandering", "Evaluatie", "Advies"]
 JDR_CATEGORIES = ["werk_hulpbron", "werk_stressor", "persoonlijke_hulpbron", "persoonlijke_stressor", "uitkomst"]
 QUOTES_PER_SECTION = 4
+# Interventions a yearly report describes one by one, as the source report does (it had six);
+# beyond, each organisation's interventions are in that organisation's report.
+DETAIL_LIMIT = 12
 FIRST_TABLE = 3  # the source numbers its tables from 3 (Tabel 1-2 describe the interventions)
 PRIMARY, SECONDARY = "*", "**"
 
@@ -48,6 +54,42 @@ class YearData:
     unpaired: pl.DataFrame        # marts.pmg_unpaired_change
     matrix: pl.DataFrame          # marts.pmg_theme_matrix
     charts: dict = field(default_factory=dict)  # PNGs drawn for this year, shared by the two editions
+    parts: dict = field(default_factory=dict)   # frame name -> {(organisation, intervention): its rows}
+
+    def of(self, name: str, organisation: str, intervention: str) -> list[dict]:
+        """The rows of one intervention in one of the frames above. Grouped once per frame: a year
+        of 200 interventions filtered frame by frame took tens of thousands of Polars scans."""
+        if name not in self.parts:
+            grouped: dict = {}
+            for row in getattr(self, name).iter_rows(named=True):
+                grouped.setdefault((row["organisation"], row["intervention"]), []).append(row)
+            self.parts[name] = grouped
+        return self.parts[name].get((organisation, intervention), [])
+
+    def for_organisation(self, organisation: str) -> "YearData":
+        """The year as one organisation's report sees it. The theme matrix and quotes are kept per
+        intervention name (their marts have no organisation): those of this organisation's interventions."""
+        mine = pl.col("organisation") == organisation
+        names = pl.col("intervention").is_in(self.of_organisation(organisation))
+        return YearData(year=self.year, counts=self.counts.filter(mine), totals=self.totals.filter(mine),
+                        mental_health=self.mental_health.filter(mine), rating=self.rating.filter(mine),
+                        themes=self.themes.filter(mine), quotes=self.quotes.filter(names),
+                        paired=self.paired.filter(mine), unpaired=self.unpaired.filter(mine),
+                        matrix=self.matrix.filter(names))
+
+    def of_organisation(self, organisation: str) -> list[str]:
+        return [i for o, i in interventions(self) if o == organisation]
+
+    def section_themes(self, organisation: str, intervention: str, section: str) -> list[dict]:
+        return [r for r in self.of("themes", organisation, intervention) if r["section"] == section]
+
+    def quotes_of(self, intervention: str, section: str) -> list[dict]:
+        if "quotes" not in self.parts:
+            grouped: dict = {}
+            for row in self.quotes.iter_rows(named=True):
+                grouped.setdefault((row["intervention"], row["section"]), []).append(row)
+            self.parts["quotes"] = grouped
+        return self.parts["quotes"].get((intervention, section), [])
 
 
 def report_years(conn) -> list[int]:
@@ -86,17 +128,19 @@ def load_year(conn, year: int) -> YearData:
 
 def interventions(data: YearData) -> list[tuple[str, str]]:
     """Every intervention with any data, in the source's section order (organisation, intervention)."""
-    frames = [data.counts, data.mental_health, data.rating, data.themes]
-    pairs = pl.concat([f.select("organisation", "intervention") for f in frames])
-    return pairs.unique().sort("organisation", "intervention").rows()
+    if "interventions" not in data.parts:
+        frames = [data.counts, data.mental_health, data.rating, data.themes]
+        pairs = pl.concat([f.select("organisation", "intervention") for f in frames])
+        data.parts["interventions"] = pairs.unique().sort("organisation", "intervention").rows()
+    return data.parts["interventions"]
 
 
-def _of(df: pl.DataFrame, organisation: str, intervention: str) -> pl.DataFrame:
-    return df.filter((pl.col("organisation") == organisation) & (pl.col("intervention") == intervention))
+def _one(rows: list[dict]) -> dict | None:
+    return rows[0] if rows else None
 
 
-def _one(df: pl.DataFrame) -> dict | None:
-    return df.row(0, named=True) if df.height else None
+def _first(rows: list[dict], column: str, value) -> dict | None:
+    return next((r for r in rows if r[column] == value), None)
 
 
 def _slash(n: int) -> str:
@@ -127,11 +171,11 @@ def disclosure(data: YearData, edition: Edition) -> Disclosure:
         return plan
     m = edition.minimum
     for organisation, intervention in interventions(data):
-        mh = _of(data.mental_health, organisation, intervention)
-        waves = {r["wave"]: r["n"] for r in mh.iter_rows(named=True)}
-        rating = _one(_of(data.rating, organisation, intervention))
-        paired = _of(data.paired, organisation, intervention)
-        total = _one(paired.filter(pl.col("group_label") == ALL_GROUPS))
+        mh = data.of("mental_health", organisation, intervention)
+        waves = {r["wave"]: r["n"] for r in mh}
+        rating = _one(data.of("rating", organisation, intervention))
+        paired = data.of("paired", organisation, intervention)
+        total = _first(paired, "group_label", ALL_GROUPS)
         overlap = total["n_pairs"] if total else 0
         primary = {(organisation, intervention, w) for w, n in waves.items() if n < m}
         if rating is not None and rating["n"] < m:
@@ -147,7 +191,7 @@ def disclosure(data: YearData, edition: Edition) -> Disclosure:
             continue
         shown_waves = [n for w, n in waves.items() if (organisation, intervention, w) not in plan.cells]
         any_wave_hidden = len(shown_waves) < len(waves)
-        groups = {r["group_label"]: r["n_pairs"] for r in paired.iter_rows(named=True)
+        groups = {r["group_label"]: r["n_pairs"] for r in paired
                   if r["group_label"] != ALL_GROUPS}
         forced: set = set()
         while True:
@@ -222,11 +266,11 @@ def _people(n: int, edition: Edition, singular: str = "participant", plural: str
 def overview(data: YearData, organisation: str, intervention: str, edition: Edition, plan: Disclosure,
              table_no: int) -> list[Block]:
     t = edition.t
-    mh = _of(data.mental_health, organisation, intervention)
-    t0 = _one(mh.filter(pl.col("wave") == "T0"))
-    t1 = _one(mh.filter(pl.col("wave") == "T1"))
-    rating = _one(_of(data.rating, organisation, intervention))
-    totals = _one(_of(data.totals, organisation, intervention)) or {}
+    mh = data.of("mental_health", organisation, intervention)
+    t0 = _first(mh, "wave", "T0")
+    t1 = _first(mh, "wave", "T1")
+    rating = _one(data.of("rating", organisation, intervention))
+    totals = _one(data.of("totals", organisation, intervention)) or {}
     it0, it1 = totals.get("n_t0", 0), totals.get("n_t1", 0)
     q0, q1 = totals.get("n_questionnaire_t0", 0), totals.get("n_questionnaire_t1", 0)
     marks = {k: plan.cell(organisation, intervention, k) for k in ("T0", "T1", "rating")}
@@ -254,51 +298,50 @@ def _sentence(row: dict, edition: Edition) -> str:
     return edition.t("mentioned_one" if n == 1 else "mentioned_many", n=n, theme=row["theme"])
 
 
-def _theme_list(rows: pl.DataFrame, interview_n: dict, edition: Edition) -> list[Block]:
-    waves = rows["wave"].unique().to_list()
+def _theme_list(rows: list[dict], interview_n: dict, edition: Edition) -> list[Block]:
+    waves = {r["wave"] for r in rows}
     hidden = any(edition.hides(interview_n.get(w, 0)) for w in waves)
     suffix = (lambda r: f" ({r['wave']})") if len(waves) > 1 else (lambda r: "")
     if hidden:
         # Small interview groups: which themes came up is shown, how many people raised them is not.
-        items = [f"{r['theme']}{suffix(r)}" for r in rows.iter_rows(named=True)]
+        items = [f"{r['theme']}{suffix(r)}" for r in rows]
         return [Paragraph(edition.t("mentioned_were")), Bullets(items)]
-    return [Bullets([f"{_sentence(r, edition)}{suffix(r)}" for r in rows.iter_rows(named=True)])]
+    return [Bullets([f"{_sentence(r, edition)}{suffix(r)}" for r in rows])]
 
 
 def section_blocks(data: YearData, organisation: str, intervention: str, section: str, edition: Edition,
                    plan: Disclosure, table_no: int) -> list[Block]:
     t = edition.t
     blocks: list[Block] = [Heading(t(section) if section in SECTIONS else section, 3)]
-    mh = _of(data.mental_health, organisation, intervention)
+    mh = data.of("mental_health", organisation, intervention)
     if section == "Verandering":
         blocks.append(Paragraph(_grade_sentence(
-            t("mh_t1_what"), _one(mh.filter(pl.col("wave") == "T1")), plan.cell(organisation, intervention, "T1"),
+            t("mh_t1_what"), _first(mh, "wave", "T1"), plan.cell(organisation, intervention, "T1"),
             edition, t("no_t1"), table_no)))
     if section == "Evaluatie":
         blocks.append(Paragraph(_grade_sentence(
-            t("rating_what"), _one(_of(data.rating, organisation, intervention)),
+            t("rating_what"), _one(data.of("rating", organisation, intervention)),
             plan.cell(organisation, intervention, "rating"), edition, t("no_t1"), table_no)))
-    themes = _of(data.themes, organisation, intervention).filter(pl.col("section") == section)
-    if themes.height == 0:
+    themes = data.section_themes(organisation, intervention, section)
+    if not themes:
         blocks.append(Paragraph(t("no_segments"), "note"))
         return blocks
-    totals = _one(_of(data.totals, organisation, intervention)) or {}
+    totals = _one(data.of("totals", organisation, intervention)) or {}
     interview_n = {"T0": totals.get("n_t0", 0), "T1": totals.get("n_t1", 0)}
     if section == "Diagnose":
         for category in [*JDR_CATEGORIES, None]:
-            rows = themes.filter(pl.col("jdr_category").is_null() if category is None
-                                 else pl.col("jdr_category") == category)
-            if rows.height:
+            rows = [r for r in themes if r["jdr_category"] == category]
+            if rows:
                 blocks += [Heading(t(category) if category else t("other"), 4),
                            *_theme_list(rows, interview_n, edition)]
     else:
         blocks += _theme_list(themes, interview_n, edition)
-    if any(edition.hides(interview_n.get(w, 0)) for w in themes["wave"].unique()):
+    if any(edition.hides(interview_n.get(w, 0)) for w in {r["wave"] for r in themes}):
         blocks.append(Paragraph(t("counts_hidden", note=edition.small_group_note), "note"))
     if edition.researcher:  # quotes only ever in the confidential edition
-        quotes = data.quotes.filter((pl.col("intervention") == intervention) & (pl.col("section") == section))
+        quotes = data.quotes_of(intervention, section)
         blocks += [Paragraph(t("quote", quote=r["quote"], theme=r["theme"], group=r["group_label"]), "quote")
-                   for r in quotes.head(QUOTES_PER_SECTION).iter_rows(named=True)]
+                   for r in quotes[:QUOTES_PER_SECTION]]
     return blocks
 
 
@@ -424,8 +467,8 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure) -> list[Bloc
     items, up, down, unclear, significant = [], [], [], [], []
     for organisation, intervention in interventions(data):
         name = f"{intervention} ({organisation})"
-        paired = _of(data.paired, organisation, intervention)
-        total = _one(paired.filter(pl.col("group_label") == ALL_GROUPS))
+        paired = data.of("paired", organisation, intervention)
+        total = _first(paired, "group_label", ALL_GROUPS)
         if total is None or not total["n_pairs"]:
             items.append(t("concl_no_pairs", name=name))
             unclear.append(intervention)
@@ -449,7 +492,7 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure) -> list[Bloc
             certainty = t("sure_not_significant", p=_p(total["p_value"], edition))
         sentence = t("concl_row", name=name, direction=_direction(total, edition), n=total["n_pairs"],
                      numbers=numbers, certainty=certainty)
-        groups = [r for r in paired.iter_rows(named=True) if r["group_label"] != ALL_GROUPS]
+        groups = [r for r in paired if r["group_label"] != ALL_GROUPS]
         if len(groups) > 1:
             parts = []
             for g in groups:
@@ -463,7 +506,7 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure) -> list[Bloc
         items.append(sentence)
     none = t("concl_none")
     measured = sum(1 for (o, i) in interventions(data)
-                   if (_one(_of(data.paired, o, i).filter(pl.col("group_label") == ALL_GROUPS)) or {}).get("n_pairs"))
+                   if (_first(data.of("paired", o, i), "group_label", ALL_GROUPS) or {}).get("n_pairs"))
     summary = t("concl_summary", k=measured,
                 up=join_list(up, lang) or none, down=join_list(down, lang) or none,
                 unclear=t("concl_unclear", names=join_list(unclear, lang)) if unclear else "",
@@ -472,23 +515,75 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure) -> list[Bloc
     return [Heading(t("conclusions"), 2), Paragraph(t("conclusions_intro")), Paragraph(summary), Bullets(items)]
 
 
-def build(data: YearData, edition: Edition) -> list[Block]:
+def organisations(data: YearData) -> list[str]:
+    return sorted({o for o, _ in interventions(data)})
+
+
+def organisation_folders(organisations: list[str]) -> dict[str, str]:
+    """{organisation: its folder name}: ASCII, lower case, unique within the year."""
+    folders: dict[str, str] = {}
+    for organisation in organisations:
+        ascii_name = unicodedata.normalize("NFKD", organisation).encode("ascii", "ignore").decode()
+        base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "organisatie"
+        folder, n = base, 1
+        while folder in folders.values():
+            n += 1
+            folder = f"{base}-{n}"
+        folders[organisation] = folder
+    return folders
+
+
+def organisation_report_path(folder: str, edition: Edition) -> str:
+    """Where an organisation's report sits, relative to the yearly report."""
+    return f"{ORGANISATION_DIR}/{folder}/{RESEARCHER_FILE if edition.researcher else STAKEHOLDER_FILE}"
+
+
+def organisation_index(data: YearData, edition: Edition, folders: dict[str, str], table_no: int) -> list[Block]:
+    t = edition.t
+    counts: dict[str, int] = {}
+    for organisation, _ in interventions(data):
+        counts[organisation] = counts.get(organisation, 0) + 1
+    rows = [[o, str(counts[o]), organisation_report_path(folders[o], edition)] for o in sorted(counts)]
+    return [Heading(t("per_organisation"), 2),
+            Paragraph(t("per_organisation_intro", k=len(interventions(data)), n=len(counts))),
+            Table([t("organisation"), t("n_interventions"), t("report_file")], rows,
+                  f"{t('tabel', no=table_no)} {t('org_reports_caption')}", numeric=frozenset({1}))]
+
+
+def build(data: YearData, edition: Edition, organisation: str | None = None,
+          folders: dict[str, str] | None = None) -> list[Block]:
+    """The body of one edition: the yearly report, or with `organisation` that organisation's report.
+
+    The yearly report describes every intervention itself, as the source report does, unless
+    `folders` is given (a year of more than DETAIL_LIMIT interventions): then it points to the
+    organisation reports and keeps the tables that compare them."""
     t = edition.t
     plan = disclosure(data, edition)
-    intro = t("pmg_intro", year=data.year) + " " + (
-        t("pmg_intro_researcher") if edition.researcher else t("pmg_intro_stakeholder", minimum=edition.minimum))
+    if organisation is not None:
+        intro = t("pmg_org_intro", organisation=organisation,
+                  file=RESEARCHER_FILE if edition.researcher else STAKEHOLDER_FILE)
+    else:
+        intro = t("pmg_intro", year=data.year)
+    intro += " " + (t("pmg_intro_researcher") if edition.researcher
+                    else t("pmg_intro_stakeholder", minimum=edition.minimum))
     blocks: list[Block] = [Paragraph(intro), Heading(t("respondents"), 2),
                            *response_table(data, edition, FIRST_TABLE)]
     table_no = FIRST_TABLE
-    for organisation, intervention in interventions(data):
+    if folders is None:
+        for org, intervention in interventions(data):
+            table_no += 1
+            blocks += [Heading(t("intervention_heading", name=intervention), 2), Paragraph(org),
+                       *overview(data, org, intervention, edition, plan, table_no)]
+            for section in SECTIONS:
+                blocks += section_blocks(data, org, intervention, section, edition, plan, table_no)
+    else:
         table_no += 1
-        blocks += [Heading(t("intervention_heading", name=intervention), 2), Paragraph(organisation),
-                   *overview(data, organisation, intervention, edition, plan, table_no)]
-        for section in SECTIONS:
-            blocks += section_blocks(data, organisation, intervention, section, edition, plan, table_no)
-    blocks += chart_block(data, edition, plan, 1)
+        blocks += organisation_index(data, edition, folders, table_no)
+    if organisation is None:  # the charts and the theme matrix compare interventions across organisations
+        blocks += chart_block(data, edition, plan, 1)
     blocks += paired_blocks(data, edition, plan, table_no + 1)
-    blocks += matrix_blocks(data, edition, table_no + 3, 2)
+    if organisation is None:
+        blocks += matrix_blocks(data, edition, table_no + 3, 2)
     blocks += conclusions(data, edition, plan)
     return blocks
 
@@ -521,12 +616,24 @@ def pmg_report(context: AssetExecutionContext, duckdb: DuckDBResource, reports: 
     SHA-256), software versions and this run's id. Language: ReportSettings.language (nl, en).
     The "report" metadata below shows the stakeholder edition.
     """
-    written = {}
+    written, per_organisation = {}, {}
+    t = texts_for(reports.language)
     with duckdb.get_connection() as conn:
         for year in [y for y in report_years(conn) if y in partition_years(context)]:
             data = load_year(conn, year)
             footer = provenance_blocks(conn, PROGRAMME, year, context.run.run_id, reports.language)
+            folders = organisation_folders(organisations(data))
+            index = folders if len(interventions(data)) > DETAIL_LIMIT else None
             written[year] = write_report_editions(
-                reports, PROGRAMME, year, texts_for(reports.language)("pmg_title", year=year),
-                lambda edition, data=data: build(data, edition), footer)
-    return report_results(written, STAKEHOLDER, RESEARCHER, context.log)
+                reports, PROGRAMME, year, t("pmg_title", year=year),
+                lambda edition, data=data, index=index: build(data, edition, folders=index), footer)
+            for organisation, folder in folders.items():
+                mine = data.for_organisation(organisation)
+                write_report_editions(
+                    reports, PROGRAMME, year, t("pmg_org_title", organisation=organisation, year=year),
+                    lambda edition, mine=mine, organisation=organisation: build(mine, edition, organisation),
+                    footer, folder=(ORGANISATION_DIR, folder), pdfs=reports.organisation_pdfs, markdown=False)
+            folder_of_year = reports.path(PROGRAMME, str(year), ORGANISATION_DIR)
+            remove_other_folders(folder_of_year, set(folders.values()))
+            per_organisation[year] = (folder_of_year, len(folders))
+    return report_results(written, STAKEHOLDER, RESEARCHER, context.log, per_organisation)

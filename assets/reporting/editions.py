@@ -2,7 +2,9 @@
 group below the reporting minimum, nothing that recovers one, no quotes), written as HTML (and
 PDF where chromium is installed) and summarised for the Dagster UI."""
 
+import shutil
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from dagster import MaterializeResult, MetadataValue
 
@@ -16,6 +18,7 @@ RESEARCHER_FILE = "rapport_onderzoekers.html"
 STAKEHOLDER_FILE = "rapport.html"
 PDF_FILE = "rapport.pdf"
 RESEARCHER_PDF_FILE = "rapport_onderzoekers.pdf"
+ORGANISATION_DIR = "organisaties"  # <programme>/<year>/organisaties/<organisation>/: one report per organisation
 REPORT_MD_BUDGET = 400_000  # characters of the "report" markdown in the Dagster UI
 
 
@@ -43,10 +46,13 @@ class Edition:
         return text(self.lang, "secondary_note", minimum=self.minimum)
 
 
-def write_report_editions(reports, programme: str, year: int, title: str, build, footer: list) -> dict:
-    """Write both editions of one year; `build(edition)` returns the body blocks of that edition.
+def write_report_editions(reports, programme: str, year: int, title: str, build, footer: list,
+                          folder: tuple[str, ...] = (), pdfs: bool = True, markdown: bool = True) -> dict:
+    """Write both editions of one year (in <programme>/<year>/<folder...>/); `build(edition)` returns
+    the body blocks of that edition.
 
-    Returns the paths, the PDF status and the stakeholder edition as markdown, for the asset's metadata.
+    Returns the paths, the PDF status and (with `markdown`) the stakeholder edition as markdown,
+    for the asset's metadata. Without `pdfs` no PDF is printed, and none of an earlier run is left.
     """
     out, prints = {}, []
     lang = reports.language
@@ -55,16 +61,30 @@ def write_report_editions(reports, programme: str, year: int, title: str, build,
              text(lang, "researcher_banner")),
             (Edition(False, reports.reporting_minimum, lang), STAKEHOLDER_FILE, PDF_FILE, None)):
         body = build(edition)
-        path = reports.path(programme, str(year), filename)
+        path = reports.path(programme, str(year), *folder, filename)
         write_atomic(path, page(title, render_html(body), banner=banner, footer=render_html(footer), lang=lang))
         out[filename] = path
         prints.append((pdf_name, path, path.with_name(pdf_name)))
-        if not edition.researcher:
+        if markdown and not edition.researcher:
             out["markdown"] = f"# {title}\n\n" + render_markdown(body + footer)
             text_only = [replace(b, preview=None) if isinstance(b, Chart) else b for b in body + footer]
             out["markdown_text"] = f"# {title}\n\n" + render_markdown(text_only)
-    out.update(_pdfs(prints))
+    if pdfs:
+        out.update(_pdfs(prints))
+    else:
+        for name, _, pdf_path in prints:
+            pdf_path.unlink(missing_ok=True)
+            out[name] = text("nl", "pdf_not_requested")
     return out
+
+
+def remove_other_folders(parent: Path, keep: set[str]) -> None:
+    """Remove the report folders under `parent` this run did not write (an organisation no longer in
+    that year's data), so no report of an earlier run is left beside the new ones."""
+    if parent.is_dir():
+        for child in parent.iterdir():
+            if child.is_dir() and child.name not in keep:
+                shutil.rmtree(child)
 
 
 def _pdfs(prints: list[tuple[str, object, object]]) -> dict:
@@ -90,12 +110,14 @@ def _pdfs(prints: list[tuple[str, object, object]]) -> dict:
     return out
 
 
-def report_results(written: dict, stakeholder_key, researcher_key, log=None) -> tuple[MaterializeResult, MaterializeResult]:
+def report_results(written: dict, stakeholder_key, researcher_key, log=None,
+                   per_organisation: dict | None = None) -> tuple[MaterializeResult, MaterializeResult]:
     """The two editions' asset results from {year: write_report_editions(...)}: newest year under
     plain keys. The stakeholder result carries the report as markdown for the UI; the researcher
     result only its file paths (the UI is no place for the confidential edition's small groups).
 
     `log` (the asset's context.log) is told when a PDF could not be made, and why.
+    `per_organisation`: {year: (folder of the organisation reports, how many)}.
     """
     if not written:
         empty = {"years": MetadataValue.int(0), "report": MetadataValue.md("_(no rows in the marts yet; no report)_")}
@@ -114,6 +136,10 @@ def report_results(written: dict, stakeholder_key, researcher_key, log=None) -> 
             for suffix in ([""] + ([f"_{year}"] if len(written) > 1 else [])):
                 meta[html_label + suffix] = MetadataValue.path(str(written[year][html_file]))
                 meta[pdf_label + suffix] = pdf
+                if per_organisation and year in per_organisation:
+                    folder, count = per_organisation[year]
+                    meta["organisaties" + suffix] = MetadataValue.path(str(folder))
+                    meta["organisaties_n" + suffix] = MetadataValue.int(count)
             if isinstance(status, str) and log is not None:
                 log.warning(f"{year} {pdf_file}: {status}. The HTML report is complete; install chromium "
                             "(apt-get install chromium) for a PDF.")

@@ -20,6 +20,8 @@ TEXTS: dict[str, dict[str, str]] = {
                              "{minimum} zou prijsgeven (secundaire onderdrukking)",
                        "en": "not shown because together with the other figures it would reveal a hidden group "
                              "smaller than {minimum} (secondary suppression)"},
+    "pdf_not_requested": {"nl": "niet gemaakt: niet gevraagd (MHM_ORGANISATION_PDFS=1 maakt ze)",
+                          "en": "not made: not requested (MHM_ORGANISATION_PDFS=1 makes them)"},
     "pdf_no_chromium": {"nl": "niet gemaakt: chromium niet gevonden", "en": "not made: chromium not found"},
     "pdf_failed": {"nl": "niet gemaakt: chromium gaf een fout ({error})",
                    "en": "not made: chromium failed ({error})"},
@@ -70,6 +72,25 @@ TEXTS: dict[str, dict[str, str]] = {
                                     "worked back from, and quotes are left out so no participant can be "
                                     "recognised."},
     "respondents": {"nl": "Respondenten", "en": "Respondents"},
+    "pmg_org_title": {"nl": "Platform Mentale Gezondheid – {organisation}, resultaten {year}",
+                      "en": "Platform Mental Health – {organisation}, results {year}"},
+    "pmg_org_intro": {"nl": "Dit rapport beschrijft de interventies van {organisation}; het jaarrapport "
+                            "(../../{file}) zet alle organisaties naast elkaar.",
+                      "en": "This report describes the interventions of {organisation}; the yearly report "
+                            "(../../{file}) sets all organisations side by side."},
+    "per_organisation": {"nl": "Rapporten per organisatie", "en": "Reports per organisation"},
+    "per_organisation_intro": {"nl": "Dit jaar telt {k} interventies bij {n} organisaties: te veel om hier elk "
+                                     "afzonderlijk te beschrijven. Elke organisatie heeft een eigen rapport, naast "
+                                     "dit rapport, met per interventie het korte overzicht, de thema's per sectie "
+                                     "en de verandering bij dezelfde deelnemers. De tabellen hieronder zetten ze "
+                                     "naast elkaar.",
+                               "en": "This year counts {k} interventions at {n} organisations: too many to describe "
+                                     "each one here. Every organisation has a report of its own, beside this one, "
+                                     "with per intervention the short overview, the themes per section and the "
+                                     "change in the same participants. The tables below set them side by side."},
+    "n_interventions": {"nl": "Interventies", "en": "Interventions"},
+    "report_file": {"nl": "Rapport", "en": "Report"},
+    "org_reports_caption": {"nl": "Organisaties en hun rapporten", "en": "Organisations and their reports"},
     "no_respondents_year": {"nl": "Voor {year} zijn nog geen respondenten geregistreerd.",
                             "en": "No respondents registered for {year} yet."},
     "organisation": {"nl": "Organisatie", "en": "Organisation"},

@@ -1,0 +1,89 @@
+"""Organisation reports: each organisation's interventions in a report of its own, and a yearly report
+that points to them once a year has more interventions than one report can describe one by one."""
+
+import shutil
+
+import duckdb
+import pytest
+from dagster import materialize
+from dagster_duckdb import DuckDBResource
+
+from assets.pmg import report as pmg
+from pipelines.resources import ReportSettings
+from tests.test_reports import _report_metadata, parse, table
+
+YEAR = 2023
+
+
+def _interventions(conn) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for organisation, intervention in conn.sql(
+            "SELECT DISTINCT organisation, intervention FROM marts.pmg_response_counts WHERE year = ?",
+            params=[YEAR]).fetchall():
+        found.setdefault(organisation, set()).add(intervention)
+    return found
+
+
+def test_organisation_folders_are_ascii_and_unique():
+    folders = pmg.organisation_folders(["Gemeente Groningen", "gemeente  groningen", "Zoë & Co", "???"])
+    assert folders == {"Gemeente Groningen": "gemeente-groningen", "gemeente  groningen": "gemeente-groningen-2",
+                       "Zoë & Co": "zoe-co", "???": "organisatie"}
+
+
+def test_every_organisation_has_its_own_report_with_only_its_interventions(full_run, warehouse):
+    result, tmp = full_run
+    expected = _interventions(warehouse)
+    folders = pmg.organisation_folders(sorted(expected))
+    year_dir = tmp / "reports" / "pmg" / str(YEAR)
+    assert {p.name for p in (year_dir / "organisaties").iterdir()} == set(folders.values())
+    for organisation, folder in folders.items():
+        for name in ("rapport.html", "rapport_onderzoekers.html"):
+            report = parse(year_dir / "organisaties" / folder / name)
+            described = {h.removeprefix("Interventie ") for h in report.headings if h.startswith("Interventie ")}
+            assert described == expected[organisation], (organisation, name)
+            assert {r[0] for r in table(report, "Tabel 3 ")["rows"]} == {organisation}
+            assert organisation in report.full_text.split("<h1>")[1].split("</h1>")[0]
+        assert not parse(year_dir / "organisaties" / folder / "rapport.html").quotes
+        assert not (year_dir / "organisaties" / folder / "rapport.pdf").exists()  # HTML only, unless asked
+    metadata = _report_metadata(result, "reports/pmg", YEAR)
+    assert metadata["organisaties_n"].value == len(folders)
+
+
+@pytest.fixture
+def beyond_the_detail_limit(full_run, tmp_path, monkeypatch):
+    """The 2023 PMG report asset alone, as if the year had more interventions than DETAIL_LIMIT,
+    with an organisation folder left by an earlier run."""
+    result, tmp = full_run
+    assert result.success
+    shutil.copy(tmp / "warehouse.duckdb", tmp_path / "warehouse.duckdb")
+    stale = tmp_path / "reports" / "pmg" / str(YEAR) / "organisaties" / "opgeheven-organisatie"
+    stale.mkdir(parents=True)
+    (stale / "rapport.html").write_text("an organisation that is no longer in the data")
+    monkeypatch.setattr(pmg, "DETAIL_LIMIT", 1)
+    run = materialize([pmg.pmg_report], partition_key=str(YEAR), resources={
+        "duckdb": DuckDBResource(database=str(tmp_path / "warehouse.duckdb")),
+        "reports": ReportSettings(output_dir=str(tmp_path / "reports"))})
+    assert run.success
+    return tmp_path / "reports" / "pmg" / str(YEAR)
+
+
+def test_a_large_year_points_to_the_organisation_reports(beyond_the_detail_limit, full_run):
+    year_dir = beyond_the_detail_limit
+    conn = duckdb.connect(str(full_run[1] / "warehouse.duckdb"), read_only=True)
+    expected = _interventions(conn)
+    conn.close()
+    for name in ("rapport.html", "rapport_onderzoekers.html"):
+        report = parse(year_dir / name)
+        assert not [h for h in report.headings if h.startswith("Interventie ")]
+        index = table(report, "Organisaties en hun rapporten")
+        assert {r[0]: int(r[1]) for r in index["rows"]} == {o: len(i) for o, i in expected.items()}
+        for row in index["rows"]:
+            assert row[2].endswith("/" + name) and (year_dir / row[2]).is_file()
+        # The tables that compare interventions stay in the yearly report.
+        table(report, "Tabel 3 ")
+        table(report, "bij dezelfde deelnemers (T1 − T0)")
+        assert "Conclusies" in report.headings
+
+
+def test_an_organisation_no_longer_in_the_data_loses_its_old_report(beyond_the_detail_limit):
+    assert not (beyond_the_detail_limit / "organisaties" / "opgeheven-organisatie").exists()
