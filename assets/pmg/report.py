@@ -16,7 +16,7 @@ from assets.pmg.statistics import ALL_GROUPS, PAIRED, UNPAIRED
 from assets.pmg.themes import THEME_MATRIX, THEME_QUOTES
 from assets.reporting.disclosure import complementary, differs_safely
 from assets.reporting.editions import (ORGANISATION_DIR, RESEARCHER_FILE, STAKEHOLDER_FILE, Edition,
-                                       remove_other_folders, report_results, write_report_editions)
+                                       print_pdfs, remove_other_folders, report_results, write_report_editions)
 from assets.reporting.html import Block, Bullets, Chart, Heading, Paragraph, Table
 from assets.reporting.numbers import MISSING, fmt_number, fmt_range
 from assets.reporting.provenance import provenance_blocks
@@ -616,7 +616,7 @@ def pmg_report(context: AssetExecutionContext, duckdb: DuckDBResource, reports: 
     SHA-256), software versions and this run's id. Language: ReportSettings.language (nl, en).
     The "report" metadata below shows the stakeholder edition.
     """
-    written, per_organisation = {}, {}
+    written, per_organisation, organisation_reports = {}, {}, []
     t = texts_for(reports.language)
     with duckdb.get_connection() as conn:
         for year in [y for y in report_years(conn) if y in partition_years(context)]:
@@ -629,11 +629,12 @@ def pmg_report(context: AssetExecutionContext, duckdb: DuckDBResource, reports: 
                 lambda edition, data=data, index=index: build(data, edition, folders=index), footer)
             for organisation, folder in folders.items():
                 mine = data.for_organisation(organisation)
-                write_report_editions(
+                organisation_reports.append(write_report_editions(
                     reports, PROGRAMME, year, t("pmg_org_title", organisation=organisation, year=year),
                     lambda edition, mine=mine, organisation=organisation: build(mine, edition, organisation),
-                    footer, folder=(ORGANISATION_DIR, folder), pdfs=reports.organisation_pdfs, markdown=False)
+                    footer, folder=(ORGANISATION_DIR, folder), pdfs=reports.organisation_pdfs, markdown=False))
             folder_of_year = reports.path(PROGRAMME, str(year), ORGANISATION_DIR)
             remove_other_folders(folder_of_year, set(folders.values()))
             per_organisation[year] = (folder_of_year, len(folders))
+    print_pdfs([*written.values(), *organisation_reports])
     return report_results(written, STAKEHOLDER, RESEARCHER, context.log, per_organisation)

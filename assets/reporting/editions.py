@@ -19,6 +19,7 @@ STAKEHOLDER_FILE = "rapport.html"
 PDF_FILE = "rapport.pdf"
 RESEARCHER_PDF_FILE = "rapport_onderzoekers.pdf"
 ORGANISATION_DIR = "organisaties"  # <programme>/<year>/organisaties/<organisation>/: one report per organisation
+PENDING = "pdfs_to_print"  # (pdf name, html path, pdf path) of an output whose PDFs are not printed yet
 REPORT_MD_BUDGET = 400_000  # characters of the "report" markdown in the Dagster UI
 
 
@@ -51,8 +52,9 @@ def write_report_editions(reports, programme: str, year: int, title: str, build,
     """Write both editions of one year (in <programme>/<year>/<folder...>/); `build(edition)` returns
     the body blocks of that edition.
 
-    Returns the paths, the PDF status and (with `markdown`) the stakeholder edition as markdown,
-    for the asset's metadata. Without `pdfs` no PDF is printed, and none of an earlier run is left.
+    Returns the paths, the PDFs still to print (`print_pdfs` prints them, all of a run's reports in
+    one chromium) and (with `markdown`) the stakeholder edition as markdown, for the asset's
+    metadata. Without `pdfs` no PDF is printed, and none of an earlier run is left.
     """
     out, prints = {}, []
     lang = reports.language
@@ -70,12 +72,40 @@ def write_report_editions(reports, programme: str, year: int, title: str, build,
             text_only = [replace(b, preview=None) if isinstance(b, Chart) else b for b in body + footer]
             out["markdown_text"] = f"# {title}\n\n" + render_markdown(text_only)
     if pdfs:
-        out.update(_pdfs(prints))
+        out[PENDING] = prints
     else:
         for name, _, pdf_path in prints:
             pdf_path.unlink(missing_ok=True)
             out[name] = text("nl", "pdf_not_requested")
     return out
+
+
+def print_pdfs(outputs) -> None:
+    """Print the pending PDFs of every `write_report_editions` output in `outputs` with one chromium
+    (starting one costs about a second, per year and report otherwise), and put each PDF's path, or
+    in words (Dutch, as all operator metadata) why there is none, in its output. Never raises: the
+    HTML is the report."""
+    outputs = [o for o in outputs if o.get(PENDING)]
+    prints = [p for o in outputs for p in o[PENDING]]
+    if not prints:
+        return
+    chromium = find_chromium()
+    if chromium is None:
+        status = {pdf: None for _, _, pdf in prints}
+    else:
+        try:
+            status = htmls_to_pdfs([(html, pdf) for _, html, pdf in prints], chromium)
+        except Exception as error:  # noqa: BLE001 - a missing PDF must not fail the report
+            status = {pdf: str(error) for _, _, pdf in prints}
+    for out in outputs:
+        for name, _, pdf_path in out.pop(PENDING):
+            reason = status.get(pdf_path, "no answer from chromium")
+            if chromium is not None and reason is None:
+                out[name] = pdf_path
+                continue
+            pdf_path.unlink(missing_ok=True)  # no stale PDF of an older run beside a new HTML
+            out[name] = (text("nl", "pdf_no_chromium") if chromium is None
+                         else text("nl", "pdf_failed", error=str(reason)[:200]))
 
 
 def remove_other_folders(parent: Path, keep: set[str]) -> None:
@@ -87,29 +117,6 @@ def remove_other_folders(parent: Path, keep: set[str]) -> None:
                 shutil.rmtree(child)
 
 
-def _pdfs(prints: list[tuple[str, object, object]]) -> dict:
-    """{pdf name: the PDF's path, or in words (Dutch, as all operator metadata) why there is none},
-    both editions printed by one chromium; never raises: the HTML is the report."""
-    chromium = find_chromium()
-    if chromium is None:
-        for _, _, pdf_path in prints:
-            pdf_path.unlink(missing_ok=True)  # no stale PDF of an older run beside a new HTML
-        return {name: text("nl", "pdf_no_chromium") for name, _, _ in prints}
-    try:
-        status = htmls_to_pdfs([(html, pdf) for _, html, pdf in prints], chromium)
-    except Exception as error:  # noqa: BLE001 - a missing PDF must not fail the report
-        status = {pdf: str(error) for _, _, pdf in prints}
-    out = {}
-    for name, _, pdf_path in prints:
-        reason = status.get(pdf_path, "no answer from chromium")
-        if reason is None:
-            out[name] = pdf_path
-        else:
-            pdf_path.unlink(missing_ok=True)
-            out[name] = text("nl", "pdf_failed", error=str(reason)[:200])
-    return out
-
-
 def report_results(written: dict, stakeholder_key, researcher_key, log=None,
                    per_organisation: dict | None = None) -> tuple[MaterializeResult, MaterializeResult]:
     """The two editions' asset results from {year: write_report_editions(...)}: newest year under
@@ -118,7 +125,9 @@ def report_results(written: dict, stakeholder_key, researcher_key, log=None,
 
     `log` (the asset's context.log) is told when a PDF could not be made, and why.
     `per_organisation`: {year: (folder of the organisation reports, how many)}.
+    PDFs not printed yet are printed first, all in one chromium.
     """
+    print_pdfs(written.values())
     if not written:
         empty = {"years": MetadataValue.int(0), "report": MetadataValue.md("_(no rows in the marts yet; no report)_")}
         return (MaterializeResult(asset_key=stakeholder_key, metadata=empty),
