@@ -1,8 +1,10 @@
 """Statistics beyond the source reports, as pure functions on small lists of numbers.
 
-The assets in assets/pmg/statistics.py and assets/terug_in_balans/statistics.py read a few dozen
-rows from the warehouse and call these; nothing here touches DuckDB or Dagster, so every number
-can be checked by hand in tests/test_statistics.py.
+The assets in assets/pmg/statistics.py and assets/terug_in_balans/statistics.py read rows from
+the warehouse and call these; nothing here touches DuckDB or Dagster, so every number can be
+checked by hand in tests/test_statistics.py. The PMG marts run the same statistics for thousands
+of groups at once (the last section), held to the per-group functions by
+tests/test_statistics_groups.py.
 
 Small groups are the rule in these evaluations. A test is only run where it can reach
 significance at all: an exact two-sided Wilcoxon signed-rank test on m non-zero differences
@@ -11,9 +13,11 @@ out (NULL) and the note says why, instead of printing a p that can only ever be 
 """
 
 from collections.abc import Sequence
+from functools import cache
 
 import numpy as np
-from scipy import stats
+import polars as pl
+from scipy import special, stats
 
 ALPHA = 0.05
 # Exact null distribution of the signed-rank statistic up to this many non-zero differences;
@@ -115,7 +119,12 @@ def wilcoxon_exact_p(d: Sequence[float]) -> float:
     scipy.stats.wilcoxon with PermutationMethod(n_resamples=np.inf), without its 2^m patterns."""
     if any(np.isnan(x) for x in d):
         return float("nan")   # as scipy: a missing difference leaves the test undefined, not skipped
-    doubled, observed = doubled_signed_ranks(d)
+    return wilcoxon_exact_p_of_ranks(*doubled_signed_ranks(d))
+
+
+def wilcoxon_exact_p_of_ranks(doubled: np.ndarray, observed: int) -> float:
+    """wilcoxon_exact_p from what it needs of the differences: twice the mid-ranks of the non-zero
+    ones and twice R+ (doubled_signed_ranks)."""
     m = doubled.size
     if m > EXACT_WILCOXON_MAX_N:
         raise ValueError(f"{m} non-zero differences: above {EXACT_WILCOXON_MAX_N} the normal approximation applies")
@@ -127,29 +136,50 @@ def wilcoxon_exact_p(d: Sequence[float]) -> float:
     return min(1.0, 2 * min(at_most, at_least))
 
 
-def wilcoxon_test(d: Sequence[float]) -> dict:
-    """Two-sided Wilcoxon signed-rank test of the paired differences, only where it can reach
-    significance. Returns {'p_value', 'test', 'note'}; p_value None when not run."""
-    n = len(d)
-    m = sum(1 for x in d if x != 0)
+WILCOXON_TESTS = {"exact": "Wilcoxon-rangtekentoets (exacte permutatie)",
+                  "asymptotic": "Wilcoxon-rangtekentoets (normale benadering)"}
+
+
+@cache
+def wilcoxon_method(m: int) -> str | None:
+    """How m non-zero differences are tested: 'exact', 'asymptotic', or None where p < 0.05 is
+    out of reach."""
+    if smallest_wilcoxon_p(m) >= ALPHA:
+        return None
+    return "exact" if m <= EXACT_WILCOXON_MAX_N else "asymptotic"
+
+
+@cache
+def wilcoxon_wording(n: int, m: int) -> tuple[str, str]:
+    """(test, note) of a Wilcoxon row for n pairs of which m changed. Cached: thousands of
+    groups share a few hundred (n, m)."""
     zeros = n - m
     unchanged = f", {zeros} gelijk gebleven (die tellen niet mee)" if zeros else ""
-    floor = smallest_wilcoxon_p(m)
-    if floor >= ALPHA:
+    method = wilcoxon_method(m)
+    if method is None:
         if m == 0:
             why = f"geen van de {n} paren veranderde"
         else:
+            floor = smallest_wilcoxon_p(m)
             why = (f"{m} van de {n} paren veranderden{unchanged}; met {m} verschillen is de kleinste "
                    f"mogelijke tweezijdige p 2/2^{m} = {nl(floor, 4)}, nooit onder 0,05")
-        return {"p_value": None, "test": NO_TEST, "note": f"Geen toets: {why}."}
-    if m <= EXACT_WILCOXON_MAX_N:
+        return NO_TEST, f"Geen toets: {why}."
+    return WILCOXON_TESTS[method], f"Tweezijdig; {m} van de {n} paren veranderden{unchanged}."
+
+
+def wilcoxon_test(d: Sequence[float]) -> dict:
+    """Two-sided Wilcoxon signed-rank test of the paired differences, only where it can reach
+    significance. Returns {'p_value', 'test', 'note'}; p_value None when not run."""
+    m = sum(1 for x in d if x != 0)
+    test, note = wilcoxon_wording(len(d), m)
+    method = wilcoxon_method(m)
+    if method is None:
+        p_value = None
+    elif method == "exact":
         p_value = wilcoxon_exact_p(d)
-        test = "Wilcoxon-rangtekentoets (exacte permutatie)"
     else:
         result = stats.wilcoxon(d, zero_method="wilcox", alternative="two-sided", method="asymptotic")
         p_value = float(result.pvalue)
-        test = "Wilcoxon-rangtekentoets (normale benadering)"
-    note = f"Tweezijdig; {m} van de {n} paren veranderden{unchanged}."
     return {"p_value": p_value, "test": test, "note": note}
 
 
@@ -227,3 +257,167 @@ def competition_rank(values: Sequence[float], descending: bool = True) -> list[i
     """1, 2, 2, 4 ranking: equal values share the best rank."""
     key = [-v if descending else v for v in values]
     return [1 + sum(1 for other in key if other < mine) for mine in key]
+
+
+# --- many groups at once ----------------------------------------------------------------------
+# The PMG marts ask the questions above of ~10,000 groups per run (10 years, 200 organisations).
+# Group by group, slicing the frame and scipy's call overhead cost ~36 s at full size. Below,
+# every statistic is a pass over all groups at once (Polars, numpy), from the counts of each
+# distinct value per group; only the exact p-values loop, over the few groups that need one. The
+# per-group functions above stay the reference: tests/test_statistics_groups.py holds these to
+# them. Mid-ranks, rank sums, U and tie terms are sums of whole and half numbers, hence exact,
+# and every formula follows scipy's order of operations, so the numbers agree to the last bit;
+# only a mean may differ in its last bits where summation order matters (never for grades,
+# whose sums are exact).
+
+def weighted_medians(gid: np.ndarray, values: np.ndarray, weights: np.ndarray, groups: int) -> np.ndarray:
+    """Per group 0 .. groups - 1, the median of `values` each repeated `weights` (>= 1) times, as
+    np.median takes it: the mean of the two middle values (the middle one twice for an odd total).
+    Every group needs a row."""
+    # One sort on a single integer key: the group, then the value's rank among all values.
+    distinct, rank = np.unique(values, return_inverse=True)
+    order = np.argsort(gid.astype(np.int64) * distinct.size + rank)
+    gid, values, upto = gid[order], values[order], np.cumsum(weights[order])
+    first = np.searchsorted(gid, np.arange(groups))
+    last = np.searchsorted(gid, np.arange(groups), side="right") - 1
+    before = np.where(first > 0, upto[first - 1], 0)
+    total = upto[last] - before
+
+    def at(position: np.ndarray) -> np.ndarray:   # the value at a 0-based position within its group
+        return values[np.searchsorted(upto, before + position, side="right")]
+
+    return (at((total - 1) // 2) + at(total // 2)) / 2
+
+
+def walsh_of_counts(gid: np.ndarray, d: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The Walsh averages of each group from its distinct differences d and their counts c, rows
+    sorted by gid: (gid, average, how often). Two distinct values v and w give (v + w) / 2
+    c_v * c_w times, a value with itself c_v (c_v + 1) / 2 times. Grades have at most 41 distinct
+    differences, so this is a few hundred weighted averages per group instead of n(n+1)/2."""
+    rows = np.arange(gid.size)
+    group_end = np.searchsorted(gid, gid, side="right")
+    partners = group_end - rows                      # each row pairs with itself and the rows after it
+    left = np.repeat(rows, partners)
+    right = left + np.arange(left.size) - np.repeat(np.cumsum(partners) - partners, partners)
+    weight = np.where(left == right, c[left] * (c[left] + 1) // 2, c[left] * c[right])
+    return gid[left], (d[left] + d[right]) / 2, weight
+
+
+def with_mid_ranks(runs: pl.DataFrame, value: str) -> pl.DataFrame:
+    """Runs (gid, value, t: how many share it) with the mid-rank of the value within its gid:
+    the values before it plus (t + 1) / 2, as scipy's rankdata(method='average')."""
+    return runs.sort("gid", value).with_columns(
+        rank=(pl.col("t").cum_sum().over("gid") - pl.col("t")) + (pl.col("t") + 1) / 2)
+
+
+def signed_rank_runs(counts: pl.DataFrame) -> pl.DataFrame:
+    """From counts (gid, d, c): per gid, the runs of equal non-zero |d| (size), sorted by size,
+    with t (how many), t_plus (how many of them positive) and their mid-rank; zeros dropped."""
+    runs = (counts.filter(pl.col("d") != 0)
+            .group_by("gid", size=pl.col("d").abs())
+            .agg(t=pl.col("c").sum(), t_plus=pl.col("c").filter(pl.col("d") > 0).sum()))
+    return with_mid_ranks(runs, "size")
+
+
+def signed_rank_sums_of_runs(runs: pl.DataFrame) -> pl.DataFrame:
+    """Per gid with a non-zero difference: m (how many), R+, R- and the tie term sum(t^3 - t)."""
+    return runs.group_by("gid").agg(
+        m=pl.col("t").sum(),
+        r_plus=(pl.col("rank") * pl.col("t_plus")).sum(),
+        r_minus=(pl.col("rank") * (pl.col("t") - pl.col("t_plus"))).sum(),
+        tie_term=(pl.col("t").cast(pl.Float64) ** 3 - pl.col("t")).sum())
+
+
+def wilcoxon_exact_p_of_runs(runs: pl.DataFrame, gids: list[int]) -> dict[int, float]:
+    """wilcoxon_exact_p of the given groups, from their runs (signed_rank_runs)."""
+    out = {}
+    chosen = runs.filter(pl.col("gid").is_in(gids)).group_by("gid").agg("rank", "t", "t_plus")
+    for gid, rank, t, t_plus in chosen.iter_rows():
+        doubled_rank = np.rint(2 * np.array(rank)).astype(np.int64)
+        out[gid] = wilcoxon_exact_p_of_ranks(np.repeat(doubled_rank, t), int(doubled_rank @ np.array(t_plus)))
+    return out
+
+
+def wilcoxon_normal_p(r_plus: np.ndarray, m: np.ndarray, tie_term: np.ndarray) -> np.ndarray:
+    """Two-sided p of the signed-rank test by the normal approximation with tie correction and
+    no continuity correction, in scipy.stats.wilcoxon's own steps (method='asymptotic')."""
+    count = m.astype(float)
+    mn = count * (count + 1.) * 0.25
+    se = np.sqrt((count * (count + 1.) * (2. * count + 1.) - tie_term / 2) / 24)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (r_plus - mn) / se
+    return 2 * special.ndtr(-np.abs(z))
+
+
+def paired_change_groups(pairs: pl.DataFrame) -> pl.DataFrame:
+    """paired_change for many groups at once. `pairs`: columns gid (0, 1, ... with no gaps), t0
+    and t1, a row per pair; the result: a row per gid in order, with paired_change's columns."""
+    pairs = pairs.select("gid", "t0", "t1", d=pl.col("t1") - pl.col("t0"))
+    counts = pairs.group_by("gid", "d").agg(c=pl.len().cast(pl.Int64)).sort("gid", "d")
+    runs = signed_rank_runs(counts)
+    gid, d, c = (counts[k].to_numpy() for k in ("gid", "d", "c"))
+    groups = int(gid[-1]) + 1 if gid.size else 0
+    ranked = pl.col("r_plus") + pl.col("r_minus")
+    out = (pairs.group_by("gid").agg(n_pairs=pl.len().cast(pl.Int64), mean_t0=pl.col("t0").mean(),
+                                     mean_t1=pl.col("t1").mean(), mean_difference=pl.col("d").mean())
+           .sort("gid")
+           .with_columns(median_difference=weighted_medians(gid, d, c, groups),
+                         hodges_lehmann=weighted_medians(*walsh_of_counts(gid, d, c), groups))
+           .join(signed_rank_sums_of_runs(runs), on="gid", how="left")
+           .with_columns(pl.col("m", "r_plus", "r_minus", "tie_term").fill_null(0))
+           .with_columns(rank_biserial=pl.when(ranked != 0).then((pl.col("r_plus") - pl.col("r_minus")) / ranked)))
+
+    n, m = out["n_pairs"].to_list(), out["m"].to_list()
+    methods = [wilcoxon_method(k) for k in m]
+    p = np.full(out.height, np.nan)
+    normal = np.array([k == "asymptotic" for k in methods], dtype=bool)
+    p[normal] = wilcoxon_normal_p(out["r_plus"].to_numpy()[normal], out["m"].to_numpy()[normal],
+                                  out["tie_term"].to_numpy()[normal])
+    for g, value in wilcoxon_exact_p_of_runs(runs, [g for g, k in enumerate(methods) if k == "exact"]).items():
+        p[g] = value
+    wording = [wilcoxon_wording(a, b) for a, b in zip(n, m)]
+    return out.select(
+        "gid", "n_pairs", "mean_t0", "mean_t1", "mean_difference", "median_difference", "hodges_lehmann",
+        "rank_biserial",
+        small_n_flag=pl.Series([small_n_flag(k) for k in n], dtype=pl.String),
+        p_value=pl.Series([None if k is None else float(v) for k, v in zip(methods, p)], dtype=pl.Float64),
+        test=pl.Series([w[0] for w in wording], dtype=pl.String),
+        note=pl.Series([w[1] for w in wording], dtype=pl.String))
+
+
+def mann_whitney_groups(values: pl.DataFrame) -> pl.DataFrame:
+    """mann_whitney for many groups at once. `values`: columns gid (0, 1, ... with no gaps),
+    t1 (True for a T1 value, False for T0) and value; the result: a row per gid in order with
+    n_t0, n_t1 and mann_whitney's p_value, cliffs_delta and method."""
+    runs = values.group_by("gid", "value").agg(t0=(~pl.col("t1")).sum().cast(pl.Int64),
+                                                t1=pl.col("t1").sum().cast(pl.Int64))
+    out = (with_mid_ranks(runs.with_columns(t=pl.col("t0") + pl.col("t1")), "value")
+           .group_by("gid").agg(n_t0=pl.col("t0").sum(), n_t1=pl.col("t1").sum(),
+                                r1=(pl.col("rank") * pl.col("t1")).sum(),
+                                tie_term=(pl.col("t").cast(pl.Float64) ** 3 - pl.col("t")).sum(),
+                                ties=(pl.col("t") > 1).any())
+           .sort("gid"))
+    # scipy's steps with x = T1 (n1) and y = T0 (n2), as mann_whitney calls it.
+    n1, n2 = out["n_t1"].to_numpy(), out["n_t0"].to_numpy()
+    u1 = out["r1"].to_numpy() - n1 * (n1 + 1) / 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # U1 counts T1 > T0 once and ties half: 2 U1 - n1 n2 = #(T1 > T0) - #(T1 < T0), a whole number.
+        delta = (2 * u1 - n1 * n2) / (n1 * n2)
+        mu, n = n1 * n2 / 2, n1 + n2
+        s = np.sqrt(n1 * n2 / 12 * ((n + 1) - out["tie_term"].to_numpy() / (n * (n - 1))))
+        z = (np.maximum(u1, n1 * n2 - u1) - mu - 0.5) / s
+    p = np.clip(2 * special.ndtr(-z), 0., 1.)
+    tested = np.minimum(n1, n2) >= SMALL_N_MINIMUM
+    ties = out["ties"].to_numpy()
+    method = [("asymptotic" if tie else "exact") if test else None for test, tie in zip(tested, ties)]
+    exact = [g for g, k in enumerate(method) if k == "exact"]
+    if exact:   # no ties: scipy's exact distribution of U, rare with grades
+        waves = values.filter(pl.col("gid").is_in(exact)).group_by("gid").agg(
+            before=pl.col("value").filter(~pl.col("t1")), after=pl.col("value").filter(pl.col("t1")))
+        for g, before, after in waves.iter_rows():
+            p[g] = float(stats.mannwhitneyu(after, before, alternative="two-sided", method="exact").pvalue)
+    return out.select(
+        "gid", "n_t0", "n_t1",
+        p_value=pl.Series([float(v) if k else None for k, v in zip(method, p)], dtype=pl.Float64),
+        cliffs_delta=pl.Series([float(v) if a and b else None for a, b, v in zip(n2, n1, delta)], dtype=pl.Float64),
+        method=pl.Series(method, dtype=pl.String))

@@ -11,8 +11,10 @@ from dagster_duckdb import DuckDBResource
 
 from assets.partitions import YEARLY, partition_years, year_filter
 from assets.pmg.staging import RESPONSES
-from assets.statistics import SMALL_N_MINIMUM, mann_whitney, paired_change
-from assets.tables import POOL, contract_metadata, describe, frame_for, key, replace_with_frame, written_metadata
+from assets.statistics import SMALL_N_MINIMUM, mann_whitney_groups, paired_change_groups
+from assets.tables import (POLARS_TYPES, POOL, contract_metadata, describe, key, replace_with_frame,
+                           written_metadata)
+from warehouse.schema import table
 
 PAIRED = "marts.pmg_paired_change"
 UNPAIRED = "marts.pmg_unpaired_change"
@@ -24,28 +26,45 @@ SELECT year, participant_id, wave, organisation, intervention, group_label, ment
 FROM {RESPONSES} WHERE mental_health_grade IS NOT NULL AND wave IN ('T0', 'T1')
 """
 
+# Each wave its own scan, filtered before the join: cheaper than joining all grades with themselves.
 PAIRS_SQL = f"""
-WITH g AS ({GRADES_SQL})
+WITH t0 AS ({GRADES_SQL} AND wave = 'T0'), t1 AS ({GRADES_SQL} AND wave = 'T1')
 SELECT t0.year, t0.organisation, t0.intervention, t0.group_label, t0.participant_id,
        t0.grade AS grade_t0, t1.grade AS grade_t1
-FROM g t0 JOIN g t1 USING (year, participant_id, organisation, intervention)
-WHERE t0.wave = 'T0' AND t1.wave = 'T1'
-ORDER BY t0.year, t0.organisation, t0.intervention, t0.group_label, t0.participant_id
+FROM t0 JOIN t1 USING (year, participant_id, organisation, intervention)
 """
 
 
-def paired_rows(pairs: pl.DataFrame) -> list[dict]:
-    """One row per group with at least one pair, plus the intervention total."""
-    rows = []
-    for (year, org, intervention), sub in pairs.group_by(["year", "organisation", "intervention"],
-                                                          maintain_order=True):
-        groups = [(ALL_GROUPS, sub)] + [(g, s) for (g,), s in sub.group_by(["group_label"], maintain_order=True)]
-        for group_label, s in groups:
-            stats_row = paired_change(s["grade_t0"].to_list(), s["grade_t1"].to_list())
-            rows.append({"year": year, "organisation": org, "intervention": intervention,
-                         "group_label": group_label, **stats_row})
-    rows.sort(key=lambda r: (r["year"], r["organisation"], r["intervention"], r["group_label"]))
-    return rows
+def numbered_groups(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """The frame sorted by its group keys, with gid 0, 1, ... numbering the groups in that order."""
+    return frame.sort(keys).with_columns(gid=pl.struct(keys).rle_id())
+
+
+def contract_frame(qualified: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with the contract's columns, in its order and types (frame_for, for a frame)."""
+    return frame.select(pl.col(c.name).cast(POLARS_TYPES[c.type]) for c in table(qualified).columns)
+
+
+def paired_frame(pairs: pl.DataFrame) -> pl.DataFrame:
+    """One row per group with at least one pair, plus the intervention total, sorted by year,
+    organisation, intervention and group. The pairs may come in any order."""
+    keys = ["year", "organisation", "intervention", "group_label"]
+    # Sorted by participant too, so each mean sums its grades in one fixed order, whatever order
+    # the rows came in (for grades it makes no difference: their sums are exact).
+    pairs = pairs.sort(*keys, "participant_id").with_columns(
+        total=pl.struct(keys[:3]).rle_id().cast(pl.Int64), group=pl.struct(keys).rle_id().cast(pl.Int64))
+    totals = int(pairs["total"].max()) + 1 if pairs.height else 0
+    # Every pair counts twice: in its intervention's total (gid = total) and in its own group
+    # (gids after the totals).
+    result = paired_change_groups(pl.concat([
+        pairs.select(gid="total", t0="grade_t0", t1="grade_t1"),
+        pairs.select(gid=pl.col("group") + totals, t0="grade_t0", t1="grade_t1")]))
+    first = pairs.filter(pl.col("group").is_first_distinct())
+    names = pl.concat([
+        first.filter(pl.col("total").is_first_distinct()).select(
+            *keys[:3], group_label=pl.lit(ALL_GROUPS, dtype=pl.String), gid="total"),
+        first.select(*keys, gid=pl.col("group") + totals)])
+    return contract_frame(PAIRED, names.join(result, on="gid").sort(keys))
 
 
 @asset(**YEARLY, key=key(PAIRED), deps=[key(RESPONSES)], group_name="pmg", pool=POOL, kinds={"duckdb"},
@@ -57,42 +76,47 @@ changed for p < 0.05 to be possible at all; otherwise p is NULL and the note say
 def marts_pmg_paired_change(context, duckdb: DuckDBResource) -> MaterializeResult:
     years = partition_years(context)
     with duckdb.get_connection() as conn:
-        pairs = conn.sql(f"SELECT * FROM ({PAIRS_SQL}) WHERE {year_filter(years)} "
-                         "ORDER BY year, organisation, intervention, group_label, participant_id").pl()
-        replace_with_frame(conn, PAIRED, frame_for(PAIRED, paired_rows(pairs)), years)
+        # No ORDER BY: paired_frame sorts for itself, cheaper than DuckDB sorting for Polars.
+        pairs = conn.sql(f"SELECT * FROM ({PAIRS_SQL}) WHERE {year_filter(years)}").pl()
+        replace_with_frame(conn, PAIRED, paired_frame(pairs), years)
         return MaterializeResult(metadata=written_metadata(
             conn, PAIRED, preview_rows=25, order_by="year, organisation, intervention, group_label", years=years))
 
 
-def unpaired_rows(grades: pl.DataFrame) -> list[dict]:
-    """Interventions graded at both waves whose waves are not the same people."""
-    rows = []
-    for (year, org, intervention), sub in grades.group_by(["year", "organisation", "intervention"],
-                                                          maintain_order=True):
-        t0 = sub.filter(pl.col("wave") == "T0")
-        t1 = sub.filter(pl.col("wave") == "T1")
-        ids0, ids1 = set(t0["participant_id"]), set(t1["participant_id"])
-        n_paired = len(ids0 & ids1)
-        if not ids0 or not ids1 or ids0 == ids1:
-            continue
-        result = mann_whitney(t0["grade"].to_list(), t1["grade"].to_list())
-        people = (f"T0 en T1 bevatten (deels) verschillende mensen: van de {t0.height} (T0) en "
-                  f"{t1.height} (T1) deden er {n_paired} beide keren mee")
-        if result["p_value"] is None:
-            how = (f"geen toets, want de kleinste golf heeft minder dan {SMALL_N_MINIMUM} cijfers; "
-                   f"Cliff's delta is alleen beschrijvend")
-        else:
-            method = ("exact (geen gelijke cijfers)" if result["method"] == "exact"
-                      else "asymptotisch (normale benadering, gecorrigeerd voor gelijke cijfers)")
-            how = f"Mann-Whitney U tweezijdig, {method}"
-        overlap = ("; deze vergelijking behandelt de golven als onafhankelijk, wat bij overlap niet klopt: "
-                   "voor wie beide keren meedeed is marts.pmg_paired_change de betere maat") if n_paired else ""
-        rows.append({"year": year, "organisation": org, "intervention": intervention,
-                     "n_t0": t0.height, "n_t1": t1.height, "n_paired": n_paired,
-                     "mann_whitney_p": result["p_value"], "cliffs_delta": result["cliffs_delta"],
-                     "note": f"{people}; {how}{overlap}."})
-    rows.sort(key=lambda r: (r["year"], r["organisation"], r["intervention"]))
-    return rows
+def unpaired_note(n_t0: int, n_t1: int, n_paired: int, method: str | None) -> str:
+    """Who the waves hold and which test compared them (method as mann_whitney gives it)."""
+    people = (f"T0 en T1 bevatten (deels) verschillende mensen: van de {n_t0} (T0) en "
+              f"{n_t1} (T1) deden er {n_paired} beide keren mee")
+    if method is None:
+        how = (f"geen toets, want de kleinste golf heeft minder dan {SMALL_N_MINIMUM} cijfers; "
+               f"Cliff's delta is alleen beschrijvend")
+    else:
+        test = ("exact (geen gelijke cijfers)" if method == "exact"
+                else "asymptotisch (normale benadering, gecorrigeerd voor gelijke cijfers)")
+        how = f"Mann-Whitney U tweezijdig, {test}"
+    overlap = ("; deze vergelijking behandelt de golven als onafhankelijk, wat bij overlap niet klopt: "
+               "voor wie beide keren meedeed is marts.pmg_paired_change de betere maat") if n_paired else ""
+    return f"{people}; {how}{overlap}."
+
+
+def unpaired_frame(grades: pl.DataFrame) -> pl.DataFrame:
+    """Interventions graded at both waves whose waves are not the same people, sorted by year,
+    organisation and intervention. The grades may come in any order: nothing here sums floats."""
+    keys = ["year", "organisation", "intervention"]
+    groups = numbered_groups(grades, keys)
+    # Who took part at which wave, counted as sets: the waves hold the same people when as many
+    # took part at each wave as at either.
+    person, t0, t1 = pl.col("participant_id"), pl.col("wave") == "T0", pl.col("wave") == "T1"
+    people = (groups.group_by("gid")
+              .agg(at_t0=person.filter(t0).n_unique(), at_t1=person.filter(t1).n_unique(), anyone=person.n_unique())
+              .with_columns(n_paired=pl.col("at_t0") + pl.col("at_t1") - pl.col("anyone")))
+    rows = (groups.filter(pl.col("gid").is_first_distinct()).select(*keys, "gid")
+            .join(people, on="gid")
+            .join(mann_whitney_groups(groups.select("gid", t1=t1, value="grade")), on="gid")
+            .filter((pl.col("at_t0") > 0) & (pl.col("at_t1") > 0) & (pl.col("anyone") != pl.col("n_paired")))
+            .sort("gid"))
+    notes = [unpaired_note(*r) for r in rows.select("n_t0", "n_t1", "n_paired", "method").iter_rows()]
+    return contract_frame(UNPAIRED, rows.with_columns(mann_whitney_p="p_value", note=pl.Series(notes, dtype=pl.String)))
 
 
 @asset(**YEARLY, key=key(UNPAIRED), deps=[key(RESPONSES)], group_name="pmg", pool=POOL, kinds={"duckdb"},
@@ -103,8 +127,7 @@ the note) and Cliff's delta. No test when the smaller wave has fewer than 5 grad
 def marts_pmg_unpaired_change(context, duckdb: DuckDBResource) -> MaterializeResult:
     years = partition_years(context)
     with duckdb.get_connection() as conn:
-        grades = conn.sql(GRADES_SQL + f" AND {year_filter(years)} "
-                          "ORDER BY year, organisation, intervention, wave, participant_id").pl()
-        replace_with_frame(conn, UNPAIRED, frame_for(UNPAIRED, unpaired_rows(grades)), years)
+        grades = conn.sql(GRADES_SQL + f" AND {year_filter(years)}").pl()   # unpaired_frame sorts for itself
+        replace_with_frame(conn, UNPAIRED, unpaired_frame(grades), years)
         return MaterializeResult(metadata=written_metadata(
             conn, UNPAIRED, preview_rows=25, order_by="year, organisation, intervention", years=years))
