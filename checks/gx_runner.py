@@ -12,20 +12,24 @@ would report on the whole batch (success, unexpected count, the first five bad v
   (result_format COMPLETE's `unexpected_index_list`).
 - ExpectCompoundColumnsToBeUnique: GX counts every row of a duplicated key as unexpected. DuckDB
   counts the rows of the keys that occur more than once, and GX validates the first rows of the
-  first five duplicated keys (at most 25 rows), which gives its sample of bad values.
+  first five duplicated keys (at most 25 rows), which gives its sample of bad values. Only rows
+  whose key hash another row shares are grouped by their values: usually none (the hashes of
+  millions of raw cells sort in numpy in a fraction of DuckDB's grouping of their keys).
 
-The whole batch as GX sees it is the table's rows in their order (rowid). A sample lists the first
-five unexpected rows in that order: each group carries its first rowid, and when that does not
-settle the order one more query finds the first rows of the groups concerned.
-Memory is bounded by the number of distinct values (DuckDB's aggregates spill), not rows.
-
-All batches of a run are validated at once: the batch is one more grouping column of each frame
-(and one more key of the uniqueness frame), so GX runs once per set of columns whatever the number
-of batches (each GX call costs a fixed fraction of a second). Each unexpected row belongs to one
-batch, which gives per batch the count, the sample and the success (no unexpected row: these are
+All batches of a run are validated at once. A frame holds each combination of values once,
+whatever batches it occurs in (a pseudonym in the T0 and T1 files, a row number in every file), so
+GX runs once per set of columns on as few rows as there are distinct values. Each unexpected row
+belongs to one batch: one more query splits the unexpected combinations by batch (usually there are
+none), which gives per batch the count, the sample and the success (no unexpected row: these are
 per-row expectations without `mostly`). An expectation only some batches declare (a year's
 codebook) runs once on the frame, its unexpected rows counted for those batches only. Should GX
-raise on the frame of all batches, each batch is validated alone, as before.
+raise on the frame of all batches, each batch is validated alone, as before. The uniqueness frame
+has the batch as one more key.
+
+The whole batch as GX sees it is the table's rows in their order (rowid). A sample lists a batch's
+first five unexpected rows in that order: they are among the first five rows of each unexpected
+combination in that batch, which the splitting query returns.
+Memory is bounded by the number of distinct values (DuckDB's aggregates spill), not rows.
 """
 
 from __future__ import annotations
@@ -49,13 +53,19 @@ SINGLE_COLUMN = frozenset({"ExpectColumnValuesToNotBeNull", "ExpectColumnValuesT
                            "ExpectColumnValuesToBeInSet", "ExpectColumnValuesToBeBetween",
                            "ExpectColumnValuesToMatchRegex"})
 COMPOUND_UNIQUE = "ExpectCompoundColumnsToBeUnique"
+HASHES_PER_PASS = 8_000_000  # 64 MB: the uniqueness pre-check's memory, whatever the table's size
 
 
 @cache
 def _context():
     import great_expectations as gx  # imported on first use: it takes seconds
     from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.execution_engine import pandas_execution_engine
 
+    # GX fingerprints every pandas batch it loads (twice per validation) by hashing all its rows,
+    # for a marker in the result's metadata that nothing here reads: on a frame of half a million
+    # pseudonyms that was three quarters of GX's time. Frames at least this large go unfingerprinted.
+    pandas_execution_engine.HASH_THRESHOLD = 0
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     batch_definition = (context.data_sources.add_pandas("warehouse")
@@ -149,7 +159,8 @@ def validate_batches(conn, table: str, scope: Where, params: list, batch_by: str
         else:
             by_columns.setdefault(_columns_needed(e, columns), []).append(key)
     for needed, keys in by_columns.items():
-        found = _validate_compressed(conn, table, scope, params, batch, single, needed, [applies[k] for k in keys])
+        found = _validate_compressed(conn, table, scope, params, batch, single, position_of, needed,
+                                     [applies[k] for k in keys])
         out.update({(k, b): r for k, rows in zip(keys, found) for b, r in rows.items()})
     # A result GX could not compute on all batches at once (an error that may depend on the values):
     # each batch alone, as GX on that batch would report it.
@@ -194,107 +205,119 @@ def _raised(r) -> bool:
     return any(isinstance(v, dict) and v.get("raised_exception") for v in info.values())
 
 
-def _missing_reads_none(column, in_batch: np.ndarray) -> bool:
-    """Whether a missing value of this column reads None in the frame of the batch alone.
-
-    DuckDB gives a VARCHAR column pandas' string dtype (missing: NaN), but object (missing: None)
-    when all its values are NULL, as they may be in one batch and not in others.
-    """
-    return isinstance(column.dtype, pd.StringDtype) and bool(pd.isna(column[in_batch]).all())
-
-
 def _missing(value) -> bool:
     return value is not None and bool(np.ndim(value) == 0 and pd.isna(value))
 
 
 def _validate_compressed(conn, table: str, scope: Where, params: list, batch: Batch, single: bool,
-                         needed: tuple[str, ...], items: list[tuple[Expectation, list[int]]]) -> list[dict[int, dict]]:
-    """Single-column expectations that need the same columns, on one frame of their distinct values per batch.
+                         position_of: dict, needed: tuple[str, ...],
+                         items: list[tuple[Expectation, list[int]]]) -> list[dict[int, dict]]:
+    """Single-column expectations that need the same columns, on one frame of their distinct values.
 
-    For each expectation (with the batches it applies to), its result dict per batch.
+    The frame holds each combination of values once, whatever batches it occurs in (a pseudonym in
+    the T0 and T1 files, a row number in every file): GX decides per combination, and DuckDB splits
+    the unexpected ones by batch (_by_batch). For each expectation (with the batches it applies
+    to), its result dict per batch.
     """
     select = "".join(f"{_q(c)}, " for c in needed)
-    frame = conn.sql(
-        "SELECT * EXCLUDE (_batch), dense_rank() OVER (ORDER BY _batch ASC NULLS LAST) - 1 AS _b FROM ("
-        f"SELECT {batch('t')} AS _batch, {select}count(*) AS _n, min(t.rowid) AS _first FROM {table} AS t "
-        f"WHERE {scope('t')} GROUP BY ALL)", params=params).df()
+    # HAVING: without columns to group by, no row (not one of count 0) when nothing is in scope.
+    frame = conn.sql(f"SELECT {select}count(*) AS _n, min(t.rowid) AS _first FROM {table} AS t "
+                     f"WHERE {scope('t')} GROUP BY ALL HAVING count(*) > 0", params=params).df()
     expectations = [e for e, _ in items]
     results = _gx_validate(frame, expectations, {"result_format": "COMPLETE", "return_unexpected_index_query": False})
-    n, first, b_of = frame["_n"].to_numpy(), frame["_first"].to_numpy(), frame["_b"].to_numpy()
     # The frame has the default index: GX's index labels are positions.
     unexpected = [np.asarray(r.result.get("unexpected_index_list") or [], dtype=np.int64) for r in results]
-    # Per expectation and batch, the batch's groups in table order of their first row: its first
-    # SAMPLE unexpected rows all belong to its first SAMPLE unexpected groups.
-    idx: dict[tuple[int, int], np.ndarray] = {}
-    heads: dict[tuple[int, int], np.ndarray] = {}
-    for j, (rows, (_, bs)) in enumerate(zip(unexpected, items)):
-        rows = rows[np.lexsort((first[rows], b_of[rows]))]
-        batch_of_rows = b_of[rows]
-        for b in bs:
-            idx[j, b] = rows[np.searchsorted(batch_of_rows, b):np.searchsorted(batch_of_rows, b, side="right")]
-            heads[j, b] = idx[j, b][:SAMPLE]
-    positions = {k: _sample_without_query(head, n) for k, head in heads.items()}
-    pending = [k for k, p in positions.items() if p is None]
-    if pending:
-        order = _first_rows(conn, table, scope, params, batch, needed, {int(first[p]) for k in pending for p in heads[k]})
-        position_of = {int(f): p for p, f in enumerate(first)}
-        for k in pending:
-            rows = sorted((row, position_of[f]) for f in first[heads[k]].tolist() for row in order[f])
-            positions[k] = [p for _, p in rows[:SAMPLE]]
+    split = _by_batch(conn, table, scope, params, batch, position_of, needed, frame["_first"].to_numpy(),
+                      np.unique(np.concatenate([np.zeros(0, np.int64), *unexpected])))
+    all_missing: dict[str, set[int]] = {}  # per string column, the batches where it is always missing
     out = []
     for j, ((e, bs), r) in enumerate(zip(items, results)):
         column, raised = e.kwargs["column"], _raised(r)
+        counts, samples = split.of(unexpected[j], bs)
         by_batch = {}
         for b in bs:
-            count = int(n[idx[j, b]].sum())
             if single or not raised:
-                sample = list(frame[column].iloc[positions[j, b]]) if column in frame.columns else []
-                if not single and sample and _missing_reads_none(frame[column], b_of == b):
-                    sample = [None if _missing(v) else v for v in sample]
-                success = bool(r.success) if single else count == 0
-                by_batch[b] = _row(e, success, _exception_message(r.exception_info), count, sample)
+                sample = list(frame[column].iloc[samples[b]]) if column in frame.columns else []
+                if (not single and any(_missing(v) for v in sample)
+                        and isinstance(frame[column].dtype, pd.StringDtype)):
+                    if column not in all_missing:
+                        all_missing[column] = _always_missing(conn, table, scope, params, batch, position_of, column)
+                    if b in all_missing[column]:
+                        sample = [None if _missing(v) else v for v in sample]
+                success = bool(r.success) if single else counts[b] == 0
+                by_batch[b] = _row(e, success, _exception_message(r.exception_info), counts[b], sample)
             elif column not in frame.columns:  # GX reports the column missing, whatever the batch
-                by_batch[b] = _row(e, False, _exception_message(r.exception_info), count, [])
+                by_batch[b] = _row(e, False, _exception_message(r.exception_info), counts[b], [])
             else:
                 by_batch[b] = {"_alone": True}
         out.append(by_batch)
     return out
 
 
-def _sample_without_query(head: np.ndarray, n: np.ndarray) -> list[int] | None:
-    """Positions of the first SAMPLE unexpected rows when the groups' first rows settle their order.
+def _always_missing(conn, table: str, scope: Where, params: list, batch: Batch, position_of: dict,
+                    column: str) -> set[int]:
+    """The batches in which `column` is NULL on every row.
 
-    They do when every head group but the last has one row: those come first, then the last group's
-    rows (fewer than SAMPLE groups means there are no other unexpected groups to interleave).
+    DuckDB gives a VARCHAR column pandas' string dtype (missing: NaN), but object (missing: None)
+    when all its values are NULL, as they may be in one batch and not in others: GX's sample of
+    that batch alone lists None.
     """
-    if len(head) and n[head[:-1]].max(initial=1) > 1:
-        return None
-    if not len(head):
-        return []
-    last = int(head[-1])
-    return [int(p) for p in head[:-1]] + [last] * int(min(n[last], SAMPLE - len(head) + 1))
+    found = conn.sql(f"SELECT {batch('t')} FROM {table} AS t WHERE {scope('t')} GROUP BY ALL "
+                     f"HAVING count(t.{_q(column)}) = 0", params=params).fetchall()
+    return {position_of[value] for (value,) in found}
 
 
-def _same_batch_and_values(batch: Batch, group: str, columns) -> str:
-    """Join condition of table rows `r` to the grouped rows `group`: same batch, same values (NULL equal to NULL)."""
-    return " AND ".join([f"{batch('r')} IS NOT DISTINCT FROM {group}._batch",
-                         *(f"r.{_q(c)} IS NOT DISTINCT FROM {group}.{_q(c)}" for c in columns)])
+class _Split:
+    """The unexpected groups of a frame split by batch: per (group, batch) its rows and first rows."""
+
+    def __init__(self, group: np.ndarray, b: np.ndarray, n: np.ndarray, rows: list[list[int]], size: int):
+        first = np.array([r[0] for r in rows], dtype=np.int64)
+        # In batch order, then table order of each entry's first row: a batch's first SAMPLE
+        # unexpected rows all belong to its first SAMPLE unexpected entries.
+        order = np.lexsort((first, b))
+        self.group, self.b, self.n = group[order], b[order], n[order]
+        self.rows = [rows[i] for i in order.tolist()]
+        self.size = size
+
+    def of(self, unexpected: np.ndarray, batches: list[int]) -> tuple[dict[int, int], dict[int, list[int]]]:
+        """Per batch, the rows in the frame's `unexpected` groups: their count, and the frame
+        positions of the first SAMPLE of them in table order."""
+        bad = np.zeros(self.size, dtype=bool)
+        bad[unexpected] = True
+        keep = bad[self.group]
+        group, b, n = self.group[keep], self.b[keep], self.n[keep]
+        rows = [r for r, k in zip(self.rows, keep.tolist()) if k]
+        counts, samples = {}, {}
+        for batch in batches:
+            lo, hi = np.searchsorted(b, batch), np.searchsorted(b, batch, side="right")
+            counts[batch] = int(n[lo:hi].sum())
+            head = sorted((row, int(group[i])) for i in range(lo, min(hi, lo + SAMPLE)) for row in rows[i])
+            samples[batch] = [p for _, p in head[:SAMPLE]]
+        return counts, samples
 
 
-def _first_rows(conn, table: str, scope: Where, params: list, batch: Batch, needed: tuple[str, ...],
-                groups: set[int]) -> dict[int, list[int]]:
-    """The first SAMPLE rowids of each group (of a batch's rows) named by its first rowid."""
-    cols = "".join(f", {_q(c)}" for c in needed)
-    on = _same_batch_and_values(batch, "g", needed)
-    found = conn.sql(
-        f"WITH g AS (SELECT {batch('t')} AS _batch{cols}, min(t.rowid) AS _first FROM {table} AS t "
-        f"WHERE {scope('t')} GROUP BY ALL HAVING min(t.rowid) IN ({', '.join(str(g) for g in sorted(groups))})) "
-        f"SELECT g._first, r.rowid FROM {table} AS r JOIN g ON {on} WHERE {scope('r')} "
-        f"QUALIFY row_number() OVER (PARTITION BY g._first ORDER BY r.rowid) <= {SAMPLE}", params=params).fetchall()
-    order: dict[int, list[int]] = {g: [] for g in groups}
-    for group, row in found:
-        order[group].append(row)
-    return order
+def _by_batch(conn, table: str, scope: Where, params: list, batch: Batch, position_of: dict,
+              needed: tuple[str, ...], first: np.ndarray, groups: np.ndarray) -> _Split:
+    """Where the rows of some groups of a frame are: per group and batch, their count and first rowids.
+
+    A group is named by its position in the frame, whose `first` rowid has its values. Usually no
+    group is unexpected and DuckDB is not asked.
+    """
+    found: list = []
+    if len(groups):
+        on = " AND ".join([f"r.{_q(c)} IS NOT DISTINCT FROM g.{_q(c)}" for c in needed] or ["true"])
+        cols = "".join(f", t.{_q(c)}" for c in needed)
+        found = conn.sql(
+            f"WITH g AS (SELECT t.rowid AS _g{cols} FROM {table} AS t "
+            f"WHERE t.rowid IN (SELECT unnest(${len(params) + 1}::BIGINT[]))) "
+            f"SELECT g._g, {batch('r')} AS _batch, count(*) AS _n, min(r.rowid, {SAMPLE}) AS _rows "
+            f"FROM {table} AS r JOIN g ON {on} WHERE {scope('r')} GROUP BY ALL",
+            params=[*params, first[groups].tolist()]).fetchall()
+    position_in_frame = {int(f): p for p, f in zip(groups.tolist(), first[groups].tolist())}
+    return _Split(np.array([position_in_frame[g] for g, _, _, _ in found], dtype=np.int64),
+                  np.array([position_of[value] for _, value, _, _ in found], dtype=np.int64),
+                  np.array([n for _, _, n, _ in found], dtype=np.int64),
+                  [sorted(rows) for _, _, _, rows in found], len(first))
 
 
 def _validate_unique(conn, table: str, scope: Where, params: list, batch: Batch, single: bool, e: Expectation,
@@ -315,17 +338,30 @@ def _validate_unique(conn, table: str, scope: Where, params: list, batch: Batch,
     kept = f"({joiner.join(f't.{_q(c)} IS NOT NULL' for c in keys)})" if joiner else "true"
     select = ", ".join(f"t.{_q(c)}" for c in keys)
     select_r = ", ".join(f"r.{_q(c)}" for c in keys)
-    on = _same_batch_and_values(batch, "d", keys)
-    frame = conn.sql(
-        f"WITH d AS MATERIALIZED (SELECT {batch('t')} AS _batch, {select}, count(*) AS _n, min(t.rowid) AS _first "
-        f"FROM {table} AS t WHERE {scope('t')} AND {kept} GROUP BY ALL HAVING count(*) > 1), "
-        f"head AS (SELECT * FROM d QUALIFY row_number() OVER (PARTITION BY _batch ORDER BY _first) <= {SAMPLE}), "
-        f"total AS (SELECT _batch, sum(_n) AS _duplicated FROM d GROUP BY ALL) "
-        # Each head key's first SAMPLE rows, in table order: the first SAMPLE unexpected rows are among them.
-        f"SELECT d._batch, {select_r}, total._duplicated FROM {table} AS r JOIN head AS d ON {on} "
-        f"JOIN total ON total._batch IS NOT DISTINCT FROM d._batch "
-        f"WHERE {scope('r')} QUALIFY row_number() OVER (PARTITION BY d._first ORDER BY r.rowid) <= {SAMPLE} "
-        f"ORDER BY r.rowid", params=params).df()
+    shared = _shared_hashes(conn, table, scope, params, batch, kept, select)
+    if not len(shared):
+        # The frame the query below gives then: no rows, the same columns and types.
+        frame = conn.sql(f"SELECT {batch('t')} AS _batch, {select}, NULL::HUGEINT AS _duplicated "
+                         f"FROM {table} AS t LIMIT 0").df()
+    else:
+        # Only rows whose key hash is shared can have a duplicated key: grouping by the values
+        # (which tells collisions apart) needs no other row.
+        candidate = {a: f"hash({batch(a)}, {', '.join(f'{a}.{_q(c)}' for c in keys)}) IN "
+                        f"(SELECT unnest(${len(params) + 1}::UBIGINT[]))" for a in ("t", "r")}
+        on = " AND ".join([f"{batch('r')} IS NOT DISTINCT FROM d._batch",
+                           *(f"r.{_q(c)} IS NOT DISTINCT FROM d.{_q(c)}" for c in keys)])
+        frame = conn.sql(
+            f"WITH d AS MATERIALIZED (SELECT {batch('t')} AS _batch, {select}, count(*) AS _n, "
+            f"min(t.rowid) AS _first FROM {table} AS t WHERE {scope('t')} AND {kept} AND {candidate['t']} "
+            f"GROUP BY ALL HAVING count(*) > 1), "
+            f"head AS (SELECT * FROM d QUALIFY row_number() OVER (PARTITION BY _batch ORDER BY _first) <= {SAMPLE}), "
+            f"total AS (SELECT _batch, sum(_n) AS _duplicated FROM d GROUP BY ALL) "
+            # Each head key's first SAMPLE rows, in table order: the first SAMPLE unexpected rows are among them.
+            f"SELECT d._batch, {select_r}, total._duplicated FROM {table} AS r JOIN head AS d ON {on} "
+            f"JOIN total ON total._batch IS NOT DISTINCT FROM d._batch "
+            f"WHERE {scope('r')} AND {candidate['r']} "
+            f"QUALIFY row_number() OVER (PARTITION BY d._first ORDER BY r.rowid) <= {SAMPLE} "
+            f"ORDER BY r.rowid", params=[*params, shared.tolist()]).df()
     b_of = np.array([position_of[None if pd.isna(v) else v] for v in frame["_batch"]], dtype=np.int64)
     duplicated = dict(zip(b_of.tolist(), frame["_duplicated"].tolist()))
     # The batch as one more key (first, so that it is dropped from the values GX lists in front).
@@ -337,19 +373,42 @@ def _validate_unique(conn, table: str, scope: Where, params: list, batch: Batch,
         b = int(b_of[p])
         if b in listed and len(listed[b]) < SAMPLE:
             listed[b].append({k: v for k, v in value.items() if k != "_b"})
+    # A missing text value reads None in a frame where the column has no value, else NaN; the small
+    # frame holds a few rows of the batch: what the batch alone holds decides.
+    types = conn.sql(f"SELECT {select} FROM {table} AS t LIMIT 0").types
+    text = {k for k, t in zip(keys, types) if str(t) == "VARCHAR"}
+    always_missing = {k: _always_missing(conn, table, scope, params, batch, position_of, k)
+                      for k in sorted(text) if any(pd.isna(v[k]) for found in listed.values() for v in found)}
     out = {}
     for b in batches:
         if _raised(r) and not single:
             out[b] = {"_alone": True}
             continue
-        sample = listed[b]
-        if not single and sample:
-            alone = {k for k in keys if _missing_reads_none(small[k], b_of == b)}
-            sample = [{k: None if k in alone and _missing(v) else v for k, v in value.items()} for value in sample]
+        sample = [{k: v if k not in always_missing or not pd.isna(v) else None if b in always_missing[k]
+                   else float("nan") for k, v in value.items()} for value in listed[b]]
         count = int(duplicated.get(b, 0))
         out[b] = _row(e, bool(r.success) if single else count == 0, _exception_message(r.exception_info),
                       count, sample)
     return out
+
+
+def _shared_hashes(conn, table: str, scope: Where, params: list, batch: Batch, kept: str, select: str) -> np.ndarray:
+    """The 64-bit hashes of the batch and key that more than one row in scope has.
+
+    Equal keys hash alike: a key that occurs twice in a batch has one of these hashes, and none
+    means no duplicate at all. Sorting the hashes in numpy takes a fraction of DuckDB's grouping
+    of millions of keys (raw cells); a pass holds at most HASHES_PER_PASS of them, the passes
+    taking the hashes by their remainder.
+    """
+    [(rows,)] = conn.sql(f"SELECT count(*) FROM {table}").fetchall()
+    passes = max(1, -(-rows // HASHES_PER_PASS))
+    hashed = f"SELECT hash({batch('t')}, {select}) AS h FROM {table} AS t WHERE {scope('t')} AND {kept}"
+    shared = [np.zeros(0, dtype=np.uint64)]
+    for i in range(passes):
+        part = hashed if passes == 1 else f"SELECT h FROM ({hashed}) WHERE h % {passes} = {i}"
+        h = np.sort(conn.sql(part, params=params).fetchnumpy()["h"])
+        shared.append(np.unique(h[1:][h[1:] == h[:-1]]))
+    return np.concatenate(shared)
 
 
 def run_suite(conn, suite: Suite, codebooks: list[Codebook], page: Path | None = None,

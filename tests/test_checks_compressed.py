@@ -240,3 +240,64 @@ def test_source_files_validated_together_report_what_each_reports_alone():
     together = assert_batches_as_alone(conn, suite, batches, [list(EXPECTATIONS)] * len(batches))
     counts = {b: [r["unexpected_count"] for r in rows] for b, rows in zip(batches, together)}
     assert len({tuple(c) for c in counts.values()}) == len(batches)
+
+
+def test_a_missing_text_key_in_a_uniqueness_sample_reads_as_in_the_whole_batch():
+    """NaN where the batch has other values of the column, None where it has none (not what the few
+    duplicated rows alone would say)."""
+    conn = duckdb.connect()
+    conn.execute("CREATE TABLE u AS SELECT * FROM (VALUES (2023, 1, NULL::VARCHAR), (2023, 1, NULL), (2023, 2, 'x'), "
+                 "(2024, 1, NULL), (2024, 1, NULL), (2024, 3, NULL)) v(year, k, s)")
+    suite = Suite("u", ("year", "k", "s"), (e("ExpectCompoundColumnsToBeUnique", column_list=["k", "s"]),))
+    together = assert_batches_as_alone(conn, suite, [2023, 2024], [list(suite.expectations)] * 2)
+    assert [rows[0]["sample"][0] for rows in together] == ["{'k': 1, 's': nan}", "{'k': 1, 's': None}"]
+
+
+def test_uniqueness_is_counted_by_the_values_whatever_the_hashes_say(monkeypatch):
+    """Hashes only rule rows out: with every hash taken as shared (as if all collided), or the hashes
+    sorted in several passes, the results are the same, duplicated or not."""
+    conn = duckdb.connect()
+    planted_table(conn, rows_per_year=300)
+    unique = [x for x in EXPECTATIONS if x.type == "ExpectCompoundColumnsToBeUnique"]
+    unique.append(e("ExpectCompoundColumnsToBeUnique", column_list=["year", "row_number", "grade", "points"]))
+    suite = Suite("t", COLUMNS, tuple(unique))
+    batches = [2023, 2024]
+    want = assert_batches_as_alone(conn, suite, batches, [unique] * 2)
+    assert {r["success"] for rows in want for r in rows} == {True, False}
+
+    def every_hash(conn, table, scope, params, batch, kept, select):
+        return conn.sql(f"SELECT DISTINCT hash({batch('t')}, {select}) AS h FROM {table} AS t "
+                        f"WHERE {scope('t')} AND {kept}", params=params).fetchnumpy()["h"]
+
+    for name, value in (("HASHES_PER_PASS", 7), ("_shared_hashes", every_hash)):
+        with monkeypatch.context() as patched:
+            patched.setattr(gx_runner, name, value)
+            assert validate_batches(conn, "t", lambda a: "true", [], "year", batches, [unique] * 2, COLUMNS) == want
+
+
+def test_a_value_is_validated_once_whatever_the_batches_it_occurs_in(monkeypatch):
+    """GX's frames hold the distinct values of all batches together, not one row per batch and value."""
+    conn = duckdb.connect()
+    planted_table(conn, rows_per_year=400)
+    frames = []
+    validate = gx_runner._gx_validate
+    monkeypatch.setattr(gx_runner, "_gx_validate", lambda frame, *a: frames.append(frame) or validate(frame, *a))
+    regex = [e("ExpectColumnValuesToMatchRegex", column="participant_id", regex=PSEUDONYM)]
+    [r2023, r2024] = validate_batches(conn, "t", lambda a: "true", [], "year", [2023, 2024], [regex] * 2, COLUMNS)
+    [frame] = frames
+    assert len(frame) == conn.sql("SELECT count(DISTINCT participant_id) + 1 FROM t").fetchall()[0][0]  # + NULL
+    assert r2023[0]["unexpected_count"] and r2024[0]["unexpected_count"]  # the planted codes, in both years
+
+
+def test_gx_does_not_fingerprint_the_frames(monkeypatch):
+    """The fingerprint (a hash of every row, twice per validation) is only metadata: not computed."""
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    gx_runner._context()
+
+    def refuse(frame):
+        raise AssertionError("GX hashed a frame")
+
+    monkeypatch.setattr(pandas_execution_engine, "hash_pandas_dataframe", refuse)
+    [row] = validate_frame(pd.DataFrame({"a": ["x", None]}), [e("ExpectColumnValuesToNotBeNull", column="a")])
+    assert row["unexpected_count"] == 1
