@@ -10,7 +10,7 @@ import html
 import math
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -18,7 +18,7 @@ import fastexcel
 import polars as pl
 
 from assets.ingest.errors import InputError
-from assets.ingest.formats import ROW, Table, _unique, read_excel, read_records, records_to_frame
+from assets.ingest.formats import ROW, Records, Table, _unique, read_delimited, read_excel
 
 # --- LimeSurvey ------------------------------------------------------------------------
 
@@ -47,10 +47,9 @@ def read_limesurvey_csv(path: Path) -> Table:
     """LimeSurvey 'Export responses' CSV: one header row (question codes like `Q3[SQ001]`, or the
     full question text), `,` or `;` between fields, UTF-8 with or without BOM. Multiple-choice
     columns hold `Y` or nothing; LimeSurvey's NULL and an empty string both read as None."""
-    records = read_records(path)
-    kind = _limesurvey_check(path, records[0])
-    short: dict[int, int] = {}
-    frame = records_to_frame(path, records, header_rows=1, name_row=0, short_rows=short)
+    records = read_delimited(path)
+    kind = _limesurvey_check(path, records.head[0])
+    frame, short = records.to_frame(path, header_rows=1, name_row=0)
     return Table(frame, detail=f"limesurvey csv: {kind} as headings", short_rows=short)
 
 
@@ -237,13 +236,12 @@ def read_google_forms_csv(path: Path) -> Table:
     question: one per row, `Question [Row]`). A checkbox answer holds the chosen options joined
     by ", " (set `multi_select_separator: ", "` in the codebook). Dutch, German, French and
     Spanish headings of the first two columns are normalised to the English ones."""
-    records = read_records(path)
-    headings = [h.strip() for h in records[0]]
+    records = read_delimited(path)
+    headings = [h.strip() for h in records.head[0]]
     if not headings or headings[0] not in GOOGLE_FORMS_META["Timestamp"]:
         raise InputError(path.name, "not a Google Forms export: expected 'Timestamp' (or Tijdstempel) as the "
                          f"first heading, found {headings[:1]}", row=1, column=headings[0] if headings else None)
-    short: dict[int, int] = {}
-    frame = records_to_frame(path, records, header_rows=1, name_row=0, short_rows=short)
+    frame, short = records.to_frame(path, header_rows=1, name_row=0)
     rename = {}
     for english, variants in GOOGLE_FORMS_META.items():
         hit = next((h for h in frame.columns[:2] if h in variants), None)
@@ -287,23 +285,25 @@ def _surveymonkey_headings(top: list[str], sub: list[str]) -> tuple[list[str], d
     return names, wording
 
 
-def _surveymonkey_table(path: Path, records: list[list[str]], kind: str) -> Table:
-    if not records or not records[0] or (records[0][0] or "").strip() not in SURVEYMONKEY_FIRST:
-        found = (records[0][0] if records and records[0] else None)
+def _surveymonkey_table(path: Path, records: Records, kind: str) -> Table:
+    head = records.head
+    if not head or not head[0] or (head[0][0] or "").strip() not in SURVEYMONKEY_FIRST:
+        found = (head[0][0] if head and head[0] else None)
         raise InputError(path.name, f"not a SurveyMonkey export: expected 'Respondent ID' as the first heading, "
                          f"found {found!r}", row=1)
-    if len(records) < 2:
+    if records.count < 2:
         raise InputError(path.name, "a SurveyMonkey export has two header rows; the second is missing", row=2)
-    names, wording = _surveymonkey_headings(records[0], records[1])
-    records = [names, records[1]] + [[c or "" for c in r] for r in records[2:]]
-    short: dict[int, int] = {}
-    frame = records_to_frame(path, records, header_rows=2, name_row=0, short_rows=short)
+    names, wording = _surveymonkey_headings(head[0], head[1])
+    # The first row's headings become the names from both header rows.
+    records = replace(records, head=[names, *head[1:]],
+                      rows=None if records.rows is None else [names, *records.rows[1:]])
+    frame, short = records.to_frame(path, header_rows=2, name_row=0)
     return Table(frame, question_text=wording, detail=f"surveymonkey {kind}: two header rows", short_rows=short)
 
 
 def read_surveymonkey_csv(path: Path) -> Table:
     """SurveyMonkey 'All individual responses' CSV (expanded layout)."""
-    return _surveymonkey_table(path, read_records(path), "csv")
+    return _surveymonkey_table(path, read_delimited(path), "csv")
 
 
 def read_surveymonkey_xlsx(path: Path, sheet: str | None = None) -> Table:
@@ -319,5 +319,5 @@ def read_surveymonkey_xlsx(path: Path, sheet: str | None = None) -> Table:
     records = [["" if c is None else str(c) for c in row] for row in data.rows()]
     while records and not any(c.strip() for c in records[-1]):
         records.pop()
-    table = _surveymonkey_table(path, records, f"xlsx sheet {name!r}")
+    table = _surveymonkey_table(path, Records(records[:3], len(records), rows=records), f"xlsx sheet {name!r}")
     return table

@@ -75,7 +75,7 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
         values = values.filter(~values.str.contains("@", literal=True) & ~values.str.contains("[0-9]")).to_list()
         revealed.append(pl.Series(pcol, name_variants([v for v in values if not any(c.isdigit() for c in v)]),
                                   dtype=pl.String))
-    names = tuple(pl.concat(revealed).unique().sort().to_list())  # code point order, as sorted()
+    names = pl.concat(revealed)  # a column, not a tuple: 100,000 codes are not copied into Python
     identity = frame[pcol]
     if codebook.anonymous_values:
         # Each anonymous response is its own respondent: key it by file and response id instead.
