@@ -303,6 +303,24 @@ def walsh_of_counts(gid: np.ndarray, d: np.ndarray, c: np.ndarray) -> tuple[np.n
     return gid[left], (d[left] + d[right]) / 2, weight
 
 
+def hodges_lehmann_of_counts(gid: np.ndarray, d: np.ndarray, c: np.ndarray, groups: int,
+                             budget: int = 4_000_000) -> np.ndarray:
+    """Per group, the Hodges-Lehmann estimate from its distinct differences d and their counts c
+    (rows sorted by gid). Groups go in batches of at most `budget` Walsh averages (at least one
+    group), so memory stays bounded even where differences hardly repeat."""
+    distinct = np.bincount(gid, minlength=groups)
+    walsh_sizes = distinct * (distinct + 1) // 2
+    row_start = np.r_[0, np.cumsum(distinct)]
+    out = np.empty(groups)
+    first = 0
+    while first < groups:
+        last = first + max(1, int(np.searchsorted(np.cumsum(walsh_sizes[first:]), budget, side="right")))
+        rows = slice(row_start[first], row_start[last])
+        out[first:last] = weighted_medians(*walsh_of_counts(gid[rows] - first, d[rows], c[rows]), last - first)
+        first = last
+    return out
+
+
 def with_mid_ranks(runs: pl.DataFrame, value: str) -> pl.DataFrame:
     """Runs (gid, value, t: how many share it) with the mid-rank of the value within its gid:
     the values before it plus (t + 1) / 2, as scipy's rankdata(method='average')."""
@@ -362,7 +380,7 @@ def paired_change_groups(pairs: pl.DataFrame) -> pl.DataFrame:
                                      mean_t1=pl.col("t1").mean(), mean_difference=pl.col("d").mean())
            .sort("gid")
            .with_columns(median_difference=weighted_medians(gid, d, c, groups),
-                         hodges_lehmann=weighted_medians(*walsh_of_counts(gid, d, c), groups))
+                         hodges_lehmann=hodges_lehmann_of_counts(gid, d, c, groups))
            .join(signed_rank_sums_of_runs(runs), on="gid", how="left")
            .with_columns(pl.col("m", "r_plus", "r_minus", "tie_term").fill_null(0))
            .with_columns(rank_biserial=pl.when(ranked != 0).then((pl.col("r_plus") - pl.col("r_minus")) / ranked)))

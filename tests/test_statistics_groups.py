@@ -12,6 +12,7 @@ from assets.pmg.statistics import ALL_GROUPS, PAIRED, UNPAIRED, paired_frame, un
 from assets.statistics import (
     EXACT_WILCOXON_MAX_N,
     hodges_lehmann,
+    hodges_lehmann_of_counts,
     mann_whitney,
     mann_whitney_groups,
     paired_change,
@@ -126,6 +127,17 @@ def test_walsh_averages_from_counts_give_hodges_lehmann():
             walsh = walsh_of_counts(np.zeros(values.size, dtype=np.int64), values, counts)
             assert walsh[2].sum() == n * (n + 1) // 2
             assert weighted_medians(*walsh, 1)[0] == hodges_lehmann(list(d))
+
+
+def test_hodges_lehmann_in_batches_equals_all_at_once():
+    rng = np.random.default_rng(17)
+    gid = np.repeat(np.arange(40), rng.integers(1, 30, size=40))
+    d = np.where(gid % 2 == 0, rng.integers(-4, 5, size=gid.size) / 2, rng.normal(size=gid.size))
+    counts = pl.DataFrame({"gid": gid, "d": d}).group_by("gid", "d").agg(c=pl.len().cast(pl.Int64)).sort("gid", "d")
+    gid, d, c = (counts[k].to_numpy() for k in ("gid", "d", "c"))
+    at_once = weighted_medians(*walsh_of_counts(gid, d, c), 40)
+    for budget in (1, 50, 400, 10**9):   # 1: one group per batch, 10**9: one batch
+        assert hodges_lehmann_of_counts(gid, d, c, 40, budget=budget).tolist() == at_once.tolist()
 
 
 def test_exact_wilcoxon_from_runs_at_the_bound():
