@@ -3,39 +3,43 @@
 from dagster import MaterializeResult, MetadataValue
 
 from assets.reporting.publish import write_atomic
-from assets.reporting.style import data_uri, figure_png, figure_svg, png_preview
+from assets.reporting.style import data_uri, figure_pixels, figure_svg, pixels_png, pixels_preview
 
 PREVIEW_BUDGET = 150_000  # characters of base64 in one asset's preview
+PREVIEW_SCALE = 60 / 150
 
 
 def publish_charts(reports, programme: str, name: str, figures: dict) -> MaterializeResult:
     """Write each year's figure as <programme>/<year>/<name>.png with an SVG beside it; Dagster metadata back.
 
-    `figures` maps year -> matplotlib Figure (or None when that year has nothing to draw).
+    `figures` maps year -> matplotlib Figure (or None when that year has nothing to draw), or
+    year -> a function that draws it: then each figure is drawn when it is written, and only one
+    is alive at a time (ten large figures at once make every garbage collection slower).
     """
-    metadata, previews = {}, []
-    for year in sorted(figures):
+    paths, previews, budget_left = {}, [], True
+    # Newest year first: the preview shows older years only while it stays small enough for the UI,
+    # so once one does not fit, the older years' previews are not made at all.
+    for year in sorted(figures, reverse=True):
         fig = figures[year]
+        if callable(fig):
+            fig = fig()
         if fig is None:
             continue
         png_path = reports.path(programme, str(year), f"{name}.png")
-        png = figure_png(fig, dpi=150)
-        write_atomic(png_path, png)
+        pixels = figure_pixels(fig, dpi=150)  # one drawing for the PNG and its preview
+        write_atomic(png_path, pixels_png(pixels, dpi=150))
         write_atomic(png_path.with_suffix(".svg"), figure_svg(fig))
-        metadata[f"path_{year}"] = MetadataValue.path(str(png_path))
-        metadata["path"] = MetadataValue.path(str(png_path))  # newest year last, so it wins
-        previews.append((year, data_uri(png_preview(png, 60 / 150))))
+        paths[year] = png_path
+        if budget_left:
+            uri = data_uri(pixels_preview(pixels, PREVIEW_SCALE))
+            budget_left = not previews or sum(len(u) for _, u in previews) + len(uri) <= PREVIEW_BUDGET
+            if budget_left:
+                previews.append((year, uri))
     if not previews:
         return MaterializeResult(metadata={"years": MetadataValue.int(0),
                                            "preview": MetadataValue.md("_(no rows in the mart yet; no chart)_")})
-    # Newest year first; older years only while the preview stays small enough for the UI.
-    parts, size = [], 0
-    for year, uri in reversed(previews):
-        if parts and size + len(uri) > PREVIEW_BUDGET:
-            break
-        parts.append(f"**{year}**\n\n![chart]({uri})")
-        size += len(uri)
-    metadata["years"] = MetadataValue.int(len(previews))
-    metadata["preview"] = MetadataValue.md("\n\n".join(parts))
+    metadata = {f"path_{year}": MetadataValue.path(str(path)) for year, path in sorted(paths.items())}
+    metadata["path"] = MetadataValue.path(str(paths[max(paths)]))
+    metadata["years"] = MetadataValue.int(len(paths))
+    metadata["preview"] = MetadataValue.md("\n\n".join(f"**{year}**\n\n![chart]({uri})" for year, uri in previews))
     return MaterializeResult(metadata=metadata)
-

@@ -1,6 +1,7 @@
 """Terug in Balans charts: skills, the seven effectiveness factors, and return to work and relapse."""
 
 import textwrap
+from functools import partial
 
 import polars as pl
 from dagster import AssetKey, MaterializeResult, asset
@@ -170,7 +171,7 @@ def draw_return_and_relapse(rtw: pl.DataFrame, relapse: pl.DataFrame, intervals:
 
 def _per_year(conn, table: str, order: str, draw, lang: str, years: list[int]) -> dict:
     df = conn.sql(f"SELECT * FROM {table} WHERE {year_filter(years)} ORDER BY {order}").pl()
-    return {year: draw(df.filter(pl.col("year") == year), lang) for year in years}
+    return {year: partial(draw, df.filter(pl.col("year") == year), lang) for year in years}
 
 
 @asset(**YEARLY, key=AssetKey(["charts", "tib_skills"]), deps=[key(SKILLS)], group_name=PROGRAMME,
@@ -215,14 +216,13 @@ def tib_return_to_work_chart(context, duckdb: DuckDBResource, reports: ReportSet
     as a black line (30 respondents: a share can move by about 15 points).
     Files: terug_in_balans/<year>/tib_return_to_work.png (+ .svg).
     """
+    years = partition_years(context)
     with duckdb.get_connection() as conn:
         # Questionnaire order is the marts' row order; keep it rather than sorting by share.
-        rtw = conn.sql(f"SELECT * FROM {RETURN_TO_WORK}").pl()
-        relapse = conn.sql(f"SELECT * FROM {RELAPSE}").pl()
-        intervals = conn.sql(f"SELECT * FROM {SHARE_INTERVALS}").pl()
-    years = partition_years(context)
-    figures = {year: draw_return_and_relapse(rtw.filter(pl.col("year") == year),
-                                             relapse.filter(pl.col("year") == year),
-                                             intervals.filter(pl.col("year") == year), reports.language)
+        rtw, relapse, intervals = (conn.sql(f"SELECT * FROM {table} WHERE {year_filter(years)}").pl()
+                                   for table in (RETURN_TO_WORK, RELAPSE, SHARE_INTERVALS))
+    figures = {year: partial(draw_return_and_relapse, rtw.filter(pl.col("year") == year),
+                             relapse.filter(pl.col("year") == year), intervals.filter(pl.col("year") == year),
+                             reports.language)
                for year in years}
     return publish_charts(reports, PROGRAMME, "tib_return_to_work", figures)

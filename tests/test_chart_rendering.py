@@ -1,0 +1,149 @@
+"""The fast way charts become files (layout fixed once, one drawing per file, pixels kept for the preview)
+gives what a plain `savefig` of the same figure gives; the batched mental-health chart draws what a
+dot-by-dot drawing would."""
+
+import io
+import re
+
+import numpy as np
+import polars as pl
+from matplotlib.colors import to_hex
+from PIL import Image
+
+from assets.pmg.charts import WAVE_COLOURS, draw_mental_health, draw_theme_matrix
+from assets.reporting.chart_files import PREVIEW_BUDGET, publish_charts
+from assets.reporting.style import (figure_pixels, figure_png, figure_svg, house_style, pixels_png, pixels_preview,
+                                    png_preview)
+from assets.reporting.texts import texts_for
+from assets.terug_in_balans.charts import draw_skills
+from pipelines.resources import ReportSettings
+
+
+def mental_health(n: int, waves_of=lambda i: ("T0", "T1")) -> pl.DataFrame:
+    return pl.DataFrame([{"organisation": f"Org {i % 3}", "intervention": f"Interventie {i:02d}", "wave": wave,
+                          "n": 3 + i, "mean": 4.0 + (i * 7 + len(wave) + (wave == "T1")) % 5, "min": 1.0, "max": 10.0}
+                         for i in range(n) for wave in waves_of(i)])
+
+
+def matrix(n: int) -> pl.DataFrame:
+    return pl.DataFrame([{"intervention": f"Interventie {i:02d}", "igloo_level": level, "jdr_category": category,
+                          "n_themes": (i + j) % 4}
+                         for i in range(n)
+                         for j, (level, category) in enumerate([("Individu", "werk_hulpbron"),
+                                                                ("Groep", "werk_stressor"),
+                                                                ("Organisatie", "uitkomst")])])
+
+
+def skills() -> pl.DataFrame:
+    return pl.DataFrame({"skill": ["Grenzen stellen", "Ontspannen", "Hulp vragen"], "pct_strengthened": [80.0, 60.0, 40.0],
+                         "pct_still_applied": [70.0, 50.0, 20.0], "n_respondents": [30, 30, 30]})
+
+
+def plain_png(fig, dpi: int) -> np.ndarray:
+    """What matplotlib's own savefig makes of a figure that still has its constrained layout."""
+    buf = io.BytesIO()
+    with house_style():
+        fig.savefig(buf, format="png", dpi=dpi)
+    return np.asarray(Image.open(buf).convert("RGB"))
+
+
+def pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+def test_fast_png_has_the_pixels_of_a_plain_savefig():
+    for draw in (lambda: draw_mental_health(mental_health(6)), lambda: draw_theme_matrix(matrix(5)),
+                 lambda: draw_skills(skills())):
+        expected = plain_png(draw(), 150)
+        assert np.array_equal(pixels(figure_png(draw(), dpi=150)), expected)
+
+
+def test_fast_png_records_its_dpi_and_no_software():
+    png = figure_png(draw_skills(skills()), dpi=130)
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.mode == "RGB"  # opaque: no alpha channel
+        assert round(image.info["dpi"][0]) == 130
+        assert "Software" not in image.info
+
+
+def test_svg_after_the_png_holds_the_same_elements_as_a_plain_svg():
+    def texts(svg: bytes) -> list[str]:
+        return sorted(re.findall(r"<text[^>]*>([^<]*)</text>", svg.decode()))
+
+    fig = draw_theme_matrix(matrix(4))
+    figure_png(fig)  # fixes the layout the SVG then reuses
+    fast = figure_svg(fig)
+    buf = io.BytesIO()
+    with house_style():
+        draw_theme_matrix(matrix(4)).savefig(buf, format="svg")
+    plain = buf.getvalue()
+    assert texts(fast) == texts(plain) and texts(fast)
+    assert fast.count(b"<image") == plain.count(b"<image") == 5  # four panels and the colour bar
+    assert fast.decode().count("<path") == plain.decode().count("<path")
+
+
+def test_drawing_twice_gives_the_same_png_and_the_same_svg():
+    fig = draw_mental_health(mental_health(5))
+    first_png, first_svg = figure_png(fig), figure_svg(fig)
+    assert np.array_equal(pixels(figure_png(fig)), pixels(first_png))
+    assert figure_svg(fig) == first_svg
+
+
+def test_preview_from_pixels_equals_preview_from_the_png():
+    image = figure_pixels(draw_skills(skills()), dpi=150)
+    png = pixels_png(image, dpi=150)
+    assert np.array_equal(pixels(pixels_preview(image, 0.4)), pixels(png_preview(png, 0.4)))
+
+
+def test_mental_health_draws_one_dot_and_one_label_per_wave_and_intervention():
+    # The first intervention has only a T1: the legend still lists T1 first, as the first row shows it.
+    df = mental_health(7, waves_of=lambda i: ("T1",) if i == 0 else ("T0", "T1") if i % 3 else ("T0",))
+    fig = draw_mental_health(df)
+    ax = fig.axes[0]
+    dots = {}
+    for collection in ax.collections:
+        colour = tuple(collection.get_facecolor()[0])
+        for x, y in collection.get_offsets():
+            dots.setdefault((float(x), int(y)), []).append(colour)
+    rows = df.select("organisation", "intervention").unique(maintain_order=True).rows()
+    expected = {}
+    for r in df.iter_rows(named=True):
+        y = rows.index((r["organisation"], r["intervention"]))
+        expected.setdefault((r["mean"], y), []).append(r["wave"])
+    assert sorted(dots) == sorted(expected)
+    assert all(len(dots[k]) == len(expected[k]) for k in expected)
+    labels = [t.get_text() for t in ax.texts]
+    assert len(labels) == df.height
+    assert all(f"(N={n})" in " ".join(labels) for n in df["n"])
+    t = texts_for("nl")
+    assert [x.get_text() for x in ax.get_legend().get_texts()] == [t("wave_T1"), t("wave_T0")]
+    # T1 dots are drawn after T0 dots (on top where the means coincide), each wave in its colour.
+    assert [c.get_label() for c in ax.collections] == [t("wave_T0"), t("wave_T1")]
+    assert [to_hex(c.get_facecolor()[0]) for c in ax.collections] == [WAVE_COLOURS["T0"].lower(),
+                                                                       WAVE_COLOURS["T1"].lower()]
+
+
+def test_publish_writes_every_year_and_previews_the_newest_within_budget(tmp_path):
+    reports = ReportSettings(output_dir=str(tmp_path))
+    drawn = []
+
+    def draw(year):
+        drawn.append(year)
+        return None if year == 2019 else draw_skills(skills())
+
+    result = publish_charts(reports, "terug_in_balans", "tib_skills",
+                            {year: (lambda y=year: draw(y)) for year in (2018, 2019, 2020, 2021)})
+    assert sorted(drawn) == [2018, 2019, 2020, 2021]
+    for year in (2018, 2020, 2021):
+        assert (tmp_path / "terug_in_balans" / str(year) / "tib_skills.png").exists()
+        assert (tmp_path / "terug_in_balans" / str(year) / "tib_skills.svg").exists()
+    assert not (tmp_path / "terug_in_balans" / "2019").exists()
+    metadata = result.metadata
+    assert metadata["years"].value == 3
+    assert metadata["path"].value.endswith("2021/tib_skills.png")
+    assert {k for k in metadata if k.startswith("path_")} == {"path_2018", "path_2020", "path_2021"}
+    preview = metadata["preview"].value
+    shown = re.findall(r"\*\*(\d{4})\*\*", preview)
+    assert shown[0] == "2021" and shown == sorted(shown, reverse=True)
+    uris = re.findall(r"data:image/png;base64,[^)]*", preview)
+    assert len(uris) == len(shown) and (len(shown) == 1 or sum(map(len, uris)) <= PREVIEW_BUDGET)
