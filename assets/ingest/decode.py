@@ -1,6 +1,8 @@
 """Decode raw survey cells into typed answers by the codebook, in DuckDB.
 
-Runs as set-based SQL so it stays fast at millions of cells. A row with any value the codebook
+Runs as set-based SQL so it stays fast at millions of cells: each distinct cell text of a column is
+decoded once (an export repeats a few thousand answers a million times), the cells then only look
+their value up, and the answers are sorted by numbered files and values, not by their text. A row with any value the codebook
 cannot decode (unknown label, not a number, outside the declared scale, missing required value,
 answer in a wave that does not ask it, second response of the same participant and wave) goes
 to raw.quarantine with its reason, and none of its answers reach staging.
@@ -48,97 +50,146 @@ def _codebook_frames(codebooks: list[Codebook]):
             pl.DataFrame(constants, schema=cschema))
 
 
-DECODE_SQL = """
-CREATE OR REPLACE TEMP TABLE _cells AS
-SELECT c.source_file, c.row_number, c.respondent_id, v.year, v.variable, v.type, v.min_value, v.max_value,
-       v.required, v.waves, v.option_code, c.column_name, nullif(trim(c.cell_value), '') AS cell
-FROM {raw} c JOIN _cb_vars v USING (source_file, column_name);
-
--- one row per selected option for multi-select cells, the cell itself otherwise
-CREATE OR REPLACE TEMP TABLE _tokens AS
-SELECT source_file, row_number, respondent_id, year, variable, type, min_value, max_value, required, waves,
-       column_name, cell,
-       CASE WHEN type = 'multi_select' THEN nullif(trim(token), '')
-            -- a split-column option is chosen by any mark but an explicit "no"
-            WHEN type = 'option_column' THEN CASE WHEN cell IS NULL OR lower(cell) IN ('0', 'nee', 'no', 'n', 'false', 'onwaar')
-                                                  THEN NULL ELSE option_code END
-            ELSE cell END AS token
-FROM (
-  SELECT *, unnest(CASE WHEN type = 'multi_select' AND cell IS NOT NULL
-                        THEN string_split(cell, '{sep}') ELSE [cell] END) AS token
-  FROM _cells
-);
-
-CREATE OR REPLACE TEMP TABLE _decoded AS
-SELECT t.*, l.code AS label_code, l.number AS label_number,
-       TRY_CAST(replace(t.token, ',', '.') AS DOUBLE) AS number,
-       -- Dutch day-first dates first, then ISO
-       CASE WHEN t.type = 'date' THEN coalesce(TRY_STRPTIME(t.token, '%d-%m-%Y'), TRY_STRPTIME(t.token, '%d/%m/%Y'),
-            TRY_STRPTIME(t.token, '%d-%m-%Y %H:%M'), TRY_STRPTIME(t.token, '%d-%m-%Y %H:%M:%S'),
-            TRY_CAST(t.token AS TIMESTAMP)) END AS date_value
-FROM _tokens t
-LEFT JOIN _labels l ON l.year = t.year AND l.variable = t.variable
-     AND lower(l.label) = lower(CASE WHEN t.type = 'option_column' THEN NULL ELSE t.token END);
-
--- the wave of every row: a per-file constant, or the decoded wave variable
-CREATE OR REPLACE TEMP TABLE _row_wave AS
-SELECT DISTINCT c.source_file, c.row_number, k.value AS wave
-FROM _cells c JOIN _cb_constants k ON k.source_file = c.source_file AND k.variable = 'wave'
-UNION ALL
-SELECT source_file, row_number, coalesce(label_code, token) AS wave
-FROM _decoded WHERE variable = 'wave' AND source_file NOT IN (SELECT source_file FROM _cb_constants WHERE variable = 'wave');
-
-CREATE OR REPLACE TEMP TABLE _problems AS
-SELECT d.source_file, d.row_number, d.column_name, d.cell AS cell_value,
-  CASE
+# Why a row is rejected, first reason first; {wave} is the row's wave (NULL: not known).
+REASON = """CASE
     WHEN d.cell IS NULL AND d.required THEN 'missing required value for ' || d.variable
     WHEN d.token IS NULL THEN NULL
     WHEN d.type = 'number' AND d.number IS NULL THEN 'not a number: ' || d.variable || ' expects a number'
     WHEN d.type = 'number' AND (d.number < d.min_value OR d.number > d.max_value)
       THEN 'outside the scale ' || d.min_value::VARCHAR || '-' || d.max_value::VARCHAR || ' the codebook declares for ' || d.variable
     WHEN d.type = 'date' AND d.date_value IS NULL THEN 'not a date: ' || d.variable || ' expects dd-mm-jjjj'
-    WHEN d.type = 'text' AND regexp_matches(d.token, '^(=|@|[+\-][^\s\d.,])')
+    WHEN d.type = 'text' AND regexp_matches(d.token, '^(=|@|[+\\-][^\\s\\d.,])')
       THEN 'formula-like text in ' || d.variable || ': a spreadsheet would run it; check the export'
     WHEN d.type IN ('category', 'multi_select') AND d.label_code IS NULL
       THEN 'unknown answer label for ' || d.variable || ' (not in the codebook)'
-    WHEN len(d.waves) > 0 AND NOT list_contains(d.waves, w.wave)
-      THEN d.variable || ' answered in wave ' || coalesce(w.wave, '?') || '; the codebook asks it only in ' || array_to_string(d.waves, ', ')
-  END AS reason
-FROM _decoded d LEFT JOIN _row_wave w USING (source_file, row_number);
-DELETE FROM _problems WHERE reason IS NULL;
+    WHEN len(d.waves) > 0 AND NOT list_contains(d.waves, {wave})
+      THEN d.variable || ' answered in wave ' || coalesce({wave}, '?') || '; the codebook asks it only in ' || array_to_string(d.waves, ', ')
+  END"""
 
--- a second response of the same participant in the same wave: keep the first, reject the rest
-INSERT INTO _problems
-SELECT source_file, row_number, 'participant', respondent_id,
-       'duplicate response: participant already answered wave ' || wave || ' (first at ' || first_file || ' row ' || first_row || ')'
-FROM (
-  SELECT c.source_file, c.row_number, c.respondent_id, w.wave,
-         first_value(c.source_file) OVER win AS first_file, first_value(c.row_number) OVER win AS first_row,
-         row_number() OVER win AS nth
-  FROM (SELECT DISTINCT source_file, row_number, respondent_id, year FROM _cells) c
-  JOIN _row_wave w USING (source_file, row_number)
-  WINDOW win AS (PARTITION BY c.year, c.respondent_id, w.wave ORDER BY c.source_file, c.row_number)
-) WHERE nth > 1;
-"""
+# A raw cell and its decoded value(s): the same file, column and cell text.
+CELL_OF_VALUE = ("d.source_file = c.source_file AND d.column_name = c.column_name "
+                 "AND d.cell_value IS NOT DISTINCT FROM c.cell_value")
 
-ANSWERS_SQL = """
-SELECT d.year, d.source_file, d.row_number, d.respondent_id AS participant_id, w.wave, d.variable,
+DECODE_SQL = """
+-- the files in the order the answers are written (year, file), numbered: sorting by numbers is cheap
+CREATE OR REPLACE TEMP TABLE _vars AS
+SELECT *, dense_rank() OVER (ORDER BY year, source_file) AS file_rank FROM _cb_vars;
+
+-- Each distinct cell text of a codebook column, decoded once: a million rows repeat a few thousand
+-- distinct answers, so labels, casts, dates and checks run per distinct text, not per cell.
+CREATE OR REPLACE TEMP TABLE _decoded_values AS
+WITH cells AS (
+  SELECT c.source_file, c.column_name, c.cell_value, v.year, v.file_rank, v.variable, v.type, v.min_value, v.max_value,
+         v.required, v.waves, v.option_code, nullif(trim(c.cell_value), '') AS cell
+  FROM (SELECT DISTINCT source_file, column_name, cell_value FROM {raw}
+        WHERE (source_file, column_name) IN (SELECT source_file, column_name FROM _vars)) c
+  JOIN _vars v USING (source_file, column_name)
+), tokens AS (
+  -- one row per selected option for multi-select cells, the cell itself otherwise
+  SELECT * EXCLUDE (token),
+         CASE WHEN type = 'multi_select' THEN nullif(trim(token), '')
+              -- a split-column option is chosen by any mark but an explicit "no"
+              WHEN type = 'option_column' THEN CASE WHEN cell IS NULL OR lower(cell) IN ('0', 'nee', 'no', 'n', 'false', 'onwaar')
+                                                    THEN NULL ELSE option_code END
+              ELSE cell END AS token
+  FROM (SELECT *, unnest(CASE WHEN type = 'multi_select' AND cell IS NOT NULL
+                              THEN string_split(cell, '{sep}') ELSE [cell] END) AS token FROM cells)
+), decoded AS (
+  SELECT t.*, l.code AS label_code, l.number AS label_number,
+         TRY_CAST(replace(t.token, ',', '.') AS DOUBLE) AS number,
+         -- Dutch day-first dates first, then ISO
+         CASE WHEN t.type = 'date' THEN coalesce(TRY_STRPTIME(t.token, '%d-%m-%Y'), TRY_STRPTIME(t.token, '%d/%m/%Y'),
+              TRY_STRPTIME(t.token, '%d-%m-%Y %H:%M'), TRY_STRPTIME(t.token, '%d-%m-%Y %H:%M:%S'),
+              TRY_CAST(t.token AS TIMESTAMP)) END AS date_value,
+         k.source_file IS NOT NULL AS wave_is_constant, k.value AS file_wave
+  FROM tokens t
+  LEFT JOIN _labels l ON l.year = t.year AND l.variable = t.variable
+       AND lower(l.label) = lower(CASE WHEN t.type = 'option_column' THEN NULL ELSE t.token END)
+  LEFT JOIN _cb_constants k ON k.source_file = t.source_file AND k.variable = 'wave'
+)
+-- a file of one wave (a constant) is checked here against that wave; other files row by row below
+SELECT d.*, CASE WHEN d.wave_is_constant THEN {reason_in_file_wave} END AS reason,
        CASE WHEN d.type = 'number' THEN NULL
             WHEN d.type = 'date' THEN strftime(d.date_value, '%Y-%m-%d')
             WHEN d.type = 'option_column' THEN d.token
             ELSE coalesce(d.label_code, d.token) END AS value_code,
        CASE WHEN d.type = 'number' THEN d.number ELSE d.label_number END AS value_number
-FROM _decoded d JOIN _row_wave w USING (source_file, row_number)
-WHERE d.token IS NOT NULL AND d.variable <> 'wave'
-  AND (d.source_file, d.row_number) NOT IN (SELECT source_file, row_number FROM _problems)
+FROM decoded d;
+
+-- the order of the answers within a row (variable, then code), numbered as well
+CREATE OR REPLACE TEMP TABLE _answer_order AS
+SELECT variable, value_code, dense_rank() OVER (ORDER BY variable, value_code) AS answer_rank
+FROM (SELECT variable, value_code FROM _decoded_values UNION SELECT variable, value FROM _cb_constants);
+
+CREATE OR REPLACE TEMP TABLE _values AS
+SELECT v.*, o.answer_rank
+FROM _decoded_values v
+JOIN _answer_order o ON o.variable = v.variable AND o.value_code IS NOT DISTINCT FROM v.value_code;
+
+-- the wave of every row of a file without a wave constant: its decoded wave variable
+CREATE OR REPLACE TEMP TABLE _row_wave AS
+SELECT c.source_file, c.row_number, coalesce(d.label_code, d.token) AS wave
+FROM {raw} c JOIN _values d ON {cell_of_value}
+WHERE d.variable = 'wave' AND NOT d.wave_is_constant;
+
+-- every row once with its wave; a row of a file without a wave constant needs its wave variable
+-- (rows told apart by the file's number, not its name: a cheaper key among a million rows)
+CREATE OR REPLACE TEMP TABLE _rows AS
+SELECT f.source_file, r.row_number, r.respondent_id, f.year, r.file_rank, coalesce(k.value, w.wave) AS wave
+FROM (SELECT DISTINCT v.file_rank, c.row_number, c.respondent_id
+      FROM {raw} c JOIN _vars v USING (source_file, column_name)) r
+JOIN (SELECT DISTINCT source_file, year, file_rank FROM _vars) f USING (file_rank)
+LEFT JOIN _cb_constants k ON k.source_file = f.source_file AND k.variable = 'wave'
+LEFT JOIN _row_wave w ON w.source_file = f.source_file AND w.row_number = r.row_number
+WHERE k.source_file IS NOT NULL OR w.source_file IS NOT NULL;
+
+CREATE OR REPLACE TEMP TABLE _problems AS
+SELECT c.source_file, c.row_number, c.column_name, d.cell AS cell_value, d.reason
+FROM {raw} c JOIN _values d ON {cell_of_value}
+WHERE d.wave_is_constant AND d.reason IS NOT NULL
 UNION ALL
-SELECT c.year, c.source_file, c.row_number, c.respondent_id, w.wave, k.variable, k.value, NULL
-FROM (SELECT DISTINCT source_file, row_number, respondent_id, year FROM _cells) c
-JOIN _row_wave w USING (source_file, row_number)
-JOIN _cb_constants k ON k.source_file = c.source_file AND k.variable <> 'wave'
-WHERE (c.source_file, c.row_number) NOT IN (SELECT source_file, row_number FROM _problems)
-ORDER BY 1, 2, 3, 6, 7
+SELECT c.source_file, c.row_number, c.column_name, d.cell AS cell_value, {reason_in_row_wave} AS reason
+FROM {raw} c JOIN _values d ON {cell_of_value} AND NOT d.wave_is_constant
+LEFT JOIN _row_wave w ON w.source_file = c.source_file AND w.row_number = c.row_number;
+DELETE FROM _problems WHERE reason IS NULL;
+
+-- a second response of the same participant in the same wave: keep the first, reject the rest
+-- (ranked only where a participant answered a wave more than once: the rest cannot be a duplicate)
+INSERT INTO _problems
+SELECT source_file, row_number, 'participant', respondent_id,
+       'duplicate response: participant already answered wave ' || wave || ' (first at ' || first_file || ' row ' || first_row || ')'
+FROM (
+  SELECT r.source_file, r.row_number, r.respondent_id, r.wave,
+         first_value(r.source_file) OVER win AS first_file, first_value(r.row_number) OVER win AS first_row,
+         row_number() OVER win AS nth
+  FROM _rows r
+  SEMI JOIN (SELECT year, respondent_id, wave FROM _rows GROUP BY ALL HAVING count(*) > 1) g
+       ON g.year IS NOT DISTINCT FROM r.year AND g.respondent_id IS NOT DISTINCT FROM r.respondent_id
+       AND g.wave IS NOT DISTINCT FROM r.wave
+  WINDOW win AS (PARTITION BY r.year, r.respondent_id, r.wave ORDER BY r.source_file, r.row_number)
+) WHERE nth > 1;
 """
+
+ANSWERS_SQL = """
+SELECT * EXCLUDE (file_rank, answer_rank) FROM (
+  SELECT d.year, c.source_file, c.row_number, c.respondent_id AS participant_id,
+         coalesce(d.file_wave, w.wave) AS wave, d.variable, d.value_code, d.value_number, d.file_rank, d.answer_rank
+  FROM {raw} c JOIN _values d ON {cell_of_value}
+  LEFT JOIN _row_wave w ON w.source_file = c.source_file AND w.row_number = c.row_number
+  WHERE d.token IS NOT NULL AND d.variable <> 'wave' AND (d.wave_is_constant OR w.source_file IS NOT NULL)
+    AND (c.source_file, c.row_number) NOT IN (SELECT source_file, row_number FROM _problems)
+  UNION ALL
+  SELECT r.year, r.source_file, r.row_number, r.respondent_id, r.wave, k.variable, k.value, NULL, r.file_rank, o.answer_rank
+  FROM _rows r JOIN _cb_constants k ON k.source_file = r.source_file AND k.variable <> 'wave'
+  JOIN _answer_order o ON o.variable = k.variable AND o.value_code IS NOT DISTINCT FROM k.value
+  WHERE (r.source_file, r.row_number) NOT IN (SELECT source_file, row_number FROM _problems)
+)
+-- year, file, row, variable, code: as numbers
+ORDER BY file_rank, row_number, answer_rank
+"""
+
+
+TEMP_TABLES = ("_vars", "_decoded_values", "_answer_order", "_values", "_row_wave", "_rows", "_problems")
 
 
 def decode_survey(conn, codebooks: list[Codebook], raw: str, target: str,
@@ -157,11 +208,14 @@ def decode_survey(conn, codebooks: list[Codebook], raw: str, target: str,
         raise ValueError(f"codebooks of {instrument} disagree on multi_select_separator: {separators}")
     conn.execute("BEGIN TRANSACTION")
     try:
-        for statement in DECODE_SQL.format(raw=raw, sep=separators.pop().replace("'", "''")).split(";\n"):
+        sql = DECODE_SQL.format(raw=raw, sep=separators.pop().replace("'", "''"), cell_of_value=CELL_OF_VALUE,
+                                reason_in_file_wave=REASON.format(wave="d.file_wave"),
+                                reason_in_row_wave=REASON.format(wave="w.wave"))
+        for statement in sql.split(";\n"):
             if statement.strip():
                 conn.execute(statement)
         conn.execute(f"DELETE FROM {target} WHERE {year_filter(years)}")
-        conn.execute(f"INSERT INTO {target} BY NAME {ANSWERS_SQL}")
+        conn.execute(f"INSERT INTO {target} BY NAME {ANSWERS_SQL.format(raw=raw, cell_of_value=CELL_OF_VALUE)}")
         conn.execute(f"DELETE FROM raw.quarantine WHERE instrument = ? AND stage = 'staging' "
                      f"AND {files_of_years}", [instrument])
         conn.execute(
@@ -178,6 +232,8 @@ def decode_survey(conn, codebooks: list[Codebook], raw: str, target: str,
     finally:
         for view in ("_cb_vars", "_labels", "_cb_constants"):
             conn.unregister(view)
+        for temp in TEMP_TABLES:  # a million rows of them: not kept for the rest of the connection
+            conn.execute(f"DROP TABLE IF EXISTS {temp}")
     n_answers = conn.execute(f"SELECT count(*) FROM {target} WHERE {year_filter(years)}").fetchall()[0][0]
     n_rejected = conn.execute(
         "SELECT count(DISTINCT (source_file, row_number)) FROM raw.quarantine WHERE instrument = ? "

@@ -53,15 +53,28 @@ def staging_pmg_questionnaire_responses(context, duckdb: DuckDBResource) -> Mate
         return MaterializeResult(metadata=written_metadata(conn, RESPONSES, years=years))
 
 
+# Each export file joined to its codebook's documents and to its codebook's themes beforehand (small
+# tables): a segment then meets two lookups by its own keys, not a product of documents and themes.
+# The report's order (year, organisation, intervention, group, wave, file, row) is sorted by numbers.
+FILE_DOCUMENTS_SQL = """
+SELECT f.file_id, f.source_file, f.year, d.* EXCLUDE (codebook),
+       dense_rank() OVER (ORDER BY f.year, d.organisation, d.intervention, d.group_label, d.wave) AS document_rank,
+       dense_rank() OVER (ORDER BY f.source_file) AS file_rank
+FROM _files f JOIN _documents d USING (codebook)
+"""
+
+FILE_THEMES_SQL = "SELECT f.file_id, t.* EXCLUDE (codebook) FROM _files f JOIN _themes t USING (codebook)"
+
 SEGMENTS_SQL = f"""
-SELECT cb.year, d.organisation, d.intervention, d.group_label, d.wave, s.document,
-       s.speaker_id AS participant_id, t.section, t.jdr_category, t.igloo_level, t.theme,
-       s.segment_text, s.source_file, s.row_number
-FROM {INTERVIEWS} s
-JOIN _files cb ON cb.source_file = s.source_file
-JOIN _documents d ON d.codebook = cb.codebook AND d.document = s.document
-JOIN _themes t ON t.codebook = cb.codebook AND t.code_path = s.code_path
-ORDER BY cb.year, d.organisation, d.intervention, d.group_label, d.wave, s.source_file, s.row_number
+SELECT * EXCLUDE (document_rank, file_rank) FROM (
+  SELECT d.year, d.organisation, d.intervention, d.group_label, d.wave, s.document,
+         s.speaker_id AS participant_id, t.section, t.jdr_category, t.igloo_level, t.theme,
+         s.segment_text, s.source_file, s.row_number, d.document_rank, d.file_rank
+  FROM {INTERVIEWS} s
+  JOIN _file_documents d ON d.source_file = s.source_file AND d.document = s.document
+  JOIN _file_themes t ON t.file_id = d.file_id AND t.code_path = s.code_path
+)
+ORDER BY document_rank, file_rank, row_number
 """
 
 UNMATCHED_SQL = f"""
@@ -95,7 +108,7 @@ def staging_pmg_interview_segments(context, duckdb: DuckDBResource, sources: Sou
         raise Failure(description=str(exc)) from None
     files = pl.DataFrame([{"source_file": sf.relative, "codebook": cb.relative, "year": cb.year}
                           for cb in codebooks for sf in cb.files],
-                         schema={"source_file": pl.String, "codebook": pl.String, "year": pl.Int32})
+                         schema={"source_file": pl.String, "codebook": pl.String, "year": pl.Int32}).with_row_index("file_id")
     documents = pl.DataFrame([{"codebook": cb.relative, "document": doc, **{k: ctx[k] for k in
                                ("organisation", "intervention", "group_label", "wave")}}
                               for cb in codebooks for doc, ctx in cb.documents.items()],
@@ -110,6 +123,8 @@ def staging_pmg_interview_segments(context, duckdb: DuckDBResource, sources: Sou
         ensure_schema(conn, INTERVIEWS, SEGMENTS, "raw.quarantine")
         for name, frame in (("_files", files), ("_documents", documents), ("_themes", themes)):
             conn.register(name, frame.to_arrow())
+        conn.execute(f"CREATE OR REPLACE TEMP TABLE _file_documents AS {FILE_DOCUMENTS_SQL}")
+        conn.execute(f"CREATE OR REPLACE TEMP TABLE _file_themes AS {FILE_THEMES_SQL}")
         conn.execute("BEGIN TRANSACTION")
         try:
             conn.execute(f"DELETE FROM {SEGMENTS} WHERE {year_filter(years)}")
