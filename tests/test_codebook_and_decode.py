@@ -219,3 +219,26 @@ def test_labels_from_a_limesurvey_structure_file(tmp_path):
     cb = load_codebook(cb_path, data)
     assert [(lab.label, lab.code) for lab in cb.variable("organisation").labels][:2] == [
         ("1", "Answer option 1"), ("2", "Answer option 2")]
+
+
+def test_discovery_parses_only_the_instruments_codebooks(tmp_path):
+    """Another instrument's codebook is skipped on its `instrument:` line, unparsed (so a broken one
+    fails its own instrument's ingest, not every other); a quoted or commented line is read too."""
+    from assets.ingest.codebook import discover_codebooks
+
+    source = Path(__file__).resolve().parents[1] / "data" / "pmg" / "2023" / "codebook_questionnaire.yaml"
+    for year, instrument_line in ((2023, 'instrument: "pmg_questionnaire"  # the short questionnaire'),
+                                  (2024, "instrument: pmg_questionnaire")):
+        folder = tmp_path / "pmg" / str(year)
+        folder.mkdir(parents=True)
+        text = source.read_text(encoding="utf-8").replace("instrument: pmg_questionnaire", instrument_line)
+        (folder / "codebook_questionnaire.yaml").write_text(text.replace("year: 2023", f"year: {year}"),
+                                                            encoding="utf-8")
+        for export in source.parent.glob("pmg_t*"):
+            (folder / export.name).write_bytes(export.read_bytes())
+    (tmp_path / "pmg" / "2024" / "codebook_interviews.yaml").write_text(
+        "instrument: pmg_interviews\nthemes: [unclosed\n", encoding="utf-8")
+    found = discover_codebooks(tmp_path, "pmg", "pmg_questionnaire")
+    assert [cb.year for cb in found] == [2023, 2024]
+    with pytest.raises(CodebookError, match="not valid YAML"):
+        discover_codebooks(tmp_path, "pmg", "pmg_interviews")

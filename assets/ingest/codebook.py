@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -274,10 +275,24 @@ def _interview_codebook(spec: dict, rel: str, common: dict) -> Codebook:
     return Codebook(**common, speaker=speaker, documents=documents, themes=themes, count_differences=differences)
 
 
+_INSTRUMENT_LINE = re.compile(rb"^instrument:[ \t]*[\"']?([A-Za-z0-9_.-]+)[\"']?[ \t]*(?:#.*)?\r?$", re.MULTILINE)
+
+
+def _names_another_instrument(path: Path, instrument: str) -> bool:
+    """True when the codebook's one top-level `instrument:` line plainly names another instrument.
+    Saves parsing (and validating) a programme's other codebooks, such as ten years of interview
+    codebooks of hundreds of themes, each time one instrument's codebooks are looked up; anything
+    less plain is parsed in full."""
+    found = _INSTRUMENT_LINE.findall(path.read_bytes())
+    return len(found) == 1 and found[0].decode() != instrument
+
+
 def discover_codebooks(data_dir: Path, programme: str, instrument: str) -> list[Codebook]:
     """Every codebook of one instrument under data_dir/<programme>/<year>/, oldest year first."""
     found = []
     for path in sorted((data_dir / programme).glob("*/codebook*.y*ml")):
+        if _names_another_instrument(path, instrument):
+            continue
         cb = load_codebook(path, data_dir)
         if cb.instrument == instrument:
             found.append(cb)
