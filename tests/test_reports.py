@@ -370,3 +370,17 @@ def test_english_edition(full_run, tmp_path):
             assert "." in fmt_number(w["mean"], 1, "en") and "," not in cell.split("(")[0]
     researcher = parse(tmp_path / "reports" / "pmg" / "2023" / "rapport_onderzoekers.html")
     assert researcher.banner == "CONFIDENTIAL – researcher edition"
+
+
+def test_reports_embed_the_chart_assets_renderings(full_run, reports):
+    """Charts of the same rows are drawn once per run: the researcher editions (every group, as the
+    chart assets draw them) embed exactly the PNGs the chart assets wrote."""
+    import base64
+
+    _, tmp = full_run
+    for (programme, year), charts in {("pmg", 2023): ("pmg_mental_health", "pmg_theme_matrix"),
+                                      ("terug_in_balans", 2024): ("tib_return_to_work", "tib_skills",
+                                                                  "tib_factor_ratings")}.items():
+        embedded = {base64.b64decode(src.split(",", 1)[1]) for src in reports[programme, "researcher"].images}
+        for chart in charts:
+            assert (tmp / "reports" / programme / str(year) / f"{chart}.png").read_bytes() in embedded, chart

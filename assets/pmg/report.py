@@ -20,7 +20,9 @@ from assets.reporting.editions import (ORGANISATION_DIR, RESEARCHER_FILE, STAKEH
 from assets.reporting.html import Block, Bullets, Chart, Heading, Paragraph, Table
 from assets.reporting.numbers import MISSING, fmt_number, fmt_range
 from assets.reporting.provenance import provenance_blocks
-from assets.reporting.style import figure_png, png_preview
+from assets.reporting.chart_cache import chart_png
+from assets.reporting.chart_files import DPI as CHART_DPI
+from assets.reporting.style import png_preview
 from assets.reporting.texts import join_list, texts_for
 from assets.statistics import ALPHA, small_n_flag
 from assets.tables import POOL, key
@@ -53,7 +55,6 @@ class YearData:
     paired: pl.DataFrame          # marts.pmg_paired_change
     unpaired: pl.DataFrame        # marts.pmg_unpaired_change
     matrix: pl.DataFrame          # marts.pmg_theme_matrix
-    charts: dict = field(default_factory=dict)  # PNGs drawn for this year, shared by the two editions
     parts: dict = field(default_factory=dict)   # frame name -> {(organisation, intervention): its rows}
 
     def of(self, name: str, organisation: str, intervention: str) -> list[dict]:
@@ -354,15 +355,12 @@ def chart_block(data: YearData, edition: Edition, plan: Disclosure, figure_no: i
     caption = f"{t('figuur', no=figure_no)} {t('mh_chart_caption')}"
     if not edition.researcher:
         caption += t("chart_hidden_suffix", minimum=edition.minimum)
-    # The editions often show the same cells: draw each distinct chart once per year.
-    key = ("mental_health", edition.lang, tuple(shown.sort(shown.columns).rows()))
-    if key not in data.charts:
-        fig = draw_mental_health(shown, edition.lang)
-        data.charts[key] = None if fig is None else figure_png(fig, dpi=150)
-    png = data.charts[key]
+    # The chart asset drew every group's chart just before, and both editions often show the same cells.
+    png = chart_png(draw_mental_health, shown, edition.lang, dpi=CHART_DPI)
     if png is None:
         return [Heading(t("mh_overview"), 2), Paragraph(t("no_chart", caption=caption), "note")]
-    return [Heading(t("mh_overview"), 2), Chart(png, caption, t("mh_chart_alt"), preview=png_preview(png, 50 / 150))]
+    return [Heading(t("mh_overview"), 2),
+            Chart(png, caption, t("mh_chart_alt"), preview=png_preview(png, 50 / CHART_DPI))]
 
 
 # --- beyond the source: change in the same people, theme matrix, conclusions ---------------------
@@ -443,13 +441,10 @@ def matrix_blocks(data: YearData, edition: Edition, table_no: int, figure_no: in
             for r in data.matrix.iter_rows(named=True)]
     notes = [t("matrix_hidden_note", minimum=edition.minimum)] if small else []
     blocks: list[Block] = [Heading(t("themes_heading"), 2), Paragraph(t("themes_intro"))]
-    key = ("theme_matrix", edition.lang)  # counts of themes, not people: one chart for both editions
-    if key not in data.charts:
-        fig = draw_theme_matrix(data.matrix, edition.lang)
-        data.charts[key] = None if fig is None else figure_png(fig, dpi=130)
-    if data.charts[key] is not None:
-        blocks.append(Chart(data.charts[key], f"{t('figuur', no=figure_no)} {t('heatmap_caption')}",
-                            t("heatmap_alt"), preview=png_preview(data.charts[key], 45 / 130)))
+    png = chart_png(draw_theme_matrix, data.matrix, edition.lang, dpi=CHART_DPI)  # counts of themes, not people
+    if png is not None:
+        blocks.append(Chart(png, f"{t('figuur', no=figure_no)} {t('heatmap_caption')}",
+                            t("heatmap_alt"), preview=png_preview(png, 45 / CHART_DPI)))
     blocks.append(Table([t("intervention"), t("igloo_level"), t("jdr_category"), t("n_themes"), t("n_groups"),
                          t("n_participants")], rows, f"{t('tabel', no=table_no)} {t('matrix_caption')}", notes,
                         numeric=frozenset({3, 4, 5})))

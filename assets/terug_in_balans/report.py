@@ -13,7 +13,9 @@ from assets.reporting.editions import Edition, report_results, write_report_edit
 from assets.reporting.html import Block, Chart, Heading, Paragraph, Table
 from assets.reporting.numbers import MISSING, fmt_number, fmt_pct
 from assets.reporting.provenance import provenance_blocks
-from assets.reporting.style import figure_png, png_preview
+from assets.reporting.chart_cache import chart_png
+from assets.reporting.chart_files import DPI as CHART_DPI
+from assets.reporting.style import png_preview
 from assets.reporting.texts import join_list, texts_for
 from assets.statistics import ALPHA
 from assets.tables import POOL, key
@@ -142,8 +144,8 @@ def return_to_work(data: YearData, edition: Edition, table_no: int) -> list[Bloc
     if (df.height and not edition.hides(n)) or (relapse.height and not edition.hides(m)):
         shown_rtw = df if df.height and not edition.hides(n) else df.clear()
         shown_relapse = relapse if relapse.height and not edition.hides(m) else relapse.clear()
-        blocks += _chart(draw_return_and_relapse(shown_rtw, shown_relapse, data.intervals, lang),
-                         f"{t('figuur', no=1)} {t('rtw_chart_caption')}", t("rtw_chart_alt"))
+        blocks += _chart(draw_return_and_relapse, shown_rtw, shown_relapse, data.intervals, lang,
+                         caption=f"{t('figuur', no=1)} {t('rtw_chart_caption')}", alt=t("rtw_chart_alt"))
     return blocks
 
 
@@ -180,7 +182,8 @@ def skills(data: YearData, edition: Edition, table_no: int) -> list[Block]:
                         numeric=frozenset({2, 3, 4, 5})))
     if hide:
         return blocks
-    blocks += _chart(draw_skills(df, lang), f"{t('figuur', no=2)} {t('skills_chart_caption')}", t("skills_chart_alt"))
+    blocks += _chart(draw_skills, df, lang, caption=f"{t('figuur', no=2)} {t('skills_chart_caption')}",
+                     alt=t("skills_chart_alt"))
     mc = data.mcnemar
     if mc.height and not edition.hides(mc["n_respondents"].max()):
         significant = [r["skill"] for r in mc.iter_rows(named=True)
@@ -224,8 +227,8 @@ def factors(data: YearData, edition: Edition, table_no: int) -> list[Block]:
     blocks.append(Table(headers, rows, f"{t('tabel', no=table_no)} {t('factors_caption')}", notes,
                         numeric=frozenset(range(1, len(headers)))))
     if not hidden_any:
-        blocks += _chart(draw_factor_diverging(df, lang), f"{t('figuur', no=3)} {t('factors_chart_caption')}",
-                         t("factors_chart_alt"))
+        blocks += _chart(draw_factor_diverging, df, lang, caption=f"{t('figuur', no=3)} {t('factors_chart_caption')}",
+                         alt=t("factors_chart_alt"))
     summary = data.factor_summary
     if summary.height:
         srows = [[str(r["rank"]), r["factor"], str(r["n_respondents"]),
@@ -239,11 +242,12 @@ def factors(data: YearData, edition: Edition, table_no: int) -> list[Block]:
     return blocks
 
 
-def _chart(fig, caption: str, alt: str) -> list[Block]:
-    if fig is None:
+def _chart(draw, *args, caption: str, alt: str) -> list[Block]:
+    """The chart `draw(*args)` draws; the chart asset's rendering when it drew the same rows this run."""
+    png = chart_png(draw, *args, dpi=CHART_DPI)
+    if png is None:
         return []
-    png = figure_png(fig, dpi=150)
-    return [Chart(png, caption, alt, preview=png_preview(png, 50 / 150))]
+    return [Chart(png, caption, alt, preview=png_preview(png, 50 / CHART_DPI))]
 
 
 def build(data: YearData, edition: Edition) -> list[Block]:
