@@ -23,9 +23,13 @@ def _suite_check(suite: Suite):
                reports: ReportSettings) -> AssetCheckResult:
         years = partition_years(context)  # the run's partitions: the years its assets just wrote
         codebooks = sources.codebooks(*suite.codebooks, years) if suite.codebooks else []
+        exports = suite.exports or suite.codebooks
+        # A year in which this programme had no exports (only the other programme ran) has nothing
+        # to validate; a year with exports but no rows does fail.
+        expected = bool(sources.codebooks(*exports, years)) if exports else True
         with duckdb.get_connection() as conn:
             return run_suite(conn, suite, codebooks, reports.path("validatie", years_label(years), f"{suite.table}.html"),
-                             years=years)
+                             years=years, rows_expected=expected)
 
     return _check
 

@@ -25,6 +25,7 @@ class Suite:
     columns: tuple[str, ...]  # only these are read: memory stays bounded at scale
     expectations: tuple[Expectation, ...] = field(default_factory=tuple)
     codebooks: tuple[str, str] | None = None  # (programme, instrument) whose codebooks add expectations
+    exports: tuple[str, str] | None = None  # (programme, instrument) whose files fill the table; default: codebooks
     batch_by: str = "year"  # validated one batch per value: one year, or one source file for raw
     blocking: bool = True  # a failure would make a report wrong: stop what is downstream
 
@@ -36,19 +37,19 @@ def _not_null(*cols: str) -> list[Expectation]:
 PSEUDONYM = r"^p_[0-9a-f]{20}$"
 
 
-def _raw_cells(table: str) -> Suite:
+def _raw_cells(table: str, exports: tuple[str, str]) -> Suite:
     return Suite(table, ("source_file", "row_number", "respondent_id", "column_name"), (
         *_not_null("source_file", "row_number", "respondent_id", "column_name"),
         Expectation("ExpectColumnValuesToMatchRegex", {"column": "respondent_id", "regex": PSEUDONYM},
                     "respondents are pseudonyms, never codes or e-mail addresses"),
         Expectation("ExpectCompoundColumnsToBeUnique", {"column_list": ["source_file", "row_number", "column_name"]},
                     "one cell per file, row and column"),
-    ), batch_by="source_file")
+    ), batch_by="source_file", exports=exports)
 
 
 SUITES: dict[str, Suite] = {
-    "raw.pmg_questionnaire_cells": _raw_cells("raw.pmg_questionnaire_cells"),
-    "raw.tib_survey_cells": _raw_cells("raw.tib_survey_cells"),
+    "raw.pmg_questionnaire_cells": _raw_cells("raw.pmg_questionnaire_cells", ("pmg", "pmg_questionnaire")),
+    "raw.tib_survey_cells": _raw_cells("raw.tib_survey_cells", ("terug_in_balans", "tib_survey")),
     "raw.pmg_interview_segments": Suite(
         "raw.pmg_interview_segments", ("source_file", "row_number", "document", "speaker_id", "code_path"), (
             *_not_null("source_file", "row_number", "document", "speaker_id", "code_path"),
@@ -56,7 +57,7 @@ SUITES: dict[str, Suite] = {
                         "speakers are pseudonyms"),
             Expectation("ExpectCompoundColumnsToBeUnique", {"column_list": ["source_file", "row_number", "code_path"]},
                         "one row per segment and code of the export (ATLAS.ti puts several codes on one row)"),
-        ), batch_by="source_file"),
+        ), batch_by="source_file", exports=("pmg", "pmg_interviews")),
     "staging.pmg_questionnaire_responses": Suite(
         "staging.pmg_questionnaire_responses",
         ("year", "participant_id", "wave", "organisation", "intervention", "group_label",

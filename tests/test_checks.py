@@ -50,6 +50,11 @@ def test_an_empty_table_does_not_pass():
     responses(conn, [])
     result = run_suite(conn, SUITES["staging.pmg_questionnaire_responses"], [], None)
     assert not result.passed and "is empty" in result.description
+    # A year whose exports were loaded must have rows; a year without exports has nothing to check.
+    assert not run_suite(conn, SUITES["staging.pmg_questionnaire_responses"], [], None, years=[2024]).passed
+    nothing = run_suite(conn, SUITES["staging.pmg_questionnaire_responses"], [], None, years=[2024],
+                        rows_expected=False)
+    assert nothing.passed and "no rows of 2024" in nothing.description
 
 
 def test_validation_pages_are_written_and_linked(full_run):

@@ -59,6 +59,23 @@ def test_inbox_sensor_requests_the_changed_years_partition(tmp_path: Path):
     assert "pmg/2025" in json.loads(context.cursor)
 
 
+def test_the_schedules_run_of_a_year_with_only_one_programme_succeeds(tmp_path: Path):
+    """The yearly schedule runs every asset for the past year. In the sample's 2024 only Terug in
+    Balans ran: PMG's suites find no rows of 2024 and pass, saying there were no exports to load."""
+    schedule = defs.resolve_schedule_def("yearly_refresh")
+    job = defs.resolve_job_def(schedule.job_name)
+    result = job.execute_in_process(partition_key="2024", resources=resources_for(tmp_path),
+                                    instance=DagsterInstance.ephemeral(), raise_on_error=False)
+    assert result.success
+    checks = {(e.asset_key.to_user_string(), e.check_name): e for e in result.get_asset_check_evaluations()}
+    for table in ("raw/pmg_questionnaire_cells", "raw/pmg_interview_segments", "staging/pmg_questionnaire_responses"):
+        evaluation = checks[table, "expectation_suite"]
+        assert evaluation.passed and "no exports of those years" in evaluation.description, table
+    assert checks["raw/tib_survey_cells", "expectation_suite"].passed
+    written = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert "reports/terug_in_balans" in written
+
+
 def test_a_sensor_request_runs_that_years_partition(tmp_path: Path):
     """The run the sensor asks for, executed: the Terug in Balans job for the sample's 2024 cohort."""
     data = tmp_path / "data"
