@@ -71,17 +71,23 @@ def test_a_large_year_points_to_the_organisation_reports(beyond_the_detail_limit
     year_dir = beyond_the_detail_limit
     conn = duckdb.connect(str(full_run[1] / "warehouse.duckdb"), read_only=True)
     expected = _interventions(conn)
+    interviewed = dict(conn.sql("SELECT organisation, sum(n_t0)::INTEGER FROM marts.pmg_response_counts "
+                                "WHERE year = ? GROUP BY ALL", params=[YEAR]).fetchall())
     conn.close()
     for name in ("rapport.html", "rapport_onderzoekers.html"):
         report = parse(year_dir / name)
         assert not [h for h in report.headings if h.startswith("Interventie ")]
-        index = table(report, "Organisaties en hun rapporten")
-        assert {r[0]: int(r[1]) for r in index["rows"]} == {o: len(i) for o, i in expected.items()}
-        for row in index["rows"]:
-            assert row[2].endswith("/" + name) and (year_dir / row[2]).is_file()
-        # The tables that compare interventions stay in the yearly report.
-        table(report, "Tabel 3 ")
-        table(report, "bij dezelfde deelnemers (T1 − T0)")
+        index = table(report, "Tabel 3 Organisaties en hun rapporten")
+        rows = {r["Organisatie"]: r for r in (dict(zip(index["headers"], row)) for row in index["rows"])}
+        assert {o: int(r["Interventies"]) for o, r in rows.items()} == {o: len(i) for o, i in expected.items()}
+        assert {o: r["N T0"] for o, r in rows.items()} == {o: str(n) if n else "/" for o, n in interviewed.items()}
+        for row in rows.values():
+            assert row["Rapport"].endswith("/" + name) and (year_dir / row["Rapport"]).is_file()
+        # What compares interventions stays: change per intervention (groups are in the organisation
+        # reports), the theme matrix and the conclusions' summary.
+        paired = table(report, "bij dezelfde deelnemers (T1 − T0)")
+        assert {r[2] for r in paired["rows"]} == {"(alle groepen)"}
+        table(report, "Thema's per IGLOO-niveau en JD-R-categorie")
         assert "Conclusies" in report.headings
 
 

@@ -384,13 +384,18 @@ def _test_text(row: dict, edition: Edition) -> str:
     return edition.t("wilcoxon") if edition.lang != "nl" else row["test"]
 
 
-def paired_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: int) -> list[Block]:
+def paired_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: int,
+                  compact: bool = False) -> list[Block]:
+    """Change in the same people per intervention and group, and the unpaired summary; `compact`
+    (a year whose interventions are in organisation reports): the intervention totals only."""
     t = edition.t
     blocks: list[Block] = [Heading(t("change_heading"), 2), Paragraph(t("change_intro"))]
     if data.paired.height == 0:
         return blocks + [Paragraph(t("no_pairs"), "note")]
     rows, marks = [], set()
     for r in data.paired.iter_rows(named=True):
+        if compact and r["group_label"] != ALL_GROUPS:
+            continue
         mark = plan.row(r["organisation"], r["intervention"], r["group_label"])
         group = t("all_groups") if r["group_label"] == ALL_GROUPS else r["group_label"]
         head = [r["organisation"], r["intervention"], group, str(r["n_pairs"]), _flag(r["n_pairs"], edition)]
@@ -404,7 +409,8 @@ def paired_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: 
                             _p(r["p_value"], edition), _test_text(r, edition)])
     notes = [t("flag_legend")]
     if edition.researcher and edition.lang == "nl":
-        notes += [f"{r['intervention']} – {r['group_label']}: {r['note']}" for r in data.paired.iter_rows(named=True)]
+        notes += [f"{r['intervention']} – {r['group_label']}: {r['note']}" for r in data.paired.iter_rows(named=True)
+                  if not compact or r["group_label"] == ALL_GROUPS]
     if marks:
         notes.append(t("paired_note_hidden", minimum=edition.minimum))
     blocks.append(Table([t("organisation"), t("intervention"), t("group"), t("n_pairs"), t("flag"), t("mean_t0"),
@@ -412,6 +418,8 @@ def paired_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: 
                          t("test_or_reason")], rows,
                         f"{t('tabel', no=table_no)} {t('paired_caption')}", notes,
                         numeric=frozenset(range(3, 12)) - {4}))
+    if compact:
+        return blocks
     shown = [r for r in data.unpaired.iter_rows(named=True)
              if not plan.cell(r["organisation"], r["intervention"], "T0")
              and not plan.cell(r["organisation"], r["intervention"], "T1")]
@@ -456,8 +464,9 @@ def _direction(row: dict, edition: Edition) -> str:
     return edition.t("up" if hl > 0 else "down" if hl < 0 else "flat")
 
 
-def conclusions(data: YearData, edition: Edition, plan: Disclosure) -> list[Block]:
-    """Which interventions improved, for whom, and how sure: computed from marts.pmg_paired_change."""
+def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: bool = False) -> list[Block]:
+    """Which interventions improved, for whom, and how sure: computed from marts.pmg_paired_change.
+    `compact`: the summary only; each organisation report has its interventions' sentences."""
     t, lang, m = edition.t, edition.lang, edition.minimum
     items, up, down, unclear, significant = [], [], [], [], []
     for organisation, intervention in interventions(data):
@@ -507,7 +516,8 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure) -> list[Bloc
                 unclear=t("concl_unclear", names=join_list(unclear, lang)) if unclear else "",
                 sure=t("concl_sure_some", names=join_list(significant, lang)) if significant
                 else t("concl_sure_none"))
-    return [Heading(t("conclusions"), 2), Paragraph(t("conclusions_intro")), Paragraph(summary), Bullets(items)]
+    blocks = [Heading(t("conclusions"), 2), Paragraph(t("conclusions_intro")), Paragraph(summary)]
+    return blocks if compact else [*blocks, Bullets(items)]
 
 
 def organisations(data: YearData) -> list[str]:
@@ -533,16 +543,25 @@ def organisation_report_path(folder: str, edition: Edition) -> str:
     return f"{ORGANISATION_DIR}/{folder}/{RESEARCHER_FILE if edition.researcher else STAKEHOLDER_FILE}"
 
 
-def organisation_index(data: YearData, edition: Edition, folders: dict[str, str], table_no: int) -> list[Block]:
+def organisation_table(data: YearData, edition: Edition, folders: dict[str, str], table_no: int) -> list[Block]:
+    """Tabel 3 of a year whose interventions are described in organisation reports: per
+    organisation its interventions, participants and the file of its report."""
     t = edition.t
-    counts: dict[str, int] = {}
+    per = {}
     for organisation, _ in interventions(data):
-        counts[organisation] = counts.get(organisation, 0) + 1
-    rows = [[o, str(counts[o]), organisation_report_path(folders[o], edition)] for o in sorted(counts)]
+        per.setdefault(organisation, {"k": 0, "n_t0": 0, "n_t1": 0, "n_questionnaire_t0": 0, "n_questionnaire_t1": 0})
+        per[organisation]["k"] += 1
+    for r in data.totals.iter_rows(named=True):
+        for column in ("n_t0", "n_t1", "n_questionnaire_t0", "n_questionnaire_t1"):
+            per[r["organisation"]][column] += r[column] or 0
+    rows = [[o, str(v["k"]), _slash(v["n_t0"]), _slash(v["n_t1"]), _slash(v["n_questionnaire_t0"]),
+             _slash(v["n_questionnaire_t1"]), organisation_report_path(folders[o], edition)]
+            for o, v in sorted(per.items())]
     return [Heading(t("per_organisation"), 2),
-            Paragraph(t("per_organisation_intro", k=len(interventions(data)), n=len(counts))),
-            Table([t("organisation"), t("n_interventions"), t("report_file")], rows,
-                  f"{t('tabel', no=table_no)} {t('org_reports_caption')}", numeric=frozenset({1}))]
+            Paragraph(t("per_organisation_intro", k=len(interventions(data)), n=len(per))),
+            Table([t("organisation"), t("n_interventions"), "N T0", "N T1", t("q_n_t0"), t("q_n_t1"),
+                   t("report_file")], rows, f"{t('tabel', no=table_no)} {t('org_reports_caption')}",
+                  [t("tabel3_note")], numeric=frozenset({1, 2, 3, 4, 5}))]
 
 
 def build(data: YearData, edition: Edition, organisation: str | None = None,
@@ -550,8 +569,10 @@ def build(data: YearData, edition: Edition, organisation: str | None = None,
     """The body of one edition: the yearly report, or with `organisation` that organisation's report.
 
     The yearly report describes every intervention itself, as the source report does, unless
-    `folders` is given (a year of more than DETAIL_LIMIT interventions): then it points to the
-    organisation reports and keeps the tables that compare them."""
+    `folders` is given (a year of more than DETAIL_LIMIT interventions): then its Tabel 3 lists
+    the organisations and their reports, and it keeps what compares interventions (the charts,
+    change per intervention, the theme matrix, the conclusions' summary); groups, the unpaired
+    summary and each intervention's sentences are in the organisation reports."""
     t = edition.t
     plan = disclosure(data, edition)
     if organisation is not None:
@@ -561,25 +582,24 @@ def build(data: YearData, edition: Edition, organisation: str | None = None,
         intro = t("pmg_intro", year=data.year)
     intro += " " + (t("pmg_intro_researcher") if edition.researcher
                     else t("pmg_intro_stakeholder", minimum=edition.minimum))
-    blocks: list[Block] = [Paragraph(intro), Heading(t("respondents"), 2),
-                           *response_table(data, edition, FIRST_TABLE)]
+    compact = folders is not None
     table_no = FIRST_TABLE
-    if folders is None:
+    if compact:
+        blocks: list[Block] = [Paragraph(intro), *organisation_table(data, edition, folders, table_no)]
+    else:
+        blocks = [Paragraph(intro), Heading(t("respondents"), 2), *response_table(data, edition, table_no)]
         for org, intervention in interventions(data):
             table_no += 1
             blocks += [Heading(t("intervention_heading", name=intervention), 2), Paragraph(org),
                        *overview(data, org, intervention, edition, plan, table_no)]
             for section in SECTIONS:
                 blocks += section_blocks(data, org, intervention, section, edition, plan, table_no)
-    else:
-        table_no += 1
-        blocks += organisation_index(data, edition, folders, table_no)
     if organisation is None:  # the charts and the theme matrix compare interventions across organisations
         blocks += chart_block(data, edition, plan, 1)
-    blocks += paired_blocks(data, edition, plan, table_no + 1)
+    blocks += paired_blocks(data, edition, plan, table_no + 1, compact)
     if organisation is None:
         blocks += matrix_blocks(data, edition, table_no + 3, 2)
-    blocks += conclusions(data, edition, plan)
+    blocks += conclusions(data, edition, plan, compact)
     return blocks
 
 

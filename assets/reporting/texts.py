@@ -81,13 +81,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "per_organisation": {"nl": "Rapporten per organisatie", "en": "Reports per organisation"},
     "per_organisation_intro": {"nl": "Dit jaar telt {k} interventies bij {n} organisaties: te veel om hier elk "
                                      "afzonderlijk te beschrijven. Elke organisatie heeft een eigen rapport, naast "
-                                     "dit rapport, met per interventie het korte overzicht, de thema's per sectie "
-                                     "en de verandering bij dezelfde deelnemers. De tabellen hieronder zetten ze "
-                                     "naast elkaar.",
+                                     "dit rapport, met per interventie het korte overzicht, de thema's per sectie, "
+                                     "de verandering per groep en de conclusies. De tabellen hieronder zetten de "
+                                     "interventies naast elkaar.",
                                "en": "This year counts {k} interventions at {n} organisations: too many to describe "
                                      "each one here. Every organisation has a report of its own, beside this one, "
-                                     "with per intervention the short overview, the themes per section and the "
-                                     "change in the same participants. The tables below set them side by side."},
+                                     "with per intervention the short overview, the themes per section, the change "
+                                     "per group and the conclusions. The tables below set the interventions side by "
+                                     "side."},
     "n_interventions": {"nl": "Interventies", "en": "Interventions"},
     "report_file": {"nl": "Rapport", "en": "Report"},
     "org_reports_caption": {"nl": "Organisaties en hun rapporten", "en": "Organisations and their reports"},
