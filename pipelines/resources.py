@@ -31,8 +31,7 @@ class SourceData(ConfigurableResource):
 
     def codebooks(self, programme: str, instrument: str, years: list[int] | None = None) -> list[Codebook]:
         """The instrument's codebooks, oldest first; with `years`, only those years' (a partition's)."""
-        found = discover_codebooks(Path(self.data_dir).resolve(), programme, instrument)
-        return found if years is None else [cb for cb in found if cb.year in years]
+        return discover_codebooks(Path(self.data_dir).resolve(), programme, instrument, years)
 
     def pseudonymiser(self) -> Pseudonymiser:
         return Pseudonymiser(self.pseudonym_key)

@@ -240,5 +240,11 @@ def test_discovery_parses_only_the_instruments_codebooks(tmp_path):
         "instrument: pmg_interviews\nthemes: [unclosed\n", encoding="utf-8")
     found = discover_codebooks(tmp_path, "pmg", "pmg_questionnaire")
     assert [cb.year for cb in found] == [2023, 2024]
+    # A partition's lookup reads only its year's codebooks: 2023's, broken, does not stop 2024's.
+    broken = tmp_path / "pmg" / "2023" / "codebook_questionnaire.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8") + "variables: [unclosed\n", encoding="utf-8")
+    assert [cb.year for cb in discover_codebooks(tmp_path, "pmg", "pmg_questionnaire", [2024])] == [2024]
+    with pytest.raises(CodebookError, match="not valid YAML"):
+        discover_codebooks(tmp_path, "pmg", "pmg_questionnaire", [2023])
     with pytest.raises(CodebookError, match="not valid YAML"):
         discover_codebooks(tmp_path, "pmg", "pmg_interviews")

@@ -275,25 +275,35 @@ def _interview_codebook(spec: dict, rel: str, common: dict) -> Codebook:
     return Codebook(**common, speaker=speaker, documents=documents, themes=themes, count_differences=differences)
 
 
-_INSTRUMENT_LINE = re.compile(rb"^instrument:[ \t]*[\"']?([A-Za-z0-9_.-]+)[\"']?[ \t]*(?:#.*)?\r?$", re.MULTILINE)
+def _top_level(key: bytes) -> re.Pattern:
+    return re.compile(rb"^" + key + rb":[ \t]*[\"']?([A-Za-z0-9_.-]+)[\"']?[ \t]*(?:#.*)?\r?$", re.MULTILINE)
 
 
-def _names_another_instrument(path: Path, instrument: str) -> bool:
-    """True when the codebook's one top-level `instrument:` line plainly names another instrument.
-    Saves parsing (and validating) a programme's other codebooks, such as ten years of interview
-    codebooks of hundreds of themes, each time one instrument's codebooks are looked up; anything
-    less plain is parsed in full."""
-    found = _INSTRUMENT_LINE.findall(path.read_bytes())
-    return len(found) == 1 and found[0].decode() != instrument
+_INSTRUMENT_LINE, _YEAR_LINE = _top_level(b"instrument"), _top_level(b"year")
 
 
-def discover_codebooks(data_dir: Path, programme: str, instrument: str) -> list[Codebook]:
-    """Every codebook of one instrument under data_dir/<programme>/<year>/, oldest year first."""
+def _plainly_another(path: Path, instrument: str, years: list[int] | None) -> bool:
+    """True when the codebook's one top-level `instrument:` line plainly names another instrument,
+    or its one `year:` line a year not asked for. Saves parsing (and validating) a programme's
+    other codebooks, such as ten years of interview codebooks of hundreds of themes, each time one
+    instrument's codebooks of a year are looked up; anything less plain is parsed in full."""
+    blob = path.read_bytes()
+    named = _INSTRUMENT_LINE.findall(blob)
+    if len(named) == 1 and named[0].decode() != instrument:
+        return True
+    year = _YEAR_LINE.findall(blob)
+    return years is not None and len(year) == 1 and year[0].isdigit() and int(year[0]) not in years
+
+
+def discover_codebooks(data_dir: Path, programme: str, instrument: str,
+                       years: list[int] | None = None) -> list[Codebook]:
+    """Every codebook of one instrument under data_dir/<programme>/<year>/, oldest year first;
+    with `years`, only those years'."""
     found = []
     for path in sorted((data_dir / programme).glob("*/codebook*.y*ml")):
-        if _names_another_instrument(path, instrument):
+        if _plainly_another(path, instrument, years):
             continue
         cb = load_codebook(path, data_dir)
-        if cb.instrument == instrument:
+        if cb.instrument == instrument and (years is None or cb.year in years):
             found.append(cb)
     return sorted(found, key=lambda c: (c.year, c.relative))
