@@ -4,6 +4,7 @@ conclusions computed from the data."""
 
 import re
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -631,9 +632,11 @@ def pmg_report(context: AssetExecutionContext, duckdb: DuckDBResource, reports: 
     SHA-256), software versions and this run's id. Language: ReportSettings.language (nl, en).
     The "report" metadata below shows the stakeholder edition.
     """
-    written, per_organisation, organisation_reports = {}, {}, []
+    written, per_organisation = {}, {}
     t = texts_for(reports.language)
-    with duckdb.get_connection() as conn:
+    # Chromium prints a year's PDFs on the other core while Python writes the next HTML.
+    with duckdb.get_connection() as conn, ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf") as printer:
+        printing = []
         for year in [y for y in report_years(conn) if y in partition_years(context)]:
             data = load_year(conn, year)
             footer = provenance_blocks(conn, PROGRAMME, year, context.run.run_id, reports.language)
@@ -642,14 +645,17 @@ def pmg_report(context: AssetExecutionContext, duckdb: DuckDBResource, reports: 
             written[year] = write_report_editions(
                 reports, PROGRAMME, year, t("pmg_title", year=year),
                 lambda edition, data=data, index=index: build(data, edition, folders=index), footer)
-            for organisation, folder in folders.items():
-                mine = data.for_organisation(organisation)
-                organisation_reports.append(write_report_editions(
-                    reports, PROGRAMME, year, t("pmg_org_title", organisation=organisation, year=year),
-                    lambda edition, mine=mine, organisation=organisation: build(mine, edition, organisation),
-                    footer, folder=(ORGANISATION_DIR, folder), pdfs=reports.organisation_pdfs, markdown=False))
+            printing.append(printer.submit(print_pdfs, [written[year]]))
+            of_organisations = [write_report_editions(
+                reports, PROGRAMME, year, t("pmg_org_title", organisation=organisation, year=year),
+                lambda edition, mine=data.for_organisation(organisation), organisation=organisation:
+                    build(mine, edition, organisation),
+                footer, folder=(ORGANISATION_DIR, folder), pdfs=reports.organisation_pdfs, markdown=False)
+                for organisation, folder in folders.items()]
+            printing.append(printer.submit(print_pdfs, of_organisations))
             folder_of_year = reports.path(PROGRAMME, str(year), ORGANISATION_DIR)
             remove_other_folders(folder_of_year, set(folders.values()))
             per_organisation[year] = (folder_of_year, len(folders))
-    print_pdfs([*written.values(), *organisation_reports])
+        for job in printing:
+            job.result()
     return report_results(written, STAKEHOLDER, RESEARCHER, context.log, per_organisation)
