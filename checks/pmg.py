@@ -1,8 +1,11 @@
 """Checks on the PMG tables that only this domain knows (the GX suites are in expectation_suites.py)."""
 
 import polars as pl
-from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue, asset_check
+from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, MetadataValue,
+                     asset_check)
 from dagster_duckdb import DuckDBResource
+
+from assets.partitions import partition_years, year_filter
 
 from assets.pmg.staging import ANSWERS, RESPONSES, SEGMENTS
 from assets.tables import key, markdown_table
@@ -25,9 +28,9 @@ def interview_segments_not_quarantined(duckdb: DuckDBResource) -> AssetCheckResu
 @asset_check(asset=key("marts.pmg_intervention_rating"), blocking=True, description=(
     "An intervention grade must come from T1 respondents: no rating for an intervention without T1 "
     "respondents (the source report's Tabel 7 printed one), and never more raters than T1 respondents."))
-def rating_only_from_t1_respondents(duckdb: DuckDBResource) -> AssetCheckResult:
+def rating_only_from_t1_respondents(context: AssetCheckExecutionContext, duckdb: DuckDBResource) -> AssetCheckResult:
     with duckdb.get_connection() as conn:
-        return violations_check(conn, f"""
+        return violations_check(conn, years=partition_years(context), sql=f"""
             SELECT r.year, r.organisation, r.intervention, r.n AS n_rating,
                    count(DISTINCT q.participant_id) AS n_t1_respondents
             FROM marts.pmg_intervention_rating r
@@ -41,9 +44,9 @@ def rating_only_from_t1_respondents(duckdb: DuckDBResource) -> AssetCheckResult:
 
 @asset_check(asset=key("marts.pmg_mental_health"), blocking=True, description=(
     "Every N in the mart equals the distinct pseudonyms with a grade behind it in staging."))
-def n_equals_distinct_participants(duckdb: DuckDBResource) -> AssetCheckResult:
+def n_equals_distinct_participants(context: AssetCheckExecutionContext, duckdb: DuckDBResource) -> AssetCheckResult:
     with duckdb.get_connection() as conn:
-        return violations_check(conn, f"""
+        return violations_check(conn, years=partition_years(context), sql=f"""
             SELECT m.year, m.organisation, m.intervention, m.wave, m.n, s.n_distinct
             FROM marts.pmg_mental_health m
             FULL JOIN (SELECT year, organisation, intervention, wave, count(DISTINCT participant_id) AS n_distinct
@@ -55,9 +58,10 @@ def n_equals_distinct_participants(duckdb: DuckDBResource) -> AssetCheckResult:
 
 @asset_check(asset=key("marts.pmg_theme_mentions"), blocking=True, description=(
     "Theme mentions come only from participants of that intervention's interviews in that wave."))
-def mentions_within_interview_participants(duckdb: DuckDBResource) -> AssetCheckResult:
+def mentions_within_interview_participants(context: AssetCheckExecutionContext,
+                                           duckdb: DuckDBResource) -> AssetCheckResult:
     with duckdb.get_connection() as conn:
-        return violations_check(conn, f"""
+        return violations_check(conn, years=partition_years(context), sql=f"""
             SELECT m.year, m.intervention, m.wave, m.theme, m.n_participants, p.n_interviewed
             FROM marts.pmg_theme_mentions m
             JOIN (SELECT year, intervention, wave, count(DISTINCT participant_id) AS n_interviewed
@@ -71,14 +75,17 @@ def mentions_within_interview_participants(duckdb: DuckDBResource) -> AssetCheck
     "Questionnaire and interview respondent counts per group agree, or the interview codebook "
     "explains the difference (`count_differences:`): the two instruments are filled in by "
     "overlapping but not identical groups. Unexplained differences are listed to be looked into."))
-def questionnaire_and_interview_counts_agree(duckdb: DuckDBResource, sources: SourceData) -> AssetCheckResult:
-    explained = {(cb.year, group): text for cb in sources.codebooks("pmg", "pmg_interviews")
+def questionnaire_and_interview_counts_agree(context: AssetCheckExecutionContext, duckdb: DuckDBResource,
+                                             sources: SourceData) -> AssetCheckResult:
+    years = partition_years(context)
+    explained = {(cb.year, group): text for cb in sources.codebooks("pmg", "pmg_interviews", years)
                  for group, text in cb.count_differences.items()}
     with duckdb.get_connection() as conn:
-        differ = conn.sql("""
+        differ = conn.sql(f"""
             SELECT year, organisation, intervention, group_label, n_t0, n_questionnaire_t0, n_t1, n_questionnaire_t1
             FROM marts.pmg_response_counts
-            WHERE n_t0 <> n_questionnaire_t0 OR n_t1 <> n_questionnaire_t1 ORDER BY ALL""").pl()
+            WHERE (n_t0 <> n_questionnaire_t0 OR n_t1 <> n_questionnaire_t1) AND {year_filter(years)}
+            ORDER BY ALL""").pl()
     differ = differ.with_columns(explanation=pl.Series(
         [explained.get((y, g)) for y, g in zip(differ["year"], differ["group_label"])], dtype=pl.String))
     unexplained = differ.filter(pl.col("explanation").is_null())
@@ -95,14 +102,15 @@ def questionnaire_and_interview_counts_agree(duckdb: DuckDBResource, sources: So
 
 @asset_check(asset=key("marts.pmg_theme_mentions"), blocking=True, description=(
     "Every N of a theme equals the distinct pseudonyms behind it in staging."))
-def theme_n_equals_distinct_participants(duckdb: DuckDBResource) -> AssetCheckResult:
+def theme_n_equals_distinct_participants(context: AssetCheckExecutionContext,
+                                         duckdb: DuckDBResource) -> AssetCheckResult:
     with duckdb.get_connection() as conn:
         # EXCEPT both ways: NULL JD-R categories (outside Diagnose) compare as equal there.
         recount = f"""SELECT year, organisation, intervention, wave, section, igloo_level, jdr_category, theme,
                              count(DISTINCT participant_id) AS n_participants FROM {SEGMENTS} GROUP BY ALL"""
         mart = """SELECT year, organisation, intervention, wave, section, igloo_level, jdr_category, theme,
                          n_participants FROM marts.pmg_theme_mentions"""
-        return violations_check(conn, f"""
+        return violations_check(conn, years=partition_years(context), sql=f"""
             SELECT 'in mart' AS side, * FROM ({mart} EXCEPT {recount})
             UNION ALL SELECT 'in staging', * FROM ({recount} EXCEPT {mart}) ORDER BY ALL""",
             ok="every theme's N equals its distinct participants", bad="{n} theme(s) whose N disagrees with staging")
@@ -111,9 +119,9 @@ def theme_n_equals_distinct_participants(duckdb: DuckDBResource) -> AssetCheckRe
 @asset_check(asset=key(RESPONSES), description=(
     "Flags T1 respondents without a T0 answer: they are unpaired, so a T0-T1 comparison of that "
     "intervention mixes different people."))
-def t1_without_t0_flagged(duckdb: DuckDBResource) -> AssetCheckResult:
+def t1_without_t0_flagged(context: AssetCheckExecutionContext, duckdb: DuckDBResource) -> AssetCheckResult:
     with duckdb.get_connection() as conn:
-        return flag_check(conn, f"""
+        return flag_check(conn, years=partition_years(context), sql=f"""
             SELECT year, organisation, intervention, group_label, count(*) AS n_unpaired_t1
             FROM {RESPONSES} t1
             WHERE wave = 'T1' AND NOT EXISTS (
@@ -127,9 +135,10 @@ def t1_without_t0_flagged(duckdb: DuckDBResource) -> AssetCheckResult:
 
 @asset_check(asset=key("marts.pmg_mental_health"), description=(
     "Flags intervention-wave cells below the reporting minimum: stakeholder reports suppress them."))
-def groups_below_reporting_minimum_flagged(duckdb: DuckDBResource, reports: ReportSettings) -> AssetCheckResult:
+def groups_below_reporting_minimum_flagged(context: AssetCheckExecutionContext, duckdb: DuckDBResource,
+                                           reports: ReportSettings) -> AssetCheckResult:
     with duckdb.get_connection() as conn:
-        return flag_check(conn, f"""
+        return flag_check(conn, years=partition_years(context), sql=f"""
             SELECT year, organisation, intervention, wave, n FROM marts.pmg_mental_health
             WHERE n < {int(reports.reporting_minimum)} ORDER BY ALL""",
             none=f"every group has at least {reports.reporting_minimum} respondents",
@@ -139,9 +148,10 @@ def groups_below_reporting_minimum_flagged(duckdb: DuckDBResource, reports: Repo
 
 @asset_check(asset=key("marts.pmg_intervention_rating"), blocking=True, description=(
     "Every N of the intervention grade equals the distinct pseudonyms with a grade behind it."))
-def rating_n_equals_distinct_participants(duckdb: DuckDBResource) -> AssetCheckResult:
+def rating_n_equals_distinct_participants(context: AssetCheckExecutionContext,
+                                          duckdb: DuckDBResource) -> AssetCheckResult:
     with duckdb.get_connection() as conn:
-        return violations_check(conn, f"""
+        return violations_check(conn, years=partition_years(context), sql=f"""
             SELECT r.year, r.organisation, r.intervention, r.n, s.n_distinct
             FROM marts.pmg_intervention_rating r
             FULL JOIN (SELECT year, organisation, intervention, count(DISTINCT participant_id) AS n_distinct

@@ -1,7 +1,9 @@
 """Checks on the Terug in Balans tables."""
 
-from dagster import AssetCheckResult, asset_check
+from dagster import AssetCheckExecutionContext, AssetCheckResult, asset_check
 from dagster_duckdb import DuckDBResource
+
+from assets.partitions import partition_years
 
 from assets.tables import key
 from assets.terug_in_balans.staging import ANSWERS
@@ -17,9 +19,9 @@ def survey_rows_not_quarantined(duckdb: DuckDBResource) -> AssetCheckResult:
 def _shares_sum_to_100(table: str, group: str):
     @asset_check(asset=key(table), name="shares_sum_to_100", blocking=True,
                  description=f"The shares of one question sum to 100% ({table}, per {group}).")
-    def _check(duckdb: DuckDBResource) -> AssetCheckResult:
+    def _check(context: AssetCheckExecutionContext, duckdb: DuckDBResource) -> AssetCheckResult:
         with duckdb.get_connection() as conn:
-            return violations_check(conn, f"""
+            return violations_check(conn, years=partition_years(context), sql=f"""
                 SELECT {group}, sum(pct) AS total_pct, sum(n) AS total_n, max(n_respondents) AS n_respondents
                 FROM {table} GROUP BY {group}
                 HAVING abs(sum(pct) - 100) > 1e-9 OR sum(n) <> max(n_respondents) ORDER BY ALL""",
@@ -35,9 +37,9 @@ factor_rating_shares = _shares_sum_to_100("marts.tib_factor_ratings", "year, fac
 def _n_equals_distinct(table: str, variable: str):
     @asset_check(asset=key(table), name="n_equals_distinct_respondents", blocking=True,
                  description=f"Every N of {table} equals the distinct pseudonyms who answered {variable} in staging.")
-    def _check(duckdb: DuckDBResource) -> AssetCheckResult:
+    def _check(context: AssetCheckExecutionContext, duckdb: DuckDBResource) -> AssetCheckResult:
         with duckdb.get_connection() as conn:
-            return violations_check(conn, f"""
+            return violations_check(conn, years=partition_years(context), sql=f"""
                 SELECT m.year, m.n_total, s.n_distinct FROM
                   (SELECT year, sum(n) AS n_total FROM {table} GROUP BY year) m
                 FULL JOIN (SELECT year, count(DISTINCT participant_id) AS n_distinct FROM {ANSWERS}

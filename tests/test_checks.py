@@ -68,3 +68,16 @@ def test_validation_pages_are_written_and_linked(full_run):
     index = (tmp / "reports" / "validatie" / "index.html").read_text(encoding="utf-8")
     assert "pmg/2023/pmg_t0_qualtrics.csv" in index and "Quarantaine (0 problemen)" in index
     assert 'href="2023-2024/staging.pmg_questionnaire_responses.html"' in index
+
+
+def test_domain_checks_look_at_the_run_years_only():
+    """A run checks what it wrote: an old year's violation does not block a new year's run."""
+    from checks.sql import flag_check, violations_check
+
+    conn = duckdb.connect()
+    conn.execute("CREATE TABLE v AS SELECT * FROM (VALUES (2023, 'a'), (2023, 'b'), (2025, 'c')) t(year, what)")
+    sql = "SELECT year, what FROM v ORDER BY ALL"
+    assert violations_check(conn, sql, "ok", "{n} bad", years=[2024]).passed
+    assert violations_check(conn, sql, "ok", "{n} bad", years=[2023, 2024]).description == "2 bad"
+    assert violations_check(conn, sql, "ok", "{n} bad").description == "3 bad"  # no partition: every year
+    assert flag_check(conn, sql, "none", "{n} flagged", years=[2025]).description == "1 flagged"
