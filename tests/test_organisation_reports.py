@@ -93,3 +93,35 @@ def test_a_large_year_points_to_the_organisation_reports(beyond_the_detail_limit
 
 def test_an_organisation_no_longer_in_the_data_loses_its_old_report(beyond_the_detail_limit):
     assert not (beyond_the_detail_limit / "organisaties" / "opgeheven-organisatie").exists()
+
+
+def test_quotes_of_an_intervention_name_two_organisations_share_are_left_out(warehouse):
+    """marts.pmg_theme_quotes is keyed by intervention name: when another organisation runs an
+    intervention of the same name, its quotes could show under this one's, so none are shown."""
+    from dataclasses import replace
+
+    import polars as pl
+
+    from assets.reporting.editions import Edition
+    from assets.reporting.html import Paragraph
+
+    data = pmg.load_year(warehouse, YEAR)
+    organisation, name = data.quotes.join(data.counts, on="intervention").select("organisation", "intervention").row(0)
+    twin = data.counts.filter(pl.col("intervention") == name).with_columns(organisation=pl.lit("Andere organisatie"))
+    shared = replace(data, counts=pl.concat([data.counts, twin]), parts={})
+    researcher = Edition(True, 5)
+
+    def quotes_and_notes(year_data) -> tuple[list[str], list[str]]:
+        blocks = pmg.build(year_data.for_organisation(organisation), researcher, organisation)
+        return ([b.text for b in blocks if isinstance(b, Paragraph) and b.kind == "quote"],
+                [b.text for b in blocks if isinstance(b, Paragraph) and b.kind == "note"])
+
+    of_name = set(data.quotes.filter(pl.col("intervention") == name)["quote"])
+
+    def shown(quotes: list[str]) -> bool:
+        return any(quote in text for quote in of_name for text in quotes)
+
+    quotes, notes = quotes_and_notes(data)
+    assert shown(quotes) and not any("houdt ze niet uit elkaar" in n for n in notes)
+    quotes, notes = quotes_and_notes(shared)
+    assert not shown(quotes) and any("houdt ze niet uit elkaar" in n for n in notes)

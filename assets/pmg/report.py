@@ -4,6 +4,7 @@ conclusions computed from the data."""
 
 import re
 import unicodedata
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -77,7 +78,7 @@ class YearData:
                         mental_health=self.mental_health.filter(mine), rating=self.rating.filter(mine),
                         themes=self.themes.filter(mine), quotes=self.quotes.filter(names),
                         paired=self.paired.filter(mine), unpaired=self.unpaired.filter(mine),
-                        matrix=self.matrix.filter(names))
+                        matrix=self.matrix.filter(names), parts={"shared_names": shared_names(self)})
 
     def of_organisation(self, organisation: str) -> list[str]:
         return [i for o, i in interventions(self) if o == organisation]
@@ -135,6 +136,15 @@ def interventions(data: YearData) -> list[tuple[str, str]]:
         pairs = pl.concat([f.select("organisation", "intervention") for f in frames])
         data.parts["interventions"] = pairs.unique().sort("organisation", "intervention").rows()
     return data.parts["interventions"]
+
+
+def shared_names(data: YearData) -> set[str]:
+    """Intervention names that more than one organisation uses this year. marts.pmg_theme_quotes
+    (and the theme matrix) are keyed by name, so their quotes cannot be told apart."""
+    if "shared_names" not in data.parts:
+        count = Counter(intervention for _, intervention in interventions(data))
+        data.parts["shared_names"] = {name for name, n in count.items() if n > 1}
+    return data.parts["shared_names"]
 
 
 def _one(rows: list[dict]) -> dict | None:
@@ -340,7 +350,11 @@ def section_blocks(data: YearData, organisation: str, intervention: str, section
         blocks += _theme_list(themes, interview_n, edition)
     if any(edition.hides(interview_n.get(w, 0)) for w in {r["wave"] for r in themes}):
         blocks.append(Paragraph(t("counts_hidden", note=edition.small_group_note), "note"))
-    if edition.researcher:  # quotes only ever in the confidential edition
+    if edition.researcher and intervention in shared_names(data):
+        # Another organisation's quotes would show under this one's name.
+        if section == SECTIONS[0]:
+            blocks.append(Paragraph(t("quotes_shared_name"), "note"))
+    elif edition.researcher:  # quotes only ever in the confidential edition
         quotes = data.quotes_of(intervention, section)
         blocks += [Paragraph(t("quote", quote=r["quote"], theme=r["theme"], group=r["group_label"]), "quote")
                    for r in quotes[:QUOTES_PER_SECTION]]
