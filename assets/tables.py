@@ -117,6 +117,11 @@ def replace_with_frame(conn, qualified: str, frame: pl.DataFrame, years: list[in
 POLARS_TYPES = {"INTEGER": pl.Int64, "BIGINT": pl.Int64, "DOUBLE": pl.Float64, "VARCHAR": pl.String}
 
 
+def contract_frame(qualified: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """A frame with the contract's columns, in its order and types."""
+    return frame.select(pl.col(c.name).cast(POLARS_TYPES[c.type]) for c in table(qualified).columns)
+
+
 def frame_for(qualified: str, rows: list[dict]) -> pl.DataFrame:
     """Rows (dicts) as a frame with the contract's columns, in its order and types."""
     schema = {c.name: POLARS_TYPES[c.type] for c in table(qualified).columns}

@@ -57,17 +57,20 @@ class YearData:
     paired: pl.DataFrame          # marts.pmg_paired_change
     unpaired: pl.DataFrame        # marts.pmg_unpaired_change
     matrix: pl.DataFrame          # marts.pmg_theme_matrix
-    parts: dict = field(default_factory=dict)   # frame name -> {(organisation, intervention): its rows}
+    parts: dict = field(default_factory=dict)   # what is worked out once: rows grouped per frame, names
 
     def of(self, name: str, organisation: str, intervention: str) -> list[dict]:
         """The rows of one intervention in one of the frames above. Grouped once per frame: a year
         of 200 interventions filtered frame by frame took tens of thousands of Polars scans."""
+        return self._grouped(name, ("organisation", "intervention")).get((organisation, intervention), [])
+
+    def _grouped(self, name: str, keys: tuple[str, ...]) -> dict[tuple, list[dict]]:
         if name not in self.parts:
             grouped: dict = {}
             for row in getattr(self, name).iter_rows(named=True):
-                grouped.setdefault((row["organisation"], row["intervention"]), []).append(row)
+                grouped.setdefault(tuple(row[k] for k in keys), []).append(row)
             self.parts[name] = grouped
-        return self.parts[name].get((organisation, intervention), [])
+        return self.parts[name]
 
     def for_organisation(self, organisation: str) -> "YearData":
         """The year as one organisation's report sees it. The theme matrix and quotes are kept per
@@ -87,13 +90,7 @@ class YearData:
         return [r for r in self.of("themes", organisation, intervention) if r["section"] == section]
 
     def quotes_of(self, intervention: str, section: str) -> list[dict]:
-        if "quotes" not in self.parts:
-            grouped: dict = {}
-            for row in self.quotes.iter_rows(named=True):
-                grouped.setdefault((row["intervention"], row["section"]), []).append(row)
-            self.parts["quotes"] = grouped
-        return self.parts["quotes"].get((intervention, section), [])
-
+        return self._grouped("quotes", ("intervention", "section")).get((intervention, section), [])
 
 def report_years(conn) -> list[int]:
     rows = conn.sql(f"""

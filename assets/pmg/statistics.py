@@ -12,9 +12,7 @@ from dagster_duckdb import DuckDBResource
 from assets.partitions import YEARLY, partition_years, year_filter
 from assets.pmg.staging import RESPONSES
 from assets.statistics import SMALL_N_MINIMUM, mann_whitney_groups, paired_change_groups
-from assets.tables import (POLARS_TYPES, POOL, contract_metadata, describe, key, replace_with_frame,
-                           written_metadata)
-from warehouse.schema import table
+from assets.tables import POOL, contract_frame, contract_metadata, describe, key, replace_with_frame, written_metadata
 
 PAIRED = "marts.pmg_paired_change"
 UNPAIRED = "marts.pmg_unpaired_change"
@@ -38,11 +36,6 @@ FROM t0 JOIN t1 USING (year, participant_id, organisation, intervention)
 def numbered_groups(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     """The frame sorted by its group keys, with gid 0, 1, ... numbering the groups in that order."""
     return frame.sort(keys).with_columns(gid=pl.struct(keys).rle_id())
-
-
-def contract_frame(qualified: str, frame: pl.DataFrame) -> pl.DataFrame:
-    """The frame with the contract's columns, in its order and types (frame_for, for a frame)."""
-    return frame.select(pl.col(c.name).cast(POLARS_TYPES[c.type]) for c in table(qualified).columns)
 
 
 def paired_frame(pairs: pl.DataFrame) -> pl.DataFrame:
