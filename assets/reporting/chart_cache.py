@@ -25,7 +25,10 @@ def _digest(args: tuple, kwargs: dict) -> str:
     for value in (*args, *sorted(kwargs.items())):
         if isinstance(value, pl.DataFrame):
             buf = io.BytesIO()
-            value.write_ipc(buf)  # schema and values, in row order
+            # Schema and values in row order. The oldest format writes strings as one contiguous
+            # buffer: Polars' string views of a filtered frame otherwise carry the bytes of rows
+            # filtered out, and equal frames would not share a key.
+            value.write_ipc(buf, compat_level=pl.CompatLevel.oldest())
             h.update(buf.getvalue())
         else:
             h.update(repr(value).encode())
