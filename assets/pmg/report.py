@@ -24,7 +24,6 @@ from assets.reporting.numbers import MISSING, fmt_number, fmt_range
 from assets.reporting.provenance import provenance_blocks
 from assets.reporting.chart_cache import chart_png
 from assets.reporting.chart_files import DPI as CHART_DPI
-from assets.reporting.style import png_preview
 from assets.reporting.texts import join_list, texts_for
 from assets.statistics import ALPHA, small_n_flag
 from assets.tables import POOL, key
@@ -43,6 +42,9 @@ QUOTES_PER_SECTION = 4
 DETAIL_LIMIT = 12
 FIRST_TABLE = 3  # the source numbers its tables from 3 (Tabel 1-2 describe the interventions)
 PRIMARY, SECONDARY = "*", "**"
+
+
+PER_ORGANISATION = ("counts", "totals", "mental_health", "rating", "themes", "paired", "unpaired")
 
 
 @dataclass(frozen=True)
@@ -75,13 +77,20 @@ class YearData:
     def for_organisation(self, organisation: str) -> "YearData":
         """The year as one organisation's report sees it. The theme matrix and quotes are kept per
         intervention name (their marts have no organisation): those of this organisation's interventions."""
-        mine = pl.col("organisation") == organisation
-        names = pl.col("intervention").is_in(self.of_organisation(organisation))
-        return YearData(year=self.year, counts=self.counts.filter(mine), totals=self.totals.filter(mine),
-                        mental_health=self.mental_health.filter(mine), rating=self.rating.filter(mine),
-                        themes=self.themes.filter(mine), quotes=self.quotes.filter(names),
-                        paired=self.paired.filter(mine), unpaired=self.unpaired.filter(mine),
-                        matrix=self.matrix.filter(names), parts={"shared_names": shared_names(self)})
+        names = self.of_organisation(organisation)
+        mine = {name: self._split(name, "organisation", [organisation]) for name in PER_ORGANISATION}
+        by_name = {name: self._split(name, "intervention", names) for name in ("quotes", "matrix")}
+        parts = {"shared_names": shared_names(self), "interventions": [(organisation, i) for i in names]}
+        return YearData(year=self.year, **mine, **by_name, parts=parts)
+
+    def _split(self, name: str, column: str, values: list[str]) -> pl.DataFrame:
+        """The rows of frame `name` whose `column` is one of `values`; the frame is split once."""
+        frame = getattr(self, name)
+        part = f"split:{name}"
+        if part not in self.parts:
+            self.parts[part] = {k[0]: p for k, p in frame.partition_by(column, as_dict=True, maintain_order=True).items()}
+        found = [self.parts[part][v] for v in dict.fromkeys(values) if v in self.parts[part]]
+        return pl.concat(found) if found else frame.clear()
 
     def of_organisation(self, organisation: str) -> list[str]:
         return [i for o, i in interventions(self) if o == organisation]
@@ -372,7 +381,7 @@ def chart_block(data: YearData, edition: Edition, plan: Disclosure, figure_no: i
     if png is None:
         return [Heading(t("mh_overview"), 2), Paragraph(t("no_chart", caption=caption), "note")]
     return [Heading(t("mh_overview"), 2),
-            Chart(png, caption, t("mh_chart_alt"), preview=png_preview(png, 50 / CHART_DPI))]
+            Chart(png, caption, t("mh_chart_alt"), preview_scale=50 / CHART_DPI)]
 
 
 # --- beyond the source: change in the same people, theme matrix, conclusions ---------------------
@@ -464,7 +473,7 @@ def matrix_blocks(data: YearData, edition: Edition, table_no: int, figure_no: in
     png = chart_png(draw_theme_matrix, data.matrix, edition.lang, dpi=CHART_DPI)  # counts of themes, not people
     if png is not None:
         blocks.append(Chart(png, f"{t('figuur', no=figure_no)} {t('heatmap_caption')}",
-                            t("heatmap_alt"), preview=png_preview(png, 45 / CHART_DPI)))
+                            t("heatmap_alt"), preview_scale=45 / CHART_DPI))
     blocks.append(Table([t("intervention"), t("igloo_level"), t("jdr_category"), t("n_themes"), t("n_groups"),
                          t("n_participants")], rows, f"{t('tabel', no=table_no)} {t('matrix_caption')}", notes,
                         numeric=frozenset({3, 4, 5})))

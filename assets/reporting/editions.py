@@ -19,6 +19,7 @@ STAKEHOLDER_FILE = "rapport.html"
 PDF_FILE = "rapport.pdf"
 RESEARCHER_PDF_FILE = "rapport_onderzoekers.pdf"
 ORGANISATION_DIR = "organisaties"  # <programme>/<year>/organisaties/<organisation>/: one report per organisation
+MARKDOWN = "markdown_blocks"  # (title, blocks) of the stakeholder edition, for the asset's metadata
 PENDING = "pdfs_to_print"  # (pdf name, html path, pdf path) of an output whose PDFs are not printed yet
 REPORT_MD_BUDGET = 400_000  # characters of the "report" markdown in the Dagster UI
 
@@ -53,8 +54,8 @@ def write_report_editions(reports, programme: str, year: int, title: str, build,
     the body blocks of that edition.
 
     Returns the paths, the PDFs still to print (`print_pdfs` prints them, all of a run's reports in
-    one chromium) and (with `markdown`) the stakeholder edition as markdown, for the asset's
-    metadata. Without `pdfs` no PDF is printed, and none of an earlier run is left.
+    one chromium) and (with `markdown`) the stakeholder edition's blocks, for the asset's metadata.
+    Without `pdfs` no PDF is printed, and none of an earlier run is left.
     """
     out, prints = {}, []
     lang = reports.language
@@ -68,9 +69,7 @@ def write_report_editions(reports, programme: str, year: int, title: str, build,
         out[filename] = path
         prints.append((pdf_name, path, path.with_name(pdf_name)))
         if markdown and not edition.researcher:
-            out["markdown"] = f"# {title}\n\n" + render_markdown(body + footer)
-            text_only = [replace(b, preview=None) if isinstance(b, Chart) else b for b in body + footer]
-            out["markdown_text"] = f"# {title}\n\n" + render_markdown(text_only)
+            out[MARKDOWN] = (title, body + footer)  # rendered by report_results, as far as the UI's budget goes
     if pdfs:
         out[PENDING] = prints
     else:
@@ -154,13 +153,35 @@ def report_results(written: dict, stakeholder_key, researcher_key, log=None,
                             "(apt-get install chromium) for a PDF.")
         metas[asset_key] = meta
     newest = max(written)
-    markdown = "\n\n---\n\n".join(written[y]["markdown"] for y in sorted(written, reverse=True))
-    if len(markdown) > REPORT_MD_BUDGET:
-        # Older years' images make it too big for the UI: keep the newest year only; the HTML has all.
-        markdown = written[newest]["markdown"] + f"\n\n_(older years: see {STAKEHOLDER_FILE} per year)_"
-    if len(markdown) > REPORT_MD_BUDGET:
-        markdown = written[newest]["markdown_text"] + "\n\n_(charts left out here for size; see the HTML report)_"
+    markdown = _ui_markdown(written, newest)
     files = f"\n\n---\n\nHTML: `{written[newest][STAKEHOLDER_FILE]}`  \nPDF: `{written[newest][PDF_FILE]}`"
     metas[stakeholder_key]["report"] = MetadataValue.md(markdown + files)
     return (MaterializeResult(asset_key=stakeholder_key, metadata=metas[stakeholder_key]),
             MaterializeResult(asset_key=researcher_key, metadata=metas[researcher_key]))
+
+
+SEPARATOR = "\n\n---\n\n"
+
+
+def _markdown(title: str, blocks: list, charts: bool = True) -> str:
+    if not charts:
+        blocks = [replace(b, preview_scale=None) if isinstance(b, Chart) else b for b in blocks]
+    return f"# {title}\n\n" + render_markdown(blocks)
+
+
+def _ui_markdown(written: dict, newest: int) -> str:
+    """Every year's stakeholder edition, newest first, if they fit the UI's budget together; else
+    the newest year's, without its charts if need be (the HTML has everything)."""
+    years, size = [], -len(SEPARATOR)
+    for year in sorted(written, reverse=True):
+        years.append(_markdown(*written[year][MARKDOWN]))
+        size += len(SEPARATOR) + len(years[-1])
+        if size > REPORT_MD_BUDGET:
+            break
+    else:
+        return SEPARATOR.join(years)
+    markdown = years[0] + f"\n\n_(older years: see {STAKEHOLDER_FILE} per year)_"
+    if len(markdown) > REPORT_MD_BUDGET:
+        markdown = _markdown(*written[newest][MARKDOWN], charts=False)
+        markdown += "\n\n_(charts left out here for size; see the HTML report)_"
+    return markdown

@@ -8,7 +8,7 @@ leaks nothing. Both renderers take the same blocks, so the markdown preview cann
 from dataclasses import dataclass, field
 from html import escape
 
-from assets.reporting.style import data_uri
+from assets.reporting.style import data_uri, png_preview
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,9 @@ class Chart:
     png: bytes
     caption: str
     alt: str
-    preview: bytes | None = None  # small PNG for the markdown preview; None leaves the image out there
+    # Scale of the small PNG in the markdown preview, made only when markdown is rendered (only the
+    # stakeholder edition's is); None leaves the image out there.
+    preview_scale: float | None = None
 
 
 Block = Heading | Paragraph | Bullets | Table | Chart
@@ -170,8 +172,8 @@ def _block_markdown(block: Block) -> str:
             if block.notes:
                 lines += [""] + [f"<sub>{n}</sub>  " for n in block.notes]
             return "\n".join(lines)
-        case Chart(_, caption, alt, preview):
-            image = f"![{alt}]({data_uri(preview)})\n\n" if preview else ""
+        case Chart(png, caption, alt, preview_scale):
+            image = f"![{alt}]({data_uri(png_preview(png, preview_scale))})\n\n" if preview_scale else ""
             return f"{image}_{caption}_"
     raise TypeError(f"not a report block: {block!r}")
 

@@ -15,7 +15,6 @@ from assets.reporting.numbers import MISSING, fmt_number, fmt_pct
 from assets.reporting.provenance import provenance_blocks
 from assets.reporting.chart_cache import chart_png
 from assets.reporting.chart_files import DPI as CHART_DPI
-from assets.reporting.style import png_preview
 from assets.reporting.texts import join_list, texts_for
 from assets.statistics import ALPHA
 from assets.tables import POOL, key
@@ -247,7 +246,7 @@ def _chart(draw, *args, caption: str, alt: str) -> list[Block]:
     png = chart_png(draw, *args, dpi=CHART_DPI)
     if png is None:
         return []
-    return [Chart(png, caption, alt, preview=png_preview(png, 50 / CHART_DPI))]
+    return [Chart(png, caption, alt, preview_scale=50 / CHART_DPI)]
 
 
 def build(data: YearData, edition: Edition) -> list[Block]:
