@@ -74,7 +74,9 @@ footer code{word-break:break-all}
 """
 
 # The banner sits in a <thead>: browsers repeat a table header on every printed page, without
-# overlapping the text the way a position:fixed header does.
+# overlapping the text the way a position:fixed header does. A page without a banner has no frame:
+# chromium lays a document inside one table cell out again for every printed page, about a third
+# of the printing time of a long report.
 PAGE = """<!DOCTYPE html>
 <html lang="{lang}">
 <head>
@@ -85,18 +87,20 @@ PAGE = """<!DOCTYPE html>
 <style>{css}</style>
 </head>
 <body>
-<table class="frame">{head}<tbody><tr><td>
-<main>
+{content}
+</body>
+</html>
+"""
+CONTENT = """<main>
 <h1>{title}</h1>
 {body}
 </main>
 <footer>
 {footer}
-</footer>
-</td></tr></tbody></table>
-</body>
-</html>
-"""
+</footer>"""
+FRAME = """<table class="frame">{head}<tbody><tr><td>
+{content}
+</td></tr></tbody></table>"""
 
 
 def html_table(headers: list[str], rows: list[list[str]], caption: str = "", notes: list[str] = (),
@@ -142,10 +146,12 @@ def render_html(blocks: list[Block]) -> str:
 
 def page(title: str, body: str, banner: str | None = None, footer: str = "", lang: str = "nl") -> str:
     """A whole HTML document; `body` and `footer` are HTML (render_html output), the rest is plain text."""
-    head = f'<thead><tr><td><div class="banner">{escape(banner)}</div></td></tr></thead>' if banner else ""
+    content = CONTENT.format(title=escape(title), body=body, footer=footer)
+    if banner:
+        head = f'<thead><tr><td><div class="banner">{escape(banner)}</div></td></tr></thead>'
+        content = FRAME.format(head=head, content=content)
     robots = '<meta name="robots" content="noindex, nofollow">\n' if banner else ""
-    return PAGE.format(lang=escape(lang), title=escape(title), css=CSS, head=head, robots=robots,
-                       body=body, footer=footer)
+    return PAGE.format(lang=escape(lang), title=escape(title), css=CSS, robots=robots, content=content)
 
 
 def _md_escape(text: str) -> str:
