@@ -8,7 +8,9 @@ import zlib
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
+from assets.reporting.html import Paragraph, Table, page, render_html
 from assets.reporting.pdf import find_chromium, html_to_pdf, htmls_to_pdfs, run_chromium
 
 CHROMIUM = find_chromium()
@@ -130,3 +132,26 @@ def test_htmls_to_pdfs_prints_several_in_one_chromium(tmp_path):
     assert _pages(htmls[1].with_suffix(".pdf")) > _pages(htmls[2].with_suffix(".pdf"))
     for folder in (tmp_path / "pmg", tmp_path / "tib"):
         assert _temp_files(folder) == []
+
+
+def _page_texts(pdf: Path) -> list[str]:
+    return [page.extract_text() for page in PdfReader(pdf).pages]
+
+
+@needs_chromium
+def test_the_researcher_banner_is_printed_on_every_page_and_a_stakeholder_page_has_none(tmp_path):
+    rows = [[str(i), f"{i / 7:.1f}".replace(".", ",")] for i in range(400)]
+    body = render_html([Paragraph("Inleiding."), Table(["Interventie", "M"], rows, "Tabel 3 Lang")])
+    pairs = []
+    for name, banner in (("rapport_onderzoekers", "VERTROUWELIJK – onderzoekerseditie"), ("rapport", None)):
+        html = tmp_path / f"{name}.html"
+        html.write_text(page("PMG 2023", body, banner=banner), encoding="utf-8")
+        pairs.append((html, tmp_path / f"{name}.pdf"))
+
+    assert set(htmls_to_pdfs(pairs, CHROMIUM).values()) == {None}
+
+    researcher, stakeholder = (_page_texts(pdf) for _, pdf in pairs)
+    assert len(researcher) > 3 and len(stakeholder) > 3  # the table runs over several pages
+    assert all(text.startswith("VERTROUWELIJK – onderzoekerseditie") for text in researcher)
+    assert not any("VERTROUWELIJK" in text for text in stakeholder)
+    assert "399" in researcher[-1] and "399" in stakeholder[-1]  # nothing is cut off
