@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from assets.reporting import editions
+from assets.reporting.editions import PENDING, BackgroundPrinter
 from assets.reporting.html import Paragraph, Table, page, render_html
 from assets.reporting.pdf import find_chromium, html_to_pdf, htmls_to_pdfs, run_chromium
+from assets.reporting.texts import text
 
 CHROMIUM = find_chromium()
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
@@ -155,3 +158,42 @@ def test_the_researcher_banner_is_printed_on_every_page_and_a_stakeholder_page_h
     assert all(text.startswith("VERTROUWELIJK – onderzoekerseditie") for text in researcher)
     assert not any("VERTROUWELIJK" in text for text in stakeholder)
     assert "399" in researcher[-1] and "399" in stakeholder[-1]  # nothing is cut off
+
+
+@needs_chromium
+def test_background_printer_prints_what_is_submitted_while_it_runs_in_one_chromium(tmp_path, monkeypatch):
+    """Reports submit their PDFs year by year; one chromium prints them all; a file that cannot be
+    printed gets the reason in its output and leaves no stale PDF; the rest are printed."""
+    starts = tmp_path / "starts"
+    counting = _fake_chromium(tmp_path, f'echo start >> "{starts}"\nexec "{CHROMIUM}" "$@"\n')
+    monkeypatch.setattr(editions, "find_chromium", lambda: counting)
+    outputs = []
+    for year in (2022, 2023):
+        html = _report(tmp_path / str(year), rows=120)
+        outputs.append({PENDING: [("rapport.pdf", html, html.with_suffix(".pdf"))]})
+    gone = tmp_path / "2024" / "rapport.html"
+    stale = gone.with_suffix(".pdf")
+    stale.parent.mkdir()
+    stale.write_bytes(b"%PDF- of an older run")
+    outputs.append({PENDING: [("rapport.pdf", gone, stale)]})
+
+    with BackgroundPrinter() as printer:
+        for out in outputs:
+            printer.submit([out])  # the caller goes on writing HTML meanwhile
+
+    assert starts.read_text().splitlines() == ["start"]
+    assert [o["rapport.pdf"] for o in outputs[:2]] == [tmp_path / "2022" / "rapport.pdf",
+                                                     tmp_path / "2023" / "rapport.pdf"]
+    assert all(_pages(o["rapport.pdf"]) >= 2 and PENDING not in o for o in outputs[:2])
+    assert outputs[2]["rapport.pdf"].startswith("niet gemaakt: chromium gaf een fout")
+    assert not stale.exists()
+
+
+def test_background_printer_without_chromium_says_so_and_prints_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(editions, "find_chromium", lambda: None)
+    html = _report(tmp_path)
+    out = {PENDING: [("rapport.pdf", html, html.with_suffix(".pdf"))]}
+    with BackgroundPrinter() as printer:
+        printer.submit([out])
+    assert out["rapport.pdf"] == text("nl", "pdf_no_chromium")
+    assert not html.with_suffix(".pdf").exists()

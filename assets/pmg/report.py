@@ -5,7 +5,6 @@ conclusions computed from the data."""
 import re
 import unicodedata
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -18,7 +17,7 @@ from assets.pmg.statistics import ALL_GROUPS, PAIRED, UNPAIRED
 from assets.pmg.themes import THEME_MATRIX, THEME_QUOTES
 from assets.reporting.disclosure import complementary, differs_safely
 from assets.reporting.editions import (ORGANISATION_DIR, RESEARCHER_FILE, STAKEHOLDER_FILE, Edition,
-                                       print_pdfs, remove_other_folders, report_results, write_report_editions)
+                                       BackgroundPrinter, remove_other_folders, report_results, write_report_editions)
 from assets.reporting.html import Block, Bullets, Chart, Heading, Paragraph, Table
 from assets.reporting.numbers import MISSING, fmt_number, fmt_range
 from assets.reporting.provenance import provenance_blocks
@@ -658,9 +657,8 @@ def pmg_report(context: AssetExecutionContext, duckdb: DuckDBResource, reports: 
     """
     written, per_organisation = {}, {}
     t = texts_for(reports.language)
-    # Chromium prints a year's PDFs on the other core while Python writes the next HTML.
-    with duckdb.get_connection() as conn, ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf") as printer:
-        printing = []
+    # Chromium prints the PDFs on the other core while Python writes the next HTML.
+    with duckdb.get_connection() as conn, BackgroundPrinter() as printer:
         for year in [y for y in report_years(conn) if y in partition_years(context)]:
             data = load_year(conn, year)
             footer = provenance_blocks(conn, PROGRAMME, year, context.run.run_id, reports.language)
@@ -669,17 +667,14 @@ def pmg_report(context: AssetExecutionContext, duckdb: DuckDBResource, reports: 
             written[year] = write_report_editions(
                 reports, PROGRAMME, year, t("pmg_title", year=year),
                 lambda edition, data=data, index=index: build(data, edition, folders=index), footer)
-            printing.append(printer.submit(print_pdfs, [written[year]]))
-            of_organisations = [write_report_editions(
+            printer.submit([written[year]])
+            printer.submit([write_report_editions(
                 reports, PROGRAMME, year, t("pmg_org_title", organisation=organisation, year=year),
                 lambda edition, mine=data.for_organisation(organisation), organisation=organisation:
                     build(mine, edition, organisation),
                 footer, folder=(ORGANISATION_DIR, folder), pdfs=reports.organisation_pdfs, markdown=False)
-                for organisation, folder in folders.items()]
-            printing.append(printer.submit(print_pdfs, of_organisations))
+                for organisation, folder in folders.items()])
             folder_of_year = reports.path(PROGRAMME, str(year), ORGANISATION_DIR)
             remove_other_folders(folder_of_year, set(folders.values()))
             per_organisation[year] = (folder_of_year, len(folders))
-        for job in printing:
-            job.result()
     return report_results(written, STAKEHOLDER, RESEARCHER, context.log, per_organisation)

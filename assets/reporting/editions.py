@@ -2,7 +2,9 @@
 group below the reporting minimum, nothing that recovers one, no quotes), written as HTML (and
 PDF where chromium is installed) and summarised for the Dagster UI."""
 
+import queue
 import shutil
+import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -84,27 +86,51 @@ def print_pdfs(outputs) -> None:
     (starting one costs about a second, per year and report otherwise), and put each PDF's path, or
     in words (Dutch, as all operator metadata) why there is none, in its output. Never raises: the
     HTML is the report."""
-    outputs = [o for o in outputs if o.get(PENDING)]
-    prints = [p for o in outputs for p in o[PENDING]]
-    if not prints:
-        return
-    chromium = find_chromium()
-    if chromium is None:
-        status = {pdf: None for _, _, pdf in prints}
-    else:
+    with BackgroundPrinter() as printer:
+        printer.submit(outputs)
+
+
+class BackgroundPrinter:
+    """Prints the pending PDFs of `write_report_editions` outputs on another thread, in one chromium,
+    while the caller goes on writing HTML; on leaving the `with`, waits for them and puts each PDF's
+    path, or in words why there is none, in its output (as `print_pdfs`). Never raises for a PDF."""
+
+    def __init__(self):
+        self.outputs, self.queue, self.status = [], queue.Queue(), {}
+        self.chromium = find_chromium()
+        self.thread = threading.Thread(target=self._print, name="pdf", daemon=True)
+
+    def __enter__(self) -> "BackgroundPrinter":
+        if self.chromium is not None:
+            self.thread.start()
+        return self
+
+    def submit(self, outputs) -> None:
+        for out in outputs:
+            if out.get(PENDING):
+                self.outputs.append(out)
+                for _, html, pdf in out[PENDING]:
+                    self.queue.put((html, pdf))
+
+    def _print(self) -> None:
         try:
-            status = htmls_to_pdfs([(html, pdf) for _, html, pdf in prints], chromium)
+            self.status.update(htmls_to_pdfs(iter(self.queue.get, None), self.chromium))
         except Exception as error:  # noqa: BLE001 - a missing PDF must not fail the report
-            status = {pdf: str(error) for _, _, pdf in prints}
-    for out in outputs:
-        for name, _, pdf_path in out.pop(PENDING):
-            reason = status.get(pdf_path, "no answer from chromium")
-            if chromium is not None and reason is None:
-                out[name] = pdf_path
-                continue
-            pdf_path.unlink(missing_ok=True)  # no stale PDF of an older run beside a new HTML
-            out[name] = (text("nl", "pdf_no_chromium") if chromium is None
-                         else text("nl", "pdf_failed", error=str(reason)[:200]))
+            self.status["error"] = str(error)
+
+    def __exit__(self, *exc) -> None:
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
+        for out in self.outputs:
+            for name, _, pdf_path in out.pop(PENDING):
+                reason = self.status.get(pdf_path, self.status.get("error", "no answer from chromium"))
+                if self.chromium is not None and reason is None:
+                    out[name] = pdf_path
+                    continue
+                pdf_path.unlink(missing_ok=True)  # no stale PDF of an older run beside a new HTML
+                out[name] = (text("nl", "pdf_no_chromium") if self.chromium is None
+                             else text("nl", "pdf_failed", error=str(reason)[:200]))
 
 
 def remove_other_folders(parent: Path, keep: set[str]) -> None:

@@ -18,6 +18,7 @@ all measured: still 25 s); an unusable bus address makes it fail at once. Printi
 
 import base64
 import fcntl
+import itertools
 import json
 import os
 import select
@@ -94,19 +95,21 @@ def html_to_pdf(html_path: Path, pdf_path: Path, chromium: str) -> None:
 
 
 def htmls_to_pdfs(pairs, chromium: str, timeout: int = TIMEOUT_SECONDS) -> dict[Path, str | None]:
-    """Print every (html_path, pdf_path) of `pairs` in ONE headless chromium, each PDF atomically as
-    `html_to_pdf` does. Returns {pdf_path: None if written, else why not}, in the order given; one
+    """Print every (html_path, pdf_path) of `pairs` (any iterable, also a queue still being filled)
+    in ONE headless chromium, each PDF atomically as `html_to_pdf` does. Returns {pdf_path: None if written, else why not}, in the order given; one
     file's failure (a missing HTML, a page that does not load within `timeout` seconds: its tab is
     closed and the next file gets a new one) does not stop the others; a chromium that does not
     start, dies or stops answering gives every file not yet written that reason. The reasons read
     as `html_to_pdf`'s RuntimeError does ("chromium wrote no PDF: ...")."""
-    pairs = [(Path(h), Path(p)) for h, p in pairs]
     results: dict[Path, str | None] = {}
-    if not pairs:
+    pairs = iter(pairs)  # may be fed while printing (a queue): chromium starts with the first file
+    first = next(pairs, None)
+    if first is None:
         return results
     with tempfile.TemporaryDirectory(prefix="mhm-chromium-") as profile, _DevToolsPipe(chromium, profile) as browser:
         tab = None
-        for html_path, pdf_path in pairs:
+        for html, pdf in itertools.chain([first], pairs):
+            html_path, pdf_path = Path(html), Path(pdf)
             if browser.dead:
                 results[pdf_path] = f"chromium wrote no PDF: {browser.dead}"
                 continue
