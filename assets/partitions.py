@@ -38,6 +38,16 @@ def year_filter(years: list[int] | None) -> str:
     return "year IN (" + ", ".join(str(int(y)) for y in years) + ")" if years else "false"
 
 
+def for_years(sql: str, years: list[int] | None) -> str:
+    """`sql` with each `{years}` in it replaced by the condition selecting those years' rows (None: all).
+
+    DuckDB reads only the run's years of a query's sources when the query is filtered on year, except
+    where the filter cannot pass: into the right side of a LEFT JOIN, either side of a FULL JOIN, or an
+    aggregate two parts of the query share. There a source is read for every year, ten times the rows
+    in a new year's run; such a query says `{years}` where it reads the source."""
+    return sql.replace("{years}", year_filter(years))
+
+
 def years_label(years: list[int]) -> str:
     """A run's years for a folder name: "2023", or "2016-2025" for a backfill's range."""
     return str(years[0]) if len(years) == 1 else f"{min(years)}-{max(years)}"

@@ -5,7 +5,7 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, Metadata
 from dagster_duckdb import DuckDBResource
 
 from assets.ingest.loader import insert_frame
-from assets.partitions import EVERY_YEAR, YEARLY, partition_years, year_filter
+from assets.partitions import EVERY_YEAR, YEARLY, for_years, partition_years, year_filter
 from warehouse.schema import ensure_schema, table
 
 # DuckDB admits one writing process per file: every asset that writes joins this pool (limit 1).
@@ -84,14 +84,15 @@ def sql_table_asset(qualified: str, deps: list[str], sql: str, purpose: str, gro
     """An asset that rebuilds one warehouse table from one query (marts are all of this shape).
 
     Yearly (the default): partitioned by year, a run replaces its years' rows only. Otherwise
-    (trends over the years) the whole table is rebuilt from every year."""
+    (trends over the years) the whole table is rebuilt from every year. `{years}` in the query
+    stands for the run's years (assets.partitions.for_years)."""
     @asset(key=key(qualified), deps=[key(d) for d in deps], group_name=group, pool=POOL, kinds={"duckdb"},
            metadata=contract_metadata(qualified), description=describe(qualified, purpose),
            **(YEARLY if yearly else EVERY_YEAR))
     def _build(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
         years = partition_years(context) if yearly else None
         with duckdb.get_connection() as conn:
-            replace_table(conn, qualified, sql, years=years)
+            replace_table(conn, qualified, for_years(sql, years), years=years)
             return MaterializeResult(metadata=written_metadata(conn, qualified, preview_rows=25, order_by=order_by,
                                                                years=years))
 

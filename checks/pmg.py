@@ -48,9 +48,9 @@ def n_equals_distinct_participants(context: AssetCheckExecutionContext, duckdb: 
     with duckdb.get_connection() as conn:
         return violations_check(conn, years=partition_years(context), sql=f"""
             SELECT m.year, m.organisation, m.intervention, m.wave, m.n, s.n_distinct
-            FROM marts.pmg_mental_health m
+            FROM (SELECT * FROM marts.pmg_mental_health WHERE {{years}}) m
             FULL JOIN (SELECT year, organisation, intervention, wave, count(DISTINCT participant_id) AS n_distinct
-                       FROM {RESPONSES} WHERE mental_health_grade IS NOT NULL GROUP BY ALL) s
+                       FROM {RESPONSES} WHERE mental_health_grade IS NOT NULL AND {{years}} GROUP BY ALL) s
             USING (year, organisation, intervention, wave)
             WHERE m.n IS DISTINCT FROM s.n_distinct ORDER BY ALL""",
             ok="every N equals its distinct participants", bad="{n} cell(s) whose N disagrees with staging")
@@ -124,9 +124,10 @@ def t1_without_t0_flagged(context: AssetCheckExecutionContext, duckdb: DuckDBRes
         return flag_check(conn, years=partition_years(context), sql=f"""
             SELECT year, organisation, intervention, group_label, count(*) AS n_unpaired_t1
             FROM {RESPONSES} t1
-            WHERE wave = 'T1' AND NOT EXISTS (
+            WHERE wave = 'T1' AND {{years}} AND NOT EXISTS (
                 SELECT 1 FROM {RESPONSES} t0
-                WHERE t0.year = t1.year AND t0.participant_id = t1.participant_id AND t0.wave = 'T0')
+                WHERE t0.year = t1.year AND t0.participant_id = t1.participant_id AND t0.wave = 'T0'
+                      AND {{years}})
             GROUP BY ALL ORDER BY ALL""",
             none="every T1 respondent also answered at T0",
             some="{n} group(s) with T1 respondents who did not answer at T0: flagged as unpaired; "
@@ -153,9 +154,9 @@ def rating_n_equals_distinct_participants(context: AssetCheckExecutionContext,
     with duckdb.get_connection() as conn:
         return violations_check(conn, years=partition_years(context), sql=f"""
             SELECT r.year, r.organisation, r.intervention, r.n, s.n_distinct
-            FROM marts.pmg_intervention_rating r
+            FROM (SELECT * FROM marts.pmg_intervention_rating WHERE {{years}}) r
             FULL JOIN (SELECT year, organisation, intervention, count(DISTINCT participant_id) AS n_distinct
-                       FROM {RESPONSES} WHERE intervention_grade IS NOT NULL GROUP BY ALL) s
+                       FROM {RESPONSES} WHERE intervention_grade IS NOT NULL AND {{years}} GROUP BY ALL) s
             USING (year, organisation, intervention)
             WHERE r.n IS DISTINCT FROM s.n_distinct ORDER BY ALL""",
             ok="every N equals its distinct participants", bad="{n} row(s) whose N disagrees with staging")

@@ -2,13 +2,15 @@
 
 from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue
 
-from assets.partitions import year_filter
+from assets.partitions import for_years, year_filter
 from assets.tables import markdown_table
 
 
 def _of_years(sql: str, years: list[int] | None) -> str:
     """The rows of `sql` (which has a year column) of the run's years: a run checks what it wrote,
-    so an old year's problem does not block a new year's run (its own run reports it)."""
+    so an old year's problem does not block a new year's run (its own run reports it). `{years}` in
+    `sql` stands for the run's years (assets.partitions.for_years)."""
+    sql = for_years(sql, years)
     return sql if years is None else f"SELECT * FROM ({sql}) WHERE {year_filter(years)} ORDER BY ALL"
 
 

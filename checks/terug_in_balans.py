@@ -41,9 +41,9 @@ def _n_equals_distinct(table: str, variable: str):
         with duckdb.get_connection() as conn:
             return violations_check(conn, years=partition_years(context), sql=f"""
                 SELECT m.year, m.n_total, s.n_distinct FROM
-                  (SELECT year, sum(n) AS n_total FROM {table} GROUP BY year) m
+                  (SELECT year, sum(n) AS n_total FROM {table} WHERE {{years}} GROUP BY year) m
                 FULL JOIN (SELECT year, count(DISTINCT participant_id) AS n_distinct FROM {ANSWERS}
-                           WHERE variable = '{variable}' GROUP BY year) s USING (year)
+                           WHERE variable = '{variable}' AND {{years}} GROUP BY year) s USING (year)
                 WHERE m.n_total IS DISTINCT FROM s.n_distinct ORDER BY ALL""",
                 ok="every N equals its distinct respondents", bad="{n} year(s) whose N disagrees with staging")
     return _check

@@ -10,7 +10,7 @@ def _share_sql(variable: str, code_column: str) -> str:
     """Share of respondents per answer of one single-choice question, every label listed."""
     return f"""
 WITH answered AS (
-  SELECT year, participant_id, value_code FROM {ANSWERS} WHERE variable = '{variable}'
+  SELECT year, participant_id, value_code FROM {ANSWERS} WHERE variable = '{variable}' AND {{years}}
 ), totals AS (
   SELECT year, count(DISTINCT participant_id) AS n_respondents FROM answered GROUP BY year
 )
@@ -38,12 +38,12 @@ complaints since the programme ended (asked at least three months after it).""",
 
 tib_skills = sql_table_asset("marts.tib_skills", [ANSWERS], f"""
 WITH respondents AS (
-  SELECT year, count(DISTINCT participant_id) AS n_respondents FROM {ANSWERS} GROUP BY year
+  SELECT year, count(DISTINCT participant_id) AS n_respondents FROM {ANSWERS} WHERE {{years}} GROUP BY year
 ), chosen AS (
   SELECT year, value_code,
          count(DISTINCT participant_id) FILTER (WHERE variable = 'skills_strengthened') AS n_strengthened,
          count(DISTINCT participant_id) FILTER (WHERE variable = 'skills_still_applied') AS n_still_applied
-  FROM {ANSWERS} WHERE variable IN ('skills_strengthened', 'skills_still_applied') GROUP BY ALL
+  FROM {ANSWERS} WHERE variable IN ('skills_strengthened', 'skills_still_applied') AND {{years}} GROUP BY ALL
 )
 SELECT l.year, l.domain, l.label AS skill, r.n_respondents,
        coalesce(c.n_strengthened, 0) AS n_strengthened, coalesce(c.n_still_applied, 0) AS n_still_applied,
@@ -68,7 +68,7 @@ WITH factors AS (
   FROM {LABELS} WHERE instrument = 'tib_survey' AND role = 'factor'
 ), answered AS (
   SELECT year, variable, participant_id, value_number::INTEGER AS rating
-  FROM {ANSWERS} WHERE variable IN (SELECT variable FROM factors)
+  FROM {ANSWERS} WHERE variable IN (SELECT variable FROM factors) AND {{years}}
 ), totals AS (
   SELECT year, variable, count(DISTINCT participant_id) AS n_respondents FROM answered GROUP BY ALL
 )

@@ -10,7 +10,7 @@ from dagster import MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
 # The frame-writing helpers are shared with the PMG statistics (generic, no PMG specifics).
-from assets.partitions import YEARLY, partition_years, year_filter
+from assets.partitions import YEARLY, for_years, partition_years, year_filter
 from assets.statistics import competition_rank, mcnemar_exact, rating_summary, wilson_interval_pct
 from assets.tables import POOL, contract_metadata, describe, frame_for, key, replace_with_frame, written_metadata
 from assets.terug_in_balans.marts import LABELS
@@ -74,7 +74,7 @@ def marts_tib_share_intervals(context, duckdb: DuckDBResource) -> MaterializeRes
 # respondent counts (as marts.tib_skills: a skill not ticked counts as not ticked).
 SKILL_PAIRS_SQL = f"""
 WITH respondents AS (
-  SELECT DISTINCT year, participant_id FROM {ANSWERS}
+  SELECT DISTINCT year, participant_id FROM {ANSWERS} WHERE {{years}}
 ), skills AS (
   SELECT year, code, label AS skill, position FROM {LABELS}
   WHERE instrument = 'tib_survey' AND variable = 'skills_strengthened'
@@ -82,7 +82,7 @@ WITH respondents AS (
   SELECT year, participant_id, value_code AS code,
          bool_or(variable = 'skills_strengthened') AS strengthened,
          bool_or(variable = 'skills_still_applied') AS applied
-  FROM {ANSWERS} WHERE variable IN ('skills_strengthened', 'skills_still_applied') GROUP BY ALL
+  FROM {ANSWERS} WHERE variable IN ('skills_strengthened', 'skills_still_applied') AND {{years}} GROUP BY ALL
 )
 SELECT s.year, s.skill, s.position,
        count(*) AS n_respondents,
@@ -111,7 +111,8 @@ still applied three months later (both, only one, neither), with McNemar's exact
 def marts_tib_skill_mcnemar(context, duckdb: DuckDBResource) -> MaterializeResult:
     years = partition_years(context)
     with duckdb.get_connection() as conn:
-        counts = conn.sql(f"SELECT * FROM ({SKILL_PAIRS_SQL}) WHERE {year_filter(years)} ORDER BY year, position").pl()
+        counts = conn.sql(f"SELECT * FROM ({for_years(SKILL_PAIRS_SQL, years)}) WHERE {year_filter(years)} "
+                          "ORDER BY year, position").pl()
         replace_with_frame(conn, SKILL_MCNEMAR, frame_for(SKILL_MCNEMAR, mcnemar_rows(counts)), years)
         return MaterializeResult(metadata=written_metadata(conn, SKILL_MCNEMAR, preview_rows=25, years=years))
 
