@@ -337,7 +337,8 @@ def format_report(size: dict, results: dict) -> str:
 
 
 def run_benchmark(size: dict, workdir: Path, in_process: bool = False, new_year: bool = True,
-                  pandas: bool = True, ingest: bool = True, log=print) -> tuple[dict, str]:
+                  pandas: bool = True, ingest: bool = True, reuse_data: bool = False,
+                  log=print) -> tuple[dict, str]:
     """Run every phase; returns (results, printed report)."""
     from bench.generate import generate
 
@@ -346,21 +347,33 @@ def run_benchmark(size: dict, workdir: Path, in_process: bool = False, new_year:
     data_dir, logfile = workdir / "data", workdir / "phases.log"
     results: dict = {"ingest": {}, "phase_peaks": {}}
     with TreeSampler() as sampler:
-        def phase(label: str, name: str, arg: str | None = None, data: Path = data_dir, work: Path | None = None):
+        def phase(label: str, name: str, arg: str | None = None, data: Path = data_dir, work: Path | None = None,
+                  fresh: bool = True):
             sampler.reset()
             log(f"[bench] {label} ...")
-            r = run_phase(name, data, work or workdir / label.replace(" ", "_").replace("/", "_"), arg,
-                          in_process, logfile)
+            work = work or workdir / label.replace(" ", "_").replace("/", "_")
+            if fresh:  # a workdir of an earlier run holds its warehouses
+                shutil.rmtree(work, ignore_errors=True)
+            r = run_phase(name, data, work, arg, in_process, logfile)
             results["phase_peaks"][label] = max(sampler.peak, r.get("maxrss", 0) if not in_process else 0)
             log(f"[bench] {label}: {_s(r['seconds'])} s")
             return r
 
         sampler.reset()
-        log(f"[bench] generating synthetic exports under {data_dir} ...")
-        results["generate"] = generate(data_dir, size["years"], size["organisations"], size["responses"],
-                                       size["segments"], size["tib"], log=lambda *_: None)
+        marker = workdir / "generated.json"  # beside the data, which holds only exports and codebooks
+        kept = json.loads(marker.read_text()) if reuse_data and marker.exists() else None
+        if kept is not None and kept["size"] == size and data_dir.is_dir():
+            results["generate"] = kept["generate"]
+            log(f"[bench] reusing the exports under {data_dir} (generated in {_s(kept['generate']['seconds'])} s)")
+        else:
+            marker.unlink(missing_ok=True)
+            shutil.rmtree(data_dir, ignore_errors=True)
+            log(f"[bench] generating synthetic exports under {data_dir} ...")
+            results["generate"] = generate(data_dir, size["years"], size["organisations"], size["responses"],
+                                           size["segments"], size["tib"], log=lambda *_: None)
+            marker.write_text(json.dumps({"size": size, "generate": results["generate"]}))
+            log(f"[bench] generated in {_s(results['generate']['seconds'])} s")
         results["phase_peaks"]["generate"] = sampler.peak
-        log(f"[bench] generated in {_s(results['generate']['seconds'])} s")
         results["full"] = phase("full", "full", work=workdir / "full")
         for asset in INGEST if ingest else []:
             if not _files(data_dir, asset):
@@ -378,7 +391,8 @@ def run_benchmark(size: dict, workdir: Path, in_process: bool = False, new_year:
             generate(plus, 1, size["organisations"], size["responses"] // size["years"],
                      size["segments"] // size["years"], size["tib"] // size["years"], first_year=last + 1,
                      seed=7, log=lambda *_: None)
-            results["new_year"] = phase("new year", "full", str(last + 1), data=plus, work=workdir / "full")
+            results["new_year"] = phase("new year", "full", str(last + 1), data=plus, work=workdir / "full",
+                                      fresh=False)
     results["peak_tree"] = sampler.overall
     results["peak_maxrss"] = maxrss_bytes()
     if not in_process:
@@ -396,6 +410,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--keep", action="store_true", help="keep the temporary folder")
     p.add_argument("--in-process", action="store_true", help="run every phase in this process (no per-phase RSS)")
     p.add_argument("--no-new-year", action="store_true", help="skip (d), the rerun with one more year")
+    p.add_argument("--reuse-data", action="store_true",
+                   help="with --workdir: reuse the exports a run of the same size generated there")
     p.add_argument("--only-full", action="store_true", help="run (a) only: no ingest, floor, pandas or new year")
     p.add_argument("--json", type=Path, help="also write the results as JSON here")
     # internal: run one phase in a child process
@@ -419,7 +435,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         results, report = run_benchmark(size, workdir, in_process=a.in_process,
                                         new_year=not (a.no_new_year or a.only_full),
-                                        pandas=not a.only_full, ingest=not a.only_full)
+                                        pandas=not a.only_full, ingest=not a.only_full,
+                                        reuse_data=a.reuse_data)
         print()
         print(report)
         if a.json:
