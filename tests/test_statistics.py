@@ -13,6 +13,7 @@ from assets.statistics import (
     rank_biserial_paired,
     rating_summary,
     small_n_flag,
+    smallest_wilcoxon_p,
     walsh_averages,
     wilcoxon_test,
     wilson_interval_pct,
@@ -54,6 +55,15 @@ def test_wilcoxon_runs_only_where_significance_is_possible():
     zeros = wilcoxon_test([0, 0, 1, 0, 2.5, -0.5, 1])
     assert zeros["p_value"] is None and "3 gelijk gebleven" in zeros["note"] and "0,125" in zeros["note"]
     assert wilcoxon_test([0, 0, 0])["note"] == "Geen toets: geen van de 3 paren veranderde."
+
+
+def test_wilcoxon_of_a_group_of_thousands_of_pairs():
+    # 2 / 2**m as a float overflowed above 1,023 pairs, which a year of 10M responses has.
+    assert smallest_wilcoxon_p(1_023) == pytest.approx(2 / 2 ** 1_023)
+    assert smallest_wilcoxon_p(5_000) == 0.0
+    d = [0.5 + (i % 7) / 10 if i % 5 else -0.25 for i in range(3_000)]
+    big = wilcoxon_test(d)
+    assert big["p_value"] is not None and big["p_value"] < 1e-6
 
 
 def test_wilcoxon_with_ties_and_a_negative_difference():
