@@ -99,6 +99,7 @@ class TreeSampler:
 
     def __init__(self, interval: float = 0.25):
         self.interval, self.peak, self.overall = interval, 0, 0
+        self.samples: list[tuple[float, int]] = []  # (time.time(), bytes): which step used the memory
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -106,7 +107,11 @@ class TreeSampler:
         while not self._stop.is_set():
             rss = tree_rss_bytes()
             self.peak, self.overall = max(self.peak, rss), max(self.overall, rss)
+            self.samples.append((time.time(), rss))
             self._stop.wait(self.interval)
+
+    def peak_between(self, start: float, end: float) -> int:
+        return max((rss for t, rss in self.samples if start <= t <= end), default=0)
 
     def __enter__(self):
         self._thread.start()
@@ -135,10 +140,11 @@ def _resources(work: Path, data_dir: Path) -> dict:
     return resources_for(work, data_dir)
 
 
-def _step_seconds(instance, run_id: str) -> dict[str, float]:
+def _step_windows(instance, run_id: str) -> dict[str, tuple[float, float]]:
+    """{step: (start, end)} in seconds since the epoch, from the run's event log."""
     from dagster import DagsterEventType
 
-    starts, seconds = {}, {}
+    starts, windows = {}, {}
     for entry in instance.all_logs(run_id):
         event = entry.dagster_event
         if event is None or event.step_key is None:
@@ -147,8 +153,8 @@ def _step_seconds(instance, run_id: str) -> dict[str, float]:
             starts[event.step_key] = entry.timestamp
         elif event.event_type in (DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE) \
                 and event.step_key in starts:
-            seconds[event.step_key] = entry.timestamp - starts[event.step_key]
-    return seconds
+            windows[event.step_key] = (starts[event.step_key], entry.timestamp)
+    return windows
 
 
 def _materialize(selection, work: Path, data_dir: Path, years: list[int] | None = None) -> dict:
@@ -164,12 +170,14 @@ def _materialize(selection, work: Path, data_dir: Path, years: list[int] | None 
         started = time.perf_counter()
         result = materialize_years(selection, resources, years, instance=instance, raise_on_error=False)
         seconds = time.perf_counter() - started
-        steps = _step_seconds(instance, result.run_id)
+        windows = _step_windows(instance, result.run_id)
+        steps = {step: end - start for step, (start, end) in windows.items()}
     failures = [f"{e.step_key}: {e.step_failure_data.error.message.strip().splitlines()[0]}"
                 for e in result.all_events if e.is_step_failure]
     checks = [(e.asset_key.to_user_string(), e.check_name, e.passed, e.severity.value)
               for e in result.get_asset_check_evaluations()]
-    return {"seconds": seconds, "success": result.success, "steps": steps, "failures": failures,
+    return {"seconds": seconds, "success": result.success, "steps": steps, "step_windows": windows,
+            "failures": failures,
             "checks_failed": [f"{a} {c} ({s})" for a, c, passed, s in checks if not passed],
             "n_checks": len(checks)}
 
@@ -333,6 +341,10 @@ def format_report(size: dict, results: dict) -> str:
     lines += ["", "where the time goes in (a), slowest steps:"]
     lines += [f"  {k:<60} {_s(v):>8} s  {100 * v / total:4.0f}%" for k, v in steps[:12]]
     lines.append(f"  (sum of steps {_s(total)} s; the rest of (a) is Dagster and import overhead)")
+    peaks = sorted(full.get("step_peaks", {}).items(), key=lambda kv: -kv[1])
+    if peaks and peaks[0][1]:
+        lines += ["", "peak RSS of the process tree while each step ran (sampled), highest:"]
+        lines += [f"  {k:<60} {v / MiB:>8,.0f} MiB" for k, v in peaks[:6]]
     return "\n".join(lines)
 
 
@@ -375,6 +387,8 @@ def run_benchmark(size: dict, workdir: Path, in_process: bool = False, new_year:
             log(f"[bench] generated in {_s(results['generate']['seconds'])} s")
         results["phase_peaks"]["generate"] = sampler.peak
         results["full"] = phase("full", "full", work=workdir / "full")
+        results["full"]["step_peaks"] = {step: sampler.peak_between(start, end)
+                                         for step, (start, end) in results["full"].get("step_windows", {}).items()}
         for asset in INGEST if ingest else []:
             if not _files(data_dir, asset):
                 continue  # e.g. no transcripts at this size
