@@ -213,8 +213,8 @@ def test_batches_validated_together_report_what_each_reports_alone(monkeypatch, 
     # run_suite: the rows of each year are those of that year's partition alone; GX runs as often
     # for all batches as for one (2023 declares every set of columns).
     calls = []
-    validate = gx_runner._gx_validate
-    monkeypatch.setattr(gx_runner, "_gx_validate", lambda *a: calls.append(1) or validate(*a))
+    validate = gx_runner._gx_unexpected
+    monkeypatch.setattr(gx_runner, "_gx_unexpected", lambda *a: calls.append(1) or validate(*a))
     whole = run_suite(conn, suite, codebooks, tmp_path / "all.html")
     all_calls, calls[:] = len(calls), []
     lines = whole.metadata["expectations"].value.splitlines()
@@ -280,8 +280,8 @@ def test_a_value_is_validated_once_whatever_the_batches_it_occurs_in(monkeypatch
     conn = duckdb.connect()
     planted_table(conn, rows_per_year=400)
     frames = []
-    validate = gx_runner._gx_validate
-    monkeypatch.setattr(gx_runner, "_gx_validate", lambda frame, *a: frames.append(frame) or validate(frame, *a))
+    validate = gx_runner._gx_unexpected
+    monkeypatch.setattr(gx_runner, "_gx_unexpected", lambda frame, *a: frames.append(frame) or validate(frame, *a))
     regex = [e("ExpectColumnValuesToMatchRegex", column="participant_id", regex=PSEUDONYM)]
     [r2023, r2024] = validate_batches(conn, "t", lambda a: "true", [], "year", [2023, 2024], [regex] * 2, COLUMNS)
     [frame] = frames
@@ -301,3 +301,26 @@ def test_gx_does_not_fingerprint_the_frames(monkeypatch):
     monkeypatch.setattr(pandas_execution_engine, "hash_pandas_dataframe", refuse)
     [row] = validate_frame(pd.DataFrame({"a": ["x", None]}), [e("ExpectColumnValuesToNotBeNull", column="a")])
     assert row["unexpected_count"] == 1
+
+
+def test_pass_or_fail_first_then_the_unexpected_rows_of_what_failed(monkeypatch):
+    """_gx_unexpected gives what COMPLETE gives: success, exceptions and the unexpected rows; GX
+    runs COMPLETE only on the expectations that did not pass."""
+    frame = pd.DataFrame({"code": ["a", "b", None, "x", "a"], "n": [1, 2, 3, 40, 5]})
+    expectations = [e("ExpectColumnValuesToBeInSet", column="code", value_set=["a", "b"]),
+                    e("ExpectColumnValuesToNotBeNull", column="n"),
+                    e("ExpectColumnValuesToBeBetween", column="n", min_value=0, max_value=10),
+                    e("ExpectColumnValuesToBeBetween", column="code", min_value=0, max_value=1),  # GX raises
+                    e("ExpectColumnValuesToMatchRegex", column="code", regex="^[a-z]$")]
+    complete = gx_runner._gx_validate(frame, expectations, gx_runner.COMPLETE)
+    formats = []
+    validate = gx_runner._gx_validate
+    monkeypatch.setattr(gx_runner, "_gx_validate",
+                        lambda f, exps, fmt: formats.append((fmt["result_format"], len(exps))) or validate(f, exps, fmt))
+    quick = gx_runner._gx_unexpected(frame, expectations)
+    assert formats == [("BOOLEAN_ONLY", 5), ("COMPLETE", 3)]
+    for q, c in zip(quick, complete):
+        assert (q.success, gx_runner._raised(q)) == (c.success, gx_runner._raised(c))
+        assert (q.result.get("unexpected_index_list") or []) == (c.result.get("unexpected_index_list") or [])
+        assert gx_runner._exception_message(q.exception_info) == gx_runner._exception_message(c.exception_info)
+    assert [c.success for c in complete] == [False, True, False, False, True]
