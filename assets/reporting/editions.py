@@ -24,6 +24,7 @@ ORGANISATION_DIR = "organisaties"  # <programme>/<year>/organisaties/<organisati
 MARKDOWN = "markdown_blocks"  # (title, blocks) of the stakeholder edition, for the asset's metadata
 PENDING = "pdfs_to_print"  # (pdf name, html path, pdf path) of an output whose PDFs are not printed yet
 REPORT_MD_BUDGET = 400_000  # characters of the "report" markdown in the Dagster UI
+SEPARATOR = "\n\n---\n\n"  # between the years of that markdown
 
 
 @dataclass(frozen=True)
@@ -184,9 +185,6 @@ def report_results(written: dict, stakeholder_key, researcher_key, log=None,
     metas[stakeholder_key]["report"] = MetadataValue.md(markdown + files)
     return (MaterializeResult(asset_key=stakeholder_key, metadata=metas[stakeholder_key]),
             MaterializeResult(asset_key=researcher_key, metadata=metas[researcher_key]))
-
-
-SEPARATOR = "\n\n---\n\n"
 
 
 def _markdown(title: str, blocks: list, charts: bool = True) -> str:
