@@ -15,7 +15,9 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import duckdb
 from dagster import ConfigurableResource, EnvVar, InitResourceContext
 from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
@@ -78,16 +80,42 @@ class Warehouse(DuckDBResource):
 
     DuckDBResource connects anew in every step, and closing a step's connection, the file's last,
     shuts the database down: a checkpoint of what the step wrote, then the next step starts the
-    database again with a cold cache (about 0.1 s a step, 55 steps in a year's run). One connection
-    held from the run's resource setup to its teardown keeps the database instance open: a step's
+    database again (about 0.1 s a step, 55 steps in a year's run). One connection held from the
+    run's resource setup to its teardown keeps the database instance open: a step's
     `get_connection` then joins it (DuckDB's instance cache, same file and configuration) in well
     under a millisecond, still with its own transactions and temporary tables, and the log is
     checkpointed when it outgrows DuckDB's checkpoint_threshold or at the end of the run."""
 
+    _anchor: Any = PrivateAttr(default=None)
+
     @contextmanager
     def yield_for_execution(self, context: InitResourceContext) -> Iterator[Warehouse]:
-        with self.get_connection():
-            yield self
+        with super().get_connection() as anchor:
+            self._anchor = anchor
+            try:
+                yield self
+            finally:
+                self._anchor = None
+
+    @contextmanager
+    def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with super().get_connection() as conn:
+            yield conn
+        if self._anchor is not None:
+            self._drop_cached_blocks()
+
+    def _drop_cached_blocks(self) -> None:
+        # The blocks a step read stay cached in the open database, up to memory_limit, while the
+        # next steps fill Polars frames, GX and matplotlib beside them: a step's connection leaves
+        # DuckDB's memory as empty as closing the database did. DuckDB evicts what a lower limit
+        # does not hold; it keeps its limit when something is still in use.
+        limit = self.connection_config.get("memory_limit") or self._anchor.sql(
+            "SELECT current_setting('memory_limit')").fetchall()[0][0]
+        try:
+            self._anchor.execute("SET memory_limit = '1MB'")
+        except duckdb.OutOfMemoryException:
+            return
+        self._anchor.execute(f"SET memory_limit = '{limit}'")
 
 
 def warehouse_resource(database: str) -> Warehouse:
