@@ -161,9 +161,9 @@ def test_the_researcher_banner_is_printed_on_every_page_and_a_stakeholder_page_h
 
 
 @needs_chromium
-def test_background_printer_prints_what_is_submitted_while_it_runs_in_one_chromium(tmp_path, monkeypatch):
-    """Reports submit their PDFs year by year; one chromium prints them all; a file that cannot be
-    printed gets the reason in its output and leaves no stale PDF; the rest are printed."""
+def test_background_printer_prints_what_is_submitted_while_it_runs(tmp_path, monkeypatch):
+    """Reports submit their PDFs year by year; a chromium prints each submitted batch; a file that
+    cannot be printed gets the reason in its output and leaves no stale PDF; the rest are printed."""
     starts = tmp_path / "starts"
     counting = _fake_chromium(tmp_path, f'echo start >> "{starts}"\nexec "{CHROMIUM}" "$@"\n')
     monkeypatch.setattr(editions, "find_chromium", lambda: counting)
@@ -178,10 +178,10 @@ def test_background_printer_prints_what_is_submitted_while_it_runs_in_one_chromi
     outputs.append({PENDING: [("rapport.pdf", gone, stale)]})
 
     with BackgroundPrinter() as printer:
-        for out in outputs:
-            printer.submit([out])  # the caller goes on writing HTML meanwhile
+        printer.submit(outputs[:2])  # one year's reports, then the caller goes on writing HTML
+        printer.submit(outputs[2:])
 
-    assert starts.read_text().splitlines() == ["start"]
+    assert starts.read_text().splitlines() == ["start", "start"]  # a chromium per batch, each for many
     assert [o["rapport.pdf"] for o in outputs[:2]] == [tmp_path / "2022" / "rapport.pdf",
                                                      tmp_path / "2023" / "rapport.pdf"]
     assert all(_pages(o["rapport.pdf"]) >= 2 and PENDING not in o for o in outputs[:2])

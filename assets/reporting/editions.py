@@ -92,8 +92,8 @@ def print_pdfs(outputs) -> None:
 
 
 class BackgroundPrinter:
-    """Prints the pending PDFs of `write_report_editions` outputs on another thread, in one chromium,
-    while the caller goes on writing HTML; on leaving the `with`, waits for them and puts each PDF's
+    """Prints the pending PDFs of `write_report_editions` outputs on another thread, a chromium per
+    `submit`, while the caller goes on writing HTML; on leaving the `with`, waits for them and puts each PDF's
     path, or in words why there is none, in its output (as `print_pdfs`). Never raises for a PDF."""
 
     def __init__(self):
@@ -107,17 +107,23 @@ class BackgroundPrinter:
         return self
 
     def submit(self, outputs) -> None:
+        """Queue the pending PDFs of `outputs`, to be printed by one chromium together."""
+        batch = []
         for out in outputs:
             if out.get(PENDING):
                 self.outputs.append(out)
-                for _, html, pdf in out[PENDING]:
-                    self.queue.put((html, pdf))
+                batch += [(html, pdf) for _, html, pdf in out[PENDING]]
+        if batch:
+            self.queue.put(batch)
 
     def _print(self) -> None:
-        try:
-            self.status.update(htmls_to_pdfs(iter(self.queue.get, None), self.chromium))
-        except Exception as error:  # noqa: BLE001 - a missing PDF must not fail the report
-            self.status["error"] = str(error)
+        # A chromium per batch (a year's reports): one kept for ten years' long reports grew to
+        # over a gigabyte more than one per year does.
+        for batch in iter(self.queue.get, None):
+            try:
+                self.status.update(htmls_to_pdfs(batch, self.chromium))
+            except Exception as error:  # noqa: BLE001 - a missing PDF must not fail the report
+                self.status.update({pdf: str(error) for _, pdf in batch})
 
     def __exit__(self, *exc) -> None:
         if self.thread.is_alive():
@@ -125,7 +131,7 @@ class BackgroundPrinter:
             self.thread.join()
         for out in self.outputs:
             for name, _, pdf_path in out.pop(PENDING):
-                reason = self.status.get(pdf_path, self.status.get("error", "no answer from chromium"))
+                reason = self.status.get(pdf_path, "no answer from chromium")
                 if self.chromium is not None and reason is None:
                     out[name] = pdf_path
                     continue

@@ -9,7 +9,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, multi_asset
 from dagster_duckdb import DuckDBResource
 
 from assets.partitions import YEARLY, partition_years
-from assets.reporting.editions import BackgroundPrinter, Edition, report_results, write_report_editions
+from assets.reporting.editions import Edition, report_results, write_report_editions
 from assets.reporting.html import Block, Chart, Heading, Paragraph, Table
 from assets.reporting.numbers import MISSING, fmt_number, fmt_pct
 from assets.reporting.provenance import provenance_blocks
@@ -285,12 +285,11 @@ def terug_in_balans_report(context: AssetExecutionContext, duckdb: DuckDBResourc
     the stakeholder edition.
     """
     written = {}
-    with duckdb.get_connection() as conn, BackgroundPrinter() as printer:
+    with duckdb.get_connection() as conn:
         for year in [y for y in report_years(conn) if y in partition_years(context)]:
             data = load_year(conn, year)
             footer = provenance_blocks(conn, PROGRAMME, year, context.run.run_id, reports.language)
             written[year] = write_report_editions(
                 reports, PROGRAMME, year, texts_for(reports.language)("tib_title", year=year),
                 lambda edition, data=data: build(data, edition), footer)
-            printer.submit([written[year]])
     return report_results(written, STAKEHOLDER, RESEARCHER, context.log)
