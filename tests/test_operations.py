@@ -97,6 +97,8 @@ def test_instance_queues_runs_one_at_a_time():
     config = yaml.safe_load((ROOT / "dagster_home" / "dagster.yaml").read_text(encoding="utf-8"))
     assert config["concurrency"]["runs"]["max_concurrent_runs"] == 1
     assert config["concurrency"]["pools"]["default_limit"] == 1
+    # a run holds the warehouse from start to end: the pool limits runs, not each step
+    assert config["concurrency"]["pools"]["granularity"] == "run"
     previous = os.environ.get("DAGSTER_HOME")
     os.environ["DAGSTER_HOME"] = str(ROOT / "dagster_home")
     try:
