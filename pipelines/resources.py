@@ -75,6 +75,9 @@ def _env_path(variable: str, default: Path) -> str:
     return str(Path(os.environ.get(variable) or default).resolve())
 
 
+CACHED_BETWEEN_STEPS = 64 * 2**20  # bytes
+
+
 class Warehouse(DuckDBResource):
     """DuckDBResource whose database stays open for the whole run.
 
@@ -106,9 +109,13 @@ class Warehouse(DuckDBResource):
 
     def _drop_cached_blocks(self) -> None:
         # The blocks a step read stay cached in the open database, up to memory_limit, while the
-        # next steps fill Polars frames, GX and matplotlib beside them: a step's connection leaves
-        # DuckDB's memory as empty as closing the database did. DuckDB evicts what a lower limit
-        # does not hold; it keeps its limit when something is still in use.
+        # next steps fill Polars frames, GX and matplotlib beside them. A step that leaves more
+        # than CACHED_BETWEEN_STEPS cached has DuckDB drop it, by evicting what a limit of 1 MB does
+        # not hold (DuckDB keeps its limit when something is still in use). Setting the limit
+        # costs 5-50 ms after a step, the memory released with it: not worth it for a few MB.
+        [(cached,)] = self._anchor.sql("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchall()
+        if cached <= CACHED_BETWEEN_STEPS:
+            return
         limit = self.connection_config.get("memory_limit") or self._anchor.sql(
             "SELECT current_setting('memory_limit')").fetchall()[0][0]
         try:
