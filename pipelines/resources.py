@@ -87,7 +87,8 @@ class Warehouse(DuckDBResource):
     run's resource setup to its teardown keeps the database instance open: a step's
     `get_connection` then joins it (DuckDB's instance cache, same file and configuration) in well
     under a millisecond, still with its own transactions and temporary tables, and the log is
-    checkpointed when it outgrows DuckDB's checkpoint_threshold or at the end of the run."""
+    checkpointed when it outgrows DuckDB's checkpoint_threshold or at the end of the run. What the
+    steps read is not kept cached for the rest of the run (see _drop_cached_blocks)."""
 
     _anchor: Any = PrivateAttr(default=None)
 

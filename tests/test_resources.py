@@ -1,0 +1,42 @@
+"""The warehouse resource: open for a run, without keeping what the steps read."""
+
+import duckdb
+from dagster import build_init_resource_context
+
+from pipelines.resources import CACHED_BETWEEN_STEPS, warehouse_resource
+
+
+def test_a_runs_steps_share_the_open_warehouse_and_it_is_closed_after(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    with warehouse_resource(str(path)).yield_for_execution(build_init_resource_context()) as warehouse:
+        with warehouse.get_connection() as conn:
+            conn.execute("CREATE TABLE t AS SELECT 1 AS x")
+            conn.execute("CREATE TEMP TABLE scratch AS SELECT 1 AS y")
+        with warehouse.get_connection() as conn:
+            # the next step: the database's tables, not the last step's temporary ones
+            assert conn.sql("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchall() == [(0,)]
+            assert conn.sql("SELECT x FROM t").fetchall() == [(1,)]
+    reader = duckdb.connect(str(path), read_only=True)  # no connection of the run is left open
+    assert reader.sql("SELECT x FROM t").fetchall() == [(1,)]
+    reader.close()
+
+
+def test_a_step_leaves_no_more_than_the_bound_cached(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    resource = warehouse_resource(str(path))
+    with resource.yield_for_execution(build_init_resource_context()) as warehouse:
+        with warehouse.get_connection() as conn:
+            conn.execute("CREATE TABLE big AS SELECT md5(range::VARCHAR) AS s FROM range(4000000)")
+            conn.execute("CHECKPOINT")
+        with warehouse.get_connection() as conn:
+            conn.sql("SELECT count(DISTINCT s) FROM big").fetchall()
+            [(held,)] = conn.sql("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchall()
+            assert held > CACHED_BETWEEN_STEPS  # what the step read, cached while it runs
+        with warehouse.get_connection() as conn:
+            [(left,)] = conn.sql("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchall()
+            [(limit,)] = conn.sql("SELECT current_setting('memory_limit')").fetchall()
+        assert left <= CACHED_BETWEEN_STEPS
+        [(configured,)] = duckdb.connect().sql(
+            f"SET memory_limit = '{resource.connection_config['memory_limit']}'; "
+            "SELECT current_setting('memory_limit')").fetchall()
+        assert limit == configured  # the limit the run was configured with, restored
