@@ -2,8 +2,10 @@
 gives what a plain `savefig` of the same figure gives; the batched mental-health chart draws what a
 dot-by-dot drawing would."""
 
+import gc
 import io
 import re
+import weakref
 
 import numpy as np
 import polars as pl
@@ -87,6 +89,21 @@ def test_drawing_twice_gives_the_same_png_and_the_same_svg():
     first_png, first_svg = figure_png(fig), figure_svg(fig)
     assert np.array_equal(pixels(figure_png(fig)), pixels(first_png))
     assert figure_svg(fig) == first_svg
+
+
+def test_a_png_lets_go_of_the_canvas_buffer_at_once():
+    # Not when a full garbage collection frees the figure: those are rare in a run's large process,
+    # and a report drawing chart after chart grew by a canvas each time.
+    fig = draw_mental_health(mental_health(5))
+    drawn = []
+    fig.canvas.mpl_connect("draw_event", lambda event: drawn.append(weakref.ref(event.renderer)))
+    gc.disable()
+    try:
+        first = figure_png(fig)
+        assert drawn and all(renderer() is None for renderer in drawn)
+    finally:
+        gc.enable()
+    assert np.array_equal(pixels(figure_png(fig)), pixels(first))  # and it can still be drawn again
 
 
 def test_preview_from_pixels_equals_preview_from_the_png():

@@ -5,13 +5,35 @@ from functools import partial
 from dagster import MaterializeResult, MetadataValue
 
 from assets.reporting.chart_cache import chart_key, remember
-
+from assets.reporting.chart_worker import shared_map
 from assets.reporting.publish import write_atomic
-from assets.reporting.style import data_uri, figure_pixels, figure_svg, pixels_png, pixels_preview
+from assets.reporting.style import data_uri, figure_pixels, figure_svg, pixels_png, pixels_preview, png_preview
 
 PREVIEW_BUDGET = 150_000  # characters of base64 in one asset's preview
 DPI = 150
 PREVIEW_SCALE = 60 / DPI
+# Previews made while drawing, newest years first: at full size the second newest already leaves the
+# budget for a large chart, and a small chart's third (fourth, ...) is made from its PNG.
+PREVIEWS_DRAWN = 2
+
+
+def render_chart(item: tuple) -> tuple[bytes, bytes, bytes | None] | None:
+    """One year's files: (PNG, SVG, preview PNG or None), or None when the year has nothing to draw.
+
+    `item` is (Figure or a function that draws one, whether to make the preview)."""
+    figure, with_preview = item
+    fig = figure() if callable(figure) else figure
+    if fig is None:
+        return None
+    pixels = figure_pixels(fig, dpi=DPI)  # one drawing for the PNG and its preview
+    png = pixels_png(pixels, dpi=DPI)
+    svg = figure_svg(fig)
+    return png, svg, pixels_preview(pixels, PREVIEW_SCALE) if with_preview else None
+
+
+def _sendable(item: tuple) -> bool:
+    # A partial of a module-level function pickles with its frames; a lambda or a Figure does not.
+    return isinstance(item[0], partial)
 
 
 def publish_charts(reports, programme: str, name: str, figures: dict) -> MaterializeResult:
@@ -19,31 +41,35 @@ def publish_charts(reports, programme: str, name: str, figures: dict) -> Materia
 
     `figures` maps year -> matplotlib Figure (or None when that year has nothing to draw), or
     year -> a function that draws it: then each figure is drawn when it is written, and only one
-    is alive at a time (ten large figures at once make every garbage collection slower). A
-    functools.partial's PNG is kept for the reports of this run (assets/reporting/chart_cache.py).
+    is alive at a time in a process (ten large figures at once make every garbage collection
+    slower). The years of functools.partial's are shared with a helper process
+    (assets/reporting/chart_worker.py), and their PNGs are kept for the reports of this run
+    (assets/reporting/chart_cache.py).
     """
-    paths, previews, budget_left = {}, [], True
     # Newest year first: the preview shows older years only while it stays small enough for the UI,
-    # so once one does not fit, the older years' previews are not made at all.
-    for year in sorted(figures, reverse=True):
+    # so once one does not fit, the older years' previews are not made at all. The newest years' are
+    # made from the pixels as they are drawn; any further one from its PNG.
+    years = sorted(figures, reverse=True)
+    items = [(figures[year], rank < PREVIEWS_DRAWN) for rank, year in enumerate(years)]
+    modules = [render_chart.__module__] + [f.func.__module__ for f, _ in items if isinstance(f, partial)]
+    rendered = shared_map(render_chart, items, send=_sendable, preload=modules)
+    paths, previews, budget_left = {}, [], True
+    for year, files in zip(years, rendered):
         fig = figures[year]
         key = chart_key(fig.func, fig.args, fig.keywords, DPI) if isinstance(fig, partial) else None
-        if callable(fig):
-            fig = fig()
-        if fig is None:
+        if files is None:
             if key is not None:
                 remember(key, None)
             continue
+        png, svg, preview = files
         png_path = reports.path(programme, str(year), f"{name}.png")
-        pixels = figure_pixels(fig, dpi=DPI)  # one drawing for the PNG and its preview
-        png = pixels_png(pixels, dpi=DPI)
         write_atomic(png_path, png)
         if key is not None:
             remember(key, png)
-        write_atomic(png_path.with_suffix(".svg"), figure_svg(fig))
+        write_atomic(png_path.with_suffix(".svg"), svg)
         paths[year] = png_path
         if budget_left:
-            uri = data_uri(pixels_preview(pixels, PREVIEW_SCALE))
+            uri = data_uri(preview if preview is not None else png_preview(png, PREVIEW_SCALE))
             budget_left = not previews or sum(len(u) for _, u in previews) + len(uri) <= PREVIEW_BUDGET
             if budget_left:
                 previews.append((year, uri))

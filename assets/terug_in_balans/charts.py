@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from assets.partitions import YEARLY, partition_years, year_filter
 from assets.reporting.chart_files import publish_charts
 from assets.reporting.numbers import fmt_pct
-from assets.reporting.style import GREY, OKABE_ITO, diverging_colours, house_style, new_figure
+from assets.reporting.style import GREY, OKABE_ITO, diverging_colours, house_style, new_figure, set_title
 from assets.reporting.texts import texts_for
 from assets.tables import POOL, key
 from pipelines.resources import ReportSettings
@@ -69,7 +69,7 @@ def draw_skills(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
         _percent_axis(ax, 105)
         ax.set_xlabel(t("share_axis", n=df["n_respondents"].max()))
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, borderaxespad=0.2)
-        ax.set_title(t("skills_title"), pad=28)
+        set_title(ax, t("skills_title"), pad=28)
     return fig
 
 
@@ -121,7 +121,7 @@ def draw_factor_diverging(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
         ax.set_xlabel(t("factors_axis", n=df["n_respondents"].max()))
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=k, borderaxespad=0.2,
                   handlelength=1.2, columnspacing=1.0, fontsize=9)
-        ax.set_title(t("factors_title"), pad=28)
+        set_title(ax, t("factors_title"), pad=28)
     return fig
 
 
@@ -165,7 +165,7 @@ def draw_return_and_relapse(rtw: pl.DataFrame, relapse: pl.DataFrame, intervals:
             _percent_axis(ax, 125)
             ax.set_xlabel(t("share_axis", n=frame["n_respondents"].max())
                           + (f"\n{t('ci_legend')}" if ci else ""))
-            ax.set_title(_wrap(title, 34), fontsize=12)
+            set_title(ax, _wrap(title, 34), fontsize=12)
     return fig
 
 

@@ -1,0 +1,69 @@
+"""The helper process that draws some of a chart asset's years: the same results, in order, whoever
+computed them; an item that raises raises in the caller; what cannot go to the helper is done here."""
+
+import importlib
+import operator
+import os
+import time
+from functools import partial
+
+import polars as pl
+import pytest
+
+from assets.reporting import chart_worker
+from assets.reporting.chart_cache import _PNGS, chart_key
+from assets.reporting.chart_files import DPI, publish_charts, render_chart
+from assets.reporting.chart_worker import shared_map
+from assets.terug_in_balans.charts import draw_skills
+from pipelines.resources import ReportSettings
+
+
+def sleep_then_pid(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def skills(year: int) -> pl.DataFrame:
+    return pl.DataFrame({"skill": ["Grenzen stellen", "Ontspannen", f"Hulp vragen {year}"],
+                         "pct_strengthened": [80.0, 60.0, 40.0], "pct_still_applied": [70.0, 50.0, 20.0],
+                         "n_respondents": [30, 30, 30]})
+
+
+@pytest.fixture(scope="module")
+def importable():
+    # pytest imports this file as a top-level module; the helper imports it by its package name.
+    return importlib.import_module("tests.test_chart_worker")
+
+
+def test_both_processes_work_and_the_results_keep_the_items_order(importable):
+    shared_map(importable.sleep_then_pid, [0.0] * chart_worker.MIN_ITEMS, preload=["tests.test_chart_worker"])
+    with chart_worker._helper_lock:
+        pass  # held until the helper started for those items is ready (they were done here meanwhile)
+    pids = shared_map(importable.sleep_then_pid, [0.3] * 8)
+    assert os.getpid() in pids and len(set(pids)) == 2
+    # This process takes the items from the front, the helper from the back.
+    assert pids[0] == os.getpid() and pids[-1] != os.getpid()
+    assert shared_map(partial(operator.mul, 3), list(range(10))) == [3 * i for i in range(10)]
+
+
+def test_an_item_that_raises_raises_here():
+    with pytest.raises(ZeroDivisionError):
+        shared_map(partial(operator.truediv, 1.0), [1.0, 2.0, 4.0, 0.0, 8.0])
+
+
+def test_what_cannot_be_sent_is_done_here():
+    assert shared_map(lambda x: x + 1, [1, 2, 3, 4]) == [2, 3, 4, 5]
+    assert shared_map(abs, [-1, -2, -3, -4], send=lambda item: False) == [1, 2, 3, 4]
+
+
+def test_charts_drawn_by_the_helper_are_the_bytes_drawn_here(tmp_path):
+    years = range(2016, 2024)
+    reports = ReportSettings(output_dir=str(tmp_path))
+    publish_charts(reports, "terug_in_balans", "tib_skills", {y: partial(draw_skills, skills(y)) for y in years})
+    for year in years:
+        png, svg, _ = render_chart((partial(draw_skills, skills(year)), False))
+        folder = tmp_path / "terug_in_balans" / str(year)
+        assert (folder / "tib_skills.png").read_bytes() == png
+        assert (folder / "tib_skills.svg").read_bytes() == svg
+        # kept for the reports of this run
+        assert _PNGS[chart_key(draw_skills, (skills(year),), {}, DPI)] == png
