@@ -105,6 +105,7 @@ class _Helper:
         if not self.ready:
             self._receive()
             self.ready = True
+            self.last_used = time.monotonic()  # its idle time starts now, not when it was started
 
     def call(self, func: Callable, item):
         try:
