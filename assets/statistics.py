@@ -369,17 +369,25 @@ def wilcoxon_normal_p(r_plus: np.ndarray, m: np.ndarray, tie_term: np.ndarray) -
     return 2 * special.ndtr(-np.abs(z))
 
 
+def _weight(frame: pl.DataFrame) -> pl.Expr:
+    """Column n of a frame of counted rows as Int64, or 1 for a frame of single rows."""
+    return pl.col("n").cast(pl.Int64) if "n" in frame.columns else pl.lit(1, dtype=pl.Int64)
+
+
 def paired_change_groups(pairs: pl.DataFrame) -> pl.DataFrame:
     """paired_change for many groups at once. `pairs`: columns gid (0, 1, ... with no gaps), t0
-    and t1, a row per pair; the result: a row per gid in order, with paired_change's columns."""
-    pairs = pairs.select("gid", "t0", "t1", d=pl.col("t1") - pl.col("t0"))
-    counts = pairs.group_by("gid", "d").agg(c=pl.len().cast(pl.Int64)).sort("gid", "d")
+    and t1, and optionally n: how many pairs have that t0 and t1 (1 without it); the result: a row
+    per gid in order, with paired_change's columns."""
+    pairs = pairs.select("gid", "t0", "t1", d=pl.col("t1") - pl.col("t0"), n=_weight(pairs))
+    counts = pairs.group_by("gid", "d").agg(c=pl.col("n").sum()).sort("gid", "d")
     runs = signed_rank_runs(counts)
     gid, d, c = (counts[k].to_numpy() for k in ("gid", "d", "c"))
     groups = int(gid[-1]) + 1 if gid.size else 0
     ranked = pl.col("r_plus") + pl.col("r_minus")
-    out = (pairs.group_by("gid").agg(n_pairs=pl.len().cast(pl.Int64), mean_t0=pl.col("t0").mean(),
-                                     mean_t1=pl.col("t1").mean(), mean_difference=pl.col("d").mean())
+    n = pl.col("n")
+    out = (pairs.group_by("gid").agg(n_pairs=n.sum(), mean_t0=(pl.col("t0") * n).sum() / n.sum(),
+                                     mean_t1=(pl.col("t1") * n).sum() / n.sum(),
+                                     mean_difference=(pl.col("d") * n).sum() / n.sum())
            .sort("gid")
            .with_columns(median_difference=weighted_medians(gid, d, c, groups),
                          hodges_lehmann=hodges_lehmann_of_counts(gid, d, c, groups))
@@ -407,10 +415,12 @@ def paired_change_groups(pairs: pl.DataFrame) -> pl.DataFrame:
 
 def mann_whitney_groups(values: pl.DataFrame) -> pl.DataFrame:
     """mann_whitney for many groups at once. `values`: columns gid (0, 1, ... with no gaps),
-    t1 (True for a T1 value, False for T0) and value; the result: a row per gid in order with
-    n_t0, n_t1 and mann_whitney's p_value, cliffs_delta and method."""
-    runs = values.group_by("gid", "value").agg(t0=(~pl.col("t1")).sum().cast(pl.Int64),
-                                                t1=pl.col("t1").sum().cast(pl.Int64))
+    t1 (True for a T1 value, False for T0), value and optionally n: how many have that value at
+    that wave (1 without it); the result: a row per gid in order with n_t0, n_t1 and
+    mann_whitney's p_value, cliffs_delta and method."""
+    values = values.with_columns(n=_weight(values))
+    n = pl.col("n")
+    runs = values.group_by("gid", "value").agg(t0=n.filter(~pl.col("t1")).sum(), t1=n.filter(pl.col("t1")).sum())
     out = (with_mid_ranks(runs.with_columns(t=pl.col("t0") + pl.col("t1")), "value")
            .group_by("gid").agg(n_t0=pl.col("t0").sum(), n_t1=pl.col("t1").sum(),
                                 r1=(pl.col("rank") * pl.col("t1")).sum(),
@@ -432,6 +442,7 @@ def mann_whitney_groups(values: pl.DataFrame) -> pl.DataFrame:
     method = [("asymptotic" if tie else "exact") if test else None for test, tie in zip(tested, ties)]
     exact = [g for g, k in enumerate(method) if k == "exact"]
     if exact:   # no ties: scipy's exact distribution of U, rare with grades
+        # Without ties every value occurs once (n = 1): the rows are the values.
         waves = values.filter(pl.col("gid").is_in(exact)).group_by("gid").agg(
             before=pl.col("value").filter(~pl.col("t1")), after=pl.col("value").filter(pl.col("t1")))
         for g, before, after in waves.iter_rows():

@@ -4,11 +4,14 @@ groups with ties, zeros, continuous values, n = 0, 1, 2 and both sides of every 
 
 import math
 
+import duckdb
 import numpy as np
 import polars as pl
 import pytest
 
-from assets.pmg.statistics import ALL_GROUPS, PAIRED, UNPAIRED, paired_frame, unpaired_frame
+from assets.pmg.staging import RESPONSES
+from assets.pmg.statistics import (ALL_GROUPS, PAIRED, UNPAIRED, load_grade_counts, load_pair_counts, paired_frame,
+                                   unpaired_frame)
 from assets.statistics import (
     EXACT_WILCOXON_MAX_N,
     hodges_lehmann,
@@ -101,6 +104,20 @@ def test_mann_whitney_groups_equals_mann_whitney_per_group():
             same(row[column], value, (column, t0, t1))
         methods.add(reference["method"])
     assert methods == {None, "exact", "asymptotic"}
+
+
+def test_counted_rows_give_what_their_single_rows_give():
+    """The marts pass how many share each value (n) instead of a row per person."""
+    rng = np.random.default_rng(7)
+    gid = np.repeat(np.arange(30), rng.integers(1, 80, size=30))
+    pairs = pl.DataFrame({"gid": gid, "t0": rng.integers(2, 21, size=gid.size) / 2,
+                          "t1": rng.integers(2, 21, size=gid.size) / 2})
+    counted = pairs.group_by("gid", "t0", "t1").agg(n=pl.len())
+    assert counted.height < pairs.height
+    assert paired_change_groups(counted).equals(paired_change_groups(pairs))
+    values = pl.DataFrame({"gid": gid, "t1": rng.random(gid.size) < 0.5, "value": rng.integers(1, 11, size=gid.size) * 1.0})
+    counted = values.group_by("gid", "t1", "value").agg(n=pl.len())
+    assert mann_whitney_groups(counted).equals(mann_whitney_groups(values))
 
 
 def test_weighted_medians_equal_numpy_median():
@@ -215,8 +232,17 @@ def random_responses(rng: np.random.Generator) -> pl.DataFrame:
     return pl.DataFrame(rows).sample(fraction=1.0, shuffle=True, seed=3)
 
 
+def warehouse_of(responses: pl.DataFrame) -> duckdb.DuckDBPyConnection:
+    """An in-memory warehouse whose staged responses are these grades."""
+    conn = duckdb.connect()
+    conn.execute(f"CREATE SCHEMA {RESPONSES.split('.')[0]}")
+    staged = responses.rename({"grade": "mental_health_grade"})
+    conn.execute(f"CREATE TABLE {RESPONSES} AS SELECT * FROM staged")
+    return conn
+
+
 def pairs_of(responses: pl.DataFrame) -> pl.DataFrame:
-    """PAIRS_SQL in Polars: a participant's T0 and T1 grade within an intervention."""
+    """In Polars: a participant's T0 and T1 grade within an intervention."""
     keys = ["year", "participant_id", "organisation", "intervention"]
     t0 = responses.filter(pl.col("wave") == "T0").select(*keys, "group_label", grade_t0="grade")
     t1 = responses.filter(pl.col("wave") == "T1").select(*keys, grade_t1="grade")
@@ -229,7 +255,9 @@ def test_paired_frame_equals_the_per_group_loop():
     pairs = pairs_of(responses)
     sql_order = pairs.sort("year", "organisation", "intervention", "group_label", "participant_id")
     expected = frame_for(PAIRED, paired_rows_per_group(sql_order))
-    got = paired_frame(pairs)            # any row order in, the mart's order out
+    counted = load_pair_counts(warehouse_of(responses), None)
+    assert counted["n"].sum() == pairs.height and counted.height < pairs.height   # pairs share grades
+    got = paired_frame(counted.sample(fraction=1.0, shuffle=True, seed=4))   # any row order in, the mart's order out
     assert got.schema == expected.schema and got.height == expected.height > 40
     assert ALL_GROUPS in got["group_label"] and "#1 vooraf" in got["group_label"]
     for fast, reference in zip(got.iter_rows(named=True), expected.iter_rows(named=True)):
@@ -241,7 +269,8 @@ def test_unpaired_frame_equals_the_per_group_loop():
     grades_ = random_responses(np.random.default_rng(34))
     sql_order = grades_.sort("year", "organisation", "intervention", "wave", "participant_id")
     expected = unpaired_rows_per_group(sql_order)
-    got = unpaired_frame(grades_)
+    counts, people = load_grade_counts(warehouse_of(grades_), None)
+    got = unpaired_frame(counts.sample(fraction=1.0, shuffle=True, seed=5), people)
     assert got.schema == frame_for(UNPAIRED, []).schema
     assert got.height == len(expected) > 5
     assert {r["method"] for r in expected} == {None, "exact", "asymptotic"}
@@ -258,11 +287,11 @@ def test_unpaired_frame_equals_the_per_group_loop():
 
 
 def test_no_rows_in_no_rows_out():
-    responses = random_responses(np.random.default_rng(1)).head(0)
-    assert paired_frame(pairs_of(responses)).schema == frame_for(PAIRED, []).schema
-    assert paired_frame(pairs_of(responses)).height == 0
-    assert unpaired_frame(responses).height == 0
-    assert unpaired_frame(responses).schema == frame_for(UNPAIRED, []).schema
+    conn = warehouse_of(random_responses(np.random.default_rng(1)).head(0))
+    assert paired_frame(load_pair_counts(conn, None)).schema == frame_for(PAIRED, []).schema
+    assert paired_frame(load_pair_counts(conn, None)).height == 0
+    assert unpaired_frame(*load_grade_counts(conn, None)).height == 0
+    assert unpaired_frame(*load_grade_counts(conn, [2023])).schema == frame_for(UNPAIRED, []).schema
 
 
 def test_half_grades_give_the_same_numbers_to_the_bit():

@@ -9,7 +9,7 @@ import polars as pl
 from dagster import MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
-from assets.partitions import YEARLY, partition_years, year_filter
+from assets.partitions import YEARLY, for_years, partition_years
 from assets.pmg.staging import RESPONSES
 from assets.statistics import SMALL_N_MINIMUM, mann_whitney_groups, paired_change_groups
 from assets.tables import POOL, contract_frame, contract_metadata, describe, key, replace_with_frame, written_metadata
@@ -21,37 +21,61 @@ ALL_GROUPS = "(alle groepen)"
 
 GRADES_SQL = f"""
 SELECT year, participant_id, wave, organisation, intervention, group_label, mental_health_grade AS grade
-FROM {RESPONSES} WHERE mental_health_grade IS NOT NULL AND wave IN ('T0', 'T1')
+FROM {RESPONSES} WHERE mental_health_grade IS NOT NULL AND wave IN ('T0', 'T1') AND {{years}}
 """
 
+# Grades take a few distinct values, so the statistics need only how many people share each
+# (grade at T0, grade at T1) or (wave, grade) per group: DuckDB counts them, and Polars holds a few
+# hundred rows per intervention instead of every answer (at 10M responses, GBs of identifiers).
 # Each wave its own scan, filtered before the join: cheaper than joining all grades with themselves.
-PAIRS_SQL = f"""
+PAIR_COUNTS_SQL = f"""
 WITH t0 AS ({GRADES_SQL} AND wave = 'T0'), t1 AS ({GRADES_SQL} AND wave = 'T1')
-SELECT t0.year, t0.organisation, t0.intervention, t0.group_label, t0.participant_id,
-       t0.grade AS grade_t0, t1.grade AS grade_t1
+SELECT t0.year, t0.organisation, t0.intervention, t0.group_label,
+       t0.grade AS grade_t0, t1.grade AS grade_t1, count(*) AS n
 FROM t0 JOIN t1 USING (year, participant_id, organisation, intervention)
+GROUP BY ALL
+"""
+
+GRADE_COUNTS_SQL = f"""
+SELECT year, organisation, intervention, wave = 'T1' AS t1, grade, count(*) AS n
+FROM ({GRADES_SQL}) GROUP BY ALL
+"""
+
+# Who took part at which wave, counted as sets: the waves hold the same people when as many took
+# part at each wave as at either.
+PEOPLE_SQL = f"""
+SELECT year, organisation, intervention, count(*) FILTER (at_t0) AS at_t0, count(*) FILTER (at_t1) AS at_t1,
+       count(*) AS anyone
+FROM (SELECT year, organisation, intervention, participant_id,
+             bool_or(wave = 'T0') AS at_t0, bool_or(wave = 'T1') AS at_t1
+      FROM ({GRADES_SQL}) GROUP BY ALL)
+GROUP BY ALL
 """
 
 
-def numbered_groups(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
-    """The frame sorted by its group keys, with gid 0, 1, ... numbering the groups in that order."""
-    return frame.sort(keys).with_columns(gid=pl.struct(keys).rle_id())
+def load_pair_counts(conn, years: list[int] | None) -> pl.DataFrame:
+    """Per intervention and group, how many pairs have each (grade at T0, grade at T1), in no order."""
+    return conn.sql(for_years(PAIR_COUNTS_SQL, years)).pl()
+
+
+def load_grade_counts(conn, years: list[int] | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Per intervention, how many grades each value has at each wave, and who took part when."""
+    return conn.sql(for_years(GRADE_COUNTS_SQL, years)).pl(), conn.sql(for_years(PEOPLE_SQL, years)).pl()
 
 
 def paired_frame(pairs: pl.DataFrame) -> pl.DataFrame:
     """One row per group with at least one pair, plus the intervention total, sorted by year,
-    organisation, intervention and group. The pairs may come in any order."""
+    organisation, intervention and group. `pairs` (load_pair_counts) may come in any order."""
     keys = ["year", "organisation", "intervention", "group_label"]
-    # Sorted by participant too, so each mean sums its grades in one fixed order, whatever order
-    # the rows came in (for grades it makes no difference: their sums are exact).
-    pairs = pairs.sort(*keys, "participant_id").with_columns(
+    # Sorted by the grades too, so each mean sums in one fixed order, whatever order the rows came in.
+    pairs = pairs.sort(*keys, "grade_t0", "grade_t1").with_columns(
         total=pl.struct(keys[:3]).rle_id().cast(pl.Int64), group=pl.struct(keys).rle_id().cast(pl.Int64))
     totals = int(pairs["total"].max()) + 1 if pairs.height else 0
     # Every pair counts twice: in its intervention's total (gid = total) and in its own group
     # (gids after the totals).
     result = paired_change_groups(pl.concat([
-        pairs.select(gid="total", t0="grade_t0", t1="grade_t1"),
-        pairs.select(gid=pl.col("group") + totals, t0="grade_t0", t1="grade_t1")]))
+        pairs.select(gid="total", t0="grade_t0", t1="grade_t1", n="n"),
+        pairs.select(gid=pl.col("group") + totals, t0="grade_t0", t1="grade_t1", n="n")]))
     first = pairs.filter(pl.col("group").is_first_distinct())
     names = pl.concat([
         first.filter(pl.col("total").is_first_distinct()).select(
@@ -69,9 +93,7 @@ changed for p < 0.05 to be possible at all; otherwise p is NULL and the note say
 def marts_pmg_paired_change(context, duckdb: DuckDBResource) -> MaterializeResult:
     years = partition_years(context)
     with duckdb.get_connection() as conn:
-        # No ORDER BY: paired_frame sorts for itself, cheaper than DuckDB sorting for Polars.
-        pairs = conn.sql(f"SELECT * FROM ({PAIRS_SQL}) WHERE {year_filter(years)}").pl()
-        replace_with_frame(conn, PAIRED, paired_frame(pairs), years)
+        replace_with_frame(conn, PAIRED, paired_frame(load_pair_counts(conn, years)), years)
         return MaterializeResult(metadata=written_metadata(
             conn, PAIRED, preview_rows=25, order_by="year, organisation, intervention, group_label", years=years))
 
@@ -92,20 +114,14 @@ def unpaired_note(n_t0: int, n_t1: int, n_paired: int, method: str | None) -> st
     return f"{people}; {how}{overlap}."
 
 
-def unpaired_frame(grades: pl.DataFrame) -> pl.DataFrame:
+def unpaired_frame(grade_counts: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
     """Interventions graded at both waves whose waves are not the same people, sorted by year,
-    organisation and intervention. The grades may come in any order: nothing here sums floats."""
+    organisation and intervention, from load_grade_counts' frames in any order."""
     keys = ["year", "organisation", "intervention"]
-    groups = numbered_groups(grades, keys)
-    # Who took part at which wave, counted as sets: the waves hold the same people when as many
-    # took part at each wave as at either.
-    person, t0, t1 = pl.col("participant_id"), pl.col("wave") == "T0", pl.col("wave") == "T1"
-    people = (groups.group_by("gid")
-              .agg(at_t0=person.filter(t0).n_unique(), at_t1=person.filter(t1).n_unique(), anyone=person.n_unique())
-              .with_columns(n_paired=pl.col("at_t0") + pl.col("at_t1") - pl.col("anyone")))
+    groups = grade_counts.sort(keys).with_columns(gid=pl.struct(keys).rle_id())
     rows = (groups.filter(pl.col("gid").is_first_distinct()).select(*keys, "gid")
-            .join(people, on="gid")
-            .join(mann_whitney_groups(groups.select("gid", t1=t1, value="grade")), on="gid")
+            .join(people.with_columns(n_paired=pl.col("at_t0") + pl.col("at_t1") - pl.col("anyone")), on=keys)
+            .join(mann_whitney_groups(groups.select("gid", "t1", "n", value="grade")), on="gid")
             .filter((pl.col("at_t0") > 0) & (pl.col("at_t1") > 0) & (pl.col("anyone") != pl.col("n_paired")))
             .sort("gid"))
     notes = [unpaired_note(*r) for r in rows.select("n_t0", "n_t1", "n_paired", "method").iter_rows()]
@@ -120,7 +136,6 @@ the note) and Cliff's delta. No test when the smaller wave has fewer than 5 grad
 def marts_pmg_unpaired_change(context, duckdb: DuckDBResource) -> MaterializeResult:
     years = partition_years(context)
     with duckdb.get_connection() as conn:
-        grades = conn.sql(GRADES_SQL + f" AND {year_filter(years)}").pl()   # unpaired_frame sorts for itself
-        replace_with_frame(conn, UNPAIRED, unpaired_frame(grades), years)
+        replace_with_frame(conn, UNPAIRED, unpaired_frame(*load_grade_counts(conn, years)), years)
         return MaterializeResult(metadata=written_metadata(
             conn, UNPAIRED, preview_rows=25, order_by="year, organisation, intervention", years=years))
