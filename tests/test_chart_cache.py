@@ -1,9 +1,12 @@
-"""The per-process chart cache: a report reuses a chart asset's PNG exactly when the inputs are equal."""
+"""The per-process chart cache: a report reuses a chart asset's rendering exactly when the inputs are equal."""
+
+import base64
+import io
 
 import duckdb
 import polars as pl
 
-from assets.reporting.chart_cache import chart_key, chart_png
+from assets.reporting.chart_cache import chart_key, rendered_chart
 
 
 def _draw(frame: pl.DataFrame, lang: str):
@@ -24,16 +27,16 @@ def test_equal_frames_share_a_key_however_they_were_made():
     filtered = conn.sql("SELECT * FROM matrix ORDER BY year, jdr_category").pl().filter(pl.col("year") == 3)
     queried = conn.sql("SELECT * FROM matrix WHERE year = 3 ORDER BY year, jdr_category").pl()
     assert filtered.equals(queried)
-    assert chart_key(_draw, (filtered, "nl"), {}, 150) == chart_key(_draw, (queried, "nl"), {}, 150)
+    assert chart_key(_draw, (filtered, "nl"), {}) == chart_key(_draw, (queried, "nl"), {})
 
 
 def test_different_rows_order_or_arguments_get_different_keys():
     frame = pl.DataFrame({"intervention": _names(range(3)), "n": [1, 2, 3]})
-    key = chart_key(_draw, (frame, "nl"), {}, 150)
-    assert chart_key(_draw, (frame.reverse(), "nl"), {}, 150) != key
-    assert chart_key(_draw, (frame.with_columns(n=pl.col("n") + 1), "nl"), {}, 150) != key
-    assert chart_key(_draw, (frame, "en"), {}, 150) != key
-    assert chart_key(_draw, (frame, "nl"), {}, 300) != key
+    key = chart_key(_draw, (frame, "nl"), {})
+    assert chart_key(_draw, (frame.reverse(), "nl"), {}) != key
+    assert chart_key(_draw, (frame.with_columns(n=pl.col("n") + 1), "nl"), {}) != key
+    assert chart_key(_draw, (frame, "en"), {}) != key
+    assert chart_key(_draw, (frame, "nl"), {"dpi": 300}) != key
 
 
 def test_a_chart_is_drawn_once_per_inputs():
@@ -44,6 +47,26 @@ def test_a_chart_is_drawn_once_per_inputs():
         return None
 
     frame = pl.DataFrame({"intervention": _names(range(2))})
-    assert chart_png(draw, frame) is None
-    assert chart_png(draw, frame.filter(pl.lit(True))) is None
+    assert rendered_chart(draw, frame) is None
+    assert rendered_chart(draw, frame.filter(pl.lit(True))) is None
     assert calls == [2]
+
+
+def test_a_report_embeds_the_svg_and_previews_a_small_png():
+    from PIL import Image
+
+    from assets.reporting.html import Chart, render_html, render_markdown
+    from assets.reporting.style import new_figure
+
+    def draw(frame):
+        fig = new_figure(4, 2)
+        fig.add_subplot().bar(range(frame.height), frame["n"].to_list())
+        return fig
+
+    chart = rendered_chart(draw, pl.DataFrame({"n": [3, 1, 2]}))
+    assert chart.png is None and b"<svg" in chart.svg   # a report's own drawing: no PNG made
+    block = Chart(chart.svg, "Figuur 1", "staafdiagram", preview=lambda: chart.preview(1 / 3))
+    assert 'src="data:image/svg+xml;base64,' in render_html([block])
+    uri = render_markdown([block]).split("](data:image/png;base64,", 1)[1].split(")", 1)[0]
+    with Image.open(io.BytesIO(base64.b64decode(uri))) as image:
+        assert image.size == (200, 100)   # 4 x 2 inches at a third of 150 dpi

@@ -11,8 +11,8 @@ import polars as pl
 import pytest
 
 from assets.reporting import chart_worker
-from assets.reporting.chart_cache import _PNGS, chart_key
-from assets.reporting.chart_files import DPI, publish_charts, render_chart
+from assets.reporting.chart_cache import _CHARTS, chart_key
+from assets.reporting.chart_files import publish_charts, render_chart
 from assets.reporting.chart_worker import shared_map
 from assets.terug_in_balans.charts import draw_skills
 from pipelines.resources import ReportSettings
@@ -66,4 +66,5 @@ def test_charts_drawn_by_the_helper_are_the_bytes_drawn_here(tmp_path):
         assert (folder / "tib_skills.png").read_bytes() == png
         assert (folder / "tib_skills.svg").read_bytes() == svg
         # kept for the reports of this run
-        assert _PNGS[chart_key(draw_skills, (skills(year),), {}, DPI)] == png
+        kept = _CHARTS[chart_key(draw_skills, (skills(year),), {})]
+        assert (kept.png, kept.svg) == (png, svg)

@@ -162,7 +162,7 @@ def test_the_researcher_banner_is_printed_on_every_page_and_a_stakeholder_page_h
 
 @needs_chromium
 def test_background_printer_prints_what_is_submitted_while_it_runs(tmp_path, monkeypatch):
-    """Reports submit their PDFs year by year; a chromium prints each submitted batch; a file that
+    """Reports submit their PDFs year by year; one chromium prints every submitted batch; a file that
     cannot be printed gets the reason in its output and leaves no stale PDF; the rest are printed."""
     starts = tmp_path / "starts"
     counting = _fake_chromium(tmp_path, f'echo start >> "{starts}"\nexec "{CHROMIUM}" "$@"\n')
@@ -181,7 +181,7 @@ def test_background_printer_prints_what_is_submitted_while_it_runs(tmp_path, mon
         printer.submit(outputs[:2])  # one year's reports, then the caller goes on writing HTML
         printer.submit(outputs[2:])
 
-    assert starts.read_text().splitlines() == ["start", "start"]  # a chromium per batch, each for many
+    assert starts.read_text().splitlines() == ["start"]  # one chromium for every batch
     assert [o["rapport.pdf"] for o in outputs[:2]] == [tmp_path / "2022" / "rapport.pdf",
                                                      tmp_path / "2023" / "rapport.pdf"]
     assert all(_pages(o["rapport.pdf"]) >= 2 and PENDING not in o for o in outputs[:2])

@@ -55,9 +55,11 @@ def test_report_renders_in_chromium(full_run, programme, year, filename):
     assert dom.tags > 50 and "</main>" in dumped.stdout  # the whole page, not an error page
     assert dom.images, "a report without its charts"
     for src in dom.images:
-        match = re.fullmatch(r"data:image/png;base64,([A-Za-z0-9+/=]+)", src)
-        assert match, f"image not embedded as a PNG data: URI: {src[:80]}"
-        assert base64.b64decode(match.group(1))[:8] == b"\x89PNG\r\n\x1a\n", "broken image"
+        match = re.fullmatch(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", src)
+        assert match, f"chart not embedded as an SVG data: URI: {src[:80]}"
+        svg = base64.b64decode(match.group(1)).decode()
+        assert "<svg" in svg and svg.rstrip().endswith("</svg>"), "broken chart"
+        assert "<text" not in svg, "text left to the reader's fonts"
     assert all(u.startswith("data:") or u.startswith("#") for u in dom.urls), \
         [u[:80] for u in dom.urls if not u.startswith("data:")]
 

@@ -244,7 +244,7 @@ def test_pmg_stakeholder_secondary_suppression(reports, warehouse):
             if 0 < gap < MINIMUM:
                 assert not shown(p), w["intervention"]
     # The chart is redrawn without the hidden cells; one dot per intervention and wave, no line per person.
-    assert all(src.startswith("data:image/png;base64,") for src in report.images)
+    assert all(src.startswith("data:image/svg+xml;base64,") for src in report.images)
 
 
 def test_researcher_edition_is_confidential_and_stakeholder_is_not(reports):
@@ -374,7 +374,7 @@ def test_english_edition(full_run, tmp_path):
 
 def test_reports_embed_the_chart_assets_renderings(full_run, reports):
     """Charts of the same rows are drawn once per run: the researcher editions (every group, as the
-    chart assets draw them) embed exactly the PNGs the chart assets wrote."""
+    chart assets draw them) embed exactly the SVGs the chart assets wrote."""
     import base64
 
     _, tmp = full_run
@@ -383,4 +383,4 @@ def test_reports_embed_the_chart_assets_renderings(full_run, reports):
                                                                   "tib_factor_ratings")}.items():
         embedded = {base64.b64decode(src.split(",", 1)[1]) for src in reports[programme, "researcher"].images}
         for chart in charts:
-            assert (tmp / "reports" / programme / str(year) / f"{chart}.png").read_bytes() in embedded, chart
+            assert (tmp / "reports" / programme / str(year) / f"{chart}.svg").read_bytes() in embedded, chart

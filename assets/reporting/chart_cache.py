@@ -1,4 +1,4 @@
-"""PNGs of the charts drawn in this process, keyed by the drawing function and its exact inputs.
+"""Charts drawn in this process, keyed by the drawing function and its exact inputs.
 
 The chart assets and the reports draw the same charts from the same mart rows: the researcher
 edition shows every group, as the chart assets do, and a stakeholder edition that hides nothing
@@ -11,13 +11,32 @@ import hashlib
 import io
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import polars as pl
 
-from assets.reporting.style import figure_png
+from assets.reporting.style import figure_png, figure_svg, png_preview
 
-LIMIT = 64  # PNGs kept (a large year's chart is about 1 MB)
-_PNGS: OrderedDict[tuple, bytes | None] = OrderedDict()
+LIMIT = 64  # charts kept (a large year's chart is about 1 MB of PNG and 0.4 MB of SVG)
+DPI = 150  # of the chart assets' PNGs
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A chart as SVG (what the reports embed), and as PNG where a chart asset made one."""
+
+    svg: bytes
+    png: bytes | None
+    redraw: Callable  # () -> the Figure again, for a preview of a chart without a PNG
+
+    def preview(self, scale: float) -> bytes:
+        """A small PNG of the chart, `scale` times the chart assets' size."""
+        if self.png is not None:
+            return png_preview(self.png, scale)
+        return figure_png(self.redraw(), dpi=round(DPI * scale))
+
+
+_CHARTS: OrderedDict[tuple, Rendered | None] = OrderedDict()
 
 
 def _digest(args: tuple, kwargs: dict) -> str:
@@ -36,25 +55,25 @@ def _digest(args: tuple, kwargs: dict) -> str:
     return h.hexdigest()
 
 
-def chart_key(draw: Callable, args: tuple, kwargs: dict, dpi: int) -> tuple:
-    return (draw.__module__, draw.__qualname__, _digest(args, kwargs), dpi)
+def chart_key(draw: Callable, args: tuple, kwargs: dict) -> tuple:
+    return (draw.__module__, draw.__qualname__, _digest(args, kwargs))
 
 
-def remember(key: tuple, png: bytes | None) -> None:
-    _PNGS[key] = png
-    _PNGS.move_to_end(key)
-    while len(_PNGS) > LIMIT:
-        _PNGS.popitem(last=False)
+def remember(key: tuple, rendered: Rendered | None) -> None:
+    _CHARTS[key] = rendered
+    _CHARTS.move_to_end(key)
+    while len(_CHARTS) > LIMIT:
+        _CHARTS.popitem(last=False)
 
 
-def chart_png(draw: Callable, *args, dpi: int = 150, **kwargs) -> bytes | None:
-    """`draw(*args, **kwargs)` rendered as PNG at `dpi`, or None when it draws nothing; drawn only
-    when this process has not rendered that chart of those very inputs yet."""
-    key = chart_key(draw, args, kwargs, dpi)
-    if key in _PNGS:
-        _PNGS.move_to_end(key)
-        return _PNGS[key]
+def rendered_chart(draw: Callable, *args, **kwargs) -> Rendered | None:
+    """`draw(*args, **kwargs)` rendered, or None when it draws nothing; drawn (as SVG only) when
+    this process has not rendered that chart of those very inputs yet."""
+    key = chart_key(draw, args, kwargs)
+    if key in _CHARTS:
+        _CHARTS.move_to_end(key)
+        return _CHARTS[key]
     fig = draw(*args, **kwargs)
-    png = None if fig is None else figure_png(fig, dpi=dpi)
-    remember(key, png)
-    return png
+    rendered = None if fig is None else Rendered(figure_svg(fig), None, lambda: draw(*args, **kwargs))
+    remember(key, rendered)
+    return rendered

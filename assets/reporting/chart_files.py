@@ -4,13 +4,12 @@ from functools import partial
 
 from dagster import MaterializeResult, MetadataValue
 
-from assets.reporting.chart_cache import chart_key, remember
+from assets.reporting.chart_cache import DPI, Rendered, chart_key, remember
 from assets.reporting.chart_worker import shared_map
 from assets.reporting.publish import write_atomic
 from assets.reporting.style import data_uri, figure_pixels, figure_svg, pixels_png, pixels_preview, png_preview
 
 PREVIEW_BUDGET = 150_000  # characters of base64 in one asset's preview
-DPI = 150
 PREVIEW_SCALE = 60 / DPI
 # Previews made while drawing, newest years first: at full size the second newest already leaves the
 # budget for a large chart, and a small chart's third (fourth, ...) is made from its PNG.
@@ -56,7 +55,7 @@ def publish_charts(reports, programme: str, name: str, figures: dict) -> Materia
     paths, previews, budget_left = {}, [], True
     for year, files in zip(years, rendered):
         fig = figures[year]
-        key = chart_key(fig.func, fig.args, fig.keywords, DPI) if isinstance(fig, partial) else None
+        key = chart_key(fig.func, fig.args, fig.keywords) if isinstance(fig, partial) else None
         if files is None:
             if key is not None:
                 remember(key, None)
@@ -65,7 +64,7 @@ def publish_charts(reports, programme: str, name: str, figures: dict) -> Materia
         png_path = reports.path(programme, str(year), f"{name}.png")
         write_atomic(png_path, png)
         if key is not None:
-            remember(key, png)
+            remember(key, Rendered(svg, png, fig))
         write_atomic(png_path.with_suffix(".svg"), svg)
         paths[year] = png_path
         if budget_left:

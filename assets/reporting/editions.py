@@ -92,8 +92,8 @@ def print_pdfs(outputs) -> None:
 
 
 class BackgroundPrinter:
-    """Prints the pending PDFs of `write_report_editions` outputs on another thread, a chromium per
-    `submit`, while the caller goes on writing HTML; on leaving the `with`, waits for them and puts each PDF's
+    """Prints the pending PDFs of `write_report_editions` outputs on another thread, in one
+    chromium, while the caller goes on writing HTML; on leaving the `with`, waits for them and puts each PDF's
     path, or in words why there is none, in its output (as `print_pdfs`). Never raises for a PDF."""
 
     def __init__(self):
@@ -107,7 +107,7 @@ class BackgroundPrinter:
         return self
 
     def submit(self, outputs) -> None:
-        """Queue the pending PDFs of `outputs`, to be printed by one chromium together."""
+        """Queue the pending PDFs of `outputs`."""
         batch = []
         for out in outputs:
             if out.get(PENDING):
@@ -117,13 +117,19 @@ class BackgroundPrinter:
             self.queue.put(batch)
 
     def _print(self) -> None:
-        # A chromium per batch (a year's reports): one kept for ten years' long reports grew to
-        # over a gigabyte more than one per year does.
-        for batch in iter(self.queue.get, None):
-            try:
-                self.status.update(htmls_to_pdfs(batch, self.chromium))
-            except Exception as error:  # noqa: BLE001 - a missing PDF must not fail the report
-                self.status.update({pdf: str(error) for _, pdf in batch})
+        # One chromium for every batch, started with the first file (a start costs about half a
+        # second); each file gets a fresh tab, whose memory goes with it.
+        queued = []
+
+        def files():
+            for batch in iter(self.queue.get, None):
+                queued.extend(pdf for _, pdf in batch)
+                yield from batch
+
+        try:
+            self.status.update(htmls_to_pdfs(files(), self.chromium))
+        except Exception as error:  # noqa: BLE001 - a missing PDF must not fail the report
+            self.status.update({pdf: str(error) for pdf in queued if pdf not in self.status})
 
     def __exit__(self, *exc) -> None:
         if self.thread.is_alive():
@@ -195,7 +201,7 @@ def report_results(written: dict, stakeholder_key, researcher_key, log=None,
 
 def _markdown(title: str, blocks: list, charts: bool = True) -> str:
     if not charts:
-        blocks = [replace(b, preview_scale=None) if isinstance(b, Chart) else b for b in blocks]
+        blocks = [replace(b, preview=None) if isinstance(b, Chart) else b for b in blocks]
     return f"# {title}\n\n" + render_markdown(blocks)
 
 

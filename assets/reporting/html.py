@@ -5,10 +5,11 @@ any network fetch, so a report opened from a mail attachment or a USB stick look
 leaks nothing. Both renderers take the same blocks, so the markdown preview cannot drift from the HTML.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 
-from assets.reporting.style import data_uri, png_preview
+from assets.reporting.style import data_uri
 
 
 @dataclass(frozen=True)
@@ -39,15 +40,16 @@ class Table:
 
 @dataclass(frozen=True)
 class Chart:
-    png: bytes
+    svg: bytes  # vector, text as outlines: sharp in print and at any zoom, the same on every machine
     caption: str
     alt: str
-    # Scale of the small PNG in the markdown preview, made only when markdown is rendered (only the
+    # A small PNG for the markdown preview, made only when markdown is rendered (only the
     # stakeholder edition's is); None leaves the image out there.
-    preview_scale: float | None = None
+    preview: Callable[[], bytes] | None = None
 
 
 Block = Heading | Paragraph | Bullets | Table | Chart
+SVG = "image/svg+xml"
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#222;margin:0;line-height:1.5}
@@ -134,8 +136,8 @@ def _block_html(block: Block) -> str:
             return "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
         case Table():
             return html_table(block.headers, block.rows, block.caption, block.notes, block.numeric)
-        case Chart(png, caption, alt, _):
-            return (f'<figure><img src="{data_uri(png)}" alt="{escape(alt)}">'
+        case Chart(svg, caption, alt, _):
+            return (f'<figure><img src="{data_uri(svg, SVG)}" alt="{escape(alt)}">'
                     f"<figcaption>{escape(caption)}</figcaption></figure>")
     raise TypeError(f"not a report block: {block!r}")
 
@@ -178,8 +180,8 @@ def _block_markdown(block: Block) -> str:
             if block.notes:
                 lines += [""] + [f"<sub>{n}</sub>  " for n in block.notes]
             return "\n".join(lines)
-        case Chart(png, caption, alt, preview_scale):
-            image = f"![{alt}]({data_uri(png_preview(png, preview_scale))})\n\n" if preview_scale else ""
+        case Chart(_, caption, alt, preview):
+            image = f"![{alt}]({data_uri(preview())})\n\n" if preview else ""
             return f"{image}_{caption}_"
     raise TypeError(f"not a report block: {block!r}")
 

@@ -96,36 +96,37 @@ def html_to_pdf(html_path: Path, pdf_path: Path, chromium: str) -> None:
 
 def htmls_to_pdfs(pairs, chromium: str, timeout: int = TIMEOUT_SECONDS) -> dict[Path, str | None]:
     """Print every (html_path, pdf_path) of `pairs` (any iterable, also a queue still being filled)
-    in ONE headless chromium, each PDF atomically as `html_to_pdf` does. Returns {pdf_path: None if written, else why not}, in the order given; one
-    file's failure (a missing HTML, a page that does not load within `timeout` seconds: its tab is
-    closed and the next file gets a new one) does not stop the others; a chromium that does not
-    start, dies or stops answering gives every file not yet written that reason. The reasons read
-    as `html_to_pdf`'s RuntimeError does ("chromium wrote no PDF: ...")."""
+    in ONE headless chromium, each PDF atomically as `html_to_pdf` does, each file in a tab of its
+    own (a tab kept for ten years' long reports grew by over a gigabyte; a closed one gives its
+    memory back). Returns {pdf_path: None if written, else why not}, in the order given; one
+    file's failure (a missing HTML, a page that does not load within `timeout` seconds) does not
+    stop the others; a chromium that does not start, dies or stops answering gives every file not
+    yet written that reason. The reasons read as `html_to_pdf`'s RuntimeError does ("chromium
+    wrote no PDF: ...")."""
     results: dict[Path, str | None] = {}
     pairs = iter(pairs)  # may be fed while printing (a queue): chromium starts with the first file
     first = next(pairs, None)
     if first is None:
         return results
     with tempfile.TemporaryDirectory(prefix="mhm-chromium-") as profile, _DevToolsPipe(chromium, profile) as browser:
-        tab = None
         for html, pdf in itertools.chain([first], pairs):
             html_path, pdf_path = Path(html), Path(pdf)
             if browser.dead:
                 results[pdf_path] = f"chromium wrote no PDF: {browser.dead}"
                 continue
+            tab = None
             try:
-                if tab is None:
-                    tab = browser.open_tab(timeout)
+                tab = browser.open_tab(timeout)
                 data = browser.print_page(tab[1], html_path.resolve().as_uri(), timeout)
                 if data[:5] != b"%PDF-":
                     raise RuntimeError("not a PDF")
             except Exception as error:  # noqa: BLE001 - reported per file, the next file is still printed
                 why = f"not printed within {timeout} s" if isinstance(error, TimeoutError) else str(error)
                 results[pdf_path] = f"chromium wrote no PDF: {why[:200]}"
-                if isinstance(error, TimeoutError) and tab is not None:
-                    browser.close_tab(tab[0])  # a page still loading: the next file gets a fresh tab
-                    tab = None
                 continue
+            finally:
+                if tab is not None and not browser.dead:
+                    browser.close_tab(tab[0])
             tmp = _temp_beside(pdf_path)
             try:
                 Path(tmp).write_bytes(data)

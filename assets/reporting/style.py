@@ -53,7 +53,9 @@ RC = {
     "savefig.facecolor": "white",
     "savefig.bbox": None,  # constrained layout already fits the figure; "tight" would draw everything twice
     "svg.hashsalt": "mhm-reports",  # stable element ids: rebuilding unchanged data gives identical SVG
-    "svg.fonttype": "none",
+    # Text as outlines: a reader's machine without the font (DejaVu Sans) would set labels in another
+    # font, wider or narrower than the layout measured, and they would overlap.
+    "svg.fonttype": "path",
 }
 
 # Leave out the timestamps and software versions matplotlib writes by default, so outputs are reproducible.
@@ -212,7 +214,7 @@ def pixels_preview(pixels: np.ndarray, scale: float) -> bytes:
 
 
 def figure_svg(fig: Figure) -> bytes:
-    """The figure as SVG, text as text (one drawing; fixes the figure's layout, see fix_layout)."""
+    """The figure as SVG, text as outlines (one drawing; fixes the figure's layout, see fix_layout)."""
     fix_layout(fig, 72)
     buf = io.BytesIO()
     with house_style():
@@ -246,5 +248,5 @@ def sequential_cmap():
     return LinearSegmentedColormap.from_list("mhm_blue", ["#FFFFFF", OKABE_ITO["sky_blue"], OKABE_ITO["blue"]])
 
 
-def data_uri(png_bytes: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png_bytes).decode("ascii")
+def data_uri(data: bytes, mime: str = "image/png") -> str:
+    return f"data:{mime};base64," + base64.b64encode(data).decode("ascii")

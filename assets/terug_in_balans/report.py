@@ -3,6 +3,7 @@ figure of the source factsheet, each share with its 95% Wilson interval, McNemar
 factors ranked with their medians."""
 
 from dataclasses import dataclass
+from functools import partial
 
 import polars as pl
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, multi_asset
@@ -13,8 +14,7 @@ from assets.reporting.editions import Edition, report_results, write_report_edit
 from assets.reporting.html import Block, Chart, Heading, Paragraph, Table
 from assets.reporting.numbers import MISSING, fmt_number, fmt_pct
 from assets.reporting.provenance import provenance_blocks
-from assets.reporting.chart_cache import chart_png
-from assets.reporting.chart_files import DPI as CHART_DPI
+from assets.reporting.chart_cache import rendered_chart
 from assets.reporting.texts import join_list, texts_for
 from assets.statistics import ALPHA
 from assets.tables import POOL, key
@@ -243,10 +243,10 @@ def factors(data: YearData, edition: Edition, table_no: int) -> list[Block]:
 
 def _chart(draw, *args, caption: str, alt: str) -> list[Block]:
     """The chart `draw(*args)` draws; the chart asset's rendering when it drew the same rows this run."""
-    png = chart_png(draw, *args, dpi=CHART_DPI)
-    if png is None:
+    chart = rendered_chart(draw, *args)
+    if chart is None:
         return []
-    return [Chart(png, caption, alt, preview_scale=50 / CHART_DPI)]
+    return [Chart(chart.svg, caption, alt, preview=partial(chart.preview, 1 / 3))]
 
 
 def build(data: YearData, edition: Edition) -> list[Block]:
