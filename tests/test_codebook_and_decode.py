@@ -9,7 +9,8 @@ from assets.ingest.codebook import load_codebook
 from assets.ingest.decode import decode_survey
 from assets.ingest.errors import CodebookError, InputError
 from assets.ingest.privacy import Pseudonymiser
-from assets.ingest.survey import load_survey_file
+from assets.ingest.loader import load_files
+from assets.ingest.survey import load_survey_file, survey_cells
 
 HEADER = ('Q1,Q2,Q5\r\nDeelnemerscode,Organisatie,Cijfer\r\n'
           '{"ImportId":"QID1_TEXT"},{"ImportId":"QID2"},{"ImportId":"QID5_TEXT"}\r\n')
@@ -248,3 +249,41 @@ def test_discovery_parses_only_the_instruments_codebooks(tmp_path):
         discover_codebooks(tmp_path, "pmg", "pmg_questionnaire", [2023])
     with pytest.raises(CodebookError, match="not valid YAML"):
         discover_codebooks(tmp_path, "pmg", "pmg_interviews")
+
+
+def test_files_load_in_order_and_a_bad_file_stops_the_ones_after_it(tmp_path):
+    """load_files parses the next file while writing one: still one parse at a time, in order, and
+    a file that fails leaves the files before it loaded and none after it."""
+    files = {"t0.csv": "A-1,UMCG,7\r\n", "t1.csv": "A-1,UMCG,8\r\n", "t2.csv": "A-2,UMCG,6\r\n",
+             "t3.csv": "A-3,UMCG,5\r\n"}
+    data, cb_path = make_inbox(tmp_path, files.pop("t0.csv"))
+    for name, rows in files.items():
+        (cb_path.parent / name).write_text(HEADER + rows, encoding="utf-8")
+    codebook = CODEBOOK.replace("  - {path: t0.csv, format: qualtrics_csv, constants: {wave: T0}}\n", "".join(
+        f"  - {{path: t{i}.csv, format: qualtrics_csv, constants: {{wave: T{min(i, 1)}}}}}\n" for i in range(4)))
+    cb_path.write_text(codebook, encoding="utf-8")
+    cb = load_codebook(cb_path, data)
+    conn, key = duckdb.connect(), Pseudonymiser("k")
+    parsed, running = [], []
+
+    def parse(codebook, source):
+        running.append(source.relative)
+        assert len(running) == 1, running   # one parse at a time
+        parsed.append(source.path.name)
+        try:
+            if source.path.name == "t2.csv":
+                raise InputError(source.relative, "not readable", row=2, column="Q5")
+            return survey_cells(codebook, source, key)
+        finally:
+            running.remove(source.relative)
+
+    jobs = [(cb, sf) for sf in cb.files]
+    outcomes = []
+    with pytest.raises(InputError, match="not readable"):
+        for outcome in load_files(conn, "raw.pmg_questionnaire_cells", jobs, parse):
+            outcomes.append(outcome)
+    assert [o.status for o in outcomes] == ["loaded", "loaded"]
+    assert parsed[:3] == ["t0.csv", "t1.csv", "t2.csv"]
+    loaded = conn.sql("SELECT source_file FROM raw.source_files ORDER BY 1").fetchall()
+    assert [Path(f).name for (f,) in loaded] == ["t0.csv", "t1.csv"]
+    assert [o.status for o in load_files(conn, "raw.pmg_questionnaire_cells", jobs[:2], parse)] == ["unchanged"] * 2

@@ -6,13 +6,15 @@ from dagster import Failure, MaterializeResult, MetadataValue
 
 from assets.ingest.decode import decode_survey
 from assets.ingest.errors import InputError
-from assets.ingest.loader import drop_vanished_files
+from assets.ingest.loader import drop_vanished_files, load_files
 from assets.partitions import partition_years
 from assets.tables import markdown_table, rows_of_years, written_metadata
 
 
-def ingest_instrument(context, duckdb, sources, programme: str, instrument: str, target: str, load_file) -> MaterializeResult:
-    """Load the files of the run's years (partitions); other years' rows are not touched."""
+def ingest_instrument(context, duckdb, sources, programme: str, instrument: str, target: str, parse) -> MaterializeResult:
+    """Load the files of the run's years (partitions); other years' rows are not touched.
+
+    `parse(codebook, source, pseudonymiser)` reads one file: (rows, quarantine, rows read, ignored columns)."""
     years = partition_years(context)
     try:
         codebooks = sources.codebooks(programme, instrument, years)
@@ -21,12 +23,11 @@ def ingest_instrument(context, duckdb, sources, programme: str, instrument: str,
         with duckdb.get_connection() as conn:
             current = {sf.relative for cb in codebooks for sf in cb.files}
             removed = drop_vanished_files(conn, target, instrument, current, years)
-            for cb in codebooks:
-                for sf in cb.files:
-                    outcome = load_file(conn, target, cb, sf, pseudonymise)
-                    context.log.info(f"{sf.relative}: {outcome.status}, {outcome.n_rows} rows, "
-                                     f"{outcome.n_quarantined} quarantined")
-                    outcomes.append(outcome)
+            files = [(cb, sf) for cb in codebooks for sf in cb.files]
+            for outcome in load_files(conn, target, files, lambda cb, sf: parse(cb, sf, pseudonymise)):
+                context.log.info(f"{outcome.source_file}: {outcome.status}, {outcome.n_rows} rows, "
+                                 f"{outcome.n_quarantined} quarantined")
+                outcomes.append(outcome)
             meta = written_metadata(conn, target, order_by="source_file, row_number", years=years)
     except (InputError, ValueError) as exc:
         raise Failure(description=str(exc)) from None

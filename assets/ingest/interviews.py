@@ -66,7 +66,11 @@ def interview_segments(codebook: Codebook, source: SourceFile, pseudonymise: Pse
     return segments, quarantine, parsed.frame.height
 
 
+def parse_interview_file(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonymiser):
+    """(segments, quarantine, rows read, ignored columns: none) of one export, as loader.load_files takes them."""
+    return (*interview_segments(codebook, source, pseudonymise), [])
+
+
 def load_interview_file(conn, target: str, codebook: Codebook, source: SourceFile,
                         pseudonymise: Pseudonymiser) -> LoadOutcome:
-    return load_file(conn, target, codebook, source,
-                     lambda: (*interview_segments(codebook, source, pseudonymise), []))
+    return load_file(conn, target, codebook, source, lambda: parse_interview_file(codebook, source, pseudonymise))

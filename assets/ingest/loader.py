@@ -7,6 +7,8 @@ exactly its own rows; a failure part-way rolls back, so readers never see half a
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -96,11 +98,39 @@ def load_file(conn, target: str, codebook: Codebook, source: SourceFile, parse) 
     """Load one export unless its bytes and codebook are unchanged since the last load.
 
     `parse()` returns (rows, quarantine, rows read, ignored columns); it runs only when needed."""
-    sha = file_sha256(source)
-    if is_unchanged(conn, source, sha, codebook):
-        return LoadOutcome(source.relative, "unchanged", 0, 0)
-    rows, quarantine, n_rows, ignored = parse()
-    return replace_file_rows(conn, target, source, codebook, sha, rows, n_rows, quarantine, ignored)
+    [outcome] = load_files(conn, target, [(codebook, source)], lambda cb, sf: parse())
+    return outcome
+
+
+def load_files(conn, target: str, files: list[tuple[Codebook, SourceFile]], parse) -> Iterator[LoadOutcome]:
+    """`load_file` of each (codebook, source) in order, `parse(codebook, source)` parsing one.
+
+    While one file is written, the next is parsed on a second thread: Polars' reading and DuckDB's
+    writing let go of the GIL, so on two cores one file's pseudonyms and masking (Python) run beside
+    the other's insert instead of after it. Files are parsed in order, one at a time, so a parse
+    may rely on the file before it (the pseudonyms of the T0 export for the T1 export's codes)."""
+    def start(codebook: Codebook, source: SourceFile) -> tuple:
+        sha = file_sha256(source)
+        if is_unchanged(conn, source, sha, codebook):
+            return codebook, source, sha, None
+        return codebook, source, sha, parser.submit(parse, codebook, source)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse") as parser:
+        queue = iter(files)
+        following = next(queue, None)
+        ahead = start(*following) if following else None
+        try:
+            while ahead is not None:
+                codebook, source, sha, parsed = ahead
+                following = next(queue, None)
+                ahead = start(*following) if following else None
+                if parsed is None:
+                    yield LoadOutcome(source.relative, "unchanged", 0, 0)
+                    continue
+                rows, quarantine, n_rows, ignored = parsed.result()
+                yield replace_file_rows(conn, target, source, codebook, sha, rows, n_rows, quarantine, ignored)
+        finally:
+            parser.shutdown(cancel_futures=True)  # a failed file: what was queued after it is not parsed
 
 
 def drop_vanished_files(conn, target: str, instrument: str, current: set[str], years: list[int]) -> list[str]:

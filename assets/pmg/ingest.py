@@ -5,8 +5,8 @@ from dagster_duckdb import DuckDBResource
 
 from assets.partitions import YEARLY, partition_years
 from assets.ingest.assets import ingest_instrument
-from assets.ingest.interviews import load_interview_file
-from assets.ingest.survey import load_survey_file
+from assets.ingest.interviews import parse_interview_file
+from assets.ingest.survey import survey_cells
 from assets.tables import POOL, contract_metadata, describe, key
 from pipelines.resources import SourceData
 
@@ -22,7 +22,7 @@ holds a `codebook_*.yaml` with instrument `pmg_questionnaire`. Participant codes
 keyed pseudonyms and names, e-mail and IP addresses are dropped before anything is written.
 An unchanged file is skipped; a changed file replaces its own rows in one transaction."""))
 def raw_pmg_questionnaire_cells(context, duckdb: DuckDBResource, sources: SourceData) -> MaterializeResult:
-    return ingest_instrument(context, duckdb, sources, "pmg", "pmg_questionnaire", QUESTIONNAIRE, load_survey_file)
+    return ingest_instrument(context, duckdb, sources, "pmg", "pmg_questionnaire", QUESTIONNAIRE, survey_cells)
 
 
 @asset(**YEARLY, key=key(INTERVIEWS), group_name="pmg", pool=POOL, kinds={"duckdb"},
@@ -32,4 +32,4 @@ PMG focus interviews as coded in MAXQDA ("Export coded segments"): one row per c
 the speaker taken from the transcript's "CODE:" prefix and pseudonymised, the quote masked
 (e-mail addresses, phone numbers, participant codes)."""))
 def raw_pmg_interview_segments(context, duckdb: DuckDBResource, sources: SourceData) -> MaterializeResult:
-    return ingest_instrument(context, duckdb, sources, "pmg", "pmg_interviews", INTERVIEWS, load_interview_file)
+    return ingest_instrument(context, duckdb, sources, "pmg", "pmg_interviews", INTERVIEWS, parse_interview_file)

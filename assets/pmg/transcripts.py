@@ -49,10 +49,14 @@ def transcript_utterances(codebook: Codebook, source: SourceFile, pseudonymise: 
     return rows, quarantine_frame(codebook.instrument, "ingest", []), frame.height
 
 
+def parse_transcript_file(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonymiser):
+    """(utterances, quarantine, rows read, ignored columns: none) of one transcript, as loader.load_files takes them."""
+    return (*transcript_utterances(codebook, source, pseudonymise), [])
+
+
 def load_transcript_file(conn, target: str, codebook: Codebook, source: SourceFile,
                          pseudonymise: Pseudonymiser) -> LoadOutcome:
-    return load_file(conn, target, codebook, source,
-                     lambda: (*transcript_utterances(codebook, source, pseudonymise), []))
+    return load_file(conn, target, codebook, source, lambda: parse_transcript_file(codebook, source, pseudonymise))
 
 
 @asset(**YEARLY, key=key(UTTERANCES), group_name="pmg", pool=POOL, kinds={"duckdb"},
@@ -65,4 +69,4 @@ what was said per interview. Speakers' names become keyed pseudonyms and are mas
 (also their first and last names on their own), as are e-mail addresses and phone numbers. An
 unchanged file is skipped; a changed file replaces its own rows in one transaction."""))
 def raw_interview_utterances(context, duckdb: DuckDBResource, sources: SourceData) -> MaterializeResult:
-    return ingest_instrument(context, duckdb, sources, "pmg", INSTRUMENT, UTTERANCES, load_transcript_file)
+    return ingest_instrument(context, duckdb, sources, "pmg", INSTRUMENT, UTTERANCES, parse_transcript_file)

@@ -5,7 +5,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.partitions import YEARLY, partition_years
 from assets.ingest.assets import ingest_instrument
-from assets.ingest.survey import load_survey_file
+from assets.ingest.survey import survey_cells
 from assets.tables import POOL, contract_metadata, describe, key
 from pipelines.resources import SourceData
 
@@ -19,4 +19,4 @@ The Terug in Balans survey of former participants as exported from Microsoft For
 cohort folder with a `tib_survey` codebook. E-mail addresses become keyed pseudonyms; names,
 Forms IDs and timestamps are dropped; free-text answers are masked."""))
 def raw_tib_survey_cells(context, duckdb: DuckDBResource, sources: SourceData) -> MaterializeResult:
-    return ingest_instrument(context, duckdb, sources, "terug_in_balans", "tib_survey", SURVEY, load_survey_file)
+    return ingest_instrument(context, duckdb, sources, "terug_in_balans", "tib_survey", SURVEY, survey_cells)
