@@ -11,7 +11,7 @@ from assets.partitions import partition_years, years_label
 from assets.tables import key
 from checks.gx_runner import run_suite
 from checks.suites import SUITES, Suite
-from pipelines.resources import ReportSettings, SourceData
+from pipelines.resources import GreatExpectations, ReportSettings, SourceData
 
 
 def _suite_check(suite: Suite):
@@ -20,7 +20,7 @@ def _suite_check(suite: Suite):
                              + "; ".join(e.describes for e in suite.expectations)
                              + ("; plus the scales and labels its codebooks declare" if suite.codebooks else ""))
     def _check(context: AssetCheckExecutionContext, duckdb: DuckDBResource, sources: SourceData,
-               reports: ReportSettings) -> AssetCheckResult:
+               reports: ReportSettings, gx: GreatExpectations) -> AssetCheckResult:
         years = partition_years(context)  # the run's partitions: the years its assets just wrote
         codebooks = sources.codebooks(*suite.codebooks, years) if suite.codebooks else []
         exports = suite.exports or suite.codebooks

@@ -35,6 +35,7 @@ Memory is bounded by the number of distinct values (DuckDB's aggregates spill), 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from functools import cache
 from html import escape
@@ -56,9 +57,22 @@ COMPOUND_UNIQUE = "ExpectCompoundColumnsToBeUnique"
 HASHES_PER_PASS = 8_000_000  # 64 MB: the uniqueness pre-check's memory, whatever the table's size
 
 
-@cache
+_context_made = threading.Lock()
+
+
+def warm_up() -> None:
+    """Import GX and make its context on a background thread, to be ready by the first check."""
+    threading.Thread(target=_context, name="gx-import", daemon=True).start()
+
+
 def _context():
-    import great_expectations as gx  # imported on first use: it takes seconds
+    with _context_made:  # a check that comes before warm_up's thread is done waits for it
+        return _make_context()
+
+
+@cache
+def _make_context():
+    import great_expectations as gx  # imported when first needed or warmed up: it takes seconds
     from great_expectations.data_context.types.base import ProgressBarsConfig
     from great_expectations.execution_engine import pandas_execution_engine
 

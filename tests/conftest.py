@@ -25,12 +25,13 @@ def real_export(relative: str) -> Path:
 
 
 def resources_for(tmp: Path, data_dir: Path = DATA) -> dict:
-    from pipelines.resources import ReportSettings, SourceData, warehouse_resource
+    from pipelines.resources import GreatExpectations, ReportSettings, SourceData, warehouse_resource
 
     return {
         "duckdb": warehouse_resource(str(tmp / "warehouse.duckdb")),
         "sources": SourceData(data_dir=str(data_dir), pseudonym_key=os.environ["MHM_PSEUDONYM_KEY"]),
         "reports": ReportSettings(output_dir=str(tmp / "reports")),
+        "gx": GreatExpectations(),
     }
 
 

@@ -39,3 +39,17 @@ def test_a_step_leaves_nothing_cached_and_the_configured_limit(tmp_path):
             f"SET memory_limit = '{resource.connection_config['memory_limit']}'; "
             "SELECT current_setting('memory_limit')").fetchall()
         assert limit == configured  # the limit the run was configured with, restored
+
+
+def test_great_expectations_is_made_ready_on_a_thread_when_a_run_starts():
+    import threading
+
+    from checks import gx_runner
+    from pipelines.resources import GreatExpectations
+
+    with GreatExpectations().yield_for_execution(build_init_resource_context()):
+        importing = [t for t in threading.enumerate() if t.name == "gx-import"]
+        # Started (or done already, in a test process that validated before): the first check waits for it.
+        assert importing or gx_runner._make_context.cache_info().currsize == 1
+        made = gx_runner._context()
+    assert gx_runner._make_context.cache_info().currsize == 1 and gx_runner._context() is made
