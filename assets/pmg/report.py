@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 
 import polars as pl
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, multi_asset
@@ -21,8 +22,7 @@ from assets.reporting.editions import (ORGANISATION_DIR, RESEARCHER_FILE, STAKEH
 from assets.reporting.html import Block, Bullets, Chart, Heading, Paragraph, Table
 from assets.reporting.numbers import MISSING, fmt_number, fmt_range
 from assets.reporting.provenance import provenance_blocks
-from assets.reporting.chart_cache import chart_png
-from assets.reporting.chart_files import DPI as CHART_DPI
+from assets.reporting.chart_cache import rendered_chart
 from assets.reporting.texts import join_list, texts_for
 from assets.statistics import ALPHA, small_n_flag
 from assets.tables import POOL, key
@@ -310,11 +310,6 @@ def overview(data: YearData, organisation: str, intervention: str, edition: Edit
     return [Heading(t("overview"), 3), Paragraph(" ".join(text)), table]
 
 
-def _sentence(row: dict, edition: Edition) -> str:
-    n = row["n_participants"]
-    return edition.t("mentioned_one" if n == 1 else "mentioned_many", n=n, theme=row["theme"])
-
-
 def _theme_list(rows: list[dict], interview_n: dict, edition: Edition) -> list[Block]:
     waves = {r["wave"] for r in rows}
     hidden = any(edition.hides(interview_n.get(w, 0)) for w in waves)
@@ -323,7 +318,11 @@ def _theme_list(rows: list[dict], interview_n: dict, edition: Edition) -> list[B
         # Small interview groups: which themes came up is shown, how many people raised them is not.
         items = [f"{r['theme']}{suffix(r)}" for r in rows]
         return [Paragraph(edition.t("mentioned_were")), Bullets(items)]
-    return [Bullets([f"{_sentence(r, edition)}{suffix(r)}" for r in rows])]
+    # "N deelnemers noemden ...": the templates looked up once per list, not per theme (a year's
+    # organisation reports say some 800,000 of these).
+    one, many = edition.t("mentioned_one"), edition.t("mentioned_many")
+    return [Bullets([(one if r["n_participants"] == 1 else many).format(n=r["n_participants"], theme=r["theme"])
+                     + suffix(r) for r in rows])]
 
 
 def section_blocks(data: YearData, organisation: str, intervention: str, section: str, edition: Edition,
@@ -376,11 +375,11 @@ def chart_block(data: YearData, edition: Edition, plan: Disclosure, figure_no: i
     if not edition.researcher:
         caption += t("chart_hidden_suffix", minimum=edition.minimum)
     # The chart asset drew every group's chart just before, and both editions often show the same cells.
-    png = chart_png(draw_mental_health, shown, edition.lang, dpi=CHART_DPI)
-    if png is None:
+    chart = rendered_chart(draw_mental_health, shown, edition.lang)
+    if chart is None:
         return [Heading(t("mh_overview"), 2), Paragraph(t("no_chart", caption=caption), "note")]
     return [Heading(t("mh_overview"), 2),
-            Chart(png, caption, t("mh_chart_alt"), preview_scale=50 / CHART_DPI)]
+            Chart(chart.svg, caption, t("mh_chart_alt"), preview=partial(chart.preview, 1 / 3))]
 
 
 # --- beyond the source: change in the same people, theme matrix, conclusions ---------------------
@@ -469,10 +468,10 @@ def matrix_blocks(data: YearData, edition: Edition, table_no: int, figure_no: in
             for r in data.matrix.iter_rows(named=True)]
     notes = [t("matrix_hidden_note", minimum=edition.minimum)] if small else []
     blocks: list[Block] = [Heading(t("themes_heading"), 2), Paragraph(t("themes_intro"))]
-    png = chart_png(draw_theme_matrix, data.matrix, edition.lang, dpi=CHART_DPI)  # counts of themes, not people
-    if png is not None:
-        blocks.append(Chart(png, f"{t('figuur', no=figure_no)} {t('heatmap_caption')}",
-                            t("heatmap_alt"), preview_scale=45 / CHART_DPI))
+    chart = rendered_chart(draw_theme_matrix, data.matrix, edition.lang)  # counts of themes, not people
+    if chart is not None:
+        blocks.append(Chart(chart.svg, f"{t('figuur', no=figure_no)} {t('heatmap_caption')}",
+                            t("heatmap_alt"), preview=partial(chart.preview, 0.3)))
     blocks.append(Table([t("intervention"), t("igloo_level"), t("jdr_category"), t("n_themes"), t("n_groups"),
                          t("n_participants")], rows, f"{t('tabel', no=table_no)} {t('matrix_caption')}", notes,
                         numeric=frozenset({3, 4, 5})))
