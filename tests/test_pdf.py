@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from assets.reporting import editions
-from assets.reporting.editions import PENDING, BackgroundPrinter
+from assets.reporting.editions import PENDING, SECOND_BROWSER_FROM, BackgroundPrinter, print_pdfs
 from assets.reporting.html import Paragraph, Table, page, render_html
 from assets.reporting.pdf import find_chromium, html_to_pdf, htmls_to_pdfs, run_chromium
 from assets.reporting.texts import text
@@ -187,6 +187,20 @@ def test_background_printer_prints_what_is_submitted_while_it_runs(tmp_path, mon
     assert all(_pages(o["rapport.pdf"]) >= 2 and PENDING not in o for o in outputs[:2])
     assert outputs[2]["rapport.pdf"].startswith("niet gemaakt: chromium gaf een fout")
     assert not stale.exists()
+
+
+@needs_chromium
+def test_what_is_left_when_the_caller_waits_is_shared_with_a_second_chromium(tmp_path, monkeypatch):
+    starts = tmp_path / "starts"
+    counting = _fake_chromium(tmp_path, f'echo start >> "{starts}"\nexec "{CHROMIUM}" "$@"\n')
+    monkeypatch.setattr(editions, "find_chromium", lambda: counting)
+    outputs = []
+    for year in range(2016, 2016 + SECOND_BROWSER_FROM + 2):
+        html = _report(tmp_path / str(year), rows=40)
+        outputs.append({PENDING: [("rapport.pdf", html, html.with_suffix(".pdf"))]})
+    print_pdfs(outputs)   # everything submitted at once, then waited for
+    assert starts.read_text().splitlines() == ["start", "start"]
+    assert all(_pages(o["rapport.pdf"]) >= 1 for o in outputs)
 
 
 def test_background_printer_without_chromium_says_so_and_prints_nothing(tmp_path, monkeypatch):

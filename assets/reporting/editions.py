@@ -83,58 +83,67 @@ def write_report_editions(reports, programme: str, year: int, title: str, build,
 
 
 def print_pdfs(outputs) -> None:
-    """Print the pending PDFs of every `write_report_editions` output in `outputs` with one chromium
-    (starting one costs about a second, per year and report otherwise), and put each PDF's path, or
+    """Print the pending PDFs of every `write_report_editions` output in `outputs` (with one or two
+    chromiums for all: starting one costs about half a second), and put each PDF's path, or
     in words (Dutch, as all operator metadata) why there is none, in its output. Never raises: the
     HTML is the report."""
     with BackgroundPrinter() as printer:
         printer.submit(outputs)
 
 
+# A second chromium takes half of what is left to print once the caller waits (a core it no
+# longer uses) and at least this many files are left: starting one costs about half a second.
+SECOND_BROWSER_FROM = 4
+
+
 class BackgroundPrinter:
     """Prints the pending PDFs of `write_report_editions` outputs on another thread, in one
-    chromium, while the caller goes on writing HTML; on leaving the `with`, waits for them and puts each PDF's
-    path, or in words why there is none, in its output (as `print_pdfs`). Never raises for a PDF."""
+    chromium, while the caller goes on writing HTML; on leaving the `with`, waits for them (with a
+    second chromium when enough are left) and puts each PDF's path, or in words why there is none,
+    in its output (as `print_pdfs`). Never raises for a PDF."""
 
     def __init__(self):
         self.outputs, self.queue, self.status = [], queue.Queue(), {}
         self.chromium = find_chromium()
-        self.thread = threading.Thread(target=self._print, name="pdf", daemon=True)
+        self.threads = [threading.Thread(target=self._print, name="pdf", daemon=True)]
 
     def __enter__(self) -> "BackgroundPrinter":
         if self.chromium is not None:
-            self.thread.start()
+            self.threads[0].start()
         return self
 
     def submit(self, outputs) -> None:
         """Queue the pending PDFs of `outputs`."""
-        batch = []
         for out in outputs:
             if out.get(PENDING):
                 self.outputs.append(out)
-                batch += [(html, pdf) for _, html, pdf in out[PENDING]]
-        if batch:
-            self.queue.put(batch)
+                for _, html, pdf in out[PENDING]:
+                    self.queue.put((html, pdf))
 
     def _print(self) -> None:
-        # One chromium for every batch, started with the first file (a start costs about half a
-        # second); each file gets a fresh tab, whose memory goes with it.
-        queued = []
+        # One chromium per thread for every file it takes, started with the first (a start costs
+        # about half a second); each file gets a fresh tab, whose memory goes with it.
+        taken = []
 
         def files():
-            for batch in iter(self.queue.get, None):
-                queued.extend(pdf for _, pdf in batch)
-                yield from batch
+            for pair in iter(self.queue.get, None):
+                taken.append(pair[1])
+                yield pair
 
         try:
             self.status.update(htmls_to_pdfs(files(), self.chromium))
         except Exception as error:  # noqa: BLE001 - a missing PDF must not fail the report
-            self.status.update({pdf: str(error) for pdf in queued if pdf not in self.status})
+            self.status.update({pdf: str(error) for pdf in taken if pdf not in self.status})
 
     def __exit__(self, *exc) -> None:
-        if self.thread.is_alive():
-            self.queue.put(None)
-            self.thread.join()
+        if self.threads[0].is_alive():
+            if self.queue.qsize() >= SECOND_BROWSER_FROM:
+                self.threads.append(threading.Thread(target=self._print, name="pdf-2", daemon=True))
+                self.threads[1].start()
+            for thread in self.threads:
+                self.queue.put(None)  # one end for each thread
+            for thread in self.threads:
+                thread.join()
         for out in self.outputs:
             for name, _, pdf_path in out.pop(PENDING):
                 reason = self.status.get(pdf_path, "no answer from chromium")
