@@ -137,7 +137,9 @@ def _resources(work: Path, data_dir: Path) -> dict:
     from tests.conftest import resources_for
 
     work.mkdir(parents=True, exist_ok=True)
-    return resources_for(work, data_dir)
+    # Parsed codebooks are kept between runs, as on a user's machine: shared by the phases, so
+    # every phase after the first finds them (as a yearly run finds the earlier years').
+    return resources_for(work, data_dir, cache_dir=work.parent / "cache")
 
 
 def _step_windows(instance, run_id: str) -> dict[str, tuple[float, float]]:

@@ -7,6 +7,7 @@ MHM_PSEUDONYM_KEY  secret key of the participant pseudonyms (required; `make run
 MHM_REPORTING_MINIMUM  smallest group a stakeholder report shows (default 5)
 MHM_ORGANISATION_PDFS  1: also print each organisation's report as PDF (default: HTML only)
 MHM_DUCKDB_MEMORY_LIMIT  memory DuckDB may use before it spills to disk (default 2GB)
+MHM_CACHE_DIR   where parsed codebooks are kept between runs (default ~/.cache/mental-health-monitor)
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class SourceData(ConfigurableResource):
 
     data_dir: str
     pseudonym_key: str
+    cache_dir: str | None = None  # parsed codebooks kept between runs (None: parsed anew in each run)
     # Within a run, each lookup's codebooks as first read: ingest, staging and the checks of a year
     # ask for the same codebooks some 17 times, and finding them reads every codebook of the
     # programme (ten years of interview codebooks of hundreds of themes). None outside a run.
@@ -44,12 +46,13 @@ class SourceData(ConfigurableResource):
 
     def codebooks(self, programme: str, instrument: str, years: list[int] | None = None) -> list[Codebook]:
         """The instrument's codebooks, oldest first; with `years`, only those years' (a partition's)."""
+        cache = Path(self.cache_dir) / "codebooks" if self.cache_dir else None
         if self._codebooks_of_run is None:
-            return discover_codebooks(Path(self.data_dir).resolve(), programme, instrument, years)
+            return discover_codebooks(Path(self.data_dir).resolve(), programme, instrument, years, cache)
         lookup = (programme, instrument, None if years is None else tuple(years))
         if lookup not in self._codebooks_of_run:
             self._codebooks_of_run[lookup] = discover_codebooks(Path(self.data_dir).resolve(), programme,
-                                                                instrument, years)
+                                                                instrument, years, cache)
         return list(self._codebooks_of_run[lookup])
 
     def pseudonymiser(self) -> Pseudonymiser:
@@ -145,6 +148,7 @@ def build_resources() -> dict:
         "sources": SourceData(
             data_dir=_env_path("MHM_DATA_DIR", PROJECT_ROOT / "data"),
             pseudonym_key=EnvVar(KEY_VARIABLE),
+            cache_dir=_env_path("MHM_CACHE_DIR", Path.home() / ".cache" / "mental-health-monitor"),
         ),
         "reports": ReportSettings(
             output_dir=_env_path("MHM_REPORTS_DIR", PROJECT_ROOT / "reports"),

@@ -24,12 +24,13 @@ def real_export(relative: str) -> Path:
     return path
 
 
-def resources_for(tmp: Path, data_dir: Path = DATA) -> dict:
+def resources_for(tmp: Path, data_dir: Path = DATA, cache_dir: Path | None = None) -> dict:
     from pipelines.resources import GreatExpectations, ReportSettings, SourceData, warehouse_resource
 
     return {
         "duckdb": warehouse_resource(str(tmp / "warehouse.duckdb")),
-        "sources": SourceData(data_dir=str(data_dir), pseudonym_key=os.environ["MHM_PSEUDONYM_KEY"]),
+        "sources": SourceData(data_dir=str(data_dir), pseudonym_key=os.environ["MHM_PSEUDONYM_KEY"],
+                              cache_dir=str(cache_dir) if cache_dir else None),
         "reports": ReportSettings(output_dir=str(tmp / "reports")),
         "gx": GreatExpectations(),
     }

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from assets.ingest import yaml_cache
 from assets.ingest.errors import CodebookError
 
 SURVEY_FORMATS = {"qualtrics_csv", "ms_forms_xlsx", "limesurvey_csv", "limesurvey_xlsx", "spss_sav",
@@ -158,23 +159,30 @@ def _labels(spec: dict, where: str, file: str, scales: dict, folder: Path) -> tu
 
 
 @functools.lru_cache(maxsize=256)
-def _parse_yaml(blob: bytes):
+def _parse_yaml(blob: bytes, cache_dir: Path | None = None):
     """The YAML of a codebook. Every ingest and staging asset rereads the codebooks, and a ten-year
     interview codebook (hundreds of themes and documents) takes seconds in pure-Python PyYAML: parse
-    with libyaml, once per content. Callers only read the result."""
+    with libyaml, once per content in a process, and with `cache_dir` once per content at all
+    (assets/ingest/yaml_cache.py). Callers only read the result."""
+    parsed = yaml_cache.cached(cache_dir, blob)
+    if parsed is not None:
+        return parsed
     text = blob.decode("utf-8-sig")
     try:
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        parsed = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:
         return yaml.safe_load(text)  # PyYAML's own reader words the error (and its row) for the user
+    yaml_cache.keep(cache_dir, blob, parsed)
+    return parsed
 
 
-def load_codebook(path: Path, data_dir: Path) -> Codebook:
-    """Read and validate one codebook; raise CodebookError with the file named on any problem."""
+def load_codebook(path: Path, data_dir: Path, cache_dir: Path | None = None) -> Codebook:
+    """Read and validate one codebook; raise CodebookError with the file named on any problem.
+    `cache_dir`: where parsed YAML is kept between runs (None: nowhere)."""
     rel = path.relative_to(data_dir).as_posix() if path.is_relative_to(data_dir) else str(path)
     blob = path.read_bytes()
     try:
-        spec = _parse_yaml(blob)
+        spec = _parse_yaml(blob, cache_dir)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
@@ -296,14 +304,14 @@ def _plainly_another(path: Path, instrument: str, years: list[int] | None) -> bo
 
 
 def discover_codebooks(data_dir: Path, programme: str, instrument: str,
-                       years: list[int] | None = None) -> list[Codebook]:
+                       years: list[int] | None = None, cache_dir: Path | None = None) -> list[Codebook]:
     """Every codebook of one instrument under data_dir/<programme>/<year>/, oldest year first;
-    with `years`, only those years'."""
+    with `years`, only those years'. `cache_dir`: as load_codebook's."""
     found = []
     for path in sorted((data_dir / programme).glob("*/codebook*.y*ml")):
         if _plainly_another(path, instrument, years):
             continue
-        cb = load_codebook(path, data_dir)
+        cb = load_codebook(path, data_dir, cache_dir)
         if cb.instrument == instrument and (years is None or cb.year in years):
             found.append(cb)
     return sorted(found, key=lambda c: (c.year, c.relative))

@@ -1,0 +1,52 @@
+"""Parsed codebook YAML kept between runs: the same data back, only what JSON holds exactly, and a
+cache that cannot be used is no cache."""
+
+import yaml
+
+from assets.ingest import codebook, yaml_cache
+
+INTERVIEWS = b"""instrument: pmg_interviews
+themes:
+  Diagnose\\Werkdruk: {section: Diagnose, jdr_category: werk_stressor, igloo_level: Individu}
+scale: {min: 0, max: 10.5}
+flags: [true, null]
+"""
+
+
+def test_a_parsed_codebook_comes_back_from_the_cache_without_yaml(tmp_path, monkeypatch):
+    expected = yaml.safe_load(INTERVIEWS)
+    parsed = codebook._parse_yaml(INTERVIEWS, tmp_path)
+    assert yaml_cache.cache_file(tmp_path, INTERVIEWS).exists()
+    codebook._parse_yaml.cache_clear()   # as a new run's process starts
+
+    def no_yaml(*args, **kwargs):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(yaml, "load", no_yaml)
+    again = codebook._parse_yaml(INTERVIEWS, tmp_path)
+    assert again == parsed == expected and again["scale"]["max"] == 10.5
+
+
+def test_what_json_would_change_is_not_kept(tmp_path):
+    for blob in (b"labels: {1: Nooit, 2: Soms}\n", b"fieldwork: 2024-03-01\n"):
+        assert yaml_cache.cached(tmp_path, blob) is None
+        yaml_cache.keep(tmp_path, blob, yaml.safe_load(blob))
+        assert yaml_cache.cached(tmp_path, blob) is None   # number keys, a date: parsed each time
+    assert not list(tmp_path.iterdir())
+
+
+def test_an_edited_or_broken_cache_entry_is_parsed_again(tmp_path):
+    yaml_cache.keep(tmp_path, INTERVIEWS, yaml.safe_load(INTERVIEWS))
+    edited = INTERVIEWS.replace(b"10.5", b"10")
+    assert yaml_cache.cached(tmp_path, edited) is None   # other bytes, another entry
+    yaml_cache.cache_file(tmp_path, INTERVIEWS).write_text("{not json")
+    assert yaml_cache.cached(tmp_path, INTERVIEWS) is None
+    codebook._parse_yaml.cache_clear()
+    assert codebook._parse_yaml(INTERVIEWS, tmp_path) == yaml.safe_load(INTERVIEWS)
+
+
+def test_a_folder_that_cannot_be_written_is_no_cache(tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    yaml_cache.keep(blocked / "codebooks", INTERVIEWS, yaml.safe_load(INTERVIEWS))
+    assert yaml_cache.cached(blocked / "codebooks", INTERVIEWS) is None
