@@ -4,6 +4,7 @@ stand-in "chromium" scripts; the printing tests use the real one and are skipped
 
 import re
 import struct
+import threading
 import zlib
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from assets.reporting import editions
-from assets.reporting.editions import PENDING, SECOND_BROWSER_FROM, BackgroundPrinter, print_pdfs
+from assets.reporting.editions import PENDING, SECOND_TAB_FROM, BackgroundPrinter, print_pdfs
 from assets.reporting.html import Paragraph, Table, page, render_html
 from assets.reporting.pdf import find_chromium, html_to_pdf, htmls_to_pdfs, run_chromium
 from assets.reporting.texts import text
@@ -190,16 +191,25 @@ def test_background_printer_prints_what_is_submitted_while_it_runs(tmp_path, mon
 
 
 @needs_chromium
-def test_what_is_left_when_the_caller_waits_is_shared_with_a_second_chromium(tmp_path, monkeypatch):
+def test_what_is_left_when_the_caller_waits_is_shared_with_a_second_tab(tmp_path, monkeypatch):
     starts = tmp_path / "starts"
     counting = _fake_chromium(tmp_path, f'echo start >> "{starts}"\nexec "{CHROMIUM}" "$@"\n')
     monkeypatch.setattr(editions, "find_chromium", lambda: counting)
     outputs = []
-    for year in range(2016, 2016 + SECOND_BROWSER_FROM + 2):
+    for year in range(2016, 2016 + SECOND_TAB_FROM + 2):
         html = _report(tmp_path / str(year), rows=40)
         outputs.append({PENDING: [("rapport.pdf", html, html.with_suffix(".pdf"))]})
+    tabs = []
+    opened = editions.htmls_to_pdfs.__globals__["_DevToolsPipe"].open_tab
+
+    def open_tab(self, timeout):
+        tabs.append(threading.current_thread().name)
+        return opened(self, timeout)
+
+    monkeypatch.setattr(editions.htmls_to_pdfs.__globals__["_DevToolsPipe"], "open_tab", open_tab)
     print_pdfs(outputs)   # everything submitted at once, then waited for
-    assert starts.read_text().splitlines() == ["start", "start"]
+    assert starts.read_text().splitlines() == ["start"]   # one chromium
+    assert len(tabs) == len(outputs) and len(set(tabs)) == 2   # a tab at a time, from two threads
     assert all(_pages(o["rapport.pdf"]) >= 1 for o in outputs)
 
 

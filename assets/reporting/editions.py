@@ -83,33 +83,34 @@ def write_report_editions(reports, programme: str, year: int, title: str, build,
 
 
 def print_pdfs(outputs) -> None:
-    """Print the pending PDFs of every `write_report_editions` output in `outputs` (with one or two
-    chromiums for all: starting one costs about half a second), and put each PDF's path, or
+    """Print the pending PDFs of every `write_report_editions` output in `outputs` (in one chromium
+    for all, two tabs side by side), and put each PDF's path, or
     in words (Dutch, as all operator metadata) why there is none, in its output. Never raises: the
     HTML is the report."""
     with BackgroundPrinter() as printer:
         printer.submit(outputs)
 
 
-# A second chromium takes half of what is left to print once the caller waits (a core it no
-# longer uses) and at least this many files are left: starting one costs about half a second.
-SECOND_BROWSER_FROM = 4
+# A second tab prints beside the first once the caller waits (a core it no longer uses) and at
+# least this many files are left: a second chromium would have cost over a gigabyte more.
+SECOND_TAB_FROM = 4
 
 
 class BackgroundPrinter:
     """Prints the pending PDFs of `write_report_editions` outputs on another thread, in one
     chromium, while the caller goes on writing HTML; on leaving the `with`, waits for them (with a
-    second chromium when enough are left) and puts each PDF's path, or in words why there is none,
-    in its output (as `print_pdfs`). Never raises for a PDF."""
+    second tab when enough are left) and puts each PDF's path, or in words why there is none, in
+    its output (as `print_pdfs`). Never raises for a PDF."""
 
     def __init__(self):
         self.outputs, self.queue, self.status = [], queue.Queue(), {}
         self.chromium = find_chromium()
-        self.threads = [threading.Thread(target=self._print, name="pdf", daemon=True)]
+        self.second_tab = threading.Event()
+        self.thread = threading.Thread(target=self._print, name="pdf", daemon=True)
 
     def __enter__(self) -> "BackgroundPrinter":
         if self.chromium is not None:
-            self.threads[0].start()
+            self.thread.start()
         return self
 
     def submit(self, outputs) -> None:
@@ -121,8 +122,7 @@ class BackgroundPrinter:
                     self.queue.put((html, pdf))
 
     def _print(self) -> None:
-        # One chromium per thread for every file it takes, started with the first (a start costs
-        # about half a second); each file gets a fresh tab, whose memory goes with it.
+        # One chromium for every file, started with the first (a start costs about half a second).
         taken = []
 
         def files():
@@ -131,19 +131,16 @@ class BackgroundPrinter:
                 yield pair
 
         try:
-            self.status.update(htmls_to_pdfs(files(), self.chromium))
+            self.status.update(htmls_to_pdfs(files(), self.chromium, second_tab=self.second_tab))
         except Exception as error:  # noqa: BLE001 - a missing PDF must not fail the report
             self.status.update({pdf: str(error) for pdf in taken if pdf not in self.status})
 
     def __exit__(self, *exc) -> None:
-        if self.threads[0].is_alive():
-            if self.queue.qsize() >= SECOND_BROWSER_FROM:
-                self.threads.append(threading.Thread(target=self._print, name="pdf-2", daemon=True))
-                self.threads[1].start()
-            for thread in self.threads:
-                self.queue.put(None)  # one end for each thread
-            for thread in self.threads:
-                thread.join()
+        if self.thread.is_alive():
+            if self.queue.qsize() >= SECOND_TAB_FROM:
+                self.second_tab.set()
+            self.queue.put(None)
+            self.thread.join()
         for out in self.outputs:
             for name, _, pdf_path in out.pop(PENDING):
                 reason = self.status.get(pdf_path, "no answer from chromium")

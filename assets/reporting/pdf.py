@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -94,47 +95,73 @@ def html_to_pdf(html_path: Path, pdf_path: Path, chromium: str) -> None:
         Path(tmp).unlink(missing_ok=True)
 
 
-def htmls_to_pdfs(pairs, chromium: str, timeout: int = TIMEOUT_SECONDS) -> dict[Path, str | None]:
+def htmls_to_pdfs(pairs, chromium: str, timeout: int = TIMEOUT_SECONDS,
+                  second_tab: threading.Event | None = None) -> dict[Path, str | None]:
     """Print every (html_path, pdf_path) of `pairs` (any iterable, also a queue still being filled)
     in ONE headless chromium, each PDF atomically as `html_to_pdf` does, each file in a tab of its
     own (a tab kept for ten years' long reports grew by over a gigabyte; a closed one gives its
-    memory back). Returns {pdf_path: None if written, else why not}, in the order given; one
-    file's failure (a missing HTML, a page that does not load within `timeout` seconds) does not
-    stop the others; a chromium that does not start, dies or stops answering gives every file not
-    yet written that reason. The reasons read as `html_to_pdf`'s RuntimeError does ("chromium
-    wrote no PDF: ...")."""
+    memory back). Once `second_tab` is set, two tabs print side by side: the caller sets it when it
+    has stopped using its core. Returns {pdf_path: None if written, else why not}; one file's
+    failure (a missing HTML, a page that does not load within `timeout` seconds) does not stop the
+    others; a chromium that does not start, dies or stops answering gives every file not yet
+    written that reason. The reasons read as `html_to_pdf`'s RuntimeError does ("chromium wrote
+    no PDF: ...")."""
     results: dict[Path, str | None] = {}
     pairs = iter(pairs)  # may be fed while printing (a queue): chromium starts with the first file
     first = next(pairs, None)
     if first is None:
         return results
+    files, taking = itertools.chain([first], pairs), threading.Lock()
+
+    def work() -> None:
+        while True:
+            with taking:  # one file to each tab, as they come
+                pair = next(files, None)
+            if pair is None:
+                return
+            results[Path(pair[1])] = _print_one(browser, Path(pair[0]), Path(pair[1]), timeout)
+
     with tempfile.TemporaryDirectory(prefix="mhm-chromium-") as profile, _DevToolsPipe(chromium, profile) as browser:
-        for html, pdf in itertools.chain([first], pairs):
-            html_path, pdf_path = Path(html), Path(pdf)
-            if browser.dead:
-                results[pdf_path] = f"chromium wrote no PDF: {browser.dead}"
-                continue
-            tab = None
-            try:
-                tab = browser.open_tab(timeout)
-                data = browser.print_page(tab[1], html_path.resolve().as_uri(), timeout)
-                if data[:5] != b"%PDF-":
-                    raise RuntimeError("not a PDF")
-            except Exception as error:  # noqa: BLE001 - reported per file, the next file is still printed
-                why = f"not printed within {timeout} s" if isinstance(error, TimeoutError) else str(error)
-                results[pdf_path] = f"chromium wrote no PDF: {why[:200]}"
-                continue
-            finally:
-                if tab is not None and not browser.dead:
-                    browser.close_tab(tab[0])
-            tmp = _temp_beside(pdf_path)
-            try:
-                Path(tmp).write_bytes(data)
-                _publish(tmp, pdf_path)
-                results[pdf_path] = None
-            finally:
-                Path(tmp).unlink(missing_ok=True)
+        helper = None
+        if second_tab is not None:
+            def second() -> None:
+                second_tab.wait()
+                work()
+
+            helper = threading.Thread(target=second, name="pdf-tab", daemon=True)
+            helper.start()
+        try:
+            work()
+        finally:
+            if helper is not None:
+                second_tab.set()  # a helper still waiting finds nothing left
+                helper.join()
     return results
+
+
+def _print_one(browser: "_DevToolsPipe", html_path: Path, pdf_path: Path, timeout: float) -> str | None:
+    """Print one file in a fresh tab: None when written, else why not."""
+    if browser.dead:
+        return f"chromium wrote no PDF: {browser.dead}"
+    tab = None
+    try:
+        tab = browser.open_tab(timeout)
+        data = browser.print_page(tab[1], html_path.resolve().as_uri(), timeout)
+        if data[:5] != b"%PDF-":
+            raise RuntimeError("not a PDF")
+    except Exception as error:  # noqa: BLE001 - reported per file, the next file is still printed
+        why = f"not printed within {timeout} s" if isinstance(error, TimeoutError) else str(error)
+        return f"chromium wrote no PDF: {why[:200]}"
+    finally:
+        if tab is not None and not browser.dead:
+            browser.close_tab(tab[0])
+    tmp = _temp_beside(pdf_path)
+    try:
+        Path(tmp).write_bytes(data)
+        _publish(tmp, pdf_path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return None
 
 
 _EXEC_WITH_FDS_3_AND_4 = ("import os, signal, sys\n"
@@ -152,6 +179,10 @@ class _DevToolsPipe:
     def __init__(self, chromium: str, profile: str):
         self.chromium, self.profile = chromium, profile
         self.next_id, self.buffer, self.events, self.dead = 0, b"", [], None
+        # Tabs may be driven from two threads: one writes at a time, and whichever thread waits
+        # reads the next message for all, keeping answers (by id) and events for their waiters.
+        self.answers: dict[int, dict] = {}
+        self.writing, self.arrived, self.reading = threading.Lock(), threading.Condition(), False
 
     def __enter__(self):
         # Our ends stay here; chromium's ends are moved to fds 3 and 4 by a tiny Python that then
@@ -203,17 +234,19 @@ class _DevToolsPipe:
         return lines[-1] if lines else f"exit code {self.process.poll()}"
 
     def send(self, method: str, params: dict | None = None, session: str | None = None) -> int:
-        self.next_id += 1
-        message = {"id": self.next_id, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        data = json.dumps(message).encode() + b"\0"
-        try:
-            while data:
-                data = data[os.write(self.to_chromium, data):]
-        except BrokenPipeError:
-            self._gone()
-        return self.next_id
+        with self.writing:
+            self.next_id += 1
+            sent = self.next_id
+            message = {"id": sent, "method": method, "params": params or {}}
+            if session:
+                message["sessionId"] = session
+            data = json.dumps(message).encode() + b"\0"
+            try:
+                while data:
+                    data = data[os.write(self.to_chromium, data):]
+            except BrokenPipeError:
+                self._gone()
+        return sent
 
     def _gone(self):
         """Chromium closed the pipe: it exited (or is about to); its last words are the reason."""
@@ -236,27 +269,56 @@ class _DevToolsPipe:
         message, self.buffer = self.buffer.split(b"\0", 1)
         return json.loads(message)
 
+    def _wait(self, found, deadline: float):
+        """What `found()` finds among the answers and events read so far, reading on until it does."""
+        while True:
+            with self.arrived:
+                while True:
+                    hit = found()
+                    if hit is not None:
+                        return hit
+                    if self.dead is not None:
+                        raise RuntimeError(self.dead)
+                    if not self.reading:
+                        self.reading = True  # this thread reads the next message, for everyone
+                        break
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        raise TimeoutError("timed out")
+                    self.arrived.wait(left)
+            try:
+                message = self._read_message(deadline)
+            finally:
+                with self.arrived:
+                    self.reading = False
+                    self.arrived.notify_all()
+            with self.arrived:
+                if "id" in message:
+                    self.answers[message["id"]] = message
+                elif "method" in message:
+                    self.events.append(message)
+
     def call(self, method: str, params: dict | None = None, session: str | None = None,
              timeout: float = TIMEOUT_SECONDS) -> dict:
         """Send a command and return its result; events that arrive meanwhile are kept for `wait_for`."""
         sent, deadline = self.send(method, params, session), time.monotonic() + timeout
-        while True:
-            message = self._read_message(deadline)
-            if message.get("id") == sent:
-                if "error" in message:
-                    raise RuntimeError(f"{method}: {message['error'].get('message', message['error'])}")
-                return message.get("result", {})
-            if "method" in message:
-                self.events.append(message)
+        message = self._wait(lambda: self.answers.pop(sent, None), deadline)
+        if "error" in message:
+            raise RuntimeError(f"{method}: {message['error'].get('message', message['error'])}")
+        return message.get("result", {})
 
     def wait_for(self, event: str, session: str, deadline: float) -> dict:
-        while True:
+        def found():
             for i, message in enumerate(self.events):
                 if message.get("method") == event and message.get("sessionId") == session:
                     return self.events.pop(i)
-            message = self._read_message(deadline)
-            if "method" in message:
-                self.events.append(message)
+            return None
+
+        return self._wait(found, deadline)
+
+    def forget_events(self, session: str) -> None:
+        with self.arrived:
+            self.events = [m for m in self.events if m.get("sessionId") != session]
 
     def open_tab(self, timeout: float) -> tuple[str, str]:
         """A new tab: (target id, id of the session that drives it)."""
@@ -284,7 +346,7 @@ class _DevToolsPipe:
 
     def print_page(self, session: str, url: str, timeout: float) -> bytes:
         deadline = time.monotonic() + timeout
-        self.events.clear()  # nothing of an earlier page may count as this page's load
+        self.forget_events(session)  # nothing of an earlier page may count as this page's load
         navigated = self.call("Page.navigate", {"url": url}, session, timeout)
         if navigated.get("errorText"):
             raise RuntimeError(f"{navigated['errorText']} ({url})")
