@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from assets.reporting import editions
 from assets.reporting.editions import PENDING, SECOND_TAB_FROM, BackgroundPrinter, print_pdfs
 from assets.reporting.html import Paragraph, Table, page, render_html
-from assets.reporting.pdf import find_chromium, html_to_pdf, htmls_to_pdfs, run_chromium
+from assets.reporting.pdf import _DevToolsPipe, find_chromium, html_to_pdf, htmls_to_pdfs, run_chromium
 from assets.reporting.texts import text
 
 CHROMIUM = find_chromium()
@@ -200,13 +200,13 @@ def test_what_is_left_when_the_caller_waits_is_shared_with_a_second_tab(tmp_path
         html = _report(tmp_path / str(year), rows=40)
         outputs.append({PENDING: [("rapport.pdf", html, html.with_suffix(".pdf"))]})
     tabs = []
-    opened = editions.htmls_to_pdfs.__globals__["_DevToolsPipe"].open_tab
+    opened = _DevToolsPipe.open_tab
 
     def open_tab(self, timeout):
         tabs.append(threading.current_thread().name)
         return opened(self, timeout)
 
-    monkeypatch.setattr(editions.htmls_to_pdfs.__globals__["_DevToolsPipe"], "open_tab", open_tab)
+    monkeypatch.setattr(_DevToolsPipe, "open_tab", open_tab)
     print_pdfs(outputs)   # everything submitted at once, then waited for
     assert starts.read_text().splitlines() == ["start"]   # one chromium
     assert len(tabs) == len(outputs) and len(set(tabs)) == 2   # a tab at a time, from two threads
