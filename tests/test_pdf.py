@@ -4,6 +4,7 @@ stand-in "chromium" scripts; the printing tests use the real one and are skipped
 
 import re
 import struct
+import tempfile
 import threading
 import zlib
 from pathlib import Path
@@ -14,7 +15,7 @@ from pypdf import PdfReader
 from assets.reporting import editions
 from assets.reporting.editions import PENDING, SECOND_TAB_FROM, BackgroundPrinter, print_pdfs
 from assets.reporting.html import Paragraph, Table, page, render_html
-from assets.reporting.pdf import _DevToolsPipe, find_chromium, html_to_pdf, htmls_to_pdfs, run_chromium
+from assets.reporting.pdf import _DevToolsPipe, _print_one, find_chromium, html_to_pdf, htmls_to_pdfs, run_chromium
 from assets.reporting.texts import text
 
 CHROMIUM = find_chromium()
@@ -136,6 +137,28 @@ def test_htmls_to_pdfs_prints_several_in_one_chromium(tmp_path):
     assert _pages(htmls[1].with_suffix(".pdf")) > _pages(htmls[2].with_suffix(".pdf"))
     for folder in (tmp_path / "pmg", tmp_path / "tib"):
         assert _temp_files(folder) == []
+
+
+@needs_chromium
+def test_two_threads_share_one_browser_and_it_keeps_nothing_of_printed_files(tmp_path):
+    """Two tabs print side by side over one DevTools pipe; once the files are printed, no answer or
+    event of theirs is left behind (a run prints a thousand reports)."""
+    htmls = [_report(tmp_path / str(i), rows=60 + 40 * i) for i in range(6)]
+    with tempfile.TemporaryDirectory() as profile, _DevToolsPipe(CHROMIUM, profile) as browser:
+        found = {}
+
+        def print_some(some):
+            for html in some:
+                found[html] = _print_one(browser, html, html.with_suffix(".pdf"), 60)
+
+        threads = [threading.Thread(target=print_some, args=(htmls[i::2],)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert found == {html: None for html in htmls}
+        assert browser.answers == {} and browser.events == []
+    assert [_pages(h.with_suffix(".pdf")) for h in htmls] == sorted(_pages(h.with_suffix(".pdf")) for h in htmls)
 
 
 def _page_texts(pdf: Path) -> list[str]:

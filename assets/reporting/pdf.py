@@ -153,8 +153,10 @@ def _print_one(browser: "_DevToolsPipe", html_path: Path, pdf_path: Path, timeou
         why = f"not printed within {timeout} s" if isinstance(error, TimeoutError) else str(error)
         return f"chromium wrote no PDF: {why[:200]}"
     finally:
-        if tab is not None and not browser.dead:
-            browser.close_tab(tab[0])
+        if tab is not None:
+            if not browser.dead:
+                browser.close_tab(tab[0])
+            browser.forget_events(tab[1], closed=True)  # a thousand reports' events would pile up otherwise
     tmp = _temp_beside(pdf_path)
     try:
         Path(tmp).write_bytes(data)
@@ -182,6 +184,8 @@ class _DevToolsPipe:
         # Tabs may be driven from two threads: one writes at a time, and whichever thread waits
         # reads the next message for all, keeping answers (by id) and events for their waiters.
         self.answers: dict[int, dict] = {}
+        self.abandoned: set[int] = set()  # ids of calls that timed out: their answers are dropped
+        self.closed: set[str | None] = {None}  # sessions whose events are dropped (None: the browser's)
         self.writing, self.arrived, self.reading = threading.Lock(), threading.Condition(), False
 
     def __enter__(self):
@@ -294,15 +298,21 @@ class _DevToolsPipe:
                     self.arrived.notify_all()
             with self.arrived:
                 if "id" in message:
-                    self.answers[message["id"]] = message
-                elif "method" in message:
-                    self.events.append(message)
+                    if message["id"] not in self.abandoned:  # a late answer (a PDF: megabytes) goes
+                        self.answers[message["id"]] = message
+                elif message.get("sessionId") not in self.closed:  # a tab's event: the browser's
+                    self.events.append(message)                     # own are never waited for
 
     def call(self, method: str, params: dict | None = None, session: str | None = None,
              timeout: float = TIMEOUT_SECONDS) -> dict:
         """Send a command and return its result; events that arrive meanwhile are kept for `wait_for`."""
         sent, deadline = self.send(method, params, session), time.monotonic() + timeout
-        message = self._wait(lambda: self.answers.pop(sent, None), deadline)
+        try:
+            message = self._wait(lambda: self.answers.pop(sent, None), deadline)
+        except TimeoutError:
+            with self.arrived:
+                self.abandoned.add(sent)
+            raise
         if "error" in message:
             raise RuntimeError(f"{method}: {message['error'].get('message', message['error'])}")
         return message.get("result", {})
@@ -316,9 +326,12 @@ class _DevToolsPipe:
 
         return self._wait(found, deadline)
 
-    def forget_events(self, session: str) -> None:
+    def forget_events(self, session: str, closed: bool = False) -> None:
+        """Drop the session's events so far, and with `closed` those still to come (a closed tab's last words)."""
         with self.arrived:
             self.events = [m for m in self.events if m.get("sessionId") != session]
+            if closed:
+                self.closed.add(session)
 
     def open_tab(self, timeout: float) -> tuple[str, str]:
         """A new tab: (target id, id of the session that drives it)."""
