@@ -120,7 +120,8 @@ def unpaired_frame(grade_counts: pl.DataFrame, people: pl.DataFrame) -> pl.DataF
     keys = ["year", "organisation", "intervention"]
     groups = grade_counts.sort(keys).with_columns(gid=pl.struct(keys).rle_id())
     rows = (groups.filter(pl.col("gid").is_first_distinct()).select(*keys, "gid")
-            .join(people.with_columns(n_paired=pl.col("at_t0") + pl.col("at_t1") - pl.col("anyone")), on=keys)
+            .join(people.with_columns(n_paired=pl.col("at_t0") + pl.col("at_t1") - pl.col("anyone")), on=keys,
+                  nulls_equal=True)  # as DuckDB grouped them: a missing organisation is a group too
             .join(mann_whitney_groups(groups.select("gid", "t1", "n", value="grade")), on="gid")
             .filter((pl.col("at_t0") > 0) & (pl.col("at_t1") > 0) & (pl.col("anyone") != pl.col("n_paired")))
             .sort("gid"))
