@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from assets.reporting import editions
+from assets.reporting import pdf as pdf_module
 from assets.reporting.editions import PENDING, SECOND_TAB_FROM, BackgroundPrinter, print_pdfs
 from assets.reporting.html import Paragraph, Table, page, render_html
 from assets.reporting.pdf import _DevToolsPipe, _print_one, find_chromium, html_to_pdf, htmls_to_pdfs, run_chromium
@@ -159,6 +160,28 @@ def test_two_threads_share_one_browser_and_it_keeps_nothing_of_printed_files(tmp
         assert found == {html: None for html in htmls}
         assert browser.answers == {} and browser.events == []
     assert [_pages(h.with_suffix(".pdf")) for h in htmls] == sorted(_pages(h.with_suffix(".pdf")) for h in htmls)
+
+
+@needs_chromium
+def test_a_chromium_that_dies_while_two_tabs_print_fails_the_rest_without_hanging(tmp_path, monkeypatch):
+    htmls = [_report(tmp_path / str(i), rows=400) for i in range(5)]
+    printed = []
+
+    def print_then_kill(browser, html_path, pdf_path, timeout):
+        result = _print_one(browser, html_path, pdf_path, timeout)
+        printed.append(result)
+        if len(printed) == 1:
+            browser.process.kill()  # both tabs' next answers never come
+        return result
+
+    monkeypatch.setattr(pdf_module, "_print_one", print_then_kill)
+    both = threading.Event()
+    both.set()
+    results = htmls_to_pdfs([(h, h.with_suffix(".pdf")) for h in htmls], CHROMIUM, timeout=60, second_tab=both)
+    assert set(results) == {h.with_suffix(".pdf") for h in htmls}
+    failed = [why for why in results.values() if why is not None]
+    assert len(failed) >= 3 and all(why.startswith("chromium wrote no PDF") for why in failed)
+    assert all(not h.with_suffix(".pdf").exists() for h in htmls if results[h.with_suffix(".pdf")])
 
 
 def _page_texts(pdf: Path) -> list[str]:
