@@ -13,7 +13,7 @@ import polars as pl
 
 from assets.ingest.codebook import Codebook, SourceFile
 from assets.ingest.formats import ROW, read_source
-from assets.ingest.loader import LoadOutcome, load_file, quarantine_frame
+from assets.ingest.loader import quarantine_frame
 from assets.ingest.privacy import Pseudonymiser, mask_series
 
 SPEAKER_PREFIX = r"^\s*([^:\n]{1,40}?)\s*:\s*"
@@ -69,8 +69,3 @@ def interview_segments(codebook: Codebook, source: SourceFile, pseudonymise: Pse
 def parse_interview_file(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonymiser):
     """(segments, quarantine, rows read, ignored columns: none) of one export, as loader.load_files takes them."""
     return (*interview_segments(codebook, source, pseudonymise), [])
-
-
-def load_interview_file(conn, target: str, codebook: Codebook, source: SourceFile,
-                        pseudonymise: Pseudonymiser) -> LoadOutcome:
-    return load_file(conn, target, codebook, source, lambda: parse_interview_file(codebook, source, pseudonymise))

@@ -24,7 +24,7 @@ from assets.partitions import YEARLY, partition_years
 from assets.ingest.assets import ingest_instrument
 from assets.ingest.codebook import Codebook, SourceFile
 from assets.ingest.formats import ROW, read_source
-from assets.ingest.loader import LoadOutcome, load_file, quarantine_frame
+from assets.ingest.loader import quarantine_frame
 from assets.ingest.privacy import Pseudonymiser, mask_series, name_variants
 from assets.tables import POOL, contract_metadata, describe, key
 from pipelines.resources import SourceData
@@ -52,11 +52,6 @@ def transcript_utterances(codebook: Codebook, source: SourceFile, pseudonymise: 
 def parse_transcript_file(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonymiser):
     """(utterances, quarantine, rows read, ignored columns: none) of one transcript, as loader.load_files takes them."""
     return (*transcript_utterances(codebook, source, pseudonymise), [])
-
-
-def load_transcript_file(conn, target: str, codebook: Codebook, source: SourceFile,
-                         pseudonymise: Pseudonymiser) -> LoadOutcome:
-    return load_file(conn, target, codebook, source, lambda: parse_transcript_file(codebook, source, pseudonymise))
 
 
 @asset(**YEARLY, key=key(UTTERANCES), group_name="pmg", pool=POOL, kinds={"duckdb"},
