@@ -1,5 +1,7 @@
 """Codebook validation and decoding, on small exports written into a temporary data folder."""
 
+import threading
+import time
 from pathlib import Path
 
 import duckdb
@@ -9,7 +11,8 @@ from assets.ingest.codebook import load_codebook
 from assets.ingest.decode import decode_survey
 from assets.ingest.errors import CodebookError, InputError
 from assets.ingest.privacy import Pseudonymiser
-from assets.ingest.loader import load_files
+from assets.ingest import loader
+from assets.ingest.loader import interleaved, load_files
 from assets.ingest.survey import load_survey_file, survey_cells
 
 HEADER = ('Q1,Q2,Q5\r\nDeelnemerscode,Organisatie,Cijfer\r\n'
@@ -251,9 +254,7 @@ def test_discovery_parses_only_the_instruments_codebooks(tmp_path):
         discover_codebooks(tmp_path, "pmg", "pmg_interviews")
 
 
-def test_files_load_in_order_and_a_bad_file_stops_the_ones_after_it(tmp_path):
-    """load_files parses the next file while writing one: still one parse at a time, in order, and
-    a file that fails leaves the files before it loaded and none after it."""
+def _four_file_codebook(tmp_path):
     files = {"t0.csv": "A-1,UMCG,7\r\n", "t1.csv": "A-1,UMCG,8\r\n", "t2.csv": "A-2,UMCG,6\r\n",
              "t3.csv": "A-3,UMCG,5\r\n"}
     data, cb_path = make_inbox(tmp_path, files.pop("t0.csv"))
@@ -262,28 +263,66 @@ def test_files_load_in_order_and_a_bad_file_stops_the_ones_after_it(tmp_path):
     codebook = CODEBOOK.replace("  - {path: t0.csv, format: qualtrics_csv, constants: {wave: T0}}\n", "".join(
         f"  - {{path: t{i}.csv, format: qualtrics_csv, constants: {{wave: T{min(i, 1)}}}}}\n" for i in range(4)))
     cb_path.write_text(codebook, encoding="utf-8")
-    cb = load_codebook(cb_path, data)
+    return load_codebook(cb_path, data)
+
+
+def test_files_load_in_order_and_a_bad_file_stops_the_ones_after_it(tmp_path):
+    """load_files parses two small files at once while writing another, writes them in order, and
+    a file that fails leaves the files before it loaded and none after it."""
+    cb = _four_file_codebook(tmp_path)
     conn, key = duckdb.connect(), Pseudonymiser("k")
-    parsed, running = [], []
+    parsed, running, lock = [], [], threading.Lock()
+    both_started = threading.Barrier(2, timeout=30)
 
     def parse(codebook, source):
-        running.append(source.relative)
-        assert len(running) == 1, running   # one parse at a time
-        parsed.append(source.path.name)
+        with lock:
+            running.append(source.relative)
+            assert len(running) <= 2, running   # two parses at a time, no more
+            parsed.append(source.path.name)
         try:
+            if source.path.name in ("t0.csv", "t1.csv"):
+                both_started.wait()  # t0 and t1 parse side by side, or this times out
             if source.path.name == "t2.csv":
                 raise InputError(source.relative, "not readable", row=2, column="Q5")
             return survey_cells(codebook, source, key)
         finally:
-            running.remove(source.relative)
+            with lock:
+                running.remove(source.relative)
 
     jobs = [(cb, sf) for sf in cb.files]
     outcomes = []
     with pytest.raises(InputError, match="not readable"):
         for outcome in load_files(conn, "raw.pmg_questionnaire_cells", jobs, parse):
             outcomes.append(outcome)
-    assert [o.status for o in outcomes] == ["loaded", "loaded"]
-    assert parsed[:3] == ["t0.csv", "t1.csv", "t2.csv"]
+    assert [o.source_file.rsplit("/", 1)[-1] for o in outcomes] == ["t0.csv", "t1.csv"]
+    assert sorted(parsed[:2]) == ["t0.csv", "t1.csv"] and parsed[2] == "t2.csv"
     loaded = conn.sql("SELECT source_file FROM raw.source_files ORDER BY 1").fetchall()
     assert [Path(f).name for (f,) in loaded] == ["t0.csv", "t1.csv"]
     assert [o.status for o in load_files(conn, "raw.pmg_questionnaire_cells", jobs[:2], parse)] == ["unchanged"] * 2
+
+
+def test_large_files_parse_one_at_a_time(tmp_path, monkeypatch):
+    """Above PARALLEL_PARSE_BYTES in flight, a file waits for the parse before it."""
+    monkeypatch.setattr(loader, "PARALLEL_PARSE_BYTES", 0)
+    cb = _four_file_codebook(tmp_path)
+    conn, key = duckdb.connect(), Pseudonymiser("k")
+    running, most, lock = [], [], threading.Lock()
+
+    def parse(codebook, source):
+        with lock:
+            running.append(source.relative)
+            most.append(len(running))
+        time.sleep(0.05)  # time for a second parse to start, were it allowed
+        with lock:
+            running.remove(source.relative)
+        return survey_cells(codebook, source, key)
+
+    outcomes = list(load_files(conn, "raw.pmg_questionnaire_cells", [(cb, sf) for sf in cb.files], parse))
+    assert [o.status for o in outcomes] == ["loaded"] * 4
+    assert max(most) == 1
+
+
+def test_interleaved_puts_another_codebooks_file_between_a_codebooks_files():
+    a, b, c = object(), object(), object()
+    files = [(a, "a1"), (a, "a2"), (b, "b1"), (b, "b2"), (b, "b3"), (c, "c1"), (c, "c2")]
+    assert [f for _, f in interleaved(files)] == ["a1", "b1", "a2", "b2", "b3", "c1", "c2"]

@@ -205,7 +205,7 @@ def test_pseudonyms_equal_the_pseudonymiser_across_files():
     files = [["A-1", "B-2", None, "C-3", "A-1", "  "], ["B-2", "D-4", " a-1 ", None], ["E-5"], []]
     for codes in files:
         series = pl.Series("Q1", codes, dtype=pl.String)
-        assert pseudonyms(shared, series).to_list() == Pseudonymiser("k").series(series).to_list()
+        assert pseudonyms(shared, series, "codebook.yaml").to_list() == Pseudonymiser("k").series(series).to_list()
 
 
 def test_maxqda_workbook_sheet_parsed_once(monkeypatch):

@@ -7,6 +7,7 @@ exactly its own rows; a failure part-way rolls back, so readers never see half a
 from __future__ import annotations
 
 import hashlib
+from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -102,35 +103,66 @@ def load_file(conn, target: str, codebook: Codebook, source: SourceFile, parse) 
     return outcome
 
 
-def load_files(conn, target: str, files: list[tuple[Codebook, SourceFile]], parse) -> Iterator[LoadOutcome]:
-    """`load_file` of each (codebook, source) in order, `parse(codebook, source)` parsing one.
+# Two files parse at once while a third is written, as long as the two are small: at this size a
+# parse holds several times its file's bytes in Polars frames (ten million responses make files
+# of 130 to 240 MB, which then parse one at a time).
+PARSERS = 2
+PARALLEL_PARSE_BYTES = 96 * 1024 * 1024
 
-    While one file is written, the next is parsed on a second thread: Polars' reading and DuckDB's
-    writing let go of the GIL, so on two cores one file's pseudonyms and masking (Python) run beside
-    the other's insert instead of after it. Files are parsed in order, one at a time, so a parse
-    may rely on the file before it (the pseudonyms of the T0 export for the T1 export's codes)."""
-    def start(codebook: Codebook, source: SourceFile) -> tuple:
+
+def load_files(conn, target: str, files: list[tuple[Codebook, SourceFile]], parse) -> Iterator[LoadOutcome]:
+    """`load_file` of each (codebook, source), `parse(codebook, source)` parsing one.
+
+    While one file is written, the next ones are parsed on other threads: Polars' and fastexcel's
+    reading and DuckDB's writing let go of the GIL, so on two cores one file's pseudonyms and
+    masking (Python) run beside the others' reading and inserts instead of after them. Two files
+    of one codebook (a year's T0 and T1 exports) are not parsed side by side where another
+    codebook's file can go between them (`interleaved`), so the second finds the first's
+    pseudonyms. A failing file stops the files after it."""
+    def start() -> tuple:
+        codebook, source = queue.popleft()
         sha = file_sha256(source)
         if is_unchanged(conn, source, sha, codebook):
-            return codebook, source, sha, None
-        return codebook, source, sha, parser.submit(parse, codebook, source)
+            return codebook, source, sha, None, 0
+        return codebook, source, sha, parser.submit(parse, codebook, source), source.path.stat().st_size
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse") as parser:
-        queue = iter(files)
-        following = next(queue, None)
-        ahead = start(*following) if following else None
+    def room_beside(current: tuple) -> bool:
+        """Whether the next file may parse now, beside the files parsed and not yet written."""
+        unwritten = [current, *ahead]
+        return bool(queue) and len(ahead) < PARSERS and \
+            sum(entry[4] for entry in unwritten) + queue[0][1].path.stat().st_size <= PARALLEL_PARSE_BYTES
+
+    queue = deque(interleaved(files))
+    ahead: deque = deque()
+    with ThreadPoolExecutor(max_workers=PARSERS, thread_name_prefix="parse") as parser:
         try:
-            while ahead is not None:
-                codebook, source, sha, parsed = ahead
-                following = next(queue, None)
-                ahead = start(*following) if following else None
+            while queue or ahead:
+                current = ahead.popleft() if ahead else start()
+                while room_beside(current):
+                    ahead.append(start())
+                codebook, source, sha, parsed, _ = current
                 if parsed is None:
                     yield LoadOutcome(source.relative, "unchanged", 0, 0)
                     continue
                 rows, quarantine, n_rows, ignored = parsed.result()
+                if queue and not ahead:  # the next file parses while this one is written
+                    ahead.append(start())
                 yield replace_file_rows(conn, target, source, codebook, sha, rows, n_rows, quarantine, ignored)
         finally:
             parser.shutdown(cancel_futures=True)  # a failed file: what was queued after it is not parsed
+
+
+def interleaved(files: list[tuple[Codebook, SourceFile]]) -> list[tuple[Codebook, SourceFile]]:
+    """The files of each two consecutive codebooks alternately: [a1, a2, b1, b2] -> [a1, b1, a2, b2]."""
+    by_codebook: dict[int, list] = {}
+    for codebook, source in files:
+        by_codebook.setdefault(id(codebook), []).append((codebook, source))
+    groups = list(by_codebook.values())
+    out = []
+    for first, second in zip(groups[::2], groups[1::2] + [[]]):
+        for i in range(max(len(first), len(second))):
+            out += first[i:i + 1] + second[i:i + 1]
+    return out
 
 
 def drop_vanished_files(conn, target: str, instrument: str, current: set[str], years: list[int]) -> list[str]:

@@ -8,6 +8,7 @@ the codebook lists are read only to be dropped; free text is masked.
 from __future__ import annotations
 
 import difflib
+import threading
 import weakref
 
 import polars as pl
@@ -71,10 +72,13 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
     revealed = [codes.filter(~codes.is_in(["anonymous", "anoniem"]))]
     for column in set(codebook.identifier_columns) & set(frame.columns):
         values = frame[column].drop_nulls().unique()
-        # Not names: e-mail addresses and values with a digit (filtered here for ASCII ones first).
-        values = values.filter(~values.str.contains("@", literal=True) & ~values.str.contains("[0-9]")).to_list()
-        revealed.append(pl.Series(pcol, name_variants([v for v in values if not any(c.isdigit() for c in v)]),
-                                  dtype=pl.String))
+        # Not names: e-mail addresses and values with a digit (str.isdigit, which Polars has not:
+        # in Python only for the values beyond ASCII that have no ASCII digit).
+        values = values.filter(~values.str.contains("@", literal=True) & ~values.str.contains("[0-9]"))
+        ascii_only = values.str.contains(r"^[\x00-\x7f]*$")
+        values = values.filter(ascii_only).to_list() + \
+            [v for v in values.filter(~ascii_only).to_list() if not any(c.isdigit() for c in v)]
+        revealed.append(pl.Series(pcol, name_variants(values), dtype=pl.String))
     names = pl.concat(revealed)  # a column, not a tuple: 100,000 codes are not copied into Python
     identity = frame[pcol]
     if codebook.anonymous_values:
@@ -87,7 +91,7 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
         identity = pl.when(anonymous).then(pl.lit(source.relative + "#") + frame[key]).otherwise(identity)
         identity = frame.select(identity.alias(pcol))[pcol]
     frame = frame.with_columns(
-        pseudonyms(pseudonymise, identity).alias("respondent_id"),
+        pseudonyms(pseudonymise, identity, codebook.relative).alias("respondent_id"),
         *[mask_series(frame[c], names).alias(c) for c in text_columns],
     )
     cells = (
@@ -105,26 +109,35 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
     return cells, quarantine, parsed.frame.height, ignored
 
 
-# The participant codes and pseudonyms of the last file each pseudonymiser saw: a T1 export repeats
-# most participants of the T0 export before it, whose codes then need no second keyed hash.
+# The participant codes and pseudonyms of the last file of the last few codebooks each
+# pseudonymiser saw: a T1 export repeats most participants of its year's T0 export, whose codes then
+# need no second keyed hash. A few, not one: load_files parses two codebooks' files side by side.
 _LAST_FILE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_LAST_FILE_LOCK = threading.Lock()
+CODEBOOKS_REMEMBERED = 2
 
 
-def pseudonyms(pseudonymise: Pseudonymiser, identity: pl.Series) -> pl.Series:
-    """`pseudonymise.series(identity)`, hashing only the codes the previous file did not have."""
+def pseudonyms(pseudonymise: Pseudonymiser, identity: pl.Series, codebook: str = "") -> pl.Series:
+    """`pseudonymise.series(identity)`, hashing only the codes the previous file of `codebook` did not have."""
     codes = identity.drop_nulls().unique().to_frame("code")
-    try:
-        known = _LAST_FILE.get(pseudonymise)
-    except TypeError:  # a pseudonymiser that cannot be weakly referenced: no memory of the last file
-        known = None
+    with _LAST_FILE_LOCK:
+        try:
+            known = _LAST_FILE.get(pseudonymise, {}).get(codebook)
+        except TypeError:  # a pseudonymiser that cannot be weakly referenced: no memory of the last file
+            known = None
     fresh = codes if known is None else codes.join(known, on="code", how="anti")
     mapping = fresh.with_columns(pseudonym=pseudonymise.series(fresh["code"]))
     if known is not None:
         mapping = pl.concat([known.join(codes, on="code", how="semi"), mapping])
-    try:
-        _LAST_FILE[pseudonymise] = mapping
-    except TypeError:
-        pass
+    with _LAST_FILE_LOCK:
+        try:
+            remembered = _LAST_FILE.setdefault(pseudonymise, {})
+        except TypeError:
+            remembered = {}
+        remembered.pop(codebook, None)
+        remembered[codebook] = mapping
+        while len(remembered) > CODEBOOKS_REMEMBERED:
+            del remembered[next(iter(remembered))]
     return identity.to_frame("code").join(mapping, on="code", how="left", maintain_order="left")["pseudonym"]
 
 
