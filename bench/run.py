@@ -319,6 +319,9 @@ def format_report(size: dict, results: dict) -> str:
         if step is not None:
             lines.append(f"{'      of which the asset step':<44} {_s(step):>9} {'':>9} {'':>9} "
                          f"{_r(step / floor['seconds'] if floor['seconds'] else None):>11}")
+        if len(r.get("pair_ratios", [])) > 1:
+            lines.append(f"      median of {len(r['pair_ratios'])} alternating runs; step/floor of each pair: "
+                         + ", ".join(_r(x) for x in r["pair_ratios"]))
     if "new_year" in results:
         ny = results["new_year"]
         lines.append(f"{'(d) one new year partition (+ trends)':<44} {_s(ny['seconds']):>9} {'':>9} {'':>9} "
@@ -350,8 +353,22 @@ def format_report(size: dict, results: dict) -> str:
     return "\n".join(lines)
 
 
+def median_pair(asset: str, pairs: list[tuple[dict, dict]]) -> dict:
+    """(b) of one ingest asset from its repeated (ours, floor) runs: the median run of each (by the
+    asset step and by the floor's seconds), and every pair's step/floor ratio."""
+    step = asset.replace("/", "__")
+
+    def median(runs: list[dict], seconds) -> dict:
+        return sorted(runs, key=seconds)[(len(runs) - 1) // 2]
+
+    ours = median([o for o, _ in pairs], lambda r: r["steps"].get(step, r["seconds"]))
+    floor = median([f for _, f in pairs], lambda r: r["seconds"])
+    return {"ours": ours, "floor": floor,
+            "pair_ratios": [o["steps"].get(step, o["seconds"]) / f["seconds"] for o, f in pairs if f["seconds"]]}
+
+
 def run_benchmark(size: dict, workdir: Path, in_process: bool = False, new_year: bool = True,
-                  pandas: bool = True, ingest: bool = True, reuse_data: bool = False,
+                  pandas: bool = True, ingest: bool = True, reuse_data: bool = False, repeats: int = 3,
                   log=print) -> tuple[dict, str]:
     """Run every phase; returns (results, printed report)."""
     from bench.generate import generate
@@ -369,7 +386,8 @@ def run_benchmark(size: dict, workdir: Path, in_process: bool = False, new_year:
             if fresh:  # a workdir of an earlier run holds its warehouses
                 shutil.rmtree(work, ignore_errors=True)
             r = run_phase(name, data, work, arg, in_process, logfile)
-            results["phase_peaks"][label] = max(sampler.peak, r.get("maxrss", 0) if not in_process else 0)
+            results["phase_peaks"][label] = max(results["phase_peaks"].get(label, 0), sampler.peak,
+                                                r.get("maxrss", 0) if not in_process else 0)
             log(f"[bench] {label}: {_s(r['seconds'])} s")
             return r
 
@@ -394,8 +412,9 @@ def run_benchmark(size: dict, workdir: Path, in_process: bool = False, new_year:
         for asset in INGEST if ingest else []:
             if not _files(data_dir, asset):
                 continue  # e.g. no transcripts at this size
-            results["ingest"][asset] = {"ours": phase(f"ingest {asset}", "ingest", asset),
-                                        "floor": phase(f"floor {asset}", "floor", asset)}
+            pairs = [(phase(f"ingest {asset}", "ingest", asset), phase(f"floor {asset}", "floor", asset))
+                     for _ in range(repeats)]
+            results["ingest"][asset] = median_pair(asset, pairs)
         if pandas:
             results["pandas"] = phase("pandas", "pandas")
         if new_year:
@@ -429,6 +448,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--reuse-data", action="store_true",
                    help="with --workdir: reuse the exports a run of the same size generated there")
     p.add_argument("--only-full", action="store_true", help="run (a) only: no ingest, floor, pandas or new year")
+    p.add_argument("--repeat", type=int, default=3,
+                   help="runs of each ingest asset and its floor, alternately; (b) reports the medians (default 3)")
     p.add_argument("--json", type=Path, help="also write the results as JSON here")
     # internal: run one phase in a child process
     p.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
@@ -452,7 +473,7 @@ def main(argv: list[str] | None = None) -> int:
         results, report = run_benchmark(size, workdir, in_process=a.in_process,
                                         new_year=not (a.no_new_year or a.only_full),
                                         pandas=not a.only_full, ingest=not a.only_full,
-                                        reuse_data=a.reuse_data)
+                                        reuse_data=a.reuse_data, repeats=max(1, a.repeat))
         print()
         print(report)
         if a.json:

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 
-from bench.run import INGEST, SIZES, run_benchmark
+from bench.run import INGEST, SIZES, median_pair, run_benchmark
 
 
 def test_bench_tiny_run_prints_the_ratio_table(tmp_path):
-    results, report = run_benchmark(SIZES["small"], tmp_path, in_process=True, log=lambda *_: None)
+    results, report = run_benchmark(SIZES["small"], tmp_path, in_process=True, repeats=2, log=lambda *_: None)
 
     assert results["full"]["success"], results["full"]["failures"]
     assert "ours/floor" in report and "ours/pandas" in report
@@ -24,7 +24,18 @@ def test_bench_tiny_run_prints_the_ratio_table(tmp_path):
         line = next(line for line in report.splitlines() if line.startswith(f"(b) ingest {asset}"))
         assert re.search(rf"{number}\s+{number}\s+{number}x", line), line  # ours, floor, ours / floor
         assert results["ingest"][asset]["floor"]["rows"] > 0
+        assert len(results["ingest"][asset]["pair_ratios"]) == 2  # two alternating runs, medians reported
     assert re.search(r"peak RSS, whole process tree \(sampled\): [\d,]+ MiB", report)
     assert results["pandas"]["marts"]["pmg_mental_health"] > 0
     assert results["new_year"]["success"], results["new_year"]["failures"]
     assert re.search(rf"^\(d\) one new year partition.*= \d+% of \(a\)$", report, re.M)
+
+
+def test_ingest_ratio_takes_the_median_run_of_each_side():
+    def ours(step):
+        return {"seconds": step + 1, "steps": {"raw__x": step}}
+
+    pairs = [(ours(5.0), {"seconds": 3.0}), (ours(9.0), {"seconds": 2.0}), (ours(4.0), {"seconds": 4.0})]
+    r = median_pair("raw/x", pairs)
+    assert r["ours"]["steps"]["raw__x"] == 5.0 and r["floor"]["seconds"] == 3.0
+    assert r["pair_ratios"] == [5.0 / 3.0, 9.0 / 2.0, 1.0]

@@ -45,14 +45,18 @@ def is_unchanged(conn, source: SourceFile, sha256: str, codebook: Codebook) -> b
     return bool(hit)
 
 
-def insert_frame(conn, qualified: str, frame: pl.DataFrame) -> None:
-    """Append a frame to a documented table, columns in the contract's order."""
+def insert_frame(conn, qualified: str, frame: pl.DataFrame, constants: dict | None = None) -> None:
+    """Append a frame to a documented table, columns in the contract's order; `constants` gives
+    columns that hold one value in every row (DuckDB inserts a constant without copying it per row)."""
+    constants = constants or {}
     cols = table(qualified).column_names
     view = f"_insert_{qualified.replace('.', '_')}"
-    conn.register(view, frame.select(cols).to_arrow())
+    conn.register(view, frame.select([c for c in cols if c not in constants]).to_arrow())
     try:
         quoted = ", ".join(f'"{c}"' for c in cols)
-        conn.execute(f"INSERT INTO {qualified} ({quoted}) SELECT {quoted} FROM {view}")
+        values = ", ".join("?" if c in constants else f'"{c}"' for c in cols)
+        conn.execute(f"INSERT INTO {qualified} ({quoted}) SELECT {values} FROM {view}",
+                     [constants[c] for c in cols if c in constants])
     finally:
         conn.unregister(view)
 
@@ -75,7 +79,8 @@ def replace_file_rows(
         conn.execute(f"DELETE FROM {target} WHERE source_file = ?", [source.relative])
         conn.execute("DELETE FROM raw.quarantine WHERE source_file = ? AND stage = 'ingest'", [source.relative])
         conn.execute("DELETE FROM raw.source_files WHERE source_file = ?", [source.relative])
-        insert_frame(conn, target, rows)
+        # Every row of a file names it: one constant, not a column of copies.
+        insert_frame(conn, target, rows, {"source_file": source.relative})
         if quarantine.height:
             insert_frame(conn, "raw.quarantine", quarantine)
         registry = pl.DataFrame({
