@@ -64,6 +64,10 @@ def table(qualified: str) -> Table:
 def ensure_schema(conn, *qualified: str) -> None:
     """Create schemas and the named tables (all when none named) if they do not exist yet."""
     wanted = [tables()[q] for q in qualified] if qualified else list(tables().values())
+    # One read instead of a write transaction per table: most calls find every table there.
+    existing = set(conn.execute("SELECT schema_name, table_name FROM duckdb_tables() "
+                                "WHERE database_name = current_database()").fetchall())
+    wanted = [t for t in wanted if (t.schema, t.name) not in existing]
     for schema in sorted({t.schema for t in wanted}):
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     for t in wanted:
