@@ -356,15 +356,15 @@ def format_report(size: dict, results: dict) -> str:
 def median_pair(asset: str, pairs: list[tuple[dict, dict]]) -> dict:
     """(b) of one ingest asset from its repeated (ours, floor) runs: the median run of each (by the
     asset step and by the floor's seconds), and every pair's step/floor ratio."""
-    step = asset.replace("/", "__")
+    def step_seconds(run: dict) -> float:
+        return run["steps"].get(asset.replace("/", "__"), run["seconds"])
 
     def median(runs: list[dict], seconds) -> dict:
         return sorted(runs, key=seconds)[(len(runs) - 1) // 2]
 
-    ours = median([o for o, _ in pairs], lambda r: r["steps"].get(step, r["seconds"]))
-    floor = median([f for _, f in pairs], lambda r: r["seconds"])
-    return {"ours": ours, "floor": floor,
-            "pair_ratios": [o["steps"].get(step, o["seconds"]) / f["seconds"] for o, f in pairs if f["seconds"]]}
+    return {"ours": median([o for o, _ in pairs], step_seconds),
+            "floor": median([f for _, f in pairs], lambda r: r["seconds"]),
+            "pair_ratios": [step_seconds(o) / f["seconds"] for o, f in pairs if f["seconds"]]}
 
 
 def run_benchmark(size: dict, workdir: Path, in_process: bool = False, new_year: bool = True,

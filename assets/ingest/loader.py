@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -124,37 +124,49 @@ def load_files(conn, target: str, files: list[tuple[Codebook, SourceFile]], pars
     of one codebook (a year's T0 and T1 exports) are not parsed side by side where another
     codebook's file can go between them (`interleaved`), so the second finds the first's
     pseudonyms. A failing file stops the files after it."""
-    def start() -> tuple:
+    def start() -> _Pending:
         codebook, source = queue.popleft()
         sha = file_sha256(source)
         if is_unchanged(conn, source, sha, codebook):
-            return codebook, source, sha, None, 0
-        return codebook, source, sha, parser.submit(parse, codebook, source), source.path.stat().st_size
+            return _Pending(codebook, source, sha, None)
+        return _Pending(codebook, source, sha, parser.submit(parse, codebook, source))
 
-    def room_beside(current: tuple) -> bool:
+    def room_beside(current: _Pending) -> bool:
         """Whether the next file may parse now, beside the files parsed and not yet written."""
-        unwritten = [current, *ahead]
         return bool(queue) and len(ahead) < PARSERS and \
-            sum(entry[4] for entry in unwritten) + queue[0][1].path.stat().st_size <= PARALLEL_PARSE_BYTES
+            sum(p.bytes_held for p in (current, *ahead)) + queue[0][1].path.stat().st_size <= PARALLEL_PARSE_BYTES
 
     queue = deque(interleaved(files))
-    ahead: deque = deque()
+    ahead: deque[_Pending] = deque()
     with ThreadPoolExecutor(max_workers=PARSERS, thread_name_prefix="parse") as parser:
         try:
             while queue or ahead:
                 current = ahead.popleft() if ahead else start()
                 while room_beside(current):
                     ahead.append(start())
-                codebook, source, sha, parsed, _ = current
-                if parsed is None:
-                    yield LoadOutcome(source.relative, "unchanged", 0, 0)
+                if current.parsed is None:
+                    yield LoadOutcome(current.source.relative, "unchanged", 0, 0)
                     continue
-                rows, quarantine, n_rows, ignored = parsed.result()
+                rows, quarantine, n_rows, ignored = current.parsed.result()
                 if queue and not ahead:  # the next file parses while this one is written
                     ahead.append(start())
-                yield replace_file_rows(conn, target, source, codebook, sha, rows, n_rows, quarantine, ignored)
+                yield replace_file_rows(conn, target, current.source, current.codebook, current.sha256,
+                                        rows, n_rows, quarantine, ignored)
         finally:
             parser.shutdown(cancel_futures=True)  # a failed file: what was queued after it is not parsed
+
+
+@dataclass
+class _Pending:
+    """A file load_files has started: its parse (None: unchanged, nothing to parse)."""
+    codebook: Codebook
+    source: SourceFile
+    sha256: str
+    parsed: Future | None
+
+    @property
+    def bytes_held(self) -> int:
+        return 0 if self.parsed is None else self.source.path.stat().st_size
 
 
 def interleaved(files: list[tuple[Codebook, SourceFile]]) -> list[tuple[Codebook, SourceFile]]:

@@ -485,20 +485,16 @@ def _polars_lowercase(chars: str) -> dict[str, list[str]]:
 MARKABLE_BLOCKS = [(0x0000, 0x02FF), (0x2000, 0x2BFF), (0x3000, 0x303F), (0xFE00, 0xFE0F), (0x1F000, 0x1FAFF)]
 
 
-_UNICODE_LOCK = threading.Lock()
-_UNICODE: list[_Unicode] = []
+_UNICODE_BUILT = threading.Lock()
 
 
 def _unicode() -> _Unicode:
-    """_build_unicode(), once per process: two files parsed side by side wait for one build
-    instead of each building it (GIL-bound Python, ~0.3 s)."""
-    if not _UNICODE:
-        with _UNICODE_LOCK:
-            if not _UNICODE:
-                _UNICODE.append(_build_unicode())
-    return _UNICODE[0]
+    # Two files parsed side by side wait for one build instead of each making it (~0.3 s of GIL).
+    with _UNICODE_BUILT:
+        return _build_unicode()
 
 
+@functools.cache
 def _build_unicode() -> _Unicode:
     """Built once per process (~0.5 s). A character's case key is one representative of its
     class: the characters re.IGNORECASE connects it to. It is 'slow' (texts holding it take the

@@ -117,28 +117,31 @@ _LAST_FILE_LOCK = threading.Lock()
 CODEBOOKS_REMEMBERED = 2
 
 
-def pseudonyms(pseudonymise: Pseudonymiser, identity: pl.Series, codebook: str = "") -> pl.Series:
+def pseudonyms(pseudonymise: Pseudonymiser, identity: pl.Series, codebook: str) -> pl.Series:
     """`pseudonymise.series(identity)`, hashing only the codes the previous file of `codebook` did not have."""
     codes = identity.drop_nulls().unique().to_frame("code")
     with _LAST_FILE_LOCK:
-        try:
-            known = _LAST_FILE.get(pseudonymise, {}).get(codebook)
-        except TypeError:  # a pseudonymiser that cannot be weakly referenced: no memory of the last file
-            known = None
+        known = _remembered(pseudonymise).get(codebook)
     fresh = codes if known is None else codes.join(known, on="code", how="anti")
     mapping = fresh.with_columns(pseudonym=pseudonymise.series(fresh["code"]))
     if known is not None:
         mapping = pl.concat([known.join(codes, on="code", how="semi"), mapping])
     with _LAST_FILE_LOCK:
-        try:
-            remembered = _LAST_FILE.setdefault(pseudonymise, {})
-        except TypeError:
-            remembered = {}
+        remembered = _remembered(pseudonymise)
         remembered.pop(codebook, None)
         remembered[codebook] = mapping
         while len(remembered) > CODEBOOKS_REMEMBERED:
             del remembered[next(iter(remembered))]
     return identity.to_frame("code").join(mapping, on="code", how="left", maintain_order="left")["pseudonym"]
+
+
+def _remembered(pseudonymise: Pseudonymiser) -> dict:
+    """{codebook: codes and pseudonyms of its last file} of this pseudonymiser; a pseudonymiser
+    that cannot be weakly referenced remembers nothing."""
+    try:
+        return _LAST_FILE.setdefault(pseudonymise, {})
+    except TypeError:
+        return {}
 
 
 def load_survey_file(conn, target: str, codebook: Codebook, source: SourceFile,
