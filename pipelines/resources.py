@@ -7,7 +7,7 @@ MHM_PSEUDONYM_KEY  secret key of the participant pseudonyms (required; `make run
 MHM_REPORTING_MINIMUM  smallest group a stakeholder report shows (default 5)
 MHM_ORGANISATION_PDFS  1: also print each organisation's report as PDF (default: HTML only)
 MHM_DUCKDB_MEMORY_LIMIT  memory DuckDB may use before it spills to disk (default 2GB)
-MHM_CACHE_DIR   where parsed codebooks are kept between runs (default ~/.cache/mental-health-monitor)
+MHM_CACHE_DIR   where parsed codebooks and masking tables are kept between runs (default ~/.cache/mental-health-monitor)
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class SourceData(ConfigurableResource):
 
     data_dir: str
     pseudonym_key: str
-    cache_dir: str | None = None  # parsed codebooks kept between runs (None: parsed anew in each run)
+    cache_dir: str | None = None  # parsed codebooks and masking tables kept between runs (None: made anew in each run)
     # Within a run, each lookup's codebooks as first read: ingest, staging and the checks of a year
     # ask for the same codebooks some 17 times, and finding them reads every codebook of the
     # programme (ten years of interview codebooks of hundreds of themes). None outside a run.
@@ -46,7 +46,7 @@ class SourceData(ConfigurableResource):
 
     def codebooks(self, programme: str, instrument: str, years: list[int] | None = None) -> list[Codebook]:
         """The instrument's codebooks, oldest first; with `years`, only those years' (a partition's)."""
-        cache = Path(self.cache_dir) / "codebooks" if self.cache_dir else None
+        cache = self.cache_folder("codebooks")
         if self._codebooks_of_run is None:
             return discover_codebooks(Path(self.data_dir).resolve(), programme, instrument, years, cache)
         lookup = (programme, instrument, None if years is None else tuple(years))
@@ -57,6 +57,10 @@ class SourceData(ConfigurableResource):
 
     def pseudonymiser(self) -> Pseudonymiser:
         return Pseudonymiser(self.pseudonym_key)
+
+    def cache_folder(self, name: str) -> Path | None:
+        """Where `name` (codebooks, unicode) is kept between runs; None: nowhere."""
+        return Path(self.cache_dir) / name if self.cache_dir else None
 
 
 class ReportSettings(ConfigurableResource):

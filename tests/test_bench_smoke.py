@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-from bench.run import INGEST, SIZES, median_pair, run_benchmark
+from bench.run import INGEST, SIZES, is_reporting_step, median_pair, run_benchmark
+from pipelines.definitions import ASSETS
 
 
 def test_bench_tiny_run_prints_the_ratio_table(tmp_path):
@@ -18,6 +19,9 @@ def test_bench_tiny_run_prints_the_ratio_table(tmp_path):
     number = r"\d[\d,]*\.\d+"
     full_line = next(line for line in report.splitlines() if line.startswith("(a) full run"))
     assert re.search(rf"{number}x\s*$", full_line), full_line  # ours / pandas
+    marts_line = next(line for line in report.splitlines() if line.startswith("    (a) less its chart and report"))
+    less, _pandas, _ratio = re.search(rf"({number})\s+({number})\s+({number})x\s*$", marts_line).groups()
+    assert 0 < float(less) < results["full"]["seconds"]
     measured = [a for a in INGEST if a in results["ingest"]]
     assert {"raw/pmg_questionnaire_cells", "raw/pmg_interview_segments", "raw/tib_survey_cells"} <= set(measured)
     for asset in measured:
@@ -39,3 +43,10 @@ def test_ingest_ratio_takes_the_median_run_of_each_side():
     r = median_pair("raw/x", pairs)
     assert r["ours"]["steps"]["raw__x"] == 5.0 and r["floor"]["seconds"] == 3.0
     assert r["pair_ratios"] == [5.0 / 3.0, 9.0 / 2.0, 1.0]
+
+
+def test_reporting_steps_are_the_chart_and_report_assets():
+    """(a) less its chart and report steps is only what it says if the steps are told apart right."""
+    for a in ASSETS:
+        reporting = {k for spec in a.specs for k in spec.kinds} & {"matplotlib", "html"}
+        assert is_reporting_step(a.op.name) == bool(reporting), a.op.name

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dagster import Failure, MaterializeResult, MetadataValue
 
+from assets.ingest import privacy
 from assets.ingest.decode import decode_survey
 from assets.ingest.errors import InputError
 from assets.ingest.loader import drop_vanished_files, load_files
@@ -19,12 +20,18 @@ def ingest_instrument(context, duckdb, sources, programme: str, instrument: str,
     try:
         codebooks = sources.codebooks(programme, instrument, years)
         pseudonymise = sources.pseudonymiser()
+        tables = sources.cache_folder("unicode")
+
+        def parse_file(codebook, source):
+            privacy.prepare_tables(tables)  # before the first text is masked, only if a file is read
+            return parse(codebook, source, pseudonymise)
+
         outcomes = []
         with duckdb.get_connection() as conn:
             current = {sf.relative for cb in codebooks for sf in cb.files}
             removed = drop_vanished_files(conn, target, instrument, current, years)
             files = [(cb, sf) for cb in codebooks for sf in cb.files]
-            for outcome in load_files(conn, target, files, lambda cb, sf: parse(cb, sf, pseudonymise)):
+            for outcome in load_files(conn, target, files, parse_file):
                 context.log.info(f"{outcome.source_file}: {outcome.status}, {outcome.n_rows} rows, "
                                  f"{outcome.n_quarantined} quarantined")
                 outcomes.append(outcome)

@@ -16,11 +16,14 @@ import itertools
 import re
 import sys
 import threading
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 
+from assets.ingest import disk_cache
 from assets.ingest.formats import _WHITESPACE  # what str.strip() strips
 
 KEY_VARIABLE = "MHM_PSEUDONYM_KEY"
@@ -187,10 +190,13 @@ def _mask_contacts(texts: pl.Series) -> pl.Series:
     return texts.clone().scatter(candidate.arg_true(), fixed)
 
 
-@functools.cache
 def _phone_anywhere() -> str:
     """PHONE for Polars' regex, which has no look-around: the character before and after are
     matched instead (or the start and end), and \\w, \\d and \\s are Python's own classes."""
+    return _unicode().phone
+
+
+def _build_phone_anywhere() -> str:
     word, digit, space = _python_ranges(r"\w"), _python_ranges(r"\d"), _python_ranges(r"\s")
     separator = _regex_class([*space, *_ranges_of("-()")])
     return ("(?:^|" + _regex_class([*word, *_ranges_of("+")], negated=True) + r")(?:\+31|0031|0)(?:"
@@ -384,6 +390,17 @@ class _Unicode:
     markable: list[str]         # common non-word characters, marked by Aho-Corasick
     unmarkable: str             # class: the non-word characters that are not
     non_word: str               # class: every non-word character (Python's \W)
+    phone: str                  # PHONE for Polars' regex (_phone_anywhere)
+
+    def to_json(self) -> dict:
+        return {"key": {str(point): c for point, c in self.key.items()}, "members": self.members,
+                "slow_chars": sorted(self.slow_chars), "slow": self.slow, "markable": self.markable,
+                "unmarkable": self.unmarkable, "non_word": self.non_word, "phone": self.phone}
+
+    @classmethod
+    def from_json(cls, kept: dict) -> _Unicode:
+        return cls(**{**kept, "key": {int(point): c for point, c in kept["key"].items()},
+                      "slow_chars": frozenset(kept["slow_chars"])})
 
 
 @functools.cache
@@ -485,16 +502,40 @@ def _polars_lowercase(chars: str) -> dict[str, list[str]]:
 MARKABLE_BLOCKS = [(0x0000, 0x02FF), (0x2000, 0x2BFF), (0x3000, 0x303F), (0xFE00, 0xFE0F), (0x1F000, 0x1FAFF)]
 
 
-_UNICODE_BUILT = threading.Lock()
+_TABLES_LOCK = threading.Lock()
+_tables: _Unicode | None = None
 
 
-def _unicode() -> _Unicode:
-    # Two files parsed side by side wait for one build instead of each making it (~0.3 s of GIL).
-    with _UNICODE_BUILT:
-        return _build_unicode()
+def prepare_tables(folder: Path | None) -> None:
+    """Have the Unicode tables ready for masking: read from `folder` where an earlier process kept
+    them (a millisecond), else built (~0.25 s of one core, which each ingest asset's first file
+    would wait for) and kept there. Cheap once they are ready."""
+    _unicode(folder)
 
 
-@functools.cache
+def _unicode(folder: Path | None = None) -> _Unicode:
+    global _tables
+    # Two files parsed side by side wait for one build instead of each making it.
+    with _TABLES_LOCK:
+        if _tables is None:
+            path = None if folder is None else disk_cache.entry(folder, *_tables_inputs())
+            kept = disk_cache.read(path)
+            try:
+                _tables = _Unicode.from_json(kept) if isinstance(kept, dict) else None
+            except (AttributeError, KeyError, TypeError, ValueError):
+                _tables = None  # an entry of another shape: built anew and written over
+            if _tables is None:
+                _tables = _build_unicode()
+                disk_cache.write(path, _tables.to_json())
+        return _tables
+
+
+def _tables_inputs() -> tuple[bytes, ...]:
+    """What the tables are derived from: Python's Unicode and re, Polars' lowercase, this code."""
+    return (sys.version.encode(), unicodedata.unidata_version.encode(), pl.__version__.encode(),
+            Path(__file__).read_bytes())
+
+
 def _build_unicode() -> _Unicode:
     """Built once per process (~0.5 s). A character's case key is one representative of its
     class: the characters re.IGNORECASE connects it to. It is 'slow' (texts holding it take the
@@ -529,7 +570,7 @@ def _build_unicode() -> _Unicode:
         key=key, members={c: "".join(sorted(m)) for c, m in classes.items()},
         slow_chars=frozenset(slow), slow=_regex_class(_ranges_of(slow)), markable=markable,
         unmarkable=_regex_class(sorted([*word, *_ranges_of(markable)]), negated=True),
-        non_word=_regex_class(word, negated=True))
+        non_word=_regex_class(word, negated=True), phone=_build_phone_anywhere())
 
 
 NOT_NAMES = {"van", "de", "der", "den", "het", "ter", "ten", "te", "op", "in", "la", "le", "du", "da", "di", "von",

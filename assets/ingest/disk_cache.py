@@ -1,0 +1,56 @@
+"""Values kept on disk between runs, one JSON file each, written whole or not at all.
+
+An entry's name is a digest of everything its value was derived from, so a stale entry is never
+read: changed inputs give another name. Only what JSON gives back exactly is kept (a value that
+does not come back as it went in is simply not cached), and a cache that cannot be read or
+written is no cache, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def entry(folder: Path, *parts: bytes) -> Path:
+    """The file of the value derived from `parts` (each part delimited, so ("ab", "c") != ("a", "bc"))."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "little") + part)
+    return folder / f"{digest.hexdigest()}.json"
+
+
+def read(path: Path | None) -> Any | None:
+    """The value kept in `path`, or None."""
+    if path is None:
+        return None
+    try:
+        return json.loads(path.read_bytes())["value"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write(path: Path | None, value: Any) -> None:
+    """Keep `value` in `path`, if JSON gives it back as it is."""
+    if path is None or value is None:
+        return
+    try:
+        text = json.dumps({"value": value}, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):
+        return  # a date, a set, NaN: not what JSON holds
+    if json.loads(text)["value"] != value:
+        return  # e.g. a mapping with number keys, which JSON would give back as strings
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, path)  # whole or not at all, also for a run beside this one
+    except OSError:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
