@@ -537,7 +537,7 @@ def _tables_inputs() -> tuple[bytes, ...]:
 
 
 def _build_unicode() -> _Unicode:
-    """Built once per process (~0.5 s). A character's case key is one representative of its
+    """The tables, from every code point (~0.25 s). A character's case key is one representative of its
     class: the characters re.IGNORECASE connects it to. It is 'slow' (texts holding it take the
     exact path) unless matching within its class is all-to-all, the class is all word or all
     non-word characters, it is not a non-ASCII kin of an ASCII letter (the pass folds ASCII case
