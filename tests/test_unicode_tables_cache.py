@@ -68,3 +68,17 @@ def test_a_folder_that_cannot_be_written_is_no_cache(tmp_path, new_process):
     blocked.write_text("not a folder")
     privacy.prepare_tables(blocked / "unicode")
     assert privacy._tables is not None and blocked.read_text() == "not a folder"
+
+
+def test_an_ingest_asset_keeps_the_tables_and_the_codebooks_in_the_cache_folder(tmp_path, new_process):
+    """The asset hands SourceData's cache folder on: the next run's process finds both there."""
+    from assets.terug_in_balans.ingest import raw_tib_survey_cells
+    from tests.conftest import materialize_years, resources_for
+
+    cache = tmp_path / "cache"
+    result = materialize_years([raw_tib_survey_cells], resources_for(tmp_path, cache_dir=cache), [2024])
+    assert result.success
+    assert (cache / "unicode").is_dir()
+    assert [p.name for p in (cache / "unicode").iterdir()] == [
+        disk_cache.entry(cache / "unicode", *privacy._tables_inputs()).name]
+    assert list((cache / "codebooks").iterdir())
