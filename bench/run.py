@@ -319,10 +319,10 @@ def format_report(size: dict, results: dict) -> str:
     if reporting:
         # What the pandas script does (the marts), checked and orchestrated: (a) less the steps that
         # draw charts and write reports, which pandas does not do at all.
-        marts = full["seconds"] - reporting
-        lines.append(f"{'    (a) less its chart and report steps':<44} {_s(marts):>9} {'':>9} "
+        unreported = full["seconds"] - reporting
+        lines.append(f"{'    (a) less its chart and report steps':<44} {_s(unreported):>9} {'':>9} "
                      f"{_s(pandas and pandas['seconds']):>9} {'':>11} "
-                     f"{_r(marts / pandas['seconds'] if pandas and pandas['seconds'] else None):>12}")
+                     f"{_r(unreported / pandas['seconds'] if pandas and pandas['seconds'] else None):>12}")
     for asset, r in results["ingest"].items():
         floor = r["floor"]
         ratio = r["ours"]["seconds"] / floor["seconds"] if floor["seconds"] else None

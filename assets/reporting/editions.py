@@ -92,7 +92,7 @@ def print_pdfs(outputs) -> None:
 
 
 # A second tab prints beside the first once the caller waits (a core it no longer uses) and at
-# least this many files wait besides the one printing: a second chromium would have cost over a
+# least this many files wait beside the one printing: a second chromium would have cost over a
 # gigabyte more. Not before: a tab beside the caller's HTML writing slowed ten years' PMG report
 # from 24 to 27 s. From one: a year's second edition then prints beside its first, and a new
 # year's PMG report waited 2.3 s for chromium after its HTML, now 1.6 s.

@@ -54,9 +54,15 @@ def chromium_env(profile: str) -> dict:
             "DBUS_SESSION_BUS_ADDRESS": NO_DBUS, "DBUS_SYSTEM_BUS_ADDRESS": NO_DBUS}
 
 
+def _profile() -> tempfile.TemporaryDirectory:
+    """A throw-away chromium profile. Removed as well as it can be: a chromium that was killed leaves
+    helper processes that still write to it for a moment, and a PDF must not fail on its cleanup."""
+    return tempfile.TemporaryDirectory(prefix="mhm-chromium-", ignore_cleanup_errors=True)
+
+
 def run_chromium(chromium: str, args: list[str], timeout: int = TIMEOUT_SECONDS) -> subprocess.CompletedProcess:
     """Run headless chromium with its own throw-away profile (parallel runs do not share a lock)."""
-    with tempfile.TemporaryDirectory(prefix="mhm-chromium-") as profile:
+    with _profile() as profile:
         return subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
                               capture_output=True, text=True, timeout=timeout, check=False,
                               env=chromium_env(profile))
@@ -121,7 +127,7 @@ def htmls_to_pdfs(pairs, chromium: str, timeout: int = TIMEOUT_SECONDS,
                 return
             results[Path(pair[1])] = _print_one(browser, Path(pair[0]), Path(pair[1]), timeout)
 
-    with tempfile.TemporaryDirectory(prefix="mhm-chromium-") as profile, _DevToolsPipe(chromium, profile) as browser:
+    with _profile() as profile, _DevToolsPipe(chromium, profile) as browser:
         helper = None
         if second_tab is not None:
             def second() -> None:
