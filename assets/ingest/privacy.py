@@ -515,6 +515,8 @@ def prepare_tables(folder: Path | None) -> None:
 
 def _unicode(folder: Path | None = None) -> _Unicode:
     global _tables
+    if _tables is not None:  # asked for every rare text: no lock once they are there
+        return _tables
     # Two files parsed side by side wait for one build instead of each making it.
     with _TABLES_LOCK:
         if _tables is None:
