@@ -46,13 +46,15 @@ class SourceData(ConfigurableResource):
 
     def codebooks(self, programme: str, instrument: str, years: list[int] | None = None) -> list[Codebook]:
         """The instrument's codebooks, oldest first; with `years`, only those years' (a partition's)."""
-        cache = self.cache_folder("codebooks")
+        def discover() -> list[Codebook]:
+            return discover_codebooks(Path(self.data_dir).resolve(), programme, instrument, years,
+                                      self.cache_folder("codebooks"))
+
         if self._codebooks_of_run is None:
-            return discover_codebooks(Path(self.data_dir).resolve(), programme, instrument, years, cache)
+            return discover()
         lookup = (programme, instrument, None if years is None else tuple(years))
         if lookup not in self._codebooks_of_run:
-            self._codebooks_of_run[lookup] = discover_codebooks(Path(self.data_dir).resolve(), programme,
-                                                                instrument, years, cache)
+            self._codebooks_of_run[lookup] = discover()
         return list(self._codebooks_of_run[lookup])
 
     def pseudonymiser(self) -> Pseudonymiser:

@@ -36,6 +36,16 @@ def resources_for(tmp: Path, data_dir: Path = DATA, cache_dir: Path | None = Non
     }
 
 
+def load_survey_file(conn, target: str, codebook, source, pseudonymise):
+    """One survey export loaded as an ingest asset loads it (loader.load_files), for tests of a file."""
+    from assets.ingest.loader import load_files
+    from assets.ingest.survey import survey_cells
+
+    [outcome] = load_files(conn, target, [(codebook, source)],
+                           lambda cb, sf: survey_cells(cb, sf, pseudonymise))
+    return outcome
+
+
 # The bundled sample: PMG 2023 and the Terug in Balans cohort of 2024.
 SAMPLE_YEARS = (2023, 2024)
 

@@ -12,8 +12,7 @@ from assets.ingest.codebook import load_codebook
 from assets.ingest.decode import decode_survey
 from assets.ingest.errors import InputError
 from assets.ingest.privacy import Pseudonymiser
-from assets.ingest.survey import load_survey_file
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, load_survey_file
 
 CORPUS = FIXTURES / "bad_inputs"
 RAW, STAGING = "raw.pmg_questionnaire_cells", "staging.pmg_questionnaire_answers"

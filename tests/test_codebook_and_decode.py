@@ -13,7 +13,8 @@ from assets.ingest.errors import CodebookError, InputError
 from assets.ingest.privacy import Pseudonymiser
 from assets.ingest import loader
 from assets.ingest.loader import interleaved, load_files
-from assets.ingest.survey import load_survey_file, survey_cells
+from assets.ingest.survey import survey_cells
+from tests.conftest import load_survey_file
 
 HEADER = ('Q1,Q2,Q5\r\nDeelnemerscode,Organisatie,Cijfer\r\n'
           '{"ImportId":"QID1_TEXT"},{"ImportId":"QID2"},{"ImportId":"QID5_TEXT"}\r\n')

@@ -100,14 +100,6 @@ def replace_file_rows(
     return LoadOutcome(source.relative, "loaded", n_rows, quarantine.height)
 
 
-def load_file(conn, target: str, codebook: Codebook, source: SourceFile, parse) -> LoadOutcome:
-    """Load one export unless its bytes and codebook are unchanged since the last load.
-
-    `parse()` returns (rows, quarantine, rows read, ignored columns); it runs only when needed."""
-    [outcome] = load_files(conn, target, [(codebook, source)], lambda cb, sf: parse())
-    return outcome
-
-
 # Two files parse at once while a third is written, as long as the two are small: at this size a
 # parse holds several times its file's bytes in Polars frames (ten million responses make files
 # of 130 to 240 MB, which then parse one at a time).
@@ -116,7 +108,8 @@ PARALLEL_PARSE_BYTES = 96 * 1024 * 1024
 
 
 def load_files(conn, target: str, files: list[tuple[Codebook, SourceFile]], parse) -> Iterator[LoadOutcome]:
-    """`load_file` of each (codebook, source), `parse(codebook, source)` parsing one.
+    """Load each (codebook, source) unless its bytes and codebook are unchanged since the last load;
+    `parse(codebook, source)` returns (rows, quarantine, rows read, ignored columns) and runs only when needed.
 
     While one file is written, the next ones are parsed on other threads: Polars' and fastexcel's
     reading and DuckDB's writing let go of the GIL, so on two cores one file's pseudonyms and

@@ -16,7 +16,7 @@ import polars as pl
 from assets.ingest.codebook import Codebook, SourceFile
 from assets.ingest.errors import InputError
 from assets.ingest.formats import ROW, read_source
-from assets.ingest.loader import LoadOutcome, load_file, quarantine_frame
+from assets.ingest.loader import quarantine_frame
 from assets.ingest.privacy import Pseudonymiser, mask_series, name_variants
 
 
@@ -142,8 +142,3 @@ def _remembered(pseudonymise: Pseudonymiser) -> dict:
         return _LAST_FILE.setdefault(pseudonymise, {})
     except TypeError:
         return {}
-
-
-def load_survey_file(conn, target: str, codebook: Codebook, source: SourceFile,
-                     pseudonymise: Pseudonymiser) -> LoadOutcome:
-    return load_file(conn, target, codebook, source, lambda: survey_cells(codebook, source, pseudonymise))
