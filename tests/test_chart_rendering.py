@@ -28,7 +28,7 @@ def mental_health(n: int, waves_of=lambda i: ("T0", "T1")) -> pl.DataFrame:
 
 
 def matrix(n: int) -> pl.DataFrame:
-    return pl.DataFrame([{"intervention": f"Interventie {i:02d}", "igloo_level": level, "jdr_category": category,
+    return pl.DataFrame([{"organisation": "UMCG", "intervention": f"Interventie {i:02d}", "igloo_level": level, "jdr_category": category,
                           "n_themes": (i + j) % 4}
                          for i in range(n)
                          for j, (level, category) in enumerate([("Individu", "werk_hulpbron"),

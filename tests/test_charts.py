@@ -6,7 +6,7 @@ from assets.pmg.charts import MAX_PANELS, MAX_ROWS, draw_mental_health, draw_the
 
 
 def matrix(n_interventions: int) -> pl.DataFrame:
-    rows = [{"intervention": f"Interventie {i:03d}", "igloo_level": level, "jdr_category": category,
+    rows = [{"organisation": "UMCG", "intervention": f"Interventie {i:03d}", "igloo_level": level, "jdr_category": category,
              "n_themes": (i + j) % 4}
             for i in range(n_interventions)
             for j, (level, category) in enumerate([("Individu", "persoonlijke_hulpbron"),
@@ -20,13 +20,24 @@ def test_few_interventions_get_a_panel_each():
     assert len(heatmaps) == 3
 
 
+def test_an_intervention_name_two_organisations_run_gets_a_panel_per_organisation():
+    df = pl.concat([matrix(2), matrix(1).with_columns(organisation=pl.lit("RUG"))])
+    fig = draw_theme_matrix(df)
+    titles = sorted(ax.get_title(loc="left") for ax in fig.axes if ax.images)
+    assert titles == ["Interventie 000 (RUG)", "Interventie 000 (UMCG)", "Interventie 001 (UMCG)"]
+    # each panel holds its own organisation's counts, not the two added up
+    counts = {ax.get_title(loc="left"): ax.images[0].get_array().sum() for ax in fig.axes if ax.images}
+    assert counts["Interventie 000 (RUG)"] == counts["Interventie 000 (UMCG)"] == matrix(1)["n_themes"].sum()
+
+
 def test_many_interventions_get_one_row_each_in_one_heatmap():
     n = 5 * MAX_PANELS
     fig = draw_theme_matrix(matrix(n))
     heatmap, = [ax for ax in fig.axes if ax.images]
     grid = heatmap.images[0].get_array()
     assert grid.shape[0] == n
-    assert [label.get_text() for label in heatmap.get_yticklabels()][:2] == ["Interventie 000", "Interventie 001"]
+    assert [label.get_text() for label in heatmap.get_yticklabels()][:2] == ["Interventie 000 (UMCG)",
+                                                                              "Interventie 001 (UMCG)"]
     # every theme count lands in its cell: the sums agree with the mart's rows
     assert grid.sum() == matrix(n)["n_themes"].sum()
 
@@ -38,7 +49,7 @@ def test_beyond_what_is_readable_the_busiest_interventions_are_shown_and_the_tit
     assert heatmap.images[0].get_array().shape[0] == MAX_ROWS
     busiest = df.group_by("intervention").agg(pl.col("n_themes").sum()).sort(
         ["n_themes", "intervention"], descending=[True, False])["intervention"].head(MAX_ROWS).to_list()
-    assert sorted(label.get_text() for label in heatmap.get_yticklabels()) == sorted(busiest)
+    assert sorted(label.get_text() for label in heatmap.get_yticklabels()) == sorted(f"{i} (UMCG)" for i in busiest)
     assert f"de {MAX_ROWS} van {3 * MAX_ROWS} interventies" in fig._suptitle.get_text()
 
 

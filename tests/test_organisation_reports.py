@@ -95,9 +95,9 @@ def test_an_organisation_no_longer_in_the_data_loses_its_old_report(beyond_the_d
     assert not (beyond_the_detail_limit / "organisaties" / "opgeheven-organisatie").exists()
 
 
-def test_quotes_of_an_intervention_name_two_organisations_share_are_left_out(warehouse):
-    """marts.pmg_theme_quotes is keyed by intervention name: when another organisation runs an
-    intervention of the same name, its quotes could show under this one's, so none are shown."""
+def test_two_organisations_with_an_intervention_of_the_same_name_each_see_their_own_quotes(warehouse):
+    """The theme marts are kept per organisation: when another organisation runs an intervention of
+    the same name, each organisation's report quotes its own participants only."""
     from dataclasses import replace
 
     import polars as pl
@@ -106,22 +106,23 @@ def test_quotes_of_an_intervention_name_two_organisations_share_are_left_out(war
     from assets.reporting.html import Paragraph
 
     data = pmg.load_year(warehouse, YEAR)
-    organisation, name = data.quotes.join(data.counts, on="intervention").select("organisation", "intervention").row(0)
-    twin = data.counts.filter(pl.col("intervention") == name).with_columns(organisation=pl.lit("Andere organisatie"))
-    shared = replace(data, counts=pl.concat([data.counts, twin]), parts={})
+    organisation, name = data.quotes.select("organisation", "intervention").row(0)
+    other = "Andere organisatie"
+
+    def twin(frame: pl.DataFrame, **columns) -> pl.DataFrame:
+        rows = frame.filter((pl.col("organisation") == organisation) & (pl.col("intervention") == name))
+        return pl.concat([frame, rows.with_columns(organisation=pl.lit(other), **columns)])
+
+    shared = replace(data, counts=twin(data.counts), themes=twin(data.themes), parts={},
+                     quotes=twin(data.quotes, quote=pl.lit("Een citaat van de andere organisatie")))
     researcher = Edition(True, 5)
 
-    def quotes_and_notes(year_data) -> tuple[list[str], list[str]]:
-        blocks = pmg.build(year_data.for_organisation(organisation), researcher, organisation)
-        return ([b.text for b in blocks if isinstance(b, Paragraph) and b.kind == "quote"],
-                [b.text for b in blocks if isinstance(b, Paragraph) and b.kind == "note"])
+    def quotes(of: str) -> list[str]:
+        blocks = pmg.build(shared.for_organisation(of), researcher, of)
+        return [b.text for b in blocks if isinstance(b, Paragraph) and b.kind == "quote"]
 
-    of_name = set(data.quotes.filter(pl.col("intervention") == name)["quote"])
-
-    def shown(quotes: list[str]) -> bool:
-        return any(quote in text for quote in of_name for text in quotes)
-
-    quotes, notes = quotes_and_notes(data)
-    assert shown(quotes) and not any("houdt ze niet uit elkaar" in n for n in notes)
-    quotes, notes = quotes_and_notes(shared)
-    assert not shown(quotes) and any("houdt ze niet uit elkaar" in n for n in notes)
+    own = set(data.quotes.filter((pl.col("organisation") == organisation) & (pl.col("intervention") == name))["quote"])
+    mine, theirs = quotes(organisation), quotes(other)
+    assert any(quote in text for quote in own for text in mine)
+    assert not any("andere organisatie" in text for text in mine)
+    assert theirs and all("Een citaat van de andere organisatie" in text for text in theirs)

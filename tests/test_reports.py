@@ -179,8 +179,9 @@ def test_pmg_theme_matrix_table(reports, warehouse):
     expected = _rows(warehouse, "SELECT * FROM marts.pmg_theme_matrix WHERE year = 2023")
     assert len(t["rows"]) == len(expected)
     for r in expected:
-        assert any(row[0] == r["intervention"] and row[3:] == [str(r["n_themes"]), str(r["n_groups"]),
-                                                               str(r["n_participants"])] for row in t["rows"])
+        assert any(row[:2] == [r["organisation"], r["intervention"]]
+                   and row[4:] == [str(r["n_themes"]), str(r["n_groups"]), str(r["n_participants"])]
+                   for row in t["rows"])
 
 
 def test_pmg_conclusions_follow_the_paired_change(reports, warehouse):

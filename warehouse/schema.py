@@ -62,16 +62,28 @@ def table(qualified: str) -> Table:
 
 
 def ensure_schema(conn, *qualified: str) -> None:
-    """Create schemas and the named tables (all when none named) if they do not exist yet."""
+    """Create schemas and the named tables (all when none named) if they do not exist yet, and add
+    the columns the contract has gained since a table was created.
+
+    Marts only ever gain columns, at the end (the contract's rule): a warehouse built by an older
+    version takes them with ALTER TABLE, its rows kept (NULL in the new column until their year is
+    run again), so its column order stays that of a new warehouse."""
     wanted = [tables()[q] for q in qualified] if qualified else list(tables().values())
-    # One read instead of a write transaction per table: most calls find every table there.
-    existing = set(conn.execute("SELECT schema_name, table_name FROM duckdb_tables() "
-                                "WHERE database_name = current_database()").fetchall())
-    wanted = [t for t in wanted if (t.schema, t.name) not in existing]
-    for schema in sorted({t.schema for t in wanted}):
+    # One read instead of a write transaction per table: most calls find every table complete.
+    existing: dict[tuple[str, str], set[str]] = {}
+    for schema, name, column in conn.execute("SELECT schema_name, table_name, column_name FROM duckdb_columns() "
+                                             "WHERE database_name = current_database()").fetchall():
+        existing.setdefault((schema, name), set()).add(column)
+    missing = [t for t in wanted if (t.schema, t.name) not in existing]
+    for schema in sorted({t.schema for t in missing}):
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-    for t in wanted:
+    for t in missing:
         conn.execute(t.ddl())
+    for t in wanted:
+        have = existing.get((t.schema, t.name))
+        for c in t.columns if have is not None else ():
+            if c.name not in have:
+                conn.execute(f'ALTER TABLE {t.qualified} ADD COLUMN "{c.name}" {c.type}')
 
 
 def data_dictionary_markdown() -> str:

@@ -33,7 +33,7 @@ def load_mental_health(conn, years: list[int]) -> pl.DataFrame:
 
 def load_theme_matrix(conn, years: list[int]) -> pl.DataFrame:
     return conn.sql(f"SELECT * FROM {THEME_MATRIX} WHERE {year_filter(years)} "
-                    "ORDER BY year, intervention, igloo_level, jdr_category").pl()
+                    "ORDER BY year, organisation, intervention, igloo_level, jdr_category").pl()
 
 
 # Beyond a dozen interventions a panel each would make a poster that takes minutes to draw: one
@@ -120,11 +120,13 @@ def draw_theme_matrix(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
     """Heatmap per intervention (one panel each): IGLOO level (rows) x JD-R category (columns),
     colour and number = distinct themes raised; one year's rows of marts.pmg_theme_matrix.
 
-    Counts of themes, not of people, so the same chart serves both editions."""
+    Counts of themes, not of people, so the same chart serves both editions. Interventions are
+    named with their organisation: at many organisations the same name runs at several."""
     t = texts_for(lang)
     if df.height == 0:
         return None
-    interventions = df["intervention"].unique(maintain_order=True).sort().to_list()
+    df = df.with_columns(label=pl.format("{} ({})", "intervention", "organisation"))
+    interventions = df["label"].unique(maintain_order=True).sort().to_list()
     levels = IGLOO_LEVELS + sorted(set(df["igloo_level"]) - set(IGLOO_LEVELS))
     categories = JDR_CATEGORIES + sorted(set(df["jdr_category"]) - set(JDR_CATEGORIES))
     vmax = max(1, int(df["n_themes"].max()))
@@ -140,7 +142,7 @@ def draw_theme_matrix(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
             if i >= len(interventions):
                 ax.set_visible(False)
                 continue
-            sub = df.filter(pl.col("intervention") == interventions[i])
+            sub = df.filter(pl.col("label") == interventions[i])
             counts = {(r["igloo_level"], r["jdr_category"]): r["n_themes"] for r in sub.iter_rows(named=True)}
             grid = [[counts.get((lv, cat), 0) for cat in categories] for lv in levels]
             image = ax.imshow(grid, cmap=sequential_cmap(), vmin=0, vmax=vmax, aspect="auto")
@@ -176,17 +178,16 @@ def _theme_matrix_rows(df: pl.DataFrame, interventions: list[str], levels: list[
     Beyond MAX_ROWS interventions, those with the most themes, as the title says."""
     title = t("heatmap_title")
     if len(interventions) > MAX_ROWS:
-        totals = df.group_by("intervention").agg(pl.col("n_themes").sum()).sort(
-            ["n_themes", "intervention"], descending=[True, False])
-        kept = set(totals["intervention"].head(MAX_ROWS).to_list())
+        totals = df.group_by("label").agg(pl.col("n_themes").sum()).sort(["n_themes", "label"], descending=[True, False])
+        kept = set(totals["label"].head(MAX_ROWS).to_list())
         title += "\n" + t("heatmap_top", shown=MAX_ROWS, total=len(interventions))
         interventions = [name for name in interventions if name in kept]
-        df = df.filter(pl.col("intervention").is_in(interventions))
+        df = df.filter(pl.col("label").is_in(interventions))
     row_of = {name: i for i, name in enumerate(interventions)}
     col_of = {(lv, cat): i * len(categories) + j for i, lv in enumerate(levels) for j, cat in enumerate(categories)}
     grid = np.zeros((len(interventions), len(col_of)))
     for r in df.iter_rows(named=True):
-        grid[row_of[r["intervention"]], col_of[(r["igloo_level"], r["jdr_category"])]] = r["n_themes"]
+        grid[row_of[r["label"]], col_of[(r["igloo_level"], r["jdr_category"])]] = r["n_themes"]
     with house_style():
         fig = new_figure(11.0, 1.6 + 0.22 * len(interventions))
         ax = fig.subplots()

@@ -4,7 +4,6 @@ conclusions computed from the data."""
 
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -43,7 +42,7 @@ FIRST_TABLE = 3  # the source numbers its tables from 3 (Tabel 1-2 describe the 
 PRIMARY, SECONDARY = "*", "**"
 
 
-PER_ORGANISATION = ("counts", "totals", "mental_health", "rating", "themes", "paired", "unpaired")
+PER_ORGANISATION = ("counts", "totals", "mental_health", "rating", "themes", "quotes", "paired", "unpaired", "matrix")
 
 
 @dataclass(frozen=True)
@@ -74,13 +73,10 @@ class YearData:
         return self.parts[name]
 
     def for_organisation(self, organisation: str) -> "YearData":
-        """The year as one organisation's report sees it. The theme matrix and quotes are kept per
-        intervention name (their marts have no organisation): those of this organisation's interventions."""
+        """The year as one organisation's report sees it."""
         names = self.of_organisation(organisation)
         mine = {name: self._split(name, "organisation", [organisation]) for name in PER_ORGANISATION}
-        by_name = {name: self._split(name, "intervention", names) for name in ("quotes", "matrix")}
-        parts = {"shared_names": shared_names(self), "interventions": [(organisation, i) for i in names]}
-        return YearData(year=self.year, **mine, **by_name, parts=parts)
+        return YearData(year=self.year, **mine, parts={"interventions": [(organisation, i) for i in names]})
 
     def _split(self, name: str, column: str, values: list[str]) -> pl.DataFrame:
         """The rows of frame `name` whose `column` is one of `values`; the frame is split once."""
@@ -97,8 +93,9 @@ class YearData:
     def section_themes(self, organisation: str, intervention: str, section: str) -> list[dict]:
         return [r for r in self.of("themes", organisation, intervention) if r["section"] == section]
 
-    def quotes_of(self, intervention: str, section: str) -> list[dict]:
-        return self._grouped("quotes", ("intervention", "section")).get((intervention, section), [])
+    def quotes_of(self, organisation: str, intervention: str, section: str) -> list[dict]:
+        return self._grouped("quotes", ("organisation", "intervention", "section")).get(
+            (organisation, intervention, section), [])
 
 def report_years(conn) -> list[int]:
     rows = conn.sql(f"""
@@ -126,11 +123,12 @@ def load_year(conn, year: int) -> YearData:
             ORDER BY organisation, intervention, section, jdr_category NULLS LAST, wave,
                      n_participants DESC, theme"""),
         quotes=q(f"SELECT * FROM {THEME_QUOTES} WHERE year = ? "
-                 "ORDER BY intervention, section, rank, n_participants DESC, theme, wave"),
+                 "ORDER BY organisation, intervention, section, rank, n_participants DESC, theme, wave"),
         paired=q(f"SELECT * FROM {PAIRED} WHERE year = ? ORDER BY organisation, intervention, "
                  f"group_label <> '{ALL_GROUPS}', group_label"),
         unpaired=q(f"SELECT * FROM {UNPAIRED} WHERE year = ? ORDER BY organisation, intervention"),
-        matrix=q(f"SELECT * FROM {THEME_MATRIX} WHERE year = ? ORDER BY intervention, igloo_level, jdr_category"),
+        matrix=q(f"SELECT * FROM {THEME_MATRIX} WHERE year = ? "
+                 "ORDER BY organisation, intervention, igloo_level, jdr_category"),
     )
 
 
@@ -141,15 +139,6 @@ def interventions(data: YearData) -> list[tuple[str, str]]:
         pairs = pl.concat([f.select("organisation", "intervention") for f in frames])
         data.parts["interventions"] = pairs.unique().sort("organisation", "intervention").rows()
     return data.parts["interventions"]
-
-
-def shared_names(data: YearData) -> set[str]:
-    """Intervention names that more than one organisation uses this year. marts.pmg_theme_quotes
-    (and the theme matrix) are keyed by name, so their quotes cannot be told apart."""
-    if "shared_names" not in data.parts:
-        count = Counter(intervention for _, intervention in interventions(data))
-        data.parts["shared_names"] = {name for name, n in count.items() if n > 1}
-    return data.parts["shared_names"]
 
 
 def _one(rows: list[dict]) -> dict | None:
@@ -354,12 +343,8 @@ def section_blocks(data: YearData, organisation: str, intervention: str, section
         blocks += _theme_list(themes, interview_n, edition)
     if any(edition.hides(interview_n.get(w, 0)) for w in {r["wave"] for r in themes}):
         blocks.append(Paragraph(t("counts_hidden", note=edition.small_group_note), "note"))
-    if edition.researcher and intervention in shared_names(data):
-        # Another organisation's quotes would show under this one's name.
-        if section == SECTIONS[0]:
-            blocks.append(Paragraph(t("quotes_shared_name"), "note"))
-    elif edition.researcher:  # quotes only ever in the confidential edition
-        quotes = data.quotes_of(intervention, section)
+    if edition.researcher:  # quotes only ever in the confidential edition
+        quotes = data.quotes_of(organisation, intervention, section)
         blocks += [Paragraph(t("quote", quote=r["quote"], theme=r["theme"], group=r["group_label"]), "quote")
                    for r in quotes[:QUOTES_PER_SECTION]]
     return blocks
@@ -460,11 +445,11 @@ def matrix_blocks(data: YearData, edition: Edition, table_no: int, figure_no: in
     t = edition.t
     if data.matrix.height == 0:
         return []
-    interview = data.totals.group_by("intervention").agg(pl.col("n_t0").sum(), pl.col("n_t1").sum())
-    small = {r["intervention"] for r in interview.iter_rows(named=True)
+    small = {(r["organisation"], r["intervention"]) for r in data.totals.iter_rows(named=True)
              if any(edition.hides(n) for n in (r["n_t0"], r["n_t1"]) if n)}
-    rows = [[r["intervention"], t(r["igloo_level"]), t(r["jdr_category"]), str(r["n_themes"]), str(r["n_groups"]),
-             f"{MISSING}{PRIMARY}" if r["intervention"] in small else str(r["n_participants"])]
+    rows = [[r["organisation"], r["intervention"], t(r["igloo_level"]), t(r["jdr_category"]), str(r["n_themes"]),
+             str(r["n_groups"]),
+             f"{MISSING}{PRIMARY}" if (r["organisation"], r["intervention"]) in small else str(r["n_participants"])]
             for r in data.matrix.iter_rows(named=True)]
     notes = [t("matrix_hidden_note", minimum=edition.minimum)] if small else []
     blocks: list[Block] = [Heading(t("themes_heading"), 2), Paragraph(t("themes_intro"))]
@@ -472,9 +457,9 @@ def matrix_blocks(data: YearData, edition: Edition, table_no: int, figure_no: in
     if chart is not None:
         blocks.append(Chart(chart.svg, f"{t('figuur', no=figure_no)} {t('heatmap_caption')}",
                             t("heatmap_alt"), preview=partial(chart.preview, 0.3)))
-    blocks.append(Table([t("intervention"), t("igloo_level"), t("jdr_category"), t("n_themes"), t("n_groups"),
-                         t("n_participants")], rows, f"{t('tabel', no=table_no)} {t('matrix_caption')}", notes,
-                        numeric=frozenset({3, 4, 5})))
+    blocks.append(Table([t("organisation"), t("intervention"), t("igloo_level"), t("jdr_category"), t("n_themes"),
+                         t("n_groups"), t("n_participants")], rows, f"{t('tabel', no=table_no)} {t('matrix_caption')}",
+                        notes, numeric=frozenset({4, 5, 6})))
     return blocks
 
 

@@ -9,52 +9,53 @@ QUOTES_PER_THEME = 2
 
 pmg_theme_matrix = sql_table_asset(
     THEME_MATRIX, [SEGMENTS], f"""
-SELECT year, intervention, igloo_level, jdr_category,
+SELECT year, organisation, intervention, igloo_level, jdr_category,
        count(DISTINCT theme) AS n_themes, count(DISTINCT document) AS n_groups,
        count(DISTINCT participant_id) AS n_participants
 FROM {SEGMENTS}
 WHERE jdr_category IS NOT NULL AND igloo_level IS NOT NULL
 GROUP BY ALL
-ORDER BY year, intervention, igloo_level, jdr_category
+ORDER BY year, organisation, intervention, igloo_level, jdr_category
 """, """
-Where the Diagnose themes of each intervention sit in the IGLOO x JD-R grid: per IGLOO level
-(Individu ... Omgeving) and JD-R category (work and personal resources and stressors, outcome),
-how many distinct themes were raised, in how many groups (interviews) and by how many
-participants. The theme-matrix heatmap draws it.""", "pmg", order_by="year, intervention, igloo_level, jdr_category")
+Where the Diagnose themes of each organisation's intervention sit in the IGLOO x JD-R grid: per
+IGLOO level (Individu ... Omgeving) and JD-R category (work and personal resources and stressors,
+outcome), how many distinct themes were raised, in how many groups (interviews) and by how many
+participants. Two organisations running an intervention of the same name keep their own rows.
+The theme-matrix heatmap draws it.""", "pmg", order_by="year, organisation, intervention, igloo_level, jdr_category")
 
 # Per theme the longest distinct quotes, each from a different speaker: a longer segment usually
 # says why, not only what. Ties broken by position in the export, so the choice is reproducible.
 pmg_theme_quotes = sql_table_asset(
     THEME_QUOTES, [SEGMENTS], f"""
 WITH segments AS (
-  SELECT year, intervention, wave, section, theme, group_label, participant_id, source_file, row_number,
+  SELECT year, organisation, intervention, wave, section, theme, group_label, participant_id, source_file, row_number,
          trim(segment_text) AS quote
   FROM {SEGMENTS}
   WHERE coalesce(trim(segment_text), '') <> ''
 ), mentions AS (
-  SELECT year, intervention, wave, section, theme, count(DISTINCT participant_id) AS n_participants
+  SELECT year, organisation, intervention, wave, section, theme, count(DISTINCT participant_id) AS n_participants
   FROM {SEGMENTS} GROUP BY ALL
 ), distinct_quotes AS (
   -- the same words twice (a segment coded under two codes) count once, at their first place
-  SELECT year, intervention, wave, section, theme, quote, arg_min(group_label, row_number) AS group_label,
+  SELECT year, organisation, intervention, wave, section, theme, quote, arg_min(group_label, row_number) AS group_label,
          arg_min(participant_id, row_number) AS participant_id, min(source_file) AS source_file,
          min(row_number) AS row_number
-  FROM segments GROUP BY year, intervention, wave, section, theme, quote
+  FROM segments GROUP BY year, organisation, intervention, wave, section, theme, quote
 ), per_speaker AS (
-  SELECT *, row_number() OVER (PARTITION BY year, intervention, wave, section, theme, participant_id
+  SELECT *, row_number() OVER (PARTITION BY year, organisation, intervention, wave, section, theme, participant_id
                                ORDER BY length(quote) DESC, source_file, row_number) AS speaker_rank
   FROM distinct_quotes
 ), ranked AS (
-  SELECT *, row_number() OVER (PARTITION BY year, intervention, wave, section, theme
+  SELECT *, row_number() OVER (PARTITION BY year, organisation, intervention, wave, section, theme
                                ORDER BY length(quote) DESC, source_file, row_number) AS rank
   FROM per_speaker WHERE speaker_rank = 1
 )
-SELECT r.year, r.intervention, r.wave, r.section, r.theme, r.group_label, m.n_participants, r.quote, r.rank
-FROM ranked r JOIN mentions m USING (year, intervention, wave, section, theme)
+SELECT r.year, r.organisation, r.intervention, r.wave, r.section, r.theme, r.group_label, m.n_participants, r.quote, r.rank
+FROM ranked r JOIN mentions m USING (year, organisation, intervention, wave, section, theme)
 WHERE r.rank <= {QUOTES_PER_THEME}
-ORDER BY r.year, r.intervention, r.wave, r.section, m.n_participants DESC, r.theme, r.rank
+ORDER BY r.year, r.organisation, r.intervention, r.wave, r.section, m.n_participants DESC, r.theme, r.rank
 """, f"""
-The most telling quotes per theme, for the researcher edition of the report: per intervention,
-wave, section and theme the {QUOTES_PER_THEME} longest distinct quotes, each from a different speaker
+The most telling quotes per theme, for the researcher edition of the report: per organisation's
+intervention, wave, section and theme the {QUOTES_PER_THEME} longest distinct quotes, each from a different speaker
 (quotes are pseudonymised and masked in staging). Never shown in the stakeholder edition.""", "pmg",
-    order_by="year, intervention, wave, section, n_participants DESC, theme, rank")
+    order_by="year, organisation, intervention, wave, section, n_participants DESC, theme, rank")

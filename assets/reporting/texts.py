@@ -89,10 +89,6 @@ TEXTS: dict[str, dict[str, str]] = {
                                      "with per intervention the short overview, the themes per section, the change "
                                      "per group and the conclusions. The tables below set the interventions side by "
                                      "side."},
-    "quotes_shared_name": {"nl": "Geen citaten bij deze interventie: ook een andere organisatie voert een "
-                                 "interventie met deze naam uit, en marts.pmg_theme_quotes houdt ze niet uit elkaar.",
-                           "en": "No quotes for this intervention: another organisation runs an intervention of "
-                                 "the same name, and marts.pmg_theme_quotes does not tell them apart."},
     "n_interventions": {"nl": "Interventies", "en": "Interventions"},
     "report_file": {"nl": "Rapport", "en": "Report"},
     "org_reports_caption": {"nl": "Organisaties en hun rapporten", "en": "Organisations and their reports"},

@@ -1,0 +1,92 @@
+"""The theme marts at many organisations: an intervention name that two organisations share keeps
+two sets of rows; and a warehouse built before the marts had an organisation column gains it."""
+
+import duckdb
+import pytest
+from dagster import materialize
+from dagster_duckdb import DuckDBResource
+
+from assets.pmg.themes import THEME_MATRIX, THEME_QUOTES, pmg_theme_matrix, pmg_theme_quotes
+from warehouse.schema import ensure_schema, table
+
+SEGMENTS = "staging.pmg_interview_segments"
+
+
+def _segment(organisation: str, participant: str, theme: str, text: str, row: int) -> dict:
+    return {"year": 2023, "organisation": organisation, "intervention": "Mindfulness", "group_label": "Groep 1",
+            "wave": "T0", "document": f"{organisation} T0", "participant_id": participant, "section": "Diagnose",
+            "jdr_category": "werk_stressor", "igloo_level": "Individu", "theme": theme, "segment_text": text,
+            "source_file": f"{organisation}.csv", "row_number": row}
+
+
+SEGMENT_ROWS = [
+    _segment("UMCG", "p1", "werkdruk", "Het werk houdt nooit op, ook 's avonds niet.", 1),
+    _segment("UMCG", "p2", "werkdruk", "Te veel diensten.", 2),
+    _segment("UMCG", "p2", "onduidelijke rol", "Niemand zegt wat ik moet doen.", 3),
+    _segment("RUG", "p9", "werkdruk", "Deadlines stapelen zich op aan het eind van het blok.", 1),
+]
+
+
+@pytest.fixture
+def warehouse(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    conn = duckdb.connect(str(path))
+    ensure_schema(conn, SEGMENTS)
+    columns = table(SEGMENTS).column_names
+    conn.executemany(f"INSERT INTO {SEGMENTS} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                     [[r[c] for c in columns] for r in SEGMENT_ROWS])
+    conn.close()
+    return path
+
+
+def _materialize(path):
+    result = materialize([pmg_theme_matrix, pmg_theme_quotes], partition_key="2023",
+                         resources={"duckdb": DuckDBResource(database=str(path))})
+    assert result.success
+
+
+def test_an_intervention_name_two_organisations_run_keeps_their_rows_apart(warehouse):
+    _materialize(warehouse)
+    conn = duckdb.connect(str(warehouse), read_only=True)
+    matrix = conn.sql(f"SELECT organisation, n_themes, n_groups, n_participants FROM {THEME_MATRIX} "
+                      "ORDER BY organisation").fetchall()
+    quotes = conn.sql(f"SELECT organisation, theme, n_participants, quote FROM {THEME_QUOTES} "
+                      "ORDER BY organisation, theme, rank").fetchall()
+    conn.close()
+    assert matrix == [("RUG", 1, 1, 1), ("UMCG", 2, 1, 2)]
+    assert quotes == [
+        ("RUG", "werkdruk", 1, "Deadlines stapelen zich op aan het eind van het blok."),
+        ("UMCG", "onduidelijke rol", 1, "Niemand zegt wat ik moet doen."),
+        ("UMCG", "werkdruk", 2, "Het werk houdt nooit op, ook 's avonds niet."),
+        ("UMCG", "werkdruk", 2, "Te veel diensten."),
+    ]
+
+
+def test_a_warehouse_from_before_the_organisation_column_gains_it_and_keeps_its_rows(warehouse):
+    conn = duckdb.connect(str(warehouse))
+    conn.execute("CREATE SCHEMA marts")
+    conn.execute("CREATE TABLE marts.pmg_theme_matrix (year INTEGER, intervention VARCHAR, igloo_level VARCHAR, "
+                 "jdr_category VARCHAR, n_themes INTEGER, n_groups INTEGER, n_participants INTEGER)")
+    conn.execute("INSERT INTO marts.pmg_theme_matrix VALUES (2022, 'Mindfulness', 'Groep', 'uitkomst', 3, 2, 5)")
+    conn.close()
+
+    _materialize(warehouse)
+
+    conn = duckdb.connect(str(warehouse), read_only=True)
+    columns = [c for c, in conn.sql("SELECT column_name FROM duckdb_columns() WHERE schema_name = 'marts' "
+                                    "AND table_name = 'pmg_theme_matrix' ORDER BY column_index").fetchall()]
+    rows = conn.sql("SELECT year, organisation, n_themes FROM marts.pmg_theme_matrix ORDER BY ALL").fetchall()
+    conn.close()
+    assert columns == table(THEME_MATRIX).column_names  # the same order as a new warehouse's
+    assert rows == [(2022, None, 3), (2023, "RUG", 1), (2023, "UMCG", 2)]  # 2022 until that year runs again
+
+
+def test_ensure_schema_on_a_complete_warehouse_changes_nothing(warehouse):
+    conn = duckdb.connect(str(warehouse))
+    ensure_schema(conn)
+    before = conn.sql("SELECT schema_name, table_name, column_name, column_index FROM duckdb_columns() "
+                      "ORDER BY ALL").fetchall()
+    ensure_schema(conn)
+    assert conn.sql("SELECT schema_name, table_name, column_name, column_index FROM duckdb_columns() "
+                    "ORDER BY ALL").fetchall() == before
+    conn.close()
