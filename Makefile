@@ -23,6 +23,7 @@ install: $(BIN)/.installed
 run: install
 	$(BIN)/python -m pipelines.run
 
+# Chromium opens every HTML report in tests/test_report_browser.py (skipped where it cannot be installed).
 test: install
 	-command -v chromium >/dev/null || (command -v apt-get >/dev/null && apt-get install -y -qq chromium >/dev/null 2>&1) || true
 	$(BIN)/python -m pytest -q

@@ -72,7 +72,7 @@ class ReportSettings(ConfigurableResource):
     reporting_minimum: int = 5
     language: str = "nl"
     # Every organisation's report is written as HTML; as PDF only on request: at 200 organisations
-    # a year, chromium would spend minutes per year printing reports most readers open in a browser.
+    # a year that is 400 PDFs more a year, for reports most readers open in a browser.
     organisation_pdfs: bool = False
 
     def path(self, *parts: str) -> Path:

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from assets.reporting.pdf import find_chromium, run_chromium
+from tests.chromium import find_chromium, run_chromium
 from tests.conftest import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts" / "browser"

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from assets.pmg.statistics import ALL_GROUPS
 from assets.reporting.numbers import MISSING, fmt_number, fmt_pct, fmt_range
@@ -326,17 +327,18 @@ def _report_metadata(result, key: str, year: int) -> dict:
     return event.materialization.metadata
 
 
-def test_pdf_beside_the_html_or_the_reason_why_not(full_run):
-    from assets.reporting.pdf import find_chromium
-
+def test_each_edition_has_its_pdf_with_the_report_in_it(full_run):
     result, tmp = full_run
     for key, folder in (("reports/pmg", "pmg/2023"), ("reports/terug_in_balans", "terug_in_balans/2024")):
-        pdf = _report_metadata(result, key, int(folder[-4:]))["pdf"].value
-        target = tmp / "reports" / folder / "rapport.pdf"
-        if find_chromium():
-            assert Path(pdf) == target and target.read_bytes()[:5] == b"%PDF-"
-        else:
-            assert pdf == "niet gemaakt: chromium niet gevonden" and not target.exists()
+        for suffix, pdf_name in (("", "rapport.pdf"), ("_onderzoekers", "rapport_onderzoekers.pdf")):
+            label = "pdf" if not suffix else "pdf_onderzoekers"
+            pdf = _report_metadata(result, key + suffix, int(folder[-4:]))[label].value
+            target = tmp / "reports" / folder / pdf_name
+            assert Path(pdf) == target
+            pages = [page.extract_text() for page in PdfReader(target).pages]
+            html = parse(target.with_suffix(".html"))
+            assert html.headings[0] in pages[0] and "Tabel" in "".join(pages)
+            assert all(("VERTROUWELIJK" in text) == bool(suffix) for text in pages)
 
 
 def test_english_edition(full_run, tmp_path):

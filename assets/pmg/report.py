@@ -17,7 +17,7 @@ from assets.pmg.statistics import ALL_GROUPS, PAIRED, UNPAIRED
 from assets.pmg.themes import THEME_MATRIX, THEME_QUOTES
 from assets.reporting.disclosure import complementary, differs_safely
 from assets.reporting.editions import (ORGANISATION_DIR, RESEARCHER_FILE, STAKEHOLDER_FILE, Edition,
-                                       BackgroundPrinter, remove_other_folders, report_results, write_report_editions)
+                                       finish_pdfs, remove_other_folders, report_results, write_report_editions)
 from assets.reporting.html import Block, Bullets, Chart, Heading, Paragraph, Table
 from assets.reporting.numbers import MISSING, fmt_number, fmt_range
 from assets.reporting.provenance import provenance_blocks
@@ -616,12 +616,12 @@ DEPS = [key(COUNTS), key(MENTAL_HEALTH), key(RATING), key(THEMES), key(PAIRED), 
 
 @multi_asset(
     specs=[AssetSpec(STAKEHOLDER, deps=DEPS, group_name="pmg", kinds={"html"},
-                     description='PMG report for organisations and stakeholders (pmg/<year>/rapport.html, and .pdf where chromium is installed): Tabel 3-7, the themes per section, change in the same people and conclusions computed from the data; groups below the reporting minimum, every figure that would let a reader work them back, and all quotes are left out. Each organisation also gets its own report of its interventions (pmg/<year>/organisaties/<organisation>/rapport.html); a year of more than 12 interventions lists them there instead of one by one. The metadata shows the report.'),
+                     description='PMG report for organisations and stakeholders (pmg/<year>/rapport.html and .pdf): Tabel 3-7, the themes per section, change in the same people and conclusions computed from the data; groups below the reporting minimum, every figure that would let a reader work them back, and all quotes are left out. Each organisation also gets its own report of its interventions (pmg/<year>/organisaties/<organisation>/rapport.html); a year of more than 12 interventions lists them there instead of one by one. The metadata shows the report.'),
            AssetSpec(RESEARCHER, deps=DEPS, group_name="pmg", kinds={"html"},
                      description='Confidential researcher edition of the PMG report (pmg/<year>/rapport_onderzoekers.html and .pdf): every figure as the source report prints it, with quotes, paired and unpaired statistics and the theme matrix; marked VERTROUWELIJK on every page; also per organisation (pmg/<year>/organisaties/<organisation>/rapport_onderzoekers.html). For the research team only: the metadata gives the file paths, not the content.')],
     pool=POOL, **YEARLY)
 def pmg_report(context: AssetExecutionContext, duckdb: DuckDBResource, reports: ReportSettings):
-    """The PMG results report, one per edition year, in two editions (HTML, and PDF where chromium is installed).
+    """The PMG results report, one per edition year, in two editions (HTML and PDF).
 
     pmg/<year>/rapport_onderzoekers.html: every figure, quotes included, marked VERTROUWELIJK on
     every page; for the research team only. pmg/<year>/rapport.html (+ rapport.pdf): for
@@ -639,10 +639,9 @@ def pmg_report(context: AssetExecutionContext, duckdb: DuckDBResource, reports: 
     and their reports, and the per-intervention sections are in those.
     The "report" metadata below shows the stakeholder edition.
     """
-    written, per_organisation = {}, {}
+    written, per_organisation, organisation_reports = {}, {}, []
     t = texts_for(reports.language)
-    # Chromium prints the PDFs on the other core while Python writes the next HTML.
-    with duckdb.get_connection() as conn, BackgroundPrinter() as printer:
+    with duckdb.get_connection() as conn:
         for year in [y for y in report_years(conn) if y in partition_years(context)]:
             data = load_year(conn, year)
             footer = provenance_blocks(conn, PROGRAMME, year, context.run.run_id, reports.language)
@@ -651,14 +650,14 @@ def pmg_report(context: AssetExecutionContext, duckdb: DuckDBResource, reports: 
             written[year] = write_report_editions(
                 reports, PROGRAMME, year, t("pmg_title", year=year),
                 lambda edition, data=data, index=index: build(data, edition, folders=index), footer)
-            printer.submit([written[year]])
-            printer.submit([write_report_editions(
+            organisation_reports += [write_report_editions(
                 reports, PROGRAMME, year, t("pmg_org_title", organisation=organisation, year=year),
                 lambda edition, mine=data.for_organisation(organisation), organisation=organisation:
                     build(mine, edition, organisation),
                 footer, folder=(ORGANISATION_DIR, folder), pdfs=reports.organisation_pdfs, markdown=False)
-                for organisation, folder in folders.items()])
+                for organisation, folder in folders.items()]
             folder_of_year = reports.path(PROGRAMME, str(year), ORGANISATION_DIR)
             remove_other_folders(folder_of_year, set(folders.values()))
             per_organisation[year] = (folder_of_year, len(folders))
+    finish_pdfs(organisation_reports)
     return report_results(written, STAKEHOLDER, RESEARCHER, context.log, per_organisation)

@@ -1,19 +1,18 @@
 """The two editions of every report (researchers: every figure, confidential; stakeholders: no
-group below the reporting minimum, nothing that recovers one, no quotes), written as HTML (and
-PDF where chromium is installed) and summarised for the Dagster UI."""
+group below the reporting minimum, nothing that recovers one, no quotes), written as HTML and
+PDF and summarised for the Dagster UI."""
 
-import queue
 import shutil
-import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dagster import MaterializeResult, MetadataValue
 
 from assets.reporting.html import Chart, page, render_html, render_markdown
-from assets.reporting.pdf import find_chromium, htmls_to_pdfs
 from assets.reporting.publish import write_atomic
 from assets.reporting.texts import text, texts_for
+from assets.reporting.typeset import write_pdf
 
 RESEARCHER_BANNER = text("nl", "researcher_banner")
 RESEARCHER_FILE = "rapport_onderzoekers.html"
@@ -22,7 +21,7 @@ PDF_FILE = "rapport.pdf"
 RESEARCHER_PDF_FILE = "rapport_onderzoekers.pdf"
 ORGANISATION_DIR = "organisaties"  # <programme>/<year>/organisaties/<organisation>/: one report per organisation
 MARKDOWN = "markdown_blocks"  # (title, blocks) of the stakeholder edition, for the asset's metadata
-PENDING = "pdfs_to_print"  # (pdf name, html path, pdf path) of an output whose PDFs are not printed yet
+PENDING = "pdfs_in_progress"  # (pdf name, pdf path, Future) of an output whose PDFs are being made
 REPORT_MD_BUDGET = 400_000  # characters of the "report" markdown in the Dagster UI
 SEPARATOR = "\n\n---\n\n"  # between the years of that markdown
 
@@ -51,16 +50,21 @@ class Edition:
         return text(self.lang, "secondary_note", minimum=self.minimum)
 
 
+# Typst lets go of the GIL while it typesets: one thread makes the PDFs while the caller writes
+# the next report's HTML (on a second core), and the PDFs are written in the order they were asked.
+_PDF_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf")
+
+
 def write_report_editions(reports, programme: str, year: int, title: str, build, footer: list,
                           folder: tuple[str, ...] = (), pdfs: bool = True, markdown: bool = True) -> dict:
     """Write both editions of one year (in <programme>/<year>/<folder...>/); `build(edition)` returns
     the body blocks of that edition.
 
-    Returns the paths, the PDFs still to print (`print_pdfs` prints them, all of a run's reports in
-    one chromium) and (with `markdown`) the stakeholder edition's blocks, for the asset's metadata.
-    Without `pdfs` no PDF is printed, and none of an earlier run is left.
+    Returns the paths, the PDFs being made (`finish_pdfs` waits for them) and (with `markdown`) the
+    stakeholder edition's blocks, for the asset's metadata. Without `pdfs` no PDF is made, and none
+    of an earlier run is left.
     """
-    out, prints = {}, []
+    out, pending = {}, []
     lang = reports.language
     for edition, filename, pdf_name, banner in (
             (Edition(True, reports.reporting_minimum, lang), RESEARCHER_FILE, RESEARCHER_PDF_FILE,
@@ -70,89 +74,32 @@ def write_report_editions(reports, programme: str, year: int, title: str, build,
         path = reports.path(programme, str(year), *folder, filename)
         write_atomic(path, page(title, render_html(body), banner=banner, footer=render_html(footer), lang=lang))
         out[filename] = path
-        prints.append((pdf_name, path, path.with_name(pdf_name)))
+        pdf_path = path.with_name(pdf_name)
+        if pdfs:
+            pending.append((pdf_name, pdf_path,
+                            _PDF_THREAD.submit(write_pdf, pdf_path, title, body, footer, banner, lang)))
+        else:
+            pdf_path.unlink(missing_ok=True)
+            out[pdf_name] = text("nl", "pdf_not_requested")
         if markdown and not edition.researcher:
             out[MARKDOWN] = (title, body + footer)  # rendered by report_results, as far as the UI's budget goes
-    if pdfs:
-        out[PENDING] = prints
-    else:
-        for name, _, pdf_path in prints:
-            pdf_path.unlink(missing_ok=True)
-            out[name] = text("nl", "pdf_not_requested")
+    if pending:
+        out[PENDING] = pending
     return out
 
 
-def print_pdfs(outputs) -> None:
-    """Print the pending PDFs of every `write_report_editions` output in `outputs` (in one chromium
-    for all, two tabs side by side), and put each PDF's path, or
-    in words (Dutch, as all operator metadata) why there is none, in its output. Never raises: the
-    HTML is the report."""
-    with BackgroundPrinter() as printer:
-        printer.submit(outputs)
-
-
-# A second tab prints beside the first once the caller waits (a core it no longer uses) and at
-# least this many files wait beside the one printing: a second chromium would have cost over a
-# gigabyte more. Not before: a tab beside the caller's HTML writing slowed ten years' PMG report
-# from 24 to 27 s. From one: a year's second edition then prints beside its first, and a new
-# year's PMG report waited 2.3 s for chromium after its HTML, now 1.6 s.
-SECOND_TAB_FROM = 1
-
-
-class BackgroundPrinter:
-    """Prints the pending PDFs of `write_report_editions` outputs on another thread, in one
-    chromium, while the caller goes on writing HTML; on leaving the `with`, waits for them (with a
-    second tab when enough are left) and puts each PDF's path, or in words why there is none, in
-    its output (as `print_pdfs`). Never raises for a PDF."""
-
-    def __init__(self):
-        self.outputs, self.queue, self.status = [], queue.Queue(), {}
-        self.chromium = find_chromium()
-        self.second_tab = threading.Event()
-        self.thread = threading.Thread(target=self._print, name="pdf", daemon=True)
-
-    def __enter__(self) -> "BackgroundPrinter":
-        if self.chromium is not None:
-            self.thread.start()
-        return self
-
-    def submit(self, outputs) -> None:
-        """Queue the pending PDFs of `outputs`."""
-        for out in outputs:
-            if out.get(PENDING):
-                self.outputs.append(out)
-                for _, html, pdf in out[PENDING]:
-                    self.queue.put((html, pdf))
-
-    def _print(self) -> None:
-        # One chromium for every file, started with the first (a start costs about half a second).
-        taken = []
-
-        def files():
-            for pair in iter(self.queue.get, None):
-                taken.append(pair[1])
-                yield pair
-
-        try:
-            self.status.update(htmls_to_pdfs(files(), self.chromium, second_tab=self.second_tab))
-        except Exception as error:  # noqa: BLE001 - a missing PDF must not fail the report
-            self.status.update({pdf: str(error) for pdf in taken if pdf not in self.status})
-
-    def __exit__(self, *exc) -> None:
-        if self.thread.is_alive():
-            if self.queue.qsize() >= SECOND_TAB_FROM:
-                self.second_tab.set()
-            self.queue.put(None)
-            self.thread.join()
-        for out in self.outputs:
-            for name, _, pdf_path in out.pop(PENDING):
-                reason = self.status.get(pdf_path, "no answer from chromium")
-                if self.chromium is not None and reason is None:
-                    out[name] = pdf_path
-                    continue
-                pdf_path.unlink(missing_ok=True)  # no stale PDF of an older run beside a new HTML
-                out[name] = (text("nl", "pdf_no_chromium") if self.chromium is None
-                             else text("nl", "pdf_failed", error=str(reason)[:200]))
+def finish_pdfs(outputs) -> None:
+    """Wait for the PDFs of `write_report_editions` outputs, and put each PDF's path, or in words
+    (Dutch, as all operator metadata) why there is none, in its output. Never raises: the HTML is
+    the report. A PDF that failed is removed, so no older run's PDF is left beside a new HTML."""
+    for out in outputs:
+        for name, pdf_path, made in out.pop(PENDING, []):
+            try:
+                made.result()
+                out[name] = pdf_path
+            except Exception as error:  # noqa: BLE001 - a missing PDF must not fail the report
+                pdf_path.unlink(missing_ok=True)
+                out[name] = text("nl", "pdf_failed", error=" ".join(str(error).split())[:200])
 
 
 def remove_other_folders(parent: Path, keep: set[str]) -> None:
@@ -172,9 +119,9 @@ def report_results(written: dict, stakeholder_key, researcher_key, log=None,
 
     `log` (the asset's context.log) is told when a PDF could not be made, and why.
     `per_organisation`: {year: (folder of the organisation reports, how many)}.
-    PDFs not printed yet are printed first, all in one chromium.
+    Waits for the PDFs still being made first.
     """
-    print_pdfs(written.values())
+    finish_pdfs(written.values())
     if not written:
         empty = {"years": MetadataValue.int(0), "report": MetadataValue.md("_(no rows in the marts yet; no report)_")}
         return (MaterializeResult(asset_key=stakeholder_key, metadata=empty),
@@ -197,8 +144,7 @@ def report_results(written: dict, stakeholder_key, researcher_key, log=None,
                     meta["organisaties" + suffix] = MetadataValue.path(str(folder))
                     meta["organisaties_n" + suffix] = MetadataValue.int(count)
             if isinstance(status, str) and log is not None:
-                log.warning(f"{year} {pdf_file}: {status}. The HTML report is complete; install chromium "
-                            "(apt-get install chromium) for a PDF.")
+                log.warning(f"{year} {pdf_file}: {status}. The HTML report is complete.")
         metas[asset_key] = meta
     newest = max(written)
     markdown = _ui_markdown(written, newest)

@@ -75,10 +75,10 @@ footer code{word-break:break-all}
   h2,h3{break-after:avoid}table.data,figure{break-inside:avoid}}
 """
 
-# The banner sits in a <thead>: browsers repeat a table header on every printed page, without
-# overlapping the text the way a position:fixed header does. A page without a banner has no frame:
-# chromium lays a document inside one table cell out again for every printed page, about a third
-# of the printing time of a long report.
+# The banner sits in a <thead>: browsers repeat a table header on every printed page (readers print
+# the HTML too), without overlapping the text the way a position:fixed header does. A page without
+# a banner has no frame: a browser lays a document inside one table cell out again for every
+# printed page, about a third of the printing time of a long report.
 PAGE = """<!DOCTYPE html>
 <html lang="{lang}">
 <head>

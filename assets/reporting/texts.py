@@ -22,9 +22,7 @@ TEXTS: dict[str, dict[str, str]] = {
                              "smaller than {minimum} (secondary suppression)"},
     "pdf_not_requested": {"nl": "niet gemaakt: niet gevraagd (MHM_ORGANISATION_PDFS=1 maakt ze)",
                           "en": "not made: not requested (MHM_ORGANISATION_PDFS=1 makes them)"},
-    "pdf_no_chromium": {"nl": "niet gemaakt: chromium niet gevonden", "en": "not made: chromium not found"},
-    "pdf_failed": {"nl": "niet gemaakt: chromium gaf een fout ({error})",
-                   "en": "not made: chromium failed ({error})"},
+    "pdf_failed": {"nl": "niet gemaakt: Typst gaf een fout ({error})", "en": "not made: Typst failed ({error})"},
     "provenance": {"nl": "Verantwoording", "en": "Provenance"},
     "provenance_text": {"nl": "Elk getal in dit rapport is bij het maken van het rapport opgevraagd uit het "
                               "datawarehouse (tabellen marts.*) en pas bij het afdrukken afgerond; de volle precisie "

@@ -267,13 +267,13 @@ DEPS = [key(RETURN_TO_WORK), key(RELAPSE), key(SKILLS), key(FACTORS), key(SHARE_
 
 @multi_asset(
     specs=[AssetSpec(STAKEHOLDER, deps=DEPS, group_name=PROGRAMME, kinds={"html"},
-                     description='Terug in Balans factsheet for stakeholders (terug_in_balans/<year>/rapport.html, and .pdf where chromium is installed): return to work, relapse, skills, the seven factors, every share with its 95% Wilson interval; shares of fewer respondents than the reporting minimum left out. The metadata shows the report.'),
+                     description='Terug in Balans factsheet for stakeholders (terug_in_balans/<year>/rapport.html and .pdf): return to work, relapse, skills, the seven factors, every share with its 95% Wilson interval; shares of fewer respondents than the reporting minimum left out. The metadata shows the report.'),
            AssetSpec(RESEARCHER, deps=DEPS, group_name=PROGRAMME, kinds={"html"},
                      description='Confidential researcher edition of the Terug in Balans factsheet (terug_in_balans/<year>/rapport_onderzoekers.html and .pdf): every figure, with McNemar per skill and the factor ranking; marked VERTROUWELIJK on every page. The metadata gives the file paths.')],
     pool=POOL, **YEARLY)
 def terug_in_balans_report(context: AssetExecutionContext, duckdb: DuckDBResource,
                            reports: ReportSettings):
-    """The Terug in Balans factsheet, one per cohort year, in two editions (HTML, and PDF where chromium is installed).
+    """The Terug in Balans factsheet, one per cohort year, in two editions (HTML and PDF).
 
     terug_in_balans/<year>/rapport_onderzoekers.html: every figure, marked VERTROUWELIJK on every
     page. terug_in_balans/<year>/rapport.html (+ rapport.pdf): for stakeholders; shares based on

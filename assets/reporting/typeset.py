@@ -1,0 +1,68 @@
+"""The PDF of a report: the blocks of its HTML typeset by Typst (the `typst` package, pinned).
+
+Typst is a compiler in the Python package, not a program on the machine: every PDF is made the same
+way on any machine, with the fonts Typst carries (system fonts are ignored), tagged for screen
+readers and checked against PDF/UA-1 (a title, a language, alternative text for every chart). A
+year's report of some fifty pages takes a tenth of a second, and Typst lets go of the GIL while it
+works, so PDFs are made on a thread beside the HTML of the next report.
+"""
+
+import json
+import re
+from pathlib import Path
+
+from assets.reporting.html import Block, Bullets, Chart, Heading, Paragraph, Table
+from assets.reporting.publish import write_atomic
+
+TEMPLATE = Path(__file__).with_name("report.typ")
+# A chart is set at the text's width (A4 less report.typ's margins). One taller than a page with
+# its caption (60 interventions of the mental-health chart make over a metre) is set in slices of
+# a page each, as a browser prints it: Typst does not break an image across pages itself.
+TEXT_WIDTH_CM, SLICE_CM = 17.0, 22.5
+_SVG_SIZE = re.compile(rb'<svg[^>]*?width="([\d.]+)pt"[^>]*?height="([\d.]+)pt"')
+
+
+def _height_cm(svg: bytes) -> float | None:
+    """The chart's height at the text's width, from its SVG's size (matplotlib writes it in pt)."""
+    size = _SVG_SIZE.search(svg[:2000])
+    return TEXT_WIDTH_CM * float(size[2]) / float(size[1]) if size else None
+
+
+def _block(block: Block) -> dict:
+    match block:
+        case Heading(text, level):
+            return {"kind": "heading", "text": text, "level": level}
+        case Paragraph(text, kind):
+            return {"kind": kind or "paragraph", "text": text}
+        case Bullets(items):
+            return {"kind": "bullets", "items": [str(i) for i in items]}
+        case Table():
+            return {"kind": "table", "headers": [str(h) for h in block.headers],
+                    "rows": [[str(v) for v in row] for row in block.rows], "caption": block.caption,
+                    "notes": list(block.notes), "numeric": sorted(block.numeric)}
+        case Chart(svg, caption, alt, _):
+            return {"kind": "chart", "svg": svg.decode("utf-8"), "caption": caption, "alt": alt,
+                    "height_cm": _height_cm(svg)}
+    raise TypeError(f"not a report block: {block!r}")
+
+
+def report_json(title: str, blocks: list[Block], footer: list[Block] = (), banner: str | None = None,
+                lang: str = "nl") -> str:
+    """What report.typ reads: the title, the banner (None: no banner), the blocks and the footer."""
+    return json.dumps({"title": title, "lang": lang, "banner": banner, "blocks": [_block(b) for b in blocks],
+                       "footer": [_block(b) for b in footer]}, ensure_ascii=False)
+
+
+def report_pdf(title: str, blocks: list[Block], footer: list[Block] = (), banner: str | None = None,
+               lang: str = "nl") -> bytes:
+    """The report as PDF bytes; raises typst's error (with Typst's message) if it cannot be made."""
+    import typst  # the compiler and its fonts: loaded by the first report that needs a PDF
+
+    return typst.compile(str(TEMPLATE), sys_inputs={"report": report_json(title, blocks, footer, banner, lang)},
+                         ignore_system_fonts=True, pdf_standards=["ua-1"])
+
+
+def write_pdf(path: Path, title: str, blocks: list[Block], footer: list[Block] = (), banner: str | None = None,
+              lang: str = "nl") -> None:
+    """Write the report's PDF to `path` whole or not at all (an older PDF stays until the new one is there)."""
+    write_atomic(path, report_pdf(title, blocks, footer, banner, lang))
