@@ -43,6 +43,8 @@ def test_every_organisation_has_its_own_report_with_only_its_interventions(full_
             assert described == expected[organisation], (organisation, name)
             assert {r[0] for r in table(report, "Tabel 3 ")["rows"]} == {organisation}
             assert organisation in report.full_text.split("<h1>")[1].split("</h1>")[0]
+            matrix = table(report, "Thema's per IGLOO-niveau en JD-R-categorie")  # its own rows, no chart
+            assert {r[0] for r in matrix["rows"]} == {organisation} and not report.images
         assert not parse(year_dir / "organisaties" / folder / "rapport.html").quotes
         assert not (year_dir / "organisaties" / folder / "rapport.pdf").exists()  # HTML only, unless asked
     metadata = _report_metadata(result, "reports/pmg", YEAR)
@@ -73,6 +75,8 @@ def test_a_large_year_points_to_the_organisation_reports(beyond_the_detail_limit
     expected = _interventions(conn)
     interviewed = dict(conn.sql("SELECT organisation, sum(n_t0)::INTEGER FROM marts.pmg_response_counts "
                                 "WHERE year = ? GROUP BY ALL", params=[YEAR]).fetchall())
+    cells, themes = conn.sql("SELECT count(DISTINCT (igloo_level, jdr_category)), sum(n_themes)::INTEGER "
+                             "FROM marts.pmg_theme_matrix WHERE year = ?", params=[YEAR]).fetchall()[0]
     conn.close()
     for name in ("rapport.html", "rapport_onderzoekers.html"):
         report = parse(year_dir / name)
@@ -87,7 +91,11 @@ def test_a_large_year_points_to_the_organisation_reports(beyond_the_detail_limit
         # reports), the theme matrix and the conclusions' summary.
         paired = table(report, "bij dezelfde deelnemers (T1 − T0)")
         assert {r[2] for r in paired["rows"]} == {"(alle groepen)"}
-        table(report, "Thema's per IGLOO-niveau en JD-R-categorie")
+        # the theme matrix over all interventions: one row per cell, counts that add up to the mart's
+        matrix = table(report, "Thema's per IGLOO-niveau en JD-R-categorie")
+        assert matrix["headers"] == ["IGLOO-niveau", "JD-R-categorie", "Interventies", "Thema's", "Groepen"]
+        assert len(matrix["rows"]) == len({(r[0], r[1]) for r in matrix["rows"]}) == cells
+        assert sum(int(r[3]) for r in matrix["rows"]) == themes
         assert "Conclusies" in report.headings
 
 

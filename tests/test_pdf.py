@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from assets.reporting import editions, typeset
 from assets.reporting.editions import PENDING, finish_pdfs, write_report_editions
 from assets.reporting.html import Bullets, Chart, Heading, Paragraph, Table
-from assets.reporting.typeset import SLICE_CM, TEXT_WIDTH_CM, report_pdf, write_pdf
+from assets.reporting.typeset import SLICE_CM, TEXT_WIDTH_CM, TypstError, report_pdf, write_pdf
 from pipelines.resources import ReportSettings
 
 BANNER = "VERTROUWELIJK – onderzoekerseditie"
@@ -75,6 +75,14 @@ def test_a_chart_taller_than_a_page_is_set_in_page_high_slices(tmp_path):
     assert len(pages) == 4 and "Figuur 1 Lang" in pages[-1] and "Na de grafiek." in pages[-1]
     # one image, shown through four windows: embedded once
     assert len(re.findall(rb"/Subtype\s*/Form", pdf)) < 8
+
+
+def test_typsts_own_message_comes_back_when_it_cannot_typeset(tmp_path, monkeypatch):
+    broken = tmp_path / "report.typ"
+    broken.write_text('#let report = json(bytes(sys.inputs.report))\n#text(size: "groot")[x]\n')
+    monkeypatch.setattr(typeset, "TEMPLATE", broken)
+    with pytest.raises(TypstError, match="expected length"):
+        report_pdf("PMG 2023", [Paragraph("x")])
 
 
 def _reports(tmp_path) -> ReportSettings:

@@ -12,7 +12,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, multi_asset
 from dagster_duckdb import DuckDBResource
 
 from assets.partitions import YEARLY, partition_years
-from assets.pmg.charts import draw_mental_health, draw_theme_matrix, load_mental_health
+from assets.pmg.charts import IGLOO_LEVELS, draw_mental_health, draw_theme_matrix, load_mental_health
 from assets.pmg.statistics import ALL_GROUPS, PAIRED, UNPAIRED
 from assets.pmg.themes import THEME_MATRIX, THEME_QUOTES
 from assets.reporting.disclosure import complementary, differs_safely
@@ -441,10 +441,33 @@ def paired_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: 
     return blocks
 
 
-def matrix_blocks(data: YearData, edition: Edition, table_no: int, figure_no: int) -> list[Block]:
+def matrix_blocks(data: YearData, edition: Edition, table_no: int, figure_no: int | None,
+                  compact: bool = False) -> list[Block]:
+    """The IGLOO x JD-R theme matrix: a row per intervention and cell, with the heatmap unless
+    `figure_no` is None (organisation reports have no charts). `compact` (a year of hundreds of
+    interventions): one row per cell over all interventions, as thousands of rows are read by no one;
+    each organisation report has its own interventions' rows."""
     t = edition.t
     if data.matrix.height == 0:
         return []
+    blocks: list[Block] = [Heading(t("themes_heading"), 2), Paragraph(t("themes_intro_compact" if compact
+                                                                         else "themes_intro"))]
+    if figure_no is not None:
+        chart = rendered_chart(draw_theme_matrix, data.matrix, edition.lang)  # counts of themes, not people
+        if chart is not None:
+            blocks.append(Chart(chart.svg, f"{t('figuur', no=figure_no)} {t('heatmap_caption')}",
+                                t("heatmap_alt"), preview=partial(chart.preview, 0.3)))
+    caption = f"{t('tabel', no=table_no)} {t('matrix_caption')}"
+    if compact:  # counts of interventions, themes and groups: no participant is counted, nothing to hide
+        cells = (data.matrix.group_by("igloo_level", "jdr_category")
+                 .agg(pl.len().alias("n"), pl.col("n_themes").sum(), pl.col("n_groups").sum()))
+        order = {(lv, cat): (i, j) for i, lv in enumerate(IGLOO_LEVELS) for j, cat in enumerate(JDR_CATEGORIES)}
+        rows = [[t(r["igloo_level"]), t(r["jdr_category"]), str(r["n"]), str(r["n_themes"]), str(r["n_groups"])]
+                for r in sorted(cells.iter_rows(named=True),
+                                key=lambda r: (order.get((r["igloo_level"], r["jdr_category"]), (99, 99)),
+                                               r["igloo_level"], r["jdr_category"]))]
+        return blocks + [Table([t("igloo_level"), t("jdr_category"), t("n_interventions_with_theme"),
+                                t("n_themes"), t("n_groups")], rows, caption, numeric=frozenset({2, 3, 4}))]
     small = {(r["organisation"], r["intervention"]) for r in data.totals.iter_rows(named=True)
              if any(edition.hides(n) for n in (r["n_t0"], r["n_t1"]) if n)}
     rows = [[r["organisation"], r["intervention"], t(r["igloo_level"]), t(r["jdr_category"]), str(r["n_themes"]),
@@ -452,14 +475,8 @@ def matrix_blocks(data: YearData, edition: Edition, table_no: int, figure_no: in
              f"{MISSING}{PRIMARY}" if (r["organisation"], r["intervention"]) in small else str(r["n_participants"])]
             for r in data.matrix.iter_rows(named=True)]
     notes = [t("matrix_hidden_note", minimum=edition.minimum)] if small else []
-    blocks: list[Block] = [Heading(t("themes_heading"), 2), Paragraph(t("themes_intro"))]
-    chart = rendered_chart(draw_theme_matrix, data.matrix, edition.lang)  # counts of themes, not people
-    if chart is not None:
-        blocks.append(Chart(chart.svg, f"{t('figuur', no=figure_no)} {t('heatmap_caption')}",
-                            t("heatmap_alt"), preview=partial(chart.preview, 0.3)))
     blocks.append(Table([t("organisation"), t("intervention"), t("igloo_level"), t("jdr_category"), t("n_themes"),
-                         t("n_groups"), t("n_participants")], rows, f"{t('tabel', no=table_no)} {t('matrix_caption')}",
-                        notes, numeric=frozenset({4, 5, 6})))
+                         t("n_groups"), t("n_participants")], rows, caption, notes, numeric=frozenset({4, 5, 6})))
     return blocks
 
 
@@ -598,11 +615,10 @@ def build(data: YearData, edition: Edition, organisation: str | None = None,
                        *overview(data, org, intervention, edition, plan, table_no)]
             for section in SECTIONS:
                 blocks += section_blocks(data, org, intervention, section, edition, plan, table_no)
-    if organisation is None:  # the charts and the theme matrix compare interventions across organisations
+    if organisation is None:  # the charts compare interventions across organisations
         blocks += chart_block(data, edition, plan, 1)
     blocks += paired_blocks(data, edition, plan, table_no + 1, compact)
-    if organisation is None:
-        blocks += matrix_blocks(data, edition, table_no + 3, 2)
+    blocks += matrix_blocks(data, edition, table_no + 3, 2 if organisation is None else None, compact)
     blocks += conclusions(data, edition, plan, compact)
     return blocks
 

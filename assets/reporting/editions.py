@@ -50,8 +50,8 @@ class Edition:
         return text(self.lang, "secondary_note", minimum=self.minimum)
 
 
-# Typst lets go of the GIL while it typesets: one thread makes the PDFs while the caller writes
-# the next report's HTML (on a second core), and the PDFs are written in the order they were asked.
+# One thread has the PDFs typeset (in a process each) while the caller writes the next report's
+# HTML, on the second core, in the order they were asked.
 _PDF_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf")
 
 

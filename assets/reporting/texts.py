@@ -234,6 +234,15 @@ TEXTS: dict[str, dict[str, str]] = {
                            "noemde.",
                      "en": "Where the Diagnosis themes sit: per intervention the number of distinct themes per "
                            "IGLOO level and JD-R category, with the number of groups and participants raising them."},
+    "themes_intro_compact": {"nl": "Waar de thema's uit de Diagnose zitten, over alle interventies samen: per "
+                                   "IGLOO-niveau en JD-R-categorie in hoeveel interventies er een thema werd genoemd, "
+                                   "en hoeveel thema's en groepen dat samen waren. Elke organisatie vindt de tabel "
+                                   "van haar eigen interventies in haar rapport.",
+                             "en": "Where the Diagnosis themes sit, over all interventions together: per IGLOO level "
+                                   "and JD-R category in how many interventions a theme was raised, and how many "
+                                   "themes and groups that came to. Each organisation finds the table of its own "
+                                   "interventions in its report."},
+    "n_interventions_with_theme": {"nl": "Interventies", "en": "Interventions"},
     "igloo_level": {"nl": "IGLOO-niveau", "en": "IGLOO level"},
     "jdr_category": {"nl": "JD-R-categorie", "en": "JD-R category"},
     "n_themes": {"nl": "Thema's", "en": "Themes"},

@@ -2,19 +2,27 @@
 
 Typst is a compiler in the Python package, not a program on the machine: every PDF is made the same
 way on any machine, with the fonts Typst carries (system fonts are ignored), tagged for screen
-readers and checked against PDF/UA-1 (a title, a language, alternative text for every chart). A
-year's report of some fifty pages takes a tenth of a second, and Typst lets go of the GIL while it
-works, so PDFs are made on a thread beside the HTML of the next report.
+readers and checked against PDF/UA-1 (a title, a language, alternative text for every chart). Each
+PDF is typeset in a short-lived process of its own (typst_compile.py says why), beside this one's
+work on the next report's HTML.
 """
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from assets.reporting.html import Block, Bullets, Chart, Heading, Paragraph, Table
 from assets.reporting.publish import write_atomic
 
 TEMPLATE = Path(__file__).with_name("report.typ")
+COMPILER = Path(__file__).with_name("typst_compile.py")
+TIMEOUT_SECONDS = 300  # a yearly report at 200 organisations takes under a second
+
+
+class TypstError(RuntimeError):
+    """Typst could not typeset a report; the message is Typst's."""
 # A chart is set at the text's width (A4 less report.typ's margins). One taller than a page with
 # its caption (60 interventions of the mental-health chart make over a metre) is set in slices of
 # a page each, as a browser prints it: Typst does not break an image across pages itself.
@@ -55,11 +63,13 @@ def report_json(title: str, blocks: list[Block], footer: list[Block] = (), banne
 
 def report_pdf(title: str, blocks: list[Block], footer: list[Block] = (), banner: str | None = None,
                lang: str = "nl") -> bytes:
-    """The report as PDF bytes; raises typst's error (with Typst's message) if it cannot be made."""
-    import typst  # the compiler and its fonts: loaded by the first report that needs a PDF
-
-    return typst.compile(str(TEMPLATE), sys_inputs={"report": report_json(title, blocks, footer, banner, lang)},
-                         ignore_system_fonts=True, pdf_standards=["ua-1"])
+    """The report as PDF bytes; raises TypstError with Typst's message if it cannot be made."""
+    done = subprocess.run([sys.executable, "-I", str(COMPILER), str(TEMPLATE)], capture_output=True,
+                          input=report_json(title, blocks, footer, banner, lang).encode("utf-8"),
+                          timeout=TIMEOUT_SECONDS, check=False)
+    if done.returncode != 0 or not done.stdout.startswith(b"%PDF-"):
+        raise TypstError(done.stderr.decode("utf-8", "replace").strip() or f"exit status {done.returncode}")
+    return done.stdout
 
 
 def write_pdf(path: Path, title: str, blocks: list[Block], footer: list[Block] = (), banner: str | None = None,
