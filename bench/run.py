@@ -94,12 +94,24 @@ def tree_rss_bytes(root: int | None = None) -> int:
     return total * 1024
 
 
+def cpu_jiffies() -> tuple[int, int] | None:
+    """(busy, total) time of all the machine's CPUs since boot, from /proc/stat; None without it."""
+    try:
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    return sum(fields) - fields[3] - fields[4], sum(fields)  # less idle and iowait
+
+
 class TreeSampler:
-    """Samples the process tree's RSS in a thread; `peak` since the last reset and overall."""
+    """Samples the process tree's RSS and the machine's busy CPU time in a thread; `peak` since the
+    last reset and overall."""
 
     def __init__(self, interval: float = 0.25):
         self.interval, self.peak, self.overall = interval, 0, 0
         self.samples: list[tuple[float, int]] = []  # (time.time(), bytes): which step used the memory
+        self.cpu: list[tuple[float, int, int]] = []  # (time.time(), busy, total)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -107,11 +119,23 @@ class TreeSampler:
         while not self._stop.is_set():
             rss = tree_rss_bytes()
             self.peak, self.overall = max(self.peak, rss), max(self.overall, rss)
-            self.samples.append((time.time(), rss))
+            now = time.time()
+            self.samples.append((now, rss))
+            if (jiffies := cpu_jiffies()) is not None:
+                self.cpu.append((now, *jiffies))
             self._stop.wait(self.interval)
 
     def peak_between(self, start: float, end: float) -> int:
         return max((rss for t, rss in self.samples if start <= t <= end), default=0)
+
+    def cores_busy_between(self, start: float, end: float) -> float | None:
+        """How many of the machine's cores were busy on average between start and end (any process:
+        the benchmark wants an otherwise idle machine); None without /proc/stat or samples."""
+        inside = [c for c in self.cpu if start <= c[0] <= end]
+        if len(inside) < 2 or inside[-1][2] == inside[0][2]:
+            return None
+        (_, busy0, total0), (_, busy1, total1) = inside[0], inside[-1]
+        return (os.cpu_count() or 1) * (busy1 - busy0) / (total1 - total0)
 
     def __enter__(self):
         self._thread.start()
@@ -123,6 +147,14 @@ class TreeSampler:
 
     def reset(self) -> None:
         self.peak = tree_rss_bytes()
+
+
+def steps_cores_busy(sampler: TreeSampler, run: dict) -> float | None:
+    """Cores busy on average from a run's first step to its last (imports and start-up left out)."""
+    windows = run.get("step_windows") or {}
+    if not windows:
+        return None
+    return sampler.cores_busy_between(min(s for s, _ in windows.values()), max(e for _, e in windows.values()))
 
 
 def maxrss_bytes() -> int:
@@ -352,6 +384,11 @@ def format_report(size: dict, results: dict) -> str:
               f"{len(full['checks_failed'])} not passed"]
     if "process_seconds" in full:
         lines.append(f"(a) as a process, Python and Dagster imports included: {_s(full['process_seconds'])} s")
+    busy = [(label, r.get("cores_busy")) for label, r in (("(a)", full), ("(d)", results.get("new_year") or {}))]
+    if any(cores is not None for _, cores in busy):
+        # Near the machine's cores: what is left is work, not waiting; well below: steps wait on one another.
+        lines.append(f"CPU busy while the steps ran (machine-wide, of {os.cpu_count()} cores): "
+                     + ", ".join(f"{label} {cores:.2f}" for label, cores in busy if cores is not None))
     lines += [f"  not passed: {c}" for c in full["checks_failed"][:10]]
     lines += [f"  step failed: {f}" for f in full["failures"][:10]]
     steps = sorted(full["steps"].items(), key=lambda kv: -kv[1])
@@ -422,6 +459,7 @@ def run_benchmark(size: dict, workdir: Path, in_process: bool = False, new_year:
         results["full"] = phase("full", "full", work=workdir / "full")
         results["full"]["step_peaks"] = {step: sampler.peak_between(start, end)
                                          for step, (start, end) in results["full"].get("step_windows", {}).items()}
+        results["full"]["cores_busy"] = steps_cores_busy(sampler, results["full"])
         for asset in INGEST if ingest else []:
             if not _files(data_dir, asset):
                 continue  # e.g. no transcripts at this size
@@ -441,6 +479,7 @@ def run_benchmark(size: dict, workdir: Path, in_process: bool = False, new_year:
                      seed=7, log=lambda *_: None)
             results["new_year"] = phase("new year", "full", str(last + 1), data=plus, work=workdir / "full",
                                       fresh=False)
+            results["new_year"]["cores_busy"] = steps_cores_busy(sampler, results["new_year"])
     results["peak_tree"] = sampler.overall
     results["peak_maxrss"] = maxrss_bytes()
     if not in_process:

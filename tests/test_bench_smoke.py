@@ -5,6 +5,7 @@ Asserts that it runs end to end and prints the ratio table with numbers; never h
 
 from __future__ import annotations
 
+import os
 import re
 
 from bench.run import INGEST, SIZES, is_reporting_step, median_pair, run_benchmark
@@ -33,6 +34,10 @@ def test_bench_tiny_run_prints_the_ratio_table(tmp_path):
     assert results["pandas"]["marts"]["pmg_mental_health"] > 0
     assert results["new_year"]["success"], results["new_year"]["failures"]
     assert re.search(rf"^\(d\) one new year partition.*= \d+% of \(a\)$", report, re.M)
+    if os.path.exists("/proc/stat"):
+        busy = re.search(r"^CPU busy while the steps ran \(machine-wide, of (\d+) cores\): \(a\) ([\d.]+), \(d\) ([\d.]+)$",
+                         report, re.M)
+        assert busy and all(0 < float(x) <= int(busy[1]) + 0.05 for x in busy.groups()[1:]), report
 
 
 def test_ingest_ratio_takes_the_median_run_of_each_side():
