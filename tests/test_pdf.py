@@ -51,6 +51,28 @@ def test_every_text_is_set_as_it_is_never_read_as_typst_markup(tmp_path):
     assert text.count(tricky) == 10
 
 
+def test_a_table_caption_is_never_left_alone_at_the_foot_of_a_page(tmp_path):
+    """Text of every length before a table: wherever the page ends, its caption goes with its rows."""
+    table = Table(["Factor", "Niet behulpzaam", "Matig behulpzaam", "Behulpzaam", "Flink behulpzaam"],
+                  [["De klik met de coach", "0%", "0%", "7%", "20%"]] * 8, "Tabel 5 Beoordeling van de factoren")
+    caption_on = set()
+    for words in range(770, 800):  # the table starts ever lower on the first page, then on the next
+        pages = _texts(report_pdf("TiB 2024", [Paragraph(" ".join(["woord"] * words)), table]), tmp_path)
+        for i, text in enumerate(pages):
+            assert not text.rstrip().rsplit("\n", 1)[0].endswith("Tabel 5 Beoordeling van de factoren"), words
+            if "Tabel 5" in text:
+                caption_on.add(i)
+    assert caption_on == {0, 1}  # the lengths did move the table over the page's foot
+
+
+def test_a_sha256_in_a_table_is_set_in_two_halves_that_fit_the_page(tmp_path):
+    sha = "1a6e2a79c5e64e979a7647a9fc352fb0d8b0e5ab4cbb22c6c2a4b9b70d1f44e2"
+    [text] = _texts(report_pdf("Bronnen", [Table(["Bronbestand", "Rijen", "SHA-256"],
+                                                 [["terug_in_balans/2024/terug_in_balans_enquete_forms.xlsx", "30", sha]])]),
+                    tmp_path)
+    assert f"{sha[:32]}\n{sha[32:]}" in text
+
+
 def test_the_pdf_is_tagged_titled_in_dutch_and_gives_a_chart_its_alternative_text(tmp_path):
     path = tmp_path / "rapport.pdf"
     write_pdf(path, "PMG 2023", [Chart(_svg(400, 300), "Figuur 1 Grafiek", "staafdiagram van de cijfers")])

@@ -5,7 +5,7 @@ from importlib import metadata
 from assets.reporting.html import Heading, Paragraph, Table
 from assets.reporting.texts import texts_for
 
-PACKAGES = ("dagster", "duckdb", "polars", "matplotlib", "scipy", "great_expectations")
+PACKAGES = ("dagster", "duckdb", "polars", "matplotlib", "scipy", "great_expectations", "typst")
 
 
 def package_versions(lang: str = "nl") -> list[tuple[str, str]]:
