@@ -21,12 +21,15 @@ COMPILER = Path(__file__).with_name("typst_compile.py")
 TIMEOUT_SECONDS = 300  # a yearly report at 200 organisations takes under a second
 
 
+# The text's width on A4 (report.typ centres it) and the height of a chart's slice: a chart taller
+# than a page with its caption (60 interventions of the mental-health chart make over a metre) is
+# set in page-high slices, as a browser prints it; Typst does not break an image across pages.
+TEXT_WIDTH_CM, SLICE_CM = 17.0, 22.5
+
+
 class TypstError(RuntimeError):
     """Typst could not typeset a report; the message is Typst's."""
-# A chart is set at the text's width (A4 less report.typ's margins). One taller than a page with
-# its caption (60 interventions of the mental-health chart make over a metre) is set in slices of
-# a page each, as a browser prints it: Typst does not break an image across pages itself.
-TEXT_WIDTH_CM, SLICE_CM = 17.0, 22.5
+
 _SVG_SIZE = re.compile(rb'<svg[^>]*?width="([\d.]+)pt"[^>]*?height="([\d.]+)pt"')
 
 
@@ -58,7 +61,8 @@ def report_json(title: str, blocks: list[Block], footer: list[Block] = (), banne
                 lang: str = "nl") -> str:
     """What report.typ reads: the title, the banner (None: no banner), the blocks and the footer."""
     return json.dumps({"title": title, "lang": lang, "banner": banner, "blocks": [_block(b) for b in blocks],
-                       "footer": [_block(b) for b in footer]}, ensure_ascii=False)
+                       "footer": [_block(b) for b in footer],
+                       "text_width_cm": TEXT_WIDTH_CM, "slice_cm": SLICE_CM}, ensure_ascii=False)
 
 
 def report_pdf(title: str, blocks: list[Block], footer: list[Block] = (), banner: str | None = None,
