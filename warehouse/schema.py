@@ -80,8 +80,8 @@ def ensure_schema(conn, *qualified: str) -> None:
     for t in missing:
         conn.execute(t.ddl())
     for t in wanted:
-        have = existing.get((t.schema, t.name))
-        for c in t.columns if have is not None else ():
+        have = existing.get((t.schema, t.name), set(t.column_names))  # a table just created is complete
+        for c in t.columns:
             if c.name not in have:
                 conn.execute(f'ALTER TABLE {t.qualified} ADD COLUMN "{c.name}" {c.type}')
 
