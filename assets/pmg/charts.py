@@ -64,7 +64,8 @@ def draw_mental_health(df: pl.DataFrame, lang: str = "nl", minimum: int | None =
         largest = (df.group_by("organisation", "intervention").agg(pl.col("n").sum())
                    .sort(["n", "organisation", "intervention"], descending=[True, False, False]).head(MAX_ROWS))
         kept = set(largest.select("organisation", "intervention").rows())
-        title += "\n" + t("mh_top", shown=MAX_ROWS, total=len(interventions))
+        # wrapped: over the axes only (the labels take the left), one line ran off the figure
+        title += "\n" + textwrap.fill(t("mh_top", shown=MAX_ROWS, total=len(interventions)), 55)
         interventions = [i for i in interventions if i in kept]
     top = max(10.0, float(df["max"].max()))
     # Each intervention's rows (one per wave, in wave order), gathered in one pass over the frame.
