@@ -73,6 +73,15 @@ def test_a_sha256_in_a_table_is_set_in_two_halves_that_fit_the_page(tmp_path):
     assert f"{sha[:32]}\n{sha[32:]}" in text
 
 
+@pytest.mark.parametrize("quote", ["Ik voel me 😊 beter", "同事很好", "een NUL\x00 en een form feed\x0c"])
+def test_a_quote_with_characters_no_font_has_still_gives_a_tagged_pdf(tmp_path, quote):
+    """Free text holds emoji, other scripts and control characters; the PDF is made all the same."""
+    path = tmp_path / "rapport.pdf"
+    write_pdf(path, "PMG 2023", [Paragraph(f"“{quote}” (werkdruk; Groep 1)", "quote"), Table(["Citaat"], [[quote]])])
+    reader = PdfReader(path)
+    assert "/StructTreeRoot" in reader.trailer["/Root"] and "werkdruk" in reader.pages[0].extract_text()
+
+
 def test_the_pdf_is_tagged_titled_in_dutch_and_gives_a_chart_its_alternative_text(tmp_path):
     path = tmp_path / "rapport.pdf"
     write_pdf(path, "PMG 2023", [Chart(_svg(400, 300), "Figuur 1 Grafiek", "staafdiagram van de cijfers")])
@@ -80,6 +89,7 @@ def test_the_pdf_is_tagged_titled_in_dutch_and_gives_a_chart_its_alternative_tex
     root = reader.trailer["/Root"]
     assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"] and root["/Lang"] == "nl"
     assert reader.metadata.title == "PMG 2023"
+    assert b"pdfuaid:part>1<" in path.read_bytes() or b'pdfuaid:part="1"' in path.read_bytes()  # PDF/UA-1
     assert b"staafdiagram van de cijfers" in path.read_bytes() or "staafdiagram" in str(root["/StructTreeRoot"])
 
 

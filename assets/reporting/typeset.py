@@ -39,20 +39,29 @@ def _height_cm(svg: bytes) -> float | None:
     return TEXT_WIDTH_CM * float(size[2]) / float(size[1]) if size else None
 
 
+# Control characters (a NUL or a form feed from a free-text answer) have no glyph in any font, and
+# PDF/UA-1 refuses a glyph it cannot show: they are left out, as a browser shows nothing for them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _text(value) -> str:
+    return _CONTROL.sub("", str(value))
+
+
 def _block(block: Block) -> dict:
     match block:
         case Heading(text, level):
-            return {"kind": "heading", "text": text, "level": level}
+            return {"kind": "heading", "text": _text(text), "level": level}
         case Paragraph(text, kind):
-            return {"kind": kind or "paragraph", "text": text}
+            return {"kind": kind or "paragraph", "text": _text(text)}
         case Bullets(items):
-            return {"kind": "bullets", "items": [str(i) for i in items]}
+            return {"kind": "bullets", "items": [_text(i) for i in items]}
         case Table():
-            return {"kind": "table", "headers": [str(h) for h in block.headers],
-                    "rows": [[str(v) for v in row] for row in block.rows], "caption": block.caption,
-                    "notes": list(block.notes), "numeric": sorted(block.numeric)}
+            return {"kind": "table", "headers": [_text(h) for h in block.headers],
+                    "rows": [[_text(v) for v in row] for row in block.rows], "caption": _text(block.caption),
+                    "notes": [_text(n) for n in block.notes], "numeric": sorted(block.numeric)}
         case Chart(svg, caption, alt, _):
-            return {"kind": "chart", "svg": svg.decode("utf-8"), "caption": caption, "alt": alt,
+            return {"kind": "chart", "svg": svg.decode("utf-8"), "caption": _text(caption), "alt": _text(alt),
                     "height_cm": _height_cm(svg)}
     raise TypeError(f"not a report block: {block!r}")
 
@@ -60,7 +69,7 @@ def _block(block: Block) -> dict:
 def report_json(title: str, blocks: list[Block], footer: list[Block] = (), banner: str | None = None,
                 lang: str = "nl") -> str:
     """What report.typ reads: the title, the banner (None: no banner), the blocks and the footer."""
-    return json.dumps({"title": title, "lang": lang, "banner": banner, "blocks": [_block(b) for b in blocks],
+    return json.dumps({"title": _text(title), "lang": lang, "banner": banner, "blocks": [_block(b) for b in blocks],
                        "footer": [_block(b) for b in footer],
                        "text_width_cm": TEXT_WIDTH_CM, "slice_cm": SLICE_CM}, ensure_ascii=False)
 

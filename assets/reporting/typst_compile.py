@@ -12,9 +12,20 @@ import typst
 
 def main() -> int:
     report = sys.stdin.buffer.read().decode("utf-8")
+
+    def compile_pdf(standards: list[str]) -> bytes:
+        return typst.compile(sys.argv[1], sys_inputs={"report": report}, ignore_system_fonts=True,
+                             pdf_standards=standards)
+
     try:
-        pdf = typst.compile(sys.argv[1], sys_inputs={"report": report}, ignore_system_fonts=True,
-                            pdf_standards=["ua-1"])
+        try:
+            pdf = compile_pdf(["ua-1"])
+        except Exception as error:  # noqa: BLE001 - typst raises its own error types
+            if "could not be displayed" not in str(error):
+                raise
+            # A character none of Typst's fonts has (an emoji or Chinese in a quote): PDF/UA-1 refuses
+            # any glyph it cannot show. The PDF is made all the same, tagged as ever, that glyph as a box.
+            pdf = compile_pdf([])
     except Exception as error:  # noqa: BLE001 - the parent raises it, with this message
         sys.stderr.write(str(error))
         return 1
