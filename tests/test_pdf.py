@@ -111,7 +111,7 @@ def test_a_chart_taller_than_a_page_is_set_in_page_high_slices(tmp_path):
 
 def test_typsts_own_message_comes_back_when_it_cannot_typeset(tmp_path, monkeypatch):
     broken = tmp_path / "report.typ"
-    broken.write_text('#let report = json(bytes(sys.inputs.report))\n#text(size: "groot")[x]\n')
+    broken.write_text('#let report = json(bytes(sys.inputs.data))\n#text(size: "groot")[x]\n')
     monkeypatch.setattr(typeset, "TEMPLATE", broken)
     with pytest.raises(TypstError, match="expected length"):
         report_pdf("PMG 2023", [Paragraph("x")])

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from assets.reporting.style import figure_png, figure_svg, png_preview
+from assets.reporting.style import DPI, figure_svg, png_preview
+from assets.reporting.typeset import svg_png
 
-LIMIT = 64  # charts kept (a large year's chart is about 1 MB of PNG and 0.4 MB of SVG)
-DPI = 150  # of the chart assets' PNGs
+LIMIT = 64  # charts kept (a large year's chart is about 0.6 MB of PNG and 0.4 MB of SVG)
 
 
 @dataclass(frozen=True)
@@ -27,13 +27,12 @@ class Rendered:
 
     svg: bytes
     png: bytes | None
-    redraw: Callable  # () -> the Figure again, for a preview of a chart without a PNG
 
     def preview(self, scale: float) -> bytes:
         """A small PNG of the chart, `scale` times the chart assets' size."""
         if self.png is not None:
             return png_preview(self.png, scale)
-        return figure_png(self.redraw(), dpi=round(DPI * scale))
+        return svg_png(self.svg, DPI * scale)
 
 
 _CHARTS: OrderedDict[tuple, Rendered | None] = OrderedDict()
@@ -74,6 +73,6 @@ def rendered_chart(draw: Callable, *args, **kwargs) -> Rendered | None:
         _CHARTS.move_to_end(key)
         return _CHARTS[key]
     fig = draw(*args, **kwargs)
-    rendered = None if fig is None else Rendered(figure_svg(fig), None, lambda: draw(*args, **kwargs))
+    rendered = None if fig is None else Rendered(figure_svg(fig), None)
     remember(key, rendered)
     return rendered

@@ -4,10 +4,11 @@ from functools import partial
 
 from dagster import MaterializeResult, MetadataValue
 
-from assets.reporting.chart_cache import DPI, Rendered, chart_key, remember
+from assets.reporting.chart_cache import Rendered, chart_key, remember
 from assets.reporting.chart_worker import shared_map
 from assets.reporting.publish import write_atomic
-from assets.reporting.style import data_uri, figure_pixels, figure_svg, pixels_png, pixels_preview, png_preview
+from assets.reporting.style import DPI, data_uri, figure_svg, png_preview
+from assets.reporting.typeset import svg_png
 
 PREVIEW_BUDGET = 150_000  # characters of base64 in one asset's preview
 PREVIEW_SCALE = 60 / DPI
@@ -24,10 +25,9 @@ def render_chart(item: tuple) -> tuple[bytes, bytes, bytes | None] | None:
     fig = figure() if callable(figure) else figure
     if fig is None:
         return None
-    pixels = figure_pixels(fig, dpi=DPI)  # one drawing for the PNG and its preview
-    png = pixels_png(pixels, dpi=DPI)
-    svg = figure_svg(fig)
-    return png, svg, pixels_preview(pixels, PREVIEW_SCALE) if with_preview else None
+    svg = figure_svg(fig)  # the one drawing: the PNG is the SVG rasterised
+    png = svg_png(svg, DPI)
+    return png, svg, png_preview(png, PREVIEW_SCALE) if with_preview else None
 
 
 def _sendable(item: tuple) -> bool:
@@ -64,7 +64,7 @@ def publish_charts(reports, programme: str, name: str, figures: dict) -> Materia
         png_path = reports.path(programme, str(year), f"{name}.png")
         write_atomic(png_path, png)
         if key is not None:
-            remember(key, Rendered(svg, png, fig))
+            remember(key, Rendered(svg, png))
         write_atomic(png_path.with_suffix(".svg"), svg)
         paths[year] = png_path
         if budget_left:

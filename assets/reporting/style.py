@@ -2,12 +2,9 @@
 
 import base64
 import io
-import struct
-import zlib
 from contextlib import contextmanager
 
 import matplotlib
-import numpy as np
 
 matplotlib.use("Agg")  # no display on the Dagster worker
 
@@ -58,11 +55,9 @@ RC = {
     "svg.fonttype": "path",
 }
 
+DPI = 150  # of the charts' PNGs
 # Leave out the timestamps and software versions matplotlib writes by default, so outputs are reproducible.
 _SVG_METADATA = {"Date": None, "Creator": None}
-# zlib level of chart PNGs: level 6 (zlib's default) takes two and a half times as long, for files
-# 10-20% smaller.
-PNG_COMPRESS_LEVEL = 3
 
 
 @contextmanager
@@ -90,16 +85,12 @@ def fix_layout(fig: Figure, dpi: float) -> None:
     """Run the figure's layout engine once, at the dpi it is rendered at, and keep the positions.
 
     `savefig` on a figure with a layout engine draws it twice (once with drawing switched off, to
-    lay it out) and lays it out again for every file: three full drawings for a PNG and an SVG of
-    the same figure. With the layout fixed beforehand each file is one drawing. The positions are
-    fractions of the figure, so the SVG (72 dpi) takes those of the PNG; the first call decides."""
+    lay it out) and lays it out again for every file. With the layout fixed beforehand each file is
+    one drawing. The positions are fractions of the figure; the first call decides."""
     engine = fig.get_layout_engine()
     if engine is None:
         return  # laid out already (or never meant to be)
-    if not isinstance(fig.canvas, FigureCanvasAgg):
-        # The canvas keeps its renderer while size and dpi stay the same, and text sizes are cached
-        # per renderer: the PNG's drawing then reuses the sizes the layout measured.
-        FigureCanvasAgg(fig)
+    FigureCanvasAgg(fig)  # the text sizes the layout needs are measured by Agg at that dpi
     saved = fig.dpi
     # Both off, or set_layout_engine(None) would put a fresh engine back in (see its docstring).
     with house_style(), mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
@@ -109,82 +100,12 @@ def fix_layout(fig: Figure, dpi: float) -> None:
         finally:
             fig.dpi = saved
         fig.set_layout_engine(None)
-
-
-class _Pixels:
-    """Where savefig(format="raw") writes the canvas: kept as an array, copied once. Through a
-    BytesIO, PIL's alpha check and its RGB conversion it took five times as long (0.2 s for a large
-    chart)."""
-
-    def seek(self, *args) -> int:  # savefig takes any object with seek and write for a file
-        return 0
-
-    def write(self, canvas) -> int:
-        rgba = np.asarray(canvas)  # a view of Agg's buffer, rows x columns x RGBA
-        # Opaque (as with the house style's white background): the alpha channel says nothing, and
-        # without it the PNG is smaller and quicker to write.
-        self.array = _rgb(rgba) if rgba[..., 3].min() == 255 else rgba.copy()
-        return rgba.nbytes
-
-
-# An RGBA pixel seen as one 3-byte item, its alpha left out: numpy copies those whole, three times
-# as fast as it copies rgba[..., :3] byte by byte.
-_RGB_OF_RGBA = np.dtype({"names": ["rgb"], "formats": ["V3"], "offsets": [0], "itemsize": 4})
-
-
-def _rgb(rgba: np.ndarray) -> np.ndarray:
-    height, width, _ = rgba.shape
-    packed = np.ascontiguousarray(rgba.reshape(height, width * 4).view(_RGB_OF_RGBA)["rgb"])
-    return packed.view(np.uint8).reshape(height, width, 3)
-
-
-def figure_pixels(fig: Figure, dpi: int = 150) -> np.ndarray:
-    """The figure drawn once by Agg: rows x columns x RGB (uint8) when every pixel is opaque, as with
-    the house style's white background; x RGBA otherwise. Fixes the figure's layout, see fix_layout."""
-    fix_layout(fig, dpi)
-    pixels = _Pixels()
-    with house_style():
-        fig.savefig(pixels, format="raw", dpi=dpi)  # the canvas as is: no PNG to encode and decode again
-    # Let go of Agg's buffer (tens of MB for a large chart) now. The figure kept it, in its canvas
-    # and in every text drawn (Text.draw keeps its renderer), until a full garbage collection freed
-    # the figure, its artists referring to each other; in a process as large as a run's those are
-    # rare, and a report drawing chart after chart grew by a buffer each time.
+    # Let go of the measuring canvas now (tens of MB for a large chart). The figure kept it, in its
+    # canvas and in every text measured, until a full garbage collection freed the figure, its
+    # artists referring to each other; in a process as large as a run's those are rare.
     FigureCanvasBase(fig)
     for text in fig.findobj(Text):
         text._renderer = None  # what get_window_extent falls back to without a renderer; None is its start
-    return pixels.array
-
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
-def pixels_png(pixels: np.ndarray, dpi: int = 150) -> bytes:
-    """PNG bytes of figure_pixels' array, with the dpi recorded and no software or date metadata.
-
-    Encoded here rather than by PIL, which tries all five PNG filters on every row and keeps the
-    best: that took three times as long as zlib itself. Every row filtered "up" (minus the row
-    above) compresses a chart about as well (files within 2%): a chart is mostly flat colour."""
-    height, width, channels = pixels.shape
-    rows = np.empty((height, 1 + width * channels), np.uint8)
-    rows[:, 0] = 2  # filter type Up
-    body = rows[:, 1:].reshape(height, width, channels)
-    body[0] = pixels[0]
-    np.subtract(pixels[1:], pixels[:-1], out=body[1:])  # modulo 256, as PNG's Up filter is
-    colour_type = {3: 2, 4: 6}[channels]  # RGB, RGBA
-    per_metre = round(dpi / 0.0254)
-    return b"".join([
-        b"\x89PNG\r\n\x1a\n",
-        _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)),
-        _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
-        _chunk(b"IDAT", zlib.compress(rows, PNG_COMPRESS_LEVEL)),
-        _chunk(b"IEND", b""),
-    ])
-
-
-def figure_png(fig: Figure, dpi: int = 150) -> bytes:
-    """The figure as PNG (one drawing; fixes the figure's layout, see fix_layout)."""
-    return pixels_png(figure_pixels(fig, dpi), dpi)
 
 
 def _resized(image, scale: float) -> bytes:
@@ -199,23 +120,19 @@ def _resized(image, scale: float) -> bytes:
 
 def png_preview(png: bytes, scale: float) -> bytes:
     """A smaller copy of a rendered PNG (for previews in the Dagster UI): resampling the pixels costs
-    milliseconds, drawing the figure again at a lower dpi costs as much as the first drawing."""
+    milliseconds, rendering the chart again at a lower resolution costs more."""
     from PIL import Image
 
     with Image.open(io.BytesIO(png)) as image:
         return _resized(image, scale)
 
 
-def pixels_preview(pixels: np.ndarray, scale: float) -> bytes:
-    """png_preview of pixels already in memory (figure_pixels), without decoding a PNG first."""
-    from PIL import Image
-
-    return _resized(Image.fromarray(pixels), scale)
-
-
 def figure_svg(fig: Figure) -> bytes:
-    """The figure as SVG, text as outlines (one drawing; fixes the figure's layout, see fix_layout)."""
-    fix_layout(fig, 72)
+    """The figure as SVG, text as outlines (one drawing; fixes the figure's layout, see fix_layout).
+
+    Laid out at the PNG's resolution: the PNG is this SVG rasterised, and text measured at 72 dpi
+    (hinted to a coarser grid) placed labels a few pixels off where a PNG drawn at DPI has them."""
+    fix_layout(fig, DPI)
     buf = io.BytesIO()
     with house_style():
         fig.savefig(buf, format="svg", metadata=_SVG_METADATA)
