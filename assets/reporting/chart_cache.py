@@ -15,23 +15,20 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from assets.reporting.style import DPI, figure_svg, png_preview
+from assets.reporting.style import DPI, figure_svg
 from assets.reporting.typeset import svg_png
 
-LIMIT = 64  # charts kept (a large year's chart is about 0.6 MB of PNG and 0.4 MB of SVG)
+LIMIT = 64  # charts kept (a large year's chart is about 0.4 MB of SVG)
 
 
 @dataclass(frozen=True)
 class Rendered:
-    """A chart as SVG (what the reports embed), and as PNG where a chart asset made one."""
+    """A chart as SVG: what the reports embed, and what any PNG of it is rasterised from."""
 
     svg: bytes
-    png: bytes | None
 
     def preview(self, scale: float) -> bytes:
         """A small PNG of the chart, `scale` times the chart assets' size."""
-        if self.png is not None:
-            return png_preview(self.png, scale)
         return svg_png(self.svg, DPI * scale)
 
 
@@ -73,6 +70,6 @@ def rendered_chart(draw: Callable, *args, **kwargs) -> Rendered | None:
         _CHARTS.move_to_end(key)
         return _CHARTS[key]
     fig = draw(*args, **kwargs)
-    rendered = None if fig is None else Rendered(figure_svg(fig), None)
+    rendered = None if fig is None else Rendered(figure_svg(fig))
     remember(key, rendered)
     return rendered

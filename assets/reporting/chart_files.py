@@ -7,13 +7,13 @@ from dagster import MaterializeResult, MetadataValue
 from assets.reporting.chart_cache import Rendered, chart_key, remember
 from assets.reporting.chart_worker import shared_map
 from assets.reporting.publish import write_atomic
-from assets.reporting.style import DPI, data_uri, figure_svg, png_preview
+from assets.reporting.style import DPI, data_uri, figure_svg
 from assets.reporting.typeset import svg_png
 
 PREVIEW_BUDGET = 150_000  # characters of base64 in one asset's preview
 PREVIEW_SCALE = 60 / DPI
 # Previews made while drawing, newest years first: at full size the second newest already leaves the
-# budget for a large chart, and a small chart's third (fourth, ...) is made from its PNG.
+# budget for a large chart, and a small chart's third (fourth, ...) is made afterwards, from its SVG.
 PREVIEWS_DRAWN = 2
 
 
@@ -25,9 +25,8 @@ def render_chart(item: tuple) -> tuple[bytes, bytes, bytes | None] | None:
     fig = figure() if callable(figure) else figure
     if fig is None:
         return None
-    svg = figure_svg(fig)  # the one drawing: the PNG is the SVG rasterised
-    png = svg_png(svg, DPI)
-    return png, svg, png_preview(png, PREVIEW_SCALE) if with_preview else None
+    svg = figure_svg(fig)  # the one drawing: the PNG and the preview are the SVG rasterised
+    return svg_png(svg, DPI), svg, svg_png(svg, DPI * PREVIEW_SCALE) if with_preview else None
 
 
 def _sendable(item: tuple) -> bool:
@@ -42,12 +41,12 @@ def publish_charts(reports, programme: str, name: str, figures: dict) -> Materia
     year -> a function that draws it: then each figure is drawn when it is written, and only one
     is alive at a time in a process (ten large figures at once make every garbage collection
     slower). The years of functools.partial's are shared with a helper process
-    (assets/reporting/chart_worker.py), and their PNGs are kept for the reports of this run
+    (assets/reporting/chart_worker.py), and their SVGs are kept for the reports of this run
     (assets/reporting/chart_cache.py).
     """
     # Newest year first: the preview shows older years only while it stays small enough for the UI,
     # so once one does not fit, the older years' previews are not made at all. The newest years' are
-    # made from the pixels as they are drawn; any further one from its PNG.
+    # made as they are drawn (on the helper's side too); any further one here.
     years = sorted(figures, reverse=True)
     items = [(figures[year], rank < PREVIEWS_DRAWN) for rank, year in enumerate(years)]
     modules = [render_chart.__module__] + [f.func.__module__ for f, _ in items if isinstance(f, partial)]
@@ -64,11 +63,11 @@ def publish_charts(reports, programme: str, name: str, figures: dict) -> Materia
         png_path = reports.path(programme, str(year), f"{name}.png")
         write_atomic(png_path, png)
         if key is not None:
-            remember(key, Rendered(svg, png))
+            remember(key, Rendered(svg))
         write_atomic(png_path.with_suffix(".svg"), svg)
         paths[year] = png_path
         if budget_left:
-            uri = data_uri(preview if preview is not None else png_preview(png, PREVIEW_SCALE))
+            uri = data_uri(preview if preview is not None else svg_png(svg, DPI * PREVIEW_SCALE))
             budget_left = not previews or sum(len(u) for _, u in previews) + len(uri) <= PREVIEW_BUDGET
             if budget_left:
                 previews.append((year, uri))

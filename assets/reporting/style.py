@@ -108,25 +108,6 @@ def fix_layout(fig: Figure, dpi: float) -> None:
         text._renderer = None  # what get_window_extent falls back to without a renderer; None is its start
 
 
-def _resized(image, scale: float) -> bytes:
-    from PIL import Image
-
-    small = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
-                         Image.Resampling.LANCZOS)
-    buf = io.BytesIO()
-    small.save(buf, format="PNG", optimize=False)
-    return buf.getvalue()
-
-
-def png_preview(png: bytes, scale: float) -> bytes:
-    """A smaller copy of a rendered PNG (for previews in the Dagster UI): resampling the pixels costs
-    milliseconds, rendering the chart again at a lower resolution costs more."""
-    from PIL import Image
-
-    with Image.open(io.BytesIO(png)) as image:
-        return _resized(image, scale)
-
-
 def figure_svg(fig: Figure) -> bytes:
     """The figure as SVG, text as outlines (one drawing; fixes the figure's layout, see fix_layout).
 
