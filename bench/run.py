@@ -6,7 +6,8 @@
    the same file(s) into a table: the floor;
 4. (c) times the pandas script an analyst would write for the marts (bench/pandas_baseline.py);
 5. adds one more year to the (a) warehouse and materialises that year's partition alone (with the
-   trends over all years, which every run refreshes);
+   trends over all years, which every run refreshes); then runs the last year alone into a fresh
+   warehouse and adds the same new year onto that: a year's run must not grow with the years before it;
 then prints seconds, the ratios ours/floor and ours/pandas, and peak memory. Nothing is asserted.
 
 Each phase runs in a child process (so each has its own peak RSS) unless --in-process; the parent
@@ -371,6 +372,13 @@ def format_report(size: dict, results: dict) -> str:
         ny = results["new_year"]
         lines.append(f"{'(d) one new year partition (+ trends)':<44} {_s(ny['seconds']):>9} {'':>9} {'':>9} "
                      f"{'':>11} {'':>12}   = {100 * ny['seconds'] / full['seconds']:.0f}% of (a)")
+        after_one, alone = results.get("new_year_after_one"), results.get("last_year_alone")
+        if after_one and alone:
+            earlier = len(results["generate"]["years"])
+            lines.append(f"{f'    the same year onto 1 earlier year, not {earlier}':<44} {_s(after_one['seconds']):>9} "
+                         f"{'':>9} {'':>9} {'':>11} {'':>12}   = {after_one['seconds'] / ny['seconds']:.2f}x (d)")
+            lines.append(f"{'    one year alone, into a fresh warehouse':<44} {_s(alone['seconds']):>9} "
+                         f"{'':>9} {'':>9} {'':>11} {'':>12}   = {alone['seconds'] / ny['seconds']:.2f}x (d)")
     lines.append("-" * 99)
     if results["ingest"]:
         lines.append("floor readers: " + "; ".join(f"{a}: {r['floor']['reader']} ({r['floor']['rows']:,} rows, "
@@ -415,6 +423,14 @@ def median_pair(asset: str, pairs: list[tuple[dict, dict]]) -> dict:
     return {"ours": median([o for o, _ in pairs], step_seconds),
             "floor": median([f for _, f in pairs], lambda r: r["seconds"]),
             "pair_ratios": [step_seconds(o) / f["seconds"] for o, f in pairs if f["seconds"]]}
+
+
+def link_years(source: Path, target: Path, years: set[int]) -> None:
+    """`target` holds, as hard links, the given years' folders (<programme>/<year>/) of `source`."""
+    shutil.rmtree(target, ignore_errors=True)
+    for folder in sorted(source.glob("*/*")):
+        if folder.is_dir() and folder.name.isdigit() and int(folder.name) in years:
+            shutil.copytree(folder, target / folder.relative_to(source), copy_function=os.link)
 
 
 def run_benchmark(size: dict, workdir: Path, in_process: bool = False, new_year: bool = True,
@@ -480,6 +496,15 @@ def run_benchmark(size: dict, workdir: Path, in_process: bool = False, new_year:
             results["new_year"] = phase("new year", "full", str(last + 1), data=plus, work=workdir / "full",
                                       fresh=False)
             results["new_year"]["cores_busy"] = steps_cores_busy(sampler, results["new_year"])
+            if len(results["generate"]["years"]) > 1:
+                # The same new year onto a warehouse of the last year alone: whether a year's run
+                # grows with the years before it (it must not, for a platform run every year).
+                one, one_plus = workdir / "data_last_year", workdir / "data_last_year_plus_one"
+                link_years(data_dir, one, {last})
+                link_years(plus, one_plus, {last, last + 1})
+                results["last_year_alone"] = phase("last year alone", "full", data=one)
+                results["new_year_after_one"] = phase("new year onto last year alone", "full", str(last + 1),
+                                                      data=one_plus, work=workdir / "last_year_alone", fresh=False)
     results["peak_tree"] = sampler.overall
     results["peak_maxrss"] = maxrss_bytes()
     if not in_process:
@@ -496,7 +521,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workdir", type=Path, help="where data and warehouses go (default: a temporary folder, removed)")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder")
     p.add_argument("--in-process", action="store_true", help="run every phase in this process (no per-phase RSS)")
-    p.add_argument("--no-new-year", action="store_true", help="skip (d), the rerun with one more year")
+    p.add_argument("--no-new-year", action="store_true",
+                   help="skip (d), the rerun with one more year, and its comparison with one earlier year")
     p.add_argument("--reuse-data", action="store_true",
                    help="with --workdir: reuse the exports a run of the same size generated there")
     p.add_argument("--only-full", action="store_true", help="run (a) only: no ingest, floor, pandas or new year")
