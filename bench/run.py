@@ -375,7 +375,7 @@ def format_report(size: dict, results: dict) -> str:
         after_one, alone = results.get("new_year_after_one"), results.get("last_year_alone")
         if after_one and alone:
             earlier = len(results["generate"]["years"])
-            lines.append(f"{f'    the same year onto 1 earlier year, not {earlier}':<44} {_s(after_one['seconds']):>9} "
+            lines.append(f"{f'    the same, onto 1 earlier year (not {earlier})':<44} {_s(after_one['seconds']):>9} "
                          f"{'':>9} {'':>9} {'':>11} {'':>12}   = {after_one['seconds'] / ny['seconds']:.2f}x (d)")
             lines.append(f"{'    one year alone, into a fresh warehouse':<44} {_s(alone['seconds']):>9} "
                          f"{'':>9} {'':>9} {'':>11} {'':>12}   = {alone['seconds'] / ny['seconds']:.2f}x (d)")

@@ -36,7 +36,7 @@ def test_bench_tiny_run_prints_the_ratio_table(tmp_path):
     assert results["new_year"]["success"], results["new_year"]["failures"]
     assert re.search(rf"^\(d\) one new year partition.*= \d+% of \(a\)$", report, re.M)
     assert results["new_year_after_one"]["success"], results["new_year_after_one"]["failures"]
-    assert re.search(rf"^    the same year onto 1 earlier year, not 2 +{number} .*= {number}x \(d\)$", report, re.M)
+    assert re.search(rf"^    the same, onto 1 earlier year \(not 2\) +{number} .*= {number}x \(d\)$", report, re.M)
     assert re.search(rf"^    one year alone, into a fresh warehouse +{number} .*= {number}x \(d\)$", report, re.M)
     if os.path.exists("/proc/stat"):
         busy = re.search(r"^CPU busy while the steps ran \(machine-wide, of (\d+) cores\): \(a\) ([\d.]+), \(d\) ([\d.]+)$",
