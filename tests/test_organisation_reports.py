@@ -134,3 +134,16 @@ def test_two_organisations_with_an_intervention_of_the_same_name_each_see_their_
     assert any(quote in text for quote in own for text in mine)
     assert not any("andere organisatie" in text for text in mine)
     assert theirs and all("Een citaat van de andere organisatie" in text for text in theirs)
+
+
+def test_a_year_is_read_with_only_the_quotes_its_sections_show(warehouse):
+    """load_year keeps, per intervention and section, the first QUOTES_PER_SECTION quotes in the
+    report's order (the ones a section prints), not the mart's tens of thousands at scale."""
+    data = pmg.load_year(warehouse, YEAR)
+    everything = warehouse.sql(
+        "SELECT * FROM marts.pmg_theme_quotes WHERE year = ? "
+        "ORDER BY organisation, intervention, section, rank, n_participants DESC, theme, wave", params=[YEAR]).pl()
+    shown = everything.group_by("organisation", "intervention", "section", maintain_order=True).head(
+        pmg.QUOTES_PER_SECTION)
+    assert everything.height > shown.height  # some section has more quotes than it prints
+    assert data.quotes.equals(shown.select(everything.columns))

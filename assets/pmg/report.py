@@ -122,8 +122,13 @@ def load_year(conn, year: int) -> YearData:
             SELECT * FROM {THEMES} WHERE year = ?
             ORDER BY organisation, intervention, section, jdr_category NULLS LAST, wave,
                      n_participants DESC, theme"""),
-        quotes=q(f"SELECT * FROM {THEME_QUOTES} WHERE year = ? "
-                 "ORDER BY organisation, intervention, section, rank, n_participants DESC, theme, wave"),
+        # Only the quotes a section shows: a year holds some 66,000 at 200 organisations, and
+        # each one read became a row for every report to pass over.
+        quotes=q(f"""
+            SELECT * FROM {THEME_QUOTES} WHERE year = ?
+            QUALIFY row_number() OVER (PARTITION BY organisation, intervention, section
+                                       ORDER BY rank, n_participants DESC, theme, wave) <= {QUOTES_PER_SECTION}
+            ORDER BY organisation, intervention, section, rank, n_participants DESC, theme, wave"""),
         paired=q(f"SELECT * FROM {PAIRED} WHERE year = ? ORDER BY organisation, intervention, "
                  f"group_label <> '{ALL_GROUPS}', group_label"),
         unpaired=q(f"SELECT * FROM {UNPAIRED} WHERE year = ? ORDER BY organisation, intervention"),
