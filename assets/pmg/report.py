@@ -122,8 +122,8 @@ def load_year(conn, year: int) -> YearData:
             SELECT * FROM {THEMES} WHERE year = ?
             ORDER BY organisation, intervention, section, jdr_category NULLS LAST, wave,
                      n_participants DESC, theme"""),
-        # Only the quotes a section shows: a year holds some 66,000 at 200 organisations, and
-        # each one read became a row for every report to pass over.
+        # Only the quotes a section prints: at 200 organisations a year holds some 66,000, and
+        # turning every one into a row for the reports took a third of their build time.
         quotes=q(f"""
             SELECT * FROM {THEME_QUOTES} WHERE year = ?
             QUALIFY row_number() OVER (PARTITION BY organisation, intervention, section
