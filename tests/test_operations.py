@@ -110,3 +110,19 @@ def test_instance_queues_runs_one_at_a_time():
             os.environ.pop("DAGSTER_HOME")
         else:
             os.environ["DAGSTER_HOME"] = previous
+
+
+def test_kind_duckdb_selects_every_warehouse_table_and_no_chart_or_report():
+    """docs/operations.md: `--select 'kind:duckdb'` refreshes the warehouse alone. A table asset
+    without the kind would be left out of that refresh without a word."""
+    from dagster import AssetSelection
+
+    from assets.tables import key
+    from warehouse.schema import tables
+
+    graph = defs.resolve_asset_graph()
+    assets = graph.get_all_asset_keys()
+    selected = AssetSelection.from_string("kind:duckdb").resolve(graph)
+    assert key("marts.pmg_mental_health") in selected and key("raw.pmg_questionnaire_cells") in selected
+    assert selected == {key(qualified) for qualified in tables()} & assets
+    assert not any(k.path[0] in ("charts", "reports") for k in selected)
