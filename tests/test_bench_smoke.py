@@ -8,11 +8,14 @@ from __future__ import annotations
 import os
 import re
 
+import bench.generate
 from bench.run import INGEST, SIZES, is_reporting_step, median_pair, run_benchmark
 from pipelines.definitions import ASSETS
 
 
-def test_bench_tiny_run_prints_the_ratio_table(tmp_path):
+def test_bench_tiny_run_prints_the_ratio_table(tmp_path, monkeypatch):
+    # (a)'s 150 segments as a MAXQDA CSV: the new year's 75 would be a workbook, were it not told the format
+    monkeypatch.setattr(bench.generate, "MAXQDA_CSV_ABOVE", 100)
     two_years = dict(SIZES["small"], years=2)
     results, report = run_benchmark(two_years, tmp_path, in_process=True, repeats=2, log=lambda *_: None)
 
@@ -34,6 +37,9 @@ def test_bench_tiny_run_prints_the_ratio_table(tmp_path):
     assert re.search(r"peak RSS, whole process tree \(sampled\): [\d,]+ MiB", report)
     assert results["pandas"]["marts"]["pmg_mental_health"] > 0
     assert results["new_year"]["success"], results["new_year"]["failures"]
+    new_year = max(results["generate"]["years"]) + 1
+    exports = list((tmp_path / "data_plus_one_year" / "pmg" / str(new_year)).glob("*maxqda*"))
+    assert results["generate"]["maxqda_format"] == "csv" and [f.suffix for f in exports] == [".csv"]
     assert re.search(rf"^\(d\) one new year partition.*= \d+% of \(a\)$", report, re.M)
     assert results["new_year_after_one"]["success"], results["new_year_after_one"]["failures"]
     assert re.search(rf"^    the same, onto 1 earlier year \(not 2\) +{number} .*= {number}x \(d\)$", report, re.M)
