@@ -5,7 +5,7 @@ MHM_DATA_DIR    folder of exports and codebooks, <programme>/<year>/ (default da
 MHM_REPORTS_DIR where charts and reports are written (default reports/)
 MHM_PSEUDONYM_KEY  secret key of the participant pseudonyms (required; `make run` sets a sample key)
 MHM_REPORTING_MINIMUM  smallest group a stakeholder report shows (default 5)
-MHM_ORGANISATION_PDFS  1: also print each organisation's report as PDF (default: HTML only)
+MHM_ORGANISATION_PDFS  1: also make each organisation's report as PDF (default: HTML only)
 MHM_DUCKDB_MEMORY_LIMIT  memory DuckDB may use before it spills to disk (default 2GB)
 MHM_CACHE_DIR   where parsed codebooks and masking tables are kept between runs (default ~/.cache/mental-health-monitor)
 """

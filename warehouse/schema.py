@@ -80,7 +80,9 @@ def ensure_schema(conn, *qualified: str) -> None:
     for t in missing:
         conn.execute(t.ddl())
     for t in wanted:
-        have = existing.get((t.schema, t.name), set(t.column_names))  # a table just created is complete
+        have = existing.get((t.schema, t.name))
+        if have is None:
+            continue  # just created from the contract: complete
         for c in t.columns:
             if c.name not in have:
                 conn.execute(f'ALTER TABLE {t.qualified} ADD COLUMN "{c.name}" {c.type}')

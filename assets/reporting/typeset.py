@@ -34,6 +34,7 @@ TEXT_WIDTH_CM, SLICE_CM = 17.0, 22.5
 class TypstError(RuntimeError):
     """Typst could not typeset a report; the message is Typst's."""
 
+
 _SVG_SIZE = re.compile(rb'<svg[^>]*?width="([\d.]+)pt"[^>]*?height="([\d.]+)pt"')
 
 
