@@ -2,7 +2,6 @@
 gives what a plain `savefig` of the same figure gives; the batched mental-health chart draws what a
 dot-by-dot drawing would."""
 
-import gc
 import io
 import re
 
@@ -15,7 +14,8 @@ from PIL import Image
 
 from assets.pmg.charts import WAVE_COLOURS, draw_mental_health, draw_theme_matrix
 from assets.reporting.chart_files import PREVIEW_BUDGET, publish_charts
-from assets.reporting.style import figure_svg, house_style
+from assets.reporting.chart_cache import Rendered
+from assets.reporting.style import DPI, figure_svg, house_style
 from assets.reporting.typeset import svg_png
 from assets.reporting.texts import texts_for
 from assets.terug_in_balans.charts import draw_skills
@@ -68,8 +68,8 @@ def test_the_png_is_what_a_plain_savefig_draws():
     are smoothed apart (matplotlib hints its text, resvg does not; hatching starts elsewhere)."""
     for draw in (lambda: draw_mental_health(mental_health(6)), lambda: draw_theme_matrix(matrix(5)),
                  lambda: draw_skills(skills())):
-        expected = plain_png(draw(), 150)
-        got = pixels(svg_png(figure_svg(draw()), 150))
+        expected = plain_png(draw(), DPI)
+        got = pixels(svg_png(figure_svg(draw()), DPI))
         # Agg rounds a size of 457.5 pixels down, resvg up
         assert all(abs(g - e) <= 1 for g, e in zip(got.shape, expected.shape))
         height, width = min(got.shape[0], expected.shape[0]), min(got.shape[1], expected.shape[1])
@@ -104,25 +104,22 @@ def test_drawing_twice_gives_the_same_svg_and_the_same_png():
     fig = draw_mental_health(mental_health(5))
     first = figure_svg(fig)
     assert figure_svg(fig) == first
-    assert svg_png(first, 150) == svg_png(first, 150)
+    assert svg_png(first, DPI) == svg_png(first, DPI)
 
 
 def test_the_svg_lets_go_of_the_layout_canvas_at_once():
     # Not when a full garbage collection frees the figure: those are rare in a run's large process,
     # and a report drawing chart after chart grew by a canvas each time.
     fig = draw_mental_health(mental_health(5))
-    gc.disable()
-    try:
-        figure_svg(fig)
-        held = [t for t in fig.findobj(Text) if isinstance(t._renderer, RendererAgg)]
-        assert not held and not isinstance(getattr(fig.canvas, "renderer", None), RendererAgg)
-    finally:
-        gc.enable()
+    figure_svg(fig)
+    held = [t for t in fig.findobj(Text) if isinstance(t._renderer, RendererAgg)]
+    assert not held and not isinstance(getattr(fig.canvas, "renderer", None), RendererAgg)
 
 
 def test_a_preview_is_the_chart_at_a_lower_resolution():
     svg = figure_svg(draw_skills(skills()))
-    with Image.open(io.BytesIO(svg_png(svg, 150))) as image, Image.open(io.BytesIO(svg_png(svg, 60))) as small:
+    full, preview = svg_png(svg, DPI), Rendered(svg).preview(0.4)
+    with Image.open(io.BytesIO(full)) as image, Image.open(io.BytesIO(preview)) as small:
         assert abs(small.width - image.width * 0.4) <= 1 and abs(small.height - image.height * 0.4) <= 1
 
 

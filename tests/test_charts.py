@@ -3,6 +3,7 @@
 import polars as pl
 
 from assets.pmg.charts import MAX_PANELS, MAX_ROWS, draw_mental_health, draw_theme_matrix
+from assets.reporting.style import DPI, fix_layout
 
 
 def matrix(n_interventions: int) -> pl.DataFrame:
@@ -62,6 +63,6 @@ def test_mental_health_chart_keeps_the_largest_interventions_beyond_what_is_read
     labels = [label.get_text().split("\n")[0] for label in ax.get_yticklabels()]
     assert len(labels) == MAX_ROWS and "Interventie 119" in labels and "Interventie 000" not in labels
     assert f"de {MAX_ROWS} van {2 * MAX_ROWS} interventies" in ax.get_title(loc="left")
-    fig.canvas.draw()
+    fix_layout(fig, DPI)  # as figure_svg lays it out
     title = ax._left_title  # the house style's titles sit left; matplotlib has no public handle on that Text
     assert title.get_window_extent().x1 <= fig.bbox.x1  # the whole title on the figure

@@ -116,9 +116,10 @@ def test_two_organisations_with_an_intervention_of_the_same_name_each_see_their_
     data = pmg.load_year(warehouse, YEAR)
     organisation, name = data.quotes.select("organisation", "intervention").row(0)
     other = "Andere organisatie"
+    ours = (pl.col("organisation") == organisation) & (pl.col("intervention") == name)
 
     def twin(frame: pl.DataFrame, **columns) -> pl.DataFrame:
-        rows = frame.filter((pl.col("organisation") == organisation) & (pl.col("intervention") == name))
+        rows = frame.filter(ours)
         return pl.concat([frame, rows.with_columns(organisation=pl.lit(other), **columns)])
 
     shared = replace(data, counts=twin(data.counts), themes=twin(data.themes), parts={},
@@ -129,7 +130,7 @@ def test_two_organisations_with_an_intervention_of_the_same_name_each_see_their_
         blocks = pmg.build(shared.for_organisation(of), researcher, of)
         return [b.text for b in blocks if isinstance(b, Paragraph) and b.kind == "quote"]
 
-    own = set(data.quotes.filter((pl.col("organisation") == organisation) & (pl.col("intervention") == name))["quote"])
+    own = set(data.quotes.filter(ours)["quote"])
     mine, theirs = quotes(organisation), quotes(other)
     assert any(quote in text for quote in own for text in mine)
     assert not any("andere organisatie" in text for text in mine)

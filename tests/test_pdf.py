@@ -1,6 +1,7 @@
 """The reports' PDFs (assets/reporting/typeset.py, report.typ): the blocks of the HTML typeset by
 Typst, on small reports of their own."""
 
+import io
 import re
 
 import pytest
@@ -23,15 +24,13 @@ def _svg(width_pt: float, height_pt: float) -> bytes:
             f'<rect x="10" y="10" width="{width_pt - 20}" height="{height_pt - 20}" fill="#0072B2"/></svg>').encode()
 
 
-def _texts(pdf: bytes, tmp_path) -> list[str]:
-    path = tmp_path / "report.pdf"
-    path.write_bytes(pdf)
-    return [page.extract_text() for page in PdfReader(path).pages]
+def _texts(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
-def test_a_long_table_runs_over_pages_under_the_banner_and_nothing_is_cut_off(tmp_path):
-    researcher = _texts(report_pdf("PMG 2023", [Paragraph("Inleiding."), LONG_TABLE], banner=BANNER), tmp_path)
-    stakeholder = _texts(report_pdf("PMG 2023", [Paragraph("Inleiding."), LONG_TABLE]), tmp_path)
+def test_a_long_table_runs_over_pages_under_the_banner_and_nothing_is_cut_off():
+    researcher = _texts(report_pdf("PMG 2023", [Paragraph("Inleiding."), LONG_TABLE], banner=BANNER))
+    stakeholder = _texts(report_pdf("PMG 2023", [Paragraph("Inleiding."), LONG_TABLE]))
     assert len(researcher) > 3 and len(stakeholder) > 3
     assert all(text.startswith(BANNER) for text in researcher)
     assert not any("VERTROUWELIJK" in text for text in stakeholder)
@@ -41,23 +40,23 @@ def test_a_long_table_runs_over_pages_under_the_banner_and_nothing_is_cut_off(tm
         assert pages[-1].rstrip().endswith(f"{len(pages)} / {len(pages)}")  # page numbers
 
 
-def test_every_text_is_set_as_it_is_never_read_as_typst_markup(tmp_path):
+def test_every_text_is_set_as_it_is_never_read_as_typst_markup():
     """Quotes are participants' words: #, $, [, *, _, @, <, \\ and ` must come out as typed."""
     tricky = "Werkdruk #1 $5 [a] *b* _c_ @d <e> \\f `g` = h // i /* j"
     blocks = [Heading(tricky, 2), Paragraph(tricky), Paragraph(tricky, "quote"), Paragraph(tricky, "note"),
               Bullets([tricky]), Table([tricky], [[tricky]], tricky, [tricky])]
-    [text] = _texts(report_pdf(tricky, blocks), tmp_path)
+    [text] = _texts(report_pdf(tricky, blocks))
     # the title, heading, paragraph, quote, note and bullet; the table's caption, header, cell and note
     assert text.count(tricky) == 10
 
 
-def test_a_table_caption_is_never_left_alone_at_the_foot_of_a_page(tmp_path):
+def test_a_table_caption_is_never_left_alone_at_the_foot_of_a_page():
     """Text of every length before a table: wherever the page ends, its caption goes with its rows."""
     table = Table(["Factor", "Niet behulpzaam", "Matig behulpzaam", "Behulpzaam", "Flink behulpzaam"],
                   [["De klik met de coach", "0%", "0%", "7%", "20%"]] * 8, "Tabel 5 Beoordeling van de factoren")
     caption_on = set()
     for words in range(770, 800):  # the table starts ever lower on the first page, then on the next
-        pages = _texts(report_pdf("TiB 2024", [Paragraph(" ".join(["woord"] * words)), table]), tmp_path)
+        pages = _texts(report_pdf("TiB 2024", [Paragraph(" ".join(["woord"] * words)), table]))
         for i, text in enumerate(pages):
             assert not text.rstrip().rsplit("\n", 1)[0].endswith("Tabel 5 Beoordeling van de factoren"), words
             if "Tabel 5" in text:
@@ -65,11 +64,10 @@ def test_a_table_caption_is_never_left_alone_at_the_foot_of_a_page(tmp_path):
     assert caption_on == {0, 1}  # the lengths did move the table over the page's foot
 
 
-def test_a_sha256_in_a_table_is_set_in_two_halves_that_fit_the_page(tmp_path):
+def test_a_sha256_in_a_table_is_set_in_two_halves_that_fit_the_page():
     sha = "1a6e2a79c5e64e979a7647a9fc352fb0d8b0e5ab4cbb22c6c2a4b9b70d1f44e2"
     [text] = _texts(report_pdf("Bronnen", [Table(["Bronbestand", "Rijen", "SHA-256"],
-                                                 [["terug_in_balans/2024/terug_in_balans_enquete_forms.xlsx", "30", sha]])]),
-                    tmp_path)
+                                                 [["terug_in_balans/2024/terug_in_balans_enquete_forms.xlsx", "30", sha]])]))
     assert f"{sha[:32]}\n{sha[32:]}" in text
 
 
@@ -103,22 +101,22 @@ def _alternative_texts(node) -> list[str]:
     return ([str(node["/Alt"])] if "/Alt" in node else []) + (_alternative_texts(node["/K"]) if "/K" in node else [])
 
 
-def test_the_same_report_gives_the_same_bytes(tmp_path):
+def test_the_same_report_gives_the_same_bytes():
     """A rerun of the same data changes nothing, the PDFs included: no date, no random id."""
     blocks = [Paragraph("Inleiding."), LONG_TABLE, Chart(_svg(400, 300), "Figuur 1", "grafiek")]
     assert report_pdf("PMG 2023", blocks, banner=BANNER) == report_pdf("PMG 2023", blocks, banner=BANNER)
 
 
-def test_a_chart_taller_than_a_page_is_set_in_page_high_slices(tmp_path):
+def test_a_chart_taller_than_a_page_is_set_in_page_high_slices():
     height_cm = 3.2 * SLICE_CM
     chart = Chart(_svg(612, 612 * height_cm / TEXT_WIDTH_CM), "Figuur 1 Lang", "lange grafiek")
     pdf = report_pdf("PMG 2023", [chart, Paragraph("Na de grafiek.")])
-    pages = _texts(pdf, tmp_path)
+    pages = _texts(pdf)
     assert len(pages) == 4 and "Figuur 1 Lang" in pages[-1] and "Na de grafiek." in pages[-1]
     # one image, shown through four windows: embedded once
     assert len(re.findall(rb"/Subtype\s*/Form", pdf)) < 8
     # a screen reader hears the chart once: the other windows are artifacts
-    assert _alternative_texts(PdfReader(tmp_path / "report.pdf").trailer["/Root"]["/StructTreeRoot"]) == ["lange grafiek"]
+    assert _alternative_texts(PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/StructTreeRoot"]) == ["lange grafiek"]
 
 
 def test_typsts_own_message_comes_back_when_it_cannot_typeset(tmp_path, monkeypatch):
@@ -142,7 +140,7 @@ def test_both_editions_get_their_pdf_beside_their_html(tmp_path):
     for html, pdf, words in (("rapport_onderzoekers.html", "rapport_onderzoekers.pdf", "onderzoekers"),
                              ("rapport.html", "rapport.pdf", "iedereen")):
         assert out[pdf] == out[html].with_name(pdf)
-        [text] = _texts(out[pdf].read_bytes(), tmp_path)
+        [text] = _texts(out[pdf].read_bytes())
         assert words in text and "Verantwoording" in text and ("VERTROUWELIJK" in text) == (words == "onderzoekers")
 
 
@@ -179,5 +177,5 @@ def test_the_banner_text_follows_the_report_language(tmp_path, lang):
     reports = ReportSettings(output_dir=str(tmp_path / "reports"), language=lang)
     out = write_report_editions(reports, "pmg", 2023, "PMG 2023", lambda edition: [Paragraph("x")], [])
     finish_pdfs([out])
-    [text] = _texts(out["rapport_onderzoekers.pdf"].read_bytes(), tmp_path)
+    [text] = _texts(out["rapport_onderzoekers.pdf"].read_bytes())
     assert text.startswith(editions.text(lang, "researcher_banner"))

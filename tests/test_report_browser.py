@@ -46,7 +46,7 @@ def test_report_renders_in_chromium(full_run, programme, year, filename):
     assert "default-src 'none'; img-src data:" in html
 
     try:
-        dumped = run_chromium(CHROMIUM, ["--dump-dom", page.as_uri()], timeout=120)
+        dumped = run_chromium(CHROMIUM, ["--dump-dom", page.as_uri()])
     except subprocess.TimeoutExpired:
         pytest.fail(f"chromium did not render {page} within 120 s")
     assert dumped.returncode == 0, dumped.stderr[-2000:]
@@ -67,6 +67,6 @@ def test_report_renders_in_chromium(full_run, programme, year, filename):
     shot = ARTIFACTS / f"{programme}_{year}_{filename.removesuffix('.html')}.png"
     shot.unlink(missing_ok=True)
     done = run_chromium(CHROMIUM, ["--hide-scrollbars", "--window-size=1280,2400", f"--screenshot={shot}",
-                                   page.as_uri()], timeout=120)
+                                   page.as_uri()])
     assert shot.exists() and shot.stat().st_size > 10_000, done.stderr[-2000:]
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

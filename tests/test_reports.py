@@ -330,10 +330,9 @@ def _report_metadata(result, key: str, year: int) -> dict:
 def test_each_edition_has_its_pdf_with_the_report_in_it(full_run):
     result, tmp = full_run
     for key, folder in (("reports/pmg", "pmg/2023"), ("reports/terug_in_balans", "terug_in_balans/2024")):
-        for suffix, pdf_name in (("", "rapport.pdf"), ("_onderzoekers", "rapport_onderzoekers.pdf")):
-            label = "pdf" if not suffix else "pdf_onderzoekers"
-            pdf = _report_metadata(result, key + suffix, int(folder[-4:]))[label].value
-            target = tmp / "reports" / folder / pdf_name
+        for suffix in ("", "_onderzoekers"):
+            pdf = _report_metadata(result, key + suffix, int(folder[-4:]))["pdf" + suffix].value
+            target = tmp / "reports" / folder / f"rapport{suffix}.pdf"
             assert Path(pdf) == target
             pages = [page.extract_text() for page in PdfReader(target).pages]
             html = parse(target.with_suffix(".html"))

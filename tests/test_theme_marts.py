@@ -3,10 +3,11 @@ two sets of rows; and a warehouse built before the marts had an organisation col
 
 import duckdb
 import pytest
-from dagster import materialize
 from dagster_duckdb import DuckDBResource
 
 from assets.pmg.themes import THEME_MATRIX, THEME_QUOTES, pmg_theme_matrix, pmg_theme_quotes
+from assets.tables import frame_for, replace_with_frame
+from tests.conftest import materialize_years
 from warehouse.schema import ensure_schema, table
 
 SEGMENTS = "staging.pmg_interview_segments"
@@ -28,26 +29,22 @@ SEGMENT_ROWS = [
 
 
 @pytest.fixture
-def warehouse(tmp_path):
+def segments_db(tmp_path):
+    """A warehouse holding SEGMENT_ROWS in staging."""
     path = tmp_path / "warehouse.duckdb"
-    conn = duckdb.connect(str(path))
-    ensure_schema(conn, SEGMENTS)
-    columns = table(SEGMENTS).column_names
-    conn.executemany(f"INSERT INTO {SEGMENTS} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                     [[r[c] for c in columns] for r in SEGMENT_ROWS])
-    conn.close()
+    with duckdb.connect(str(path)) as conn:
+        replace_with_frame(conn, SEGMENTS, frame_for(SEGMENTS, SEGMENT_ROWS))
     return path
 
 
 def _materialize(path):
-    result = materialize([pmg_theme_matrix, pmg_theme_quotes], partition_key="2023",
-                         resources={"duckdb": DuckDBResource(database=str(path))})
-    assert result.success
+    assert materialize_years([pmg_theme_matrix, pmg_theme_quotes], {"duckdb": DuckDBResource(database=str(path))},
+                             years=(2023,)).success
 
 
-def test_an_intervention_name_two_organisations_run_keeps_their_rows_apart(warehouse):
-    _materialize(warehouse)
-    conn = duckdb.connect(str(warehouse), read_only=True)
+def test_an_intervention_name_two_organisations_run_keeps_their_rows_apart(segments_db):
+    _materialize(segments_db)
+    conn = duckdb.connect(str(segments_db), read_only=True)
     matrix = conn.sql(f"SELECT organisation, n_themes, n_groups, n_participants FROM {THEME_MATRIX} "
                       "ORDER BY organisation").fetchall()
     quotes = conn.sql(f"SELECT organisation, theme, n_participants, quote FROM {THEME_QUOTES} "
@@ -62,17 +59,17 @@ def test_an_intervention_name_two_organisations_run_keeps_their_rows_apart(wareh
     ]
 
 
-def test_a_warehouse_from_before_the_organisation_column_gains_it_and_keeps_its_rows(warehouse):
-    conn = duckdb.connect(str(warehouse))
+def test_a_warehouse_from_before_the_organisation_column_gains_it_and_keeps_its_rows(segments_db):
+    conn = duckdb.connect(str(segments_db))
     conn.execute("CREATE SCHEMA marts")
     conn.execute("CREATE TABLE marts.pmg_theme_matrix (year INTEGER, intervention VARCHAR, igloo_level VARCHAR, "
                  "jdr_category VARCHAR, n_themes INTEGER, n_groups INTEGER, n_participants INTEGER)")
     conn.execute("INSERT INTO marts.pmg_theme_matrix VALUES (2022, 'Mindfulness', 'Groep', 'uitkomst', 3, 2, 5)")
     conn.close()
 
-    _materialize(warehouse)
+    _materialize(segments_db)
 
-    conn = duckdb.connect(str(warehouse), read_only=True)
+    conn = duckdb.connect(str(segments_db), read_only=True)
     columns = [c for c, in conn.sql("SELECT column_name FROM duckdb_columns() WHERE schema_name = 'marts' "
                                     "AND table_name = 'pmg_theme_matrix' ORDER BY column_index").fetchall()]
     rows = conn.sql("SELECT year, organisation, n_themes FROM marts.pmg_theme_matrix ORDER BY ALL").fetchall()
@@ -81,12 +78,10 @@ def test_a_warehouse_from_before_the_organisation_column_gains_it_and_keeps_its_
     assert rows == [(2022, None, 3), (2023, "RUG", 1), (2023, "UMCG", 2)]  # 2022 until that year runs again
 
 
-def test_ensure_schema_on_a_complete_warehouse_changes_nothing(warehouse):
-    conn = duckdb.connect(str(warehouse))
-    ensure_schema(conn)
-    before = conn.sql("SELECT schema_name, table_name, column_name, column_index FROM duckdb_columns() "
-                      "ORDER BY ALL").fetchall()
-    ensure_schema(conn)
-    assert conn.sql("SELECT schema_name, table_name, column_name, column_index FROM duckdb_columns() "
-                    "ORDER BY ALL").fetchall() == before
-    conn.close()
+def test_ensure_schema_on_a_complete_warehouse_changes_nothing():
+    catalogue = "SELECT schema_name, table_name, column_name, column_index FROM duckdb_columns() ORDER BY ALL"
+    with duckdb.connect() as conn:
+        ensure_schema(conn)
+        before = conn.sql(catalogue).fetchall()
+        ensure_schema(conn)
+        assert conn.sql(catalogue).fetchall() == before
