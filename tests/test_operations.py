@@ -3,6 +3,7 @@
 import json
 import os
 import shutil
+import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,7 +13,7 @@ from dagster import DagsterInstance, build_schedule_context, build_sensor_contex
 
 from pipelines.definitions import defs
 from pipelines.resources import SourceData
-from pipelines.sensors import inbox_sensor
+from pipelines.sensors import SETTLE_SECONDS, inbox_sensor
 from tests.conftest import DATA, ROOT, resources_for
 
 
@@ -33,30 +34,79 @@ def test_yearly_schedule_requests_last_years_partition(tmp_path: Path):
     assert "no codebook for 2023" in skipped.skip_message
 
 
+def _settled(folder: Path) -> None:
+    """As if the folder's files were copied in long ago (the sensor waits for a folder to settle)."""
+    old = time.time() - 10 * SETTLE_SECONDS
+    for f in folder.iterdir():
+        os.utime(f, (old, old))
+
+
+def _tick(instance, sources: SourceData, cursor: str | None = None):
+    context = build_sensor_context(instance=instance, resources={"sources": sources}, cursor=cursor)
+    return inbox_sensor(context), context.cursor
+
+
 def test_inbox_sensor_requests_the_changed_years_partition(tmp_path: Path):
     folder = tmp_path / "pmg" / "2025"
     folder.mkdir(parents=True)
     (folder / "export.csv").write_text("x", encoding="utf-8")
     sources = SourceData(data_dir=str(tmp_path), pseudonym_key="k")
     instance = DagsterInstance.ephemeral()
-    context = build_sensor_context(instance=instance, resources={"sources": sources})
-    assert inbox_sensor(context).skip_message == "no new or changed exports"  # no codebook yet
+    result, cursor = _tick(instance, sources)
+    assert result.skip_message == "no new or changed exports"  # no codebook yet
 
-    (folder / "codebook_questionnaire.yaml").write_text("instrument: x", encoding="utf-8")
-    context = build_sensor_context(instance=instance, resources={"sources": sources}, cursor=context.cursor)
-    requests = inbox_sensor(context)
+    (folder / "codebook_questionnaire.yaml").write_text("files:\n  - path: export.csv\n", encoding="utf-8")
+    _settled(folder)
+    requests, cursor = _tick(instance, sources, cursor)
     assert [(r.job_name, r.partition_key) for r in requests] == [("pmg_yearly", "2025")]
 
-    context = build_sensor_context(instance=instance, resources={"sources": sources}, cursor=context.cursor)
-    assert inbox_sensor(context).skip_message == "no new or changed exports"  # nothing new
+    result, cursor = _tick(instance, sources, cursor)
+    assert result.skip_message == "no new or changed exports"  # nothing new
 
     (folder / "export_t1.csv").write_text("y", encoding="utf-8")
     (tmp_path / "terug_in_balans" / "2024").mkdir(parents=True)
     (tmp_path / "terug_in_balans" / "2024" / "codebook_survey.yaml").write_text("x", encoding="utf-8")
-    context = build_sensor_context(instance=instance, resources={"sources": sources}, cursor=context.cursor)
-    assert [(r.job_name, r.partition_key) for r in inbox_sensor(context)] == [
+    _settled(folder)
+    _settled(tmp_path / "terug_in_balans" / "2024")
+    requests, cursor = _tick(instance, sources, cursor)
+    assert [(r.job_name, r.partition_key) for r in requests] == [
         ("pmg_yearly", "2025"), ("terug_in_balans_yearly", "2024")]
-    assert "pmg/2025" in json.loads(context.cursor)
+    assert "pmg/2025" in json.loads(cursor)
+
+
+def test_inbox_sensor_waits_until_a_folder_is_complete_and_settled(tmp_path: Path):
+    """A year whose exports are still being copied in is not run yet: not while a file its codebook
+    names is missing, a partial download or an open workbook's lock file is there, or a file changed
+    less than SETTLE_SECONDS ago. Once the folder is complete and quiet, the next tick requests it."""
+    folder = tmp_path / "pmg" / "2025"
+    folder.mkdir(parents=True)
+    (folder / "codebook_questionnaire.yaml").write_text(
+        "files:\n  - path: t0.csv\n  - path: t1.csv\n", encoding="utf-8")
+    (folder / "t0.csv").write_text("x", encoding="utf-8")
+    (folder / ".DS_Store").write_text("", encoding="utf-8")  # lasting: holds nothing up
+    sources = SourceData(data_dir=str(tmp_path), pseudonym_key="k")
+    instance = DagsterInstance.ephemeral()
+    _settled(folder)
+    result, cursor = _tick(instance, sources)
+    assert result.skip_message == "pmg/2025: named in a codebook but not there yet: t1.csv (codebook_questionnaire.yaml)"
+
+    (folder / "t1.csv.crdownload").write_text("half", encoding="utf-8")
+    (folder / "~$t0.xlsx").write_text("", encoding="utf-8")
+    _settled(folder)
+    result, cursor = _tick(instance, sources, cursor)
+    assert result.skip_message == "pmg/2025: still being copied or edited (t1.csv.crdownload, ~$t0.xlsx)"
+
+    (folder / "t1.csv.crdownload").rename(folder / "t1.csv")
+    (folder / "~$t0.xlsx").unlink()
+    (folder / "t1.csv").touch()  # the download just finished
+    result, cursor = _tick(instance, sources, cursor)
+    assert "pmg/2025: changed 0 s ago; waiting until nothing has changed" in result.skip_message
+
+    _settled(folder)
+    requests, cursor = _tick(instance, sources, cursor)
+    assert [(r.job_name, r.partition_key) for r in requests] == [("pmg_yearly", "2025")]
+    result, _ = _tick(instance, sources, cursor)
+    assert result.skip_message == "no new or changed exports"
 
 
 def test_the_schedules_run_of_a_year_with_only_one_programme_succeeds(tmp_path: Path):
@@ -80,6 +130,7 @@ def test_a_sensor_request_runs_that_years_partition(tmp_path: Path):
     """The run the sensor asks for, executed: the Terug in Balans job for the sample's 2024 cohort."""
     data = tmp_path / "data"
     shutil.copytree(DATA / "terug_in_balans", data / "terug_in_balans")
+    _settled(data / "terug_in_balans" / "2024")  # a fresh clone's files are minutes old
     sources = SourceData(data_dir=str(data), pseudonym_key="k")
     instance = DagsterInstance.ephemeral()
     request, = inbox_sensor(build_sensor_context(instance=instance, resources={"sources": sources}))
@@ -110,6 +161,45 @@ def test_instance_queues_runs_one_at_a_time():
             os.environ.pop("DAGSTER_HOME")
         else:
             os.environ["DAGSTER_HOME"] = previous
+
+
+def test_instance_fails_a_run_whose_process_died_and_retries_it_once(tmp_path: Path, monkeypatch):
+    """dagster.yaml, through Dagster's own monitoring and retry code: a run left STARTED by a dead
+    process is failed once it has run for max_runtime_seconds, freeing the one-run queue, and is
+    retried once; a run that a step failed (a bad export) is not retried."""
+    import logging
+
+    from dagster._core.events import DagsterEvent, DagsterEventType, RunFailureReason
+    from dagster._core.execution.retries import auto_reexecution_should_retry_run
+    from dagster._core.storage.dagster_run import DagsterRunStatus
+    from dagster._core.storage.tags import PARENT_RUN_ID_TAG, ROOT_RUN_ID_TAG, RUN_FAILURE_REASON_TAG
+    from dagster._core.test_utils import create_run_for_test
+    from dagster._daemon.monitoring import run_monitoring
+
+    shutil.copy(ROOT / "dagster_home" / "dagster.yaml", tmp_path / "dagster.yaml")
+    instance = DagsterInstance.from_config(str(tmp_path))
+    try:
+        run = create_run_for_test(instance, job_name="materialize_all", status=DagsterRunStatus.STARTING)
+        instance.report_dagster_event(DagsterEvent(DagsterEventType.RUN_START.value, job_name="materialize_all"),
+                                      run_id=run.run_id)
+        started = instance.get_run_record_by_id(run.run_id).start_time
+        assert instance.run_monitoring_enabled
+        limit = instance.run_monitoring_max_runtime_seconds
+        for elapsed, status in ((limit - 60, DagsterRunStatus.STARTED), (limit + 60, DagsterRunStatus.FAILURE)):
+            monkeypatch.setattr(run_monitoring, "get_current_timestamp", lambda: started + elapsed)
+            run_monitoring.check_run_timeout(instance, instance.get_run_record_by_id(run.run_id),
+                                             logging.getLogger("test"), float(limit))
+            assert instance.get_run_by_id(run.run_id).status == status
+        died = instance.get_run_by_id(run.run_id)
+        reason = died.tags.get(RUN_FAILURE_REASON_TAG)
+        assert auto_reexecution_should_retry_run(instance, died, RunFailureReason(reason) if reason else None)
+        assert not auto_reexecution_should_retry_run(instance, died, RunFailureReason.STEP_FAILURE)
+        retry = create_run_for_test(instance, job_name="materialize_all", status=DagsterRunStatus.FAILURE,
+                                    root_run_id=run.run_id, parent_run_id=run.run_id,
+                                    tags={ROOT_RUN_ID_TAG: run.run_id, PARENT_RUN_ID_TAG: run.run_id})
+        assert not auto_reexecution_should_retry_run(instance, retry, RunFailureReason.UNEXPECTED_TERMINATION)
+    finally:
+        instance.dispose()
 
 
 def test_kind_duckdb_selects_every_warehouse_table_and_no_chart_or_report():
