@@ -73,30 +73,28 @@ def codebook_folders(data_dir: Path) -> dict[str, str]:
                     "that programme's run of that year's partition once every file its codebooks name is there and "
                     f"nothing in the folder has changed for {SETTLE_SECONDS} s (the run skips unchanged files).")
 def inbox_sensor(context: SensorEvaluationContext, sources: SourceData):
-    # The cursor holds the signature each folder had when its run was requested.
-    requested = json.loads(context.cursor) if context.cursor else {}
+    # The cursor holds the signature each folder had when its run was requested, or, for a folder that
+    # is no partition (yet: a year's folder made before New Year), "unknown@" and the signature.
+    cursor = json.loads(context.cursor) if context.cursor else {}
     data_dir = Path(sources.data_dir)
-    changed = {folder: sig for folder, sig in codebook_folders(data_dir).items() if requested.get(folder) != sig}
-    if not changed:
-        return SkipReason("no new or changed exports")
     partitions = set(YEARS.get_partition_keys())
     requests, waiting, now = [], [], time.time()
-    for folder, sig in sorted(changed.items()):
+    for folder, sig in sorted(codebook_folders(data_dir).items()):
+        if cursor.get(folder) == sig:
+            continue
         programme, year = folder.split("/")
         if programme not in PROGRAMME_JOBS or year not in partitions:
-            context.log.warning(f"{folder}: not a known programme and year partition; not requested")
-            requested[folder] = sig  # said once, not at every tick
+            if cursor.get(folder) != f"unknown@{sig}":  # said once, and requested once it is a partition
+                context.log.warning(f"{folder}: not a known programme and year partition; not requested")
+                cursor[folder] = f"unknown@{sig}"
             continue
         if reason := waiting_for(data_dir / folder, now):
             waiting.append(f"{folder}: {reason}")
             continue
-        requested[folder] = sig
+        cursor[folder] = sig
         requests.append(RunRequest(run_key=f"{folder}@{sig}", job_name=PROGRAMME_JOBS[programme].name,
                                    partition_key=year, tags={"programme": programme, "trigger": "inbox"}))
-    context.update_cursor(json.dumps(requested, sort_keys=True))
+    context.update_cursor(json.dumps(cursor, sort_keys=True))
     for line in waiting:
         context.log.info(f"not requested yet: {line}")
-    if requests:
-        return requests
-    return SkipReason("; ".join(waiting) if waiting else f"changed folders are not programme/year partitions: "
-                                                         f"{sorted(changed)}")
+    return requests or SkipReason("; ".join(waiting) or "no new or changed exports")

@@ -109,6 +109,33 @@ def test_inbox_sensor_waits_until_a_folder_is_complete_and_settled(tmp_path: Pat
     assert result.skip_message == "no new or changed exports"
 
 
+def test_inbox_sensor_requests_a_year_made_before_new_year_once_it_is_a_partition(tmp_path: Path, monkeypatch):
+    """Next year's folder, made in December, is not a partition yet: the sensor says so once and
+    requests the year when it becomes one, though none of its files changed since."""
+    import pipelines.sensors
+
+    next_year = str(datetime.now().year + 1)
+    folder = tmp_path / "pmg" / next_year
+    folder.mkdir(parents=True)
+    (folder / "codebook_questionnaire.yaml").write_text("files: []\n", encoding="utf-8")
+    _settled(folder)
+    sources = SourceData(data_dir=str(tmp_path), pseudonym_key="k")
+    instance = DagsterInstance.ephemeral()
+    result, cursor = _tick(instance, sources)
+    assert result.skip_message == "no new or changed exports"
+    assert json.loads(cursor) == {f"pmg/{next_year}": f"unknown@{pipelines.sensors.folder_signature(folder)}"}
+
+    keys = [*pipelines.sensors.YEARS.get_partition_keys(), next_year]
+
+    class NextYearToo:
+        def get_partition_keys(self):
+            return keys
+
+    monkeypatch.setattr(pipelines.sensors, "YEARS", NextYearToo())
+    requests, _ = _tick(instance, sources, cursor)
+    assert [(r.job_name, r.partition_key) for r in requests] == [("pmg_yearly", next_year)]
+
+
 def test_the_schedules_run_of_a_year_with_only_one_programme_succeeds(tmp_path: Path):
     """The yearly schedule runs every asset for the past year. In the sample's 2024 only Terug in
     Balans ran: PMG's suites find no rows of 2024 and pass, saying there were no exports to load."""
