@@ -7,6 +7,7 @@ from dagster import (AssetSelection, RunRequest, ScheduleEvaluationContext, Skip
                      in_process_executor, schedule)
 
 from assets.partitions import YEARS
+from assets.tables import key
 from pipelines.resources import SourceData
 
 # In one process: DuckDB lets one process hold the file, and checks read what assets just wrote.
@@ -19,14 +20,19 @@ materialize_all = define_asset_job(
                 "and reports, then the trends over all years.",
 )
 
+DATA_QUALITY = key("reports.data_quality")
+
 
 def _programme_job(programme: str):
     return define_asset_job(
         f"{programme}_yearly",
-        selection=AssetSelection.groups(programme),  # with the checks on those assets
+        # With the checks on those assets, and the data-quality page, which lists the files and
+        # quarantined rows this run loaded and links the Great Expectations pages its checks wrote.
+        selection=AssetSelection.groups(programme) | AssetSelection.assets(DATA_QUALITY),
         partitions_def=YEARS,
         executor_def=in_process_executor,
-        description=f"One year of {programme} only: what the inbox sensor requests when that programme's exports change.",
+        description=f"One year of {programme} only, and the data-quality page: what the inbox sensor requests when "
+                    "that programme's exports change.",
     )
 
 

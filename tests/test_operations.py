@@ -169,6 +169,11 @@ def test_a_sensor_request_runs_that_years_partition(tmp_path: Path):
                if e.partition == "2024"}
     assert {"raw/tib_survey_cells", "marts/tib_skills", "reports/terug_in_balans"} <= written
     assert not any(k.startswith(("raw/pmg", "marts/pmg")) for k in written)
+    # The data-quality page, which step 4 of docs/operations.md reads after the run, lists this run's
+    # file and links the Great Expectations page its check wrote.
+    page = (tmp_path / "reports" / "validatie" / "index.html").read_text(encoding="utf-8")
+    assert "terug_in_balans/2024/terug_in_balans_enquete_forms.xlsx" in page
+    assert 'href="2024/raw.tib_survey_cells.html"' in page
 
 
 def test_instance_queues_runs_one_at_a_time():
