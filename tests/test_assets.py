@@ -171,3 +171,27 @@ def test_rewriting_a_partition_replaces_only_that_year(tmp_path):
         == [(10.0,)]
     assert conn.sql("SELECT count(*) FROM marts.pmg_mental_health WHERE year = 2023 AND wave = 'T1' "
                     "AND mean = 10").fetchall() == [(0,)]
+
+
+def test_a_year_whose_exports_are_taken_out_leaves_no_rows_and_no_reports(tmp_path):
+    """Participants of an edition withdrew and its exports were taken out: rerunning that year's
+    partition empties its rows and removes the reports and charts an earlier run wrote of it, both
+    editions and every organisation's; the other year keeps its rows and its reports."""
+    data = copy_pmg(tmp_path)
+    second = second_edition(data)
+    assert materialize_years(pmg_graph(), resources_for(tmp_path, data), (2023, 2024)).success
+    reports = tmp_path / "reports" / "pmg"
+    written = {year: sorted(p.relative_to(reports / year) for p in (reports / year).rglob("*") if p.is_file())
+               for year in ("2023", "2024")}
+    assert {Path("rapport_onderzoekers.html"), Path("pmg_mental_health.png"),
+            Path("organisaties/umcg/rapport_onderzoekers.html")} <= set(written["2024"])
+
+    shutil.rmtree(second)
+    assert materialize_years(pmg_graph(), resources_for(tmp_path, data), (2024,)).success
+    assert [p for p in (reports / "2024").rglob("*") if p.is_file()] == []
+    assert sorted(p.relative_to(reports / "2023") for p in (reports / "2023").rglob("*") if p.is_file()) \
+        == written["2023"]
+    conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    for table in ("raw.source_files", *MARTS[:-1]):
+        years = {r[0] for r in conn.sql(f"SELECT DISTINCT year FROM {table}").fetchall()}
+        assert years == {2023}, table

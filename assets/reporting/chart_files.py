@@ -1,6 +1,7 @@
 """Chart assets' output: a PNG and an SVG per year, and a small preview for the Dagster UI."""
 
 from functools import partial
+from pathlib import Path
 
 from dagster import MaterializeResult, MetadataValue
 
@@ -58,6 +59,10 @@ def publish_charts(reports, programme: str, name: str, figures: dict) -> Materia
         if files is None:
             if key is not None:
                 remember(key, None)
+            # Nothing to draw that year (no rows left): an earlier run's chart of it would outlive its data.
+            stale = Path(reports.output_dir).resolve() / programme / str(year) / name
+            for suffix in (".png", ".svg"):
+                stale.with_suffix(suffix).unlink(missing_ok=True)
             continue
         png, svg, preview = files
         png_path = reports.path(programme, str(year), f"{name}.png")

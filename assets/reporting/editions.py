@@ -102,6 +102,23 @@ def finish_pdfs(outputs) -> None:
                 out[name] = text("nl", "pdf_failed", error=" ".join(str(error).split())[:200])
 
 
+def remove_year_reports(reports, programme: str, year: int) -> list[str]:
+    """Remove what an earlier run wrote of a year that has no rows left (its exports were taken out,
+    say when an intervention's participants withdrew): both editions, their PDFs and the
+    organisation reports. Rerunning a partition replaces its reports as it replaces its rows, so no
+    report is left of data the warehouse no longer holds. Returns the names removed."""
+    folder = Path(reports.output_dir).resolve() / programme / str(year)
+    removed = []
+    for name in (RESEARCHER_FILE, STAKEHOLDER_FILE, RESEARCHER_PDF_FILE, PDF_FILE):
+        if (folder / name).is_file():
+            (folder / name).unlink()
+            removed.append(name)
+    if (folder / ORGANISATION_DIR).is_dir():
+        shutil.rmtree(folder / ORGANISATION_DIR)
+        removed.append(ORGANISATION_DIR)
+    return removed
+
+
 def remove_other_folders(parent: Path, keep: set[str]) -> None:
     """Remove the report folders under `parent` this run did not write (an organisation no longer in
     that year's data), so no report of an earlier run is left beside the new ones."""

@@ -10,7 +10,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, multi_asset
 from dagster_duckdb import DuckDBResource
 
 from assets.partitions import YEARLY, partition_years
-from assets.reporting.editions import Edition, report_results, write_report_editions
+from assets.reporting.editions import Edition, remove_year_reports, report_results, write_report_editions
 from assets.reporting.html import Block, Chart, Heading, Paragraph, Table
 from assets.reporting.numbers import MISSING, fmt_number, fmt_pct
 from assets.reporting.provenance import provenance_blocks
@@ -286,7 +286,12 @@ def terug_in_balans_report(context: AssetExecutionContext, duckdb: DuckDBResourc
     """
     written = {}
     with duckdb.get_connection() as conn:
-        for year in [y for y in report_years(conn) if y in partition_years(context)]:
+        with_rows = set(report_years(conn))
+        for year in partition_years(context):
+            if year not in with_rows:
+                if removed := remove_year_reports(reports, PROGRAMME, year):
+                    context.log.info(f"{year}: no rows; removed an earlier run's {', '.join(removed)}")
+                continue
             data = load_year(conn, year)
             footer = provenance_blocks(conn, PROGRAMME, year, context.run.run_id, reports.language)
             written[year] = write_report_editions(
