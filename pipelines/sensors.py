@@ -2,7 +2,9 @@
 
 import hashlib
 import json
+import os
 import time
+from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
 
@@ -20,51 +22,96 @@ SETTLE_SECONDS = 120
 # files, Excel's and LibreOffice's lock files while a workbook is open. The folder waits for them to go.
 # (rsync's are `.<name>.<6 random characters>`; a lasting `.DS_Store` does not hold a folder up.)
 IN_PROGRESS = ("~$*", ".~lock.*#", ".*.??????", "*.part", "*.crdownload", "*.download", "*.tmp")
+# The cursor's layout. Version 1, {folder: signature} of every folder seen, had no version key.
+CURSOR_VERSION = 2
 
 
-def in_progress(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if any(fnmatch(p.name, pattern) for pattern in IN_PROGRESS))
+@dataclass(frozen=True)
+class Folder:
+    """What a year's folder holds, subfolders included (a codebook may name `sub/file`)."""
+
+    files: dict[str, os.stat_result]  # relative path -> its stat, in-progress files left out
+    in_progress: list[str]
+    last_change: float  # newest modification or status change of a file or folder in it: a copy
+    # that keeps the source's modification time, a rename or a delete all move it
 
 
-def folder_signature(folder: Path) -> str:
+def look_at(folder: Path) -> Folder:
+    files, busy, last = {}, [], 0.0
+    for root, _, names in os.walk(folder):
+        try:
+            st = os.stat(root)
+        except FileNotFoundError:  # removed while we looked: the next tick sees what is left
+            continue
+        last = max(last, st.st_mtime, st.st_ctime)
+        for name in names:
+            relative = Path(root, name).relative_to(folder).as_posix()
+            if any(fnmatch(name.lower(), pattern) for pattern in IN_PROGRESS):
+                busy.append(relative)
+                continue
+            try:
+                st = os.stat(Path(root, name))
+            except FileNotFoundError:
+                continue
+            files[relative] = st
+            last = max(last, st.st_mtime, st.st_ctime)
+    return Folder(files, sorted(busy), last)
+
+
+def signature(folder: Folder) -> str:
     """Names, sizes and modification times of a year folder's files: changes when a file does."""
-    busy = set(in_progress(folder))
-    parts = [f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in sorted(folder.iterdir())
-             if p.is_file() and p.name not in busy]
+    parts = [f"{name}:{st.st_size}:{st.st_mtime_ns}" for name, st in sorted(folder.files.items())]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
-def missing_exports(folder: Path) -> list[str]:
+def missing_exports(path: Path) -> list[str]:
     """The files the folder's codebooks name (`files: - path:`) that are not there yet.
 
     A codebook that cannot be read names nothing here: the run says what is wrong with it."""
     missing = []
-    for codebook in sorted(folder.glob("codebook*.y*ml")):
+    for codebook in sorted(path.glob("codebook*.y*ml")):
         try:
-            files = yaml.safe_load(codebook.read_text(encoding="utf-8-sig"))["files"]
-            named = [str(f["path"]) for f in files]
+            spec = yaml.load(codebook.read_text(encoding="utf-8-sig"),
+                             Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            named = [str(f["path"]) for f in spec["files"]]
         except Exception:  # noqa: BLE001 - any unreadable codebook is left to the run to explain
             continue
-        missing += [f"{name} ({codebook.name})" for name in named if not (folder / name).is_file()]
+        missing += [f"{name} ({codebook.name})" for name in named if not (path / name).is_file()]
     return missing
 
 
-def waiting_for(folder: Path, now: float) -> str | None:
+def waiting_for(path: Path, folder: Folder, now: float) -> str | None:
     """Why the folder is not ready to run yet, or None when it is."""
-    if busy := in_progress(folder):
-        return f"still being copied or edited ({', '.join(busy)})"
-    if missing := missing_exports(folder):
+    if folder.in_progress:
+        return f"still being copied or edited ({', '.join(folder.in_progress)})"
+    if missing := missing_exports(path):
         return f"named in a codebook but not there yet: {', '.join(missing)}"
-    newest = max(p.stat().st_mtime for p in folder.iterdir() if p.is_file())
-    if now - newest < SETTLE_SECONDS:
-        return f"changed {now - newest:.0f} s ago; waiting until nothing has changed for {SETTLE_SECONDS} s"
+    if (quiet := now - folder.last_change) < SETTLE_SECONDS:
+        return f"changed {max(quiet, 0):.0f} s ago; waiting until nothing has changed for {SETTLE_SECONDS} s"
     return None
 
 
-def codebook_folders(data_dir: Path) -> dict[str, str]:
-    """Every <programme>/<year>/ folder that holds a codebook, with its signature."""
-    return {f"{cb.parent.parent.name}/{cb.parent.name}": folder_signature(cb.parent)
-            for cb in codebook_paths(data_dir)}
+def codebook_folders(data_dir: Path) -> dict[str, Path]:
+    """Every <programme>/<year>/ folder that holds a codebook, by "<programme>/<year>"."""
+    return {f"{cb.parent.parent.name}/{cb.parent.name}": cb.parent for cb in codebook_paths(data_dir)}
+
+
+def is_partition(folder: str, partitions: set[str]) -> bool:
+    programme, year = folder.split("/")
+    return programme in PROGRAMME_JOBS and year in partitions
+
+
+def read_cursor(raw: str | None, partitions: set[str]) -> dict[str, str]:
+    """{folder: signature when its run was requested, or "unknown@" and the signature of a folder
+    that is no partition (yet: a year's folder made before New Year)}."""
+    if not raw:
+        return {}
+    cursor = json.loads(raw)
+    if cursor.get("version") == CURSOR_VERSION:
+        return cursor["folders"]
+    # Version 1 also recorded folders that were no partition, which then were never requested once
+    # they became one: of its entries only those of partitions stand for a requested run.
+    return {folder: sig for folder, sig in cursor.items() if is_partition(folder, partitions)}
 
 
 # Off until switched on in the UI: a data engineer decides when the inbox is watched.
@@ -73,28 +120,29 @@ def codebook_folders(data_dir: Path) -> dict[str, str]:
                     "that programme's run of that year's partition once every file its codebooks name is there and "
                     f"nothing in the folder has changed for {SETTLE_SECONDS} s (the run skips unchanged files).")
 def inbox_sensor(context: SensorEvaluationContext, sources: SourceData):
-    # The cursor holds the signature each folder had when its run was requested, or, for a folder that
-    # is no partition (yet: a year's folder made before New Year), "unknown@" and the signature.
-    cursor = json.loads(context.cursor) if context.cursor else {}
-    data_dir = Path(sources.data_dir)
     partitions = set(YEARS.get_partition_keys())
+    folders = codebook_folders(Path(sources.data_dir))
+    # Folders no longer there are forgotten: put back, they are looked at afresh.
+    done = {f: sig for f, sig in read_cursor(context.cursor, partitions).items() if f in folders}
     requests, waiting, now = [], [], time.time()
-    for folder, sig in sorted(codebook_folders(data_dir).items()):
-        if cursor.get(folder) == sig:
+    for name, path in sorted(folders.items()):
+        folder = look_at(path)
+        sig = signature(folder)
+        if done.get(name) == sig:
             continue
-        programme, year = folder.split("/")
-        if programme not in PROGRAMME_JOBS or year not in partitions:
-            if cursor.get(folder) != f"unknown@{sig}":  # said once, and requested once it is a partition
-                context.log.warning(f"{folder}: not a known programme and year partition; not requested")
-                cursor[folder] = f"unknown@{sig}"
+        if not is_partition(name, partitions):
+            if done.get(name) != f"unknown@{sig}":  # said once, and requested once it is a partition
+                context.log.warning(f"{name}: not a known programme and year partition; not requested")
+                done[name] = f"unknown@{sig}"
             continue
-        if reason := waiting_for(data_dir / folder, now):
-            waiting.append(f"{folder}: {reason}")
+        if reason := waiting_for(path, folder, now):
+            waiting.append(f"{name}: {reason}")
             continue
-        cursor[folder] = sig
-        requests.append(RunRequest(run_key=f"{folder}@{sig}", job_name=PROGRAMME_JOBS[programme].name,
+        done[name] = sig
+        programme, year = name.split("/")
+        requests.append(RunRequest(run_key=f"{name}@{sig}", job_name=PROGRAMME_JOBS[programme].name,
                                    partition_key=year, tags={"programme": programme, "trigger": "inbox"}))
-    context.update_cursor(json.dumps(cursor, sort_keys=True))
+    context.update_cursor(json.dumps({"version": CURSOR_VERSION, "folders": done}, sort_keys=True))
     for line in waiting:
         context.log.info(f"not requested yet: {line}")
     return requests or SkipReason("; ".join(waiting) or "no new or changed exports")

@@ -2,15 +2,19 @@
 
 import json
 import os
+import re
 import shutil
 import time
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import yaml
 from dagster import DagsterInstance, build_schedule_context, build_sensor_context
 
+import pipelines.sensors
 from pipelines.definitions import defs
 from pipelines.resources import SourceData
 from pipelines.sensors import SETTLE_SECONDS, inbox_sensor
@@ -34,16 +38,16 @@ def test_yearly_schedule_requests_last_years_partition(tmp_path: Path):
     assert "no codebook for 2023" in skipped.skip_message
 
 
-def _settled(folder: Path) -> None:
-    """As if the folder's files were copied in long ago (the sensor waits for a folder to settle)."""
-    old = time.time() - 10 * SETTLE_SECONDS
-    for f in folder.iterdir():
-        os.utime(f, (old, old))
-
-
-def _tick(instance, sources: SourceData, cursor: str | None = None):
+def _tick(instance, sources: SourceData, cursor: str | None = None, quiet_for: float = 10 * SETTLE_SECONDS):
+    """One evaluation of the sensor, `quiet_for` seconds after the folder's last change (by default
+    long enough for it to have settled; 0: at once)."""
     context = build_sensor_context(instance=instance, resources={"sources": sources}, cursor=cursor)
-    return inbox_sensor(context), context.cursor
+    with mock.patch.object(pipelines.sensors, "time", SimpleNamespace(time=lambda: time.time() + quiet_for)):
+        return inbox_sensor(context), context.cursor
+
+
+def _requested(requests) -> list[tuple[str, str]]:
+    return [(r.job_name, r.partition_key) for r in requests]
 
 
 def test_inbox_sensor_requests_the_changed_years_partition(tmp_path: Path):
@@ -56,9 +60,8 @@ def test_inbox_sensor_requests_the_changed_years_partition(tmp_path: Path):
     assert result.skip_message == "no new or changed exports"  # no codebook yet
 
     (folder / "codebook_questionnaire.yaml").write_text("files:\n  - path: export.csv\n", encoding="utf-8")
-    _settled(folder)
     requests, cursor = _tick(instance, sources, cursor)
-    assert [(r.job_name, r.partition_key) for r in requests] == [("pmg_yearly", "2025")]
+    assert _requested(requests) == [("pmg_yearly", "2025")]
 
     result, cursor = _tick(instance, sources, cursor)
     assert result.skip_message == "no new or changed exports"  # nothing new
@@ -66,18 +69,21 @@ def test_inbox_sensor_requests_the_changed_years_partition(tmp_path: Path):
     (folder / "export_t1.csv").write_text("y", encoding="utf-8")
     (tmp_path / "terug_in_balans" / "2024").mkdir(parents=True)
     (tmp_path / "terug_in_balans" / "2024" / "codebook_survey.yaml").write_text("x", encoding="utf-8")
-    _settled(folder)
-    _settled(tmp_path / "terug_in_balans" / "2024")
     requests, cursor = _tick(instance, sources, cursor)
-    assert [(r.job_name, r.partition_key) for r in requests] == [
-        ("pmg_yearly", "2025"), ("terug_in_balans_yearly", "2024")]
-    assert "pmg/2025" in json.loads(cursor)
+    assert _requested(requests) == [("pmg_yearly", "2025"), ("terug_in_balans_yearly", "2024")]
+    assert "pmg/2025" in json.loads(cursor)["folders"]
+
+    (folder / "sub").mkdir()  # a codebook may name files in a subfolder: a change there counts too
+    (folder / "sub" / "transcript.vtt").write_text("WEBVTT", encoding="utf-8")
+    requests, cursor = _tick(instance, sources, cursor)
+    assert _requested(requests) == [("pmg_yearly", "2025")]
 
 
 def test_inbox_sensor_waits_until_a_folder_is_complete_and_settled(tmp_path: Path):
     """A year whose exports are still being copied in is not run yet: not while a file its codebook
-    names is missing, a partial download or an open workbook's lock file is there, or a file changed
-    less than SETTLE_SECONDS ago. Once the folder is complete and quiet, the next tick requests it."""
+    names is missing, a partial download or an open workbook's lock file is there, or anything in it
+    changed less than SETTLE_SECONDS ago. Once the folder is complete and quiet, the next tick
+    requests it."""
     folder = tmp_path / "pmg" / "2025"
     folder.mkdir(parents=True)
     (folder / "codebook_questionnaire.yaml").write_text(
@@ -86,54 +92,68 @@ def test_inbox_sensor_waits_until_a_folder_is_complete_and_settled(tmp_path: Pat
     (folder / ".DS_Store").write_text("", encoding="utf-8")  # lasting: holds nothing up
     sources = SourceData(data_dir=str(tmp_path), pseudonym_key="k")
     instance = DagsterInstance.ephemeral()
-    _settled(folder)
     result, cursor = _tick(instance, sources)
     assert result.skip_message == "pmg/2025: named in a codebook but not there yet: t1.csv (codebook_questionnaire.yaml)"
 
     (folder / "t1.csv.crdownload").write_text("half", encoding="utf-8")
     (folder / "~$t0.xlsx").write_text("", encoding="utf-8")
-    _settled(folder)
     result, cursor = _tick(instance, sources, cursor)
     assert result.skip_message == "pmg/2025: still being copied or edited (t1.csv.crdownload, ~$t0.xlsx)"
 
     (folder / "t1.csv.crdownload").rename(folder / "t1.csv")
     (folder / "~$t0.xlsx").unlink()
-    (folder / "t1.csv").touch()  # the download just finished
-    result, cursor = _tick(instance, sources, cursor)
-    assert "pmg/2025: changed 0 s ago; waiting until nothing has changed" in result.skip_message
+    # Copied with its old modification time kept (cp -p, rsync -a, Explorer): arrived all the same.
+    os.utime(folder / "t1.csv", (0, 0))
+    result, cursor = _tick(instance, sources, cursor, quiet_for=0)
+    assert re.fullmatch(r"pmg/2025: changed \d+ s ago; waiting until nothing has changed for 120 s",
+                        result.skip_message)
 
-    _settled(folder)
     requests, cursor = _tick(instance, sources, cursor)
-    assert [(r.job_name, r.partition_key) for r in requests] == [("pmg_yearly", "2025")]
+    assert _requested(requests) == [("pmg_yearly", "2025")]
     result, _ = _tick(instance, sources, cursor)
     assert result.skip_message == "no new or changed exports"
 
 
 def test_inbox_sensor_requests_a_year_made_before_new_year_once_it_is_a_partition(tmp_path: Path, monkeypatch):
     """Next year's folder, made in December, is not a partition yet: the sensor says so once and
-    requests the year when it becomes one, though none of its files changed since."""
-    import pipelines.sensors
-
-    next_year = str(datetime.now().year + 1)
+    requests the year when it becomes one, though none of its files changed since. So does a cursor of
+    the sensor's first version, which recorded such a folder as if it had been run, read before New Year."""
+    next_year = str(int(pipelines.sensors.YEARS.get_partition_keys()[-1]) + 1)
     folder = tmp_path / "pmg" / next_year
     folder.mkdir(parents=True)
     (folder / "codebook_questionnaire.yaml").write_text("files: []\n", encoding="utf-8")
-    _settled(folder)
     sources = SourceData(data_dir=str(tmp_path), pseudonym_key="k")
     instance = DagsterInstance.ephemeral()
     result, cursor = _tick(instance, sources)
     assert result.skip_message == "no new or changed exports"
-    assert json.loads(cursor) == {f"pmg/{next_year}": f"unknown@{pipelines.sensors.folder_signature(folder)}"}
+    sig = pipelines.sensors.signature(pipelines.sensors.look_at(folder))
+    assert json.loads(cursor)["folders"] == {f"pmg/{next_year}": f"unknown@{sig}"}
+    # The first version's cursor, read by this version before New Year.
+    _, upgraded = _tick(instance, sources, json.dumps({f"pmg/{next_year}": sig}))
 
     keys = [*pipelines.sensors.YEARS.get_partition_keys(), next_year]
+    monkeypatch.setattr(pipelines.sensors, "YEARS", SimpleNamespace(get_partition_keys=lambda: keys))
+    for earlier in (cursor, upgraded):
+        requests, _ = _tick(instance, sources, earlier)
+        assert _requested(requests) == [("pmg_yearly", next_year)]
 
-    class NextYearToo:
-        def get_partition_keys(self):
-            return keys
 
-    monkeypatch.setattr(pipelines.sensors, "YEARS", NextYearToo())
-    requests, _ = _tick(instance, sources, cursor)
-    assert [(r.job_name, r.partition_key) for r in requests] == [("pmg_yearly", next_year)]
+def test_inbox_sensor_survives_a_file_that_goes_while_it_looks(tmp_path: Path, monkeypatch):
+    """A partial download renamed between listing the folder and reading a file's size is not an
+    error: that tick sees the folder without it, the next one with the finished file."""
+    folder = tmp_path / "pmg" / "2025"
+    folder.mkdir(parents=True)
+    (folder / "codebook_questionnaire.yaml").write_text("files:\n  - path: t0.csv\n", encoding="utf-8")
+    (folder / "t0.csv").write_text("x", encoding="utf-8")
+    real_stat = os.stat
+
+    def stat_after_rename(path, *args, **kwargs):
+        if Path(path).name == "t0.csv":
+            raise FileNotFoundError(path)
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(pipelines.sensors.os, "stat", stat_after_rename)
+    assert pipelines.sensors.look_at(folder).files.keys() == {"codebook_questionnaire.yaml"}
 
 
 def test_the_schedules_run_of_a_year_with_only_one_programme_succeeds(tmp_path: Path):
@@ -157,10 +177,9 @@ def test_a_sensor_request_runs_that_years_partition(tmp_path: Path):
     """The run the sensor asks for, executed: the Terug in Balans job for the sample's 2024 cohort."""
     data = tmp_path / "data"
     shutil.copytree(DATA / "terug_in_balans", data / "terug_in_balans")
-    _settled(data / "terug_in_balans" / "2024")  # a fresh clone's files are minutes old
     sources = SourceData(data_dir=str(data), pseudonym_key="k")
     instance = DagsterInstance.ephemeral()
-    request, = inbox_sensor(build_sensor_context(instance=instance, resources={"sources": sources}))
+    (request,), _ = _tick(instance, sources)
     job = defs.resolve_job_def(request.job_name)
     result = job.execute_in_process(partition_key=request.partition_key, resources=resources_for(tmp_path, data),
                                     raise_on_error=False)

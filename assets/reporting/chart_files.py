@@ -60,9 +60,9 @@ def publish_charts(reports, programme: str, name: str, figures: dict) -> Materia
             if key is not None:
                 remember(key, None)
             # Nothing to draw that year (no rows left): an earlier run's chart of it would outlive its data.
-            stale = Path(reports.output_dir).resolve() / programme / str(year) / name
+            folder = Path(reports.output_dir).resolve() / programme / str(year)
             for suffix in (".png", ".svg"):
-                stale.with_suffix(suffix).unlink(missing_ok=True)
+                (folder / f"{name}{suffix}").unlink(missing_ok=True)
             continue
         png, svg, preview = files
         png_path = reports.path(programme, str(year), f"{name}.png")
