@@ -11,14 +11,14 @@ import polars as pl
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, multi_asset
 from dagster_duckdb import DuckDBResource
 
-from assets.partitions import YEARLY, partition_years
+from assets.partitions import YEARLY
 from assets.pmg.charts import IGLOO_LEVELS, draw_mental_health, draw_theme_matrix, load_mental_health
 from assets.pmg.statistics import ALL_GROUPS, PAIRED, UNPAIRED
 from assets.pmg.themes import THEME_MATRIX, THEME_QUOTES
 from assets.reporting.disclosure import complementary, differs_safely
 from assets.reporting.editions import (ORGANISATION_DIR, RESEARCHER_FILE, STAKEHOLDER_FILE, Edition,
-                                       finish_pdfs, remove_other_folders, remove_year_reports, report_results,
-                                       write_report_editions)
+                                       finish_pdfs, remove_other_folders, report_results, write_report_editions,
+                                       years_to_report)
 from assets.reporting.html import Block, Bullets, Chart, Heading, Paragraph, Table
 from assets.reporting.numbers import MISSING, fmt_number, fmt_range
 from assets.reporting.provenance import provenance_blocks
@@ -664,12 +664,7 @@ def pmg_report(context: AssetExecutionContext, duckdb: DuckDBResource, reports: 
     written, per_organisation, organisation_reports = {}, {}, []
     t = texts_for(reports.language)
     with duckdb.get_connection() as conn:
-        with_rows = set(report_years(conn))
-        for year in partition_years(context):
-            if year not in with_rows:
-                if removed := remove_year_reports(reports, PROGRAMME, year):
-                    context.log.info(f"{year}: no rows; removed an earlier run's {', '.join(removed)}")
-                continue
+        for year in years_to_report(context, reports, PROGRAMME, report_years(conn)):
             data = load_year(conn, year)
             footer = provenance_blocks(conn, PROGRAMME, year, context.run.run_id, reports.language)
             folders = organisation_folders(organisations(data))

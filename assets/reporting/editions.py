@@ -9,6 +9,7 @@ from pathlib import Path
 
 from dagster import MaterializeResult, MetadataValue
 
+from assets.partitions import partition_years
 from assets.reporting.html import Chart, page, render_html, render_markdown
 from assets.reporting.publish import write_atomic
 from assets.reporting.texts import text, texts_for
@@ -117,6 +118,17 @@ def remove_year_reports(reports, programme: str, year: int) -> list[str]:
         shutil.rmtree(folder / ORGANISATION_DIR)
         removed.append(ORGANISATION_DIR)
     return removed
+
+
+def years_to_report(context, reports, programme: str, with_rows: list[int]) -> list[int]:
+    """The run's years (partitions) that have rows; of the others, what an earlier run wrote is removed."""
+    years = []
+    for year in partition_years(context):
+        if year in with_rows:
+            years.append(year)
+        elif removed := remove_year_reports(reports, programme, year):
+            context.log.info(f"{year}: no rows; removed an earlier run's {', '.join(removed)}")
+    return years
 
 
 def remove_other_folders(parent: Path, keep: set[str]) -> None:

@@ -9,8 +9,8 @@ import polars as pl
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, multi_asset
 from dagster_duckdb import DuckDBResource
 
-from assets.partitions import YEARLY, partition_years
-from assets.reporting.editions import Edition, remove_year_reports, report_results, write_report_editions
+from assets.partitions import YEARLY
+from assets.reporting.editions import Edition, report_results, write_report_editions, years_to_report
 from assets.reporting.html import Block, Chart, Heading, Paragraph, Table
 from assets.reporting.numbers import MISSING, fmt_number, fmt_pct
 from assets.reporting.provenance import provenance_blocks
@@ -286,12 +286,7 @@ def terug_in_balans_report(context: AssetExecutionContext, duckdb: DuckDBResourc
     """
     written = {}
     with duckdb.get_connection() as conn:
-        with_rows = set(report_years(conn))
-        for year in partition_years(context):
-            if year not in with_rows:
-                if removed := remove_year_reports(reports, PROGRAMME, year):
-                    context.log.info(f"{year}: no rows; removed an earlier run's {', '.join(removed)}")
-                continue
+        for year in years_to_report(context, reports, PROGRAMME, report_years(conn)):
             data = load_year(conn, year)
             footer = provenance_blocks(conn, PROGRAMME, year, context.run.run_id, reports.language)
             written[year] = write_report_editions(
