@@ -32,8 +32,9 @@ class Folder:
 
     files: dict[str, os.stat_result]  # relative path -> its stat, in-progress files left out
     in_progress: list[str]
-    last_change: float  # newest modification or status change of a file or folder in it: a copy
-    # that keeps the source's modification time, a rename or a delete all move it
+    # The newest modification or status change of a file or folder in it: a copy that keeps the
+    # source's modification time, a rename and a delete all move it.
+    last_change: float
 
 
 def look_at(folder: Path) -> Folder:
