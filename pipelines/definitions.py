@@ -1,5 +1,7 @@
 """The code location: assembles assets, checks, resources, jobs and schedules."""
 
+import os
+
 from dagster import Definitions, in_process_executor, load_asset_checks_from_modules, load_assets_from_modules
 
 import checks.expectation_suites
@@ -11,6 +13,7 @@ from assets.pmg import staging as pmg_staging, statistics as pmg_statistics, tra
 from assets.pmg import themes as pmg_themes
 from assets.terug_in_balans import charts as tib_charts, ingest as tib_ingest, marts as tib_marts
 from assets.terug_in_balans import report as tib_report, staging as tib_staging, statistics as tib_statistics
+from pipelines.alerts import failure_email_sensor
 from pipelines.jobs import PROGRAMME_JOBS, materialize_all, yearly_refresh
 from pipelines.resources import build_resources
 from pipelines.sensors import inbox_sensor
@@ -20,6 +23,7 @@ ASSETS = load_assets_from_modules([
     tib_ingest, tib_staging, tib_marts, tib_charts, tib_report, tib_statistics, data_quality,
 ])
 CHECKS = load_asset_checks_from_modules([checks.expectation_suites, checks.pmg, checks.terug_in_balans])
+FAILURE_EMAIL = failure_email_sensor(os.environ)  # None unless MHM_ALERT_EMAIL_TO is set
 
 defs = Definitions(
     assets=ASSETS,
@@ -27,7 +31,7 @@ defs = Definitions(
     resources=build_resources(),
     jobs=[materialize_all, *PROGRAMME_JOBS.values()],
     schedules=[yearly_refresh],
-    sensors=[inbox_sensor],
+    sensors=[inbox_sensor, *([FAILURE_EMAIL] if FAILURE_EMAIL else [])],
     # Every job, the UI's ad-hoc "Materialize" included, runs its steps in one process: DuckDB admits
     # one writing process per file, and a process per step would pay Dagster's imports each time.
     executor=in_process_executor,

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from unittest import mock
 from zoneinfo import ZoneInfo
 
+import pytest
 import yaml
 from dagster import DagsterInstance, build_schedule_context, build_sensor_context
 
@@ -266,3 +267,65 @@ def test_kind_duckdb_selects_every_warehouse_table_and_no_chart_or_report():
     selected = AssetSelection.from_string("kind:duckdb").resolve(graph)
     assert key("marts.pmg_mental_health") in selected and key("raw.pmg_questionnaire_cells") in selected
     assert selected == {key(qualified) for qualified in tables()} & assets  # raw, staging, marts: no chart or report
+
+
+def test_a_failed_run_is_emailed_without_its_error(tmp_path: Path, monkeypatch):
+    """With MHM_ALERT_EMAIL_TO set, a failed run is e-mailed through the SMTP server: the job, the
+    year, the run and its failed step, not the error, which names the exports' columns and rows."""
+    import smtplib
+
+    from dagster import build_run_status_sensor_context
+
+    from pipelines.alerts import failure_email_sensor
+
+    assert failure_email_sensor({}) is None
+    env = {"MHM_ALERT_EMAIL_TO": "data@example.nl, research@example.nl", "MHM_ALERT_EMAIL_FROM": "mhm@example.nl",
+           "MHM_ALERT_SMTP_HOST": "smtp.example.nl", "MHM_ALERT_SMTP_PASSWORD": "pw",
+           "MHM_UI_URL": "https://monitor.example.nl/monitor/"}
+    with pytest.raises(ValueError, match="MHM_ALERT_SMTP_HOST is not"):
+        failure_email_sensor({**env, "MHM_ALERT_SMTP_HOST": ""})
+    sensor = failure_email_sensor(env)
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA / "terug_in_balans", data / "terug_in_balans")
+    codebook = data / "terug_in_balans" / "2024" / "codebook_survey.yaml"
+    codebook.write_text(codebook.read_text(encoding="utf-8").replace("teruggekeerd naar werk?", "teruggekeerd?"),
+                        encoding="utf-8")
+    instance = DagsterInstance.ephemeral()
+    result = defs.resolve_job_def("terug_in_balans_yearly").execute_in_process(
+        partition_key="2024", resources=resources_for(tmp_path, data), instance=instance, raise_on_error=False)
+    assert not result.success
+    error = next(e for e in result.all_events if e.is_step_failure).step_failure_data.error.message
+    assert "teruggekeerd?" in error
+
+    sent = []
+
+    class Server:  # smtplib.SMTP, recording instead of sending
+        def __init__(self, host, port):
+            sent.append(("connect", host, port))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def starttls(self, context=None):
+            sent.append(("starttls",))
+
+        def login(self, user, password):
+            sent.append(("login", user, password))
+
+        def sendmail(self, sender, to, message):
+            sent.append(("sendmail", sender, to, message))
+
+    monkeypatch.setattr(smtplib, "SMTP", Server)
+    sensor(build_run_status_sensor_context(sensor_name=sensor.name, dagster_event=result.get_run_failure_event(),
+                                           dagster_instance=instance, dagster_run=result.dagster_run).for_run_failure())
+    assert sent[:3] == [("connect", "smtp.example.nl", 587), ("starttls",), ("login", "mhm@example.nl", "pw")]
+    _, sender, to, message = sent[3]
+    assert (sender, to) == ("mhm@example.nl", ["data@example.nl", "research@example.nl"])
+    assert "Subject: Mental-health monitor: terug_in_balans_yearly (2024) failed" in message
+    assert f"Run: {result.run_id}" in message and "Failed steps: raw__tib_survey_cells" in message
+    assert f'href="https://monitor.example.nl/monitor/runs/{result.run_id}"' in message
+    assert "teruggekeerd" not in message and "codebook" not in message
