@@ -72,7 +72,6 @@ def failure_email_sensor(env: Mapping[str, str]) -> SensorDefinition | None:
         smtp_port=int(env.get("MHM_ALERT_SMTP_PORT") or (587 if smtp_type == "STARTTLS" else 465)),
         smtp_user=env.get("MHM_ALERT_SMTP_USER") or env["MHM_ALERT_EMAIL_FROM"],
         webserver_base_url=(env.get("MHM_UI_URL") or "").rstrip("/") or None,
-        monitor_all_code_locations=False,
         # Configured on purpose, so on from the start, unlike the inbox sensor.
         default_status=DefaultSensorStatus.RUNNING,
     )
