@@ -56,7 +56,7 @@ def failure_email_sensor(env: Mapping[str, str]) -> SensorDefinition | None:
         return None
     if missing := [name for name in REQUIRED if not env.get(name)]:
         raise ValueError(f"MHM_ALERT_EMAIL_TO is set, so failed runs are e-mailed, but {', '.join(missing)} "
-                         "is not: set it, or unset MHM_ALERT_EMAIL_TO")
+                         f"{'is' if len(missing) == 1 else 'are'} not: set them, or unset MHM_ALERT_EMAIL_TO")
     smtp_type = env.get("MHM_ALERT_SMTP_TYPE", "STARTTLS").upper()
     if smtp_type not in ("STARTTLS", "SSL"):
         raise ValueError(f"MHM_ALERT_SMTP_TYPE is {smtp_type!r}: STARTTLS or SSL")
