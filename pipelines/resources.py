@@ -76,9 +76,14 @@ class ReportSettings(ConfigurableResource):
     organisation_pdfs: bool = False
 
     def path(self, *parts: str) -> Path:
-        target = Path(self.output_dir).resolve().joinpath(*parts)
+        """Where to write `parts` under the output folder, its folder made."""
+        target = self.existing(*parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
+
+    def existing(self, *parts: str) -> Path:
+        """`parts` under the output folder, no folder made: for what an earlier run may have left."""
+        return Path(self.output_dir).resolve().joinpath(*parts)
 
 
 class GreatExpectations(ConfigurableResource):

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
 
-import yaml
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
 
+from assets.ingest.codebook import parse_yaml
 from assets.partitions import YEARS
 from pipelines.jobs import PROGRAMME_JOBS, codebook_paths
 from pipelines.resources import SourceData
@@ -65,27 +65,26 @@ def signature(folder: Folder) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
-def missing_exports(path: Path) -> list[str]:
-    """The files the folder's codebooks name (`files: - path:`) that are not there yet.
+def missing_exports(path: Path, cache_dir: Path | None = None) -> list[str]:
+    """The files the folder's codebooks name (`files: - path:`) that are not there yet; `cache_dir`:
+    where parsed codebooks are kept, as for the runs (parse_yaml).
 
     A codebook that cannot be read names nothing here: the run says what is wrong with it."""
     missing = []
     for codebook in sorted(path.glob("codebook*.y*ml")):
         try:
-            spec = yaml.load(codebook.read_text(encoding="utf-8-sig"),
-                             Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-            named = [str(f["path"]) for f in spec["files"]]
+            named = [str(f["path"]) for f in parse_yaml(codebook.read_bytes(), cache_dir)["files"]]
         except Exception:  # noqa: BLE001 - any unreadable codebook is left to the run to explain
             continue
         missing += [f"{name} ({codebook.name})" for name in named if not (path / name).is_file()]
     return missing
 
 
-def waiting_for(path: Path, folder: Folder, now: float) -> str | None:
+def waiting_for(path: Path, folder: Folder, now: float, cache_dir: Path | None = None) -> str | None:
     """Why the folder is not ready to run yet, or None when it is."""
     if folder.in_progress:
         return f"still being copied or edited ({', '.join(folder.in_progress)})"
-    if missing := missing_exports(path):
+    if missing := missing_exports(path, cache_dir):
         return f"named in a codebook but not there yet: {', '.join(missing)}"
     if (quiet := now - folder.last_change) < SETTLE_SECONDS:
         return f"changed {max(quiet, 0):.0f} s ago; waiting until nothing has changed for {SETTLE_SECONDS} s"
@@ -136,7 +135,7 @@ def inbox_sensor(context: SensorEvaluationContext, sources: SourceData):
                 context.log.warning(f"{name}: not a known programme and year partition; not requested")
                 done[name] = f"unknown@{sig}"
             continue
-        if reason := waiting_for(path, folder, now):
+        if reason := waiting_for(path, folder, now, sources.cache_folder("codebooks")):
             waiting.append(f"{name}: {reason}")
             continue
         done[name] = sig

@@ -15,15 +15,15 @@ flags: [true, null]
 
 def test_a_parsed_codebook_comes_back_from_the_cache_without_yaml(tmp_path, monkeypatch):
     expected = yaml.safe_load(INTERVIEWS)
-    parsed = codebook._parse_yaml(INTERVIEWS, tmp_path)
+    parsed = codebook.parse_yaml(INTERVIEWS, tmp_path)
     assert yaml_cache.cache_file(tmp_path, INTERVIEWS).exists()
-    codebook._parse_yaml.cache_clear()   # as a new run's process starts
+    codebook.parse_yaml.cache_clear()   # as a new run's process starts
 
     def no_yaml(*args, **kwargs):
         raise AssertionError("parsed again")
 
     monkeypatch.setattr(yaml, "load", no_yaml)
-    again = codebook._parse_yaml(INTERVIEWS, tmp_path)
+    again = codebook.parse_yaml(INTERVIEWS, tmp_path)
     assert again == parsed == expected and again["scale"]["max"] == 10.5
 
 
@@ -41,8 +41,8 @@ def test_an_edited_or_broken_cache_entry_is_parsed_again(tmp_path):
     assert yaml_cache.cached(tmp_path, edited) is None   # other bytes, another entry
     yaml_cache.cache_file(tmp_path, INTERVIEWS).write_text("{not json")
     assert yaml_cache.cached(tmp_path, INTERVIEWS) is None
-    codebook._parse_yaml.cache_clear()
-    assert codebook._parse_yaml(INTERVIEWS, tmp_path) == yaml.safe_load(INTERVIEWS)
+    codebook.parse_yaml.cache_clear()
+    assert codebook.parse_yaml(INTERVIEWS, tmp_path) == yaml.safe_load(INTERVIEWS)
 
 
 def test_a_folder_that_cannot_be_written_is_no_cache(tmp_path):

@@ -159,7 +159,7 @@ def _labels(spec: dict, where: str, file: str, scales: dict, folder: Path) -> tu
 
 
 @functools.lru_cache(maxsize=256)
-def _parse_yaml(blob: bytes, cache_dir: Path | None = None):
+def parse_yaml(blob: bytes, cache_dir: Path | None = None):
     """The YAML of a codebook. Every ingest and staging asset rereads the codebooks, and a ten-year
     interview codebook (hundreds of themes and documents) takes seconds in pure-Python PyYAML: parse
     with libyaml, once per content in a process, and with `cache_dir` once per content at all
@@ -182,7 +182,7 @@ def load_codebook(path: Path, data_dir: Path, cache_dir: Path | None = None) -> 
     rel = path.relative_to(data_dir).as_posix() if path.is_relative_to(data_dir) else str(path)
     blob = path.read_bytes()
     try:
-        spec = _parse_yaml(blob, cache_dir)
+        spec = parse_yaml(blob, cache_dir)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None

@@ -1,7 +1,6 @@
 """Chart assets' output: a PNG and an SVG per year, and a small preview for the Dagster UI."""
 
 from functools import partial
-from pathlib import Path
 
 from dagster import MaterializeResult, MetadataValue
 
@@ -60,9 +59,8 @@ def publish_charts(reports, programme: str, name: str, figures: dict) -> Materia
             if key is not None:
                 remember(key, None)
             # Nothing to draw that year (no rows left): an earlier run's chart of it would outlive its data.
-            folder = Path(reports.output_dir).resolve() / programme / str(year)
             for suffix in (".png", ".svg"):
-                (folder / f"{name}{suffix}").unlink(missing_ok=True)
+                reports.existing(programme, str(year), f"{name}{suffix}").unlink(missing_ok=True)
             continue
         png, svg, preview = files
         png_path = reports.path(programme, str(year), f"{name}.png")

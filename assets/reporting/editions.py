@@ -108,7 +108,7 @@ def remove_year_reports(reports, programme: str, year: int) -> list[str]:
     say when an intervention's participants withdrew): both editions, their PDFs and the
     organisation reports. Rerunning a partition replaces its reports as it replaces its rows, so no
     report is left of data the warehouse no longer holds. Returns the names removed."""
-    folder = Path(reports.output_dir).resolve() / programme / str(year)
+    folder = reports.existing(programme, str(year))
     removed = []
     for name in (RESEARCHER_FILE, STAKEHOLDER_FILE, RESEARCHER_PDF_FILE, PDF_FILE):
         if (folder / name).is_file():
