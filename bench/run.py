@@ -8,6 +8,7 @@
 5. adds one more year to the (a) warehouse and materialises that year's partition alone (with the
    trends over all years, which every run refreshes); then runs the last year alone into a fresh
    warehouse and adds the same new year onto that: a year's run must not grow with the years before it;
+   and runs a year of the tiny size alone: what any year's run costs, however small its year;
 then prints seconds, the ratios ours/floor and ours/pandas, and peak memory. Nothing is asserted.
 
 Each phase runs in a child process (so each has its own peak RSS) unless --in-process; the parent
@@ -379,6 +380,12 @@ def format_report(size: dict, results: dict) -> str:
                          f"{'':>9} {'':>9} {'':>11} {'':>12}   = {after_one['seconds'] / ny['seconds']:.2f}x (d)")
             lines.append(f"{'    one year alone, into a fresh warehouse':<44} {_s(alone['seconds']):>9} "
                          f"{'':>9} {'':>9} {'':>11} {'':>12}   = {alone['seconds'] / ny['seconds']:.2f}x (d)")
+        if tiny := results.get("tiny_year"):
+            small = SIZES["small"]
+            label = f"    a tiny year alone ({small['organisations']} organisations)"
+            of_d, of_a = tiny["seconds"] / ny["seconds"], 100 * tiny["seconds"] / full["seconds"]
+            lines.append(f"{label:<44} {_s(tiny['seconds']):>9} {'':>9} {'':>9} {'':>11} {'':>12}   "
+                         f"= {of_d:.2f}x (d), {of_a:.0f}% of (a)")
     lines.append("-" * 99)
     if results["ingest"]:
         lines.append("floor readers: " + "; ".join(f"{a}: {r['floor']['reader']} ({r['floor']['rows']:,} rows, "
@@ -506,6 +513,15 @@ def run_benchmark(size: dict, workdir: Path, in_process: bool = False, new_year:
                 results["last_year_alone"] = phase("last year alone", "full", str(last), data=one_plus)
                 results["new_year_after_one"] = phase("new year onto last year alone", "full", str(last + 1),
                                                       data=one_plus, work=workdir / "last_year_alone", fresh=False)
+            # The same graph on a year of the tiny size: what a year's run costs whatever its size
+            # (steps, imports, the charts' and reports' layout). (d) pays it for one year, (a) once for ten.
+            tiny = workdir / "data_tiny_year"
+            shutil.rmtree(tiny, ignore_errors=True)
+            small = SIZES["small"]
+            generate(tiny, 1, small["organisations"], small["responses"], small["segments"], small["tib"],
+                     first_year=last + 1, seed=7, maxqda_format=results["generate"]["maxqda_format"],
+                     log=lambda *_: None)
+            results["tiny_year"] = phase("tiny year alone", "full", str(last + 1), data=tiny)
     results["peak_tree"] = sampler.overall
     results["peak_maxrss"] = maxrss_bytes()
     if not in_process:

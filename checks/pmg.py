@@ -14,15 +14,15 @@ from pipelines.resources import ReportSettings, SourceData
 
 
 @asset_check(asset=key(ANSWERS), name="no_rows_quarantined", description="Warns when questionnaire rows were quarantined.")
-def questionnaire_rows_not_quarantined(duckdb: DuckDBResource) -> AssetCheckResult:
+def questionnaire_rows_not_quarantined(context: AssetCheckExecutionContext, duckdb: DuckDBResource) -> AssetCheckResult:
     with duckdb.get_connection() as conn:
-        return quarantine_check(conn, "pmg_questionnaire")
+        return quarantine_check(conn, "pmg_questionnaire", partition_years(context))
 
 
 @asset_check(asset=key(SEGMENTS), name="no_rows_quarantined", description="Warns when interview segments were quarantined.")
-def interview_segments_not_quarantined(duckdb: DuckDBResource) -> AssetCheckResult:
+def interview_segments_not_quarantined(context: AssetCheckExecutionContext, duckdb: DuckDBResource) -> AssetCheckResult:
     with duckdb.get_connection() as conn:
-        return quarantine_check(conn, "pmg_interviews")
+        return quarantine_check(conn, "pmg_interviews", partition_years(context))
 
 
 @asset_check(asset=key("marts.pmg_intervention_rating"), blocking=True, description=(

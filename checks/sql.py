@@ -26,15 +26,18 @@ def violations_check(conn, sql: str, ok: str, bad: str, severity=AssetCheckSever
     )
 
 
-def quarantine_check(conn, instrument: str) -> AssetCheckResult:
-    """Warn (never block) when input rows were set aside, so someone looks at them."""
+def quarantine_check(conn, instrument: str, years: list[int] | None = None) -> AssetCheckResult:
+    """Warn (never block) when input rows of the run's years were set aside, so someone looks at them.
+    raw.quarantine has no year: a row's year is its file's, in raw.source_files."""
     return violations_check(
         conn,
-        f"SELECT source_file, row_number, column_name, cell_value, reason, stage FROM raw.quarantine "
-        f"WHERE instrument = '{instrument}' ORDER BY source_file, row_number",
+        f"SELECT f.year, q.source_file, q.row_number, q.column_name, q.cell_value, q.reason, q.stage "
+        f"FROM raw.quarantine q JOIN raw.source_files f USING (source_file) "
+        f"WHERE q.instrument = '{instrument}' ORDER BY q.source_file, q.row_number",
         ok="no input rows quarantined",
         bad="{n} problem(s) in the input: the rows are in raw.quarantine and left out of staging",
         severity=AssetCheckSeverity.WARN,
+        years=years,
     )
 
 

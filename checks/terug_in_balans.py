@@ -11,9 +11,9 @@ from checks.sql import quarantine_check, violations_check
 
 
 @asset_check(asset=key(ANSWERS), name="no_rows_quarantined", description="Warns when survey rows were quarantined.")
-def survey_rows_not_quarantined(duckdb: DuckDBResource) -> AssetCheckResult:
+def survey_rows_not_quarantined(context: AssetCheckExecutionContext, duckdb: DuckDBResource) -> AssetCheckResult:
     with duckdb.get_connection() as conn:
-        return quarantine_check(conn, "tib_survey")
+        return quarantine_check(conn, "tib_survey", partition_years(context))
 
 
 def _shares_sum_to_100(table: str, group: str):

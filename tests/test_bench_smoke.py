@@ -44,6 +44,9 @@ def test_bench_tiny_run_prints_the_ratio_table(tmp_path, monkeypatch):
     assert results["new_year_after_one"]["success"], results["new_year_after_one"]["failures"]
     assert re.search(rf"^    the same, onto 1 earlier year \(not 2\) +{number} .*= {number}x \(d\)$", report, re.M)
     assert re.search(rf"^    one year alone, into a fresh warehouse +{number} .*= {number}x \(d\)$", report, re.M)
+    assert results["tiny_year"]["success"], results["tiny_year"]["failures"]
+    tiny_line = rf"^    a tiny year alone \(3 organisations\) +{number} .*= {number}x \(d\), \d+% of \(a\)$"
+    assert re.search(tiny_line, report, re.M), report
     if os.path.exists("/proc/stat"):
         busy = re.search(r"^CPU busy while the steps ran \(machine-wide, of (\d+) cores\): \(a\) ([\d.]+), \(d\) ([\d.]+)$",
                          report, re.M)

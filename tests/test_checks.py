@@ -81,3 +81,23 @@ def test_domain_checks_look_at_the_run_years_only():
     assert violations_check(conn, sql, "ok", "{n} bad", years=[2023, 2024]).description == "2 bad"
     assert violations_check(conn, sql, "ok", "{n} bad").description == "3 bad"  # no partition: every year
     assert flag_check(conn, sql, "none", "{n} flagged", years=[2025]).description == "1 flagged"
+
+
+def test_quarantine_check_warns_of_the_run_years_only():
+    """raw.quarantine has no year: a quarantined row is of its file's year, and an old year's rows
+    warn in that year's run, not in every run after it."""
+    from checks.sql import quarantine_check
+
+    conn = duckdb.connect()
+    ensure_schema(conn, "raw.source_files", "raw.quarantine")
+    for year, name in ((2023, "pmg/2023/t0.csv"), (2024, "pmg/2024/t0.csv")):
+        conn.execute("INSERT INTO raw.source_files (source_file, programme, instrument, year) "
+                     "VALUES (?, 'pmg', 'pmg_questionnaire', ?)", [name, year])
+    conn.execute("INSERT INTO raw.quarantine (source_file, instrument, row_number, column_name, reason, stage) "
+                 "VALUES ('pmg/2023/t0.csv', 'pmg_questionnaire', 4, 'Q2', 'not on the scale', 'ingest')")
+    assert not quarantine_check(conn, "pmg_questionnaire", [2023]).passed
+    later = quarantine_check(conn, "pmg_questionnaire", [2024])
+    assert later.passed and later.description == "no input rows quarantined"
+    every_year = quarantine_check(conn, "pmg_questionnaire")
+    assert every_year.metadata["violations"].value == 1 and "pmg/2023/t0.csv" in every_year.metadata["rows"].value
+    assert quarantine_check(conn, "tib_survey", [2023]).passed
