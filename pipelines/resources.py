@@ -24,10 +24,11 @@ from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
 from assets.ingest.codebook import Codebook, discover_codebooks
-from assets.ingest.privacy import KEY_VARIABLE, Pseudonymiser
+from assets.ingest.privacy import KEY_VARIABLE, PUBLIC_SAMPLE_KEY, Pseudonymiser
 from checks.gx_runner import warm_up
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_DATA = PROJECT_ROOT / "data"
 
 
 class SourceData(ConfigurableResource):
@@ -58,6 +59,13 @@ class SourceData(ConfigurableResource):
         return list(self._codebooks_of_run[lookup])
 
     def pseudonymiser(self) -> Pseudonymiser:
+        """The keyed hash of this data's identifiers. Refuses the published sample key for any data
+        but the bundled sample: `make run` or `make ui` pointed at real exports (MHM_DATA_DIR) without
+        a key of one's own would otherwise pseudonymise them with a key anyone can read."""
+        if self.pseudonym_key == PUBLIC_SAMPLE_KEY and Path(self.data_dir).resolve() != SAMPLE_DATA:
+            raise ValueError(
+                f"{KEY_VARIABLE} is the public sample key, which is for the bundled sample data ({SAMPLE_DATA}) "
+                f"only; set a secret key of your own in {KEY_VARIABLE} to load {self.data_dir}")
         return Pseudonymiser(self.pseudonym_key)
 
     def cache_folder(self, name: str) -> Path | None:
@@ -157,7 +165,7 @@ def build_resources() -> dict:
     return {
         "duckdb": warehouse_resource(_env_path("MHM_WAREHOUSE", PROJECT_ROOT / "warehouse" / "monitor.duckdb")),
         "sources": SourceData(
-            data_dir=_env_path("MHM_DATA_DIR", PROJECT_ROOT / "data"),
+            data_dir=_env_path("MHM_DATA_DIR", SAMPLE_DATA),
             pseudonym_key=EnvVar(KEY_VARIABLE),
             cache_dir=_env_path("MHM_CACHE_DIR", Path.home() / ".cache" / "mental-health-monitor"),
         ),

@@ -24,6 +24,20 @@ def test_missing_key_is_a_clear_error():
         Pseudonymiser("")
 
 
+def test_the_public_sample_key_is_refused_for_any_data_but_the_sample(tmp_path):
+    """`make run` and `make ui` set the README's sample key when none is given; pointed at real
+    exports, they must not pseudonymise them with a key anyone can read."""
+    from assets.ingest.privacy import PUBLIC_SAMPLE_KEY
+    from pipelines.resources import SAMPLE_DATA, SourceData
+
+    assert SourceData(data_dir=str(SAMPLE_DATA), pseudonym_key=PUBLIC_SAMPLE_KEY).pseudonymiser()("x")
+    with pytest.raises(ValueError, match=f"public sample key.*{tmp_path}"):
+        SourceData(data_dir=str(tmp_path), pseudonym_key=PUBLIC_SAMPLE_KEY).pseudonymiser()
+    assert SourceData(data_dir=str(tmp_path), pseudonym_key="a key of our own").pseudonymiser()("x")
+    makefile = (SAMPLE_DATA.parent / "Makefile").read_text(encoding="utf-8")
+    assert f"run ui: export MHM_PSEUDONYM_KEY ?= {PUBLIC_SAMPLE_KEY}" in makefile
+
+
 @pytest.mark.parametrize("text,expected", [
     ("mail me op j.jansen@umcg.nl", "mail me op [e-mail]"),
     ("bel 06-12345678 gerust", "bel [telefoon] gerust"),

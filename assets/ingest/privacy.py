@@ -27,6 +27,9 @@ from assets.ingest import disk_cache
 from assets.ingest.formats import _WHITESPACE  # what str.strip() strips
 
 KEY_VARIABLE = "MHM_PSEUDONYM_KEY"
+# The key `make run` and `make ui` set when none is given: published in the README, so pseudonyms
+# made with it can be recomputed by anyone. SourceData refuses it for any data but the bundled sample.
+PUBLIC_SAMPLE_KEY = "sample-key-not-for-real-data"
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Dutch numbers: 0 or +31/0031 then nine digits, in any grouping with spaces, dashes or brackets.
