@@ -375,14 +375,22 @@ def test_english_edition(full_run, tmp_path):
 
 
 def test_reports_embed_the_chart_assets_renderings(full_run, reports):
-    """Charts of the same rows are drawn once per run: the researcher editions (every group, as the
-    chart assets draw them) embed exactly the SVGs the chart assets wrote."""
+    """Charts of the same rows are drawn once per run, and the chart files beside the stakeholder
+    report are that report's: it embeds exactly the SVGs the chart assets wrote. The researcher
+    edition's mental-health chart, with the sample's groups below the minimum, is in that edition only."""
     import base64
+
+    def images(programme, edition):
+        return {base64.b64decode(src.split(",", 1)[1]) for src in reports[programme, edition].images}
 
     _, tmp = full_run
     for (programme, year), charts in {("pmg", 2023): ("pmg_mental_health", "pmg_theme_matrix"),
                                       ("terug_in_balans", 2024): ("tib_return_to_work", "tib_skills",
                                                                   "tib_factor_ratings")}.items():
-        embedded = {base64.b64decode(src.split(",", 1)[1]) for src in reports[programme, "researcher"].images}
         for chart in charts:
-            assert (tmp / "reports" / programme / str(year) / f"{chart}.svg").read_bytes() in embedded, chart
+            written = (tmp / "reports" / programme / str(year) / f"{chart}.svg").read_bytes()
+            assert written in images(programme, "stakeholder"), chart
+    researcher_only = images("pmg", "researcher") - images("pmg", "stakeholder")
+    assert len(researcher_only) == 1  # every group's mental health; the theme matrix is the same in both
+    published = {p.read_bytes() for p in (tmp / "reports").rglob("*.svg")}
+    assert not researcher_only & published

@@ -221,14 +221,18 @@ def pmg_mental_health_chart(context, duckdb: DuckDBResource, reports: ReportSett
     One dot per intervention and wave, joined when both waves exist, with the mean and the number
     of respondents (N) printed at each dot: read it as "did the group's average go up or down",
     and look at N before drawing conclusions (most groups are two to eight people). No individual
-    answers are drawn. This is the researcher chart with every group; the stakeholder report
-    redraws it without groups below the reporting minimum. Files: pmg/<year>/pmg_mental_health.png (+ .svg).
+    answers are drawn. This is the chart of the stakeholder report: groups below the reporting
+    minimum, and the other wave of the same people where it would give one back, are left out (the
+    files sit beside that report, and this preview is read in the UI); the researcher edition draws
+    every group. Files: pmg/<year>/pmg_mental_health.png (+ .svg).
     """
+    from assets.pmg.report import stakeholder_mental_health  # report.py draws with this module
+
     years = partition_years(context)
     with duckdb.get_connection() as conn:
-        df = load_mental_health(conn, years)
-    figures = {year: partial(draw_mental_health, df.filter(pl.col("year") == year), reports.language)
-               for year in years}
+        shown = {year: stakeholder_mental_health(conn, year, reports.reporting_minimum, reports.language)
+                 for year in years}
+    figures = {year: partial(draw_mental_health, shown[year], reports.language) for year in years}
     return publish_charts(reports, "pmg", "pmg_mental_health", figures)
 
 

@@ -356,16 +356,29 @@ def section_blocks(data: YearData, organisation: str, intervention: str, section
     return blocks
 
 
+def shown_mental_health(data: YearData, plan: Disclosure) -> pl.DataFrame:
+    """The rows of marts.pmg_mental_health an edition's chart draws: those its plan does not hide."""
+    if data.mental_health.height == 0:
+        return data.mental_health
+    return data.mental_health.filter(
+        pl.struct("organisation", "intervention", "wave").map_elements(
+            lambda r: plan.cell(r["organisation"], r["intervention"], r["wave"]) is None, return_dtype=pl.Boolean))
+
+
+def stakeholder_mental_health(conn, year: int, minimum: int, lang: str) -> pl.DataFrame:
+    """The rows the stakeholder edition's mental-health chart of `year` draws."""
+    data = load_year(conn, year)
+    return shown_mental_health(data, disclosure(data, Edition(False, minimum, lang)))
+
+
 def chart_block(data: YearData, edition: Edition, plan: Disclosure, figure_no: int) -> list[Block]:
     t = edition.t
-    shown = data.mental_health.filter(
-        pl.struct("organisation", "intervention", "wave").map_elements(
-            lambda r: plan.cell(r["organisation"], r["intervention"], r["wave"]) is None, return_dtype=pl.Boolean)
-    ) if data.mental_health.height else data.mental_health
+    shown = shown_mental_health(data, plan)
     caption = f"{t('figuur', no=figure_no)} {t('mh_chart_caption')}"
     if not edition.researcher:
         caption += t("chart_hidden_suffix", minimum=edition.minimum)
-    # The chart asset drew every group's chart just before, and both editions often show the same cells.
+    # The chart asset drew the stakeholder edition's chart just before; a researcher edition draws
+    # every group, the same picture where nothing is hidden.
     chart = rendered_chart(draw_mental_health, shown, edition.lang)
     if chart is None:
         return [Heading(t("mh_overview"), 2), Paragraph(t("no_chart", caption=caption), "note")]

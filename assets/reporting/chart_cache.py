@@ -1,10 +1,11 @@
 """Charts drawn in this process, keyed by the drawing function and its exact inputs.
 
-The chart assets and the reports draw the same charts from the same mart rows: the researcher
-edition shows every group, as the chart assets do, and a stakeholder edition that hides nothing
-shows them too. A run executes in one process (in_process_executor), so a report takes the
-rendering the chart asset made a moment before instead of drawing it again. The key holds a
-digest of every input, so a chart is only ever reused for exactly the rows it shows.
+The chart assets and the reports draw the same charts from the same mart rows: the mental-health
+chart asset draws what the stakeholder edition shows, the other chart assets draw what both
+editions show, and an edition that hides nothing shows the same picture as the other. A run
+executes in one process (in_process_executor), so a report takes the rendering the chart asset
+made a moment before instead of drawing it again. The key holds a digest of every input, so a
+chart is only ever reused for exactly the rows it shows.
 """
 
 import hashlib
