@@ -58,3 +58,39 @@ def test_names_longest_first_and_parts():
     names = name_variants(["Sanne de Vries", "Vries, Mark"])
     assert set(names) == {"Sanne de Vries", "Sanne", "Vries", "Vries, Mark", "Mark Vries", "Mark"}
     assert mask_text("Sanne de Vries en Mark spraken", tuple(names)) == "[naam] en [naam] spraken"
+
+
+def test_typed_text_in_an_answer_column_is_masked_and_labels_are_kept(tmp_path):
+    """A name or e-mail address typed into a choice or number column (Forms puts an "Other"
+    answer in the choice's cell) is masked at ingest as free text is, so neither raw.*_cells nor
+    raw.quarantine hold it; every answer that is a label or a number is stored as it was."""
+    import csv
+    import shutil
+
+    from assets.ingest.codebook import load_codebook
+    from assets.ingest.survey import survey_cells
+    from tests.conftest import DATA
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA / "pmg", data / "pmg")
+    export = data / "pmg" / "2023" / "pmg_t1_qualtrics.csv"
+    rows = list(csv.reader(export.read_text(encoding="utf-8-sig").splitlines()))
+    head, first = rows[0], rows[3]
+    name = f"{first[head.index('RecipientFirstName')]} {first[head.index('RecipientLastName')]}"
+    typed = {"Q2": f"Anders, namelijk {name} ({first[head.index('RecipientEmail')]})",
+             "Q5": "bel me: 06-12345678"}
+    changed = [v if h not in typed else typed[h] for h, v in zip(head, first)]
+    with export.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(rows[:3] + [changed] + rows[4:])
+
+    def cells(data_dir):
+        codebook = load_codebook(data_dir / "pmg" / "2023" / "codebook_questionnaire.yaml", data_dir)
+        source = next(f for f in codebook.files if f.relative.endswith("pmg_t1_qualtrics.csv"))
+        return survey_cells(codebook, source, Pseudonymiser("k"))[0]
+
+    ours, sample = cells(data), cells(DATA)
+    stored = dict(ours.filter(pl.col("row_number") == 4).select("column_name", "cell_value").iter_rows())
+    assert stored["Q2"] == "Anders, namelijk [naam] [naam] ([e-mail])" and stored["Q5"] == "bel me: [telefoon]"
+    assert not ours["cell_value"].str.contains("@|06-1234", literal=False).any()
+    others = pl.col("row_number") != 4
+    assert ours.filter(others).equals(sample.filter(others))  # labels and grades as they were

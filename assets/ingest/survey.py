@@ -93,6 +93,9 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
     frame = frame.with_columns(
         pseudonyms(pseudonymise, identity, codebook.relative).alias("respondent_id"),
         *[mask_series(frame[c], names).alias(c) for c in text_columns],
+        *[mask_answers(frame[c], names, labels, codebook.multi_select_separator if multi else None).alias(c)
+          for c, (labels, multi) in _answer_columns(codebook, value_columns, text_columns).items()
+          if frame[c].dtype == pl.String],
     )
     cells = (
         frame.select(ROW, "respondent_id", *value_columns)
@@ -107,6 +110,43 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
         i = pl.int_range(n * k, eager=True)
         cells = cells[(i % k) * n + i // k]
     return cells, quarantine, parsed.frame.height, ignored
+
+
+def _answer_columns(codebook: Codebook, value_columns: list[str], text_columns: list[str]) -> dict:
+    """{column: (its variable's labels, lowercased; whether it is a multi-select)} of every stored
+    column that is not free text."""
+    variables = {v.column: v for v in codebook.variables if v.column}
+    out = {}
+    for column in value_columns:
+        if column in text_columns:
+            continue
+        v = variables.get(column)
+        labels = frozenset(x.lower() for lab in (v.labels if v else ()) for x in (lab.label, lab.code))
+        out[column] = (labels, v is not None and v.type == "multi_select")
+    return out
+
+
+def mask_answers(values: pl.Series, names: pl.Series, labels: frozenset[str], separator: str | None) -> pl.Series:
+    """Answers of a column that is not free text, with e-mail addresses, phone numbers and names in
+    them masked as free text is. Such a column holds a label, a number, a date or a mark, but an
+    export can put typed text in it too (Forms writes an "Other" answer into the choice's cell), and
+    that text would otherwise reach raw.*_cells and raw.quarantine as it was typed. The codebook's
+    labels are left as they are (a label may be a word that is also a name: "Anders"), so every answer
+    decodes as before; masking a number, date or mark changes nothing. Each distinct answer once."""
+    distinct = values.drop_nulls().unique()
+    if separator:
+        is_label = (distinct.str.split(separator).list.eval(pl.element().str.strip_chars().str.to_lowercase())
+                    .list.eval((pl.element() == "") | pl.element().is_in(list(labels))).list.all())
+    else:
+        is_label = distinct.str.strip_chars().str.to_lowercase().is_in(list(labels))
+    others = distinct.filter(~is_label)
+    masked = mask_series(others, names)
+    changed = others != masked
+    if not changed.any():
+        return values
+    mapping = pl.DataFrame({"text": others.filter(changed), "masked": masked.filter(changed)})
+    return (values.to_frame("text").join(mapping, on="text", how="left", maintain_order="left")
+            .select(pl.coalesce("masked", "text")).to_series().alias(values.name))
 
 
 # The participant codes and pseudonyms of the last file of the last few codebooks each
