@@ -94,3 +94,15 @@ def test_typed_text_in_an_answer_column_is_masked_and_labels_are_kept(tmp_path):
     assert not ours["cell_value"].str.contains("@|06-1234", literal=False).any()
     others = pl.col("row_number") != 4
     assert ours.filter(others).equals(sample.filter(others))  # labels and grades as they were
+
+
+def test_mask_answers_masks_what_no_label_number_or_date_is():
+    from assets.ingest.survey import mask_answers
+
+    answers = pl.Series("q", ["Anders", " anders ", "7,5", "12-03-2024", "0612345678", "Coaching;Anders",
+                              "Coaching;Jan de Vries", None])
+    labels = frozenset({"anders", "coaching"})
+    assert mask_answers(answers, pl.Series(["Jan", "Vries", "Anders"]), labels, ";").to_list() == [
+        "Anders", " anders ", "7,5", "12-03-2024", "[telefoon]", "Coaching;Anders", "Coaching;[naam] de [naam]", None]
+    single = mask_answers(answers, pl.Series(["Anders"]), labels, None)
+    assert single[0] == "Anders" and single[5] == "Coaching;[naam]"  # a label alone, not inside other text

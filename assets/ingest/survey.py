@@ -126,6 +126,11 @@ def _answer_columns(codebook: Codebook, value_columns: list[str], text_columns: 
     return out
 
 
+# A grade or a date, which no name, e-mail address or phone number (nine digits and more) can be.
+PLAIN_NUMBER_OR_DATE = (r"^\s*(?:[+-]?\d{1,8}(?:[.,]\d+)?"
+                        r"|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?)\s*$")
+
+
 def mask_answers(values: pl.Series, names: pl.Series, labels: frozenset[str], separator: str | None) -> pl.Series:
     """Answers of a column that is not free text, with e-mail addresses, phone numbers and names in
     them masked as free text is. Such a column holds a label, a number, a date or a mark, but an
@@ -139,7 +144,9 @@ def mask_answers(values: pl.Series, names: pl.Series, labels: frozenset[str], se
                     .list.eval((pl.element() == "") | pl.element().is_in(list(labels))).list.all())
     else:
         is_label = distinct.str.strip_chars().str.to_lowercase().is_in(list(labels))
-    others = distinct.filter(~is_label)
+    others = distinct.filter(~is_label & ~distinct.str.contains(PLAIN_NUMBER_OR_DATE))
+    if others.is_empty():  # nearly always: masking's setup (the names' automaton) is not free
+        return values
     masked = mask_series(others, names)
     changed = others != masked
     if not changed.any():
