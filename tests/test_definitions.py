@@ -52,3 +52,35 @@ def test_blocking_checks_guard_the_reports():
     assert checks[("staging/pmg_questionnaire_responses", "t1_without_t0_flagged")] is False
     assert checks[("marts/pmg_intervention_rating", "rating_only_from_t1_respondents")] is True
     assert checks[("marts/pmg_response_counts", "questionnaire_and_interview_counts_agree")] is False
+
+
+def test_what_reads_a_pmg_year_depends_on_every_mart_it_reads():
+    """The mental-health chart hides what the stakeholder edition hides, deciding it from the whole
+    year (report.load_year): it must come after every mart that reads, or a run of the chart alone
+    fails on a fresh warehouse and one after a mart's rerun draws from the older rows."""
+    import re
+
+    import polars as pl
+
+    from assets.pmg.marts import YEAR_MARTS
+    from assets.pmg.report import load_year
+
+    class Recording:
+        read: set = set()
+
+        def sql(self, sql, params=None):
+            self.read |= set(re.findall(r"\bmarts\.\w+", sql))
+            return self
+
+        def pl(self):
+            return pl.DataFrame({"organisation": [], "intervention": []}, schema={"organisation": pl.String,
+                                                                                   "intervention": pl.String})
+
+    conn = Recording()
+    load_year(conn, 2023)
+    assert conn.read == set(YEAR_MARTS)
+    graph = defs.resolve_asset_graph()
+    for asset in ("charts/pmg_mental_health", "reports/pmg", "reports/pmg_onderzoekers"):
+        upstream = {k.to_user_string().replace("/", ".") for k in graph.get(
+            next(k for k in graph.get_all_asset_keys() if k.to_user_string() == asset)).parent_keys}
+        assert set(YEAR_MARTS) <= upstream, asset

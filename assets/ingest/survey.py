@@ -126,9 +126,11 @@ def _answer_columns(codebook: Codebook, value_columns: list[str], text_columns: 
     return out
 
 
-# A grade or a date, which no name, e-mail address or phone number (nine digits and more) can be.
+# A grade or a date (day or year first, a time of day as DuckDB's TIMESTAMP reads it), which no
+# name, e-mail address or phone number (nine digits and more) can be.
 PLAIN_NUMBER_OR_DATE = (r"^\s*(?:[+-]?\d{1,8}(?:[.,]\d+)?"
-                        r"|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?)\s*$")
+                        r"|(?:\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})"
+                        r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?)\s*$")
 
 
 def mask_answers(values: pl.Series, names: pl.Series, labels: frozenset[str], separator: str | None) -> pl.Series:

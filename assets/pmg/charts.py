@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import ScaledTranslation
 
 from assets.partitions import YEARLY, partition_years, year_filter
+from assets.pmg.marts import MENTAL_HEALTH, YEAR_MARTS
 from assets.pmg.themes import THEME_MATRIX
 from assets.reporting.chart_files import publish_charts
 from assets.reporting.numbers import fmt_number
@@ -20,7 +21,6 @@ from assets.reporting.texts import texts_for
 from assets.tables import POOL, key
 from pipelines.resources import ReportSettings
 
-MENTAL_HEALTH = "marts.pmg_mental_health"
 WAVE_COLOURS = {"T0": OKABE_ITO["orange"], "T1": OKABE_ITO["blue"]}
 IGLOO_LEVELS = ["Individu", "Groep", "Leider", "Organisatie", "Omgeving"]
 JDR_CATEGORIES = ["werk_hulpbron", "persoonlijke_hulpbron", "werk_stressor", "persoonlijke_stressor", "uitkomst"]
@@ -213,8 +213,8 @@ def _theme_matrix_rows(df: pl.DataFrame, interventions: list[str], levels: list[
     return fig
 
 
-@asset(**YEARLY, key=AssetKey(["charts", "pmg_mental_health"]), deps=[key(MENTAL_HEALTH)], group_name="pmg",
-       kinds={"matplotlib"}, pool=POOL)
+@asset(**YEARLY, key=AssetKey(["charts", "pmg_mental_health"]), deps=[key(mart) for mart in YEAR_MARTS],
+       group_name="pmg", kinds={"matplotlib"}, pool=POOL)
 def pmg_mental_health_chart(context, duckdb: DuckDBResource, reports: ReportSettings) -> MaterializeResult:
     """Mean self-rated mental health before (T0) and after (T1) each PMG intervention, per year.
 

@@ -1,10 +1,20 @@
 """PMG marts: the tables of the report (Tabel 3-7) and its "N deelnemers noemden ..." counts."""
 
 from assets.pmg.staging import RESPONSES, SEGMENTS
+from assets.pmg.statistics import PAIRED, UNPAIRED
+from assets.pmg.themes import THEME_MATRIX, THEME_QUOTES
 from assets.tables import sql_table_asset
 
+COUNTS = "marts.pmg_response_counts"
+MENTAL_HEALTH = "marts.pmg_mental_health"
+RATING = "marts.pmg_intervention_rating"
+THEMES = "marts.pmg_theme_mentions"
+# Every mart a PMG report reads of a year (report.load_year). The mental-health chart reads them
+# too: it leaves out what the stakeholder edition hides, which takes the whole year to decide.
+YEAR_MARTS = (COUNTS, MENTAL_HEALTH, RATING, THEMES, PAIRED, UNPAIRED, THEME_MATRIX, THEME_QUOTES)
+
 pmg_response_counts = sql_table_asset(
-    "marts.pmg_response_counts", [RESPONSES, SEGMENTS], f"""
+    COUNTS, [RESPONSES, SEGMENTS], f"""
 WITH interview AS (
   SELECT year, organisation, intervention, group_label,
          count(DISTINCT participant_id) FILTER (WHERE wave = 'T0') AS n_t0,
@@ -27,7 +37,7 @@ Tabel 3 of the PMG report: how many employees took part in each group's focus in
 instruments are filled in by overlapping but not identical people).""", "pmg")
 
 pmg_mental_health = sql_table_asset(
-    "marts.pmg_mental_health", [RESPONSES], f"""
+    MENTAL_HEALTH, [RESPONSES], f"""
 SELECT year, organisation, intervention, wave,
        count(DISTINCT participant_id) AS n, avg(mental_health_grade) AS mean,
        min(mental_health_grade) AS min, max(mental_health_grade) AS max
@@ -40,7 +50,7 @@ The T0 and T1 columns of Tabel 4-7: self-rated mental health (the codebook's sca
 intervention, as N, mean (full precision; reports round), lowest and highest grade.""", "pmg")
 
 pmg_intervention_rating = sql_table_asset(
-    "marts.pmg_intervention_rating", [RESPONSES], f"""
+    RATING, [RESPONSES], f"""
 SELECT year, organisation, intervention,
        count(DISTINCT participant_id) AS n, avg(intervention_grade) AS mean,
        min(intervention_grade) AS min, max(intervention_grade) AS max
@@ -54,7 +64,7 @@ An intervention without T1 respondents has no row here: the source report's Tabe
 grade (M=7,8, N=4) for the Workshop Positieve Gezondheid that no data support.""", "pmg")
 
 pmg_theme_mentions = sql_table_asset(
-    "marts.pmg_theme_mentions", [SEGMENTS], f"""
+    THEMES, [SEGMENTS], f"""
 SELECT year, organisation, intervention, wave, section, igloo_level, jdr_category, theme,
        count(DISTINCT participant_id) AS n_participants, count(DISTINCT document) AS n_groups
 FROM {SEGMENTS}
@@ -66,7 +76,7 @@ category and IGLOO level), how many distinct participants of an intervention rai
 focus interviews of that wave, and in how many groups.""", "pmg")
 
 pmg_trend = sql_table_asset(
-    "marts.pmg_trend", ["marts.pmg_mental_health", "marts.pmg_intervention_rating"], """
+    "marts.pmg_trend", [MENTAL_HEALTH, RATING], """
 WITH outcomes AS (
   SELECT organisation, intervention, 'mentale_gezondheid_' || wave AS outcome, year, n, mean
   FROM marts.pmg_mental_health

@@ -13,6 +13,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.partitions import YEARLY
 from assets.pmg.charts import IGLOO_LEVELS, draw_mental_health, draw_theme_matrix, load_mental_health
+from assets.pmg.marts import COUNTS, MENTAL_HEALTH, RATING, THEMES, YEAR_MARTS
 from assets.pmg.statistics import ALL_GROUPS, PAIRED, UNPAIRED
 from assets.pmg.themes import THEME_MATRIX, THEME_QUOTES
 from assets.reporting.disclosure import complementary, differs_safely
@@ -29,10 +30,6 @@ from assets.tables import POOL, key
 from pipelines.resources import ReportSettings
 
 PROGRAMME = "pmg"
-COUNTS = "marts.pmg_response_counts"
-MENTAL_HEALTH = "marts.pmg_mental_health"
-RATING = "marts.pmg_intervention_rating"
-THEMES = "marts.pmg_theme_mentions"
 SECTIONS = ["Diagnose", "Interventieverwachtingen", "Verandering", "Evaluatie", "Advies"]
 JDR_CATEGORIES = ["werk_hulpbron", "werk_stressor", "persoonlijke_hulpbron", "persoonlijke_stressor", "uitkomst"]
 QUOTES_PER_SECTION = 4
@@ -644,9 +641,8 @@ def build(data: YearData, edition: Edition, organisation: str | None = None,
 
 STAKEHOLDER = AssetKey(["reports", "pmg"])
 RESEARCHER = AssetKey(["reports", "pmg_onderzoekers"])
-DEPS = [key(COUNTS), key(MENTAL_HEALTH), key(RATING), key(THEMES), key(PAIRED), key(UNPAIRED),
-             key(THEME_MATRIX), key(THEME_QUOTES), AssetKey(["charts", "pmg_mental_health"]),
-             AssetKey(["charts", "pmg_theme_matrix"])]
+DEPS = [*(key(mart) for mart in YEAR_MARTS), AssetKey(["charts", "pmg_mental_health"]),
+        AssetKey(["charts", "pmg_theme_matrix"])]
 
 
 @multi_asset(
