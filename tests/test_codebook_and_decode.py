@@ -131,6 +131,11 @@ def test_reloading_an_identical_file_changes_nothing_and_a_changed_file_replaces
     again = load_survey_file(conn, "raw.pmg_questionnaire_cells", cb, cb.files[0], key)
     assert (first.status, again.status) == ("loaded", "unchanged")
     assert conn.sql("SELECT count(*) FROM raw.pmg_questionnaire_cells").fetchall() == [(4,)]
+    # Loaded by an older version of the ingest (before versions were kept): loaded once more.
+    conn.execute("UPDATE raw.source_files SET ingest_version = NULL")
+    assert load_survey_file(conn, "raw.pmg_questionnaire_cells", cb, cb.files[0], key).status == "loaded"
+    assert load_survey_file(conn, "raw.pmg_questionnaire_cells", cb, cb.files[0], key).status == "unchanged"
+    assert conn.sql("SELECT count(*) FROM raw.pmg_questionnaire_cells").fetchall() == [(4,)]
     cb.files[0].path.write_text(HEADER + "A-1,UMCG,8\r\n", encoding="utf-8")
     cb = load_codebook(cb_path, data)
     assert load_survey_file(conn, "raw.pmg_questionnaire_cells", cb, cb.files[0], key).status == "loaded"

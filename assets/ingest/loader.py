@@ -28,6 +28,12 @@ class LoadOutcome:
     n_quarantined: int
 
 
+# Raised when what loading stores of the same bytes changes (the masking of answer columns was 1),
+# so each file is loaded once more by the next run of its year instead of keeping what an older
+# version stored. A file whose row has no version was loaded before versions were kept.
+INGEST_VERSION = 1
+
+
 def file_sha256(source: SourceFile) -> str:
     digest = hashlib.sha256()
     with open(source.path, "rb") as fh:
@@ -39,8 +45,9 @@ def file_sha256(source: SourceFile) -> str:
 def is_unchanged(conn, source: SourceFile, sha256: str, codebook: Codebook) -> bool:
     ensure_schema(conn, "raw.source_files")
     hit = conn.execute(
-        "SELECT 1 FROM raw.source_files WHERE source_file = ? AND sha256 = ? AND codebook_sha256 = ?",
-        [source.relative, sha256, codebook.sha256],
+        "SELECT 1 FROM raw.source_files WHERE source_file = ? AND sha256 = ? AND codebook_sha256 = ? "
+        "AND ingest_version = ?",
+        [source.relative, sha256, codebook.sha256, INGEST_VERSION],
     ).fetchall()
     return bool(hit)
 
@@ -89,9 +96,9 @@ def replace_file_rows(
             "codebook": [codebook.relative], "sha256": [sha256], "codebook_sha256": [codebook.sha256],
             "size_bytes": [source.path.stat().st_size], "n_rows": [n_rows],
             "ignored_columns": [sorted(ignored_columns)],
-            "loaded_at": [datetime.now(timezone.utc).replace(tzinfo=None)],
+            "loaded_at": [datetime.now(timezone.utc).replace(tzinfo=None)], "ingest_version": [INGEST_VERSION],
         }, schema_overrides={"year": pl.Int32, "n_rows": pl.Int32, "size_bytes": pl.Int64,
-                             "ignored_columns": pl.List(pl.String)})
+                             "ignored_columns": pl.List(pl.String), "ingest_version": pl.Int32})
         insert_frame(conn, "raw.source_files", registry)
         conn.execute("COMMIT")
     except BaseException:
