@@ -12,6 +12,7 @@ MHM_CACHE_DIR   where parsed codebooks and masking tables are kept between runs 
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +30,23 @@ from checks.gx_runner import warm_up
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DATA = PROJECT_ROOT / "data"
+# The bundled sample's exports and codebooks: `sha256sum pmg/*/* terug_in_balans/*/*` in data/.
+SAMPLE_MANIFEST = SAMPLE_DATA / "SAMPLE_SHA256SUMS"
+
+
+def not_the_sample(data_dir: Path) -> str | None:
+    """Why the year folders (<programme>/<year>/) of `data_dir` are not the bundled sample's, byte
+    for byte and nothing more (a file the sample lacks, or one that differs), or None when they are.
+    By content, not by path: the README adds a year's real exports beside the sample in data/."""
+    expected = dict(reversed(line.split("  ", 1)) for line in SAMPLE_MANIFEST.read_text(encoding="utf-8").splitlines())
+    found = {p.relative_to(data_dir).as_posix(): p for year in sorted(data_dir.glob("*/*"))
+             if year.is_dir() and year.name.isdigit() for p in sorted(year.rglob("*")) if p.is_file()}
+    for relative, path in found.items():
+        if relative not in expected:
+            return f"{relative} is not a file of the sample"
+        if hashlib.sha256(path.read_bytes()).hexdigest() != expected[relative]:
+            return f"{relative} is not the sample's"
+    return None
 
 
 class SourceData(ConfigurableResource):
@@ -60,12 +78,13 @@ class SourceData(ConfigurableResource):
 
     def pseudonymiser(self) -> Pseudonymiser:
         """The keyed hash of this data's identifiers. Refuses the published sample key for any data
-        but the bundled sample: `make run` or `make ui` pointed at real exports (MHM_DATA_DIR) without
-        a key of one's own would otherwise pseudonymise them with a key anyone can read."""
-        if self.pseudonym_key == PUBLIC_SAMPLE_KEY and Path(self.data_dir).resolve() != SAMPLE_DATA:
+        but the bundled sample: `make run` or `make ui` on real exports (added to data/, or in
+        MHM_DATA_DIR) without a key of one's own would otherwise pseudonymise them with a key anyone
+        can read."""
+        if self.pseudonym_key == PUBLIC_SAMPLE_KEY and (why := not_the_sample(Path(self.data_dir))):
             raise ValueError(
-                f"{KEY_VARIABLE} is the public sample key, which is for the bundled sample data ({SAMPLE_DATA}) "
-                f"only; set a secret key of your own in {KEY_VARIABLE} to load {self.data_dir}")
+                f"{KEY_VARIABLE} is the public sample key, which is for the bundled sample data only, and {why} "
+                f"(in {self.data_dir}): set a secret key of your own in {KEY_VARIABLE}")
         return Pseudonymiser(self.pseudonym_key)
 
     def cache_folder(self, name: str) -> Path | None:

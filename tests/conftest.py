@@ -8,7 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-os.environ.setdefault("MHM_PSEUDONYM_KEY", "test-key-only-for-the-test-suite")
+# Whatever key the shell has: the public sample key would be refused for the tests' altered exports.
+os.environ["MHM_PSEUDONYM_KEY"] = "test-key-only-for-the-test-suite"
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -25,15 +25,32 @@ def test_missing_key_is_a_clear_error():
 
 
 def test_the_public_sample_key_is_refused_for_any_data_but_the_sample(tmp_path):
-    """`make run` and `make ui` set the README's sample key when none is given; pointed at real
-    exports, they must not pseudonymise them with a key anyone can read."""
+    """`make run` and `make ui` set the README's sample key when none is given; on real exports,
+    added to data/ as the README says or elsewhere, they must not pseudonymise them with a key
+    anyone can read. Decided by the files' contents, not by the folder's path."""
+    import shutil
+
     from assets.ingest.privacy import PUBLIC_SAMPLE_KEY
     from pipelines.resources import SAMPLE_DATA, SourceData
 
-    assert SourceData(data_dir=str(SAMPLE_DATA), pseudonym_key=PUBLIC_SAMPLE_KEY).pseudonymiser()("x")
-    with pytest.raises(ValueError, match=f"public sample key.*{tmp_path}"):
-        SourceData(data_dir=str(tmp_path), pseudonym_key=PUBLIC_SAMPLE_KEY).pseudonymiser()
-    assert SourceData(data_dir=str(tmp_path), pseudonym_key="a key of our own").pseudonymiser()("x")
+    def pseudonymiser(data_dir, key=PUBLIC_SAMPLE_KEY):
+        return SourceData(data_dir=str(data_dir), pseudonym_key=key).pseudonymiser()
+
+    assert pseudonymiser(SAMPLE_DATA)("x")  # data/SAMPLE_SHA256SUMS lists the bundled files as they are
+    copy = tmp_path / "data"
+    for programme in ("pmg", "terug_in_balans"):
+        shutil.copytree(SAMPLE_DATA / programme, copy / programme)
+    assert pseudonymiser(copy)("x")
+    (copy / "pmg" / "2025").mkdir()
+    (copy / "pmg" / "2025" / "pmg_t0_qualtrics.csv").write_text("real answers", encoding="utf-8")
+    with pytest.raises(ValueError, match="sample key.*pmg/2025/pmg_t0_qualtrics.csv is not a file of the sample"):
+        pseudonymiser(copy)
+    assert pseudonymiser(copy, "a key of our own")("x")
+    shutil.rmtree(copy / "pmg" / "2025")
+    t0 = copy / "pmg" / "2023" / "pmg_t0_qualtrics.csv"
+    t0.write_bytes(t0.read_bytes().replace(b"UMCG", b"UMCG ", 1))
+    with pytest.raises(ValueError, match="pmg/2023/pmg_t0_qualtrics.csv is not the sample's"):
+        pseudonymiser(copy)
     makefile = (SAMPLE_DATA.parent / "Makefile").read_text(encoding="utf-8")
     assert f"run ui: export MHM_PSEUDONYM_KEY ?= {PUBLIC_SAMPLE_KEY}" in makefile
 
