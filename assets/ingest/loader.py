@@ -28,9 +28,9 @@ class LoadOutcome:
     n_quarantined: int
 
 
-# Raised when what loading stores of the same bytes changes (the masking of answer columns was 1),
-# so each file is loaded once more by the next run of its year instead of keeping what an older
-# version stored. A file whose row has no version was loaded before versions were kept.
+# Raised whenever loading the same bytes would store something different (1: answer columns masked),
+# so the next run of a year loads its files once more instead of keeping what an older version
+# stored. A file whose row has no version was loaded before versions were kept.
 INGEST_VERSION = 1
 
 
