@@ -6,6 +6,7 @@ from pathlib import Path
 from dagster import (AssetSelection, RunRequest, ScheduleEvaluationContext, SkipReason, define_asset_job,
                      in_process_executor, schedule)
 
+from assets.ingest.codebook import PROGRAMMES
 from assets.partitions import YEARS
 from assets.tables import key
 from pipelines.resources import SourceData
@@ -36,7 +37,7 @@ def _programme_job(programme: str):
     )
 
 
-PROGRAMME_JOBS = {p: _programme_job(p) for p in ("pmg", "terug_in_balans")}
+PROGRAMME_JOBS = {p: _programme_job(p) for p in PROGRAMMES}
 
 # The programmes report once a year; by default on 1 February, after the past year's exports are in.
 # MHM_YEARLY_CRON moves the date (a cron expression) without a code change.

@@ -24,7 +24,7 @@ from dagster import ConfigurableResource, EnvVar, InitResourceContext
 from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
-from assets.ingest.codebook import Codebook, discover_codebooks
+from assets.ingest.codebook import PROGRAMMES, Codebook, discover_codebooks
 from assets.ingest.privacy import KEY_VARIABLE, PUBLIC_SAMPLE_KEY, Pseudonymiser
 from checks.gx_runner import warm_up
 
@@ -35,12 +35,13 @@ SAMPLE_MANIFEST = SAMPLE_DATA / "SAMPLE_SHA256SUMS"
 
 
 def not_the_sample(data_dir: Path) -> str | None:
-    """Why the year folders (<programme>/<year>/) of `data_dir` are not the bundled sample's, byte
-    for byte and nothing more (a file the sample lacks, or one that differs), or None when they are.
-    By content, not by path: the README adds a year's real exports beside the sample in data/."""
+    """Why the programme folders of `data_dir` (every file under <programme>/, in any folder a
+    codebook may sit in) are not the bundled sample's, byte for byte and nothing more (a file the
+    sample lacks, or one that differs), or None when they are. By content, not by path: the README
+    adds a year's real exports beside the sample in data/."""
     expected = dict(reversed(line.split("  ", 1)) for line in SAMPLE_MANIFEST.read_text(encoding="utf-8").splitlines())
-    found = {p.relative_to(data_dir).as_posix(): p for year in sorted(data_dir.glob("*/*"))
-             if year.is_dir() and year.name.isdigit() for p in sorted(year.rglob("*")) if p.is_file()}
+    found = {p.relative_to(data_dir).as_posix(): p for programme in PROGRAMMES
+             for p in sorted((data_dir / programme).rglob("*")) if p.is_file()}
     for relative, path in found.items():
         if relative not in expected:
             return f"{relative} is not a file of the sample"

@@ -47,6 +47,12 @@ def test_the_public_sample_key_is_refused_for_any_data_but_the_sample(tmp_path):
         pseudonymiser(copy)
     assert pseudonymiser(copy, "a key of our own")("x")
     shutil.rmtree(copy / "pmg" / "2025")
+    # Any folder a codebook may sit in: its `year:` line, not the folder's name, gives the partition.
+    (copy / "pmg" / "2023-voorjaar").mkdir()
+    (copy / "pmg" / "2023-voorjaar" / "codebook_questionnaire.yaml").write_text("year: 2023", encoding="utf-8")
+    with pytest.raises(ValueError, match="pmg/2023-voorjaar/codebook_questionnaire.yaml is not a file of the sample"):
+        pseudonymiser(copy)
+    shutil.rmtree(copy / "pmg" / "2023-voorjaar")
     t0 = copy / "pmg" / "2023" / "pmg_t0_qualtrics.csv"
     t0.write_bytes(t0.read_bytes().replace(b"UMCG", b"UMCG ", 1))
     with pytest.raises(ValueError, match="pmg/2023/pmg_t0_qualtrics.csv is not the sample's"):

@@ -22,6 +22,7 @@ SURVEY_FORMATS = {"qualtrics_csv", "ms_forms_xlsx", "limesurvey_csv", "limesurve
                   "google_forms_csv", "surveymonkey_csv", "surveymonkey_xlsx"}
 INTERVIEW_FORMATS = {"maxqda_coded_segments", "atlasti_quotations"}
 TRANSCRIPT_FORMATS = {"teams_vtt", "teams_docx"}  # what was said, utterance by utterance (not coded)
+PROGRAMMES = ("pmg", "terug_in_balans")  # the folders under the data folder: <programme>/<year>/
 VARIABLE_TYPES = {"text", "number", "category", "multi_select", "date"}
 SECTIONS = {"Diagnose", "Interventieverwachtingen", "Verandering", "Evaluatie", "Advies"}
 JDR_CATEGORIES = {"werk_hulpbron", "werk_stressor", "persoonlijke_hulpbron", "persoonlijke_stressor", "uitkomst"}
@@ -190,7 +191,7 @@ def load_codebook(path: Path, data_dir: Path, cache_dir: Path | None = None) -> 
     if not isinstance(spec, dict):
         raise CodebookError(rel, "a codebook must be a YAML mapping with instrument, programme, year, files")
     instrument = _require(spec, "instrument", "codebook", rel)
-    programme = _one_of(_require(spec, "programme", "codebook", rel), {"pmg", "terug_in_balans"}, "programme", rel)
+    programme = _one_of(_require(spec, "programme", "codebook", rel), set(PROGRAMMES), "programme", rel)
     try:
         year = int(_require(spec, "year", "codebook", rel))
     except (TypeError, ValueError):
