@@ -30,6 +30,7 @@ def test_the_public_sample_key_is_refused_for_any_data_but_the_sample(tmp_path):
     anyone can read. Decided by the files' contents, not by the folder's path."""
     import shutil
 
+    from assets.ingest.codebook import PROGRAMMES
     from assets.ingest.privacy import PUBLIC_SAMPLE_KEY
     from pipelines.resources import SAMPLE_DATA, SourceData
 
@@ -38,7 +39,7 @@ def test_the_public_sample_key_is_refused_for_any_data_but_the_sample(tmp_path):
 
     assert pseudonymiser(SAMPLE_DATA)("x")  # data/SAMPLE_SHA256SUMS lists the bundled files as they are
     copy = tmp_path / "data"
-    for programme in ("pmg", "terug_in_balans"):
+    for programme in PROGRAMMES:
         shutil.copytree(SAMPLE_DATA / programme, copy / programme)
     assert pseudonymiser(copy)("x")
     (copy / "pmg" / "2025").mkdir()

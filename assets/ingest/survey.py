@@ -141,9 +141,9 @@ def mask_answers(values: pl.Series, names: pl.Series, labels: frozenset[str], se
     labels are left as they are (a label may be a word that is also a name: "Anders"), so every answer
     decodes as before; masking a number, date or mark changes nothing. Each distinct answer once."""
     distinct = values.drop_nulls().unique()
+    token = pl.element().str.strip_chars().str.to_lowercase()
     if separator:
-        is_label = (distinct.str.split(separator).list.eval(pl.element().str.strip_chars().str.to_lowercase())
-                    .list.eval((pl.element() == "") | pl.element().is_in(list(labels))).list.all())
+        is_label = distinct.str.split(separator).list.eval((token == "") | token.is_in(list(labels))).list.all()
     else:
         is_label = distinct.str.strip_chars().str.to_lowercase().is_in(list(labels))
     others = distinct.filter(~is_label & ~distinct.str.contains(PLAIN_NUMBER_OR_DATE))
