@@ -167,6 +167,14 @@ def test_not_limesurvey_names_what_was_expected(tmp_path: Path):
         read_limesurvey_csv(path)
 
 
+@pytest.mark.parametrize("relative", ["qualtrics/qualtRics_sample.csv", "qualtrics/qualtRics_sample_legacy.csv"])
+def test_a_qualtrics_export_is_no_limesurvey_export(relative: str):
+    # Its StartDate heading is LimeSurvey's startdate: read as LimeSurvey, its question-text and
+    # ImportId rows would be two responses.
+    with pytest.raises(InputError, match=r"row 1: not a LimeSurvey response export but a Qualtrics one"):
+        read_limesurvey_csv(real_export(relative))
+
+
 # --- SPSS ------------------------------------------------------------------------------
 
 def test_spss_labels_user_missing_dates_mr_sets_real_export():
@@ -293,6 +301,15 @@ def test_surveymonkey_xlsx_two_header_rows(tmp_path: Path):
     assert table.detail == "surveymonkey xlsx sheet 'Sheet': two header rows"
     _check_surveymonkey(table)
     assert table.frame["Welk cijfer geef je de training?"].to_list() == ["8", "7,5"]
+
+
+def test_surveymonkey_xlsx_that_is_no_workbook_says_so_in_one_line(tmp_path: Path):
+    path = tmp_path / "Data_All_221003.xlsx"
+    path.write_text("ID,Vraag\n1,2\n", encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        read_surveymonkey_xlsx(path)
+    assert str(error.value).startswith("Data_All_221003.xlsx: cannot be read as an Excel workbook (")
+    assert "\n" not in str(error.value) and str(tmp_path) not in str(error.value)
 
 
 def test_not_surveymonkey(tmp_path: Path):

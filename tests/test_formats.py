@@ -25,9 +25,29 @@ def test_qualtrics_legacy_two_rows_bom_trailing_comma_real_export():
     table = read_qualtrics_csv(real_export("qualtrics/qualtRics_sample_legacy.csv"))
     assert table.detail == "qualtrics: legacy two header rows"
     row = table.frame.row(0, named=True)
-    assert row["ResponseID"] == "R_2YPOQ602ER1jkf1"  # BOM stripped from the first heading
-    assert row["This is a free text question."] == "Hello World!"
+    assert row["ResponseID"] == "R_2YPOQ602ER1jkf1"  # BOM stripped; V1's name from row 2
+    assert row["Q1"] == "2" and row["Q2"] == "Hello World!"  # as a codebook names them in either layout
+    assert table.question_text["Q2"] == "This is a free text question."
     assert row[ROW] == 3
+    # The delimiter that ends every line is no column.
+    assert table.frame.columns[-2:] == ["LocationAccuracy", ROW]
+
+
+def test_a_binary_file_under_a_text_format_is_named(tmp_path: Path):
+    path = tmp_path / "pmg_t0.csv"
+    path.write_bytes(real_export("spss/pyreadstat_sample.sav").read_bytes())
+    with pytest.raises(InputError, match=r"^pmg_t0.csv: is not a text file but a binary one"):
+        read_qualtrics_csv(path)
+
+
+def test_a_stray_byte_in_a_utf8_file_is_an_error_not_mojibake(tmp_path: Path):
+    # Read as Windows-1252, the whole file's "é" would become "Ã©" without a word.
+    path = tmp_path / "export.csv"
+    path.write_bytes('Q1,Q2\r\nCode,Naam\r\n{"ImportId":"QID1"},{"ImportId":"QID2"}\r\nA-1,Valérie\r\n'
+                     .encode("utf-8") + b"B-2,Caf\xe9\r\n")
+    with pytest.raises(InputError, match=r"^export.csv: line 5: byte 0xE9 cannot be read, as the file is UTF-8 "
+                                         r"elsewhere .* near 'B-2,Caf.'$"):
+        read_qualtrics_csv(path)
 
 
 def test_qualtrics_sample_dutch_decimal_comma_kept_as_text():

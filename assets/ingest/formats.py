@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,15 +32,46 @@ class Table:
 
 # --- text files ------------------------------------------------------------------------
 
-def decode_text(raw: bytes) -> str:
-    """Decode by BOM (UTF-8, UTF-16 LE/BE), else UTF-8, else Windows-1252 (Dutch Excel)."""
+def decode_text(raw: bytes, name: str) -> str:
+    """Decode by BOM (UTF-8, UTF-16 LE/BE), else UTF-8, else Windows-1252 (Dutch Excel).
+
+    A file that is UTF-8 but for a few bytes is refused rather than read as Windows-1252, which
+    would turn every é of it into Ã© without a word; so is a file that is no text at all (a
+    workbook or an SPSS file under a text format). `name` is the file, for the error."""
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if raw.startswith(bom):
-            return raw.decode(enc)
+            try:
+                return raw.decode(enc)
+            except UnicodeDecodeError as exc:
+                raise _undecodable(raw, name, exc, f"starts with a {enc.upper()} byte order mark") from None
     try:
         return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        if b"\0" in raw:  # in no text export; in every workbook (a zip) and SPSS file
+            raise InputError(name, "is not a text file but a binary one (a workbook or an SPSS file?): "
+                             "check the format: its codebook gives it") from None
+        if _UTF8_MULTIBYTE.search(raw):
+            raise _undecodable(raw, name, exc, "is UTF-8 elsewhere (save the export again as UTF-8)") from None
+        try:
+            return raw.decode("cp1252")
+        except UnicodeDecodeError as other:
+            raise _undecodable(raw, name, other, "is not text in UTF-8, UTF-16 or Windows-1252") from None
+
+
+# A character of two to four bytes as only UTF-8 writes it: in Windows-1252 text these pairs are
+# letters such as "Ã©", themselves the sign of UTF-8 read as Windows-1252.
+_UTF8_MULTIBYTE = re.compile(rb"[\xC2-\xDF][\x80-\xBF]|[\xE0-\xEF][\x80-\xBF]{2}|[\xF0-\xF4][\x80-\xBF]{3}")
+
+
+def _undecodable(raw: bytes, name: str, exc: UnicodeDecodeError, why: str) -> InputError:
+    # A line, not a row: a quoted cell may span lines, and the records cannot be read to count them.
+    line = raw.count(b"\n", 0, exc.start) + 1
+    start = raw.rfind(b"\n", 0, exc.start) + 1
+    end = raw.find(b"\n", exc.start)
+    end = len(raw) if end < 0 else end
+    context = raw[max(start, exc.start - 30):min(end, exc.start + 10)].decode("utf-8", "replace").strip()
+    return InputError(name, f"line {line}: byte 0x{raw[exc.start]:02X} cannot be read, as the file {why}; "
+                      f"near {context!r}")
 
 
 def sniff_delimiter(first_line: str) -> str:
@@ -48,16 +80,8 @@ def sniff_delimiter(first_line: str) -> str:
     return max(counts, key=lambda d: (counts[d], d == ","))
 
 
-def read_records(path: Path) -> list[list[str]]:
-    """All records of a delimited text file, with encoding and delimiter detected."""
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise InputError(path.name, "the file is empty")
-    return _python_records(raw)
-
-
-def _python_records(raw: bytes) -> list[list[str]]:
-    text = decode_text(raw)
+def _python_records(raw: bytes, name: str) -> list[list[str]]:
+    text = decode_text(raw, name)
     delimiter = sniff_delimiter(text.split("\n", 1)[0])
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     while records and not any(cell.strip() for cell in records[-1]):
@@ -143,7 +167,7 @@ class Records:
 
 
 def read_delimited(path: Path, fast: bool = True) -> Records:
-    """The records of a delimited text file, encoding and delimiter detected (as read_records).
+    """The records of a delimited text file, encoding and delimiter detected.
 
     Polars reads a regular file; anything it might read differently from Python's csv module
     (a record shorter or longer than the first, an unclosed quote, a lone carriage return, a
@@ -153,7 +177,7 @@ def read_delimited(path: Path, fast: bool = True) -> Records:
         raise InputError(path.name, "the file is empty")
     grid = _polars_grid(raw) if fast else None
     if grid is None:
-        rows = _python_records(raw)
+        rows = _python_records(raw, path.name)
         return Records([list(r) for r in rows[:3]], len(rows), rows=rows)
     return Records([[cell or "" for cell in r] for r in grid.head(3).rows()], grid.height, grid=grid)
 
@@ -206,22 +230,51 @@ def _regular(text: str, delimiter: str, width: int) -> bool:
         return False
 
 
+def qualtrics_layout(records: Records) -> str | None:
+    """"three header rows" (the third of {"ImportId": ...} cells), "legacy" (V1..Vn over the
+    headings), or None: not a Qualtrics export."""
+    head, n = records.head, records.count
+    if n >= 3 and head[2] and head[2][0].strip().startswith('{"ImportId"'):
+        return "three header rows"
+    if n >= 2 and head[0] and head[0][0].strip() == "V1":
+        return "legacy"
+    return None
+
+
 def read_qualtrics_csv(path: Path, fast: bool = True) -> Table:
     """Qualtrics CSV: three header rows (heading, question text, ImportId JSON) or the legacy
     two-row form (V1..Vn over the headings); delimiter and encoding as found."""
     records = read_delimited(path, fast)
     head, n = records.head, records.count
-    if n >= 3 and head[2] and head[2][0].strip().startswith('{"ImportId"'):
+    layout = qualtrics_layout(records)
+    if layout == "three header rows":
         frame, short = records.to_frame(path, header_rows=3, name_row=0)
         wording = dict(zip(_unique([h.strip() for h in head[0]]), head[1]))
         return Table(frame, wording, "qualtrics: three header rows", short)
-    if n >= 2 and head[0] and head[0][0].strip() == "V1":
-        frame, short = records.to_frame(path, header_rows=2, name_row=1)
-        return Table(frame, {}, "qualtrics: legacy two header rows", short)
+    if layout == "legacy":
+        return _legacy_qualtrics(path, records)
     found = head[2][:2] if n > 2 else (head[-1][:2] if n else [])
     raise InputError(path.name, "not a Qualtrics export: expected a third header row of "
                      f'{{"ImportId": ...}} cells (or legacy V1..Vn headings), found {found!r}',
                      row=min(3, n) or 1)
+
+
+LEGACY_NUMBERED = re.compile(r"V\d+")
+
+
+def _legacy_qualtrics(path: Path, records: Records) -> Table:
+    """The legacy layout: row 1 names the questions (Q1, Q2_1, ...) as the three-row layout does,
+    but numbers Qualtrics' own columns V1..Vn, whose names (ResponseID, StartDate, ...) are in
+    row 2, above the question texts. So a column is named as a codebook names it either way."""
+    frame, short = records.to_frame(path, header_rows=2, name_row=0)
+    first = [h.strip() for h in records.head[0]]
+    second = [h.strip() for h in records.head[1]] + [""] * len(first)
+    names = _unique([s if LEGACY_NUMBERED.fullmatch(f) and s else f for f, s in zip(first, second)])
+    frame.columns = [*names, ROW]
+    wording = {n: s for n, f, s in zip(names, first, second) if s and not LEGACY_NUMBERED.fullmatch(f)}
+    # Qualtrics ends every line of this layout with a delimiter: a column without heading or cell.
+    unnamed = [n for n, f, s in zip(names, first, second) if not f and not s and frame[n].null_count() == frame.height]
+    return Table(frame.drop(unnamed), wording, "qualtrics: legacy two header rows", short)
 
 
 # --- spreadsheets ----------------------------------------------------------------------

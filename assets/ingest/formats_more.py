@@ -14,11 +14,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import fastexcel
 import polars as pl
 
 from assets.ingest.errors import InputError
-from assets.ingest.formats import ROW, Records, Table, _unique, read_delimited, read_excel
+from assets.ingest.formats import (ROW, Records, Table, _open_workbook, _unique, qualtrics_layout, read_delimited,
+                                   read_excel)
 
 # --- LimeSurvey ------------------------------------------------------------------------
 
@@ -48,6 +48,9 @@ def read_limesurvey_csv(path: Path) -> Table:
     full question text), `,` or `;` between fields, UTF-8 with or without BOM. Multiple-choice
     columns hold `Y` or nothing; LimeSurvey's NULL and an empty string both read as None."""
     records = read_delimited(path)
+    if qualtrics_layout(records):  # whose StartDate heading is LimeSurvey's startdate
+        raise InputError(path.name, "not a LimeSurvey response export but a Qualtrics one: its codebook's "
+                         "format: should be qualtrics_csv", row=1)
     kind = _limesurvey_check(path, records.head[0])
     frame, short = records.to_frame(path, header_rows=1, name_row=0)
     return Table(frame, detail=f"limesurvey csv: {kind} as headings", short_rows=short)
@@ -308,10 +311,7 @@ def read_surveymonkey_csv(path: Path) -> Table:
 
 def read_surveymonkey_xlsx(path: Path, sheet: str | None = None) -> Table:
     """SurveyMonkey 'All individual responses' as an Excel workbook (first sheet unless named)."""
-    try:
-        book = fastexcel.read_excel(path)
-    except Exception as exc:
-        raise InputError(path.name, f"cannot be read as an Excel workbook ({exc.__class__.__name__}: {exc})") from None
+    book = _open_workbook(path)
     name = sheet or book.sheet_names[0]
     if name not in book.sheet_names:
         raise InputError(path.name, f"has no sheet {name!r}; sheets are {book.sheet_names}")

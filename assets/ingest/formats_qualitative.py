@@ -288,7 +288,7 @@ def read_teams_vtt(path: Path) -> Table:
     raw = path.read_bytes()
     if not raw.strip():
         raise InputError(path.name, "the file is empty")
-    return parse_vtt(decode_text(raw), path.name)
+    return parse_vtt(decode_text(raw, path.name), path.name)
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
