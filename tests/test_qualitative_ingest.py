@@ -4,6 +4,8 @@ import re
 from pathlib import Path
 
 import duckdb
+import polars as pl
+import pytest
 
 from assets.ingest.codebook import load_codebook
 from assets.ingest.errors import CodebookError
@@ -114,6 +116,30 @@ def write_atlas_sample(folder: Path) -> Path:
         " group_label: Cold shower challenge 1, wave: T0}\n"
         f"themes:\n{themes}\n", encoding="utf-8")
     return codebook
+
+
+def test_speaker_codes_tell_a_speaker_from_text_before_a_colon(tmp_path: Path):
+    folder = tmp_path / "pmg" / "2023"
+    folder.mkdir(parents=True)
+    codebook = write_atlas_sample(folder)
+    export = folder / "pmg_focusinterviews_atlasti.csv"
+    export.write_bytes(export.read_bytes() + '1:4;¶ 9;;"""Tip: neem pauzes."""'
+                       ';T0 Cold shower challenge 1;Diagnose: Steun;1;;1\r\n'.encode("utf-8"))
+    pseudonymise = Pseudonymiser("test-key")
+    # Without a pattern "Tip" is a speaker, cut from the quote and masked as a name.
+    cb = load_codebook(codebook, tmp_path)
+    segments, _, _ = interview_segments(cb, cb.files[0], pseudonymise)
+    assert segments.filter(pl.col("row_number") == 5)["speaker_id"].to_list() == [pseudonymise("Tip")]
+    codebook.write_text(codebook.read_text(encoding="utf-8") + "speaker_codes: 'UMCG-CS\\d-\\d{2}'\n",
+                        encoding="utf-8")
+    cb = load_codebook(codebook, tmp_path)
+    segments, quarantine, _ = interview_segments(cb, cb.files[0], pseudonymise)
+    assert segments["row_number"].to_list() == [2, 2, 3]  # the speakers that are codes, as before
+    assert quarantine.filter(pl.col("row_number") == 5).select("column_name", "cell_value", "reason").rows() == [
+        ("Text Content", None, "no speaker code (speaker_codes: in the codebook) as the segment's 'CODE: ' prefix")]
+    codebook.write_text(codebook.read_text(encoding="utf-8").replace("{2}", "{2}("), encoding="utf-8")
+    with pytest.raises(CodebookError, match=r"speaker_codes: .* is not a regular expression"):
+        load_codebook(codebook, tmp_path)
 
 
 def test_atlasti_quotations_as_interview_segments(tmp_path: Path):

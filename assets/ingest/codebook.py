@@ -87,6 +87,7 @@ class Codebook:
     variables: tuple[Variable, ...] = ()
     # interviews
     speaker: str | None = None
+    speaker_codes: str | None = None  # a regular expression every speaker prefix must match in full
     documents: dict[str, dict[str, str]] = field(default_factory=dict)
     themes: dict[str, Theme] = field(default_factory=dict)
     count_differences: dict[str, str] = field(default_factory=dict)  # group -> why instruments' counts differ
@@ -266,6 +267,13 @@ def _survey_codebook(spec: dict, rel: str, common: dict) -> Codebook:
 
 def _interview_codebook(spec: dict, rel: str, common: dict) -> Codebook:
     speaker = _one_of(spec.get("speaker", "segment_prefix"), {"segment_prefix"}, "speaker", rel)
+    speaker_codes = spec.get("speaker_codes")
+    if speaker_codes is not None:
+        try:
+            re.compile(str(speaker_codes))
+        except re.error as exc:
+            raise CodebookError(rel, f"speaker_codes: {speaker_codes!r} is not a regular expression ({exc})") from None
+        speaker_codes = str(speaker_codes)
     documents = {}
     for doc, ctx in (_require(spec, "documents", "codebook", rel) or {}).items():
         for key in ("organisation", "intervention", "group_label", "wave"):
@@ -281,7 +289,7 @@ def _interview_codebook(spec: dict, rel: str, common: dict) -> Codebook:
         igloo = _one_of(_require(t, "igloo_level", where, rel), IGLOO_LEVELS, f"{where}.igloo_level", rel)
         themes[str(code)] = Theme(str(code), str(_require(t, "theme", where, rel)), section, jdr, igloo)
     differences = {str(g): str(t) for g, t in (spec.get("count_differences") or {}).items()}
-    return Codebook(**common, speaker=speaker, documents=documents, themes=themes, count_differences=differences)
+    return Codebook(**common, speaker=speaker, speaker_codes=speaker_codes, documents=documents, themes=themes, count_differences=differences)
 
 
 def _top_level(key: bytes) -> re.Pattern:

@@ -9,6 +9,8 @@ matches no theme goes to raw.quarantine.
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from assets.ingest.codebook import Codebook, SourceFile
@@ -37,13 +39,22 @@ def interview_segments(codebook: Codebook, source: SourceFile, pseudonymise: Pse
         speaker=pl.col("segment").str.extract(SPEAKER_PREFIX, 1),
         text=pl.col("segment").str.replace(SPEAKER_PREFIX, ""),
     )
+    no_speaker = "no speaker prefix ('CODE: ...') on the segment"
+    if codebook.speaker_codes is not None:
+        # Text before a colon is not always a speaker ("Tip: ..."): with the codebook's pattern of
+        # speaker codes, only a prefix that matches it is one, and only then is it cut from the quote.
+        pattern = re.compile(codebook.speaker_codes)
+        prefixes = frame["speaker"].drop_nulls().unique().to_list()
+        others = [p for p in prefixes if not pattern.fullmatch(p)]
+        frame = frame.with_columns(pl.when(pl.col("speaker").is_in(others)).then(None).otherwise(pl.col("speaker"))
+                                   .alias("speaker"))
+        no_speaker = "no speaker code (speaker_codes: in the codebook) as the segment's 'CODE: ' prefix"
     bad = frame.filter(pl.col("speaker").is_null() | pl.col("code").is_null() | pl.col("document").is_null())
     records = []
     for row in bad.unique(subset=[ROW], keep="first", maintain_order=True).iter_rows(named=True):
         field = "segment" if row["speaker"] is None else ("code" if row["code"] is None else "document")
         column = headings[field]
-        reason = ("no speaker prefix ('CODE: ...') on the segment" if row["speaker"] is None
-                  else f"empty {column}")
+        reason = no_speaker if row["speaker"] is None else f"empty {column}"
         records.append({"source_file": source.relative, "row_number": row[ROW], "column_name": column,
                         "cell_value": None, "reason": reason})
     for item in unknown:  # ATLAS.ti: the part of a Codes cell that no theme of the codebook matches
