@@ -385,6 +385,7 @@ def generate(out: Path, years: int = 10, organisations_n: int = 200, responses: 
             cb["files"] = [{"path": name, "format": "maxqda_coded_segments",
                             **({"sheet": "Coded segments"} if fmt == "xlsx" else {})}]
             cb["documents"] = documents
+            cb["speaker_codes"] = r"[A-Z0-9]+-\d{2}-\d{7}"  # pmg_cohort's codes
             cb["count_differences"] = {
                 g: "Synthetisch: aan het focusinterview deed een panel van hoogstens acht respondenten mee."
                 for g in sorted({d["group_label"] for d in documents.values()})}
