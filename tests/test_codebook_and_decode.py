@@ -1,5 +1,6 @@
 """Codebook validation and decoding, on small exports written into a temporary data folder."""
 
+import re
 import threading
 import time
 from pathlib import Path
@@ -115,11 +116,61 @@ def test_codebook_that_is_not_yaml(tmp_path):
     (("programme: pmg", "programme: other"), "programme is 'other'"),
     (("path: t0.csv", "path: t9.csv"), "file 't9.csv' does not exist next to the codebook"),
     (("constants: {wave: T0}", "constants: {}"), "the wave must be a variable"),
+    # A typo is an error, not a key ignored: `requried` would leave empty organisations unquarantined.
+    (("required: true", "requried: true"), "variables.organisation: unknown key 'requried' (did you mean "
+                                           "'required'? known are column, columns,"),
+    (("participant: {column: Q1}", "participant: {column: Q1, anonimous: {}}"), "participant: unknown key "
+                                                                               "'anonimous' (did you mean 'anonymous'?"),
+    (("programme: pmg", "programme: pmg\nvariabels: {}"), "codebook: unknown key 'variabels' (did you mean "
+                                                          "'variables'?"),
+    (("format: qualtrics_csv,", "format: qualtrics_csv, sheeet: 1,"), "files[0]: unknown key 'sheeet'"),
+    (("{min: 0, max: 10}", "{min: 10, max: 0}"), "variables.mental_health_grade.scale: min 10 is not below max 0"),
+    (("{min: 0, max: 10}", "{min: 0, max: tien}"), "variables.mental_health_grade.scale.max is 'tien'; expected a number"),
+    (("{min: 0, max: 10}", "{min: 0, maximum: 10}"), "variables.mental_health_grade.scale: unknown key 'maximum'"),
 ])
 def test_codebook_validation_messages(tmp_path, change, message):
     data, cb_path = make_inbox(tmp_path, "A-1,UMCG,7\r\n", CODEBOOK.replace(*change))
-    with pytest.raises(CodebookError, match=message.replace("(", r"\(").replace("[", r"\[")):
+    with pytest.raises(CodebookError, match=re.escape(message)):
         load_codebook(cb_path, data)
+
+
+def test_a_key_given_twice_is_an_error_not_the_last_one_winning(tmp_path):
+    codebook = CODEBOOK + "  organisation: {column: Q2, type: text}\n"
+    data, cb_path = make_inbox(tmp_path, "A-1,UMCG,7\r\n", codebook)
+    with pytest.raises(CodebookError, match=r"pmg/2030/codebook.yaml, row 18: not valid YAML "
+                                            r"\('organisation' is given twice \(also on line 9\)\)"):
+        load_codebook(cb_path, data, cache_dir=tmp_path / "cache")
+
+
+@pytest.mark.parametrize("folder,year,ok", [("2030", 2030, True), ("2029-2030", 2030, True),
+                                            ("2030-voorjaar", 2030, True), ("inbox", 2030, True),
+                                            ("2030", 2029, False), ("2042", 2030, False)])
+def test_a_codebook_is_of_its_folders_year(tmp_path, folder, year, ok):
+    """Last year's codebook copied into this year's folder, its year: line left: its files would be
+    filed under last year, and this year's rows removed as gone, in a run that succeeds."""
+    from assets.ingest.codebook import discover_codebooks
+
+    data, cb_path = make_inbox(tmp_path, "A-1,UMCG,7\r\n", CODEBOOK.replace("year: 2030", f"year: {year}"))
+    cb_path = cb_path.parent.rename(cb_path.parent.with_name(folder)) / cb_path.name
+    if ok:
+        assert [cb.year for cb in discover_codebooks(data, "pmg", "demo", [year])] == [year]
+        return
+    message = rf"pmg/{folder}/codebook.yaml, row 4: year: {year}, but the codebook is in the folder {folder}/"
+    with pytest.raises(CodebookError, match=message):
+        load_codebook(cb_path, data)
+    # Not skipped as another year's, unparsed, when a partition's codebooks are looked up.
+    with pytest.raises(CodebookError, match=message):
+        discover_codebooks(data, "pmg", "demo", [int(folder)])
+
+
+def test_two_codebooks_of_one_export_are_an_error(tmp_path):
+    from assets.ingest.codebook import discover_codebooks
+
+    data, cb_path = make_inbox(tmp_path, "A-1,UMCG,7\r\n")
+    (cb_path.parent / "codebook_kopie.yaml").write_text(CODEBOOK, encoding="utf-8")
+    with pytest.raises(CodebookError, match=r"pmg/2030/codebook_kopie.yaml: lists pmg/2030/t0.csv, which "
+                                            r"pmg/2030/codebook.yaml lists too"):
+        discover_codebooks(data, "pmg", "demo", [2030])
 
 
 def test_reloading_an_identical_file_changes_nothing_and_a_changed_file_replaces_its_rows(tmp_path):

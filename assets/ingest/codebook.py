@@ -6,6 +6,7 @@ codebook itself; checking it against an actual file happens when the file is par
 
 from __future__ import annotations
 
+import difflib
 import functools
 import hashlib
 import re
@@ -116,6 +117,27 @@ def _require(mapping: dict, key: str, where: str, file: str) -> Any:
     return mapping[key]
 
 
+# The keys each part of a codebook may have: any other is a typo (`requried: true`) that would
+# otherwise be ignored without a word.
+COMMON_KEYS = {"instrument", "programme", "year", "files"}
+TOP_KEYS = {"survey": COMMON_KEYS | {"participant", "variables", "scales", "identifiers", "multi_select_separator"},
+            "interview": COMMON_KEYS | {"speaker", "speaker_codes", "documents", "themes", "count_differences"},
+            "transcript": COMMON_KEYS}
+FILE_KEYS = {"path", "format", "constants", "sheet", "interview"}
+PARTICIPANT_KEYS, ANONYMOUS_KEYS = {"column", "anonymous"}, {"values", "key_column"}
+VARIABLE_KEYS = {"type", "column", "columns", "scale", "labels", "required", "role", "text", "waves"}
+SCALE_KEYS, LABEL_KEYS, STRUCTURE_KEYS = {"min", "max"}, {"label", "code", "number", "domain"}, {"structure", "question"}
+THEME_KEYS = {"theme", "section", "jdr_category", "igloo_level"}
+
+
+def _known_keys(mapping: Any, allowed: set, where: str, file: str) -> None:
+    for key in mapping if isinstance(mapping, dict) else ():
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise CodebookError(file, f"{where}: unknown key {key!r} ({hint}known are {', '.join(sorted(allowed))})")
+
+
 def _one_of(value: Any, allowed: set, what: str, file: str) -> Any:
     if value not in allowed:
         raise CodebookError(file, f"{what} is {value!r}; expected one of {sorted(allowed)}")
@@ -139,6 +161,7 @@ def _structure_labels(ref: dict, where: str, file: str, folder: Path) -> dict:
 def _labels(spec: dict, where: str, file: str, scales: dict, folder: Path) -> tuple[Label, ...]:
     raw = spec.get("labels")
     if isinstance(raw, dict) and "structure" in raw:  # {structure: survey.lss, question: Q3}
+        _known_keys(raw, STRUCTURE_KEYS, f"{where}.labels", file)
         raw = _structure_labels(raw, where, file, folder)
     if isinstance(raw, str):  # a named scale declared under `scales:`
         if raw not in scales:
@@ -151,6 +174,7 @@ def _labels(spec: dict, where: str, file: str, scales: dict, folder: Path) -> tu
             out.append(Label(str(label), str(value), number))
     elif isinstance(raw, list):  # [{label, code, number?, domain?}]
         for item in raw:
+            _known_keys(item, LABEL_KEYS, f"{where}.labels", file)
             label = _require(item, "label", where, file)
             number = item.get("number")
             out.append(Label(str(label), str(item.get("code", label)),
@@ -171,11 +195,39 @@ def parse_yaml(blob: bytes, cache_dir: Path | None = None):
         return parsed
     text = blob.decode("utf-8-sig")
     try:
-        parsed = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        parsed = yaml.load(text, Loader=_FastLoader)
     except yaml.YAMLError:
-        return yaml.safe_load(text)  # PyYAML's own reader words the error (and its row) for the user
+        return yaml.load(text, Loader=_Loader)  # PyYAML's own reader words the error (and its row) for the user
     yaml_cache.keep(cache_dir, blob, parsed)
     return parsed
+
+
+def _unique_keys(loader, node, deep=False):
+    """A mapping whose key is given twice is an error: YAML's own rule, which PyYAML does not keep
+    (the last one wins, so a second `organisation:` would quietly replace the first)."""
+    seen: dict = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            first = seen.setdefault(key, key_node.start_mark.line)
+        except TypeError:  # an unhashable key: construct_mapping says so itself
+            continue
+        if first != key_node.start_mark.line:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{key!r} is given twice (also on line {first + 1})", key_node.start_mark)
+    return loader.construct_mapping(node, deep)
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    pass
+
+
+for _loader in (_Loader, _FastLoader):
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_keys)
 
 
 def load_codebook(path: Path, data_dir: Path, cache_dir: Path | None = None) -> Codebook:
@@ -197,10 +249,17 @@ def load_codebook(path: Path, data_dir: Path, cache_dir: Path | None = None) -> 
         year = int(_require(spec, "year", "codebook", rel))
     except (TypeError, ValueError):
         raise CodebookError(rel, f"year is {spec['year']!r}; expected a year like 2024") from None
+    if (folder_years := years_in_folder_name(path.parent.name)) and year not in folder_years:
+        # Last year's codebook copied into this year's folder, its year: line left as it was: its
+        # files would be filed under the other year, and this year's rows removed as gone.
+        line = next((i for i, text in enumerate(blob.splitlines(), 1) if _YEAR_LINE.match(text)), None)
+        raise CodebookError(rel, f"year: {year}, but the codebook is in the folder {path.parent.name}/: "
+                            "correct its year: line (or the folder's name)", row=line)
 
     files = []
     for i, f in enumerate(_require(spec, "files", "codebook", rel)):
         where = f"files[{i}]"
+        _known_keys(f, FILE_KEYS, where, rel)
         fpath = (path.parent / _require(f, "path", where, rel)).resolve()
         fmt = _one_of(_require(f, "format", where, rel), SURVEY_FORMATS | INTERVIEW_FORMATS | TRANSCRIPT_FORMATS,
                       f"{where}.format", rel)
@@ -217,25 +276,44 @@ def load_codebook(path: Path, data_dir: Path, cache_dir: Path | None = None) -> 
         raise CodebookError(rel, "one codebook describes either survey exports, coded interview exports or "
                             f"interview transcripts, not several kinds (found {sorted(kinds)})")
 
+    kind = next(iter(kinds))
+    _known_keys(spec, TOP_KEYS[kind], "codebook", rel)
     common = dict(path=path, relative=rel, sha256=hashlib.sha256(blob).hexdigest(), instrument=str(instrument),
                   programme=programme, year=year, files=tuple(files))
-    if kinds == {"interview"}:
+    if kind == "interview":
         return _interview_codebook(spec, rel, common)
-    if kinds == {"transcript"}:  # files with their interview; speakers come from the transcript itself
+    if kind == "transcript":  # files with their interview; speakers come from the transcript itself
         return Codebook(**common)
     return _survey_codebook(spec, rel, common)
 
 
+def _scale(scale: Any, where: str, file: str) -> dict:
+    """{min, max}: numbers, min below max (else every answer would be outside it, or none)."""
+    _known_keys(scale, SCALE_KEYS, where, file)
+    if not isinstance(scale, dict):
+        raise CodebookError(file, f"{where} is {scale!r}; expected {{min: .., max: ..}}")
+    for bound in SCALE_KEYS & scale.keys():
+        if isinstance(scale[bound], bool) or not isinstance(scale[bound], (int, float)):
+            raise CodebookError(file, f"{where}.{bound} is {scale[bound]!r}; expected a number")
+    if {"min", "max"} <= scale.keys() and scale["min"] >= scale["max"]:
+        raise CodebookError(file, f"{where}: min {scale['min']} is not below max {scale['max']}")
+    return scale
+
+
 def _survey_codebook(spec: dict, rel: str, common: dict) -> Codebook:
     participant = _require(spec, "participant", "codebook", rel)
+    _known_keys(participant, PARTICIPANT_KEYS, "participant", rel)
+    _known_keys(participant.get("anonymous") if isinstance(participant, dict) else None, ANONYMOUS_KEYS,
+                "participant.anonymous", rel)
     participant_column = _require(participant, "column", "participant", rel)
     scales = spec.get("scales") or {}
     variables = []
     for name, v in (_require(spec, "variables", "codebook", rel) or {}).items():
         where = f"variables.{name}"
+        _known_keys(v, VARIABLE_KEYS, where, rel)
         vtype = _one_of(_require(v, "type", where, rel), VARIABLE_TYPES, f"{where}.type", rel)
         column = v.get("column")
-        scale = v.get("scale") or {}
+        scale = _scale(v.get("scale") or {}, f"{where}.scale", rel)
         labels = _labels(v, where, rel, scales, common["path"].parent)
         option_columns = tuple((str(c), str(code)) for c, code in (v.get("columns") or {}).items())
         if option_columns:  # a multi-select split over columns: each column's option is its own label
@@ -282,6 +360,7 @@ def _interview_codebook(spec: dict, rel: str, common: dict) -> Codebook:
     themes = {}
     for code, t in (_require(spec, "themes", "codebook", rel) or {}).items():
         where = f"themes[{code!r}]"
+        _known_keys(t, THEME_KEYS, where, rel)
         section = _one_of(_require(t, "section", where, rel), SECTIONS, f"{where}.section", rel)
         jdr = t.get("jdr_category")
         if jdr is not None:
@@ -299,6 +378,11 @@ def _top_level(key: bytes) -> re.Pattern:
 _INSTRUMENT_LINE, _YEAR_LINE = _top_level(b"instrument"), _top_level(b"year")
 
 
+def years_in_folder_name(name: str) -> set[int]:
+    """The years a folder's name gives (2023, 2023-voorjaar, 2022-2023): a codebook in it must be of one."""
+    return {int(y) for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", name)}
+
+
 def _plainly_another(path: Path, instrument: str, years: list[int] | None) -> bool:
     """True when the codebook's one top-level `instrument:` line plainly names another instrument,
     or its one `year:` line a year not asked for. Saves parsing (and validating) a programme's
@@ -309,18 +393,28 @@ def _plainly_another(path: Path, instrument: str, years: list[int] | None) -> bo
     if len(named) == 1 and named[0].decode() != instrument:
         return True
     year = _YEAR_LINE.findall(blob)
-    return years is not None and len(year) == 1 and year[0].isdigit() and int(year[0]) not in years
+    if len(year) != 1 or not year[0].isdigit():
+        return False
+    folder_years = years_in_folder_name(path.parent.name)
+    if folder_years and int(year[0]) not in folder_years:
+        return False  # loaded, to be refused: a year that is not its folder's would file its rows elsewhere
+    return years is not None and int(year[0]) not in years
 
 
 def discover_codebooks(data_dir: Path, programme: str, instrument: str,
                        years: list[int] | None = None, cache_dir: Path | None = None) -> list[Codebook]:
     """Every codebook of one instrument under data_dir/<programme>/<year>/, oldest year first;
     with `years`, only those years'. `cache_dir`: as load_codebook's."""
-    found = []
+    found, listed = [], {}
     for path in sorted((data_dir / programme).glob("*/codebook*.y*ml")):
         if _plainly_another(path, instrument, years):
             continue
         cb = load_codebook(path, data_dir, cache_dir)
         if cb.instrument == instrument and (years is None or cb.year in years):
             found.append(cb)
+            for sf in cb.files:
+                # Two codebooks of one export (a copy left beside the original) would load it twice.
+                if (other := listed.setdefault(sf.path, cb)) is not cb:
+                    raise CodebookError(cb.relative, f"lists {sf.relative}, which {other.relative} lists too: "
+                                        "one codebook per export (remove or rename the copy)")
     return sorted(found, key=lambda c: (c.year, c.relative))

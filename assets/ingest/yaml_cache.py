@@ -18,8 +18,13 @@ import yaml
 from assets.ingest import disk_cache
 
 
+# Raised when what parsing accepts changes, so that no entry parsed by an earlier rule is found:
+# 2 refuses a key given twice in one mapping.
+PARSER = b"2"
+
+
 def cache_file(folder: Path, blob: bytes) -> Path:
-    return disk_cache.entry(folder, yaml.__version__.encode(), blob)
+    return disk_cache.entry(folder, yaml.__version__.encode(), PARSER, blob)
 
 
 def cached(folder: Path | None, blob: bytes) -> Any | None:
