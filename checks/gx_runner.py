@@ -34,6 +34,7 @@ Memory is bounded by the number of distinct values (DuckDB's aggregates spill), 
 
 from __future__ import annotations
 
+import importlib
 import re
 import threading
 from collections.abc import Callable
@@ -60,8 +61,17 @@ HASHES_PER_PASS = 8_000_000  # 64 MB: the uniqueness pre-check's memory, whateve
 _context_made = threading.Lock()
 
 
+# Imported on the caller's thread before GX's: modules that change what code on other threads does
+# while they are half imported. sqlalchemy.orm registers how sqlalchemy inspects any object, and the
+# run's thread uses sqlalchemy (Dagster's event log) meanwhile: with GX importing it, about one run
+# in fifty failed in Dagster's own code ("partially initialized module 'sqlalchemy.orm.exc'").
+IMPORTED_FIRST = ("sqlalchemy.orm",)
+
+
 def warm_up() -> None:
     """Import GX and make its context on a background thread, to be ready by the first check."""
+    for module in IMPORTED_FIRST:
+        importlib.import_module(module)  # some 0.05 s
     threading.Thread(target=_context, name="gx-import", daemon=True).start()
 
 

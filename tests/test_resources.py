@@ -1,5 +1,9 @@
 """The warehouse resource: open for a run, without keeping what the steps read or used."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import duckdb
 from dagster import build_init_resource_context
 
@@ -39,6 +43,16 @@ def test_a_step_leaves_nothing_cached_and_the_configured_limit(tmp_path):
             f"SET memory_limit = '{resource.connection_config['memory_limit']}'; "
             "SELECT current_setting('memory_limit')").fetchall()
         assert limit == configured  # the limit the run was configured with, restored
+
+
+def test_what_must_not_be_half_imported_on_gx_thread_is_imported_before_it_starts():
+    """sqlalchemy.orm half imported on GX's thread broke Dagster's own sqlalchemy calls on the run's
+    thread (about one run in fifty). A fresh interpreter, the thread kept from starting: it is there."""
+    code = ("import sys, threading; threading.Thread.start = lambda self: None\n"
+            "from checks.gx_runner import warm_up, IMPORTED_FIRST\n"
+            "assert not any(m in sys.modules for m in IMPORTED_FIRST), 'imported already'\n"
+            "warm_up(); assert all(m in sys.modules for m in IMPORTED_FIRST)")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1])
 
 
 def test_great_expectations_is_made_ready_on_a_thread_when_a_run_starts():
