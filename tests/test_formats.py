@@ -50,6 +50,26 @@ def test_a_stray_byte_in_a_utf8_file_is_an_error_not_mojibake(tmp_path: Path):
         read_qualtrics_csv(path)
 
 
+def test_classic_mac_line_ends_read_as_any_other(tmp_path: Path):
+    sample = DATA / "pmg" / "2023" / "pmg_t0_qualtrics.csv"
+    path = tmp_path / "export.csv"
+    path.write_bytes(sample.read_bytes().replace(b"\r\n", b"\r"))  # Excel for Mac's "CSV (Macintosh)"
+    assert read_qualtrics_csv(path).frame.equals(read_qualtrics_csv(sample).frame)
+
+
+def test_a_file_cut_inside_a_quoted_cell_quarantines_that_row_not_a_shorter_value(tmp_path: Path):
+    # csv keeps what is left of the last cell: "7,5" cut after the 7 loaded as a grade of 7.
+    sample = (DATA / "pmg" / "2023" / "pmg_t0_qualtrics.csv").read_bytes()
+    path = tmp_path / "export.csv"
+    path.write_bytes(sample[:sample.rfind(b'"7,') + 2])
+    table = read_qualtrics_csv(path)
+    last = table.frame[ROW].max()
+    assert table.short_rows == {last: len(table.frame.columns) - 2}  # all but the cut cell
+    # Cut after a closed quote, the row is whole.
+    path.write_bytes(sample[:sample.rfind(b'"7,') + 5])
+    assert read_qualtrics_csv(path).short_rows == {}
+
+
 def test_qualtrics_sample_dutch_decimal_comma_kept_as_text():
     table = read_qualtrics_csv(DATA / "pmg" / "2023" / "pmg_t0_qualtrics.csv")
     grades = dict(zip(table.frame["Q1"], table.frame["Q5"]))

@@ -76,17 +76,40 @@ def _undecodable(raw: bytes, name: str, exc: UnicodeDecodeError, why: str) -> In
 
 def sniff_delimiter(first_line: str) -> str:
     """The delimiter that splits the header line into the most fields (`,`, `;` or tab)."""
+    first_line = first_line.replace("\r", "")  # a stray CR is for the reader to refuse, by line
     counts = {d: len(next(csv.reader([first_line], delimiter=d))) for d in (",", ";", "\t")}
     return max(counts, key=lambda d: (counts[d], d == ","))
 
 
 def _python_records(raw: bytes, name: str) -> list[list[str]]:
     text = decode_text(raw, name)
+    if "\r" in text and "\n" not in text:  # classic Mac line ends (Excel for Mac's "CSV (Macintosh)")
+        text = text.replace("\r", "\n")
     delimiter = sniff_delimiter(text.split("\n", 1)[0])
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        records = list(reader)
+    except csv.Error as exc:
+        raise InputError(name, f"line {reader.line_num}: cannot be read as delimited text ({exc})") from None
     while records and not any(cell.strip() for cell in records[-1]):
         records.pop()
+    if records and _ends_inside_quotes(text, delimiter):
+        # csv takes what is left for the last cell: a cut "7,5" would load as 7. Without that cell
+        # the record is short, so it is quarantined as a truncated row.
+        records[-1] = records[-1][:-1]
     return records
+
+
+def _ends_inside_quotes(text: str, delimiter: str) -> bool:
+    """Whether the text ends in a quoted field that was never closed (a file cut off mid-cell)."""
+    if text.count('"') % 2 == 0:  # an unclosed quote leaves an odd number
+        return False
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 def records_to_frame(path: Path, records: list[list[str]], header_rows: int, name_row: int,
@@ -192,6 +215,8 @@ def _polars_grid(raw: bytes) -> pl.DataFrame | None:
     except UnicodeDecodeError:
         return None
     end = text.find("\n")
+    if end < 0 and "\r" in text:
+        return None  # classic Mac line ends
     delimiter = sniff_delimiter(text if end < 0 else text[:end])
     # Blank lines at the end are records csv drops; one LF ends the last record.
     if not body.endswith(b"\n") or body.endswith((b"\n\n", b"\n\r\n", b"\r\r\n")):
