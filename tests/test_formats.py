@@ -6,8 +6,8 @@ import polars as pl
 import pytest
 
 from assets.ingest.errors import InputError
-from assets.ingest.formats import (ROW, read_maxqda_coded_segments, read_ms_forms_xlsx, read_qualtrics_csv,
-                                   sniff_delimiter)
+from assets.ingest.formats import (ROW, read_excel, read_maxqda_coded_segments, read_ms_forms_xlsx,
+                                   read_qualtrics_csv, sniff_delimiter)
 from tests.conftest import DATA, real_export
 
 
@@ -168,6 +168,21 @@ def test_maxqda_data_on_second_sheet(tmp_path: Path):
     frame = read_maxqda_coded_segments(path).frame
     assert frame.row(0, named=True)["document"] == "T0 groep"
     assert frame.row(0, named=True)[ROW] == 2
+
+
+def test_excel_error_cells_read_as_excel_shows_them_not_as_empty(tmp_path: Path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["ID", "Cijfer", "Toelichting"])
+    sheet.append(["1", "#N/A", "prima"])
+    sheet.append(["2", "7", "#DIV/0!"])
+    book.save(tmp_path / "forms.xlsx")
+    assert sheet["B2"].data_type == "e"  # stored as Excel's error value, as Excel writes it
+    frame = read_excel(tmp_path / "forms.xlsx", ["ID", "Cijfer"]).frame
+    # So the decoder quarantines "#N/A" as no grade, where an empty cell passed as "not answered".
+    assert frame.select("Cijfer", "Toelichting").rows() == [("#N/A", "prima"), ("7", "#DIV/0!")]
 
 
 def test_excel_without_expected_headings_says_what_is_missing(tmp_path: Path):

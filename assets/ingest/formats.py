@@ -314,6 +314,11 @@ def _open_workbook(path: Path):
                          f"{str(exc).splitlines()[0][:200]})") from None
 
 
+# calamine's names of Excel's error values -> the text Excel shows.
+EXCEL_ERRORS = {"Div0": "#DIV/0!", "NA": "#N/A", "Name": "#NAME?", "Null": "#NULL!", "Num": "#NUM!", "Ref": "#REF!",
+                "Value": "#VALUE!", "GettingData": "#GETTING_DATA"}
+
+
 class _Workbook:
     """A workbook whose sheets are each parsed once, as text (whitespace-only cells null): a sheet
     probed for its headings is the sheet then read."""
@@ -325,7 +330,17 @@ class _Workbook:
 
     def sheet(self, name: str) -> pl.DataFrame:
         if name not in self._sheets:
-            self._sheets[name] = self.book.load_sheet(name, dtypes="string", whitespace_as_null=True).to_polars()
+            batch, errors = (self.book.load_sheet(name, dtypes="string", whitespace_as_null=True)
+                             .to_arrow_with_errors())
+            frame = pl.from_arrow(batch)
+            # An error cell (#N/A, #DIV/0!) reads as empty: an answer lost without a word. As the
+            # text Excel shows, it is quarantined like any other value its variable does not take.
+            for error in errors.errors if errors is not None else ():
+                row, column = error.offset_position
+                code = re.search(r"Error\((\w+)\)", error.detail)
+                shown = EXCEL_ERRORS.get(code.group(1), f"#{code.group(1).upper()}") if code else "#ERROR"
+                frame = frame.with_columns(frame.to_series(column).scatter(row, shown))
+            self._sheets[name] = frame
         return self._sheets[name]
 
     def headings(self, name: str) -> list[str]:
