@@ -50,6 +50,13 @@ def test_a_stray_byte_in_a_utf8_file_is_an_error_not_mojibake(tmp_path: Path):
         read_qualtrics_csv(path)
 
 
+def test_a_blank_line_between_rows_is_no_row(tmp_path: Path):
+    path = tmp_path / "export.csv"
+    path.write_text('Q1,Q5\nCode,Cijfer\n{"ImportId":"QID1"},{"ImportId":"QID5"}\nA-1,7\n\nB-2,8\n', encoding="utf-8")
+    table = read_qualtrics_csv(path)
+    assert table.frame.select("Q1", ROW).rows() == [("A-1", 4), ("B-2", 6)] and table.short_rows == {}
+
+
 def test_classic_mac_line_ends_read_as_any_other(tmp_path: Path):
     sample = DATA / "pmg" / "2023" / "pmg_t0_qualtrics.csv"
     path = tmp_path / "export.csv"

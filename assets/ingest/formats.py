@@ -125,6 +125,8 @@ def records_to_frame(path: Path, records: list[list[str]], header_rows: int, nam
     columns: list[list[str | None]] = [[] for _ in names]
     row_numbers = []
     for i, rec in enumerate(records[header_rows:], start=header_rows + 1):
+        if not rec:
+            continue  # a blank line between rows: no response, and not a row cut short
         if len(rec) > width and any(c.strip() for c in rec[width:]):
             raise InputError(path.name, f"{len(rec)} fields where the header has {width}: "
                              "is the delimiter or quoting wrong?", row=i, column=names[-1])
