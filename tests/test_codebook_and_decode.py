@@ -134,6 +134,14 @@ def test_codebook_validation_messages(tmp_path, change, message):
         load_codebook(cb_path, data)
 
 
+def test_yaml_merge_keys_still_work_and_a_key_twice_on_one_line_is_refused():
+    from assets.ingest.codebook import parse_yaml
+
+    assert parse_yaml(b"a: &a {k: 1, m: 2}\nb:\n  <<: *a\n  k: 3\n") == {"a": {"k": 1, "m": 2}, "b": {"k": 3, "m": 2}}
+    with pytest.raises(Exception, match=r"'max' is given twice"):
+        parse_yaml(b"scale: {min: 0, max: 10, max: 5}\n")
+
+
 def test_a_key_given_twice_is_an_error_not_the_last_one_winning(tmp_path):
     codebook = CODEBOOK + "  organisation: {column: Q2, type: text}\n"
     data, cb_path = make_inbox(tmp_path, "A-1,UMCG,7\r\n", codebook)
@@ -171,6 +179,31 @@ def test_two_codebooks_of_one_export_are_an_error(tmp_path):
     with pytest.raises(CodebookError, match=r"pmg/2030/codebook_kopie.yaml: lists pmg/2030/t0.csv, which "
                                             r"pmg/2030/codebook.yaml lists too"):
         discover_codebooks(data, "pmg", "demo", [2030])
+
+
+def test_an_excel_error_cell_quarantines_its_row_not_loaded_as_unanswered(tmp_path):
+    import shutil
+
+    import openpyxl
+
+    sample = Path(__file__).resolve().parents[1] / "data" / "terug_in_balans" / "2024"
+    folder = tmp_path / "terug_in_balans" / "2024"
+    shutil.copytree(sample, folder)
+    workbook = folder / "terug_in_balans_enquete_forms.xlsx"
+    book = openpyxl.load_workbook(workbook)
+    sheet = book.active
+    headings = [c.value for c in sheet[1]]
+    question = "Ben je tijdens of na het traject teruggekeerd naar werk?"
+    sheet.cell(row=3, column=headings.index(question) + 1).value = "#N/A"
+    sheet.cell(row=4, column=headings.index("Name") + 1).value = "#REF!"  # not read: no matter
+    book.save(workbook)
+    cb = load_codebook(folder / "codebook_survey.yaml", tmp_path)
+    conn = duckdb.connect()
+    load_survey_file(conn, "raw.tib_survey_cells", cb, cb.files[0], Pseudonymiser("k"))
+    assert conn.sql("SELECT row_number, column_name, cell_value, reason FROM raw.quarantine").fetchall() == [
+        (3, question, "#N/A", "Excel error value #N/A in the cell: Excel could not compute it, so there is no answer")]
+    rows = {r for (r,) in conn.sql("SELECT DISTINCT row_number FROM raw.tib_survey_cells").fetchall()}
+    assert 3 not in rows and 4 in rows
 
 
 def test_reloading_an_identical_file_changes_nothing_and_a_changed_file_replaces_its_rows(tmp_path):

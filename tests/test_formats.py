@@ -177,7 +177,7 @@ def test_maxqda_data_on_second_sheet(tmp_path: Path):
     assert frame.row(0, named=True)[ROW] == 2
 
 
-def test_excel_error_cells_read_as_excel_shows_them_not_as_empty(tmp_path: Path):
+def test_excel_error_cells_are_told_apart_from_empty_ones(tmp_path: Path):
     import openpyxl
 
     book = openpyxl.Workbook()
@@ -187,9 +187,10 @@ def test_excel_error_cells_read_as_excel_shows_them_not_as_empty(tmp_path: Path)
     sheet.append(["2", "7", "#DIV/0!"])
     book.save(tmp_path / "forms.xlsx")
     assert sheet["B2"].data_type == "e"  # stored as Excel's error value, as Excel writes it
-    frame = read_excel(tmp_path / "forms.xlsx", ["ID", "Cijfer"]).frame
-    # So the decoder quarantines "#N/A" as no grade, where an empty cell passed as "not answered".
-    assert frame.select("Cijfer", "Toelichting").rows() == [("#N/A", "prima"), ("7", "#DIV/0!")]
+    table = read_excel(tmp_path / "forms.xlsx", ["ID", "Cijfer"])
+    assert table.frame.select("Cijfer", "Toelichting").rows() == [(None, "prima"), ("7", None)]
+    # Rows as a spreadsheet numbers them (the headings are row 1), for quarantine.
+    assert table.cell_errors == {2: ("Cijfer", "#N/A"), 3: ("Toelichting", "#DIV/0!")}
 
 
 def test_excel_without_expected_headings_says_what_is_missing(tmp_path: Path):

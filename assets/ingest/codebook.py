@@ -207,14 +207,16 @@ def _unique_keys(loader, node, deep=False):
     (the last one wins, so a second `organisation:` would quietly replace the first)."""
     seen: dict = {}
     for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue  # `<<: *defaults`: keys given here override the merged ones, as YAML means
         key = loader.construct_object(key_node, deep=True)
         try:
-            first = seen.setdefault(key, key_node.start_mark.line)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"{key!r} is given twice (also on line {seen[key] + 1})", key_node.start_mark)
         except TypeError:  # an unhashable key: construct_mapping says so itself
             continue
-        if first != key_node.start_mark.line:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"{key!r} is given twice (also on line {first + 1})", key_node.start_mark)
+        seen[key] = key_node.start_mark.line
     return loader.construct_mapping(node, deep)
 
 

@@ -28,6 +28,9 @@ class Table:
     question_text: dict[str, str] = field(default_factory=dict)  # heading -> wording, where the export has it
     detail: str = ""  # what the reader recognised, for the file registry and errors
     short_rows: dict[int, int] = field(default_factory=dict)  # row -> fields found, for rows cut short
+    # row -> (heading, the error Excel shows) of its first cell holding an error value (#N/A, #DIV/0!),
+    # which reads as empty: such a row is quarantined, not loaded as a question left unanswered.
+    cell_errors: dict[int, tuple[str, str]] = field(default_factory=dict)
 
 
 # --- text files ------------------------------------------------------------------------
@@ -329,24 +332,30 @@ class _Workbook:
         self.book = _open_workbook(path)
         self.sheet_names = self.book.sheet_names
         self._sheets: dict[str, pl.DataFrame] = {}
+        self._errors: dict[str, dict[tuple[int, int], str]] = {}
 
     def sheet(self, name: str) -> pl.DataFrame:
         if name not in self._sheets:
             batch, errors = (self.book.load_sheet(name, dtypes="string", whitespace_as_null=True)
                              .to_arrow_with_errors())
-            frame = pl.from_arrow(batch)
-            # An error cell (#N/A, #DIV/0!) reads as empty: an answer lost without a word. As the
-            # text Excel shows, it is quarantined like any other value its variable does not take.
-            for error in errors.errors if errors is not None else ():
-                row, column = error.offset_position
-                code = re.search(r"Error\((\w+)\)", error.detail)
-                shown = EXCEL_ERRORS.get(code.group(1), f"#{code.group(1).upper()}") if code else "#ERROR"
-                frame = frame.with_columns(frame.to_series(column).scatter(row, shown))
-            self._sheets[name] = frame
+            self._sheets[name] = pl.from_arrow(batch)
+            self._errors[name] = {error.offset_position: _excel_error(error.detail)
+                                  for error in (errors.errors if errors is not None else ())}
         return self._sheets[name]
+
+    def errors(self, name: str) -> dict[tuple[int, int], str]:
+        """{(data row from 0, column): the error Excel shows} of the sheet's error cells."""
+        self.sheet(name)
+        return self._errors[name]
+
 
     def headings(self, name: str) -> list[str]:
         return [str(c).strip() for c in self.sheet(name).columns]
+
+
+def _excel_error(detail: str) -> str:
+    code = re.search(r"Error\((\w+)\)", detail)
+    return EXCEL_ERRORS.get(code.group(1), f"#{code.group(1).upper()}") if code else "#ERROR"
 
 
 def read_excel(path: Path, required: list[str], sheet: str | None = None, workbook: _Workbook | None = None) -> Table:
@@ -366,9 +375,12 @@ def read_excel(path: Path, required: list[str], sheet: str | None = None, workbo
             # Rows an editor left blank at the bottom are not answers.
             content = [c for c in data.columns if c != ROW]
             data = data.filter(~pl.all_horizontal(pl.col(content).is_null()))
-            if data.height == 0:
+            errors: dict[int, tuple[str, str]] = {}
+            for (row, column), shown in sorted(book.errors(name).items()):
+                errors.setdefault(row + 2, (headers[column], shown))
+            if data.height == 0 and not errors:
                 raise InputError(path.name, f"sheet {name!r} has headings but no data rows", row=1)
-            return Table(data, {}, f"excel sheet {name!r}")
+            return Table(data, {}, f"excel sheet {name!r}", cell_errors=errors)
     missing = {n: [r for r in required if r not in h] for n, h in seen.items()}
     raise InputError(path.name, f"no sheet has the expected headings {required}; missing per sheet: {missing}",
                      row=1, column=next(iter(next(iter(missing.values()))), None))
@@ -404,6 +416,7 @@ def read_ms_forms_xlsx(path: Path, sheet: str | None = None) -> Table:
         raise InputError(path.name, problem, row=1)
     table = read_excel(path, list(rename), sheet=name, workbook=book)
     table.frame = table.frame.rename(rename)
+    table.cell_errors = {r: (rename.get(h, h), shown) for r, (h, shown) in table.cell_errors.items()}
     table.detail = f"ms forms {table.detail}"
     return table
 

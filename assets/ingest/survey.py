@@ -57,8 +57,15 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
          "cell_value": None, "reason": f"row has {n} of {width} fields: the file looks truncated here"}
         for r, n in sorted(parsed.short_rows.items())
     ]
-    if parsed.short_rows:
-        frame = frame.filter(~pl.col(ROW).is_in(list(parsed.short_rows)))
+    read = {pcol, *value_columns}
+    errors = {r: (column, shown) for r, (column, shown) in parsed.cell_errors.items() if column in read}
+    problems += [
+        {"source_file": source.relative, "row_number": r, "column_name": column, "cell_value": shown,
+         "reason": f"Excel error value {shown} in the cell: Excel could not compute it, so there is no answer"}
+        for r, (column, shown) in sorted(errors.items()) if r not in parsed.short_rows
+    ]
+    if parsed.short_rows or errors:
+        frame = frame.filter(~pl.col(ROW).is_in([*parsed.short_rows, *errors]))
     problems += [
         {"source_file": source.relative, "row_number": r, "column_name": pcol, "cell_value": None,
          "reason": "no participant code: the answers cannot be attributed to anyone"}
