@@ -43,7 +43,7 @@ def test_a_binary_file_under_a_text_format_is_named(tmp_path: Path):
 def test_a_stray_byte_in_a_utf8_file_is_an_error_not_mojibake(tmp_path: Path):
     # Read as Windows-1252, the whole file's "é" would become "Ã©" without a word.
     path = tmp_path / "export.csv"
-    path.write_bytes('Q1,Q2\r\nCode,Naam\r\n{"ImportId":"QID1"},{"ImportId":"QID2"}\r\nA-1,Valérie\r\n'
+    path.write_bytes('Q1,Q2\r\nCode,Naam\r\n{"ImportId":"QID1"},{"ImportId":"QID2"}\r\nA-1,Valérie Zoë\r\n'
                      .encode("utf-8") + b"B-2,Caf\xe9\r\n")
     with pytest.raises(InputError, match=r"^export.csv: line 5: byte 0xE9 cannot be read, as the file is UTF-8 "
                                          r"elsewhere .* near 'B-2,Caf.'$"):
@@ -55,6 +55,21 @@ def test_a_blank_line_between_rows_is_no_row(tmp_path: Path):
     path.write_text('Q1,Q5\nCode,Cijfer\n{"ImportId":"QID1"},{"ImportId":"QID5"}\nA-1,7\n\nB-2,8\n', encoding="utf-8")
     table = read_qualtrics_csv(path)
     assert table.frame.select("Q1", ROW).rows() == [("A-1", 4), ("B-2", 6)] and table.short_rows == {}
+
+
+def test_windows_1252_with_a_pair_utf8_would_read_as_one_letter_is_still_windows_1252():
+    from assets.ingest.formats import decode_text
+
+    text = "Q1,Q2\nP01,Het CAFÉ” was te druk\nP02,één keer\n"  # "É”" is C9 94: a UTF-8 letter
+    assert decode_text(text.encode("cp1252"), "x.csv") == text
+
+
+def test_a_bad_byte_after_a_byte_order_mark_is_named_as_it_is_in_the_file():
+    from assets.ingest.formats import decode_text
+
+    with pytest.raises(InputError, match=r"^x.csv: line 3: byte 0xFF cannot be read, as the file starts with the "
+                                         r"UTF-8 byte order mark; near 'P02,x.y'$"):
+        decode_text(b"\xef\xbb\xbfQ1,Q2\nP01,abc\nP02,x\xffy\n", "x.csv")
 
 
 def test_classic_mac_line_ends_read_as_any_other(tmp_path: Path):

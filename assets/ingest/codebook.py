@@ -381,8 +381,16 @@ _INSTRUMENT_LINE, _YEAR_LINE = _top_level(b"instrument"), _top_level(b"year")
 
 
 def years_in_folder_name(name: str) -> set[int]:
-    """The years a folder's name gives (2023, 2023-voorjaar, 2022-2023): a codebook in it must be of one."""
-    return {int(y) for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", name)}
+    """The years a folder's name starts with (2023, 2023-voorjaar; 2022-2023 and 2023-24 give both):
+    a codebook in it must be of one. A name that starts otherwise (archief_2000) gives none."""
+    found = re.match(r"((?:19|20)\d\d)(?:[-_ ]((?:19|20)?\d\d))?(?!\d)", name)
+    if not found:
+        return set()
+    first, until = int(found.group(1)), found.group(2)
+    if until is None:
+        return {first}
+    last = int(until) if len(until) == 4 else first // 100 * 100 + int(until)
+    return set(range(first, last + 1)) if first < last <= first + 10 else {first}
 
 
 def _plainly_another(path: Path, instrument: str, years: list[int] | None) -> bool:
@@ -415,7 +423,8 @@ def discover_codebooks(data_dir: Path, programme: str, instrument: str,
         if cb.instrument == instrument and (years is None or cb.year in years):
             found.append(cb)
             for sf in cb.files:
-                # Two codebooks of one export (a copy left beside the original) would load it twice.
+                # Two codebooks of one export (a copy left beside the original) would load it twice;
+                # even of two sheets, whose rows the warehouse keys by the file (source_file) alone.
                 if (other := listed.setdefault(sf.path, cb)) is not cb:
                     raise CodebookError(cb.relative, f"lists {sf.relative}, which {other.relative} lists too: "
                                         "one codebook per export (remove or rename the copy)")

@@ -41,39 +41,46 @@ def decode_text(raw: bytes, name: str) -> str:
     A file that is UTF-8 but for a few bytes is refused rather than read as Windows-1252, which
     would turn every é of it into Ã© without a word; so is a file that is no text at all (a
     workbook or an SPSS file under a text format). `name` is the file, for the error."""
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, enc, label in ((codecs.BOM_UTF8, "utf-8", "UTF-8"), (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+                            (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16")):
         if raw.startswith(bom):
             try:
-                return raw.decode(enc)
+                return raw[len(bom):].decode(enc)
             except UnicodeDecodeError as exc:
-                raise _undecodable(raw, name, exc, f"starts with a {enc.upper()} byte order mark") from None
+                raise _undecodable(raw, name, exc.start + len(bom), "utf-8" if label == "UTF-8" else "latin-1",
+                                   f"starts with the {label} byte order mark") from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         if b"\0" in raw:  # in no text export; in every workbook (a zip) and SPSS file
-            raise InputError(name, "is not a text file but a binary one (a workbook or an SPSS file?): "
-                             "check the format: its codebook gives it") from None
-        if _UTF8_MULTIBYTE.search(raw):
-            raise _undecodable(raw, name, exc, "is UTF-8 elsewhere (save the export again as UTF-8)") from None
+            raise InputError(name, "is not a text file but a binary one (a workbook or an SPSS file, or UTF-16 "
+                             "without its byte order mark?): check the format: its codebook gives it") from None
+        # Decided by the majority: Windows-1252 text can hold a pair UTF-8 would read as one letter
+        # ("É”"), and UTF-8 text a stray byte of another encoding.
+        utf8_letters = len(_UTF8_MULTIBYTE.findall(raw))
+        if utf8_letters > raw.decode("utf-8", "replace").count("\ufffd"):
+            raise _undecodable(raw, name, exc.start, "utf-8", "is UTF-8 elsewhere (save the export again as "
+                               "UTF-8)") from None
         try:
             return raw.decode("cp1252")
         except UnicodeDecodeError as other:
-            raise _undecodable(raw, name, other, "is not text in UTF-8, UTF-16 or Windows-1252") from None
+            raise _undecodable(raw, name, other.start, "latin-1", "is not text in UTF-8, UTF-16 or "
+                               "Windows-1252") from None
 
 
-# A character of two to four bytes as only UTF-8 writes it: in Windows-1252 text these pairs are
-# letters such as "Ã©", themselves the sign of UTF-8 read as Windows-1252.
+# A character of two to four bytes as only UTF-8 writes it.
 _UTF8_MULTIBYTE = re.compile(rb"[\xC2-\xDF][\x80-\xBF]|[\xE0-\xEF][\x80-\xBF]{2}|[\xF0-\xF4][\x80-\xBF]{3}")
 
 
-def _undecodable(raw: bytes, name: str, exc: UnicodeDecodeError, why: str) -> InputError:
+def _undecodable(raw: bytes, name: str, at: int, shown_as: str, why: str) -> InputError:
+    """The error for the byte at `at` of `raw`, with the text around it (decoded as `shown_as`)."""
     # A line, not a row: a quoted cell may span lines, and the records cannot be read to count them.
-    line = raw.count(b"\n", 0, exc.start) + 1
-    start = raw.rfind(b"\n", 0, exc.start) + 1
-    end = raw.find(b"\n", exc.start)
+    line = raw.count(b"\n", 0, at) + 1
+    start = raw.rfind(b"\n", 0, at) + 1
+    end = raw.find(b"\n", at)
     end = len(raw) if end < 0 else end
-    context = raw[max(start, exc.start - 30):min(end, exc.start + 10)].decode("utf-8", "replace").strip()
-    return InputError(name, f"line {line}: byte 0x{raw[exc.start]:02X} cannot be read, as the file {why}; "
+    context = raw[max(start, at - 30):min(end, at + 10)].decode(shown_as, "replace").strip()
+    return InputError(name, f"line {line}: byte 0x{raw[at]:02X} cannot be read, as the file {why}; "
                       f"near {context!r}")
 
 
@@ -84,35 +91,32 @@ def sniff_delimiter(first_line: str) -> str:
     return max(counts, key=lambda d: (counts[d], d == ","))
 
 
+# Appended as a last line: a file cut inside a quoted cell swallows it into that cell. A private-use
+# character, which no export holds.
+_END = "\ue000"
+
+
 def _python_records(raw: bytes, name: str) -> list[list[str]]:
     text = decode_text(raw, name)
     if "\r" in text and "\n" not in text:  # classic Mac line ends (Excel for Mac's "CSV (Macintosh)")
         text = text.replace("\r", "\n")
     delimiter = sniff_delimiter(text.split("\n", 1)[0])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    marked = _END not in text
+    reader = csv.reader(io.StringIO(text + "\n" + _END + "\n" if marked else text, newline=""), delimiter=delimiter)
     try:
         records = list(reader)
     except csv.Error as exc:
         raise InputError(name, f"line {reader.line_num}: cannot be read as delimited text ({exc})") from None
+    if marked:
+        if records and records[-1] == [_END]:
+            records.pop()
+        elif records:
+            # csv took what was left for the last cell, up to the end: a cut "7,5" would load as 7.
+            # Without that cell the record is short, so it is quarantined as a truncated row.
+            records[-1] = records[-1][:-1]
     while records and not any(cell.strip() for cell in records[-1]):
         records.pop()
-    if records and _ends_inside_quotes(text, delimiter):
-        # csv takes what is left for the last cell: a cut "7,5" would load as 7. Without that cell
-        # the record is short, so it is quarantined as a truncated row.
-        records[-1] = records[-1][:-1]
     return records
-
-
-def _ends_inside_quotes(text: str, delimiter: str) -> bool:
-    """Whether the text ends in a quoted field that was never closed (a file cut off mid-cell)."""
-    if text.count('"') % 2 == 0:  # an unclosed quote leaves an odd number
-        return False
-    try:
-        for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
-            pass
-    except csv.Error as exc:
-        return "unexpected end of data" in str(exc)
-    return False
 
 
 def records_to_frame(path: Path, records: list[list[str]], header_rows: int, name_row: int,
