@@ -175,6 +175,12 @@ def test_a_qualtrics_export_is_no_limesurvey_export(relative: str):
         read_limesurvey_csv(real_export(relative))
 
 
+def test_a_limesurvey_export_whose_first_question_is_v1_is_no_legacy_qualtrics_export(tmp_path: Path):
+    path = tmp_path / "results.csv"
+    path.write_text("V1,V2,submitdate\nA1,A2,2024-03-01 10:00:00\nA3,A1,2024-03-02 11:00:00\n", encoding="utf-8")
+    assert read_limesurvey_csv(path).frame["V1"].to_list() == ["A1", "A3"]
+
+
 # --- SPSS ------------------------------------------------------------------------------
 
 def test_spss_labels_user_missing_dates_mr_sets_real_export():

@@ -104,6 +104,15 @@ def test_codebook_naming_a_missing_column_stops_with_file_row_and_column(tmp_pat
                               "column 'Q55', which the file does not have; did the column get renamed to 'Q5'?")
 
 
+def test_a_column_named_by_its_question_text_is_pointed_to_its_heading(tmp_path):
+    # As codebooks of the legacy Qualtrics layout had to, when its second row gave the headings.
+    data, cb_path = make_inbox(tmp_path, "A-1,UMCG,7\r\n", CODEBOOK.replace("column: Q5", "column: Cijfer"))
+    cb = load_codebook(cb_path, data)
+    with pytest.raises(InputError, match=r"names column 'Cijfer', which the file does not have; that is the "
+                                         r"question text of column 'Q5': name the column 'Q5'"):
+        load_survey_file(duckdb.connect(), "raw.pmg_questionnaire_cells", cb, cb.files[0], Pseudonymiser("k"))
+
+
 def test_codebook_that_is_not_yaml(tmp_path):
     data, cb_path = make_inbox(tmp_path, "A-1,UMCG,7\r\n", "instrument: demo\nfiles: [unclosed\n")
     with pytest.raises(CodebookError, match=r"pmg/2030/codebook.yaml, row 3: not valid YAML"):

@@ -128,6 +128,7 @@ PARTICIPANT_KEYS, ANONYMOUS_KEYS = {"column", "anonymous"}, {"values", "key_colu
 VARIABLE_KEYS = {"type", "column", "columns", "scale", "labels", "required", "role", "text", "waves"}
 SCALE_KEYS, LABEL_KEYS, STRUCTURE_KEYS = {"min", "max"}, {"label", "code", "number", "domain"}, {"structure", "question"}
 THEME_KEYS = {"theme", "section", "jdr_category", "igloo_level"}
+DOCUMENT_KEYS = {"organisation", "intervention", "group_label", "wave"}
 
 
 def _known_keys(mapping: Any, allowed: set, where: str, file: str) -> None:
@@ -356,6 +357,7 @@ def _interview_codebook(spec: dict, rel: str, common: dict) -> Codebook:
         speaker_codes = str(speaker_codes)
     documents = {}
     for doc, ctx in (_require(spec, "documents", "codebook", rel) or {}).items():
+        _known_keys(ctx, DOCUMENT_KEYS, f"documents[{doc!r}]", rel)
         for key in ("organisation", "intervention", "group_label", "wave"):
             _require(ctx, key, f"documents[{doc!r}]", rel)
         documents[str(doc)] = {k: str(v) for k, v in ctx.items()}

@@ -270,8 +270,8 @@ def qualtrics_layout(records: Records) -> str | None:
     head, n = records.head, records.count
     if n >= 3 and head[2] and head[2][0].strip().startswith('{"ImportId"'):
         return "three header rows"
-    if n >= 2 and head[0] and head[0][0].strip() == "V1":
-        return "legacy"
+    if n >= 2 and head[0] and head[0][0].strip() == "V1" and head[1] and head[1][0].strip() in ("ResponseID", "ResponseId"):
+        return "legacy"  # V1 is always the response's id
     return None
 
 

@@ -20,15 +20,19 @@ from assets.ingest.loader import quarantine_frame
 from assets.ingest.privacy import Pseudonymiser, mask_series, name_variants
 
 
-def check_columns(codebook: Codebook, source: SourceFile, headings: list[str]) -> None:
+def check_columns(codebook: Codebook, source: SourceFile, headings: list[str],
+                  question_text: dict[str, str] | None = None) -> None:
     """Every column the codebook names must be in the file: otherwise stop, naming it."""
     declared = codebook.columns_for(source) | set(codebook.identifier_columns)
+    asked_by = {" ".join(text.split()): heading for heading, text in (question_text or {}).items() if text}
     for column in sorted(codebook.columns_for(source)):
         if column not in headings:
             unknown = [h for h in headings if h not in declared]
             close = ([h for h in unknown if h.casefold().startswith(column.casefold())]
                      or difflib.get_close_matches(column, unknown, n=1, cutoff=0.5))
             hint = f"; did the column get renamed to {close[0]!r}?" if close else ""
+            if (heading := asked_by.get(" ".join(column.split()))) and heading != column:
+                hint = f"; that is the question text of column {heading!r}: name the column {heading!r}"
             raise InputError(source.relative, f"the codebook {codebook.relative} names column {column!r}, "
                              f"which the file does not have{hint}", row=1, column=column)
 
@@ -38,7 +42,7 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
     parsed = read_source(source)
     frame = parsed.frame
     headings = [c for c in frame.columns if c != ROW]
-    check_columns(codebook, source, headings)
+    check_columns(codebook, source, headings, parsed.question_text)
     pcol = codebook.participant_column
     identifiers = set(codebook.identifier_columns) | {pcol}
     declared = codebook.columns_for(source)
