@@ -229,8 +229,8 @@ class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     pass
 
 
-for _loader in (_Loader, _FastLoader):
-    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_keys)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_keys)
+_FastLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_keys)
 
 
 def load_codebook(path: Path, data_dir: Path, cache_dir: Path | None = None) -> Codebook:
@@ -372,7 +372,8 @@ def _interview_codebook(spec: dict, rel: str, common: dict) -> Codebook:
         igloo = _one_of(_require(t, "igloo_level", where, rel), IGLOO_LEVELS, f"{where}.igloo_level", rel)
         themes[str(code)] = Theme(str(code), str(_require(t, "theme", where, rel)), section, jdr, igloo)
     differences = {str(g): str(t) for g, t in (spec.get("count_differences") or {}).items()}
-    return Codebook(**common, speaker=speaker, speaker_codes=speaker_codes, documents=documents, themes=themes, count_differences=differences)
+    return Codebook(**common, speaker=speaker, speaker_codes=speaker_codes, documents=documents, themes=themes,
+                    count_differences=differences)
 
 
 def _top_level(key: bytes) -> re.Pattern:

@@ -270,8 +270,9 @@ def qualtrics_layout(records: Records) -> str | None:
     head, n = records.head, records.count
     if n >= 3 and head[2] and head[2][0].strip().startswith('{"ImportId"'):
         return "three header rows"
-    if n >= 2 and head[0] and head[0][0].strip() == "V1" and head[1] and head[1][0].strip() in ("ResponseID", "ResponseId"):
-        return "legacy"  # V1 is always the response's id
+    if (n >= 2 and head[0] and head[0][0].strip() == "V1"
+            and head[1] and head[1][0].strip() in ("ResponseID", "ResponseId")):  # V1: always the response's id
+        return "legacy"
     return None
 
 
@@ -351,7 +352,6 @@ class _Workbook:
         """{(data row from 0, column): the error Excel shows} of the sheet's error cells."""
         self.sheet(name)
         return self._errors[name]
-
 
     def headings(self, name: str) -> list[str]:
         return [str(c).strip() for c in self.sheet(name).columns]

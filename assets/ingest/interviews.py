@@ -42,7 +42,7 @@ def interview_segments(codebook: Codebook, source: SourceFile, pseudonymise: Pse
     no_speaker = "no speaker prefix ('CODE: ...') on the segment"
     if codebook.speaker_codes is not None:
         # Text before a colon is not always a speaker ("Tip: ..."): with the codebook's pattern of
-        # speaker codes, only a prefix that matches it is one, and only then is it cut from the quote.
+        # speaker codes only a prefix that matches it is one; a segment without one is quarantined.
         pattern = re.compile(codebook.speaker_codes)
         prefixes = frame["speaker"].drop_nulls().unique().to_list()
         others = [p for p in prefixes if not pattern.fullmatch(p)]
