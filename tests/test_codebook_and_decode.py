@@ -159,26 +159,38 @@ def test_a_key_given_twice_is_an_error_not_the_last_one_winning(tmp_path):
         load_codebook(cb_path, data, cache_dir=tmp_path / "cache")
 
 
-@pytest.mark.parametrize("folder,year,ok", [("2030", 2030, True), ("2029-2030", 2030, True), ("2030-31", 2031, True),
-                                            ("2030-voorjaar", 2030, True), ("inbox", 2030, True),
-                                            ("archief_2000", 2030, True), ("2030", 2029, False),
-                                            ("2042", 2030, False), ("2028-29", 2030, False)])
-def test_a_codebook_is_of_its_folders_year(tmp_path, folder, year, ok):
-    """Last year's codebook copied into this year's folder, its year: line left: its files would be
-    filed under last year, and this year's rows removed as gone, in a run that succeeds."""
+@pytest.mark.parametrize("folder,year,message", [
+    ("2030", 2030, None),
+    # Last year's codebook copied in, its year: line left: this year's exports filed under last year.
+    ("2030", 2029, r"pmg/2030/codebook.yaml, row 4: year: 2029, but the codebook is in the folder 2030/"),
+    ("2042", 2030, r"pmg/2042/codebook.yaml, row 4: year: 2030, but the codebook is in the folder 2042/"),
+    # make run, the schedule and the sensor run the years folders are named by: elsewhere only by chance.
+    ("2030-voorjaar", 2030, r"pmg/2030-voorjaar/codebook.yaml: is in the folder 2030-voorjaar/, which is not "
+                            r"named by a year: a year's exports and codebooks go in pmg/<year>/"),
+    ("2029-2030", 2029, r"is in the folder 2029-2030/, which is not named by a year"),
+    ("oud", 2030, r"is in the folder oud/, which is not named by a year"),
+])
+def test_a_codebook_is_in_its_years_folder(tmp_path, folder, year, message):
     from assets.ingest.codebook import discover_codebooks
 
     data, cb_path = make_inbox(tmp_path, "A-1,UMCG,7\r\n", CODEBOOK.replace("year: 2030", f"year: {year}"))
-    cb_path = cb_path.parent.rename(cb_path.parent.with_name(folder)) / cb_path.name
-    if ok:
+    cb_path.parent.rename(cb_path.parent.with_name(folder))
+    if message is None:
         assert [cb.year for cb in discover_codebooks(data, "pmg", "demo", [year])] == [year]
         return
-    message = rf"pmg/{folder}/codebook.yaml, row 4: year: {year}, but the codebook is in the folder {folder}/"
-    with pytest.raises(CodebookError, match=message):
+    # Also when a partition's codebooks are looked up: not skipped, unparsed, as another year's.
+    for years in (None, [year], [2030]):
+        with pytest.raises(CodebookError, match=message):
+            discover_codebooks(data, "pmg", "demo", years)
+
+
+def test_one_codebook_listing_an_export_twice_is_an_error(tmp_path):
+    codebook = CODEBOOK.replace("  - {path: t0.csv, format: qualtrics_csv, constants: {wave: T0}}\n",
+                                "  - {path: t0.csv, format: qualtrics_csv, constants: {wave: T0}}\n"
+                                "  - {path: t0.csv, format: qualtrics_csv, constants: {wave: T1}}\n")
+    data, cb_path = make_inbox(tmp_path, "A-1,UMCG,7\r\n", codebook)
+    with pytest.raises(CodebookError, match=r"files\[1\]: 't0.csv' is listed already \(files\[0\]\)"):
         load_codebook(cb_path, data)
-    # Not skipped as another year's, unparsed, when a partition's codebooks are looked up.
-    with pytest.raises(CodebookError, match=message):
-        discover_codebooks(data, "pmg", "demo", [int(folder[:4])])
 
 
 def test_two_codebooks_of_one_export_are_an_error(tmp_path):
@@ -291,8 +303,13 @@ def test_anonymous_ms_forms_responses_are_separate_respondents(tmp_path):
     book = xlsxwriter.Workbook(folder / "forms.xlsx")
     sheet = book.add_worksheet("Sheet1")
     sheet.write_row(0, 0, ["ID", "Start time", "Completion time", "Email", "Name", "Vraag"])
-    for r, (email, answer) in enumerate([("anonymous", "Ja"), ("anonymous", "Nee"), ("a@x.nl", "Ja")], start=1):
-        sheet.write_row(r, 0, [r, "3/4/24 9:00:00", "3/4/24 9:05:00", email, "", answer])
+    for r, (email, answer) in enumerate([("anonymous", "Ja"), ("anonymous", "Nee"), ("a@x.nl", "Ja"),
+                                         ("anonymous", "Ja"), ("anonymous", "Nee")], start=1):
+        sheet.write_row(r, 1, ["3/4/24 9:00:00", "3/4/24 9:05:00", email, "", answer])
+        # Anonymous responses without their ID (none, or an error value) cannot be told apart.
+        if r <= 3:
+            sheet.write_number(r, 0, r)
+    sheet.write_formula(5, 0, "=NA()", None, "#N/A")
     book.close()
     (folder / "codebook.yaml").write_text("""
 instrument: demo
@@ -308,8 +325,11 @@ variables:
     conn = duckdb.connect()
     load_survey_file(conn, "raw.tib_survey_cells", cb, cb.files[0], Pseudonymiser("k"))
     decode_survey(conn, [cb], "raw.tib_survey_cells", "staging.tib_survey_answers")
-    assert conn.sql("SELECT count(*) FROM raw.quarantine").fetchall() == [(0,)]
+    assert conn.sql("SELECT row_number, column_name, cell_value, reason FROM raw.quarantine ORDER BY 1").fetchall() == [
+        (5, "ID", None, "anonymous response without its ID: it cannot be told apart from the other anonymous responses"),
+        (6, "ID", "#N/A", "Excel error value #N/A in the cell: Excel could not compute it, so there is no answer")]
     assert conn.sql("SELECT count(DISTINCT participant_id) FROM staging.tib_survey_answers").fetchall() == [(3,)]
+    assert conn.sql("SELECT count(*) FROM raw.tib_survey_cells WHERE respondent_id IS NULL").fetchall() == [(0,)]
 
 
 def test_labels_from_a_limesurvey_structure_file(tmp_path):

@@ -52,7 +52,7 @@ def test_a_stray_byte_in_a_utf8_file_is_an_error_not_mojibake(tmp_path: Path):
 
 def test_a_blank_line_between_rows_is_no_row(tmp_path: Path):
     path = tmp_path / "export.csv"
-    path.write_text('Q1,Q5\nCode,Cijfer\n{"ImportId":"QID1"},{"ImportId":"QID5"}\nA-1,7\n\nB-2,8\n', encoding="utf-8")
+    path.write_text('Q1,Q5\nCode,Cijfer\n{"ImportId":"QID1"},{"ImportId":"QID5"}\nA-1,7\n   \nB-2,8\n', encoding="utf-8")
     table = read_qualtrics_csv(path)
     assert table.frame.select("Q1", ROW).rows() == [("A-1", 4), ("B-2", 6)] and table.short_rows == {}
 
@@ -62,6 +62,13 @@ def test_windows_1252_with_a_pair_utf8_would_read_as_one_letter_is_still_windows
 
     text = "Q1,Q2\nP01,Het CAFÉ” was te druk\nP02,één keer\n"  # "É”" is C9 94: a UTF-8 letter
     assert decode_text(text.encode("cp1252"), "x.csv") == text
+
+
+def test_as_many_stray_bytes_as_utf8_letters_is_refused_not_read_as_windows_1252():
+    from assets.ingest.formats import decode_text
+
+    with pytest.raises(InputError, match=r"line 3: byte 0xE9 cannot be read, as the file is UTF-8 elsewhere"):
+        decode_text("Q1,Q2\nP01,Zoë: prima\n".encode() + b"P02,caf\xe9 stond\n", "x.csv")
 
 
 def test_a_bad_byte_after_a_byte_order_mark_is_named_as_it_is_in_the_file():

@@ -142,6 +142,28 @@ def test_speaker_codes_tell_a_speaker_from_text_before_a_colon(tmp_path: Path):
         load_codebook(codebook, tmp_path)
 
 
+def test_an_excel_error_cell_in_a_maxqda_workbook_is_quarantined_as_such(tmp_path: Path):
+    import shutil
+
+    import openpyxl
+
+    from tests.conftest import DATA
+
+    folder = tmp_path / "pmg" / "2023"
+    shutil.copytree(DATA / "pmg" / "2023", folder)
+    workbook = folder / "pmg_focusinterviews_maxqda.xlsx"
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Coded segments"]
+    segment = [c.value for c in sheet[1]].index("Segment") + 1
+    sheet.cell(row=2, column=segment).value = "#N/A"
+    book.save(workbook)
+    cb = load_codebook(folder / "codebook_interviews.yaml", tmp_path)
+    segments, quarantine, _ = interview_segments(cb, cb.files[0], Pseudonymiser("k"))
+    assert quarantine.select("row_number", "column_name", "cell_value", "reason").rows() == [
+        (2, "Segment", "#N/A", "Excel error value #N/A in the cell: Excel could not compute it, so there is no segment")]
+    assert 2 not in segments["row_number"].to_list() and segments.height == 317
+
+
 def test_atlasti_quotations_as_interview_segments(tmp_path: Path):
     folder = tmp_path / "pmg" / "2023"
     folder.mkdir(parents=True)

@@ -252,12 +252,12 @@ def load_codebook(path: Path, data_dir: Path, cache_dir: Path | None = None) -> 
         year = int(_require(spec, "year", "codebook", rel))
     except (TypeError, ValueError):
         raise CodebookError(rel, f"year is {spec['year']!r}; expected a year like 2024") from None
-    if (folder_years := years_in_folder_name(path.parent.name)) and year not in folder_years:
+    if (named := folder_year(path.parent.name)) is not None and named != year:
         # Last year's codebook copied into this year's folder, its year: line left as it was: its
         # files would be filed under the other year, and this year's rows removed as gone.
         line = next((i for i, text in enumerate(blob.splitlines(), 1) if _YEAR_LINE.match(text)), None)
         raise CodebookError(rel, f"year: {year}, but the codebook is in the folder {path.parent.name}/: "
-                            "correct its year: line (or the folder's name)", row=line)
+                            "correct its year: line (or move it to its year's folder)", row=line)
 
     files = []
     for i, f in enumerate(_require(spec, "files", "codebook", rel)):
@@ -269,6 +269,8 @@ def load_codebook(path: Path, data_dir: Path, cache_dir: Path | None = None) -> 
         if not fpath.exists():
             raise CodebookError(rel, f"{where}: file {f['path']!r} does not exist next to the codebook")
         frel = fpath.relative_to(data_dir).as_posix() if fpath.is_relative_to(data_dir) else str(fpath)
+        if (twice := next((j for j, other in enumerate(files) if other.path == fpath), None)) is not None:
+            raise CodebookError(rel, f"{where}: {f['path']!r} is listed already (files[{twice}]): one entry per export")
         consts = {str(k): str(v) for k, v in (f.get("constants") or {}).items()}
         if fmt in TRANSCRIPT_FORMATS:  # a transcript file is one interview: its name goes with the file
             consts["interview"] = str(_require(f, "interview", where, rel))
@@ -383,17 +385,9 @@ def _top_level(key: bytes) -> re.Pattern:
 _INSTRUMENT_LINE, _YEAR_LINE = _top_level(b"instrument"), _top_level(b"year")
 
 
-def years_in_folder_name(name: str) -> set[int]:
-    """The years a folder's name starts with (2023, 2023-voorjaar; 2022-2023 and 2023-24 give both):
-    a codebook in it must be of one. A name that starts otherwise (archief_2000) gives none."""
-    found = re.match(r"((?:19|20)\d\d)(?:[-_ ]((?:19|20)?\d\d))?(?!\d)", name)
-    if not found:
-        return set()
-    first, until = int(found.group(1)), found.group(2)
-    if until is None:
-        return {first}
-    last = int(until) if len(until) == 4 else first // 100 * 100 + int(until)
-    return set(range(first, last + 1)) if first < last <= first + 10 else {first}
+def folder_year(name: str) -> int | None:
+    """The year a folder is named by (2023), or None: a codebook's folder under its programme."""
+    return int(name) if re.fullmatch(r"(?:19|20)\d\d", name) else None
 
 
 def _plainly_another(path: Path, instrument: str, years: list[int] | None) -> bool:
@@ -408,8 +402,7 @@ def _plainly_another(path: Path, instrument: str, years: list[int] | None) -> bo
     year = _YEAR_LINE.findall(blob)
     if len(year) != 1 or not year[0].isdigit():
         return False
-    folder_years = years_in_folder_name(path.parent.name)
-    if folder_years and int(year[0]) not in folder_years:
+    if folder_year(path.parent.name) != int(year[0]):
         return False  # loaded, to be refused: a year that is not its folder's would file its rows elsewhere
     return years is not None and int(year[0]) not in years
 
@@ -420,6 +413,12 @@ def discover_codebooks(data_dir: Path, programme: str, instrument: str,
     with `years`, only those years'. `cache_dir`: as load_codebook's."""
     found, listed = [], {}
     for path in sorted((data_dir / programme).glob("*/codebook*.y*ml")):
+        if folder_year(path.parent.name) is None:
+            # `make run`, the schedule and the sensor run the years that folders are named by: a
+            # codebook elsewhere (2023-voorjaar/, oud/) would be run only by chance, with another year.
+            raise CodebookError(path.relative_to(data_dir).as_posix(), f"is in the folder {path.parent.name}/, "
+                                f"which is not named by a year: a year's exports and codebooks go in "
+                                f"{programme}/<year>/ (e.g. {programme}/2024/)")
         if _plainly_another(path, instrument, years):
             continue
         cb = load_codebook(path, data_dir, cache_dir)

@@ -58,7 +58,7 @@ def decode_text(raw: bytes, name: str) -> str:
         # Decided by the majority: Windows-1252 text can hold a pair UTF-8 would read as one letter
         # ("É”"), and UTF-8 text a stray byte of another encoding.
         utf8_letters = len(_UTF8_MULTIBYTE.findall(raw))
-        if utf8_letters > raw.decode("utf-8", "replace").count("\ufffd"):
+        if utf8_letters >= raw.decode("utf-8", "replace").count("\ufffd"):  # a tie: refused, never mojibake
             raise _undecodable(raw, name, exc.start, "utf-8", "is UTF-8 elsewhere (save the export again as "
                                "UTF-8)") from None
         try:
@@ -132,8 +132,8 @@ def records_to_frame(path: Path, records: list[list[str]], header_rows: int, nam
     columns: list[list[str | None]] = [[] for _ in names]
     row_numbers = []
     for i, rec in enumerate(records[header_rows:], start=header_rows + 1):
-        if not rec:
-            continue  # a blank line between rows: no response, and not a row cut short
+        if len(rec) <= 1 and not "".join(rec).strip():
+            continue  # a blank line between rows (or one of spaces): no response, and not a row cut short
         if len(rec) > width and any(c.strip() for c in rec[width:]):
             raise InputError(path.name, f"{len(rec)} fields where the header has {width}: "
                              "is the delimiter or quoting wrong?", row=i, column=names[-1])

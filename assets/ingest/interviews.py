@@ -14,7 +14,7 @@ import re
 import polars as pl
 
 from assets.ingest.codebook import Codebook, SourceFile
-from assets.ingest.formats import ROW, read_source
+from assets.ingest.formats import MAXQDA_COLUMNS, ROW, read_source
 from assets.ingest.loader import quarantine_frame
 from assets.ingest.privacy import Pseudonymiser, mask_series
 
@@ -24,6 +24,8 @@ HEADINGS = {
     "maxqda_coded_segments": {"segment": "Segment", "code": "Code", "document": "Document name"},
     "atlasti_quotations": {"segment": "Text Content", "code": "Codes", "document": "Document"},
 }
+
+READ_HEADINGS = {heading for variants in MAXQDA_COLUMNS.values() for heading in variants}
 
 
 def interview_segments(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonymiser):
@@ -49,8 +51,14 @@ def interview_segments(codebook: Codebook, source: SourceFile, pseudonymise: Pse
         frame = frame.with_columns(pl.when(pl.col("speaker").is_in(others)).then(None).otherwise(pl.col("speaker"))
                                    .alias("speaker"))
         no_speaker = "no speaker code (speaker_codes: in the codebook) as the segment's 'CODE: ' prefix"
+    # A MAXQDA workbook's error cell (#N/A) reads as empty: say so, not that a speaker or code is missing.
+    errors = {r: e for r, e in parsed.cell_errors.items() if e[0] in READ_HEADINGS}
+    records = [{"source_file": source.relative, "row_number": r, "column_name": column, "cell_value": shown,
+                "reason": f"Excel error value {shown} in the cell: Excel could not compute it, so there is no segment"}
+               for r, (column, shown) in sorted(errors.items())]
+    if errors:
+        frame = frame.filter(~pl.col(ROW).is_in(list(errors)))
     bad = frame.filter(pl.col("speaker").is_null() | pl.col("code").is_null() | pl.col("document").is_null())
-    records = []
     for row in bad.unique(subset=[ROW], keep="first", maintain_order=True).iter_rows(named=True):
         field = "segment" if row["speaker"] is None else ("code" if row["code"] is None else "document")
         column = headings[field]

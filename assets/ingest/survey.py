@@ -61,7 +61,7 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
          "cell_value": None, "reason": f"row has {n} of {width} fields: the file looks truncated here"}
         for r, n in sorted(parsed.short_rows.items())
     ]
-    read = {pcol, *value_columns}
+    read = {pcol, *value_columns, *([codebook.anonymous_key] if codebook.anonymous_values else [])}
     errors = {r: (column, shown) for r, (column, shown) in parsed.cell_errors.items() if column in read}
     problems += [
         {"source_file": source.relative, "row_number": r, "column_name": column, "cell_value": shown,
@@ -75,6 +75,16 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
          "reason": "no participant code: the answers cannot be attributed to anyone"}
         for r in frame.filter(pl.col(pcol).is_null())[ROW].to_list()
     ]
+    if codebook.anonymous_values and (key := codebook.anonymous_key) in frame.columns:
+        unkeyed = (pl.col(pcol).str.strip_chars().str.to_lowercase().is_in([v.lower() for v in codebook.anonymous_values])
+                   & pl.col(key).is_null())
+        problems += [
+            {"source_file": source.relative, "row_number": r, "column_name": key, "cell_value": None,
+             "reason": f"anonymous response without its {key}: it cannot be told apart from the other anonymous "
+                       "responses"}
+            for r in frame.filter(unkeyed)[ROW].to_list()
+        ]
+        frame = frame.filter(~unkeyed)
     quarantine = quarantine_frame(codebook.instrument, "ingest", problems)
     frame = frame.filter(pl.col(pcol).is_not_null())
 
