@@ -76,8 +76,8 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
         for r in frame.filter(pl.col(pcol).is_null())[ROW].to_list()
     ]
     if codebook.anonymous_values and (key := codebook.anonymous_key) in frame.columns:
-        unkeyed = (pl.col(pcol).str.strip_chars().str.to_lowercase().is_in([v.lower() for v in codebook.anonymous_values])
-                   & pl.col(key).is_null())
+        anonymous = [v.lower() for v in codebook.anonymous_values]
+        unkeyed = pl.col(pcol).str.strip_chars().str.to_lowercase().is_in(anonymous) & pl.col(key).is_null()
         problems += [
             {"source_file": source.relative, "row_number": r, "column_name": key, "cell_value": None,
              "reason": f"anonymous response without its {key}: it cannot be told apart from the other anonymous "
