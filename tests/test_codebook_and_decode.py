@@ -126,13 +126,13 @@ def test_codebook_that_is_not_yaml(tmp_path):
     (("path: t0.csv", "path: t9.csv"), "file 't9.csv' does not exist next to the codebook"),
     (("constants: {wave: T0}", "constants: {}"), "the wave must be a variable"),
     # A typo is an error, not a key ignored: `requried` would leave empty organisations unquarantined.
-    (("required: true", "requried: true"), "variables.organisation: unknown key 'requried' (did you mean "
+    (("required: true", "requried: true"), "row 12: variables.organisation: unknown key 'requried' (did you mean "
                                            "'required'? known are column, columns,"),
     (("participant: {column: Q1}", "participant: {column: Q1, anonimous: {}}"), "participant: unknown key "
                                                                                "'anonimous' (did you mean 'anonymous'?"),
     (("programme: pmg", "programme: pmg\nvariabels: {}"), "codebook: unknown key 'variabels' (did you mean "
                                                           "'variables'?"),
-    (("format: qualtrics_csv,", "format: qualtrics_csv, sheeet: 1,"), "files[0]: unknown key 'sheeet'"),
+    (("format: qualtrics_csv,", "format: qualtrics_csv, sheeet: 1,"), "row 6: files[0]: unknown key 'sheeet'"),
     (("{min: 0, max: 10}", "{min: 10, max: 0}"), "variables.mental_health_grade.scale: min 10 is not below max 0"),
     (("{min: 0, max: 10}", "{min: 0, max: tien}"), "variables.mental_health_grade.scale.max is 'tien'; expected a number"),
     (("{min: 0, max: 10}", "{min: 0, maximum: 10}"), "variables.mental_health_grade.scale: unknown key 'maximum'"),

@@ -131,12 +131,25 @@ THEME_KEYS = {"theme", "section", "jdr_category", "igloo_level"}
 DOCUMENT_KEYS = {"organisation", "intervention", "group_label", "wave"}
 
 
+class _UnknownKey(CodebookError):
+    def __init__(self, file: str, message: str, key: Any):
+        super().__init__(file, message)
+        self.key = key
+
+
 def _known_keys(mapping: Any, allowed: set, where: str, file: str) -> None:
     for key in mapping if isinstance(mapping, dict) else ():
         if key not in allowed:
             close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
-            raise CodebookError(file, f"{where}: unknown key {key!r} ({hint}known are {', '.join(sorted(allowed))})")
+            raise _UnknownKey(file, f"{where}: unknown key {key!r} ({hint}known are {', '.join(sorted(allowed))})",
+                              key)
+
+
+def _key_line(blob: bytes, key: Any) -> int | None:
+    """The first line where `key:` is written (block or flow style), for the error's row."""
+    written = re.compile(rb"(?:^|[\s{,-])[\"']?" + re.escape(str(key).encode()) + rb"[\"']?\s*:")
+    return next((i for i, line in enumerate(blob.splitlines(), 1) if written.search(line)), None)
 
 
 def _one_of(value: Any, allowed: set, what: str, file: str) -> Any:
@@ -236,6 +249,13 @@ _FastLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _uni
 def load_codebook(path: Path, data_dir: Path, cache_dir: Path | None = None) -> Codebook:
     """Read and validate one codebook; raise CodebookError with the file named on any problem.
     `cache_dir`: where parsed YAML is kept between runs (None: nowhere)."""
+    try:
+        return _load_codebook(path, data_dir, cache_dir)
+    except _UnknownKey as exc:  # the parsed YAML has no lines: found in the file for the row
+        raise CodebookError(exc.file, exc.message, row=_key_line(path.read_bytes(), exc.key)) from None
+
+
+def _load_codebook(path: Path, data_dir: Path, cache_dir: Path | None) -> Codebook:
     rel = path.relative_to(data_dir).as_posix() if path.is_relative_to(data_dir) else str(path)
     blob = path.read_bytes()
     try:
