@@ -6,7 +6,7 @@ from pathlib import Path
 from dagster import (AssetSelection, RunRequest, ScheduleEvaluationContext, SkipReason, define_asset_job,
                      in_process_executor, schedule)
 
-from assets.ingest.codebook import PROGRAMMES
+from assets.ingest.codebook import PROGRAMMES, folder_year
 from assets.partitions import YEARS
 from assets.tables import key
 from pipelines.resources import SourceData
@@ -51,7 +51,7 @@ def codebook_paths(data_dir: Path) -> list[Path]:
 
 def years_with_exports(data_dir: Path) -> list[int]:
     """Years for which some programme has a codebook in <data>/<programme>/<year>/."""
-    return sorted({int(p.parent.name) for p in codebook_paths(data_dir) if p.parent.name.isdigit()})
+    return sorted({year for p in codebook_paths(data_dir) if (year := folder_year(p.parent.name)) is not None})
 
 
 @schedule(job=materialize_all, cron_schedule=YEARLY_CRON, execution_timezone="Europe/Amsterdam",

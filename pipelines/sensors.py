@@ -10,7 +10,7 @@ from pathlib import Path
 
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
 
-from assets.ingest.codebook import parse_yaml
+from assets.ingest.codebook import folder_year, parse_yaml
 from assets.partitions import YEARS
 from pipelines.jobs import PROGRAMME_JOBS, codebook_paths
 from pipelines.resources import SourceData
@@ -125,10 +125,21 @@ def inbox_sensor(context: SensorEvaluationContext, sources: SourceData):
     # Folders no longer there are forgotten: put back, they are looked at afresh.
     done = {f: sig for f, sig in read_cursor(context.cursor, partitions).items() if f in folders}
     requests, waiting, now = [], [], time.time()
+    # A codebook outside a year's folder stops every run of its programme (discover_codebooks): none
+    # is requested, and its years are requested once it is moved.
+    misplaced = {}
+    for name in folders:
+        programme, folder_name = name.split("/")
+        if folder_year(folder_name) is None:
+            misplaced.setdefault(programme, name)
     for name, path in sorted(folders.items()):
         folder = look_at(path)
         sig = signature(folder)
         if done.get(name) == sig:
+            continue
+        if (programme := name.split("/")[0]) in misplaced and name != misplaced[programme]:
+            waiting.append(f"{name}: {misplaced[programme]}/ holds a codebook but is not a year's folder, which "
+                           f"stops every {programme} run: move it (a year's exports go in {programme}/<year>/)")
             continue
         if not is_partition(name, partitions):
             if done.get(name) != f"unknown@{sig}":  # said once, and requested once it is a partition

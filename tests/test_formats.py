@@ -206,13 +206,16 @@ def test_excel_error_cells_are_told_apart_from_empty_ones(tmp_path: Path):
     sheet = book.active
     sheet.append(["ID", "Cijfer", "Toelichting"])
     sheet.append(["1", "#N/A", "prima"])
-    sheet.append(["2", "7", "#DIV/0!"])
+    sheet.append(["#REF!", "7", "#DIV/0!"])
     book.save(tmp_path / "forms.xlsx")
     assert sheet["B2"].data_type == "e"  # stored as Excel's error value, as Excel writes it
     table = read_excel(tmp_path / "forms.xlsx", ["ID", "Cijfer"])
     assert table.frame.select("Cijfer", "Toelichting").rows() == [(None, "prima"), ("7", None)]
+    assert table.cell_errors[3] == [("ID", "#REF!"), ("Toelichting", "#DIV/0!")]
     # Rows as a spreadsheet numbers them (the headings are row 1), for quarantine.
-    assert table.cell_errors == {2: ("Cijfer", "#N/A"), 3: ("Toelichting", "#DIV/0!")}
+    assert table.cell_errors[2] == [("Cijfer", "#N/A")]
+    # A loader asks for the first error among the columns it reads: one in a column left of them hides none.
+    assert table.first_error({"Toelichting"}) == {3: ("Toelichting", "#DIV/0!")}
 
 
 def test_excel_without_expected_headings_says_what_is_missing(tmp_path: Path):

@@ -80,6 +80,25 @@ def test_inbox_sensor_requests_the_changed_years_partition(tmp_path: Path):
     assert _requested(requests) == [("pmg_yearly", "2025")]
 
 
+def test_inbox_sensor_requests_no_run_a_misplaced_codebook_would_stop(tmp_path: Path):
+    """A codebook outside a year's folder stops every run of its programme: the sensor asks for none
+    (and says why), the other programme's years go on, and the year is asked for once it is moved."""
+    for programme, year in (("pmg", "2025"), ("terug_in_balans", "2025")):
+        (tmp_path / programme / year).mkdir(parents=True)
+        (tmp_path / programme / year / "codebook.yaml").write_text("files: []\n", encoding="utf-8")
+    (tmp_path / "pmg" / "oud").mkdir()
+    (tmp_path / "pmg" / "oud" / "codebook_2019.yaml").write_text("files: []\n", encoding="utf-8")
+    sources = SourceData(data_dir=str(tmp_path), pseudonym_key="k")
+    instance = DagsterInstance.ephemeral()
+    requests, cursor = _tick(instance, sources)
+    assert _requested(requests) == [("terug_in_balans_yearly", "2025")]
+    result, cursor = _tick(instance, sources, cursor)
+    assert "pmg/2025: pmg/oud/ holds a codebook but is not a year's folder" in result.skip_message
+    shutil.move(tmp_path / "pmg" / "oud", tmp_path / "oud")
+    requests, cursor = _tick(instance, sources, cursor)
+    assert _requested(requests) == [("pmg_yearly", "2025")]
+
+
 def test_inbox_sensor_waits_until_a_folder_is_complete_and_settled(tmp_path: Path):
     """A year whose exports are still being copied in is not run yet: not while a file its codebook
     names is missing, a partial download or an open workbook's lock file is there, or anything in it

@@ -147,9 +147,12 @@ def _known_keys(mapping: Any, allowed: set, where: str, file: str) -> None:
 
 
 def _key_line(blob: bytes, key: Any) -> int | None:
-    """The first line where `key:` is written (block or flow style), for the error's row."""
-    written = re.compile(rb"(?:^|[\s{,-])[\"']?" + re.escape(str(key).encode()) + rb"[\"']?\s*:")
-    return next((i for i, line in enumerate(blob.splitlines(), 1) if written.search(line)), None)
+    """The line where `key:` is written as a key (block or flow style), for the error's row; None
+    unless that is one line (a key that is also written elsewhere: no row rather than a wrong one)."""
+    written = re.compile(rb"(?:^\s*(?:-\s+)?|[{,]\s*)[\"']?" + re.escape(str(key).encode()) + rb"[\"']?\s*:(?:\s|$)")
+    lines = [i for i, line in enumerate(blob.splitlines(), 1)
+             if not line.lstrip().startswith(b"#") and written.search(line.split(b" #")[0])]
+    return lines[0] if len(lines) == 1 else None
 
 
 def _one_of(value: Any, allowed: set, what: str, file: str) -> Any:
@@ -290,7 +293,8 @@ def _load_codebook(path: Path, data_dir: Path, cache_dir: Path | None) -> Codebo
             raise CodebookError(rel, f"{where}: file {f['path']!r} does not exist next to the codebook")
         frel = fpath.relative_to(data_dir).as_posix() if fpath.is_relative_to(data_dir) else str(fpath)
         if (twice := next((j for j, other in enumerate(files) if other.path == fpath), None)) is not None:
-            raise CodebookError(rel, f"{where}: {f['path']!r} is listed already (files[{twice}]): one entry per export")
+            raise CodebookError(rel, f"{where}: {f['path']!r} is listed already (files[{twice}]): one entry per "
+                                "export (two sheets of one workbook: save each as a workbook of its own)")
         consts = {str(k): str(v) for k, v in (f.get("constants") or {}).items()}
         if fmt in TRANSCRIPT_FORMATS:  # a transcript file is one interview: its name goes with the file
             consts["interview"] = str(_require(f, "interview", where, rel))
@@ -407,7 +411,7 @@ _INSTRUMENT_LINE, _YEAR_LINE = _top_level(b"instrument"), _top_level(b"year")
 
 def folder_year(name: str) -> int | None:
     """The year a folder is named by (2023), or None: a codebook's folder under its programme."""
-    return int(name) if re.fullmatch(r"(?:19|20)\d\d", name) else None
+    return int(name) if re.fullmatch(r"(?:19|20)\d\d", name, re.ASCII) else None
 
 
 def _plainly_another(path: Path, instrument: str, years: list[int] | None) -> bool:
@@ -438,7 +442,7 @@ def discover_codebooks(data_dir: Path, programme: str, instrument: str,
             # codebook elsewhere (2023-voorjaar/, oud/) would be run only by chance, with another year.
             raise CodebookError(path.relative_to(data_dir).as_posix(), f"is in the folder {path.parent.name}/, "
                                 f"which is not named by a year: a year's exports and codebooks go in "
-                                f"{programme}/<year>/ (e.g. {programme}/2024/)")
+                                f"{programme}/<year>/ (e.g. {programme}/2024/); keep old ones outside the data folder")
         if _plainly_another(path, instrument, years):
             continue
         cb = load_codebook(path, data_dir, cache_dir)

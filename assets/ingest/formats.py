@@ -28,9 +28,17 @@ class Table:
     question_text: dict[str, str] = field(default_factory=dict)  # heading -> wording, where the export has it
     detail: str = ""  # what the reader recognised, for the file registry and errors
     short_rows: dict[int, int] = field(default_factory=dict)  # row -> fields found, for rows cut short
-    # row -> (heading, the error Excel shows) of its first cell holding an error value (#N/A, #DIV/0!),
-    # which reads as empty: such a row is quarantined, not loaded as a question left unanswered.
-    cell_errors: dict[int, tuple[str, str]] = field(default_factory=dict)
+    # row -> [(heading, the error Excel shows)] of its cells holding an error value (#N/A, #DIV/0!),
+    # which read as empty: such a row is quarantined, not loaded as a question left unanswered.
+    cell_errors: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+
+    def first_error(self, columns: set[str]) -> dict[int, tuple[str, str]]:
+        """row -> (heading, error) of each row's first error cell among `columns` (those a loader reads)."""
+        first = {}
+        for row, cells in self.cell_errors.items():
+            if hit := next(((c, shown) for c, shown in cells if c in columns), None):
+                first[row] = hit
+        return first
 
 
 # --- text files ------------------------------------------------------------------------
@@ -379,9 +387,9 @@ def read_excel(path: Path, required: list[str], sheet: str | None = None, workbo
             # Rows an editor left blank at the bottom are not answers.
             content = [c for c in data.columns if c != ROW]
             data = data.filter(~pl.all_horizontal(pl.col(content).is_null()))
-            errors: dict[int, tuple[str, str]] = {}
+            errors: dict[int, list[tuple[str, str]]] = {}
             for (row, column), shown in sorted(book.errors(name).items()):
-                errors.setdefault(row + 2, (headers[column], shown))
+                errors.setdefault(row + 2, []).append((headers[column], shown))
             if data.height == 0 and not errors:
                 raise InputError(path.name, f"sheet {name!r} has headings but no data rows", row=1)
             return Table(data, {}, f"excel sheet {name!r}", cell_errors=errors)
@@ -420,7 +428,7 @@ def read_ms_forms_xlsx(path: Path, sheet: str | None = None) -> Table:
         raise InputError(path.name, problem, row=1)
     table = read_excel(path, list(rename), sheet=name, workbook=book)
     table.frame = table.frame.rename(rename)
-    table.cell_errors = {r: (rename.get(h, h), shown) for r, (h, shown) in table.cell_errors.items()}
+    table.cell_errors = {r: [(rename.get(h, h), shown) for h, shown in cells] for r, cells in table.cell_errors.items()}
     table.detail = f"ms forms {table.detail}"
     return table
 

@@ -52,7 +52,7 @@ def interview_segments(codebook: Codebook, source: SourceFile, pseudonymise: Pse
                                    .alias("speaker"))
         no_speaker = "no speaker code (speaker_codes: in the codebook) as the segment's 'CODE: ' prefix"
     # A MAXQDA workbook's error cell (#N/A) reads as empty: say so, not that a speaker or code is missing.
-    errors = {r: e for r, e in parsed.cell_errors.items() if e[0] in READ_HEADINGS}
+    errors = parsed.first_error(READ_HEADINGS)
     records = [{"source_file": source.relative, "row_number": r, "column_name": column, "cell_value": shown,
                 "reason": f"Excel error value {shown} in the cell: Excel could not compute it, so there is no segment"}
                for r, (column, shown) in sorted(errors.items())]

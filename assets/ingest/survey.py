@@ -37,6 +37,11 @@ def check_columns(codebook: Codebook, source: SourceFile, headings: list[str],
                              f"which the file does not have{hint}", row=1, column=column)
 
 
+def _anonymous(codebook: Codebook, pcol: str) -> pl.Expr:
+    """Whether a row's participant cell says "no identity" (Forms: anonymous), in any case or spacing."""
+    return pl.col(pcol).str.strip_chars().str.to_lowercase().is_in([v.strip().lower() for v in codebook.anonymous_values])
+
+
 def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonymiser):
     """Parse one export into (cells, quarantine, n_rows, ignored columns)."""
     parsed = read_source(source)
@@ -61,8 +66,13 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
          "cell_value": None, "reason": f"row has {n} of {width} fields: the file looks truncated here"}
         for r, n in sorted(parsed.short_rows.items())
     ]
-    read = {pcol, *value_columns, *([codebook.anonymous_key] if codebook.anonymous_values else [])}
-    errors = {r: (column, shown) for r, (column, shown) in parsed.cell_errors.items() if column in read}
+    errors = parsed.first_error({pcol, *value_columns})
+    if codebook.anonymous_values and (key := codebook.anonymous_key) in frame.columns:
+        # The ID tells an anonymous response apart (below); an error in it matters on those rows only.
+        anonymous_rows = set(frame.filter(_anonymous(codebook, pcol))[ROW].to_list())
+        for r, error in parsed.first_error({key}).items():
+            if r not in errors and r in anonymous_rows:
+                errors[r] = error
     problems += [
         {"source_file": source.relative, "row_number": r, "column_name": column, "cell_value": shown,
          "reason": f"Excel error value {shown} in the cell: Excel could not compute it, so there is no answer"}
@@ -76,8 +86,7 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
         for r in frame.filter(pl.col(pcol).is_null())[ROW].to_list()
     ]
     if codebook.anonymous_values and (key := codebook.anonymous_key) in frame.columns:
-        anonymous = [v.lower() for v in codebook.anonymous_values]
-        unkeyed = pl.col(pcol).str.strip_chars().str.to_lowercase().is_in(anonymous) & pl.col(key).is_null()
+        unkeyed = _anonymous(codebook, pcol) & pl.col(key).is_null()
         problems += [
             {"source_file": source.relative, "row_number": r, "column_name": key, "cell_value": None,
              "reason": f"anonymous response without its {key}: it cannot be told apart from the other anonymous "
@@ -90,7 +99,8 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
 
     # Names the file itself reveals (identifier columns) and participant codes, said in free text.
     codes = frame[pcol].unique()
-    revealed = [codes.filter(~codes.is_in(["anonymous", "anoniem"]))]
+    no_identity = {"anonymous", "anoniem", *(v.strip().lower() for v in codebook.anonymous_values)}
+    revealed = [codes.filter(~codes.str.strip_chars().str.to_lowercase().is_in(list(no_identity)))]
     for column in set(codebook.identifier_columns) & set(frame.columns):
         values = frame[column].drop_nulls().unique()
         # Not names: e-mail addresses and values with a digit (str.isdigit, which Polars has not:
