@@ -118,9 +118,8 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
         if key is None or key not in frame.columns:
             raise InputError(source.relative, f"participant.anonymous.key_column {key!r} is not a column of the file",
                              row=1, column=key)
-        anonymous = identity.str.strip_chars().str.to_lowercase().is_in([v.lower() for v in codebook.anonymous_values])
-        identity = pl.when(anonymous).then(pl.lit(source.relative + "#") + frame[key]).otherwise(identity)
-        identity = frame.select(identity.alias(pcol))[pcol]
+        identity = frame.select(pl.when(_anonymous(codebook, pcol)).then(pl.lit(source.relative + "#") + pl.col(key))
+                                .otherwise(pl.col(pcol)).alias(pcol))[pcol]
     frame = frame.with_columns(
         pseudonyms(pseudonymise, identity, codebook.relative).alias("respondent_id"),
         *[mask_series(frame[c], names).alias(c) for c in text_columns],
