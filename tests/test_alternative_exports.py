@@ -193,13 +193,32 @@ def test_spss_labels_user_missing_dates_mr_sets_real_export():
     assert frame["y"].to_list()[:4] == ["2000-01-01", "2000-01-02", "1950-12-24", "1776-07-04"]
     assert frame["quarter"].to_list()[0] == "2014-10-01"
     assert frame["str"].to_list()[3:5] == ["NA", None]  # "NA" is text; an empty string is None
-    assert frame["bool1"].to_list() == ["1", "1", "0", "0", None, "1"]
+    # bool1-3 form the dichotomy set "mymrset" counting 1: any other value is no mark
+    assert frame["bool1"].to_list() == ["1", "1", None, None, None, "1"]
     assert frame[ROW].to_list() == [1, 2, 3, 4, 5, 6]  # SPSS case numbers
     assert table.question_text["x"] == "Numeric variable with value labels"
     assert table.mr_sets["mymrset"] == {"type": "D", "label": "My multiple response set", "counted_value": 1,
                                         "variables": ["bool1", "bool2", "bool3"]}
     assert table.mr_sets["categorical_array"]["variables"] == ["ca_subvar_1", "ca_subvar_2", "ca_subvar_3"]
     assert "mymrset (bool1, bool2, bool3)" in table.detail
+
+
+def test_spss_dichotomy_set_marks_only_its_counted_value_whatever_the_labels(monkeypatch):
+    """A label on the uncounted value ("Not selected") is no mark: the option columns count any
+    mark but an explicit no as chosen, so it would have counted as chosen."""
+    import pyreadstat
+
+    read_sav = pyreadstat.read_sav
+
+    def labelled(*args, **kwargs):
+        data, meta = read_sav(*args, **kwargs)
+        meta.variable_value_labels["bool1"] = {0: "Not selected", 1: "Selected"}
+        return data, meta
+
+    monkeypatch.setattr(pyreadstat, "read_sav", labelled)
+    table = read_spss_sav(real_export("spss/pyreadstat_simple_alltypes_mrsets.sav"))
+    assert table.frame["bool1"].to_list() == ["Selected", "Selected", None, None, None, "Selected"]
+    assert table.frame["x"].to_list()[:3] == ["red", "green", "blue"]  # outside the set: as ever
 
 
 def test_spss_ordinal_labels_and_temporal_formats_real_export():

@@ -168,12 +168,22 @@ def _is_user_missing(value, ranges: list[dict]) -> bool:
     return False
 
 
+def _same(value, counted) -> bool:
+    """Whether a cell holds a dichotomy set's counted value (a number, or text for a text variable)."""
+    if isinstance(value, str) or isinstance(counted, str):
+        def as_text(x):
+            return x.rstrip() if isinstance(x, str) else _number_text(float(x))
+        return as_text(value) == as_text(counted)
+    return float(value) == float(counted)
+
+
 def read_spss_sav(path: Path) -> SpssTable:
     """An SPSS .sav (or .zsav) file: a value with a value label reads as its label, any other
     number as text (8, 7.5), a user-missing value (the variable's missing values or range) and a
     system-missing one as None, dates as ISO text (2023-02-06, 2023-02-06 09:01:35, 10:10:10).
     Row numbers are SPSS's case numbers (Data View shows no header row). Variable labels become
-    the question text; multiple-response sets are in `mr_sets` and named in `detail`."""
+    the question text; multiple-response sets are in `mr_sets` and named in `detail`. In a
+    dichotomy set's columns only the set's counted value is a mark: any other value reads as None."""
     import pyreadstat
 
     try:
@@ -181,6 +191,12 @@ def read_spss_sav(path: Path) -> SpssTable:
                                          output_format="dict")
     except Exception as exc:  # pyreadstat raises its own ReadstatError / PyreadstatError
         raise InputError(path.name, f"cannot be read as an SPSS .sav file ({exc.__class__.__name__}: {exc})") from None
+    # A dichotomy set's columns are chosen by the set's counted value alone. Any other value, even
+    # one labelled "Not selected", reads as None: the option columns' "any mark but an explicit
+    # no" would otherwise count it as chosen.
+    counted = {variable: s["counted_value"] for s in (getattr(meta, "mr_sets", None) or {}).values()
+               if s.get("type") == "D" and s.get("counted_value") is not None
+               for variable in s.get("variable_list") or []}
     columns = {}
     for name in meta.column_names:
         labels = meta.variable_value_labels.get(name, {})
@@ -197,7 +213,7 @@ def read_spss_sav(path: Path) -> SpssTable:
                 if value == "":
                     out.append(None)
                     continue
-            if _is_user_missing(value, ranges):
+            if _is_user_missing(value, ranges) or (name in counted and not _same(value, counted[name])):
                 out.append(None)
             elif value in labels:
                 out.append(str(labels[value]))
