@@ -120,10 +120,10 @@ def test_codebook_that_is_not_yaml(tmp_path):
 
 
 @pytest.mark.parametrize("change,message", [
-    (("type: number", "type: numeric"), "variables.mental_health_grade.type is 'numeric'; expected one of"),
-    (("    scale: {min: 0, max: 10}\n", ""), "a number variable needs scale"),
+    (("type: number", "type: numeric"), "row 16: variables.mental_health_grade.type is 'numeric'; expected one of"),
+    (("    scale: {min: 0, max: 10}\n", ""), "row 14: variables.mental_health_grade: a number variable needs scale"),
     (("programme: pmg", "programme: other"), "programme is 'other'"),
-    (("path: t0.csv", "path: t9.csv"), "file 't9.csv' does not exist next to the codebook"),
+    (("path: t0.csv", "path: t9.csv"), "row 6: files[0]: file 't9.csv' does not exist next to the codebook"),
     (("constants: {wave: T0}", "constants: {}"), "the wave must be a variable"),
     # A typo is an error, not a key ignored: `requried` would leave empty organisations unquarantined.
     (("required: true", "requried: true"), "row 12: variables.organisation: unknown key 'requried' (did you mean "
@@ -133,9 +133,15 @@ def test_codebook_that_is_not_yaml(tmp_path):
     (("programme: pmg", "programme: pmg\nvariabels: {}"), "codebook: unknown key 'variabels' (did you mean "
                                                           "'variables'?"),
     (("format: qualtrics_csv,", "format: qualtrics_csv, sheeet: 1,"), "row 6: files[0]: unknown key 'sheeet'"),
-    (("{min: 0, max: 10}", "{min: 10, max: 0}"), "variables.mental_health_grade.scale: min 10 is not below max 0"),
-    (("{min: 0, max: 10}", "{min: 0, max: tien}"), "variables.mental_health_grade.scale.max is 'tien'; expected a number"),
-    (("{min: 0, max: 10}", "{min: 0, maximum: 10}"), "variables.mental_health_grade.scale: unknown key 'maximum'"),
+    (("{min: 0, max: 10}", "{min: 10, max: 0}"), "row 17: variables.mental_health_grade.scale: min 10 is not below "
+                                                  "max 0"),
+    (("{min: 0, max: 10}", "{min: 0, max: tien}"), "row 17: variables.mental_health_grade.scale.max is 'tien'; "
+                                                   "expected a number"),
+    (("{min: 0, max: 10}", "{min: 0, maximum: 10}"), "row 17: variables.mental_health_grade.scale: unknown key "
+                                                     "'maximum'"),
+    # the row of the key at fault, also where its name is written elsewhere too
+    (("{min: 0, max: 10}", "{min: 0, max: 10, labels: x}"), "row 17: variables.mental_health_grade.scale: unknown "
+                                                            "key 'labels'"),
 ])
 def test_codebook_validation_messages(tmp_path, change, message):
     data, cb_path = make_inbox(tmp_path, "A-1,UMCG,7\r\n", CODEBOOK.replace(*change))

@@ -6,6 +6,7 @@ codebook itself; checking it against an actual file happens when the file is par
 
 from __future__ import annotations
 
+import ast
 import difflib
 import functools
 import hashlib
@@ -113,7 +114,7 @@ class Codebook:
 
 def _require(mapping: dict, key: str, where: str, file: str) -> Any:
     if not isinstance(mapping, dict) or key not in mapping or mapping[key] in (None, ""):
-        raise CodebookError(file, f"{where}: missing required key {key!r}")
+        raise CodebookError(file, f"{where}: missing required key {key!r}", at=where)
     return mapping[key]
 
 
@@ -131,33 +132,43 @@ THEME_KEYS = {"theme", "section", "jdr_category", "igloo_level"}
 DOCUMENT_KEYS = {"organisation", "intervention", "group_label", "wave"}
 
 
-class _UnknownKey(CodebookError):
-    def __init__(self, file: str, message: str, key: Any):
-        super().__init__(file, message)
-        self.key = key
-
-
 def _known_keys(mapping: Any, allowed: set, where: str, file: str) -> None:
     for key in mapping if isinstance(mapping, dict) else ():
         if key not in allowed:
             close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
-            raise _UnknownKey(file, f"{where}: unknown key {key!r} ({hint}known are {', '.join(sorted(allowed))})",
-                              key)
+            raise CodebookError(file, f"{where}: unknown key {key!r} ({hint}known are {', '.join(sorted(allowed))})",
+                                at=f"{where}.{key}")
 
 
-def _key_line(blob: bytes, key: Any) -> int | None:
-    """The line where `key:` is written as a key (block or flow style), for the error's row; None
-    unless that is one line (a key that is also written elsewhere: no row rather than a wrong one)."""
-    written = re.compile(rb"(?:^\s*(?:-\s+)?|[{,]\s*)[\"']?" + re.escape(str(key).encode()) + rb"[\"']?\s*:(?:\s|$)")
-    lines = [i for i, line in enumerate(blob.splitlines(), 1)
-             if not line.lstrip().startswith(b"#") and written.search(line.split(b" #")[0])]
-    return lines[0] if len(lines) == 1 else None
+def _line_of(blob: bytes, at: str) -> int | None:
+    """The line of the key at the path `at` (codebook.year, variables.grade.scale.max, files[0],
+    themes['t1']) as the file writes it, for an error's row; None where the path is not written in
+    the file (a key merged in with `<<:`, the codebook as a whole)."""
+    try:
+        node = yaml.compose(blob, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for index, quoted, name in re.findall(r"\[(\d+)\]|\[('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")\]|([^.\[\]]+)",
+                                          re.sub(r"^codebook(\.|$)", "", at)):
+        if isinstance(node, yaml.SequenceNode) and index and int(index) < len(node.value):
+            node = node.value[int(index)]
+            line = node.start_mark.line + 1
+        elif isinstance(node, yaml.MappingNode):
+            step = index or (str(ast.literal_eval(quoted)) if quoted else name)  # themes['a\\b'] is a repr
+            pair = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == step), None)
+            if pair is None:
+                return None
+            line, node = pair[0].start_mark.line + 1, pair[1]
+        else:
+            return None
+    return line
 
 
 def _one_of(value: Any, allowed: set, what: str, file: str) -> Any:
     if value not in allowed:
-        raise CodebookError(file, f"{what} is {value!r}; expected one of {sorted(allowed)}")
+        raise CodebookError(file, f"{what} is {value!r}; expected one of {sorted(allowed)}", at=what)
     return value
 
 
@@ -168,10 +179,12 @@ def _structure_labels(ref: dict, where: str, file: str, folder: Path) -> dict:
     path = folder / str(_require(ref, "structure", where, file))
     question = str(_require(ref, "question", where, file))
     if not path.exists():
-        raise CodebookError(file, f"{where}: structure file {path.name!r} does not exist next to the codebook")
+        raise CodebookError(file, f"{where}: structure file {path.name!r} does not exist next to the codebook",
+                            at=f"{where}.labels.structure")
     questions = read_limesurvey_structure(path)
     if question not in questions or not questions[question]["answers"]:
-        raise CodebookError(file, f"{where}: question {question!r} has no answer labels in {path.name}")
+        raise CodebookError(file, f"{where}: question {question!r} has no answer labels in {path.name}",
+                            at=f"{where}.labels.question")
     return questions[question]["answers"]
 
 
@@ -182,7 +195,7 @@ def _labels(spec: dict, where: str, file: str, scales: dict, folder: Path) -> tu
         raw = _structure_labels(raw, where, file, folder)
     if isinstance(raw, str):  # a named scale declared under `scales:`
         if raw not in scales:
-            raise CodebookError(file, f"{where}: labels refer to unknown scale {raw!r}")
+            raise CodebookError(file, f"{where}: labels refer to unknown scale {raw!r}", at=f"{where}.labels")
         raw = scales[raw]
     out: list[Label] = []
     if isinstance(raw, dict):  # label: code-or-number
@@ -197,7 +210,7 @@ def _labels(spec: dict, where: str, file: str, scales: dict, folder: Path) -> tu
             out.append(Label(str(label), str(item.get("code", label)),
                              float(number) if number is not None else None, item.get("domain")))
     elif raw is not None:
-        raise CodebookError(file, f"{where}: labels must be a mapping, a list or a scale name")
+        raise CodebookError(file, f"{where}: labels must be a mapping, a list or a scale name", at=f"{where}.labels")
     return tuple(out)
 
 
@@ -254,8 +267,11 @@ def load_codebook(path: Path, data_dir: Path, cache_dir: Path | None = None) -> 
     `cache_dir`: where parsed YAML is kept between runs (None: nowhere)."""
     try:
         return _load_codebook(path, data_dir, cache_dir)
-    except _UnknownKey as exc:  # the parsed YAML has no lines: found in the file for the row
-        raise CodebookError(exc.file, exc.message, row=_key_line(path.read_bytes(), exc.key)) from None
+    except CodebookError as exc:
+        if exc.row is not None or exc.at is None:
+            raise
+        # the parsed YAML has no lines (it may come from the cache): the row is looked up in the file
+        raise CodebookError(exc.file, exc.message, row=_line_of(path.read_bytes(), exc.at)) from None
 
 
 def _load_codebook(path: Path, data_dir: Path, cache_dir: Path | None) -> Codebook:
@@ -274,7 +290,7 @@ def _load_codebook(path: Path, data_dir: Path, cache_dir: Path | None) -> Codebo
     try:
         year = int(_require(spec, "year", "codebook", rel))
     except (TypeError, ValueError):
-        raise CodebookError(rel, f"year is {spec['year']!r}; expected a year like 2024") from None
+        raise CodebookError(rel, f"year is {spec['year']!r}; expected a year like 2024", at="year") from None
     if (named := folder_year(path.parent.name)) is not None and named != year:
         # Last year's codebook copied into this year's folder, its year: line left as it was: its
         # files would be filed under the other year, and this year's rows removed as gone.
@@ -290,11 +306,13 @@ def _load_codebook(path: Path, data_dir: Path, cache_dir: Path | None) -> Codebo
         fmt = _one_of(_require(f, "format", where, rel), SURVEY_FORMATS | INTERVIEW_FORMATS | TRANSCRIPT_FORMATS,
                       f"{where}.format", rel)
         if not fpath.exists():
-            raise CodebookError(rel, f"{where}: file {f['path']!r} does not exist next to the codebook")
+            raise CodebookError(rel, f"{where}: file {f['path']!r} does not exist next to the codebook",
+                                at=f"{where}.path")
         frel = fpath.relative_to(data_dir).as_posix() if fpath.is_relative_to(data_dir) else str(fpath)
         if (twice := next((j for j, other in enumerate(files) if other.path == fpath), None)) is not None:
             raise CodebookError(rel, f"{where}: {f['path']!r} is listed already (files[{twice}]): one entry per "
-                                "export (two sheets of one workbook: save each as a workbook of its own)")
+                                "export (two sheets of one workbook: save each as a workbook of its own)",
+                                at=f"{where}.path")
         consts = {str(k): str(v) for k, v in (f.get("constants") or {}).items()}
         if fmt in TRANSCRIPT_FORMATS:  # a transcript file is one interview: its name goes with the file
             consts["interview"] = str(_require(f, "interview", where, rel))
@@ -320,12 +338,12 @@ def _scale(scale: Any, where: str, file: str) -> dict:
     """{min, max}: numbers, min below max (else every answer would be outside it, or none)."""
     _known_keys(scale, SCALE_KEYS, where, file)
     if not isinstance(scale, dict):
-        raise CodebookError(file, f"{where} is {scale!r}; expected {{min: .., max: ..}}")
+        raise CodebookError(file, f"{where} is {scale!r}; expected {{min: .., max: ..}}", at=where)
     for bound in SCALE_KEYS & scale.keys():
         if isinstance(scale[bound], bool) or not isinstance(scale[bound], (int, float)):
-            raise CodebookError(file, f"{where}.{bound} is {scale[bound]!r}; expected a number")
+            raise CodebookError(file, f"{where}.{bound} is {scale[bound]!r}; expected a number", at=f"{where}.{bound}")
     if {"min", "max"} <= scale.keys() and scale["min"] >= scale["max"]:
-        raise CodebookError(file, f"{where}: min {scale['min']} is not below max {scale['max']}")
+        raise CodebookError(file, f"{where}: min {scale['min']} is not below max {scale['max']}", at=where)
     return scale
 
 
@@ -347,15 +365,16 @@ def _survey_codebook(spec: dict, rel: str, common: dict) -> Codebook:
         option_columns = tuple((str(c), str(code)) for c, code in (v.get("columns") or {}).items())
         if option_columns:  # a multi-select split over columns: each column's option is its own label
             if vtype != "multi_select":
-                raise CodebookError(rel, f"{where}: columns: (one per option) is for multi_select variables")
+                raise CodebookError(rel, f"{where}: columns: (one per option) is for multi_select variables",
+                                    at=f"{where}.columns")
             labels = labels or tuple(Label(code, code) for _, code in option_columns)
             column = None
         if vtype in {"category", "multi_select"} and not labels:
-            raise CodebookError(rel, f"{where}: a {vtype} variable needs labels")
+            raise CodebookError(rel, f"{where}: a {vtype} variable needs labels", at=where)
         if vtype == "number" and ("min" not in scale or "max" not in scale):
-            raise CodebookError(rel, f"{where}: a number variable needs scale: {{min: .., max: ..}}")
+            raise CodebookError(rel, f"{where}: a number variable needs scale: {{min: .., max: ..}}", at=where)
         if column is None and not option_columns and not all(name in f.constants for f in common["files"]):
-            raise CodebookError(rel, f"{where}: give a column, or a constant for it on every file")
+            raise CodebookError(rel, f"{where}: give a column, or a constant for it on every file", at=where)
         variables.append(Variable(
             name=name, type=vtype, column=column, required=bool(v.get("required", False)),
             min=scale.get("min"), max=scale.get("max"), labels=labels, role=v.get("role"),
@@ -379,7 +398,8 @@ def _interview_codebook(spec: dict, rel: str, common: dict) -> Codebook:
         try:
             re.compile(str(speaker_codes))
         except re.error as exc:
-            raise CodebookError(rel, f"speaker_codes: {speaker_codes!r} is not a regular expression ({exc})") from None
+            raise CodebookError(rel, f"speaker_codes: {speaker_codes!r} is not a regular expression ({exc})",
+                                at="speaker_codes") from None
         speaker_codes = str(speaker_codes)
     documents = {}
     for doc, ctx in (_require(spec, "documents", "codebook", rel) or {}).items():

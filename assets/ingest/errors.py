@@ -17,4 +17,9 @@ class InputError(Exception):
 
 
 class CodebookError(InputError):
-    """A codebook that is not valid YAML or does not describe its files."""
+    """A codebook that is not valid YAML or does not describe its files. `at`: the path of the key
+    at fault (variables.grade.scale.max, files[0]), from which load_codebook finds its row."""
+
+    def __init__(self, file: str, message: str, row: int | None = None, at: str | None = None):
+        super().__init__(file, message, row)
+        self.at = at
