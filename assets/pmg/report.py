@@ -537,7 +537,9 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
         if len(groups) > 1:
             parts = []
             for g in groups:
-                if edition.hides(g["n_pairs"]):
+                # A group the tables hide to protect a smaller one (secondary) keeps its direction
+                # hidden too: beside the total's direction it tells which way the small group went.
+                if edition.hides(g["n_pairs"]) or plan.row(organisation, intervention, g["group_label"]):
                     continue
                 flag = _flag(g["n_pairs"], edition)
                 parts.append(t("concl_group_item" if flag else "concl_group_item_plain", group=g["group_label"],
