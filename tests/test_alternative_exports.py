@@ -5,6 +5,8 @@ data/generate/pmg_questionnaire_alt.py), which must give the same marts as the Q
 
 import csv
 import io
+import re
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -35,9 +37,12 @@ def pmg_marts(tmp: Path, data_dir: Path) -> dict[str, list[tuple]]:
         marts = {t: sorted(conn.execute(f"SELECT * FROM marts.{t}").fetchall(), key=repr) for t in tables}
         quarantined = conn.execute("SELECT count(*) FROM raw.quarantine WHERE instrument = 'pmg_questionnaire'"
                                    ).fetchall()[0][0]
+        staging = {t: sorted(conn.execute(f"SELECT * EXCLUDE (source_file, row_number) FROM {t}").fetchall(), key=repr)
+                   for t in ("staging.pmg_questionnaire_answers",)}
+        staging["staging.codebook_labels"] = conn.execute("SELECT * FROM staging.codebook_labels ORDER BY ALL").fetchall()
     finally:
         conn.close()
-    return {"tables": marts, "quarantined": quarantined}
+    return {"tables": marts, "quarantined": quarantined, "staging": staging}
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +60,21 @@ def test_alternative_export_gives_the_same_marts(tool, bundled, tmp_path):
         assert rows, f"marts.{table} is empty in the bundled run"
         assert alt["tables"][table] == rows, f"marts.{table} differs between {tool} and the bundled Qualtrics data"
     assert alt["quarantined"] == bundled["quarantined"]
+
+
+def test_a_year_with_a_codebook_per_wave_gives_the_same_answers_and_marts(bundled, tmp_path):
+    """The tool changed between T0 and T1, say: one codebook per wave, of one instrument. Each file
+    is decoded by its own codebook's labels, so no answer is decoded twice (once per codebook)."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA / "pmg" / "2023", data / "pmg" / "2023")
+    codebook = data / "pmg" / "2023" / "codebook_questionnaire.yaml"
+    text = codebook.read_text(encoding="utf-8")
+    t0, t1 = (re.search(rf"  - path: pmg_{wave}_qualtrics.csv\n.*\n.*\n", text)[0] for wave in ("t0", "t1"))
+    codebook.write_text(text.replace(t1, ""), encoding="utf-8")
+    (codebook.parent / "codebook_questionnaire_t1.yaml").write_text(text.replace(t0, ""), encoding="utf-8")
+    split = pmg_marts(tmp_path, data)
+    assert split["tables"] == bundled["tables"] and split["quarantined"] == bundled["quarantined"]
+    assert split["staging"] == bundled["staging"]
 
 
 def test_alt_folders_hold_the_interview_files_byte_for_byte():

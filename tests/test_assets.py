@@ -192,6 +192,7 @@ def test_a_year_whose_exports_are_taken_out_leaves_no_rows_and_no_reports(tmp_pa
     assert sorted(p.relative_to(reports / "2023") for p in (reports / "2023").rglob("*") if p.is_file()) \
         == written["2023"]
     conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
-    for table in ("raw.source_files", *MARTS[:-1]):
+    for table in ("raw.source_files", "staging.pmg_questionnaire_answers", "staging.pmg_questionnaire_responses",
+                  "staging.pmg_interview_segments", "staging.codebook_labels", *MARTS[:-1]):
         years = {r[0] for r in conn.sql(f"SELECT DISTINCT year FROM {table}").fetchall()}
         assert years == {2023}, table

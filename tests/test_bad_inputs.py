@@ -26,7 +26,7 @@ def run_case(case: str, tmp_path: Path):
     conn = duckdb.connect()
     for source in codebook.files:
         load_survey_file(conn, RAW, codebook, source, Pseudonymiser("k"))
-    decode_survey(conn, [codebook], RAW, STAGING)
+    decode_survey(conn, codebook.instrument, [codebook], RAW, STAGING)
     return conn
 
 

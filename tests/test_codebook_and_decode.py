@@ -52,7 +52,7 @@ def load_and_decode(tmp_path: Path, rows: str, codebook: str = CODEBOOK):
     cb = load_codebook(cb_path, data)
     conn = duckdb.connect()
     load_survey_file(conn, "raw.pmg_questionnaire_cells", cb, cb.files[0], Pseudonymiser("k"))
-    decode_survey(conn, [cb], "raw.pmg_questionnaire_cells", "staging.pmg_questionnaire_answers")
+    decode_survey(conn, cb.instrument, [cb], "raw.pmg_questionnaire_cells", "staging.pmg_questionnaire_answers")
     return conn
 
 
@@ -292,7 +292,7 @@ def test_multi_select_split_over_columns_and_dutch_dates(tmp_path):
     cb = load_codebook(folder / "codebook.yaml", tmp_path / "data")
     conn = duckdb.connect()
     load_survey_file(conn, "raw.pmg_questionnaire_cells", cb, cb.files[0], Pseudonymiser("k"))
-    decode_survey(conn, [cb], "raw.pmg_questionnaire_cells", "staging.pmg_questionnaire_answers")
+    decode_survey(conn, cb.instrument, [cb], "raw.pmg_questionnaire_cells", "staging.pmg_questionnaire_answers")
     answers = conn.sql("SELECT row_number, variable, value_code FROM staging.pmg_questionnaire_answers "
                        "ORDER BY row_number, variable, value_code").fetchall()
     assert answers == [(4, "skills", "grenzen_bewaken"), (4, "skills", "ontspannen"), (4, "started", "2024-04-03"),
@@ -331,7 +331,7 @@ variables:
     cb = load_codebook(folder / "codebook.yaml", tmp_path / "data")
     conn = duckdb.connect()
     load_survey_file(conn, "raw.tib_survey_cells", cb, cb.files[0], Pseudonymiser("k"))
-    decode_survey(conn, [cb], "raw.tib_survey_cells", "staging.tib_survey_answers")
+    decode_survey(conn, cb.instrument, [cb], "raw.tib_survey_cells", "staging.tib_survey_answers")
     assert conn.sql("SELECT row_number, column_name, cell_value, reason FROM raw.quarantine ORDER BY 1").fetchall() == [
         (5, "ID", None, "anonymous response without its ID: it cannot be told apart from the other anonymous responses"),
         (6, "ID", "#N/A", "Excel error value #N/A in the cell: Excel could not compute it, so there is no answer")]

@@ -42,7 +42,7 @@ SELECT t.*, l.code AS label_code, l.number AS label_number,
             TRY_STRPTIME(t.token, '%d-%m-%Y %H:%M'), TRY_STRPTIME(t.token, '%d-%m-%Y %H:%M:%S'),
             TRY_CAST(t.token AS TIMESTAMP)) END AS date_value
 FROM _tokens t
-LEFT JOIN _labels l ON l.year = t.year AND l.variable = t.variable
+LEFT JOIN _labels l ON l.source_file = t.source_file AND l.variable = t.variable
      AND lower(l.label) = lower(CASE WHEN t.type = 'option_column' THEN NULL ELSE t.token END);
 
 -- the wave of every row: a per-file constant, or the decoded wave variable
@@ -107,7 +107,7 @@ ORDER BY 1, 2, 3, 6, 7
 
 
 def reference_decode(conn, codebooks):
-    variables, labels, constants = _codebook_frames(codebooks)
+    variables, labels, constants, _ = _codebook_frames(codebooks)
     conn.register("_cb_vars", variables.to_arrow())
     conn.register("_labels", labels.to_arrow())
     conn.register("_cb_constants", constants.to_arrow())
@@ -187,7 +187,7 @@ def _raw_cells(seed, clean=False):
 
 def _decoded_by_both(cells, separator=";"):
     out = []
-    for decode in (reference_decode, lambda conn, cbs: decode_survey(conn, cbs, RAW, TARGET)):
+    for decode in (reference_decode, lambda conn, cbs: decode_survey(conn, cbs[0].instrument, cbs, RAW, TARGET)):
         conn = duckdb.connect()
         ensure_schema(conn, RAW)
         conn.executemany(f"INSERT INTO {RAW} VALUES (?, ?, ?, ?, ?)", cells)

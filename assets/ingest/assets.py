@@ -56,7 +56,7 @@ def decode_instrument(context, duckdb, sources, programme: str, instrument: str,
     except InputError as exc:
         raise Failure(description=str(exc)) from None
     with duckdb.get_connection() as conn:
-        counts = decode_survey(conn, codebooks, raw, target, years)
+        counts = decode_survey(conn, instrument, codebooks, raw, target, years)
         reasons = conn.sql(
             f"SELECT reason, count(*) AS n FROM raw.quarantine WHERE instrument = $1 "
             f"AND {rows_of_years('raw.quarantine', years)} GROUP BY ALL ORDER BY n DESC",

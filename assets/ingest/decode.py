@@ -19,6 +19,10 @@ from warehouse.schema import ensure_schema
 
 
 def _codebook_frames(codebooks: list[Codebook]):
+    """(variables per file and column, labels per file, constants per file, the labels of
+    staging.codebook_labels). A year may have several codebooks of one instrument (the tool
+    changed between waves): each file is decoded by its own codebook's labels, and the year's
+    labels are listed once, in the first codebook's order."""
     variables, labels, constants = [], [], []
     for cb in codebooks:
         for sf in cb.files:
@@ -38,16 +42,23 @@ def _codebook_frames(codebooks: list[Codebook]):
             for i, lab in enumerate(v.labels, start=1):
                 labels.append({"year": cb.year, "instrument": cb.instrument, "variable": v.name,
                                "variable_text": v.text, "role": v.role, "position": i, "label": lab.label,
-                               "code": lab.code, "number": lab.number, "domain": lab.domain})
+                               "code": lab.code, "number": lab.number, "domain": lab.domain,
+                               "source_files": [sf.relative for sf in cb.files]})
     vschema = {"source_file": pl.String, "year": pl.Int32, "variable": pl.String, "column_name": pl.String,
                "type": pl.String, "min_value": pl.Float64, "max_value": pl.Float64, "required": pl.Boolean,
                "waves": pl.List(pl.String), "option_code": pl.String}
     lschema = {"year": pl.Int32, "instrument": pl.String, "variable": pl.String, "variable_text": pl.String,
                "role": pl.String, "position": pl.Int32, "label": pl.String, "code": pl.String,
-               "number": pl.Float64, "domain": pl.String}
+               "number": pl.Float64, "domain": pl.String, "source_files": pl.List(pl.String)}
     cschema = {"source_file": pl.String, "year": pl.Int32, "variable": pl.String, "value": pl.String}
-    return (pl.DataFrame(variables, schema=vschema), pl.DataFrame(labels, schema=lschema),
-            pl.DataFrame(constants, schema=cschema))
+    labels = pl.DataFrame(labels, schema=lschema)
+    per_file = (labels.explode("source_files").rename({"source_files": "source_file"})
+                .select("source_file", "variable", "label", "code", "number"))
+    variable = ["year", "instrument", "variable"]
+    listed = (labels.drop("source_files").unique([*variable, "label"], keep="first", maintain_order=True)
+              .with_columns(pl.col("variable_text", "role").first().over(variable),
+                            position=pl.int_range(1, pl.len() + 1, dtype=pl.Int32).over(variable)))
+    return pl.DataFrame(variables, schema=vschema), per_file, pl.DataFrame(constants, schema=cschema), listed
 
 
 # Why a row is rejected, first reason first; {wave} is the row's wave (NULL: not known).
@@ -103,7 +114,7 @@ WITH cells AS (
               TRY_CAST(t.token AS TIMESTAMP)) END AS date_value,
          k.source_file IS NOT NULL AS wave_is_constant, k.value AS file_wave
   FROM tokens t
-  LEFT JOIN _labels l ON l.year = t.year AND l.variable = t.variable
+  LEFT JOIN _labels l ON l.source_file = t.source_file AND l.variable = t.variable
        AND lower(l.label) = lower(CASE WHEN t.type = 'option_column' THEN NULL ELSE t.token END)
   LEFT JOIN _cb_constants k ON k.source_file = t.source_file AND k.variable = 'wave'
 )
@@ -192,12 +203,12 @@ ORDER BY file_rank, row_number, answer_rank
 TEMP_TABLES = ("_vars", "_decoded_values", "_answer_order", "_values", "_row_wave", "_rows", "_problems")
 
 
-def decode_survey(conn, codebooks: list[Codebook], raw: str, target: str,
+def decode_survey(conn, instrument: str, codebooks: list[Codebook], raw: str, target: str,
                   years: list[int] | None = None) -> dict[str, int]:
-    """Rebuild these years' rows of `target` from `raw` by their codebooks, in one transaction; returns counts."""
-    instrument = codebooks[0].instrument if codebooks else None
+    """Rebuild these years' rows of `target` from `raw` by their codebooks (of `instrument`), in
+    one transaction; returns counts. A year without codebooks (its exports were taken out) loses its rows."""
     ensure_schema(conn, raw, target, "raw.quarantine", "staging.codebook_labels")
-    variables, labels, constants = _codebook_frames(codebooks)
+    variables, labels, constants, listed = _codebook_frames(codebooks)
     conn.register("_cb_vars", variables.to_arrow())
     conn.register("_labels", labels.to_arrow())
     conn.register("_cb_constants", constants.to_arrow())
@@ -224,7 +235,7 @@ def decode_survey(conn, codebooks: list[Codebook], raw: str, target: str,
             [instrument])
         conn.execute(f"DELETE FROM staging.codebook_labels WHERE instrument = ? AND {year_filter(years)}",
                      [instrument])
-        insert_frame(conn, "staging.codebook_labels", labels)
+        insert_frame(conn, "staging.codebook_labels", listed)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

@@ -3,7 +3,10 @@
 from assets.tables import sql_table_asset
 from assets.terug_in_balans.staging import ANSWERS
 
-LABELS = "staging.codebook_labels"
+# One row per answer code, in its first label's wording: a codebook may give one code several
+# labels (synonyms, a reworded answer), and the marts count its answers once.
+LABELS = """(SELECT * FROM staging.codebook_labels
+  QUALIFY row_number() OVER (PARTITION BY year, instrument, variable, code ORDER BY position) = 1)"""
 
 
 def _share_sql(variable: str, code_column: str) -> str:
