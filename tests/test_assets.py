@@ -196,3 +196,27 @@ def test_a_year_whose_exports_are_taken_out_leaves_no_rows_and_no_reports(tmp_pa
                   "staging.pmg_interview_segments", "staging.codebook_labels", *MARTS[:-1]):
         years = {r[0] for r in conn.sql(f"SELECT DISTINCT year FROM {table}").fetchall()}
         assert years == {2023}, table
+
+
+def test_an_answer_code_with_two_labels_is_counted_once_in_the_marts(tmp_path):
+    """A codebook may give one code two labels (a reworded answer, a synonym): the Terug in Balans
+    marts list the code once, in its first label's wording, with its answers counted once."""
+    tib = {k for a in ASSETS for k, group in a.group_names_by_key.items() if group == "terug_in_balans"}
+    graph = [a for a in ASSETS if set(a.keys) & tib]
+    data = tmp_path / "data"
+    shutil.copytree(DATA / "terug_in_balans", data / "terug_in_balans")
+    codebook = data / "terug_in_balans" / "2024" / "codebook_survey.yaml"
+    first = '      - {label: "Ja, bij huidige werkgever", code: own_employer}\n'
+    text = codebook.read_text(encoding="utf-8")
+    assert first in text
+    codebook.write_text(text.replace(first, first + '      - {label: "Ja, bij mijn werkgever", code: own_employer}\n'),
+                        encoding="utf-8")
+    assert materialize_years(graph, resources_for(tmp_path, data), (2024,)).success
+    conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    rows = conn.sql("SELECT outcome, outcome_label, n FROM marts.tib_return_to_work ORDER BY ALL").fetchall()
+    answered = conn.sql("SELECT count(*) FROM staging.tib_survey_answers WHERE variable = 'return_to_work' "
+                        "AND value_code = 'own_employer'").fetchall()[0][0]
+    assert [r[0] for r in rows] == ["other_employer", "own_employer", "still_absent"]
+    assert ("own_employer", "Ja, bij huidige werkgever", answered) in rows and answered > 0
+    assert conn.sql("SELECT count(*) FROM staging.codebook_labels WHERE variable = 'return_to_work'").fetchall() \
+        == [(4,)]
