@@ -220,3 +220,31 @@ def test_an_answer_code_with_two_labels_is_counted_once_in_the_marts(tmp_path):
     assert ("own_employer", "Ja, bij huidige werkgever", answered) in rows and answered > 0
     assert conn.sql("SELECT count(*) FROM staging.codebook_labels WHERE variable = 'return_to_work'").fetchall() \
         == [(4,)]
+
+
+def test_another_pseudonym_key_loads_the_whole_year_again_and_names_the_years_left(tmp_path, monkeypatch):
+    """MHM_PSEUDONYM_KEY changed, and one 2024 export with it: every 2024 export is loaded again,
+    not only the changed one, so T0 and T1 keep one pseudonym per person and the pairs are found.
+    The run warns that 2023 was pseudonymised with the other key."""
+    from dagster import DagsterInstance
+
+    data = copy_pmg(tmp_path)
+    second = second_edition(data)
+    assert materialize_years(pmg_graph(), resources_for(tmp_path, data), (2023, 2024)).success
+    before = snapshot(tmp_path / "warehouse.duckdb")["marts.pmg_paired_change"]
+    t1 = second / "pmg_t1_qualtrics.csv"
+    t1.write_bytes(t1.read_bytes() + b"\r\n")  # the same rows, other bytes: loaded again
+
+    monkeypatch.setenv("MHM_PSEUDONYM_KEY", "another-key")
+    with DagsterInstance.ephemeral() as instance:
+        result = materialize_years(pmg_graph(), resources_for(tmp_path, data), (2024,), instance=instance)
+        assert result.success
+        warnings = [e.user_message for e in instance.all_logs(result.run_id) if "another MHM_PSEUDONYM_KEY" in
+                    e.user_message]
+    assert any("pmg_questionnaire: the exports of 2023 were pseudonymised" in w for w in warnings), warnings
+    assert snapshot(tmp_path / "warehouse.duckdb")["marts.pmg_paired_change"] == before
+    conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    ids = {year: {r[0] for r in conn.sql(f"SELECT participant_id FROM staging.pmg_questionnaire_responses "
+                                         f"WHERE year = {year}").fetchall()} for year in (2023, 2024)}
+    assert ids[2023] and not ids[2023] & ids[2024]  # the same people, under the other key's pseudonyms
+    assert conn.sql("SELECT count(DISTINCT pseudonym_key_id) FROM raw.source_files").fetchall() == [(2,)]

@@ -84,3 +84,11 @@ def test_what_reads_a_pmg_year_depends_on_every_mart_it_reads():
         upstream = {k.to_user_string().replace("/", ".") for k in graph.get(
             next(k for k in graph.get_all_asset_keys() if k.to_user_string() == asset)).parent_keys}
         assert set(YEAR_MARTS) <= upstream, asset
+
+
+def test_the_data_dictionary_is_generated_from_the_contract():
+    """warehouse/DATA_DICTIONARY.md is what `python -m warehouse.schema` writes from tables.yaml."""
+    from warehouse.schema import DICTIONARY_FILE, data_dictionary_markdown
+
+    assert DICTIONARY_FILE.read_text(encoding="utf-8") == data_dictionary_markdown(), \
+        "run `python -m warehouse.schema` after changing warehouse/tables.yaml"

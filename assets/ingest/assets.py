@@ -31,16 +31,24 @@ def ingest_instrument(context, duckdb, sources, programme: str, instrument: str,
             current = {sf.relative for cb in codebooks for sf in cb.files}
             removed = drop_vanished_files(conn, target, instrument, current, years)
             files = [(cb, sf) for cb in codebooks for sf in cb.files]
-            for outcome in load_files(conn, target, files, parse_file):
+            for outcome in load_files(conn, target, files, parse_file, pseudonymise.key_id):
                 context.log.info(f"{outcome.source_file}: {outcome.status}, {outcome.n_rows} rows, "
                                  f"{outcome.n_quarantined} quarantined")
                 outcomes.append(outcome)
             meta = written_metadata(conn, target, order_by="source_file, row_number", years=years)
+            other_key = [r[0] for r in conn.execute(
+                "SELECT DISTINCT year FROM raw.source_files WHERE instrument = ? "
+                "AND pseudonym_key_id IS DISTINCT FROM ? ORDER BY year", [instrument, pseudonymise.key_id]).fetchall()]
     except (InputError, ValueError) as exc:
         raise Failure(description=str(exc)) from None
     files = "\n".join(f"| {o.source_file} | {o.status} | {o.n_rows} | {o.n_quarantined} |" for o in outcomes)
     if not codebooks:
         context.log.info(f"no {instrument} codebook for {years}: nothing to load")
+    if other_key:
+        # Each year stands alone (pairs are made within a year), but one person gets another
+        # pseudonym in those years than in these: a run of every year makes them one again.
+        context.log.warning(f"{instrument}: the exports of {', '.join(map(str, other_key))} were pseudonymised with "
+                            f"another MHM_PSEUDONYM_KEY (or before keys were recorded); run those years again")
     return MaterializeResult(metadata={
         **meta,
         "files": MetadataValue.md("| file | status | rows | quarantined |\n|---|---|---|---|\n" + files),

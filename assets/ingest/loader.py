@@ -42,12 +42,12 @@ def file_sha256(source: SourceFile) -> str:
     return digest.hexdigest()
 
 
-def is_unchanged(conn, source: SourceFile, sha256: str, codebook: Codebook) -> bool:
+def is_unchanged(conn, source: SourceFile, sha256: str, codebook: Codebook, key_id: str | None) -> bool:
     ensure_schema(conn, "raw.source_files")
     hit = conn.execute(
         "SELECT 1 FROM raw.source_files WHERE source_file = ? AND sha256 = ? AND codebook_sha256 = ? "
-        "AND ingest_version = ?",
-        [source.relative, sha256, codebook.sha256, INGEST_VERSION],
+        "AND ingest_version = ? AND pseudonym_key_id IS NOT DISTINCT FROM ?",
+        [source.relative, sha256, codebook.sha256, INGEST_VERSION, key_id],
     ).fetchall()
     return bool(hit)
 
@@ -78,6 +78,7 @@ def replace_file_rows(
     n_rows: int,
     quarantine: pl.DataFrame,
     ignored_columns: list[str],
+    key_id: str | None = None,
 ) -> LoadOutcome:
     """Replace the rows of one file in `target` (and its ingest quarantine) atomically."""
     ensure_schema(conn, "raw.source_files", "raw.quarantine", target)
@@ -97,8 +98,10 @@ def replace_file_rows(
             "size_bytes": [source.path.stat().st_size], "n_rows": [n_rows],
             "ignored_columns": [sorted(ignored_columns)],
             "loaded_at": [datetime.now(timezone.utc).replace(tzinfo=None)], "ingest_version": [INGEST_VERSION],
+            "pseudonym_key_id": [key_id],
         }, schema_overrides={"year": pl.Int32, "n_rows": pl.Int32, "size_bytes": pl.Int64,
-                             "ignored_columns": pl.List(pl.String), "ingest_version": pl.Int32})
+                             "ignored_columns": pl.List(pl.String), "ingest_version": pl.Int32,
+                             "pseudonym_key_id": pl.String})
         insert_frame(conn, "raw.source_files", registry)
         conn.execute("COMMIT")
     except BaseException:
@@ -114,9 +117,11 @@ PARSERS = 2
 PARALLEL_PARSE_BYTES = 96 * 1024 * 1024
 
 
-def load_files(conn, target: str, files: list[tuple[Codebook, SourceFile]], parse) -> Iterator[LoadOutcome]:
-    """Load each (codebook, source) unless its bytes and codebook are unchanged since the last load;
-    `parse(codebook, source)` returns (rows, quarantine, rows read, ignored columns) and runs only when needed.
+def load_files(conn, target: str, files: list[tuple[Codebook, SourceFile]], parse,
+               key_id: str | None = None) -> Iterator[LoadOutcome]:
+    """Load each (codebook, source) unless its bytes, codebook and pseudonym key (`key_id`) are
+    unchanged since the last load; `parse(codebook, source)` returns (rows, quarantine, rows read,
+    ignored columns) and runs only when needed.
 
     While one file is written, the next ones are parsed on other threads: Polars' and fastexcel's
     reading and DuckDB's writing let go of the GIL, so on two cores one file's pseudonyms and
@@ -127,7 +132,7 @@ def load_files(conn, target: str, files: list[tuple[Codebook, SourceFile]], pars
     def start() -> _Pending:
         codebook, source = queue.popleft()
         sha = file_sha256(source)
-        if is_unchanged(conn, source, sha, codebook):
+        if is_unchanged(conn, source, sha, codebook, key_id):
             return _Pending(codebook, source, sha, None)
         return _Pending(codebook, source, sha, parser.submit(parse, codebook, source))
 
@@ -151,7 +156,7 @@ def load_files(conn, target: str, files: list[tuple[Codebook, SourceFile]], pars
                 if queue and not ahead:  # the next file parses while this one is written
                     ahead.append(start())
                 yield replace_file_rows(conn, target, current.source, current.codebook, current.sha256,
-                                        rows, n_rows, quarantine, ignored)
+                                        rows, n_rows, quarantine, ignored, key_id)
         finally:
             parser.shutdown(cancel_futures=True)  # a failed file: what was queued after it is not parsed
 
