@@ -248,3 +248,20 @@ def test_another_pseudonym_key_loads_the_whole_year_again_and_names_the_years_le
                                          f"WHERE year = {year}").fetchall()} for year in (2023, 2024)}
     assert ids[2023] and not ids[2023] & ids[2024]  # the same people, under the other key's pseudonyms
     assert conn.sql("SELECT count(DISTINCT pseudonym_key_id) FROM raw.source_files").fetchall() == [(2,)]
+
+
+def test_a_question_added_to_the_codebook_is_decoded_and_checked_without_blocking_the_year(tmp_path):
+    """A new question (here a second reading of Q5) is no column of staging.pmg_questionnaire_responses:
+    its answers are in staging.pmg_questionnaire_answers, and the suite checks the columns it has."""
+    data = copy_pmg(tmp_path)
+    codebook = data / "pmg" / "2023" / "codebook_questionnaire.yaml"
+    codebook.write_text(codebook.read_text(encoding="utf-8") + (
+        "  workload:\n    column: Q5\n    type: number\n    scale: {min: 0, max: 10}\n"), encoding="utf-8")
+    result = materialize_years(pmg_graph(), resources_for(tmp_path, data), (2023,), raise_on_error=False)
+    failed = [(e.asset_key.to_user_string(), e.check_name) for e in result.get_asset_check_evaluations()
+              if not e.passed]
+    assert result.success and failed == []
+    conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    assert conn.sql("SELECT count(*) FROM staging.pmg_questionnaire_answers WHERE variable = 'workload'"
+                    ).fetchall() == conn.sql("SELECT count(*) FROM staging.pmg_questionnaire_answers "
+                                             "WHERE variable = 'mental_health_grade'").fetchall()
