@@ -1,8 +1,10 @@
 """`make run`: materialise every asset and check on the bundled data into DAGSTER_HOME's instance,
 so `make ui` shows the same run, then say where the warehouse and the reports are.
 
-The run covers every year partition from the first to the last year that has a codebook, in one
-run (the assets' single-run backfill policy), as a backfill of that range from the UI would."""
+The run covers every year partition from the first to the last year that has a codebook, or that
+the warehouse holds (a year whose folder was taken out loses its rows and reports), in one run (the
+assets' single-run backfill policy), as a backfill of that range from the UI would. A folder of a
+year that is no partition (before the first, or next year's) is said and left alone."""
 
 from __future__ import annotations
 
@@ -18,16 +20,48 @@ def range_tags(years: list[int]) -> dict[str, str]:
     return {ASSET_PARTITION_RANGE_START_TAG: str(min(years)), ASSET_PARTITION_RANGE_END_TAG: str(max(years))}
 
 
+def years_in_warehouse(database: str) -> list[int]:
+    """The years the warehouse holds exports of (none when it does not exist yet)."""
+    import duckdb
+
+    if not Path(database).is_file():
+        return []
+    with duckdb.connect(database, read_only=True) as conn:
+        if not conn.execute("SELECT 1 FROM information_schema.tables WHERE table_schema = 'raw' "
+                            "AND table_name = 'source_files'").fetchall():
+            return []
+        return [r[0] for r in conn.execute("SELECT DISTINCT year FROM raw.source_files ORDER BY 1").fetchall()]
+
+
+def years_to_run(with_exports: list[int], in_warehouse: list[int], partitions: list[str]) -> tuple[list[int], list[int]]:
+    """(the years to run, the years with exports that are no partition): every partition year that has
+    exports or is in the warehouse, so that a year whose exports were taken out is emptied too."""
+    known = {int(p) for p in partitions}
+    return sorted((set(with_exports) | set(in_warehouse)) & known), sorted(set(with_exports) - known)
+
+
 def main() -> int:
+    from assets.partitions import YEARS
     from pipelines.definitions import defs
     from pipelines.jobs import years_with_exports
 
     resources = defs.resources
-    years = years_with_exports(Path(resources["sources"].data_dir))
-    if not years:
+    with_exports = years_with_exports(Path(resources["sources"].data_dir))
+    if not with_exports:
         print(f"no codebook under {resources['sources'].data_dir}/<programme>/<year>/: nothing to run")
         return 1
-    print(f"years with exports: {', '.join(map(str, years))}")
+    in_warehouse = years_in_warehouse(resources["duckdb"].database)
+    keys = YEARS.get_partition_keys()
+    years, not_partitions = years_to_run(with_exports, in_warehouse, keys)
+    print(f"years with exports: {', '.join(map(str, with_exports))}")
+    if gone := sorted(set(in_warehouse) - set(with_exports)):
+        print(f"years in the warehouse without exports any more (their rows and reports are removed): "
+              f"{', '.join(map(str, gone))}")
+    if not_partitions:
+        print(f"not run: {', '.join(map(str, not_partitions))}, no year partition (the partitions are "
+              f"{keys[0]} to {keys[-1]}); a year's folder is run from its year on")
+    if not years:
+        return 1
     with DagsterInstance.get() as instance:
         result = defs.resolve_job_def("materialize_all").execute_in_process(
             instance=instance, raise_on_error=False, tags=range_tags(years))

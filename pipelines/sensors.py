@@ -118,13 +118,24 @@ def read_cursor(raw: str | None, partitions: set[str]) -> dict[str, str]:
 @sensor(jobs=list(PROGRAMME_JOBS.values()), minimum_interval_seconds=300, default_status=DefaultSensorStatus.STOPPED,
         description="Watches <data>/<programme>/<year>/ for new or changed exports next to a codebook, and requests "
                     "that programme's run of that year's partition once every file its codebooks name is there and "
-                    f"nothing in the folder has changed for {SETTLE_SECONDS} s (the run skips unchanged files).")
+                    f"nothing in the folder has changed for {SETTLE_SECONDS} s (the run skips unchanged files); "
+                    "a year's folder taken out is requested once too, and its run removes that year's rows and reports.")
 def inbox_sensor(context: SensorEvaluationContext, sources: SourceData):
     partitions = set(YEARS.get_partition_keys())
     folders = codebook_folders(Path(sources.data_dir))
+    seen = read_cursor(context.cursor, partitions)
     # Folders no longer there are forgotten: put back, they are looked at afresh.
-    done = {f: sig for f, sig in read_cursor(context.cursor, partitions).items() if f in folders}
+    done = {f: sig for f, sig in seen.items() if f in folders}
     requests, waiting, now = [], [], time.time()
+    # A year's folder taken out (its participants withdrew): its run removes its rows and reports.
+    # Not when no folder is left at all: that is a data share that is not mounted, not a withdrawal.
+    for name in sorted(seen.keys() - folders.keys()) if folders else ():
+        if is_partition(name, partitions) and not seen[name].startswith("unknown@"):
+            programme, year = name.split("/")
+            context.log.warning(f"{name}: the folder was taken out; requesting its run, which removes its rows "
+                                "and reports")
+            requests.append(RunRequest(run_key=f"{name}@removed-{seen[name]}", job_name=PROGRAMME_JOBS[programme].name,
+                                       partition_key=year, tags={"programme": programme, "trigger": "inbox"}))
     # A codebook outside a year's folder stops every run of its programme (discover_codebooks): none
     # is requested, and its years are requested once it is moved.
     misplaced = {}

@@ -80,6 +80,37 @@ def test_inbox_sensor_requests_the_changed_years_partition(tmp_path: Path):
     assert _requested(requests) == [("pmg_yearly", "2025")]
 
 
+def test_inbox_sensor_requests_the_run_of_a_year_whose_folder_was_taken_out(tmp_path: Path):
+    """The run removes the year's rows and reports; once, and not when every folder is gone at
+    once (a data share that is not mounted is no withdrawal)."""
+    sources = SourceData(data_dir=str(tmp_path), pseudonym_key="k")
+    for year in ("2024", "2025"):
+        (tmp_path / "pmg" / year).mkdir(parents=True)
+        (tmp_path / "pmg" / year / "codebook_questionnaire.yaml").write_text("files: []\n", encoding="utf-8")
+    instance = DagsterInstance.ephemeral()
+    requests, cursor = _tick(instance, sources)
+    assert _requested(requests) == [("pmg_yearly", "2024"), ("pmg_yearly", "2025")]
+
+    shutil.rmtree(tmp_path / "pmg" / "2024")
+    requests, cursor = _tick(instance, sources, cursor)
+    assert _requested(requests) == [("pmg_yearly", "2024")] and "removed" in requests[0].run_key
+    result, cursor = _tick(instance, sources, cursor)
+    assert result.skip_message == "no new or changed exports"
+
+    shutil.rmtree(tmp_path / "pmg")
+    result, cursor = _tick(instance, sources, cursor)
+    assert result.skip_message == "no new or changed exports"
+
+
+def test_make_run_runs_the_years_with_exports_or_in_the_warehouse_that_are_partitions():
+    from pipelines.run import years_to_run
+
+    partitions = [str(y) for y in range(2015, 2027)]
+    # 2026's folder was taken out; 2027's was made early; 2014 is before the first partition
+    assert years_to_run([2014, 2023, 2025, 2027], [2023, 2025, 2026], partitions) == ([2023, 2025, 2026],
+                                                                                     [2014, 2027])
+
+
 def test_inbox_sensor_requests_no_run_a_misplaced_codebook_would_stop(tmp_path: Path):
     """A codebook outside a year's folder stops every run of its programme: the sensor asks for none
     (and says why), the other programme's years go on, and the year is asked for once it is moved."""

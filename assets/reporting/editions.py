@@ -117,6 +117,8 @@ def remove_year_reports(reports, programme: str, year: int) -> list[str]:
     if (folder / ORGANISATION_DIR).is_dir():
         shutil.rmtree(folder / ORGANISATION_DIR)
         removed.append(ORGANISATION_DIR)
+    if folder.is_dir() and not any(folder.iterdir()):  # the charts, which come first, are gone already
+        folder.rmdir()
     return removed
 
 
