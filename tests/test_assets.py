@@ -265,3 +265,35 @@ def test_a_question_added_to_the_codebook_is_decoded_and_checked_without_blockin
     assert conn.sql("SELECT count(*) FROM staging.pmg_questionnaire_answers WHERE variable = 'workload'"
                     ).fetchall() == conn.sql("SELECT count(*) FROM staging.pmg_questionnaire_answers "
                                              "WHERE variable = 'mental_health_grade'").fetchall()
+
+
+def test_a_scale_changed_between_editions_is_carried_and_not_differenced(tmp_path):
+    """2024 asks mental health on 1-5: its marts carry that scale, the trend gives no change from
+    2023's 0-10 means, and the report and chart say 1 – 5."""
+    data = copy_pmg(tmp_path)
+    second = second_edition(data)
+    codebook = second / "codebook_questionnaire.yaml"
+    text = codebook.read_text(encoding="utf-8")
+    assert text.count("scale: {min: 0, max: 10}") == 1
+    codebook.write_text(text.replace("scale: {min: 0, max: 10}", "scale: {min: 1, max: 5}"), encoding="utf-8")
+    for wave in ("t0", "t1"):
+        export = second / f"pmg_{wave}_qualtrics.csv"
+        rows = list(csv.reader(io.StringIO(export.read_text(encoding="utf-8-sig"), newline="")))
+        grade = rows[0].index("Q5")
+        for row in rows[3:]:
+            row[grade] = "3" if row[grade] else ""
+        out = io.StringIO(newline="")
+        csv.writer(out, lineterminator="\r\n").writerows(rows)
+        export.write_text(out.getvalue(), encoding="utf-8")
+    assert materialize_years(pmg_graph(), resources_for(tmp_path, data), (2023, 2024)).success
+    conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    assert conn.sql("SELECT DISTINCT year, scale_min, scale_max FROM marts.pmg_mental_health ORDER BY 1").fetchall() \
+        == [(2023, 0.0, 10.0), (2024, 1.0, 5.0)]
+    trend = conn.sql("SELECT outcome, previous_year, change_from_previous FROM marts.pmg_trend WHERE year = 2024 "
+                     "AND intervention = 'Training Emoties' ORDER BY outcome").fetchall()
+    assert trend == [("cijfer_interventie", 2023, 0.0), ("mentale_gezondheid_T0", 2023, None),
+                     ("mentale_gezondheid_T1", 2023, None)]
+    report = (tmp_path / "reports" / "pmg" / "2024" / "rapport_onderzoekers.html").read_text(encoding="utf-8")
+    assert "M = gemiddeld cijfer (mentale gezondheid 1 – 5, cijfer voor de interventie 1 – 10)" in report
+    earlier = (tmp_path / "reports" / "pmg" / "2023" / "rapport_onderzoekers.html").read_text(encoding="utf-8")
+    assert "M = gemiddeld cijfer (mentale gezondheid 0 – 10, cijfer voor de interventie 1 – 10)" in earlier

@@ -66,3 +66,14 @@ def test_mental_health_chart_keeps_the_largest_interventions_beyond_what_is_read
     fix_layout(fig, DPI)  # as figure_svg lays it out
     title = ax._left_title  # the house style's titles sit left; matplotlib has no public handle on that Text
     assert title.get_window_extent().x1 <= fig.bbox.x1  # the whole title on the figure
+
+
+def test_mental_health_chart_is_drawn_on_the_scale_of_the_codebook():
+    row = {"organisation": "UMCG", "intervention": "Training", "n": 6, "mean": 3.5, "min": 2.0, "max": 5.0}
+    five = pl.DataFrame([{**row, "wave": w, "scale_min": 1.0, "scale_max": 5.0} for w in ("T0", "T1")])
+    ax = draw_mental_health(five).axes[0]
+    assert ax.get_xlabel() == "Gemiddeld cijfer ervaren mentale gezondheid (1 – 5)"
+    assert ax.get_xlim() == (0.0, 5.3) and list(ax.get_xticks()) == [0, 1, 2, 3, 4, 5]
+    # a mart written before it carried scales: 0 - 10, as every earlier chart
+    ax = draw_mental_health(pl.DataFrame([{**row, "wave": w} for w in ("T0", "T1")])).axes[0]
+    assert ax.get_xlabel().endswith("(0 – 10)") and ax.get_xlim() == (0.0, 10.3)

@@ -61,6 +61,17 @@ def _codebook_frames(codebooks: list[Codebook]):
     return pl.DataFrame(variables, schema=vschema), per_file, pl.DataFrame(constants, schema=cschema), listed
 
 
+def _questions(codebooks: list[Codebook]) -> pl.DataFrame:
+    """staging.codebook_variables: each year's variables once, as its first codebook declares them."""
+    rows = [{"year": cb.year, "instrument": cb.instrument, "variable": v.name, "variable_text": v.text,
+             "type": v.type, "role": v.role, "scale_min": v.min, "scale_max": v.max}
+            for cb in codebooks for v in cb.variables]
+    schema = {"year": pl.Int32, "instrument": pl.String, "variable": pl.String, "variable_text": pl.String,
+              "type": pl.String, "role": pl.String, "scale_min": pl.Float64, "scale_max": pl.Float64}
+    return pl.DataFrame(rows, schema=schema).unique(["year", "instrument", "variable"], keep="first",
+                                                    maintain_order=True)
+
+
 # Why a row is rejected, first reason first; {wave} is the row's wave (NULL: not known).
 REASON = """CASE
     WHEN d.cell IS NULL AND d.required THEN 'missing required value for ' || d.variable
@@ -207,7 +218,7 @@ def decode_survey(conn, instrument: str, codebooks: list[Codebook], raw: str, ta
                   years: list[int] | None = None) -> dict[str, int]:
     """Rebuild these years' rows of `target` from `raw` by their codebooks (of `instrument`), in
     one transaction; returns counts. A year without codebooks (its exports were taken out) loses its rows."""
-    ensure_schema(conn, raw, target, "raw.quarantine", "staging.codebook_labels")
+    ensure_schema(conn, raw, target, "raw.quarantine", "staging.codebook_labels", "staging.codebook_variables")
     variables, labels, constants, listed = _codebook_frames(codebooks)
     conn.register("_cb_vars", variables.to_arrow())
     conn.register("_labels", labels.to_arrow())
@@ -236,6 +247,9 @@ def decode_survey(conn, instrument: str, codebooks: list[Codebook], raw: str, ta
         conn.execute(f"DELETE FROM staging.codebook_labels WHERE instrument = ? AND {year_filter(years)}",
                      [instrument])
         insert_frame(conn, "staging.codebook_labels", listed)
+        conn.execute(f"DELETE FROM staging.codebook_variables WHERE instrument = ? AND {year_filter(years)}",
+                     [instrument])
+        insert_frame(conn, "staging.codebook_variables", _questions(codebooks))
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

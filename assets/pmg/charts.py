@@ -15,7 +15,7 @@ from assets.partitions import YEARLY, partition_years, year_filter
 from assets.pmg.marts import MENTAL_HEALTH, YEAR_MARTS
 from assets.pmg.themes import THEME_MATRIX
 from assets.reporting.chart_files import publish_charts
-from assets.reporting.numbers import fmt_number
+from assets.reporting.numbers import fmt_number, fmt_range
 from assets.reporting.style import GREY, OKABE_ITO, house_style, new_figure, sequential_cmap, set_title
 from assets.reporting.texts import texts_for
 from assets.tables import POOL, key
@@ -67,7 +67,10 @@ def draw_mental_health(df: pl.DataFrame, lang: str = "nl", minimum: int | None =
         # wrapped: over the axes only (the labels take the left), one line ran off the figure
         title += "\n" + textwrap.fill(t("mh_top", shown=MAX_ROWS, total=len(interventions)), 55)
         interventions = [i for i in interventions if i in kept]
-    top = max(10.0, float(df["max"].max()))
+    # the scale the year's codebook declares (0-10 where the mart predates the scale columns)
+    has_scale = "scale_max" in df.columns and df["scale_max"][0] is not None
+    low, high = (df["scale_min"][0], df["scale_max"][0]) if has_scale else (0.0, 10.0)
+    left, top = min(0.0, low), max(high, float(df["max"].max()))
     # Each intervention's rows (one per wave, in wave order), gathered in one pass over the frame.
     cells_of: dict[tuple, list[dict]] = {}
     for r in df.iter_rows(named=True):
@@ -103,9 +106,9 @@ def draw_mental_health(df: pl.DataFrame, lang: str = "nl", minimum: int | None =
                                        edgecolor="white", linewidth=1)
         ax.set_yticks(range(len(interventions)), [f"{i}\n({o})" for o, i in interventions])
         ax.set_ylim(len(interventions) - 0.4, -0.6)  # first intervention on top, room for labels
-        ax.set_xlim(0, top + 0.3)
-        ax.set_xticks(range(0, int(top) + 1))
-        ax.set_xlabel(t("mh_axis"))
+        ax.set_xlim(left, top + 0.3)
+        ax.set_xticks(range(int(left), int(top) + 1))
+        ax.set_xlabel(t("mh_axis", scale=fmt_range(low, high, lang)))
         ax.xaxis.grid(True)
         ax.set_axisbelow(True)
         ax.spines["left"].set_visible(False)

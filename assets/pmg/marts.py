@@ -5,6 +5,8 @@ from assets.pmg.statistics import PAIRED, UNPAIRED
 from assets.pmg.themes import THEME_MATRIX, THEME_QUOTES
 from assets.tables import sql_table_asset
 
+VARIABLES = "staging.codebook_variables"
+
 COUNTS = "marts.pmg_response_counts"
 MENTAL_HEALTH = "marts.pmg_mental_health"
 RATING = "marts.pmg_intervention_rating"
@@ -36,27 +38,38 @@ Tabel 3 of the PMG report: how many employees took part in each group's focus in
 (T0) and after (T1), with the questionnaire respondents of the same group beside them (the two
 instruments are filled in by overlapping but not identical people).""", "pmg")
 
+def _scale_of(variable: str) -> str:
+    """The codebook's scale of a PMG number variable per year, to join on year."""
+    return (f"(SELECT year, scale_min, scale_max FROM {VARIABLES} "
+            f"WHERE instrument = 'pmg_questionnaire' AND variable = '{variable}')")
+
+
 pmg_mental_health = sql_table_asset(
     MENTAL_HEALTH, [RESPONSES], f"""
 SELECT year, organisation, intervention, wave,
        count(DISTINCT participant_id) AS n, avg(mental_health_grade) AS mean,
-       min(mental_health_grade) AS min, max(mental_health_grade) AS max
+       min(mental_health_grade) AS min, max(mental_health_grade) AS max, any_value(s.scale_min) AS scale_min,
+       any_value(s.scale_max) AS scale_max
 FROM {RESPONSES}
+LEFT JOIN {_scale_of("mental_health_grade")} s USING (year)
 WHERE mental_health_grade IS NOT NULL
-GROUP BY ALL
+GROUP BY year, organisation, intervention, wave
 ORDER BY year, organisation, intervention, wave
 """, """
-The T0 and T1 columns of Tabel 4-7: self-rated mental health (the codebook's scale, 0-10) per
-intervention, as N, mean (full precision; reports round), lowest and highest grade.""", "pmg")
+The T0 and T1 columns of Tabel 4-7: self-rated mental health per intervention, as N, mean (full
+precision; reports round), lowest and highest grade, on the scale the year's codebook declares
+(0-10 for the 2022-2023 edition).""", "pmg")
 
 pmg_intervention_rating = sql_table_asset(
     RATING, [RESPONSES], f"""
 SELECT year, organisation, intervention,
        count(DISTINCT participant_id) AS n, avg(intervention_grade) AS mean,
-       min(intervention_grade) AS min, max(intervention_grade) AS max
+       min(intervention_grade) AS min, max(intervention_grade) AS max, any_value(s.scale_min) AS scale_min,
+       any_value(s.scale_max) AS scale_max
 FROM {RESPONSES}
+LEFT JOIN {_scale_of("intervention_grade")} s USING (year)
 WHERE intervention_grade IS NOT NULL
-GROUP BY ALL
+GROUP BY year, organisation, intervention
 ORDER BY year, organisation, intervention
 """, """
 The last column of Tabel 4-7: the grade participants gave the intervention after it (T1).
@@ -78,15 +91,20 @@ focus interviews of that wave, and in how many groups.""", "pmg")
 pmg_trend = sql_table_asset(
     "marts.pmg_trend", [MENTAL_HEALTH, RATING], """
 WITH outcomes AS (
-  SELECT organisation, intervention, 'mentale_gezondheid_' || wave AS outcome, year, n, mean
+  SELECT organisation, intervention, 'mentale_gezondheid_' || wave AS outcome, year, n, mean, scale_min, scale_max
   FROM marts.pmg_mental_health
   UNION ALL
-  SELECT organisation, intervention, 'cijfer_interventie', year, n, mean FROM marts.pmg_intervention_rating
+  SELECT organisation, intervention, 'cijfer_interventie', year, n, mean, scale_min, scale_max
+  FROM marts.pmg_intervention_rating
 )
-SELECT *, lag(year) OVER w AS previous_year, mean - lag(mean) OVER w AS change_from_previous
+-- a mean on another scale than the previous edition's is no change: the difference would mix scales
+SELECT *, lag(year) OVER w AS previous_year,
+       CASE WHEN lag(scale_min) OVER w IS NOT DISTINCT FROM scale_min AND lag(scale_max) OVER w IS NOT DISTINCT FROM scale_max
+            THEN mean - lag(mean) OVER w END AS change_from_previous
 FROM outcomes
 WINDOW w AS (PARTITION BY organisation, intervention, outcome ORDER BY year)
 ORDER BY organisation, intervention, outcome, year
 """, """
 The PMG outcomes over the editions: for every intervention that ran in more than one year, how
-its mental-health grades (T0, T1) and its own grade moved since the previous edition.""", "pmg", yearly=False)
+its mental-health grades (T0, T1) and its own grade moved since the previous edition (no change
+where the codebook's scale changed in between).""", "pmg", yearly=False)

@@ -224,6 +224,19 @@ def disclosure(data: YearData, edition: Edition) -> Disclosure:
     return plan
 
 
+def grade_scales(data: YearData, lang: str) -> str:
+    """The year's grade scales as the codebook declares them: "0 – 10", or each where they differ."""
+    def scale(frame: pl.DataFrame) -> str | None:
+        if frame.height == 0 or frame["scale_max"][0] is None:
+            return None
+        return fmt_range(frame["scale_min"][0], frame["scale_max"][0], lang)
+
+    mh, rating = scale(data.mental_health), scale(data.rating)
+    if rating is None or rating == mh:
+        return mh or MISSING
+    return texts_for(lang)("grade_scales", mh=mh or MISSING, rating=rating)
+
+
 def _flag(n: int | None, edition: Edition) -> str:
     flag = small_n_flag(n or 0)
     return edition.t(flag) if flag else ""
@@ -290,7 +303,7 @@ def overview(data: YearData, organisation: str, intervention: str, edition: Edit
             _grade_sentence(t("mh_t0_what"), t0, marks["T0"], edition, t("no_t0"), table_no)]
     cells = [_grade_cells(t0, marks["T0"], edition, t("no_t0")), _grade_cells(t1, marks["T1"], edition, t("no_t1")),
              _grade_cells(rating, marks["rating"], edition, t("no_t1"))]
-    notes = [t("grade_legend"), t("flag_legend")]
+    notes = [t("grade_legend", scale=grade_scales(data, edition.lang)), t("flag_legend")]
     if PRIMARY in marks.values():
         notes.append(f"{PRIMARY} {edition.small_group_note}")
     if SECONDARY in marks.values():

@@ -17,6 +17,7 @@ ANSWERS = "staging.tib_survey_answers"
        description=describe(ANSWERS, """
 Every survey answer decoded by its codebook: return to work and relapse as codes, each skill
 chosen in a multi-select answer as its own row, each effectiveness factor as its scale point
-(1-5). Also refreshes `staging.codebook_labels`, the wording and order the marts report in."""))
+(1-5). Also refreshes `staging.codebook_labels`, the wording and order the marts report in, and
+`staging.codebook_variables`."""))
 def staging_tib_survey_answers(context, duckdb: DuckDBResource, sources: SourceData) -> MaterializeResult:
     return decode_instrument(context, duckdb, sources, "terug_in_balans", "tib_survey", SURVEY, ANSWERS)
