@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
-from dagster import DagsterInstance, build_schedule_context, build_sensor_context
+from dagster import DagsterInstance, DefaultScheduleStatus, build_schedule_context, build_sensor_context
 
 import pipelines.sensors
 from pipelines.definitions import defs
@@ -26,6 +26,7 @@ def test_yearly_schedule_requests_last_years_partition(tmp_path: Path):
     """On 1 February the schedule asks for the past year's partition, once there is a codebook for it."""
     schedule = defs.resolve_schedule_def("yearly_refresh")
     assert schedule.job_name == "materialize_all" and schedule.execution_timezone == "Europe/Amsterdam"
+    assert schedule.default_status == DefaultScheduleStatus.RUNNING  # a service runs it unless switched off
     sources = SourceData(data_dir=str(DATA), pseudonym_key="k")
     # Not entered as a context: an entered instance stays Dagster's current one after its files are gone.
     instance = DagsterInstance.ephemeral()
