@@ -1,12 +1,14 @@
 """What every warehouse asset shares: its contract metadata, a pool, and a preview of what it wrote."""
 
+import re
+
 import polars as pl
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, TableColumn, TableSchema, asset
 from dagster_duckdb import DuckDBResource
 
 from assets.ingest.loader import insert_frame
 from assets.partitions import EVERY_YEAR, YEARLY, for_years, partition_years, year_filter
-from warehouse.schema import ensure_schema, table
+from warehouse.schema import ensure_schema, table, tables
 
 # DuckDB admits one writing process per file: every asset that writes joins this pool (limit 1).
 POOL = "duckdb"
@@ -66,7 +68,8 @@ def replace_table(conn, qualified: str, select_sql: str, params: list | None = N
 
     With `years`, only those years' rows are replaced (a partition): the query's other years are
     neither read into the table nor deleted from it."""
-    ensure_schema(conn, qualified)
+    # the contract's tables the query reads too: a warehouse made before one of them existed
+    ensure_schema(conn, qualified, *(t for t in tables() if re.search(rf"\b{re.escape(t)}\b", select_sql)))
     if years is not None:
         select_sql = f"SELECT * FROM ({select_sql}) WHERE {year_filter(years)}"
     conn.execute("BEGIN TRANSACTION")

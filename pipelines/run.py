@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import duckdb
 from dagster import DagsterInstance
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
@@ -22,8 +23,6 @@ def range_tags(years: list[int]) -> dict[str, str]:
 
 def years_in_warehouse(database: str) -> list[int]:
     """The years the warehouse holds exports of (none when it does not exist yet)."""
-    import duckdb
-
     if not Path(database).is_file():
         return []
     with duckdb.connect(database, read_only=True) as conn:
@@ -50,7 +49,12 @@ def main() -> int:
     if not with_exports:
         print(f"no codebook under {resources['sources'].data_dir}/<programme>/<year>/: nothing to run")
         return 1
-    in_warehouse = years_in_warehouse(resources["duckdb"].database)
+    try:
+        in_warehouse = years_in_warehouse(resources["duckdb"].database)
+    except duckdb.IOException as exc:  # another process has the file: its message names that process
+        print(f"the warehouse {resources['duckdb'].database} is in use: {str(exc).splitlines()[0]}\n"
+              "close that connection (or wait for that run) and run again")
+        return 1
     keys = YEARS.get_partition_keys()
     years, not_partitions = years_to_run(with_exports, in_warehouse, keys)
     print(f"years with exports: {', '.join(map(str, with_exports))}")

@@ -297,3 +297,27 @@ def test_a_scale_changed_between_editions_is_carried_and_not_differenced(tmp_pat
     assert "M = gemiddeld cijfer (mentale gezondheid 1 – 5, cijfer voor de interventie 1 – 10)" in report
     earlier = (tmp_path / "reports" / "pmg" / "2023" / "rapport_onderzoekers.html").read_text(encoding="utf-8")
     assert "M = gemiddeld cijfer (mentale gezondheid 0 – 10, cijfer voor de interventie 1 – 10)" in earlier
+
+
+def test_a_warehouse_from_before_the_scales_runs_one_year_and_keeps_its_trend(tmp_path):
+    """A warehouse made before staging.codebook_variables and the marts' scale columns existed:
+    a mart materialised alone still builds, and the next year's trend still gives its change
+    (an old year's unknown scale is taken to be the same)."""
+    from assets.tables import key
+
+    data = copy_pmg(tmp_path)
+    second_edition(data)
+    resources = resources_for(tmp_path, data)
+    assert materialize_years(pmg_graph(), resources, (2023,)).success
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as conn:
+        conn.execute("DROP TABLE staging.codebook_variables")
+        for mart in ("marts.pmg_mental_health", "marts.pmg_intervention_rating"):
+            conn.execute(f"UPDATE {mart} SET scale_min = NULL, scale_max = NULL")
+    alone = [a for a in ASSETS if key("marts.pmg_mental_health") in a.keys]  # "Materialize selected" in the UI
+    assert materialize_years(alone, resources, (2023,)).success
+    assert materialize_years(pmg_graph(), resources, (2024,)).success
+    conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    trend = conn.sql("SELECT outcome, previous_year, change_from_previous FROM marts.pmg_trend WHERE year = 2024 "
+                     "AND intervention = 'Training Emoties' ORDER BY outcome").fetchall()
+    assert trend == [("cijfer_interventie", 2023, 0.0), ("mentale_gezondheid_T0", 2023, 0.0),
+                     ("mentale_gezondheid_T1", 2023, 0.0)]

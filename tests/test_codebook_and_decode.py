@@ -142,6 +142,8 @@ def test_codebook_that_is_not_yaml(tmp_path):
     # the row of the key at fault, also where its name is written elsewhere too
     (("{min: 0, max: 10}", "{min: 0, max: 10, labels: x}"), "row 17: variables.mental_health_grade.scale: unknown "
                                                             "key 'labels'"),
+    (("labels: {UMCG: UMCG, Rijksuniversiteit Groningen: RUG}", "labels:\n      - {label: UMCG}\n      - {label: RUG, cde: x}"),
+     "row 15: variables.organisation.labels[1]: unknown key 'cde'"),
 ])
 def test_codebook_validation_messages(tmp_path, change, message):
     data, cb_path = make_inbox(tmp_path, "A-1,UMCG,7\r\n", CODEBOOK.replace(*change))

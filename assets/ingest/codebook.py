@@ -203,9 +203,9 @@ def _labels(spec: dict, where: str, file: str, scales: dict, folder: Path) -> tu
             number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
             out.append(Label(str(label), str(value), number))
     elif isinstance(raw, list):  # [{label, code, number?, domain?}]
-        for item in raw:
-            _known_keys(item, LABEL_KEYS, f"{where}.labels", file)
-            label = _require(item, "label", where, file)
+        for i, item in enumerate(raw):
+            _known_keys(item, LABEL_KEYS, f"{where}.labels[{i}]", file)
+            label = _require(item, "label", f"{where}.labels[{i}]", file)
             number = item.get("number")
             out.append(Label(str(label), str(item.get("code", label)),
                              float(number) if number is not None else None, item.get("domain")))

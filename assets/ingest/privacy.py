@@ -53,11 +53,12 @@ class Pseudonymiser:
         block = block.ljust(64, b"\0")
         self._pads = (bytes(b ^ 0x36 for b in block), bytes(b ^ 0x5C for b in block))
 
-    @property
+    @functools.cached_property
     def key_id(self) -> str:
-        """Names the key without giving it away (an HMAC of a fixed text): a file keyed with another
-        key has other pseudonyms for the same people, so it is loaded again."""
-        return hmac.new(self._key, b"mhm pseudonym key id", hashlib.sha256).hexdigest()[:16]
+        """Names the key without giving it away: a file keyed with another key has other pseudonyms
+        for the same people, so it is loaded again. scrypt, as for passwords, so that the id is no
+        cheap way to try guessed keys (about 50 ms, once per run)."""
+        return hashlib.scrypt(self._key, salt=b"mhm pseudonym key id", n=2**14, r=8, p=1, dklen=8).hex()
 
     def __call__(self, identifier: str | None) -> str | None:
         if identifier is None or not str(identifier).strip():

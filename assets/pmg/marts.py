@@ -98,8 +98,10 @@ WITH outcomes AS (
   FROM marts.pmg_intervention_rating
 )
 -- a mean on another scale than the previous edition's is no change: the difference would mix scales
+-- (a year written before scales were kept has none, and is taken to be on the same scale)
 SELECT *, lag(year) OVER w AS previous_year,
-       CASE WHEN lag(scale_min) OVER w IS NOT DISTINCT FROM scale_min AND lag(scale_max) OVER w IS NOT DISTINCT FROM scale_max
+       CASE WHEN lag(scale_max) OVER w IS NULL OR scale_max IS NULL
+                 OR (lag(scale_min) OVER w = scale_min AND lag(scale_max) OVER w = scale_max)
             THEN mean - lag(mean) OVER w END AS change_from_previous
 FROM outcomes
 WINDOW w AS (PARTITION BY organisation, intervention, outcome ORDER BY year)
