@@ -24,6 +24,7 @@ SETTLE_SECONDS = 120
 IN_PROGRESS = ("~$*", ".~lock.*#", ".*.??????", "*.part", "*.crdownload", "*.download", "*.tmp")
 # The cursor's layout. Version 1, {folder: signature} of every folder seen, had no version key.
 CURSOR_VERSION = 2
+REMOVED = "removed"  # the cursor's signature of a folder taken out whose run was requested
 
 
 @dataclass(frozen=True)
@@ -124,18 +125,10 @@ def inbox_sensor(context: SensorEvaluationContext, sources: SourceData):
     partitions = set(YEARS.get_partition_keys())
     folders = codebook_folders(Path(sources.data_dir))
     seen = read_cursor(context.cursor, partitions)
-    # Folders no longer there are forgotten: put back, they are looked at afresh.
-    done = {f: sig for f, sig in seen.items() if f in folders}
+    # A folder taken out is remembered as REMOVED once its run is requested; put back, it differs
+    # from that and is requested again. Other folders no longer there are forgotten.
+    done = {f: sig for f, sig in seen.items() if f in folders or sig == REMOVED}
     requests, waiting, now = [], [], time.time()
-    # A year's folder taken out (its participants withdrew): its run removes its rows and reports.
-    # Not when no folder is left at all: that is a data share that is not mounted, not a withdrawal.
-    for name in sorted(seen.keys() - folders.keys()) if folders else ():
-        if is_partition(name, partitions) and not seen[name].startswith("unknown@"):
-            programme, year = name.split("/")
-            context.log.warning(f"{name}: the folder was taken out; requesting its run, which removes its rows "
-                                "and reports")
-            requests.append(RunRequest(run_key=f"{name}@removed-{seen[name]}", job_name=PROGRAMME_JOBS[programme].name,
-                                       partition_key=year, tags={"programme": programme, "trigger": "inbox"}))
     # A codebook outside a year's folder stops every run of its programme (discover_codebooks): none
     # is requested, and its years are requested once it is moved.
     misplaced = {}
@@ -143,6 +136,20 @@ def inbox_sensor(context: SensorEvaluationContext, sources: SourceData):
         programme, folder_name = name.split("/")
         if folder_year(folder_name) is None:
             misplaced.setdefault(programme, name)
+    # A year's folder taken out (its participants withdrew): its run removes its rows and reports.
+    # Not when no folder is left at all: that is a data share that is not mounted, not a withdrawal.
+    for name in sorted(seen.keys() - folders.keys()) if folders else ():
+        if not is_partition(name, partitions) or seen[name] == REMOVED or seen[name].startswith("unknown@"):
+            continue
+        programme, year = name.split("/")
+        if programme in misplaced:
+            done[name] = seen[name]  # asked for once the codebook is moved
+            waiting.append(f"{name}: taken out; its run waits until {misplaced[programme]}/ is no longer there")
+            continue
+        context.log.warning(f"{name}: the folder was taken out; requesting its run, which removes its rows and reports")
+        done[name] = REMOVED
+        requests.append(RunRequest(run_key=f"{name}@removed@{now:.0f}", job_name=PROGRAMME_JOBS[programme].name,
+                                   partition_key=year, tags={"programme": programme, "trigger": "inbox"}))
     for name, path in sorted(folders.items()):
         folder = look_at(path)
         sig = signature(folder)
@@ -162,7 +169,9 @@ def inbox_sensor(context: SensorEvaluationContext, sources: SourceData):
             continue
         done[name] = sig
         programme, year = name.split("/")
-        requests.append(RunRequest(run_key=f"{name}@{sig}", job_name=PROGRAMME_JOBS[programme].name,
+        # The time too: a folder taken out and put back has its old signature (mv keeps the files'
+        # times), and the daemon runs no request whose run key an earlier one had.
+        requests.append(RunRequest(run_key=f"{name}@{sig}@{now:.0f}", job_name=PROGRAMME_JOBS[programme].name,
                                    partition_key=year, tags={"programme": programme, "trigger": "inbox"}))
     context.update_cursor(json.dumps({"version": CURSOR_VERSION, "folders": done}, sort_keys=True))
     for line in waiting:

@@ -455,3 +455,24 @@ def test_interleaved_puts_another_codebooks_file_between_a_codebooks_files():
     a, b, c = object(), object(), object()
     files = [(a, "a1"), (a, "a2"), (b, "b1"), (b, "b2"), (b, "b3"), (c, "c1"), (c, "c2")]
     assert [f for _, f in interleaved(files)] == ["a1", "b1", "a2", "b2", "b3", "c1", "c2"]
+
+
+@pytest.mark.parametrize("change,message", [
+    (("UMCG: UMCG,", "UMCG: umcg,"), "row 13: variables.organisation: the label 'UMCG' is coded 'umcg' here and 'UMCG' "
+                                     "in pmg/2030/codebook.yaml: one year's codebooks must code an answer alike"),
+    (("{min: 0, max: 10}", "{min: 1, max: 5}"), "row 14: variables.mental_health_grade is a number on 1-5 here, a "
+                                                "number on 0-10 in pmg/2030/codebook.yaml"),
+])
+def test_two_codebooks_of_one_year_must_ask_a_question_alike(tmp_path, change, message):
+    """One codebook per wave (the tool changed between T0 and T1): an answer coded two ways would
+    count as two answers, and a question on two scales has no one mean."""
+    from assets.ingest.codebook import discover_codebooks
+
+    data, cb_path = make_inbox(tmp_path, "A-1,UMCG,7\r\n")
+    (cb_path.parent / "t1.csv").write_text(HEADER + "A-1,UMCG,8\r\n", encoding="utf-8")
+    second = CODEBOOK.replace("path: t0.csv", "path: t1.csv").replace("{wave: T0}", "{wave: T1}")
+    (cb_path.parent / "codebook_t1.yaml").write_text(second, encoding="utf-8")
+    assert len(discover_codebooks(data, "pmg", "demo")) == 2  # alike: both
+    (cb_path.parent / "codebook_t1.yaml").write_text(second.replace(*change), encoding="utf-8")
+    with pytest.raises(CodebookError, match=re.escape(f"pmg/2030/codebook_t1.yaml, {message}")):
+        discover_codebooks(data, "pmg", "demo")

@@ -92,11 +92,27 @@ def test_inbox_sensor_requests_the_run_of_a_year_whose_folder_was_taken_out(tmp_
     requests, cursor = _tick(instance, sources)
     assert _requested(requests) == [("pmg_yearly", "2024"), ("pmg_yearly", "2025")]
 
-    shutil.rmtree(tmp_path / "pmg" / "2024")
+    shutil.move(tmp_path / "pmg" / "2024", tmp_path / "elsewhere")
     requests, cursor = _tick(instance, sources, cursor)
     assert _requested(requests) == [("pmg_yearly", "2024")] and "removed" in requests[0].run_key
+    removed_key = requests[0].run_key
     result, cursor = _tick(instance, sources, cursor)
     assert result.skip_message == "no new or changed exports"
+
+    # put back as it was (mv keeps the files' times): requested again, under a run key of its own,
+    # as the daemon runs no request whose run key an earlier one had
+    shutil.move(tmp_path / "elsewhere", tmp_path / "pmg" / "2024")
+    requests, cursor = _tick(instance, sources, cursor)
+    assert _requested(requests) == [("pmg_yearly", "2024")]
+    first_key = requests[0].run_key
+    time.sleep(1.1)
+    shutil.move(tmp_path / "pmg" / "2024", tmp_path / "pmg" / "2024_oud")  # renamed: a folder of no year
+    result, cursor = _tick(instance, sources, cursor)
+    assert "pmg/2024: taken out; its run waits until pmg/2024_oud/ is no longer there" in result.skip_message
+    shutil.rmtree(tmp_path / "pmg" / "2024_oud")
+    requests, cursor = _tick(instance, sources, cursor)
+    assert _requested(requests) == [("pmg_yearly", "2024")]
+    assert len({removed_key, first_key, requests[0].run_key}) == 3
 
     shutil.rmtree(tmp_path / "pmg")
     result, cursor = _tick(instance, sources, cursor)

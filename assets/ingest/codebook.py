@@ -474,4 +474,31 @@ def discover_codebooks(data_dir: Path, programme: str, instrument: str,
                 if (other := listed.setdefault(sf.path, cb)) is not cb:
                     raise CodebookError(cb.relative, f"lists {sf.relative}, which {other.relative} lists too: "
                                         "one codebook per export (remove or rename the copy)")
-    return sorted(found, key=lambda c: (c.year, c.relative))
+    found = sorted(found, key=lambda c: (c.year, c.relative))
+    for i, cb in enumerate(found):
+        for first in found[:i]:
+            if first.year == cb.year:
+                try:
+                    _agree(first, cb)
+                except CodebookError as exc:
+                    raise CodebookError(exc.file, exc.message, row=_line_of(cb.path.read_bytes(), exc.at)) from None
+    return found
+
+
+def _agree(first: Codebook, other: Codebook) -> None:
+    """Two codebooks of one instrument and year (one per wave, say) must ask a question alike: an
+    answer coded two ways would count as two answers, and a year has one scale per question."""
+    mine = {v.name: v for v in first.variables}
+    for v in other.variables:
+        if (w := mine.get(v.name)) is None:
+            continue
+        where = f"variables.{v.name}"
+        if (v.type, v.min, v.max) != (w.type, w.min, w.max):
+            raise CodebookError(other.relative, f"{where} is a {v.type} on {v.min}-{v.max} here, a {w.type} on "
+                                f"{w.min}-{w.max} in {first.relative}: one year's codebooks must ask it alike", at=where)
+        codes = {lab.label.strip().lower(): lab.code for lab in w.labels}
+        for lab in v.labels:
+            if codes.get(lab.label.strip().lower(), lab.code) != lab.code:
+                raise CodebookError(other.relative, f"{where}: the label {lab.label!r} is coded {lab.code!r} here and "
+                                    f"{codes[lab.label.strip().lower()]!r} in {first.relative}: one year's codebooks "
+                                    "must code an answer alike", at=f"{where}.labels")
