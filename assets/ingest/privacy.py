@@ -38,6 +38,13 @@ PHONE = re.compile(r"(?<![\w+])(?:\+31|0031|0)(?:[\s\-()]{0,3}\d){9}(?!\w)")
 PLAIN_CODE = r"^[!-~]+$"
 
 
+@functools.lru_cache(maxsize=4)
+def _key_id(key: bytes) -> str:
+    # scrypt, as for passwords, so that the id is no cheap way to try guessed keys: about 50 ms,
+    # once per process (each ingest asset makes a Pseudonymiser of its own)
+    return hashlib.scrypt(key, salt=b"mhm pseudonym key id", n=2**14, r=8, p=1, dklen=8).hex()
+
+
 class Pseudonymiser:
     def __init__(self, key: str):
         if not key or not key.strip():
@@ -53,12 +60,11 @@ class Pseudonymiser:
         block = block.ljust(64, b"\0")
         self._pads = (bytes(b ^ 0x36 for b in block), bytes(b ^ 0x5C for b in block))
 
-    @functools.cached_property
+    @property
     def key_id(self) -> str:
         """Names the key without giving it away: a file keyed with another key has other pseudonyms
-        for the same people, so it is loaded again. scrypt, as for passwords, so that the id is no
-        cheap way to try guessed keys (about 50 ms, once per run)."""
-        return hashlib.scrypt(self._key, salt=b"mhm pseudonym key id", n=2**14, r=8, p=1, dklen=8).hex()
+        for the same people, so it is loaded again."""
+        return _key_id(self._key)
 
     def __call__(self, identifier: str | None) -> str | None:
         if identifier is None or not str(identifier).strip():
