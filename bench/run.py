@@ -4,7 +4,8 @@
 2. (a) materialises every asset and check on them, into a fresh DuckDB file, timing each step;
 3. (b) materialises each ingest asset alone (fresh warehouse) and times DuckDB's own bare reader of
    the same file(s) into a table: the floor;
-4. (c) times the pandas script an analyst would write for the marts (bench/pandas_baseline.py);
+4. (c) times the pandas script an analyst would write for the marts (bench/pandas_baseline.py),
+   then compares its marts with (a)'s row by row (bench/agreement.py);
 5. adds one more year to the (a) warehouse and materialises that year's partition alone (with the
    trends over all years, which every run refreshes); then runs the last year alone into a fresh
    warehouse and adds the same new year onto that: a year's run must not grow with the years before it;
@@ -285,13 +286,16 @@ def phase_floor(data_dir: Path, work: Path, asset: str) -> dict:
             "unsupported": [str(sf.path) for sf in other]}
 
 
-def phase_pandas(data_dir: Path, work: Path) -> dict:
-    """(c) the marts in plain pandas."""
+def phase_pandas(data_dir: Path, work: Path, warehouse: str | None = None) -> dict:
+    """(c) the marts in plain pandas; then, untimed, compared with (a)'s warehouse row by row."""
+    from bench.agreement import compare
     from bench.pandas_baseline import compute_marts
 
     started = time.perf_counter()
     marts = compute_marts(data_dir)
-    return {"seconds": time.perf_counter() - started, "marts": {k: len(v) for k, v in marts.items()}}
+    seconds = time.perf_counter() - started
+    agreement = compare(Path(warehouse), marts) if warehouse and Path(warehouse).is_file() else None
+    return {"seconds": seconds, "marts": {k: len(v) for k, v in marts.items()}, "agreement": agreement}
 
 
 PHASES = {"full": phase_full, "ingest": phase_ingest, "floor": phase_floor, "pandas": phase_pandas}
@@ -387,6 +391,13 @@ def format_report(size: dict, results: dict) -> str:
             lines.append(f"{label:<44} {_s(tiny['seconds']):>9} {'':>9} {'':>9} {'':>11} {'':>12}   "
                          f"= {of_d:.2f}x (d), {of_a:.0f}% of (a)")
     lines.append("-" * 99)
+    if agreement := (pandas or {}).get("agreement"):
+        total = {k: sum(r[k] for r in agreement.values()) for k in ("compared", "differ", "missing", "extra")}
+        lines.append(f"marts against the pandas script's, row by row: {len(agreement)} marts, "
+                     f"{total['compared']:,} rows compared, {total['differ']:,} differ, {total['missing']:,} missing, "
+                     f"{total['extra']:,} only in ours" + "".join(
+                         f"; {name}: {r['differ']} differ, {r['missing']} missing, {r['extra']} only in ours"
+                         for name, r in agreement.items() if r["differ"] or r["missing"] or r["extra"]))
     if results["ingest"]:
         lines.append("floor readers: " + "; ".join(f"{a}: {r['floor']['reader']} ({r['floor']['rows']:,} rows, "
                                                    f"{r['floor']['files']} files)"
@@ -490,7 +501,7 @@ def run_benchmark(size: dict, workdir: Path, in_process: bool = False, new_year:
                      for _ in range(repeats)]
             results["ingest"][asset] = median_pair(asset, pairs)
         if pandas:
-            results["pandas"] = phase("pandas", "pandas")
+            results["pandas"] = phase("pandas", "pandas", str(workdir / "full" / "warehouse.duckdb"))
         if new_year:
             # the data of (a) plus one more year (hard links: same paths, same bytes), onto (a)'s warehouse
             plus = workdir / "data_plus_one_year"

@@ -36,6 +36,10 @@ def test_bench_tiny_run_prints_the_ratio_table(tmp_path, monkeypatch):
         assert len(results["ingest"][asset]["pair_ratios"]) == 2  # two alternating runs, medians reported
     assert re.search(r"peak RSS, whole process tree \(sampled\): [\d,]+ MiB", report)
     assert results["pandas"]["marts"]["pmg_mental_health"] > 0
+    # the pipeline's marts and the pandas script's agree, row by row
+    agreed = re.search(r"^marts against the pandas script's, row by row: 8 marts, ([\d,]+) rows compared, 0 differ, "
+                       r"0 missing, 0 only in ours$", report, re.M)
+    assert agreed and int(agreed[1].replace(",", "")) > 100, report
     assert results["new_year"]["success"], results["new_year"]["failures"]
     new_year = max(results["generate"]["years"]) + 1
     exports = list((tmp_path / "data_plus_one_year" / "pmg" / str(new_year)).glob("*maxqda*"))
@@ -68,3 +72,22 @@ def test_reporting_steps_are_the_chart_and_report_assets():
     for a in ASSETS:
         reporting = {k for spec in a.specs for k in spec.kinds} & {"matplotlib", "html"}
         assert is_reporting_step(a.op.name) == bool(reporting), a.op.name
+
+
+def test_agreement_counts_rows_that_differ_are_missing_or_only_in_the_warehouse(tmp_path):
+    import duckdb
+    import pandas as pd
+
+    from bench.agreement import compare
+
+    warehouse = tmp_path / "w.duckdb"
+    with duckdb.connect(str(warehouse)) as conn:
+        conn.execute("CREATE SCHEMA marts")
+        conn.execute("CREATE TABLE marts.tib_relapse (year INTEGER, answer VARCHAR, n INTEGER, pct DOUBLE)")
+        conn.execute("INSERT INTO marts.tib_relapse VALUES (2024, 'no', 28, 93.33), (2024, 'yes', 2, 6.67), "
+                     "(2024, 'unsure', 0, 0), (2024, 'later', 1, 3.3), (2025, 'no', 5, 100)")
+    script = pd.DataFrame({"Uitgevallen?": ["no", "yes", "never"], "n": [28, 3, 1], "pct": [93.33, 6.67, 3.3],
+                           "year": [2024, 2024, 2024]})
+    assert compare(warehouse, {"tib_relapse": script}) == {
+        # 'yes' differs in n; 'never' is missing; 'later' only in ours ('unsure', nobody's answer, and 2025 are fine)
+        "tib_relapse": {"compared": 2, "differ": 1, "missing": 1, "extra": 1}}
