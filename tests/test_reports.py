@@ -249,35 +249,60 @@ def test_pmg_stakeholder_secondary_suppression(reports, warehouse):
     assert all(src.startswith("data:image/svg+xml;base64,") for src in report.images)
 
 
-def test_pmg_stakeholder_conclusions_give_no_direction_of_a_group_the_tables_hide(warehouse):
-    """Groups of 12, 2 and 6 of 20 pairs: the 2 are hidden, and the 6 with them (a total minus the
-    12 would give the 2 back). The conclusions name the 12's direction, not the 6's: the 6 went
-    down and all 20 up, which would say which way the 2 went."""
+def _training_emoties_with(warehouse, groups: dict, wave_n: int):
+    """The sample's 2023 year with RUG's Training Emoties given these paired groups {label: (pairs,
+    Hodges-Lehmann)} and `wave_n` respondents in each wave: (year data, stakeholder edition, its plan)."""
     from dataclasses import replace
 
     import polars as pl
 
     from assets.pmg import report as pmg
     from assets.reporting.editions import Edition
-    from assets.reporting.html import Bullets
 
     data = pmg.load_year(warehouse, 2023)
-    organisation, intervention = "RUG", "Training Emoties"
-    ours = (pl.col("organisation") == organisation) & (pl.col("intervention") == intervention)
+    ours = (pl.col("organisation") == "RUG") & (pl.col("intervention") == "Training Emoties")
     template = data.paired.filter(ours & (pl.col("group_label") == ALL_GROUPS))
-    groups = {ALL_GROUPS: (20, 0.5), "Groep twaalf": (12, 1.0), "Groep twee": (2, -2.0), "Groep zes": (6, -0.5)}
     paired = pl.concat([template.with_columns(group_label=pl.lit(g), n_pairs=pl.lit(n, pl.Int32),
-                                              hodges_lehmann=pl.lit(hl)) for g, (n, hl) in groups.items()])
-    waves = data.mental_health.filter(ours).with_columns(n=pl.lit(20, pl.Int32))
+                                              hodges_lehmann=pl.lit(hl), p_value=pl.lit(0.04))
+                        for g, (n, hl) in groups.items()])
+    waves = data.mental_health.filter(ours).with_columns(n=pl.lit(wave_n, pl.Int32))
     mine = replace(data, paired=pl.concat([data.paired.filter(~ours), paired]),
                    mental_health=pl.concat([data.mental_health.filter(~ours), waves]), parts={})
     edition = Edition(False, MINIMUM)
-    plan = pmg.disclosure(mine, edition)
-    assert plan.row(organisation, intervention, "Groep zes") == "**"
-    [items] = [b for b in pmg.conclusions(mine, edition, plan) if isinstance(b, Bullets)]
-    [sentence] = [i for i in items.items if i.startswith(f"{intervention} ({organisation})")]
+    return mine, edition, pmg.disclosure(mine, edition)
+
+
+def _conclusion(data, edition, plan) -> str:
+    from assets.pmg import report as pmg
+    from assets.reporting.html import Bullets
+
+    [items] = [b for b in pmg.conclusions(data, edition, plan) if isinstance(b, Bullets)]
+    [sentence] = [i for i in items.items if i.startswith("Training Emoties (RUG)")]
+    return sentence
+
+
+def test_pmg_stakeholder_conclusions_give_no_direction_of_a_group_the_tables_hide(warehouse):
+    """Groups of 12, 2 and 6 of 20 pairs: the 2 are hidden, and the 6 with them (a total minus the
+    12 would give the 2 back). The conclusions name the 12's direction, not the 6's: the 6 went
+    down and all 20 up, which would say which way the 2 went."""
+    groups = {ALL_GROUPS: (20, 0.5), "Groep twaalf": (12, 1.0), "Groep twee": (2, -2.0), "Groep zes": (6, -0.5)}
+    data, edition, plan = _training_emoties_with(warehouse, groups, 20)
+    assert plan.row("RUG", "Training Emoties", "Groep zes") == "**"
+    sentence = _conclusion(data, edition, plan)
     assert "Per groep: Groep twaalf hoger na de interventie (N=12)." in sentence
     assert "Groep zes" not in sentence and "Groep twee" not in sentence
+
+
+def test_pmg_stakeholder_hides_a_group_where_the_shown_groups_would_give_a_hidden_total_back(warehouse):
+    """18 pairs of 20 respondents per wave: the total is hidden (beside the wave means it gives the
+    other two people's grades). Its groups of 10 and 8, both shown, would give it back, weighted by
+    their pairs: the 8 are hidden too. The conclusions keep the direction but not the test."""
+    groups = {ALL_GROUPS: (18, 0.5), "Groep tien": (10, 1.0), "Groep acht": (8, 0.25)}
+    data, edition, plan = _training_emoties_with(warehouse, groups, 20)
+    assert [plan.row("RUG", "Training Emoties", g) for g in groups] == ["**", None, "**"]
+    sentence = _conclusion(data, edition, plan)
+    assert "hoger na de interventie bij 18 deelnemers" in sentence and "De toets is weggelaten" in sentence
+    assert "p =" not in sentence and "Groep acht" not in sentence
 
 
 def test_researcher_edition_is_confidential_and_stakeholder_is_not(reports):

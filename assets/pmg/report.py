@@ -215,12 +215,12 @@ def disclosure(data: YearData, edition: Edition) -> Disclosure:
             hide_total = True
         if hide_total:
             plan.paired[(organisation, intervention, ALL_GROUPS)] = PRIMARY if total["n_pairs"] < m else SECONDARY
+            # The groups together are the total: with every group shown, their means weighted by
+            # their pairs give it back. The smallest goes too (of one group, that group).
+            if groups and not hidden:
+                hidden = {min(groups, key=lambda g: (groups[g], g))}
         for g in hidden:
             plan.paired[(organisation, intervention, g)] = PRIMARY if groups[g] < m else SECONDARY
-        # Every group of an intervention with one group is the total: hide them together.
-        if hide_total and len(groups) == 1:
-            g = next(iter(groups))
-            plan.paired.setdefault((organisation, intervention, g), plan.paired[(organisation, intervention, ALL_GROUPS)])
     return plan
 
 
@@ -533,11 +533,14 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
             continue
         hl = total["hodges_lehmann"] or 0.0
         (up if hl > 0 else down if hl < 0 else unclear).append(intervention)
-        numbers = "" if plan.row(organisation, intervention, ALL_GROUPS) else t(
+        hidden = plan.row(organisation, intervention, ALL_GROUPS)
+        numbers = "" if hidden else t(
             "concl_numbers", hl=_stat(total["hodges_lehmann"], edition, signed=True),
             r=_stat(total["rank_biserial"], edition))
         flag = _flag(total["n_pairs"], edition)
-        if total["p_value"] is None:
+        if hidden:  # as in the table: the direction of so many people recovers no one, its figures stay out
+            certainty = t("sure_hidden")
+        elif total["p_value"] is None:
             certainty = t("sure_no_test", flag=flag) if flag else t("sure_no_test_plain")
         elif total["p_value"] < ALPHA:
             certainty = t("sure_significant", p=_p(total["p_value"], edition))

@@ -284,6 +284,8 @@ TEXTS: dict[str, dict[str, str]] = {
                         "{numbers}. {certainty}"},
     "concl_numbers": {"nl": " (Hodges-Lehmann {hl}; rangbiseriële r {r})", "en": " (Hodges-Lehmann {hl}; rank-biserial r {r})"},
     "sure_significant": {"nl": "Statistisch significant (p = {p}).", "en": "Statistically significant (p = {p})."},
+    "sure_hidden": {"nl": "De toets is weggelaten, als in de tabel (**).",
+                    "en": "The test is left out, as in the table (**)."},
     "sure_not_significant": {"nl": "Niet statistisch significant (p = {p}): het kan toeval zijn.",
                              "en": "Not statistically significant (p = {p}): it may be chance."},
     "sure_no_test": {"nl": "Geen toets mogelijk met zo weinig veranderde paren: alleen beschrijvend, {flag}.",
