@@ -1,6 +1,7 @@
 """The reports against the warehouse: every number a report prints is the mart's number, formatted
 by assets/reporting/numbers.py, in the right table cell; never a literal copied from the source."""
 
+import re
 import shutil
 from html import escape
 from html.parser import HTMLParser
@@ -197,6 +198,8 @@ def test_pmg_conclusions_follow_the_paired_change(reports, warehouse):
         sign = "+" if r["hodges_lehmann"] > 0 else ""
         assert (f"{r['intervention']} ({r['organisation']}): ervaren mentale gezondheid {direction}" in text)
         assert f"Hodges-Lehmann {sign}{fmt_number(r['hodges_lehmann'], 2)}" in text
+    # the summary names each intervention with its organisation: at many organisations names repeat
+    assert re.search(r"hoger na de interventie bij [^.]*Training Emoties \(RUG\)", text)
 
 
 # --- PMG, stakeholder edition: disclosure control ------------------------------------------------

@@ -525,14 +525,14 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
         total = _first(paired, "group_label", ALL_GROUPS)
         if total is None or not total["n_pairs"]:
             items.append(t("concl_no_pairs", name=name))
-            unclear.append(intervention)
+            unclear.append(name)
             continue
         if edition.hides(total["n_pairs"]):
             items.append(t("concl_too_few", name=name, minimum=m))
-            unclear.append(intervention)
+            unclear.append(name)
             continue
         hl = total["hodges_lehmann"] or 0.0
-        (up if hl > 0 else down if hl < 0 else unclear).append(intervention)
+        (up if hl > 0 else down if hl < 0 else unclear).append(name)
         hidden = plan.row(organisation, intervention, ALL_GROUPS)
         numbers = "" if hidden else t(
             "concl_numbers", hl=_stat(total["hodges_lehmann"], edition, signed=True),
@@ -544,7 +544,7 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
             certainty = t("sure_no_test", flag=flag) if flag else t("sure_no_test_plain")
         elif total["p_value"] < ALPHA:
             certainty = t("sure_significant", p=_p(total["p_value"], edition))
-            significant.append(intervention)
+            significant.append(name)
         else:
             certainty = t("sure_not_significant", p=_p(total["p_value"], edition))
         sentence = t("concl_row", name=name, direction=_direction(total, edition), n=total["n_pairs"],
