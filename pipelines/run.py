@@ -62,8 +62,8 @@ def main() -> int:
         print(f"years in the warehouse without exports any more (their rows and reports are removed): "
               f"{', '.join(map(str, gone))}")
     if not_partitions:
-        print(f"not run: {', '.join(map(str, not_partitions))}, no year partition (the partitions are "
-              f"{keys[0]} to {keys[-1]}); a year's folder is run from its year on")
+        print(f"not run: {', '.join(map(str, not_partitions))}: no year partition (the partitions are "
+              f"{keys[0]} to {keys[-1]}, this year included)")
     if not years:
         return 1
     with DagsterInstance.get() as instance:
