@@ -42,7 +42,7 @@ def compare(warehouse: Path, marts: dict[str, pd.DataFrame]) -> dict[str, dict[s
     out = {}
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         for name, (keys, values, renames) in MARTS.items():
-            if name not in marts:
+            if name not in marts or marts[name].empty:
                 continue
             theirs = marts[name].rename(columns={(marts[name].columns[k] if isinstance(k, int) else k): v
                                                  for k, v in renames.items()})

@@ -125,6 +125,8 @@ def inbox_sensor(context: SensorEvaluationContext, sources: SourceData):
     partitions = set(YEARS.get_partition_keys())
     folders = codebook_folders(Path(sources.data_dir))
     seen = read_cursor(context.cursor, partitions)
+    if not folders:  # a data share that is not mounted: nothing is forgotten, nothing requested
+        return SkipReason(f"no <programme>/<year>/ folder with a codebook under {sources.data_dir}")
     # A folder taken out is remembered as REMOVED once its run is requested; put back, it differs
     # from that and is requested again. Other folders no longer there are forgotten.
     done = {f: sig for f, sig in seen.items() if f in folders or sig == REMOVED}
@@ -137,11 +139,15 @@ def inbox_sensor(context: SensorEvaluationContext, sources: SourceData):
         if folder_year(folder_name) is None:
             misplaced.setdefault(programme, name)
     # A year's folder taken out (its participants withdrew): its run removes its rows and reports.
-    # Not when no folder is left at all: that is a data share that is not mounted, not a withdrawal.
-    for name in sorted(seen.keys() - folders.keys()) if folders else ():
+    # Not when none of its programme's folders is left: that is a folder moved or not mounted.
+    present = {name.split("/")[0] for name in folders}
+    for name in sorted(seen.keys() - folders.keys()):
         if not is_partition(name, partitions) or seen[name] == REMOVED or seen[name].startswith("unknown@"):
             continue
         programme, year = name.split("/")
+        if programme not in present:
+            done[name] = seen[name]
+            continue
         if programme in misplaced:
             done[name] = seen[name]  # asked for once the codebook is moved
             waiting.append(f"{name}: taken out; its run waits until {misplaced[programme]}/ is no longer there")

@@ -144,6 +144,9 @@ def test_codebook_that_is_not_yaml(tmp_path):
                                                             "key 'labels'"),
     (("labels: {UMCG: UMCG, Rijksuniversiteit Groningen: RUG}", "labels:\n      - {label: UMCG}\n      - {label: RUG, cde: x}"),
      "row 15: variables.organisation.labels[1]: unknown key 'cde'"),
+    # labels are matched ignoring case: one label, two codes
+    (("labels: {UMCG: UMCG,", "labels: {UMCG: UMCG, umcg: UMCG-2,"), "row 13: variables.organisation: the label 'umcg' "
+                                                                     "is coded both 'UMCG' and 'UMCG-2'"),
 ])
 def test_codebook_validation_messages(tmp_path, change, message):
     data, cb_path = make_inbox(tmp_path, "A-1,UMCG,7\r\n", CODEBOOK.replace(*change))
@@ -462,6 +465,10 @@ def test_interleaved_puts_another_codebooks_file_between_a_codebooks_files():
                                      "in pmg/2030/codebook.yaml: one year's codebooks must code an answer alike"),
     (("{min: 0, max: 10}", "{min: 1, max: 5}"), "row 14: variables.mental_health_grade is a number on 1-5 here, a "
                                                 "number on 0-10 in pmg/2030/codebook.yaml"),
+    # a reversed scale: the same answer, another number to average
+    (("labels: {UMCG: UMCG, Rijksuniversiteit Groningen: RUG}",
+      "labels:\n      - {label: UMCG, code: UMCG, number: 2}\n      - {label: Rijksuniversiteit Groningen, code: RUG}"),
+     "row 13: variables.organisation: the answer 'UMCG' counts as 2.0 here and None in pmg/2030/codebook.yaml"),
 ])
 def test_two_codebooks_of_one_year_must_ask_a_question_alike(tmp_path, change, message):
     """One codebook per wave (the tool changed between T0 and T1): an answer coded two ways would

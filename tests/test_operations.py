@@ -114,7 +114,23 @@ def test_inbox_sensor_requests_the_run_of_a_year_whose_folder_was_taken_out(tmp_
     assert _requested(requests) == [("pmg_yearly", "2024")]
     assert len({removed_key, first_key, requests[0].run_key}) == 3
 
-    shutil.rmtree(tmp_path / "pmg")
+    # every folder gone at once (a share not mounted), then back: nothing forgotten, nothing requested
+    result, cursor = _tick(instance, sources, cursor)
+    shutil.move(tmp_path / "pmg", tmp_path.parent / "unmounted")
+    result, unmounted = _tick(instance, sources, cursor)
+    assert result.skip_message.startswith("no <programme>/<year>/ folder with a codebook") and unmounted == cursor
+    shutil.move(tmp_path.parent / "unmounted", tmp_path / "pmg")
+    result, cursor = _tick(instance, sources, cursor)
+    assert result.skip_message == "no new or changed exports"
+    # one programme's folder gone while another's is there: no withdrawal of its years either
+    (tmp_path / "terug_in_balans" / "2024").mkdir(parents=True)
+    (tmp_path / "terug_in_balans" / "2024" / "codebook_survey.yaml").write_text("files: []\n", encoding="utf-8")
+    requests, cursor = _tick(instance, sources, cursor)
+    assert _requested(requests) == [("terug_in_balans_yearly", "2024")]
+    shutil.move(tmp_path / "pmg", tmp_path.parent / "unmounted")
+    result, cursor = _tick(instance, sources, cursor)
+    assert result.skip_message == "no new or changed exports"
+    shutil.move(tmp_path.parent / "unmounted", tmp_path / "pmg")
     result, cursor = _tick(instance, sources, cursor)
     assert result.skip_message == "no new or changed exports"
 

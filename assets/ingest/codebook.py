@@ -371,6 +371,11 @@ def _survey_codebook(spec: dict, rel: str, common: dict) -> Codebook:
             column = None
         if vtype in {"category", "multi_select"} and not labels:
             raise CodebookError(rel, f"{where}: a {vtype} variable needs labels", at=where)
+        coded: dict[str, str] = {}
+        for lab in labels:  # labels are matched ignoring case and spaces around them
+            if coded.setdefault(lab.label.strip().lower(), lab.code) != lab.code:
+                raise CodebookError(rel, f"{where}: the label {lab.label!r} is coded both "
+                                    f"{coded[lab.label.strip().lower()]!r} and {lab.code!r}", at=f"{where}.labels")
         if vtype == "number" and ("min" not in scale or "max" not in scale):
             raise CodebookError(rel, f"{where}: a number variable needs scale: {{min: .., max: ..}}", at=where)
         if column is None and not option_columns and not all(name in f.constants for f in common["files"]):
@@ -497,7 +502,12 @@ def _agree(first: Codebook, other: Codebook) -> None:
             raise CodebookError(other.relative, f"{where} is a {v.type} on {v.min}-{v.max} here, a {w.type} on "
                                 f"{w.min}-{w.max} in {first.relative}: one year's codebooks must ask it alike", at=where)
         codes = {lab.label.strip().lower(): lab.code for lab in w.labels}
+        numbers = {lab.code: lab.number for lab in w.labels}
         for lab in v.labels:
+            if numbers.get(lab.code, lab.number) != lab.number:  # the number is what a mean averages
+                raise CodebookError(other.relative, f"{where}: the answer {lab.code!r} counts as {lab.number} here and "
+                                    f"{numbers[lab.code]} in {first.relative}: one year's codebooks must score an "
+                                    "answer alike", at=f"{where}.labels")
             if codes.get(lab.label.strip().lower(), lab.code) != lab.code:
                 raise CodebookError(other.relative, f"{where}: the label {lab.label!r} is coded {lab.code!r} here and "
                                     f"{codes[lab.label.strip().lower()]!r} in {first.relative}: one year's codebooks "
