@@ -47,6 +47,11 @@ class Label:
     number: float | None = None
     domain: str | None = None
 
+    @property
+    def key(self) -> str:
+        """The label as decoding matches it: ignoring case and spaces around it."""
+        return self.label.strip().lower()
+
 
 @dataclass(frozen=True)
 class Variable:
@@ -268,10 +273,15 @@ def load_codebook(path: Path, data_dir: Path, cache_dir: Path | None = None) -> 
     try:
         return _load_codebook(path, data_dir, cache_dir)
     except CodebookError as exc:
-        if exc.row is not None or exc.at is None:
-            raise
-        # the parsed YAML has no lines (it may come from the cache): the row is looked up in the file
-        raise CodebookError(exc.file, exc.message, row=_line_of(path.read_bytes(), exc.at)) from None
+        raise _with_row(exc, path) from None
+
+
+def _with_row(exc: CodebookError, path: Path) -> CodebookError:
+    """`exc` with the row of its key in the codebook at `path`: the parsed YAML has no lines (it may
+    come from the cache), so the key's path (`exc.at`) is looked up in the file."""
+    if exc.row is not None or exc.at is None:
+        return exc
+    return CodebookError(exc.file, exc.message, row=_line_of(path.read_bytes(), exc.at))
 
 
 def _load_codebook(path: Path, data_dir: Path, cache_dir: Path | None) -> Codebook:
@@ -373,9 +383,9 @@ def _survey_codebook(spec: dict, rel: str, common: dict) -> Codebook:
             raise CodebookError(rel, f"{where}: a {vtype} variable needs labels", at=where)
         coded: dict[str, str] = {}
         for lab in labels:  # labels are matched ignoring case and spaces around them
-            if coded.setdefault(lab.label.strip().lower(), lab.code) != lab.code:
+            if coded.setdefault(lab.key, lab.code) != lab.code:
                 raise CodebookError(rel, f"{where}: the label {lab.label!r} is coded both "
-                                    f"{coded[lab.label.strip().lower()]!r} and {lab.code!r}", at=f"{where}.labels")
+                                    f"{coded[lab.key]!r} and {lab.code!r}", at=f"{where}.labels")
         if vtype == "number" and ("min" not in scale or "max" not in scale):
             raise CodebookError(rel, f"{where}: a number variable needs scale: {{min: .., max: ..}}", at=where)
         if column is None and not option_columns and not all(name in f.constants for f in common["files"]):
@@ -486,7 +496,7 @@ def discover_codebooks(data_dir: Path, programme: str, instrument: str,
                 try:
                     _agree(first, cb)
                 except CodebookError as exc:
-                    raise CodebookError(exc.file, exc.message, row=_line_of(cb.path.read_bytes(), exc.at)) from None
+                    raise _with_row(exc, cb.path) from None
     return found
 
 
@@ -501,14 +511,14 @@ def _agree(first: Codebook, other: Codebook) -> None:
         if (v.type, v.min, v.max) != (w.type, w.min, w.max):
             raise CodebookError(other.relative, f"{where} is a {v.type} on {v.min}-{v.max} here, a {w.type} on "
                                 f"{w.min}-{w.max} in {first.relative}: one year's codebooks must ask it alike", at=where)
-        codes = {lab.label.strip().lower(): lab.code for lab in w.labels}
+        codes = {lab.key: lab.code for lab in w.labels}
         numbers = {lab.code: lab.number for lab in w.labels}
         for lab in v.labels:
             if numbers.get(lab.code, lab.number) != lab.number:  # the number is what a mean averages
                 raise CodebookError(other.relative, f"{where}: the answer {lab.code!r} counts as {lab.number} here and "
                                     f"{numbers[lab.code]} in {first.relative}: one year's codebooks must score an "
                                     "answer alike", at=f"{where}.labels")
-            if codes.get(lab.label.strip().lower(), lab.code) != lab.code:
+            if codes.get(lab.key, lab.code) != lab.code:
                 raise CodebookError(other.relative, f"{where}: the label {lab.label!r} is coded {lab.code!r} here and "
-                                    f"{codes[lab.label.strip().lower()]!r} in {first.relative}: one year's codebooks "
+                                    f"{codes[lab.key]!r} in {first.relative}: one year's codebooks "
                                     "must code an answer alike", at=f"{where}.labels")

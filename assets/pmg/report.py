@@ -216,7 +216,8 @@ def disclosure(data: YearData, edition: Edition) -> Disclosure:
         if hide_total:
             plan.paired[(organisation, intervention, ALL_GROUPS)] = PRIMARY if total["n_pairs"] < m else SECONDARY
             # The groups together are the total: with every group shown, their means weighted by
-            # their pairs give it back. The smallest goes too (of one group, that group).
+            # their pairs give it back, so the smallest goes too. (One group is the total itself:
+            # hidden with it above, as unsafe beside the waves or below the minimum.)
             if groups and not hidden:
                 hidden = {min(groups, key=lambda g: (groups[g], g))}
         for g in hidden:
