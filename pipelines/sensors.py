@@ -11,6 +11,7 @@ from pathlib import Path
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
 
 from assets.ingest.codebook import folder_year, parse_yaml
+from assets.ingest.formats_more import syntax_file_of
 from assets.partitions import YEARS
 from pipelines.jobs import PROGRAMME_JOBS, codebook_paths
 from pipelines.resources import SourceData
@@ -74,7 +75,11 @@ def missing_exports(path: Path, cache_dir: Path | None = None) -> list[str]:
     missing = []
     for codebook in sorted(path.glob("codebook*.y*ml")):
         try:
-            named = [str(f["path"]) for f in parse_yaml(codebook.read_bytes(), cache_dir)["files"]]
+            entries = parse_yaml(codebook.read_bytes(), cache_dir)["files"]
+            named = [str(f["path"]) for f in entries]
+            # LimeSurvey's R export is read with its syntax file
+            named += [str(f["syntax"]) if "syntax" in f else syntax_file_of(Path(f["path"])).as_posix()
+                      for f in entries if f.get("format") == "limesurvey_r"]
         except Exception:  # noqa: BLE001 - any unreadable codebook is left to the run to explain
             continue
         missing += [f"{name} ({codebook.name})" for name in named if not (path / name).is_file()]

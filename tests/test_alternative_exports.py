@@ -16,9 +16,10 @@ from dagster import materialize
 
 from assets.ingest.errors import InputError
 from assets.ingest.formats import ROW
-from assets.ingest.formats_more import (read_google_forms_csv, read_limesurvey_csv, read_limesurvey_structure,
-                                        read_limesurvey_xlsx, read_spss_sav, read_surveymonkey_csv,
-                                        read_surveymonkey_xlsx)
+from assets.ingest.formats_more import (read_google_forms_csv, read_limesurvey_csv, read_limesurvey_r,
+                                        read_limesurvey_structure, read_limesurvey_xlsx, read_r_syntax,
+                                        read_spss_sav, read_surveymonkey_csv, read_surveymonkey_xlsx,
+                                        syntax_file_of)
 from tests.conftest import DATA, FIXTURES, materialize_years, real_export, resources_for
 from tests.test_assets import pmg_graph
 
@@ -51,7 +52,7 @@ def bundled(tmp_path_factory):
     return pmg_marts(tmp_path_factory.mktemp("bundled_pmg"), DATA)
 
 
-@pytest.mark.parametrize("tool", ["limesurvey", "spss"])
+@pytest.mark.parametrize("tool", ["limesurvey", "limesurvey_r", "spss"])
 def test_alternative_export_gives_the_same_marts(tool, bundled, tmp_path):
     alt = pmg_marts(tmp_path, ALT / tool)
     assert bundled["tables"], "the bundled run produced no marts.pmg_* tables"
@@ -78,7 +79,7 @@ def test_a_year_with_a_codebook_per_wave_gives_the_same_answers_and_marts(bundle
 
 
 def test_alt_folders_hold_the_interview_files_byte_for_byte():
-    for tool in ("limesurvey", "spss"):
+    for tool in ("limesurvey", "limesurvey_r", "spss"):
         for name in ("codebook_interviews.yaml", "pmg_focusinterviews_maxqda.xlsx"):
             assert (ALT / tool / "pmg" / "2023" / name).read_bytes() == (DATA / "pmg" / "2023" / name).read_bytes()
 
@@ -115,6 +116,82 @@ def test_limesurvey_csv_full_text_headings_bom_real_export():
     assert by_id["5"]["How do you identify?"] == "-oth-" and by_id["5"]["How do you identify? [Other]"] == "4444"
     assert by_id["9"]["Describe yourselves [Emotional Stability]"] == "4"
     assert by_id["1"]["Total time"] == "339.28"  # numbers stay text as exported
+
+
+def test_limesurvey_r_export_real_pair():
+    """LimeSurvey's R export: the data file's columns are named by the syntax file's question codes
+    (subquestions as code_sub, dual scales as code#0), the columns it does not name (timings) keep
+    their headings, and the question text stays with each code."""
+    data = real_export("limesurvey/survey_998192_R_data_file.csv")
+    syntax = syntax_file_of(data)
+    assert syntax.name == "survey_998192_R_syntax_file.R"
+    table = read_limesurvey_r(data, syntax)
+    frame = table.frame
+    assert frame.columns[:4] == ["id", "submitdate", "lastpage", "startlanguage"]
+    assert {"gender", "gender_other", "education_primary", "activities_exp#0", "order_5", "Total time"} <= set(frame.columns)
+    assert frame.height == 7 and frame[ROW].to_list() == list(range(2, 9))
+    by_id = {r["id"]: r for r in frame.iter_rows(named=True)}
+    assert by_id["5"]["gender"] == "-oth-" and by_id["5"]["gender_other"] == "4444"  # answer codes, as exported
+    assert by_id["4"]["education_primary"] == "0" and by_id["5"]["education_primary"] == "1"
+    assert by_id["9"]["activities_exp#0"] == "3" and by_id["9"]["order_1"] == "tita"
+    assert by_id["1"]["Total time"] == "339.28"
+    assert table.question_text["gender"] == "How do you identify?"
+    assert table.question_text["gender_other"] == "[Other] How do you identify?"
+
+
+def test_r_syntax_answer_labels_real_file():
+    syntax = read_r_syntax(real_export("limesurvey/survey_998192_R_syntax_file.R"))
+    assert len(syntax.names) == 51 and syntax.names[51] == "order_5"
+    assert syntax.answers[9] == {"no": "Over my dead body", "yes": "Yes please"}
+    assert syntax.answers[13] == {"1": "Yes", "0": "Not selected"}  # levels written as numbers
+    assert syntax.answers[23]["7"] == "7 in zeer ruime mate"
+    assert syntax.texts[22] == '{if((age.NAOK > 65) && (gender.NAOK == "man"), 1,0)}'  # \" unescaped
+    structure = read_limesurvey_structure(real_export("limesurvey/survey_998192_R_syntax_file.R"))
+    assert structure["gender"] == {"text": "How do you identify?", "answers": {"man": "Man", "woman": "Woman"}}
+
+
+def test_limesurvey_r_pair_that_does_not_belong_together(tmp_path: Path):
+    data = tmp_path / "survey_1_R_data_file.csv"
+    data.write_text('"Response ID","Wat is je code?"\n"1","P01"\n', encoding="utf-8")
+    syntax = tmp_path / "survey_1_R_syntax_file.R"
+    syntax.write_text('names(data)[1] <- "id"\nnames(data)[2] <- "code"\nnames(data)[3] <- "grade"\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"has 2 columns, but its syntax file survey_1_R_syntax_file.R names 3"):
+        read_limesurvey_r(data, syntax)
+    syntax.write_text('names(data)[1] <- "id"\nnames(data)[3] <- "grade"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="not column 2"):
+        read_limesurvey_r(data, syntax)
+    syntax.write_text("# not a syntax file\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not a LimeSurvey R syntax file"):
+        read_limesurvey_r(data, syntax)
+
+
+def test_limesurvey_r_codebook_finds_or_names_the_syntax_file(tmp_path: Path):
+    from assets.ingest.codebook import load_codebook
+    from assets.ingest.errors import CodebookError
+    from assets.ingest.loader import file_sha256
+
+    folder = tmp_path / "pmg" / "2023"
+    shutil.copytree(ALT / "limesurvey_r" / "pmg" / "2023", folder)
+    codebook = folder / "codebook_questionnaire.yaml"
+    t0, t1 = load_codebook(codebook, tmp_path).files
+    assert t0.companion == folder / "survey_471156_R_syntax_file.R"  # by LimeSurvey's name
+    assert t1.companion == folder / "survey_471157_R_syntax_file.R"  # by syntax:
+
+    # A changed syntax file (a question renamed) must load the export again: the file's digest covers both.
+    before = file_sha256(t0)
+    t0.companion.write_text(t0.companion.read_text(encoding="utf-8").replace('"groep"', '"groepsnaam"'),
+                            encoding="utf-8")
+    assert file_sha256(t0) != before
+
+    (folder / "survey_471157_R_syntax_file.R").rename(folder / "elsewhere.R")
+    with pytest.raises(CodebookError, match=r"R syntax file 'survey_471157_R_syntax_file.R' .* does not exist") as err:
+        load_codebook(codebook, tmp_path)
+    assert err.value.row == 13  # the syntax: line
+    text = codebook.read_text(encoding="utf-8").replace("syntax: survey_471157_R_syntax_file.R", "syntax: elsewhere.R")
+    codebook.write_text(text.replace("format: limesurvey_r           #", "format: limesurvey_csv\n    syntax: x.R  #"),
+                        encoding="utf-8")
+    with pytest.raises(CodebookError, match="only a limesurvey_r export has a syntax file"):
+        load_codebook(codebook, tmp_path)
 
 
 def test_limesurvey_structure_real_lsg():

@@ -198,6 +198,20 @@ def test_inbox_sensor_waits_until_a_folder_is_complete_and_settled(tmp_path: Pat
     assert result.skip_message == "no new or changed exports"
 
 
+def test_inbox_sensor_waits_for_the_syntax_file_of_a_limesurvey_r_export(tmp_path: Path):
+    """LimeSurvey's R export is two files: the data file alone is not a complete export."""
+    (tmp_path / "codebook_questionnaire.yaml").write_text(
+        "files:\n  - {path: survey_1_R_data_file.csv, format: limesurvey_r}\n"
+        "  - {path: t1.csv, format: limesurvey_r, syntax: t1.R}\n", encoding="utf-8")
+    (tmp_path / "survey_1_R_data_file.csv").write_text("x", encoding="utf-8")
+    (tmp_path / "t1.csv").write_text("x", encoding="utf-8")
+    assert pipelines.sensors.missing_exports(tmp_path) == [
+        "survey_1_R_syntax_file.R (codebook_questionnaire.yaml)", "t1.R (codebook_questionnaire.yaml)"]
+    (tmp_path / "survey_1_R_syntax_file.R").write_text("x", encoding="utf-8")
+    (tmp_path / "t1.R").write_text("x", encoding="utf-8")
+    assert pipelines.sensors.missing_exports(tmp_path) == []
+
+
 def test_inbox_sensor_requests_a_year_made_before_new_year_once_it_is_a_partition(tmp_path: Path, monkeypatch):
     """Next year's folder, made in December, is not a partition yet: the sensor says so once and
     requests the year when it becomes one, though none of its files changed since. So does a cursor of

@@ -20,7 +20,7 @@ import yaml
 from assets.ingest import yaml_cache
 from assets.ingest.errors import CodebookError
 
-SURVEY_FORMATS = {"qualtrics_csv", "ms_forms_xlsx", "limesurvey_csv", "limesurvey_xlsx", "spss_sav",
+SURVEY_FORMATS = {"qualtrics_csv", "ms_forms_xlsx", "limesurvey_csv", "limesurvey_xlsx", "limesurvey_r", "spss_sav",
                   "google_forms_csv", "surveymonkey_csv", "surveymonkey_xlsx"}
 INTERVIEW_FORMATS = {"maxqda_coded_segments", "atlasti_quotations"}
 TRANSCRIPT_FORMATS = {"teams_vtt", "teams_docx"}  # what was said, utterance by utterance (not coded)
@@ -38,6 +38,8 @@ class SourceFile:
     format: str
     constants: dict[str, str] = field(default_factory=dict)
     sheet: str | None = None
+    # A second file the export cannot be read without (LimeSurvey's R syntax file beside its data file).
+    companion: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,7 @@ COMMON_KEYS = {"instrument", "programme", "year", "files"}
 TOP_KEYS = {"survey": COMMON_KEYS | {"participant", "variables", "scales", "identifiers", "multi_select_separator"},
             "interview": COMMON_KEYS | {"speaker", "speaker_codes", "documents", "themes", "count_differences"},
             "transcript": COMMON_KEYS}
-FILE_KEYS = {"path", "format", "constants", "sheet", "interview"}
+FILE_KEYS = {"path", "format", "constants", "sheet", "interview", "syntax"}
 PARTICIPANT_KEYS, ANONYMOUS_KEYS = {"column", "anonymous"}, {"values", "key_column"}
 VARIABLE_KEYS = {"type", "column", "columns", "scale", "labels", "required", "role", "text", "waves"}
 SCALE_KEYS, LABEL_KEYS, STRUCTURE_KEYS = {"min", "max"}, {"label", "code", "number", "domain"}, {"structure", "question"}
@@ -169,6 +171,23 @@ def _line_of(blob: bytes, at: str) -> int | None:
         else:
             return None
     return line
+
+
+def _companion(entry: dict, fmt: str, data_file: Path, where: str, file: str) -> Path | None:
+    """The R syntax file of a `limesurvey_r` export: `syntax:`, else the name LimeSurvey gives it."""
+    if fmt != "limesurvey_r":
+        if "syntax" in entry:
+            raise CodebookError(file, f"{where}.syntax: only a limesurvey_r export has a syntax file", at=f"{where}.syntax")
+        return None
+    from assets.ingest.formats_more import syntax_file_of
+
+    path = (data_file.parent / str(entry["syntax"])).resolve() if "syntax" in entry else syntax_file_of(data_file)
+    if not path.is_file():
+        named = "syntax" in entry
+        raise CodebookError(file, f"{where}: the R syntax file {path.name!r} of this LimeSurvey R export does not "
+                            "exist next to the codebook" + ("" if named else " (another name: give it as syntax:)"),
+                            at=f"{where}.syntax" if named else f"{where}.path")
+    return path
 
 
 def _one_of(value: Any, allowed: set, what: str, file: str) -> Any:
@@ -326,7 +345,7 @@ def _load_codebook(path: Path, data_dir: Path, cache_dir: Path | None) -> Codebo
         consts = {str(k): str(v) for k, v in (f.get("constants") or {}).items()}
         if fmt in TRANSCRIPT_FORMATS:  # a transcript file is one interview: its name goes with the file
             consts["interview"] = str(_require(f, "interview", where, rel))
-        files.append(SourceFile(fpath, frel, fmt, consts, f.get("sheet")))
+        files.append(SourceFile(fpath, frel, fmt, consts, f.get("sheet"), _companion(f, fmt, fpath, where, rel)))
     kinds = {"survey" if sf.format in SURVEY_FORMATS else "transcript" if sf.format in TRANSCRIPT_FORMATS
              else "interview" for sf in files}
     if len(kinds) != 1:

@@ -473,6 +473,7 @@ READERS = {
     # other survey tools (assets/ingest/formats_more.py), imported when a codebook names them
     "limesurvey_csv": lambda sf: _more().read_limesurvey_csv(sf.path),
     "limesurvey_xlsx": lambda sf: _more().read_limesurvey_xlsx(sf.path, sf.sheet),
+    "limesurvey_r": lambda sf: _more().read_limesurvey_r(sf.path, sf.companion),
     "spss_sav": lambda sf: _more().read_spss_sav(sf.path),
     "google_forms_csv": lambda sf: _more().read_google_forms_csv(sf.path),
     "surveymonkey_csv": lambda sf: _more().read_surveymonkey_csv(sf.path),

@@ -65,6 +65,93 @@ def read_limesurvey_xlsx(path: Path, sheet: str | None = None) -> Table:
     return table
 
 
+def syntax_file_of(data_file: Path) -> Path:
+    """The syntax file LimeSurvey writes beside an R data file: survey_<id>_R_data_file.csv ->
+    survey_<id>_R_syntax_file.R."""
+    stem = re.sub(r"_R_data_file$", "_R_syntax_file", data_file.stem, flags=re.IGNORECASE)
+    return data_file.with_name(stem + ".R")
+
+
+_R_STRING = r'"((?:[^"\\]|\\.)*)"'
+_R_NAME = re.compile(r"names\(data\)\[(\d+)\]\s*<-\s*" + _R_STRING)
+_R_LABEL = re.compile(r"attributes\(data\)\$variable\.labels\[(\d+)\]\s*<-\s*" + _R_STRING, re.DOTALL)
+_R_VALUES = r"((?:\s*(?:" + _R_STRING.replace("(", "(?:", 1) + r"|[-+.\w]+)\s*,?)*)"
+_R_FACTOR = re.compile(r"data\[,\s*(\d+)\]\s*<-\s*factor\(data\[,\s*\1\],\s*levels\s*=\s*c\(" + _R_VALUES
+                       + r"\)\s*,\s*labels\s*=\s*c\(" + _R_VALUES + r"\)\s*\)", re.DOTALL)
+_R_TOKEN = re.compile(_R_STRING + r"|([-+.\w]+)")
+
+
+def _r_unquote(text: str) -> str:
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m[1], m[1]), text, flags=re.DOTALL)
+
+
+def _r_values(text: str) -> list[str]:
+    return [_r_unquote(quoted) if bare == "" else bare for quoted, bare in _R_TOKEN.findall(text)]
+
+
+@dataclass(frozen=True)
+class RSyntax:
+    """What LimeSurvey's "R (syntax file)" says of the columns of its data file, by position
+    (1 = the first column): the question code, the question text, and for list questions the
+    answer codes with their labels."""
+
+    names: dict[int, str]
+    texts: dict[int, str]
+    answers: dict[int, dict[str, str]]
+
+
+def read_r_syntax(path: Path) -> RSyntax:
+    """The `names(data)[i] <- "code"`, `attributes(data)$variable.labels[i] <- "text"` and
+    `data[, i] <- factor(data[, i], levels=c(...), labels=c(...))` statements of the syntax file."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(path.name, f"cannot be read as a LimeSurvey R syntax file ({exc})") from None
+    names = {int(i): _r_unquote(code) for i, code in _R_NAME.findall(text)}
+    if not names:
+        raise InputError(path.name, "not a LimeSurvey R syntax file: no line names(data)[1] <- \"id\"")
+    if (gap := next((i for i in range(1, max(names) + 1) if i not in names), None)) is not None:
+        raise InputError(path.name, f"names columns up to {max(names)} but not column {gap}: the syntax file "
+                         "looks cut short or edited")
+    answers = {}
+    for i, levels, labels in _R_FACTOR.findall(text):
+        codes, shown = _r_values(levels), _r_values(labels)
+        if len(codes) != len(shown):
+            raise InputError(path.name, f"column {i} ({names.get(int(i))}): {len(codes)} answer codes but "
+                             f"{len(shown)} labels")
+        answers[int(i)] = dict(zip(codes, shown))
+    texts = {int(i): " ".join(html.unescape(_r_unquote(t)).split()) for i, t in _R_LABEL.findall(text)}
+    return RSyntax(names, texts, answers)
+
+
+def read_limesurvey_r(path: Path, syntax_path: Path) -> Table:
+    """LimeSurvey's R export, a pair: the data file (CSV, full question text as headings, answer
+    codes as answers) and the syntax file that names each column by its question code. The
+    columns are named by their codes (`gender`, `education_primary`, `activities_exp#0`); the
+    columns after the ones the syntax names (LimeSurvey's timings) keep their headings."""
+    syntax = read_r_syntax(syntax_path)
+    records = read_delimited(path)
+    headings = records.head[0]
+    _limesurvey_check(path, headings)
+    if len(headings) < len(syntax.names):
+        raise InputError(path.name, f"has {len(headings)} columns, but its syntax file {syntax_path.name} names "
+                         f"{len(syntax.names)}: are the two files of the same export?", row=1)
+    frame, short = records.to_frame(path, header_rows=1, name_row=0)
+    data_columns = [c for c in frame.columns if c != ROW]
+    names = _unique([syntax.names[i + 1] if i < len(syntax.names) else h.strip()
+                     for i, h in enumerate(headings)])
+    frame = frame.rename(dict(zip(data_columns, names)))
+    texts = {names[i - 1]: syntax.texts.get(i) or headings[i - 1].strip() for i in syntax.names}
+    return Table(frame, texts, f"limesurvey R export: columns named by {syntax_path.name}", short_rows=short)
+
+
+def _r_structure(path: Path) -> dict[str, dict]:
+    """The syntax file as read_limesurvey_structure gives a structure file: {code: {text, answers}}."""
+    syntax = read_r_syntax(path)
+    return {code: {"text": syntax.texts.get(i, ""), "answers": syntax.answers.get(i, {})}
+            for i, code in syntax.names.items()}
+
+
 def _rows(root: ET.Element, section: str) -> list[dict[str, str]]:
     """The <rows><row> of one section of a LimeSurvey structure file, as dicts of text."""
     node = root.find(section)
@@ -84,7 +171,10 @@ def read_limesurvey_structure(path: Path, language: str | None = None) -> dict[s
 
     Returns {question_code: {"text": question text, "answers": {answer_code: label}}}; array
     subquestions appear as `code[subcode]`, with their own text and the parent's answers. The
-    language is the one asked for, else the survey's first (base) language."""
+    language is the one asked for, else the survey's first (base) language. An R syntax file
+    (`.R`, LimeSurvey's R export) gives its columns' codes, texts and answers in the same form."""
+    if path.suffix.lower() == ".r":
+        return _r_structure(path)
     try:
         root = ET.parse(path).getroot()
     except (ET.ParseError, OSError) as exc:

@@ -35,8 +35,16 @@ INGEST_VERSION = 1
 
 
 def file_sha256(source: SourceFile) -> str:
+    """Of the file's bytes. An export read with a companion (LimeSurvey's R syntax file): of the two
+    files' digests, so that a changed syntax file loads the export again."""
+    if source.companion is None:
+        return _sha256(source.path)
+    return hashlib.sha256(f"{_sha256(source.path)} {_sha256(source.companion)}".encode()).hexdigest()
+
+
+def _sha256(path) -> str:
     digest = hashlib.sha256()
-    with open(source.path, "rb") as fh:
+    with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()

@@ -1,5 +1,6 @@
 """Write the PMG 2023 short questionnaire as other tools would have exported it: a LimeSurvey CSV
-response export and an SPSS .sav, T0 and T1 each, with a codebook per folder.
+response export, LimeSurvey's R export (data and syntax file) and an SPSS .sav, T0 and T1 each,
+with a codebook per folder.
 
 The answers are the bundled Qualtrics sample's (PARTICIPANTS in pmg_questionnaire.py), so a run
 on either folder must produce the same marts as a run on data/ (tests/test_alternative_exports.py).
@@ -23,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "data" / "pmg" / "2023"
 ALT = ROOT / "tests" / "fixtures" / "pmg_alt"
 LIMESURVEY = ALT / "limesurvey" / "pmg" / "2023"
+LIMESURVEY_R = ALT / "limesurvey_r" / "pmg" / "2023"
 SPSS = ALT / "spss" / "pmg" / "2023"
 COPIED = ("codebook_interviews.yaml", "pmg_focusinterviews_maxqda.xlsx")
 STARTS = {"T0": datetime(2022, 10, 3, 9, 0), "T1": datetime(2023, 2, 6, 9, 0)}
@@ -117,6 +119,107 @@ variables:
 """
 
 
+# --- LimeSurvey's R export ------------------------------------------------------------
+
+LS_R_META = {"id": "Response ID", "submitdate": "Date submitted", "lastpage": "Last page",
+             "startlanguage": "Start language", "seed": "Seed", "startdate": "Date started",
+             "datestamp": "Date last action", "ipaddr": "IP address"}
+LS_R_QUESTIONS = {"deelnemerscode": "Wat is je deelnemerscode?", "organisatie": "Bij welke organisatie werk je?",
+                  "interventie": "Aan welke interventie neem je deel?", "groep": "In welke groep neem je deel?",
+                  "cijferMentaal": "Welk cijfer geef je je mentale gezondheid op dit moment?",
+                  "cijferInterventie": "Welk cijfer geef je de interventie?"}
+LS_R_LABELS = {"A1": "UMCG", "A2": "RUG", "A3": "Gemeente Groningen"}
+NUMERIC = {"id", "lastpage", "cijferMentaal", "cijferInterventie"}
+
+
+def write_limesurvey_r(wave: str, survey_id: str) -> tuple[Path, Path]:
+    """LimeSurvey's "R (data file)" and "R (syntax file)": the data with the full question text
+    as headings, every field quoted, UTF-8 with BOM; the grades are numerical-input questions,
+    which LimeSurvey exports with ten decimals ("7.5000000000"); the syntax file names each column
+    by its question code and gives the list question's answer labels."""
+    questions = {k: v for k, v in LS_R_QUESTIONS.items() if wave == "T1" or k != "cijferInterventie"}
+    columns = {**LS_R_META, **questions}
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    w.writerow(columns.values())
+    fmt = "%Y-%m-%d %H:%M:%S"
+
+    def number(typed: str | None) -> str:
+        return "" if not typed else f"{float(typed.replace(',', '.')):.10f}"
+
+    for n, i, (code, _first, _last, (org, interv, group)), began, ended, grade, rating in responses(wave):
+        row = [str(n), ended.strftime(fmt), "1", "en" if group.endswith("Engelstalig") else "nl",
+               str(1_000_003 * (i + 7) % 2_147_483_647), began.strftime(fmt), ended.strftime(fmt),
+               f"192.0.2.{10 + i}", code, LS_ORGANISATION[org], interv, group, number(grade)]
+        if wave == "T1":
+            row.append(number(rating))
+        w.writerow(row)
+    data = LIMESURVEY_R / f"survey_{survey_id}_R_data_file.csv"
+    data.write_bytes(b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8"))
+
+    lines = [f'data <- read.csv("{data.name}", quote = "\'\\"", na.strings=c("", "\\"\\""), '
+             'stringsAsFactors=FALSE, fileEncoding="UTF-8-BOM")', "", ""]
+    for position, (code, text) in enumerate(columns.items(), 1):
+        kind = "as.numeric" if code in NUMERIC else "as.character"
+        lines += [f"# LimeSurvey Field type: {'F' if code in NUMERIC else 'A'}",
+                  f"data[, {position}] <- {kind}(data[, {position}])",
+                  f'attributes(data)$variable.labels[{position}] <- "{code if code in LS_R_META else text}"']
+        if code == "organisatie":
+            levels = ",".join(f'"{c}"' for c in LS_R_LABELS)
+            labels = ", ".join(f'"{label}"' for label in LS_R_LABELS.values())
+            lines.append(f"data[, {position}] <- factor(data[, {position}], levels=c({levels}),labels=c({labels}))")
+        lines.append(f'names(data)[{position}] <- "{code}"')
+    syntax = data.with_name(f"survey_{survey_id}_R_syntax_file.R")
+    syntax.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return data, syntax
+
+
+LS_R_CODEBOOK = """\
+# Codebook of the PMG 2022-2023 short questionnaire as LimeSurvey's R export: each data file with
+# its syntax file, which names the columns by question code and gives the organisation's labels.
+# Same variables as data/pmg/2023/codebook_questionnaire.yaml.
+instrument: pmg_questionnaire
+programme: pmg
+year: 2023
+files:
+  - path: survey_471156_R_data_file.csv
+    format: limesurvey_r           # syntax file: survey_471156_R_syntax_file.R, as LimeSurvey names it
+    constants: {wave: T0}
+  - path: survey_471157_R_data_file.csv
+    format: limesurvey_r
+    syntax: survey_471157_R_syntax_file.R
+    constants: {wave: T1}
+participant:
+  column: deelnemerscode
+identifiers: [ipaddr]              # read only to be dropped
+variables:
+  organisation:
+    column: organisatie
+    type: category
+    required: true
+    labels: {structure: survey_471156_R_syntax_file.R, question: organisatie}
+  intervention:
+    column: interventie
+    type: text
+    required: true
+  group_label:
+    column: groep
+    type: text
+    required: true
+  mental_health_grade:
+    column: cijferMentaal
+    type: number
+    text: Cijfer mentale gezondheid
+    scale: {min: 0, max: 10}
+  intervention_grade:
+    column: cijferInterventie
+    type: number
+    text: Cijfer voor de interventie
+    scale: {min: 1, max: 10}
+    waves: [T1]
+"""
+
+
 # --- SPSS ------------------------------------------------------------------------------
 
 SPSS_ORGANISATION = {"UMCG": 1, "Rijksuniversiteit Groningen": 2, "Gemeente Groningen": 3}
@@ -204,7 +307,7 @@ variables:
 
 
 def main() -> None:
-    for folder in (LIMESURVEY, SPSS):
+    for folder in (LIMESURVEY, LIMESURVEY_R, SPSS):
         folder.mkdir(parents=True, exist_ok=True)
         for name in COPIED:
             shutil.copyfile(BUNDLED / name, folder / name)
@@ -213,6 +316,8 @@ def main() -> None:
     (LIMESURVEY / "codebook_questionnaire.yaml").write_text(LS_CODEBOOK.format(t0=t0.name, t1=t1.name),
                                                             encoding="utf-8")
     print(t0, t1, sep="\n")
+    print(*write_limesurvey_r("T0", "471156"), *write_limesurvey_r("T1", "471157"), sep="\n")
+    (LIMESURVEY_R / "codebook_questionnaire.yaml").write_text(LS_R_CODEBOOK, encoding="utf-8")
     print(write_spss("T0"), write_spss("T1"), sep="\n")
     (SPSS / "codebook_questionnaire.yaml").write_text(SPSS_CODEBOOK, encoding="utf-8")
 
