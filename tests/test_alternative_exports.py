@@ -425,6 +425,24 @@ def test_surveymonkey_xlsx_two_header_rows(tmp_path: Path):
     assert table.frame["Welk cijfer geef je de training?"].to_list() == ["8", "7,5"]
 
 
+def test_surveymonkey_xlsx_error_cells_are_told_apart_from_empty_ones(tmp_path: Path):
+    """A cell Excel could not compute (#N/A) reads as empty, as in every workbook; it is listed
+    with its row as the spreadsheet numbers it, so that the loader quarantines the row."""
+    path = tmp_path / "Data_All_221003.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("Sheet")
+    for i, row in enumerate(SURVEYMONKEY_ROWS):
+        sheet.write_row(i, 0, row)
+    sheet.write_formula(3, 13, "=NA()", None, "#N/A")  # the second respondent's grade
+    sheet.write_formula(2, 10, "=1/0", None, "#DIV/0!")
+    book.close()
+    table = read_surveymonkey_xlsx(path)
+    assert table.frame["Welk cijfer geef je de training?"].to_list() == ["8", None]
+    assert table.cell_errors == {4: [("Welk cijfer geef je de training?", "#N/A")],
+                                 3: [("Welke onderdelen vond je nuttig? | Oefeningen", "#DIV/0!")]}
+    assert table.first_error({"Welk cijfer geef je de training?"}) == {4: ("Welk cijfer geef je de training?", "#N/A")}
+
+
 def test_surveymonkey_xlsx_that_is_no_workbook_says_so_in_one_line(tmp_path: Path):
     path = tmp_path / "Data_All_221003.xlsx"
     path.write_text("ID,Vraag\n1,2\n", encoding="utf-8")

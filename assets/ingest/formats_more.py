@@ -17,8 +17,8 @@ from pathlib import Path
 import polars as pl
 
 from assets.ingest.errors import InputError
-from assets.ingest.formats import (ROW, Records, Table, _open_workbook, _unique, qualtrics_layout, read_delimited,
-                                   read_excel)
+from assets.ingest.formats import (ROW, Records, Table, _excel_error, _open_workbook, _unique, qualtrics_layout,
+                                   read_delimited, read_excel)
 
 # --- LimeSurvey ------------------------------------------------------------------------
 
@@ -421,9 +421,15 @@ def read_surveymonkey_xlsx(path: Path, sheet: str | None = None) -> Table:
     name = sheet or book.sheet_names[0]
     if name not in book.sheet_names:
         raise InputError(path.name, f"has no sheet {name!r}; sheets are {book.sheet_names}")
-    data = book.load_sheet(name, header_row=None, dtypes="string", whitespace_as_null=True).to_polars()
-    records = [["" if c is None else str(c) for c in row] for row in data.rows()]
+    batch, errors = book.load_sheet(name, header_row=None, dtypes="string", whitespace_as_null=True).to_arrow_with_errors()
+    records = [["" if c is None else str(c) for c in row] for row in pl.from_arrow(batch).rows()]
     while records and not any(c.strip() for c in records[-1]):
         records.pop()
     table = _surveymonkey_table(path, Records(records[:3], len(records), rows=records), f"xlsx sheet {name!r}")
+    # An error cell (#N/A) reads as empty: kept apart, so that its row is quarantined, not loaded as unanswered.
+    headings = [c for c in table.frame.columns if c != ROW]
+    for error in (errors.errors if errors is not None else ()):
+        row, column = error.offset_position
+        if row >= 2 and column < len(headings):  # below the two header rows
+            table.cell_errors.setdefault(row + 1, []).append((headings[column], _excel_error(error.detail)))
     return table
