@@ -144,6 +144,11 @@ def test_codebook_that_is_not_yaml(tmp_path):
                                                             "key 'labels'"),
     (("labels: {UMCG: UMCG, Rijksuniversiteit Groningen: RUG}", "labels:\n      - {label: UMCG}\n      - {label: RUG, cde: x}"),
      "row 15: variables.organisation.labels[1]: unknown key 'cde'"),
+    # a variable whose name holds a dot: the path's names are joined back into the key
+    (("mental_health_grade:\n    column: Q5\n    type: number\n    scale: {min: 0, max: 10}",
+      "mental_health_grade:\n    column: Q5\n    type: number\n    scale: {min: 0, max: 10}\n"
+      "  stress.t0:\n    column: Q2\n    type: number\n    scale: {min: 0, max: tien}"),
+     "row 21: variables.stress.t0.scale.max is 'tien'; expected a number"),
     # labels are matched ignoring case: one label, two codes
     (("labels: {UMCG: UMCG,", "labels: {UMCG: UMCG, umcg: UMCG-2,"), "row 13: variables.organisation: the label 'umcg' "
                                                                      "is coded both 'UMCG' and 'UMCG-2'"),

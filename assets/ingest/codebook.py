@@ -10,6 +10,7 @@ import ast
 import difflib
 import functools
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,17 +158,27 @@ def _line_of(blob: bytes, at: str) -> int | None:
     except yaml.YAMLError:
         return None
     line = None
-    for index, quoted, name in re.findall(r"\[(\d+)\]|\[('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")\]|([^.\[\]]+)",
-                                          re.sub(r"^codebook(\.|$)", "", at)):
+    steps = re.findall(r"\[(\d+)\]|\[('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")\]|([^.\[\]]+)",
+                       re.sub(r"^codebook(\.|$)", "", at))
+    i = 0
+    while i < len(steps):
+        index, quoted, name = steps[i]
         if isinstance(node, yaml.SequenceNode) and index and int(index) < len(node.value):
             node = node.value[int(index)]
             line = node.start_mark.line + 1
+            i += 1
         elif isinstance(node, yaml.MappingNode):
-            step = index or (str(ast.literal_eval(quoted)) if quoted else name)  # themes['a\\b'] is a repr
-            pair = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == step), None)
-            if pair is None:
+            keys = {k.value: (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+            if index or quoted:
+                tried = [(index or str(ast.literal_eval(quoted)), 1)]  # themes['a\\b'] is a repr
+            else:  # a key with dots in it (a variable named `stress.t0`) is several names of the path
+                names = list(itertools.takewhile(lambda s: s[2], steps[i:]))
+                tried = [(".".join(s[2] for s in names[:n]), n) for n in range(len(names), 0, -1)]
+            step, taken = next(((key, n) for key, n in tried if key in keys), (None, 0))
+            if step is None:
                 return None
-            line, node = pair[0].start_mark.line + 1, pair[1]
+            key_node, node = keys[step]
+            line, i = key_node.start_mark.line + 1, i + taken
         else:
             return None
     return line
