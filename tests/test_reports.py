@@ -220,6 +220,29 @@ def test_pmg_stakeholder_shows_no_mean_or_range_below_the_minimum_and_no_quotes(
                        ("Organisatie", "Interventie", "Groep", "N paren", "Kleine N"))
 
 
+def test_pmg_stakeholder_theme_lists_of_small_groups_say_no_order_of_counts(reports, warehouse):
+    """Where the counts are hidden the themes come in the alphabet's order (per wave): in the
+    order of their counts, the point where the alphabet starts again told how many raised each."""
+    from html import unescape
+
+    def theme(item: str) -> tuple[str, str]:
+        wave = re.search(r" \((T[01])\)$", item)
+        return (wave[1] if wave else "", item.casefold())
+
+    lists = [[unescape(i) for i in re.findall(r"<li>(.*?)</li>", ul)] for ul in
+             re.findall(r"Genoemd werden:</p>\s*<ul>(.*?)</ul>", reports["pmg", "stakeholder"].full_text)]
+    assert len(lists) > 5
+    for items in lists:
+        assert items == sorted(items, key=theme), items
+    # The marts' order (most raised first) is not the alphabet's in some of these lists.
+    by_count = _rows(warehouse, "SELECT section, theme, wave FROM marts.pmg_theme_mentions WHERE year = 2023 AND "
+                                "intervention = 'Teamcoaching hybride werken' AND section = 'Evaluatie' "
+                                "ORDER BY wave, n_participants DESC, theme")
+    themes = [r["theme"] for r in by_count]
+    assert themes != sorted(themes, key=str.casefold)
+    assert any(sorted(items) == sorted(themes) for items in lists)
+
+
 def test_pmg_stakeholder_secondary_suppression(reports, warehouse):
     """No hidden group can be recovered: as a total minus the shown groups, from the other wave of
     the same people, or as the difference of two shown means of nearly the same people."""

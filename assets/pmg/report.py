@@ -321,8 +321,10 @@ def _theme_list(rows: list[dict], interview_n: dict, edition: Edition) -> list[B
     hidden = any(edition.hides(interview_n.get(w, 0)) for w in waves)
     suffix = (lambda r: f" ({r['wave']})") if len(waves) > 1 else (lambda r: "")
     if hidden:
-        # Small interview groups: which themes came up is shown, how many people raised them is not.
-        items = [f"{r['theme']}{suffix(r)}" for r in rows]
+        # Small interview groups: which themes came up is shown, how many people raised them is not,
+        # nor their order: the rows come most raised first, and where that order broke the alphabet
+        # a reader could count (three themes, then the alphabet again: those three were said by more).
+        items = [f"{r['theme']}{suffix(r)}" for r in sorted(rows, key=lambda r: (r["wave"], r["theme"].casefold()))]
         return [Paragraph(edition.t("mentioned_were")), Bullets(items)]
     # "N deelnemers noemden ...": the templates looked up once per list, not per theme (a year's
     # organisation reports say some 800,000 of these).
