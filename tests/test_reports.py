@@ -356,7 +356,7 @@ def test_every_report_states_its_provenance(reports, warehouse):
 def test_tib_return_to_work_and_relapse_with_wilson_intervals(reports, warehouse, edition):
     report = reports["terug_in_balans", edition]
     for mart, label, question, caption in (
-            ("tib_return_to_work", "outcome_label", "return_to_work", "teruggekeerd zijn naar werk"),
+            ("tib_return_to_work", "outcome_label", "return_to_work", "teruggekeerd naar werk?"),
             ("tib_relapse", "answer_label", "relapse", "nog uitgevallen")):
         t = table(report, caption)
         for r in _rows(warehouse, f"SELECT m.*, i.ci_low_pct, i.ci_high_pct FROM marts.{mart} m "
@@ -365,6 +365,24 @@ def test_tib_return_to_work_and_relapse_with_wilson_intervals(reports, warehouse
             [row] = rows_where(t, Antwoord=r[label])
             assert row["N"] == str(r["n"]) and row["Aandeel"] == fmt_pct(r["pct"])
             assert row["95%-interval"] == f"{fmt_pct(r['ci_low_pct'])} – {fmt_pct(r['ci_high_pct'])}"
+
+
+def test_tib_relapse_among_those_who_went_back_to_work(reports, warehouse):
+    """The factsheet's "not dropped out again" counts every respondent, the still absent too; the
+    mart and the report give it also among those who went back to work."""
+    answers = _rows(warehouse, """
+        SELECT participant_id, max(value_code) FILTER (WHERE variable = 'return_to_work') AS rtw,
+               max(value_code) FILTER (WHERE variable = 'relapse') AS relapse
+        FROM staging.tib_survey_answers WHERE year = 2024 GROUP BY participant_id""")
+    back = [a for a in answers if a["rtw"] in ("own_employer", "other_employer") and a["relapse"]]
+    assert len(back) < len([a for a in answers if a["relapse"]])  # the sample has respondents still absent
+    [no] = _rows(warehouse, "SELECT * FROM marts.tib_relapse WHERE year = 2024 AND answer = 'no'")
+    assert no["n_returned"] == len(back) and no["n_among_returned"] == sum(a["relapse"] == "no" for a in back)
+    assert no["pct_among_returned"] == pytest.approx(100 * no["n_among_returned"] / no["n_returned"])
+    for edition in ("researcher", "stakeholder"):
+        text = reports["terug_in_balans", edition].full_text
+        assert (f"Van de {no['n_returned']} deelnemers die wel terugkeerden, is {fmt_pct(no['pct_among_returned'])} "
+                f"niet opnieuw uitgevallen ({no['n_among_returned']} van {no['n_returned']}).") in text
 
 
 def test_tib_skills_mcnemar_and_factor_ranking(reports, warehouse):

@@ -342,8 +342,14 @@ TEXTS: dict[str, dict[str, str]] = {
                                "vanwege psychische klachten.",
                          "en": "At least three months after the programme ended, {pct} had not dropped out again "
                                "because of psychological complaints."},
-    "rtw_caption": {"nl": "Deelnemers die tijdens of na het traject teruggekeerd zijn naar werk",
-                    "en": "Participants who returned to work during or after the programme"},
+    "relapse_returned": {"nl": "Dat aandeel telt iedere respondent, ook wie niet naar werk terugkeerde. Van de "
+                               "{n_returned} deelnemers die wel terugkeerden, is {pct} niet opnieuw uitgevallen "
+                               "({n} van {n_returned}).",
+                         "en": "That share counts every respondent, including those who did not return to work. Of "
+                               "the {n_returned} participants who did return, {pct} did not drop out again ({n} of "
+                               "{n_returned})."},
+    "rtw_caption": {"nl": "Ben je tijdens of na het traject teruggekeerd naar werk?",
+                    "en": "Did you return to work during or after the programme?"},
     "relapse_caption": {"nl": "Ben je sinds het afronden van het traject nog uitgevallen door psychische klachten?",
                         "en": "Have you dropped out because of psychological complaints since the programme ended?"},
     "answer": {"nl": "Antwoord", "en": "Answer"},

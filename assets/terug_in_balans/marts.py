@@ -34,10 +34,40 @@ tib_return_to_work = sql_table_asset(
 Return to work during or after the programme: the share of respondents back at their own
 employer, at another employer, or still absent with the same complaints.""", "terug_in_balans")
 
-tib_relapse = sql_table_asset(
-    "marts.tib_relapse", [ANSWERS], _share_sql("relapse", "answer"), """
+# Whom "dropped out again" can concern: who went back to work. Everyone is asked, so the
+# factsheet's "not dropped out again" also counts those who never returned (still absent).
+RETURNED = "('own_employer', 'other_employer')"
+
+tib_relapse = sql_table_asset("marts.tib_relapse", [ANSWERS], f"""
+WITH answered AS (
+  SELECT year, participant_id, value_code FROM {ANSWERS} WHERE variable = 'relapse' AND {{years}}
+), totals AS (
+  SELECT year, count(DISTINCT participant_id) AS n_respondents FROM answered GROUP BY year
+), returned AS (
+  SELECT DISTINCT a.year, a.participant_id FROM answered a
+  JOIN {ANSWERS} w ON w.year = a.year AND w.participant_id = a.participant_id
+  WHERE w.variable = 'return_to_work' AND w.value_code IN {RETURNED}
+), returned_totals AS (
+  SELECT year, count(*) AS n_returned FROM returned GROUP BY year
+)
+SELECT l.year, l.code AS answer, l.label AS answer_label,
+       count(DISTINCT a.participant_id) AS n, t.n_respondents,
+       100.0 * count(DISTINCT a.participant_id) / t.n_respondents AS pct,
+       coalesce(rt.n_returned, 0) AS n_returned,
+       count(DISTINCT r.participant_id) AS n_among_returned,
+       100.0 * count(DISTINCT r.participant_id) / nullif(rt.n_returned, 0) AS pct_among_returned
+FROM {LABELS} l
+JOIN totals t ON t.year = l.year
+LEFT JOIN returned_totals rt ON rt.year = l.year
+LEFT JOIN answered a ON a.year = l.year AND a.value_code = l.code
+LEFT JOIN returned r ON r.year = a.year AND r.participant_id = a.participant_id
+WHERE l.instrument = 'tib_survey' AND l.variable = 'relapse'
+GROUP BY l.year, l.code, l.label, l.position, t.n_respondents, rt.n_returned
+ORDER BY l.year, l.position
+""", """
 Relapse: the share of respondents who did or did not drop out again because of psychological
-complaints since the programme ended (asked at least three months after it).""", "terug_in_balans")
+complaints since the programme ended (asked at least three months after it), of all respondents
+(as the factsheet) and of those who went back to work (own or another employer).""", "terug_in_balans")
 
 tib_skills = sql_table_asset("marts.tib_skills", [ANSWERS], f"""
 WITH respondents AS (

@@ -125,7 +125,12 @@ def return_to_work(data: YearData, edition: Edition, table_no: int) -> list[Bloc
     m = relapse["n_respondents"].max() if relapse.height else None
     no = _share(relapse, "answer", "no")
     if relapse.height and not edition.hides(m) and no is not None:
-        blocks.append(Paragraph(t("relapse_sentence", pct=fmt_pct(no, 0, lang))))
+        sentence = t("relapse_sentence", pct=fmt_pct(no, 0, lang))
+        [among] = relapse.filter(pl.col("answer") == "no").select("n_among_returned", "pct_among_returned",
+                                                                   "n_returned").rows()
+        if among[1] is not None and among[2] < m and not edition.hides(among[2]):
+            sentence += " " + t("relapse_returned", n_returned=among[2], n=among[0], pct=fmt_pct(among[1], 0, lang))
+        blocks.append(Paragraph(sentence))
     for frame, label_col, question, caption, count, no_add in (
             (df, "outcome_label", "return_to_work", t("rtw_caption"), n, 0),
             (relapse, "answer_label", "relapse", t("relapse_caption"), m, 1)):
