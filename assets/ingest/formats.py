@@ -81,15 +81,15 @@ _UTF8_MULTIBYTE = re.compile(rb"[\xC2-\xDF][\x80-\xBF]|[\xE0-\xEF][\x80-\xBF]{2}
 
 
 def _undecodable(raw: bytes, name: str, at: int, shown_as: str, why: str) -> InputError:
-    """The error for the byte at `at` of `raw`, with the text around it (decoded as `shown_as`)."""
+    """The error for the byte at `at` of `raw`: its line and its place in the line (decoded as
+    `shown_as`). Not the text around it: that is an export's row, names and e-mail addresses in it,
+    and the message reaches the run's log and the console."""
     # A line, not a row: a quoted cell may span lines, and the records cannot be read to count them.
     line = raw.count(b"\n", 0, at) + 1
     start = raw.rfind(b"\n", 0, at) + 1
-    end = raw.find(b"\n", at)
-    end = len(raw) if end < 0 else end
-    context = raw[max(start, at - 30):min(end, at + 10)].decode(shown_as, "replace").strip()
-    return InputError(name, f"line {line}: byte 0x{raw[at]:02X} cannot be read, as the file {why}; "
-                      f"near {context!r}")
+    character = len(raw[start:at].decode(shown_as, "replace")) + 1
+    return InputError(name, f"line {line}, character {character}: byte 0x{raw[at]:02X} cannot be read, as the "
+                      f"file {why}")
 
 
 def sniff_delimiter(first_line: str) -> str:
