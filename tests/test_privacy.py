@@ -74,6 +74,12 @@ def test_mask_text(text, expected):
     assert mask_text(text) == expected
 
 
+def test_phone_numbers_of_other_countries_are_masked_too():
+    assert mask_text("Bel me: +32 470 12 34 56 of 0044 20 7946 0958.") == "Bel me: [telefoon] of [telefoon]."
+    assert mask_text("+1 (212) 555-0199, 06-12345678") == "[telefoon], [telefoon]"
+    assert mask_text("Score +5, 2023, 7,5 en 0 1 2 3") == "Score +5, 2023, 7,5 en 0 1 2 3"
+
+
 def test_mask_names():
     assert mask_text("Volgens Sanne ging het goed", ("Sanne",)) == "Volgens [naam] ging het goed"
 
@@ -82,6 +88,16 @@ def test_names_longest_first_and_parts():
     names = name_variants(["Sanne de Vries", "Vries, Mark"])
     assert set(names) == {"Sanne de Vries", "Sanne", "Vries", "Vries, Mark", "Mark Vries", "Mark"}
     assert mask_text("Sanne de Vries en Mark spraken", tuple(names)) == "[naam] en [naam] spraken"
+
+
+def test_halves_of_a_double_name_and_names_typed_without_accents_or_decomposed():
+    import unicodedata
+
+    names = name_variants(["Jansen-Bakker, Marieke", "Özdemir, Ayşe", "Zoë"])
+    assert {"Jansen", "Bakker", "Ozdemir", "Ayse", "Zoe", unicodedata.normalize("NFD", "Zoë")} <= set(names)
+    text = ("Jansen hier; Bakker ook. Ik ben Ayse Ozdemir, of " + unicodedata.normalize("NFD", "Ayşe")
+            + " en " + unicodedata.normalize("NFD", "Zoë") + " geeft een 6")
+    assert mask_text(text, names) == "[naam] hier; [naam] ook. Ik ben [naam], of [naam] en [naam] geeft een 6"
 
 
 def test_typed_text_in_an_answer_column_is_masked_and_labels_are_kept(tmp_path, monkeypatch):

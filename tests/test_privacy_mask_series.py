@@ -23,7 +23,8 @@ WORDS = ["ik", "vond", "het", "goed", "de", "training", "met", "bij", "collega's
          "Ωmega", "straße", "STRASSE", "ΣΟΦΊΑΣ", "jose\u0301", "x\u0301y", "\ue000", "\ue001", "_", "Kees2"]
 CONTACTS = ["j.jansen@umcg.nl", "sanne.de.vries@rug.nl", "mark@x.com", "06-12345678", "0612345678",
             "+31 6 12345678", "0031 50 361 2345", "(050) 361 23 45", "050 - 3612345", "+316123456789",
-            "0612345678x", "a0612345678", "06\u0661\u0662345678", "2023", "7,5", "0 1 2 3 4 5 6 7 8 9"]
+            "0612345678x", "a0612345678", "06\u0661\u0662345678", "2023", "7,5", "0 1 2 3 4 5 6 7 8 9",
+            "+32 470 12 34 56", "0044 20 7946 0958", "+1 (212) 555-0199", "+5 punten", "+49 30 1234 567 890 1234"]
 SEPARATORS = [" ", " ", " ", ", ", ". ", "(", ")", "'", "-", "_", ":", "\n", "", "/", "\t", "«", "»", "@"]
 LOOKALIKES = {"i": ["ı", "İ", "I"], "s": ["ſ", "S"], "k": ["\u212a", "K"], "ß": ["ẞ", "SS"], "σ": ["ς", "Σ"]}
 
@@ -140,7 +141,7 @@ def test_edge_columns(fast_path, texts):
     ("RUG-EN-01: ik en RUG-EN-012 en xRUG-EN-01", "[naam]: ik en RUG-EN-012 en xRUG-EN-01"),
     ("Jan van der Berg (Gast)x en Jan van der Berg (Gast).", "[naam] van der [naam] (Gast)x en [naam]."),
     ("ılse en İLSE en ſanne en \u212aees", "[naam] en [naam] en [naam] en [naam]"),
-    ("José en JOSÉ en jose\u0301", "[naam] en [naam] en jose\u0301"),   # a combining accent is not é
+    ("José en JOSÉ en jose\u0301", "[naam] en [naam] en [naam]"),   # decomposed é: the name is spelled so too
     # names are masked after e-mail and phone, so a name "mail" reaches into "[e-mail]" too
     ("mail j.jansen@umcg.nl, bel 06-12345678", "[naam] [e-[naam]], bel [telefoon]"),
 ])

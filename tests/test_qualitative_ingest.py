@@ -142,6 +142,47 @@ def test_speaker_codes_tell_a_speaker_from_text_before_a_colon(tmp_path: Path):
         load_codebook(codebook, tmp_path)
 
 
+def _segments_with(tmp_path: Path, quotes: list[str], speaker_codes: str | None) -> list[str]:
+    """The stored text of quotes added to the ATLAS.ti sample, in order."""
+    folder = tmp_path / "pmg" / "2023"
+    folder.mkdir(parents=True)
+    codebook = write_atlas_sample(folder)
+    export = folder / "pmg_focusinterviews_atlasti.csv"
+    rows = "".join(f'1:{9 + i};¶ {20 + i};;"""{q}"""' + ';T0 Cold shower challenge 1;Diagnose: Steun;1;;1\r\n'
+                   for i, q in enumerate(quotes))
+    export.write_bytes(export.read_bytes() + rows.encode("utf-8"))
+    if speaker_codes:
+        codebook.write_text(codebook.read_text(encoding="utf-8") + f"speaker_codes: '{speaker_codes}'\n",
+                            encoding="utf-8")
+    cb = load_codebook(codebook, tmp_path)
+    segments, _, _ = interview_segments(cb, cb.files[0], Pseudonymiser("k"))
+    return segments.filter(pl.col("row_number") >= 5)["segment_text"].to_list()
+
+
+def test_every_speaker_of_a_segment_and_every_speaker_code_in_it_is_masked(tmp_path: Path):
+    """A focus group's segment may hold several turns: the second speaker opens no segment of their
+    own, and their code stood in the quote; so did a code said in passing in another spelling of
+    the file's speakers."""
+    texts = _segments_with(tmp_path, [
+        "UMCG-CS1-01: Dat vond ik ook zwaar.\nUMCG-CS1-77: Ik niet, ik ben nu in behandeling.",
+        "UMCG-CS1-02: Zoals UMCG-CS1-88 al zei.",
+    ], speaker_codes="UMCG-CS\\d-\\d{2}")
+    assert texts == ["Dat vond ik ook zwaar.\n[naam]: Ik niet, ik ben nu in behandeling.", "Zoals [naam] al zei."]
+
+
+def test_speakers_written_as_names_are_masked_by_their_parts_too(tmp_path: Path):
+    """Without speaker_codes a prefix is a speaker; one written as a name is masked as transcripts
+    mask theirs (each part), one that is a phrase only as a whole, lest its words go everywhere."""
+    texts = _segments_with(tmp_path, [
+        "Anna de Vries: Ik zit thuis met een burn-out.",
+        "Pieter Jansen-Bakker: Ik herken wat Anna zegt; de Vries en Bakker zeiden het al.",
+        "Wat ik bedoel is dit: ik vond het goed.",
+    ], speaker_codes=None)
+    assert texts == ["Ik zit thuis met een burn-out.",
+                     "Ik herken wat [naam] zegt; de [naam] en [naam] zeiden het al.",
+                     "ik vond het goed."]
+
+
 def test_an_excel_error_cell_in_a_maxqda_workbook_is_quarantined_as_such(tmp_path: Path):
     import shutil
 

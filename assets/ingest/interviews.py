@@ -16,7 +16,7 @@ import polars as pl
 from assets.ingest.codebook import Codebook, SourceFile
 from assets.ingest.formats import MAXQDA_COLUMNS, ROW, read_source
 from assets.ingest.loader import quarantine_frame
-from assets.ingest.privacy import Pseudonymiser, mask_series
+from assets.ingest.privacy import NAME_PART, NOT_NAMES, Pseudonymiser, mask_series, name_variants
 
 SPEAKER_PREFIX = r"^\s*([^:\n]{1,40}?)\s*:\s*"
 # The export's own headings, for quarantine rows.
@@ -70,7 +70,7 @@ def interview_segments(codebook: Codebook, source: SourceFile, pseudonymise: Pse
                         "cell_value": item["code"], "reason": "code not listed under themes: in the codebook"})
     quarantine = quarantine_frame(codebook.instrument, "ingest", records)
     good = frame.filter(pl.col("speaker").is_not_null() & pl.col("code").is_not_null() & pl.col("document").is_not_null())
-    speakers = tuple(good["speaker"].unique().sort().to_list())  # code point order, as sorted()
+    speakers = _said_by(good, pattern if codebook.speaker_codes is not None else None)
     segments = good.select(
         pl.lit(source.relative).alias("source_file"),
         pl.col(ROW).alias("row_number"),
@@ -83,6 +83,46 @@ def interview_segments(codebook: Codebook, source: SourceFile, pseudonymise: Pse
         mask_series(good["text"], speakers).alias("segment_text"),
     )
     return segments, quarantine, parsed.frame.height
+
+
+# A turn inside a segment: a focus group's segment may hold several paragraphs, each "CODE: ...".
+TURN = re.compile(r"(?m)^[^\S\n]*([^:\n]{1,40}?)[^\S\n]*:")
+
+
+def _said_by(good: pl.DataFrame, pattern: re.Pattern | None) -> tuple[str, ...]:
+    """What to mask in the segments' text: every speaker of the file, by the prefix of each turn
+    (also the turns after a segment's first, whose speaker may open no segment of their own) and,
+    with `speaker_codes`, every code of that shape the text holds. A speaker written as a name
+    ("Anna de Vries") also by its parts, as in transcripts."""
+    openers = set(good["speaker"].drop_nulls().to_list())
+    texts = good["text"].drop_nulls()
+    turns = set()
+    for text in texts.filter(texts.str.contains("\n[^\n:]{1,40}:")).to_list():
+        turns.update(TURN.findall(text.split("\n", 1)[1]))
+    if pattern is not None:
+        turns = {t for t in turns if pattern.fullmatch(t.strip())} | _codes_in(texts, pattern)
+    said = {p.strip() for p in openers | turns if p.strip()}
+    names = [p for p in said if _written_as_name(p)]
+    return tuple(sorted(said | set(name_variants(names))))  # code point order, as sorted()
+
+
+def _codes_in(texts: pl.Series, pattern: re.Pattern) -> set[str]:
+    """Every stretch of the texts that is a speaker code (matches `speaker_codes` in full, between
+    non-word characters)."""
+    try:  # Polars' regex engine, on every text at once; it has no look-around, which \b stands in for
+        found = texts.str.extract_all(rf"\b(?:{pattern.pattern})\b").explode().drop_nulls()
+        return {code for code in found.unique().to_list() if pattern.fullmatch(code)}
+    except pl.exceptions.ComputeError:  # a pattern only Python's re reads
+        around = re.compile(rf"(?<!\w)(?:{pattern.pattern})(?!\w)")
+        return {m.group(0) for text in texts.to_list() for m in around.finditer(text)}
+
+
+def _written_as_name(speaker: str) -> bool:
+    """"Anna de Vries", "Jansen-Bakker, M.": every word capitalised but particles; not "Tip" and
+    the like alone, nor a phrase ("Wat ik bedoel is dit"), whose words would be masked everywhere."""
+    words = NAME_PART.findall(speaker)
+    capitalised = [w for w in words if w.casefold() not in NOT_NAMES]
+    return len(capitalised) >= 2 and all(w[0].isupper() for w in capitalised) and not any(c.isdigit() for c in speaker)
 
 
 def parse_interview_file(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonymiser):

@@ -32,8 +32,9 @@ KEY_VARIABLE = "MHM_PSEUDONYM_KEY"
 PUBLIC_SAMPLE_KEY = "sample-key-not-for-real-data"
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# Dutch numbers: 0 or +31/0031 then nine digits, in any grouping with spaces, dashes or brackets.
-PHONE = re.compile(r"(?<![\w+])(?:\+31|0031|0)(?:[\s\-()]{0,3}\d){9}(?!\w)")
+# A number with its country code (+ or 00, 1-3 digits: +31 6 ..., +32 470 ...) and six to twelve
+# digits, or a Dutch number without (0 and nine digits); in any grouping with spaces, dashes or brackets.
+PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)[1-9]\d{0,2}(?:[\s\-()]{0,3}\d){6,12}|0(?:[\s\-()]{0,3}\d){9})(?!\w)")
 # A code whose normalised form (whitespace collapsed, casefolded) is its ASCII lowercase.
 PLAIN_CODE = r"^[!-~]+$"
 
@@ -215,8 +216,10 @@ def _phone_anywhere() -> str:
 def _build_phone_anywhere() -> str:
     word, digit, space = _python_ranges(r"\w"), _python_ranges(r"\d"), _python_ranges(r"\s")
     separator = _regex_class([*space, *_ranges_of("-()")])
-    return ("(?:^|" + _regex_class([*word, *_ranges_of("+")], negated=True) + r")(?:\+31|0031|0)(?:"
-            + separator + "{0,3}" + _regex_class(digit) + "){9}(?:$|" + _regex_class(word, negated=True) + ")")
+    digits = _regex_class(digit)
+    return ("(?:^|" + _regex_class([*word, *_ranges_of("+")], negated=True) + r")(?:(?:\+|00)[1-9]" + digits
+            + "{0,2}(?:" + separator + "{0,3}" + digits + "){6,12}|0(?:" + separator + "{0,3}" + digits
+            + "){9})(?:$|" + _regex_class(word, negated=True) + ")")
 
 
 # --- names: one Aho-Corasick pass ----------------------------------------------------------------
@@ -598,7 +601,10 @@ NAME_PART = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 
 def name_variants(speakers: list[str]) -> tuple[str, ...]:
     """What to mask for these speakers: each name as written, "Last, First" also as "First Last",
-    and every part of two letters or more that is not a particle; longest first."""
+    and every part of two letters or more that is not a particle, each half of a double name
+    ("Jansen-Bakker": "Jansen", "Bakker") too; each of these also as typed without its accents
+    ("Ayse" for "Ayşe") and in both Unicode forms of an accented letter (composed, as most
+    keyboards type it, and decomposed, as macOS names files); longest first."""
     out: set[str] = set()
     for speaker in speakers:
         full = " ".join(str(speaker).split())
@@ -608,5 +614,15 @@ def name_variants(speakers: list[str]) -> tuple[str, ...]:
         if "," in full:
             last, _, first = full.partition(",")
             out.add(f"{first.strip()} {last.strip()}".strip())
-        out.update(p for p in NAME_PART.findall(full) if len(p) >= 2 and p.casefold() not in NOT_NAMES)
+        for part in NAME_PART.findall(full):
+            out.update(p for p in (part, *part.split("-")) if len(p) >= 2 and p.casefold() not in NOT_NAMES)
+    out |= {variant for name in out for variant in _spelled_otherwise(name)}
     return tuple(sorted(out, key=lambda n: (-len(n), n)))
+
+
+def _spelled_otherwise(name: str) -> set[str]:
+    if name.isascii():
+        return set()
+    decomposed = unicodedata.normalize("NFD", name)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return {unicodedata.normalize("NFC", name), decomposed, plain} - {name}
