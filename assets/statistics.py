@@ -201,6 +201,7 @@ def paired_change(t0: Sequence[float], t1: Sequence[float]) -> dict:
         "small_n_flag": small_n_flag(n),
     }
     out.update(wilcoxon_test(d))
+    out.update(n_higher=sum(x > 0 for x in d), n_lower=sum(x < 0 for x in d), n_unchanged=sum(x == 0 for x in d))
     return out
 
 
@@ -387,7 +388,9 @@ def paired_change_groups(pairs: pl.DataFrame) -> pl.DataFrame:
     n = pl.col("n")
     out = (pairs.group_by("gid").agg(n_pairs=n.sum(), mean_t0=(pl.col("t0") * n).sum() / n.sum(),
                                      mean_t1=(pl.col("t1") * n).sum() / n.sum(),
-                                     mean_difference=(pl.col("d") * n).sum() / n.sum())
+                                     mean_difference=(pl.col("d") * n).sum() / n.sum(),
+                                     n_higher=n.filter(pl.col("d") > 0).sum(), n_lower=n.filter(pl.col("d") < 0).sum(),
+                                     n_unchanged=n.filter(pl.col("d") == 0).sum())
            .sort("gid")
            .with_columns(median_difference=weighted_medians(gid, d, c, groups),
                          hodges_lehmann=hodges_lehmann_of_counts(gid, d, c, groups))
@@ -410,7 +413,8 @@ def paired_change_groups(pairs: pl.DataFrame) -> pl.DataFrame:
         small_n_flag=pl.Series([small_n_flag(k) for k in n], dtype=pl.String),
         p_value=pl.Series([None if k is None else float(v) for k, v in zip(methods, p)], dtype=pl.Float64),
         test=pl.Series([w[0] for w in wording], dtype=pl.String),
-        note=pl.Series([w[1] for w in wording], dtype=pl.String))
+        note=pl.Series([w[1] for w in wording], dtype=pl.String),
+        *[pl.col(c).cast(pl.Int64) for c in ("n_higher", "n_lower", "n_unchanged")])
 
 
 def mann_whitney_groups(values: pl.DataFrame) -> pl.DataFrame:

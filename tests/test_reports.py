@@ -194,12 +194,25 @@ def test_pmg_conclusions_follow_the_paired_change(reports, warehouse):
     text = report.full_text
     for r in totals:
         direction = ("hoger" if r["hodges_lehmann"] > 0 else "lager" if r["hodges_lehmann"] < 0
-                     else "geen verandering")
+                     else "gelijk gebleven")
         sign = "+" if r["hodges_lehmann"] > 0 else ""
-        assert (f"{r['intervention']} ({r['organisation']}): ervaren mentale gezondheid {direction}" in text)
-        assert f"Hodges-Lehmann {sign}{fmt_number(r['hodges_lehmann'], 2)}" in text
+        assert (f"{r['intervention']} ({r['organisation']}): bij de {r['n_pairs']} deelnemers met beide metingen was "
+                f"de ervaren mentale gezondheid als geheel {direction}") in text
+        # how many went up, down or stayed: "higher" is the whole's direction, not each one's
+        assert (f"({r['n_higher']} hoger, {r['n_lower']} lager, {r['n_unchanged']} gelijk; Hodges-Lehmann "
+                f"{sign}{fmt_number(r['hodges_lehmann'], 2)}") in text
+        assert r["n_higher"] + r["n_lower"] + r["n_unchanged"] == r["n_pairs"]
     # the summary names each intervention with its organisation: at many organisations names repeat
     assert re.search(r"hoger na de interventie bij [^.]*Training Emoties \(RUG\)", text)
+    # and counts the interventions it lists as measured in the same people: those without pairs apart
+    measured = len(totals)
+    summary = re.search(r"Van de interventies met een voor- en nameting bij dezelfde mensen \((\d+)\)([^<]*)", text)
+    assert int(summary[1]) == measured
+    listed = re.search(r"hoger na de interventie bij (.*?), lager bij (.*?)(?:; geen uitspraak mogelijk bij (.*?))?\.",
+                       summary[2])
+    names = [n for part in listed.groups() if part and part != "geen" for n in re.split(r", | en ", part)]
+    assert len(names) == measured
+    assert "Zonder voor- en nameting bij dezelfde mensen: Workshop Positieve Gezondheid (UMCG)." in text
 
 
 # --- PMG, stakeholder edition: disclosure control ------------------------------------------------
@@ -327,8 +340,9 @@ def test_pmg_stakeholder_hides_a_group_where_the_shown_groups_would_give_a_hidde
     data, edition, plan = _training_emoties_with(warehouse, groups, 20)
     assert [plan.row("RUG", "Training Emoties", g) for g in groups] == ["**", None, "**"]
     sentence = _conclusion(data, edition, plan)
-    assert "hoger na de interventie bij 18 deelnemers" in sentence and "De toets is weggelaten" in sentence
-    assert "p =" not in sentence and "Groep acht" not in sentence
+    assert "bij de 18 deelnemers met beide metingen was de ervaren mentale gezondheid als geheel hoger na de " \
+           "interventie." in sentence and "De toets is weggelaten" in sentence
+    assert "p =" not in sentence and "Groep acht" not in sentence and " lager, " not in sentence  # nor its counts
 
 
 def test_researcher_edition_is_confidential_and_stakeholder_is_not(reports):

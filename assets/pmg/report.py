@@ -521,14 +521,14 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
     """Which interventions improved, for whom, and how sure: computed from marts.pmg_paired_change.
     `compact`: the summary only; each organisation report has its interventions' sentences."""
     t, lang, m = edition.t, edition.lang, edition.minimum
-    items, up, down, unclear, significant = [], [], [], [], []
+    items, up, down, unclear, unpaired, tested, significant = [], [], [], [], [], [], []
     for organisation, intervention in interventions(data):
         name = f"{intervention} ({organisation})"
         paired = data.of("paired", organisation, intervention)
         total = _first(paired, "group_label", ALL_GROUPS)
         if total is None or not total["n_pairs"]:
             items.append(t("concl_no_pairs", name=name))
-            unclear.append(name)
+            unpaired.append(name)
             continue
         if edition.hides(total["n_pairs"]):
             items.append(t("concl_too_few", name=name, minimum=m))
@@ -538,8 +538,8 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
         (up if hl > 0 else down if hl < 0 else unclear).append(name)
         hidden = plan.row(organisation, intervention, ALL_GROUPS)
         numbers = "" if hidden else t(
-            "concl_numbers", hl=_stat(total["hodges_lehmann"], edition, signed=True),
-            r=_stat(total["rank_biserial"], edition))
+            "concl_numbers", higher=total["n_higher"], lower=total["n_lower"], same=total["n_unchanged"],
+            hl=_stat(total["hodges_lehmann"], edition, signed=True), r=_stat(total["rank_biserial"], edition))
         flag = _flag(total["n_pairs"], edition)
         if hidden:  # as in the table: the direction of so many people recovers no one, its figures stay out
             certainty = t("sure_hidden")
@@ -547,9 +547,11 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
             certainty = t("sure_no_test", flag=flag) if flag else t("sure_no_test_plain")
         elif total["p_value"] < ALPHA:
             certainty = t("sure_significant", p=_p(total["p_value"], edition))
+            tested.append(name)
             significant.append(name)
         else:
             certainty = t("sure_not_significant", p=_p(total["p_value"], edition))
+            tested.append(name)
         sentence = t("concl_row", name=name, direction=_direction(total, edition), n=total["n_pairs"],
                      numbers=numbers, certainty=certainty)
         groups = [r for r in paired if r["group_label"] != ALL_GROUPS]
@@ -567,14 +569,16 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
                 sentence += " " + t("concl_groups", items="; ".join(parts))
         items.append(sentence)
     none = t("concl_none")
-    measured = sum(1 for (o, i) in interventions(data)
-                   if (_first(data.of("paired", o, i), "group_label", ALL_GROUPS) or {}).get("n_pairs"))
-    summary = t("concl_summary", k=measured,
-                up=join_list(up, lang) or none, down=join_list(down, lang) or none,
-                unclear=t("concl_unclear", names=join_list(unclear, lang)) if unclear else "",
-                sure=t("concl_sure_some", names=join_list(significant, lang)) if significant
-                else t("concl_sure_none"))
-    blocks = [Heading(t("conclusions"), 2), Paragraph(t("conclusions_intro")), Paragraph(summary)]
+    measured = len(up) + len(down) + len(unclear)
+    summary = [t("concl_summary", k=measured, up=join_list(up, lang) or none, down=join_list(down, lang) or none,
+                 unclear=t("concl_unclear", names=join_list(unclear, lang)) if unclear else "")
+               if measured else t("concl_summary_none")]
+    if unpaired:
+        summary.append(t("concl_summary_unpaired", names=join_list(unpaired, lang)))
+    if measured:
+        summary.append(t("concl_sure_some", names=join_list(significant, lang)) if significant
+                       else t("concl_sure_none_tested") if tested else t("concl_sure_none"))
+    blocks = [Heading(t("conclusions"), 2), Paragraph(t("conclusions_intro")), Paragraph(" ".join(summary))]
     return blocks if compact else [*blocks, Bullets(items)]
 
 

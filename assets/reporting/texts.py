@@ -277,12 +277,14 @@ TEXTS: dict[str, dict[str, str]] = {
                                 "and the group size."},
     "up": {"nl": "hoger na de interventie", "en": "higher after the intervention"},
     "down": {"nl": "lager na de interventie", "en": "lower after the intervention"},
-    "flat": {"nl": "geen verandering van betekenis (Hodges-Lehmann 0)", "en": "no meaningful change (Hodges-Lehmann 0)"},
-    "concl_row": {"nl": "{name}: ervaren mentale gezondheid {direction} bij {n} deelnemers met beide metingen{numbers}. "
-                        "{certainty}",
-                  "en": "{name}: self-rated mental health {direction} in {n} participants with both measurements"
-                        "{numbers}. {certainty}"},
-    "concl_numbers": {"nl": " (Hodges-Lehmann {hl}; rangbiseriële r {r})", "en": " (Hodges-Lehmann {hl}; rank-biserial r {r})"},
+    "flat": {"nl": "gelijk gebleven", "en": "unchanged"},
+    "concl_row": {"nl": "{name}: bij de {n} deelnemers met beide metingen was de ervaren mentale gezondheid als "
+                        "geheel {direction}{numbers}. {certainty}",
+                  "en": "{name}: in the {n} participants with both measurements, self-rated mental health was "
+                        "{direction} overall{numbers}. {certainty}"},
+    "concl_numbers": {"nl": " ({higher} hoger, {lower} lager, {same} gelijk; Hodges-Lehmann {hl}; rangbiseriële r {r})",
+                      "en": " ({higher} higher, {lower} lower, {same} the same; Hodges-Lehmann {hl}; rank-biserial "
+                            "r {r})"},
     "sure_significant": {"nl": "Statistisch significant (p = {p}).", "en": "Statistically significant (p = {p})."},
     "sure_hidden": {"nl": "De toets is weggelaten, als in de tabel (**).",
                     "en": "The test is left out, as in the table (**)."},
@@ -301,16 +303,24 @@ TEXTS: dict[str, dict[str, str]] = {
                             "anything about change."},
     "concl_no_pairs": {"nl": "{name}: geen deelnemers met een cijfer vóór én na; over verandering is niets te zeggen.",
                        "en": "{name}: no participants graded before and after; nothing can be said about change."},
-    "concl_summary": {"nl": "Van de {k} interventies met een voor- en nameting bij dezelfde mensen was het cijfer "
-                            "hoger na de interventie bij {up}, lager bij {down}{unclear}. {sure}",
-                      "en": "Of the {k} interventions measured before and after in the same people, the grade was "
-                            "higher after the intervention for {up}, lower for {down}{unclear}. {sure}"},
+    "concl_summary": {"nl": "Van de interventies met een voor- en nameting bij dezelfde mensen ({k}) was het cijfer "
+                            "hoger na de interventie bij {up}, lager bij {down}{unclear}.",
+                      "en": "Of the interventions measured before and after in the same people ({k}), the grade was "
+                            "higher after the intervention for {up}, lower for {down}{unclear}."},
+    "concl_summary_none": {"nl": "Geen interventie had een voor- en nameting bij dezelfde mensen.",
+                           "en": "No intervention was measured before and after in the same people."},
+    "concl_summary_unpaired": {"nl": "Zonder voor- en nameting bij dezelfde mensen: {names}.",
+                               "en": "Not measured before and after in the same people: {names}."},
     "concl_unclear": {"nl": "; geen uitspraak mogelijk bij {names}", "en": "; nothing can be said for {names}"},
     "concl_none": {"nl": "geen", "en": "none"},
-    "concl_sure_none": {"nl": "Geen van deze verschillen is statistisch getoetst of significant; alle groepen zijn "
-                              "klein, dus lees dit als een aanwijzing, niet als bewijs.",
-                        "en": "None of these differences is statistically tested or significant; all groups are "
-                              "small, so read this as an indication, not as proof."},
+    "concl_sure_none": {"nl": "Geen van deze verschillen kon statistisch getoetst worden (te weinig deelnemers die "
+                              "veranderden): lees ze als een aanwijzing, niet als bewijs.",
+                        "en": "None of these differences could be tested (too few participants changed): read them "
+                              "as an indication, not as proof."},
+    "concl_sure_none_tested": {"nl": "Geen van de getoetste verschillen is statistisch significant: ze kunnen toeval "
+                                     "zijn.",
+                               "en": "None of the differences tested is statistically significant: they may be "
+                                     "chance."},
     "concl_sure_some": {"nl": "Statistisch significant: {names}.", "en": "Statistically significant: {names}."},
     "and": {"nl": "en", "en": "and"},
     # --- Terug in Balans ------------------------------------------------------------------------
