@@ -233,6 +233,17 @@ def test_pmg_stakeholder_shows_no_mean_or_range_below_the_minimum_and_no_quotes(
                        ("Organisatie", "Interventie", "Groep", "N paren", "Kleine N"))
 
 
+def test_pmg_stakeholder_paired_table_explains_its_marks(reports):
+    report = reports["pmg", "stakeholder"]
+    paired = table(report, "bij dezelfde deelnemers (T1 − T0)")
+    marked = {cell[len(MISSING):] for row in paired["rows"] for cell in row if cell.startswith(MISSING + "*")}
+    assert marked == {"*", "**"}  # the sample has both
+    notes = report.full_text.split("bij dezelfde deelnemers (T1 − T0)")[1].split("</table>")[1].split("</div>")[0]
+    assert "* minder dan 5 paren; niet getoond" in notes
+    assert "** niet getoond omdat het samen met de andere cijfers een verborgen groep kleiner dan 5" in notes
+    assert "zijn weggelaten" not in notes  # they are printed, marked
+
+
 def test_pmg_stakeholder_theme_lists_of_small_groups_say_no_order_of_counts(reports, warehouse):
     """Where the counts are hidden the themes come in the alphabet's order (per wave): in the
     order of their counts, the point where the alphabet starts again told how many raised each."""

@@ -196,9 +196,12 @@ def unpaired_rows_per_group(grades: pl.DataFrame) -> list[dict]:
         if not ids0 or not ids1 or ids0 == ids1:
             continue
         result = mann_whitney(t0["grade"].to_list(), t1["grade"].to_list())
+        # The test needs independent samples: none where anyone is in both waves.
+        independent = not ids0 & ids1
         rows.append({"year": year, "organisation": org, "intervention": intervention, "n_t0": t0.height,
-                     "n_t1": t1.height, "n_paired": len(ids0 & ids1), "mann_whitney_p": result["p_value"],
-                     "cliffs_delta": result["cliffs_delta"], "method": result["method"]})
+                     "n_t1": t1.height, "n_paired": len(ids0 & ids1),
+                     "mann_whitney_p": result["p_value"] if independent else None,
+                     "cliffs_delta": result["cliffs_delta"], "method": result["method"] if independent else None})
     rows.sort(key=lambda r: (r["year"], r["organisation"], r["intervention"]))
     return rows
 
@@ -274,6 +277,7 @@ def test_unpaired_frame_equals_the_per_group_loop():
     assert got.schema == frame_for(UNPAIRED, []).schema
     assert got.height == len(expected) > 5
     assert {r["method"] for r in expected} == {None, "exact", "asymptotic"}
+    assert {r["mann_whitney_p"] is None for r in expected if r["n_paired"]} == {True}
     assert {r["n_paired"] == 0 for r in expected} == {True, False}
     assert "Zelfde mensen" not in got["intervention"]          # the same people at both waves
     assert not any(r["intervention"] == "Workshop" and r["organisation"] == "UMCG" for r in expected)  # T0 only
@@ -284,6 +288,7 @@ def test_unpaired_frame_equals_the_per_group_loop():
         assert ("geen toets" in fast["note"]) == (reference["method"] is None)
         assert ("asymptotisch" in fast["note"]) == (reference["method"] == "asymptotic")
         assert ("beide keren meedeed" in fast["note"]) == (reference["n_paired"] > 0)
+        assert ("onafhankelijke groepen" in fast["note"]) == (reference["n_paired"] > 0)
 
 
 def test_no_rows_in_no_rows_out():

@@ -447,8 +447,10 @@ def paired_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: 
     if edition.researcher and edition.lang == "nl":
         notes += [f"{r['intervention']} – {r['group_label']}: {r['note']}" for r in data.paired.iter_rows(named=True)
                   if not compact or r["group_label"] == ALL_GROUPS]
-    if marks:
-        notes.append(t("paired_note_hidden", minimum=edition.minimum))
+    if PRIMARY in marks:
+        notes.append(f"{PRIMARY} {t('paired_hidden_primary', minimum=edition.minimum)}")
+    if SECONDARY in marks:
+        notes.append(f"{SECONDARY} {edition.secondary_note}")
     blocks.append(Table([t("organisation"), t("intervention"), t("group"), t("n_pairs"), t("flag"), t("mean_t0"),
                          t("mean_t1"), t("mean_diff"), t("median_diff"), t("hl"), t("rank_biserial"), t("p"),
                          t("test_or_reason")], rows,

@@ -102,16 +102,18 @@ def unpaired_note(n_t0: int, n_t1: int, n_paired: int, method: str | None) -> st
     """Who the waves hold and which test compared them (method as mann_whitney gives it)."""
     people = (f"T0 en T1 bevatten (deels) verschillende mensen: van de {n_t0} (T0) en "
               f"{n_t1} (T1) deden er {n_paired} beide keren mee")
-    if method is None:
+    if n_paired:
+        how = ("geen toets: Mann-Whitney vraagt onafhankelijke groepen, en wie beide keren meedeed staat in "
+               "beide; Cliff's delta is alleen beschrijvend, en voor wie beide keren meedeed is "
+               "marts.pmg_paired_change de maat")
+    elif method is None:
         how = (f"geen toets, want de kleinste golf heeft minder dan {SMALL_N_MINIMUM} cijfers; "
                f"Cliff's delta is alleen beschrijvend")
     else:
         test = ("exact (geen gelijke cijfers)" if method == "exact"
                 else "asymptotisch (normale benadering, gecorrigeerd voor gelijke cijfers)")
         how = f"Mann-Whitney U tweezijdig, {test}"
-    overlap = ("; deze vergelijking behandelt de golven als onafhankelijk, wat bij overlap niet klopt: "
-               "voor wie beide keren meedeed is marts.pmg_paired_change de betere maat") if n_paired else ""
-    return f"{people}; {how}{overlap}."
+    return f"{people}; {how}."
 
 
 def unpaired_frame(grade_counts: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
@@ -126,14 +128,18 @@ def unpaired_frame(grade_counts: pl.DataFrame, people: pl.DataFrame) -> pl.DataF
             .filter((pl.col("at_t0") > 0) & (pl.col("at_t1") > 0) & (pl.col("anyone") != pl.col("n_paired")))
             .sort("gid"))
     notes = [unpaired_note(*r) for r in rows.select("n_t0", "n_t1", "n_paired", "method").iter_rows()]
-    return contract_frame(UNPAIRED, rows.with_columns(mann_whitney_p="p_value", note=pl.Series(notes, dtype=pl.String)))
+    # The test assumes two independent samples: not so when anyone is in both waves.
+    independent = pl.col("n_paired") == 0
+    return contract_frame(UNPAIRED, rows.with_columns(mann_whitney_p=pl.when(independent).then("p_value"),
+                                                      note=pl.Series(notes, dtype=pl.String)))
 
 
 @asset(**YEARLY, key=key(UNPAIRED), deps=[key(RESPONSES)], group_name="pmg", pool=POOL, kinds={"duckdb"},
        metadata=contract_metadata(UNPAIRED), description=describe(UNPAIRED, """
 All T0 against all T1 grades of an intervention whose waves hold (partly) different people, as
-the source report compared them: Mann-Whitney U (exact without ties, else asymptotic; stated in
-the note) and Cliff's delta. No test when the smaller wave has fewer than 5 grades."""))
+the source report compared them: Cliff's delta, and Mann-Whitney U (exact without ties, else
+asymptotic; stated in the note) only where the waves are independent samples: nobody in both,
+and at least 5 grades in the smaller wave."""))
 def marts_pmg_unpaired_change(context, duckdb: DuckDBResource) -> MaterializeResult:
     years = partition_years(context)
     with duckdb.get_connection() as conn:

@@ -209,12 +209,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "no_test_reason": {"nl": "geen toets: met {m} of minder veranderde paren is p < 0,05 onmogelijk",
                        "en": "no test: with {m} or fewer changed pairs p < 0.05 is impossible"},
     "wilcoxon": {"nl": "Wilcoxon-rangtekentoets, tweezijdig", "en": "Wilcoxon signed-rank test, two-sided"},
-    "paired_note_hidden": {"nl": "Stakeholdereditie: rijen met minder dan {minimum} paren, en rijen waaruit met de "
-                                 "gemiddelden hierboven een groep kleiner dan {minimum} terug te rekenen is, zijn "
-                                 "weggelaten.",
-                           "en": "Stakeholder edition: rows with fewer than {minimum} pairs, and rows from which, "
-                                 "with the means above, a group smaller than {minimum} could be worked back, are "
-                                 "left out."},
+    "paired_hidden_primary": {"nl": "minder dan {minimum} paren; niet getoond",
+                              "en": "fewer than {minimum} pairs; not shown"},
     "no_pairs": {"nl": "Geen deelnemers met een cijfer op zowel T0 als T1.",
                  "en": "No participants with a grade at both T0 and T1."},
     "unpaired_caption": {"nl": "Alle T0- tegen alle T1-cijfers, waar de metingen (deels) verschillende mensen bevatten",
@@ -222,10 +218,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "n_paired": {"nl": "Waarvan beide", "en": "Of whom both"},
     "mw_p": {"nl": "Mann-Whitney p", "en": "Mann-Whitney p"},
     "cliffs_delta": {"nl": "Cliff's delta", "en": "Cliff's delta"},
-    "unpaired_note": {"nl": "Deze vergelijking behandelt T0 en T1 als onafhankelijke groepen; wie beide keren "
-                            "meedeed telt dubbel. Geen toets als de kleinste meting minder dan 5 cijfers heeft.",
-                      "en": "This comparison treats T0 and T1 as independent groups; who took part both times "
-                            "counts twice. No test when the smaller wave has fewer than 5 grades."},
+    "unpaired_note": {"nl": "Cliff's delta vergelijkt alle T0- met alle T1-cijfers en is alleen beschrijvend. De "
+                            "Mann-Whitney-toets vraagt onafhankelijke groepen: alleen als niemand beide keren meedeed "
+                            "en de kleinste meting minstens 5 cijfers heeft; wie beide keren meedeed, staat in de tabel "
+                            "hierboven.",
+                      "en": "Cliff's delta compares all T0 with all T1 grades and is descriptive only. The "
+                            "Mann-Whitney test needs independent groups: only when nobody took part both times and "
+                            "the smaller wave has at least 5 grades; who took part both times is in the table above."},
     "unpaired_none": {"nl": "Geen interventie met (deels) verschillende mensen op T0 en T1 die getoond kan worden.",
                       "en": "No intervention with (partly) different people at T0 and T1 that can be shown."},
     # PMG themes
