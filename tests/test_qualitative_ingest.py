@@ -170,6 +170,27 @@ def test_every_speaker_of_a_segment_and_every_speaker_code_in_it_is_masked(tmp_p
     assert texts == ["Dat vond ik ook zwaar.\n[naam]: Ik niet, ik ben nu in behandeling.", "Zoals [naam] al zei."]
 
 
+def test_a_time_stamp_before_the_speaker_is_no_speaker(tmp_path: Path):
+    """Transcribed segments may start "[00:01:23] CODE: ...": the speaker is the code, not "[00"
+    (which made one participant of everyone, and left their codes unmasked in the quotes)."""
+    folder = tmp_path / "pmg" / "2023"
+    folder.mkdir(parents=True)
+    codebook = write_atlas_sample(folder)
+    export = folder / "pmg_focusinterviews_atlasti.csv"
+    export.write_bytes(export.read_bytes() + "".join(
+        f'1:{9 + i};¶ {20 + i};;"""{q}"""' + ';T0 Cold shower challenge 1;Diagnose: Steun;1;;1\r\n'
+        for i, q in enumerate(["[00:01:23] UMCG-CS1-05: Zoals UMCG-CS1-06 zei.\n(00:02:10) UMCG-CS1-06: Ja.",
+                               "[00:03:00] Zonder spreker."])).encode("utf-8"))
+    cb = load_codebook(codebook, tmp_path)
+    pseudonymise = Pseudonymiser("k")
+    segments, quarantine, _ = interview_segments(cb, cb.files[0], pseudonymise)
+    row = segments.filter(pl.col("row_number") == 5).row(0, named=True)
+    assert row["speaker_id"] == pseudonymise("UMCG-CS1-05")
+    assert row["segment_text"] == "Zoals [naam] zei.\n(00:02:10) [naam]: Ja."
+    assert quarantine.filter(pl.col("row_number") == 6)["reason"].to_list() == [
+        "no speaker prefix ('CODE: ...') on the segment"]
+
+
 def test_speakers_written_as_names_are_masked_by_their_parts_too(tmp_path: Path):
     """Without speaker_codes a prefix is a speaker; one written as a name is masked as transcripts
     mask theirs (each part), one that is a phrase only as a whole, lest its words go everywhere."""

@@ -18,7 +18,9 @@ from assets.ingest.formats import MAXQDA_COLUMNS, ROW, read_source
 from assets.ingest.loader import quarantine_frame
 from assets.ingest.privacy import NAME_PART, NOT_NAMES, Pseudonymiser, mask_series, name_variants
 
-SPEAKER_PREFIX = r"^\s*([^:\n]{1,40}?)\s*:\s*"
+# A transcript's time stamp may stand before the speaker ("[00:01:23] P03: ..."): it is no speaker.
+TIME_STAMP = r"(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?\s+)?"
+SPEAKER_PREFIX = r"^\s*" + TIME_STAMP + r"([^:\n\[(][^:\n]{0,39}?)\s*:\s*"
 # The export's own headings, for quarantine rows.
 HEADINGS = {
     "maxqda_coded_segments": {"segment": "Segment", "code": "Code", "document": "Document name"},
@@ -86,7 +88,7 @@ def interview_segments(codebook: Codebook, source: SourceFile, pseudonymise: Pse
 
 
 # A turn inside a segment: a focus group's segment may hold several paragraphs, each "CODE: ...".
-TURN = re.compile(r"(?m)^[^\S\n]*([^:\n]{1,40}?)[^\S\n]*:")
+TURN = re.compile(r"(?m)^[^\S\n]*" + TIME_STAMP.replace(r"\s+", r"[^\S\n]+") + r"([^:\n\[(][^:\n]{0,39}?)[^\S\n]*:")
 
 
 def _said_by(good: pl.DataFrame, pattern: re.Pattern | None) -> tuple[str, ...]:
