@@ -80,6 +80,27 @@ def test_a_bad_byte_after_a_byte_order_mark_is_named_as_it_is_in_the_file():
         decode_text(b"\xef\xbb\xbfQ1,Q2\nP01,abc\nP02,x\xffy\n", "x.csv")
 
 
+def test_a_file_that_is_not_the_declared_export_is_said_so_without_quoting_its_cells(tmp_path: Path):
+    """Without its header rows a file's first rows are answers: an error reaches the run's log and
+    the console, so it says what was expected where, not what the cells hold."""
+    from assets.ingest.formats import read_ms_forms_xlsx
+    from assets.ingest.formats_more import read_google_forms_csv, read_surveymonkey_csv
+
+    path = tmp_path / "export.csv"
+    path.write_text("m.bakker@groningen.nl,Marlies Bakker,7\nj.jansen@umcg.nl,Jan Jansen,8\n"
+                    "a.kramer@example.nl,Anna Kramer,6\n", encoding="utf-8")
+    book = tmp_path / "forms.xlsx"
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["1", "m.bakker@groningen.nl", "Marlies Bakker", "7"])
+    workbook.save(book)
+    for read, file in ((read_qualtrics_csv, path), (read_google_forms_csv, path), (read_surveymonkey_csv, path),
+                       (read_ms_forms_xlsx, book)):
+        with pytest.raises(InputError) as err:
+            read(file)
+        assert not any(value in str(err.value) for value in ("bakker", "Bakker", "Jansen", "Kramer")), str(err.value)
+
+
 def test_classic_mac_line_ends_read_as_any_other(tmp_path: Path):
     sample = DATA / "pmg" / "2023" / "pmg_t0_qualtrics.csv"
     path = tmp_path / "export.csv"

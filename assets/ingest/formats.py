@@ -296,9 +296,9 @@ def read_qualtrics_csv(path: Path, fast: bool = True) -> Table:
         return Table(frame, wording, "qualtrics: three header rows", short)
     if layout == "legacy":
         return _legacy_qualtrics(path, records)
-    found = head[2][:2] if n > 2 else (head[-1][:2] if n else [])
+    # What the row holds is not quoted: in a file that is no Qualtrics export it is an answer, a name perhaps.
     raise InputError(path.name, "not a Qualtrics export: expected a third header row of "
-                     f'{{"ImportId": ...}} cells (or legacy V1..Vn headings), found {found!r}',
+                     f'{{"ImportId": ...}} cells (or legacy V1..Vn headings); row {min(3, n) or 1} has none',
                      row=min(3, n) or 1)
 
 
@@ -419,7 +419,7 @@ def read_ms_forms_xlsx(path: Path, sheet: str | None = None) -> Table:
             hit = next((h for h in headers if h in variants), None)
             if hit is None:
                 problem = problem or (f"not a Microsoft Forms export: no {english!r} column "
-                                      f"(or {', '.join(variants[1:])}); headings are {headers[:6]}")
+                                      f"(or {', '.join(variants[1:])}) in row 1 of sheet {name!r}")
                 break
             rename[hit] = english
         else:

@@ -38,7 +38,7 @@ def _limesurvey_check(path: Path, headings: list[str]) -> str:
     """Raise unless the headings hold a LimeSurvey column; say whether they are codes or text."""
     if not any(h.strip().lower() in LIMESURVEY_META for h in headings):
         raise InputError(path.name, "not a LimeSurvey response export: expected a heading 'id' or 'Response ID' "
-                         f"(or submitdate, lastpage, startlanguage); headings are {headings[:6]}", row=1)
+                         "(or submitdate, lastpage, startlanguage) in row 1", row=1)
     codes = sum(bool(_CODE_HEADING.match(h.strip())) for h in headings if h.strip())
     return "question codes" if codes * 2 > len([h for h in headings if h.strip()]) else "full question text"
 
@@ -349,7 +349,7 @@ def read_google_forms_csv(path: Path) -> Table:
     headings = [h.strip() for h in records.head[0]]
     if not headings or headings[0] not in GOOGLE_FORMS_META["Timestamp"]:
         raise InputError(path.name, "not a Google Forms export: expected 'Timestamp' (or Tijdstempel) as the "
-                         f"first heading, found {headings[:1]}", row=1, column=headings[0] if headings else None)
+                         "first heading of row 1", row=1)
     frame, short = records.to_frame(path, header_rows=1, name_row=0)
     rename = {}
     for english, variants in GOOGLE_FORMS_META.items():
@@ -397,9 +397,8 @@ def _surveymonkey_headings(top: list[str], sub: list[str]) -> tuple[list[str], d
 def _surveymonkey_table(path: Path, records: Records, kind: str) -> Table:
     head = records.head
     if not head or not head[0] or (head[0][0] or "").strip() not in SURVEYMONKEY_FIRST:
-        found = (head[0][0] if head and head[0] else None)
-        raise InputError(path.name, f"not a SurveyMonkey export: expected 'Respondent ID' as the first heading, "
-                         f"found {found!r}", row=1)
+        raise InputError(path.name, "not a SurveyMonkey export: expected 'Respondent ID' as the first heading of "
+                         "row 1", row=1)
     if records.count < 2:
         raise InputError(path.name, "a SurveyMonkey export has two header rows; the second is missing", row=2)
     names, wording = _surveymonkey_headings(head[0], head[1])

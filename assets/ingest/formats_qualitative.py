@@ -70,8 +70,7 @@ def read_atlasti_quotations(path: Path) -> Table:
     missing = [key for key, heading in chosen.items() if heading is None]
     if missing:
         raise InputError(path.name, "not an ATLAS.ti quotation export: expected headings 'Document', 'Codes' "
-                         f"and 'Text Content' (or their translations); headings are {frame.columns[:8]}",
-                         row=1, column=", ".join(missing))
+                         "and 'Text Content' (or their translations) in row 1", row=1, column=", ".join(missing))
     clash = [k for k in chosen if k in frame.columns and chosen[k] != k]
     frame = frame.drop(clash).rename({v: k for k, v in chosen.items() if v != k})
     frame = frame.with_columns(pl.col("segment").map_elements(_unquote, return_dtype=pl.String),
