@@ -149,6 +149,13 @@ def test_codebook_that_is_not_yaml(tmp_path):
       "mental_health_grade:\n    column: Q5\n    type: number\n    scale: {min: 0, max: 10}\n"
       "  stress.t0:\n    column: Q2\n    type: number\n    scale: {min: 0, max: tien}"),
      "row 21: variables.stress.t0.scale.max is 'tien'; expected a number"),
+    # YAML's booleans: an unquoted No or no is False, which no answer matches
+    (("labels: {UMCG: UMCG,", "labels: {No: UMCG,"), "row 13: variables.organisation.labels: a label or code reads "
+                                                     "as False (YAML takes an unquoted yes, no, on, off, true or false"),
+    (("labels: {UMCG: UMCG, Rijksuniversiteit Groningen: RUG}", "labels:\n      - {label: Nee, code: no}"),
+     "row 14: variables.organisation.labels[0]: a label or code reads as False"),
+    (("    scale: {min: 0, max: 10}\n", "    scale: {min: 0, max: 10}\n    waves: {T1: ja}\n"),
+     "row 18: variables.mental_health_grade.waves is {'T1': 'ja'}; expected a list of names, as [T1]"),
     # labels are matched ignoring case: one label, two codes
     (("labels: {UMCG: UMCG,", "labels: {UMCG: UMCG, umcg: UMCG-2,"), "row 13: variables.organisation: the label 'umcg' "
                                                                      "is coded both 'UMCG' and 'UMCG-2'"),
@@ -156,6 +163,24 @@ def test_codebook_that_is_not_yaml(tmp_path):
 def test_codebook_validation_messages(tmp_path, change, message):
     data, cb_path = make_inbox(tmp_path, "A-1,UMCG,7\r\n", CODEBOOK.replace(*change))
     with pytest.raises(CodebookError, match=re.escape(message)):
+        load_codebook(cb_path, data)
+
+
+def test_one_wave_without_brackets_is_a_list_of_one(tmp_path):
+    """`waves: T1` was read letter by letter, ('T', '1'): the question was asked in no file, and its
+    answers were never read."""
+    data, cb_path = make_inbox(tmp_path, "A-1,UMCG,7\r\n", CODEBOOK.replace(
+        "    scale: {min: 0, max: 10}\n", "    scale: {min: 0, max: 10}\n    waves: T0\n"))
+    [grade] = [v for v in load_codebook(cb_path, data).variables if v.name == "mental_health_grade"]
+    assert grade.waves == ("T0",)
+
+
+def test_a_codebook_saved_in_another_encoding_than_utf8_names_itself_and_the_line(tmp_path):
+    data, cb_path = make_inbox(tmp_path, "A-1,UMCG,7\r\n", CODEBOOK.replace(
+        "    type: number\n", "    type: number\n    text: Cijfer, geëvalueerd\n"))
+    cb_path.write_bytes(cb_path.read_text(encoding="utf-8").encode("cp1252"))
+    with pytest.raises(CodebookError, match=r"pmg/2030/codebook.yaml, row 17: byte 0xEB is not UTF-8: save the "
+                                            r"codebook as UTF-8"):
         load_codebook(cb_path, data)
 
 

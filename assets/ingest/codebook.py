@@ -207,6 +207,26 @@ def _one_of(value: Any, allowed: set, what: str, file: str) -> Any:
     return value
 
 
+def _not_a_boolean(values: tuple, where: str, file: str) -> None:
+    """YAML reads an unquoted yes, no, on, off, true or false as a boolean: a label `No` or a code
+    `no` would become "False", and no answer would match it."""
+    if any(isinstance(v, bool) for v in values):
+        raise CodebookError(file, f"{where}: a label or code reads as {next(v for v in values if isinstance(v, bool))} "
+                            "(YAML takes an unquoted yes, no, on, off, true or false for one): put it in quotes, "
+                            "as \"no\"", at=where)
+
+
+def _names(value: Any, where: str, file: str) -> tuple[str, ...]:
+    """A list of names (waves: [T1], identifiers: [...]); one name alone is a list of one."""
+    if value is None:
+        return ()
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        return (str(value),)
+    if not isinstance(value, list) or any(isinstance(v, (dict, list, bool)) or v is None for v in value):
+        raise CodebookError(file, f"{where} is {value!r}; expected a list of names, as [T1]", at=where)
+    return tuple(str(v) for v in value)
+
+
 def _structure_labels(ref: dict, where: str, file: str, folder: Path) -> dict:
     """Answer labels from a LimeSurvey structure file (.lss/.lsg): {answer code: label}."""
     from assets.ingest.formats_more import read_limesurvey_structure
@@ -235,12 +255,14 @@ def _labels(spec: dict, where: str, file: str, scales: dict, folder: Path) -> tu
     out: list[Label] = []
     if isinstance(raw, dict):  # label: code-or-number
         for label, value in raw.items():
-            number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+            _not_a_boolean((label, value), f"{where}.labels", file)
+            number = float(value) if isinstance(value, (int, float)) else None
             out.append(Label(str(label), str(value), number))
     elif isinstance(raw, list):  # [{label, code, number?, domain?}]
         for i, item in enumerate(raw):
             _known_keys(item, LABEL_KEYS, f"{where}.labels[{i}]", file)
             label = _require(item, "label", f"{where}.labels[{i}]", file)
+            _not_a_boolean((label, item.get("code")), f"{where}.labels[{i}]", file)
             number = item.get("number")
             out.append(Label(str(label), str(item.get("code", label)),
                              float(number) if number is not None else None, item.get("domain")))
@@ -319,6 +341,10 @@ def _load_codebook(path: Path, data_dir: Path, cache_dir: Path | None) -> Codebo
     blob = path.read_bytes()
     try:
         spec = parse_yaml(blob, cache_dir)
+    except UnicodeDecodeError as exc:
+        line = blob.count(b"\n", 0, exc.start) + 1
+        raise CodebookError(rel, f"byte 0x{blob[exc.start]:02X} is not UTF-8: save the codebook as UTF-8 (an editor "
+                            "saved it in another encoding, Windows' 'ANSI' perhaps)", row=line) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
@@ -423,7 +449,8 @@ def _survey_codebook(spec: dict, rel: str, common: dict) -> Codebook:
         variables.append(Variable(
             name=name, type=vtype, column=column, required=bool(v.get("required", False)),
             min=scale.get("min"), max=scale.get("max"), labels=labels, role=v.get("role"),
-            text=v.get("text") or column, waves=tuple(v.get("waves") or ()), option_columns=option_columns,
+            text=v.get("text") or column, waves=_names(v.get("waves"), f"{where}.waves", rel),
+            option_columns=option_columns,
         ))
     names = {v.name for v in variables} | {k for f in common["files"] for k in f.constants}
     if "wave" not in names:
@@ -432,7 +459,7 @@ def _survey_codebook(spec: dict, rel: str, common: dict) -> Codebook:
     return Codebook(**common, participant_column=participant_column,
                     anonymous_values=tuple(str(x) for x in anonymous.get("values", ())),
                     anonymous_key=anonymous.get("key_column"),
-                    identifier_columns=tuple(spec.get("identifiers") or ()), variables=tuple(variables),
+                    identifier_columns=_names(spec.get("identifiers"), "identifiers", rel), variables=tuple(variables),
                     multi_select_separator=spec.get("multi_select_separator", ";"))
 
 
