@@ -322,7 +322,7 @@ def test_multi_select_split_over_columns_and_dutch_dates(tmp_path):
     folder = tmp_path / "data" / "pmg" / "2030"
     folder.mkdir(parents=True)
     (folder / "t0.csv").write_text(SPLIT_HEADER + "A-1,1,,1,03-04-2024\r\nA-2,0,Beslissen,,2024-05-06\r\n"
-                                   "A-3,,,,31-02-2024\r\n", encoding="utf-8")
+                                   "A-3,,,,31-02-2024\r\nA-4,,,,03-10-24\r\n", encoding="utf-8")
     (folder / "codebook.yaml").write_text(SPLIT_CODEBOOK, encoding="utf-8")
     cb = load_codebook(folder / "codebook.yaml", tmp_path / "data")
     conn = duckdb.connect()
@@ -332,8 +332,9 @@ def test_multi_select_split_over_columns_and_dutch_dates(tmp_path):
                        "ORDER BY row_number, variable, value_code").fetchall()
     assert answers == [(4, "skills", "grenzen_bewaken"), (4, "skills", "ontspannen"), (4, "started", "2024-04-03"),
                        (5, "skills", "beslissen"), (5, "started", "2024-05-06")]
-    assert conn.sql("SELECT row_number, reason FROM raw.quarantine").fetchall() == [
-        (6, "not a date: started expects dd-mm-jjjj")]
+    # 03-10-24 is no date of the year 24 (nor of 3 October 24): the year is written in four digits
+    assert conn.sql("SELECT row_number, reason FROM raw.quarantine ORDER BY row_number").fetchall() == [
+        (6, "not a date: started expects dd-mm-jjjj"), (7, "not a date: started expects dd-mm-jjjj")]
 
 
 def test_anonymous_ms_forms_responses_are_separate_respondents(tmp_path):

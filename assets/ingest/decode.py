@@ -119,8 +119,9 @@ WITH cells AS (
 ), decoded AS (
   SELECT t.*, l.code AS label_code, l.number AS label_number,
          TRY_CAST(replace(t.token, ',', '.') AS DOUBLE) AS number,
-         -- Dutch day-first dates first, then ISO
-         CASE WHEN t.type = 'date' THEN coalesce(TRY_STRPTIME(t.token, '%d-%m-%Y'), TRY_STRPTIME(t.token, '%d/%m/%Y'),
+         -- Dutch day-first dates first, then ISO; with the year in four digits (19xx, 20xx): "03-10-22"
+         -- would read as the year 22, and TRY_CAST takes it for 3 October 22 too
+         CASE WHEN t.type = 'date' AND regexp_matches(t.token, '(^|[^0-9])(19|20)[0-9][0-9]([^0-9]|$)') THEN coalesce(TRY_STRPTIME(t.token, '%d-%m-%Y'), TRY_STRPTIME(t.token, '%d/%m/%Y'),
               TRY_STRPTIME(t.token, '%d-%m-%Y %H:%M'), TRY_STRPTIME(t.token, '%d-%m-%Y %H:%M:%S'),
               TRY_CAST(t.token AS TIMESTAMP)) END AS date_value,
          k.source_file IS NOT NULL AS wave_is_constant, k.value AS file_wave
