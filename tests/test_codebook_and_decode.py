@@ -84,6 +84,18 @@ def test_duplicate_participant_and_wave_keeps_the_first(tmp_path):
                     "WHERE variable = 'mental_health_grade'").fetchall() == [(7.0,)]
 
 
+def test_a_response_sent_again_corrected_replaces_one_quarantined(tmp_path):
+    """The first response does not decode ("zeven"), the second, the same person's, does: the
+    second is kept, not quarantined as a duplicate of a response that was never kept."""
+    conn = load_and_decode(tmp_path, "A-1,UMCG,zeven\r\nA-1,UMCG,7\r\nA-2,UMCG,11\r\nA-2,UMCG,12\r\n")
+    assert conn.sql("SELECT row_number, reason FROM raw.quarantine ORDER BY row_number").fetchall() == [
+        (4, "not a number: mental_health_grade expects a number"),
+        (6, "outside the scale 0.0-10.0 the codebook declares for mental_health_grade"),
+        (7, "outside the scale 0.0-10.0 the codebook declares for mental_health_grade")]
+    assert conn.sql("SELECT row_number, value_number FROM staging.pmg_questionnaire_answers "
+                    "WHERE variable = 'mental_health_grade'").fetchall() == [(5, 7.0)]
+
+
 def test_missing_required_value_is_quarantined(tmp_path):
     conn = load_and_decode(tmp_path, "A-1,,7\r\n")
     assert conn.sql("SELECT reason FROM raw.quarantine").fetchall() == [("missing required value for organisation",)]

@@ -72,7 +72,7 @@ SELECT d.source_file, d.row_number, d.column_name, d.cell AS cell_value,
 FROM _decoded d LEFT JOIN _row_wave w USING (source_file, row_number);
 DELETE FROM _problems WHERE reason IS NULL;
 
--- a second response of the same participant in the same wave: keep the first, reject the rest
+-- a second response of the same participant in the same wave: keep the first that decodes, reject the rest
 INSERT INTO _problems
 SELECT source_file, row_number, 'participant', respondent_id,
        'duplicate response: participant already answered wave ' || wave || ' (first at ' || first_file || ' row ' || first_row || ')'
@@ -80,7 +80,8 @@ FROM (
   SELECT c.source_file, c.row_number, c.respondent_id, w.wave,
          first_value(c.source_file) OVER win AS first_file, first_value(c.row_number) OVER win AS first_row,
          row_number() OVER win AS nth
-  FROM (SELECT DISTINCT source_file, row_number, respondent_id, year FROM _cells) c
+  FROM (SELECT DISTINCT source_file, row_number, respondent_id, year FROM _cells
+        WHERE (source_file, row_number) NOT IN (SELECT source_file, row_number FROM _problems)) c
   JOIN _row_wave w USING (source_file, row_number)
   WINDOW win AS (PARTITION BY c.year, c.respondent_id, w.wave ORDER BY c.source_file, c.row_number)
 ) WHERE nth > 1;

@@ -177,16 +177,18 @@ LEFT JOIN _row_wave w ON w.source_file = c.source_file AND w.row_number = c.row_
 DELETE FROM _problems WHERE reason IS NULL;
 
 -- a second response of the same participant in the same wave: keep the first, reject the rest
--- (ranked only where a participant answered a wave more than once: the rest cannot be a duplicate)
+-- (ranked only where a participant answered a wave more than once: the rest cannot be a duplicate);
+-- among the rows that decode: a response corrected and sent again replaces one quarantined already
 INSERT INTO _problems
+WITH valid AS (SELECT * FROM _rows WHERE (source_file, row_number) NOT IN (SELECT source_file, row_number FROM _problems))
 SELECT source_file, row_number, 'participant', respondent_id,
        'duplicate response: participant already answered wave ' || wave || ' (first at ' || first_file || ' row ' || first_row || ')'
 FROM (
   SELECT r.source_file, r.row_number, r.respondent_id, r.wave,
          first_value(r.source_file) OVER win AS first_file, first_value(r.row_number) OVER win AS first_row,
          row_number() OVER win AS nth
-  FROM _rows r
-  SEMI JOIN (SELECT year, respondent_id, wave FROM _rows GROUP BY ALL HAVING count(*) > 1) g
+  FROM valid r
+  SEMI JOIN (SELECT year, respondent_id, wave FROM valid GROUP BY ALL HAVING count(*) > 1) g
        ON g.year IS NOT DISTINCT FROM r.year AND g.respondent_id IS NOT DISTINCT FROM r.respondent_id
        AND g.wave IS NOT DISTINCT FROM r.wave
   WINDOW win AS (PARTITION BY r.year, r.respondent_id, r.wave ORDER BY r.source_file, r.row_number)
