@@ -116,6 +116,32 @@ def test_codebook_naming_a_missing_column_stops_with_file_row_and_column(tmp_pat
                               "column 'Q55', which the file does not have; did the column get renamed to 'Q5'?")
 
 
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_a_heading_the_codebook_names_twice_in_the_file_stops_the_load(tmp_path, suffix):
+    """Two columns headed Q5 (a copied Qualtrics question keeps its tag; two Forms questions with
+    one title): the codebook's Q5 took the first, empty here, and every grade was lost unsaid."""
+    data, cb_path = make_inbox(tmp_path, "A-1,UMCG,,7\r\n")
+    export = cb_path.parent / "t0.csv"
+    export.write_text(HEADER.replace("Q5\r\n", "Q5,Q5\r\n").replace("Cijfer\r\n", "Cijfer,Cijfer\r\n")
+                      .replace('"QID5_TEXT"}\r\n', '"QID5_TEXT"},{"ImportId":"QID6_TEXT"}\r\n') + "A-1,UMCG,,7\r\n",
+                      encoding="utf-8")
+    if suffix == "xlsx":  # a Forms workbook: fastexcel names the second heading Q5_1
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        book.active.append(["ID", "Start time", "Completion time", "Email", "Name", "Q1", "Q2", "Q5", "Q5"])
+        book.active.append(["1", None, None, None, None, "A-1", "UMCG", None, "7"])
+        book.save(cb_path.parent / "t0.xlsx")
+        cb_path.write_text(CODEBOOK.replace("{path: t0.csv, format: qualtrics_csv,", "{path: t0.xlsx, format: ms_forms_xlsx,"),
+                           encoding="utf-8")
+    cb = load_codebook(cb_path, data)
+    twin = "Q5_2" if suffix == "csv" else "Q5_1"
+    with pytest.raises(InputError, match=rf"pmg/2030/t0.{suffix}, row 1, column 'Q5': the heading 'Q5', which the "
+                                         rf"codebook pmg/2030/codebook.yaml names, is in the file twice \(the second "
+                                         rf"read as '{twin}'\)"):
+        load_survey_file(duckdb.connect(), "raw.pmg_questionnaire_cells", cb, cb.files[0], Pseudonymiser("k"))
+
+
 def test_a_column_named_by_its_question_text_is_pointed_to_its_heading(tmp_path):
     # As codebooks of the legacy Qualtrics layout had to, when its second row gave the headings.
     data, cb_path = make_inbox(tmp_path, "A-1,UMCG,7\r\n", CODEBOOK.replace("column: Q5", "column: Cijfer"))

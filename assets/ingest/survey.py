@@ -26,6 +26,14 @@ def check_columns(codebook: Codebook, source: SourceFile, headings: list[str],
     declared = codebook.columns_for(source) | set(codebook.identifier_columns)
     asked_by = {" ".join(text.split()): heading for heading, text in (question_text or {}).items() if text}
     for column in sorted(codebook.columns_for(source)):
+        # A heading twice (a question copied in Qualtrics keeps its export tag; two Forms questions
+        # with one title): the readers name the second `Q5_2` (text files) or `Q5_1` (workbooks), and
+        # the codebook's column would take the first, which may be the empty one, without a word.
+        if twin := next((column + n for n in ("_1", "_2") if column + n in headings and column + n not in declared),
+                        None):
+            raise InputError(source.relative, f"the heading {column!r}, which the codebook {codebook.relative} names, "
+                             f"is in the file twice (the second read as {twin!r}): give the two columns different "
+                             "headings in the export", row=1, column=column)
         if column not in headings:
             unknown = [h for h in headings if h not in declared]
             close = ([h for h in unknown if h.casefold().startswith(column.casefold())]
