@@ -84,6 +84,30 @@ def test_duplicate_participant_and_wave_keeps_the_first(tmp_path):
                     "WHERE variable = 'mental_health_grade'").fetchall() == [(7.0,)]
 
 
+def test_a_multi_select_option_holding_the_separator_is_one_option(tmp_path):
+    """Google Forms joins the chosen options with ", ", and an option may hold ", " itself: it is
+    matched whole (longest first), not split into two unknown labels that quarantined the row."""
+    codebook = CODEBOOK.replace("participant: {column: Q1}", 'participant: {column: Q1}\nmulti_select_separator: ", "')
+    codebook = codebook.replace("""  mental_health_grade:
+    column: Q5
+    type: number
+    scale: {min: 0, max: 10}""", """  skills:
+    column: Q5
+    type: multi_select
+    labels:
+      - {label: "Grenzen bewaken, nee zeggen", code: grenzen}
+      - {label: Beslissen, code: beslissen}
+      - {label: Grenzen bewaken, code: alleen_grenzen}""")
+    conn = load_and_decode(tmp_path, 'A-1,UMCG,"Beslissen, Grenzen bewaken, nee zeggen"\r\n'
+                                     'A-2,UMCG,"Grenzen bewaken, Beslissen"\r\nA-3,UMCG,"Grenzen bewaken, nee"\r\n',
+                           codebook)
+    assert conn.sql("SELECT row_number, value_code FROM staging.pmg_questionnaire_answers WHERE variable = 'skills' "
+                    "ORDER BY ALL").fetchall() == [(4, "beslissen"), (4, "grenzen"), (5, "alleen_grenzen"),
+                                                   (5, "beslissen")]
+    assert conn.sql("SELECT row_number, cell_value, reason FROM raw.quarantine").fetchall() == [
+        (6, "Grenzen bewaken, nee", "unknown answer label for skills (not in the codebook)")]
+
+
 def test_a_response_sent_again_corrected_replaces_one_quarantined(tmp_path):
     """The first response does not decode ("zeven"), the second, the same person's, does: the
     second is kept, not quarantined as a duplicate of a response that was never kept."""

@@ -100,22 +100,32 @@ SELECT *, dense_rank() OVER (ORDER BY year, source_file) AS file_rank FROM _cb_v
 -- Each distinct cell text of a codebook column, decoded once: a million rows repeat a few thousand
 -- distinct answers, so labels, casts, dates and checks run per distinct text, not per cell.
 CREATE OR REPLACE TEMP TABLE _decoded_values AS
-WITH cells AS (
+WITH joined_labels AS (
+  -- options whose label holds the separator ("Grenzen bewaken, nee zeggen" in a Google Forms cell
+  -- joined by ", "), longest first: kept whole when a cell is split into its options
+  SELECT source_file, variable, list(label ORDER BY length(label) DESC, label) AS labels
+  FROM _labels WHERE contains(label, '{sep}') GROUP BY ALL
+), cells AS (
   SELECT c.source_file, c.column_name, c.cell_value, v.year, v.file_rank, v.variable, v.type, v.min_value, v.max_value,
-         v.required, v.waves, v.option_code, nullif(trim(c.cell_value), '') AS cell
+         v.required, v.waves, v.option_code, nullif(trim(c.cell_value), '') AS cell, j.labels AS joined_labels
   FROM (SELECT DISTINCT source_file, column_name, cell_value FROM {raw}
         WHERE (source_file, column_name) IN (SELECT source_file, column_name FROM _vars)) c
   JOIN _vars v USING (source_file, column_name)
+  LEFT JOIN joined_labels j ON j.source_file = c.source_file AND j.variable = v.variable AND v.type = 'multi_select'
 ), tokens AS (
   -- one row per selected option for multi-select cells, the cell itself otherwise
-  SELECT * EXCLUDE (token),
-         CASE WHEN type = 'multi_select' THEN nullif(trim(token), '')
+  SELECT * EXCLUDE (token, joined_labels),
+         CASE WHEN type = 'multi_select' THEN nullif(trim(replace(token, chr(31), '{sep}')), '')
               -- a split-column option is chosen by any mark but an explicit "no"
               WHEN type = 'option_column' THEN CASE WHEN cell IS NULL OR lower(cell) IN ('0', 'nee', 'no', 'n', 'false', 'onwaar')
                                                     THEN NULL ELSE option_code END
               ELSE cell END AS token
   FROM (SELECT *, unnest(CASE WHEN type = 'multi_select' AND cell IS NOT NULL
-                              THEN string_split(cell, '{sep}') ELSE [cell] END) AS token FROM cells)
+                              THEN string_split(CASE WHEN joined_labels IS NULL THEN cell ELSE list_reduce(
+                                     list_prepend(cell, joined_labels),
+                                     lambda kept, label: replace(kept, label, replace(label, '{sep}', chr(31)))) END,
+                                   '{sep}')
+                              ELSE [cell] END) AS token FROM cells)
 ), decoded AS (
   SELECT t.*, l.code AS label_code, l.number AS label_number,
          TRY_CAST(replace(t.token, ',', '.') AS DOUBLE) AS number,
