@@ -154,9 +154,10 @@ def test_not_qualtrics_names_what_was_expected(tmp_path: Path):
 
 def test_empty_file_is_an_error(tmp_path: Path):
     path = tmp_path / "empty.csv"
-    path.write_bytes(b"")
-    with pytest.raises(InputError, match="empty.csv: the file is empty"):
-        read_qualtrics_csv(path)
+    for content in (b"", b"\xef\xbb\xbf", b"\xef\xbb\xbf\r\n"):  # Excel saves an empty sheet as a BOM alone
+        path.write_bytes(content)
+        with pytest.raises(InputError, match="empty.csv: the file is empty"):
+            read_qualtrics_csv(path)
 
 
 def test_row_with_too_many_fields_names_the_row(tmp_path: Path):
