@@ -410,6 +410,24 @@ def test_tib_relapse_among_those_who_went_back_to_work(reports, warehouse):
                 f"niet opnieuw uitgevallen ({no['n_among_returned']} van {no['n_returned']}).") in text
 
 
+def test_tib_mcnemar_sentence_says_when_no_test_could_show_a_difference(reports, warehouse):
+    """With at most 2 respondents per skill who differ, p is never below 0,5: "not significant"
+    would read as evidence that skills are kept. The report says the test cannot show a difference,
+    and how many of those who named the top skill as strengthened still apply it."""
+    mc = _rows(warehouse, "SELECT * FROM marts.tib_skill_mcnemar WHERE year = 2024")
+    k = max(r["strengthened_only"] + r["applied_only"] for r in mc)
+    assert k < 6
+    [top] = _rows(warehouse, "SELECT m.* FROM marts.tib_skill_mcnemar m JOIN marts.tib_skills s USING (year, skill) "
+                             "WHERE year = 2024 ORDER BY s.pct_strengthened DESC, skill LIMIT 1")
+    for edition in ("researcher", "stakeholder"):
+        text = reports["terug_in_balans", edition].full_text
+        assert (f"Per vaardigheid verschillen hooguit {k} respondenten tussen versterkt en nog toegepast; de toets "
+                "(McNemar, exact) kan dan geen verschil aantonen, want p &lt; 0,05 vraagt er minstens 6.") in text
+        assert f"Van de {top['both'] + top['strengthened_only']} die " in text
+        assert f"als versterkt noemden, passen {top['both']} het nog toe." in text
+        assert "grotendeels nog toegepast" not in text
+
+
 def test_tib_skills_mcnemar_and_factor_ranking(reports, warehouse):
     report = reports["terug_in_balans", "researcher"]
     skills = table(report, "Versterkte vaardigheden")

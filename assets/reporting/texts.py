@@ -408,11 +408,17 @@ TEXTS: dict[str, dict[str, str]] = {
                      "en": "The test looks only at those who differ: strengthened but no longer applied against "
                            "applied but not named as strengthened."},
     "mcnemar_sentence_none": {"nl": "Bij geen enkele vaardigheid is het verschil tussen versterkt en nog toegepast "
-                                    "statistisch significant (McNemar, exact): wat versterkt werd, wordt grotendeels "
-                                    "nog toegepast.",
+                                    "statistisch significant (McNemar, exact).",
                               "en": "For no skill is the difference between strengthened and still applied "
-                                    "statistically significant (McNemar, exact): what was strengthened is largely "
-                                    "still applied."},
+                                    "statistically significant (McNemar, exact)."},
+    "mcnemar_sentence_untestable": {"nl": "Per vaardigheid verschillen hooguit {k} respondenten tussen versterkt en nog "
+                                          "toegepast; de toets (McNemar, exact) kan dan geen verschil aantonen, want "
+                                          "p < 0,05 vraagt er minstens {needed}. De tabel is beschrijvend.",
+                                    "en": "Per skill, at most {k} respondents differ between strengthened and still "
+                                          "applied; the test (McNemar, exact) cannot then show a difference, as "
+                                          "p < 0.05 takes at least {needed}. The table is descriptive."},
+    "mcnemar_retained": {"nl": "Van de {n} die {skill} als versterkt noemden, passen {kept} het nog toe.",
+                         "en": "Of the {n} who named {skill} as strengthened, {kept} still apply it."},
     "mcnemar_sentence_some": {"nl": "Statistisch significant verschil tussen versterkt en nog toegepast (McNemar, "
                                     "exact) bij: {skills}.",
                               "en": "Statistically significant difference between strengthened and still applied "

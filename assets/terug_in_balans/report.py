@@ -153,6 +153,10 @@ def return_to_work(data: YearData, edition: Edition, table_no: int) -> list[Bloc
     return blocks
 
 
+# Discordant pairs McNemar's exact test needs before p < 0.05 is possible: 2 * 0.5 ** 6 = 0.031.
+MCNEMAR_TESTABLE = next(k for k in range(1, 64) if 2 * 0.5 ** k < ALPHA)
+
+
 def skills(data: YearData, edition: Edition, table_no: int) -> list[Block]:
     t, lang = edition.t, edition.lang
     blocks: list[Block] = [Heading(t("skills_heading"), 2)]
@@ -192,8 +196,19 @@ def skills(data: YearData, edition: Edition, table_no: int) -> list[Block]:
     if mc.height and not edition.hides(mc["n_respondents"].max()):
         significant = [r["skill"] for r in mc.iter_rows(named=True)
                        if r["p_value_exact"] is not None and r["p_value_exact"] < ALPHA]
-        blocks.append(Paragraph(t("mcnemar_sentence_some", skills=join_list(significant, lang)) if significant
-                                else t("mcnemar_sentence_none")))
+        discordant = max(r["strengthened_only"] + r["applied_only"] for r in mc.iter_rows(named=True))
+        if significant:
+            sentence = t("mcnemar_sentence_some", skills=join_list(significant, lang))
+        elif discordant < MCNEMAR_TESTABLE:  # the smallest two-sided exact p of k is 2 * 0.5 ** k
+            sentence = t("mcnemar_sentence_untestable", k=discordant, needed=MCNEMAR_TESTABLE)
+        else:
+            sentence = t("mcnemar_sentence_none")
+        first = mc.filter(pl.col("skill") == df.row(0, named=True)["skill"])
+        if first.height:
+            top = first.row(0, named=True)
+            sentence += " " + t("mcnemar_retained", n=top["both"] + top["strengthened_only"], kept=top["both"],
+                                skill=_in_sentence(top["skill"]))
+        blocks.append(Paragraph(sentence))
         rows = [[r["skill"], str(r["n_respondents"]), str(r["both"]), str(r["strengthened_only"]),
                  str(r["applied_only"]), str(r["neither"]), _p(r["p_value_exact"], edition)]
                 for r in mc.iter_rows(named=True)]
