@@ -178,9 +178,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "chart_hidden_suffix": {"nl": " Groepen kleiner dan {minimum} (en wat ze zou prijsgeven) zijn niet getoond.",
                             "en": " Groups smaller than {minimum} (and what would reveal them) are not shown."},
     "no_chart": {"nl": "Geen figuur: {caption}", "en": "No chart: {caption}"},
-    "mh_chart_alt": {"nl": "Dumbbell-grafiek van het gemiddelde cijfer voor ervaren mentale gezondheid vóór en na "
-                           "elke interventie",
-                     "en": "Dumbbell chart of mean self-rated mental health before and after each intervention"},
+    "mh_chart_alt": {"nl": "Puntgrafiek: per getoonde interventie het gemiddelde cijfer voor ervaren mentale "
+                           "gezondheid op T0 en op T1, met een lijn ertussen waar beide er zijn",
+                     "en": "Dot chart: per intervention shown, mean self-rated mental health at T0 and at T1, joined "
+                           "by a line where both are there"},
     # PMG statistics
     "change_heading": {"nl": "Verandering bij dezelfde deelnemers", "en": "Change in the same participants"},
     "change_intro": {"nl": "De tabellen hierboven vergelijken T0 en T1 van (deels) verschillende mensen. Hieronder "

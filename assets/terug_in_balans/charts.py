@@ -119,9 +119,12 @@ def draw_factor_diverging(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
         ax.set_yticks(list(ys), [_wrap(f) for f in order])
         ax.set_ylim(len(order) - 0.5, -0.5)
         ax.set_xlabel(t("factors_axis", n=df["n_respondents"].max()))
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=k, borderaxespad=0.2,
+        # Five points in one row are wider than the bars' axes (whose labels take the figure's left):
+        # in rows of three, centred over the bars, none is cut off at the figure's edge.
+        columns = k if k <= 3 else (k + 1) // 2
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=columns, borderaxespad=0.2,
                   handlelength=1.2, columnspacing=1.0, fontsize=9)
-        set_title(ax, t("factors_title"), pad=28)
+        set_title(ax, t("factors_title"), pad=28 + 16 * ((k - 1) // columns))
     return fig
 
 
