@@ -157,16 +157,17 @@ def wilcoxon_wording(n: int, m: int) -> tuple[str, str]:
     groups share a few hundred (n, m)."""
     zeros = n - m
     unchanged = f", {zeros} gelijk gebleven (die tellen niet mee)" if zeros else ""
+    changed = f"{m} van de {n} {'paar' if n == 1 else 'paren'} {'veranderde' if m == 1 else 'veranderden'}"
     method = wilcoxon_method(m)
     if method is None:
         if m == 0:
-            why = f"geen van de {n} paren veranderde"
+            why = f"geen van de {n} {'paar' if n == 1 else 'paren'} veranderde"
         else:
             floor = smallest_wilcoxon_p(m)
-            why = (f"{m} van de {n} paren veranderden{unchanged}; met {m} verschillen is de kleinste "
+            why = (f"{changed}{unchanged}; met {m} {'verschil' if m == 1 else 'verschillen'} is de kleinste "
                    f"mogelijke tweezijdige p 2/2^{m} = {nl(floor, 4)}, nooit onder 0,05")
         return NO_TEST, f"Geen toets: {why}."
-    return WILCOXON_TESTS[method], f"Tweezijdig; {m} van de {n} paren veranderden{unchanged}."
+    return WILCOXON_TESTS[method], f"Tweezijdig; {changed}{unchanged}."
 
 
 def wilcoxon_test(d: Sequence[float]) -> dict:

@@ -156,9 +156,10 @@ def test_pmg_paired_change_with_hodges_lehmann_rank_biserial_and_p_or_reason(rep
         [row] = rows_where(t, Organisatie=r["organisation"], Interventie=r["intervention"], Groep=group)
         assert row["N paren"] == str(r["n_pairs"])
         assert row["Kleine N"] == (small_n_flag(r["n_pairs"]) or "")
-        assert row["Hodges-Lehmann"] == fmt_number(r["hodges_lehmann"], 2)
+        # differences on the grade's scale with one decimal, as the means; the correlation with two
+        assert row["Hodges-Lehmann"] == fmt_number(r["hodges_lehmann"], 1)
         assert row["Rangbiserieel r"] == fmt_number(r["rank_biserial"], 2)
-        assert row["Gem. verschil"] == fmt_number(r["mean_difference"], 2)
+        assert row["Gem. verschil"] == fmt_number(r["mean_difference"], 1)
         assert row["M T0"] == fmt_number(r["mean_t0"], 1) and row["M T1"] == fmt_number(r["mean_t1"], 1)
         if r["p_value"] is None:
             assert row["p"] == MISSING and row["Toets of reden geen toets"].startswith("geen toets")
@@ -200,7 +201,7 @@ def test_pmg_conclusions_follow_the_paired_change(reports, warehouse):
                 f"de ervaren mentale gezondheid als geheel {direction}") in text
         # how many went up, down or stayed: "higher" is the whole's direction, not each one's
         assert (f"({r['n_higher']} hoger, {r['n_lower']} lager, {r['n_unchanged']} gelijk; Hodges-Lehmann "
-                f"{sign}{fmt_number(r['hodges_lehmann'], 2)}") in text
+                f"{sign}{fmt_number(r['hodges_lehmann'], 1)}") in text
         assert r["n_higher"] + r["n_lower"] + r["n_unchanged"] == r["n_pairs"]
     # the summary names each intervention with its organisation: at many organisations names repeat
     assert re.search(r"hoger na de interventie bij [^.]*Training Emoties \(RUG\)", text)

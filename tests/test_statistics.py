@@ -134,6 +134,16 @@ def _paired(warehouse) -> dict:
     return {(r["intervention"], r["group_label"]): r for r in rows}
 
 
+def test_wilcoxon_note_in_dutch_singular_and_plural():
+    from assets.statistics import wilcoxon_wording
+
+    assert wilcoxon_wording(2, 1)[1] == ("Geen toets: 1 van de 2 paren veranderde, 1 gelijk gebleven (die tellen niet "
+                                         "mee); met 1 verschil is de kleinste mogelijke tweezijdige p 2/2^1 = 1, "
+                                         "nooit onder 0,05.")
+    assert wilcoxon_wording(1, 0)[1] == "Geen toets: geen van de 1 paar veranderde."
+    assert "3 van de 7 paren veranderden" in wilcoxon_wording(7, 3)[1]
+
+
 def test_pmg_paired_change(warehouse):
     paired = _paired(warehouse)
     rug = paired[("Training Emoties", "(alle groepen)")]

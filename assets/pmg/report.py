@@ -440,8 +440,9 @@ def paired_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: 
             rows.append(head + [f"{MISSING}{mark}"] * 7 + [MISSING])
             continue
         rows.append(head + [_stat(r["mean_t0"], edition, 1), _stat(r["mean_t1"], edition, 1),
-                            _stat(r["mean_difference"], edition), _stat(r["median_difference"], edition),
-                            _stat(r["hodges_lehmann"], edition), _stat(r["rank_biserial"], edition),
+                            # differences on the grade's scale, as the means: one decimal; r two
+                            _stat(r["mean_difference"], edition, 1), _stat(r["median_difference"], edition, 1),
+                            _stat(r["hodges_lehmann"], edition, 1), _stat(r["rank_biserial"], edition),
                             _p(r["p_value"], edition), _test_text(r, edition)])
     notes = [t("flag_legend")]
     if edition.researcher and edition.lang == "nl":
@@ -541,7 +542,7 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
         hidden = plan.row(organisation, intervention, ALL_GROUPS)
         numbers = "" if hidden else t(
             "concl_numbers", higher=total["n_higher"], lower=total["n_lower"], same=total["n_unchanged"],
-            hl=_stat(total["hodges_lehmann"], edition, signed=True), r=_stat(total["rank_biserial"], edition))
+            hl=_stat(total["hodges_lehmann"], edition, 1, signed=True), r=_stat(total["rank_biserial"], edition))
         flag = _flag(total["n_pairs"], edition)
         if hidden:  # as in the table: the direction of so many people recovers no one, its figures stay out
             certainty = t("sure_hidden")
