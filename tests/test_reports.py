@@ -357,6 +357,17 @@ def test_pmg_stakeholder_hides_a_group_where_the_shown_groups_would_give_a_hidde
     assert "p =" not in sentence and "Groep acht" not in sentence and " lager, " not in sentence  # nor its counts
 
 
+def test_every_pmg_report_numbers_its_tables_without_gaps(full_run):
+    """From Tabel 3, as the source: an organisation report without the unpaired table skipped a number."""
+    _, tmp = full_run
+    found = sorted((tmp / "reports" / "pmg" / "2023").rglob("rapport*.html"))
+    assert len(found) > 4  # both editions of the year and of each organisation
+    for path in found:
+        numbers = [int(n) for n in re.findall(r"<caption>Tabel (\d+)", path.read_text(encoding="utf-8"))]
+        assert numbers == list(range(3, 3 + len(numbers))), (path, numbers)
+        assert "../../" not in path.read_text(encoding="utf-8")
+
+
 def test_researcher_edition_is_confidential_and_stakeholder_is_not(reports):
     for programme in ("pmg", "terug_in_balans"):
         researcher, stakeholder = reports[programme, "researcher"], reports[programme, "stakeholder"]

@@ -641,7 +641,7 @@ def build(data: YearData, edition: Edition, organisation: str | None = None,
     t = edition.t
     plan = disclosure(data, edition)
     if organisation is not None:
-        intro = t("pmg_org_intro", organisation=organisation,
+        intro = t("pmg_org_intro", organisation=organisation, year=data.year,
                   file=RESEARCHER_FILE if edition.researcher else STAKEHOLDER_FILE)
     else:
         intro = t("pmg_intro", year=data.year)
@@ -662,7 +662,9 @@ def build(data: YearData, edition: Edition, organisation: str | None = None,
     if organisation is None:  # the charts compare interventions across organisations
         blocks += chart_block(data, edition, plan, 1)
     blocks += paired_blocks(data, edition, plan, table_no + 1, compact)
-    blocks += matrix_blocks(data, edition, table_no + 3, 2 if organisation is None else None, compact)
+    # numbered on from the tables printed: the unpaired table is not in every report
+    blocks += matrix_blocks(data, edition, FIRST_TABLE + sum(isinstance(b, Table) for b in blocks),
+                            2 if organisation is None else None, compact)
     blocks += conclusions(data, edition, plan, compact)
     return blocks
 

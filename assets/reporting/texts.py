@@ -73,9 +73,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "pmg_org_title": {"nl": "Platform Mentale Gezondheid – {organisation}, resultaten {year}",
                       "en": "Platform Mental Health – {organisation}, results {year}"},
     "pmg_org_intro": {"nl": "Dit rapport beschrijft de interventies van {organisation}; het jaarrapport "
-                            "(../../{file}) zet alle organisaties naast elkaar.",
+                            "({file} in de map pmg/{year}/) zet alle organisaties naast elkaar.",
                       "en": "This report describes the interventions of {organisation}; the yearly report "
-                            "(../../{file}) sets all organisations side by side."},
+                            "({file} in the folder pmg/{year}/) sets all organisations side by side."},
     "per_organisation": {"nl": "Rapporten per organisatie", "en": "Reports per organisation"},
     "per_organisation_intro": {"nl": "Dit jaar telt {k} interventies bij {n} organisaties: te veel om hier elk "
                                      "afzonderlijk te beschrijven. Elke organisatie heeft een eigen rapport, naast "
