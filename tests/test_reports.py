@@ -357,6 +357,19 @@ def test_pmg_stakeholder_hides_a_group_where_the_shown_groups_would_give_a_hidde
     assert "p =" not in sentence and "Groep acht" not in sentence and " lager, " not in sentence  # nor its counts
 
 
+def test_pmg_overview_says_why_the_questionnaire_n_and_the_mean_n_differ(reports, warehouse):
+    """RUG's T1 questionnaire: 8 respondents, 7 mental-health grades (one gave only a grade for the
+    intervention), side by side in one paragraph: the note says so."""
+    [counts] = _rows(warehouse, "SELECT sum(n_questionnaire_t1) AS q FROM marts.pmg_response_counts WHERE year = 2023 "
+                                "AND intervention = 'Training Emoties'")
+    [mean] = _rows(warehouse, "SELECT n FROM marts.pmg_mental_health WHERE year = 2023 AND intervention = "
+                              "'Training Emoties' AND wave = 'T1'")
+    assert counts["q"] > mean["n"]
+    for edition in ("researcher", "stakeholder"):
+        assert (f"T1: {counts['q']} respondenten vulden de vragenlijst in, {mean['n']} van hen gaven een cijfer voor "
+                f"hun mentale gezondheid") in reports["pmg", edition].full_text
+
+
 def test_every_pmg_report_numbers_its_tables_without_gaps(full_run):
     """From Tabel 3, as the source: an organisation report without the unpaired table skipped a number."""
     _, tmp = full_run

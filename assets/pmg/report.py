@@ -305,6 +305,10 @@ def overview(data: YearData, organisation: str, intervention: str, edition: Edit
     cells = [_grade_cells(t0, marks["T0"], edition, t("no_t0")), _grade_cells(t1, marks["T1"], edition, t("no_t1")),
              _grade_cells(rating, marks["rating"], edition, t("no_t1"))]
     notes = [t("grade_legend", scale=grade_scales(data, edition.lang)), t("flag_legend")]
+    for wave, answered, graded in (("T0", q0, t0), ("T1", q1, t1)):
+        # the questionnaire's N and the mean's N side by side: say why they differ
+        if graded and not marks[wave] and answered > graded["n"]:
+            notes.append(t("ungraded_note", wave=wave, answered=answered, graded=graded["n"]))
     if PRIMARY in marks.values():
         notes.append(f"{PRIMARY} {edition.small_group_note}")
     if SECONDARY in marks.values():

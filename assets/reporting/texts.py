@@ -117,6 +117,10 @@ TEXTS: dict[str, dict[str, str]] = {
                                      "de interventie door {n1} ingevuld.",
                                "en": "The short written questionnaire was filled in by {n0} before the "
                                      "intervention and by {n1} after it."},
+    "ungraded_note": {"nl": "{wave}: {answered} respondenten vulden de vragenlijst in, {graded} van hen gaven een "
+                            "cijfer voor hun mentale gezondheid; het gemiddelde is van die {graded}.",
+                      "en": "{wave}: {answered} respondents filled in the questionnaire, {graded} of them graded their "
+                            "mental health; the mean is of those {graded}."},
     "employee": {"nl": "medewerker", "en": "employee"},
     "employees": {"nl": "medewerkers", "en": "employees"},
     "participant": {"nl": "deelnemer", "en": "participant"},
