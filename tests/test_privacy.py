@@ -100,6 +100,44 @@ def test_halves_of_a_double_name_and_names_typed_without_accents_or_decomposed()
     assert mask_text(text, names) == "[naam] hier; [naam] ook. Ik ben [naam], of [naam] en [naam] geeft een 6"
 
 
+def test_participant_codes_in_another_spelling_are_masked():
+    from assets.ingest.privacy import mask_code_variants
+
+    codes = pl.Series(["GG-TC-11", "GG-TC-01", "RUG-EN-02", "12345", None])
+    texts = pl.Series(["Teamcoaching hybride werken GG TC 11", "Zoals gg tc 01 al zei, en GG-TC-1 ook",
+                       "rug-en-002 hier", "P3x en GGTC-11x", "stap 1 van 3, 2023", None, "012345"])
+    assert mask_code_variants(texts, codes).to_list() == [
+        "Teamcoaching hybride werken [naam]", "Zoals [naam] al zei, en [naam] ook", "[naam] hier",
+        "P3x en GGTC-11x",  # not inside a word, nor joined otherwise than the code's parts
+        "stap 1 van 3, 2023", None,
+        "012345"]  # a code of digits alone is left to the exact masking: its skeleton is any number
+
+
+def test_free_text_naming_a_participant_code_otherwise_is_masked_at_ingest(tmp_path):
+    import csv
+    import shutil
+
+    from assets.ingest.codebook import load_codebook
+    from assets.ingest.survey import survey_cells
+    from tests.conftest import DATA
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA / "pmg", data / "pmg")
+    export = data / "pmg" / "2023" / "pmg_t1_qualtrics.csv"
+    rows = list(csv.reader(export.read_text(encoding="utf-8-sig").splitlines()))
+    head, first = rows[0], rows[3]
+    code = first[head.index("Q1")]
+    spelled = " ".join(code.lower().split("-"))  # GG-TC-01 as "gg tc 01"
+    changed = [f"{v} {spelled}" if h == "Q4" else v for h, v in zip(head, first)]
+    with export.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(rows[:3] + [changed] + rows[4:])
+    codebook = load_codebook(data / "pmg" / "2023" / "codebook_questionnaire.yaml", data)
+    source = next(f for f in codebook.files if f.relative.endswith("pmg_t1_qualtrics.csv"))
+    cells = survey_cells(codebook, source, Pseudonymiser("k"))[0]
+    [group] = cells.filter((pl.col("row_number") == 4) & (pl.col("column_name") == "Q4"))["cell_value"].to_list()
+    assert group == f"{first[head.index('Q4')]} [naam]"
+
+
 def test_typed_text_in_an_answer_column_is_masked_and_labels_are_kept(tmp_path, monkeypatch):
     """A name or e-mail address typed into a choice or number column (Forms puts an "Other"
     answer in the choice's cell) is masked at ingest as free text is, so neither raw.*_cells nor

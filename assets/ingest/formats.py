@@ -213,7 +213,8 @@ def read_delimited(path: Path, fast: bool = True) -> Records:
     (a record shorter or longer than the first, an unclosed quote, a lone carriage return, a
     UTF-16 or non-UTF-8 file, a field beyond csv's size limit) goes to the exact reader."""
     raw = path.read_bytes()
-    if not raw.removeprefix(codecs.BOM_UTF8).strip():  # Excel writes an empty sheet as a byte order mark alone
+    # Excel writes an empty sheet as a byte order mark alone. (The file's head first: no copy of a large file.)
+    if not raw[:4096].removeprefix(codecs.BOM_UTF8).strip() and not raw[4096:].strip():
         raise InputError(path.name, "the file is empty")
     grid = _polars_grid(raw) if fast else None
     if grid is None:

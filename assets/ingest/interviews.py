@@ -16,7 +16,7 @@ import polars as pl
 from assets.ingest.codebook import Codebook, SourceFile
 from assets.ingest.formats import MAXQDA_COLUMNS, ROW, read_source
 from assets.ingest.loader import quarantine_frame
-from assets.ingest.privacy import NAME_PART, NOT_NAMES, Pseudonymiser, mask_series, name_variants
+from assets.ingest.privacy import NAME_PART, NOT_NAMES, Pseudonymiser, mask_code_variants, mask_series, name_variants
 
 # A transcript's time stamp may stand before the speaker ("[00:01:23] P03: ..."): it is no speaker.
 TIME_STAMP = r"(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?\s+)?"
@@ -81,8 +81,8 @@ def interview_segments(codebook: Codebook, source: SourceFile, pseudonymise: Pse
         # ATLAS.ti codes are already the codebook's theme keys, exactly as written there.
         (pl.col("code") if source.format == "atlasti_quotations"
          else pl.col("code").str.strip_chars().str.replace_all(r"\s*[\\>]\s*", "\\")).alias("code_path"),
-        # Participant codes said aloud in a quote are identifiers too.
-        mask_series(good["text"], speakers).alias("segment_text"),
+        # Participant codes said aloud in a quote are identifiers too, in any spelling.
+        mask_code_variants(mask_series(good["text"], speakers), speakers).alias("segment_text"),
     )
     return segments, quarantine, parsed.frame.height
 
@@ -91,21 +91,23 @@ def interview_segments(codebook: Codebook, source: SourceFile, pseudonymise: Pse
 TURN = re.compile(r"(?m)^[^\S\n]*" + TIME_STAMP.replace(r"\s+", r"[^\S\n]+") + r"([^:\n\[(][^:\n]{0,39}?)[^\S\n]*:")
 
 
-def _said_by(good: pl.DataFrame, pattern: re.Pattern | None) -> tuple[str, ...]:
+def _said_by(good: pl.DataFrame, pattern: re.Pattern | None) -> pl.Series:
     """What to mask in the segments' text: every speaker of the file, by the prefix of each turn
     (also the turns after a segment's first, whose speaker may open no segment of their own) and,
     with `speaker_codes`, every code of that shape the text holds. A speaker written as a name
     ("Anna de Vries") also by its parts, as in transcripts."""
-    openers = set(good["speaker"].drop_nulls().to_list())
+    openers = good["speaker"].drop_nulls().unique()
     texts = good["text"].drop_nulls()
     turns = set()
     for text in texts.filter(texts.str.contains("\n[^\n:]{1,40}:")).to_list():
         turns.update(TURN.findall(text.split("\n", 1)[1]))
     if pattern is not None:
         turns = {t for t in turns if pattern.fullmatch(t.strip())} | _codes_in(texts, pattern)
-    said = {p.strip() for p in openers | turns if p.strip()}
-    names = [p for p in said if _written_as_name(p)]
-    return tuple(sorted(said | set(name_variants(names))))  # code point order, as sorted()
+    # a name has no digit: the codes (nearly every speaker) are not looked at one by one
+    names = [p for p in openers.filter(~openers.str.contains(r"\d")).to_list() if _written_as_name(p)]
+    said = pl.concat([openers, pl.Series(sorted(turns), dtype=pl.String),
+                      pl.Series(name_variants(names), dtype=pl.String)]).str.strip_chars()
+    return said.filter(said != "").unique().sort()  # code point order, as sorted()
 
 
 def _codes_in(texts: pl.Series, pattern: re.Pattern) -> set[str]:
@@ -124,7 +126,7 @@ def _written_as_name(speaker: str) -> bool:
     the like alone, nor a phrase ("Wat ik bedoel is dit"), whose words would be masked everywhere."""
     words = NAME_PART.findall(speaker)
     capitalised = [w for w in words if w.casefold() not in NOT_NAMES]
-    return len(capitalised) >= 2 and all(w[0].isupper() for w in capitalised) and not any(c.isdigit() for c in speaker)
+    return len(capitalised) >= 2 and all(w[0].isupper() for w in capitalised)
 
 
 def parse_interview_file(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonymiser):

@@ -594,6 +594,86 @@ def _build_unicode() -> _Unicode:
         non_word=_regex_class(word, negated=True), phone=_build_phone_anywhere())
 
 
+# --- participant codes written otherwise: "GG TC 11", "gg-tc-011" for GG-TC-11 -------------------
+
+# A code as its letters and numbers: letters without case, numbers without leading zeros, no
+# separators. Two spellings of one code have the same skeleton.
+_SUBRUNS = re.compile(r"\d+|[^\W\d_]+")
+# Letters and digits joined by at most two separators: where a code in another spelling can stand.
+_CODE_SPAN = re.compile(r"[^\W_]+(?:[\s\-_./]{1,2}[^\W_]+)*")
+
+
+def _skeleton(parts: Iterable[str]) -> str:
+    return SEPARATOR.join((p.lstrip("0") or "0") if p.isdigit() else p.lower() for p in parts)
+
+
+SEPARATOR = "\x1f"
+
+
+def code_skeletons(codes: pl.Series) -> frozenset[str]:
+    """The skeletons of the codes that have letters and a number (A-1, GG-TC-11, P03): what
+    mask_code_variants looks for. A code of digits alone is left to the exact masking: its
+    skeleton would be any number. In Polars: a file holds tens of thousands of codes."""
+    digits = pl.element().str.contains(r"^\d+$")
+    parts = codes.drop_nulls().unique().str.extract_all(_SUBRUNS.pattern)
+    chosen = parts.filter((parts.list.len() >= 2) & parts.list.eval(digits).list.any()
+                          & ~parts.list.eval(digits).list.all())
+    skeletons = chosen.list.eval(pl.when(digits).then(pl.element().str.strip_chars_start("0").replace("", "0"))
+                                 .otherwise(pl.element().str.to_lowercase())).list.join(SEPARATOR)
+    return frozenset(skeletons.to_list())
+
+
+def mask_code_variants(texts: pl.Series, codes: pl.Series) -> pl.Series:
+    """The participant `codes` masked as "[naam]" in whatever case, separators and leading zeros a
+    text writes them ("GG TC 11", "gg-tc-011" for GG-TC-11). Only texts with a digit are looked at
+    (Polars picks them), each distinct text once, and only codes whose first part such a text holds."""
+    strings = texts.cast(pl.String)
+    distinct = strings.drop_nulls().unique()
+    candidates = distinct.filter(distinct.str.contains(r"\d"))
+    if candidates.is_empty():
+        return texts
+    words = {_skeleton([w]) for text in candidates.to_list() for w in _SUBRUNS.findall(text)}
+    # A code's first part in ASCII (nearly every code): one whose first part no such text holds is
+    # not looked at; any other code is.
+    first = pl.col("code").str.extract(r"^[^A-Za-z0-9]*([A-Za-z]+|[0-9]+)", 1)
+    first = pl.when(first.str.contains(r"^[0-9]")).then(first.str.strip_chars_start("0").replace("", "0")) \
+        .otherwise(first.str.to_lowercase())
+    plausible = codes.drop_nulls().to_frame("code").filter(first.is_null() | first.is_in(list(words)))["code"]
+    skeletons = code_skeletons(plausible)
+    if not skeletons:
+        return texts
+    lengths = sorted({k.count(SEPARATOR) + 1 for k in skeletons}, reverse=True)
+    changed = {}
+    for text in candidates.to_list():
+        spans = []
+        for span in _CODE_SPAN.finditer(text):
+            stretch = span.group(0)
+            parts = list(_SUBRUNS.finditer(stretch))
+            # where a code may start and end: not inside a word ("P3x" holds no P3)
+            starts = {p.start() for p in parts if p.start() == 0 or not stretch[p.start() - 1].isalnum()}
+            ends = {p.end() for p in parts if p.end() == len(stretch) or not stretch[p.end()].isalnum()}
+            i = 0
+            while i < len(parts):
+                taken = next((n for n in lengths if i + n <= len(parts) and parts[i].start() in starts
+                              and parts[i + n - 1].end() in ends
+                              and _skeleton(p.group(0) for p in parts[i:i + n]) in skeletons), 0)
+                if taken:
+                    spans.append((span.start() + parts[i].start(), span.start() + parts[i + taken - 1].end()))
+                i += taken or 1
+        if spans:
+            out, last = [], 0
+            for start, end in spans:
+                out += [text[last:start], NAME]
+                last = end
+            changed[text] = "".join(out) + text[last:]
+    if not changed:
+        return texts
+    mapping = pl.DataFrame({"text": list(changed), "masked": list(changed.values())}, schema={"text": pl.String,
+                                                                                           "masked": pl.String})
+    return (strings.to_frame("text").join(mapping, on="text", how="left", maintain_order="left")
+            .select(pl.coalesce("masked", "text")).to_series().alias(texts.name))
+
+
 NOT_NAMES = {"van", "de", "der", "den", "het", "ter", "ten", "te", "op", "in", "la", "le", "du", "da", "di", "von",
              "zu", "el", "al", "bin", "gast", "guest", "extern", "external", "organizer", "organisator"}
 NAME_PART = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")

@@ -17,7 +17,7 @@ from assets.ingest.codebook import Codebook, SourceFile
 from assets.ingest.errors import InputError
 from assets.ingest.formats import ROW, read_source
 from assets.ingest.loader import quarantine_frame
-from assets.ingest.privacy import Pseudonymiser, mask_series, name_variants
+from assets.ingest.privacy import Pseudonymiser, mask_code_variants, mask_series, name_variants
 
 
 def check_columns(codebook: Codebook, source: SourceFile, headings: list[str],
@@ -130,8 +130,8 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
                                 .otherwise(pl.col(pcol)).alias(pcol))[pcol]
     frame = frame.with_columns(
         pseudonyms(pseudonymise, identity, codebook.relative).alias("respondent_id"),
-        *[mask_series(frame[c], names).alias(c) for c in text_columns],
-        *[mask_answers(frame[c], names, labels, codebook.multi_select_separator if multi else None).alias(c)
+        *[mask_code_variants(mask_series(frame[c], names), codes).alias(c) for c in text_columns],
+        *[mask_answers(frame[c], names, labels, codebook.multi_select_separator if multi else None, codes).alias(c)
           for c, (labels, multi) in _answer_columns(codebook, value_columns, text_columns).items()
           if frame[c].dtype == pl.String],
     )
@@ -171,7 +171,8 @@ PLAIN_NUMBER_OR_DATE = (r"^\s*(?:[+-]?\d{1,8}(?:[.,]\d+)?"
                         r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?)\s*$")
 
 
-def mask_answers(values: pl.Series, names: pl.Series, labels: frozenset[str], separator: str | None) -> pl.Series:
+def mask_answers(values: pl.Series, names: pl.Series, labels: frozenset[str], separator: str | None,
+                 codes: pl.Series | None = None) -> pl.Series:
     """Answers of a column that is not free text, with e-mail addresses, phone numbers and names in
     them masked as free text is. Such a column holds a label, a number, a date or a mark, but an
     export can put typed text in it too (Forms writes an "Other" answer into the choice's cell), and
@@ -188,6 +189,8 @@ def mask_answers(values: pl.Series, names: pl.Series, labels: frozenset[str], se
     if others.is_empty():  # nearly always: masking's setup (the names' automaton) is not free
         return values
     masked = mask_series(others, names)
+    if codes is not None:
+        masked = mask_code_variants(masked, codes)
     changed = others != masked
     if not changed.any():
         return values
