@@ -188,7 +188,8 @@ def _companion(entry: dict, fmt: str, data_file: Path, where: str, file: str) ->
     """The R syntax file of a `limesurvey_r` export: `syntax:`, else the name LimeSurvey gives it."""
     if fmt != "limesurvey_r":
         if "syntax" in entry:
-            raise CodebookError(file, f"{where}.syntax: only a limesurvey_r export has a syntax file", at=f"{where}.syntax")
+            raise CodebookError(file, f"{where}.syntax: only a limesurvey_r export has a syntax file",
+                                at=f"{where}.syntax")
         return None
     from assets.ingest.formats_more import syntax_file_of
 

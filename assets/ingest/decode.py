@@ -131,9 +131,10 @@ WITH joined_labels AS (
          TRY_CAST(replace(t.token, ',', '.') AS DOUBLE) AS number,
          -- Dutch day-first dates first, then ISO; with the year in four digits (19xx, 20xx): "03-10-22"
          -- would read as the year 22, and TRY_CAST takes it for 3 October 22 too
-         CASE WHEN t.type = 'date' AND regexp_matches(t.token, '(^|[^0-9])(19|20)[0-9][0-9]([^0-9]|$)') THEN coalesce(TRY_STRPTIME(t.token, '%d-%m-%Y'), TRY_STRPTIME(t.token, '%d/%m/%Y'),
-              TRY_STRPTIME(t.token, '%d-%m-%Y %H:%M'), TRY_STRPTIME(t.token, '%d-%m-%Y %H:%M:%S'),
-              TRY_CAST(t.token AS TIMESTAMP)) END AS date_value,
+         CASE WHEN t.type = 'date' AND regexp_matches(t.token, '(^|[^0-9])(19|20)[0-9][0-9]([^0-9]|$)')
+              THEN coalesce(TRY_STRPTIME(t.token, '%d-%m-%Y'), TRY_STRPTIME(t.token, '%d/%m/%Y'),
+                            TRY_STRPTIME(t.token, '%d-%m-%Y %H:%M'), TRY_STRPTIME(t.token, '%d-%m-%Y %H:%M:%S'),
+                            TRY_CAST(t.token AS TIMESTAMP)) END AS date_value,
          k.source_file IS NOT NULL AS wave_is_constant, k.value AS file_wave
   FROM tokens t
   LEFT JOIN _labels l ON l.source_file = t.source_file AND l.variable = t.variable
@@ -190,7 +191,9 @@ DELETE FROM _problems WHERE reason IS NULL;
 -- (ranked only where a participant answered a wave more than once: the rest cannot be a duplicate);
 -- among the rows that decode: a response corrected and sent again replaces one quarantined already
 INSERT INTO _problems
-WITH valid AS (SELECT * FROM _rows WHERE (source_file, row_number) NOT IN (SELECT source_file, row_number FROM _problems))
+WITH valid AS (
+  SELECT * FROM _rows WHERE (source_file, row_number) NOT IN (SELECT source_file, row_number FROM _problems)
+)
 SELECT source_file, row_number, 'participant', respondent_id,
        'duplicate response: participant already answered wave ' || wave || ' (first at ' || first_file || ' row ' || first_row || ')'
 FROM (

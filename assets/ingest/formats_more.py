@@ -137,10 +137,9 @@ def read_limesurvey_r(path: Path, syntax_path: Path) -> Table:
         raise InputError(path.name, f"has {len(headings)} columns, but its syntax file {syntax_path.name} names "
                          f"{len(syntax.names)}: are the two files of the same export?", row=1)
     frame, short = records.to_frame(path, header_rows=1, name_row=0)
-    data_columns = [c for c in frame.columns if c != ROW]
     names = _unique([syntax.names[i + 1] if i < len(syntax.names) else h.strip()
                      for i, h in enumerate(headings)])
-    frame = frame.rename(dict(zip(data_columns, names)))
+    frame.columns = [*names, ROW]  # by position, as the syntax file names them
     texts = {names[i - 1]: syntax.texts.get(i) or headings[i - 1].strip() for i in syntax.names}
     return Table(frame, texts, f"limesurvey R export: columns named by {syntax_path.name}", short_rows=short)
 
@@ -420,7 +419,8 @@ def read_surveymonkey_xlsx(path: Path, sheet: str | None = None) -> Table:
     name = sheet or book.sheet_names[0]
     if name not in book.sheet_names:
         raise InputError(path.name, f"has no sheet {name!r}; sheets are {book.sheet_names}")
-    batch, errors = book.load_sheet(name, header_row=None, dtypes="string", whitespace_as_null=True).to_arrow_with_errors()
+    sheet_data = book.load_sheet(name, header_row=None, dtypes="string", whitespace_as_null=True)
+    batch, errors = sheet_data.to_arrow_with_errors()
     records = [["" if c is None else str(c) for c in row] for row in pl.from_arrow(batch).rows()]
     while records and not any(c.strip() for c in records[-1]):
         records.pop()

@@ -30,8 +30,9 @@ class LoadOutcome:
 
 # Raised whenever loading the same bytes would store something different (1: answer columns masked;
 # 2: names' halves and unaccented spellings, codes typed otherwise, foreign phone numbers, every
-# speaker of a segment masked), so the next run of a year loads its files once more instead of keeping what an older
-# version stored. A file whose row has no version was loaded before versions were kept.
+# speaker of a segment masked), so the next run of a year loads its files once more instead of
+# keeping what an older version stored. A file whose row has no version was loaded before versions
+# were kept.
 INGEST_VERSION = 2
 
 

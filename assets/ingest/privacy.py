@@ -603,11 +603,11 @@ _SUBRUNS = re.compile(r"\d+|[^\W\d_]+")
 _CODE_SPAN = re.compile(r"[^\W_]+(?:[\s\-_./]{1,2}[^\W_]+)*")
 
 
+SEPARATOR = "\x1f"
+
+
 def _skeleton(parts: Iterable[str]) -> str:
     return SEPARATOR.join((p.lstrip("0") or "0") if p.isdigit() else p.lower() for p in parts)
-
-
-SEPARATOR = "\x1f"
 
 
 def code_skeletons(codes: pl.Series) -> frozenset[str]:

@@ -157,7 +157,8 @@ def draw_theme_matrix(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
                         ax.text(x, y, str(value), ha="center", va="center", fontsize=9,
                                 color="white" if value > vmax * 0.6 else "#222222")
             set_title(ax, interventions[i], fontsize=11)
-            ax.set_xticks(range(len(categories)), ["\n".join(textwrap.wrap(t(c), 13, break_long_words=False)) for c in categories],
+            ax.set_xticks(range(len(categories)),
+                          ["\n".join(textwrap.wrap(t(c), 13, break_long_words=False)) for c in categories],
                           rotation=0, fontsize=7.5)
             # Thin lines between the cells: the grid lines minor ticks would draw (same transform,
             # clip and zorder), without a dozen more ticks per panel to update at every drawing. One
