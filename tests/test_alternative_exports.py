@@ -150,6 +150,15 @@ def test_r_syntax_answer_labels_real_file():
     assert structure["gender"] == {"text": "How do you identify?", "answers": {"man": "Man", "woman": "Woman"}}
 
 
+def test_r_syntax_ordered_factor(tmp_path: Path):
+    """LimeSurvey writes a dual-scale array's factors with ordered=TRUE."""
+    path = tmp_path / "survey_1_R_syntax_file.R"
+    path.write_text('names(data)[1] <- "id"\nnames(data)[2] <- "ds#0"\n'
+                    'data[, 2] <- factor(data[, 2], levels=c(1,2),labels=c("Laag", "Hoog"), ordered=TRUE)\n',
+                    encoding="utf-8")
+    assert read_r_syntax(path).answers == {2: {"1": "Laag", "2": "Hoog"}}
+
+
 def test_limesurvey_r_pair_that_does_not_belong_together(tmp_path: Path):
     data = tmp_path / "survey_1_R_data_file.csv"
     data.write_text('"Response ID","Wat is je code?"\n"1","P01"\n', encoding="utf-8")
@@ -182,6 +191,20 @@ def test_limesurvey_r_codebook_finds_or_names_the_syntax_file(tmp_path: Path):
     t0.companion.write_text(t0.companion.read_text(encoding="utf-8").replace('"groep"', '"groepsnaam"'),
                             encoding="utf-8")
     assert file_sha256(t0) != before
+
+    # syntax: is a path relative to the codebook, as every path of a codebook, whatever folder the data file is in
+    (folder / "exports").mkdir()
+    for name in ("survey_471157_R_data_file.csv", "survey_471157_R_syntax_file.R"):
+        (folder / name).rename(folder / "exports" / name)
+    original = codebook.read_text(encoding="utf-8")
+    codebook.write_text(original.replace("path: survey_471157", "path: exports/survey_471157")
+                        .replace("syntax: survey_471157", "syntax: exports/survey_471157"), encoding="utf-8")
+    assert load_codebook(codebook, tmp_path).files[1].companion == folder / "exports" / "survey_471157_R_syntax_file.R"
+    from pipelines.sensors import missing_exports
+    assert missing_exports(folder) == []
+    for name in ("survey_471157_R_data_file.csv", "survey_471157_R_syntax_file.R"):
+        (folder / "exports" / name).rename(folder / name)
+    codebook.write_text(original, encoding="utf-8")
 
     (folder / "survey_471157_R_syntax_file.R").rename(folder / "elsewhere.R")
     with pytest.raises(CodebookError, match=r"R syntax file 'survey_471157_R_syntax_file.R' .* does not exist") as err:

@@ -98,7 +98,7 @@ def test_a_multi_select_option_holding_the_separator_is_one_option(tmp_path):
       - {label: "Grenzen bewaken, nee zeggen", code: grenzen}
       - {label: Beslissen, code: beslissen}
       - {label: Grenzen bewaken, code: alleen_grenzen}""")
-    conn = load_and_decode(tmp_path, 'A-1,UMCG,"Beslissen, Grenzen bewaken, nee zeggen"\r\n'
+    conn = load_and_decode(tmp_path, 'A-1,UMCG,"Beslissen, grenzen bewaken, NEE zeggen"\r\n'
                                      'A-2,UMCG,"Grenzen bewaken, Beslissen"\r\nA-3,UMCG,"Grenzen bewaken, nee"\r\n',
                            codebook)
     assert conn.sql("SELECT row_number, value_code FROM staging.pmg_questionnaire_answers WHERE variable = 'skills' "
@@ -164,6 +164,20 @@ def test_a_heading_the_codebook_names_twice_in_the_file_stops_the_load(tmp_path,
                                          rf"codebook pmg/2030/codebook.yaml names, is in the file twice \(the second "
                                          rf"read as '{twin}'\)"):
         load_survey_file(duckdb.connect(), "raw.pmg_questionnaire_cells", cb, cb.files[0], Pseudonymiser("k"))
+
+
+def test_a_scale_total_beside_its_items_is_no_repeated_heading(tmp_path):
+    """Q5 beside Q5_1 and Q5_2 (a total and its items, as SPSS and Qualtrics name them): not a
+    heading twice, though a repeated Q5 is read as Q5_2 too."""
+    data, cb_path = make_inbox(tmp_path, "A-1,UMCG,7,3,4\r\n")
+    (cb_path.parent / "t0.csv").write_text(
+        HEADER.replace("Q5\r\n", "Q5,Q5_1,Q5_2\r\n").replace("Cijfer\r\n", "Cijfer,Item 1,Item 2\r\n")
+        .replace('"QID5_TEXT"}\r\n', '"QID5_TEXT"},{"ImportId":"QID5_1"},{"ImportId":"QID5_2"}\r\n')
+        + "A-1,UMCG,7,3,4\r\n", encoding="utf-8")
+    cb = load_codebook(cb_path, data)
+    conn = duckdb.connect()
+    load_survey_file(conn, "raw.pmg_questionnaire_cells", cb, cb.files[0], Pseudonymiser("k"))
+    assert conn.sql("SELECT cell_value FROM raw.pmg_questionnaire_cells WHERE column_name = 'Q5'").fetchall() == [("7",)]
 
 
 def test_a_column_named_by_its_question_text_is_pointed_to_its_heading(tmp_path):

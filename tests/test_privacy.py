@@ -74,6 +74,18 @@ def test_mask_text(text, expected):
     assert mask_text(text) == expected
 
 
+def test_a_half_of_a_double_name_that_is_an_everyday_word_is_not_masked_alone():
+    names = name_variants(["Anne-Wil de Boer-Groot", "Thé Jansen"])
+    assert mask_text("Ik wil een groot team. The end. Anne-Wil, Anne en Boer; Thé.", names) == \
+        "Ik wil een groot team. The end. [naam], [naam] en [naam]; [naam]."
+
+
+def test_a_name_typed_without_accents_that_is_a_particle_or_word_is_not_masked_alone():
+    names = name_variants(["Thanh Vân Nguyễn", "Dé Tô"])
+    assert mask_text("Meer van dit, de training; Nguyen en Vân en Thanh Van Nguyen.", names) == \
+        "Meer van dit, de training; [naam] en [naam] en [naam]."
+
+
 def test_phone_numbers_of_other_countries_are_masked_too():
     assert mask_text("Bel me: +32 470 12 34 56 of 0044 20 7946 0958.") == "Bel me: [telefoon] of [telefoon]."
     assert mask_text("+1 (212) 555-0199, 06-12345678") == "[telefoon], [telefoon]"
@@ -103,14 +115,17 @@ def test_halves_of_a_double_name_and_names_typed_without_accents_or_decomposed()
 def test_participant_codes_in_another_spelling_are_masked():
     from assets.ingest.privacy import mask_code_variants
 
-    codes = pl.Series(["GG-TC-11", "GG-TC-01", "RUG-EN-02", "12345", None])
-    texts = pl.Series(["Teamcoaching hybride werken GG TC 11", "Zoals gg tc 01 al zei, en GG-TC-1 ook",
-                       "rug-en-002 hier", "P3x en GGTC-11x", "stap 1 van 3, 2023", None, "012345"])
+    codes = pl.Series(["GG-TC-11", "GG-TC-01", "RUG-EN-02", "P03", "12345", None])
+    texts = pl.Series(["Teamcoaching hybride werken GG TC 11", "Zoals GG_TC_01 al zei, en gg-tc-1 ook",
+                       "rug-en-002 hier", "P3x en GGTC-11x", "stap 1 van 3, 2023", None, "012345",
+                       "last van mijn rug en 2 keer per week", "zie p. 3", "gg tc 11"])
     assert mask_code_variants(texts, codes).to_list() == [
         "Teamcoaching hybride werken [naam]", "Zoals [naam] al zei, en [naam] ook", "[naam] hier",
         "P3x en GGTC-11x",  # not inside a word, nor joined otherwise than the code's parts
         "stap 1 van 3, 2023", None,
-        "012345"]  # a code of digits alone is left to the exact masking: its skeleton is any number
+        "012345",  # a code of digits alone is left to the exact masking: its skeleton is any number
+        # Dutch before it is a code: in lower case, and with other separators than the code's
+        "last van mijn rug en 2 keer per week", "zie p. 3", "gg tc 11"]
 
 
 def test_free_text_naming_a_participant_code_otherwise_is_masked_at_ingest(tmp_path):
@@ -127,7 +142,7 @@ def test_free_text_naming_a_participant_code_otherwise_is_masked_at_ingest(tmp_p
     rows = list(csv.reader(export.read_text(encoding="utf-8-sig").splitlines()))
     head, first = rows[0], rows[3]
     code = first[head.index("Q1")]
-    spelled = " ".join(code.lower().split("-"))  # GG-TC-01 as "gg tc 01"
+    spelled = " ".join(code.split("-"))  # GG-TC-01 as "GG TC 01"
     changed = [f"{v} {spelled}" if h == "Q4" else v for h, v in zip(head, first)]
     with export.open("w", encoding="utf-8-sig", newline="") as fh:
         csv.writer(fh).writerows(rows[:3] + [changed] + rows[4:])
@@ -175,6 +190,15 @@ def test_typed_text_in_an_answer_column_is_masked_and_labels_are_kept(tmp_path, 
     assert ours.height == unmasked.height
     differs = ours.filter(pl.col("cell_value").ne_missing(unmasked["cell_value"]))
     assert sorted(differs["column_name"]) == ["Q2", "Q5"] and set(differs["row_number"]) == {4}
+
+
+def test_a_multi_select_label_holding_the_separator_is_a_label_not_typed_text():
+    from assets.ingest.survey import mask_answers
+
+    answers = pl.Series("q", ["Anders, namelijk, Beslissen", "anders, NAMELIJK", "Anders Bakker, Beslissen"])
+    labels = frozenset({"anders, namelijk", "beslissen"})
+    assert mask_answers(answers, pl.Series(["Anders", "Bakker"]), labels, ", ").to_list() == [
+        "Anders, namelijk, Beslissen", "anders, NAMELIJK", "[naam] [naam], Beslissen"]
 
 
 def test_mask_answers_masks_what_no_label_number_or_date_is():

@@ -170,6 +170,28 @@ def test_every_speaker_of_a_segment_and_every_speaker_code_in_it_is_masked(tmp_p
     assert texts == ["Dat vond ik ook zwaar.\n[naam]: Ik niet, ik ben nu in behandeling.", "Zoals [naam] al zei."]
 
 
+def test_without_speaker_codes_a_later_line_is_a_turn_only_if_shaped_as_the_files_codes(tmp_path: Path):
+    """"Werkdruk: te hoog" inside a segment is an answer, not a speaker: taken for one, the word
+    was masked in every segment of the file. A turn of a code shaped as the file's is one."""
+    texts = _segments_with(tmp_path, [
+        "UMCG-CS1-05: Ik noem drie dingen.\nWerkdruk: te hoog\nStap 2: rust\nUMCG-CS1-66: Ik ook.",
+        "UMCG-CS1-06: De werkdruk is hoog; stap 2 ook, zei UMCG-CS1-66.",
+    ], speaker_codes=None)
+    assert texts == ["Ik noem drie dingen.\nWerkdruk: te hoog\nStap 2: rust\n[naam]: Ik ook.",
+                     "De werkdruk is hoog; stap 2 ook, zei [naam]."]
+
+
+def test_a_speaker_in_brackets_and_a_role_as_speaker(tmp_path: Path):
+    """"[UMCG-CS1-07]: ..." has a speaker, as before time stamps were told apart; a role or an
+    organisation as speaker is masked whole, not word by word in every segment."""
+    texts = _segments_with(tmp_path, [
+        "[UMCG-CS1-07]: Prima.", "Onderzoeker UMCG: Wat vond de gemeente Groningen ervan?",
+        "Gemeente Groningen: De onderzoeker van het UMCG vroeg het.",
+    ], speaker_codes=None)
+    # masked whole, as any speaker is ("gemeente Groningen" is the speaker's name here), not by its words
+    assert texts == ["Prima.", "Wat vond de [naam] ervan?", "De onderzoeker van het UMCG vroeg het."]
+
+
 def test_a_time_stamp_before_the_speaker_is_no_speaker(tmp_path: Path):
     """Transcribed segments may start "[00:01:23] CODE: ...": the speaker is the code, not "[00"
     (which made one participant of everyone, and left their codes unmasked in the quotes)."""

@@ -355,6 +355,13 @@ def test_pmg_stakeholder_hides_a_group_where_the_shown_groups_would_give_a_hidde
     assert "bij de 18 deelnemers met beide metingen was de ervaren mentale gezondheid als geheel hoger na de " \
            "interventie." in sentence and "De toets is weggelaten" in sentence
     assert "p =" not in sentence and "Groep acht" not in sentence and " lager, " not in sentence  # nor its counts
+    # The summary's "how sure" speaks of the differences shown: the hidden test ran (p 0,04), so
+    # "could not be tested" would be false.
+    from assets.pmg import report as pmg
+    from assets.reporting.html import Paragraph
+
+    summary = [b.text for b in pmg.conclusions(data, edition, plan) if isinstance(b, Paragraph)][-1]
+    assert "getoetst" not in summary and "Training Emoties (RUG)" in summary
 
 
 def test_pmg_overview_says_why_the_questionnaire_n_and_the_mean_n_differ(reports, warehouse):

@@ -184,8 +184,9 @@ def _line_of(blob: bytes, at: str) -> int | None:
     return line
 
 
-def _companion(entry: dict, fmt: str, data_file: Path, where: str, file: str) -> Path | None:
-    """The R syntax file of a `limesurvey_r` export: `syntax:`, else the name LimeSurvey gives it."""
+def _companion(entry: dict, fmt: str, data_file: Path, folder: Path, where: str, file: str) -> Path | None:
+    """The R syntax file of a `limesurvey_r` export: `syntax:` (relative to the codebook's `folder`,
+    as every path of a codebook), else the name LimeSurvey gives it, beside the data file."""
     if fmt != "limesurvey_r":
         if "syntax" in entry:
             raise CodebookError(file, f"{where}.syntax: only a limesurvey_r export has a syntax file",
@@ -193,11 +194,12 @@ def _companion(entry: dict, fmt: str, data_file: Path, where: str, file: str) ->
         return None
     from assets.ingest.formats_more import syntax_file_of
 
-    path = (data_file.parent / str(entry["syntax"])).resolve() if "syntax" in entry else syntax_file_of(data_file)
+    named = "syntax" in entry
+    path = (folder / str(entry["syntax"])).resolve() if named else syntax_file_of(data_file)
     if not path.is_file():
-        named = "syntax" in entry
         raise CodebookError(file, f"{where}: the R syntax file {path.name!r} of this LimeSurvey R export does not "
-                            "exist next to the codebook" + ("" if named else " (another name: give it as syntax:)"),
+                            + ("exist next to the codebook" if named
+                               else "exist beside its data file (another name: give it as syntax:)"),
                             at=f"{where}.syntax" if named else f"{where}.path")
     return path
 
@@ -383,7 +385,7 @@ def _load_codebook(path: Path, data_dir: Path, cache_dir: Path | None) -> Codebo
         consts = {str(k): str(v) for k, v in (f.get("constants") or {}).items()}
         if fmt in TRANSCRIPT_FORMATS:  # a transcript file is one interview: its name goes with the file
             consts["interview"] = str(_require(f, "interview", where, rel))
-        files.append(SourceFile(fpath, frel, fmt, consts, f.get("sheet"), _companion(f, fmt, fpath, where, rel)))
+        files.append(SourceFile(fpath, frel, fmt, consts, f.get("sheet"), _companion(f, fmt, fpath, path.parent, where, rel)))
     kinds = {"survey" if sf.format in SURVEY_FORMATS else "transcript" if sf.format in TRANSCRIPT_FORMATS
              else "interview" for sf in files}
     if len(kinds) != 1:

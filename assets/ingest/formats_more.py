@@ -77,7 +77,8 @@ _R_NAME = re.compile(r"names\(data\)\[(\d+)\]\s*<-\s*" + _R_STRING)
 _R_LABEL = re.compile(r"attributes\(data\)\$variable\.labels\[(\d+)\]\s*<-\s*" + _R_STRING, re.DOTALL)
 _R_VALUES = r"((?:\s*(?:" + _R_STRING.replace("(", "(?:", 1) + r"|[-+.\w]+)\s*,?)*)"
 _R_FACTOR = re.compile(r"data\[,\s*(\d+)\]\s*<-\s*factor\(data\[,\s*\1\],\s*levels\s*=\s*c\(" + _R_VALUES
-                       + r"\)\s*,\s*labels\s*=\s*c\(" + _R_VALUES + r"\)\s*\)", re.DOTALL)
+                       + r"\)\s*,\s*labels\s*=\s*c\(" + _R_VALUES + r"\)\s*(?:,\s*ordered\s*=\s*\w+\s*)?\)",
+                       re.DOTALL)
 _R_TOKEN = re.compile(_R_STRING + r"|([-+.\w]+)")
 
 

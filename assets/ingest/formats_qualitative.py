@@ -168,7 +168,7 @@ def _count(value: str | None, path: Path, row: int, column: str) -> int | None:
     except ValueError:
         number = float("nan")
     if number != number or number < 0 or number != int(number):
-        raise InputError(path.name, f"a coding-matrix cell must be a count (a whole number), found {text!r}",
+        raise InputError(path.name, "a coding-matrix cell must be a count (a whole number); this one is not",
                          row=row, column=column)
     return int(number)
 
@@ -195,7 +195,7 @@ def read_nvivo_coding_matrix(path: Path, sheet: str | None = None) -> Table:
                 continue
             m = NVIVO_ROW.match(str(label))
             if not m:
-                raise InputError(path.name, f"a coding-matrix row must start with 'n : Code', found {label!r}",
+                raise InputError(path.name, "a coding-matrix row must start with 'n : Code'; this one does not",
                                  row=i, column="A")
             for j, cm in cases.items():
                 out.append({"theme_number": m.group(1), "theme": m.group(2), "case_letter": cm.group(1),
@@ -256,7 +256,7 @@ def parse_vtt(text: str, name: str = "transcript.vtt") -> Table:
     blank line is missing); the line right above a timing line is its cue id."""
     lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if not lines or not lines[0].strip().startswith("WEBVTT"):
-        raise InputError(name, f"not a WebVTT transcript: the first line is {lines[0][:40]!r}, not 'WEBVTT'", row=1)
+        raise InputError(name, "not a WebVTT transcript: the first line is not 'WEBVTT'", row=1)
     timings = [i for i, line in enumerate(lines) if "-->" in line]
     if not timings:
         raise InputError(name, "a WebVTT transcript without any cue ('start --> end' line)", row=1)

@@ -20,7 +20,9 @@ from assets.ingest.privacy import NAME_PART, NOT_NAMES, Pseudonymiser, mask_code
 
 # A transcript's time stamp may stand before the speaker ("[00:01:23] P03: ..."): it is no speaker.
 TIME_STAMP = r"(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?\s+)?"
-SPEAKER_PREFIX = r"^\s*" + TIME_STAMP + r"([^:\n\[(][^:\n]{0,39}?)\s*:\s*"
+# A speaker in brackets ("[P03]: ...") is one; a time stamp's bracket opens no speaker.
+SPEAKER = r"(\[[^\]:\n]{1,38}\]|\([^):\n]{1,38}\)|[^:\n\[(][^:\n]{0,39}?)"
+SPEAKER_PREFIX = r"^\s*" + TIME_STAMP + SPEAKER + r"\s*:\s*"
 # The export's own headings, for quarantine rows.
 HEADINGS = {
     "maxqda_coded_segments": {"segment": "Segment", "code": "Code", "document": "Document name"},
@@ -88,7 +90,7 @@ def interview_segments(codebook: Codebook, source: SourceFile, pseudonymise: Pse
 
 
 # A turn inside a segment: a focus group's segment may hold several paragraphs, each "CODE: ...".
-TURN = re.compile(r"(?m)^[^\S\n]*" + TIME_STAMP.replace(r"\s+", r"[^\S\n]+") + r"([^:\n\[(][^:\n]{0,39}?)[^\S\n]*:")
+TURN = re.compile(r"(?m)^[^\S\n]*" + TIME_STAMP.replace(r"\s+", r"[^\S\n]+") + SPEAKER + r"[^\S\n]*:")
 
 
 def _said_by(good: pl.DataFrame, pattern: re.Pattern | None) -> pl.Series:
@@ -103,11 +105,20 @@ def _said_by(good: pl.DataFrame, pattern: re.Pattern | None) -> pl.Series:
         turns.update(TURN.findall(text.split("\n", 1)[1]))
     if pattern is not None:
         turns = {t for t in turns if pattern.fullmatch(t.strip())} | _codes_in(texts, pattern)
+    else:  # "Werkdruk: te hoog" is no turn: a speaker of the file, or a code shaped as the file's codes
+        shapes = {_shape(p) for p in openers.filter(openers.str.contains(r"\d")).to_list()}
+        known = set(openers.to_list())
+        turns = {t for t in turns if t.strip() in known or (any(c.isdigit() for c in t) and _shape(t) in shapes)}
     # a name has no digit: the codes (nearly every speaker) are not looked at one by one
     names = [p for p in openers.filter(~openers.str.contains(r"\d")).to_list() if _written_as_name(p)]
     said = pl.concat([openers, pl.Series(sorted(turns), dtype=pl.String),
                       pl.Series(name_variants(names), dtype=pl.String)]).str.strip_chars()
     return said.filter(said != "").unique().sort()  # code point order, as sorted()
+
+
+def _shape(code: str) -> str:
+    """A code's letters as A, digits as 9, runs of each as one: GG-TC-77 and RUG-EN-02 are A-A-9."""
+    return re.sub(r"([A9])\1+", r"\1", re.sub(r"\d", "9", re.sub(r"[^\W\d_]", "A", code.strip())))
 
 
 def _codes_in(texts: pl.Series, pattern: re.Pattern) -> set[str]:
@@ -121,12 +132,20 @@ def _codes_in(texts: pl.Series, pattern: re.Pattern) -> set[str]:
         return {m.group(0) for text in texts.to_list() for m in around.finditer(text)}
 
 
+# Words of a speaker that is a role or an organisation ("Onderzoeker UMCG", "Gemeente Groningen"),
+# not a person: its words are not masked one by one.
+ROLES = {"onderzoeker", "interviewer", "moderator", "coach", "begeleider", "gespreksleider", "deelnemer",
+         "respondent", "spreker", "gemeente", "universiteit", "ziekenhuis", "organisatie", "team", "hr"}
+
+
 def _written_as_name(speaker: str) -> bool:
-    """"Anna de Vries", "Jansen-Bakker, M.": every word capitalised but particles; not "Tip" and
-    the like alone, nor a phrase ("Wat ik bedoel is dit"), whose words would be masked everywhere."""
+    """"Anna de Vries", "Jansen-Bakker, M.": every word capitalised, not in capitals, but particles;
+    not "Tip" and the like alone, nor a phrase ("Wat ik bedoel is dit"), a role or an organisation
+    ("Onderzoeker UMCG", "Gemeente Groningen"), whose words would be masked everywhere."""
     words = NAME_PART.findall(speaker)
     capitalised = [w for w in words if w.casefold() not in NOT_NAMES]
-    return len(capitalised) >= 2 and all(w[0].isupper() for w in capitalised)
+    return (len(capitalised) >= 2 and all(w[0].isupper() and not w.isupper() for w in capitalised)
+            and not any(w.casefold() in ROLES for w in capitalised))
 
 
 def parse_interview_file(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonymiser):

@@ -610,23 +610,40 @@ def _skeleton(parts: Iterable[str]) -> str:
     return SEPARATOR.join((p.lstrip("0") or "0") if p.isdigit() else p.lower() for p in parts)
 
 
-def code_skeletons(codes: pl.Series) -> frozenset[str]:
-    """The skeletons of the codes that have letters and a number (A-1, GG-TC-11, P03): what
-    mask_code_variants looks for. A code of digits alone is left to the exact masking: its
-    skeleton would be any number. In Polars: a file holds tens of thousands of codes."""
-    digits = pl.element().str.contains(r"^\d+$")
-    parts = codes.drop_nulls().unique().str.extract_all(_SUBRUNS.pattern)
-    chosen = parts.filter((parts.list.len() >= 2) & parts.list.eval(digits).list.any()
-                          & ~parts.list.eval(digits).list.all())
-    skeletons = chosen.list.eval(pl.when(digits).then(pl.element().str.strip_chars_start("0").replace("", "0"))
-                                 .otherwise(pl.element().str.to_lowercase())).list.join(SEPARATOR)
-    return frozenset(skeletons.to_list())
+def code_spellings(codes: Iterable[str]) -> dict[str, set[tuple[str, ...]]]:
+    """{skeleton: the separators the codes of that skeleton write between their parts} of the codes
+    that have letters and a number (A-1, GG-TC-11, P03). A code of digits alone is left to the
+    exact masking: its skeleton would be any number."""
+    out: dict[str, set[tuple[str, ...]]] = {}
+    for code in codes:
+        parts = list(_SUBRUNS.finditer(code))
+        kinds = {p.group(0).isdigit() for p in parts}
+        if len(parts) >= 2 and kinds == {True, False}:
+            out.setdefault(_skeleton(p.group(0) for p in parts), set()).add(_separators(code, parts))
+    return out
+
+
+def _separators(text: str, parts: list) -> tuple[str, ...]:
+    return tuple(text[a.end():b.start()] for a, b in zip(parts, parts[1:]))
+
+
+def _written_as_code(text: str, parts: list, separators: set[tuple[str, ...]]) -> bool:
+    """Whether these parts of a text, whose skeleton is a code's, are that code typed otherwise:
+    with the code's own separators (in any case, with any leading zeros: "gg-tc-011"), or in
+    capitals with one separator between parts ("GG TC 11"). Not "rug en 2" or "zie p. 3", which
+    are Dutch before they are RUG-EN-02 or P03."""
+    between = _separators(text, parts)
+    if not separators or between in separators:  # no code of this skeleton: no match
+        return bool(separators)
+    letters = [p.group(0) for p in parts if not p.group(0).isdigit()]
+    return all(w.isupper() for w in letters) and all(len(s) <= 1 for s in between)
 
 
 def mask_code_variants(texts: pl.Series, codes: pl.Series) -> pl.Series:
-    """The participant `codes` masked as "[naam]" in whatever case, separators and leading zeros a
-    text writes them ("GG TC 11", "gg-tc-011" for GG-TC-11). Only texts with a digit are looked at
-    (Polars picks them), each distinct text once, and only codes whose first part such a text holds."""
+    """The participant `codes` masked as "[naam]" where a text writes one otherwise (other case,
+    separators or leading zeros: "GG TC 11", "gg-tc-011" for GG-TC-11; _written_as_code says
+    which). Only texts with a digit are looked at (Polars picks them), each distinct text once, and
+    only codes whose first part such a text holds."""
     strings = texts.cast(pl.String)
     distinct = strings.drop_nulls().unique()
     candidates = distinct.filter(distinct.str.contains(r"\d"))
@@ -639,10 +656,10 @@ def mask_code_variants(texts: pl.Series, codes: pl.Series) -> pl.Series:
     first = pl.when(first.str.contains(r"^[0-9]")).then(first.str.strip_chars_start("0").replace("", "0")) \
         .otherwise(first.str.to_lowercase())
     plausible = codes.drop_nulls().to_frame("code").filter(first.is_null() | first.is_in(list(words)))["code"]
-    skeletons = code_skeletons(plausible)
-    if not skeletons:
+    spellings = code_spellings(plausible.to_list())
+    if not spellings:
         return texts
-    lengths = sorted({k.count(SEPARATOR) + 1 for k in skeletons}, reverse=True)
+    lengths = sorted({k.count(SEPARATOR) + 1 for k in spellings}, reverse=True)
     changed = {}
     for text in candidates.to_list():
         spans = []
@@ -656,7 +673,8 @@ def mask_code_variants(texts: pl.Series, codes: pl.Series) -> pl.Series:
             while i < len(parts):
                 taken = next((n for n in lengths if i + n <= len(parts) and parts[i].start() in starts
                               and parts[i + n - 1].end() in ends
-                              and _skeleton(p.group(0) for p in parts[i:i + n]) in skeletons), 0)
+                              and _written_as_code(stretch, parts[i:i + n], spellings.get(
+                                  _skeleton(p.group(0) for p in parts[i:i + n]), set()))), 0)
                 if taken:
                     spans.append((span.start() + parts[i].start(), span.start() + parts[i + taken - 1].end()))
                 i += taken or 1
@@ -676,6 +694,10 @@ def mask_code_variants(texts: pl.Series, codes: pl.Series) -> pl.Series:
 
 NOT_NAMES = {"van", "de", "der", "den", "het", "ter", "ten", "te", "op", "in", "la", "le", "du", "da", "di", "von",
              "zu", "el", "al", "bin", "gast", "guest", "extern", "external", "organizer", "organisator"}
+# Words a half of a double name ("Anne-Wil", "de Boer-Groot") or a name without its accents ("Thé")
+# may be, which free text uses every day: such a half or spelling is not masked alone (the whole
+# name and its other parts are).
+COMMON_WORDS = {"wil", "groot", "klein", "jong", "oud", "lang", "kort", "hoog", "laag", "goed", "vos", "the"}
 NAME_PART = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 
 
@@ -695,8 +717,11 @@ def name_variants(speakers: list[str]) -> tuple[str, ...]:
             last, _, first = full.partition(",")
             out.add(f"{first.strip()} {last.strip()}".strip())
         for part in NAME_PART.findall(full):
-            out.update(p for p in (part, *part.split("-")) if len(p) >= 2 and p.casefold() not in NOT_NAMES)
-    out |= {variant for name in out for variant in _spelled_otherwise(name)}
+            halves = [h for h in part.split("-") if h != part and h.casefold() not in COMMON_WORDS]
+            out.update(p for p in (part, *halves) if len(p) >= 2 and p.casefold() not in NOT_NAMES)
+    # a spelling without accents is no particle or everyday word either ("Vân" is not "van", "Tô" not "to")
+    out |= {variant for name in out for variant in _spelled_otherwise(name)
+            if len(variant) >= 3 and variant.casefold() not in NOT_NAMES | COMMON_WORDS}
     return tuple(sorted(out, key=lambda n: (-len(n), n)))
 
 

@@ -29,8 +29,8 @@ def check_columns(codebook: Codebook, source: SourceFile, headings: list[str],
         # A heading twice (a question copied in Qualtrics keeps its export tag; two Forms questions
         # with one title): the readers name the second `Q5_2` (text files) or `Q5_1` (workbooks), and
         # the codebook's column would take the first, which may be the empty one, without a word.
-        if twin := next((column + n for n in ("_1", "_2") if column + n in headings and column + n not in declared),
-                        None):
+        # Items of a scale are named so too (who5, who5_1 ... who5_5): a second twin tells them apart.
+        if twin := _twin(column, headings, declared, source.format):
             raise InputError(source.relative, f"the heading {column!r}, which the codebook {codebook.relative} names, "
                              f"is in the file twice (the second read as {twin!r}): give the two columns different "
                              "headings in the export", row=1, column=column)
@@ -43,6 +43,17 @@ def check_columns(codebook: Codebook, source: SourceFile, headings: list[str],
                 hint = f"; that is the question text of column {heading!r}: name the column {heading!r}"
             raise InputError(source.relative, f"the codebook {codebook.relative} names column {column!r}, "
                              f"which the file does not have{hint}", row=1, column=column)
+
+
+def _twin(column: str, headings: list[str], declared: set[str], fmt: str) -> str | None:
+    """The heading a reader gave the second of two columns headed `column`, if the file has one:
+    `column_2` from the text readers (formats._unique, which has no `_1`), `column_1` from
+    fastexcel (a third would be `_2`). An SPSS file cannot repeat a variable's name."""
+    if fmt == "spss_sav":
+        return None
+    first, other = ("_1", "_2") if fmt.endswith("_xlsx") else ("_2", "_1")
+    twin = column + first
+    return twin if twin in headings and twin not in declared and column + other not in headings else None
 
 
 def _anonymous(codebook: Codebook, pcol: str) -> pl.Expr:
@@ -182,7 +193,12 @@ def mask_answers(values: pl.Series, names: pl.Series, labels: frozenset[str], se
     distinct = values.drop_nulls().unique()
     token = pl.element().str.strip_chars().str.to_lowercase()
     if separator:
-        is_label = distinct.str.split(separator).list.eval((token == "") | token.is_in(list(labels))).list.all()
+        # a label that holds the separator ("grenzen bewaken, nee zeggen") is one option, as decoding reads it
+        lowered = distinct.str.to_lowercase()
+        for label in sorted((lab for lab in labels if separator in lab), key=len, reverse=True):
+            lowered = lowered.str.replace_all(label, label.replace(separator, "\x1f"), literal=True)
+        token = token.str.replace_all("\x1f", separator, literal=True)
+        is_label = lowered.str.split(separator).list.eval((token == "") | token.is_in(list(labels))).list.all()
     else:
         is_label = distinct.str.strip_chars().str.to_lowercase().is_in(list(labels))
     others = distinct.filter(~is_label & ~distinct.str.contains(PLAIN_NUMBER_OR_DATE))

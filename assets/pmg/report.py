@@ -528,7 +528,7 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
     """Which interventions improved, for whom, and how sure: computed from marts.pmg_paired_change.
     `compact`: the summary only; each organisation report has its interventions' sentences."""
     t, lang, m = edition.t, edition.lang, edition.minimum
-    items, up, down, unclear, unpaired, tested, significant = [], [], [], [], [], [], []
+    items, up, down, unclear, unpaired, tested, untestable, significant = [], [], [], [], [], [], [], []
     for organisation, intervention in interventions(data):
         name = f"{intervention} ({organisation})"
         paired = data.of("paired", organisation, intervention)
@@ -552,6 +552,7 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
             certainty = t("sure_hidden")
         elif total["p_value"] is None:
             certainty = t("sure_no_test", flag=flag) if flag else t("sure_no_test_plain")
+            untestable.append(name)
         elif total["p_value"] < ALPHA:
             certainty = t("sure_significant", p=_p(total["p_value"], edition))
             tested.append(name)
@@ -582,9 +583,13 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
                if measured else t("concl_summary_none")]
     if unpaired:
         summary.append(t("concl_summary_unpaired", names=join_list(unpaired, lang)))
-    if measured:
-        summary.append(t("concl_sure_some", names=join_list(significant, lang)) if significant
-                       else t("concl_sure_none_tested") if tested else t("concl_sure_none"))
+    # how sure, of the differences this edition shows a test or its absence for (not of hidden ones)
+    if significant:
+        summary.append(t("concl_sure_some", names=join_list(significant, lang)))
+    elif tested:
+        summary.append(t("concl_sure_none_tested"))
+    elif untestable:
+        summary.append(t("concl_sure_none"))
     blocks = [Heading(t("conclusions"), 2), Paragraph(t("conclusions_intro")), Paragraph(" ".join(summary))]
     return blocks if compact else [*blocks, Bullets(items)]
 

@@ -317,9 +317,9 @@ TEXTS: dict[str, dict[str, str]] = {
                                "en": "Not measured before and after in the same people: {names}."},
     "concl_unclear": {"nl": "; geen uitspraak mogelijk bij {names}", "en": "; nothing can be said for {names}"},
     "concl_none": {"nl": "geen", "en": "none"},
-    "concl_sure_none": {"nl": "Geen van deze verschillen kon statistisch getoetst worden (te weinig deelnemers die "
-                              "veranderden): lees ze als een aanwijzing, niet als bewijs.",
-                        "en": "None of these differences could be tested (too few participants changed): read them "
+    "concl_sure_none": {"nl": "De getoonde verschillen konden niet statistisch getoetst worden (te weinig deelnemers "
+                              "die veranderden): lees ze als een aanwijzing, niet als bewijs.",
+                        "en": "The differences shown could not be tested (too few participants changed): read them "
                               "as an indication, not as proof."},
     "concl_sure_none_tested": {"nl": "Geen van de getoetste verschillen is statistisch significant: ze kunnen toeval "
                                      "zijn.",
