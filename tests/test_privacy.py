@@ -90,6 +90,7 @@ def test_phone_numbers_of_other_countries_are_masked_too():
     assert mask_text("Bel me: +32 470 12 34 56 of 0044 20 7946 0958.") == "Bel me: [telefoon] of [telefoon]."
     assert mask_text("+1 (212) 555-0199, 06-12345678") == "[telefoon], [telefoon]"
     assert mask_text("Score +5, 2023, 7,5 en 0 1 2 3") == "Score +5, 2023, 7,5 en 0 1 2 3"
+    assert mask_text("Het kost 1 005 000 000 euro") == "Het kost 1 005 000 000 euro"
 
 
 def test_mask_names():

@@ -33,8 +33,10 @@ PUBLIC_SAMPLE_KEY = "sample-key-not-for-real-data"
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A number with its country code (+ or 00, 1-3 digits: +31 6 ..., +32 470 ...) and six to twelve
-# digits, or a Dutch number without (0 and nine digits); in any grouping with spaces, dashes or brackets.
-PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)[1-9]\d{0,2}(?:[\s\-()]{0,3}\d){6,12}|0(?:[\s\-()]{0,3}\d){9})(?!\w)")
+# digits, or a Dutch number without (0 and nine digits); in any grouping with spaces, dashes or
+# brackets; not the groups of a large number ("1 005 000 000 euro"). (_build_phone_anywhere, which
+# picks the texts PHONE is run on, may match more, never less.)
+PHONE = re.compile(r"(?<![\w+])(?<!\d[\s.,])(?:(?:\+|00)[1-9]\d{0,2}(?:[\s\-()]{0,3}\d){6,12}|0(?:[\s\-()]{0,3}\d){9})(?!\w)")
 # A code whose normalised form (whitespace collapsed, casefolded) is its ASCII lowercase.
 PLAIN_CODE = r"^[!-~]+$"
 
@@ -198,7 +200,7 @@ def _mask_names(texts: pl.Series, words: list[str]) -> pl.Series:
 
 def _mask_contacts(texts: pl.Series) -> pl.Series:
     """EMAIL and PHONE substituted, in Python, only in texts that could hold either: an e-mail
-    address needs an "@"; without one, EMAIL changes nothing and PHONE matches exactly where
+    address needs an "@"; without one, EMAIL changes nothing and PHONE matches only where
     _phone_anywhere does."""
     candidate = texts.str.contains("@", literal=True) | texts.str.contains(_phone_anywhere())
     if not candidate.any():
