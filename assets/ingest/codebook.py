@@ -385,7 +385,8 @@ def _load_codebook(path: Path, data_dir: Path, cache_dir: Path | None) -> Codebo
         consts = {str(k): str(v) for k, v in (f.get("constants") or {}).items()}
         if fmt in TRANSCRIPT_FORMATS:  # a transcript file is one interview: its name goes with the file
             consts["interview"] = str(_require(f, "interview", where, rel))
-        files.append(SourceFile(fpath, frel, fmt, consts, f.get("sheet"), _companion(f, fmt, fpath, path.parent, where, rel)))
+        files.append(SourceFile(fpath, frel, fmt, consts, f.get("sheet"),
+                                _companion(f, fmt, fpath, path.parent, where, rel)))
     kinds = {"survey" if sf.format in SURVEY_FORMATS else "transcript" if sf.format in TRANSCRIPT_FORMATS
              else "interview" for sf in files}
     if len(kinds) != 1:

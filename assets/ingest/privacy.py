@@ -36,7 +36,8 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # digits, or a Dutch number without (0 and nine digits); in any grouping with spaces, dashes or
 # brackets; not the groups of a large number ("1 005 000 000 euro"). (_build_phone_anywhere, which
 # picks the texts PHONE is run on, may match more, never less.)
-PHONE = re.compile(r"(?<![\w+])(?<!\d[\s.,])(?:(?:\+|00)[1-9]\d{0,2}(?:[\s\-()]{0,3}\d){6,12}|0(?:[\s\-()]{0,3}\d){9})(?!\w)")
+PHONE = re.compile(r"(?<![\w+])(?<!\d[\s.,])"
+                   r"(?:(?:\+|00)[1-9]\d{0,2}(?:[\s\-()]{0,3}\d){6,12}|0(?:[\s\-()]{0,3}\d){9})(?!\w)")
 # A code whose normalised form (whitespace collapsed, casefolded) is its ASCII lowercase.
 PLAIN_CODE = r"^[!-~]+$"
 
@@ -598,14 +599,12 @@ def _build_unicode() -> _Unicode:
 
 # --- participant codes written otherwise: "GG TC 11", "gg-tc-011" for GG-TC-11 -------------------
 
-# A code as its letters and numbers: letters without case, numbers without leading zeros, no
-# separators. Two spellings of one code have the same skeleton.
+# A code's skeleton: its letters without case and its numbers without leading zeros, joined by
+# SEPARATOR, whatever stood between them. Two spellings of one code have the same skeleton.
 _SUBRUNS = re.compile(r"\d+|[^\W\d_]+")
+SEPARATOR = "\x1f"
 # Letters and digits joined by at most two separators: where a code in another spelling can stand.
 _CODE_SPAN = re.compile(r"[^\W_]+(?:[\s\-_./]{1,2}[^\W_]+)*")
-
-
-SEPARATOR = "\x1f"
 
 
 def _skeleton(parts: Iterable[str]) -> str:

@@ -328,7 +328,8 @@ def _theme_list(rows: list[dict], interview_n: dict, edition: Edition) -> list[B
         # Small interview groups: which themes came up is shown, how many people raised them is not,
         # nor their order: the rows come most raised first, and where that order broke the alphabet
         # a reader could count (three themes, then the alphabet again: those three were said by more).
-        items = [f"{r['theme']}{suffix(r)}" for r in sorted(rows, key=lambda r: (r["wave"], r["theme"].casefold()))]
+        alphabetical = sorted(rows, key=lambda r: (r["wave"], r["theme"].casefold()))
+        items = [f"{r['theme']}{suffix(r)}" for r in alphabetical]
         return [Paragraph(edition.t("mentioned_were")), Bullets(items)]
     # "N deelnemers noemden ...": the templates looked up once per list, not per theme (a year's
     # organisation reports say some 800,000 of these).
