@@ -97,13 +97,15 @@ def test_a_multi_select_option_holding_the_separator_is_one_option(tmp_path):
     labels:
       - {label: "Grenzen bewaken, nee zeggen", code: grenzen}
       - {label: Beslissen, code: beslissen}
-      - {label: Grenzen bewaken, code: alleen_grenzen}""")
+      - {label: Grenzen bewaken, code: alleen_grenzen}
+      - {label: 'Rust \\1 (ritme), ook $1', code: rust}""")
     conn = load_and_decode(tmp_path, 'A-1,UMCG,"Beslissen, grenzen bewaken, NEE zeggen"\r\n'
-                                     'A-2,UMCG,"Grenzen bewaken, Beslissen"\r\nA-3,UMCG,"Grenzen bewaken, nee"\r\n',
+                                     'A-2,UMCG,"Grenzen bewaken, Beslissen, Rust \\1 (ritme), ook $1"\r\n'
+                                     'A-3,UMCG,"Grenzen bewaken, nee"\r\n',
                            codebook)
     assert conn.sql("SELECT row_number, value_code FROM staging.pmg_questionnaire_answers WHERE variable = 'skills' "
                     "ORDER BY ALL").fetchall() == [(4, "beslissen"), (4, "grenzen"), (5, "alleen_grenzen"),
-                                                   (5, "beslissen")]
+                                                   (5, "beslissen"), (5, "rust")]  # a label's \1 and $1 are text
     assert conn.sql("SELECT row_number, cell_value, reason FROM raw.quarantine").fetchall() == [
         (6, "Grenzen bewaken, nee", "unknown answer label for skills (not in the codebook)")]
 

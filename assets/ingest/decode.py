@@ -123,8 +123,9 @@ WITH joined_labels AS (
   FROM (SELECT *, unnest(CASE WHEN type = 'multi_select' AND cell IS NOT NULL
                               THEN string_split(CASE WHEN joined_labels IS NULL THEN cell ELSE list_reduce(
                                      list_prepend(cell, joined_labels),
+                                     -- the label's backslashes doubled: in the replacement they would be \\1
                                      lambda kept, label: regexp_replace(kept, regexp_escape(label),
-                                                                        replace(label, '{sep}', chr(31)), 'gi')) END,
+                                         replace(replace(label, '\\', '\\\\'), '{sep}', chr(31)), 'gi')) END,
                                    '{sep}')
                               ELSE [cell] END) AS token FROM cells)
 ), decoded AS (
