@@ -202,7 +202,7 @@ def test_a_time_stamp_before_the_speaker_is_no_speaker(tmp_path: Path):
     export.write_bytes(export.read_bytes() + "".join(
         f'1:{9 + i};¶ {20 + i};;"""{q}"""' + ';T0 Cold shower challenge 1;Diagnose: Steun;1;;1\r\n'
         for i, q in enumerate(["[00:01:23] UMCG-CS1-05: Zoals UMCG-CS1-06 zei.\n(00:02:10) UMCG-CS1-06: Ja.",
-                               "[00:03:00] Zonder spreker."])).encode("utf-8"))
+                               "[00:03:00] Zonder spreker.", "UMCG-CS1-08 [00:04:00]: Na de spreker."])).encode("utf-8"))
     cb = load_codebook(codebook, tmp_path)
     pseudonymise = Pseudonymiser("k")
     segments, quarantine, _ = interview_segments(cb, cb.files[0], pseudonymise)
@@ -211,6 +211,8 @@ def test_a_time_stamp_before_the_speaker_is_no_speaker(tmp_path: Path):
     assert row["segment_text"] == "Zoals [naam] zei.\n(00:02:10) [naam]: Ja."
     assert quarantine.filter(pl.col("row_number") == 6)["reason"].to_list() == [
         "no speaker prefix ('CODE: ...') on the segment"]
+    after = segments.filter(pl.col("row_number") == 7).row(0, named=True)  # the time stamp after the speaker
+    assert after["speaker_id"] == pseudonymise("UMCG-CS1-08") and after["segment_text"] == "Na de spreker."
 
 
 def test_speakers_written_as_names_are_masked_by_their_parts_too(tmp_path: Path):

@@ -18,11 +18,13 @@ from assets.ingest.formats import MAXQDA_COLUMNS, ROW, read_source
 from assets.ingest.loader import quarantine_frame
 from assets.ingest.privacy import NAME_PART, NOT_NAMES, Pseudonymiser, mask_code_variants, mask_series, name_variants
 
-# A transcript's time stamp may stand before the speaker ("[00:01:23] P03: ..."): it is no speaker.
+# A transcript's time stamp may stand before the speaker ("[00:01:23] P03: ...") or, in brackets,
+# after it ("P03 [00:01:23]: ..."): it is no speaker.
 TIME_STAMP = r"(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?\s+)?"
+TIME_STAMP_AFTER = r"(?:\s*[\[(]\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])])?"
 # A speaker in brackets ("[P03]: ...") is one; a time stamp's bracket opens no speaker.
 SPEAKER = r"(\[[^\]:\n]{1,38}\]|\([^):\n]{1,38}\)|[^:\n\[(][^:\n]{0,39}?)"
-SPEAKER_PREFIX = r"^\s*" + TIME_STAMP + SPEAKER + r"\s*:\s*"
+SPEAKER_PREFIX = r"^\s*" + TIME_STAMP + SPEAKER + TIME_STAMP_AFTER + r"\s*:\s*"
 # The export's own headings, for quarantine rows.
 HEADINGS = {
     "maxqda_coded_segments": {"segment": "Segment", "code": "Code", "document": "Document name"},
@@ -90,7 +92,8 @@ def interview_segments(codebook: Codebook, source: SourceFile, pseudonymise: Pse
 
 
 # A turn inside a segment: a focus group's segment may hold several paragraphs, each "CODE: ...".
-TURN = re.compile(r"(?m)^[^\S\n]*" + TIME_STAMP.replace(r"\s+", r"[^\S\n]+") + SPEAKER + r"[^\S\n]*:")
+TURN = re.compile(r"(?m)^[^\S\n]*" + TIME_STAMP.replace(r"\s+", r"[^\S\n]+") + SPEAKER
+                  + TIME_STAMP_AFTER.replace(r"\s*", r"[^\S\n]*") + r"[^\S\n]*:")
 
 
 def _said_by(good: pl.DataFrame, pattern: re.Pattern | None) -> pl.Series:
