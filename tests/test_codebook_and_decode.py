@@ -168,6 +168,15 @@ def test_a_heading_the_codebook_names_twice_in_the_file_stops_the_load(tmp_path,
         load_survey_file(duckdb.connect(), "raw.pmg_questionnaire_cells", cb, cb.files[0], Pseudonymiser("k"))
 
 
+def test_which_reader_names_a_repeated_heading_how():
+    from assets.ingest.survey import _twin
+
+    assert _twin("Q5", ["Q5", "Q5_2"], {"Q5"}, "surveymonkey_xlsx") == "Q5_2"  # its header rows go through _unique
+    assert _twin("Q5", ["Q5", "Q5_1"], {"Q5"}, "ms_forms_xlsx") == "Q5_1"  # fastexcel's own naming
+    assert _twin("Q5", ["Q5", "Q5_1", "Q5_2"], {"Q5"}, "qualtrics_csv") is None  # a total and its items
+    assert _twin("Q5", ["Q5", "Q5_2"], {"Q5"}, "spss_sav") is None
+
+
 def test_a_scale_total_beside_its_items_is_no_repeated_heading(tmp_path):
     """Q5 beside Q5_1 and Q5_2 (a total and its items, as SPSS and Qualtrics name them): not a
     heading twice, though a repeated Q5 is read as Q5_2 too."""

@@ -192,6 +192,21 @@ def test_a_speaker_in_brackets_and_a_role_as_speaker(tmp_path: Path):
     assert texts == ["Prima.", "Wat vond de [naam] ervan?", "De onderzoeker van het UMCG vroeg het."]
 
 
+def test_later_turns_of_people_and_speakers_with_initials_or_a_role(tmp_path: Path):
+    texts = _segments_with(tmp_path, [
+        "Jansen-Bakker, M.: Zoals Jansen al zei, en Bakker ook.",
+        "Coach Anna Jansen: Anna hielp, zei de coach.",
+        "[UMCG-CS1-09]: Eens.\nPiet de Boer: Oneens.\nGoede Punten: veel.",
+        "UMCG-CS1-09: Piet de Boer zei het; goede punten; Boer.",
+    ], speaker_codes=None)
+    assert texts == [
+        "Zoals [naam] al zei, en [naam] ook.",  # an initial is part of a person's name
+        "[naam] hielp, zei de coach.",  # a role beside a name: the name's parts, not the role
+        # a later turn is masked whole: a person's name, or a phrase, not word by word
+        "Eens.\n[naam]: Oneens.\n[naam]: veel.",
+        "[naam] zei het; [naam]; Boer."]
+
+
 def test_a_time_stamp_before_the_speaker_is_no_speaker(tmp_path: Path):
     """Transcribed segments may start "[00:01:23] CODE: ...": the speaker is the code, not "[00"
     (which made one participant of everyone, and left their codes unmasked in the quotes)."""

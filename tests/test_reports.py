@@ -214,6 +214,13 @@ def test_pmg_conclusions_follow_the_paired_change(reports, warehouse):
     names = [n for part in listed.groups() if part and part != "geen" for n in re.split(r", | en ", part)]
     assert len(names) == measured
     assert "Zonder voor- en nameting bij dezelfde mensen: Workshop Positieve Gezondheid (UMCG)." in text
+    # how sure: said of the interventions it is true of, by name
+    from assets.reporting.texts import join_list
+
+    untested = [f"{r['intervention']} ({r['organisation']})" for r in sorted(
+        totals, key=lambda r: (r["organisation"], r["intervention"])) if r["p_value"] is None]
+    assert untested and all(r["p_value"] is None for r in totals)  # the sample's groups are all too small
+    assert f"Het verschil bij {join_list(untested, 'nl')} kon niet statistisch getoetst worden" in text
 
 
 # --- PMG, stakeholder edition: disclosure control ------------------------------------------------

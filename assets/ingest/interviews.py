@@ -44,7 +44,8 @@ def interview_segments(codebook: Codebook, source: SourceFile, pseudonymise: Pse
         frame, unknown = explode_codes(frame, codebook.themes.keys())
     frame = frame.select(
         ROW, "document", "code",
-        speaker=pl.col("segment").str.extract(SPEAKER_PREFIX, 1),
+        # "[P03]: ..." is P03's, as "P03: ..." is
+        speaker=pl.col("segment").str.extract(SPEAKER_PREFIX, 1).str.strip_chars("[]()"),
         text=pl.col("segment").str.replace(SPEAKER_PREFIX, ""),
     )
     no_speaker = "no speaker prefix ('CODE: ...') on the segment"
@@ -99,23 +100,25 @@ TURN = re.compile(r"(?m)^[^\S\n]*" + TIME_STAMP.replace(r"\s+", r"[^\S\n]+") + S
 def _said_by(good: pl.DataFrame, pattern: re.Pattern | None) -> pl.Series:
     """What to mask in the segments' text: every speaker of the file, by the prefix of each turn
     (also the turns after a segment's first, whose speaker may open no segment of their own) and,
-    with `speaker_codes`, every code of that shape the text holds. A speaker written as a name
-    ("Anna de Vries") also by its parts, as in transcripts."""
+    with `speaker_codes`, every code of that shape the text holds. A speaker who opens a segment
+    and is written as a person's name ("Anna de Vries") also by the name's parts, as in transcripts."""
     openers = good["speaker"].drop_nulls().unique()
     texts = good["text"].drop_nulls()
     turns = set()
     for text in texts.filter(texts.str.contains("\n[^\n:]{1,40}:")).to_list():
-        turns.update(TURN.findall(text.split("\n", 1)[1]))
+        turns.update(t.strip().strip("[]()").strip() for t in TURN.findall(text.split("\n", 1)[1]))
     if pattern is not None:
-        turns = {t for t in turns if pattern.fullmatch(t.strip())} | _codes_in(texts, pattern)
-    else:  # "Werkdruk: te hoog" is no turn: a speaker of the file, or a code shaped as the file's codes
+        turns = {t for t in turns if pattern.fullmatch(t)} | _codes_in(texts, pattern)
+    else:  # "Werkdruk: te hoog" is no turn: a speaker of the file, a code shaped as its codes, or a name
         shapes = {_shape(p) for p in openers.filter(openers.str.contains(r"\d")).to_list()}
         known = set(openers.to_list())
-        turns = {t for t in turns if t.strip() in known or (any(c.isdigit() for c in t) and _shape(t) in shapes)}
-    # a name has no digit: the codes (nearly every speaker) are not looked at one by one
-    names = [p for p in openers.filter(~openers.str.contains(r"\d")).to_list() if _written_as_name(p)]
+        turns = {t for t in turns if t in known or (any(c.isdigit() for c in t) and _shape(t) in shapes)
+                 or _person(t)}
+    # by their parts only the speakers that open a segment: a later line "Goede Punten: ..." is
+    # masked whole (a name has no digit: the codes, nearly every speaker, are not looked at)
+    people = [_person(p) for p in openers.filter(~openers.str.contains(r"\d")).to_list()]
     said = pl.concat([openers, pl.Series(sorted(turns), dtype=pl.String),
-                      pl.Series(name_variants(names), dtype=pl.String)]).str.strip_chars()
+                      pl.Series(name_variants([p for p in people if p]), dtype=pl.String)]).str.strip_chars()
     return said.filter(said != "").unique().sort()  # code point order, as sorted()
 
 
@@ -141,14 +144,18 @@ ROLES = {"onderzoeker", "interviewer", "moderator", "coach", "begeleider", "gesp
          "respondent", "spreker", "gemeente", "universiteit", "ziekenhuis", "organisatie", "team", "hr"}
 
 
-def _written_as_name(speaker: str) -> bool:
-    """"Anna de Vries", "Jansen-Bakker, M.": every word capitalised, not in capitals, but particles;
-    not "Tip" and the like alone, nor a phrase ("Wat ik bedoel is dit"), a role or an organisation
-    ("Onderzoeker UMCG", "Gemeente Groningen"), whose words would be masked everywhere."""
-    words = NAME_PART.findall(speaker)
+def _person(speaker: str) -> str | None:
+    """The person's name in a speaker written as one ("Anna de Vries", "Jansen-Bakker, M.", "Coach
+    Anna Jansen": "Anna Jansen"): two words or more, each capitalised but particles, an initial or
+    not in capitals. None for a word alone ("Tip"), a phrase ("Wat ik bedoel is dit") or a role or
+    organisation ("Onderzoeker UMCG", "Gemeente Groningen"), whose words would be masked everywhere."""
+    if any(c.isdigit() for c in speaker):
+        return None
+    words = [w for w in NAME_PART.findall(speaker) if w.casefold() not in ROLES]
     capitalised = [w for w in words if w.casefold() not in NOT_NAMES]
-    return (len(capitalised) >= 2 and all(w[0].isupper() and not w.isupper() for w in capitalised)
-            and not any(w.casefold() in ROLES for w in capitalised))
+    if len(capitalised) >= 2 and all(w[0].isupper() and (len(w) == 1 or not w.isupper()) for w in capitalised):
+        return " ".join(words)
+    return None
 
 
 def parse_interview_file(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonymiser):

@@ -34,10 +34,8 @@ PUBLIC_SAMPLE_KEY = "sample-key-not-for-real-data"
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A number with its country code (+ or 00, 1-3 digits: +31 6 ..., +32 470 ...) and six to twelve
 # digits, or a Dutch number without (0 and nine digits); in any grouping with spaces, dashes or
-# brackets; not the groups of a large number ("1 005 000 000 euro"). (_build_phone_anywhere, which
-# picks the texts PHONE is run on, may match more, never less.)
-PHONE = re.compile(r"(?<![\w+])(?<!\d[\s.,])"
-                   r"(?:(?:\+|00)[1-9]\d{0,2}(?:[\s\-()]{0,3}\d){6,12}|0(?:[\s\-()]{0,3}\d){9})(?!\w)")
+# brackets. (The groups of a large number, "1 005 000 000 euro", read as one too.)
+PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)[1-9]\d{0,2}(?:[\s\-()]{0,3}\d){6,12}|0(?:[\s\-()]{0,3}\d){9})(?!\w)")
 # A code whose normalised form (whitespace collapsed, casefolded) is its ASCII lowercase.
 PLAIN_CODE = r"^[!-~]+$"
 
@@ -201,7 +199,7 @@ def _mask_names(texts: pl.Series, words: list[str]) -> pl.Series:
 
 def _mask_contacts(texts: pl.Series) -> pl.Series:
     """EMAIL and PHONE substituted, in Python, only in texts that could hold either: an e-mail
-    address needs an "@"; without one, EMAIL changes nothing and PHONE matches only where
+    address needs an "@"; without one, EMAIL changes nothing and PHONE matches exactly where
     _phone_anywhere does."""
     candidate = texts.str.contains("@", literal=True) | texts.str.contains(_phone_anywhere())
     if not candidate.any():
@@ -631,13 +629,13 @@ def _separators(text: str, parts: list) -> tuple[str, ...]:
 def _written_as_code(text: str, parts: list, separators: set[tuple[str, ...]]) -> bool:
     """Whether these parts of a text, whose skeleton is a code's, are that code typed otherwise:
     with the code's own separators (in any case, with any leading zeros: "gg-tc-011"), or in
-    capitals with one separator between parts ("GG TC 11"). Not "rug en 2" or "zie p. 3", which
-    are Dutch before they are RUG-EN-02 or P03."""
+    capitals with other separators between parts ("GG TC 11", "GG. TC. 11"). Not "rug en 2" or
+    "zie p. 3", which are Dutch before they are RUG-EN-02 or P03."""
     between = _separators(text, parts)
     if not separators or between in separators:  # no code of this skeleton: no match
         return bool(separators)
     letters = [p.group(0) for p in parts if not p.group(0).isdigit()]
-    return all(w.isupper() for w in letters) and all(len(s) <= 1 for s in between)
+    return all(w.isupper() for w in letters) and all(len(s) <= 2 for s in between)
 
 
 def mask_code_variants(texts: pl.Series, codes: pl.Series) -> pl.Series:
@@ -698,7 +696,7 @@ NOT_NAMES = {"van", "de", "der", "den", "het", "ter", "ten", "te", "op", "in", "
 # Words a half of a double name ("Anne-Wil", "de Boer-Groot") or a name without its accents ("Thé")
 # may be, which free text uses every day: such a half or spelling is not masked alone (the whole
 # name and its other parts are).
-COMMON_WORDS = {"wil", "groot", "klein", "jong", "oud", "lang", "kort", "hoog", "laag", "goed", "vos", "the"}
+COMMON_WORDS = {"wil", "groot", "klein", "jong", "oud", "lang", "kort", "hoog", "laag", "goed", "vos", "the", "to"}
 NAME_PART = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 
 
@@ -722,7 +720,7 @@ def name_variants(speakers: list[str]) -> tuple[str, ...]:
             out.update(p for p in (part, *halves) if len(p) >= 2 and p.casefold() not in NOT_NAMES)
     # a spelling without accents is no particle or everyday word either ("Vân" is not "van", "Tô" not "to")
     out |= {variant for name in out for variant in _spelled_otherwise(name)
-            if len(variant) >= 3 and variant.casefold() not in NOT_NAMES | COMMON_WORDS}
+            if variant.casefold() not in NOT_NAMES | COMMON_WORDS}
     return tuple(sorted(out, key=lambda n: (-len(n), n)))
 
 

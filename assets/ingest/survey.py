@@ -45,13 +45,17 @@ def check_columns(codebook: Codebook, source: SourceFile, headings: list[str],
                              f"which the file does not have{hint}", row=1, column=column)
 
 
+FASTEXCEL_HEADINGS = {"ms_forms_xlsx", "limesurvey_xlsx"}  # SurveyMonkey's two header rows go through _unique
+
+
 def _twin(column: str, headings: list[str], declared: set[str], fmt: str) -> str | None:
     """The heading a reader gave the second of two columns headed `column`, if the file has one:
-    `column_2` from the text readers (formats._unique, which has no `_1`), `column_1` from
-    fastexcel (a third would be `_2`). An SPSS file cannot repeat a variable's name."""
+    `column_1` from the workbooks whose headings fastexcel reads (a third would be `_2`),
+    `column_2` from the others (formats._unique, which has no `_1`). An SPSS file cannot repeat
+    a variable's name."""
     if fmt == "spss_sav":
         return None
-    first, other = ("_1", "_2") if fmt.endswith("_xlsx") else ("_2", "_1")
+    first, other = ("_1", "_2") if fmt in FASTEXCEL_HEADINGS else ("_2", "_1")
     twin = column + first
     return twin if twin in headings and twin not in declared and column + other not in headings else None
 

@@ -590,7 +590,7 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
     elif tested:
         summary.append(t("concl_sure_none_tested"))
     elif untestable:
-        summary.append(t("concl_sure_none"))
+        summary.append(t("concl_sure_none", names=join_list(untestable, lang)))
     blocks = [Heading(t("conclusions"), 2), Paragraph(t("conclusions_intro")), Paragraph(" ".join(summary))]
     return blocks if compact else [*blocks, Bullets(items)]
 

@@ -317,10 +317,10 @@ TEXTS: dict[str, dict[str, str]] = {
                                "en": "Not measured before and after in the same people: {names}."},
     "concl_unclear": {"nl": "; geen uitspraak mogelijk bij {names}", "en": "; nothing can be said for {names}"},
     "concl_none": {"nl": "geen", "en": "none"},
-    "concl_sure_none": {"nl": "De getoonde verschillen konden niet statistisch getoetst worden (te weinig deelnemers "
-                              "die veranderden): lees ze als een aanwijzing, niet als bewijs.",
-                        "en": "The differences shown could not be tested (too few participants changed): read them "
-                              "as an indication, not as proof."},
+    "concl_sure_none": {"nl": "Het verschil bij {names} kon niet statistisch getoetst worden (te weinig deelnemers "
+                              "die veranderden): lees het als een aanwijzing, niet als bewijs.",
+                        "en": "The difference for {names} could not be tested (too few participants changed): read "
+                              "it as an indication, not as proof."},
     "concl_sure_none_tested": {"nl": "Geen van de getoetste verschillen is statistisch significant: ze kunnen toeval "
                                      "zijn.",
                                "en": "None of the differences tested is statistically significant: they may be "
