@@ -117,9 +117,9 @@ def test_halves_of_a_double_name_and_names_typed_without_accents_or_decomposed()
 
 
 def test_participant_codes_in_another_spelling_are_masked():
-    from assets.ingest.privacy import mask_code_variants
+    from assets.ingest.privacy import ParticipantCodes, mask_code_variants
 
-    codes = pl.Series(["GG-TC-11", "GG-TC-01", "RUG-EN-02", "P03", "12345", None])
+    codes = ParticipantCodes(pl.Series(["GG-TC-11", "GG-TC-01", "RUG-EN-02", "P03", "12345", None]))
     texts = pl.Series(["Teamcoaching hybride werken GG TC 11", "Zoals GG_TC_01 al zei, en gg-tc-1 ook",
                        "rug-en-002 hier", "P3x en GGTC-11x", "stap 1 van 3, 2023", None, "012345",
                        "last van mijn rug en 2 keer per week", "zie p. 3", "gg tc 11"])

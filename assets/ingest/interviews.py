@@ -16,7 +16,8 @@ import polars as pl
 from assets.ingest.codebook import Codebook, SourceFile
 from assets.ingest.formats import MAXQDA_COLUMNS, ROW, read_source
 from assets.ingest.loader import quarantine_frame
-from assets.ingest.privacy import NAME_PART, NOT_NAMES, Pseudonymiser, mask_code_variants, mask_series, name_variants
+from assets.ingest.privacy import (NAME_PART, NOT_NAMES, ParticipantCodes, Pseudonymiser, mask_code_variants, mask_series,
+                                   name_variants)
 
 # A transcript's time stamp may stand before the speaker ("[00:01:23] P03: ...") or, in brackets,
 # after it ("P03 [00:01:23]: ..."): it is no speaker.
@@ -87,7 +88,7 @@ def interview_segments(codebook: Codebook, source: SourceFile, pseudonymise: Pse
         (pl.col("code") if source.format == "atlasti_quotations"
          else pl.col("code").str.strip_chars().str.replace_all(r"\s*[\\>]\s*", "\\")).alias("code_path"),
         # Participant codes said aloud in a quote are identifiers too, in any spelling.
-        mask_code_variants(mask_series(good["text"], speakers), speakers).alias("segment_text"),
+        mask_code_variants(mask_series(good["text"], speakers), ParticipantCodes(speakers)).alias("segment_text"),
     )
     return segments, quarantine, parsed.frame.height
 

@@ -638,23 +638,34 @@ def _written_as_code(text: str, parts: list, separators: set[tuple[str, ...]]) -
     return all(w.isupper() for w in letters) and all(len(s) <= 2 for s in between)
 
 
-def mask_code_variants(texts: pl.Series, codes: pl.Series) -> pl.Series:
+class ParticipantCodes:
+    """A file's participant codes, each with its first part in ASCII (nearly every code has one),
+    worked out once, when a text first needs it, for all of the file's text columns."""
+
+    def __init__(self, codes: pl.Series):
+        self.codes = codes
+
+    @functools.cached_property
+    def by_first_part(self) -> pl.DataFrame:
+        first = pl.col("code").str.extract(r"^[^A-Za-z0-9]*([A-Za-z]+|[0-9]+)", 1)
+        first = pl.when(first.str.contains(r"^[0-9]")).then(first.str.strip_chars_start("0").replace("", "0")) \
+            .otherwise(first.str.to_lowercase())
+        return self.codes.drop_nulls().to_frame("code").with_columns(first=first)
+
+
+def mask_code_variants(texts: pl.Series, codes: ParticipantCodes) -> pl.Series:
     """The participant `codes` masked as "[naam]" where a text writes one otherwise (other case,
     separators or leading zeros: "GG TC 11", "gg-tc-011" for GG-TC-11; _written_as_code says
     which). Only texts with a digit are looked at (Polars picks them), each distinct text once, and
-    only codes whose first part such a text holds."""
+    only codes whose first part such a text holds (a code without an ASCII first part always)."""
     strings = texts.cast(pl.String)
     distinct = strings.drop_nulls().unique()
     candidates = distinct.filter(distinct.str.contains(r"\d"))
     if candidates.is_empty():
         return texts
     words = {_skeleton([w]) for text in candidates.to_list() for w in _SUBRUNS.findall(text)}
-    # A code's first part in ASCII (nearly every code): one whose first part no such text holds is
-    # not looked at; any other code is.
-    first = pl.col("code").str.extract(r"^[^A-Za-z0-9]*([A-Za-z]+|[0-9]+)", 1)
-    first = pl.when(first.str.contains(r"^[0-9]")).then(first.str.strip_chars_start("0").replace("", "0")) \
-        .otherwise(first.str.to_lowercase())
-    plausible = codes.drop_nulls().to_frame("code").filter(first.is_null() | first.is_in(list(words)))["code"]
+    first = pl.col("first")
+    plausible = codes.by_first_part.filter(first.is_null() | first.is_in(list(words)))["code"]
     spellings = code_spellings(plausible.to_list())
     if not spellings:
         return texts

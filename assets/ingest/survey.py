@@ -17,7 +17,7 @@ from assets.ingest.codebook import Codebook, SourceFile
 from assets.ingest.errors import InputError
 from assets.ingest.formats import ROW, read_source
 from assets.ingest.loader import quarantine_frame
-from assets.ingest.privacy import Pseudonymiser, mask_code_variants, mask_series, name_variants
+from assets.ingest.privacy import ParticipantCodes, Pseudonymiser, mask_code_variants, mask_series, name_variants
 
 
 def check_columns(codebook: Codebook, source: SourceFile, headings: list[str],
@@ -134,6 +134,7 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
             [v for v in values.filter(~ascii_only).to_list() if not any(c.isdigit() for c in v)]
         revealed.append(pl.Series(pcol, name_variants(values), dtype=pl.String))
     names = pl.concat(revealed)  # a column, not a tuple: 100,000 codes are not copied into Python
+    participant_codes = ParticipantCodes(codes)
     identity = frame[pcol]
     if codebook.anonymous_values:
         # Each anonymous response is its own respondent: key it by file and response id instead.
@@ -145,8 +146,9 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
                                 .otherwise(pl.col(pcol)).alias(pcol))[pcol]
     frame = frame.with_columns(
         pseudonyms(pseudonymise, identity, codebook.relative).alias("respondent_id"),
-        *[mask_code_variants(mask_series(frame[c], names), codes).alias(c) for c in text_columns],
-        *[mask_answers(frame[c], names, labels, codebook.multi_select_separator if multi else None, codes).alias(c)
+        *[mask_code_variants(mask_series(frame[c], names), participant_codes).alias(c) for c in text_columns],
+        *[mask_answers(frame[c], names, labels, codebook.multi_select_separator if multi else None,
+                       participant_codes).alias(c)
           for c, (labels, multi) in _answer_columns(codebook, value_columns, text_columns).items()
           if frame[c].dtype == pl.String],
     )
@@ -187,7 +189,7 @@ PLAIN_NUMBER_OR_DATE = (r"^\s*(?:[+-]?\d{1,8}(?:[.,]\d+)?"
 
 
 def mask_answers(values: pl.Series, names: pl.Series, labels: frozenset[str], separator: str | None,
-                 codes: pl.Series | None = None) -> pl.Series:
+                 codes: ParticipantCodes | None = None) -> pl.Series:
     """Answers of a column that is not free text, with e-mail addresses, phone numbers and names in
     them masked as free text is. Such a column holds a label, a number, a date or a mark, but an
     export can put typed text in it too (Forms writes an "Other" answer into the choice's cell), and
