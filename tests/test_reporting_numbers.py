@@ -14,7 +14,7 @@ from assets.reporting.numbers import MISSING, fmt_count, fmt_number, fmt_pct, fm
     (8, "8,0"),
     (0, "0,0"),
     (-0.04, "0,0"),     # no "-0,0"
-    (-1.25, "-1,3"),    # half away from zero
+    (-1.25, "\u22121,3"),  # half away from zero; a minus sign, not a hyphen
     (1234.56, "1.234,6"),
 ])
 def test_fmt_number_dutch(value, expected):

@@ -8,6 +8,7 @@ not 7.2499999... Full precision stays in the warehouse; only these functions rou
 from decimal import ROUND_HALF_UP, Decimal
 
 MISSING = "–"
+MINUS = "\u2212"  # the minus sign, as matplotlib prints it on the charts' axes; a hyphen is not one
 _SEPARATORS = {"nl": (",", "."), "en": (".", ",")}  # (decimal, thousands)
 
 
@@ -23,11 +24,12 @@ def _separators(lang: str) -> tuple[str, str]:
 def _render(value: Decimal, decimals: int, lang: str) -> str:
     decimal_sep, thousands_sep = _separators(lang)
     text = f"{value:,.{decimals}f}"  # en-style first, then swap separators
-    return text.replace(",", "\x00").replace(".", decimal_sep).replace("\x00", thousands_sep)
+    text = text.replace(",", "\x00").replace(".", decimal_sep).replace("\x00", thousands_sep)
+    return MINUS + text[1:] if text.startswith("-") else text
 
 
 def fmt_number(x: float | int | None, decimals: int = 1, lang: str = "nl") -> str:
-    """6.4375 -> "6,4" (nl) or "6.4" (en); None -> "–"."""
+    """6.4375 -> "6,4" (nl) or "6.4" (en); -0.5 -> "−0,5" with a minus sign; None -> "–"."""
     if x is None:
         return MISSING
     return _render(_round(x, decimals), decimals, lang)
