@@ -35,7 +35,8 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A number with its country code (+ or 00, 1-3 digits: +31 6 ..., +32 470 ...) and six to twelve
 # digits, or a Dutch number without (0 and nine digits); in any grouping with spaces, dashes or
 # brackets. (The groups of a large number, "1 005 000 000 euro", read as one too.)
-PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)[1-9]\d{0,2}(?:[\s\-()]{0,3}\d){6,12}|0(?:[\s\-()]{0,3}\d){9})(?!\w)")
+# Not followed by ":" and a digit: "03-10-2022 09:00" is ten digits from a 0, a date and a time.
+PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)[1-9]\d{0,2}(?:[\s\-()]{0,3}\d){6,12}|0(?:[\s\-()]{0,3}\d){9})(?!\w|:\d)")
 # A code whose normalised form (whitespace collapsed, casefolded) is its ASCII lowercase.
 PLAIN_CODE = r"^[!-~]+$"
 
@@ -220,7 +221,8 @@ def _build_phone_anywhere() -> str:
     digits = _regex_class(digit)
     return ("(?:^|" + _regex_class([*word, *_ranges_of("+")], negated=True) + r")(?:(?:\+|00)[1-9]" + digits
             + "{0,2}(?:" + separator + "{0,3}" + digits + "){6,12}|0(?:" + separator + "{0,3}" + digits
-            + "){9})(?:$|" + _regex_class(word, negated=True) + ")")
+            + "){9})(?:$|" + _regex_class([*word, *_ranges_of(":")], negated=True) + "|:(?:$|"
+            + _regex_class(digit, negated=True) + "))")
 
 
 # --- names: one Aho-Corasick pass ----------------------------------------------------------------
