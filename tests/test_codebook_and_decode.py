@@ -64,6 +64,36 @@ def test_decimal_comma_and_labels_decode(tmp_path):
                        ("mental_health_grade", None, 6.0), ("organisation", "RUG", None)]
 
 
+def test_numbers_with_grouped_digits_and_one_group_read_by_the_scale(tmp_path):
+    """1.234,5 and 1,234.5 are grouped; "7.000" on a 0-10 scale is seven, on a scale up to millions
+    it is ambiguous (1.000 would be 1 in an English export and a thousand as a Dutch person types it)."""
+    codebook = CODEBOOK + """  hours:
+    column: Q6
+    type: number
+    scale: {min: 0, max: 2000000}
+"""
+    header = HEADER.replace("Q5\r\n", "Q5,Q6\r\n").replace("Cijfer\r\n", "Cijfer,Uren\r\n").replace(
+        '"QID5_TEXT"}\r\n', '"QID5_TEXT"},{"ImportId":"QID6_TEXT"}\r\n')
+    data, cb_path = make_inbox(tmp_path, "", codebook)
+    rows = ['A-1,UMCG,"7,000","1.234,5"', 'A-2,UMCG,7.000,"1,234.5"', 'A-3,UMCG,"7,5",1.234.567',
+            'A-4,UMCG,10,"1,000"', 'A-5,UMCG,6,1.000', 'A-6,UMCG,6,"12,5"', 'A-7,UMCG,6,"1.2.3"']
+    (cb_path.parent / "t0.csv").write_text(header + "\r\n".join(rows) + "\r\n", encoding="utf-8")
+    cb = load_codebook(cb_path, data)
+    conn = duckdb.connect()
+    load_survey_file(conn, "raw.pmg_questionnaire_cells", cb, cb.files[0], Pseudonymiser("k"))
+    decode_survey(conn, cb.instrument, [cb], "raw.pmg_questionnaire_cells", "staging.pmg_questionnaire_answers")
+    numbers = conn.sql("SELECT row_number, variable, value_number FROM staging.pmg_questionnaire_answers "
+                       "WHERE value_number IS NOT NULL ORDER BY row_number, variable").fetchall()
+    assert numbers == [(4, "hours", 1234.5), (4, "mental_health_grade", 7.0), (5, "hours", 1234.5),
+                       (5, "mental_health_grade", 7.0), (6, "hours", 1234567.0), (6, "mental_health_grade", 7.5),
+                       (9, "hours", 12.5), (9, "mental_health_grade", 6.0)]
+    q = conn.sql("SELECT row_number, cell_value, reason FROM raw.quarantine ORDER BY row_number").fetchall()
+    ambiguous = ('ambiguous number for hours: "." or "," before three digits is a decimal point and a '
+                 'thousands separator, and both fit')
+    assert q == [(7, "1,000", ambiguous), (8, "1.000", ambiguous),
+                 (10, "1.2.3", "not a number: hours expects a number")]
+
+
 def test_unknown_label_and_out_of_scale_go_to_quarantine_with_reason(tmp_path):
     conn = load_and_decode(tmp_path, "A-1,UMCG,7\r\nA-2,Hanze,6\r\nA-3,UMCG,11\r\nA-4,UMCG,zeven\r\n")
     q = conn.sql("SELECT row_number, column_name, cell_value, reason FROM raw.quarantine ORDER BY row_number").fetchall()

@@ -76,6 +76,8 @@ def _questions(codebooks: list[Codebook]) -> pl.DataFrame:
 REASON = """CASE
     WHEN d.cell IS NULL AND d.required THEN 'missing required value for ' || d.variable
     WHEN d.token IS NULL THEN NULL
+    WHEN d.number_ambiguous THEN 'ambiguous number for ' || d.variable
+      || ': "." or "," before three digits is a decimal point and a thousands separator, and both fit'
     WHEN d.type = 'number' AND d.number IS NULL THEN 'not a number: ' || d.variable || ' expects a number'
     WHEN d.type = 'number' AND (d.number < d.min_value OR d.number > d.max_value)
       THEN 'outside the scale ' || d.min_value::VARCHAR || '-' || d.max_value::VARCHAR || ' the codebook declares for ' || d.variable
@@ -128,9 +130,29 @@ WITH joined_labels AS (
                                          replace(replace(label, '\\', '\\\\'), '{sep}', chr(31)), 'gi')) END,
                                    '{sep}')
                               ELSE [cell] END) AS token FROM cells)
+), number_readings AS (
+  -- a number as written: digits grouped by "." with a decimal comma (1.234,5; 1.234.567) or by ","
+  -- with a decimal point (1,234.5; 1,234,567); otherwise a comma is a decimal comma. One "." or ","
+  -- before exactly three digits (1.000) reads both ways: the reading within the scale is taken, and
+  -- a number within it either way is quarantined as ambiguous
+  SELECT *, CASE WHEN regexp_matches(token, '^[+-]?[0-9]{{1,3}}(\\.[0-9]{{3}})+,[0-9]+$|^[+-]?[0-9]{{1,3}}(\\.[0-9]{{3}}){{2,}}$')
+                   THEN TRY_CAST(replace(replace(token, '.', ''), ',', '.') AS DOUBLE)
+                 WHEN regexp_matches(token, '^[+-]?[0-9]{{1,3}}(,[0-9]{{3}})+\\.[0-9]+$|^[+-]?[0-9]{{1,3}}(,[0-9]{{3}}){{2,}}$')
+                   THEN TRY_CAST(replace(token, ',', '') AS DOUBLE)
+                 ELSE TRY_CAST(replace(token, ',', '.') AS DOUBLE) END AS as_written,
+            TRY_CAST(regexp_replace(token, '[.,]', '') AS DOUBLE) AS as_grouped,
+            regexp_matches(token, '^[+-]?[0-9]{{1,3}}[.,][0-9]{{3}}$') AS one_group
+  FROM tokens WHERE type = 'number'
+), numbers AS (
+  SELECT *, CASE WHEN NOT one_group THEN as_written
+                 WHEN written_fits AND NOT grouped_fits THEN as_written
+                 WHEN grouped_fits AND NOT written_fits THEN as_grouped END AS number,
+            one_group AND written_fits = grouped_fits AS number_ambiguous
+  FROM (SELECT *, as_written BETWEEN coalesce(min_value, as_written) AND coalesce(max_value, as_written) AS written_fits,
+               as_grouped BETWEEN coalesce(min_value, as_grouped) AND coalesce(max_value, as_grouped) AS grouped_fits
+        FROM number_readings)
 ), decoded AS (
-  SELECT t.*, l.code AS label_code, l.number AS label_number,
-         TRY_CAST(replace(t.token, ',', '.') AS DOUBLE) AS number,
+  SELECT t.*, l.code AS label_code, l.number AS label_number, n.number, coalesce(n.number_ambiguous, false) AS number_ambiguous,
          -- Dutch day-first dates first, then ISO; with the year in four digits (19xx, 20xx): "03-10-22"
          -- would read as the year 22, and TRY_CAST takes it for 3 October 22 too
          CASE WHEN t.type = 'date' AND regexp_matches(t.token, '(^|[^0-9])(19|20)[0-9][0-9]([^0-9]|$)')
@@ -139,6 +161,8 @@ WITH joined_labels AS (
                             TRY_CAST(t.token AS TIMESTAMP)) END AS date_value,
          k.source_file IS NOT NULL AS wave_is_constant, k.value AS file_wave
   FROM tokens t
+  LEFT JOIN numbers n ON t.type = 'number' AND n.source_file = t.source_file AND n.column_name = t.column_name
+       AND n.cell_value IS NOT DISTINCT FROM t.cell_value AND n.token IS NOT DISTINCT FROM t.token
   LEFT JOIN _labels l ON l.source_file = t.source_file AND l.variable = t.variable
        AND lower(l.label) = lower(CASE WHEN t.type = 'option_column' THEN NULL ELSE t.token END)
   LEFT JOIN _cb_constants k ON k.source_file = t.source_file AND k.variable = 'wave'
