@@ -76,7 +76,7 @@ def test_numbers_with_grouped_digits_and_one_group_read_by_the_scale(tmp_path):
         '"QID5_TEXT"}\r\n', '"QID5_TEXT"},{"ImportId":"QID6_TEXT"}\r\n')
     data, cb_path = make_inbox(tmp_path, "", codebook)
     rows = ['A-1,UMCG,"7,000","1.234,5"', 'A-2,UMCG,7.000,"1,234.5"', 'A-3,UMCG,"7,5",1.234.567',
-            'A-4,UMCG,10,"1,000"', 'A-5,UMCG,6,1.000', 'A-6,UMCG,6,"12,5"', 'A-7,UMCG,6,"1.2.3"']
+            'A-4,UMCG,10,"1,000"', 'A-5,UMCG,6,1.000', 'A-6,UMCG,6,"12,5"', 'A-7,UMCG,6,"1.2.3"', 'A-8,UMCG,6,0.125']
     (cb_path.parent / "t0.csv").write_text(header + "\r\n".join(rows) + "\r\n", encoding="utf-8")
     cb = load_codebook(cb_path, data)
     conn = duckdb.connect()
@@ -86,7 +86,8 @@ def test_numbers_with_grouped_digits_and_one_group_read_by_the_scale(tmp_path):
                        "WHERE value_number IS NOT NULL ORDER BY row_number, variable").fetchall()
     assert numbers == [(4, "hours", 1234.5), (4, "mental_health_grade", 7.0), (5, "hours", 1234.5),
                        (5, "mental_health_grade", 7.0), (6, "hours", 1234567.0), (6, "mental_health_grade", 7.5),
-                       (9, "hours", 12.5), (9, "mental_health_grade", 6.0)]
+                       (9, "hours", 12.5), (9, "mental_health_grade", 6.0), (11, "hours", 0.125),
+                       (11, "mental_health_grade", 6.0)]
     q = conn.sql("SELECT row_number, cell_value, reason FROM raw.quarantine ORDER BY row_number").fetchall()
     ambiguous = ('ambiguous number for hours: "." or "," before three digits is a decimal point and a '
                  'thousands separator, and both fit')

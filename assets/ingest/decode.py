@@ -135,13 +135,13 @@ WITH joined_labels AS (
   -- with a decimal point (1,234.5; 1,234,567); otherwise a comma is a decimal comma. One "." or ","
   -- before exactly three digits (1.000) reads both ways: the reading within the scale is taken, and
   -- a number within it either way is quarantined as ambiguous
-  SELECT *, CASE WHEN regexp_matches(token, '^[+-]?[0-9]{{1,3}}(\\.[0-9]{{3}})+,[0-9]+$|^[+-]?[0-9]{{1,3}}(\\.[0-9]{{3}}){{2,}}$')
+  SELECT *, CASE WHEN regexp_matches(token, '^[+-]?[1-9][0-9]{{0,2}}(\\.[0-9]{{3}})+,[0-9]+$|^[+-]?[1-9][0-9]{{0,2}}(\\.[0-9]{{3}}){{2,}}$')
                    THEN TRY_CAST(replace(replace(token, '.', ''), ',', '.') AS DOUBLE)
-                 WHEN regexp_matches(token, '^[+-]?[0-9]{{1,3}}(,[0-9]{{3}})+\\.[0-9]+$|^[+-]?[0-9]{{1,3}}(,[0-9]{{3}}){{2,}}$')
+                 WHEN regexp_matches(token, '^[+-]?[1-9][0-9]{{0,2}}(,[0-9]{{3}})+\\.[0-9]+$|^[+-]?[1-9][0-9]{{0,2}}(,[0-9]{{3}}){{2,}}$')
                    THEN TRY_CAST(replace(token, ',', '') AS DOUBLE)
                  ELSE TRY_CAST(replace(token, ',', '.') AS DOUBLE) END AS as_written,
             TRY_CAST(regexp_replace(token, '[.,]', '') AS DOUBLE) AS as_grouped,
-            regexp_matches(token, '^[+-]?[0-9]{{1,3}}[.,][0-9]{{3}}$') AS one_group
+            regexp_matches(token, '^[+-]?[1-9][0-9]{{0,2}}[.,][0-9]{{3}}$') AS one_group
   FROM tokens WHERE type = 'number'
 ), numbers AS (
   SELECT *, CASE WHEN NOT one_group THEN as_written
