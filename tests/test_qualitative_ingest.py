@@ -181,6 +181,15 @@ def test_without_speaker_codes_a_later_line_is_a_turn_only_if_shaped_as_the_file
                      "De werkdruk is hoog; stap 2 ook, zei [naam]."]
 
 
+def test_without_speaker_codes_a_code_after_other_words_on_a_line_is_masked_if_shaped_as_the_files(tmp_path: Path):
+    """A second turn on one line ("ja. UMCG-CS1-78: nee") opens no line, so it was no turn, and the
+    code stayed in the quote. "Stap 2: rust" and "om 10:30" are not shaped as the file's codes."""
+    texts = _segments_with(tmp_path, [
+        "UMCG-CS1-05: Ik vond het goed. UMCG-CS1-78: ik niet, stap 2: rust; om 10:30 klaar",
+    ], speaker_codes=None)
+    assert texts == ["Ik vond het goed. [naam]: ik niet, stap 2: rust; om 10:30 klaar"]
+
+
 def test_a_speaker_in_brackets_and_a_role_as_speaker(tmp_path: Path):
     """"[UMCG-CS1-07]: ..." has a speaker, as before time stamps were told apart; a role or an
     organisation as speaker is masked whole, not word by word in every segment."""

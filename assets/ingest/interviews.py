@@ -115,6 +115,8 @@ def _said_by(good: pl.DataFrame, pattern: re.Pattern | None) -> pl.Series:
         known = set(openers.to_list())
         turns = {t for t in turns if t in known or (any(c.isdigit() for c in t) and _shape(t) in shapes)
                  or _person(t)}
+        # and a code said after other words on a line ("ja. GG-TC-78: nee"), if shaped as the file's
+        turns |= {c for c in _codes_before_colon(texts) if _shape(c) in shapes} if shapes else set()
     # by their parts only the speakers that open a segment: a later line "Goede Punten: ..." is
     # masked whole (a name has no digit: the codes, nearly every speaker, are not looked at)
     people = [_person(p) for p in openers.filter(~openers.str.contains(r"\d")).to_list()]
@@ -126,6 +128,17 @@ def _said_by(good: pl.DataFrame, pattern: re.Pattern | None) -> pl.Series:
 def _shape(code: str) -> str:
     """A code's letters as A, digits as 9, runs of each as one: GG-TC-77 and RUG-EN-02 are A-A-9."""
     return re.sub(r"([A9])\1+", r"\1", re.sub(r"\d", "9", re.sub(r"[^\W\d_]", "A", code.strip())))
+
+
+# A stretch of letters, digits and hyphens with a digit, before a colon on its line: Polars' regex has
+# no look-behind, so the character before is matched too and cut off in Python.
+CODE_BEFORE_COLON = r"(?:^|[^\w-])[^\W_][\w-]*\d[\w-]*[^\S\n]*:"
+_CODE_OF_MATCH = re.compile(r"[^\W_][\w-]*\d[\w-]*")
+
+
+def _codes_before_colon(texts: pl.Series) -> set[str]:
+    found = texts.str.extract_all(CODE_BEFORE_COLON).explode().drop_nulls().unique().to_list()
+    return {m.group(0) for m in map(_CODE_OF_MATCH.search, found) if m}
 
 
 def _codes_in(texts: pl.Series, pattern: re.Pattern) -> set[str]:
