@@ -556,6 +556,35 @@ def test_english_edition(full_run, tmp_path):
     assert researcher.banner == "CONFIDENTIAL – researcher edition"
 
 
+def test_terug_in_balans_chart_files_leave_out_what_the_stakeholder_edition_hides(full_run, tmp_path):
+    """The chart files sit beside the stakeholder report: with a reporting minimum above the cohort's
+    30 respondents they carried every share the report left out. Now they are not drawn (an earlier
+    run's files are removed) while the researcher edition still shows its charts."""
+    from dagster import materialize
+    from dagster_duckdb import DuckDBResource
+
+    from assets.terug_in_balans.charts import tib_factor_ratings_chart, tib_return_to_work_chart, tib_skills_chart
+    from assets.terug_in_balans.report import terug_in_balans_report
+    from pipelines.resources import ReportSettings
+
+    result, tmp = full_run
+    assert result.success
+    shutil.copy(tmp / "warehouse.duckdb", tmp_path / "warehouse.duckdb")
+    shutil.copytree(tmp / "reports" / "terug_in_balans", tmp_path / "reports" / "terug_in_balans")
+    folder = tmp_path / "reports" / "terug_in_balans" / "2024"
+    charts = ("tib_return_to_work", "tib_skills", "tib_factor_ratings")
+    assert all((folder / f"{chart}.svg").exists() for chart in charts)
+    for minimum, drawn in ((30, True), (31, False)):
+        run = materialize([tib_skills_chart, tib_factor_ratings_chart, tib_return_to_work_chart, terug_in_balans_report],
+                          partition_key="2024", resources={
+                              "duckdb": DuckDBResource(database=str(tmp_path / "warehouse.duckdb")),
+                              "reports": ReportSettings(output_dir=str(tmp_path / "reports"), reporting_minimum=minimum)})
+        assert run.success
+        assert [(folder / f"{chart}{suffix}").exists() for chart in charts for suffix in (".svg", ".png")] == [drawn] * 6
+        assert bool(parse(folder / "rapport.html").images) is drawn
+        assert len(parse(folder / "rapport_onderzoekers.html").images) == 3
+
+
 def test_reports_embed_the_chart_assets_renderings(full_run, reports):
     """Charts of the same rows are drawn once per run, and the chart files beside the stakeholder
     report are that report's: it embeds exactly the SVGs the chart assets wrote. The researcher

@@ -76,7 +76,8 @@ def publish_charts(reports, programme: str, name: str, figures: dict) -> Materia
                 previews.append((year, uri))
     if not previews:
         return MaterializeResult(metadata={"years": MetadataValue.int(0),
-                                           "preview": MetadataValue.md("_(no rows in the mart yet; no chart)_")})
+                                           "preview": MetadataValue.md(
+                                               "_(no chart: no rows in the mart, or none above the reporting minimum)_")})
     metadata = {f"path_{year}": MetadataValue.path(str(path)) for year, path in sorted(paths.items())}
     metadata["path"] = MetadataValue.path(str(paths[max(paths)]))
     metadata["years"] = MetadataValue.int(len(paths))

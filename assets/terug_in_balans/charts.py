@@ -172,9 +172,17 @@ def draw_return_and_relapse(rtw: pl.DataFrame, relapse: pl.DataFrame, intervals:
     return fig
 
 
-def _per_year(conn, table: str, order: str, draw, lang: str, years: list[int]) -> dict:
+def shown_to_stakeholders(frame: pl.DataFrame, minimum: int) -> pl.DataFrame:
+    """One year's rows as the stakeholder edition draws them: none at all where any of them counts
+    fewer respondents than the reporting minimum (as its tables leave those shares out)."""
+    return frame.clear() if frame.height and frame["n_respondents"].min() < minimum else frame
+
+
+def _per_year(conn, table: str, order: str, draw, reports: ReportSettings, years: list[int]) -> dict:
     df = conn.sql(f"SELECT * FROM {table} WHERE {year_filter(years)} ORDER BY {order}").pl()
-    return {year: partial(draw, df.filter(pl.col("year") == year), lang) for year in years}
+    return {year: partial(draw, shown_to_stakeholders(df.filter(pl.col("year") == year), reports.reporting_minimum),
+                          reports.language)
+            for year in years}
 
 
 @asset(**YEARLY, key=AssetKey(["charts", "tib_skills"]), deps=[key(SKILLS)], group_name=PROGRAMME,
@@ -184,10 +192,11 @@ def tib_skills_chart(context, duckdb: DuckDBResource, reports: ReportSettings) -
 
     Two bars per skill (share of all respondents): blue = strengthened by the programme, orange
     hatched = still applied at least three months after it ended; sorted by strengthened. A shorter
-    orange bar means the skill faded somewhat. Files: terug_in_balans/<year>/tib_skills.png (+ .svg).
+    orange bar means the skill faded somewhat. Files: terug_in_balans/<year>/tib_skills.png (+ .svg),
+    beside the stakeholder report: not drawn for a year of fewer respondents than the reporting minimum.
     """
     with duckdb.get_connection() as conn:
-        figures = _per_year(conn, SKILLS, "year, pct_strengthened DESC, skill", draw_skills, reports.language,
+        figures = _per_year(conn, SKILLS, "year, pct_strengthened DESC, skill", draw_skills, reports,
                              partition_years(context))
     return publish_charts(reports, PROGRAMME, "tib_skills", figures)
 
@@ -200,10 +209,12 @@ def tib_factor_ratings_chart(context, duckdb: DuckDBResource, reports: ReportSet
     A diverging stacked bar per factor over the five scale points, centred on the middle point
     (Behulpzaam): orange to the left = less helpful, blue to the right = more helpful, so the
     balance of each factor reads at a glance. Factors rated flink or zeer behulpzaam most often on
-    top; shares under 8% are not labelled in the bar. Files: terug_in_balans/<year>/tib_factor_ratings.png (+ .svg).
+    top; shares under 8% are not labelled in the bar. Files: terug_in_balans/<year>/tib_factor_ratings.png
+    (+ .svg), beside the stakeholder report: not drawn where a factor has fewer respondents than the
+    reporting minimum.
     """
     with duckdb.get_connection() as conn:
-        figures = _per_year(conn, FACTORS, "year, factor, rating", draw_factor_diverging, reports.language,
+        figures = _per_year(conn, FACTORS, "year, factor, rating", draw_factor_diverging, reports,
                              partition_years(context))
     return publish_charts(reports, PROGRAMME, "tib_factor_ratings", figures)
 
@@ -217,15 +228,17 @@ def tib_return_to_work_chart(context, duckdb: DuckDBResource, reports: ReportSet
     with the same complaints), in questionnaire order. Right: dropped out again because of
     psychological complaints since the programme (no / yes). N per bar and the 95% Wilson interval
     as a black line (30 respondents: a share can move by about 15 points).
-    Files: terug_in_balans/<year>/tib_return_to_work.png (+ .svg).
+    Files: terug_in_balans/<year>/tib_return_to_work.png (+ .svg), beside the stakeholder report: a
+    panel of fewer respondents than the reporting minimum is left out.
     """
     years = partition_years(context)
     with duckdb.get_connection() as conn:
         # Questionnaire order is the marts' row order; keep it rather than sorting by share.
         rtw, relapse, intervals = (conn.sql(f"SELECT * FROM {table} WHERE {year_filter(years)}").pl()
                                    for table in (RETURN_TO_WORK, RELAPSE, SHARE_INTERVALS))
-    figures = {year: partial(draw_return_and_relapse, rtw.filter(pl.col("year") == year),
-                             relapse.filter(pl.col("year") == year), intervals.filter(pl.col("year") == year),
-                             reports.language)
+    minimum = reports.reporting_minimum
+    figures = {year: partial(draw_return_and_relapse, shown_to_stakeholders(rtw.filter(pl.col("year") == year), minimum),
+                             shown_to_stakeholders(relapse.filter(pl.col("year") == year), minimum),
+                             intervals.filter(pl.col("year") == year), reports.language)
                for year in years}
     return publish_charts(reports, PROGRAMME, "tib_return_to_work", figures)
