@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from assets.pmg.statistics import ALL_GROUPS
-from assets.reporting.numbers import MISSING, fmt_number, fmt_pct, fmt_range
+from assets.reporting.numbers import MISSING, fmt_number, fmt_pct, fmt_range, fmt_short
 from assets.statistics import small_n_flag
 
 MINIMUM = 5  # ReportSettings' default reporting minimum, as the full run uses it
@@ -187,6 +187,16 @@ def test_pmg_theme_matrix_table(reports, warehouse):
                    for row in t["rows"])
 
 
+def test_a_grade_everyone_gave_alike_is_said_to_have_no_range(reports, warehouse):
+    """The source: "M=1 (N=2) met geen range"; not "met een range tussen 1 – 1"."""
+    alike = _rows(warehouse, "SELECT * FROM marts.pmg_intervention_rating WHERE year = 2023 AND min = max")
+    assert alike  # the sample's Teamcoaching (Gemeente Groningen)
+    text = reports["pmg", "researcher"].full_text
+    for r in alike:
+        assert f"M={fmt_number(r['mean'])} (N={r['n']}) met geen range: iedereen gaf {fmt_short(r['min'])}" in text
+    assert not re.search(r"tussen (\S+) – \1\b", text)
+
+
 def test_pmg_conclusions_follow_the_paired_change(reports, warehouse):
     report = reports["pmg", "researcher"]
     assert "Conclusies" in report.headings
@@ -194,7 +204,9 @@ def test_pmg_conclusions_follow_the_paired_change(reports, warehouse):
                    ALL_GROUPS)
     text = report.full_text
     for r in totals:
-        direction = ("hoger" if r["hodges_lehmann"] > 0 else "lager" if r["hodges_lehmann"] < 0
+        # as many up as down: the estimate's sign says only which moved further, so no direction
+        direction = ("wisselend (even vaak hoger als lager)" if r["n_higher"] == r["n_lower"] > 0 != r["hodges_lehmann"]
+                     else "hoger" if r["hodges_lehmann"] > 0 else "lager" if r["hodges_lehmann"] < 0
                      else "gelijk gebleven")
         sign = "+" if r["hodges_lehmann"] > 0 else ""
         assert (f"{r['intervention']} ({r['organisation']}): bij de {r['n_pairs']} deelnemers met beide metingen was "
@@ -209,10 +221,17 @@ def test_pmg_conclusions_follow_the_paired_change(reports, warehouse):
     measured = len(totals)
     summary = re.search(r"Van de interventies met een voor- en nameting bij dezelfde mensen \((\d+)\)([^<]*)", text)
     assert int(summary[1]) == measured
-    listed = re.search(r"hoger na de interventie bij (.*?), lager bij (.*?)(?:; geen uitspraak mogelijk bij (.*?))?\.",
-                       summary[2])
-    names = [n for part in listed.groups() if part and part != "geen" for n in re.split(r", | en ", part)]
-    assert len(names) == measured
+    # one clause per direction there is, none of them empty ("lager bij geen")
+    clauses = re.match(r" was het cijfer (.*?)\.(?: |$)", summary[2])[1].split("; ")
+    listed = [re.fullmatch(r"(hoger na de interventie|lager na de interventie|gelijk gebleven|wisselend|"
+                           r"geen uitspraak mogelijk) bij (.+)", clause) for clause in clauses]
+    assert all(listed) and len({m[1] for m in listed}) == len(listed), clauses
+    names = [n for m in listed for n in re.split(r", | en ", m[2])]
+    assert len(names) == measured and "geen" not in names
+    # the stakeholder edition hides a group's direction: its summary had "lager bij geen" for it
+    assert " bij geen" not in reports["pmg", "stakeholder"].full_text
+    # nor does it say a test was left out where none could be done (all of the sample's)
+    assert "De toets is weggelaten" not in reports["pmg", "stakeholder"].full_text
     assert "Zonder voor- en nameting bij dezelfde mensen: Workshop Positieve Gezondheid (UMCG)." in text
     # how sure: said of the interventions it is true of, by name
     from assets.reporting.texts import join_list

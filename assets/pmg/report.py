@@ -21,11 +21,11 @@ from assets.reporting.editions import (ORGANISATION_DIR, RESEARCHER_FILE, STAKEH
                                        finish_pdfs, remove_other_folders, report_results, write_report_editions,
                                        years_to_report)
 from assets.reporting.html import Block, Bullets, Chart, Heading, Paragraph, Table
-from assets.reporting.numbers import MISSING, fmt_number, fmt_range
+from assets.reporting.numbers import MISSING, fmt_number, fmt_range, fmt_short
 from assets.reporting.provenance import provenance_blocks
 from assets.reporting.chart_cache import rendered_chart
 from assets.reporting.texts import join_list, texts_for
-from assets.statistics import ALPHA, small_n_flag
+from assets.statistics import ALPHA, INDICATIVE_BELOW, SMALL_N_MINIMUM, small_n_flag, smallest_wilcoxon_p
 from assets.tables import POOL, key
 from pipelines.resources import ReportSettings
 
@@ -243,6 +243,14 @@ def _flag(n: int | None, edition: Edition) -> str:
     return edition.t(flag) if flag else ""
 
 
+def _flag_legend(edition: Edition) -> str:
+    return edition.t("flag_legend", small=SMALL_N_MINIMUM, indicative=INDICATIVE_BELOW - 1)
+
+
+# Changed pairs the exact signed-rank test needs before p < ALPHA is possible: 2 * 0.5 ** 6 = 0.031.
+WILCOXON_TESTABLE = next(m for m in range(1, 64) if smallest_wilcoxon_p(m) < ALPHA)
+
+
 # --- the source report's part ------------------------------------------------------------------
 
 def response_table(data: YearData, edition: Edition, table_no: int) -> list[Block]:
@@ -277,6 +285,9 @@ def _grade_sentence(what: str, cell: dict | None, mark: str | None, edition: Edi
         return t("grade_hidden", what=what, minimum=edition.minimum)
     if mark:
         return t("grade_hidden_secondary", what=what)
+    if cell["min"] == cell["max"]:  # as the source says it: "met geen range"
+        return t("grade_sentence_one_value", what=what, mean=fmt_number(cell["mean"], 1, edition.lang), n=cell["n"],
+                 value=fmt_short(cell["min"], edition.lang), table=table_no)
     return t("grade_sentence", what=what, mean=fmt_number(cell["mean"], 1, edition.lang), n=cell["n"],
              range=fmt_range(cell["min"], cell["max"], edition.lang), table=table_no)
 
@@ -304,7 +315,7 @@ def overview(data: YearData, organisation: str, intervention: str, edition: Edit
             _grade_sentence(t("mh_t0_what"), t0, marks["T0"], edition, t("no_t0"), table_no)]
     cells = [_grade_cells(t0, marks["T0"], edition, t("no_t0")), _grade_cells(t1, marks["T1"], edition, t("no_t1")),
              _grade_cells(rating, marks["rating"], edition, t("no_t1"))]
-    notes = [t("grade_legend", scale=grade_scales(data, edition.lang)), t("flag_legend")]
+    notes = [t("grade_legend", scale=grade_scales(data, edition.lang)), _flag_legend(edition)]
     for wave, answered, graded in (("T0", q0, t0), ("T1", q1, t1)):
         # the questionnaire's N and the mean's N side by side: say why they differ
         if graded and not marks[wave] and answered > graded["n"]:
@@ -421,7 +432,7 @@ def _p(p: float | None, edition: Edition) -> str:
 
 def _test_text(row: dict, edition: Edition) -> str:
     if row["p_value"] is None:
-        return edition.t("no_test_reason", m=5)
+        return edition.t("no_test_reason", m=WILCOXON_TESTABLE - 1, alpha=fmt_number(ALPHA, 2, edition.lang))
     return edition.t("wilcoxon") if edition.lang != "nl" else row["test"]
 
 
@@ -449,7 +460,7 @@ def paired_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: 
                             _stat(r["mean_difference"], edition, 1), _stat(r["median_difference"], edition, 1),
                             _stat(r["hodges_lehmann"], edition, 1), _stat(r["rank_biserial"], edition),
                             _p(r["p_value"], edition), _test_text(r, edition)])
-    notes = [t("flag_legend")]
+    notes = [_flag_legend(edition)]
     if edition.researcher and edition.lang == "nl":
         notes += [f"{r['intervention']} – {r['group_label']}: {r['note']}" for r in data.paired.iter_rows(named=True)
                   if not compact or r["group_label"] == ALL_GROUPS]
@@ -520,16 +531,25 @@ def matrix_blocks(data: YearData, edition: Edition, table_no: int, figure_no: in
     return blocks
 
 
-def _direction(row: dict, edition: Edition) -> str:
+def _trend(row: dict) -> str:
+    """up, down, flat (the Hodges-Lehmann estimate's sign), or mixed: as many went up as down, so
+    the estimate's sign is only which of them moved further."""
     hl = row["hodges_lehmann"] or 0.0
-    return edition.t("up" if hl > 0 else "down" if hl < 0 else "flat")
+    if row["n_higher"] == row["n_lower"] and row["n_higher"] and hl:
+        return "mixed"
+    return "up" if hl > 0 else "down" if hl < 0 else "flat"
+
+
+def _direction(row: dict, edition: Edition) -> str:
+    return edition.t(_trend(row))
 
 
 def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: bool = False) -> list[Block]:
     """Which interventions improved, for whom, and how sure: computed from marts.pmg_paired_change.
     `compact`: the summary only; each organisation report has its interventions' sentences."""
     t, lang, m = edition.t, edition.lang, edition.minimum
-    items, up, down, unclear, unpaired, tested, untestable, significant = [], [], [], [], [], [], [], []
+    items, unpaired, tested, untestable, significant = [], [], [], [], []
+    trends = {"up": [], "down": [], "flat": [], "mixed": [], "unclear": []}
     for organisation, intervention in interventions(data):
         name = f"{intervention} ({organisation})"
         paired = data.of("paired", organisation, intervention)
@@ -540,16 +560,16 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
             continue
         if edition.hides(total["n_pairs"]):
             items.append(t("concl_too_few", name=name, minimum=m))
-            unclear.append(name)
+            trends["unclear"].append(name)
             continue
-        hl = total["hodges_lehmann"] or 0.0
-        (up if hl > 0 else down if hl < 0 else unclear).append(name)
+        trends[_trend(total)].append(name)
         hidden = plan.row(organisation, intervention, ALL_GROUPS)
         numbers = "" if hidden else t(
             "concl_numbers", higher=total["n_higher"], lower=total["n_lower"], same=total["n_unchanged"],
             hl=_stat(total["hodges_lehmann"], edition, 1, signed=True), r=_stat(total["rank_biserial"], edition))
         flag = _flag(total["n_pairs"], edition)
-        if hidden:  # as in the table: the direction of so many people recovers no one, its figures stay out
+        if hidden and total["p_value"] is not None:
+            # as in the table: the direction of so many people recovers no one, its figures stay out
             certainty = t("sure_hidden")
         elif total["p_value"] is None:
             certainty = t("sure_no_test", flag=flag) if flag else t("sure_no_test_plain")
@@ -577,11 +597,9 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
             if parts:
                 sentence += " " + t("concl_groups", items="; ".join(parts))
         items.append(sentence)
-    none = t("concl_none")
-    measured = len(up) + len(down) + len(unclear)
-    summary = [t("concl_summary", k=measured, up=join_list(up, lang) or none, down=join_list(down, lang) or none,
-                 unclear=t("concl_unclear", names=join_list(unclear, lang)) if unclear else "")
-               if measured else t("concl_summary_none")]
+    measured = sum(map(len, trends.values()))
+    clauses = [t(f"concl_{trend}", names=join_list(names, lang)) for trend, names in trends.items() if names]
+    summary = [t("concl_summary", k=measured, clauses="; ".join(clauses)) if measured else t("concl_summary_none")]
     if unpaired:
         summary.append(t("concl_summary_unpaired", names=join_list(unpaired, lang)))
     # how sure, of the differences this edition shows a test or its absence for (not of hidden ones)

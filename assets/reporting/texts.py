@@ -48,10 +48,10 @@ TEXTS: dict[str, dict[str, str]] = {
     # --- small-N flags -----------------------------------------------------------------------
     "te klein": {"nl": "te klein", "en": "too small"},
     "indicatief": {"nl": "indicatief", "en": "indicative"},
-    "flag_legend": {"nl": "Kleine groepen: ‘te klein’ = minder dan 5 (geen toets), ‘indicatief’ = 5 tot 9 "
-                          "(voorzichtig interpreteren).",
-                    "en": "Small groups: ‘too small’ = fewer than 5 (no test), ‘indicative’ = 5 to 9 "
-                          "(interpret with caution)."},
+    "flag_legend": {"nl": "Kleine groepen: ‘te klein’ = minder dan {small} (geen toets), ‘indicatief’ = {small} "
+                          "tot {indicative} (voorzichtig interpreteren).",
+                    "en": "Small groups: ‘too small’ = fewer than {small} (no test), ‘indicative’ = {small} to "
+                          "{indicative} (interpret with caution)."},
     # --- PMG ------------------------------------------------------------------------------------
     "pmg_title": {"nl": "Platform Mentale Gezondheid – resultaten {year}",
                   "en": "Platform Mental Health – results {year}"},
@@ -141,6 +141,8 @@ TEXTS: dict[str, dict[str, str]] = {
                                      "group)."},
     "grade_sentence": {"nl": "{what} was M={mean} (N={n}) met een range tussen {range} (zie Tabel {table}).",
                        "en": "{what} was M={mean} (N={n}), ranging from {range} (see Table {table})."},
+    "grade_sentence_one_value": {"nl": "{what} was M={mean} (N={n}) met geen range: iedereen gaf {value} (zie Tabel {table}).",
+                                 "en": "{what} was M={mean} (N={n}), with no range: everyone gave {value} (see Table {table})."},
     "grade_missing": {"nl": "{what}: {missing}.", "en": "{what}: {missing}."},
     "grade_legend": {"nl": "M = gemiddeld cijfer ({scale}), N = aantal respondenten, range = laagste – hoogste cijfer.",
                      "en": "M = mean grade ({scale}), N = respondents, range = lowest – highest grade."},
@@ -211,8 +213,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "p": {"nl": "p", "en": "p"},
     "flag": {"nl": "Kleine N", "en": "Small N"},
     "test_or_reason": {"nl": "Toets of reden geen toets", "en": "Test, or why none"},
-    "no_test_reason": {"nl": "geen toets: met {m} of minder veranderde paren is p < 0,05 onmogelijk",
-                       "en": "no test: with {m} or fewer changed pairs p < 0.05 is impossible"},
+    "no_test_reason": {"nl": "geen toets: met {m} of minder veranderde paren is p < {alpha} onmogelijk",
+                       "en": "no test: with {m} or fewer changed pairs p < {alpha} is impossible"},
     "wilcoxon": {"nl": "Wilcoxon-rangtekentoets, tweezijdig", "en": "Wilcoxon signed-rank test, two-sided"},
     "paired_hidden_primary": {"nl": "minder dan {minimum} paren; niet getoond",
                               "en": "fewer than {minimum} pairs; not shown"},
@@ -282,6 +284,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "up": {"nl": "hoger na de interventie", "en": "higher after the intervention"},
     "down": {"nl": "lager na de interventie", "en": "lower after the intervention"},
     "flat": {"nl": "gelijk gebleven", "en": "unchanged"},
+    "mixed": {"nl": "wisselend (even vaak hoger als lager)", "en": "mixed (as often higher as lower)"},
     "concl_row": {"nl": "{name}: bij de {n} deelnemers met beide metingen was de ervaren mentale gezondheid als "
                         "geheel {direction}{numbers}. {certainty}",
                   "en": "{name}: in the {n} participants with both measurements, self-rated mental health was "
@@ -308,15 +311,18 @@ TEXTS: dict[str, dict[str, str]] = {
     "concl_no_pairs": {"nl": "{name}: geen deelnemers met een cijfer vóór én na; over verandering is niets te zeggen.",
                        "en": "{name}: no participants graded before and after; nothing can be said about change."},
     "concl_summary": {"nl": "Van de interventies met een voor- en nameting bij dezelfde mensen ({k}) was het cijfer "
-                            "hoger na de interventie bij {up}, lager bij {down}{unclear}.",
+                            "{clauses}.",
                       "en": "Of the interventions measured before and after in the same people ({k}), the grade was "
-                            "higher after the intervention for {up}, lower for {down}{unclear}."},
+                            "{clauses}."},
+    "concl_up": {"nl": "hoger na de interventie bij {names}", "en": "higher after the intervention for {names}"},
+    "concl_down": {"nl": "lager na de interventie bij {names}", "en": "lower after the intervention for {names}"},
+    "concl_flat": {"nl": "gelijk gebleven bij {names}", "en": "unchanged for {names}"},
+    "concl_mixed": {"nl": "wisselend bij {names}", "en": "mixed for {names}"},
     "concl_summary_none": {"nl": "Geen interventie had een voor- en nameting bij dezelfde mensen.",
                            "en": "No intervention was measured before and after in the same people."},
     "concl_summary_unpaired": {"nl": "Zonder voor- en nameting bij dezelfde mensen: {names}.",
                                "en": "Not measured before and after in the same people: {names}."},
-    "concl_unclear": {"nl": "; geen uitspraak mogelijk bij {names}", "en": "; nothing can be said for {names}"},
-    "concl_none": {"nl": "geen", "en": "none"},
+    "concl_unclear": {"nl": "geen uitspraak mogelijk bij {names}", "en": "nothing can be said for {names}"},
     "concl_sure_none": {"nl": "Het verschil bij {names} kon niet statistisch getoetst worden (te weinig deelnemers "
                               "die veranderden): lees het als een aanwijzing, niet als bewijs.",
                         "en": "The difference for {names} could not be tested (too few participants changed): read "
