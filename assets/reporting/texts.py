@@ -284,7 +284,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "up": {"nl": "hoger na de interventie", "en": "higher after the intervention"},
     "down": {"nl": "lager na de interventie", "en": "lower after the intervention"},
     "flat": {"nl": "gelijk gebleven", "en": "unchanged"},
-    "mixed": {"nl": "wisselend (even vaak hoger als lager)", "en": "mixed (as often higher as lower)"},
+    "mixed": {"nl": "wisselend (even vaak hoger als lager)", "en": "mixed (as many higher as lower)"},
     "concl_row": {"nl": "{name}: bij de {n} deelnemers met beide metingen was de ervaren mentale gezondheid als "
                         "geheel {direction}{numbers}. {certainty}",
                   "en": "{name}: in the {n} participants with both measurements, self-rated mental health was "
