@@ -602,6 +602,12 @@ def test_terug_in_balans_chart_files_leave_out_what_the_stakeholder_edition_hide
         assert [(folder / f"{chart}{suffix}").exists() for chart in charts for suffix in (".svg", ".png")] == [drawn] * 6
         assert bool(parse(folder / "rapport.html").images) is drawn
         assert len(parse(folder / "rapport_onderzoekers.html").images) == 3
+        # a table or chart left out leaves no gap in the numbering
+        for name in ("rapport.html", "rapport_onderzoekers.html"):
+            text = parse(folder / name).full_text
+            for word in ("Tabel", "Figuur"):
+                numbers = [int(n) for n in re.findall(rf"\b{word} (\d+) ", text)]
+                assert numbers == list(range(1, len(numbers) + 1)), (name, word, numbers)
 
 
 def test_reports_embed_the_chart_assets_renderings(full_run, reports):

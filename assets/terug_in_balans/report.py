@@ -2,6 +2,7 @@
 figure of the source factsheet, each share with its 95% Wilson interval, McNemar per skill and the
 factors ranked with their medians."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
@@ -104,7 +105,23 @@ def _p(p: float | None, edition: Edition) -> str:
     return fmt_number(p, 3, edition.lang)
 
 
-def return_to_work(data: YearData, edition: Edition, table_no: int) -> list[Block]:
+class Numbering:
+    """Tables and figures numbered in the order they are printed: a table or chart left out (a
+    group below the minimum, no answers) leaves no gap."""
+
+    def __init__(self):
+        self.tables = self.figures = 0
+
+    def table(self) -> int:
+        self.tables += 1
+        return self.tables
+
+    def figure(self) -> int:
+        self.figures += 1
+        return self.figures
+
+
+def return_to_work(data: YearData, edition: Edition, numbering: Numbering) -> list[Block]:
     t, lang = edition.t, edition.lang
     blocks: list[Block] = [Heading(t("rtw_heading"), 2)]
     df = data.return_to_work
@@ -131,9 +148,9 @@ def return_to_work(data: YearData, edition: Edition, table_no: int) -> list[Bloc
         if among[1] is not None and among[2] < m and not edition.hides(among[2]):
             sentence += " " + t("relapse_returned", n_returned=among[2], n=among[0], pct=fmt_pct(among[1], 0, lang))
         blocks.append(Paragraph(sentence))
-    for frame, label_col, question, caption, count, no_add in (
-            (df, "outcome_label", "return_to_work", t("rtw_caption"), n, 0),
-            (relapse, "answer_label", "relapse", t("relapse_caption"), m, 1)):
+    for frame, label_col, question, caption, count in (
+            (df, "outcome_label", "return_to_work", t("rtw_caption"), n),
+            (relapse, "answer_label", "relapse", t("relapse_caption"), m)):
         if frame.height == 0:
             blocks.append(Paragraph(t("no_answers_to", caption=caption), "note"))
             continue
@@ -142,14 +159,15 @@ def return_to_work(data: YearData, edition: Edition, table_no: int) -> list[Bloc
                  MISSING if hide else _interval(data, question, r[label_col], lang)]
                 for r in frame.iter_rows(named=True)]
         blocks.append(Table([t("answer"), "N", t("share"), t("ci95")], rows,
-                            f"{t('tabel', no=table_no + no_add)} {caption} (N={count})",
+                            f"{t('tabel', no=numbering.table())} {caption} (N={count})",
                             [f"* {edition.small_group_note}"] if hide else [t("share_note", n=count)],
                             numeric=frozenset({1, 2, 3})))
     if (df.height and not edition.hides(n)) or (relapse.height and not edition.hides(m)):
         shown_rtw = df if df.height and not edition.hides(n) else df.clear()
         shown_relapse = relapse if relapse.height and not edition.hides(m) else relapse.clear()
         blocks += _chart(draw_return_and_relapse, shown_rtw, shown_relapse, data.intervals, lang,
-                         caption=f"{t('figuur', no=1)} {t('rtw_chart_caption')}", alt=t("rtw_chart_alt"))
+                         caption=lambda: f"{t('figuur', no=numbering.figure())} {t('rtw_chart_caption')}",
+                         alt=t("rtw_chart_alt"))
     return blocks
 
 
@@ -157,7 +175,7 @@ def return_to_work(data: YearData, edition: Edition, table_no: int) -> list[Bloc
 MCNEMAR_TESTABLE = next(k for k in range(1, 64) if 2 * 0.5 ** k < ALPHA)
 
 
-def skills(data: YearData, edition: Edition, table_no: int) -> list[Block]:
+def skills(data: YearData, edition: Edition, numbering: Numbering) -> list[Block]:
     t, lang = edition.t, edition.lang
     blocks: list[Block] = [Heading(t("skills_heading"), 2)]
     df = data.skills
@@ -185,13 +203,13 @@ def skills(data: YearData, edition: Edition, table_no: int) -> list[Block]:
              MISSING + "*" if hide else share(r, "pct_still_applied", "skills_still_applied")]
             for r in df.iter_rows(named=True)]
     blocks.append(Table([t("skill"), t("domain"), t("strengthened_n"), t("strengthened"), t("applied_n"), t("applied")],
-                        rows, f"{t('tabel', no=table_no)} {t('skills_caption', n=n)}",
+                        rows, f"{t('tabel', no=numbering.table())} {t('skills_caption', n=n)}",
                         [f"* {edition.small_group_note}"] if hide else [t("skills_note")],
                         numeric=frozenset({2, 3, 4, 5})))
     if hide:
         return blocks
-    blocks += _chart(draw_skills, df, lang, caption=f"{t('figuur', no=2)} {t('skills_chart_caption')}",
-                     alt=t("skills_chart_alt"))
+    blocks += _chart(draw_skills, df, lang, caption=lambda: f"{t('figuur', no=numbering.figure())} "
+                                                            f"{t('skills_chart_caption')}", alt=t("skills_chart_alt"))
     mc = data.mcnemar
     if mc.height and not edition.hides(mc["n_respondents"].max()):
         significant = [r["skill"] for r in mc.iter_rows(named=True)
@@ -213,12 +231,12 @@ def skills(data: YearData, edition: Edition, table_no: int) -> list[Block]:
                  str(r["applied_only"]), str(r["neither"]), _p(r["p_value_exact"], edition)]
                 for r in mc.iter_rows(named=True)]
         blocks.append(Table([t("skill"), "N", t("both"), t("strengthened_only"), t("applied_only"), t("neither"),
-                             t("mcnemar_p")], rows, f"{t('tabel', no=table_no + 1)} {t('mcnemar_caption')}",
+                             t("mcnemar_p")], rows, f"{t('tabel', no=numbering.table())} {t('mcnemar_caption')}",
                             [t("mcnemar_note")], numeric=frozenset({1, 2, 3, 4, 5, 6})))
     return blocks
 
 
-def factors(data: YearData, edition: Edition, table_no: int) -> list[Block]:
+def factors(data: YearData, edition: Edition, numbering: Numbering) -> list[Block]:
     t, lang = edition.t, edition.lang
     blocks: list[Block] = [Heading(t("factors_heading"), 2)]
     df, top = data.factors, data.factor_top_two
@@ -243,10 +261,11 @@ def factors(data: YearData, edition: Edition, table_no: int) -> list[Block]:
     notes = [t("factors_note")]
     if hidden_any:
         notes.append(f"* {edition.small_group_note}")
-    blocks.append(Table(headers, rows, f"{t('tabel', no=table_no)} {t('factors_caption')}", notes,
+    blocks.append(Table(headers, rows, f"{t('tabel', no=numbering.table())} {t('factors_caption')}", notes,
                         numeric=frozenset(range(1, len(headers)))))
     if not hidden_any:
-        blocks += _chart(draw_factor_diverging, df, lang, caption=f"{t('figuur', no=3)} {t('factors_chart_caption')}",
+        blocks += _chart(draw_factor_diverging, df, lang, caption=lambda: f"{t('figuur', no=numbering.figure())} "
+                                                                            f"{t('factors_chart_caption')}",
                          alt=t("factors_chart_alt"))
     summary = data.factor_summary
     if summary.height:
@@ -255,18 +274,19 @@ def factors(data: YearData, edition: Edition, table_no: int) -> list[Block]:
                   MISSING + "*" if edition.hides(r["n_respondents"]) else fmt_pct(r["pct_flink_of_zeer"], 0, lang)]
                  for r in summary.iter_rows(named=True)]
         blocks.append(Table([t("rank"), t("factor"), "N", t("median"), t("top_two")], srows,
-                            f"{t('tabel', no=table_no + 1)} {t('summary_caption')}",
+                            f"{t('tabel', no=numbering.table())} {t('summary_caption')}",
                             [f"* {edition.small_group_note}"] if hidden_any else [],
                             numeric=frozenset({0, 2, 3, 4})))
     return blocks
 
 
-def _chart(draw, *args, caption: str, alt: str) -> list[Block]:
-    """The chart `draw(*args)` draws; the chart asset's rendering when it drew the same rows this run."""
+def _chart(draw, *args, caption: Callable[[], str], alt: str) -> list[Block]:
+    """The chart `draw(*args)` draws; the chart asset's rendering when it drew the same rows this run.
+    `caption` is asked for only when there is a chart, so one not drawn takes no figure number."""
     chart = rendered_chart(draw, *args)
     if chart is None:
         return []
-    return [Chart(chart.svg, caption, alt, preview=partial(chart.preview, 1 / 3))]
+    return [Chart(chart.svg, caption(), alt, preview=partial(chart.preview, 1 / 3))]
 
 
 def build(data: YearData, edition: Edition) -> list[Block]:
@@ -275,8 +295,9 @@ def build(data: YearData, edition: Edition) -> list[Block]:
                      + [t("tib_intro_source"),
                         t("tib_intro_researcher") if edition.researcher
                         else t("tib_intro_stakeholder", minimum=edition.minimum)])
-    return [Paragraph(intro), *return_to_work(data, edition, 1), *skills(data, edition, 3),
-            *factors(data, edition, 5)]
+    numbering = Numbering()
+    return [Paragraph(intro), *return_to_work(data, edition, numbering), *skills(data, edition, numbering),
+            *factors(data, edition, numbering)]
 
 
 STAKEHOLDER = AssetKey(["reports", "terug_in_balans"])
