@@ -443,8 +443,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "top_two": {"nl": "Flink + zeer", "en": "Quite + very"},
     "factors_caption": {"nl": "Beoordeling van de factoren", "en": "Rating of the factors"},
     "factors_note": {"nl": "Aandeel van de respondenten per schaalpunt; gesorteerd op het aandeel in de twee hoogste "
-                           "punten.",
-                     "en": "Share of respondents per scale point; sorted by the share in the two highest points."},
+                           "punten. Elk aandeel is afzonderlijk afgerond: een rij telt op tot 99 à 101%, en de twee "
+                           "hoogste punten samen kunnen 1 punt van hun opgetelde afrondingen verschillen.",
+                     "en": "Share of respondents per scale point; sorted by the share in the two highest points. Each "
+                           "share is rounded on its own: a row adds up to 99 to 101%, and the two highest points "
+                           "together may differ by 1 point from their rounded shares added up."},
     "factors_chart_caption": {"nl": "Beoordeling van de factoren, van niet tot zeer behulpzaam, gecentreerd op "
                                     "‘Behulpzaam’: links minder, rechts meer behulpzaam.",
                               "en": "Rating of the factors, from not to very helpful, centred on the middle point: "
