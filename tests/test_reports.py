@@ -187,6 +187,20 @@ def test_pmg_theme_matrix_table(reports, warehouse):
                    for row in t["rows"])
 
 
+def test_the_number_and_size_of_the_focus_interviews_are_said(reports, warehouse):
+    """The source: "In totaal zijn achttien online focusinterviews uitgevoerd ... De groepsgrootte
+    varieerde tussen de één en vier deelnemers"; counted here from the segments themselves."""
+    sizes = _rows(warehouse, """
+        SELECT wave, document, count(DISTINCT participant_id) AS n FROM staging.pmg_interview_segments
+        WHERE year = 2023 GROUP BY ALL""")
+    t0 = sum(r["wave"] == "T0" for r in sizes)
+    n = [r["n"] for r in sizes]
+    assert (len(sizes), t0) == (12, 7)  # the sample's documents; the source's edition had eighteen
+    for edition in ("researcher", "stakeholder"):
+        assert (f"In totaal zijn {len(sizes)} focusinterviews gecodeerd, {t0} bij T0 en {len(sizes) - t0} bij T1; "
+                f"de groepsgrootte varieerde tussen {min(n)} en {max(n)} deelnemers.") in reports["pmg", edition].full_text
+
+
 def test_a_grade_everyone_gave_alike_is_said_to_have_no_range(reports, warehouse):
     """The source: "M=1 (N=2) met geen range"; not "met een range tussen 1 – 1"."""
     alike = _rows(warehouse, "SELECT * FROM marts.pmg_intervention_rating WHERE year = 2023 AND min = max")

@@ -20,8 +20,15 @@ pmg_response_counts = sql_table_asset(
 WITH interview AS (
   SELECT year, organisation, intervention, group_label,
          count(DISTINCT participant_id) FILTER (WHERE wave = 'T0') AS n_t0,
-         count(DISTINCT participant_id) FILTER (WHERE wave = 'T1') AS n_t1
+         count(DISTINCT participant_id) FILTER (WHERE wave = 'T1') AS n_t1,
+         count(DISTINCT document) FILTER (WHERE wave = 'T0') AS n_interviews_t0,
+         count(DISTINCT document) FILTER (WHERE wave = 'T1') AS n_interviews_t1
   FROM {SEGMENTS} GROUP BY ALL
+), interview_sizes AS (
+  SELECT year, organisation, intervention, group_label, min(n) AS smallest_interview, max(n) AS largest_interview
+  FROM (SELECT year, organisation, intervention, group_label, wave, document, count(DISTINCT participant_id) AS n
+        FROM {SEGMENTS} GROUP BY ALL)
+  GROUP BY ALL
 ), questionnaire AS (
   SELECT year, organisation, intervention, group_label,
          count(DISTINCT participant_id) FILTER (WHERE wave = 'T0') AS n_questionnaire_t0,
@@ -30,13 +37,18 @@ WITH interview AS (
 )
 SELECT year, organisation, intervention, group_label,
        coalesce(n_t0, 0) AS n_t0, coalesce(n_t1, 0) AS n_t1,
-       coalesce(n_questionnaire_t0, 0) AS n_questionnaire_t0, coalesce(n_questionnaire_t1, 0) AS n_questionnaire_t1
-FROM interview FULL JOIN questionnaire USING (year, organisation, intervention, group_label)
+       coalesce(n_questionnaire_t0, 0) AS n_questionnaire_t0, coalesce(n_questionnaire_t1, 0) AS n_questionnaire_t1,
+       coalesce(n_interviews_t0, 0) AS n_interviews_t0, coalesce(n_interviews_t1, 0) AS n_interviews_t1,
+       smallest_interview, largest_interview
+FROM interview
+LEFT JOIN interview_sizes USING (year, organisation, intervention, group_label)
+FULL JOIN questionnaire USING (year, organisation, intervention, group_label)
 ORDER BY year, organisation DESC, intervention, group_label
 """, """
 Tabel 3 of the PMG report: how many employees took part in each group's focus interview before
 (T0) and after (T1), with the questionnaire respondents of the same group beside them (the two
-instruments are filled in by overlapping but not identical people).""", "pmg")
+instruments are filled in by overlapping but not identical people), and how many focus interviews
+the group had and how many of its participants the smallest and the largest of them had.""", "pmg")
 
 def _scale_of(variable: str) -> str:
     """The codebook's scale of a PMG number variable per year, to join on year."""

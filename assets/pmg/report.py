@@ -262,7 +262,21 @@ def response_table(data: YearData, edition: Edition, table_no: int) -> list[Bloc
             for r in data.counts.iter_rows(named=True)]
     return [Table([t("organisation"), t("intervention"), t("group"), "N T0", "N T1", t("q_n_t0"), t("q_n_t1")],
                   rows, f"{t('tabel', no=table_no)} {t('tabel3_caption')}", [t("tabel3_note")],
-                  numeric=frozenset({3, 4, 5, 6}))]
+                  numeric=frozenset({3, 4, 5, 6})), *_interviews(data.counts, edition)]
+
+
+def _interviews(counts: pl.DataFrame, edition: Edition) -> list[Block]:
+    """How many focus interviews there were, and how large (the source: "In totaal zijn achttien
+    online focusinterviews uitgevoerd ... De groepsgrootte varieerde tussen de één en vier deelnemers")."""
+    t0, t1 = int(counts["n_interviews_t0"].sum()), int(counts["n_interviews_t1"].sum())
+    if not t0 + t1:
+        return []
+    lo, hi = counts["smallest_interview"].min(), counts["largest_interview"].max()
+    if t0 + t1 == 1:
+        return [Paragraph(edition.t("interviews_sentence_one", people=_people(lo, edition)))]
+    if lo == hi:
+        return [Paragraph(edition.t("interviews_sentence_alike", n=t0 + t1, t0=t0, t1=t1, people=_people(lo, edition)))]
+    return [Paragraph(edition.t("interviews_sentence", n=t0 + t1, t0=t0, t1=t1, lo=lo, hi=hi))]
 
 
 def _grade_cells(cell: dict | None, mark: str | None, edition: Edition, missing: str) -> tuple[str, str]:

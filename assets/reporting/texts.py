@@ -101,6 +101,16 @@ TEXTS: dict[str, dict[str, str]] = {
     "figuur": {"nl": "Figuur {no}", "en": "Figure {no}"},
     "tabel3_caption": {"nl": "Overzicht van organisaties, interventies en aantallen respondenten",
                        "en": "Organisations, interventions and numbers of respondents"},
+    "interviews_sentence": {"nl": "In totaal zijn {n} focusinterviews gecodeerd, {t0} bij T0 en {t1} bij T1; de "
+                                  "groepsgrootte varieerde tussen {lo} en {hi} deelnemers.",
+                            "en": "In all, {n} focus interviews were coded, {t0} at T0 and {t1} at T1; group size "
+                                  "ranged from {lo} to {hi} participants."},
+    "interviews_sentence_alike": {"nl": "In totaal zijn {n} focusinterviews gecodeerd, {t0} bij T0 en {t1} bij T1, "
+                                        "elk met {people}.",
+                                  "en": "In all, {n} focus interviews were coded, {t0} at T0 and {t1} at T1, each with "
+                                        "{people}."},
+    "interviews_sentence_one": {"nl": "Er is één focusinterview gecodeerd, met {people}.",
+                                "en": "One focus interview was coded, with {people}."},
     "tabel3_note": {"nl": "N T0 / N T1: deelnemers aan het focusinterview vóór (T0) en na (T1) de interventie; "
                           "/ = geen deelnemers. Vragenlijst: respondenten op de korte schriftelijke vragenlijst.",
                     "en": "N T0 / N T1: participants in the focus interview before (T0) and after (T1) the "
