@@ -222,6 +222,45 @@ def test_an_answer_code_with_two_labels_is_counted_once_in_the_marts(tmp_path):
         == [(4,)]
 
 
+def test_a_reworded_skill_or_factor_continues_its_trend_by_its_code(tmp_path):
+    """A next cohort's codebook words a skill ("Grenzen stellen") and a factor otherwise, with the
+    same code and variable: the trend goes on from the first cohort instead of starting two new
+    series, and the marts carry the codes an analyst joins cohorts on."""
+    tib = {k for a in ASSETS for k, group in a.group_names_by_key.items() if group == "terug_in_balans"}
+    graph = [a for a in ASSETS if set(a.keys) & tib]
+    data = tmp_path / "data"
+    shutil.copytree(DATA / "terug_in_balans", data / "terug_in_balans")
+    later = data / "terug_in_balans" / "2025"
+    shutil.copytree(data / "terug_in_balans" / "2024", later)
+    codebook = later / "codebook_survey.yaml"
+    skill = "      - {label: Grenzen bewaken, code: grenzen_bewaken, domain: Cognitieve vaardigheden}\n"
+    factor = "  factor_klik_coach:\n"
+    text = codebook.read_text(encoding="utf-8").replace("year: 2024", "year: 2025")
+    assert skill in text and factor in text
+    # the new wording first (the marts' wording), the export's old one still decoding
+    text = text.replace(skill, skill.replace("Grenzen bewaken", "Grenzen stellen") + skill)
+    codebook.write_text(text.replace(factor, factor + "    text: De klik met mijn coach\n"), encoding="utf-8")
+    assert materialize_years(graph, resources_for(tmp_path, data), (2024, 2025)).success
+    conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    trend = conn.sql("""SELECT outcome_key, year, outcome, previous_year, change_from_previous FROM marts.tib_trend
+                        WHERE outcome_key IN ('skills_strengthened:grenzen_bewaken', 'flink_of_zeer:factor_klik_coach')
+                        ORDER BY outcome_key, year""").fetchall()
+    assert [r[1:] for r in trend if r[0].startswith("skills")] == [
+        (2024, "vaardigheid versterkt: Grenzen bewaken", None, None),
+        (2025, "vaardigheid versterkt: Grenzen stellen", 2024, 0.0)]
+    assert [r[1:] for r in trend if r[0].startswith("flink")][1][1:] == (
+        "flink of zeer behulpzaam: De klik met mijn coach", 2024, 0.0)
+    # every series but none continues, and the factor's share is the factor summary's to the last bit
+    assert conn.sql("SELECT count(*) FROM marts.tib_trend WHERE year = 2025 AND previous_year IS NULL").fetchall() \
+        == [(0,)]
+    assert conn.sql("""SELECT count(*) FROM marts.tib_trend t JOIN marts.tib_factor_summary s
+                       ON t.outcome = 'flink of zeer behulpzaam: ' || s.factor AND t.year = s.year
+                       WHERE t.pct IS DISTINCT FROM s.pct_flink_of_zeer""").fetchall() == [(0,)]
+    assert conn.sql("SELECT DISTINCT skill_code FROM marts.tib_skills WHERE skill LIKE 'Grenzen%'").fetchall() \
+        == [("grenzen_bewaken",)]
+    conn.close()
+
+
 def test_another_pseudonym_key_loads_the_whole_year_again_and_names_the_years_left(tmp_path, monkeypatch):
     """MHM_PSEUDONYM_KEY changed, and one 2024 export with it: every 2024 export is loaded again,
     not only the changed one, so T0 and T1 keep one pseudonym per person and the pairs are found.

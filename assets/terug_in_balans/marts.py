@@ -81,7 +81,7 @@ WITH respondents AS (
 SELECT l.year, l.domain, l.label AS skill, r.n_respondents,
        coalesce(c.n_strengthened, 0) AS n_strengthened, coalesce(c.n_still_applied, 0) AS n_still_applied,
        100.0 * coalesce(c.n_strengthened, 0) / r.n_respondents AS pct_strengthened,
-       100.0 * coalesce(c.n_still_applied, 0) / r.n_respondents AS pct_still_applied
+       100.0 * coalesce(c.n_still_applied, 0) / r.n_respondents AS pct_still_applied, l.code AS skill_code
 FROM {LABELS} l
 JOIN respondents r ON r.year = l.year
 LEFT JOIN chosen c ON c.year = l.year AND c.value_code = l.code
@@ -107,12 +107,12 @@ WITH factors AS (
 )
 SELECT p.year, f.variable_text AS factor, p.rating, p.rating_label,
        count(DISTINCT a.participant_id) AS n, t.n_respondents,
-       100.0 * count(DISTINCT a.participant_id) / t.n_respondents AS pct
+       100.0 * count(DISTINCT a.participant_id) / t.n_respondents AS pct, p.variable AS factor_variable
 FROM points p
 JOIN factors f USING (year, variable)
 JOIN totals t USING (year, variable)
 LEFT JOIN answered a ON a.year = p.year AND a.variable = p.variable AND a.rating = p.rating
-GROUP BY p.year, f.variable_text, p.rating, p.rating_label, t.n_respondents
+GROUP BY p.year, p.variable, f.variable_text, p.rating, p.rating_label, t.n_respondents
 ORDER BY p.year, f.variable_text, p.rating
 """, """
 The seven effectiveness factors on the 5-point helpfulness scale (1 niet ... 5 zeer behulpzaam):
@@ -122,20 +122,27 @@ tib_trend = sql_table_asset(
     "marts.tib_trend", ["marts.tib_return_to_work", "marts.tib_relapse", "marts.tib_skills",
                         "marts.tib_factor_ratings"], """
 WITH outcomes AS (
-  SELECT 'terugkeer naar werk: ' || outcome_label AS outcome, year, n_respondents, pct FROM marts.tib_return_to_work
+  SELECT 'terugkeer naar werk: ' || outcome_label AS outcome, year, n_respondents, pct,
+         'return_to_work:' || outcome AS outcome_key FROM marts.tib_return_to_work
   UNION ALL
-  SELECT 'opnieuw uitgevallen: ' || answer_label, year, n_respondents, pct FROM marts.tib_relapse
+  SELECT 'opnieuw uitgevallen: ' || answer_label, year, n_respondents, pct, 'relapse:' || answer FROM marts.tib_relapse
   UNION ALL
-  SELECT 'vaardigheid versterkt: ' || skill, year, n_respondents, pct_strengthened FROM marts.tib_skills
+  SELECT 'vaardigheid versterkt: ' || skill, year, n_respondents, pct_strengthened,
+         'skills_strengthened:' || skill_code FROM marts.tib_skills
   UNION ALL
-  SELECT 'vaardigheid nog toegepast: ' || skill, year, n_respondents, pct_still_applied FROM marts.tib_skills
+  SELECT 'vaardigheid nog toegepast: ' || skill, year, n_respondents, pct_still_applied,
+         'skills_still_applied:' || skill_code FROM marts.tib_skills
   UNION ALL
-  SELECT 'flink of zeer behulpzaam: ' || factor, year, max(n_respondents), sum(pct) FILTER (WHERE rating >= 4)
-  FROM marts.tib_factor_ratings GROUP BY factor, year
+  -- from the counts, as marts.tib_factor_summary computes it: the same share to the last bit
+  SELECT 'flink of zeer behulpzaam: ' || any_value(factor), year, max(n_respondents),
+         100.0 * sum(n) FILTER (WHERE rating >= 4) / max(n_respondents), 'flink_of_zeer:' || factor_variable
+  FROM marts.tib_factor_ratings GROUP BY factor_variable, year
 )
-SELECT *, lag(year) OVER w AS previous_year, pct - lag(pct) OVER w AS change_from_previous
+-- a series is its codes, not its words: an answer or factor reworded in a later codebook goes on
+SELECT outcome, year, n_respondents, pct, lag(year) OVER w AS previous_year,
+       pct - lag(pct) OVER w AS change_from_previous, outcome_key
 FROM outcomes
-WINDOW w AS (PARTITION BY outcome ORDER BY year)
+WINDOW w AS (PARTITION BY outcome_key ORDER BY year)
 ORDER BY outcome, year
 """, """
 The Terug in Balans shares over the cohorts: return to work, relapse, every skill and every factor,
