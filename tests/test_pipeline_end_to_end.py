@@ -201,6 +201,22 @@ def test_rerun_on_the_same_input_changes_nothing(full_run):
     assert snapshot() == before  # identical marts, and no file reloaded (loaded_at unchanged)
 
 
+def test_every_table_holds_one_row_per_its_documented_key(warehouse):
+    """The contract says what one row of each table is (tables.yaml key:); the data agree."""
+    from warehouse.schema import tables
+
+    keyed = [t for t in tables().values() if t.key]
+    assert len(keyed) == len(tables()) - 1  # raw.quarantine: one row per problem
+    empty = []
+    for t in keyed:
+        columns = ", ".join(f'"{k}"' for k in t.key)
+        rows, duplicated = warehouse.sql(f"""SELECT count(*), count(*) - count(DISTINCT ({columns}))
+                                             FROM {t.qualified}""").fetchall()[0]
+        assert duplicated == 0, (t.qualified, rows, duplicated)
+        empty += [t.qualified] if rows == 0 else []
+    assert empty == ["raw.interview_utterances"]  # the sample has no transcripts
+
+
 def test_trend_marts_start_with_the_first_year(warehouse):
     rows = dict(warehouse.sql("SELECT outcome, pct FROM marts.tib_trend WHERE year = 2024").fetchall())
     assert rows["terugkeer naar werk: Ja, bij huidige werkgever"] == 80.0

@@ -29,6 +29,7 @@ class Table:
     name: str
     description: str
     columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()  # the columns that name one row (raw.quarantine has none: a row per problem)
 
     @property
     def qualified(self) -> str:
@@ -53,7 +54,11 @@ def tables() -> dict[str, Table]:
             columns = tuple(
                 Column(col, c["type"], c["description"]) for col, c in body["columns"].items()
             )
-            out[f"{schema}.{name}"] = Table(schema, name, body["description"], columns)
+            key = tuple(body.get("key", ()))
+            unknown = [k for k in key if k not in body["columns"]]
+            if unknown:
+                raise ValueError(f"{TABLES_FILE.name}: {schema}.{name}: key column(s) {unknown} not among its columns")
+            out[f"{schema}.{name}"] = Table(schema, name, body["description"], columns, key)
     return out
 
 
@@ -99,12 +104,16 @@ def data_dictionary_markdown() -> str:
         "",
     ]
     for t in tables().values():
-        lines += [f"## `{t.qualified}`", "", t.description, "", "| column | type | description |", "|---|---|---|"]
+        lines += [f"## `{t.qualified}`", "", t.description, ""]
+        if t.key:
+            together = " together" if len(t.key) > 1 else ""
+            lines += ["One row per " + ", ".join(f"`{k}`" for k in t.key) + f" (unique{together}).", ""]
+        lines += ["| column | type | description |", "|---|---|---|"]
         lines += [f"| `{c.name}` | {c.type} | {c.description} |" for c in t.columns]
         lines.append("")
     return "\n".join(lines)
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # no arguments: writes DATA_DICTIONARY.md
     DICTIONARY_FILE.write_text(data_dictionary_markdown(), encoding="utf-8")
     print(f"wrote {DICTIONARY_FILE}")
