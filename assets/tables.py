@@ -34,14 +34,24 @@ def describe(qualified: str, purpose: str) -> str:
     return f"{purpose.strip()}\n\nTable `{qualified}`: {table(qualified).description}"
 
 
-def written_metadata(conn, qualified: str, preview_rows: int = 10, order_by: str | None = None,
-                     years: list[int] | None = None) -> dict:
-    """Row count and a preview of what was written: the run's years only, when given."""
-    where = f" WHERE {rows_of_years(qualified, years)}" if years is not None else ""
-    n = conn.execute(f"SELECT count(*) FROM {qualified}{where}").fetchall()[0][0]
-    order = f" ORDER BY {order_by}" if order_by else ""
-    df = conn.sql(f"SELECT * FROM {qualified}{where}{order} LIMIT {preview_rows}").pl()
-    return {"dagster/row_count": MetadataValue.int(n), "preview": MetadataValue.md(markdown_table(df))}
+def written_metadata(conn, qualified: str, years: list[int] | None = None) -> dict:
+    """What the UI shows of a table an asset wrote: its rows per year (the run's years, when given),
+    not the rows themselves. Stakeholders read the UI, and a row may be one person's answers or a
+    group of two (which the stakeholder reports hide); the rows are the warehouse's to query.
+    A run of several years gives every one of its partitions the same metadata, so the total is
+    `rows_in_run` there, not a partition's `dagster/row_count`."""
+    if "year" in table(qualified).column_names:
+        year, source = "year", qualified
+    else:  # raw tables know their year through their file
+        year, source = "s.year", f"{qualified} t JOIN raw.source_files s USING (source_file)"
+    where = f" WHERE {year_filter(years).replace('year', year, 1)}" if years is not None else ""
+    counted = dict(conn.execute(f"SELECT {year}, count(*) FROM {source}{where} GROUP BY ALL").fetchall())
+    shown = sorted(set(years or ()) | set(counted))
+    rows = pl.DataFrame({"year": shown, "rows": [counted.get(y, 0) for y in shown]},
+                        schema={"year": pl.Int64, "rows": pl.Int64})
+    n = sum(counted.values())
+    total = "rows_in_run" if years is not None and len(years) > 1 else "dagster/row_count"
+    return {total: MetadataValue.int(n), "rows_by_year": MetadataValue.md(markdown_table(rows))}
 
 
 def rows_of_years(qualified: str, years: list[int]) -> str:
@@ -82,8 +92,7 @@ def replace_table(conn, qualified: str, select_sql: str, params: list | None = N
         raise
 
 
-def sql_table_asset(qualified: str, deps: list[str], sql: str, purpose: str, group: str, order_by: str | None = None,
-                    yearly: bool = True):
+def sql_table_asset(qualified: str, deps: list[str], sql: str, purpose: str, group: str, yearly: bool = True):
     """An asset that rebuilds one warehouse table from one query (marts are all of this shape).
 
     Yearly (the default): partitioned by year, a run replaces its years' rows only. Otherwise
@@ -96,8 +105,7 @@ def sql_table_asset(qualified: str, deps: list[str], sql: str, purpose: str, gro
         years = partition_years(context) if yearly else None
         with duckdb.get_connection() as conn:
             replace_table(conn, qualified, for_years(sql, years), years=years)
-            return MaterializeResult(metadata=written_metadata(conn, qualified, preview_rows=25, order_by=order_by,
-                                                               years=years))
+            return MaterializeResult(metadata=written_metadata(conn, qualified, years=years))
 
     return _build
 

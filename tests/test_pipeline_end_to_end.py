@@ -201,6 +201,28 @@ def test_rerun_on_the_same_input_changes_nothing(full_run):
     assert snapshot() == before  # identical marts, and no file reloaded (loaded_at unchanged)
 
 
+def test_the_ui_shows_a_tables_rows_per_year_not_its_rows(full_run):
+    """Stakeholders read the Dagster UI: a table asset's metadata had the table's first rows, with
+    groups of two people and quotes the stakeholder reports hide. Now its rows per year; the full run
+    is a range of years, whose total is no partition's row count."""
+    result, _ = full_run
+    tables = {}
+    for event in result.get_asset_materialization_events():
+        materialization = event.event_specific_data.materialization
+        if materialization.asset_key.path[0] in ("raw", "staging", "marts"):
+            tables.setdefault(materialization.asset_key.to_user_string(), []).append(materialization.metadata)
+    # every table but four an asset writes beside its own: raw.source_files and raw.quarantine (the
+    # ingests), staging.codebook_labels and staging.codebook_variables (the decoding)
+    assert len(tables) == 25
+    for name, metadata in tables.items():
+        # a trend is no partition: its row count is its own
+        total = "dagster/row_count" if name.endswith("_trend") else "rows_in_run"
+        assert {total, "rows_by_year"} <= set(metadata[0]) and "preview" not in metadata[0], name
+        assert "dagster/row_count" not in metadata[0] or total == "dagster/row_count", name
+    counts = tables["marts/pmg_mental_health"][0]["rows_by_year"].value
+    assert counts.splitlines()[2:] == ["| 2023 | 7 |", "| 2024 | 0 |"]
+
+
 def test_every_table_holds_one_row_per_its_documented_key(warehouse):
     """The contract says what one row of each table is (tables.yaml key:); the data agree."""
     from warehouse.schema import tables

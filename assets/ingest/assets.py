@@ -35,7 +35,7 @@ def ingest_instrument(context, duckdb, sources, programme: str, instrument: str,
                 context.log.info(f"{outcome.source_file}: {outcome.status}, {outcome.n_rows} rows, "
                                  f"{outcome.n_quarantined} quarantined")
                 outcomes.append(outcome)
-            meta = written_metadata(conn, target, order_by="source_file, row_number", years=years)
+            meta = written_metadata(conn, target, years=years)
             other_key = [r[0] for r in conn.execute(
                 "SELECT DISTINCT year FROM raw.source_files WHERE instrument = ? "
                 "AND pseudonym_key_id IS DISTINCT FROM ? ORDER BY year", [instrument, pseudonymise.key_id]).fetchall()]
@@ -69,7 +69,7 @@ def decode_instrument(context, duckdb, sources, programme: str, instrument: str,
             f"SELECT reason, count(*) AS n FROM raw.quarantine WHERE instrument = $1 "
             f"AND {rows_of_years('raw.quarantine', years)} GROUP BY ALL ORDER BY n DESC",
             params=[instrument]).pl()
-        meta = written_metadata(conn, target, order_by="year, source_file, row_number, variable", years=years)
+        meta = written_metadata(conn, target, years=years)
     if counts["rows_quarantined"]:
         context.log.warning(f"{counts['rows_quarantined']} row(s) of {instrument} quarantined; see raw.quarantine")
     return MaterializeResult(metadata={

@@ -94,8 +94,7 @@ def marts_pmg_paired_change(context, duckdb: DuckDBResource) -> MaterializeResul
     years = partition_years(context)
     with duckdb.get_connection() as conn:
         replace_with_frame(conn, PAIRED, paired_frame(load_pair_counts(conn, years)), years)
-        return MaterializeResult(metadata=written_metadata(
-            conn, PAIRED, preview_rows=25, order_by="year, organisation, intervention, group_label", years=years))
+        return MaterializeResult(metadata=written_metadata(conn, PAIRED, years=years))
 
 
 def unpaired_note(n_t0: int, n_t1: int, n_paired: int, method: str | None) -> str:
@@ -144,5 +143,4 @@ def marts_pmg_unpaired_change(context, duckdb: DuckDBResource) -> MaterializeRes
     years = partition_years(context)
     with duckdb.get_connection() as conn:
         replace_with_frame(conn, UNPAIRED, unpaired_frame(*load_grade_counts(conn, years)), years)
-        return MaterializeResult(metadata=written_metadata(
-            conn, UNPAIRED, preview_rows=25, order_by="year, organisation, intervention", years=years))
+        return MaterializeResult(metadata=written_metadata(conn, UNPAIRED, years=years))

@@ -21,7 +21,7 @@ Where the Diagnose themes of each organisation's intervention sit in the IGLOO x
 IGLOO level (Individu ... Omgeving) and JD-R category (work and personal resources and stressors,
 outcome), how many distinct themes were raised, in how many groups (interviews) and by how many
 participants. Two organisations running an intervention of the same name keep their own rows.
-The theme-matrix heatmap draws it.""", "pmg", order_by="year, organisation, intervention, igloo_level, jdr_category")
+The theme-matrix heatmap draws it.""", "pmg")
 
 # Per theme the longest distinct quotes, each from a different speaker: a longer segment usually
 # says why, not only what. Ties broken by position in the export, so the choice is reproducible.
@@ -57,5 +57,4 @@ ORDER BY r.year, r.organisation, r.intervention, r.wave, r.section, m.n_particip
 """, f"""
 The most telling quotes per theme, for the researcher edition of the report: per organisation's
 intervention, wave, section and theme the {QUOTES_PER_THEME} longest distinct quotes, each from a different speaker
-(quotes are pseudonymised and masked in staging). Never shown in the stakeholder edition.""", "pmg",
-    order_by="year, organisation, intervention, wave, section, n_participants DESC, theme, rank")
+(quotes are pseudonymised and masked in staging). Never shown in the stakeholder edition.""", "pmg")

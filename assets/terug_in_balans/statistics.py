@@ -67,7 +67,7 @@ def marts_tib_share_intervals(context, duckdb: DuckDBResource) -> MaterializeRes
     with duckdb.get_connection() as conn:
         shares = conn.sql(f"SELECT * FROM ({SHARES_SQL}) WHERE {year_filter(years)} ORDER BY year, q, i, answer").pl()
         replace_with_frame(conn, SHARE_INTERVALS, frame_for(SHARE_INTERVALS, share_interval_rows(shares)), years)
-        return MaterializeResult(metadata=written_metadata(conn, SHARE_INTERVALS, preview_rows=25, years=years))
+        return MaterializeResult(metadata=written_metadata(conn, SHARE_INTERVALS, years=years))
 
 
 # Per respondent and skill: ticked as strengthened, ticked as still applied. Every survey
@@ -114,7 +114,7 @@ def marts_tib_skill_mcnemar(context, duckdb: DuckDBResource) -> MaterializeResul
         counts = conn.sql(f"SELECT * FROM ({for_years(SKILL_PAIRS_SQL, years)}) WHERE {year_filter(years)} "
                           "ORDER BY year, position").pl()
         replace_with_frame(conn, SKILL_MCNEMAR, frame_for(SKILL_MCNEMAR, mcnemar_rows(counts)), years)
-        return MaterializeResult(metadata=written_metadata(conn, SKILL_MCNEMAR, preview_rows=25, years=years))
+        return MaterializeResult(metadata=written_metadata(conn, SKILL_MCNEMAR, years=years))
 
 
 def factor_summary_rows(ratings: pl.DataFrame) -> list[dict]:
@@ -142,5 +142,4 @@ def marts_tib_factor_summary(context, duckdb: DuckDBResource) -> MaterializeResu
         ratings = conn.sql(f"SELECT year, factor, rating, n FROM {FACTOR_RATINGS} WHERE {year_filter(years)} "
                            "ORDER BY year, factor, rating").pl()
         replace_with_frame(conn, FACTOR_SUMMARY, frame_for(FACTOR_SUMMARY, factor_summary_rows(ratings)), years)
-        return MaterializeResult(metadata=written_metadata(conn, FACTOR_SUMMARY, preview_rows=25, years=years,
-                                                           order_by="year, rank, factor"))
+        return MaterializeResult(metadata=written_metadata(conn, FACTOR_SUMMARY, years=years))
