@@ -128,7 +128,12 @@ def _gx_unexpected(frame, expectations: list[Expectation]) -> list:
     return results
 
 
+HIDDEN_VALUES = "(values not shown: they may identify someone; query the table)"
+
+
 def _row(e: Expectation, success: bool, error: str | None, unexpected_count: int, sample: list) -> dict:
+    if e.hides_values and sample:
+        sample, error = [], error or HIDDEN_VALUES
     return {"expectation": e.describes, "type": e.type, "success": bool(success),
             "unexpected_count": int(unexpected_count), "sample": [str(x) for x in sample][:SAMPLE],
             "error": error if not success else None}
@@ -515,8 +520,9 @@ def _markdown(rows: list[dict], batch_by: str) -> str:
     lines = [f"| {batch_by} | expectation | passed | unexpected | sample of bad values |", "|---|---|---|---|---|"]
     for r in rows:
         sample = ", ".join(r["sample"]) or (r["error"] or "")
+        sample = sample[:120].replace("|", "\\|").replace("\r", " ").replace("\n", " ")
         lines.append(f"| {r['batch']} | {r['expectation']} | {'yes' if r['success'] else '**no**'} | "
-                     f"{r['unexpected_count']} | {sample[:120]} |")
+                     f"{r['unexpected_count']} | {sample} |")
     return "\n".join(lines)
 
 

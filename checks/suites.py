@@ -18,6 +18,9 @@ class Expectation:
     type: str  # GX expectation class name, e.g. ExpectColumnValuesToNotBeNull
     kwargs: dict
     describes: str  # what it asserts, in words, for the check's metadata
+    # Its bad values are not shown (metadata, validation page): they are what it guards against,
+    # an e-mail address or participant code where a pseudonym belongs, and would be stored again.
+    hides_values: bool = False
 
 
 @dataclass(frozen=True)
@@ -38,11 +41,15 @@ def _not_null(*cols: str) -> list[Expectation]:
 PSEUDONYM = r"^p_[0-9a-f]{20}$"
 
 
+def _pseudonyms(column: str, describes: str) -> Expectation:
+    return Expectation("ExpectColumnValuesToMatchRegex", {"column": column, "regex": PSEUDONYM}, describes,
+                       hides_values=True)
+
+
 def _raw_cells(table: str, exports: tuple[str, str]) -> Suite:
     return Suite(table, ("source_file", "row_number", "respondent_id", "column_name"), (
         *_not_null("source_file", "row_number", "respondent_id", "column_name"),
-        Expectation("ExpectColumnValuesToMatchRegex", {"column": "respondent_id", "regex": PSEUDONYM},
-                    "respondents are pseudonyms, never codes or e-mail addresses"),
+        _pseudonyms("respondent_id", "respondents are pseudonyms, never codes or e-mail addresses"),
         Expectation("ExpectCompoundColumnsToBeUnique", {"column_list": ["source_file", "row_number", "column_name"]},
                     "one cell per file, row and column"),
     ), batch_by="source_file", exports=exports)
@@ -54,8 +61,7 @@ SUITES: dict[str, Suite] = {
     "raw.pmg_interview_segments": Suite(
         "raw.pmg_interview_segments", ("source_file", "row_number", "document", "speaker_id", "code_path"), (
             *_not_null("source_file", "row_number", "document", "speaker_id", "code_path"),
-            Expectation("ExpectColumnValuesToMatchRegex", {"column": "speaker_id", "regex": PSEUDONYM},
-                        "speakers are pseudonyms"),
+            _pseudonyms("speaker_id", "speakers are pseudonyms"),
             Expectation("ExpectCompoundColumnsToBeUnique", {"column_list": ["source_file", "row_number", "code_path"]},
                         "one row per segment and code of the export (ATLAS.ti puts several codes on one row)"),
         ), batch_by="source_file", exports=("pmg", "pmg_interviews")),
@@ -69,8 +75,7 @@ SUITES: dict[str, Suite] = {
                         "one row per participant and wave"),
             Expectation("ExpectColumnValuesToBeInSet", {"column": "wave", "value_set": ["T0", "T1"]},
                         "wave is T0 or T1"),
-            Expectation("ExpectColumnValuesToMatchRegex", {"column": "participant_id", "regex": PSEUDONYM},
-                        "participants are pseudonyms, never codes or names"),
+            _pseudonyms("participant_id", "participants are pseudonyms, never codes or names"),
         ),
         codebooks=("pmg", "pmg_questionnaire"),
     ),
@@ -82,8 +87,7 @@ SUITES: dict[str, Suite] = {
             Expectation("ExpectColumnValuesToBeInSet", {"column": "section", "value_set": [
                 "Diagnose", "Interventieverwachtingen", "Verandering", "Evaluatie", "Advies"]},
                 "section is one of the report's five"),
-            Expectation("ExpectColumnValuesToMatchRegex", {"column": "participant_id", "regex": PSEUDONYM},
-                        "speakers are pseudonyms"),
+            _pseudonyms("participant_id", "speakers are pseudonyms"),
         ),
         codebooks=("pmg", "pmg_interviews"),
     ),
@@ -92,8 +96,7 @@ SUITES: dict[str, Suite] = {
         ("year", "participant_id", "wave", "variable", "value_code", "value_number"),
         (
             *_not_null("year", "participant_id", "variable"),
-            Expectation("ExpectColumnValuesToMatchRegex", {"column": "participant_id", "regex": PSEUDONYM},
-                        "respondents are pseudonyms"),
+            _pseudonyms("participant_id", "respondents are pseudonyms"),
         ),
         codebooks=("terug_in_balans", "tib_survey"),
     ),
