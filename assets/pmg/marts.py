@@ -119,6 +119,7 @@ FROM outcomes
 WINDOW w AS (PARTITION BY organisation, intervention, outcome ORDER BY year)
 ORDER BY organisation, intervention, outcome, year
 """, """
-The PMG outcomes over the editions: for every intervention that ran in more than one year, how
-its mental-health grades (T0, T1) and its own grade moved since the previous edition (no change
-where the codebook's scale changed in between).""", "pmg", yearly=False)
+The PMG outcomes over the editions: a row for every intervention, outcome (mental-health grade
+at T0 or T1, the intervention's own grade) and year, with the change since the intervention's
+previous edition where it ran in an earlier one (none in its first year, and none where the
+codebook's scale changed in between).""", "pmg", yearly=False)

@@ -719,9 +719,20 @@ DEPS = [*(key(mart) for mart in YEAR_MARTS), AssetKey(["charts", "pmg_mental_hea
 
 @multi_asset(
     specs=[AssetSpec(STAKEHOLDER, deps=DEPS, group_name="pmg", kinds={"html"},
-                     description='PMG report for organisations and stakeholders (pmg/<year>/rapport.html and .pdf): Tabel 3-7, the themes per section, change in the same people and conclusions computed from the data; groups below the reporting minimum, every figure that would let a reader work them back, and all quotes are left out. Each organisation also gets its own report of its interventions (pmg/<year>/organisaties/<organisation>/rapport.html); a year of more than 12 interventions lists them there instead of one by one. The metadata shows the report.'),
+                     description=(
+                         "PMG report for organisations and stakeholders (pmg/<year>/rapport.html and .pdf): Tabel 3-7, the"
+                         " themes per section, change in the same people and conclusions computed from the data; groups "
+                         "below the reporting minimum, every figure that would let a reader work them back, and all quotes"
+                         " are left out. Each organisation also gets its own report of its interventions "
+                         f"(pmg/<year>/organisaties/<organisation>/rapport.html); a year of more than {DETAIL_LIMIT} interventions "
+                         "lists them there instead of one by one. The metadata shows the report.")),
            AssetSpec(RESEARCHER, deps=DEPS, group_name="pmg", kinds={"html"},
-                     description='Confidential researcher edition of the PMG report (pmg/<year>/rapport_onderzoekers.html and .pdf): every figure as the source report prints it, with quotes, paired and unpaired statistics and the theme matrix; marked VERTROUWELIJK on every page; also per organisation (pmg/<year>/organisaties/<organisation>/rapport_onderzoekers.html). For the research team only: the metadata gives the file paths, not the content.')],
+                     description=(
+                         "Confidential researcher edition of the PMG report (pmg/<year>/rapport_onderzoekers.html and "
+                         ".pdf): every figure as the source report prints it, with quotes, paired and unpaired statistics "
+                         "and the theme matrix; marked VERTROUWELIJK on every page; also per organisation "
+                         "(pmg/<year>/organisaties/<organisation>/rapport_onderzoekers.html). For the research team only: "
+                         "the metadata gives the file paths, not the content."))],
     pool=POOL, **YEARLY)
 def pmg_report(context: AssetExecutionContext, duckdb: DuckDBResource, reports: ReportSettings):
     """The PMG results report, one per edition year, in two editions (HTML and PDF).

@@ -23,7 +23,8 @@ SEGMENTS = "staging.pmg_interview_segments"
 Every questionnaire answer decoded by its codebook: labels to codes, Dutch decimal commas to
 numbers, grades checked against the scale the codebook declares. Rows that do not decode go to
 `raw.quarantine` with their reason (see the metadata) and are left out here. Also refreshes
-`staging.codebook_variables`, whose scales the marts carry beside their means."""))
+`staging.codebook_labels` and `staging.codebook_variables` (labels, question wording and the
+scales the marts carry beside their means) for the run's years."""))
 def staging_pmg_questionnaire_answers(context, duckdb: DuckDBResource, sources: SourceData) -> MaterializeResult:
     return decode_instrument(context, duckdb, sources, "pmg", "pmg_questionnaire", QUESTIONNAIRE, ANSWERS)
 

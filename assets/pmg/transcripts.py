@@ -32,7 +32,6 @@ from pipelines.resources import SourceData
 UTTERANCES = "raw.interview_utterances"
 INSTRUMENT = "pmg_transcripts"
 
-# Parts of a speaker's name that are not names: masking them would blank ordinary words.
 def transcript_utterances(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonymiser):
     parsed = read_source(source)
     frame = parsed.frame

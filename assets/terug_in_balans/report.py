@@ -307,24 +307,22 @@ DEPS = [key(RETURN_TO_WORK), key(RELAPSE), key(SKILLS), key(FACTORS), key(SHARE_
 
 
 @multi_asset(
-    specs=[AssetSpec(STAKEHOLDER, deps=DEPS, group_name=PROGRAMME, kinds={"html"},
-                     description='Terug in Balans factsheet for stakeholders (terug_in_balans/<year>/rapport.html and .pdf): return to work, relapse, skills, the seven factors, every share with its 95% Wilson interval; shares of fewer respondents than the reporting minimum left out. The metadata shows the report.'),
-           AssetSpec(RESEARCHER, deps=DEPS, group_name=PROGRAMME, kinds={"html"},
-                     description='Confidential researcher edition of the Terug in Balans factsheet (terug_in_balans/<year>/rapport_onderzoekers.html and .pdf): every figure, with McNemar per skill and the factor ranking; marked VERTROUWELIJK on every page. The metadata gives the file paths.')],
+    specs=[AssetSpec(STAKEHOLDER, deps=DEPS, group_name=PROGRAMME, kinds={"html"}, description=(
+               "Terug in Balans factsheet for stakeholders (terug_in_balans/<year>/rapport.html and .pdf): return "
+               "to work, relapse, the skills strengthened and still applied (with McNemar's exact test per skill), "
+               "the seven factors (share per scale point, ranked with medians), every share with its 95% Wilson "
+               "interval, and the charts; shares of fewer respondents than the reporting minimum are left out. "
+               "The metadata shows the report.")),
+           AssetSpec(RESEARCHER, deps=DEPS, group_name=PROGRAMME, kinds={"html"}, description=(
+               "Confidential researcher edition of the Terug in Balans factsheet "
+               "(terug_in_balans/<year>/rapport_onderzoekers.html and .pdf): the same, with every figure of every "
+               "group however small; marked VERTROUWELIJK on every page. The metadata gives the file paths."))],
     pool=POOL, **YEARLY)
 def terug_in_balans_report(context: AssetExecutionContext, duckdb: DuckDBResource,
                            reports: ReportSettings):
-    """The Terug in Balans factsheet, one per cohort year, in two editions (HTML and PDF).
-
-    terug_in_balans/<year>/rapport_onderzoekers.html: every figure, marked VERTROUWELIJK on every
-    page. terug_in_balans/<year>/rapport.html (+ rapport.pdf): for stakeholders; shares based on
-    fewer respondents than the reporting minimum are left out. Both give return to work and
-    relapse, the skills strengthened and still applied (with McNemar's exact test per skill), the
-    seven factors (share per scale point, flink + zeer, ranked with medians), every share with its
-    95% Wilson interval, the charts, and end with the sources (with SHA-256), software versions and
-    this run's id. Language: ReportSettings.language (nl, en). The "report" metadata below shows
-    the stakeholder edition.
-    """
+    """Both editions of each cohort year's factsheet (the specs above say what each holds), ending
+    with the sources (with SHA-256), software versions and this run's id; language from
+    ReportSettings.language."""
     written = {}
     with duckdb.get_connection() as conn:
         for year in years_to_report(context, reports, PROGRAMME, report_years(conn)):
