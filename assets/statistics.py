@@ -2,9 +2,10 @@
 
 The assets in assets/pmg/statistics.py and assets/terug_in_balans/statistics.py read rows from
 the warehouse and call these; nothing here touches DuckDB or Dagster, so every number can be
-checked by hand in tests/test_statistics.py. The PMG marts run the same statistics for thousands
-of groups at once (the last section), held to the per-group functions by
-tests/test_statistics_groups.py.
+checked by hand in tests/test_statistics.py. The PMG marts run their statistics for thousands of
+groups at once (the last section); the per-group functions before it (paired_change,
+wilcoxon_test, mann_whitney, cliffs_delta, hodges_lehmann, rank_biserial_paired) are the
+definitions those are held to, by tests/test_statistics_groups.py, and are not called by an asset.
 
 Small groups are the rule in these evaluations. A test is only run where it can reach
 significance at all: an exact two-sided Wilcoxon signed-rank test on m non-zero differences

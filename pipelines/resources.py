@@ -22,10 +22,11 @@ from typing import Any
 import duckdb
 from dagster import ConfigurableResource, EnvVar, InitResourceContext
 from dagster_duckdb import DuckDBResource
-from pydantic import PrivateAttr
+from pydantic import PrivateAttr, field_validator
 
 from assets.ingest.codebook import PROGRAMMES, Codebook, discover_codebooks
 from assets.ingest.privacy import KEY_VARIABLE, PUBLIC_SAMPLE_KEY, Pseudonymiser
+from assets.reporting.texts import LANGUAGES
 from checks.gx_runner import warm_up
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -102,6 +103,21 @@ class ReportSettings(ConfigurableResource):
     # Every organisation's report is written as HTML; as PDF only on request: at 200 organisations
     # a year that is 400 PDFs more a year, for reports most readers open in a browser.
     organisation_pdfs: bool = False
+
+    # "NL" or "fr" gave Dutch text with English decimal points; a minimum below 1 hid nothing
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, language: str) -> str:
+        if language not in LANGUAGES:
+            raise ValueError(f"language {language!r}: the reports are written in {' or '.join(LANGUAGES)}")
+        return language
+
+    @field_validator("reporting_minimum")
+    @classmethod
+    def _positive_minimum(cls, minimum: int) -> int:
+        if minimum < 1:
+            raise ValueError(f"reporting_minimum {minimum}: the smallest group a report shows, at least 1")
+        return minimum
 
     def path(self, *parts: str) -> Path:
         """Where to write `parts` under the output folder, its folder made."""

@@ -1,10 +1,12 @@
-"""The warehouse resource: open for a run, without keeping what the steps read or used."""
+"""The resources: the warehouse, open for a run without keeping what the steps read or used; the report settings."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 from dagster import build_init_resource_context
 
 from pipelines.resources import warehouse_resource
@@ -67,3 +69,16 @@ def test_great_expectations_is_made_ready_on_a_thread_when_a_run_starts():
         assert importing or gx_runner._make_context.cache_info().currsize == 1
         made = gx_runner._context()
     assert gx_runner._make_context.cache_info().currsize == 1 and gx_runner._context() is made
+
+
+@pytest.mark.parametrize("setting, message", [
+    ({"language": "NL"}, "language 'NL': the reports are written in nl or en"),
+    ({"language": "fr"}, "language 'fr'"),
+    ({"reporting_minimum": 0}, "reporting_minimum 0: the smallest group a report shows, at least 1"),
+])
+def test_report_settings_refuse_a_language_or_minimum_the_reports_cannot_honour(tmp_path, setting, message):
+    """"NL" gave Dutch text with English decimal points, a minimum of 0 hid nothing: both silently."""
+    from pipelines.resources import ReportSettings
+
+    with pytest.raises(Exception, match=re.escape(message)):
+        ReportSettings(output_dir=str(tmp_path), **setting)

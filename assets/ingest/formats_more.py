@@ -364,7 +364,6 @@ def read_google_forms_csv(path: Path) -> Table:
 # --- SurveyMonkey ----------------------------------------------------------------------
 
 SURVEYMONKEY_FIRST = ("Respondent ID", "RespondentID", "Respondent-ID")
-SURVEYMONKEY_SINGLE = {"Response", "Open-Ended Response", "Antwoord", "Open antwoord"}
 
 
 def _surveymonkey_headings(top: list[str], sub: list[str]) -> tuple[list[str], dict[str, str]]:

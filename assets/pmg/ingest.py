@@ -3,7 +3,7 @@
 from dagster import MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
-from assets.partitions import YEARLY, partition_years
+from assets.partitions import YEARLY
 from assets.ingest.assets import ingest_instrument
 from assets.ingest.interviews import parse_interview_file
 from assets.ingest.survey import survey_cells

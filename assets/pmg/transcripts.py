@@ -20,7 +20,7 @@ import polars as pl
 from dagster import MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
-from assets.partitions import YEARLY, partition_years
+from assets.partitions import YEARLY
 from assets.ingest.assets import ingest_instrument
 from assets.ingest.codebook import Codebook, SourceFile
 from assets.ingest.formats import ROW, read_source

@@ -15,7 +15,6 @@ from assets.reporting.publish import write_atomic
 from assets.reporting.texts import text, texts_for
 from assets.reporting.typeset import write_pdf
 
-RESEARCHER_BANNER = text("nl", "researcher_banner")
 RESEARCHER_FILE = "rapport_onderzoekers.html"
 STAKEHOLDER_FILE = "rapport.html"
 PDF_FILE = "rapport.pdf"
