@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assets.ingest.codebook import Codebook
+from assets.ingest.codebook import SECTIONS, Codebook
 from warehouse.schema import table as contract_table
 
 
@@ -84,8 +84,7 @@ SUITES: dict[str, Suite] = {
         ("year", "participant_id", "wave", "document", "section", "igloo_level", "theme"),
         (
             *_not_null("year", "participant_id", "wave", "document", "section", "igloo_level", "theme"),
-            Expectation("ExpectColumnValuesToBeInSet", {"column": "section", "value_set": [
-                "Diagnose", "Interventieverwachtingen", "Verandering", "Evaluatie", "Advies"]},
+            Expectation("ExpectColumnValuesToBeInSet", {"column": "section", "value_set": list(SECTIONS)},
                 "section is one of the report's five"),
             _pseudonyms("participant_id", "speakers are pseudonyms"),
         ),

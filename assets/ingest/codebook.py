@@ -27,9 +27,10 @@ INTERVIEW_FORMATS = {"maxqda_coded_segments", "atlasti_quotations"}
 TRANSCRIPT_FORMATS = {"teams_vtt", "teams_docx"}  # what was said, utterance by utterance (not coded)
 PROGRAMMES = ("pmg", "terug_in_balans")  # the folders under the data folder: <programme>/<year>/
 VARIABLE_TYPES = {"text", "number", "category", "multi_select", "date"}
-SECTIONS = {"Diagnose", "Interventieverwachtingen", "Verandering", "Evaluatie", "Advies"}
-JDR_CATEGORIES = {"werk_hulpbron", "werk_stressor", "persoonlijke_hulpbron", "persoonlijke_stressor", "uitkomst"}
-IGLOO_LEVELS = {"Individu", "Groep", "Leider", "Organisatie", "Omgeving"}
+# In the source report's order, which the reports follow.
+SECTIONS = ("Diagnose", "Interventieverwachtingen", "Verandering", "Evaluatie", "Advies")
+JDR_CATEGORIES = ("werk_hulpbron", "werk_stressor", "persoonlijke_hulpbron", "persoonlijke_stressor", "uitkomst")
+IGLOO_LEVELS = ("Individu", "Groep", "Leider", "Organisatie", "Omgeving")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.transforms import ScaledTranslation
 
+from assets.ingest.codebook import IGLOO_LEVELS
 from assets.partitions import YEARLY, partition_years, year_filter
 from assets.pmg.marts import MENTAL_HEALTH, YEAR_MARTS
 from assets.pmg.themes import THEME_MATRIX
@@ -22,8 +23,8 @@ from assets.tables import POOL, key
 from pipelines.resources import ReportSettings
 
 WAVE_COLOURS = {"T0": OKABE_ITO["orange"], "T1": OKABE_ITO["blue"]}
-IGLOO_LEVELS = ["Individu", "Groep", "Leider", "Organisatie", "Omgeving"]
-JDR_CATEGORIES = ["werk_hulpbron", "persoonlijke_hulpbron", "werk_stressor", "persoonlijke_stressor", "uitkomst"]
+# The theme grid's columns: the two kinds of resources side by side, then the stressors.
+GRID_CATEGORIES = ["werk_hulpbron", "persoonlijke_hulpbron", "werk_stressor", "persoonlijke_stressor", "uitkomst"]
 
 
 def load_mental_health(conn, years: list[int]) -> pl.DataFrame:
@@ -131,8 +132,8 @@ def draw_theme_matrix(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
         return None
     df = df.with_columns(label=pl.format("{} ({})", "intervention", "organisation"))
     interventions = df["label"].unique(maintain_order=True).sort().to_list()
-    levels = IGLOO_LEVELS + sorted(set(df["igloo_level"]) - set(IGLOO_LEVELS))
-    categories = JDR_CATEGORIES + sorted(set(df["jdr_category"]) - set(JDR_CATEGORIES))
+    levels = [*IGLOO_LEVELS, *sorted(set(df["igloo_level"]) - set(IGLOO_LEVELS))]
+    categories = GRID_CATEGORIES + sorted(set(df["jdr_category"]) - set(GRID_CATEGORIES))
     vmax = max(1, int(df["n_themes"].max()))
     if len(interventions) > MAX_PANELS:
         return _theme_matrix_rows(df, interventions, levels, categories, vmax, t)

@@ -12,7 +12,8 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, multi_asset
 from dagster_duckdb import DuckDBResource
 
 from assets.partitions import YEARLY
-from assets.pmg.charts import IGLOO_LEVELS, draw_mental_health, draw_theme_matrix, load_mental_health
+from assets.ingest.codebook import IGLOO_LEVELS, JDR_CATEGORIES, SECTIONS
+from assets.pmg.charts import GRID_CATEGORIES, draw_mental_health, draw_theme_matrix, load_mental_health
 from assets.pmg.marts import COUNTS, MENTAL_HEALTH, RATING, THEMES, YEAR_MARTS
 from assets.pmg.statistics import ALL_GROUPS, PAIRED, UNPAIRED
 from assets.pmg.themes import THEME_MATRIX, THEME_QUOTES
@@ -30,8 +31,6 @@ from assets.tables import POOL, key
 from pipelines.resources import ReportSettings
 
 PROGRAMME = "pmg"
-SECTIONS = ["Diagnose", "Interventieverwachtingen", "Verandering", "Evaluatie", "Advies"]
-JDR_CATEGORIES = ["werk_hulpbron", "werk_stressor", "persoonlijke_hulpbron", "persoonlijke_stressor", "uitkomst"]
 QUOTES_PER_SECTION = 4
 # Interventions a yearly report describes one by one, as the source report does (it had six);
 # beyond, each organisation's interventions are in that organisation's report.
@@ -526,7 +525,8 @@ def matrix_blocks(data: YearData, edition: Edition, table_no: int, figure_no: in
     if compact:  # counts of interventions, themes and groups: no participant is counted, nothing to hide
         cells = (data.matrix.group_by("igloo_level", "jdr_category")
                  .agg(pl.len().alias("n"), pl.col("n_themes").sum(), pl.col("n_groups").sum()))
-        order = {(lv, cat): (i, j) for i, lv in enumerate(IGLOO_LEVELS) for j, cat in enumerate(JDR_CATEGORIES)}
+        # in the heatmap's order, which it stands for
+        order = {(lv, cat): (i, j) for i, lv in enumerate(IGLOO_LEVELS) for j, cat in enumerate(GRID_CATEGORIES)}
         rows = [[t(r["igloo_level"]), t(r["jdr_category"]), str(r["n"]), str(r["n_themes"]), str(r["n_groups"])]
                 for r in sorted(cells.iter_rows(named=True),
                                 key=lambda r: (order.get((r["igloo_level"], r["jdr_category"]), (99, 99)),
