@@ -15,14 +15,10 @@ from assets.reporting.numbers import fmt_pct
 from assets.reporting.style import GREY, OKABE_ITO, diverging_colours, house_style, new_figure, set_title
 from assets.reporting.texts import texts_for
 from assets.tables import POOL, key
+from assets.terug_in_balans.marts import FACTORS, PROGRAMME, RELAPSE, RETURN_TO_WORK, SKILLS
+from assets.terug_in_balans.statistics import SHARE_INTERVALS
 from pipelines.resources import ReportSettings
 
-PROGRAMME = "terug_in_balans"
-SKILLS = "marts.tib_skills"
-FACTORS = "marts.tib_factor_ratings"
-RETURN_TO_WORK = "marts.tib_return_to_work"
-RELAPSE = "marts.tib_relapse"
-SHARE_INTERVALS = "marts.tib_share_intervals"
 
 
 def _wrap(text: str, width: int = 38) -> str:

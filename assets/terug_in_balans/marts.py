@@ -3,6 +3,13 @@
 from assets.tables import sql_table_asset
 from assets.terug_in_balans.staging import ANSWERS
 
+PROGRAMME = "terug_in_balans"
+RETURN_TO_WORK = "marts.tib_return_to_work"
+RELAPSE = "marts.tib_relapse"
+SKILLS = "marts.tib_skills"
+FACTORS = "marts.tib_factor_ratings"
+TREND = "marts.tib_trend"
+
 # One row per answer code, in its first label's wording: a codebook may give one code several
 # labels (synonyms, a reworded answer), and the marts count its answers once.
 LABELS = """(SELECT * FROM staging.codebook_labels
@@ -30,15 +37,15 @@ ORDER BY l.year, l.position
 
 
 tib_return_to_work = sql_table_asset(
-    "marts.tib_return_to_work", [ANSWERS], _share_sql("return_to_work", "outcome"), """
+    RETURN_TO_WORK, [ANSWERS], _share_sql("return_to_work", "outcome"), """
 Return to work during or after the programme: the share of respondents back at their own
-employer, at another employer, or still absent with the same complaints.""", "terug_in_balans")
+employer, at another employer, or still absent with the same complaints.""", PROGRAMME)
 
 # Whom "dropped out again" can concern: who went back to work. Everyone is asked, so the
 # factsheet's "not dropped out again" also counts those who never returned (still absent).
 RETURNED = "('own_employer', 'other_employer')"
 
-tib_relapse = sql_table_asset("marts.tib_relapse", [ANSWERS], f"""
+tib_relapse = sql_table_asset(RELAPSE, [ANSWERS], f"""
 WITH answered AS (
   SELECT year, participant_id, value_code FROM {ANSWERS} WHERE variable = 'relapse' AND {{years}}
 ), totals AS (
@@ -67,9 +74,9 @@ ORDER BY l.year, l.position
 """, """
 Relapse: the share of respondents who did or did not drop out again because of psychological
 complaints since the programme ended (asked at least three months after it), of all respondents
-(as the factsheet) and of those who went back to work (own or another employer).""", "terug_in_balans")
+(as the factsheet) and of those who went back to work (own or another employer).""", PROGRAMME)
 
-tib_skills = sql_table_asset("marts.tib_skills", [ANSWERS], f"""
+tib_skills = sql_table_asset(SKILLS, [ANSWERS], f"""
 WITH respondents AS (
   SELECT year, count(DISTINCT participant_id) AS n_respondents FROM {ANSWERS} WHERE {{years}} GROUP BY year
 ), chosen AS (
@@ -90,9 +97,9 @@ ORDER BY l.year, pct_strengthened DESC, l.position
 """, """
 Skills the programme strengthened and skills still applied three months later, per skill, as a
 share of all survey respondents (a skill not ticked counts as not strengthened).""",
-    "terug_in_balans")
+    PROGRAMME)
 
-tib_factor_ratings = sql_table_asset("marts.tib_factor_ratings", [ANSWERS], f"""
+tib_factor_ratings = sql_table_asset(FACTORS, [ANSWERS], f"""
 WITH factors AS (
   SELECT DISTINCT year, variable, variable_text
   FROM {LABELS} WHERE instrument = 'tib_survey' AND role = 'factor'
@@ -116,27 +123,26 @@ GROUP BY p.year, p.variable, f.variable_text, p.rating, p.rating_label, t.n_resp
 ORDER BY p.year, f.variable_text, p.rating
 """, """
 The seven effectiveness factors on the 5-point helpfulness scale (1 niet ... 5 zeer behulpzaam):
-for every factor and scale point the number and share of respondents.""", "terug_in_balans")
+for every factor and scale point the number and share of respondents.""", PROGRAMME)
 
 tib_trend = sql_table_asset(
-    "marts.tib_trend", ["marts.tib_return_to_work", "marts.tib_relapse", "marts.tib_skills",
-                        "marts.tib_factor_ratings"], """
+    TREND, [RETURN_TO_WORK, RELAPSE, SKILLS, FACTORS], f"""
 WITH outcomes AS (
   SELECT 'terugkeer naar werk: ' || outcome_label AS outcome, year, n_respondents, pct,
-         'return_to_work:' || outcome AS outcome_key FROM marts.tib_return_to_work
+         'return_to_work:' || outcome AS outcome_key FROM {RETURN_TO_WORK}
   UNION ALL
-  SELECT 'opnieuw uitgevallen: ' || answer_label, year, n_respondents, pct, 'relapse:' || answer FROM marts.tib_relapse
+  SELECT 'opnieuw uitgevallen: ' || answer_label, year, n_respondents, pct, 'relapse:' || answer FROM {RELAPSE}
   UNION ALL
   SELECT 'vaardigheid versterkt: ' || skill, year, n_respondents, pct_strengthened,
-         'skills_strengthened:' || skill_code FROM marts.tib_skills
+         'skills_strengthened:' || skill_code FROM {SKILLS}
   UNION ALL
   SELECT 'vaardigheid nog toegepast: ' || skill, year, n_respondents, pct_still_applied,
-         'skills_still_applied:' || skill_code FROM marts.tib_skills
+         'skills_still_applied:' || skill_code FROM {SKILLS}
   UNION ALL
   -- from the counts, as marts.tib_factor_summary computes it: the same share to the last bit
   SELECT 'flink of zeer behulpzaam: ' || any_value(factor), year, max(n_respondents),
          100.0 * sum(n) FILTER (WHERE rating >= 4) / max(n_respondents), 'flink_of_zeer:' || factor_variable
-  FROM marts.tib_factor_ratings GROUP BY factor_variable, year
+  FROM {FACTORS} GROUP BY factor_variable, year
 )
 -- a series is its codes, not its words: an answer or factor reworded in a later codebook goes on
 SELECT outcome, year, n_respondents, pct, lag(year) OVER w AS previous_year,
@@ -146,4 +152,4 @@ WINDOW w AS (PARTITION BY outcome_key ORDER BY year)
 ORDER BY outcome, year
 """, """
 The Terug in Balans shares over the cohorts: return to work, relapse, every skill and every factor,
-with the change in percentage points since the previous cohort.""", "terug_in_balans", yearly=False)
+with the change in percentage points since the previous cohort.""", PROGRAMME, yearly=False)

@@ -19,12 +19,11 @@ from assets.reporting.chart_cache import rendered_chart
 from assets.reporting.texts import join_list, texts_for
 from assets.statistics import ALPHA
 from assets.tables import POOL, key
-from assets.terug_in_balans.charts import (FACTORS, RELAPSE, RETURN_TO_WORK, SHARE_INTERVALS, SKILLS,
-                                           draw_factor_diverging, draw_return_and_relapse, draw_skills)
-from assets.terug_in_balans.statistics import FACTOR_SUMMARY, SKILL_MCNEMAR
+from assets.terug_in_balans.charts import draw_factor_diverging, draw_return_and_relapse, draw_skills
+from assets.terug_in_balans.marts import FACTORS, PROGRAMME, RELAPSE, RETURN_TO_WORK, SKILLS
+from assets.terug_in_balans.statistics import FACTOR_SUMMARY, SHARE_INTERVALS, SKILL_MCNEMAR
 from pipelines.resources import ReportSettings
 
-PROGRAMME = "terug_in_balans"
 CHARTS = [AssetKey(["charts", name]) for name in ("tib_skills", "tib_factor_ratings", "tib_return_to_work")]
 
 

@@ -13,17 +13,12 @@ from dagster_duckdb import DuckDBResource
 from assets.partitions import YEARLY, for_years, partition_years, year_filter
 from assets.statistics import competition_rank, mcnemar_exact, rating_summary, wilson_interval_pct
 from assets.tables import POOL, contract_metadata, describe, frame_for, key, replace_with_frame, written_metadata
-from assets.terug_in_balans.marts import LABELS
+from assets.terug_in_balans.marts import FACTORS, LABELS, PROGRAMME, RELAPSE, RETURN_TO_WORK, SKILLS
 from assets.terug_in_balans.staging import ANSWERS
 
-RETURN_TO_WORK = "marts.tib_return_to_work"
-RELAPSE = "marts.tib_relapse"
-SKILLS = "marts.tib_skills"
-FACTOR_RATINGS = "marts.tib_factor_ratings"
 SHARE_INTERVALS = "marts.tib_share_intervals"
 SKILL_MCNEMAR = "marts.tib_skill_mcnemar"
 FACTOR_SUMMARY = "marts.tib_factor_summary"
-GROUP = "terug_in_balans"
 
 SHARES_SQL = f"""
 WITH position AS (
@@ -56,7 +51,7 @@ def share_interval_rows(shares: pl.DataFrame) -> list[dict]:
     return rows
 
 
-@asset(**YEARLY, key=key(SHARE_INTERVALS), deps=[key(RETURN_TO_WORK), key(RELAPSE), key(SKILLS)], group_name=GROUP,
+@asset(**YEARLY, key=key(SHARE_INTERVALS), deps=[key(RETURN_TO_WORK), key(RELAPSE), key(SKILLS)], group_name=PROGRAMME,
        pool=POOL, kinds={"duckdb"}, metadata=contract_metadata(SHARE_INTERVALS),
        description=describe(SHARE_INTERVALS, """
 Every share the factsheet reports (return to work, relapse, each skill strengthened and still
@@ -103,7 +98,7 @@ def mcnemar_rows(counts: pl.DataFrame) -> list[dict]:
             for r in counts.iter_rows(named=True)]
 
 
-@asset(**YEARLY, key=key(SKILL_MCNEMAR), deps=[key(ANSWERS)], group_name=GROUP, pool=POOL, kinds={"duckdb"},
+@asset(**YEARLY, key=key(SKILL_MCNEMAR), deps=[key(ANSWERS)], group_name=PROGRAMME, pool=POOL, kinds={"duckdb"},
        metadata=contract_metadata(SKILL_MCNEMAR), description=describe(SKILL_MCNEMAR, """
 Per skill, the same respondents' two answers side by side: strengthened by the programme and
 still applied three months later (both, only one, neither), with McNemar's exact test of whether
@@ -132,14 +127,14 @@ def factor_summary_rows(ratings: pl.DataFrame) -> list[dict]:
     return rows
 
 
-@asset(**YEARLY, key=key(FACTOR_SUMMARY), deps=[key(FACTOR_RATINGS)], group_name=GROUP, pool=POOL, kinds={"duckdb"},
+@asset(**YEARLY, key=key(FACTOR_SUMMARY), deps=[key(FACTORS)], group_name=PROGRAMME, pool=POOL, kinds={"duckdb"},
        metadata=contract_metadata(FACTOR_SUMMARY), description=describe(FACTOR_SUMMARY, """
 The effectiveness factors in one line each, ranked: the share rating a factor flink or zeer
 behulpzaam (4 or 5) and the median rating, from the distribution in marts.tib_factor_ratings."""))
 def marts_tib_factor_summary(context, duckdb: DuckDBResource) -> MaterializeResult:
     years = partition_years(context)
     with duckdb.get_connection() as conn:
-        ratings = conn.sql(f"SELECT year, factor, rating, n FROM {FACTOR_RATINGS} WHERE {year_filter(years)} "
+        ratings = conn.sql(f"SELECT year, factor, rating, n FROM {FACTORS} WHERE {year_filter(years)} "
                            "ORDER BY year, factor, rating").pl()
         replace_with_frame(conn, FACTOR_SUMMARY, frame_for(FACTOR_SUMMARY, factor_summary_rows(ratings)), years)
         return MaterializeResult(metadata=written_metadata(conn, FACTOR_SUMMARY, years=years))
