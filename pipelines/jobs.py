@@ -1,5 +1,6 @@
 """Jobs and schedules: everything is partitioned by year (assets/partitions.py)."""
 
+import calendar
 import os
 from pathlib import Path
 
@@ -44,6 +45,17 @@ PROGRAMME_JOBS = {p: _programme_job(p) for p in PROGRAMMES}
 YEARLY_CRON = os.environ.get("MHM_YEARLY_CRON", "0 6 1 2 *")
 
 
+def when(cron: str) -> str:
+    """A yearly cron expression in words ("0 6 1 2 *": "1 February at 06:00"), for the UI; any
+    other expression as it is."""
+    fields = cron.split()
+    if len(fields) == 5 and fields[4] == "*" and all(f.isdigit() for f in fields[:4]):
+        minute, hour, day, month = map(int, fields[:4])
+        if 1 <= month <= 12:
+            return f"{day} {calendar.month_name[month]} at {hour:02d}:{minute:02d}"
+    return f"cron {cron}"
+
+
 def codebook_paths(data_dir: Path) -> list[Path]:
     """Every codebook in <data>/<programme>/<year>/: the folders a run can load."""
     return sorted(Path(data_dir).glob("*/*/codebook*.y*ml"))
@@ -58,7 +70,8 @@ def years_with_exports(data_dir: Path) -> list[int]:
 # having to remember a switch in the UI (it skips, saying why, while no codebook for the year is in).
 @schedule(job=materialize_all, cron_schedule=YEARLY_CRON, execution_timezone="Europe/Amsterdam",
           default_status=DefaultScheduleStatus.RUNNING,
-          description=f"Yearly run ({YEARLY_CRON}, Europe/Amsterdam) of the past year's partition, after its exports are in.")
+          description=f"Yearly run, {when(YEARLY_CRON)} (Europe/Amsterdam; MHM_YEARLY_CRON), of the past year's "
+                      "partition, after its exports are in.")
 def yearly_refresh(context: ScheduleEvaluationContext, sources: SourceData):
     year = context.scheduled_execution_time.year - 1
     if year not in years_with_exports(Path(sources.data_dir)):

@@ -426,3 +426,11 @@ def test_a_failed_run_is_emailed_without_its_error(tmp_path: Path, monkeypatch):
     assert f"Run: {result.run_id}" in message and "Failed steps: raw__tib_survey_cells" in message
     assert f'href="https://monitor.example.nl/monitor/runs/{result.run_id}"' in message
     assert "teruggekeerd" not in message and "codebook" not in message
+
+
+def test_the_schedule_says_when_it_runs_in_words():
+    from pipelines.jobs import when, yearly_refresh
+
+    assert when("0 6 1 2 *") == "1 February at 06:00" and when("30 23 31 12 *") == "31 December at 23:30"
+    assert when("0 6 * * 1") == "cron 0 6 * * 1"  # not once a year: as it is
+    assert "1 February at 06:00 (Europe/Amsterdam" in yearly_refresh.description
