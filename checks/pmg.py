@@ -47,7 +47,9 @@ def rating_only_from_t1_respondents(context: AssetCheckExecutionContext, duckdb:
 def n_equals_distinct_participants(context: AssetCheckExecutionContext, duckdb: DuckDBResource) -> AssetCheckResult:
     with duckdb.get_connection() as conn:
         return violations_check(conn, years=partition_years(context), sql=f"""
-            SELECT m.year, m.organisation, m.intervention, m.wave, m.n, s.n_distinct
+            -- the joined columns, not the mart's: a group missing from the mart has none, and
+            -- the run's years would filter it out unseen
+            SELECT year, organisation, intervention, wave, m.n, s.n_distinct
             FROM (SELECT * FROM marts.pmg_mental_health WHERE {{years}}) m
             FULL JOIN (SELECT year, organisation, intervention, wave, count(DISTINCT participant_id) AS n_distinct
                        FROM {RESPONSES} WHERE mental_health_grade IS NOT NULL AND {{years}} GROUP BY ALL) s
@@ -153,7 +155,7 @@ def rating_n_equals_distinct_participants(context: AssetCheckExecutionContext,
                                           duckdb: DuckDBResource) -> AssetCheckResult:
     with duckdb.get_connection() as conn:
         return violations_check(conn, years=partition_years(context), sql=f"""
-            SELECT r.year, r.organisation, r.intervention, r.n, s.n_distinct
+            SELECT year, organisation, intervention, r.n, s.n_distinct
             FROM (SELECT * FROM marts.pmg_intervention_rating WHERE {{years}}) r
             FULL JOIN (SELECT year, organisation, intervention, count(DISTINCT participant_id) AS n_distinct
                        FROM {RESPONSES} WHERE intervention_grade IS NOT NULL AND {{years}} GROUP BY ALL) s

@@ -40,7 +40,7 @@ def _n_equals_distinct(table: str, variable: str):
     def _check(context: AssetCheckExecutionContext, duckdb: DuckDBResource) -> AssetCheckResult:
         with duckdb.get_connection() as conn:
             return violations_check(conn, years=partition_years(context), sql=f"""
-                SELECT m.year, m.n_total, s.n_distinct FROM
+                SELECT year, m.n_total, s.n_distinct FROM  -- year of either side: see checks/pmg.py
                   (SELECT year, sum(n) AS n_total FROM {table} WHERE {{years}} GROUP BY year) m
                 FULL JOIN (SELECT year, count(DISTINCT participant_id) AS n_distinct FROM {ANSWERS}
                            WHERE variable = '{variable}' AND {{years}} GROUP BY year) s USING (year)

@@ -360,3 +360,50 @@ def test_a_warehouse_from_before_the_scales_runs_one_year_and_keeps_its_trend(tm
                      "AND intervention = 'Training Emoties' ORDER BY outcome").fetchall()
     assert trend == [("cijfer_interventie", 2023, 0.0), ("mentale_gezondheid_T0", 2023, 0.0),
                      ("mentale_gezondheid_T1", 2023, 0.0)]
+
+
+def test_tib_skill_shares_count_respondents_who_ticked_no_skill(tmp_path):
+    from dagster import materialize
+    from dagster_duckdb import DuckDBResource
+
+    from assets.terug_in_balans.marts import tib_skills
+    from warehouse.schema import ensure_schema
+
+    db = str(tmp_path / "w.duckdb")
+    conn = duckdb.connect(db)
+    ensure_schema(conn, "staging.tib_survey_answers", "staging.codebook_labels")
+    conn.execute("INSERT INTO staging.codebook_labels (year, instrument, variable, role, position, label, code) "
+                 "VALUES (2024, 'tib_survey', 'skills_strengthened', 'skill', 1, 'Grenzen bewaken', 'grenzen')")
+    conn.executemany("INSERT INTO staging.tib_survey_answers (year, source_file, row_number, participant_id, variable, "
+                     "value_code) VALUES (2024, 'f', ?, ?, ?, ?)",
+                     [(1, "p_a", "skills_strengthened", "grenzen"), (2, "p_b", "return_to_work", "own_employer")])
+    conn.close()
+    assert materialize([tib_skills], resources={"duckdb": DuckDBResource(database=db)}, partition_key="2024").success
+    conn = duckdb.connect(db, read_only=True)
+    assert conn.sql("SELECT n_respondents, n_strengthened, pct_strengthened FROM marts.tib_skills").fetchall() == \
+        [(2, 1, 50.0)]
+
+
+def test_a_run_of_one_year_keeps_the_other_years_staging_quarantine(tmp_path):
+    data = copy_pmg(tmp_path)
+    second_edition(data)
+    t0 = data / "pmg" / "2023" / "pmg_t0_qualtrics.csv"
+    rows = list(csv.reader(io.StringIO(t0.read_text(encoding="utf-8-sig"), newline="")))
+    rows[3][rows[0].index("Q5")] = "11"   # outside the 0-10 scale: quarantined at staging
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    t0.write_text(out.getvalue(), encoding="utf-8")
+
+    def staging_quarantine():
+        conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+        try:
+            return conn.sql("SELECT source_file, row_number, reason FROM raw.quarantine WHERE stage = 'staging' "
+                            "ORDER BY ALL").fetchall()
+        finally:
+            conn.close()
+
+    assert materialize_years(pmg_graph(), resources_for(tmp_path, data), (2023, 2024)).success
+    before = staging_quarantine()
+    assert any(r[0] == "pmg/2023/pmg_t0_qualtrics.csv" for r in before)
+    assert materialize_years(pmg_graph(), resources_for(tmp_path, data), (2024,)).success
+    assert staging_quarantine() == before

@@ -106,3 +106,27 @@ def test_quarantine_check_warns_of_the_run_years_only():
     every_year = quarantine_check(conn, "pmg_questionnaire")
     assert every_year.metadata["violations"].value == 1 and "pmg/2023/t0.csv" in every_year.metadata["rows"].value
     assert quarantine_check(conn, "tib_survey", [2023]).passed
+
+
+def test_n_check_finds_a_mart_row_without_participants_and_a_group_missing_from_the_mart(tmp_path, monkeypatch):
+    """Both ways: a mart N with no one behind it in staging, and a staging group the mart lacks.
+    The second had no year of its own (the mart's side was NULL), so the run's years hid it."""
+    from dagster import build_asset_check_context
+    from dagster_duckdb import DuckDBResource
+
+    import checks.pmg as domain
+
+    db = str(tmp_path / "w.duckdb")
+    conn = duckdb.connect(db)
+    ensure_schema(conn, "staging.pmg_questionnaire_responses", "marts.pmg_mental_health")
+    conn.executemany("INSERT INTO staging.pmg_questionnaire_responses VALUES (2023, ?, 'T0', 'UMCG', ?, 'G', 7, NULL)",
+                     [(P1, "X"), (P2, "Z")])
+    conn.execute("INSERT INTO marts.pmg_mental_health (year, organisation, intervention, wave, n) "
+                 "VALUES (2023, 'UMCG', 'X', 'T0', 1), (2023, 'UMCG', 'Y', 'T0', 3)")
+    conn.close()
+    monkeypatch.setattr(domain, "partition_years", lambda context: [2023])
+    result = domain.n_equals_distinct_participants(
+        build_asset_check_context(resources={"duckdb": DuckDBResource(database=db)}))
+    assert not result.passed and result.metadata["violations"].value == 2
+    rows = result.metadata["rows"].value
+    assert "| 2023 | UMCG | Y | T0 | 3 |  |" in rows and "| 2023 | UMCG | Z | T0 |  | 1 |" in rows

@@ -219,3 +219,11 @@ def test_mask_answers_masks_what_no_label_number_or_date_is():
         "Coaching;Anders", "Coaching;[naam] de [naam]", None]
     single = mask_answers(answers, pl.Series(["Anders"]), labels, None)
     assert single[0] == "Anders" and single[7] == "Coaching;[naam]"  # a label alone, not inside other text
+
+
+def test_pseudonyms_collapse_whitespace_inside_an_identifier():
+    from assets.ingest.privacy import Pseudonymiser
+
+    p = Pseudonymiser("k")
+    assert p("Sanne  de Vries") == p("Sanne de Vries") == p(" sanne de\tvries ")
+    assert p.series(pl.Series(["RUG EN 01", "RUG  EN 01"])).n_unique() == 1

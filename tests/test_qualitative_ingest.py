@@ -310,3 +310,9 @@ def test_atlasti_quotations_as_interview_segments(tmp_path: Path):
         (4, "Text Content", None, "no speaker prefix ('CODE: ...') on the segment"),
         (3, "Codes", "Nieuw: iets, anders", "code not listed under themes: in the codebook"),
     ]
+
+
+def test_an_interview_naming_a_speaker_code_in_another_spelling_is_masked(tmp_path):
+    texts = _segments_with(tmp_path, ["UMCG-CS1-02: Zoals UMCG CS1 01 al zei, en umcg-cs1-1 ook."],
+                           speaker_codes="UMCG-CS\\d-\\d{2}")
+    assert texts == ["Zoals [naam] al zei, en [naam] ook."]

@@ -308,3 +308,15 @@ def test_half_grades_give_the_same_numbers_to_the_bit():
     reference = paired_change(t0, t1)
     assert all(row[k] == v for k, v in reference.items()), (row, reference)
     assert not math.isnan(row["p_value"])
+
+
+def test_no_mann_whitney_where_one_person_is_in_both_waves():
+    from assets.pmg.statistics import unpaired_frame
+
+    key = {"year": 2023, "organisation": "UMCG", "intervention": "X"}
+    grade_counts = pl.DataFrame([{**key, "t1": wave, "grade": float(g), "n": 1}
+                                 for wave, grades in ((False, range(1, 7)), (True, range(11, 17))) for g in grades])
+    people = pl.DataFrame([{**key, "at_t0": 6, "at_t1": 6, "anyone": 11}])   # one person at both waves
+    [row] = unpaired_frame(grade_counts, people).to_dicts()
+    assert row["n_paired"] == 1
+    assert row["mann_whitney_p"] is None and "onafhankelijke groepen" in row["note"]
