@@ -467,7 +467,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "summary_caption": {"nl": "Factoren gerangschikt op het aandeel flink of zeer behulpzaam, met de mediaan",
                         "en": "Factors ranked by the share rating them quite or very helpful, with the median"},
     "rank": {"nl": "Rang", "en": "Rank"},
-    "median": {"nl": "Mediaan (1–5)", "en": "Median (1–5)"},
+    "median": {"nl": "Mediaan ({lo} – {hi})", "en": "Median ({lo} – {hi})"},
     "intervals_heading": {"nl": "Alle aandelen met hun 95%-interval", "en": "Every share with its 95% interval"},
     "intervals_caption": {"nl": "Aandelen met 95%-Wilson-interval", "en": "Shares with 95% Wilson interval"},
     "question": {"nl": "Vraag", "en": "Question"},

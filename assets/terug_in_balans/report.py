@@ -272,7 +272,8 @@ def factors(data: YearData, edition: Edition, numbering: Numbering) -> list[Bloc
                   MISSING + "*" if edition.hides(r["n_respondents"]) else fmt_number(r["median_rating"], 1, lang),
                   MISSING + "*" if edition.hides(r["n_respondents"]) else fmt_pct(r["pct_flink_of_zeer"], 0, lang)]
                  for r in summary.iter_rows(named=True)]
-        blocks.append(Table([t("rank"), t("factor"), "N", t("median"), t("top_two")], srows,
+        scale = t("median", lo=points[0][0], hi=points[-1][0])  # the codebook's scale points, lowest to highest
+        blocks.append(Table([t("rank"), t("factor"), "N", scale, t("top_two")], srows,
                             f"{t('tabel', no=numbering.table())} {t('summary_caption')}",
                             [f"* {edition.small_group_note}"] if hidden_any else [],
                             numeric=frozenset({0, 2, 3, 4})))
