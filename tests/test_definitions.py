@@ -63,7 +63,7 @@ def test_what_reads_a_pmg_year_depends_on_every_mart_it_reads():
     import polars as pl
 
     from assets.pmg.marts import YEAR_MARTS
-    from assets.pmg.report import load_year
+    from assets.pmg.year_data import load_year
 
     class Recording:
         read: set = set()

@@ -6,7 +6,9 @@ from dataclasses import replace
 
 import polars as pl
 
+from assets.pmg.disclosure import disclosure
 from assets.pmg.statistics import ALL_GROUPS
+from assets.pmg.year_data import load_year
 from assets.reporting.disclosure import complementary, differs_safely
 from assets.reporting.editions import Edition
 from assets.reporting.numbers import MISSING
@@ -39,9 +41,7 @@ def test_edition_hides_below_the_minimum_only_and_only_for_stakeholders():
 
 def _plan(warehouse, groups: dict, wave_n: dict):
     """RUG's Training Emoties with these paired groups {label: n_pairs} and wave sizes {wave: n}."""
-    from assets.pmg import report as pmg
-
-    data = pmg.load_year(warehouse, 2023)
+    data = load_year(warehouse, 2023)
     ours = (pl.col("organisation") == "RUG") & (pl.col("intervention") == "Training Emoties")
     template = data.paired.filter(ours & (pl.col("group_label") == ALL_GROUPS))
     paired = pl.concat([template.with_columns(group_label=pl.lit(g), n_pairs=pl.lit(n, pl.Int32))
@@ -50,7 +50,7 @@ def _plan(warehouse, groups: dict, wave_n: dict):
         n=pl.col("wave").replace_strict(wave_n, return_dtype=pl.Int32))
     mine = replace(data, paired=pl.concat([data.paired.filter(~ours), paired]),
                    mental_health=pl.concat([data.mental_health.filter(~ours), waves]), parts={})
-    return pmg.disclosure(mine, Edition(False, MINIMUM))
+    return disclosure(mine, Edition(False, MINIMUM))
 
 
 def test_a_group_of_four_beside_a_group_of_sixteen_is_hidden_with_it(warehouse):
@@ -76,7 +76,7 @@ def test_the_other_wave_is_hidden_when_everyone_of_a_small_wave_is_in_it(warehou
 def test_theme_matrix_hides_participant_counts_when_one_interview_wave_is_small(warehouse):
     from assets.pmg import report as pmg
 
-    data = pmg.load_year(warehouse, 2023)
+    data = load_year(warehouse, 2023)
     org, intervention = data.matrix.row(0, named=True)["organisation"], data.matrix.row(0, named=True)["intervention"]
     ours = (pl.col("organisation") == org) & (pl.col("intervention") == intervention)
     totals = data.totals.with_columns(n_t0=pl.when(ours).then(3).otherwise("n_t0"),

@@ -9,6 +9,7 @@ from dagster import materialize
 from dagster_duckdb import DuckDBResource
 
 from assets.pmg import report as pmg
+from assets.pmg.year_data import QUOTES_PER_SECTION, load_year
 from pipelines.resources import ReportSettings
 from tests.test_reports import _report_metadata, parse, table
 
@@ -113,7 +114,7 @@ def test_two_organisations_with_an_intervention_of_the_same_name_each_see_their_
     from assets.reporting.editions import Edition
     from assets.reporting.html import Paragraph
 
-    data = pmg.load_year(warehouse, YEAR)
+    data = load_year(warehouse, YEAR)
     organisation, name = data.quotes.select("organisation", "intervention").row(0)
     other = "Andere organisatie"
     ours = (pl.col("organisation") == organisation) & (pl.col("intervention") == name)
@@ -140,11 +141,11 @@ def test_two_organisations_with_an_intervention_of_the_same_name_each_see_their_
 def test_a_year_is_read_with_only_the_quotes_its_sections_show(warehouse):
     """load_year keeps, per intervention and section, the first QUOTES_PER_SECTION quotes in the
     report's order (the ones a section prints), not the mart's tens of thousands at scale."""
-    data = pmg.load_year(warehouse, YEAR)
+    data = load_year(warehouse, YEAR)
     everything = warehouse.sql(
         "SELECT * FROM marts.pmg_theme_quotes WHERE year = ? "
         "ORDER BY organisation, intervention, section, rank, n_participants DESC, theme, wave", params=[YEAR]).pl()
     shown = everything.group_by("organisation", "intervention", "section", maintain_order=True).head(
-        pmg.QUOTES_PER_SECTION)
+        QUOTES_PER_SECTION)
     assert everything.height > shown.height  # some section has more quotes than it prints
     assert data.quotes.equals(shown.select(everything.columns))

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from assets.pmg.disclosure import disclosure
 from assets.pmg.statistics import ALL_GROUPS
+from assets.pmg.year_data import load_year
 from assets.reporting.numbers import MISSING, fmt_number, fmt_pct, fmt_range, fmt_short
 from assets.statistics import small_n_flag
 
@@ -347,10 +349,9 @@ def _training_emoties_with(warehouse, groups: dict, wave_n: int):
 
     import polars as pl
 
-    from assets.pmg import report as pmg
     from assets.reporting.editions import Edition
 
-    data = pmg.load_year(warehouse, 2023)
+    data = load_year(warehouse, 2023)
     ours = (pl.col("organisation") == "RUG") & (pl.col("intervention") == "Training Emoties")
     template = data.paired.filter(ours & (pl.col("group_label") == ALL_GROUPS))
     paired = pl.concat([template.with_columns(group_label=pl.lit(g), n_pairs=pl.lit(n, pl.Int32),
@@ -360,7 +361,7 @@ def _training_emoties_with(warehouse, groups: dict, wave_n: int):
     mine = replace(data, paired=pl.concat([data.paired.filter(~ours), paired]),
                    mental_health=pl.concat([data.mental_health.filter(~ours), waves]), parts={})
     edition = Edition(False, MINIMUM)
-    return mine, edition, pmg.disclosure(mine, edition)
+    return mine, edition, disclosure(mine, edition)
 
 
 def _conclusion(data, edition, plan) -> str:

@@ -12,8 +12,9 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import ScaledTranslation
 
 from assets.ingest.codebook import IGLOO_LEVELS
+from assets.pmg.disclosure import stakeholder_mental_health
 from assets.partitions import YEARLY, partition_years, year_filter
-from assets.pmg.marts import MENTAL_HEALTH, YEAR_MARTS
+from assets.pmg.marts import YEAR_MARTS
 from assets.pmg.themes import THEME_MATRIX
 from assets.reporting.chart_files import publish_charts
 from assets.reporting.numbers import fmt_number, fmt_range
@@ -25,11 +26,6 @@ from pipelines.resources import ReportSettings
 WAVE_COLOURS = {"T0": OKABE_ITO["orange"], "T1": OKABE_ITO["blue"]}
 # The theme grid's columns: the two kinds of resources side by side, then the stressors.
 GRID_CATEGORIES = ["werk_hulpbron", "persoonlijke_hulpbron", "werk_stressor", "persoonlijke_stressor", "uitkomst"]
-
-
-def load_mental_health(conn, years: list[int]) -> pl.DataFrame:
-    return conn.sql(f"SELECT * FROM {MENTAL_HEALTH} WHERE {year_filter(years)} "
-                    "ORDER BY year, organisation, intervention, wave").pl()
 
 
 def load_theme_matrix(conn, years: list[int]) -> pl.DataFrame:
@@ -231,8 +227,6 @@ def pmg_mental_health_chart(context, duckdb: DuckDBResource, reports: ReportSett
     files sit beside that report, and this preview is read in the UI); the researcher edition draws
     every group. Files: pmg/<year>/pmg_mental_health.png (+ .svg).
     """
-    from assets.pmg.report import stakeholder_mental_health  # report.py draws with this module
-
     years = partition_years(context)
     with duckdb.get_connection() as conn:
         shown = {year: stakeholder_mental_health(conn, year, reports.reporting_minimum, reports.language)

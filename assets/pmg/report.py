@@ -13,11 +13,12 @@ from dagster_duckdb import DuckDBResource
 
 from assets.partitions import YEARLY
 from assets.ingest.codebook import IGLOO_LEVELS, JDR_CATEGORIES, SECTIONS
-from assets.pmg.charts import GRID_CATEGORIES, draw_mental_health, draw_theme_matrix, load_mental_health
-from assets.pmg.marts import COUNTS, MENTAL_HEALTH, RATING, THEMES, YEAR_MARTS
-from assets.pmg.statistics import ALL_GROUPS, PAIRED, UNPAIRED
-from assets.pmg.themes import THEME_MATRIX, THEME_QUOTES
-from assets.reporting.disclosure import complementary, differs_safely
+from assets.pmg.charts import GRID_CATEGORIES, draw_mental_health, draw_theme_matrix
+from assets.pmg.disclosure import PRIMARY, SECONDARY, Disclosure, disclosure, shown_mental_health
+from assets.pmg.marts import YEAR_MARTS
+from assets.pmg.statistics import ALL_GROUPS
+from assets.pmg.year_data import (QUOTES_PER_SECTION, YearData, first_row, interventions, load_year, one_row,
+                                  organisations, report_years)
 from assets.reporting.editions import (ORGANISATION_DIR, RESEARCHER_FILE, STAKEHOLDER_FILE, Edition,
                                        finish_pdfs, remove_other_folders, report_results, write_report_editions,
                                        years_to_report)
@@ -31,197 +32,16 @@ from assets.tables import POOL, key
 from pipelines.resources import ReportSettings
 
 PROGRAMME = "pmg"
-QUOTES_PER_SECTION = 4
 # Interventions a yearly report describes one by one, as the source report does (it had six);
 # beyond, each organisation's interventions are in that organisation's report.
 DETAIL_LIMIT = 12
 FIRST_TABLE = 3  # the source numbers its tables from 3 (Tabel 1-2 describe the interventions)
-PRIMARY, SECONDARY = "*", "**"
 
 
-PER_ORGANISATION = ("counts", "totals", "mental_health", "rating", "themes", "quotes", "paired", "unpaired", "matrix")
-
-
-@dataclass(frozen=True)
-class YearData:
-    year: int
-    counts: pl.DataFrame          # Tabel 3 rows
-    totals: pl.DataFrame          # per intervention: interview and questionnaire N per wave
-    mental_health: pl.DataFrame
-    rating: pl.DataFrame
-    themes: pl.DataFrame
-    quotes: pl.DataFrame          # marts.pmg_theme_quotes
-    paired: pl.DataFrame          # marts.pmg_paired_change
-    unpaired: pl.DataFrame        # marts.pmg_unpaired_change
-    matrix: pl.DataFrame          # marts.pmg_theme_matrix
-    parts: dict = field(default_factory=dict)   # what is worked out once: rows grouped per frame, names
-
-    def of(self, name: str, organisation: str, intervention: str) -> list[dict]:
-        """The rows of one intervention in one of the frames above. Grouped once per frame: a year
-        of 200 interventions filtered frame by frame took tens of thousands of Polars scans."""
-        return self._grouped(name, ("organisation", "intervention")).get((organisation, intervention), [])
-
-    def _grouped(self, name: str, keys: tuple[str, ...]) -> dict[tuple, list[dict]]:
-        if name not in self.parts:
-            grouped: dict = {}
-            for row in getattr(self, name).iter_rows(named=True):
-                grouped.setdefault(tuple(row[k] for k in keys), []).append(row)
-            self.parts[name] = grouped
-        return self.parts[name]
-
-    def for_organisation(self, organisation: str) -> "YearData":
-        """The year as one organisation's report sees it."""
-        names = self.of_organisation(organisation)
-        mine = {name: self._split(name, "organisation", [organisation]) for name in PER_ORGANISATION}
-        return YearData(year=self.year, **mine, parts={"interventions": [(organisation, i) for i in names]})
-
-    def _split(self, name: str, column: str, values: list[str]) -> pl.DataFrame:
-        """The rows of frame `name` whose `column` is one of `values`; the frame is split once."""
-        frame = getattr(self, name)
-        part = f"split:{name}"
-        if part not in self.parts:
-            self.parts[part] = {k[0]: p for k, p in frame.partition_by(column, as_dict=True, maintain_order=True).items()}
-        found = [self.parts[part][v] for v in dict.fromkeys(values) if v in self.parts[part]]
-        return pl.concat(found) if found else frame.clear()
-
-    def of_organisation(self, organisation: str) -> list[str]:
-        return [i for o, i in interventions(self) if o == organisation]
-
-    def section_themes(self, organisation: str, intervention: str, section: str) -> list[dict]:
-        return [r for r in self.of("themes", organisation, intervention) if r["section"] == section]
-
-    def quotes_of(self, organisation: str, intervention: str, section: str) -> list[dict]:
-        return self._grouped("quotes", ("organisation", "intervention", "section")).get(
-            (organisation, intervention, section), [])
-
-def report_years(conn) -> list[int]:
-    rows = conn.sql(f"""
-        SELECT year FROM {COUNTS} UNION SELECT year FROM {MENTAL_HEALTH}
-        UNION SELECT year FROM {RATING} UNION SELECT year FROM {THEMES} ORDER BY year""").fetchall()
-    return [r[0] for r in rows]
-
-
-def load_year(conn, year: int) -> YearData:
-    def q(sql: str) -> pl.DataFrame:
-        return conn.sql(sql, params=[year]).pl()
-
-    return YearData(
-        year=year,
-        counts=q(f"SELECT * FROM {COUNTS} WHERE year = ? ORDER BY organisation DESC, intervention, group_label"),
-        totals=q(f"""
-            SELECT organisation, intervention, sum(n_t0)::INTEGER AS n_t0, sum(n_t1)::INTEGER AS n_t1,
-                   sum(n_questionnaire_t0)::INTEGER AS n_questionnaire_t0,
-                   sum(n_questionnaire_t1)::INTEGER AS n_questionnaire_t1
-            FROM {COUNTS} WHERE year = ? GROUP BY ALL"""),
-        mental_health=load_mental_health(conn, [year]),
-        rating=q(f"SELECT * FROM {RATING} WHERE year = ?"),
-        themes=q(f"""
-            SELECT * FROM {THEMES} WHERE year = ?
-            ORDER BY organisation, intervention, section, jdr_category NULLS LAST, wave,
-                     n_participants DESC, theme"""),
-        # Only the quotes a section prints: at 200 organisations a year holds some 66,000, and
-        # turning every one into a row for the reports took a third of their build time.
-        quotes=q(f"""
-            SELECT * FROM {THEME_QUOTES} WHERE year = ?
-            QUALIFY row_number() OVER (PARTITION BY organisation, intervention, section
-                                       ORDER BY rank, n_participants DESC, theme, wave) <= {QUOTES_PER_SECTION}
-            ORDER BY organisation, intervention, section, rank, n_participants DESC, theme, wave"""),
-        paired=q(f"SELECT * FROM {PAIRED} WHERE year = ? ORDER BY organisation, intervention, "
-                 f"group_label <> '{ALL_GROUPS}', group_label"),
-        unpaired=q(f"SELECT * FROM {UNPAIRED} WHERE year = ? ORDER BY organisation, intervention"),
-        matrix=q(f"SELECT * FROM {THEME_MATRIX} WHERE year = ? "
-                 "ORDER BY organisation, intervention, igloo_level, jdr_category"),
-    )
-
-
-def interventions(data: YearData) -> list[tuple[str, str]]:
-    """Every intervention with any data, in the source's section order (organisation, intervention)."""
-    if "interventions" not in data.parts:
-        frames = [data.counts, data.mental_health, data.rating, data.themes]
-        pairs = pl.concat([f.select("organisation", "intervention") for f in frames])
-        data.parts["interventions"] = pairs.unique().sort("organisation", "intervention").rows()
-    return data.parts["interventions"]
-
-
-def _one(rows: list[dict]) -> dict | None:
-    return rows[0] if rows else None
-
-
-def _first(rows: list[dict], column: str, value) -> dict | None:
-    return next((r for r in rows if r[column] == value), None)
 
 
 def _slash(n: int) -> str:
     return str(n) if n else "/"  # the source prints "/" for a wave without participants
-
-
-# --- disclosure control ------------------------------------------------------------------------
-
-@dataclass
-class Disclosure:
-    """What the edition hides: cells (org, intervention, 'T0'|'T1'|'rating') and paired-change rows
-    (org, intervention, group_label), each with its mark: '*' below the minimum, '**' secondary."""
-
-    cells: dict = field(default_factory=dict)
-    paired: dict = field(default_factory=dict)
-
-    def cell(self, organisation: str, intervention: str, kind: str) -> str | None:
-        return self.cells.get((organisation, intervention, kind))
-
-    def row(self, organisation: str, intervention: str, group: str) -> str | None:
-        return self.paired.get((organisation, intervention, group))
-
-
-def disclosure(data: YearData, edition: Edition) -> Disclosure:
-    """Primary and secondary suppression for the stakeholder edition (nothing for researchers)."""
-    plan = Disclosure()
-    if edition.researcher:
-        return plan
-    m = edition.minimum
-    for organisation, intervention in interventions(data):
-        mh = data.of("mental_health", organisation, intervention)
-        waves = {r["wave"]: r["n"] for r in mh}
-        rating = _one(data.of("rating", organisation, intervention))
-        paired = data.of("paired", organisation, intervention)
-        total = _first(paired, "group_label", ALL_GROUPS)
-        overlap = total["n_pairs"] if total else 0
-        primary = {(organisation, intervention, w) for w, n in waves.items() if n < m}
-        if rating is not None and rating["n"] < m:
-            primary.add((organisation, intervention, "rating"))
-        for c in primary:
-            plan.cells[c] = PRIMARY
-        # The other wave of the same people: when everyone of a hidden wave is also in the other
-        # wave, that wave's mean beside any statement on their change gives the hidden one back.
-        for wave, other in (("T0", "T1"), ("T1", "T0")):
-            if (organisation, intervention, wave) in primary and other in waves and overlap >= waves[wave]:
-                plan.cells.setdefault((organisation, intervention, other), SECONDARY)
-        if total is None:
-            continue
-        shown_waves = [n for w, n in waves.items() if (organisation, intervention, w) not in plan.cells]
-        any_wave_hidden = len(shown_waves) < len(waves)
-        groups = {r["group_label"]: r["n_pairs"] for r in paired
-                  if r["group_label"] != ALL_GROUPS}
-        forced: set = set()
-        while True:
-            hide_total, hidden = complementary(total["n_pairs"], groups, m, forced)
-            # A shown wave mean beside the mean of nearly the same people gives the rest away.
-            unsafe = {g for g, n in groups.items() if g not in hidden
-                      and (any_wave_hidden or not all(differs_safely(w, n, m) for w in shown_waves))}
-            if not unsafe - forced:
-                break
-            forced |= unsafe
-        if not hide_total and (any_wave_hidden or not all(differs_safely(w, total["n_pairs"], m) for w in shown_waves)):
-            hide_total = True
-        if hide_total:
-            plan.paired[(organisation, intervention, ALL_GROUPS)] = PRIMARY if total["n_pairs"] < m else SECONDARY
-            # The groups together are the total: with every group shown, their means weighted by
-            # their pairs give it back, so the smallest goes too. (One group is the total itself:
-            # hidden with it above, as unsafe beside the waves or below the minimum.)
-            if groups and not hidden:
-                hidden = {min(groups, key=lambda g: (groups[g], g))}
-        for g in hidden:
-            plan.paired[(organisation, intervention, g)] = PRIMARY if groups[g] < m else SECONDARY
-    return plan
 
 
 def grade_scales(data: YearData, lang: str) -> str:
@@ -314,10 +134,10 @@ def overview(data: YearData, organisation: str, intervention: str, edition: Edit
              table_no: int) -> list[Block]:
     t = edition.t
     mh = data.of("mental_health", organisation, intervention)
-    t0 = _first(mh, "wave", "T0")
-    t1 = _first(mh, "wave", "T1")
-    rating = _one(data.of("rating", organisation, intervention))
-    totals = _one(data.of("totals", organisation, intervention)) or {}
+    t0 = first_row(mh, "wave", "T0")
+    t1 = first_row(mh, "wave", "T1")
+    rating = one_row(data.of("rating", organisation, intervention))
+    totals = one_row(data.of("totals", organisation, intervention)) or {}
     it0, it1 = totals.get("n_t0", 0), totals.get("n_t1", 0)
     q0, q1 = totals.get("n_questionnaire_t0", 0), totals.get("n_questionnaire_t1", 0)
     marks = {k: plan.cell(organisation, intervention, k) for k in ("T0", "T1", "rating")}
@@ -369,17 +189,17 @@ def section_blocks(data: YearData, organisation: str, intervention: str, section
     mh = data.of("mental_health", organisation, intervention)
     if section == "Verandering":
         blocks.append(Paragraph(_grade_sentence(
-            t("mh_t1_what"), _first(mh, "wave", "T1"), plan.cell(organisation, intervention, "T1"),
+            t("mh_t1_what"), first_row(mh, "wave", "T1"), plan.cell(organisation, intervention, "T1"),
             edition, t("no_t1"), table_no)))
     if section == "Evaluatie":
         blocks.append(Paragraph(_grade_sentence(
-            t("rating_what"), _one(data.of("rating", organisation, intervention)),
+            t("rating_what"), one_row(data.of("rating", organisation, intervention)),
             plan.cell(organisation, intervention, "rating"), edition, t("no_t1"), table_no)))
     themes = data.section_themes(organisation, intervention, section)
     if not themes:
         blocks.append(Paragraph(t("no_segments"), "note"))
         return blocks
-    totals = _one(data.of("totals", organisation, intervention)) or {}
+    totals = one_row(data.of("totals", organisation, intervention)) or {}
     interview_n = {"T0": totals.get("n_t0", 0), "T1": totals.get("n_t1", 0)}
     if section == "Diagnose":
         for category in [*JDR_CATEGORIES, None]:
@@ -396,21 +216,6 @@ def section_blocks(data: YearData, organisation: str, intervention: str, section
         blocks += [Paragraph(t("quote", quote=r["quote"], theme=r["theme"], group=r["group_label"]), "quote")
                    for r in quotes[:QUOTES_PER_SECTION]]
     return blocks
-
-
-def shown_mental_health(data: YearData, plan: Disclosure) -> pl.DataFrame:
-    """The rows of marts.pmg_mental_health an edition's chart draws: those its plan does not hide."""
-    if data.mental_health.height == 0:
-        return data.mental_health
-    return data.mental_health.filter(
-        pl.struct("organisation", "intervention", "wave").map_elements(
-            lambda r: plan.cell(r["organisation"], r["intervention"], r["wave"]) is None, return_dtype=pl.Boolean))
-
-
-def stakeholder_mental_health(conn, year: int, minimum: int, lang: str) -> pl.DataFrame:
-    """The rows the stakeholder edition's mental-health chart of `year` draws."""
-    data = load_year(conn, year)
-    return shown_mental_health(data, disclosure(data, Edition(False, minimum, lang)))
 
 
 def chart_block(data: YearData, edition: Edition, plan: Disclosure, figure_no: int) -> list[Block]:
@@ -567,7 +372,7 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
     for organisation, intervention in interventions(data):
         name = f"{intervention} ({organisation})"
         paired = data.of("paired", organisation, intervention)
-        total = _first(paired, "group_label", ALL_GROUPS)
+        total = first_row(paired, "group_label", ALL_GROUPS)
         if total is None or not total["n_pairs"]:
             items.append(t("concl_no_pairs", name=name))
             unpaired.append(name)
@@ -625,10 +430,6 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
         summary.append(t("concl_sure_none", names=join_list(untestable, lang)))
     blocks = [Heading(t("conclusions"), 2), Paragraph(t("conclusions_intro")), Paragraph(" ".join(summary))]
     return blocks if compact else [*blocks, Bullets(items)]
-
-
-def organisations(data: YearData) -> list[str]:
-    return sorted({o for o, _ in interventions(data)})
 
 
 def organisation_folders(organisations: list[str]) -> dict[str, str]:
@@ -720,19 +521,20 @@ DEPS = [*(key(mart) for mart in YEAR_MARTS), AssetKey(["charts", "pmg_mental_hea
 @multi_asset(
     specs=[AssetSpec(STAKEHOLDER, deps=DEPS, group_name="pmg", kinds={"html"},
                      description=(
-                         "PMG report for organisations and stakeholders (pmg/<year>/rapport.html and .pdf): Tabel 3-7, the"
-                         " themes per section, change in the same people and conclusions computed from the data; groups "
-                         "below the reporting minimum, every figure that would let a reader work them back, and all quotes"
-                         " are left out. Each organisation also gets its own report of its interventions "
-                         f"(pmg/<year>/organisaties/<organisation>/rapport.html); a year of more than {DETAIL_LIMIT} interventions "
-                         "lists them there instead of one by one. The metadata shows the report.")),
+                         f"PMG report for organisations and stakeholders (pmg/<year>/rapport.html and .pdf): Tabel "
+                         f"3-7, the themes per section, change in the same people and conclusions computed from the"
+                         f" data; groups below the reporting minimum, every figure that would let a reader work "
+                         f"them back, and all quotes are left out. Each organisation also gets its own report of "
+                         f"its interventions (pmg/<year>/organisaties/<organisation>/rapport.html); a year of more "
+                         f"than {DETAIL_LIMIT} interventions lists them there instead of one by one. The metadata "
+                         f"shows the report.")),
            AssetSpec(RESEARCHER, deps=DEPS, group_name="pmg", kinds={"html"},
                      description=(
-                         "Confidential researcher edition of the PMG report (pmg/<year>/rapport_onderzoekers.html and "
-                         ".pdf): every figure as the source report prints it, with quotes, paired and unpaired statistics "
-                         "and the theme matrix; marked VERTROUWELIJK on every page; also per organisation "
-                         "(pmg/<year>/organisaties/<organisation>/rapport_onderzoekers.html). For the research team only: "
-                         "the metadata gives the file paths, not the content."))],
+                         "Confidential researcher edition of the PMG report (pmg/<year>/rapport_onderzoekers.html "
+                         "and .pdf): every figure as the source report prints it, with quotes, paired and unpaired"
+                         " statistics and the theme matrix; marked VERTROUWELIJK on every page; also per "
+                         "organisation (pmg/<year>/organisaties/<organisation>/rapport_onderzoekers.html). For the"
+                         " research team only: the metadata gives the file paths, not the content."))],
     pool=POOL, **YEARLY)
 def pmg_report(context: AssetExecutionContext, duckdb: DuckDBResource, reports: ReportSettings):
     """The PMG results report, one per edition year, in two editions (HTML and PDF).

@@ -232,9 +232,10 @@ def tib_return_to_work_chart(context, duckdb: DuckDBResource, reports: ReportSet
         # Questionnaire order is the marts' row order; keep it rather than sorting by share.
         rtw, relapse, intervals = (conn.sql(f"SELECT * FROM {table} WHERE {year_filter(years)}").pl()
                                    for table in (RETURN_TO_WORK, RELAPSE, SHARE_INTERVALS))
-    minimum = reports.reporting_minimum
-    figures = {year: partial(draw_return_and_relapse, shown_to_stakeholders(rtw.filter(pl.col("year") == year), minimum),
-                             shown_to_stakeholders(relapse.filter(pl.col("year") == year), minimum),
+    def of(frame: pl.DataFrame, year: int) -> pl.DataFrame:
+        return shown_to_stakeholders(frame.filter(pl.col("year") == year), reports.reporting_minimum)
+
+    figures = {year: partial(draw_return_and_relapse, of(rtw, year), of(relapse, year),
                              intervals.filter(pl.col("year") == year), reports.language)
                for year in years}
     return publish_charts(reports, PROGRAMME, "tib_return_to_work", figures)

@@ -1,0 +1,126 @@
+"""One PMG edition year as the reports read it: every mart's rows of the year, grouped once per
+intervention and organisation (a year of 200 organisations is read once, not per report)."""
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from assets.pmg.marts import COUNTS, MENTAL_HEALTH, RATING, THEMES
+from assets.pmg.statistics import ALL_GROUPS, PAIRED, UNPAIRED
+from assets.pmg.themes import THEME_MATRIX, THEME_QUOTES
+
+QUOTES_PER_SECTION = 4
+PER_ORGANISATION = ("counts", "totals", "mental_health", "rating", "themes", "quotes", "paired", "unpaired", "matrix")
+
+
+@dataclass(frozen=True)
+class YearData:
+    year: int
+    counts: pl.DataFrame          # Tabel 3 rows
+    totals: pl.DataFrame          # per intervention: interview and questionnaire N per wave
+    mental_health: pl.DataFrame
+    rating: pl.DataFrame
+    themes: pl.DataFrame
+    quotes: pl.DataFrame          # marts.pmg_theme_quotes
+    paired: pl.DataFrame          # marts.pmg_paired_change
+    unpaired: pl.DataFrame        # marts.pmg_unpaired_change
+    matrix: pl.DataFrame          # marts.pmg_theme_matrix
+    parts: dict = field(default_factory=dict)   # what is worked out once: rows grouped per frame, names
+
+    def of(self, name: str, organisation: str, intervention: str) -> list[dict]:
+        """The rows of one intervention in one of the frames above. Grouped once per frame: a year
+        of 200 interventions filtered frame by frame took tens of thousands of Polars scans."""
+        return self._grouped(name, ("organisation", "intervention")).get((organisation, intervention), [])
+
+    def _grouped(self, name: str, keys: tuple[str, ...]) -> dict[tuple, list[dict]]:
+        if name not in self.parts:
+            grouped: dict = {}
+            for row in getattr(self, name).iter_rows(named=True):
+                grouped.setdefault(tuple(row[k] for k in keys), []).append(row)
+            self.parts[name] = grouped
+        return self.parts[name]
+
+    def for_organisation(self, organisation: str) -> "YearData":
+        """The year as one organisation's report sees it."""
+        names = self.of_organisation(organisation)
+        mine = {name: self._split(name, "organisation", [organisation]) for name in PER_ORGANISATION}
+        return YearData(year=self.year, **mine, parts={"interventions": [(organisation, i) for i in names]})
+
+    def _split(self, name: str, column: str, values: list[str]) -> pl.DataFrame:
+        """The rows of frame `name` whose `column` is one of `values`; the frame is split once."""
+        frame = getattr(self, name)
+        part = f"split:{name}"
+        if part not in self.parts:
+            self.parts[part] = {k[0]: p for k, p in frame.partition_by(column, as_dict=True, maintain_order=True).items()}
+        found = [self.parts[part][v] for v in dict.fromkeys(values) if v in self.parts[part]]
+        return pl.concat(found) if found else frame.clear()
+
+    def of_organisation(self, organisation: str) -> list[str]:
+        return [i for o, i in interventions(self) if o == organisation]
+
+    def section_themes(self, organisation: str, intervention: str, section: str) -> list[dict]:
+        return [r for r in self.of("themes", organisation, intervention) if r["section"] == section]
+
+    def quotes_of(self, organisation: str, intervention: str, section: str) -> list[dict]:
+        return self._grouped("quotes", ("organisation", "intervention", "section")).get(
+            (organisation, intervention, section), [])
+
+def report_years(conn) -> list[int]:
+    rows = conn.sql(f"""
+        SELECT year FROM {COUNTS} UNION SELECT year FROM {MENTAL_HEALTH}
+        UNION SELECT year FROM {RATING} UNION SELECT year FROM {THEMES} ORDER BY year""").fetchall()
+    return [r[0] for r in rows]
+
+
+def load_year(conn, year: int) -> YearData:
+    def q(sql: str) -> pl.DataFrame:
+        return conn.sql(sql, params=[year]).pl()
+
+    return YearData(
+        year=year,
+        counts=q(f"SELECT * FROM {COUNTS} WHERE year = ? ORDER BY organisation DESC, intervention, group_label"),
+        totals=q(f"""
+            SELECT organisation, intervention, sum(n_t0)::INTEGER AS n_t0, sum(n_t1)::INTEGER AS n_t1,
+                   sum(n_questionnaire_t0)::INTEGER AS n_questionnaire_t0,
+                   sum(n_questionnaire_t1)::INTEGER AS n_questionnaire_t1
+            FROM {COUNTS} WHERE year = ? GROUP BY ALL"""),
+        mental_health=q(f"SELECT * FROM {MENTAL_HEALTH} WHERE year = ? ORDER BY organisation, intervention, wave"),
+        rating=q(f"SELECT * FROM {RATING} WHERE year = ?"),
+        themes=q(f"""
+            SELECT * FROM {THEMES} WHERE year = ?
+            ORDER BY organisation, intervention, section, jdr_category NULLS LAST, wave,
+                     n_participants DESC, theme"""),
+        # Only the quotes a section prints: at 200 organisations a year holds some 66,000, and
+        # turning every one into a row for the reports took a third of their build time.
+        quotes=q(f"""
+            SELECT * FROM {THEME_QUOTES} WHERE year = ?
+            QUALIFY row_number() OVER (PARTITION BY organisation, intervention, section
+                                       ORDER BY rank, n_participants DESC, theme, wave) <= {QUOTES_PER_SECTION}
+            ORDER BY organisation, intervention, section, rank, n_participants DESC, theme, wave"""),
+        paired=q(f"SELECT * FROM {PAIRED} WHERE year = ? ORDER BY organisation, intervention, "
+                 f"group_label <> '{ALL_GROUPS}', group_label"),
+        unpaired=q(f"SELECT * FROM {UNPAIRED} WHERE year = ? ORDER BY organisation, intervention"),
+        matrix=q(f"SELECT * FROM {THEME_MATRIX} WHERE year = ? "
+                 "ORDER BY organisation, intervention, igloo_level, jdr_category"),
+    )
+
+
+def interventions(data: YearData) -> list[tuple[str, str]]:
+    """Every intervention with any data, in the source's section order (organisation, intervention)."""
+    if "interventions" not in data.parts:
+        frames = [data.counts, data.mental_health, data.rating, data.themes]
+        pairs = pl.concat([f.select("organisation", "intervention") for f in frames])
+        data.parts["interventions"] = pairs.unique().sort("organisation", "intervention").rows()
+    return data.parts["interventions"]
+
+
+def one_row(rows: list[dict]) -> dict | None:
+    return rows[0] if rows else None
+
+
+def first_row(rows: list[dict], column: str, value) -> dict | None:
+    return next((r for r in rows if r[column] == value), None)
+
+
+def organisations(data: YearData) -> list[str]:
+    return sorted({o for o, _ in interventions(data)})
