@@ -209,7 +209,7 @@ def test_a_grade_everyone_gave_alike_is_said_to_have_no_range(reports, warehouse
     assert alike  # the sample's Teamcoaching (Gemeente Groningen)
     text = reports["pmg", "researcher"].full_text
     for r in alike:
-        assert f"M={fmt_number(r['mean'])} (N={r['n']}) met geen range: iedereen gaf {fmt_short(r['min'])}" in text
+        assert f"M={fmt_number(r['mean'])} (N={r['n']}) met geen range: iedereen gaf een {fmt_short(r['min'])}" in text
     assert not re.search(r"tussen (\S+) – \1\b", text)
 
 

@@ -151,7 +151,7 @@ TEXTS: dict[str, dict[str, str]] = {
                                      "group)."},
     "grade_sentence": {"nl": "{what} was M={mean} (N={n}) met een range tussen {range} (zie Tabel {table}).",
                        "en": "{what} was M={mean} (N={n}), ranging from {range} (see Table {table})."},
-    "grade_sentence_one_value": {"nl": "{what} was M={mean} (N={n}) met geen range: iedereen gaf {value} (zie Tabel {table}).",
+    "grade_sentence_one_value": {"nl": "{what} was M={mean} (N={n}) met geen range: iedereen gaf een {value} (zie Tabel {table}).",
                                  "en": "{what} was M={mean} (N={n}), with no range: everyone gave {value} (see Table {table})."},
     "grade_missing": {"nl": "{what}: {missing}.", "en": "{what}: {missing}."},
     "grade_legend": {"nl": "M = gemiddeld cijfer ({scale}), N = aantal respondenten, range = laagste – hoogste cijfer.",
