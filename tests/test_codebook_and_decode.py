@@ -76,7 +76,8 @@ def test_numbers_with_grouped_digits_and_one_group_read_by_the_scale(tmp_path):
         '"QID5_TEXT"}\r\n', '"QID5_TEXT"},{"ImportId":"QID6_TEXT"}\r\n')
     data, cb_path = make_inbox(tmp_path, "", codebook)
     rows = ['A-1,UMCG,"7,000","1.234,5"', 'A-2,UMCG,7.000,"1,234.5"', 'A-3,UMCG,"7,5",1.234.567',
-            'A-4,UMCG,10,"1,000"', 'A-5,UMCG,6,1.000', 'A-6,UMCG,6,"12,5"', 'A-7,UMCG,6,"1.2.3"', 'A-8,UMCG,6,0.125']
+            'A-4,UMCG,10,"1,000"', 'A-5,UMCG,6,1.000', 'A-6,UMCG,6,"12,5"', 'A-7,UMCG,6,"1.2.3"', 'A-8,UMCG,6,0.125',
+            'A-9,UMCG,12.500,1']
     (cb_path.parent / "t0.csv").write_text(header + "\r\n".join(rows) + "\r\n", encoding="utf-8")
     cb = load_codebook(cb_path, data)
     conn = duckdb.connect()
@@ -91,8 +92,26 @@ def test_numbers_with_grouped_digits_and_one_group_read_by_the_scale(tmp_path):
     q = conn.sql("SELECT row_number, cell_value, reason FROM raw.quarantine ORDER BY row_number").fetchall()
     ambiguous = ('ambiguous number for hours: "." or "," before three digits is a decimal point and a '
                  'thousands separator, and both fit')
+    # 12.500 is outside 0-10 as 12,5 and as 12500: outside, not ambiguous
     assert q == [(7, "1,000", ambiguous), (8, "1.000", ambiguous),
-                 (10, "1.2.3", "not a number: hours expects a number")]
+                 (10, "1.2.3", "not a number: hours expects a number"),
+                 (12, "12.500", "outside the scale 0.0-10.0 the codebook declares for mental_health_grade")]
+
+
+def test_one_column_read_as_two_number_variables_gives_each_its_answer_once(tmp_path):
+    """A codebook may read one column as two variables (a grade and the same grade on another
+    scale): each gets the cell's number once, checked against its own scale."""
+    codebook = CODEBOOK + """  grade_again:
+    column: Q5
+    type: number
+    scale: {min: 0, max: 100}
+"""
+    conn = load_and_decode(tmp_path, "A-1,UMCG,\"7,5\"\r\nA-2,UMCG,50\r\n", codebook)
+    answers = conn.sql("SELECT row_number, variable, value_number FROM staging.pmg_questionnaire_answers "
+                       "WHERE value_number IS NOT NULL ORDER BY ALL").fetchall()
+    assert answers == [(4, "grade_again", 7.5), (4, "mental_health_grade", 7.5)]
+    assert conn.sql("SELECT row_number, reason FROM raw.quarantine").fetchall() == [
+        (5, "outside the scale 0.0-10.0 the codebook declares for mental_health_grade")]
 
 
 def test_unknown_label_and_out_of_scale_go_to_quarantine_with_reason(tmp_path):

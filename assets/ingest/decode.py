@@ -133,8 +133,8 @@ WITH joined_labels AS (
 ), number_readings AS (
   -- a number as written: digits grouped by "." with a decimal comma (1.234,5; 1.234.567) or by ","
   -- with a decimal point (1,234.5; 1,234,567); otherwise a comma is a decimal comma. One "." or ","
-  -- before exactly three digits (1.000) reads both ways: the reading within the scale is taken, and
-  -- a number within it either way is quarantined as ambiguous
+  -- before exactly three digits (1.000) reads both ways: the reading within the scale is taken, a
+  -- number within it either way is quarantined as ambiguous, one outside it either way as outside
   SELECT *, CASE WHEN regexp_matches(token, '^[+-]?[1-9][0-9]{{0,2}}(\\.[0-9]{{3}})+,[0-9]+$|^[+-]?[1-9][0-9]{{0,2}}(\\.[0-9]{{3}}){{2,}}$')
                    THEN TRY_CAST(replace(replace(token, '.', ''), ',', '.') AS DOUBLE)
                  WHEN regexp_matches(token, '^[+-]?[1-9][0-9]{{0,2}}(,[0-9]{{3}})+\\.[0-9]+$|^[+-]?[1-9][0-9]{{0,2}}(,[0-9]{{3}}){{2,}}$')
@@ -144,10 +144,9 @@ WITH joined_labels AS (
             regexp_matches(token, '^[+-]?[1-9][0-9]{{0,2}}[.,][0-9]{{3}}$') AS one_group
   FROM tokens WHERE type = 'number'
 ), numbers AS (
-  SELECT *, CASE WHEN NOT one_group THEN as_written
-                 WHEN written_fits AND NOT grouped_fits THEN as_written
-                 WHEN grouped_fits AND NOT written_fits THEN as_grouped END AS number,
-            one_group AND written_fits = grouped_fits AS number_ambiguous
+  SELECT *, CASE WHEN NOT one_group OR NOT grouped_fits THEN as_written
+                 WHEN NOT written_fits THEN as_grouped END AS number,
+            one_group AND written_fits AND grouped_fits AS number_ambiguous
   FROM (SELECT *, as_written BETWEEN coalesce(min_value, as_written) AND coalesce(max_value, as_written) AS written_fits,
                as_grouped BETWEEN coalesce(min_value, as_grouped) AND coalesce(max_value, as_grouped) AS grouped_fits
         FROM number_readings)
@@ -162,7 +161,8 @@ WITH joined_labels AS (
          k.source_file IS NOT NULL AS wave_is_constant, k.value AS file_wave
   FROM tokens t
   LEFT JOIN numbers n ON t.type = 'number' AND n.source_file = t.source_file AND n.column_name = t.column_name
-       AND n.cell_value IS NOT DISTINCT FROM t.cell_value AND n.token IS NOT DISTINCT FROM t.token
+       AND n.variable = t.variable AND n.cell_value IS NOT DISTINCT FROM t.cell_value
+       AND n.token IS NOT DISTINCT FROM t.token
   LEFT JOIN _labels l ON l.source_file = t.source_file AND l.variable = t.variable
        AND lower(l.label) = lower(CASE WHEN t.type = 'option_column' THEN NULL ELSE t.token END)
   LEFT JOIN _cb_constants k ON k.source_file = t.source_file AND k.variable = 'wave'
