@@ -70,7 +70,9 @@ def test_the_public_sample_key_is_refused_for_any_data_but_the_sample(tmp_path):
     ("of 050 - 3612345", "of [telefoon]"),
     ("cijfer 7,5 en 2023", "cijfer 7,5 en 2023"),
     ("gesprek op 03-10-2022 09:00 of 03-10-2022 09:00:00", "gesprek op 03-10-2022 09:00 of 03-10-2022 09:00:00"),
+    ("op 03-10-2022 09.00 uur, 3/10/2022 0900", "op 03-10-2022 09.00 uur, 3/10/2022 0900"),
     ("bel 0612345678: liefst 's avonds", "bel [telefoon]: liefst 's avonds"),
+    ("+31 6 1234 5678:30", "[telefoon]:30"),
 ])
 def test_mask_text(text, expected):
     assert mask_text(text) == expected

@@ -35,8 +35,10 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A number with its country code (+ or 00, 1-3 digits: +31 6 ..., +32 470 ...) and six to twelve
 # digits, or a Dutch number without (0 and nine digits); in any grouping with spaces, dashes or
 # brackets. (The groups of a large number, "1 005 000 000 euro", read as one too.)
-# Not followed by ":" and a digit: "03-10-2022 09:00" is ten digits from a 0, a date and a time.
-PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)[1-9]\d{0,2}(?:[\s\-()]{0,3}\d){6,12}|0(?:[\s\-()]{0,3}\d){9})(?!\w|:\d)")
+# Not from a date on: "03-10-2022 09:00" (or 09.00) is ten digits from a 0, a date and a time.
+DATE_AHEAD = r"(?!\d{1,2}[-/.]\d{1,2}[-/.]\d{4}(?!\d))"
+PHONE = re.compile(r"(?<![\w+])" + DATE_AHEAD
+                   + r"(?:(?:\+|00)[1-9]\d{0,2}(?:[\s\-()]{0,3}\d){6,12}|0(?:[\s\-()]{0,3}\d){9})(?!\w)")
 # A code whose normalised form (whitespace collapsed, casefolded) is its ASCII lowercase.
 PLAIN_CODE = r"^[!-~]+$"
 
@@ -200,8 +202,8 @@ def _mask_names(texts: pl.Series, words: list[str]) -> pl.Series:
 
 def _mask_contacts(texts: pl.Series) -> pl.Series:
     """EMAIL and PHONE substituted, in Python, only in texts that could hold either: an e-mail
-    address needs an "@"; without one, EMAIL changes nothing and PHONE matches exactly where
-    _phone_anywhere does."""
+    address needs an "@"; without one, EMAIL changes nothing and PHONE matches only where
+    _phone_anywhere does (which also finds a date with a time, where PHONE does not)."""
     candidate = texts.str.contains("@", literal=True) | texts.str.contains(_phone_anywhere())
     if not candidate.any():
         return texts
@@ -211,7 +213,9 @@ def _mask_contacts(texts: pl.Series) -> pl.Series:
 
 def _phone_anywhere() -> str:
     """PHONE for Polars' regex, which has no look-around: the character before and after are
-    matched instead (or the start and end), and \\w, \\d and \\s are Python's own classes."""
+    matched instead (or the start and end), and \\w, \\d and \\s are Python's own classes. Without
+    PHONE's look-ahead for a date it also finds a date with a time: a few texts more for Python to
+    look at, never one fewer."""
     return _unicode().phone
 
 
@@ -221,8 +225,7 @@ def _build_phone_anywhere() -> str:
     digits = _regex_class(digit)
     return ("(?:^|" + _regex_class([*word, *_ranges_of("+")], negated=True) + r")(?:(?:\+|00)[1-9]" + digits
             + "{0,2}(?:" + separator + "{0,3}" + digits + "){6,12}|0(?:" + separator + "{0,3}" + digits
-            + "){9})(?:$|" + _regex_class([*word, *_ranges_of(":")], negated=True) + "|:(?:$|"
-            + _regex_class(digit, negated=True) + "))")
+            + "){9})(?:$|" + _regex_class(word, negated=True) + ")")
 
 
 # --- names: one Aho-Corasick pass ----------------------------------------------------------------
