@@ -197,11 +197,14 @@ def test_without_speaker_codes_a_later_line_is_a_turn_only_if_shaped_as_the_file
 
 def test_without_speaker_codes_a_code_after_other_words_on_a_line_is_masked_if_shaped_as_the_files(tmp_path: Path):
     """A second turn on one line ("ja. UMCG-CS1-78: nee") opens no line, so it was no turn, and the
-    code stayed in the quote. "Stap 2: rust" and "om 10:30" are not shaped as the file's codes."""
+    code stayed in the quote. "Stap 2: rust", "om 10:30", "Bij T1: minder" and "COVID-19:" are not
+    written as the file's codes."""
     texts = _segments_with(tmp_path, [
         "UMCG-CS1-05: Ik vond het goed. UMCG-CS1-78: ik niet, stap 2: rust; om 10:30 klaar",
+        "UMCG-CS1-06: Bij T1: minder stress. Na COVID-19: thuis. ABCD-XY9-12: weer.",
     ], speaker_codes=None)
-    assert texts == ["Ik vond het goed. [naam]: ik niet, stap 2: rust; om 10:30 klaar"]
+    assert texts == ["Ik vond het goed. [naam]: ik niet, stap 2: rust; om 10:30 klaar",
+                     "Bij T1: minder stress. Na COVID-19: thuis. ABCD-XY9-12: weer."]
 
 
 def test_a_speaker_in_brackets_and_a_role_as_speaker(tmp_path: Path):

@@ -115,8 +115,10 @@ def _said_by(good: pl.DataFrame, pattern: re.Pattern | None) -> pl.Series:
         known = set(openers.to_list())
         turns = {t for t in turns if t in known or (any(c.isdigit() for c in t) and _shape(t) in shapes)
                  or _person(t)}
-        # and a code said after other words on a line ("ja. GG-TC-78: nee"), if shaped as the file's
-        turns |= {c for c in _codes_before_colon(texts) if _shape(c) in shapes} if shapes else set()
+        # and a code said after other words on a line ("ja. GG-TC-78: nee"): its letters and
+        # separators those of a code of the file, so "T1:" is none where the codes are P1, P2
+        stems = {_stem(p) for p in openers.filter(openers.str.contains(r"\d")).to_list()}
+        turns |= {c for c in _codes_before_colon(texts) if _stem(c) in stems} if stems else set()
     # by their parts only the speakers that open a segment: a later line "Goede Punten: ..." is
     # masked whole (a name has no digit: the codes, nearly every speaker, are not looked at)
     people = [_person(p) for p in openers.filter(~openers.str.contains(r"\d")).to_list()]
@@ -139,6 +141,11 @@ _CODE_OF_MATCH = re.compile(r"[^\W_][\w-]*\d[\w-]*")
 def _codes_before_colon(texts: pl.Series) -> set[str]:
     found = texts.str.extract_all(CODE_BEFORE_COLON).explode().drop_nulls().unique().to_list()
     return {m.group(0) for m in map(_CODE_OF_MATCH.search, found) if m}
+
+
+def _stem(code: str) -> str:
+    """A code with each run of digits as 9: GG-TC-77 and GG-TC-5 are GG-TC-9, P03 is P9."""
+    return re.sub(r"\d+", "9", code.strip())
 
 
 def _codes_in(texts: pl.Series, pattern: re.Pattern) -> set[str]:
