@@ -18,9 +18,14 @@ class Expectation:
     type: str  # GX expectation class name, e.g. ExpectColumnValuesToNotBeNull
     kwargs: dict
     describes: str  # what it asserts, in words, for the check's metadata
-    # Its bad values are not shown (metadata, validation page): they are what it guards against,
-    # an e-mail address or participant code where a pseudonym belongs, and would be stored again.
-    hides_values: bool = False
+
+    @property
+    def hides_values(self) -> bool:
+        """Its bad values are not shown (metadata, validation page) where they hold an identifier
+        column: what the checks guard against there is a participant code or e-mail address where
+        a pseudonym belongs, which a sample would store again. (A missing value shows only that.)"""
+        columns = {self.kwargs.get("column"), *self.kwargs.get("column_list", ())}
+        return self.type != "ExpectColumnValuesToNotBeNull" and bool(columns & IDENTIFIERS)
 
 
 @dataclass(frozen=True)
@@ -39,11 +44,11 @@ def _not_null(*cols: str) -> list[Expectation]:
 
 
 PSEUDONYM = r"^p_[0-9a-f]{20}$"
+IDENTIFIERS = {"respondent_id", "participant_id", "speaker_id"}
 
 
 def _pseudonyms(column: str, describes: str) -> Expectation:
-    return Expectation("ExpectColumnValuesToMatchRegex", {"column": column, "regex": PSEUDONYM}, describes,
-                       hides_values=True)
+    return Expectation("ExpectColumnValuesToMatchRegex", {"column": column, "regex": PSEUDONYM}, describes)
 
 
 def _raw_cells(table: str, exports: tuple[str, str]) -> Suite:
