@@ -49,5 +49,7 @@ def data_quality_report(duckdb: DuckDBResource, reports: ReportSettings) -> Mate
         "path": MetadataValue.path(str(page)),
         "files": MetadataValue.md(markdown_table(files.drop("sha256"))),
         "quarantined": MetadataValue.int(quarantined.height),
-        "quarantine": MetadataValue.md(markdown_table(quarantined.head(50))),
+        # where and why, not the cell: an answer that did not decode is still someone's answer (the
+        # page, for the data team, has it)
+        "quarantine": MetadataValue.md(markdown_table(quarantined.drop("cell_value").head(50))),
     })

@@ -31,7 +31,8 @@ def quarantine_check(conn, instrument: str, years: list[int] | None = None) -> A
     raw.quarantine has no year: a row's year is its file's, in raw.source_files."""
     return violations_check(
         conn,
-        f"SELECT f.year, q.source_file, q.row_number, q.column_name, q.cell_value, q.reason, q.stage "
+        # not the cell itself: the check's rows are shown in the UI (raw.quarantine has it)
+        f"SELECT f.year, q.source_file, q.row_number, q.column_name, q.reason, q.stage "
         f"FROM raw.quarantine q JOIN raw.source_files f USING (source_file) "
         f"WHERE q.instrument = '{instrument}' ORDER BY q.source_file, q.row_number",
         ok="no input rows quarantined",

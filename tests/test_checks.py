@@ -132,3 +132,18 @@ def test_n_check_finds_a_mart_row_without_participants_and_a_group_missing_from_
     assert not result.passed and result.metadata["violations"].value == 2
     rows = result.metadata["rows"].value
     assert "| 2023 | UMCG | Y | T0 | 3 |  |" in rows and "| 2023 | UMCG | Z | T0 |  | 1 |" in rows
+
+
+def test_the_quarantine_check_says_where_and_why_not_the_cell():
+    """The check's rows are shown in the UI: a cell that did not decode is still someone's answer."""
+    from checks.sql import quarantine_check
+
+    conn = duckdb.connect()
+    ensure_schema(conn, "raw.quarantine", "raw.source_files")
+    conn.execute("INSERT INTO raw.source_files (source_file, year) VALUES ('pmg/2023/t0.csv', 2023)")
+    conn.execute("INSERT INTO raw.quarantine VALUES ('pmg/2023/t0.csv', 5, 'Q7', 'Jan de Vries, 0612345678', "
+                 "'unknown answer label for team (not in the codebook)', 'staging', 'pmg_questionnaire')")
+    result = quarantine_check(conn, "pmg_questionnaire", [2023])
+    rows = result.metadata["rows"].value
+    assert not result.passed and "| 2023 | pmg/2023/t0.csv | 5 | Q7 | unknown answer label for team" in rows
+    assert "Jan de Vries" not in rows
