@@ -237,17 +237,25 @@ def test_pmg_conclusions_follow_the_paired_change(reports, warehouse):
     measured = len(totals)
     summary = re.search(r"Van de interventies met een voor- en nameting bij dezelfde mensen \((\d+)\)([^<]*)", text)
     assert int(summary[1]) == measured
-    # one clause per direction there is, none of them empty ("lager bij geen")
-    clauses = re.match(r" was het cijfer (.*?)\.(?: |$)", summary[2])[1].split("; ")
-    listed = [re.fullmatch(r"(hoger na de interventie|lager na de interventie|gelijk gebleven|wisselend|"
-                           r"geen uitspraak mogelijk) bij (.+)", clause) for clause in clauses]
-    assert all(listed) and len({m[1] for m in listed}) == len(listed), clauses
+    # one clause per direction there is, none of them empty ("lager bij geen"), and the
+    # interventions nothing can be said of in a sentence of their own
+    directions = re.match(r" was het cijfer (.*?)\.(?: |$)", summary[2])[1].split("; ")
+    listed = [re.fullmatch(r"(hoger na de interventie|lager na de interventie|gelijk gebleven|wisselend) bij (.+)",
+                           clause) for clause in directions]
+    assert all(listed) and len({m[1] for m in listed}) == len(listed), directions
     names = [n for m in listed for n in re.split(r", | en ", m[2])]
+    unclear = re.search(r"Geen uitspraak over verandering mogelijk bij (.*?)\.(?: |$)", summary[2])
+    names += re.split(r", | en ", unclear[1]) if unclear else []
     assert len(names) == measured and "geen" not in names
     # the stakeholder edition hides a group's direction: its summary had "lager bij geen" for it
     assert " bij geen" not in reports["pmg", "stakeholder"].full_text
-    # nor does it say a test was left out where none could be done (all of the sample's)
-    assert "De toets is weggelaten" not in reports["pmg", "stakeholder"].full_text
+    # nor does it say a test was left out where none could be done, or that none could (which says
+    # how many changed) of a row it hides
+    stakeholder = reports["pmg", "stakeholder"].full_text
+    assert "De toets is weggelaten" not in stakeholder
+    hidden = re.findall(r"(\S[^.:]*\([^)]*\)): bij de \d+ deelnemers met beide metingen[^.]*\. Cijfers en toetsing staan "
+                        r"niet in deze editie", stakeholder)
+    assert hidden and not any(f"Het verschil bij {h}" in stakeholder for h in hidden)
     assert "Zonder voor- en nameting bij dezelfde mensen: Workshop Positieve Gezondheid (UMCG)." in text
     # how sure: said of the interventions it is true of, by name
     from assets.reporting.texts import join_list
@@ -394,7 +402,7 @@ def test_pmg_stakeholder_hides_a_group_where_the_shown_groups_would_give_a_hidde
     assert [plan.row("RUG", "Training Emoties", g) for g in groups] == ["**", None, "**"]
     sentence = _conclusion(data, edition, plan)
     assert "bij de 18 deelnemers met beide metingen was de ervaren mentale gezondheid als geheel hoger na de " \
-           "interventie." in sentence and "De toets is weggelaten" in sentence
+           "interventie." in sentence and "Cijfers en toetsing staan niet in deze editie" in sentence
     assert "p =" not in sentence and "Groep acht" not in sentence and " lager, " not in sentence  # nor its counts
     # The summary's "how sure" speaks of the differences shown: the hidden test ran (p 0,04), so
     # "could not be tested" would be false.

@@ -118,6 +118,8 @@ def _grade_sentence(what: str, cell: dict | None, mark: str | None, edition: Edi
         return t("grade_hidden", what=what, minimum=edition.minimum)
     if mark:
         return t("grade_hidden_secondary", what=what)
+    if cell["n"] == 1:
+        return t("grade_sentence_single", what=what, value=fmt_short(cell["min"], edition.lang), table=table_no)
     if cell["min"] == cell["max"]:  # as the source says it: "met geen range"
         return t("grade_sentence_one_value", what=what, mean=fmt_number(cell["mean"], 1, edition.lang), n=cell["n"],
                  value=fmt_short(cell["min"], edition.lang), table=table_no)
@@ -359,8 +361,10 @@ def _trend(row: dict) -> str:
     return "up" if hl > 0 else "down" if hl < 0 else "flat"
 
 
-def _direction(row: dict, edition: Edition) -> str:
-    return edition.t(_trend(row))
+def _direction(row: dict, edition: Edition, hidden: bool = False) -> str:
+    """In words; of a row the edition hides, "mixed" without saying that as many went up as down."""
+    trend = _trend(row)
+    return edition.t("mixed_hidden" if hidden and trend == "mixed" else trend)
 
 
 def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: bool = False) -> list[Block]:
@@ -387,8 +391,9 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
             "concl_numbers", higher=total["n_higher"], lower=total["n_lower"], same=total["n_unchanged"],
             hl=_stat(total["hodges_lehmann"], edition, 1, signed=True), r=_stat(total["rank_biserial"], edition))
         flag = _flag(total["n_pairs"], edition)
-        if hidden and total["p_value"] is not None:
-            # as in the table: the direction of so many people recovers no one, its figures stay out
+        if hidden:
+            # as in the table: the direction of so many people recovers no one, its figures stay
+            # out, and whether a test was possible (it says how many changed) too
             certainty = t("sure_hidden")
         elif total["p_value"] is None:
             certainty = t("sure_no_test", flag=flag) if flag else t("sure_no_test_plain")
@@ -400,7 +405,7 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
         else:
             certainty = t("sure_not_significant", p=_p(total["p_value"], edition))
             tested.append(name)
-        sentence = t("concl_row", name=name, direction=_direction(total, edition), n=total["n_pairs"],
+        sentence = t("concl_row", name=name, direction=_direction(total, edition, bool(hidden)), n=total["n_pairs"],
                      numbers=numbers, certainty=certainty)
         groups = [r for r in paired if r["group_label"] != ALL_GROUPS]
         if len(groups) > 1:
@@ -417,8 +422,13 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
                 sentence += " " + t("concl_groups", items="; ".join(parts))
         items.append(sentence)
     measured = sum(map(len, trends.values()))
+    unclear = join_list(trends.pop("unclear"), lang)
     clauses = [t(f"concl_{trend}", names=join_list(names, lang)) for trend, names in trends.items() if names]
-    summary = [t("concl_summary", k=measured, clauses="; ".join(clauses)) if measured else t("concl_summary_none")]
+    if clauses:
+        summary = [t("concl_summary", k=measured, clauses="; ".join(clauses))]
+        summary += [t("concl_unclear", names=unclear)] if unclear else []
+    else:
+        summary = [t("concl_unclear_all", k=measured, names=unclear) if measured else t("concl_summary_none")]
     if unpaired:
         summary.append(t("concl_summary_unpaired", names=join_list(unpaired, lang)))
     # how sure, of the differences this edition shows a test or its absence for (not of hidden ones)

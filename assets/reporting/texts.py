@@ -151,8 +151,12 @@ TEXTS: dict[str, dict[str, str]] = {
                                      "group)."},
     "grade_sentence": {"nl": "{what} was M={mean} (N={n}) met een range tussen {range} (zie Tabel {table}).",
                        "en": "{what} was M={mean} (N={n}), ranging from {range} (see Table {table})."},
-    "grade_sentence_one_value": {"nl": "{what} was M={mean} (N={n}) met geen range: iedereen gaf een {value} (zie Tabel {table}).",
-                                 "en": "{what} was M={mean} (N={n}), with no range: everyone gave {value} (see Table {table})."},
+    "grade_sentence_one_value": {"nl": "{what} was M={mean} (N={n}) met geen range: iedereen gaf een {value} "
+                                       "(zie Tabel {table}).",
+                                 "en": "{what} was M={mean} (N={n}), with no range: everyone gave {value} "
+                                       "(see Table {table})."},
+    "grade_sentence_single": {"nl": "{what} was {value} (N=1; zie Tabel {table}).",
+                              "en": "{what} was {value} (N=1; see Table {table})."},
     "grade_missing": {"nl": "{what}: {missing}.", "en": "{what}: {missing}."},
     "grade_legend": {"nl": "M = gemiddeld cijfer ({scale}), N = aantal respondenten, range = laagste – hoogste cijfer.",
                      "en": "M = mean grade ({scale}), N = respondents, range = lowest – highest grade."},
@@ -295,6 +299,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "down": {"nl": "lager na de interventie", "en": "lower after the intervention"},
     "flat": {"nl": "gelijk gebleven", "en": "unchanged"},
     "mixed": {"nl": "wisselend (even vaak hoger als lager)", "en": "mixed (as many higher as lower)"},
+    "mixed_hidden": {"nl": "wisselend", "en": "mixed"},
     "concl_row": {"nl": "{name}: bij de {n} deelnemers met beide metingen was de ervaren mentale gezondheid als "
                         "geheel {direction}{numbers}. {certainty}",
                   "en": "{name}: in the {n} participants with both measurements, self-rated mental health was "
@@ -303,8 +308,8 @@ TEXTS: dict[str, dict[str, str]] = {
                       "en": " ({higher} higher, {lower} lower, {same} the same; Hodges-Lehmann {hl}; rank-biserial "
                             "r {r})"},
     "sure_significant": {"nl": "Statistisch significant (p = {p}).", "en": "Statistically significant (p = {p})."},
-    "sure_hidden": {"nl": "De toets is weggelaten, als in de tabel (**).",
-                    "en": "The test is left out, as in the table (**)."},
+    "sure_hidden": {"nl": "Cijfers en toetsing staan niet in deze editie, als in de tabel (**).",
+                    "en": "Its figures and testing are not in this edition, as in the table (**)."},
     "sure_not_significant": {"nl": "Niet statistisch significant (p = {p}): het kan toeval zijn.",
                              "en": "Not statistically significant (p = {p}): it may be chance."},
     "sure_no_test": {"nl": "Geen toets mogelijk met zo weinig veranderde paren: alleen beschrijvend, {flag}.",
@@ -332,7 +337,12 @@ TEXTS: dict[str, dict[str, str]] = {
                            "en": "No intervention was measured before and after in the same people."},
     "concl_summary_unpaired": {"nl": "Zonder voor- en nameting bij dezelfde mensen: {names}.",
                                "en": "Not measured before and after in the same people: {names}."},
-    "concl_unclear": {"nl": "geen uitspraak mogelijk bij {names}", "en": "nothing can be said for {names}"},
+    "concl_unclear": {"nl": "Geen uitspraak over verandering mogelijk bij {names}.",
+                      "en": "Nothing can be said about change for {names}."},
+    "concl_unclear_all": {"nl": "Bij geen van de interventies met een voor- en nameting bij dezelfde mensen ({k}) is "
+                                "een uitspraak over verandering mogelijk: {names}.",
+                          "en": "For none of the interventions measured before and after in the same people ({k}) "
+                                "can anything be said about change: {names}."},
     "concl_sure_none": {"nl": "Het verschil bij {names} kon niet statistisch getoetst worden (te weinig deelnemers "
                               "die veranderden): lees het als een aanwijzing, niet als bewijs.",
                         "en": "The difference for {names} could not be tested (too few participants changed): read "
