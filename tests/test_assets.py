@@ -258,6 +258,17 @@ def test_a_reworded_skill_or_factor_continues_its_trend_by_its_code(tmp_path):
                        WHERE t.pct IS DISTINCT FROM s.pct_flink_of_zeer""").fetchall() == [(0,)]
     assert conn.sql("SELECT DISTINCT skill_code FROM marts.tib_skills WHERE skill LIKE 'Grenzen%'").fetchall() \
         == [("grenzen_bewaken",)]
+    before = conn.sql("SELECT * FROM marts.tib_trend ORDER BY ALL").fetchall()
+    conn.close()
+    # a warehouse from before the codes: its 2024 rows have none until 2024 is run again, and the
+    # yearly run of 2025 alone follows the series by the codebook's codes
+    conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    conn.execute("UPDATE marts.tib_skills SET skill_code = NULL WHERE year = 2024")
+    conn.execute("UPDATE marts.tib_factor_ratings SET factor_variable = NULL WHERE year = 2024")
+    conn.close()
+    assert materialize_years(graph, resources_for(tmp_path, data), (2025,)).success
+    conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    assert conn.sql("SELECT * FROM marts.tib_trend ORDER BY ALL").fetchall() == before
     conn.close()
 
 

@@ -127,22 +127,36 @@ for every factor and scale point the number and share of respondents.""", PROGRA
 
 tib_trend = sql_table_asset(
     TREND, [RETURN_TO_WORK, RELAPSE, SKILLS, FACTORS], f"""
-WITH outcomes AS (
+-- The codes of rows written before the marts had them (NULL until their year is run again): from
+-- the year's codebook, by the wording; else the wording itself, so no two series become one.
+WITH skill_codes AS (
+  SELECT year, label, min(code) AS code FROM staging.codebook_labels
+  WHERE instrument = 'tib_survey' AND variable = 'skills_strengthened' GROUP BY ALL
+), skills AS (
+  SELECT s.*, coalesce(s.skill_code, c.code, s.skill) AS code
+  FROM {SKILLS} s LEFT JOIN skill_codes c ON c.year = s.year AND c.label = s.skill
+), factor_variables AS (
+  SELECT year, variable_text, min(variable) AS variable FROM staging.codebook_variables
+  WHERE instrument = 'tib_survey' AND role = 'factor' GROUP BY ALL
+), factors AS (
+  SELECT f.*, coalesce(f.factor_variable, v.variable, f.factor) AS variable
+  FROM {FACTORS} f LEFT JOIN factor_variables v ON v.year = f.year AND v.variable_text = f.factor
+), outcomes AS (
   SELECT 'terugkeer naar werk: ' || outcome_label AS outcome, year, n_respondents, pct,
          'return_to_work:' || outcome AS outcome_key FROM {RETURN_TO_WORK}
   UNION ALL
   SELECT 'opnieuw uitgevallen: ' || answer_label, year, n_respondents, pct, 'relapse:' || answer FROM {RELAPSE}
   UNION ALL
-  SELECT 'vaardigheid versterkt: ' || skill, year, n_respondents, pct_strengthened,
-         'skills_strengthened:' || skill_code FROM {SKILLS}
+  SELECT 'vaardigheid versterkt: ' || skill, year, n_respondents, pct_strengthened, 'skills_strengthened:' || code
+  FROM skills
   UNION ALL
-  SELECT 'vaardigheid nog toegepast: ' || skill, year, n_respondents, pct_still_applied,
-         'skills_still_applied:' || skill_code FROM {SKILLS}
+  SELECT 'vaardigheid nog toegepast: ' || skill, year, n_respondents, pct_still_applied, 'skills_still_applied:' || code
+  FROM skills
   UNION ALL
   -- from the counts, as marts.tib_factor_summary computes it: the same share to the last bit
   SELECT 'flink of zeer behulpzaam: ' || any_value(factor), year, max(n_respondents),
-         100.0 * sum(n) FILTER (WHERE rating >= 4) / max(n_respondents), 'flink_of_zeer:' || factor_variable
-  FROM {FACTORS} GROUP BY factor_variable, year
+         100.0 * sum(n) FILTER (WHERE rating >= 4) / max(n_respondents), 'flink_of_zeer:' || variable
+  FROM factors GROUP BY variable, year
 )
 -- a series is its codes, not its words: an answer or factor reworded in a later codebook goes on
 SELECT outcome, year, n_respondents, pct, lag(year) OVER w AS previous_year,
