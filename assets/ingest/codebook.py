@@ -492,10 +492,10 @@ def _interview_codebook(spec: dict, rel: str, common: dict) -> Codebook:
         jdr = t.get("jdr_category")
         if jdr is not None:
             _one_of(jdr, JDR_CATEGORIES, f"{where}.jdr_category", rel)
-            # the JD-R grid (marts.pmg_theme_matrix) is the Diagnose's: a category elsewhere would enter it
+            # The JD-R grid (marts.pmg_theme_matrix) is the Diagnose's: a category elsewhere would
+            # enter it. Left out, not refused: a past year's codebook must load as it did.
             if section != "Diagnose":
-                raise CodebookError(rel, f"{where}: a jdr_category belongs to a Diagnose theme, not to one of "
-                                         f"section {section} (leave it out or null)", at=f"{where}.jdr_category")
+                jdr = None
         igloo = _one_of(_require(t, "igloo_level", where, rel), IGLOO_LEVELS, f"{where}.igloo_level", rel)
         themes[str(code)] = Theme(str(code), str(_require(t, "theme", where, rel)), section, jdr, igloo)
     differences = {str(g): str(t) for g, t in (spec.get("count_differences") or {}).items()}
