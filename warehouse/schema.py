@@ -29,7 +29,7 @@ class Table:
     name: str
     description: str
     columns: tuple[Column, ...]
-    key: tuple[str, ...] = ()  # the columns that name one row (raw.quarantine has none: a row per problem)
+    key: tuple[str, ...] = ()  # the columns that name one row, where some do
 
     @property
     def qualified(self) -> str:
