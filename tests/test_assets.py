@@ -256,8 +256,11 @@ def test_a_reworded_skill_or_factor_continues_its_trend_by_its_code(tmp_path):
     assert conn.sql("""SELECT count(*) FROM marts.tib_trend t JOIN marts.tib_factor_summary s
                        ON t.outcome = 'flink of zeer behulpzaam: ' || s.factor AND t.year = s.year
                        WHERE t.pct IS DISTINCT FROM s.pct_flink_of_zeer""").fetchall() == [(0,)]
-    assert conn.sql("SELECT DISTINCT skill_code FROM marts.tib_skills WHERE skill LIKE 'Grenzen%'").fetchall() \
-        == [("grenzen_bewaken",)]
+    for mart in ("tib_skills", "tib_skill_mcnemar"):
+        assert conn.sql(f"SELECT DISTINCT skill_code FROM marts.{mart} WHERE skill LIKE 'Grenzen%'").fetchall() \
+            == [("grenzen_bewaken",)]
+    assert conn.sql("SELECT DISTINCT factor_variable FROM marts.tib_factor_summary WHERE factor LIKE '%klik%'"
+                    ).fetchall() == [("factor_klik_coach",)]
     before = conn.sql("SELECT * FROM marts.tib_trend ORDER BY ALL").fetchall()
     conn.close()
     # a warehouse from before the codes: its 2024 rows have none until 2024 is run again, and the

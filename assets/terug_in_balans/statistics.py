@@ -79,7 +79,7 @@ WITH respondents AS (
          bool_or(variable = 'skills_still_applied') AS applied
   FROM {ANSWERS} WHERE variable IN ('skills_strengthened', 'skills_still_applied') AND {{years}} GROUP BY ALL
 )
-SELECT s.year, s.skill, s.position,
+SELECT s.year, s.skill, s.position, s.code AS skill_code,
        count(*) AS n_respondents,
        count(*) FILTER (WHERE coalesce(t.strengthened, false) AND coalesce(t.applied, false)) AS both,
        count(*) FILTER (WHERE coalesce(t.strengthened, false) AND NOT coalesce(t.applied, false)) AS strengthened_only,
@@ -88,7 +88,7 @@ SELECT s.year, s.skill, s.position,
 FROM skills s
 JOIN respondents r ON r.year = s.year
 LEFT JOIN ticked t ON t.year = s.year AND t.participant_id = r.participant_id AND t.code = s.code
-GROUP BY s.year, s.skill, s.position
+GROUP BY s.year, s.skill, s.position, s.code
 ORDER BY s.year, s.position
 """
 
@@ -119,7 +119,8 @@ def factor_summary_rows(ratings: pl.DataFrame) -> list[dict]:
         for (factor,), sub in by_year.group_by(["factor"], maintain_order=True):
             s = rating_summary(dict(zip(sub["rating"].to_list(), sub["n"].to_list())))
             summaries.append({"year": year, "factor": factor, "n_respondents": s["n_respondents"],
-                              "median_rating": s["median_rating"], "pct_flink_of_zeer": s["pct_top"]})
+                              "median_rating": s["median_rating"], "pct_flink_of_zeer": s["pct_top"],
+                              "factor_variable": sub["factor_variable"][0]})
         ranks = competition_rank([s["pct_flink_of_zeer"] or 0.0 for s in summaries])
         for s, r in zip(summaries, ranks):
             s["rank"] = r
@@ -134,7 +135,7 @@ behulpzaam (4 or 5) and the median rating, from the distribution in marts.tib_fa
 def marts_tib_factor_summary(context, duckdb: DuckDBResource) -> MaterializeResult:
     years = partition_years(context)
     with duckdb.get_connection() as conn:
-        ratings = conn.sql(f"SELECT year, factor, rating, n FROM {FACTORS} WHERE {year_filter(years)} "
-                           "ORDER BY year, factor, rating").pl()
+        ratings = conn.sql(f"SELECT year, factor, factor_variable, rating, n FROM {FACTORS} "
+                           f"WHERE {year_filter(years)} ORDER BY year, factor, rating").pl()
         replace_with_frame(conn, FACTOR_SUMMARY, frame_for(FACTOR_SUMMARY, factor_summary_rows(ratings)), years)
         return MaterializeResult(metadata=written_metadata(conn, FACTOR_SUMMARY, years=years))
