@@ -184,7 +184,7 @@ def test_every_speaker_of_a_segment_and_every_speaker_code_in_it_is_masked(tmp_p
     assert texts == ["Dat vond ik ook zwaar.\n[naam]: Ik niet, ik ben nu in behandeling.", "Zoals [naam] al zei."]
 
 
-def test_without_speaker_codes_a_later_line_is_a_turn_only_if_shaped_as_the_files_codes(tmp_path: Path):
+def test_without_speaker_codes_a_later_line_is_a_turn_only_if_written_as_the_files_codes(tmp_path: Path):
     """"Werkdruk: te hoog" inside a segment is an answer, not a speaker: taken for one, the word
     was masked in every segment of the file. A turn of a code shaped as the file's is one."""
     texts = _segments_with(tmp_path, [
@@ -195,16 +195,22 @@ def test_without_speaker_codes_a_later_line_is_a_turn_only_if_shaped_as_the_file
                      "De werkdruk is hoog; stap 2 ook, zei [naam]."]
 
 
-def test_without_speaker_codes_a_code_after_other_words_on_a_line_is_masked_if_shaped_as_the_files(tmp_path: Path):
+def test_without_speaker_codes_a_code_after_other_words_on_a_line_is_masked_if_written_as_the_files(tmp_path: Path):
     """A second turn on one line ("ja. UMCG-CS1-78: nee") opens no line, so it was no turn, and the
     code stayed in the quote. "Stap 2: rust", "om 10:30", "Bij T1: minder" and "COVID-19:" are not
     written as the file's codes."""
     texts = _segments_with(tmp_path, [
         "UMCG-CS1-05: Ik vond het goed. UMCG-CS1-78: ik niet, stap 2: rust; om 10:30 klaar",
         "UMCG-CS1-06: Bij T1: minder stress. Na COVID-19: thuis. ABCD-XY9-12: weer.",
+        "UMCG-CS1-07: ja. umcg-cs1-79: nee, zei umcg-cs1-79.",
+        "UMCG-CS1-08: Wat ik merkte:\nT1: druk\nUMCG-CS1-80: rustiger bij T1",
+        "P1: Bij T1 zwaar.\nT1: druk\nP2: ik ook",
     ], speaker_codes=None)
     assert texts == ["Ik vond het goed. [naam]: ik niet, stap 2: rust; om 10:30 klaar",
-                     "Bij T1: minder stress. Na COVID-19: thuis. ABCD-XY9-12: weer."]
+                     "Bij T1: minder stress. Na COVID-19: thuis. ABCD-XY9-12: weer.",
+                     "ja. [naam]: nee, zei [naam].",
+                     "Wat ik merkte:\nT1: druk\n[naam]: rustiger bij T1",
+                     "Bij T1 zwaar.\nT1: druk\n[naam]: ik ook"]
 
 
 def test_a_speaker_in_brackets_and_a_role_as_speaker(tmp_path: Path):

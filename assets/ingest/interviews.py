@@ -110,14 +110,14 @@ def _said_by(good: pl.DataFrame, pattern: re.Pattern | None) -> pl.Series:
         turns.update(t.strip().strip("[]()").strip() for t in TURN.findall(text.split("\n", 1)[1]))
     if pattern is not None:
         turns = {t for t in turns if pattern.fullmatch(t)} | _codes_in(texts, pattern)
-    else:  # "Werkdruk: te hoog" is no turn: a speaker of the file, a code shaped as its codes, or a name
-        shapes = {_shape(p) for p in openers.filter(openers.str.contains(r"\d")).to_list()}
-        known = set(openers.to_list())
-        turns = {t for t in turns if t in known or (any(c.isdigit() for c in t) and _shape(t) in shapes)
-                 or _person(t)}
-        # and a code said after other words on a line ("ja. GG-TC-78: nee"): its letters and
-        # separators those of a code of the file, so "T1:" is none where the codes are P1, P2
+    else:
+        # "Werkdruk: te hoog" is no turn: a speaker of the file, a name, or a code written as the
+        # file's codes are, in its letters and separators (so "T1: ..." is none where they are P1, P2)
         stems = {_stem(p) for p in openers.filter(openers.str.contains(r"\d")).to_list()}
+        known = set(openers.to_list())
+        turns = {t for t in turns if t in known or (any(c.isdigit() for c in t) and _stem(t) in stems)
+                 or _person(t)}
+        # and a code said after other words on a line ("ja. GG-TC-78: nee")
         turns |= {c for c in _codes_before_colon(texts) if _stem(c) in stems} if stems else set()
     # by their parts only the speakers that open a segment: a later line "Goede Punten: ..." is
     # masked whole (a name has no digit: the codes, nearly every speaker, are not looked at)
@@ -125,11 +125,6 @@ def _said_by(good: pl.DataFrame, pattern: re.Pattern | None) -> pl.Series:
     said = pl.concat([openers, pl.Series(sorted(turns), dtype=pl.String),
                       pl.Series(name_variants([p for p in people if p]), dtype=pl.String)]).str.strip_chars()
     return said.filter(said != "").unique().sort()  # code point order, as sorted()
-
-
-def _shape(code: str) -> str:
-    """A code's letters as A, digits as 9, runs of each as one: GG-TC-77 and RUG-EN-02 are A-A-9."""
-    return re.sub(r"([A9])\1+", r"\1", re.sub(r"\d", "9", re.sub(r"[^\W\d_]", "A", code.strip())))
 
 
 # A stretch of letters, digits and hyphens with a digit, before a colon on its line: Polars' regex has
@@ -144,8 +139,8 @@ def _codes_before_colon(texts: pl.Series) -> set[str]:
 
 
 def _stem(code: str) -> str:
-    """A code with each run of digits as 9: GG-TC-77 and GG-TC-5 are GG-TC-9, P03 is P9."""
-    return re.sub(r"\d+", "9", code.strip())
+    """A code with each run of digits as 9, in any case: GG-TC-77 and gg-tc-5 are gg-tc-9, P03 is p9."""
+    return re.sub(r"\d+", "9", code.strip()).casefold()
 
 
 def _codes_in(texts: pl.Series, pattern: re.Pattern) -> set[str]:
