@@ -71,6 +71,14 @@ def test_the_public_sample_key_is_refused_for_any_data_but_the_sample(tmp_path):
     ("cijfer 7,5 en 2023", "cijfer 7,5 en 2023"),
     ("gesprek op 03-10-2022 09:00 of 03-10-2022 09:00:00", "gesprek op 03-10-2022 09:00 of 03-10-2022 09:00:00"),
     ("op 03-10-2022 09.00 uur, 3/10/2022 0900", "op 03-10-2022 09.00 uur, 3/10/2022 0900"),
+    # no phone number from inside a date either (from the month on)
+    ("01-02-2023 - 01-03-2023, 15-01-2023 09-10 uur", "01-02-2023 - 01-03-2023, 15-01-2023 09-10 uur"),
+    ("2023-01-05 093000 en 03-10-22 0900", "2023-01-05 093000 en 03-10-22 0900"),
+    # but one beside a date, or in groups no date has
+    ("1-2-2023 06-12345678, 2023-03-10 0612345678", "1-2-2023 [telefoon], 2023-03-10 [telefoon]"),
+    ("06-12-34-56-78", "[telefoon]"),
+    # a word processor's en dash or non-breaking hyphen
+    ("bel 06\u201312345678 of 050 \u2013 1234567 of 06\u201112345678", "bel [telefoon] of [telefoon] of [telefoon]"),
     ("bel 0612345678: liefst 's avonds", "bel [telefoon]: liefst 's avonds"),
     ("+31 6 1234 5678:30", "[telefoon]:30"),
 ])

@@ -33,12 +33,17 @@ PUBLIC_SAMPLE_KEY = "sample-key-not-for-real-data"
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A number with its country code (+ or 00, 1-3 digits: +31 6 ..., +32 470 ...) and six to twelve
-# digits, or a Dutch number without (0 and nine digits); in any grouping with spaces, dashes or
-# brackets. (The groups of a large number, "1 005 000 000 euro", read as one too.)
-# Not from a date on: "03-10-2022 09:00" (or 09.00) is ten digits from a 0, a date and a time.
-DATE_AHEAD = r"(?!\d{1,2}[-/.]\d{1,2}[-/.]\d{4}(?!\d))"
-PHONE = re.compile(r"(?<![\w+])" + DATE_AHEAD
-                   + r"(?:(?:\+|00)[1-9]\d{0,2}(?:[\s\-()]{0,3}\d){6,12}|0(?:[\s\-()]{0,3}\d){9})(?!\w)")
+# digits, or a Dutch number without (0 and nine digits); in any grouping with spaces, dashes (also
+# the en dash and non-breaking hyphen a word processor puts in) or brackets. (The groups of a large
+# number, "1 005 000 000 euro", read as one too.)
+PHONE_DASHES = "-\u2010\u2011\u2012\u2013"
+_SEPARATOR = r"[\s" + re.escape(PHONE_DASHES) + r"()]"
+PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)[1-9]\d{0,2}(?:" + _SEPARATOR + r"{0,3}\d){6,12}"
+                   r"|0(?:" + _SEPARATOR + r"{0,3}\d){9})(?!\w)")
+# A date, which no phone number is read into: "03-10-2022 09:00" is ten digits from a 0, and so are
+# "01-02-2023 - 01-03-2023" from the month on. Not a date where another group goes before or after
+# it (06-12-34-56-78).
+DATE = re.compile(r"(?<!\d)(?<!\d[-/.])(?:\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})(?![-/.]?\d)")
 # A code whose normalised form (whitespace collapsed, casefolded) is its ASCII lowercase.
 PLAIN_CODE = r"^[!-~]+$"
 
@@ -119,11 +124,26 @@ def _names_pattern(names) -> re.Pattern | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
 
 
+def _mask_phones(text: str) -> str:
+    """PHONE substituted, where it does not reach into a date: the dates are blanked (to a character
+    that is neither a word nor a separator) for the matching, and kept in the text."""
+    dates = [m.span() for m in DATE.finditer(text)]
+    if not dates:
+        return PHONE.sub("[telefoon]", text)
+    blanked = list(text)
+    for start, end in dates:
+        blanked[start:end] = "\x02" * (end - start)
+    kept, last = [], 0
+    for m in PHONE.finditer("".join(blanked)):
+        kept += [text[last:m.start()], "[telefoon]"]
+        last = m.end()
+    return "".join(kept) + text[last:]
+
+
 def _mask(text: str | None, pattern: re.Pattern | None) -> str | None:
     if text is None:
         return None
-    text = EMAIL.sub("[e-mail]", text)
-    text = PHONE.sub("[telefoon]", text)
+    text = _mask_phones(EMAIL.sub("[e-mail]", text))
     return pattern.sub("[naam]", text) if pattern is not None else text
 
 
@@ -202,26 +222,25 @@ def _mask_names(texts: pl.Series, words: list[str]) -> pl.Series:
 
 def _mask_contacts(texts: pl.Series) -> pl.Series:
     """EMAIL and PHONE substituted, in Python, only in texts that could hold either: an e-mail
-    address needs an "@"; without one, EMAIL changes nothing and PHONE matches only where
-    _phone_anywhere does (which also finds a date with a time, where PHONE does not)."""
+    address needs an "@"; without one, EMAIL changes nothing and a phone number is masked only
+    where _phone_anywhere finds one (and also where it is part of a date, which is then kept)."""
     candidate = texts.str.contains("@", literal=True) | texts.str.contains(_phone_anywhere())
     if not candidate.any():
         return texts
-    fixed = [PHONE.sub("[telefoon]", EMAIL.sub("[e-mail]", t)) for t in texts.filter(candidate).to_list()]
+    fixed = [_mask_phones(EMAIL.sub("[e-mail]", t)) for t in texts.filter(candidate).to_list()]
     return texts.clone().scatter(candidate.arg_true(), fixed)
 
 
 def _phone_anywhere() -> str:
     """PHONE for Polars' regex, which has no look-around: the character before and after are
-    matched instead (or the start and end), and \\w, \\d and \\s are Python's own classes. Without
-    PHONE's look-ahead for a date it also finds a date with a time: a few texts more for Python to
-    look at, never one fewer."""
+    matched instead (or the start and end), and \\w, \\d and \\s are Python's own classes. It
+    finds PHONE in a date too (Python then keeps the date): a few texts more, never one fewer."""
     return _unicode().phone
 
 
 def _build_phone_anywhere() -> str:
     word, digit, space = _python_ranges(r"\w"), _python_ranges(r"\d"), _python_ranges(r"\s")
-    separator = _regex_class([*space, *_ranges_of("-()")])
+    separator = _regex_class([*space, *_ranges_of(PHONE_DASHES + "()")])
     digits = _regex_class(digit)
     return ("(?:^|" + _regex_class([*word, *_ranges_of("+")], negated=True) + r")(?:(?:\+|00)[1-9]" + digits
             + "{0,2}(?:" + separator + "{0,3}" + digits + "){6,12}|0(?:" + separator + "{0,3}" + digits
