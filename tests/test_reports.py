@@ -404,6 +404,17 @@ def test_pmg_stakeholder_hides_a_group_where_the_shown_groups_would_give_a_hidde
     assert "bij de 18 deelnemers met beide metingen was de ervaren mentale gezondheid als geheel hoger na de " \
            "interventie." in sentence and "Cijfers en toetsing staan niet in deze editie" in sentence
     assert "p =" not in sentence and "Groep acht" not in sentence and " lager, " not in sentence  # nor its counts
+    # as many up as down: of a row shown "wisselend (even vaak hoger als lager)"; of a hidden one
+    # the estimate's sign alone, as that says nothing of how many went which way
+    import polars as pl
+
+    even = data.paired.with_columns(n_higher=pl.lit(8, pl.Int32), n_lower=pl.lit(8, pl.Int32))
+    from dataclasses import replace
+
+    sentence = _conclusion(replace(data, paired=even, parts={}), edition, plan)
+    total, shown_groups = sentence.split("Per groep: ")
+    assert "als geheel hoger na de interventie." in total and "wisselend" not in total
+    assert shown_groups == "Groep tien wisselend (even vaak hoger als lager) (N=10)."
     # The summary's "how sure" speaks of the differences shown: the hidden test ran (p 0,04), so
     # "could not be tested" would be false.
     from assets.pmg import report as pmg

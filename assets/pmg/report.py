@@ -352,19 +352,18 @@ def matrix_blocks(data: YearData, edition: Edition, table_no: int, figure_no: in
     return blocks
 
 
-def _trend(row: dict) -> str:
+def _trend(row: dict, hidden: bool = False) -> str:
     """up, down, flat (the Hodges-Lehmann estimate's sign), or mixed: as many went up as down, so
-    the estimate's sign is only which of them moved further."""
+    the estimate's sign is only which of them moved further. Of a row the edition hides, the sign
+    alone: "mixed" would say how many went which way."""
     hl = row["hodges_lehmann"] or 0.0
-    if row["n_higher"] == row["n_lower"] and row["n_higher"] and hl:
+    if not hidden and row["n_higher"] == row["n_lower"] and row["n_higher"] and hl:
         return "mixed"
     return "up" if hl > 0 else "down" if hl < 0 else "flat"
 
 
 def _direction(row: dict, edition: Edition, hidden: bool = False) -> str:
-    """In words; of a row the edition hides, "mixed" without saying that as many went up as down."""
-    trend = _trend(row)
-    return edition.t("mixed_hidden" if hidden and trend == "mixed" else trend)
+    return edition.t(_trend(row, hidden))
 
 
 def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: bool = False) -> list[Block]:
@@ -385,8 +384,8 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
             items.append(t("concl_too_few", name=name, minimum=m))
             trends["unclear"].append(name)
             continue
-        trends[_trend(total)].append(name)
         hidden = plan.row(organisation, intervention, ALL_GROUPS)
+        trends[_trend(total, bool(hidden))].append(name)
         numbers = "" if hidden else t(
             "concl_numbers", higher=total["n_higher"], lower=total["n_lower"], same=total["n_unchanged"],
             hl=_stat(total["hodges_lehmann"], edition, 1, signed=True), r=_stat(total["rank_biserial"], edition))

@@ -299,7 +299,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "down": {"nl": "lager na de interventie", "en": "lower after the intervention"},
     "flat": {"nl": "gelijk gebleven", "en": "unchanged"},
     "mixed": {"nl": "wisselend (even vaak hoger als lager)", "en": "mixed (as many higher as lower)"},
-    "mixed_hidden": {"nl": "wisselend", "en": "mixed"},
     "concl_row": {"nl": "{name}: bij de {n} deelnemers met beide metingen was de ervaren mentale gezondheid als "
                         "geheel {direction}{numbers}. {certainty}",
                   "en": "{name}: in the {n} participants with both measurements, self-rated mental health was "
