@@ -151,8 +151,12 @@ def test_a_jdr_category_outside_the_diagnose_is_left_out(tmp_path: Path):
     text = codebook.read_text(encoding="utf-8")
     codebook.write_text(text + '  "Verandering: Rust": {theme: Rust, section: Verandering, jdr_category: uitkomst, '
                                'igloo_level: Individu}\n', encoding="utf-8")
-    themes = load_codebook(codebook, tmp_path).themes
+    loaded = load_codebook(codebook, tmp_path)
+    themes = loaded.themes
     assert themes["Verandering: Rust"].jdr_category is None
+    # said in the run's log, by the ingest
+    assert loaded.notes == ("themes['Verandering: Rust']: jdr_category uitkomst left out; only Diagnose themes "
+                            "have one",)
     assert {t.jdr_category for t in themes.values() if t.section == "Diagnose"} - {None}
 
 

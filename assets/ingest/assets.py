@@ -19,6 +19,9 @@ def ingest_instrument(context, duckdb, sources, programme: str, instrument: str,
     years = partition_years(context)
     try:
         codebooks = sources.codebooks(programme, instrument, years)
+        for codebook in codebooks:
+            for note in codebook.notes:
+                context.log.warning(f"{codebook.relative}: {note}")
         pseudonymise = sources.pseudonymiser()
         tables = sources.cache_folder("unicode")
 

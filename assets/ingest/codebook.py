@@ -103,6 +103,7 @@ class Codebook:
     themes: dict[str, Theme] = field(default_factory=dict)
     count_differences: dict[str, str] = field(default_factory=dict)  # group -> why instruments' counts differ
     multi_select_separator: str = ";"
+    notes: tuple[str, ...] = ()  # what was read otherwise than written, for the run's log
 
     def variable(self, name: str) -> Variable:
         for v in self.variables:
@@ -484,7 +485,7 @@ def _interview_codebook(spec: dict, rel: str, common: dict) -> Codebook:
         for key in ("organisation", "intervention", "group_label", "wave"):
             _require(ctx, key, f"documents[{doc!r}]", rel)
         documents[str(doc)] = {k: str(v) for k, v in ctx.items()}
-    themes = {}
+    themes, notes = {}, []
     for code, t in (_require(spec, "themes", "codebook", rel) or {}).items():
         where = f"themes[{code!r}]"
         _known_keys(t, THEME_KEYS, where, rel)
@@ -495,12 +496,13 @@ def _interview_codebook(spec: dict, rel: str, common: dict) -> Codebook:
             # The JD-R grid (marts.pmg_theme_matrix) is the Diagnose's: a category elsewhere would
             # enter it. Left out, not refused: a past year's codebook must load as it did.
             if section != "Diagnose":
+                notes.append(f"{where}: jdr_category {jdr} left out; only Diagnose themes have one")
                 jdr = None
         igloo = _one_of(_require(t, "igloo_level", where, rel), IGLOO_LEVELS, f"{where}.igloo_level", rel)
         themes[str(code)] = Theme(str(code), str(_require(t, "theme", where, rel)), section, jdr, igloo)
     differences = {str(g): str(t) for g, t in (spec.get("count_differences") or {}).items()}
     return Codebook(**common, speaker=speaker, speaker_codes=speaker_codes, documents=documents, themes=themes,
-                    count_differences=differences)
+                    count_differences=differences, notes=tuple(notes))
 
 
 def _top_level(key: bytes) -> re.Pattern:
