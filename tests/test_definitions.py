@@ -56,7 +56,7 @@ def test_blocking_checks_guard_the_reports():
 
 def test_what_reads_a_pmg_year_depends_on_every_mart_it_reads():
     """The mental-health chart hides what the stakeholder edition hides, deciding it from the whole
-    year (report.load_year): it must come after every mart that reads, or a run of the chart alone
+    year (year_data.load_year): it must come after every mart that reads, or a run of the chart alone
     fails on a fresh warehouse and one after a mart's rerun draws from the older rows."""
     import re
 

@@ -11,7 +11,7 @@ COUNTS = "marts.pmg_response_counts"
 MENTAL_HEALTH = "marts.pmg_mental_health"
 RATING = "marts.pmg_intervention_rating"
 THEMES = "marts.pmg_theme_mentions"
-# Every mart a PMG report reads of a year (report.load_year). The mental-health chart reads them
+# Every mart a PMG report reads of a year (year_data.load_year). The mental-health chart reads them
 # too: it leaves out what the stakeholder edition hides, which takes the whole year to decide.
 YEAR_MARTS = (COUNTS, MENTAL_HEALTH, RATING, THEMES, PAIRED, UNPAIRED, THEME_MATRIX, THEME_QUOTES)
 

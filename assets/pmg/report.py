@@ -4,7 +4,6 @@ conclusions computed from the data."""
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from functools import partial
 
 import polars as pl
