@@ -65,6 +65,7 @@ class YearData:
         return self._grouped("quotes", ("organisation", "intervention", "section")).get(
             (organisation, intervention, section), [])
 
+
 def report_years(conn) -> list[int]:
     rows = conn.sql(f"""
         SELECT year FROM {COUNTS} UNION SELECT year FROM {MENTAL_HEALTH}
