@@ -119,9 +119,10 @@ def _grade_sentence(what: str, cell: dict | None, mark: str | None, edition: Edi
         return t("grade_hidden_secondary", what=what)
     if cell["n"] == 1:
         return t("grade_sentence_single", what=what, value=fmt_short(cell["min"], edition.lang), table=table_no)
-    if cell["min"] == cell["max"]:  # as the source says it: "met geen range"
+    if cell["min"] == cell["max"]:  # the source: "met geen range"
+        who = t("both_participants") if cell["n"] == 2 else t("all_participants", n=cell["n"])
         return t("grade_sentence_one_value", what=what, mean=fmt_number(cell["mean"], 1, edition.lang), n=cell["n"],
-                 value=fmt_short(cell["min"], edition.lang), table=table_no)
+                 who=who, value=fmt_short(cell["min"], edition.lang), table=table_no)
     return t("grade_sentence", what=what, mean=fmt_number(cell["mean"], 1, edition.lang), n=cell["n"],
              range=fmt_range(cell["min"], cell["max"], edition.lang), table=table_no)
 
@@ -175,7 +176,7 @@ def _theme_list(rows: list[dict], interview_n: dict, edition: Edition) -> list[B
         # a reader could count (three themes, then the alphabet again: those three were said by more).
         alphabetical = sorted(rows, key=lambda r: (r["wave"], r["theme"].casefold()))
         items = [f"{r['theme']}{suffix(r)}" for r in alphabetical]
-        return [Paragraph(edition.t("mentioned_were")), Bullets(items)]
+        return [Paragraph(edition.t("mentioned_were" if len(items) > 1 else "mentioned_was")), Bullets(items)]
     # "N deelnemers noemden ...": the templates looked up once per list, not per theme (a year's
     # organisation reports say some 800,000 of these).
     one, many = edition.t("mentioned_one"), edition.t("mentioned_many")
@@ -229,7 +230,7 @@ def chart_block(data: YearData, edition: Edition, plan: Disclosure, figure_no: i
     # every group, the same picture where nothing is hidden.
     chart = rendered_chart(draw_mental_health, shown, edition.lang)
     if chart is None:
-        return [Heading(t("mh_overview"), 2), Paragraph(t("no_chart", caption=caption), "note")]
+        return [Heading(t("mh_overview"), 2), Paragraph(t("no_chart", figure=t("figuur", no=figure_no)), "note")]
     return [Heading(t("mh_overview"), 2),
             Chart(chart.svg, caption, t("mh_chart_alt"), preview=partial(chart.preview, 1 / 3))]
 

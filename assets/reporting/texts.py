@@ -48,10 +48,10 @@ TEXTS: dict[str, dict[str, str]] = {
     # --- small-N flags -----------------------------------------------------------------------
     "te klein": {"nl": "te klein", "en": "too small"},
     "indicatief": {"nl": "indicatief", "en": "indicative"},
-    "flag_legend": {"nl": "Kleine groepen: ‘te klein’ = minder dan {small} (geen toets), ‘indicatief’ = {small} "
-                          "tot {indicative} (voorzichtig interpreteren).",
-                    "en": "Small groups: ‘too small’ = fewer than {small} (no test), ‘indicative’ = {small} to "
-                          "{indicative} (interpret with caution)."},
+    "flag_legend": {"nl": "Kleine groepen, statistisch: ‘te klein’ = minder dan {small} (geen toets), ‘indicatief’ "
+                          "= {small} tot en met {indicative} (voorzichtig interpreteren).",
+                    "en": "Small groups, statistically: ‘too small’ = fewer than {small} (no test), ‘indicative’ = "
+                          "{small} to {indicative} (interpret with caution)."},
     # --- PMG ------------------------------------------------------------------------------------
     "pmg_title": {"nl": "Platform Mentale Gezondheid – resultaten {year}",
                   "en": "Platform Mental Health – results {year}"},
@@ -151,10 +151,10 @@ TEXTS: dict[str, dict[str, str]] = {
                                      "group)."},
     "grade_sentence": {"nl": "{what} was M={mean} (N={n}) met een range tussen {range} (zie Tabel {table}).",
                        "en": "{what} was M={mean} (N={n}), ranging from {range} (see Table {table})."},
-    "grade_sentence_one_value": {"nl": "{what} was M={mean} (N={n}) met geen range: iedereen gaf een {value} "
-                                       "(zie Tabel {table}).",
-                                 "en": "{what} was M={mean} (N={n}), with no range: everyone gave {value} "
-                                       "(see Table {table})."},
+    "grade_sentence_one_value": {"nl": "{what} was M={mean} (N={n}); {who} gaven een {value} (zie Tabel {table}).",
+                                 "en": "{what} was M={mean} (N={n}); {who} gave {value} (see Table {table})."},
+    "both_participants": {"nl": "beide deelnemers", "en": "both participants"},
+    "all_participants": {"nl": "alle {n} deelnemers", "en": "all {n} participants"},
     "grade_sentence_single": {"nl": "{what} was {value} (N=1; zie Tabel {table}).",
                               "en": "{what} was {value} (N=1; see Table {table})."},
     "grade_missing": {"nl": "{what}: {missing}.", "en": "{what}: {missing}."},
@@ -172,7 +172,8 @@ TEXTS: dict[str, dict[str, str]] = {
                          "en": "Self-rated mental health T0 & T1 and grade for the intervention"},
     "mentioned_one": {"nl": "{n} deelnemer noemde {theme}", "en": "{n} participant mentioned {theme}"},
     "mentioned_many": {"nl": "{n} deelnemers noemden {theme}", "en": "{n} participants mentioned {theme}"},
-    "mentioned_were": {"nl": "Genoemd werden:", "en": "Mentioned were:"},
+    "mentioned_were": {"nl": "Genoemd werden:", "en": "Mentioned:"},
+    "mentioned_was": {"nl": "Genoemd werd:", "en": "Mentioned:"},
     "counts_hidden": {"nl": "Aantallen: {note}.", "en": "Counts: {note}."},
     "no_segments": {"nl": "Geen gecodeerde interviewfragmenten voor dit onderdeel.",
                     "en": "No coded interview segments for this part."},
@@ -197,7 +198,8 @@ TEXTS: dict[str, dict[str, str]] = {
                          "en": "Self-rated mental health before (T0) and after (T1) the intervention; N at each point."},
     "chart_hidden_suffix": {"nl": " Groepen kleiner dan {minimum} (en wat ze zou prijsgeven) zijn niet getoond.",
                             "en": " Groups smaller than {minimum} (and what would reveal them) are not shown."},
-    "no_chart": {"nl": "Geen figuur: {caption}", "en": "No chart: {caption}"},
+    "no_chart": {"nl": "{figure} ontbreekt in deze editie: er is geen groep die getoond kan worden.",
+                 "en": "{figure} is not in this edition: there is no group it can show."},
     "mh_chart_alt": {"nl": "Puntgrafiek: per getoonde interventie het gemiddelde cijfer voor ervaren mentale "
                            "gezondheid op T0 en op T1, met een lijn ertussen waar beide er zijn",
                      "en": "Dot chart: per intervention shown, mean self-rated mental health at T0 and at T1, joined "
@@ -290,15 +292,17 @@ TEXTS: dict[str, dict[str, str]] = {
     # PMG conclusions
     "conclusions": {"nl": "Conclusies", "en": "Conclusions"},
     "conclusions_intro": {"nl": "Berekend uit de verandering bij dezelfde deelnemers (tabel ‘Verandering bij "
-                                "dezelfde deelnemers’): richting volgens de Hodges-Lehmann-schatting, zekerheid volgens "
-                                "de toets en de groepsgrootte.",
+                                "dezelfde deelnemers’): hoger of lager volgens de Hodges-Lehmann-schatting, wisselend "
+                                "waar even veel deelnemers hoger als lager uitkwamen; zekerheid volgens de toets en de "
+                                "groepsgrootte.",
                           "en": "Computed from the change in the same participants (‘Change in the same "
-                                "participants’): direction from the Hodges-Lehmann estimate, certainty from the test "
-                                "and the group size."},
+                                "participants’): higher or lower from the Hodges-Lehmann estimate, mixed where as "
+                                "many participants came out higher as lower; certainty from the test and the group "
+                                "size."},
     "up": {"nl": "hoger na de interventie", "en": "higher after the intervention"},
     "down": {"nl": "lager na de interventie", "en": "lower after the intervention"},
     "flat": {"nl": "gelijk gebleven", "en": "unchanged"},
-    "mixed": {"nl": "wisselend (even vaak hoger als lager)", "en": "mixed (as many higher as lower)"},
+    "mixed": {"nl": "wisselend", "en": "mixed"},
     "concl_row": {"nl": "{name}: bij de {n} deelnemers met beide metingen was de ervaren mentale gezondheid als "
                         "geheel {direction}{numbers}. {certainty}",
                   "en": "{name}: in the {n} participants with both measurements, self-rated mental health was "
@@ -307,8 +311,10 @@ TEXTS: dict[str, dict[str, str]] = {
                       "en": " ({higher} higher, {lower} lower, {same} the same; Hodges-Lehmann {hl}; rank-biserial "
                             "r {r})"},
     "sure_significant": {"nl": "Statistisch significant (p = {p}).", "en": "Statistically significant (p = {p})."},
-    "sure_hidden": {"nl": "Cijfers en toetsing staan niet in deze editie, als in de tabel (**).",
-                    "en": "Its figures and testing are not in this edition, as in the table (**)."},
+    "sure_hidden": {"nl": "De cijfers en de toets worden in deze editie niet getoond (** in de tabel): lees de "
+                          "richting als een aanwijzing, niet als bewijs.",
+                    "en": "Its figures and test are not shown in this edition (** in the table): read the direction "
+                          "as an indication, not as proof."},
     "sure_not_significant": {"nl": "Niet statistisch significant (p = {p}): het kan toeval zijn.",
                              "en": "Not statistically significant (p = {p}): it may be chance."},
     "sure_no_test": {"nl": "Geen toets mogelijk met zo weinig veranderde paren: alleen beschrijvend, {flag}.",
@@ -359,10 +365,10 @@ TEXTS: dict[str, dict[str, str]] = {
                   "en": "Study of the effectiveness of the Terug in Balans programme."},
     "tib_intro_n": {"nl": "Aan het onderzoek namen {n} oud-deelnemers deel.",
                     "en": "{n} former participants took part in the study."},
-    "tib_intro_source": {"nl": "Alle cijfers komen rechtstreeks uit het datawarehouse; elk aandeel staat met zijn "
-                               "95%-betrouwbaarheidsinterval (Wilson).",
-                         "en": "Every figure comes straight from the data warehouse; every share is given with its "
-                               "95% confidence interval (Wilson)."},
+    "tib_intro_source": {"nl": "Alle cijfers komen rechtstreeks uit het datawarehouse; de aandelen van terugkeer, "
+                               "uitval en vaardigheden staan met hun 95%-betrouwbaarheidsinterval (Wilson).",
+                         "en": "Every figure comes straight from the data warehouse; the shares of return to work, "
+                               "relapse and skills are given with their 95% confidence interval (Wilson)."},
     "tib_intro_researcher": {"nl": "Onderzoekerseditie: bevat alle cijfers, ook van kleine groepen. Niet verspreiden.",
                              "en": "Researcher edition: every figure, small groups included. Do not distribute."},
     "tib_intro_stakeholder": {"nl": "Aandelen van groepen kleiner dan {minimum} respondenten zijn weggelaten.",
@@ -381,12 +387,12 @@ TEXTS: dict[str, dict[str, str]] = {
                                "vanwege psychische klachten.",
                          "en": "At least three months after the programme ended, {pct} had not dropped out again "
                                "because of psychological complaints."},
-    "relapse_returned": {"nl": "Dat aandeel telt iedere respondent, ook wie niet naar werk terugkeerde. Van de "
-                               "{n_returned} deelnemers die wel terugkeerden, is {pct} niet opnieuw uitgevallen "
-                               "({n} van {n_returned}).",
-                         "en": "That share counts every respondent, including those who did not return to work. Of "
-                               "the {n_returned} participants who did return, {pct} did not drop out again ({n} of "
-                               "{n_returned})."},
+    "relapse_returned": {"nl": "Van de {n_returned} deelnemers die terugkeerden naar werk, vielen er {n} ({pct}) niet "
+                               "opnieuw uit. Het aandeel daarvoor, als in de factsheet, is berekend over alle "
+                               "respondenten, ook wie niet terugkeerde.",
+                         "en": "Of the {n_returned} participants who returned to work, {n} ({pct}) did not drop out "
+                               "again. The share before it, as in the factsheet, is of all respondents, including "
+                               "those who did not return."},
     "rtw_caption": {"nl": "Ben je tijdens of na het traject teruggekeerd naar werk?",
                     "en": "Did you return to work during or after the programme?"},
     "relapse_caption": {"nl": "Ben je sinds het afronden van het traject nog uitgevallen door psychische klachten?",
@@ -416,7 +422,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "applied": {"nl": "Nog toegepast", "en": "Still applied"},
     "skills_caption": {"nl": "Versterkte vaardigheden en drie maanden later nog toegepast (N={n})",
                        "en": "Skills strengthened and still applied three months later (N={n})"},
-    "skills_note": {"nl": "Aandeel van alle respondenten; een niet aangevinkte vaardigheid telt als niet versterkt. "
+    "skills_note": {"nl": "Aandeel van alle respondenten; een niet-aangevinkte vaardigheid telt als niet versterkt. "
                           "Tussen haakjes het 95%-interval (Wilson).",
                     "en": "Share of all respondents; a skill not ticked counts as not strengthened. In brackets the "
                           "95% interval (Wilson)."},
@@ -477,7 +483,6 @@ TEXTS: dict[str, dict[str, str]] = {
                         "en": "Factors ranked by the share rating them quite or very helpful, with the median"},
     "rank": {"nl": "Rang", "en": "Rank"},
     "median": {"nl": "Mediaan ({lo} – {hi})", "en": "Median ({lo} – {hi})"},
-    "intervals_heading": {"nl": "Alle aandelen met hun 95%-interval", "en": "Every share with its 95% interval"},
     "intervals_caption": {"nl": "Aandelen met 95%-Wilson-interval", "en": "Shares with 95% Wilson interval"},
     "question": {"nl": "Vraag", "en": "Question"},
     "return_to_work": {"nl": "Terugkeer naar werk", "en": "Return to work"},
