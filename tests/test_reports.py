@@ -214,6 +214,17 @@ def test_a_grade_everyone_gave_alike_is_said_so_not_as_a_range(reports, warehous
     assert not re.search(r"tussen (\S+) – \1\b", text)
 
 
+def test_the_small_group_legend_stands_only_under_a_table_with_a_flag(reports):
+    """A stakeholder table whose small cells are all hidden shows no 'te klein' or 'indicatief':
+    its legend explained labels that were not there."""
+    legend = "Kleine groepen, statistisch"
+    researcher, stakeholder = (reports["pmg", e].full_text for e in ("researcher", "stakeholder"))
+    assert 0 < stakeholder.count(legend) < researcher.count(legend)
+    for text in (researcher, stakeholder):
+        for table in re.findall(r"<table.*?</table>\s*(?:<div class=\"notes\">.*?</div>)?", text, re.S):
+            assert (legend in table) == bool(re.search(r">(te klein|indicatief)[<;)]|; (te klein|indicatief)\)", table))
+
+
 def test_pmg_conclusions_follow_the_paired_change(reports, warehouse):
     report = reports["pmg", "researcher"]
     assert "Conclusies" in report.headings

@@ -150,7 +150,11 @@ def overview(data: YearData, organisation: str, intervention: str, edition: Edit
             _grade_sentence(t("mh_t0_what"), t0, marks["T0"], edition, t("no_t0"), table_no)]
     cells = [_grade_cells(t0, marks["T0"], edition, t("no_t0")), _grade_cells(t1, marks["T1"], edition, t("no_t1")),
              _grade_cells(rating, marks["rating"], edition, t("no_t1"))]
-    notes = [t("grade_legend", scale=grade_scales(data, edition.lang)), _flag_legend(edition)]
+    notes = [t("grade_legend", scale=grade_scales(data, edition.lang))]
+    # the legend of the flags only where a cell carries one
+    if any(cell is not None and not marks[kind] and small_n_flag(cell["n"])
+           for cell, kind in ((t0, "T0"), (t1, "T1"), (rating, "rating"))):
+        notes.append(_flag_legend(edition))
     for wave, answered, graded in (("T0", q0, t0), ("T1", q1, t1)):
         # the questionnaire's N and the mean's N side by side: say why they differ
         if graded and not marks[wave] and answered > graded["n"]:
@@ -280,7 +284,7 @@ def paired_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: 
                             _stat(r["mean_difference"], edition, 1), _stat(r["median_difference"], edition, 1),
                             _stat(r["hodges_lehmann"], edition, 1), _stat(r["rank_biserial"], edition),
                             _p(r["p_value"], edition), _test_text(r, edition)])
-    notes = [_flag_legend(edition)]
+    notes = [_flag_legend(edition)] if any(row[4] for row in rows) else []
     if edition.researcher and edition.lang == "nl":
         notes += [f"{r['intervention']} – {r['group_label']}: {r['note']}" for r in data.paired.iter_rows(named=True)
                   if not compact or r["group_label"] == ALL_GROUPS]
@@ -303,7 +307,7 @@ def paired_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: 
     urows = [[r["organisation"], r["intervention"], str(r["n_t0"]), str(r["n_t1"]), str(r["n_paired"]),
               _flag(min(r["n_t0"], r["n_t1"]), edition), _p(r["mann_whitney_p"], edition),
               _stat(r["cliffs_delta"], edition)] for r in shown]
-    unotes = [t("unpaired_note")]
+    unotes = [t("unpaired_note")] + ([_flag_legend(edition)] if any(row[5] for row in urows) else [])
     if edition.researcher and edition.lang == "nl":
         unotes += [f"{r['intervention']}: {r['note']}" for r in shown]
     blocks.append(Table([t("organisation"), t("intervention"), "N T0", "N T1", t("n_paired"), t("flag"), t("mw_p"),
