@@ -225,6 +225,22 @@ def test_the_small_group_legend_stands_only_under_a_table_with_a_flag(reports):
             assert (legend in table) == bool(re.search(r">(te klein|indicatief)[<;)]|; (te klein|indicatief)\)", table))
 
 
+def test_an_organisation_report_of_one_measured_intervention_says_so_in_the_singular(full_run):
+    """"Van de interventies met een voor- en nameting bij dezelfde mensen (1) was het cijfer ..." in
+    a report of one such intervention; "de interventies van RUG" of RUG's one intervention."""
+    _, tmp = full_run
+    folder = tmp / "reports" / "pmg" / "2023" / "organisaties"
+    umcg, umcg_researcher, rug = (parse(folder / org / name).full_text for org, name in (
+        ("umcg", "rapport.html"), ("umcg", "rapport_onderzoekers.html"), ("rug", "rapport.html")))
+    assert ("Bij de enige interventie met een voor- en nameting bij dezelfde mensen, Cold shower challenge (UMCG), "
+            "is geen uitspraak over verandering mogelijk.") in umcg
+    assert ("Bij de enige interventie met een voor- en nameting bij dezelfde mensen, Cold shower challenge (UMCG), "
+            "was het cijfer wisselend.") in umcg_researcher
+    assert "(1)" not in umcg + umcg_researcher + rug
+    assert "Dit rapport beschrijft de interventies van UMCG" in umcg
+    assert "Dit rapport beschrijft de interventie van RUG" in rug
+
+
 def test_pmg_conclusions_follow_the_paired_change(reports, warehouse):
     report = reports["pmg", "researcher"]
     assert "Conclusies" in report.headings

@@ -425,13 +425,18 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
                 sentence += " " + t("concl_groups", items="; ".join(parts))
         items.append(sentence)
     measured = sum(map(len, trends.values()))
-    unclear = join_list(trends.pop("unclear"), lang)
-    clauses = [t(f"concl_{trend}", names=join_list(names, lang)) for trend, names in trends.items() if names]
-    if clauses:
-        summary = [t("concl_summary", k=measured, clauses="; ".join(clauses))]
-        summary += [t("concl_unclear", names=unclear)] if unclear else []
+    if measured == 1:
+        [(trend, [name])] = [(trend, names) for trend, names in trends.items() if names]
+        summary = [t("concl_unclear_one", name=name) if trend == "unclear"
+                   else t("concl_summary_one", name=name, direction=t(trend))]
     else:
-        summary = [t("concl_unclear_all", k=measured, names=unclear) if measured else t("concl_summary_none")]
+        unclear = join_list(trends.pop("unclear"), lang)
+        clauses = [t(f"concl_{trend}", names=join_list(names, lang)) for trend, names in trends.items() if names]
+        if clauses:
+            summary = [t("concl_summary", k=measured, clauses="; ".join(clauses))]
+            summary += [t("concl_unclear", names=unclear)] if unclear else []
+        else:
+            summary = [t("concl_unclear_all", k=measured, names=unclear) if measured else t("concl_summary_none")]
     if unpaired:
         summary.append(t("concl_summary_unpaired", names=join_list(unpaired, lang)))
     # how sure, of the differences this edition shows a test or its absence for (not of hidden ones)
@@ -497,7 +502,8 @@ def build(data: YearData, edition: Edition, organisation: str | None = None,
     t = edition.t
     plan = disclosure(data, edition)
     if organisation is not None:
-        intro = t("pmg_org_intro", organisation=organisation, year=data.year,
+        what = t("the_intervention" if len(interventions(data)) == 1 else "the_interventions")
+        intro = t("pmg_org_intro", organisation=organisation, year=data.year, what=what,
                   file=RESEARCHER_FILE if edition.researcher else STAKEHOLDER_FILE)
     else:
         intro = t("pmg_intro", year=data.year)

@@ -72,10 +72,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "respondents": {"nl": "Respondenten", "en": "Respondents"},
     "pmg_org_title": {"nl": "Platform Mentale Gezondheid – {organisation}, resultaten {year}",
                       "en": "Platform Mental Health – {organisation}, results {year}"},
-    "pmg_org_intro": {"nl": "Dit rapport beschrijft de interventies van {organisation}; het jaarrapport "
+    "pmg_org_intro": {"nl": "Dit rapport beschrijft {what} van {organisation}; het jaarrapport "
                             "({file} in de map pmg/{year}/) zet alle organisaties naast elkaar.",
-                      "en": "This report describes the interventions of {organisation}; the yearly report "
+                      "en": "This report describes {what} of {organisation}; the yearly report "
                             "({file} in the folder pmg/{year}/) sets all organisations side by side."},
+    "the_intervention": {"nl": "de interventie", "en": "the intervention"},
+    "the_interventions": {"nl": "de interventies", "en": "the interventions"},
     "per_organisation": {"nl": "Rapporten per organisatie", "en": "Reports per organisation"},
     "per_organisation_intro": {"nl": "Dit jaar telt {k} interventies bij {n} organisaties: te veel om hier elk "
                                      "afzonderlijk te beschrijven. Elke organisatie heeft een eigen rapport, naast "
@@ -344,6 +346,14 @@ TEXTS: dict[str, dict[str, str]] = {
                                "en": "Not measured before and after in the same people: {names}."},
     "concl_unclear": {"nl": "Geen uitspraak over verandering mogelijk bij {names}.",
                       "en": "Nothing can be said about change for {names}."},
+    "concl_summary_one": {"nl": "Bij de enige interventie met een voor- en nameting bij dezelfde mensen, {name}, "
+                                "was het cijfer {direction}.",
+                          "en": "For the only intervention measured before and after in the same people, {name}, "
+                                "the grade was {direction}."},
+    "concl_unclear_one": {"nl": "Bij de enige interventie met een voor- en nameting bij dezelfde mensen, {name}, is "
+                                "geen uitspraak over verandering mogelijk.",
+                          "en": "For the only intervention measured before and after in the same people, {name}, "
+                                "nothing can be said about change."},
     "concl_unclear_all": {"nl": "Bij geen van de interventies met een voor- en nameting bij dezelfde mensen ({k}) is "
                                 "een uitspraak over verandering mogelijk: {names}.",
                           "en": "For none of the interventions measured before and after in the same people ({k}) "
