@@ -241,6 +241,21 @@ def test_an_organisation_report_of_one_measured_intervention_says_so_in_the_sing
     assert "Dit rapport beschrijft de interventie van RUG" in rug
 
 
+def test_the_theme_table_lists_the_igloo_levels_in_the_models_order(reports):
+    """As the heatmap above it: Individu, Groep, Leider, Organisatie, Omgeving; not the alphabet."""
+    from assets.ingest.codebook import IGLOO_LEVELS
+    from assets.reporting.texts import texts_for
+
+    shown = [texts_for("nl")(level) for level in IGLOO_LEVELS]
+    t = table(reports["pmg", "researcher"], "Thema's per IGLOO-niveau en JD-R-categorie")
+    level = t["headers"].index("IGLOO-niveau")
+    by_intervention: dict = {}
+    for row in t["rows"]:
+        by_intervention.setdefault((row[0], row[1]), []).append(shown.index(row[level]))
+    assert any(len(set(levels)) > 1 for levels in by_intervention.values())
+    assert all(levels == sorted(levels) for levels in by_intervention.values()), by_intervention
+
+
 def test_pmg_conclusions_follow_the_paired_change(reports, warehouse):
     report = reports["pmg", "researcher"]
     assert "Conclusies" in report.headings

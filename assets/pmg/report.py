@@ -333,15 +333,17 @@ def matrix_blocks(data: YearData, edition: Edition, table_no: int, figure_no: in
             blocks.append(Chart(chart.svg, f"{t('figuur', no=figure_no)} {t('heatmap_caption')}",
                                 t("heatmap_alt"), preview=partial(chart.preview, 0.3)))
     caption = f"{t('tabel', no=table_no)} {t('matrix_caption')}"
+    # cells in the heatmap's order, which the table stands for (IGLOO levels as the model orders them)
+    order = {(lv, cat): (i, j) for i, lv in enumerate(IGLOO_LEVELS) for j, cat in enumerate(GRID_CATEGORIES)}
+
+    def in_grid_order(r: dict) -> tuple:
+        return order.get((r["igloo_level"], r["jdr_category"]), (99, 99)), r["igloo_level"], r["jdr_category"]
+
     if compact:  # counts of interventions, themes and groups: no participant is counted, nothing to hide
         cells = (data.matrix.group_by("igloo_level", "jdr_category")
                  .agg(pl.len().alias("n"), pl.col("n_themes").sum(), pl.col("n_groups").sum()))
-        # in the heatmap's order, which it stands for
-        order = {(lv, cat): (i, j) for i, lv in enumerate(IGLOO_LEVELS) for j, cat in enumerate(GRID_CATEGORIES)}
         rows = [[t(r["igloo_level"]), t(r["jdr_category"]), str(r["n"]), str(r["n_themes"]), str(r["n_groups"])]
-                for r in sorted(cells.iter_rows(named=True),
-                                key=lambda r: (order.get((r["igloo_level"], r["jdr_category"]), (99, 99)),
-                                               r["igloo_level"], r["jdr_category"]))]
+                for r in sorted(cells.iter_rows(named=True), key=in_grid_order)]
         return blocks + [Table([t("igloo_level"), t("jdr_category"), t("n_interventions_with_theme"),
                                 t("n_themes"), t("n_groups")], rows, caption, numeric=frozenset({2, 3, 4}))]
     small = {(r["organisation"], r["intervention"]) for r in data.totals.iter_rows(named=True)
@@ -349,7 +351,8 @@ def matrix_blocks(data: YearData, edition: Edition, table_no: int, figure_no: in
     rows = [[r["organisation"], r["intervention"], t(r["igloo_level"]), t(r["jdr_category"]), str(r["n_themes"]),
              str(r["n_groups"]),
              f"{MISSING}{PRIMARY}" if (r["organisation"], r["intervention"]) in small else str(r["n_participants"])]
-            for r in data.matrix.iter_rows(named=True)]
+            for r in sorted(data.matrix.iter_rows(named=True),
+                            key=lambda r: (r["organisation"], r["intervention"], *in_grid_order(r)))]
     notes = [t("matrix_hidden_note", minimum=edition.minimum)] if small else []
     blocks.append(Table([t("organisation"), t("intervention"), t("igloo_level"), t("jdr_category"), t("n_themes"),
                          t("n_groups"), t("n_participants")], rows, caption, notes, numeric=frozenset({4, 5, 6})))
