@@ -241,6 +241,13 @@ def test_an_organisation_report_of_one_measured_intervention_says_so_in_the_sing
     assert "Dit rapport beschrijft de interventie van RUG" in rug
 
 
+def test_nobody_is_nobody_not_no_employees(reports):
+    """The Workshop Positieve Gezondheid had no T1: "na de interventie (T1) niemand", not "geen medewerkers"."""
+    text = reports["pmg", "stakeholder"].full_text
+    assert "na de interventie (T1) niemand mee" in text and "door niemand ingevuld" in text
+    assert "geen medewerkers" not in text and "door geen deelnemers" not in text
+
+
 def test_the_theme_table_lists_the_igloo_levels_in_the_models_order(reports):
     """As the heatmap above it: Individu, Groep, Leider, Organisatie, Omgeving; not the alphabet."""
     from assets.ingest.codebook import IGLOO_LEVELS

@@ -129,7 +129,7 @@ def _grade_sentence(what: str, cell: dict | None, mark: str | None, edition: Edi
 
 def _people(n: int, edition: Edition, singular: str = "participant", plural: str = "participants") -> str:
     t = edition.t
-    return f"{n} {t(singular) if n == 1 else t(plural)}" if n else t("none_of", plural=t(plural))
+    return f"{n} {t(singular) if n == 1 else t(plural)}" if n else t("none_of")
 
 
 def overview(data: YearData, organisation: str, intervention: str, edition: Edition, plan: Disclosure,

@@ -137,7 +137,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "employees": {"nl": "medewerkers", "en": "employees"},
     "participant": {"nl": "deelnemer", "en": "participant"},
     "participants": {"nl": "deelnemers", "en": "participants"},
-    "none_of": {"nl": "geen {plural}", "en": "no {plural}"},
+    "none_of": {"nl": "niemand", "en": "nobody"},
     "mh_t0_what": {"nl": "Het gemiddelde cijfer voor ervaren mentale gezondheid vóór de interventie (T0)",
                    "en": "The mean self-rated mental health before the intervention (T0)"},
     "mh_t1_what": {"nl": "Het gemiddelde cijfer voor ervaren mentale gezondheid na de interventie (T1)",
