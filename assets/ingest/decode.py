@@ -135,9 +135,11 @@ WITH joined_labels AS (
   -- with a decimal point (1,234.5; 1,234,567); otherwise a comma is a decimal comma. One "." or ","
   -- before exactly three digits (1.000) reads both ways: the reading within the scale is taken, a
   -- number within it either way is quarantined as ambiguous, one outside it either way as outside
-  SELECT *, CASE WHEN regexp_matches(token, '^[+-]?[1-9][0-9]{{0,2}}(\\.[0-9]{{3}})+,[0-9]+$|^[+-]?[1-9][0-9]{{0,2}}(\\.[0-9]{{3}}){{2,}}$')
+  SELECT *, CASE WHEN regexp_matches(token, '^[+-]?[1-9][0-9]{{0,2}}(\\.[0-9]{{3}})+,[0-9]+$')
+                        OR regexp_matches(token, '^[+-]?[1-9][0-9]{{0,2}}(\\.[0-9]{{3}}){{2,}}$')
                    THEN TRY_CAST(replace(replace(token, '.', ''), ',', '.') AS DOUBLE)
-                 WHEN regexp_matches(token, '^[+-]?[1-9][0-9]{{0,2}}(,[0-9]{{3}})+\\.[0-9]+$|^[+-]?[1-9][0-9]{{0,2}}(,[0-9]{{3}}){{2,}}$')
+                 WHEN regexp_matches(token, '^[+-]?[1-9][0-9]{{0,2}}(,[0-9]{{3}})+\\.[0-9]+$')
+                        OR regexp_matches(token, '^[+-]?[1-9][0-9]{{0,2}}(,[0-9]{{3}}){{2,}}$')
                    THEN TRY_CAST(replace(token, ',', '') AS DOUBLE)
                  ELSE TRY_CAST(replace(token, ',', '.') AS DOUBLE) END AS as_written,
             TRY_CAST(regexp_replace(token, '[.,]', '') AS DOUBLE) AS as_grouped,
@@ -147,11 +149,13 @@ WITH joined_labels AS (
   SELECT *, CASE WHEN NOT one_group OR NOT grouped_fits THEN as_written
                  WHEN NOT written_fits THEN as_grouped END AS number,
             one_group AND written_fits AND grouped_fits AS number_ambiguous
-  FROM (SELECT *, as_written BETWEEN coalesce(min_value, as_written) AND coalesce(max_value, as_written) AS written_fits,
+  FROM (SELECT *,
+               as_written BETWEEN coalesce(min_value, as_written) AND coalesce(max_value, as_written) AS written_fits,
                as_grouped BETWEEN coalesce(min_value, as_grouped) AND coalesce(max_value, as_grouped) AS grouped_fits
         FROM number_readings)
 ), decoded AS (
-  SELECT t.*, l.code AS label_code, l.number AS label_number, n.number, coalesce(n.number_ambiguous, false) AS number_ambiguous,
+  SELECT t.*, l.code AS label_code, l.number AS label_number,
+         n.number, coalesce(n.number_ambiguous, false) AS number_ambiguous,
          -- Dutch day-first dates first, then ISO; with the year in four digits (19xx, 20xx): "03-10-22"
          -- would read as the year 22, and TRY_CAST takes it for 3 October 22 too
          CASE WHEN t.type = 'date' AND regexp_matches(t.token, '(^|[^0-9])(19|20)[0-9][0-9]([^0-9]|$)')

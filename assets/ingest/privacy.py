@@ -43,7 +43,8 @@ PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)[1-9]\d{0,2}(?:" + _SEPARATOR + r"{0,
 # A date, which no phone number is read into: "03-10-2022 09:00" is ten digits from a 0, and so are
 # "01-02-2023 - 01-03-2023" from the month on. Not a date where another group goes before or after
 # it (06-12-34-56-78).
-DATE = re.compile(r"(?<!\d)(?<!\d[-/.])(?:\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})(?![-/.]?\d)")
+DATE = re.compile(r"(?<!\d)(?<!\d[-/.])"
+                  r"(?:\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})(?![-/.]?\d)")
 # A code whose normalised form (whitespace collapsed, casefolded) is its ASCII lowercase.
 PLAIN_CODE = r"^[!-~]+$"
 
