@@ -241,6 +241,19 @@ def test_an_organisation_report_of_one_measured_intervention_says_so_in_the_sing
     assert "Dit rapport beschrijft de interventie van RUG" in rug
 
 
+def test_diagnose_quotes_stand_under_their_own_heading_and_the_hidden_counts_note_first(reports):
+    """The Diagnose's quotes followed its last list, under "Impact op mentale gezondheid" whatever their
+    theme; the stakeholder note on hidden counts stood there too, for the whole section."""
+    researcher = reports["pmg", "researcher"].full_text
+    for section in re.findall(r"<h3>Diagnose</h3>(.*?)(?=<h3>|<h2>)", researcher, re.S):
+        if "<blockquote>" in section:
+            assert section.index("<h4>Citaten</h4>") < section.index("<blockquote>")
+            assert "<h4>" not in section[section.index("<h4>Citaten</h4>") + 1:]
+    stakeholder = reports["pmg", "stakeholder"].full_text
+    notes = [s for s in re.findall(r"<h3>[^<]*</h3>(.*?)(?=<h3>|<h2>)", stakeholder, re.S) if "Aantallen:" in s]
+    assert notes and all(s.index("Aantallen:") < s.index("<ul>") for s in notes)
+
+
 def test_nobody_is_nobody_not_no_employees(reports):
     """The Workshop Positieve Gezondheid had no T1: "na de interventie (T1) niemand", not "geen medewerkers"."""
     text = reports["pmg", "stakeholder"].full_text

@@ -207,6 +207,9 @@ def section_blocks(data: YearData, organisation: str, intervention: str, section
         return blocks
     totals = one_row(data.of("totals", organisation, intervention)) or {}
     interview_n = {"T0": totals.get("n_t0", 0), "T1": totals.get("n_t1", 0)}
+    # said of the whole section, before its lists (after them it stood under the last sub-heading)
+    if any(edition.hides(interview_n.get(w, 0)) for w in {r["wave"] for r in themes}):
+        blocks.append(Paragraph(t("counts_hidden", note=edition.small_group_note), "note"))
     if section == "Diagnose":
         for category in [*JDR_CATEGORIES, None]:
             rows = [r for r in themes if r["jdr_category"] == category]
@@ -215,12 +218,11 @@ def section_blocks(data: YearData, organisation: str, intervention: str, section
                            *_theme_list(rows, interview_n, edition)]
     else:
         blocks += _theme_list(themes, interview_n, edition)
-    if any(edition.hides(interview_n.get(w, 0)) for w in {r["wave"] for r in themes}):
-        blocks.append(Paragraph(t("counts_hidden", note=edition.small_group_note), "note"))
-    if edition.researcher:  # quotes only ever in the confidential edition
-        quotes = data.quotes_of(organisation, intervention, section)
-        blocks += [Paragraph(t("quote", quote=r["quote"], theme=r["theme"], group=r["group_label"]), "quote")
-                   for r in quotes[:QUOTES_PER_SECTION]]
+    quotes = data.quotes_of(organisation, intervention, section) if edition.researcher else []  # never elsewhere
+    if quotes and section == "Diagnose":  # of every category: not under the last one's heading
+        blocks.append(Heading(t("quotes_heading"), 4))
+    blocks += [Paragraph(t("quote", quote=r["quote"], theme=r["theme"], group=r["group_label"]), "quote")
+               for r in quotes[:QUOTES_PER_SECTION]]
     return blocks
 
 

@@ -180,6 +180,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "no_segments": {"nl": "Geen gecodeerde interviewfragmenten voor dit onderdeel.",
                     "en": "No coded interview segments for this part."},
     "other": {"nl": "Overig", "en": "Other"},
+    "quotes_heading": {"nl": "Citaten", "en": "Quotes"},
     "Diagnose": {"nl": "Diagnose", "en": "Diagnosis"},
     "Interventieverwachtingen": {"nl": "Interventieverwachtingen", "en": "Expectations of the intervention"},
     "Verandering": {"nl": "Verandering", "en": "Change"},
