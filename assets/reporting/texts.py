@@ -387,12 +387,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "rtw_heading": {"nl": "Duurzaam herstel en terugkeer naar werk", "en": "Lasting recovery and return to work"},
     "shares_hidden": {"nl": "Aandelen niet getoond: groep kleiner dan {minimum} (N={n}).",
                       "en": "Shares not shown: group smaller than {minimum} (N={n})."},
-    "rtw_sentence": {"nl": "{returned} van de deelnemers is tijdens of na het traject teruggekeerd naar werk. "
-                           "{own} hervatte het werk bij de eigen werkgever, {other} bij een andere werkgever, en "
-                           "{absent} bleef met vergelijkbare klachten in verzuim.",
-                     "en": "{returned} of the participants returned to work during or after the programme. {own} "
-                           "resumed work at their own employer, {other} at another employer, and {absent} remained "
-                           "absent with similar complaints."},
+    "rtw_sentence": {"nl": "Tijdens of na het traject is {returned} van de deelnemers teruggekeerd naar werk: {own} "
+                           "bij de eigen werkgever en {other} bij een andere werkgever; {absent} bleef met "
+                           "vergelijkbare klachten in verzuim.",
+                     "en": "During or after the programme, {returned} of the participants returned to work: {own} "
+                           "to their own employer and {other} to another employer; {absent} remained absent with "
+                           "similar complaints."},
     "rtw_answer": {"nl": "{pct} antwoordde ‘{label}’.", "en": "{pct} answered ‘{label}’."},
     "relapse_sentence": {"nl": "Minimaal drie maanden na afronding van het traject is {pct} niet opnieuw uitgevallen "
                                "vanwege psychische klachten.",
