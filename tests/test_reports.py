@@ -565,6 +565,15 @@ def test_tib_relapse_among_those_who_went_back_to_work(reports, warehouse):
                 f"({fmt_pct(no['pct_among_returned'])}) niet opnieuw uit.") in text
 
 
+def test_tib_return_to_work_sentence_from_the_mart(reports, warehouse):
+    pct = dict(warehouse.sql("SELECT outcome, pct FROM marts.tib_return_to_work WHERE year = 2024").fetchall())
+    returned = pct["own_employer"] + pct["other_employer"]
+    assert (f"Tijdens of na het traject is {fmt_pct(returned)} van de deelnemers teruggekeerd naar werk: "
+            f"{fmt_pct(pct['own_employer'])} bij de eigen werkgever en {fmt_pct(pct['other_employer'])} bij een "
+            f"andere werkgever; {fmt_pct(pct['still_absent'])} bleef met vergelijkbare klachten in verzuim."
+            ) in reports["terug_in_balans", "stakeholder"].full_text
+
+
 def test_tib_mcnemar_sentence_says_when_no_test_could_show_a_difference(reports, warehouse):
     """With at most 2 respondents per skill who differ, p is never below 0,5: "not significant"
     would read as evidence that skills are kept. The report says the test cannot show a difference,
