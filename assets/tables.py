@@ -6,7 +6,7 @@ import polars as pl
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, TableColumn, TableSchema, asset
 from dagster_duckdb import DuckDBResource
 
-from assets.ingest.loader import insert_frame
+from assets.ingest.loader import insert_frame, transaction
 from assets.partitions import EVERY_YEAR, YEARLY, for_years, partition_years, year_filter
 from warehouse.schema import ensure_schema, table, tables
 
@@ -82,14 +82,9 @@ def replace_table(conn, qualified: str, select_sql: str, params: list | None = N
     ensure_schema(conn, qualified, *(t for t in tables() if re.search(rf"\b{re.escape(t)}\b", select_sql)))
     if years is not None:
         select_sql = f"SELECT * FROM ({select_sql}) WHERE {year_filter(years)}"
-    conn.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(conn):
         conn.execute(f"DELETE FROM {qualified}" + (f" WHERE {year_filter(years)}" if years is not None else ""))
         conn.execute(f"INSERT INTO {qualified} BY NAME {select_sql}", params or [])
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
 
 
 def sql_table_asset(qualified: str, deps: list[str], sql: str, purpose: str, group: str, yearly: bool = True):
@@ -115,15 +110,10 @@ def replace_with_frame(conn, qualified: str, frame: pl.DataFrame, years: list[in
     ensure_schema(conn, qualified)
     if years is not None and frame.height and not frame["year"].is_in(years).all():
         raise ValueError(f"{qualified}: the frame holds years outside the run's {years}")
-    conn.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(conn):
         conn.execute(f"DELETE FROM {qualified}" + (f" WHERE {year_filter(years)}" if years is not None else ""))
         if frame.height:
             insert_frame(conn, qualified, frame)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
 
 
 POLARS_TYPES = {"INTEGER": pl.Int64, "BIGINT": pl.Int64, "DOUBLE": pl.Float64, "VARCHAR": pl.String}

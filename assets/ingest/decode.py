@@ -13,7 +13,7 @@ from __future__ import annotations
 import polars as pl
 
 from assets.ingest.codebook import Codebook
-from assets.ingest.loader import insert_frame
+from assets.ingest.loader import insert_frame, transaction
 from assets.partitions import year_filter
 from warehouse.schema import ensure_schema
 
@@ -274,32 +274,28 @@ def decode_survey(conn, instrument: str, codebooks: list[Codebook], raw: str, ta
     separators = {cb.multi_select_separator for cb in codebooks} or {";"}
     if len(separators) > 1:
         raise ValueError(f"codebooks of {instrument} disagree on multi_select_separator: {separators}")
-    conn.execute("BEGIN TRANSACTION")
     try:
-        sql = DECODE_SQL.format(raw=raw, sep=separators.pop().replace("'", "''"), cell_of_value=CELL_OF_VALUE,
-                                reason_in_file_wave=REASON.format(wave="d.file_wave"),
-                                reason_in_row_wave=REASON.format(wave="w.wave"))
-        for statement in sql.split(";\n"):
-            if statement.strip():
-                conn.execute(statement)
-        conn.execute(f"DELETE FROM {target} WHERE {year_filter(years)}")
-        conn.execute(f"INSERT INTO {target} BY NAME {ANSWERS_SQL.format(raw=raw, cell_of_value=CELL_OF_VALUE)}")
-        conn.execute(f"DELETE FROM raw.quarantine WHERE instrument = ? AND stage = 'staging' "
-                     f"AND {files_of_years}", [instrument])
-        conn.execute(
-            "INSERT INTO raw.quarantine BY NAME SELECT source_file, row_number, column_name, cell_value, reason, "
-            "'staging' AS stage, ? AS instrument FROM _problems ORDER BY source_file, row_number, column_name",
-            [instrument])
-        conn.execute(f"DELETE FROM staging.codebook_labels WHERE instrument = ? AND {year_filter(years)}",
-                     [instrument])
-        insert_frame(conn, "staging.codebook_labels", listed)
-        conn.execute(f"DELETE FROM staging.codebook_variables WHERE instrument = ? AND {year_filter(years)}",
-                     [instrument])
-        insert_frame(conn, "staging.codebook_variables", _questions(codebooks))
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+        with transaction(conn):
+            sql = DECODE_SQL.format(raw=raw, sep=separators.pop().replace("'", "''"), cell_of_value=CELL_OF_VALUE,
+                                    reason_in_file_wave=REASON.format(wave="d.file_wave"),
+                                    reason_in_row_wave=REASON.format(wave="w.wave"))
+            for statement in sql.split(";\n"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"DELETE FROM {target} WHERE {year_filter(years)}")
+            conn.execute(f"INSERT INTO {target} BY NAME {ANSWERS_SQL.format(raw=raw, cell_of_value=CELL_OF_VALUE)}")
+            conn.execute(f"DELETE FROM raw.quarantine WHERE instrument = ? AND stage = 'staging' "
+                         f"AND {files_of_years}", [instrument])
+            conn.execute(
+                "INSERT INTO raw.quarantine BY NAME SELECT source_file, row_number, column_name, cell_value, reason, "
+                "'staging' AS stage, ? AS instrument FROM _problems ORDER BY source_file, row_number, column_name",
+                [instrument])
+            conn.execute(f"DELETE FROM staging.codebook_labels WHERE instrument = ? AND {year_filter(years)}",
+                         [instrument])
+            insert_frame(conn, "staging.codebook_labels", listed)
+            conn.execute(f"DELETE FROM staging.codebook_variables WHERE instrument = ? AND {year_filter(years)}",
+                         [instrument])
+            insert_frame(conn, "staging.codebook_variables", _questions(codebooks))
     finally:
         for view in ("_cb_vars", "_labels", "_cb_constants"):
             conn.unregister(view)

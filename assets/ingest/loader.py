@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections import deque
 from collections.abc import Iterator
+from contextlib import contextmanager
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -63,6 +64,19 @@ def is_unchanged(conn, source: SourceFile, sha256: str, codebook: Codebook, key_
     return bool(hit)
 
 
+@contextmanager
+def transaction(conn) -> Iterator[None]:
+    """The block's writes as one transaction: committed when it ends, rolled back when it raises
+    (a run's termination too: KeyboardInterrupt is a BaseException), so nothing is half-written."""
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
 def insert_frame(conn, qualified: str, frame: pl.DataFrame, constants: dict | None = None) -> None:
     """Append a frame to a documented table, columns in the contract's order; `constants` gives
     columns that hold one value in every row (DuckDB inserts a constant without copying it per row)."""
@@ -93,8 +107,7 @@ def replace_file_rows(
 ) -> LoadOutcome:
     """Replace the rows of one file in `target` (and its ingest quarantine) atomically."""
     ensure_schema(conn, "raw.source_files", "raw.quarantine", target)
-    conn.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(conn):
         conn.execute(f"DELETE FROM {target} WHERE source_file = ?", [source.relative])
         conn.execute("DELETE FROM raw.quarantine WHERE source_file = ? AND stage = 'ingest'", [source.relative])
         conn.execute("DELETE FROM raw.source_files WHERE source_file = ?", [source.relative])
@@ -114,10 +127,6 @@ def replace_file_rows(
                              "ignored_columns": pl.List(pl.String), "ingest_version": pl.Int32,
                              "pseudonym_key_id": pl.String})
         insert_frame(conn, "raw.source_files", registry)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return LoadOutcome(source.relative, "loaded", n_rows, quarantine.height)
 
 
@@ -206,16 +215,11 @@ def drop_vanished_files(conn, target: str, instrument: str, current: set[str], y
         [instrument]).fetchall()]
     gone = sorted(set(known) - current)
     if gone:
-        conn.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(conn):
             for sf in gone:
                 conn.execute(f"DELETE FROM {target} WHERE source_file = ?", [sf])
                 conn.execute("DELETE FROM raw.quarantine WHERE source_file = ?", [sf])
                 conn.execute("DELETE FROM raw.source_files WHERE source_file = ?", [sf])
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
     return gone
 
 

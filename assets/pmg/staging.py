@@ -7,6 +7,7 @@ from dagster_duckdb import DuckDBResource
 from assets.partitions import YEARLY, partition_years, year_filter
 from assets.ingest.assets import decode_instrument
 from assets.ingest.errors import InputError
+from assets.ingest.loader import transaction
 from assets.pmg.ingest import INTERVIEWS, QUESTIONNAIRE
 from assets.tables import POOL, contract_metadata, describe, key, replace_table, rows_of_years, written_metadata
 from pipelines.resources import SourceData
@@ -127,17 +128,12 @@ def staging_pmg_interview_segments(context, duckdb: DuckDBResource, sources: Sou
             conn.register(name, frame.to_arrow())
         conn.execute(f"CREATE OR REPLACE TEMP TABLE _file_documents AS {FILE_DOCUMENTS_SQL}")
         conn.execute(f"CREATE OR REPLACE TEMP TABLE _file_themes AS {FILE_THEMES_SQL}")
-        conn.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(conn):
             conn.execute(f"DELETE FROM {SEGMENTS} WHERE {year_filter(years)}")
             conn.execute(f"INSERT INTO {SEGMENTS} BY NAME {SEGMENTS_SQL}")
             conn.execute("DELETE FROM raw.quarantine WHERE instrument = 'pmg_interviews' AND stage = 'staging' "
                          f"AND {rows_of_years('raw.quarantine', years)}")
             conn.execute(f"INSERT INTO raw.quarantine BY NAME {UNMATCHED_SQL}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
         unmatched = conn.execute("SELECT count(*) FROM raw.quarantine WHERE instrument = 'pmg_interviews' "
                                  f"AND stage = 'staging' AND {rows_of_years('raw.quarantine', years)}").fetchall()[0][0]
         meta = written_metadata(conn, SEGMENTS, years=years)
