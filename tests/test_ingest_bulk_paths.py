@@ -121,3 +121,23 @@ def test_google_forms_and_surveymonkey_read_the_same_by_both_readers(monkeypatch
     assert fast.frame.equals(exact.frame, null_equal=True) and fast.frame.schema == exact.frame.schema
     assert (fast.question_text, fast.detail, fast.short_rows) == (exact.question_text, exact.detail, exact.short_rows)
     assert bool(fast.short_rows) == bool(tail)  # both cut a record short
+
+
+@pytest.mark.parametrize("error", [ValueError, KeyboardInterrupt])
+def test_a_transaction_that_raises_leaves_the_table_as_it_was(error):
+    """The delete-then-insert writes go through loader.transaction: a failure (or a run being
+    stopped) between the delete and the insert keeps every row."""
+    import duckdb
+
+    from assets.ingest.loader import transaction
+
+    conn = duckdb.connect()
+    conn.execute("CREATE TABLE t AS SELECT * FROM range(3) r(x)")
+    with pytest.raises(error):
+        with transaction(conn):
+            conn.execute("DELETE FROM t")
+            raise error()
+    assert conn.execute("SELECT count(*) FROM t").fetchall() == [(3,)]
+    with transaction(conn):
+        conn.execute("DELETE FROM t WHERE x = 0")
+    assert conn.execute("SELECT count(*) FROM t").fetchall() == [(2,)]
