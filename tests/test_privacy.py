@@ -77,6 +77,7 @@ def test_the_public_sample_key_is_refused_for_any_data_but_the_sample(tmp_path):
     # but one beside a date, or in groups no date has
     ("1-2-2023 06-12345678, 2023-03-10 0612345678", "1-2-2023 [telefoon], 2023-03-10 [telefoon]"),
     ("06-12-34-56-78", "[telefoon]"),
+    ("bel (050) 123 45 67 of (06) 1234 5678.", "bel [telefoon] of [telefoon]."),
     # a word processor's en dash or non-breaking hyphen
     ("bel 06\u201312345678 of 050 \u2013 1234567 of 06\u201112345678", "bel [telefoon] of [telefoon] of [telefoon]"),
     ("bel 0612345678: liefst 's avonds", "bel [telefoon]: liefst 's avonds"),

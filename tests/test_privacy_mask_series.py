@@ -99,7 +99,7 @@ def test_phone_numbers_are_found_where_python_finds_them():
     texts += ["0612345678 0687654321", "+32 470 12 34 56", "0044 20 7946 0958", "+5 punten"]
     found = pl.Series(texts).str.contains(privacy._phone_anywhere()).to_list()
     assert found == [privacy.PHONE.search(t) is not None for t in texts]
-    texts += ["06\u201312345678", "050 \u2013 1234567", "06\u201112345678"]
+    texts += ["06\u201312345678", "050 \u2013 1234567", "06\u201112345678", "(050) 123 45 67", "a(050) 1234567"]
     found = pl.Series(texts).str.contains(privacy._phone_anywhere()).to_list()
     assert found == [privacy.PHONE.search(t) is not None for t in texts]
     # in a date: Polars finds it as PHONE does, and masking keeps the date

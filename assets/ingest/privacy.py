@@ -38,8 +38,9 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # number, "1 005 000 000 euro", read as one too.)
 PHONE_DASHES = "-\u2010\u2011\u2012\u2013"
 _SEPARATOR = r"[\s" + re.escape(PHONE_DASHES) + r"()]"
+# A Dutch number's area code in brackets, "(050) 123 45 67", is masked with its bracket.
 PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)[1-9]\d{0,2}(?:" + _SEPARATOR + r"{0,3}\d){6,12}"
-                   r"|0(?:" + _SEPARATOR + r"{0,3}\d){9})(?!\w)")
+                   r"|\(?0(?:" + _SEPARATOR + r"{0,3}\d){9})(?!\w)")
 # A date, which no phone number is read into: "03-10-2022 09:00" is ten digits from a 0, and so are
 # "01-02-2023 - 01-03-2023" from the month on. Not a date where another group goes before or after
 # it (06-12-34-56-78).
@@ -244,7 +245,7 @@ def _build_phone_anywhere() -> str:
     separator = _regex_class([*space, *_ranges_of(PHONE_DASHES + "()")])
     digits = _regex_class(digit)
     return ("(?:^|" + _regex_class([*word, *_ranges_of("+")], negated=True) + r")(?:(?:\+|00)[1-9]" + digits
-            + "{0,2}(?:" + separator + "{0,3}" + digits + "){6,12}|0(?:" + separator + "{0,3}" + digits
+            + "{0,2}(?:" + separator + "{0,3}" + digits + "){6,12}|\\(?0(?:" + separator + "{0,3}" + digits
             + "){9})(?:$|" + _regex_class(word, negated=True) + ")")
 
 

@@ -126,9 +126,10 @@ The seven effectiveness factors on the 5-point helpfulness scale (1 niet ... 5 z
 for every factor and scale point the number and share of respondents.""", PROGRAMME)
 
 tib_trend = sql_table_asset(
-    TREND, [RETURN_TO_WORK, RELAPSE, SKILLS, FACTORS], f"""
+    TREND, [RETURN_TO_WORK, RELAPSE, SKILLS, FACTORS, ANSWERS], f"""
 -- The codes of rows written before the marts had them (NULL until their year is run again): from
--- the year's codebook, by the wording; else the wording itself, so no two series become one.
+-- the year's codebook (staging.codebook_labels and codebook_variables, which the answers' asset
+-- writes), by the wording; else the wording itself, so no two series become one.
 WITH skill_codes AS (
   SELECT year, label, min(code) AS code FROM staging.codebook_labels
   WHERE instrument = 'tib_survey' AND variable = 'skills_strengthened' GROUP BY ALL
