@@ -31,11 +31,11 @@ def partition_years(context) -> list[int]:
     return [int(k) for k in context.partition_keys]
 
 
-def year_filter(years: list[int] | None) -> str:
+def year_filter(years: list[int] | None, column: str = "year") -> str:
     """`year IN (...)` for the given years (None: every year); the years are ints, so inlining them is safe."""
     if years is None:
         return "true"
-    return "year IN (" + ", ".join(str(int(y)) for y in years) + ")" if years else "false"
+    return f"{column} IN (" + ", ".join(str(int(y)) for y in years) + ")" if years else "false"
 
 
 def for_years(sql: str, years: list[int] | None) -> str:

@@ -44,7 +44,7 @@ def written_metadata(conn, qualified: str, years: list[int] | None = None) -> di
         year, source = "year", qualified
     else:  # raw tables know their year through their file
         year, source = "s.year", f"{qualified} t JOIN raw.source_files s USING (source_file)"
-    where = f" WHERE {year_filter(years).replace('year', year, 1)}" if years is not None else ""
+    where = f" WHERE {year_filter(years, year)}" if years is not None else ""
     counted = dict(conn.execute(f"SELECT {year}, count(*) FROM {source}{where} GROUP BY ALL").fetchall())
     shown = sorted(set(years or ()) | set(counted))
     rows = pl.DataFrame({"year": shown, "rows": [counted.get(y, 0) for y in shown]},

@@ -494,7 +494,6 @@ TEXTS: dict[str, dict[str, str]] = {
                         "en": "Factors ranked by the share rating them quite or very helpful, with the median"},
     "rank": {"nl": "Rang", "en": "Rank"},
     "median": {"nl": "Mediaan ({lo} – {hi})", "en": "Median ({lo} – {hi})"},
-    "intervals_caption": {"nl": "Aandelen met 95%-Wilson-interval", "en": "Shares with 95% Wilson interval"},
     "question": {"nl": "Vraag", "en": "Question"},
     "return_to_work": {"nl": "Terugkeer naar werk", "en": "Return to work"},
     "relapse": {"nl": "Opnieuw uitgevallen", "en": "Relapse"},
