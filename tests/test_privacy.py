@@ -82,6 +82,15 @@ def test_the_public_sample_key_is_refused_for_any_data_but_the_sample(tmp_path):
     ("bel 06\u201312345678 of 050 \u2013 1234567 of 06\u201112345678", "bel [telefoon] of [telefoon] of [telefoon]"),
     ("bel 0612345678: liefst 's avonds", "bel [telefoon]: liefst 's avonds"),
     ("+31 6 1234 5678:30", "[telefoon]:30"),
+    # dots and slashes between the groups, not in a date, a time, a version or a score
+    ("bel 06.12.34.56.78 of 06/12345678 of 050.361.23.45", "bel [telefoon] of [telefoon] of [telefoon]"),
+    ("op 03.10.2022 09.00 uur, 3/10/2022 0900; versie 0.1.2, een 0/10", "op 03.10.2022 09.00 uur, 3/10/2022 0900; versie 0.1.2, een 0/10"),
+    # bank accounts whose check digits agree, in any case and grouping
+    ("IBAN: NL91 ABNA 0417 1643 00, nl91abna0417164300.", "IBAN: [rekeningnummer], [rekeningnummer]."),
+    ("NL91 ABNA 1417 1643 00 en ab12 cdef ghij", "NL91 ABNA 1417 1643 00 en ab12 cdef ghij"),
+    # citizen service numbers that pass the eleven test, as written
+    ("mijn BSN: 123456782, 111 222 333 of 1234.56.782", "mijn BSN: [bsn], [bsn] of [bsn]"),
+    ("nummer 123456789, € 123.456.782,50, 7,123456782, 1123456782", "nummer 123456789, € 123.456.782,50, 7,123456782, 1123456782"),
 ])
 def test_mask_text(text, expected):
     assert mask_text(text) == expected

@@ -2,7 +2,8 @@
 
 Participant codes, e-mail addresses and names are replaced by a keyed hash (HMAC-SHA256) whose
 key comes from the environment, so the same person gets the same pseudonym in every wave and
-file, and nobody without the key can recompute it from a guessed code.
+file, and nobody without the key can recompute it from a guessed code. In free text, names and
+codes are masked here; e-mail addresses, phone numbers, IBANs and BSNs by contacts.py.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from pathlib import Path
 
 import polars as pl
 
-from assets.ingest import disk_cache
+from assets.ingest import contacts, disk_cache
+from assets.ingest.contacts import PHONE_SEPARATORS, mask_contacts, mask_contacts_series, phone_for_polars
 from assets.ingest.formats import _WHITESPACE  # what str.strip() strips
 
 KEY_VARIABLE = "MHM_PSEUDONYM_KEY"
@@ -31,21 +33,6 @@ KEY_VARIABLE = "MHM_PSEUDONYM_KEY"
 # made with it can be recomputed by anyone. SourceData refuses it for any data but the bundled sample.
 PUBLIC_SAMPLE_KEY = "sample-key-not-for-real-data"
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# A number with its country code (+ or 00, 1-3 digits: +31 6 ..., +32 470 ...) and six to twelve
-# digits, or a Dutch number without (0 and nine digits); in any grouping with spaces, dashes (also
-# the en dash and non-breaking hyphen a word processor puts in) or brackets. (The groups of a large
-# number, "1 005 000 000 euro", read as one too.)
-PHONE_DASHES = "-\u2010\u2011\u2012\u2013"
-_SEPARATOR = r"[\s" + re.escape(PHONE_DASHES) + r"()]"
-# A Dutch number's area code in brackets, "(050) 123 45 67", is masked with its bracket.
-PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)[1-9]\d{0,2}(?:" + _SEPARATOR + r"{0,3}\d){6,12}"
-                   r"|\(?0(?:" + _SEPARATOR + r"{0,3}\d){9})(?!\w)")
-# A date, which no phone number is read into: "03-10-2022 09:00" is ten digits from a 0, and so are
-# "01-02-2023 - 01-03-2023" from the month on. Not a date where another group goes before or after
-# it (06-12-34-56-78).
-DATE = re.compile(r"(?<!\d)(?<!\d[-/.])"
-                  r"(?:\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})(?![-/.]?\d)")
 # A code whose normalised form (whitespace collapsed, casefolded) is its ASCII lowercase.
 PLAIN_CODE = r"^[!-~]+$"
 
@@ -126,31 +113,15 @@ def _names_pattern(names) -> re.Pattern | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
 
 
-def _mask_phones(text: str) -> str:
-    """PHONE substituted, where it does not reach into a date: the dates are blanked (to a character
-    that is neither a word nor a separator) for the matching, and kept in the text."""
-    dates = [m.span() for m in DATE.finditer(text)]
-    if not dates:
-        return PHONE.sub("[telefoon]", text)
-    blanked = list(text)
-    for start, end in dates:
-        blanked[start:end] = "\x02" * (end - start)
-    kept, last = [], 0
-    for m in PHONE.finditer("".join(blanked)):
-        kept += [text[last:m.start()], "[telefoon]"]
-        last = m.end()
-    return "".join(kept) + text[last:]
-
-
 def _mask(text: str | None, pattern: re.Pattern | None) -> str | None:
     if text is None:
         return None
-    text = _mask_phones(EMAIL.sub("[e-mail]", text))
+    text = mask_contacts(text)
     return pattern.sub("[naam]", text) if pattern is not None else text
 
 
 def mask_text(text: str | None, names: tuple[str, ...] = ()) -> str | None:
-    """Mask e-mail addresses, phone numbers and the given names in free text."""
+    """Mask e-mail addresses, phone numbers, IBANs, BSNs and the given names in free text."""
     return _mask(text, _names_pattern(names))
 
 
@@ -168,8 +139,8 @@ def mask_series(values: pl.Series, names: tuple[str, ...] | pl.Series = ()) -> p
 
     The regex of _mask over ~200,000 names costs ~0.15 s a cell (Python's re tries every
     alternative at every position): days for a million cells. So each distinct text is masked
-    once, and mostly in Polars: e-mail addresses and phone numbers only where their patterns
-    occur; names by one Aho-Corasick pass over texts with their words marked, which makes the
+    once, and mostly in Polars: e-mail addresses, phone numbers, IBANs and BSNs only where their
+    patterns occur; names by one Aho-Corasick pass over texts with their words marked, which makes the
     regex's own choice wherever no rare character or unusual name is involved; the rest (rare) by
     the regex's rules in Python."""
     strings = values.cast(pl.String)
@@ -190,7 +161,7 @@ def _mask_texts(texts: pl.Series, words: list[str]) -> pl.Series:
     if len(words) <= PER_CELL_NAMES and texts.len() * max(len(words), 1) <= PER_CELL_UP_TO:
         pattern = _names_pattern(words)
         return pl.Series([_mask(t, pattern) for t in texts.to_list()], dtype=pl.String)
-    texts = _mask_contacts(texts)
+    texts = mask_contacts_series(texts, _phone_anywhere())
     if not words:
         return texts
     if texts.len() <= EXACT_UP_TO:
@@ -220,33 +191,17 @@ def _mask_names(texts: pl.Series, words: list[str]) -> pl.Series:
     return out
 
 
-# --- e-mail addresses and phone numbers ---------------------------------------------------------
-
-def _mask_contacts(texts: pl.Series) -> pl.Series:
-    """EMAIL and PHONE substituted, in Python, only in texts that could hold either: an e-mail
-    address needs an "@"; without one, EMAIL changes nothing and a phone number is masked only
-    where _phone_anywhere finds one (and also where it is part of a date, which is then kept)."""
-    candidate = texts.str.contains("@", literal=True) | texts.str.contains(_phone_anywhere())
-    if not candidate.any():
-        return texts
-    fixed = [_mask_phones(EMAIL.sub("[e-mail]", t)) for t in texts.filter(candidate).to_list()]
-    return texts.clone().scatter(candidate.arg_true(), fixed)
-
-
 def _phone_anywhere() -> str:
-    """PHONE for Polars' regex, which has no look-around: the character before and after are
-    matched instead (or the start and end), and \\w, \\d and \\s are Python's own classes. It
-    finds PHONE in a date too (Python then keeps the date): a few texts more, never one fewer."""
+    """contacts.PHONE for Polars' regex, with Python's own \\w, \\d and \\s (contacts.phone_for_polars)."""
     return _unicode().phone
 
 
 def _build_phone_anywhere() -> str:
     word, digit, space = _python_ranges(r"\w"), _python_ranges(r"\d"), _python_ranges(r"\s")
-    separator = _regex_class([*space, *_ranges_of(PHONE_DASHES + "()")])
-    digits = _regex_class(digit)
-    return ("(?:^|" + _regex_class([*word, *_ranges_of("+")], negated=True) + r")(?:(?:\+|00)[1-9]" + digits
-            + "{0,2}(?:" + separator + "{0,3}" + digits + "){6,12}|\\(?0(?:" + separator + "{0,3}" + digits
-            + "){9})(?:$|" + _regex_class(word, negated=True) + ")")
+    return phone_for_polars(not_word_or_plus=_regex_class([*word, *_ranges_of("+")], negated=True),
+                            digit=_regex_class(digit),
+                            separator=_regex_class([*space, *_ranges_of(PHONE_SEPARATORS)]),
+                            not_word=_regex_class(word, negated=True))
 
 
 # --- names: one Aho-Corasick pass ----------------------------------------------------------------
@@ -579,9 +534,10 @@ def _unicode(folder: Path | None = None) -> _Unicode:
 
 
 def _tables_inputs() -> tuple[bytes, ...]:
-    """What the tables are derived from: Python's Unicode and re, Polars' lowercase, this code."""
+    """What the tables are derived from: Python's Unicode and re, Polars' lowercase, this code and
+    the phone pattern's."""
     return (sys.version.encode(), unicodedata.unidata_version.encode(), pl.__version__.encode(),
-            Path(__file__).read_bytes())
+            Path(__file__).read_bytes(), Path(contacts.__file__).read_bytes())
 
 
 def _build_unicode() -> _Unicode:

@@ -190,12 +190,13 @@ PLAIN_NUMBER_OR_DATE = (r"^\s*(?:[+-]?\d{1,8}(?:[.,]\d+)?"
 
 def mask_answers(values: pl.Series, names: pl.Series, labels: frozenset[str], separator: str | None,
                  codes: ParticipantCodes | None = None) -> pl.Series:
-    """Answers of a column that is not free text, with e-mail addresses, phone numbers and names in
-    them masked as free text is. Such a column holds a label, a number, a date or a mark, but an
-    export can put typed text in it too (Forms writes an "Other" answer into the choice's cell), and
-    that text would otherwise reach raw.*_cells and raw.quarantine as it was typed. The codebook's
-    labels are left as they are (a label may be a word that is also a name: "Anders"), so every answer
-    decodes as before; masking a number, date or mark changes nothing. Each distinct answer once."""
+    """Answers of a column that is not free text, with e-mail addresses, phone numbers, IBANs, BSNs and
+    names in them masked as free text is. Such a column holds a label, a number, a date or a mark,
+    but an export can put typed text in it too (Forms writes an "Other" answer into the choice's
+    cell), and that text would otherwise reach raw.*_cells and raw.quarantine as it was typed. The
+    codebook's labels are left as they are (a label may be a word that is also a name: "Anders"), so
+    every answer decodes as before; masking a number, date or mark changes nothing. Each distinct
+    answer once."""
     distinct = values.drop_nulls().unique()
     token = pl.element().str.strip_chars().str.to_lowercase()
     if separator:

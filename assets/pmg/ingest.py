@@ -32,6 +32,6 @@ def raw_pmg_questionnaire_cells(context, duckdb: DuckDBResource, sources: Source
 PMG focus interviews as coded in MAXQDA ("Export coded segments") or ATLAS.ti (quotations):
 one row per coded segment,
 the speaker taken from the transcript's "CODE:" prefix and pseudonymised, the quote masked
-(e-mail addresses, phone numbers, participant codes)."""))
+(e-mail addresses, phone numbers, IBANs, BSNs, participant codes)."""))
 def raw_pmg_interview_segments(context, duckdb: DuckDBResource, sources: SourceData) -> MaterializeResult:
     return ingest_instrument(context, duckdb, sources, "pmg", "pmg_interviews", INTERVIEWS, parse_interview_file)

@@ -11,8 +11,8 @@ it records:
 
 Speakers are named in the transcript itself ("<v Jansen, Marieke>", "Marieke Jansen   0:03"):
 each name becomes a keyed pseudonym, and the name, its parts (first and last name, without
-particles like "van" or "de") and e-mail addresses and phone numbers are masked in the text, so a
-name said aloud does not reach the warehouse either.
+particles like "van" or "de") and e-mail addresses, phone numbers, IBANs and BSNs are masked in
+the text, so a name said aloud does not reach the warehouse either.
 """
 
 
@@ -60,7 +60,7 @@ PMG interview transcripts as Microsoft Teams writes them (`.vtt`, including the 
 unpadded and negative times, and the Word `.docx` download), for every year whose folder holds a
 `codebook_*.yaml` with instrument `pmg_transcripts`: one row per utterance, so analysts can search
 what was said per interview. Speakers' names become keyed pseudonyms and are masked in the text
-(also their first and last names on their own), as are e-mail addresses and phone numbers. An
-unchanged file is skipped; a changed file replaces its own rows in one transaction."""))
+(also their first and last names on their own), as are e-mail addresses, phone numbers, IBANs and
+BSNs. An unchanged file is skipped; a changed file replaces its own rows in one transaction."""))
 def raw_interview_utterances(context, duckdb: DuckDBResource, sources: SourceData) -> MaterializeResult:
     return ingest_instrument(context, duckdb, sources, "pmg", INSTRUMENT, UTTERANCES, parse_transcript_file)
