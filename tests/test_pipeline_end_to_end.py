@@ -176,6 +176,7 @@ def test_masked_free_text(warehouse):
     tips = [t for t, in warehouse.sql("SELECT value_code FROM staging.tib_survey_answers WHERE variable = 'tips'").fetchall()]
     assert any("[telefoon]" in t and "[e-mail]" in t for t in tips)
     assert "Meer terugkomdagen zouden helpen. Groet, [naam]" in tips  # the respondent's own first name
+    assert "Declaraties graag op [rekeningnummer]; mijn BSN is [bsn]." in tips
     quotes = " ".join(t for t, in warehouse.sql("SELECT segment_text FROM staging.pmg_interview_segments").fetchall())
     assert "@" not in quotes and "[e-mail]" in quotes
 

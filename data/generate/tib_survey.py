@@ -78,7 +78,8 @@ def answers() -> list[dict]:
             points = [p for p, c in enumerate(counts, start=1) for _ in range(c)]
             row[f] = SCALE[points[(r * 13 + len(f)) % N] - 1]
         row[Q_TIPS] = {3: "Bel me gerust voor een vervolg: 06-23456789 of mail naar a.kramer@example.nl",
-                       8: "Het buiten zijn gaf me rust.", 15: "Meer terugkomdagen zouden helpen. Groet, Luuk"}.get(r)
+                       8: "Het buiten zijn gaf me rust.", 15: "Meer terugkomdagen zouden helpen. Groet, Luuk",
+                       21: "Declaraties graag op NL91 ABNA 0417 1643 00; mijn BSN is 123456782."}.get(r)
         rows.append(row)
     return rows
 
