@@ -25,7 +25,7 @@ from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr, field_validator
 
 from assets.ingest.codebook import PROGRAMMES, Codebook, discover_codebooks
-from assets.ingest.privacy import KEY_VARIABLE, PUBLIC_SAMPLE_KEY, Pseudonymiser
+from assets.ingest.pseudonyms import KEY_VARIABLE, PUBLIC_SAMPLE_KEY, Pseudonymiser
 from assets.reporting.texts import LANGUAGES
 from checks.gx_runner import warm_up
 

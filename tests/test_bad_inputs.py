@@ -11,7 +11,7 @@ import pytest
 from assets.ingest.codebook import load_codebook
 from assets.ingest.decode import decode_survey
 from assets.ingest.errors import InputError
-from assets.ingest.privacy import Pseudonymiser
+from assets.ingest.pseudonyms import Pseudonymiser
 from tests.conftest import FIXTURES, load_survey_file
 
 CORPUS = FIXTURES / "bad_inputs"

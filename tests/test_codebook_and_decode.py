@@ -11,7 +11,7 @@ import pytest
 from assets.ingest.codebook import load_codebook
 from assets.ingest.decode import decode_survey
 from assets.ingest.errors import CodebookError, InputError
-from assets.ingest.privacy import Pseudonymiser
+from assets.ingest.pseudonyms import Pseudonymiser
 from assets.ingest import loader
 from assets.ingest.loader import interleaved, load_files
 from assets.ingest.survey import survey_cells

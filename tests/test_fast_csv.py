@@ -17,7 +17,7 @@ import pytest
 from assets.ingest import formats
 from assets.ingest.errors import InputError
 from assets.ingest.formats import ROW, read_delimited, read_maxqda_coded_segments, read_qualtrics_csv
-from assets.ingest.privacy import Pseudonymiser
+from assets.ingest.pseudonyms import Pseudonymiser
 from assets.ingest.survey import pseudonyms
 from tests.conftest import DATA, FIXTURES, real_export
 

@@ -14,7 +14,8 @@ import polars as pl
 import pytest
 
 from assets.ingest import formats, formats_more, privacy
-from assets.ingest.privacy import Pseudonymiser, _NameIndex, _name_words, mask_series, name_variants
+from assets.ingest.privacy import _NameIndex, _name_words, mask_series, name_variants
+from assets.ingest.pseudonyms import Pseudonymiser
 from tests.test_privacy_mask_series import NAMES, random_text
 
 FIXTURES = Path(__file__).with_name("fixtures")

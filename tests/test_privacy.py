@@ -1,7 +1,8 @@
 import polars as pl
 import pytest
 
-from assets.ingest.privacy import Pseudonymiser, mask_text, name_variants
+from assets.ingest.privacy import mask_text, name_variants
+from assets.ingest.pseudonyms import Pseudonymiser
 
 
 def test_pseudonym_is_keyed_stable_and_normalised():
@@ -31,7 +32,7 @@ def test_the_public_sample_key_is_refused_for_any_data_but_the_sample(tmp_path):
     import shutil
 
     from assets.ingest.codebook import PROGRAMMES
-    from assets.ingest.privacy import PUBLIC_SAMPLE_KEY
+    from assets.ingest.pseudonyms import PUBLIC_SAMPLE_KEY
     from pipelines.resources import SAMPLE_DATA, SourceData
 
     def pseudonymiser(data_dir, key=PUBLIC_SAMPLE_KEY):
@@ -141,7 +142,7 @@ def test_halves_of_a_double_name_and_names_typed_without_accents_or_decomposed()
 
 
 def test_participant_codes_in_another_spelling_are_masked():
-    from assets.ingest.privacy import ParticipantCodes, mask_code_variants
+    from assets.ingest.code_variants import ParticipantCodes, mask_code_variants
 
     codes = ParticipantCodes(pl.Series(["GG-TC-11", "GG-TC-01", "RUG-EN-02", "P03", "12345", None]))
     texts = pl.Series(["Teamcoaching hybride werken GG TC 11", "Zoals GG_TC_01 al zei, en gg-tc-1 ook",
@@ -244,7 +245,7 @@ def test_mask_answers_masks_what_no_label_number_or_date_is():
 
 
 def test_pseudonyms_collapse_whitespace_inside_an_identifier():
-    from assets.ingest.privacy import Pseudonymiser
+    from assets.ingest.pseudonyms import Pseudonymiser
 
     p = Pseudonymiser("k")
     assert p("Sanne  de Vries") == p("Sanne de Vries") == p(" sanne de\tvries ")

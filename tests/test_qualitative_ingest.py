@@ -10,7 +10,7 @@ import pytest
 from assets.ingest.codebook import load_codebook
 from assets.ingest.errors import CodebookError
 from assets.ingest.interviews import interview_segments
-from assets.ingest.privacy import Pseudonymiser
+from assets.ingest.pseudonyms import Pseudonymiser
 from assets.ingest.privacy import name_variants
 from assets.pmg.transcripts import raw_interview_utterances
 from tests.conftest import FIXTURES, materialize_years, resources_for

@@ -16,8 +16,9 @@ import polars as pl
 from assets.ingest.codebook import Codebook, SourceFile
 from assets.ingest.formats import MAXQDA_COLUMNS, ROW, read_source
 from assets.ingest.loader import quarantine_frame
-from assets.ingest.privacy import (NAME_PART, NOT_NAMES, ParticipantCodes, Pseudonymiser, mask_code_variants, mask_series,
-                                   name_variants)
+from assets.ingest.code_variants import ParticipantCodes, mask_code_variants
+from assets.ingest.privacy import NAME_PART, NOT_NAMES, mask_series, name_variants
+from assets.ingest.pseudonyms import Pseudonymiser
 
 # A transcript's time stamp may stand before the speaker ("[00:01:23] P03: ...") or, in brackets,
 # after it ("P03 [00:01:23]: ..."): it is no speaker.

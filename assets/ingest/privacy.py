@@ -1,9 +1,9 @@
-"""Pseudonyms and masking: direct identifiers never reach the warehouse.
+"""Masking what names a person in free text: direct identifiers never reach the warehouse.
 
-Participant codes, e-mail addresses and names are replaced by a keyed hash (HMAC-SHA256) whose
-key comes from the environment, so the same person gets the same pseudonym in every wave and
-file, and nobody without the key can recompute it from a guessed code. In free text, names and
-codes are masked here; e-mail addresses, phone numbers, IBANs and BSNs by contacts.py.
+Identifier columns become keyed pseudonyms (pseudonyms.py). In free text, what names a person is
+masked: names and the file's participant codes here, as the export writes them; a code typed
+otherwise ("gg tc 11") by code_variants.py; e-mail addresses, phone numbers, IBANs and BSNs by
+contacts.py. mask_text and mask_series do all but the code variants.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from __future__ import annotations
 import array
 import bisect
 import functools
-import hashlib
-import hmac
 import itertools
 import re
 import sys
@@ -27,74 +25,6 @@ import polars as pl
 from assets.ingest import contacts, disk_cache
 from assets.ingest.contacts import PHONE_SEPARATORS, mask_contacts, mask_contacts_series, phone_for_polars
 from assets.ingest.formats import _WHITESPACE  # what str.strip() strips
-
-KEY_VARIABLE = "MHM_PSEUDONYM_KEY"
-# The key `make run` and `make ui` set when none is given: published in the README, so pseudonyms
-# made with it can be recomputed by anyone. SourceData refuses it for any data but the bundled sample.
-PUBLIC_SAMPLE_KEY = "sample-key-not-for-real-data"
-
-# A code whose normalised form (whitespace collapsed, casefolded) is its ASCII lowercase.
-PLAIN_CODE = r"^[!-~]+$"
-
-
-@functools.lru_cache(maxsize=4)
-def _key_id(key: bytes) -> str:
-    # scrypt, as for passwords, so that the id is no cheap way to try guessed keys: about 50 ms,
-    # once per process (each ingest asset makes a Pseudonymiser of its own)
-    return hashlib.scrypt(key, salt=b"mhm pseudonym key id", n=2**14, r=8, p=1, dklen=8).hex()
-
-
-class Pseudonymiser:
-    def __init__(self, key: str):
-        if not key or not key.strip():
-            raise ValueError(
-                f"{KEY_VARIABLE} is not set: the pseudonymisation key must come from the environment "
-                "(`make run` sets a documented sample key for the bundled synthetic data)"
-            )
-        self._key = key.encode("utf-8")
-        # HMAC (RFC 2104) spelled out: sha256((K ^ opad) + sha256((K ^ ipad) + message)), K the key
-        # (hashed if longer than a block) padded to a block. Two plain hashes cost half of what
-        # hmac.digest costs a call.
-        block = self._key if len(self._key) <= 64 else hashlib.sha256(self._key).digest()
-        block = block.ljust(64, b"\0")
-        self._pads = (bytes(b ^ 0x36 for b in block), bytes(b ^ 0x5C for b in block))
-
-    @property
-    def key_id(self) -> str:
-        """Names the key without giving it away: a file keyed with another key has other pseudonyms
-        for the same people, so it is loaded again."""
-        return _key_id(self._key)
-
-    def __call__(self, identifier: str | None) -> str | None:
-        if identifier is None or not str(identifier).strip():
-            return None
-        normalised = " ".join(str(identifier).split()).casefold()
-        return "p_" + hmac.new(self._key, normalised.encode("utf-8"), hashlib.sha256).hexdigest()[:20]
-
-    def series(self, values: pl.Series) -> pl.Series:
-        """self(v) for every value, each distinct value hashed once."""
-        uniques = values.drop_nulls().unique()
-        if uniques.dtype != pl.String:
-            mapping = {u: self(u) for u in uniques.to_list()}
-            return values.replace_strict(mapping, default=None, return_dtype=pl.String)
-        return values.replace_strict(uniques, self.pseudonyms(uniques), default=None, return_dtype=pl.String)
-
-    def pseudonyms(self, codes: pl.Series) -> pl.Series:
-        """self(c) of each code of a text column, in bulk: a code of printable ASCII without spaces
-        (nearly all) normalises to its lowercase, in Polars, and is hashed in a tight loop; any
-        other takes __call__ itself."""
-        plain = codes.str.contains(PLAIN_CODE).fill_null(False)
-        out = pl.Series(codes.name, [None] * codes.len(), dtype=pl.String)
-        if plain.any():
-            sha256, inner, outer = hashlib.sha256, *self._pads
-            messages = codes.filter(plain).str.to_lowercase().cast(pl.Binary).to_list()
-            hashed = pl.Series([sha256(outer + sha256(inner + m).digest()).digest()[:10] for m in messages],
-                               dtype=pl.Binary)
-            out = out.scatter(plain.arg_true(), "p_" + hashed.bin.encode("hex"))
-        if not plain.all():
-            out = out.scatter((~plain).arg_true(), [self(c) for c in codes.filter(~plain).to_list()])
-        return out
-
 
 def _name_words(names) -> list[str]:
     """The names to mask as written (stripped, two characters or more), longest first (names of
@@ -575,113 +505,6 @@ def _build_unicode() -> _Unicode:
         slow_chars=frozenset(slow), slow=_regex_class(_ranges_of(slow)), markable=markable,
         unmarkable=_regex_class(sorted([*word, *_ranges_of(markable)]), negated=True),
         non_word=_regex_class(word, negated=True), phone=_build_phone_anywhere())
-
-
-# --- participant codes written otherwise: "GG TC 11", "gg-tc-011" for GG-TC-11 -------------------
-
-# A code's skeleton: its letters without case and its numbers without leading zeros, joined by
-# SEPARATOR, whatever stood between them. Two spellings of one code have the same skeleton.
-_SUBRUNS = re.compile(r"\d+|[^\W\d_]+")
-SEPARATOR = "\x1f"
-# Letters and digits joined by at most two separators: where a code in another spelling can stand.
-_CODE_SPAN = re.compile(r"[^\W_]+(?:[\s\-_./]{1,2}[^\W_]+)*")
-
-
-def _skeleton(parts: Iterable[str]) -> str:
-    return SEPARATOR.join((p.lstrip("0") or "0") if p.isdigit() else p.lower() for p in parts)
-
-
-def code_spellings(codes: Iterable[str]) -> dict[str, set[tuple[str, ...]]]:
-    """{skeleton: the separators the codes of that skeleton write between their parts} of the codes
-    that have letters and a number (A-1, GG-TC-11, P03). A code of digits alone is left to the
-    exact masking: its skeleton would be any number."""
-    out: dict[str, set[tuple[str, ...]]] = {}
-    for code in codes:
-        parts = list(_SUBRUNS.finditer(code))
-        kinds = {p.group(0).isdigit() for p in parts}
-        if len(parts) >= 2 and kinds == {True, False}:
-            out.setdefault(_skeleton(p.group(0) for p in parts), set()).add(_separators(code, parts))
-    return out
-
-
-def _separators(text: str, parts: list) -> tuple[str, ...]:
-    return tuple(text[a.end():b.start()] for a, b in zip(parts, parts[1:]))
-
-
-def _written_as_code(text: str, parts: list, separators: set[tuple[str, ...]]) -> bool:
-    """Whether these parts of a text, whose skeleton is a code's, are that code typed otherwise:
-    with the code's own separators (in any case, with any leading zeros: "gg-tc-011"), or in
-    capitals with other separators between parts ("GG TC 11", "GG. TC. 11"). Not "rug en 2" or
-    "zie p. 3", which are Dutch before they are RUG-EN-02 or P03."""
-    between = _separators(text, parts)
-    if not separators or between in separators:  # no code of this skeleton: no match
-        return bool(separators)
-    letters = [p.group(0) for p in parts if not p.group(0).isdigit()]
-    return all(w.isupper() for w in letters) and all(len(s) <= 2 for s in between)
-
-
-class ParticipantCodes:
-    """A file's participant codes, each with its first part in ASCII (nearly every code has one),
-    worked out once, when a text first needs it, for all of the file's text columns."""
-
-    def __init__(self, codes: pl.Series):
-        self.codes = codes
-
-    @functools.cached_property
-    def by_first_part(self) -> pl.DataFrame:
-        first = pl.col("code").str.extract(r"^[^A-Za-z0-9]*([A-Za-z]+|[0-9]+)", 1)
-        first = pl.when(first.str.contains(r"^[0-9]")).then(first.str.strip_chars_start("0").replace("", "0")) \
-            .otherwise(first.str.to_lowercase())
-        return self.codes.drop_nulls().to_frame("code").with_columns(first=first)
-
-
-def mask_code_variants(texts: pl.Series, codes: ParticipantCodes) -> pl.Series:
-    """The participant `codes` masked as "[naam]" where a text writes one otherwise (other case,
-    separators or leading zeros: "GG TC 11", "gg-tc-011" for GG-TC-11; _written_as_code says
-    which). Only texts with a digit are looked at (Polars picks them), each distinct text once, and
-    only codes whose first part such a text holds (a code without an ASCII first part always)."""
-    strings = texts.cast(pl.String)
-    distinct = strings.drop_nulls().unique()
-    candidates = distinct.filter(distinct.str.contains(r"\d"))
-    if candidates.is_empty():
-        return texts
-    words = {_skeleton([w]) for text in candidates.to_list() for w in _SUBRUNS.findall(text)}
-    first = pl.col("first")
-    plausible = codes.by_first_part.filter(first.is_null() | first.is_in(list(words)))["code"]
-    spellings = code_spellings(plausible.to_list())
-    if not spellings:
-        return texts
-    lengths = sorted({k.count(SEPARATOR) + 1 for k in spellings}, reverse=True)
-    changed = {}
-    for text in candidates.to_list():
-        spans = []
-        for span in _CODE_SPAN.finditer(text):
-            stretch = span.group(0)
-            parts = list(_SUBRUNS.finditer(stretch))
-            # where a code may start and end: not inside a word ("P3x" holds no P3)
-            starts = {p.start() for p in parts if p.start() == 0 or not stretch[p.start() - 1].isalnum()}
-            ends = {p.end() for p in parts if p.end() == len(stretch) or not stretch[p.end()].isalnum()}
-            i = 0
-            while i < len(parts):
-                taken = next((n for n in lengths if i + n <= len(parts) and parts[i].start() in starts
-                              and parts[i + n - 1].end() in ends
-                              and _written_as_code(stretch, parts[i:i + n], spellings.get(
-                                  _skeleton(p.group(0) for p in parts[i:i + n]), set()))), 0)
-                if taken:
-                    spans.append((span.start() + parts[i].start(), span.start() + parts[i + taken - 1].end()))
-                i += taken or 1
-        if spans:
-            out, last = [], 0
-            for start, end in spans:
-                out += [text[last:start], NAME]
-                last = end
-            changed[text] = "".join(out) + text[last:]
-    if not changed:
-        return texts
-    mapping = pl.DataFrame({"text": list(changed), "masked": list(changed.values())}, schema={"text": pl.String,
-                                                                                           "masked": pl.String})
-    return (strings.to_frame("text").join(mapping, on="text", how="left", maintain_order="left")
-            .select(pl.coalesce("masked", "text")).to_series().alias(texts.name))
 
 
 NOT_NAMES = {"van", "de", "der", "den", "het", "ter", "ten", "te", "op", "in", "la", "le", "du", "da", "di", "von",

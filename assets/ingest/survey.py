@@ -17,7 +17,9 @@ from assets.ingest.codebook import Codebook, SourceFile
 from assets.ingest.errors import InputError
 from assets.ingest.formats import ROW, read_source
 from assets.ingest.loader import quarantine_frame
-from assets.ingest.privacy import ParticipantCodes, Pseudonymiser, mask_code_variants, mask_series, name_variants
+from assets.ingest.code_variants import ParticipantCodes, mask_code_variants
+from assets.ingest.privacy import mask_series, name_variants
+from assets.ingest.pseudonyms import Pseudonymiser
 
 
 def check_columns(codebook: Codebook, source: SourceFile, headings: list[str],

@@ -25,7 +25,8 @@ from assets.ingest.assets import ingest_instrument
 from assets.ingest.codebook import Codebook, SourceFile
 from assets.ingest.formats import ROW, read_source
 from assets.ingest.loader import quarantine_frame
-from assets.ingest.privacy import Pseudonymiser, mask_series, name_variants
+from assets.ingest.privacy import mask_series, name_variants
+from assets.ingest.pseudonyms import Pseudonymiser
 from assets.tables import POOL, contract_metadata, describe, key
 from pipelines.resources import SourceData
 
