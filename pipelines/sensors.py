@@ -11,7 +11,7 @@ from pathlib import Path
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
 
 from assets.ingest.codebook import folder_year, parse_yaml
-from assets.ingest.formats_more import syntax_file_of
+from assets.ingest.formats_other_surveys import syntax_file_of
 from assets.partitions import YEARS
 from pipelines.jobs import PROGRAMME_JOBS, codebook_paths
 from pipelines.resources import SourceData

@@ -1,6 +1,6 @@
-"""Exports of the other survey tools (assets/ingest/formats_more.py): the readers on the real
-exports in ../shared/realexports and on samples built from the tools' documented layouts, and the
-bundled PMG questionnaire exported from LimeSurvey and SPSS (written by
+"""Exports of the other survey tools (assets/ingest/formats_other_surveys.py): the readers on the
+real exports in ../shared/realexports and on samples built from the tools' documented layouts, and
+the bundled PMG questionnaire exported from LimeSurvey and SPSS (written by
 data/generate/pmg_questionnaire_alt.py), which must give the same marts as the Qualtrics export."""
 
 import csv
@@ -16,10 +16,10 @@ from dagster import materialize
 
 from assets.ingest.errors import InputError
 from assets.ingest.formats import ROW
-from assets.ingest.formats_more import (read_google_forms_csv, read_limesurvey_csv, read_limesurvey_r,
-                                        read_limesurvey_structure, read_limesurvey_xlsx, read_r_syntax,
-                                        read_spss_sav, read_surveymonkey_csv, read_surveymonkey_xlsx,
-                                        syntax_file_of)
+from assets.ingest.formats_other_surveys import (read_google_forms_csv, read_limesurvey_csv, read_limesurvey_r,
+                                                 read_limesurvey_structure, read_limesurvey_xlsx, read_r_syntax,
+                                                 read_spss_sav, read_surveymonkey_csv, read_surveymonkey_xlsx,
+                                                 syntax_file_of)
 from tests.conftest import DATA, FIXTURES, materialize_years, real_export, resources_for
 from tests.test_assets import pmg_graph
 

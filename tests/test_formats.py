@@ -84,7 +84,7 @@ def test_a_file_that_is_not_the_declared_export_is_said_so_without_quoting_its_c
     """Without its header rows a file's first rows are answers: an error reaches the run's log and
     the console, so it says what was expected where, not what the cells hold."""
     from assets.ingest.formats import read_ms_forms_xlsx
-    from assets.ingest.formats_more import read_google_forms_csv, read_surveymonkey_csv
+    from assets.ingest.formats_other_surveys import read_google_forms_csv, read_surveymonkey_csv
 
     path = tmp_path / "export.csv"
     path.write_text("m.bakker@groningen.nl,Marlies Bakker,7\nj.jansen@umcg.nl,Jan Jansen,8\n"

@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from assets.ingest import formats, formats_more, privacy
+from assets.ingest import formats, formats_other_surveys, privacy
 from assets.ingest.privacy import _NameIndex, _name_words, mask_series, name_variants
 from assets.ingest.pseudonyms import Pseudonymiser
 from tests.test_privacy_mask_series import NAMES, random_text
@@ -80,14 +80,14 @@ def test_a_few_answers_against_many_codes_index_only_what_they_hold():
 
 
 OTHER_TOOLS = [
-    ("limesurvey/pmg/2023/results-survey471156_t0.csv", formats_more.read_limesurvey_csv),
-    ("limesurvey/pmg/2023/results-survey471157_t1.csv", formats_more.read_limesurvey_csv),
+    ("limesurvey/pmg/2023/results-survey471156_t0.csv", formats_other_surveys.read_limesurvey_csv),
+    ("limesurvey/pmg/2023/results-survey471157_t1.csv", formats_other_surveys.read_limesurvey_csv),
 ]
 
 
 def _exact(monkeypatch):
     exact = formats.read_delimited
-    monkeypatch.setattr(formats_more, "read_delimited", lambda path, fast=True: exact(path, fast=False))
+    monkeypatch.setattr(formats_other_surveys, "read_delimited", lambda path, fast=True: exact(path, fast=False))
 
 
 @pytest.mark.parametrize("relative, reader", OTHER_TOOLS)
@@ -110,8 +110,8 @@ SURVEYMONKEY = ("Respondent ID,Collector ID,Welke vaardigheden?,,,Opmerkingen\r\
 BROKEN = {"short row": "\r\n3,9,Plannen\r\n", "unclosed quote": '\r\n3,9,"Plannen,,,\r\n'}
 
 
-@pytest.mark.parametrize("text, reader", [(GOOGLE, formats_more.read_google_forms_csv),
-                                          (SURVEYMONKEY, formats_more.read_surveymonkey_csv)])
+@pytest.mark.parametrize("text, reader", [(GOOGLE, formats_other_surveys.read_google_forms_csv),
+                                          (SURVEYMONKEY, formats_other_surveys.read_surveymonkey_csv)])
 @pytest.mark.parametrize("tail", ["", *BROKEN.values()])
 def test_google_forms_and_surveymonkey_read_the_same_by_both_readers(monkeypatch, tmp_path, text, reader, tail):
     path = tmp_path / "export.csv"

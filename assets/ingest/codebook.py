@@ -194,7 +194,7 @@ def _companion(entry: dict, fmt: str, data_file: Path, folder: Path, where: str,
             raise CodebookError(file, f"{where}.syntax: only a limesurvey_r export has a syntax file",
                                 at=f"{where}.syntax")
         return None
-    from assets.ingest.formats_more import syntax_file_of
+    from assets.ingest.formats_other_surveys import syntax_file_of
 
     named = "syntax" in entry
     path = (folder / str(entry["syntax"])).resolve() if named else syntax_file_of(data_file)
@@ -234,7 +234,7 @@ def _names(value: Any, where: str, file: str) -> tuple[str, ...]:
 
 def _structure_labels(ref: dict, where: str, file: str, folder: Path) -> dict:
     """Answer labels from a LimeSurvey structure file (.lss/.lsg): {answer code: label}."""
-    from assets.ingest.formats_more import read_limesurvey_structure
+    from assets.ingest.formats_other_surveys import read_limesurvey_structure
 
     path = folder / str(_require(ref, "structure", where, file))
     question = str(_require(ref, "question", where, file))

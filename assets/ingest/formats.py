@@ -471,14 +471,14 @@ READERS = {
     "qualtrics_csv": lambda sf: read_qualtrics_csv(sf.path),
     "ms_forms_xlsx": lambda sf: read_ms_forms_xlsx(sf.path, sf.sheet),
     "maxqda_coded_segments": lambda sf: read_maxqda_coded_segments(sf.path, sf.sheet),
-    # other survey tools (assets/ingest/formats_more.py), imported when a codebook names them
-    "limesurvey_csv": lambda sf: _more().read_limesurvey_csv(sf.path),
-    "limesurvey_xlsx": lambda sf: _more().read_limesurvey_xlsx(sf.path, sf.sheet),
-    "limesurvey_r": lambda sf: _more().read_limesurvey_r(sf.path, sf.companion),
-    "spss_sav": lambda sf: _more().read_spss_sav(sf.path),
-    "google_forms_csv": lambda sf: _more().read_google_forms_csv(sf.path),
-    "surveymonkey_csv": lambda sf: _more().read_surveymonkey_csv(sf.path),
-    "surveymonkey_xlsx": lambda sf: _more().read_surveymonkey_xlsx(sf.path, sf.sheet),
+    # other survey tools (assets/ingest/formats_other_surveys.py), imported when a codebook names them
+    "limesurvey_csv": lambda sf: _other_surveys().read_limesurvey_csv(sf.path),
+    "limesurvey_xlsx": lambda sf: _other_surveys().read_limesurvey_xlsx(sf.path, sf.sheet),
+    "limesurvey_r": lambda sf: _other_surveys().read_limesurvey_r(sf.path, sf.companion),
+    "spss_sav": lambda sf: _other_surveys().read_spss_sav(sf.path),
+    "google_forms_csv": lambda sf: _other_surveys().read_google_forms_csv(sf.path),
+    "surveymonkey_csv": lambda sf: _other_surveys().read_surveymonkey_csv(sf.path),
+    "surveymonkey_xlsx": lambda sf: _other_surveys().read_surveymonkey_xlsx(sf.path, sf.sheet),
     # qualitative tools (assets/ingest/formats_qualitative.py)
     "atlasti_quotations": lambda sf: _qualitative().read_atlasti_quotations(sf.path),
     "teams_vtt": lambda sf: _qualitative().read_teams_vtt(sf.path),
@@ -486,10 +486,10 @@ READERS = {
 }
 
 
-def _more():
-    from assets.ingest import formats_more
+def _other_surveys():
+    from assets.ingest import formats_other_surveys
 
-    return formats_more
+    return formats_other_surveys
 
 
 def _qualitative():
