@@ -3,7 +3,8 @@ bank accounts (IBAN) and citizen service numbers (BSN).
 
 Participants write these into answers and say them in interviews ("bel me op 06.12.34.56.78",
 "mijn BSN is 123456782"); each is replaced by a placeholder that says what stood there. Names and
-participant codes are privacy.py's: they need the export's own list of names and codes.
+participant codes are masked by privacy.py and code_variants.py: they need the export's own list
+of names and codes.
 """
 
 import re
