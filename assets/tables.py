@@ -3,7 +3,8 @@
 import re
 
 import polars as pl
-from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, TableColumn, TableSchema, asset
+from dagster import (AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, TableColumn,
+                     TableColumnConstraints, TableSchema, asset)
 from dagster_duckdb import DuckDBResource
 
 from assets.ingest.loader import insert_frame, transaction
@@ -19,12 +20,22 @@ def key(qualified: str) -> AssetKey:
     return AssetKey(qualified.split("."))
 
 
+def _constraints(t, c) -> TableColumnConstraints | None:
+    """What the contract says of a column's NULLs, where it says it (the marts)."""
+    if not t.states_nulls:
+        return None
+    if c.null is None:
+        return TableColumnConstraints(nullable=False)
+    return TableColumnConstraints(nullable=True, other=[f"NULL when {c.null}"])
+
+
 def contract_metadata(qualified: str) -> dict:
     t = table(qualified)
     return {
         "dagster/table_name": qualified,
         "dagster/column_schema": TableSchema(
-            columns=[TableColumn(c.name, c.type, description=c.description) for c in t.columns]
+            columns=[TableColumn(c.name, c.type, description=c.description, constraints=_constraints(t, c))
+                     for c in t.columns]
         ),
     }
 

@@ -32,6 +32,42 @@ def test_every_asset_has_a_description_and_warehouse_assets_a_column_schema():
             assert "dagster/column_schema" in node.metadata, key
 
 
+def test_the_marts_column_schemas_say_when_a_column_is_null(tmp_path, monkeypatch):
+    """The UI shows the contract's null_when: a marts column is not nullable, or NULL only when it says;
+    raw and staging state nothing, and tables.yaml refuses null_when: outside the marts."""
+    import pytest
+
+    from warehouse import schema
+
+    graph = defs.resolve_asset_graph()
+    paired = graph.get(_key("marts/pmg_paired_change")).metadata["dagster/column_schema"]
+    columns = {c.name: c for c in paired.columns}
+    assert columns["year"].constraints.nullable is False
+    assert columns["p_value"].constraints.nullable is True
+    assert columns["p_value"].constraints.other == [
+        "NULL when " + schema.table("marts.pmg_paired_change").columns[11].null]
+    staging = graph.get(_key("staging/pmg_questionnaire_responses")).metadata["dagster/column_schema"].columns
+    assert all(c.constraints.nullable and not c.constraints.other for c in staging)
+
+    bad = tmp_path / "tables.yaml"
+    bad.write_text("staging:\n  t:\n    description: d\n    columns:\n"
+                   "      x: {type: INTEGER, description: d, null_when: always}\n", encoding="utf-8")
+    monkeypatch.setattr(schema, "TABLES_FILE", bad)
+    schema.tables.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="staging.t: null_when: is stated for marts columns only"):
+            schema.tables()
+    finally:
+        monkeypatch.undo()
+        schema.tables.cache_clear()
+
+
+def _key(user_string: str):
+    from dagster import AssetKey
+
+    return AssetKey(user_string.split("/"))
+
+
 def test_every_asset_that_opens_the_warehouse_is_in_the_duckdb_pool():
     for assets_def in ASSETS:
         assert assets_def.op.pool == "duckdb", assets_def.key

@@ -242,6 +242,26 @@ def test_every_table_holds_one_row_per_its_documented_key(warehouse):
     assert empty == ["raw.interview_utterances"]  # the sample has no transcripts
 
 
+def test_marts_columns_are_null_only_where_the_contract_says(warehouse):
+    """A marts column without null_when: in tables.yaml is never NULL; the sample agrees (and holds
+    NULLs in some of those that may be, so the check is not vacuous)."""
+    from warehouse.schema import tables
+
+    marts = [t for t in tables().values() if t.states_nulls]
+    assert marts and all(t.schema == "marts" for t in marts)
+    unexpected, seen_null = [], set()
+    for t in marts:
+        counts = warehouse.sql("SELECT " + ", ".join(f'count(*) - count("{c.name}")' for c in t.columns)
+                               + f" FROM {t.qualified}").fetchall()[0]
+        for column, nulls in zip(t.columns, counts):
+            if nulls and column.null is None:
+                unexpected.append((t.qualified, column.name, nulls))
+            elif nulls:
+                seen_null.add(f"{t.name}.{column.name}")
+    assert not unexpected
+    assert {"pmg_paired_change.p_value", "pmg_theme_mentions.jdr_category", "tib_trend.previous_year"} <= seen_null
+
+
 def test_trend_marts_start_with_the_first_year(warehouse):
     rows = dict(warehouse.sql("SELECT outcome, pct FROM marts.tib_trend WHERE year = 2024").fetchall())
     assert rows["terugkeer naar werk: Ja, bij huidige werkgever"] == 80.0

@@ -14,6 +14,7 @@ import yaml
 
 TABLES_FILE = Path(__file__).with_name("tables.yaml")
 DICTIONARY_FILE = Path(__file__).with_name("DATA_DICTIONARY.md")
+NULLS_STATED = "marts"  # the schema whose columns each say when they are NULL
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Column:
     name: str
     type: str
     description: str
+    null: str | None = None  # when the column is NULL (marts only; a marts column without it never is)
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,11 @@ class Table:
     @property
     def qualified(self) -> str:
         return f"{self.schema}.{self.name}"
+
+    @property
+    def states_nulls(self) -> bool:
+        """Whether the contract says of each column when it is NULL: of the marts, which analysts read."""
+        return self.schema == NULLS_STATED
 
     @property
     def column_names(self) -> list[str]:
@@ -52,8 +59,12 @@ def tables() -> dict[str, Table]:
     for schema, schema_tables in spec.items():
         for name, body in schema_tables.items():
             columns = tuple(
-                Column(col, c["type"], c["description"]) for col, c in body["columns"].items()
+                Column(col, c["type"], c["description"], c.get("null_when")) for col, c in body["columns"].items()
             )
+            stated = [col for col, c in body["columns"].items() if "null_when" in c]
+            if stated and schema != NULLS_STATED:
+                raise ValueError(f"{TABLES_FILE.name}: {schema}.{name}: null_when: is stated for marts columns only "
+                                 f"({', '.join(stated)})")
             key = tuple(body.get("key", ()))
             unknown = [k for k in key if k not in body["columns"]]
             if unknown:
@@ -101,6 +112,8 @@ def data_dictionary_markdown() -> str:
         "Schemas: `raw` (as loaded, identifiers pseudonymised), `staging` (typed and decoded by the",
         "codebooks), `marts` (what reports and analysts read; a public contract: columns are only added).",
         "Percentages are 0-100 and means are stored at full precision.",
+        "In `marts`, a column is NULL only as its \"NULL when\" says, in the rows this version writes; a",
+        "column the contract gained later is NULL in rows an older version wrote, until their year is run again.",
         "",
     ]
     for t in tables().values():
@@ -108,8 +121,12 @@ def data_dictionary_markdown() -> str:
         if t.key:
             together = " together" if len(t.key) > 1 else ""
             lines += ["One row per " + ", ".join(f"`{k}`" for k in t.key) + f" (unique{together}).", ""]
-        lines += ["| column | type | description |", "|---|---|---|"]
-        lines += [f"| `{c.name}` | {c.type} | {c.description} |" for c in t.columns]
+        if t.states_nulls:
+            lines += ["| column | type | description | NULL when |", "|---|---|---|---|"]
+            lines += [f"| `{c.name}` | {c.type} | {c.description} | {c.null or 'never'} |" for c in t.columns]
+        else:
+            lines += ["| column | type | description |", "|---|---|---|"]
+            lines += [f"| `{c.name}` | {c.type} | {c.description} |" for c in t.columns]
         lines.append("")
     return "\n".join(lines)
 
