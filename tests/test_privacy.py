@@ -94,6 +94,26 @@ def test_the_public_sample_key_is_refused_for_any_data_but_the_sample(tmp_path):
     ("nummer 123456789, € 123.456.782,50, 7,123456782, 1123456782", "nummer 123456789, € 123.456.782,50, 7,123456782, 1123456782"),
     # nine digits of a code are the code's (masked as a code where the export names it)
     ("UMCG-123456782, 123456782-B, 2023/123456782", "UMCG-123456782, 123456782-B, 2023/123456782"),
+    # groups a date or a time never has; a wrong date is no date
+    ("0592 12.34.56, (0592) 12-34-56, +31 592 12.34.56, 06 12.34.5678", "[telefoon], [telefoon], [telefoon], [telefoon]"),
+    ("06.12.34.56.78 12 keer, +31 6 12.34.56.78 dank, 06\u201412345678", "[telefoon] 12 keer, [telefoon] dank, [telefoon]"),
+    # time slots, date ranges and lists are what the answer says
+    ("sessies: 09.00-10.00 / 10.15-11.15, 04/10 09.30-11.00, di 04-10 09.30 - 11.00 uur",
+     "sessies: 09.00-10.00 / 10.15-11.15, 04/10 09.30-11.00, di 04-10 09.30 - 11.00 uur"),
+    ("03-10-2022-04-10-2022, 2022-10-03/2022-10-05, 01.01.2020-31.12.2020, 2022-10-03 09:00-2022-10-03 10:30",
+     "03-10-2022-04-10-2022, 2022-10-03/2022-10-05, 01.01.2020-31.12.2020, 2022-10-03 09:00-2022-10-03 10:30"),
+    ("03-10-2022 09.00-10.30/04-10-2022, 03\u201310\u20132022 09:00, 0.5 - 0.7 - 0.9, versie 0.1.2.3.4.5.6.7.8.9",
+     "03-10-2022 09.00-10.30/04-10-2022, 03\u201310\u20132022 09:00, 0.5 - 0.7 - 0.9, versie 0.1.2.3.4.5.6.7.8.9"),
+    # an IBAN ends where its country's length says, whatever follows; across a line break too
+    ("BE68 5390 0754 7034 is van mij; ES91 2100 0418 4502 0005 1332 en LU28 0019 4006 4475 0000 en ook",
+     "[rekeningnummer] is van mij; [rekeningnummer] en [rekeningnummer] en ook"),
+    ("BE68 5390\n0754 7034", "[rekeningnummer]"),
+    # a BSN in any grouping, and named: then also after a dot or dash and without its leading 0
+    ("1234 56 782, 1234-56-782, 12.34.56.782, 123\u00a0456\u00a0782, nr.123456782", "[bsn], [bsn], [bsn], [bsn], nr.[bsn]"),
+    ("bsn.123456782, BSN/123456782, bsn-123456782, BSN: 12345672", "bsn.[bsn], BSN/[bsn], bsn-[bsn], BSN: [bsn]"),
+    # e-mail addresses written out, with spaces, a full-width at or an apostrophe
+    ("sanne(at)gmail.com, sanne [at] gmail [dot] com, sanne @ gmail.com, sanne\uff20gmail.com, o'brien@umcg.nl",
+     "[e-mail], [e-mail], [e-mail], [e-mail], [e-mail]"),
 ])
 def test_mask_text(text, expected):
     assert mask_text(text) == expected

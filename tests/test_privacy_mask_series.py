@@ -26,7 +26,9 @@ CONTACTS = ["j.jansen@umcg.nl", "sanne.de.vries@rug.nl", "mark@x.com", "06-12345
             "0612345678x", "a0612345678", "06\u0661\u0662345678", "2023", "7,5", "0 1 2 3 4 5 6 7 8 9",
             "+32 470 12 34 56", "0044 20 7946 0958", "+1 (212) 555-0199", "+5 punten", "+49 30 1234 567 890 1234",
             "06.12.34.56.78", "06/12345678", "03.10.2022 09.00", "NL91 ABNA 0417 1643 00", "nl91abna0417164300",
-            "NL91 ABNA 0417 1643 01", "123456782", "123 456 782", "1234.56.782", "123456789", "111.222.333,5"]
+            "NL91 ABNA 0417 1643 01", "123456782", "123 456 782", "1234.56.782", "123456789", "111.222.333,5",
+            "BE68 5390 0754 7034", "sanne(at)gmail.com", "1234 56 782", "bsn 12345672", "09.30-11.00", "0592 12.34.56",
+            "03-10-2022-04-10-2022", "+31 6 12.34.56.78", "03-10-2022+31 6 1234 5678", "o'brien@umcg.nl"]
 SEPARATORS = [" ", " ", " ", ", ", ". ", "(", ")", "'", "-", "_", ":", "\n", "", "/", "\t", "«", "»", "@"]
 LOOKALIKES = {"i": ["ı", "İ", "I"], "s": ["ſ", "S"], "k": ["\u212a", "K"], "ß": ["ẞ", "SS"], "σ": ["ς", "Σ"]}
 
@@ -94,16 +96,24 @@ def test_repeated_texts_are_masked_once_and_mapped_back(fast_path):
 
 
 def test_phone_numbers_are_found_where_python_finds_them():
+    """Polars' pattern finds every text PHONE finds, and no other but where a digit touches the
+    number (a date's, which Python blanks first); Polars reads its classes as Python does."""
     rng = random.Random(4)
     texts = [t for t in (random_text(rng) for _ in range(3000)) if t is not None and "@" not in t]
     texts += ["x06-12345678", "+0612345678", "06-12345678x", "06-12345678_", "(06) 1234 5678.", "0031612345678",
               "\u0660612345678", "0\u06616\u0662345678", "06\u00a012345678", "06\x1c12345678", "06\n12345678"]
     texts += ["0612345678 0687654321", "+32 470 12 34 56", "0044 20 7946 0958", "+5 punten"]
+    texts += ["06\u201312345678", "050 \u2013 1234567", "06\u201112345678", "(050) 123 45 67", "a(050) 1234567",
+              "06\u201412345678", "06\u221212345678", "03-10-2022+31 6 1234 5678", "0612345678" + "03-10-2022"]
     found = pl.Series(texts).str.contains(privacy._phone_anywhere()).to_list()
-    assert found == [contacts.PHONE.search(t) is not None for t in texts]
-    texts += ["06\u201312345678", "050 \u2013 1234567", "06\u201112345678", "(050) 123 45 67", "a(050) 1234567"]
-    found = pl.Series(texts).str.contains(privacy._phone_anywhere()).to_list()
-    assert found == [contacts.PHONE.search(t) is not None for t in texts]
+    python = [contacts.PHONE.search(t) is not None for t in texts]
+    assert all(f or not p for f, p in zip(found, python))
+    # exactly PHONE with a digit let in before and after
+    phone = contacts.PHONE.pattern
+    assert phone.startswith(r"(?<![\w+])") and phone.endswith(r"(?!\w)")
+    loose = re.compile(r"(?:(?<![\w+])|(?<=\d))" + phone[len(r"(?<![\w+])"):-len(r"(?!\w)")] + r"(?:(?!\w)|(?=\d))")
+    assert found == [loose.search(t) is not None for t in texts]
+    assert found[-2:] == [True, True] and sum(f and not p for f, p in zip(found, python)) < len(texts) / 20
     # in a date: Polars finds it as PHONE does, and masking keeps the date
     dated = ["03-10-2022 09:00", "01-02-2023 - 01-03-2023", "03-10-2022 09:00, 0612345678"]
     assert pl.Series(dated).str.contains(privacy._phone_anywhere()).to_list() == [True, True, True]

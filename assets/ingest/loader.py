@@ -32,10 +32,10 @@ class LoadOutcome:
 # Raised whenever loading the same bytes would store something different (1: answer columns masked;
 # 2: names' halves and unaccented spellings, codes typed otherwise, foreign phone numbers, every
 # speaker of a segment masked; 3: a code said after other words on a line masked, a date with a
-# time no longer taken for a phone number; 4: phone numbers grouped by dots or slashes, IBANs and
-# BSNs masked), so the next run of a year loads its files once more instead of keeping what an
-# older version stored. A file whose row has no version was loaded before versions
-# were kept.
+# time no longer taken for a phone number; 4: phone numbers grouped by dots or slashes, e-mail
+# addresses written out, IBANs and BSNs masked, date ranges kept), so the next run of a year loads
+# its files once more instead of keeping what an older version stored. A file whose row has no
+# version was loaded before versions were kept.
 INGEST_VERSION = 4
 
 
