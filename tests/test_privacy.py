@@ -111,9 +111,17 @@ def test_the_public_sample_key_is_refused_for_any_data_but_the_sample(tmp_path):
     # a BSN in any grouping, and named: then also after a dot or dash and without its leading 0
     ("1234 56 782, 1234-56-782, 12.34.56.782, 123\u00a0456\u00a0782, nr.123456782", "[bsn], [bsn], [bsn], [bsn], nr.[bsn]"),
     ("bsn.123456782, BSN/123456782, bsn-123456782, BSN: 12345672", "bsn.[bsn], BSN/[bsn], bsn-[bsn], BSN: [bsn]"),
-    # e-mail addresses written out, with spaces, a full-width at or an apostrophe
-    ("sanne(at)gmail.com, sanne [at] gmail [dot] com, sanne @ gmail.com, sanne\uff20gmail.com, o'brien@umcg.nl",
-     "[e-mail], [e-mail], [e-mail], [e-mail], [e-mail]"),
+    # e-mail addresses written out, with a full-width at, an apostrophe or in quotes
+    ("sanne(at)gmail.com, sanne [at] gmail [dot] com, sanne\uff20gmail.com, o'brien@umcg.nl, 'sanne@x.nl'",
+     "[e-mail], [e-mail], [e-mail], [e-mail], '[e-mail]'"),
+    # but not a time, an amount, a mention or a country code
+    ("Vergadering @ 10.30, koffie@3.50, vraag @j.jansen, Oostenrijk (AT) 3.5%, meeting (at) 10.00",
+     "Vergadering @ 10.30, koffie@3.50, vraag @j.jansen, Oostenrijk (AT) 3.5%, meeting (at) 10.00"),
+    # after a label, with "(0)", spaces around a slash or dash, two numbers in a row
+    ("tel:06.12.34.56.78, mob:06/12345678, +31 (0)50 123.45.67, 06 / 12345678, 06-12345678/06.12.34.56.78",
+     "tel:[telefoon], mob:[telefoon], [telefoon], [telefoon], [telefoon]/[telefoon]"),
+    ("op 02/03-10-2022 vrij, BSN: 02-01-1980, bsn 123456782a, UA21 3223 1300 0002 6007 2335 6600 1, BE 68 5390 0754 7034",
+     "op 02/03-10-2022 vrij, BSN: 02-01-1980, bsn 123456782a, [rekeningnummer], [rekeningnummer]"),
 ])
 def test_mask_text(text, expected):
     assert mask_text(text) == expected

@@ -1,6 +1,8 @@
 """Parsed codebook YAML kept between runs: the same data back, only what JSON holds exactly, and a
 cache that cannot be used is no cache."""
 
+from pathlib import Path
+
 import yaml
 
 from assets.ingest import codebook, yaml_cache
@@ -50,3 +52,13 @@ def test_a_folder_that_cannot_be_written_is_no_cache(tmp_path):
     blocked.write_text("not a folder")
     yaml_cache.keep(blocked / "codebooks", INTERVIEWS, yaml.safe_load(INTERVIEWS))
     assert yaml_cache.cached(blocked / "codebooks", INTERVIEWS) is None
+
+
+def test_an_entry_parsed_under_other_rules_is_not_found(tmp_path, monkeypatch):
+    """An upgrade that changes what parsing accepts (codebook.py) finds no entry of the old rules:
+    a key given twice, refused now, must not load from an entry an older version kept."""
+    assert yaml_cache.RULES == Path(codebook.__file__).read_bytes()
+    yaml_cache.keep(tmp_path, INTERVIEWS, yaml.safe_load(INTERVIEWS))
+    assert yaml_cache.cached(tmp_path, INTERVIEWS) is not None
+    monkeypatch.setattr(yaml_cache, "RULES", yaml_cache.RULES + b"# changed")
+    assert yaml_cache.cached(tmp_path, INTERVIEWS) is None

@@ -18,13 +18,21 @@ EMAIL_MASK, PHONE_MASK, IBAN_MASK, BSN_MASK = "[e-mail]", "[telefoon]", "[rekeni
 
 # --- e-mail addresses ---------------------------------------------------------------------------
 
-_LOCAL = r"[\w.+'\u2019-]+"  # o'brien@ too
-EMAIL = re.compile(_LOCAL + r" ?[@\uff20] ?[\w-]+(?:\.[\w-]+)+")
+# Polars' \s lacks the four information separators (U+001C-U+001F) Python's has: its patterns here
+# that stand for a Python \s say so.
+_WS = r"[\s\x1c-\x1f]"
+# Where a run of the address' characters starts (a search from each character of a long run would
+# take the square of its length), o'brien@ with its apostrophe, the domain ending in letters (so
+# "koffie@3.50" is no address).
+_LOCAL = r"(?<![\w.+-])[\w.+-]+(?:['\u2019][\w.+-]+)*"
+_DOMAIN_END = r"[^\W\d_]{2,}(?![\w-])"
+EMAIL = re.compile(_LOCAL + r"[@\uff20](?:[\w-]+\.)+" + _DOMAIN_END)
 # Written out against spam harvesters: "sanne(at)gmail.com", "sanne [at] gmail [dot] com".
 _AT = r"\s?[(\[{]\s?(?:at|@)\s?[)\]}]\s?"
 _DOT = r"(?:\.|\s?[(\[{]\s?(?:dot|punt)\s?[)\]}]\s?)"
-EMAIL_SPELLED = re.compile(_LOCAL + _AT + r"[\w-]+(?:" + _DOT + r"[\w-]+)+", re.IGNORECASE)
-EMAIL_ANYWHERE = r"[@\uff20]|(?i:[(\[{]\s?(?:at|@)\s?[)\]}])"  # Polars: the texts that may hold one
+EMAIL_SPELLED = re.compile(_LOCAL + _AT + r"(?:[\w-]+" + _DOT + r")+" + _DOMAIN_END, re.IGNORECASE)
+_SPELLED_AT = re.compile(r"[(\[{]\s?(?:at|@)\s?[)\]}]", re.IGNORECASE)
+EMAIL_ANYWHERE = r"[@\uff20]|(?i:[(\[{]" + _WS + r"?(?:at|@)" + _WS + r"?[)\]}])"  # Polars: texts that may hold one
 
 # --- phone numbers ------------------------------------------------------------------------------
 
@@ -38,41 +46,52 @@ _SEPARATOR = r"[\s" + re.escape(PHONE_SEPARATORS) + r"]"
 # A Dutch number's area code in brackets, "(050) 123 45 67", is masked with its bracket.
 PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)[1-9]\d{0,2}(?:" + _SEPARATOR + r"{0,3}\d){6,12}"
                    r"|\(?0(?:" + _SEPARATOR + r"{0,3}\d){9})(?!\w)")
-# A number grouped by dots or slashes (06.12.34.56.78, 06/12345678, (0592) 12.34.56,
-# +31 6 12.34.56.78): Dutch time is written 09.30, so these are held to how a number is grouped:
-# an area code (0 and one to three digits) then groups of two to eight digits, each after one
-# dot, slash, space or dash, ten digits in all, ending where a space or the text's end follows;
-# or a country code and groups, nine to fifteen digits. A time slot ("09.30-11.00", "09.00 /
-# 10.15") or a list of scores is no such number.
-PHONE_GROUPED = re.compile(r"(?<![\w+.,/:-])(?:\(?0\d{1,3}\)?(?:[./ -]\d{2,8})+"
-                           r"|(?:\+|00)[1-9]\d{0,2}(?:[ -]?\(0\))?(?:[./ -]\d{1,8})+)")
-PHONE_GROUPED_ANYWHERE = (r"0[0-9]{1,3}\)?(?:[./ -][0-9]{2,8})*[./][0-9]{2}"
-                          r"|(?:\+|00)[1-9][0-9]{0,2}(?:[ -]?\(0\))?(?:[./ -][0-9]{1,8})*[./][0-9]")
+# A number grouped by dots or slashes (06.12.34.56.78, 06/12345678, (0592) 12.34.56, 06 / 12345678,
+# +31 (0)6 12.34.56.78): Dutch time is written 09.30, so these are held to how a number is grouped:
+# an area code (0 and one to three digits) then groups of two to eight digits, each after a dot,
+# slash or dash (spaces around it allowed) or a space, ten digits in all, ending where a space or
+# the text's end follows; or a country code and groups, nine to fifteen digits. A time slot
+# ("09.30-11.00", "09.00 / 10.15") or a list of scores is no such number. Not inside a number or
+# a time ("10:06.12..."); after "tel:" or "tel." it is.
+_GROUP_SEP = r"(?:\s?[./-]\s?|\s)"
+PHONE_GROUPED = re.compile(r"(?<![\w+])(?<!\d[.,/:-])(?:\(?0\d{1,3}\)?(?:" + _GROUP_SEP + r"\d{2,8})+"
+                           r"|(?:\+|00)[1-9]\d{0,2}(?:[ -]?\(0\)[ -]?\d{1,4}|[ -]?\d{1,4})?(?:" + _GROUP_SEP
+                           + r"\d{1,8})+)")
+# Polars' \d is Unicode's, as Python's (of a Unicode version as new or newer).
+_GROUP_SEP_ANYWHERE = r"(?:" + _WS + r"?[./-]" + _WS + r"?|" + _WS + r")"
+PHONE_GROUPED_ANYWHERE = (r"0\d{1,3}\)?(?:" + _GROUP_SEP_ANYWHERE + r"\d{2,8})*" + _WS + r"?[./]" + _WS + r"?\d{2}"
+                          r"|(?:\+|00)[1-9]\d{0,2}(?:[ -]?\(0\)[ -]?\d{1,4}|[ -]?\d{1,4})?(?:" + _GROUP_SEP_ANYWHERE
+                          + r"\d{1,8})*" + _WS + r"?[./]" + _WS + r"?\d")
 # A date (or a date and time, or a range of them), which no phone number is read into:
 # "03-10-2022 09:00" is ten digits from a 0, and so are "01-02-2023 - 01-03-2023" from the month
-# on. Day and month must be ones (12.34.56 is a phone number's groups). Not a date where another
-# group goes before or after it (06-12-34-56-78).
+# on. Day and month must be ones (12.34.56 is a phone number's groups); a range of days before it
+# ("02/03-10-2022") is part of it. Not a date where another group goes before or after it
+# (06-12-34-56-78).
 _DATE_SEP = "[-/.\u2010-\u2013]"
 _DAY, _MONTH = r"(?:0?[1-9]|[12]\d|3[01])", r"(?:0?[1-9]|1[0-2])"
 _ONE_DATE = (rf"(?:{_DAY}{_DATE_SEP}{_MONTH}{_DATE_SEP}(?:\d{{4}}|\d{{2}})|\d{{4}}{_DATE_SEP}{_MONTH}{_DATE_SEP}{_DAY})"
              r"(?:[ T]\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?")
-DATE = re.compile(r"(?<!\d)(?<!\d[-/.])" + _ONE_DATE + r"(?:\s*[-/\u2013]\s*" + _ONE_DATE + r")?"
+DATE = re.compile(r"(?<!\d)(?<!\d[-/.])" + rf"(?:{_DAY}[-/])?" + _ONE_DATE + r"(?:\s*[-/\u2013]\s*" + _ONE_DATE + r")?"
                   r"(?![-/.]?\d)")
 
 # --- bank accounts ------------------------------------------------------------------------------
 
 # IBAN lengths of the countries whose accounts Dutch employees hold (ISO 13616 registry).
 IBAN_LENGTHS = {
-    "AD": 24, "AT": 20, "BE": 16, "BG": 22, "CH": 21, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "EE": 20,
-    "ES": 24, "FI": 18, "FR": 27, "GB": 22, "GR": 27, "HR": 21, "HU": 28, "IE": 22, "IS": 26, "IT": 27,
-    "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MT": 31, "NL": 18, "NO": 15, "PL": 28, "PT": 25,
-    "RO": 24, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "TR": 26,
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BR": 29,
+    "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DO": 28, "EE": 20, "EG": 29,
+    "ES": 24, "FI": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28,
+    "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20,
+    "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "LY": 25, "MC": 27, "MD": 24, "ME": 22,
+    "MK": 19, "MR": 27, "MT": 31, "MU": 30, "NL": 18, "NO": 15, "PK": 24, "PL": 28, "PS": 29, "PT": 25,
+    "QA": 29, "RO": 24, "RS": 22, "SA": 24, "SC": 31, "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27,
+    "ST": 25, "SV": 28, "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
 }
 # Country, check digits, then the account's characters, one space, line break or dash allowed
-# between any two (NL91 ABNA 0417 1643 00, nl91abna0417164300, BE68 5390\n0754 7034). Matched
+# between any two (NL91 ABNA 0417 1643 00, nl91abna0417164300, BE 68 5390\n0754 7034). Matched
 # generously; the country's length says where it ends, and the check digits whether it is one.
-IBAN = re.compile(r"(?<!\w)([A-Za-z]{2})[0-9]{2}(?:[\s-]?[A-Za-z0-9]){11,30}")
-IBAN_ANYWHERE = r"[A-Za-z]{2}[0-9]{2}[\s-]?[A-Za-z0-9]"
+IBAN = re.compile(r"(?<!\w)([A-Za-z]{2}) ?[0-9]{2}(?:[\s-]?[A-Za-z0-9]){11,30}")
+IBAN_ANYWHERE = r"(?:^|[^A-Za-z0-9])[A-Za-z]{2} ?[0-9]{2}" + _WS.replace("]", "-]") + r"?[A-Za-z0-9]"
 
 # --- citizen service numbers --------------------------------------------------------------------
 
@@ -87,7 +106,7 @@ BSN = re.compile(r"(?<![\w,])(?<!\d\.)(?<!\w[-/])"
 # Named as one ("BSN: 1234.56.782", "bsn-12345672"): any grouping, and eight digits too (a BSN from
 # before 2007 is often written without its leading 0).
 BSN_NAMED = re.compile(r"(?i:\b(?:bsn|burgerservicenummer|sofi-?nummer)\b)(\W{0,3})"
-                       rf"([0-9](?:{_BSN_SEP}?[0-9]){{7,8}})(?![0-9]|[.,-][0-9])")
+                       rf"([0-9](?:{_BSN_SEP}?[0-9]){{7,8}})(?!\w|[.,-][0-9])")
 BSN_ANYWHERE = (rf"[0-9]{{8}}|[0-9]{{3}}{_BSN_SEP}[0-9]{{3}}{_BSN_SEP}[0-9]{{3}}"
                 rf"|[0-9]{{4}}{_BSN_SEP}[0-9]{{2}}{_BSN_SEP}[0-9]{{3}}|[0-9]{{2}}\.[0-9]{{2}}\.[0-9]{{2}}\.[0-9]{{3}}"
                 r"|(?i:bsn|burgerservice|sofi)")
@@ -142,38 +161,53 @@ def _mask_ibans(text: str) -> str:
     return "".join(out) + text[pos:]
 
 
-def _grouped_phone(m: re.Match) -> str:
-    """A PHONE_GROUPED match masked where it is a number: ten digits that end at a space (or the
-    match's end) for an area code, nine to fifteen for a country code; with a dot or slash."""
+def _grouped_phone_end(m: re.Match) -> int | None:
+    """Where the number a PHONE_GROUPED match starts with ends in the text, or None where it is no
+    number: ten digits ending at a space (or the match's end) after an area code, nine to fifteen
+    after a country code; with a dot or slash either way."""
     found = m.group()
-    if found[0] in "+0" and (found.startswith("+") or found.startswith("00")):
+    if found.startswith("+") or found.startswith("00"):
         digits = sum(c.isdigit() for c in found) - 2 * found.startswith("00")
-        return PHONE_MASK if 9 <= digits <= 15 and any(c in "./" for c in found) else found
+        return m.end() if 9 <= digits <= 15 and any(c in "./" for c in found) else None
     count = 0
     for end, c in enumerate(found, start=1):
         count += c.isdigit()
         if count == 10:
-            rest = found[end:]
-            if (not rest or rest[0] == " ") and any(ch in "./" for ch in found[:end]):
-                return PHONE_MASK + rest
-            return found
-    return found
+            if found[end:end + 1] in ("", " ") and any(ch in "./" for ch in found[:end]):
+                return m.start() + end
+            return None
+    return None
 
 
-def _outside_dates(pattern: re.Pattern, replace, text: str) -> str:
-    """pattern substituted where it does not reach into a date: the dates are blanked (to a
-    character that is neither a word nor a separator) for the matching, and kept in the text."""
+def _mask_phones(pattern: re.Pattern, text: str, end_of=None) -> str:
+    """pattern masked as a phone number where it does not reach into a date: the dates are blanked
+    (to a character that is neither a word nor a separator) for the matching, and kept in the text.
+    `end_of(match)` says where the number ends (default: with the match); where it says None the
+    match is no number, and the search goes on from its next character."""
+    searched = text
     dates = [m.span() for m in DATE.finditer(text)]
-    if not dates:
-        return pattern.sub(replace, text)
-    blanked = list(text)
-    for start, end in dates:
-        blanked[start:end] = "\x02" * (end - start)
-    kept, last = [], 0
-    for m in pattern.finditer("".join(blanked)):  # a match holds no blanked character: it is the text's
-        kept += [text[last:m.start()], replace(m) if callable(replace) else replace]
-        last = m.end()
-    return "".join(kept) + text[last:]
+    if dates:
+        blanked = list(text)
+        for start, end in dates:
+            blanked[start:end] = "\x02" * (end - start)
+        searched = "".join(blanked)
+    out, pos = [], 0
+    while (m := pattern.search(searched, pos)) is not None:  # a match holds no blanked character
+        end = m.end() if end_of is None else end_of(m)
+        if end is None:
+            out.append(text[pos:m.start() + 1])
+            pos = m.start() + 1
+        else:
+            out += [text[pos:m.start()], PHONE_MASK]
+            pos = end
+    return "".join(out) + text[pos:]
+
+
+def _named_bsn(m: re.Match) -> str:
+    number = m.group(2)
+    if not bsn_valid(number) or DATE.fullmatch(number):  # "BSN: 02-01-1980" is a date of birth
+        return m.group()
+    return m.group()[:m.start(2) - m.start()] + BSN_MASK
 
 
 def _if_valid(valid, mask: str):
@@ -185,12 +219,17 @@ def mask_contacts(text: str) -> str:
 
     In this order: an IBAN's last ten digits would read as a phone number, and a Dutch phone number
     without its 0 as nine digits of a BSN."""
-    text = EMAIL_SPELLED.sub(EMAIL_MASK, EMAIL.sub(EMAIL_MASK, text))
+    if "@" in text or "\uff20" in text:
+        text = EMAIL.sub(EMAIL_MASK, text)
+    if _SPELLED_AT.search(text):
+        text = EMAIL_SPELLED.sub(EMAIL_MASK, text)
     if any(c.isdigit() for c in text):
         text = _mask_ibans(text)
-        text = _outside_dates(PHONE, PHONE_MASK, _outside_dates(PHONE_GROUPED, _grouped_phone, text))
-        text = BSN_NAMED.sub(lambda m: m.group()[:m.start(2) - m.start()] + BSN_MASK if bsn_valid(m.group(2))
-                             else m.group(), text)
+        # grouped numbers before and after the others: "+31 592 12.34.56" is one number, and
+        # "06-12345678/06.12.34.56.78" two
+        text = _mask_phones(PHONE, _mask_phones(PHONE_GROUPED, text, _grouped_phone_end))
+        text = _mask_phones(PHONE_GROUPED, text, _grouped_phone_end)
+        text = BSN_NAMED.sub(_named_bsn, text)
         text = BSN.sub(_if_valid(bsn_valid, BSN_MASK), text)
     return text
 
@@ -211,9 +250,10 @@ def mask_contacts_series(texts: pl.Series, phone_anywhere: str) -> pl.Series:
 def phone_for_polars(not_word_or_plus: str, digit: str, separator: str, not_word: str) -> str:
     """PHONE for Polars' regex, which has no look-around, from the character classes of Python's
     [^\\w+], \\d, _SEPARATOR and \\W written out: the character before and after are matched
-    instead (or the start and end). A digit before or after is let in as well: a date's, which
-    Python blanks before it looks ("03-10-2022+31 6 ..."). It finds PHONE in a date too (Python then
-    keeps the date): a few texts more, never one fewer."""
-    return ("(?:^|" + not_word_or_plus + "|" + digit + r")(?:(?:\+|00)[1-9]" + digit + "{0,2}(?:" + separator
-            + "{0,3}" + digit + "){6,12}|\\(?0(?:" + separator + "{0,3}" + digit + "){9})(?:$|" + not_word + "|"
-            + digit + ")")
+    instead (or the start and end). The end of a date before, or the start of one after, is let in
+    as well: Python blanks dates before it looks ("03-10-2022+31 6 ..."). It finds PHONE in a date
+    too (Python then keeps the date): a few texts more, never one fewer."""
+    date_sep = "[-/.:\u2010-\u2013]"
+    return ("(?:^|" + not_word_or_plus + "|" + date_sep + digit + "{1,4})(?:(?:\\+|00)[1-9]" + digit + "{0,2}(?:"
+            + separator + "{0,3}" + digit + "){6,12}|\\(?0(?:" + separator + "{0,3}" + digit + "){9})(?:$|" + not_word
+            + "|" + digit + "{1,4}" + date_sep + ")")

@@ -2,8 +2,8 @@
 
 A ten-year interview codebook holds hundreds of themes and documents per year: libyaml takes about
 0.07 s a year's codebook, every run, for files that do not change once their year is over (the
-same data as JSON loads some forty times faster). The cache is keyed by the SHA-256 of the bytes
-and PyYAML's version, so an edited codebook is simply another entry; it holds only what JSON gives
+same data as JSON loads some forty times faster). The cache is keyed by the SHA-256 of the bytes,
+PyYAML's version and the parsing code, so an edited codebook is simply another entry; it holds only what JSON gives
 back exactly (no dates, no keys other than strings: such a codebook is parsed each time), and a
 cache that cannot be read or written is no cache, never an error (assets/ingest/disk_cache.py).
 """
@@ -18,13 +18,14 @@ import yaml
 from assets.ingest import disk_cache
 
 
-# Raised when what parsing accepts changes, so that no entry parsed by an earlier rule is found:
-# 2 refuses a key given twice in one mapping.
-PARSER = b"2"
+# What parsing accepts is decided in codebook.py (its loaders refuse a key given twice): its bytes
+# are part of the key, so no entry parsed under an earlier rule is found after an upgrade. A version
+# number raised by hand was once forgotten, and a codebook with a key twice loaded from the cache.
+RULES = Path(__file__).with_name("codebook.py").read_bytes()
 
 
 def cache_file(folder: Path, blob: bytes) -> Path:
-    return disk_cache.entry(folder, yaml.__version__.encode(), PARSER, blob)
+    return disk_cache.entry(folder, yaml.__version__.encode(), RULES, blob)
 
 
 def cached(folder: Path | None, blob: bytes) -> Any | None:

@@ -129,19 +129,28 @@ tib_trend = sql_table_asset(
     TREND, [RETURN_TO_WORK, RELAPSE, SKILLS, FACTORS, ANSWERS], f"""
 -- The codes of rows written before the marts had them (NULL until their year is run again): from
 -- the year's codebook (staging.codebook_labels and codebook_variables, which the answers' asset
--- writes), by the wording; else the wording itself, so no two series become one.
+-- writes), by the wording; where that year's codebook was never loaded (a warehouse from before
+-- those tables), from the wording's code in any year that has it, if only one; else the wording
+-- itself, so no two series become one.
 WITH skill_codes AS (
   SELECT year, label, min(code) AS code FROM staging.codebook_labels
   WHERE instrument = 'tib_survey' AND variable = 'skills_strengthened' GROUP BY ALL
+), skill_codes_any AS (
+  SELECT label, min(code) AS code FROM skill_codes GROUP BY label HAVING count(DISTINCT code) = 1
 ), skills AS (
-  SELECT s.*, coalesce(s.skill_code, c.code, s.skill) AS code
+  SELECT s.*, coalesce(s.skill_code, c.code, a.code, s.skill) AS code
   FROM {SKILLS} s LEFT JOIN skill_codes c ON c.year = s.year AND c.label = s.skill
+  LEFT JOIN skill_codes_any a ON a.label = s.skill
 ), factor_variables AS (
   SELECT year, variable_text, min(variable) AS variable FROM staging.codebook_variables
   WHERE instrument = 'tib_survey' AND role = 'factor' GROUP BY ALL
+), factor_variables_any AS (
+  SELECT variable_text, min(variable) AS variable FROM factor_variables GROUP BY variable_text
+  HAVING count(DISTINCT variable) = 1
 ), factors AS (
-  SELECT f.*, coalesce(f.factor_variable, v.variable, f.factor) AS variable
+  SELECT f.*, coalesce(f.factor_variable, v.variable, a.variable, f.factor) AS variable
   FROM {FACTORS} f LEFT JOIN factor_variables v ON v.year = f.year AND v.variable_text = f.factor
+  LEFT JOIN factor_variables_any a ON a.variable_text = f.factor
 ), outcomes AS (
   SELECT 'terugkeer naar werk: ' || outcome_label AS outcome, year, n_respondents, pct,
          'return_to_work:' || outcome AS outcome_key FROM {RETURN_TO_WORK}
