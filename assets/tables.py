@@ -24,9 +24,9 @@ def _constraints(t, c) -> TableColumnConstraints | None:
     """What the contract says of a column's NULLs, where it says it (the marts)."""
     if not t.states_nulls:
         return None
-    if c.null is None:
+    if c.null_when is None:
         return TableColumnConstraints(nullable=False)
-    return TableColumnConstraints(nullable=True, other=[f"NULL when {c.null}"])
+    return TableColumnConstraints(nullable=True, other=[f"NULL when {c.null_when}"])
 
 
 def contract_metadata(qualified: str) -> dict:

@@ -222,6 +222,39 @@ def test_an_answer_code_with_two_labels_is_counted_once_in_the_marts(tmp_path):
         == [(4,)]
 
 
+def test_a_factor_answer_without_a_number_is_counted_and_left_out_of_the_scale(tmp_path):
+    """A scale point the codebook gives no number (n.v.t.) is counted in marts.tib_factor_ratings (the
+    shares add up to 100) and left out of the median and the share of 4 and 5, in the summary and
+    the trend alike."""
+    tib = {k for a in ASSETS for k, group in a.group_names_by_key.items() if group == "terug_in_balans"}
+    graph = [a for a in ASSETS + CHECKS if set(a.keys) & tib or getattr(a, "check_keys", None)
+             and {c.asset_key for c in a.check_keys} & tib]
+    data = tmp_path / "data"
+    shutil.copytree(DATA / "terug_in_balans", data / "terug_in_balans")
+    codebook = data / "terug_in_balans" / "2024" / "codebook_survey.yaml"
+    point = '    - {label: Niet behulpzaam, code: "1", number: 1}\n'
+    text = codebook.read_text(encoding="utf-8")
+    assert point in text
+    codebook.write_text(text.replace(point, '    - {label: Niet behulpzaam, code: nvt}\n'), encoding="utf-8")
+    result = materialize_years(graph, resources_for(tmp_path, data), (2024,), raise_on_error=False)
+    assert result.success
+    checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+    assert checks["shares_sum_to_100"] and all(checks.values()), checks
+    conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    factor = "Dat ik door iemand buiten de organisatie begeleid werd"
+    rows = conn.sql(f"SELECT rating, n, n_respondents, pct FROM marts.tib_factor_ratings WHERE factor = '{factor}'"
+                    " ORDER BY rating NULLS FIRST").fetchall()
+    assert rows[0][:3] == (None, 1, 30) and sum(r[3] for r in rows) == 100.0
+    summary = conn.sql(f"SELECT n_respondents, pct_flink_of_zeer FROM marts.tib_factor_summary WHERE factor = '{factor}'"
+                       ).fetchall()[0]
+    flink_of_zeer = sum(r[1] for r in rows if r[0] is not None and r[0] >= 4)
+    assert summary == (29, 100.0 * flink_of_zeer / 29)
+    trend = conn.sql(f"SELECT n_respondents, pct FROM marts.tib_trend WHERE outcome = 'flink of zeer behulpzaam: {factor}'"
+                     ).fetchall()
+    assert trend == [summary]
+    conn.close()
+
+
 def test_a_reworded_skill_or_factor_continues_its_trend_by_its_code(tmp_path):
     """A next cohort's codebook words a skill ("Grenzen stellen") and a factor otherwise, with the
     same code and variable: the trend goes on from the first cohort instead of starting two new

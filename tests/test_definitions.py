@@ -1,6 +1,10 @@
 """The code location loads, and its asset graph is what the README and analysts rely on."""
 
+import pytest
+from dagster import AssetKey
+
 from pipelines.definitions import ASSETS, CHECKS, defs
+from warehouse import schema
 
 EXPECTED_ASSETS = {
     "raw/pmg_questionnaire_cells", "raw/pmg_interview_segments", "raw/tib_survey_cells", "raw/interview_utterances",
@@ -34,38 +38,33 @@ def test_every_asset_has_a_description_and_warehouse_assets_a_column_schema():
 
 def test_the_marts_column_schemas_say_when_a_column_is_null(tmp_path, monkeypatch):
     """The UI shows the contract's null_when: a marts column is not nullable, or NULL only when it says;
-    raw and staging state nothing, and tables.yaml refuses null_when: outside the marts."""
-    import pytest
-
-    from warehouse import schema
-
+    raw and staging state nothing, and tables.yaml refuses null_when: outside the marts or empty."""
     graph = defs.resolve_asset_graph()
-    paired = graph.get(_key("marts/pmg_paired_change")).metadata["dagster/column_schema"]
-    columns = {c.name: c for c in paired.columns}
+    columns = {c.name: c for c in graph.get(AssetKey(["marts", "pmg_paired_change"]))
+               .metadata["dagster/column_schema"].columns}
+    p_value = next(c for c in schema.table("marts.pmg_paired_change").columns if c.name == "p_value")
     assert columns["year"].constraints.nullable is False
     assert columns["p_value"].constraints.nullable is True
-    assert columns["p_value"].constraints.other == [
-        "NULL when " + schema.table("marts.pmg_paired_change").columns[11].null]
-    staging = graph.get(_key("staging/pmg_questionnaire_responses")).metadata["dagster/column_schema"].columns
-    assert all(c.constraints.nullable and not c.constraints.other for c in staging)
+    assert columns["p_value"].constraints.other == [f"NULL when {p_value.null_when}"]
+    staging = graph.get(AssetKey(["staging", "pmg_questionnaire_responses"])).metadata["dagster/column_schema"]
+    assert all(c.constraints.nullable and not c.constraints.other for c in staging.columns)
 
-    bad = tmp_path / "tables.yaml"
-    bad.write_text("staging:\n  t:\n    description: d\n    columns:\n"
-                   "      x: {type: INTEGER, description: d, null_when: always}\n", encoding="utf-8")
-    monkeypatch.setattr(schema, "TABLES_FILE", bad)
-    schema.tables.cache_clear()
-    try:
-        with pytest.raises(ValueError, match="staging.t: null_when: is stated for marts columns only"):
-            schema.tables()
-    finally:
-        monkeypatch.undo()
+    for body, refused in (("staging:\n  t:\n    description: d\n    columns:\n"
+                           "      x: {type: INTEGER, description: d, null_when: always}\n",
+                           "staging.t: null_when: is stated for marts columns only"),
+                          ("marts:\n  t:\n    description: d\n    columns:\n"
+                           "      x: {type: INTEGER, description: d, null_when: ''}\n",
+                           "marts.t: null_when: of x says nothing")):
+        bad = tmp_path / "tables.yaml"
+        bad.write_text(body, encoding="utf-8")
+        monkeypatch.setattr(schema, "TABLES_FILE", bad)
         schema.tables.cache_clear()
-
-
-def _key(user_string: str):
-    from dagster import AssetKey
-
-    return AssetKey(user_string.split("/"))
+        try:
+            with pytest.raises(ValueError, match=refused):
+                schema.tables()
+        finally:
+            monkeypatch.undo()
+            schema.tables.cache_clear()
 
 
 def test_every_asset_that_opens_the_warehouse_is_in_the_duckdb_pool():

@@ -254,7 +254,7 @@ def test_marts_columns_are_null_only_where_the_contract_says(warehouse):
         counts = warehouse.sql("SELECT " + ", ".join(f'count(*) - count("{c.name}")' for c in t.columns)
                                + f" FROM {t.qualified}").fetchall()[0]
         for column, nulls in zip(t.columns, counts):
-            if nulls and column.null is None:
+            if nulls and column.null_when is None:
                 unexpected.append((t.qualified, column.name, nulls))
             elif nulls:
                 seen_null.add(f"{t.name}.{column.name}")

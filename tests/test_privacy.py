@@ -122,6 +122,14 @@ def test_the_public_sample_key_is_refused_for_any_data_but_the_sample(tmp_path):
      "tel:[telefoon], mob:[telefoon], [telefoon], [telefoon], [telefoon]/[telefoon]"),
     ("op 02/03-10-2022 vrij, BSN: 02-01-1980, bsn 123456782a, UA21 3223 1300 0002 6007 2335 6600 1, BE 68 5390 0754 7034",
      "op 02/03-10-2022 vrij, BSN: 02-01-1980, bsn 123456782a, [rekeningnummer], [rekeningnummer]"),
+    # an address with something glued after it, two grouped numbers in a row, other whitespace after
+    ("sanne@gmail.com-adres, sanne@gmail.nl2, user@example.xn--p1ai", "[e-mail], [e-mail], [e-mail]"),
+    ("06.12.34.56.78/06.87.65.43.21, 06.12.34.56.78\t12, 0592 12.10.22, (0592) 12.10.22",
+     "[telefoon]/[telefoon], [telefoon]\t12, [telefoon], [telefoon]"),
+    # a Dutch number with its country code is eleven digits: what follows is kept
+    ("+31 6 12.34.56.78 10 uur, +31 50 123.45.67 1234 5678", "[telefoon] 10 uur, [telefoon] 1234 5678"),
+    # dates with a minus sign, or month first, are dates
+    ("03\u221210\u22122022 09:00, 03-13-2022 09:00", "03\u221210\u22122022 09:00, 03-13-2022 09:00"),
 ])
 def test_mask_text(text, expected):
     assert mask_text(text) == expected

@@ -31,7 +31,8 @@ CONTACTS = ["j.jansen@umcg.nl", "sanne.de.vries@rug.nl", "mark@x.com", "06-12345
             "03-10-2022-04-10-2022", "+31 6 12.34.56.78", "03-10-2022+31 6 1234 5678", "o'brien@umcg.nl",
             "0592 \uff11\uff12.\uff13\uff14.\uff15\uff16", "06/\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668",
             "BE68\x1c5390 0754 7034", "sanne(\x1cat)gmail.com", "tel:06.12.34.56.78", "+31 (0)50 123.45.67",
-            "06 / 12345678", "BE 68 5390 0754 7034", "Vergadering @ 10.30"]
+            "06 / 12345678", "BE 68 5390 0754 7034", "Vergadering @ 10.30", "sofınummer 1234 5672",
+            "06.12.34.56.78/06.87.65.43.21", "sanne@gmail.com-adres", "(0592) 12.10.22", "+31 6 12.34.56.78 10"]
 SEPARATORS = [" ", " ", " ", ", ", ". ", "(", ")", "'", "-", "_", ":", "\n", "", "/", "\t", "«", "»", "@"]
 LOOKALIKES = {"i": ["ı", "İ", "I"], "s": ["ſ", "S"], "k": ["\u212a", "K"], "ß": ["ẞ", "SS"], "σ": ["ς", "Σ"]}
 
@@ -107,20 +108,19 @@ def test_phone_numbers_are_found_where_python_finds_them():
               "\u0660612345678", "0\u06616\u0662345678", "06\u00a012345678", "06\x1c12345678", "06\n12345678"]
     texts += ["0612345678 0687654321", "+32 470 12 34 56", "0044 20 7946 0958", "+5 punten"]
     texts += ["06\u201312345678", "050 \u2013 1234567", "06\u201112345678", "(050) 123 45 67", "a(050) 1234567",
-              "06\u201412345678", "06\u221212345678", "03-10-2022+31 6 1234 5678", "0612345678" + "03-10-2022",
+              "06\u201412345678", "06\u221212345678", "0612345678" + "03-10-2022", "03-10-2022+31 6 1234 5678",
               "ORG004-16-0003865: goed"]
     found = pl.Series(texts).str.contains(privacy._phone_anywhere()).to_list()
     python = [contacts.PHONE.search(t) is not None for t in texts]
     assert all(f or not p for f, p in zip(found, python))
-    # exactly PHONE with a date's end let in before and a date's start after
+    # exactly PHONE with a date's (or time's) end let in before
     phone = contacts.PHONE.pattern
-    assert phone.startswith(r"(?<![\w+])") and phone.endswith(r"(?!\w)")
-    sep = "[-/.:\u2010-\u2013]"
+    assert phone.startswith(r"(?<![\w+])")
+    sep = "[-/.:\u2010-\u2014\u2212]"
     before = "|".join(f"(?<={sep}" + r"\d" * k + ")" for k in range(1, 5))
-    loose = re.compile(r"(?:(?<![\w+])|" + before + ")" + phone[len(r"(?<![\w+])"):-len(r"(?!\w)")]
-                       + r"(?:(?!\w)|(?=\d{1,4}" + sep + "))")
+    loose = re.compile(r"(?:(?<![\w+])|" + before + ")" + phone[len(r"(?<![\w+])"):])
     assert found == [loose.search(t) is not None for t in texts]
-    assert found[-3:] == [True, True, False] and sum(f and not p for f, p in zip(found, python)) < len(texts) / 20
+    assert found[-3:] == [False, True, False] and sum(f and not p for f, p in zip(found, python)) < len(texts) / 20
     # in a date: Polars finds it as PHONE does, and masking keeps the date
     dated = ["03-10-2022 09:00", "01-02-2023 - 01-03-2023", "03-10-2022 09:00, 0612345678"]
     assert pl.Series(dated).str.contains(privacy._phone_anywhere()).to_list() == [True, True, True]

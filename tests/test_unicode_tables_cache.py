@@ -1,5 +1,6 @@
 """The masking's Unicode tables kept between runs: the very tables back without building them,
-another entry for another Python, Polars or privacy.py, and a broken entry built anew."""
+another entry for another Python, Polars, privacy.py or contacts.py (whose phone pattern the tables
+carry for Polars), and a broken entry built anew."""
 
 import json
 

@@ -22,7 +22,7 @@ class Column:
     name: str
     type: str
     description: str
-    null: str | None = None  # when the column is NULL (marts only; a marts column without it never is)
+    null_when: str | None = None  # when the column is NULL (marts only; a marts column without it never is)
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,11 @@ def tables() -> dict[str, Table]:
             if stated and schema != NULLS_STATED:
                 raise ValueError(f"{TABLES_FILE.name}: {schema}.{name}: null_when: is stated for marts columns only "
                                  f"({', '.join(stated)})")
+            empty = [col for col, c in body["columns"].items()
+                     if "null_when" in c and not (isinstance(c["null_when"], str) and c["null_when"].strip())]
+            if empty:
+                raise ValueError(f"{TABLES_FILE.name}: {schema}.{name}: null_when: of {', '.join(empty)} says nothing; "
+                                 "say when the column is NULL, or leave it out for never")
             key = tuple(body.get("key", ()))
             unknown = [k for k in key if k not in body["columns"]]
             if unknown:
@@ -123,7 +128,7 @@ def data_dictionary_markdown() -> str:
             lines += ["One row per " + ", ".join(f"`{k}`" for k in t.key) + f" (unique{together}).", ""]
         if t.states_nulls:
             lines += ["| column | type | description | NULL when |", "|---|---|---|---|"]
-            lines += [f"| `{c.name}` | {c.type} | {c.description} | {c.null or 'never'} |" for c in t.columns]
+            lines += [f"| `{c.name}` | {c.type} | {c.description} | {c.null_when or 'never'} |" for c in t.columns]
         else:
             lines += ["| column | type | description |", "|---|---|---|"]
             lines += [f"| `{c.name}` | {c.type} | {c.description} |" for c in t.columns]

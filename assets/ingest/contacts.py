@@ -8,6 +8,11 @@ of names and codes.
 
 What is left alone matters as much: a date, a time slot ("09.30-11.00"), an amount or a score is
 what the answer says, so each pattern is as strict as the way people write the number allows.
+
+A column is masked in Python only where a Polars pattern finds a candidate (mask_contacts_series);
+each *_ANYWHERE pattern finds every text its Python pattern would mask. PHONE's is built by
+privacy.py, from Python's own \w, \d and \s written out as Polars classes (the tables it keeps
+for the names), and passed in.
 """
 
 import re
@@ -21,17 +26,16 @@ EMAIL_MASK, PHONE_MASK, IBAN_MASK, BSN_MASK = "[e-mail]", "[telefoon]", "[rekeni
 # Polars' \s lacks the four information separators (U+001C-U+001F) Python's has: its patterns here
 # that stand for a Python \s say so.
 _WS = r"[\s\x1c-\x1f]"
-# Where a run of the address' characters starts (a search from each character of a long run would
-# take the square of its length), o'brien@ with its apostrophe, the domain ending in letters (so
-# "koffie@3.50" is no address).
-_LOCAL = r"(?<![\w.+-])[\w.+-]+(?:['\u2019][\w.+-]+)*"
-_DOMAIN_END = r"[^\W\d_]{2,}(?![\w-])"
-EMAIL = re.compile(_LOCAL + r"[@\uff20](?:[\w-]+\.)+" + _DOMAIN_END)
+# The local part starts where a run of its characters starts (a search from each character of a
+# long run would take the square of its length), o'brien@ with its apostrophe.
+_LOCAL = r"(?<![\w.+-])(?<![\w.+-]['\u2019])[\w.+-]+(?:['\u2019][\w.+-]+)*"
+EMAIL = re.compile(_LOCAL + r"[@\uff20][\w-]+(?:\.[\w-]+)+")
 # Written out against spam harvesters: "sanne(at)gmail.com", "sanne [at] gmail [dot] com".
 _AT = r"\s?[(\[{]\s?(?:at|@)\s?[)\]}]\s?"
 _DOT = r"(?:\.|\s?[(\[{]\s?(?:dot|punt)\s?[)\]}]\s?)"
-EMAIL_SPELLED = re.compile(_LOCAL + _AT + r"(?:[\w-]+" + _DOT + r")+" + _DOMAIN_END, re.IGNORECASE)
+EMAIL_SPELLED = re.compile(_LOCAL + _AT + r"[\w-]+(?:" + _DOT + r"[\w-]+)+", re.IGNORECASE)
 _SPELLED_AT = re.compile(r"[(\[{]\s?(?:at|@)\s?[)\]}]", re.IGNORECASE)
+_LAST_PART = re.compile(r"[\w-]+$")
 EMAIL_ANYWHERE = r"[@\uff20]|(?i:[(\[{]" + _WS + r"?(?:at|@)" + _WS + r"?[)\]}])"  # Polars: texts that may hold one
 
 # --- phone numbers ------------------------------------------------------------------------------
@@ -49,14 +53,15 @@ PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)[1-9]\d{0,2}(?:" + _SEPARATOR + r"{0,
 # A number grouped by dots or slashes (06.12.34.56.78, 06/12345678, (0592) 12.34.56, 06 / 12345678,
 # +31 (0)6 12.34.56.78): Dutch time is written 09.30, so these are held to how a number is grouped:
 # an area code (0 and one to three digits) then groups of two to eight digits, each after a dot,
-# slash or dash (spaces around it allowed) or a space, ten digits in all, ending where a space or
-# the text's end follows; or a country code and groups, nine to fifteen digits. A time slot
-# ("09.30-11.00", "09.00 / 10.15") or a list of scores is no such number. Not inside a number or
-# a time ("10:06.12..."); after "tel:" or "tel." it is.
+# slash or dash (spaces around it allowed) or a space; ten digits (eleven with +31), and no more
+# digits, a dot, slash or dash and digits right after (another number's 0 or + may follow). Other
+# country codes: nine to fifteen digits. A time slot ("09.30-11.00", "09.00 / 10.15") or a list
+# of scores is no such number. Not inside a number or a time ("10:06.12..."); after "tel:" it is.
+# The groups are bounded, so no search takes more than a few groups from where it starts.
 _GROUP_SEP = r"(?:\s?[./-]\s?|\s)"
-PHONE_GROUPED = re.compile(r"(?<![\w+])(?<!\d[.,/:-])(?:\(?0\d{1,3}\)?(?:" + _GROUP_SEP + r"\d{2,8})+"
+PHONE_GROUPED = re.compile(r"(?<![\w+])(?<!\d[.,/:-])(?:\(?0\d{1,3}\)?(?:" + _GROUP_SEP + r"\d{2,8}){1,6}"
                            r"|(?:\+|00)[1-9]\d{0,2}(?:[ -]?\(0\)[ -]?\d{1,4}|[ -]?\d{1,4})?(?:" + _GROUP_SEP
-                           + r"\d{1,8})+)")
+                           + r"\d{1,8}){1,15})")
 # Polars' \d is Unicode's, as Python's (of a Unicode version as new or newer).
 _GROUP_SEP_ANYWHERE = r"(?:" + _WS + r"?[./-]" + _WS + r"?|" + _WS + r")"
 PHONE_GROUPED_ANYWHERE = (r"0\d{1,3}\)?(?:" + _GROUP_SEP_ANYWHERE + r"\d{2,8})*" + _WS + r"?[./]" + _WS + r"?\d{2}"
@@ -67,11 +72,14 @@ PHONE_GROUPED_ANYWHERE = (r"0\d{1,3}\)?(?:" + _GROUP_SEP_ANYWHERE + r"\d{2,8})*"
 # on. Day and month must be ones (12.34.56 is a phone number's groups); a range of days before it
 # ("02/03-10-2022") is part of it. Not a date where another group goes before or after it
 # (06-12-34-56-78).
-_DATE_SEP = "[-/.\u2010-\u2013]"
+_DATE_SEP = "[-/.\u2010-\u2014\u2212]"
 _DAY, _MONTH = r"(?:0?[1-9]|[12]\d|3[01])", r"(?:0?[1-9]|1[0-2])"
-_ONE_DATE = (rf"(?:{_DAY}{_DATE_SEP}{_MONTH}{_DATE_SEP}(?:\d{{4}}|\d{{2}})|\d{{4}}{_DATE_SEP}{_MONTH}{_DATE_SEP}{_DAY})"
+# Day and month either way round (an American 03-13-2022 too)
+_ONE_DATE = (rf"(?:{_DAY}{_DATE_SEP}{_DAY}{_DATE_SEP}(?:\d{{4}}|\d{{2}})|\d{{4}}{_DATE_SEP}{_MONTH}{_DATE_SEP}{_DAY})"
              r"(?:[ T]\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?")
-DATE = re.compile(r"(?<!\d)(?<!\d[-/.])" + rf"(?:{_DAY}[-/])?" + _ONE_DATE + r"(?:\s*[-/\u2013]\s*" + _ONE_DATE + r")?"
+# Not after an area code and a space: "0592 12.10.22", "(0592) 12.10.22" are numbers of a four-digit
+# area code.
+DATE = re.compile(r"(?<!\d)(?<!\d[-/.])(?<!\d{3}[ )])(?<!\d\) )" + rf"(?:{_DAY}[-/])?" + _ONE_DATE + r"(?:\s*[-/\u2013]\s*" + _ONE_DATE + r")?"
                   r"(?![-/.]?\d)")
 
 # --- bank accounts ------------------------------------------------------------------------------
@@ -91,7 +99,7 @@ IBAN_LENGTHS = {
 # between any two (NL91 ABNA 0417 1643 00, nl91abna0417164300, BE 68 5390\n0754 7034). Matched
 # generously; the country's length says where it ends, and the check digits whether it is one.
 IBAN = re.compile(r"(?<!\w)([A-Za-z]{2}) ?[0-9]{2}(?:[\s-]?[A-Za-z0-9]){11,30}")
-IBAN_ANYWHERE = r"(?:^|[^A-Za-z0-9])[A-Za-z]{2} ?[0-9]{2}" + _WS.replace("]", "-]") + r"?[A-Za-z0-9]"
+IBAN_ANYWHERE = r"(?:^|[^A-Za-z0-9])[A-Za-z]{2} ?[0-9]{2}[\s\x1c-\x1f-]?[A-Za-z0-9]"
 
 # --- citizen service numbers --------------------------------------------------------------------
 
@@ -105,11 +113,12 @@ BSN = re.compile(r"(?<![\w,])(?<!\d\.)(?<!\w[-/])"
                  r"|[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{3})(?![\w/-]|[.,][0-9])")
 # Named as one ("BSN: 1234.56.782", "bsn-12345672"): any grouping, and eight digits too (a BSN from
 # before 2007 is often written without its leading 0).
-BSN_NAMED = re.compile(r"(?i:\b(?:bsn|burgerservicenummer|sofi-?nummer)\b)(\W{0,3})"
+BSN_NAMED = re.compile(r"\b(?:[Bb][Ss][Nn]|[Bb]urgerservicenummer|BURGERSERVICENUMMER|[Ss]ofi-?nummer|SOFI-?NUMMER)\b"
+                       r"(\W{0,3})"
                        rf"([0-9](?:{_BSN_SEP}?[0-9]){{7,8}})(?!\w|[.,-][0-9])")
 BSN_ANYWHERE = (rf"[0-9]{{8}}|[0-9]{{3}}{_BSN_SEP}[0-9]{{3}}{_BSN_SEP}[0-9]{{3}}"
                 rf"|[0-9]{{4}}{_BSN_SEP}[0-9]{{2}}{_BSN_SEP}[0-9]{{3}}|[0-9]{{2}}\.[0-9]{{2}}\.[0-9]{{2}}\.[0-9]{{3}}"
-                r"|(?i:bsn|burgerservice|sofi)")
+                r"|[Bb][Ss][Nn]|[Bb]urgerservice|BURGERSERVICE|[Ss]ofi|SOFI")
 
 
 def iban_valid(text: str) -> bool:
@@ -161,21 +170,36 @@ def _mask_ibans(text: str) -> str:
     return "".join(out) + text[pos:]
 
 
+def _number_ends(searched: str, end: int) -> bool:
+    """Whether a number may end before searched[end]: not before more digits, nor before a dot,
+    slash, dash, comma or colon and digits (a longer number, a time) unless those start another
+    phone number ("06-12345678/06.87.65.43.21")."""
+    after, beyond = searched[end:end + 1], searched[end + 1:end + 2]
+    if after.isdigit():
+        return False
+    return not (after in ".,/:-" and beyond.isdigit() and not (after in "/-," and beyond == "0"))
+
+
 def _grouped_phone_end(m: re.Match) -> int | None:
     """Where the number a PHONE_GROUPED match starts with ends in the text, or None where it is no
-    number: ten digits ending at a space (or the match's end) after an area code, nine to fifteen
-    after a country code; with a dot or slash either way."""
+    number (PHONE_GROUPED says which)."""
     found = m.group()
-    if found.startswith("+") or found.startswith("00"):
+    if not any(c in "./" for c in found):
+        return None
+    national = not (found.startswith("+") or found.startswith("00"))
+    dutch = found.startswith("+31") or found.startswith("0031")
+    if not (national or dutch):
         digits = sum(c.isdigit() for c in found) - 2 * found.startswith("00")
-        return m.end() if 9 <= digits <= 15 and any(c in "./" for c in found) else None
-    count = 0
+        return m.end() if 9 <= digits <= 15 and _number_ends(m.string, m.end()) else None
+    # the digits of a Dutch number: 0 and nine, or 31 (0031) and nine, a "(0)" not counted
+    wanted = 10 if national else 11 + 2 * found.startswith("00")
+    count, skip = 0, found.find("(0)")
     for end, c in enumerate(found, start=1):
+        if skip >= 0 and end - 1 == skip + 1:
+            continue
         count += c.isdigit()
-        if count == 10:
-            if found[end:end + 1] in ("", " ") and any(ch in "./" for ch in found[:end]):
-                return m.start() + end
-            return None
+        if count == wanted:
+            return m.start() + end if _number_ends(m.string, m.start() + end) else None
     return None
 
 
@@ -214,15 +238,21 @@ def _if_valid(valid, mask: str):
     return lambda m: mask if valid(m.group()) else m.group()
 
 
+def _email(m: re.Match) -> str:
+    """An address whose domain ends in a letter: "koffie@3.50" is a price."""
+    last = _LAST_PART.search(m.group())
+    return EMAIL_MASK if last and any(c.isalpha() for c in last.group()) else m.group()
+
+
 def mask_contacts(text: str) -> str:
     """E-mail addresses, IBANs, phone numbers and BSNs in `text` replaced by their placeholders.
 
     In this order: an IBAN's last ten digits would read as a phone number, and a Dutch phone number
     without its 0 as nine digits of a BSN."""
     if "@" in text or "\uff20" in text:
-        text = EMAIL.sub(EMAIL_MASK, text)
+        text = EMAIL.sub(_email, text)
     if _SPELLED_AT.search(text):
-        text = EMAIL_SPELLED.sub(EMAIL_MASK, text)
+        text = EMAIL_SPELLED.sub(_email, text)
     if any(c.isdigit() for c in text):
         text = _mask_ibans(text)
         # grouped numbers before and after the others: "+31 592 12.34.56" is one number, and
@@ -250,10 +280,9 @@ def mask_contacts_series(texts: pl.Series, phone_anywhere: str) -> pl.Series:
 def phone_for_polars(not_word_or_plus: str, digit: str, separator: str, not_word: str) -> str:
     """PHONE for Polars' regex, which has no look-around, from the character classes of Python's
     [^\\w+], \\d, _SEPARATOR and \\W written out: the character before and after are matched
-    instead (or the start and end). The end of a date before, or the start of one after, is let in
-    as well: Python blanks dates before it looks ("03-10-2022+31 6 ..."). It finds PHONE in a date
-    too (Python then keeps the date): a few texts more, never one fewer."""
-    date_sep = "[-/.:\u2010-\u2013]"
-    return ("(?:^|" + not_word_or_plus + "|" + date_sep + digit + "{1,4})(?:(?:\\+|00)[1-9]" + digit + "{0,2}(?:"
-            + separator + "{0,3}" + digit + "){6,12}|\\(?0(?:" + separator + "{0,3}" + digit + "){9})(?:$|" + not_word
-            + "|" + digit + "{1,4}" + date_sep + ")")
+    instead (or the start and end). The end of a date (or its time) before is let in as well:
+    Python blanks dates before it looks ("03-10-2022+31 6 ..."). It finds PHONE in a date too
+    (Python then keeps the date): a few texts more, never one fewer."""
+    date_end = "[-/.:\u2010-\u2014\u2212]" + digit + "{1,4}"
+    return ("(?:^|" + not_word_or_plus + "|" + date_end + r")(?:(?:\+|00)[1-9]" + digit + "{0,2}(?:" + separator
+            + "{0,3}" + digit + "){6,12}|\\(?0(?:" + separator + "{0,3}" + digit + "){9})(?:$|" + not_word + ")")

@@ -26,6 +26,7 @@ from assets.ingest import contacts, disk_cache
 from assets.ingest.contacts import PHONE_SEPARATORS, mask_contacts, mask_contacts_series, phone_for_polars
 from assets.ingest.formats import _WHITESPACE  # what str.strip() strips
 
+
 def _name_words(names) -> list[str]:
     """The names to mask as written (stripped, two characters or more), longest first (names of
     one length in no particular order: each masks the same characters as the other would)."""

@@ -104,10 +104,11 @@ WITH factors AS (
   SELECT DISTINCT year, variable, variable_text
   FROM {LABELS} WHERE instrument = 'tib_survey' AND role = 'factor'
 ), points AS (
-  SELECT year, variable, number::INTEGER AS rating, label AS rating_label
+  SELECT year, variable, code, number::INTEGER AS rating, label AS rating_label
   FROM {LABELS} WHERE instrument = 'tib_survey' AND role = 'factor'
 ), answered AS (
-  SELECT year, variable, participant_id, value_number::INTEGER AS rating
+  -- by code: a point without a number (n.v.t.) is counted too
+  SELECT year, variable, participant_id, value_code
   FROM {ANSWERS} WHERE variable IN (SELECT variable FROM factors) AND {{years}}
 ), totals AS (
   SELECT year, variable, count(DISTINCT participant_id) AS n_respondents FROM answered GROUP BY ALL
@@ -118,7 +119,7 @@ SELECT p.year, f.variable_text AS factor, p.rating, p.rating_label,
 FROM points p
 JOIN factors f USING (year, variable)
 JOIN totals t USING (year, variable)
-LEFT JOIN answered a ON a.year = p.year AND a.variable = p.variable AND a.rating = p.rating
+LEFT JOIN answered a ON a.year = p.year AND a.variable = p.variable AND a.value_code = p.code
 GROUP BY p.year, p.variable, f.variable_text, p.rating, p.rating_label, t.n_respondents
 ORDER BY p.year, f.variable_text, p.rating
 """, """
@@ -163,9 +164,11 @@ WITH skill_codes AS (
   SELECT 'vaardigheid nog toegepast: ' || skill, year, n_respondents, pct_still_applied, 'skills_still_applied:' || code
   FROM skills
   UNION ALL
-  -- from the counts, as marts.tib_factor_summary computes it: the same share to the last bit
-  SELECT 'flink of zeer behulpzaam: ' || any_value(factor), year, max(n_respondents),
-         100.0 * sum(n) FILTER (WHERE rating >= 4) / max(n_respondents), 'flink_of_zeer:' || variable
+  -- from the counts, as marts.tib_factor_summary computes it (of the numbered points, without
+  -- n.v.t.): the same share to the last bit
+  SELECT 'flink of zeer behulpzaam: ' || any_value(factor), year, sum(n) FILTER (WHERE rating IS NOT NULL),
+         100.0 * coalesce(sum(n) FILTER (WHERE rating >= 4), 0) / nullif(sum(n) FILTER (WHERE rating IS NOT NULL), 0),
+         'flink_of_zeer:' || variable
   FROM factors GROUP BY variable, year
 )
 -- a series is its codes, not its words: an answer or factor reworded in a later codebook goes on

@@ -117,7 +117,8 @@ def factor_summary_rows(ratings: pl.DataFrame) -> list[dict]:
     for (year,), by_year in ratings.group_by(["year"], maintain_order=True):
         summaries = []
         for (factor,), sub in by_year.group_by(["factor"], maintain_order=True):
-            s = rating_summary(dict(zip(sub["rating"].to_list(), sub["n"].to_list())))
+            # of the numbered points: an answer without a number (n.v.t.) has no place on the scale
+            s = rating_summary({r: n for r, n in zip(sub["rating"].to_list(), sub["n"].to_list()) if r is not None})
             summaries.append({"year": year, "factor": factor, "n_respondents": s["n_respondents"],
                               "median_rating": s["median_rating"], "pct_flink_of_zeer": s["pct_top"],
                               "factor_variable": sub["factor_variable"][0]})
