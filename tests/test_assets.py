@@ -245,12 +245,12 @@ def test_a_factor_answer_without_a_number_is_counted_and_left_out_of_the_scale(t
     rows = conn.sql(f"SELECT rating, n, n_respondents, pct FROM marts.tib_factor_ratings WHERE factor = '{factor}'"
                     " ORDER BY rating NULLS FIRST").fetchall()
     assert rows[0][:3] == (None, 1, 30) and sum(r[3] for r in rows) == 100.0
-    summary = conn.sql(f"SELECT n_respondents, pct_flink_of_zeer FROM marts.tib_factor_summary WHERE factor = '{factor}'"
-                       ).fetchall()[0]
+    summary = conn.sql("SELECT n_respondents, pct_flink_of_zeer FROM marts.tib_factor_summary "
+                       f"WHERE factor = '{factor}'").fetchall()[0]
     flink_of_zeer = sum(r[1] for r in rows if r[0] is not None and r[0] >= 4)
     assert summary == (29, 100.0 * flink_of_zeer / 29)
-    trend = conn.sql(f"SELECT n_respondents, pct FROM marts.tib_trend WHERE outcome = 'flink of zeer behulpzaam: {factor}'"
-                     ).fetchall()
+    trend = conn.sql("SELECT n_respondents, pct FROM marts.tib_trend "
+                     f"WHERE outcome = 'flink of zeer behulpzaam: {factor}'").fetchall()
     assert trend == [summary]
     conn.close()
 

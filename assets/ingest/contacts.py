@@ -79,8 +79,8 @@ _ONE_DATE = (rf"(?:{_DAY}{_DATE_SEP}{_DAY}{_DATE_SEP}(?:\d{{4}}|\d{{2}})|\d{{4}}
              r"(?:[ T]\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?")
 # Not after an area code and a space: "0592 12.10.22", "(0592) 12.10.22" are numbers of a four-digit
 # area code.
-DATE = re.compile(r"(?<!\d)(?<!\d[-/.])(?<!\d{3}[ )])(?<!\d\) )" + rf"(?:{_DAY}[-/])?" + _ONE_DATE + r"(?:\s*[-/\u2013]\s*" + _ONE_DATE + r")?"
-                  r"(?![-/.]?\d)")
+DATE = re.compile(r"(?<!\d)(?<!\d[-/.])(?<!\d{3}[ )])(?<!\d\) )" + rf"(?:{_DAY}[-/])?" + _ONE_DATE
+                  + r"(?:\s*[-/\u2013]\s*" + _ONE_DATE + r")?(?![-/.]?\d)")
 
 # --- bank accounts ------------------------------------------------------------------------------
 
@@ -109,8 +109,9 @@ IBAN_ANYWHERE = r"(?:^|[^A-Za-z0-9])[A-Za-z]{2} ?[0-9]{2}[\s\x1c-\x1f-]?[A-Za-z0
 # (UMCG-123456782 is a participant code, masked as one).
 _BSN_SEP = "[ .\u00a0-]"
 BSN = re.compile(r"(?<![\w,])(?<!\d\.)(?<!\w[-/])"
-                 rf"(?:[0-9]{{9}}|[0-9]{{3}}({_BSN_SEP})[0-9]{{3}}\1[0-9]{{3}}|[0-9]{{4}}({_BSN_SEP})[0-9]{{2}}\2[0-9]{{3}}"
-                 r"|[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{3})(?![\w/-]|[.,][0-9])")
+                 rf"(?:[0-9]{{9}}|[0-9]{{3}}({_BSN_SEP})[0-9]{{3}}\1[0-9]{{3}}"
+                 rf"|[0-9]{{4}}({_BSN_SEP})[0-9]{{2}}\2[0-9]{{3}}|[0-9]{{2}}\.[0-9]{{2}}\.[0-9]{{2}}\.[0-9]{{3}})"
+                 r"(?![\w/-]|[.,][0-9])")
 # Named as one ("BSN: 1234.56.782", "bsn-12345672"): any grouping, and eight digits too (a BSN from
 # before 2007 is often written without its leading 0).
 BSN_NAMED = re.compile(r"\b(?:[Bb][Ss][Nn]|[Bb]urgerservicenummer|BURGERSERVICENUMMER|[Ss]ofi-?nummer|SOFI-?NUMMER)\b"
