@@ -12,17 +12,34 @@ from pipelines.definitions import ASSETS, CHECKS
 from tests.conftest import DATA, materialize_years, resources_for
 
 
+def programme_graph(programme: str, checks: bool = True):
+    """Every asset of a programme and (with `checks`) every check on one."""
+    keys = {k for a in ASSETS for k, group in a.group_names_by_key.items() if group == programme}
+    return ([a for a in ASSETS if set(a.keys) & keys]
+            + [c for c in CHECKS if checks and any(k.asset_key in keys for k in c.check_keys)])
+
+
 def pmg_graph():
-    """Every PMG asset and every check on one."""
-    pmg = {k for a in ASSETS for k, group in a.group_names_by_key.items() if group == "pmg"}
-    return ([a for a in ASSETS if set(a.keys) & pmg]
-            + [c for c in CHECKS if any(k.asset_key in pmg for k in c.check_keys)])
+    return programme_graph("pmg")
 
 
 def copy_pmg(tmp_path: Path) -> Path:
     data = tmp_path / "data"
     shutil.copytree(DATA / "pmg", data / "pmg")
     return data
+
+
+def copy_tib(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(DATA / "terug_in_balans", data / "terug_in_balans")
+    return data
+
+
+def rewrite(path: Path, old: str, new: str) -> None:
+    """`old` in the file (which must hold it) replaced by `new`."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def test_tabel_7_contradiction_blocks_the_report(tmp_path):
@@ -201,17 +218,12 @@ def test_a_year_whose_exports_are_taken_out_leaves_no_rows_and_no_reports(tmp_pa
 def test_an_answer_code_with_two_labels_is_counted_once_in_the_marts(tmp_path):
     """A codebook may give one code two labels (a reworded answer, a synonym): the Terug in Balans
     marts list the code once, in its first label's wording, with its answers counted once."""
-    tib = {k for a in ASSETS for k, group in a.group_names_by_key.items() if group == "terug_in_balans"}
-    graph = [a for a in ASSETS if set(a.keys) & tib]
-    data = tmp_path / "data"
-    shutil.copytree(DATA / "terug_in_balans", data / "terug_in_balans")
-    codebook = data / "terug_in_balans" / "2024" / "codebook_survey.yaml"
+    data = copy_tib(tmp_path)
     first = '      - {label: "Ja, bij huidige werkgever", code: own_employer}\n'
-    text = codebook.read_text(encoding="utf-8")
-    assert first in text
-    codebook.write_text(text.replace(first, first + '      - {label: "Ja, bij mijn werkgever", code: own_employer}\n'),
-                        encoding="utf-8")
-    assert materialize_years(graph, resources_for(tmp_path, data), (2024,)).success
+    rewrite(data / "terug_in_balans" / "2024" / "codebook_survey.yaml", first,
+            first + '      - {label: "Ja, bij mijn werkgever", code: own_employer}\n')
+    assert materialize_years(programme_graph("terug_in_balans", checks=False), resources_for(tmp_path, data),
+                             (2024,)).success
     conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
     rows = conn.sql("SELECT outcome, outcome_label, n FROM marts.tib_return_to_work ORDER BY ALL").fetchall()
     answered = conn.sql("SELECT count(*) FROM staging.tib_survey_answers WHERE variable = 'return_to_work' "
@@ -226,17 +238,11 @@ def test_a_factor_answer_without_a_number_is_counted_and_left_out_of_the_scale(t
     """A scale point the codebook gives no number (n.v.t.) is counted in marts.tib_factor_ratings (the
     shares add up to 100) and left out of the median and the share of 4 and 5, in the summary and
     the trend alike."""
-    tib = {k for a in ASSETS for k, group in a.group_names_by_key.items() if group == "terug_in_balans"}
-    graph = [a for a in ASSETS + CHECKS if set(a.keys) & tib or getattr(a, "check_keys", None)
-             and {c.asset_key for c in a.check_keys} & tib]
-    data = tmp_path / "data"
-    shutil.copytree(DATA / "terug_in_balans", data / "terug_in_balans")
-    codebook = data / "terug_in_balans" / "2024" / "codebook_survey.yaml"
-    point = '    - {label: Niet behulpzaam, code: "1", number: 1}\n'
-    text = codebook.read_text(encoding="utf-8")
-    assert point in text
-    codebook.write_text(text.replace(point, '    - {label: Niet behulpzaam, code: nvt}\n'), encoding="utf-8")
-    result = materialize_years(graph, resources_for(tmp_path, data), (2024,), raise_on_error=False)
+    data = copy_tib(tmp_path)
+    rewrite(data / "terug_in_balans" / "2024" / "codebook_survey.yaml",
+            '    - {label: Niet behulpzaam, code: "1", number: 1}\n', '    - {label: Niet behulpzaam, code: nvt}\n')
+    result = materialize_years(programme_graph("terug_in_balans"), resources_for(tmp_path, data), (2024,),
+                               raise_on_error=False)
     assert result.success
     checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
     assert checks["shares_sum_to_100"] and all(checks.values()), checks
@@ -259,10 +265,8 @@ def test_a_reworded_skill_or_factor_continues_its_trend_by_its_code(tmp_path):
     """A next cohort's codebook words a skill ("Grenzen stellen") and a factor otherwise, with the
     same code and variable: the trend goes on from the first cohort instead of starting two new
     series, and the marts carry the codes an analyst joins cohorts on."""
-    tib = {k for a in ASSETS for k, group in a.group_names_by_key.items() if group == "terug_in_balans"}
-    graph = [a for a in ASSETS if set(a.keys) & tib]
-    data = tmp_path / "data"
-    shutil.copytree(DATA / "terug_in_balans", data / "terug_in_balans")
+    graph = programme_graph("terug_in_balans", checks=False)
+    data = copy_tib(tmp_path)
     later = data / "terug_in_balans" / "2025"
     shutil.copytree(data / "terug_in_balans" / "2024", later)
     codebook = later / "codebook_survey.yaml"
