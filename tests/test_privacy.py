@@ -128,6 +128,14 @@ def test_the_public_sample_key_is_refused_for_any_data_but_the_sample(tmp_path):
      "[telefoon]/[telefoon], [telefoon]\t12, [telefoon], [telefoon]"),
     # a Dutch number with its country code is eleven digits: what follows is kept
     ("+31 6 12.34.56.78 10 uur, +31 50 123.45.67 1234 5678", "[telefoon] 10 uur, [telefoon] 1234 5678"),
+    # a short date after a four-digit area code is the number's groups; after other numbers a date
+    ("+31 (0)592 12.10.22, +31 592 12.10.22, 0592 12-10-22", "[telefoon], [telefoon], [telefoon]"),
+    ("Kamer 101 03-10-2022 14 uur, (n=120) 03-10-22 14.30, 2022 03.10.22 09.30",
+     "Kamer 101 03-10-2022 14 uur, (n=120) 03-10-22 14.30, 2022 03.10.22 09.30"),
+    # a time or an amount after an at is no address; +31 with a 0 after it is a number
+    ("lunch@12.30uur, koffie@3.50euro, x@2.5kg", "lunch@12.30uur, koffie@3.50euro, x@2.5kg"),
+    ("+31-06-12.34.56.78, 0031-06-12.34.56.78, +31 06 12.34.56.78", "[telefoon], [telefoon], [telefoon]"),
+    ("BurgerServiceNummer: 12345672, SofiNummer 12345672", "BurgerServiceNummer: [bsn], SofiNummer [bsn]"),
     # dates with a minus sign, or month first, are dates
     ("03\u221210\u22122022 09:00, 03-13-2022 09:00", "03\u221210\u22122022 09:00, 03-13-2022 09:00"),
 ])

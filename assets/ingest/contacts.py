@@ -35,7 +35,7 @@ _AT = r"\s?[(\[{]\s?(?:at|@)\s?[)\]}]\s?"
 _DOT = r"(?:\.|\s?[(\[{]\s?(?:dot|punt)\s?[)\]}]\s?)"
 EMAIL_SPELLED = re.compile(_LOCAL + _AT + r"[\w-]+(?:" + _DOT + r"[\w-]+)+", re.IGNORECASE)
 _SPELLED_AT = re.compile(r"[(\[{]\s?(?:at|@)\s?[)\]}]", re.IGNORECASE)
-_LAST_PART = re.compile(r"[\w-]+$")
+_LAST_PART = re.compile(r"(?<![\w-])[\w-]+$")  # from where its run starts: linear in the match
 EMAIL_ANYWHERE = r"[@\uff20]|(?i:[(\[{]" + _WS + r"?(?:at|@)" + _WS + r"?[)\]}])"  # Polars: texts that may hold one
 
 # --- phone numbers ------------------------------------------------------------------------------
@@ -73,13 +73,14 @@ PHONE_GROUPED_ANYWHERE = (r"0\d{1,3}\)?(?:" + _GROUP_SEP_ANYWHERE + r"\d{2,8})*"
 # ("02/03-10-2022") is part of it. Not a date where another group goes before or after it
 # (06-12-34-56-78).
 _DATE_SEP = "[-/.\u2010-\u2014\u2212]"
+# What a four-digit area code looks like before a short date's groups: "0592 12.10.22",
+# "(0592) 12.10.22" and "+31 (0)592 12.10.22" are phone numbers, not dates.
+_AREA_CODE_BEFORE = re.compile(r"(?:(?<![\w+])\(?0\d{3}\)?|\+\d{2} ?(?:\(0\) ?)?\d{3}) $")
 _DAY, _MONTH = r"(?:0?[1-9]|[12]\d|3[01])", r"(?:0?[1-9]|1[0-2])"
 # Day and month either way round (an American 03-13-2022 too)
 _ONE_DATE = (rf"(?:{_DAY}{_DATE_SEP}{_DAY}{_DATE_SEP}(?:\d{{4}}|\d{{2}})|\d{{4}}{_DATE_SEP}{_MONTH}{_DATE_SEP}{_DAY})"
              r"(?:[ T]\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?")
-# Not after an area code and a space: "0592 12.10.22", "(0592) 12.10.22" are numbers of a four-digit
-# area code.
-DATE = re.compile(r"(?<!\d)(?<!\d[-/.])(?<!\d{3}[ )])(?<!\d\) )" + rf"(?:{_DAY}[-/])?" + _ONE_DATE
+DATE = re.compile(r"(?<!\d)(?<!\d[-/.])" + rf"(?:{_DAY}[-/])?" + _ONE_DATE
                   + r"(?:\s*[-/\u2013]\s*" + _ONE_DATE + r")?(?![-/.]?\d)")
 
 # --- bank accounts ------------------------------------------------------------------------------
@@ -114,12 +115,17 @@ BSN = re.compile(r"(?<![\w,])(?<!\d\.)(?<!\w[-/])"
                  r"(?![\w/-]|[.,][0-9])")
 # Named as one ("BSN: 1234.56.782", "bsn-12345672"): any grouping, and eight digits too (a BSN from
 # before 2007 is often written without its leading 0).
-BSN_NAMED = re.compile(r"\b(?:[Bb][Ss][Nn]|[Bb]urgerservicenummer|BURGERSERVICENUMMER|[Ss]ofi-?nummer|SOFI-?NUMMER)\b"
-                       r"(\W{0,3})"
+def _any_case(word: str) -> str:
+    """`word` in any ASCII case: Python's IGNORECASE also takes the long s and the dotless i, Polars' not."""
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in word)
+
+
+BSN_NAMED = re.compile(r"\b(?:" + "|".join(map(_any_case, ("bsn", "burgerservicenummer", "sofinummer", "sofi-nummer")))
+                       + r")\b(\W{0,3})"
                        rf"([0-9](?:{_BSN_SEP}?[0-9]){{7,8}})(?!\w|[.,-][0-9])")
 BSN_ANYWHERE = (rf"[0-9]{{8}}|[0-9]{{3}}{_BSN_SEP}[0-9]{{3}}{_BSN_SEP}[0-9]{{3}}"
                 rf"|[0-9]{{4}}{_BSN_SEP}[0-9]{{2}}{_BSN_SEP}[0-9]{{3}}|[0-9]{{2}}\.[0-9]{{2}}\.[0-9]{{2}}\.[0-9]{{3}}"
-                r"|[Bb][Ss][Nn]|[Bb]urgerservice|BURGERSERVICE|[Ss]ofi|SOFI")
+                "|" + "|".join(map(_any_case, ("bsn", "burgerservice", "sofi"))))
 
 
 def iban_valid(text: str) -> bool:
@@ -192,11 +198,16 @@ def _grouped_phone_end(m: re.Match) -> int | None:
     if not (national or dutch):
         digits = sum(c.isdigit() for c in found) - 2 * found.startswith("00")
         return m.end() if 9 <= digits <= 15 and _number_ends(m.string, m.end()) else None
-    # the digits of a Dutch number: 0 and nine, or 31 (0031) and nine, a "(0)" not counted
+    # the digits of a Dutch number: 0 and nine, or 31 (0031) and nine; a "(0)", or a 0 written
+    # after the country code (+31-06-...), not counted
     wanted = 10 if national else 11 + 2 * found.startswith("00")
-    count, skip = 0, found.find("(0)")
+    skip = found.find("(0)") + 1 if "(0)" in found else -1
+    if not national and skip < 0:
+        first = next(i for i, c in enumerate(found) if i >= (3 if found.startswith("+") else 4) and c.isdigit())
+        skip = first if found[first] == "0" else -1
+    count = 0
     for end, c in enumerate(found, start=1):
-        if skip >= 0 and end - 1 == skip + 1:
+        if end - 1 == skip:
             continue
         count += c.isdigit()
         if count == wanted:
@@ -210,7 +221,8 @@ def _mask_phones(pattern: re.Pattern, text: str, end_of=None) -> str:
     `end_of(match)` says where the number ends (default: with the match); where it says None the
     match is no number, and the search goes on from its next character."""
     searched = text
-    dates = [m.span() for m in DATE.finditer(text)]
+    dates = [m.span() for m in DATE.finditer(text)
+             if m.end() - m.start() > 8 or not _AREA_CODE_BEFORE.search(text, max(0, m.start() - 16), m.start())]
     if dates:
         blanked = list(text)
         for start, end in dates:
@@ -240,9 +252,10 @@ def _if_valid(valid, mask: str):
 
 
 def _email(m: re.Match) -> str:
-    """An address whose domain ends in a letter: "koffie@3.50" is a price."""
+    """An address whose domain's last part starts with a letter, as every top-level domain does:
+    "koffie@3.50" is a price and "lunch@12.30uur" a time."""
     last = _LAST_PART.search(m.group())
-    return EMAIL_MASK if last and any(c.isalpha() for c in last.group()) else m.group()
+    return EMAIL_MASK if last and last.group()[0].isalpha() else m.group()
 
 
 def mask_contacts(text: str) -> str:
