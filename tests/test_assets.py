@@ -9,6 +9,7 @@ import duckdb
 from dagster import AssetKey
 
 from pipelines.definitions import ASSETS, CHECKS
+from assets.reporting.numbers import fmt_pct
 from tests.conftest import DATA, materialize_years, resources_for
 
 
@@ -259,6 +260,17 @@ def test_a_factor_answer_without_a_number_is_counted_and_left_out_of_the_scale(t
                      f"WHERE outcome = 'flink of zeer behulpzaam: {factor}'").fetchall()
     assert trend == [summary]
     conn.close()
+    # the report: the point last in the distribution, its note, the same share as the summary, the
+    # median's scale of the numbered points, and the chart without it
+    from tests.test_reports import parse, table
+    report = parse(tmp_path / "reports" / "terug_in_balans" / "2024" / "rapport_onderzoekers.html")
+    ratings = table(report, "Beoordeling van de factoren")
+    assert ratings["headers"][-2:] == ["Niet behulpzaam", "Flink + zeer"]
+    row = next(r for r in ratings["rows"] if r[0] == factor)
+    assert row[-1] == fmt_pct(summary[1], 0, "nl") != fmt_pct(100.0 * flink_of_zeer / 30, 0, "nl")
+    assert "Geen punt van de schaal: Niet behulpzaam." in report.full_text
+    ranked = table(report, "Factoren gerangschikt")
+    assert "Mediaan (2 – 5)" in ranked["headers"]
 
 
 def test_a_reworded_skill_or_factor_continues_its_trend_by_its_code(tmp_path):

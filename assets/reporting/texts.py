@@ -484,6 +484,10 @@ TEXTS: dict[str, dict[str, str]] = {
                      "en": "Share of respondents per scale point; sorted by the share in the two highest points. Each "
                            "share is rounded on its own: a row adds up to 99 to 101%, and the two highest points "
                            "together may differ by 1 point from their rounded shares added up."},
+    "factors_unscaled_note": {"nl": "Geen punt van de schaal: {points}. Telt mee in N, niet in ‘Flink + zeer’, de "
+                                    "mediaan en de figuur.",
+                              "en": "Not a point of the scale: {points}. Counted in N, not in ‘Quite + very’, the "
+                                    "median or the figure."},
     "factors_chart_caption": {"nl": "Beoordeling van de factoren, van niet tot zeer behulpzaam, gecentreerd op "
                                     "‘Behulpzaam’: links minder, rechts meer behulpzaam.",
                               "en": "Rating of the factors, from not to very helpful, centred on the middle point: "

@@ -36,11 +36,13 @@ def _percent_axis(ax, limit: float = 100) -> None:
 
 
 def top_two_share(factors: pl.DataFrame) -> pl.DataFrame:
-    """Per factor the share in the two highest scale points (flink + zeer behulpzaam), highest first."""
+    """Per factor the share in the two highest scale points (flink + zeer behulpzaam), of the answers
+    on the scale (an answer without a number, n.v.t., is not), highest first."""
     top = factors["rating"].max()
+    on_scale = pl.col("n").filter(pl.col("rating").is_not_null()).sum()
     return (factors.group_by("factor", maintain_order=True)
-            .agg(pl.col("pct").filter(pl.col("rating") >= top - 1).sum().alias("pct_top_two"))
-            .sort(["pct_top_two", "factor"], descending=[True, False]))
+            .agg((100.0 * pl.col("n").filter(pl.col("rating") >= top - 1).sum() / on_scale).alias("pct_top_two"))
+            .sort(["pct_top_two", "factor"], descending=[True, False], nulls_last=True))
 
 
 def draw_skills(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
@@ -77,7 +79,8 @@ def draw_factor_diverging(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
     if df.height == 0:
         return None
     order = top_two_share(df)["factor"].to_list()
-    points = df.select("rating", "rating_label").unique().sort("rating").rows()
+    # the scale's points only: an answer without a number (n.v.t.) is neither more nor less helpful
+    points = df.filter(pl.col("rating").is_not_null()).select("rating", "rating_label").unique().sort("rating").rows()
     k = len(points)
     colours = diverging_colours(k)
     centre = k // 2 if k % 2 else None  # index of the middle point, split over both sides

@@ -70,11 +70,14 @@ def load_year(conn, year: int) -> YearData:
         relapse=q(f"SELECT * FROM {RELAPSE} WHERE year = ?"),
         skills=q(f"SELECT * FROM {SKILLS} WHERE year = ? ORDER BY pct_strengthened DESC, skill"),
         factors=q(f"SELECT * FROM {FACTORS} WHERE year = ? ORDER BY factor, rating"),
+        # of the numbered points, as marts.tib_factor_summary: an answer without a number (n.v.t.) is
+        # not on the scale
         factor_top_two=q(f"""
             SELECT factor, max(n_respondents) AS n_respondents,
-                   sum(pct) FILTER (WHERE rating >= (SELECT max(rating) - 1 FROM {FACTORS} WHERE year = $1))
-                       AS pct_top_two
-            FROM {FACTORS} WHERE year = $1 GROUP BY factor ORDER BY pct_top_two DESC, factor"""),
+                   100.0 * coalesce(sum(n) FILTER (WHERE rating >= (SELECT max(rating) - 1 FROM {FACTORS}
+                                                                   WHERE year = $1)), 0)
+                       / nullif(sum(n) FILTER (WHERE rating IS NOT NULL), 0) AS pct_top_two
+            FROM {FACTORS} WHERE year = $1 GROUP BY factor ORDER BY pct_top_two DESC NULLS LAST, factor"""),
         intervals=q(f"SELECT * FROM {SHARE_INTERVALS} WHERE year = ?"),
         mcnemar=q(f"SELECT * FROM {SKILL_MCNEMAR} WHERE year = ?"),
         factor_summary=q(f"SELECT * FROM {FACTOR_SUMMARY} WHERE year = ? ORDER BY rank, factor"),
@@ -241,7 +244,9 @@ def factors(data: YearData, edition: Edition, numbering: Numbering) -> list[Bloc
     df, top = data.factors, data.factor_top_two
     if df.height == 0:
         return blocks + [Paragraph(t("no_factor_ratings"), "note")]
-    points = df.select("rating", "rating_label").unique().sort("rating").rows()
+    # the scale's points, then any without a number (n.v.t.)
+    points = df.select("rating", "rating_label").unique().sort("rating", nulls_last=True).rows()
+    scaled = [p for p, _ in points if p is not None]
     hidden_any = False
     rows = []
     for r in top.iter_rows(named=True):
@@ -258,6 +263,8 @@ def factors(data: YearData, edition: Edition, numbering: Numbering) -> list[Bloc
         blocks.append(Paragraph(t("factors_sentence", best=join_list(best, lang))))
     headers = [t("factor"), "N"] + [label for _, label in points] + [t("top_two")]
     notes = [t("factors_note")]
+    if len(scaled) < len(points):
+        notes.append(t("factors_unscaled_note", points=join_list([label for p, label in points if p is None], lang)))
     if hidden_any:
         notes.append(f"* {edition.small_group_note}")
     blocks.append(Table(headers, rows, f"{t('tabel', no=numbering.table())} {t('factors_caption')}", notes,
@@ -272,7 +279,7 @@ def factors(data: YearData, edition: Edition, numbering: Numbering) -> list[Bloc
                   MISSING + "*" if edition.hides(r["n_respondents"]) else fmt_number(r["median_rating"], 1, lang),
                   MISSING + "*" if edition.hides(r["n_respondents"]) else fmt_pct(r["pct_flink_of_zeer"], 0, lang)]
                  for r in summary.iter_rows(named=True)]
-        scale = t("median", lo=points[0][0], hi=points[-1][0])  # the codebook's scale points, lowest to highest
+        scale = t("median", lo=scaled[0], hi=scaled[-1])  # the codebook's scale points, lowest to highest
         blocks.append(Table([t("rank"), t("factor"), "N", scale, t("top_two")], srows,
                             f"{t('tabel', no=numbering.table())} {t('summary_caption')}",
                             [f"* {edition.small_group_note}"] if hidden_any else [],
