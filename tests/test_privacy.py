@@ -129,7 +129,8 @@ def test_the_public_sample_key_is_refused_for_any_data_but_the_sample(tmp_path):
     # a Dutch number with its country code is eleven digits: what follows is kept
     ("+31 6 12.34.56.78 10 uur, +31 50 123.45.67 1234 5678", "[telefoon] 10 uur, [telefoon] 1234 5678"),
     # a short date after a four-digit area code is the number's groups; after other numbers a date
-    ("+31 (0)592 12.10.22, +31 592 12.10.22, 0592 12-10-22", "[telefoon], [telefoon], [telefoon]"),
+    ("+31 (0)592 12.10.22, +31 592 12.10.22, 0592 12-10-22, 06-12-34 56 78",
+     "[telefoon], [telefoon], [telefoon], [telefoon]"),
     ("Kamer 101 03-10-2022 14 uur, (n=120) 03-10-22 14.30, 2022 03.10.22 09.30",
      "Kamer 101 03-10-2022 14 uur, (n=120) 03-10-22 14.30, 2022 03.10.22 09.30"),
     # a time or an amount after an at is no address; +31 with a 0 after it is a number

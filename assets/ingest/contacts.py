@@ -73,9 +73,11 @@ PHONE_GROUPED_ANYWHERE = (r"0\d{1,3}\)?(?:" + _GROUP_SEP_ANYWHERE + r"\d{2,8})*"
 # ("02/03-10-2022") is part of it. Not a date where another group goes before or after it
 # (06-12-34-56-78).
 _DATE_SEP = "[-/.\u2010-\u2014\u2212]"
-# What a four-digit area code looks like before a short date's groups: "0592 12.10.22",
-# "(0592) 12.10.22" and "+31 (0)592 12.10.22" are phone numbers, not dates.
+# A short date (two-digit year) that is a phone number's groups: after a four-digit area code
+# ("0592 12.10.22", "(0592) 12.10.22", "+31 (0)592 12.10.22"), or from a 0 with two more pairs after
+# it ("06-12-34 56 78").
 _AREA_CODE_BEFORE = re.compile(r"(?:(?<![\w+])\(?0\d{3}\)?|\+\d{2} ?(?:\(0\) ?)?\d{3}) $")
+_PAIRS_AFTER = re.compile(r" \d{2} \d{2}(?!\d)")
 _DAY, _MONTH = r"(?:0?[1-9]|[12]\d|3[01])", r"(?:0?[1-9]|1[0-2])"
 # Day and month either way round (an American 03-13-2022 too)
 _ONE_DATE = (rf"(?:{_DAY}{_DATE_SEP}{_DAY}{_DATE_SEP}(?:\d{{4}}|\d{{2}})|\d{{4}}{_DATE_SEP}{_MONTH}{_DATE_SEP}{_DAY})"
@@ -215,14 +217,21 @@ def _grouped_phone_end(m: re.Match) -> int | None:
     return None
 
 
+def _phone_groups(text: str, date: re.Match) -> bool:
+    """Whether a DATE match is a phone number's groups instead (_AREA_CODE_BEFORE, _PAIRS_AFTER)."""
+    if date.end() - date.start() > 8:
+        return False
+    return bool(_AREA_CODE_BEFORE.search(text, max(0, date.start() - 16), date.start())
+                or text[date.start()] == "0" and _PAIRS_AFTER.match(text, date.end()))
+
+
 def _mask_phones(pattern: re.Pattern, text: str, end_of=None) -> str:
     """pattern masked as a phone number where it does not reach into a date: the dates are blanked
     (to a character that is neither a word nor a separator) for the matching, and kept in the text.
     `end_of(match)` says where the number ends (default: with the match); where it says None the
     match is no number, and the search goes on from its next character."""
     searched = text
-    dates = [m.span() for m in DATE.finditer(text)
-             if m.end() - m.start() > 8 or not _AREA_CODE_BEFORE.search(text, max(0, m.start() - 16), m.start())]
+    dates = [m.span() for m in DATE.finditer(text) if not _phone_groups(text, m)]
     if dates:
         blanked = list(text)
         for start, end in dates:
