@@ -168,14 +168,21 @@ def _iban_end(m: re.Match) -> int | None:
     return m.start() + end
 
 
-def _mask_ibans(text: str) -> str:
-    """Each IBAN masked. The pattern matches generously (into the words after), so after a match
-    that is no IBAN the search goes on from its next character, not from its end."""
+def _mask_matches(pattern: re.Pattern, text: str, mask: str, end_of=None, searched: str | None = None) -> str:
+    """`pattern`'s matches in `searched` (default: `text`, or the same text with characters blanked)
+    masked in `text`. `end_of(match)` says where in the text the masked stretch ends (default: with
+    the match); where it says None the match is nothing to mask, and the search goes on from its
+    next character, not from its end (the patterns match generously)."""
+    searched = text if searched is None else searched
     out, pos = [], 0
-    while (m := IBAN.search(text, pos)) is not None:
-        end = _iban_end(m)
-        out.append(text[pos:m.start()] + (IBAN_MASK if end else text[m.start()]))
-        pos = end or m.start() + 1
+    while (m := pattern.search(searched, pos)) is not None:
+        end = m.end() if end_of is None else end_of(m)
+        if end is None:
+            out.append(text[pos:m.start() + 1])
+            pos = m.start() + 1
+        else:
+            out += [text[pos:m.start()], mask]
+            pos = end
     return "".join(out) + text[pos:]
 
 
@@ -230,23 +237,14 @@ def _mask_phones(pattern: re.Pattern, text: str, end_of=None) -> str:
     (to a character that is neither a word nor a separator) for the matching, and kept in the text.
     `end_of(match)` says where the number ends (default: with the match); where it says None the
     match is no number, and the search goes on from its next character."""
-    searched = text
-    dates = [m.span() for m in DATE.finditer(text) if not _phone_groups(text, m)]
-    if dates:
-        blanked = list(text)
-        for start, end in dates:
-            blanked[start:end] = "\x02" * (end - start)
-        searched = "".join(blanked)
-    out, pos = [], 0
-    while (m := pattern.search(searched, pos)) is not None:  # a match holds no blanked character
-        end = m.end() if end_of is None else end_of(m)
-        if end is None:
-            out.append(text[pos:m.start() + 1])
-            pos = m.start() + 1
-        else:
-            out += [text[pos:m.start()], PHONE_MASK]
-            pos = end
-    return "".join(out) + text[pos:]
+    dates = [d.span() for d in DATE.finditer(text) if not _phone_groups(text, d)]
+    if not dates:
+        return _mask_matches(pattern, text, PHONE_MASK, end_of)
+    blanked = list(text)
+    for start, end in dates:
+        blanked[start:end] = "\x02" * (end - start)
+    # a match holds no blanked character: it is the text's own
+    return _mask_matches(pattern, text, PHONE_MASK, end_of, "".join(blanked))
 
 
 def _named_bsn(m: re.Match) -> str:
@@ -256,8 +254,8 @@ def _named_bsn(m: re.Match) -> str:
     return m.group()[:m.start(2) - m.start()] + BSN_MASK
 
 
-def _if_valid(valid, mask: str):
-    return lambda m: mask if valid(m.group()) else m.group()
+def _bsn(m: re.Match) -> str:
+    return BSN_MASK if bsn_valid(m.group()) else m.group()
 
 
 def _email(m: re.Match) -> str:
@@ -277,13 +275,13 @@ def mask_contacts(text: str) -> str:
     if _SPELLED_AT.search(text):
         text = EMAIL_SPELLED.sub(_email, text)
     if any(c.isdigit() for c in text):
-        text = _mask_ibans(text)
+        text = _mask_matches(IBAN, text, IBAN_MASK, _iban_end)
         # grouped numbers before and after the others: "+31 592 12.34.56" is one number, and
         # "06-12345678/06.12.34.56.78" two
         text = _mask_phones(PHONE, _mask_phones(PHONE_GROUPED, text, _grouped_phone_end))
         text = _mask_phones(PHONE_GROUPED, text, _grouped_phone_end)
         text = BSN_NAMED.sub(_named_bsn, text)
-        text = BSN.sub(_if_valid(bsn_valid, BSN_MASK), text)
+        text = BSN.sub(_bsn, text)
     return text
 
 

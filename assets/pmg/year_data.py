@@ -8,6 +8,7 @@ import polars as pl
 from assets.pmg.marts import COUNTS, MENTAL_HEALTH, RATING, THEMES
 from assets.pmg.statistics import ALL_GROUPS, PAIRED, UNPAIRED
 from assets.pmg.themes import THEME_MATRIX, THEME_QUOTES
+from assets.reporting.editions import years_with_rows
 
 QUOTES_PER_SECTION = 4
 PER_ORGANISATION = ("counts", "totals", "mental_health", "rating", "themes", "quotes", "paired", "unpaired", "matrix")
@@ -67,10 +68,7 @@ class YearData:
 
 
 def report_years(conn) -> list[int]:
-    rows = conn.sql(f"""
-        SELECT year FROM {COUNTS} UNION SELECT year FROM {MENTAL_HEALTH}
-        UNION SELECT year FROM {RATING} UNION SELECT year FROM {THEMES} ORDER BY year""").fetchall()
-    return [r[0] for r in rows]
+    return years_with_rows(conn, (COUNTS, MENTAL_HEALTH, RATING, THEMES))
 
 
 def load_year(conn, year: int) -> YearData:

@@ -121,6 +121,12 @@ def remove_year_reports(reports, programme: str, year: int) -> list[str]:
     return removed
 
 
+def years_with_rows(conn, tables: tuple[str, ...]) -> list[int]:
+    """The years any of `tables` holds rows of, in order."""
+    union = " UNION ".join(f"SELECT year FROM {table}" for table in tables)
+    return [r[0] for r in conn.sql(f"{union} ORDER BY year").fetchall()]
+
+
 def years_to_report(context, reports, programme: str, with_rows: list[int]) -> list[int]:
     """The run's years (partitions) that have rows; of the others, what an earlier run wrote is removed."""
     years = []

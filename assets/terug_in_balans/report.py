@@ -11,7 +11,8 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, multi_asset
 from dagster_duckdb import DuckDBResource
 
 from assets.partitions import YEARLY
-from assets.reporting.editions import Edition, report_results, write_report_editions, years_to_report
+from assets.reporting.editions import (Edition, report_results, write_report_editions, years_to_report,
+                                       years_with_rows)
 from assets.reporting.html import Block, Chart, Heading, Paragraph, Table
 from assets.reporting.numbers import MISSING, fmt_number, fmt_pct
 from assets.reporting.provenance import provenance_blocks
@@ -19,7 +20,7 @@ from assets.reporting.chart_cache import rendered_chart
 from assets.reporting.texts import join_list, texts_for
 from assets.statistics import ALPHA
 from assets.tables import POOL, key
-from assets.terug_in_balans.charts import draw_factor_diverging, draw_return_and_relapse, draw_skills
+from assets.terug_in_balans.charts import draw_factor_diverging, draw_return_and_relapse, draw_skills, top_two_share
 from assets.terug_in_balans.marts import FACTORS, PROGRAMME, RELAPSE, RETURN_TO_WORK, SKILLS
 from assets.terug_in_balans.statistics import FACTOR_SUMMARY, SHARE_INTERVALS, SKILL_MCNEMAR
 from pipelines.resources import ReportSettings
@@ -36,17 +37,13 @@ class YearData:
     relapse: pl.DataFrame
     skills: pl.DataFrame
     factors: pl.DataFrame        # long: one row per factor and scale point
-    factor_top_two: pl.DataFrame  # per factor the share flink + zeer behulpzaam, highest first
     intervals: pl.DataFrame      # marts.tib_share_intervals
     mcnemar: pl.DataFrame        # marts.tib_skill_mcnemar
     factor_summary: pl.DataFrame  # marts.tib_factor_summary
 
 
 def report_years(conn) -> list[int]:
-    rows = conn.sql(f"""
-        SELECT year FROM {RETURN_TO_WORK} UNION SELECT year FROM {RELAPSE}
-        UNION SELECT year FROM {SKILLS} UNION SELECT year FROM {FACTORS} ORDER BY year""").fetchall()
-    return [r[0] for r in rows]
+    return years_with_rows(conn, (RETURN_TO_WORK, RELAPSE, SKILLS, FACTORS))
 
 
 def load_year(conn, year: int) -> YearData:
@@ -70,14 +67,6 @@ def load_year(conn, year: int) -> YearData:
         relapse=q(f"SELECT * FROM {RELAPSE} WHERE year = ?"),
         skills=q(f"SELECT * FROM {SKILLS} WHERE year = ? ORDER BY pct_strengthened DESC, skill"),
         factors=q(f"SELECT * FROM {FACTORS} WHERE year = ? ORDER BY factor, rating"),
-        # of the numbered points, as marts.tib_factor_summary: an answer without a number (n.v.t.) is
-        # not on the scale
-        factor_top_two=q(f"""
-            SELECT factor, max(n_respondents) AS n_respondents,
-                   100.0 * coalesce(sum(n) FILTER (WHERE rating >= (SELECT max(rating) - 1 FROM {FACTORS}
-                                                                   WHERE year = $1)), 0)
-                       / nullif(sum(n) FILTER (WHERE rating IS NOT NULL), 0) AS pct_top_two
-            FROM {FACTORS} WHERE year = $1 GROUP BY factor ORDER BY pct_top_two DESC NULLS LAST, factor"""),
         intervals=q(f"SELECT * FROM {SHARE_INTERVALS} WHERE year = ?"),
         mcnemar=q(f"SELECT * FROM {SKILL_MCNEMAR} WHERE year = ?"),
         factor_summary=q(f"SELECT * FROM {FACTOR_SUMMARY} WHERE year = ? ORDER BY rank, factor"),
@@ -241,9 +230,12 @@ def skills(data: YearData, edition: Edition, numbering: Numbering) -> list[Block
 def factors(data: YearData, edition: Edition, numbering: Numbering) -> list[Block]:
     t, lang = edition.t, edition.lang
     blocks: list[Block] = [Heading(t("factors_heading"), 2)]
-    df, top = data.factors, data.factor_top_two
+    df = data.factors
     if df.height == 0:
         return blocks + [Paragraph(t("no_factor_ratings"), "note")]
+    # the chart's order and share (of the numbered points, as marts.tib_factor_summary), with N
+    respondents = df.group_by("factor").agg(pl.col("n_respondents").max())
+    top = top_two_share(df).join(respondents, on="factor", how="left", maintain_order="left")
     # the scale's points, then any without a number (n.v.t.)
     points = df.select("rating", "rating_label").unique().sort("rating", nulls_last=True).rows()
     scaled = [p for p, _ in points if p is not None]
