@@ -152,23 +152,43 @@ def wilcoxon_method(m: int) -> str | None:
     return "exact" if m <= EXACT_WILCOXON_MAX_N else "asymptotic"
 
 
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _en(x: float, decimals: int = 4) -> str:
+    return f"{x:.{decimals}f}".rstrip("0").rstrip(".")
+
+
 @cache
-def wilcoxon_wording(n: int, m: int) -> tuple[str, str]:
-    """(test, note) of a Wilcoxon row for n pairs of which m changed. Cached: thousands of
-    groups share a few hundred (n, m)."""
-    zeros = n - m
+def wilcoxon_note(n: int, m: int, lang: str = "nl") -> str:
+    """What a Wilcoxon row of n pairs, m of which changed, was tested on, or why it was not: in
+    Dutch as the warehouse keeps it, or in English (lang "en") for the English report. Cached:
+    thousands of groups share a few hundred (n, m)."""
+    zeros, method = n - m, wilcoxon_method(m)
+    floor = f"2/2{str(m).translate(_SUPERSCRIPT)}"
+    if lang == "en":
+        unchanged = f", {zeros} unchanged (not counted)" if zeros else ""
+        changed = f"{m} of the {n} {'pair' if n == 1 else 'pairs'} changed"
+        if method is not None:
+            return f"Two-sided; {changed}{unchanged}."
+        if m == 0:
+            return "No test: " + ("the one pair did not change." if n == 1 else f"none of the {n} pairs changed.")
+        return (f"No test: {changed}{unchanged}; with {m} {'difference' if m == 1 else 'differences'} the smallest "
+                f"possible two-sided p is {floor} = {_en(smallest_wilcoxon_p(m))}, never below 0.05.")
     unchanged = f", {zeros} gelijk gebleven (die tellen niet mee)" if zeros else ""
     changed = f"{m} van de {n} {'paar' if n == 1 else 'paren'} {'veranderde' if m == 1 else 'veranderden'}"
+    if method is not None:
+        return f"Tweezijdig; {changed}{unchanged}."
+    if m == 0:
+        return "Geen toets: " + ("het ene paar veranderde niet." if n == 1 else f"geen van de {n} paren veranderde.")
+    return (f"Geen toets: {changed}{unchanged}; met {m} {'verschil' if m == 1 else 'verschillen'} is de kleinste "
+            f"mogelijke tweezijdige p {floor} = {nl(smallest_wilcoxon_p(m), 4)}, nooit onder 0,05.")
+
+
+def wilcoxon_wording(n: int, m: int) -> tuple[str, str]:
+    """(test, note) of a Wilcoxon row for n pairs of which m changed, as the warehouse keeps them."""
     method = wilcoxon_method(m)
-    if method is None:
-        if m == 0:
-            why = f"geen van de {n} {'paar' if n == 1 else 'paren'} veranderde"
-        else:
-            floor = smallest_wilcoxon_p(m)
-            why = (f"{changed}{unchanged}; met {m} {'verschil' if m == 1 else 'verschillen'} is de kleinste "
-                   f"mogelijke tweezijdige p 2/2^{m} = {nl(floor, 4)}, nooit onder 0,05")
-        return NO_TEST, f"Geen toets: {why}."
-    return WILCOXON_TESTS[method], f"Tweezijdig; {changed}{unchanged}."
+    return (NO_TEST if method is None else WILCOXON_TESTS[method]), wilcoxon_note(n, m)
 
 
 def wilcoxon_test(d: Sequence[float]) -> dict:

@@ -64,6 +64,44 @@ def test_a_table_caption_is_never_left_alone_at_the_foot_of_a_page():
     assert caption_on == {0, 1}  # the lengths did move the table over the page's foot
 
 
+def test_a_chart_and_its_caption_stay_on_one_page_with_the_intro_before_it():
+    """Wherever the page ends, a chart is not split from its caption (the caption stood alone at the
+    top of the next page) and the paragraph that introduces it goes with it."""
+    chart = Chart(_svg(400, 300), "Figuur 3 Beoordeling van de factoren", "grafiek")
+    moved = set()
+    for words in range(300, 420, 4):  # the chart starts ever lower on the first page, then on the next
+        pdf = PdfReader(io.BytesIO(report_pdf("TiB 2024", [Paragraph(" ".join(["woord"] * words)),
+                                                           Paragraph("Zie de grafiek."), chart])))
+        [(i, page)] = [(i, p) for i, p in enumerate(pdf.pages) if "Figuur 3" in p.extract_text()]
+        assert b"/Alt(grafiek)" in page.get_contents().get_data(), words  # the chart is on the caption's page
+        assert "Zie de grafiek." in page.extract_text(), words
+        moved.add(i)
+    assert moved == {0, 1}  # the lengths did move the chart over the page's foot
+
+
+def test_a_table_too_wide_for_the_page_is_set_on_a_landscape_page_with_its_heading_and_intro():
+    """Thirteen columns upright ran into each other; on a page of their own turned sideways they
+    fit, under the same banner, with the heading and the intro that lead to them."""
+    headers = ["Organisatie", "Interventie", "Groep", "N paren", "Kleine N", "M T0", "M T1", "Gem. verschil",
+               "Mediaan verschil", "Hodges-Lehmann", "Rangbiseriële r", "p", "Toets of reden geen toets"]
+    wide = Table(headers, [["UMCG", "Cold shower challenge", "(alle groepen)", "2", "te klein", "7,3", "7,0", "−0,3",
+                            "−0,3", "−0,3", "−0,33", "–", "geen toets: met 5 of minder veranderde paren"]],
+                 "Tabel 8 Verandering", ["Een noot."], frozenset(range(3, 12)) - {4})
+    blocks = [Paragraph("Eerst dit."), Heading("Verandering", 2), Paragraph("Hieronder de tabel."), wide,
+              Paragraph("Daarna dit.")]
+    pdf = PdfReader(io.BytesIO(report_pdf("PMG 2023", blocks, banner=BANNER)))
+    shapes = [(float(p.mediabox.width) > float(p.mediabox.height), p.extract_text()) for p in pdf.pages]
+    assert [landscape for landscape, _ in shapes] == [False, True, False]
+    first, sideways, last = (text for _, text in shapes)
+    assert "Eerst dit." in first and "Verandering" not in first
+    assert sideways.startswith(BANNER)
+    assert all(text in sideways for text in ("Verandering", "Hieronder de tabel.", "Tabel 8 Verandering",
+                                             "Toets of reden", "Een noot."))
+    assert "Daarna dit." in last
+    # the narrower tables keep their upright page
+    assert len(_texts(report_pdf("PMG 2023", [Table(headers[:9], [["x"] * 9], "Tabel 9")]))) == 1
+
+
 def test_a_sha256_in_a_table_is_set_in_two_halves_that_fit_the_page():
     sha = "1a6e2a79c5e64e979a7647a9fc352fb0d8b0e5ab4cbb22c6c2a4b9b70d1f44e2"
     [text] = _texts(report_pdf("Bronnen", [Table(["Bronbestand", "Rijen", "SHA-256"],

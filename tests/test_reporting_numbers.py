@@ -52,6 +52,7 @@ def test_fmt_range_drops_zero_decimal():
     assert fmt_range(5.5, 9.0) == "5,5 – 9"
     assert fmt_range(6.96, 8.25) == "7 – 8,3"
     assert fmt_range(5.5, 9, lang="en") == "5.5 – 9"
+    assert fmt_range(1, 1) == "1" and fmt_range(6.96, 7.04) == "7"  # one value, as printed
 
 
 def test_fmt_short_and_count():

@@ -151,8 +151,15 @@ def test_pmg_tabel_4_to_7_cells_as_in_the_warehouse(reports, warehouse, edition)
 
 def test_pmg_paired_change_with_hodges_lehmann_rank_biserial_and_p_or_reason(reports, warehouse):
     t = table(reports["pmg", "researcher"], "bij dezelfde deelnemers (T1 − T0)")
-    expected = _rows(warehouse, "SELECT * FROM marts.pmg_paired_change WHERE year = 2023")
-    assert expected and len(t["rows"]) == len(expected)
+    rows = _rows(warehouse, "SELECT * FROM marts.pmg_paired_change WHERE year = 2023")
+    # an intervention's one group is its (alle groepen) row again: the table shows it once
+    sole = [r for r in rows if r["group_label"] != ALL_GROUPS
+            and sum((x["organisation"], x["intervention"]) == (r["organisation"], r["intervention"]) for x in rows) == 2]
+    assert sole  # the sample's Teamcoaching (Gemeente Groningen)
+    for r in sole:
+        assert not rows_where(t, Organisatie=r["organisation"], Interventie=r["intervention"], Groep=r["group_label"])
+    expected = [r for r in rows if r not in sole]
+    assert len(t["rows"]) == len(expected)
     for r in expected:
         group = "(alle groepen)" if r["group_label"] == ALL_GROUPS else r["group_label"]
         [row] = rows_where(t, Organisatie=r["organisation"], Interventie=r["intervention"], Groep=group)
@@ -160,7 +167,7 @@ def test_pmg_paired_change_with_hodges_lehmann_rank_biserial_and_p_or_reason(rep
         assert row["Kleine N"] == (small_n_flag(r["n_pairs"]) or "")
         # differences on the grade's scale with one decimal, as the means; the correlation with two
         assert row["Hodges-Lehmann"] == fmt_number(r["hodges_lehmann"], 1)
-        assert row["Rangbiserieel r"] == fmt_number(r["rank_biserial"], 2)
+        assert row["Rangbiseriële r"] == fmt_number(r["rank_biserial"], 2)
         assert row["Gem. verschil"] == fmt_number(r["mean_difference"], 1)
         assert row["M T0"] == fmt_number(r["mean_t0"], 1) and row["M T1"] == fmt_number(r["mean_t1"], 1)
         if r["p_value"] is None:
@@ -211,7 +218,8 @@ def test_a_grade_everyone_gave_alike_is_said_so_not_as_a_range(reports, warehous
     for r in alike:
         who = "beide deelnemers" if r["n"] == 2 else f"alle {r['n']} deelnemers"
         assert f"M={fmt_number(r['mean'])} (N={r['n']}); {who} gaven een {fmt_short(r['min'])}" in text
-    assert not re.search(r"tussen (\S+) – \1\b", text)
+    assert not re.search(r"tussen (\S+) en \1\b", text)
+    assert re.search(r"M=\S+ \(N=\d+\) met een range tussen \d+(,\d)? en \d+(,\d)? \(zie Tabel \d\)", text)
 
 
 def test_the_small_group_legend_stands_only_under_a_table_with_a_flag(reports):
@@ -235,7 +243,7 @@ def test_an_organisation_report_of_one_measured_intervention_says_so_in_the_sing
     assert ("Bij de enige interventie met een voor- en nameting bij dezelfde mensen, Cold shower challenge (UMCG), "
             "is geen uitspraak over verandering mogelijk.") in umcg
     assert ("Bij de enige interventie met een voor- en nameting bij dezelfde mensen, Cold shower challenge (UMCG), "
-            "was het cijfer wisselend.") in umcg_researcher
+            "kwamen even veel deelnemers hoger als lager uit.") in umcg_researcher
     assert "(1)" not in umcg + umcg_researcher + rug
     assert "Dit rapport beschrijft de interventies van UMCG" in umcg
     assert "Dit rapport beschrijft de interventie van RUG" in rug
@@ -303,8 +311,9 @@ def test_pmg_conclusions_follow_the_paired_change(reports, warehouse):
     # one clause per direction there is, none of them empty ("lager bij geen"), and the
     # interventions nothing can be said of in a sentence of their own
     directions = re.match(r" was het cijfer (.*?)\.(?: |$)", summary[2])[1].split("; ")
-    listed = [re.fullmatch(r"(hoger na de interventie|lager na de interventie|gelijk gebleven|wisselend) bij (.+)",
-                           clause) for clause in directions]
+    listed = [re.fullmatch(r"(hoger na de interventie|lager na de interventie|gelijk gebleven|"
+                           r"wisselend \(even veel deelnemers hoger als lager\)) bij (.+)", clause)
+              for clause in directions]
     assert all(listed) and len({m[1] for m in listed}) == len(listed), directions
     names = [n for m in listed for n in re.split(r", | en ", m[2])]
     unclear = re.search(r"Geen uitspraak over verandering mogelijk bij (.*?)\.(?: |$)", summary[2])
@@ -561,8 +570,11 @@ def test_tib_relapse_among_those_who_went_back_to_work(reports, warehouse):
     assert no["pct_among_returned"] == pytest.approx(100 * no["n_among_returned"] / no["n_returned"])
     for edition in ("researcher", "stakeholder"):
         text = reports["terug_in_balans", edition].full_text
-        assert (f"Van de {no['n_returned']} deelnemers die terugkeerden naar werk, vielen er {no['n_among_returned']} "
-                f"({fmt_pct(no['pct_among_returned'])}) niet opnieuw uit.") in text
+        assert (f"Van de {no['n_returned']} deelnemers die terugkeerden naar werk, is {fmt_pct(no['pct_among_returned'])}"
+                f" ({no['n_among_returned']}) minimaal drie maanden na afronding van het traject niet opnieuw uitgevallen"
+                f" vanwege psychische klachten. Over alle {no['n_respondents']} respondenten, zoals de factsheet rekent, "
+                f"is dat {fmt_pct(no['pct'])}; daarin tellen ook de {no['n_respondents'] - no['n_returned']} mee die "
+                "niet terugkeerden.") in text
 
 
 def test_tib_return_to_work_sentence_from_the_mart(reports, warehouse):
@@ -679,6 +691,20 @@ def test_english_edition(full_run, tmp_path):
             assert "." in fmt_number(w["mean"], 1, "en") and "," not in cell.split("(")[0]
     researcher = parse(tmp_path / "reports" / "pmg" / "2023" / "rapport_onderzoekers.html")
     assert researcher.banner == "CONFIDENTIAL – researcher edition"
+    # each change row's note, in English from the mart's counts (the mart's note is Dutch)
+    conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    paired = _rows(conn, "SELECT * FROM marts.pmg_paired_change WHERE year = 2023 AND group_label = ?", ALL_GROUPS)
+    unpaired = _rows(conn, "SELECT * FROM marts.pmg_unpaired_change WHERE year = 2023")
+    conn.close()
+    assert paired and unpaired
+    for r in paired:
+        m = r["n_higher"] + r["n_lower"]
+        assert f"{r['intervention']} – (all groups): " in researcher.full_text
+        assert (f"{m} of the {r['n_pairs']} pairs changed" if m else "changed") in researcher.full_text
+    for r in unpaired:
+        assert (f"{r['intervention']}: T0 and T1 hold (partly) different people: of the {r['n_t0']} (T0) and "
+                f"{r['n_t1']} (T1), {r['n_paired']} took part both times") in researcher.full_text
+    assert "Geen toets" not in researcher.full_text and "paren" not in researcher.full_text
 
 
 def test_terug_in_balans_chart_files_leave_out_what_the_stakeholder_edition_hides(full_run, tmp_path):

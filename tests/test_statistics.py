@@ -138,10 +138,22 @@ def test_wilcoxon_note_in_dutch_singular_and_plural():
     from assets.statistics import wilcoxon_wording
 
     assert wilcoxon_wording(2, 1)[1] == ("Geen toets: 1 van de 2 paren veranderde, 1 gelijk gebleven (die tellen niet "
-                                         "mee); met 1 verschil is de kleinste mogelijke tweezijdige p 2/2^1 = 1, "
+                                         "mee); met 1 verschil is de kleinste mogelijke tweezijdige p 2/2¹ = 1, "
                                          "nooit onder 0,05.")
-    assert wilcoxon_wording(1, 0)[1] == "Geen toets: geen van de 1 paar veranderde."
+    assert wilcoxon_wording(1, 0)[1] == "Geen toets: het ene paar veranderde niet."
+    assert wilcoxon_wording(3, 0)[1] == "Geen toets: geen van de 3 paren veranderde."
     assert "3 van de 7 paren veranderden" in wilcoxon_wording(7, 3)[1]
+
+
+def test_wilcoxon_note_in_english_says_the_same():
+    """The English report's note, from the same n and m as the warehouse's Dutch one."""
+    from assets.statistics import wilcoxon_note
+
+    assert wilcoxon_note(4, 2, "en") == ("No test: 2 of the 4 pairs changed, 2 unchanged (not counted); with 2 "
+                                         "differences the smallest possible two-sided p is 2/2² = 0.5, never below 0.05.")
+    assert wilcoxon_note(1, 0, "en") == "No test: the one pair did not change."
+    assert wilcoxon_note(30, 30, "en") == "Two-sided; 30 of the 30 pairs changed."
+    assert wilcoxon_note(30, 30) == "Tweezijdig; 30 van de 30 paren veranderden."
 
 
 def test_pmg_paired_change(warehouse):

@@ -287,6 +287,8 @@ def test_unpaired_frame_equals_the_per_group_loop():
                 same(fast[column], value, (column, reference))
         assert ("geen toets" in fast["note"]) == (reference["method"] is None)
         assert ("asymptotisch" in fast["note"]) == (reference["method"] == "asymptotic")
+        # the method a p was computed by, for analysts and the English report; none without a p
+        assert fast["mann_whitney_method"] == (reference["method"] if fast["mann_whitney_p"] is not None else None)
         assert ("beide keren meedeed" in fast["note"]) == (reference["n_paired"] > 0)
         assert ("onafhankelijke groepen" in fast["note"]) == (reference["n_paired"] > 0)
 

@@ -15,7 +15,7 @@ from assets.ingest.codebook import IGLOO_LEVELS, JDR_CATEGORIES, SECTIONS
 from assets.pmg.charts import GRID_CATEGORIES, draw_mental_health, draw_theme_matrix
 from assets.pmg.disclosure import PRIMARY, SECONDARY, Disclosure, disclosure, shown_mental_health
 from assets.pmg.marts import YEAR_MARTS
-from assets.pmg.statistics import ALL_GROUPS
+from assets.pmg.statistics import ALL_GROUPS, unpaired_note
 from assets.pmg.year_data import (QUOTES_PER_SECTION, YearData, first_row, interventions, load_year, one_row,
                                   organisations, report_years)
 from assets.reporting.editions import (ORGANISATION_DIR, RESEARCHER_FILE, STAKEHOLDER_FILE, Edition,
@@ -26,7 +26,8 @@ from assets.reporting.numbers import MISSING, fmt_number, fmt_range, fmt_short
 from assets.reporting.provenance import provenance_blocks
 from assets.reporting.chart_cache import rendered_chart
 from assets.reporting.texts import join_list, texts_for
-from assets.statistics import ALPHA, INDICATIVE_BELOW, SMALL_N_MINIMUM, small_n_flag, smallest_wilcoxon_p
+from assets.statistics import (ALPHA, INDICATIVE_BELOW, SMALL_N_MINIMUM, small_n_flag, smallest_wilcoxon_p,
+                               wilcoxon_note)
 from assets.tables import POOL, key
 from pipelines.resources import ReportSettings
 
@@ -124,7 +125,7 @@ def _grade_sentence(what: str, cell: dict | None, mark: str | None, edition: Edi
         return t("grade_sentence_one_value", what=what, mean=fmt_number(cell["mean"], 1, edition.lang), n=cell["n"],
                  who=who, value=fmt_short(cell["min"], edition.lang), table=table_no)
     return t("grade_sentence", what=what, mean=fmt_number(cell["mean"], 1, edition.lang), n=cell["n"],
-             range=fmt_range(cell["min"], cell["max"], edition.lang), table=table_no)
+             lo=fmt_short(cell["min"], edition.lang), hi=fmt_short(cell["max"], edition.lang), table=table_no)
 
 
 def _people(n: int, edition: Edition, singular: str = "participant", plural: str = "participants") -> str:
@@ -262,6 +263,29 @@ def _test_text(row: dict, edition: Edition) -> str:
     return edition.t("wilcoxon") if edition.lang != "nl" else row["test"]
 
 
+def _same_as_total(data: YearData, row: dict, compact: bool) -> bool:
+    """Whether the change table leaves `row` out: a group's row in a compact year, or the one
+    group of an intervention, whose row would repeat the intervention's (alle groepen) row."""
+    if row["group_label"] == ALL_GROUPS:
+        return False
+    if compact:
+        return True
+    rows = data.of("paired", row["organisation"], row["intervention"])
+    total = first_row(rows, "group_label", ALL_GROUPS)
+    return len(rows) == 2 and total is not None and total["n_pairs"] == row["n_pairs"]
+
+
+def _paired_note(row: dict, lang: str) -> str:
+    """The mart's note (Dutch, as the warehouse keeps it), or the same in the report's language."""
+    return row["note"] if lang == "nl" else wilcoxon_note(row["n_pairs"], row["n_higher"] + row["n_lower"], lang)
+
+
+def _unpaired_note(row: dict, lang: str) -> str:
+    if lang == "nl":
+        return row["note"]
+    return unpaired_note(row["n_t0"], row["n_t1"], row["n_paired"], row["mann_whitney_method"], lang)
+
+
 def paired_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: int,
                   compact: bool = False) -> list[Block]:
     """Change in the same people per intervention and group, and the unpaired summary; `compact`
@@ -271,9 +295,8 @@ def paired_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: 
     if data.paired.height == 0:
         return blocks + [Paragraph(t("no_pairs"), "note")]
     rows, marks = [], set()
-    for r in data.paired.iter_rows(named=True):
-        if compact and r["group_label"] != ALL_GROUPS:
-            continue
+    listed = [r for r in data.paired.iter_rows(named=True) if not _same_as_total(data, r, compact)]
+    for r in listed:
         mark = plan.row(r["organisation"], r["intervention"], r["group_label"])
         group = t("all_groups") if r["group_label"] == ALL_GROUPS else r["group_label"]
         head = [r["organisation"], r["intervention"], group, str(r["n_pairs"]), _flag(r["n_pairs"], edition)]
@@ -287,9 +310,9 @@ def paired_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: 
                             _stat(r["hodges_lehmann"], edition, 1), _stat(r["rank_biserial"], edition),
                             _p(r["p_value"], edition), _test_text(r, edition)])
     notes = [_flag_legend(edition)] if any(row[4] for row in rows) else []
-    if edition.researcher and edition.lang == "nl":
-        notes += [f"{r['intervention']} – {r['group_label']}: {r['note']}" for r in data.paired.iter_rows(named=True)
-                  if not compact or r["group_label"] == ALL_GROUPS]
+    if edition.researcher:
+        notes += [f"{r['intervention']} – {t('all_groups') if r['group_label'] == ALL_GROUPS else r['group_label']}: "
+                  f"{_paired_note(r, edition.lang)}" for r in listed]
     if PRIMARY in marks:
         notes.append(f"{PRIMARY} {t('paired_hidden_primary', minimum=edition.minimum)}")
     if SECONDARY in marks:
@@ -310,8 +333,8 @@ def paired_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: 
               _flag(min(r["n_t0"], r["n_t1"]), edition), _p(r["mann_whitney_p"], edition),
               _stat(r["cliffs_delta"], edition)] for r in shown]
     unotes = [t("unpaired_note")] + ([_flag_legend(edition)] if any(row[5] for row in urows) else [])
-    if edition.researcher and edition.lang == "nl":
-        unotes += [f"{r['intervention']}: {r['note']}" for r in shown]
+    if edition.researcher:
+        unotes += [f"{r['intervention']}: {_unpaired_note(r, edition.lang)}" for r in shown]
     blocks.append(Table([t("organisation"), t("intervention"), "N T0", "N T1", t("n_paired"), t("flag"), t("mw_p"),
                          t("cliffs_delta")], urows, f"{t('tabel', no=table_no + 1)} {t('unpaired_caption')}",
                         unotes, numeric=frozenset({2, 3, 4, 6, 7})))
@@ -433,6 +456,7 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
     if measured == 1:
         [(trend, [name])] = [(trend, names) for trend, names in trends.items() if names]
         summary = [t("concl_unclear_one", name=name) if trend == "unclear"
+                   else t("concl_summary_one_mixed", name=name) if trend == "mixed"
                    else t("concl_summary_one", name=name, direction=t(trend))]
     else:
         unclear = join_list(trends.pop("unclear"), lang)

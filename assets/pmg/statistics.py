@@ -97,8 +97,23 @@ def marts_pmg_paired_change(context, duckdb: DuckDBResource) -> MaterializeResul
         return MaterializeResult(metadata=written_metadata(conn, PAIRED, years=years))
 
 
-def unpaired_note(n_t0: int, n_t1: int, n_paired: int, method: str | None) -> str:
-    """Who the waves hold and which test compared them (method as mann_whitney gives it)."""
+def unpaired_note(n_t0: int, n_t1: int, n_paired: int, method: str | None, lang: str = "nl") -> str:
+    """Who the waves hold and which test compared them (method as mann_whitney gives it): in Dutch
+    as the warehouse keeps it, or in English (lang "en") for the English report."""
+    if lang == "en":
+        people = (f"T0 and T1 hold (partly) different people: of the {n_t0} (T0) and {n_t1} (T1), {n_paired} "
+                  f"took part both times")
+        if n_paired:
+            how = ("no test: Mann-Whitney needs independent groups, and whoever took part both times is in both; "
+                   "Cliff's delta is descriptive only, and for those who took part both times "
+                   "marts.pmg_paired_change is the measure")
+        elif method is None:
+            how = (f"no test, as the smaller wave has fewer than {SMALL_N_MINIMUM} grades; Cliff's delta is "
+                   f"descriptive only")
+        else:
+            how = "two-sided Mann-Whitney U, " + ("exact (no tied grades)" if method == "exact"
+                                                  else "asymptotic (normal approximation, corrected for ties)")
+        return f"{people}; {how}."
     people = (f"T0 en T1 bevatten (deels) verschillende mensen: van de {n_t0} (T0) en "
               f"{n_t1} (T1) deden er {n_paired} beide keren mee")
     if n_paired:
@@ -130,6 +145,7 @@ def unpaired_frame(grade_counts: pl.DataFrame, people: pl.DataFrame) -> pl.DataF
     # The test assumes two independent samples: not so when anyone is in both waves.
     independent = pl.col("n_paired") == 0
     return contract_frame(UNPAIRED, rows.with_columns(mann_whitney_p=pl.when(independent).then("p_value"),
+                                                      mann_whitney_method=pl.when(independent).then("method"),
                                                       note=pl.Series(notes, dtype=pl.String)))
 
 

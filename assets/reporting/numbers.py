@@ -53,7 +53,9 @@ def fmt_short(x: float | int | None, lang: str = "nl") -> str:
 
 
 def fmt_range(lo: float | int | None, hi: float | int | None, lang: str = "nl") -> str:
-    """Lowest and highest value: (4, 9) -> "4 – 9", (5.5, 9) -> "5,5 – 9"; a missing end gives "–"."""
+    """Lowest and highest value: (4, 9) -> "4 – 9", (5.5, 9) -> "5,5 – 9", (1, 1) -> "1"; a missing
+    end gives "–"."""
     if lo is None or hi is None:
         return MISSING
-    return f"{fmt_short(lo, lang)} – {fmt_short(hi, lang)}"
+    low, high = fmt_short(lo, lang), fmt_short(hi, lang)
+    return low if low == high else f"{low} – {high}"

@@ -151,8 +151,8 @@ TEXTS: dict[str, dict[str, str]] = {
                                      "verborgen groep).",
                                "en": "{what} is not shown (secondary suppression: the same people as a hidden "
                                      "group)."},
-    "grade_sentence": {"nl": "{what} was M={mean} (N={n}) met een range tussen {range} (zie Tabel {table}).",
-                       "en": "{what} was M={mean} (N={n}), ranging from {range} (see Table {table})."},
+    "grade_sentence": {"nl": "{what} was M={mean} (N={n}) met een range tussen {lo} en {hi} (zie Tabel {table}).",
+                       "en": "{what} was M={mean} (N={n}), ranging from {lo} to {hi} (see Table {table})."},
     "grade_sentence_one_value": {"nl": "{what} was M={mean} (N={n}); {who} gaven een {value} (zie Tabel {table}).",
                                  "en": "{what} was M={mean} (N={n}); {who} gave {value} (see Table {table})."},
     "both_participants": {"nl": "beide deelnemers", "en": "both participants"},
@@ -228,7 +228,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "mean_diff": {"nl": "Gem. verschil", "en": "Mean diff."},
     "median_diff": {"nl": "Mediaan verschil", "en": "Median diff."},
     "hl": {"nl": "Hodges-Lehmann", "en": "Hodges-Lehmann"},
-    "rank_biserial": {"nl": "Rangbiserieel r", "en": "Rank-biserial r"},
+    "rank_biserial": {"nl": "Rangbiseriële r", "en": "Rank-biserial r"},
     "p": {"nl": "p", "en": "p"},
     "flag": {"nl": "Kleine N", "en": "Small N"},
     "test_or_reason": {"nl": "Toets of reden geen toets", "en": "Test, or why none"},
@@ -340,7 +340,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "concl_up": {"nl": "hoger na de interventie bij {names}", "en": "higher after the intervention for {names}"},
     "concl_down": {"nl": "lager na de interventie bij {names}", "en": "lower after the intervention for {names}"},
     "concl_flat": {"nl": "gelijk gebleven bij {names}", "en": "unchanged for {names}"},
-    "concl_mixed": {"nl": "wisselend bij {names}", "en": "mixed for {names}"},
+    "concl_mixed": {"nl": "wisselend (even veel deelnemers hoger als lager) bij {names}",
+                    "en": "mixed (as many participants higher as lower) for {names}"},
     "concl_summary_none": {"nl": "Geen interventie had een voor- en nameting bij dezelfde mensen.",
                            "en": "No intervention was measured before and after in the same people."},
     "concl_summary_unpaired": {"nl": "Zonder voor- en nameting bij dezelfde mensen: {names}.",
@@ -351,6 +352,10 @@ TEXTS: dict[str, dict[str, str]] = {
                                 "was het cijfer {direction}.",
                           "en": "For the only intervention measured before and after in the same people, {name}, "
                                 "the grade was {direction}."},
+    "concl_summary_one_mixed": {"nl": "Bij de enige interventie met een voor- en nameting bij dezelfde mensen, {name}, "
+                                      "kwamen even veel deelnemers hoger als lager uit.",
+                                "en": "For the only intervention measured before and after in the same people, "
+                                      "{name}, as many participants came out higher as lower."},
     "concl_unclear_one": {"nl": "Bij de enige interventie met een voor- en nameting bij dezelfde mensen, {name}, is "
                                 "geen uitspraak over verandering mogelijk.",
                           "en": "For the only intervention measured before and after in the same people, {name}, "
@@ -382,8 +387,9 @@ TEXTS: dict[str, dict[str, str]] = {
                                "relapse and skills are given with their 95% confidence interval (Wilson)."},
     "tib_intro_researcher": {"nl": "Onderzoekerseditie: bevat alle cijfers, ook van kleine groepen. Niet verspreiden.",
                              "en": "Researcher edition: every figure, small groups included. Do not distribute."},
-    "tib_intro_stakeholder": {"nl": "Aandelen van groepen kleiner dan {minimum} respondenten zijn weggelaten.",
-                              "en": "Shares of groups smaller than {minimum} respondents are left out."},
+    "tib_intro_stakeholder": {"nl": "Aandelen staan er alleen bij vragen die minstens {minimum} respondenten "
+                                    "beantwoordden.",
+                              "en": "Shares are shown only for questions at least {minimum} respondents answered."},
     "rtw_heading": {"nl": "Duurzaam herstel en terugkeer naar werk", "en": "Lasting recovery and return to work"},
     "shares_hidden": {"nl": "Aandelen niet getoond: groep kleiner dan {minimum} (N={n}).",
                       "en": "Shares not shown: group smaller than {minimum} (N={n})."},
@@ -398,12 +404,16 @@ TEXTS: dict[str, dict[str, str]] = {
                                "vanwege psychische klachten.",
                          "en": "At least three months after the programme ended, {pct} had not dropped out again "
                                "because of psychological complaints."},
-    "relapse_returned": {"nl": "Van de {n_returned} deelnemers die terugkeerden naar werk, vielen er {n} ({pct}) niet "
-                               "opnieuw uit. Het aandeel daarvoor, als in de factsheet, is berekend over alle "
-                               "respondenten, ook wie niet terugkeerde.",
-                         "en": "Of the {n_returned} participants who returned to work, {n} ({pct}) did not drop out "
-                               "again. The share before it, as in the factsheet, is of all respondents, including "
-                               "those who did not return."},
+    "relapse_returned": {"nl": "Van de {n_returned} deelnemers die terugkeerden naar werk, is {pct} ({n}) minimaal "
+                               "drie maanden na afronding van het traject niet opnieuw uitgevallen vanwege "
+                               "psychische klachten.",
+                         "en": "Of the {n_returned} participants who returned to work, {pct} ({n}) had not dropped "
+                               "out again because of psychological complaints at least three months after the "
+                               "programme ended."},
+    "relapse_of_all": {"nl": "Over alle {m} respondenten, zoals de factsheet rekent, is dat {pct}; daarin tellen ook "
+                             "de {k} mee die niet terugkeerden.",
+                       "en": "Of all {m} respondents, as the factsheet counts, that is {pct}; this includes the {k} "
+                             "who did not return."},
     "rtw_caption": {"nl": "Ben je tijdens of na het traject teruggekeerd naar werk?",
                     "en": "Did you return to work during or after the programme?"},
     "relapse_caption": {"nl": "Ben je sinds het afronden van het traject nog uitgevallen door psychische klachten?",

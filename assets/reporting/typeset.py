@@ -29,6 +29,7 @@ TIMEOUT_SECONDS = 300  # a yearly report at 200 organisations takes under a seco
 # than a page with its caption (60 interventions of the mental-health chart make over a metre) is
 # set in page-high slices, as a browser prints it; Typst does not break an image across pages.
 TEXT_WIDTH_CM, SLICE_CM = 17.0, 22.5
+WIDE_COLUMNS = 10  # a table this wide is set on a landscape page
 
 
 class TypstError(RuntimeError):
@@ -71,10 +72,25 @@ def _block(block: Block) -> dict:
     raise TypeError(f"not a report block: {block!r}")
 
 
+def _on_pages(blocks: list[Block]) -> list[dict]:
+    """The blocks as report.typ sets them: a table of WIDE_COLUMNS or more on a landscape page of
+    its own, with the heading and intro right before it (upright, its headings ran into each
+    other; alone, the heading and intro were left on a page of their own)."""
+    out: list[dict] = []
+    for block in blocks:
+        if not (isinstance(block, Table) and len(block.headers) >= WIDE_COLUMNS):
+            out.append(_block(block))
+            continue
+        lead = [out.pop()] if out and out[-1]["kind"] == "paragraph" else []
+        lead = ([out.pop()] if out and out[-1]["kind"] == "heading" else []) + lead
+        out.append({"kind": "landscape", "blocks": [*lead, _block(block) | {"wide": True}]})
+    return out
+
+
 def report_json(title: str, blocks: list[Block], footer: list[Block] = (), banner: str | None = None,
                 lang: str = "nl") -> str:
     """What report.typ reads: the title, the banner (None: no banner), the blocks and the footer."""
-    return json.dumps({"title": _text(title), "lang": lang, "banner": banner, "blocks": [_block(b) for b in blocks],
+    return json.dumps({"title": _text(title), "lang": lang, "banner": banner, "blocks": _on_pages(blocks),
                        "footer": [_block(b) for b in footer],
                        "text_width_cm": TEXT_WIDTH_CM, "slice_cm": SLICE_CM}, ensure_ascii=False)
 

@@ -133,11 +133,16 @@ def return_to_work(data: YearData, edition: Edition, numbering: Numbering) -> li
     m = relapse["n_respondents"].max() if relapse.height else None
     no = _share(relapse, "answer", "no")
     if relapse.height and not edition.hides(m) and no is not None:
-        sentence = t("relapse_sentence", pct=fmt_pct(no, 0, lang))
-        [among] = relapse.filter(pl.col("answer") == "no").select("n_among_returned", "pct_among_returned",
-                                                                   "n_returned").rows()
-        if among[1] is not None and among[2] < m and not edition.hides(among[2]):
-            sentence += " " + t("relapse_returned", n_returned=among[2], n=among[0], pct=fmt_pct(among[1], 0, lang))
+        [(n_no, pct_returned, n_returned)] = relapse.filter(pl.col("answer") == "no").select(
+            "n_among_returned", "pct_among_returned", "n_returned").rows()
+        if pct_returned is not None and n_returned < m and not edition.hides(n_returned):
+            # Who never went back to work cannot have dropped out again: the share among those who
+            # did leads, and the factsheet's share of everyone follows, saying whom it counts.
+            sentence = " ".join((
+                t("relapse_returned", n_returned=n_returned, n=n_no, pct=fmt_pct(pct_returned, 0, lang)),
+                t("relapse_of_all", m=m, pct=fmt_pct(no, 0, lang), k=m - n_returned)))
+        else:
+            sentence = t("relapse_sentence", pct=fmt_pct(no, 0, lang))
         blocks.append(Paragraph(sentence))
     for frame, label_col, question, caption, count in (
             (df, "outcome_label", "return_to_work", t("rtw_caption"), n),
