@@ -82,6 +82,23 @@ def test_missing_column_fails_the_ingest_with_one_readable_line(tmp_path):
                for m in messages), messages
 
 
+def test_one_export_saved_over_the_other_stops_the_ingest_naming_both(tmp_path):
+    """The T1 export saved as the T0 one too: loaded, every pair showed no change at all. The
+    ingest stops before writing anything, naming both files; the interviews still load."""
+    data = copy_pmg(tmp_path)
+    folder = data / "pmg" / "2023"
+    shutil.copy(folder / "pmg_t1_qualtrics.csv", folder / "pmg_t0_qualtrics.csv")
+    result = materialize_years(pmg_graph(), resources_for(tmp_path, data), (2023,), raise_on_error=False)
+    failed = {e.step_key: e.step_failure_data.error.message for e in result.all_events if e.is_step_failure}
+    assert list(failed) == ["raw__pmg_questionnaire_cells"]
+    assert ("pmg/2023/pmg_t1_qualtrics.csv: the same bytes as pmg/2023/pmg_t0_qualtrics.csv, which is loaded too"
+            in failed["raw__pmg_questionnaire_cells"])
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as conn:
+        assert conn.sql("SELECT count(*) FROM raw.source_files WHERE instrument = 'pmg_questionnaire'"
+                        ).fetchall() == [(0,)]
+        assert conn.sql("SELECT count(*) FROM raw.pmg_interview_segments").fetchall()[0][0] > 0
+
+
 def test_unknown_document_and_code_are_quarantined_and_warned(tmp_path):
     data = copy_pmg(tmp_path)
     codebook = data / "pmg" / "2023" / "codebook_interviews.yaml"

@@ -293,6 +293,17 @@ def test_codebook_that_is_not_yaml(tmp_path):
      "row 14: variables.organisation.labels[0]: a label or code reads as False"),
     (("    scale: {min: 0, max: 10}\n", "    scale: {min: 0, max: 10}\n    waves: {T1: ja}\n"),
      "row 18: variables.mental_health_grade.waves is {'T1': 'ja'}; expected a list of names, as [T1]"),
+    # a wave no file has, a role no table knows, a label without its code, a number that is none:
+    # each dropped a question, a factor or an organisation's name without a word
+    (("    scale: {min: 0, max: 10}\n", "    scale: {min: 0, max: 10}\n    waves: [t0]\n"),
+     "row 18: variables.mental_health_grade.waves: 't0' is not a wave of this codebook's files; did you mean 'T0'?"),
+    (("    scale: {min: 0, max: 10}\n", "    scale: {min: 0, max: 10}\n    role: Factor\n"),
+     "row 18: variables.mental_health_grade.role is 'Factor'; expected one of ['factor']"),
+    (("labels: {UMCG: UMCG,", "labels: {UMCG: ,"), "row 13: variables.organisation.labels: the label 'UMCG' has no code"),
+    (("labels: {UMCG: UMCG, Rijksuniversiteit Groningen: RUG}", "labels:\n      - {label: UMCG, code: }"),
+     "row 14: variables.organisation.labels[0]: the label 'UMCG' has no code"),
+    (("labels: {UMCG: UMCG, Rijksuniversiteit Groningen: RUG}", "labels:\n      - {label: UMCG, code: u, number: een}"),
+     "row 14: variables.organisation.labels[0].number is 'een'; expected a number"),
     # labels are matched ignoring case: one label, two codes
     (("labels: {UMCG: UMCG,", "labels: {UMCG: UMCG, umcg: UMCG-2,"), "row 13: variables.organisation: the label 'umcg' "
                                                                      "is coded both 'UMCG' and 'UMCG-2'"),

@@ -1,5 +1,6 @@
 """Readers on the real exports in ../shared/realexports and on the project's own samples."""
 
+import re
 from pathlib import Path
 
 import polars as pl
@@ -220,6 +221,19 @@ def test_maxqda_data_on_second_sheet(tmp_path: Path):
     frame = read_maxqda_coded_segments(path).frame
     assert frame.row(0, named=True)["document"] == "T0 groep"
     assert frame.row(0, named=True)[ROW] == 2
+
+
+@pytest.mark.parametrize("read", [read_ms_forms_xlsx, read_maxqda_coded_segments])
+def test_a_sheet_the_codebook_names_and_the_workbook_lacks_is_named(tmp_path: Path, read):
+    """A renamed sheet gave fastexcel's own traceback (Forms) or "not a MAXQDA export" (MAXQDA)."""
+    import xlsxwriter
+
+    path = tmp_path / "export.xlsx"
+    book = xlsxwriter.Workbook(path)
+    book.add_worksheet("Form1 (2)").write_row(0, 0, ["ID", "Email"])
+    book.close()
+    with pytest.raises(InputError, match=re.escape("export.xlsx: has no sheet 'Form1'; sheets are ['Form1 (2)']")):
+        read(path, sheet="Form1")
 
 
 def test_excel_error_cells_are_told_apart_from_empty_ones(tmp_path: Path):

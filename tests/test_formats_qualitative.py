@@ -235,6 +235,18 @@ def test_teams_docx_older_layout_with_timings(tmp_path: Path):
         ("Bakker, Joost", 0.0, 2.56, "Goedemorgen."), ("Visser, Sanne", 3.01, 5.0, "Hoi.")]
 
 
+def test_teams_docx_with_a_damaged_document_is_named(tmp_path: Path):
+    path = tmp_path / "damaged.docx"
+    write_teams_docx(path, [("Joost Bakker   0:15",), ("Ik merk minder stress.",)])
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data[:160] if name == "word/document.xml" else data)
+    with pytest.raises(InputError, match=r"damaged.docx: cannot be read as a .docx \(word/document.xml is damaged"):
+        read_teams_docx(path)
+
+
 def test_teams_docx_not_a_zip(tmp_path: Path):
     path = tmp_path / "broken.docx"
     path.write_bytes(b"not a zip")

@@ -136,6 +136,7 @@ TOP_KEYS = {"survey": COMMON_KEYS | {"participant", "variables", "scales", "iden
             "transcript": COMMON_KEYS}
 FILE_KEYS = {"path", "format", "constants", "sheet", "interview", "syntax"}
 PARTICIPANT_KEYS, ANONYMOUS_KEYS = {"column", "anonymous"}, {"values", "key_column"}
+ROLES = {"factor"}  # a Terug in Balans effectiveness factor (marts.tib_factor_*)
 VARIABLE_KEYS = {"type", "column", "columns", "scale", "labels", "required", "role", "text", "waves"}
 SCALE_KEYS, LABEL_KEYS, STRUCTURE_KEYS = {"min", "max"}, {"label", "code", "number", "domain"}, {"structure", "question"}
 THEME_KEYS = {"theme", "section", "jdr_category", "igloo_level"}
@@ -261,6 +262,8 @@ def _labels(spec: dict, where: str, file: str, scales: dict, folder: Path) -> tu
     if isinstance(raw, dict):  # label: code-or-number
         for label, value in raw.items():
             _not_a_boolean((label, value), f"{where}.labels", file)
+            if value is None:  # "UMCG:" with nothing after it would store the code "None"
+                raise CodebookError(file, f"{where}.labels: the label {label!r} has no code", at=f"{where}.labels")
             number = float(value) if isinstance(value, (int, float)) else None
             out.append(Label(str(label), str(value), number))
     elif isinstance(raw, list):  # [{label, code, number?, domain?}]
@@ -269,6 +272,12 @@ def _labels(spec: dict, where: str, file: str, scales: dict, folder: Path) -> tu
             label = _require(item, "label", f"{where}.labels[{i}]", file)
             _not_a_boolean((label, item.get("code")), f"{where}.labels[{i}]", file)
             number = item.get("number")
+            if "code" in item and item["code"] is None:
+                raise CodebookError(file, f"{where}.labels[{i}]: the label {label!r} has no code",
+                                    at=f"{where}.labels[{i}]")
+            if number is not None and (isinstance(number, bool) or not isinstance(number, (int, float))):
+                raise CodebookError(file, f"{where}.labels[{i}].number is {number!r}; expected a number",
+                                    at=f"{where}.labels[{i}].number")
             out.append(Label(str(label), str(item.get("code", label)),
                              float(number) if number is not None else None, item.get("domain")))
     elif raw is not None:
@@ -452,15 +461,28 @@ def _survey_codebook(spec: dict, rel: str, common: dict) -> Codebook:
             raise CodebookError(rel, f"{where}: a number variable needs scale: {{min: .., max: ..}}", at=where)
         if column is None and not option_columns and not all(name in f.constants for f in common["files"]):
             raise CodebookError(rel, f"{where}: give a column, or a constant for it on every file", at=where)
+        role = v.get("role")
+        if role is not None:  # "Factor" left the factor out of every factor table without a word
+            _one_of(role, ROLES, f"{where}.role", rel)
         variables.append(Variable(
             name=name, type=vtype, column=column, required=bool(v.get("required", False)),
-            min=scale.get("min"), max=scale.get("max"), labels=labels, role=v.get("role"),
+            min=scale.get("min"), max=scale.get("max"), labels=labels, role=role,
             text=v.get("text") or column, waves=_names(v.get("waves"), f"{where}.waves", rel),
             option_columns=option_columns,
         ))
     names = {v.name for v in variables} | {k for f in common["files"] for k in f.constants}
     if "wave" not in names:
         raise CodebookError(rel, "the wave must be a variable (column) or a constant on each file")
+    # "waves: [t1]" for T1 dropped the question from every file without a word. A wave none of the
+    # files has is allowed: a codebook per wave may keep the other wave's questions.
+    waves = {str(f.constants["wave"]) for f in common["files"] if "wave" in f.constants} | \
+        {lab.code for v in variables if v.name == "wave" for lab in v.labels}
+    spelled = {" ".join(w.split()).casefold(): w for w in waves}
+    for v in variables:
+        for w in v.waves:
+            if w not in waves and (meant := spelled.get(" ".join(w.split()).casefold())):
+                raise CodebookError(rel, f"variables.{v.name}.waves: {w!r} is not a wave of this codebook's files; "
+                                    f"did you mean {meant!r}?", at=f"variables.{v.name}.waves")
     anonymous = participant.get("anonymous") or {}
     return Codebook(**common, participant_column=participant_column,
                     anonymous_values=tuple(str(x) for x in anonymous.get("values", ())),

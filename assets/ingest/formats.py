@@ -343,12 +343,15 @@ class _Workbook:
     probed for its headings is the sheet then read."""
 
     def __init__(self, path: Path):
+        self.path = path
         self.book = _open_workbook(path)
         self.sheet_names = self.book.sheet_names
         self._sheets: dict[str, pl.DataFrame] = {}
         self._errors: dict[str, dict[tuple[int, int], str]] = {}
 
     def sheet(self, name: str) -> pl.DataFrame:
+        if name not in self.sheet_names:  # the codebook's sheet, renamed in the workbook
+            raise InputError(self.path.name, f"has no sheet {name!r}; sheets are {self.sheet_names}")
         if name not in self._sheets:
             batch, errors = (self.book.load_sheet(name, dtypes="string", whitespace_as_null=True)
                              .to_arrow_with_errors())
@@ -453,9 +456,7 @@ def read_maxqda_coded_segments(path: Path, sheet: str | None = None) -> Table:
         frame, short = records.to_frame(path, header_rows=1, name_row=0)
         return Table(frame.rename({v: k for k, v in chosen.items()}), {}, "maxqda coded segments, csv", short)
     book = _Workbook(path)
-    for name in book.sheet_names:
-        if sheet and name != sheet:
-            continue
+    for name in [sheet] if sheet else book.sheet_names:
         headers = book.headings(name)
         chosen = {key: next((h for h in headers if h in variants), None) for key, variants in MAXQDA_COLUMNS.items()}
         if all(chosen.values()):

@@ -304,7 +304,10 @@ def docx_paragraphs(path: Path) -> list[str]:
         raise InputError(path.name, "cannot be read as a .docx (not a zip archive)") from None
     except KeyError:
         raise InputError(path.name, "cannot be read as a .docx (no word/document.xml inside)") from None
-    root = ElementTree.fromstring(xml)
+    try:
+        root = ElementTree.fromstring(xml)
+    except ElementTree.ParseError as error:
+        raise InputError(path.name, f"cannot be read as a .docx (word/document.xml is damaged: {error})") from None
     out = []
     for p in root.iter(f"{W}p"):
         parts = []

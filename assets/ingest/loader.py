@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 import polars as pl
 
 from assets.ingest.codebook import Codebook, SourceFile
+from assets.ingest.errors import InputError
 from assets.partitions import year_filter
 from warehouse.schema import ensure_schema, table
 
@@ -33,10 +34,11 @@ class LoadOutcome:
 # 2: names' halves and unaccented spellings, codes typed otherwise, foreign phone numbers, every
 # speaker of a segment masked; 3: a code said after other words on a line masked, a date with a
 # time no longer taken for a phone number; 4: phone numbers grouped by dots or slashes, e-mail
-# addresses written out, IBANs and BSNs masked, date ranges kept), so the next run of a year loads
+# addresses written out, IBANs and BSNs masked, date ranges kept; 5: Qualtrics previews, tests,
+# spam and unfinished responses quarantined), so the next run of a year loads
 # its files once more instead of keeping what an older version stored. A file whose row has no
 # version was loaded before versions were kept.
-INGEST_VERSION = 4
+INGEST_VERSION = 5
 
 
 def file_sha256(source: SourceFile) -> str:
@@ -150,9 +152,11 @@ def load_files(conn, target: str, files: list[tuple[Codebook, SourceFile]], pars
     of one codebook (a year's T0 and T1 exports) are not parsed side by side where another
     codebook's file can go between them (`interleaved`), so the second finds the first's
     pseudonyms. A failing file stops the files after it."""
+    known = same_bytes_stops(files)
+
     def start() -> _Pending:
         codebook, source = queue.popleft()
-        sha = file_sha256(source)
+        sha = known.get(source.relative) or file_sha256(source)
         if is_unchanged(conn, source, sha, codebook, key_id):
             return _Pending(codebook, source, sha, None)
         return _Pending(codebook, source, sha, parser.submit(parse, codebook, source))
@@ -180,6 +184,26 @@ def load_files(conn, target: str, files: list[tuple[Codebook, SourceFile]], pars
                                         rows, n_rows, quarantine, ignored, key_id)
         finally:
             parser.shutdown(cancel_futures=True)  # a failed file: what was queued after it is not parsed
+
+
+def same_bytes_stops(files: list[tuple[Codebook, SourceFile]]) -> dict[str, str]:
+    """Stop, naming both, where two files of one year are the same bytes (a copy saved under a
+    second name, or the T1 export saved over the T0 one): loaded twice, every answer in it counted
+    twice or as two waves of no change. Hashes only files whose size another of its year shares;
+    returns those digests, {relative path: SHA-256}."""
+    by_size: dict[tuple, list[SourceFile]] = {}
+    for codebook, source in files:
+        if source.companion is None:
+            by_size.setdefault((codebook.year, source.path.stat().st_size), []).append(source)
+    digests, first = {}, {}
+    for group in (g for g in by_size.values() if len(g) > 1):
+        for source in group:
+            digests[source.relative] = sha = file_sha256(source)
+            if (other := first.setdefault(sha, source.relative)) != source.relative:
+                raise InputError(source.relative, f"the same bytes as {other}, which is loaded too: the same export "
+                                 "listed twice (a copy under another name, or one wave's export saved over "
+                                 "the other's); take one out or export the other again")
+    return digests
 
 
 @dataclass

@@ -67,6 +67,40 @@ def _anonymous(codebook: Codebook, pcol: str) -> pl.Expr:
     return pl.col(pcol).str.strip_chars().str.to_lowercase().is_in([v.strip().lower() for v in codebook.anonymous_values])
 
 
+# Qualtrics' Status (a number, or in a choice-text export its words) of what is no respondent's
+# answer; 0 (IP Address), 4 (Imported) and 16 (Offline) are answers.
+QUALTRICS_NOT_ANSWERS = {"1": "Survey Preview", "2": "Survey Test", "8": "Spam", "9": "Survey Preview Spam",
+                         "12": "Imported Spam", "17": "Offline Survey Preview"}
+
+
+def qualtrics_not_answers(source: SourceFile, frame: pl.DataFrame) -> list[dict]:
+    """Quarantine rows for what a Qualtrics export holds besides respondents' finished answers:
+    previews, tests and spam (Status), and responses never finished (Finished 0 or False). Kept,
+    an unfinished or preview row came first and pushed the participant's real answer out as a
+    duplicate."""
+    if source.format != "qualtrics_csv":
+        return []
+    text = {**QUALTRICS_NOT_ANSWERS, **{name.lower(): name for name in QUALTRICS_NOT_ANSWERS.values()}}
+    problems, seen = [], set()
+    if "Status" in frame.columns:
+        status = pl.col("Status").cast(pl.String).str.strip_chars()
+        for r, value in frame.filter(status.str.to_lowercase().is_in(list(text))).select(ROW, "Status").iter_rows():
+            seen.add(r)
+            problems.append({"source_file": source.relative, "row_number": r, "column_name": "Status",
+                             "cell_value": value, "reason": f"not an answer: Qualtrics marks the response "
+                             f"'{text[value.strip().lower()]}' (previews, tests and spam are not counted)"})
+    if "Finished" in frame.columns:
+        progress = pl.col("Progress").cast(pl.String) if "Progress" in frame.columns else pl.lit(None, pl.String)
+        unfinished = pl.col("Finished").cast(pl.String).str.strip_chars().str.to_lowercase().is_in(["0", "false"])
+        for r, value, done in frame.filter(unfinished).select(ROW, "Finished", progress.alias("p")).iter_rows():
+            if r not in seen:
+                shown = f", Progress {done}%" if done else ""
+                problems.append({"source_file": source.relative, "row_number": r, "column_name": "Finished",
+                                 "cell_value": value, "reason": f"unfinished response (Finished {value}{shown}): "
+                                 "only finished responses are counted"})
+    return problems
+
+
 def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonymiser):
     """Parse one export into (cells, quarantine, n_rows, ignored columns)."""
     parsed = read_source(source)
@@ -83,6 +117,7 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
     needed = [ROW, pcol, *value_columns, *sorted(set(codebook.identifier_columns) & set(headings))]
     if codebook.anonymous_values and codebook.anonymous_key in headings:
         needed.append(codebook.anonymous_key)
+    not_answers = qualtrics_not_answers(source, frame)
     frame = frame.select(list(dict.fromkeys(needed)))
 
     width = len(headings)
@@ -103,8 +138,10 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
          "reason": f"Excel error value {shown} in the cell: Excel could not compute it, so there is no answer"}
         for r, (column, shown) in sorted(errors.items()) if r not in parsed.short_rows
     ]
-    if parsed.short_rows or errors:
-        frame = frame.filter(~pl.col(ROW).is_in([*parsed.short_rows, *errors]))
+    problems += [p for p in not_answers if p["row_number"] not in parsed.short_rows and p["row_number"] not in errors]
+    skipped = [*parsed.short_rows, *errors, *(p["row_number"] for p in not_answers)]
+    if skipped:
+        frame = frame.filter(~pl.col(ROW).is_in(skipped))
     problems += [
         {"source_file": source.relative, "row_number": r, "column_name": pcol, "cell_value": None,
          "reason": "no participant code: the answers cannot be attributed to anyone"}
