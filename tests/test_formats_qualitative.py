@@ -154,14 +154,21 @@ def test_parse_timestamp(value, seconds):
     assert parse_timestamp(value) == seconds
 
 
-def test_vtt_cue_with_unreadable_time_is_kept(tmp_path: Path):
+def test_vtt_cue_with_unreadable_or_reversed_time_is_rejected_with_its_reason(tmp_path: Path):
+    """Loaded without times (or ending before it starts), such a cue left no trace; now the
+    loader quarantines it (tests/test_qualitative_ingest.py) with the timing line and where it is."""
     path = tmp_path / "odd.vtt"
-    path.write_text("WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\n<v A>Een.</v>\n\n2\nxx --> yy\n<v B>Twee.</v>\n",
-                    encoding="utf-8")
+    path.write_text("WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\n<v A>Een.</v>\n\n2\n00:05:0x.910 --> yy\n"
+                    "<v B>Twee.</v>\n\n3\n00:07:10.310 --> 00:06:00.000\n<v A>Drie.</v>\n\n4\n"
+                    "0:0:-6.-820 --> 0:0:2.0\n<v A>Vier.</v>\n", encoding="utf-8")
     table = read_teams_vtt(path)
-    assert table.frame["text"].to_list() == ["Een.", "Twee."]
-    assert table.frame.row(1, named=True)["start_seconds"] is None
-    assert "unreadable timing" in table.detail
+    assert table.frame["text"].to_list() == ["Een.", "Twee.", "Drie.", "Vier."]  # the reader reads them all
+    assert table.rejected == {
+        2: ("timing", "00:05:0x.910 --> yy",
+            "cue on line 8: its timing cannot be read as 'start --> end'; correct it in the file to load the cue"),
+        3: ("timing", "00:07:10.310 --> 00:06:00.000",
+            "cue on line 12 ends (360 s) before it starts (430.31 s); correct it in the file to load the cue")}
+    assert "2 with a timing that cannot be used" in table.detail
 
 
 def test_not_a_vtt(tmp_path: Path):

@@ -1,6 +1,7 @@
 """Transcripts into raw.interview_utterances, and ATLAS.ti quotations as interview segments."""
 
 import re
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -329,3 +330,20 @@ def test_an_interview_naming_a_speaker_code_in_another_spelling_is_masked(tmp_pa
     texts = _segments_with(tmp_path, ["UMCG-CS1-02: Zoals UMCG CS1 01 al zei, en umcg-cs1-1 ook."],
                            speaker_codes="UMCG-CS\\d-\\d{2}")
     assert texts == ["Zoals [naam] al zei, en [naam] ook."]
+
+
+def test_a_transcript_cue_with_a_timing_that_cannot_be_used_is_quarantined(tmp_path: Path):
+    """The cue is not loaded, and raw.quarantine says which and why; the others load."""
+    data = tmp_path / "data"
+    shutil.copytree(TRANSCRIPTS, data)
+    vtt = data / "pmg" / "2023" / "t0_cold_shower_1.vtt"
+    vtt.write_text(vtt.read_text(encoding="utf-8").replace("0:0:7.20 --> 0:0:14.490", "0:0:7.2x --> 0:0:14.490"),
+                   encoding="utf-8")
+    assert materialize_years([raw_interview_utterances], resources_for(tmp_path, data), (2023,)).success
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as conn:
+        loaded = [r for r, in conn.sql("SELECT row_number FROM raw.interview_utterances ORDER BY 1").fetchall()]
+        quarantined = conn.sql("SELECT row_number, column_name, cell_value, reason, instrument FROM raw.quarantine"
+                               ).fetchall()
+    assert loaded == [1, 2, 4, 5, 6, 7, 8]
+    assert quarantined == [(3, "timing", "0:0:7.2x --> 0:0:14.490", "cue on line 9: its timing cannot be read as "
+                            "'start --> end'; correct it in the file to load the cue", "pmg_transcripts")]

@@ -31,6 +31,9 @@ class Table:
     # row -> [(heading, the error Excel shows)] of its cells holding an error value (#N/A, #DIV/0!),
     # which read as empty: such a row is quarantined, not loaded as a question left unanswered.
     cell_errors: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    # row -> (column, value, reason) of rows the reader found unusable (a transcript cue whose timing
+    # cannot be read): quarantined by the loader, never loaded.
+    rejected: dict[int, tuple[str, str, str]] = field(default_factory=dict)
 
     def first_error(self, columns: set[str]) -> dict[int, tuple[str, str]]:
         """row -> (heading, error) of each row's first error cell among `columns` (those a loader reads)."""

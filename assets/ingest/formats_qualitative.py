@@ -260,8 +260,7 @@ def parse_vtt(text: str, name: str = "transcript.vtt") -> Table:
     timings = [i for i, line in enumerate(lines) if "-->" in line]
     if not timings:
         raise InputError(name, "a WebVTT transcript without any cue ('start --> end' line)", row=1)
-    rows = []
-    unreadable = []
+    rows, rejected = [], {}
     for number, i in enumerate(timings, start=1):
         cue_id = lines[i - 1].strip() if i > 1 and lines[i - 1].strip() and "-->" not in lines[i - 1] else None
         body = []
@@ -272,15 +271,18 @@ def parse_vtt(text: str, name: str = "transcript.vtt") -> Table:
         m = TIMING.match(lines[i])
         start = parse_timestamp(m.group("start")) if m else None
         end = parse_timestamp(m.group("end")) if m else None
+        timing = lines[i].strip()
         if start is None or end is None:
-            unreadable.append(i + 1)
+            rejected[number] = ("timing", timing, f"cue on line {i + 1}: its timing cannot be read as "
+                                "'start --> end'; correct it in the file to load the cue")
+        elif end < start:
+            rejected[number] = ("timing", timing, f"cue on line {i + 1} ends ({end:g} s) before it starts "
+                                f"({start:g} s); correct it in the file to load the cue")
         speaker, said = _cue_text(body)
         rows.append({"cue_id": cue_id, "start_seconds": start, "end_seconds": end, "speaker": speaker,
                      "text": said, ROW: number})
-    detail = f"webvtt, {len(rows)} cues"
-    if unreadable:
-        detail += f", unreadable timing on line(s) {unreadable[:10]} (cues kept without times)"
-    return Table(pl.DataFrame(rows, schema=UTTERANCE_SCHEMA), {}, detail)
+    detail = f"webvtt, {len(rows)} cues" + (f", {len(rejected)} with a timing that cannot be used" if rejected else "")
+    return Table(pl.DataFrame(rows, schema=UTTERANCE_SCHEMA), {}, detail, rejected=rejected)
 
 
 def read_teams_vtt(path: Path) -> Table:

@@ -35,7 +35,10 @@ INSTRUMENT = "pmg_transcripts"
 
 def transcript_utterances(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonymiser):
     parsed = read_source(source)
-    frame = parsed.frame
+    quarantine = quarantine_frame(codebook.instrument, "ingest", [
+        {"source_file": source.relative, "row_number": r, "column_name": column, "cell_value": value, "reason": reason}
+        for r, (column, value, reason) in sorted(parsed.rejected.items())])
+    frame = parsed.frame.filter(~pl.col(ROW).is_in(list(parsed.rejected)))
     names = name_variants(frame["speaker"].drop_nulls().unique().sort().to_list())
     rows = frame.select(
         pl.lit(source.relative).alias("source_file"),
@@ -46,7 +49,7 @@ def transcript_utterances(codebook: Codebook, source: SourceFile, pseudonymise: 
         pl.col("end_seconds").cast(pl.Float64),
         mask_series(frame["text"], names).alias("utterance_text"),
     )
-    return rows, quarantine_frame(codebook.instrument, "ingest", []), frame.height
+    return rows, quarantine, parsed.frame.height
 
 
 def parse_transcript_file(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonymiser):
@@ -62,6 +65,7 @@ unpadded and negative times, and the Word `.docx` download), for every year whos
 `codebook_*.yaml` with instrument `pmg_transcripts`: one row per utterance, so analysts can search
 what was said per interview. Speakers' names become keyed pseudonyms and are masked in the text
 (also their first and last names on their own), as are e-mail addresses, phone numbers, IBANs and
-BSNs. An unchanged file is skipped; a changed file replaces its own rows in one transaction."""))
+BSNs. A cue whose timing cannot be read, or that ends before it starts, is quarantined. An
+unchanged file is skipped; a changed file replaces its own rows in one transaction."""))
 def raw_interview_utterances(context, duckdb: DuckDBResource, sources: SourceData) -> MaterializeResult:
     return ingest_instrument(context, duckdb, sources, "pmg", INSTRUMENT, UTTERANCES, parse_transcript_file)
