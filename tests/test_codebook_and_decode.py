@@ -17,6 +17,7 @@ from assets.ingest.loader import interleaved, load_files
 from assets.ingest.survey import survey_cells
 from tests.conftest import load_survey_file
 
+DATE_FORMS = "dd-mm-jjjj or jjjj-mm-dd, a year from 1900 to 2099"
 HEADER = ('Q1,Q2,Q5\r\nDeelnemerscode,Organisatie,Cijfer\r\n'
           '{"ImportId":"QID1_TEXT"},{"ImportId":"QID2"},{"ImportId":"QID5_TEXT"}\r\n')
 CODEBOOK = """
@@ -482,7 +483,14 @@ def test_multi_select_split_over_columns_and_dutch_dates(tmp_path):
                        (5, "skills", "beslissen"), (5, "started", "2024-05-06")]
     # 03-10-24 is no date of the year 24 (nor of 3 October 24): the year is written in four digits
     assert conn.sql("SELECT row_number, reason FROM raw.quarantine ORDER BY row_number").fetchall() == [
-        (6, "not a date: started expects dd-mm-jjjj"), (7, "not a date: started expects dd-mm-jjjj")]
+        (6, f"not a date: started expects {DATE_FORMS}"), (7, f"not a date: started expects {DATE_FORMS}")]
+
+
+def test_not_a_number_and_not_infinity_either(tmp_path):
+    """"NaN" read as a number larger than any scale: it was quarantined as outside the scale."""
+    conn = load_and_decode(tmp_path, "A-1,UMCG,NaN\r\nA-2,UMCG,-inf\r\nA-3,UMCG,7\r\n")
+    assert conn.sql("SELECT row_number, reason FROM raw.quarantine ORDER BY row_number").fetchall() == [
+        (4, "not a number: mental_health_grade expects a number"), (5, "not a number: mental_health_grade expects a number")]
 
 
 def test_anonymous_ms_forms_responses_are_separate_respondents(tmp_path):

@@ -61,7 +61,8 @@ SELECT d.source_file, d.row_number, d.column_name, d.cell AS cell_value,
     WHEN d.type = 'number' AND d.number IS NULL THEN 'not a number: ' || d.variable || ' expects a number'
     WHEN d.type = 'number' AND (d.number < d.min_value OR d.number > d.max_value)
       THEN 'outside the scale ' || d.min_value::VARCHAR || '-' || d.max_value::VARCHAR || ' the codebook declares for ' || d.variable
-    WHEN d.type = 'date' AND d.date_value IS NULL THEN 'not a date: ' || d.variable || ' expects dd-mm-jjjj'
+    WHEN d.type = 'date' AND d.date_value IS NULL
+      THEN 'not a date: ' || d.variable || ' expects dd-mm-jjjj or jjjj-mm-dd, a year from 1900 to 2099'
     WHEN d.type = 'text' AND regexp_matches(d.token, '^(=|@|[+\-][^\s\d.,])')
       THEN 'formula-like text in ' || d.variable || ': a spreadsheet would run it; check the export'
     WHEN d.type IN ('category', 'multi_select') AND d.label_code IS NULL

@@ -81,7 +81,8 @@ REASON = """CASE
     WHEN d.type = 'number' AND d.number IS NULL THEN 'not a number: ' || d.variable || ' expects a number'
     WHEN d.type = 'number' AND (d.number < d.min_value OR d.number > d.max_value)
       THEN 'outside the scale ' || d.min_value::VARCHAR || '-' || d.max_value::VARCHAR || ' the codebook declares for ' || d.variable
-    WHEN d.type = 'date' AND d.date_value IS NULL THEN 'not a date: ' || d.variable || ' expects dd-mm-jjjj'
+    WHEN d.type = 'date' AND d.date_value IS NULL
+      THEN 'not a date: ' || d.variable || ' expects dd-mm-jjjj or jjjj-mm-dd, a year from 1900 to 2099'
     WHEN d.type = 'text' AND regexp_matches(d.token, '^(=|@|[+\\-][^\\s\\d.,])')
       THEN 'formula-like text in ' || d.variable || ': a spreadsheet would run it; check the export'
     WHEN d.type IN ('category', 'multi_select') AND d.label_code IS NULL
@@ -146,7 +147,8 @@ WITH joined_labels AS (
             regexp_matches(token, '^[+-]?[1-9][0-9]{{0,2}}[.,][0-9]{{3}}$') AS one_group
   FROM tokens WHERE type = 'number'
 ), numbers AS (
-  SELECT *, CASE WHEN NOT one_group OR NOT grouped_fits THEN as_written
+  SELECT *, CASE WHEN NOT isfinite(as_written) THEN NULL  -- "NaN", "inf": not a number, not outside the scale
+                 WHEN NOT one_group OR NOT grouped_fits THEN as_written
                  WHEN NOT written_fits THEN as_grouped END AS number,
             one_group AND written_fits AND grouped_fits AS number_ambiguous
   FROM (SELECT *,
