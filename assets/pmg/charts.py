@@ -97,7 +97,9 @@ def draw_mental_health(df: pl.DataFrame, lang: str = "nl", minimum: int | None =
         handles = {}
         for wave in sorted(points):  # the frame's wave order, so overlapping dots stack as before
             xs, ys = points[wave]
-            handles[wave] = ax.scatter(xs, ys, s=110, color=WAVE_COLOURS.get(wave, GREY), zorder=2,
+            # T0's circle larger than T1's diamond: where the means nearly meet, its ring still shows
+            handles[wave] = ax.scatter(xs, ys, s=150 if wave == "T0" else 90, color=WAVE_COLOURS.get(wave, GREY),
+                                       zorder=2,
                                        marker="o" if wave == "T0" else "D",  # shape too, not colour alone
                                        label=t(f"wave_{wave}") if wave in WAVE_COLOURS else wave,
                                        edgecolor="white", linewidth=1)
