@@ -24,7 +24,7 @@ from dagster import ConfigurableResource, EnvVar, InitResourceContext
 from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr, field_validator
 
-from assets.ingest.codebook import PROGRAMMES, Codebook, discover_codebooks
+from assets.ingest.codebook import PROGRAMMES, Codebook, discover_codebooks, folder_year
 from assets.ingest.pseudonyms import KEY_VARIABLE, PUBLIC_SAMPLE_KEY, Pseudonymiser
 from assets.reporting.texts import LANGUAGES
 from checks.gx_runner import warm_up
@@ -64,6 +64,12 @@ class SourceData(ConfigurableResource):
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
         self._codebooks_of_run = {}
+
+    def has_year_folders(self, programme: str) -> bool:
+        """Whether <data_dir>/<programme>/ holds any year's folder. None at all is a folder moved or a
+        share not mounted, not every year's participants withdrawn (as the inbox sensor reads it)."""
+        folder = Path(self.data_dir) / programme
+        return folder.is_dir() and any(p.is_dir() and folder_year(p.name) is not None for p in folder.iterdir())
 
     def codebooks(self, programme: str, instrument: str, years: list[int] | None = None) -> list[Codebook]:
         """The instrument's codebooks, oldest first; with `years`, only those years' (a partition's)."""
@@ -159,7 +165,7 @@ class Warehouse(DuckDBResource):
 
     @contextmanager
     def yield_for_execution(self, context: InitResourceContext) -> Iterator[Warehouse]:
-        with super().get_connection() as anchor:
+        with self._closed_after() as anchor:
             self._anchor = anchor
             try:
                 yield self
@@ -168,10 +174,22 @@ class Warehouse(DuckDBResource):
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with super().get_connection() as conn:
+        with self._closed_after() as conn:
             yield conn
         if self._anchor is not None:
             self._release_memory()
+
+    @contextmanager
+    def _closed_after(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        # DuckDBResource closes a connection only when the step using it succeeds: a failed step's
+        # stayed open in this process until garbage collection, and with it the file's lock and
+        # the database a read-only connection of the same process then could not open.
+        with super().get_connection() as conn:
+            try:
+                yield conn
+            except BaseException:
+                conn.close()
+                raise
 
     def _release_memory(self) -> None:
         # A closed database gave all its memory back; an open one keeps, after a step, the blocks

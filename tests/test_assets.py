@@ -233,6 +233,24 @@ def test_a_year_whose_exports_are_taken_out_leaves_no_rows_and_no_reports(tmp_pa
         assert years == {2023}, table
 
 
+def test_a_programme_folder_that_is_not_there_removes_nothing_and_fails(tmp_path):
+    """MHM_DATA_DIR mistyped, or the share not mounted: the run emptied every table and removed every
+    report of the programme, and succeeded. Now each ingest fails saying why, and nothing is removed."""
+    data = copy_pmg(tmp_path)
+    assert materialize_years(pmg_graph(), resources_for(tmp_path, data), (2023,)).success
+    reports = sorted(p for p in (tmp_path / "reports").rglob("*") if p.is_file())
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as conn:
+        before = {t: conn.sql(f"SELECT count(*) FROM {t}").fetchall() for t in ("raw.source_files", *MARTS[:-1])}
+    result = materialize_years(pmg_graph(), resources_for(tmp_path, tmp_path / "not-mounted"), (2023,),
+                               raise_on_error=False)
+    failed = {e.step_key: e.step_failure_data.error.message for e in result.all_events if e.is_step_failure}
+    assert set(failed) == {"raw__pmg_questionnaire_cells", "raw__pmg_interview_segments"}
+    assert all("has no pmg year folder" in m and "Nothing was removed" in m for m in failed.values()), failed
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as conn:
+        assert {t: conn.sql(f"SELECT count(*) FROM {t}").fetchall() for t in before} == before
+    assert sorted(p for p in (tmp_path / "reports").rglob("*") if p.is_file()) == reports
+
+
 def test_an_answer_code_with_two_labels_is_counted_once_in_the_marts(tmp_path):
     """A codebook may give one code two labels (a reworded answer, a synonym): the Terug in Balans
     marts list the code once, in its first label's wording, with its answers counted once."""

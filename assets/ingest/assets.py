@@ -7,7 +7,7 @@ from dagster import Failure, MaterializeResult, MetadataValue
 from assets.ingest import privacy
 from assets.ingest.decode import decode_survey
 from assets.ingest.errors import InputError
-from assets.ingest.loader import drop_vanished_files, load_files
+from assets.ingest.loader import drop_vanished_files, load_files, loaded_files
 from assets.partitions import partition_years
 from assets.tables import markdown_table, rows_of_years, written_metadata
 
@@ -31,6 +31,13 @@ def ingest_instrument(context, duckdb, sources, programme: str, instrument: str,
 
         outcomes = []
         with duckdb.get_connection() as conn:
+            if not sources.has_year_folders(programme) and (held := loaded_files(conn, instrument, years)):
+                # Removing them would empty the programme's tables and reports, and the run succeed.
+                raise Failure(description=(
+                    f"the data folder {sources.data_dir} has no {programme} year folder, while the warehouse holds "
+                    f"{len(held)} of its {instrument} exports of these years ({held[0]}, ...): is the folder moved, "
+                    f"MHM_DATA_DIR mistyped or the share not mounted? Nothing was removed. To take a year's data "
+                    f"out, remove that year's folder and leave the other years' in {programme}/."))
             current = {sf.relative for cb in codebooks for sf in cb.files}
             removed = drop_vanished_files(conn, target, instrument, current, years)
             files = [(cb, sf) for cb in codebooks for sf in cb.files]

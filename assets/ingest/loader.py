@@ -232,13 +232,18 @@ def interleaved(files: list[tuple[Codebook, SourceFile]]) -> list[tuple[Codebook
     return out
 
 
+def loaded_files(conn, instrument: str, years: list[int]) -> list[str]:
+    """The files of these years the warehouse holds rows of, for this instrument."""
+    ensure_schema(conn, "raw.source_files")
+    return [r[0] for r in conn.execute(
+        f"SELECT source_file FROM raw.source_files WHERE instrument = ? AND {year_filter(years)} ORDER BY 1",
+        [instrument]).fetchall()]
+
+
 def drop_vanished_files(conn, target: str, instrument: str, current: set[str], years: list[int]) -> list[str]:
     """Remove rows of these years' files this instrument no longer lists (a file taken out of the inbox)."""
     ensure_schema(conn, "raw.source_files", "raw.quarantine", target)
-    known = [r[0] for r in conn.execute(
-        f"SELECT source_file FROM raw.source_files WHERE instrument = ? AND {year_filter(years)}",
-        [instrument]).fetchall()]
-    gone = sorted(set(known) - current)
+    gone = sorted(set(loaded_files(conn, instrument, years)) - current)
     if gone:
         with transaction(conn):
             for sf in gone:
