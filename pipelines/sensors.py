@@ -102,6 +102,14 @@ def codebook_folders(data_dir: Path) -> dict[str, Path]:
     return {f"{cb.parent.parent.name}/{cb.parent.name}": cb.parent for cb in codebook_paths(data_dir)}
 
 
+def exports_without_codebook(data_dir: Path, folders: dict[str, Path]) -> list[str]:
+    """Every <programme>/<year>/ folder with files in it but no codebook, by "<programme>/<year>"."""
+    return [f"{programme}/{year.name}" for programme in sorted(PROGRAMME_JOBS)
+            for year in sorted((data_dir / programme).glob("*"))
+            if year.is_dir() and folder_year(year.name) is not None and f"{programme}/{year.name}" not in folders
+            and any(p.is_file() for p in year.rglob("*"))]
+
+
 def is_partition(folder: str, partitions: set[str]) -> bool:
     programme, year = folder.split("/")
     return programme in PROGRAMME_JOBS and year in partitions
@@ -185,6 +193,8 @@ def inbox_sensor(context: SensorEvaluationContext, sources: SourceData):
         requests.append(RunRequest(run_key=f"{name}@{sig}@{now:.0f}", job_name=PROGRAMME_JOBS[programme].name,
                                    partition_key=year, tags={"programme": programme, "trigger": "inbox"}))
     context.update_cursor(json.dumps({"version": CURSOR_VERSION, "folders": done}, sort_keys=True))
+    waiting += [f"{name}: holds exports but no codebook yet; the year is requested once its codebook_*.yaml is "
+                "beside them" for name in exports_without_codebook(Path(sources.data_dir), folders)]
     for line in waiting:
         context.log.info(f"not requested yet: {line}")
     return requests or SkipReason("; ".join(waiting) or "no new or changed exports")

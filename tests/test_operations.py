@@ -38,6 +38,14 @@ def test_yearly_schedule_requests_last_years_partition(tmp_path: Path):
     skipped = schedule(build_schedule_context(instance=instance, scheduled_execution_time=tick,
                                               resources={"sources": empty}))
     assert "no codebook for 2023" in skipped.skip_message
+    # a codebook in, its export not yet: a run would fail on it; the sensor requests the year later
+    shutil.copytree(DATA / "pmg" / "2023", tmp_path / "pmg" / "2023")
+    (tmp_path / "pmg" / "2023" / "pmg_t1_qualtrics.csv").unlink()
+    waiting = schedule(build_schedule_context(instance=instance, scheduled_execution_time=tick,
+                                              resources={"sources": empty}))
+    assert waiting.skip_message == ("2023: named in a codebook but not there yet: pmg/2023/pmg_t1_qualtrics.csv "
+                                    "(codebook_questionnaire.yaml); the inbox sensor requests the year's run once "
+                                    "they are")
 
 
 def _tick(instance, sources: SourceData, cursor: str | None = None, quiet_for: float = 10 * SETTLE_SECONDS):
@@ -67,6 +75,14 @@ def test_inbox_sensor_requests_the_changed_years_partition(tmp_path: Path):
 
     result, cursor = _tick(instance, sources, cursor)
     assert result.skip_message == "no new or changed exports"  # nothing new
+
+    # a new year's exports before its codebook: said so, not "no new or changed exports"
+    (tmp_path / "pmg" / "2026").mkdir()
+    (tmp_path / "pmg" / "2026" / "export.csv").write_text("z", encoding="utf-8")
+    result, cursor = _tick(instance, sources, cursor)
+    assert result.skip_message == ("pmg/2026: holds exports but no codebook yet; the year is requested once its "
+                                   "codebook_*.yaml is beside them")
+    shutil.rmtree(tmp_path / "pmg" / "2026")
 
     (folder / "export_t1.csv").write_text("y", encoding="utf-8")
     (tmp_path / "terug_in_balans" / "2024").mkdir(parents=True)
