@@ -625,6 +625,8 @@ def test_tib_skills_mcnemar_and_factor_ranking(reports, warehouse):
             str(r["both"]), str(r["strengthened_only"]), str(r["applied_only"]), str(r["neither"])]
         assert row["p (McNemar)"] == ("geen toets: niemand verschilt" if r["p_value_exact"] is None
                                       else fmt_number(r["p_value_exact"], 3))
+    # the skills in the same order in both tables
+    assert [row[0] for row in mcnemar["rows"]] == [row[0] for row in skills["rows"]]
     ranking = table(report, "gerangschikt")
     expected = _rows(warehouse, "SELECT * FROM marts.tib_factor_summary WHERE year = 2024 ORDER BY rank, factor")
     assert [r[1] for r in ranking["rows"]] == [r["factor"] for r in expected]

@@ -223,9 +223,11 @@ def skills(data: YearData, edition: Edition, numbering: Numbering) -> list[Block
             sentence += " " + t("mcnemar_retained", n=top["both"] + top["strengthened_only"], kept=top["both"],
                                 skill=_in_sentence(top["skill"]))
         blocks.append(Paragraph(sentence))
+        # in the order of the skills table above (most strengthened first), then any other skill
+        order = {skill: i for i, skill in enumerate(df["skill"].to_list())}
         rows = [[r["skill"], str(r["n_respondents"]), str(r["both"]), str(r["strengthened_only"]),
                  str(r["applied_only"]), str(r["neither"]), _p(r["p_value_exact"], edition)]
-                for r in mc.iter_rows(named=True)]
+                for r in sorted(mc.iter_rows(named=True), key=lambda r: order.get(r["skill"], len(order)))]
         blocks.append(Table([t("skill"), "N", t("both"), t("strengthened_only"), t("applied_only"), t("neither"),
                              t("mcnemar_p")], rows, f"{t('tabel', no=numbering.table())} {t('mcnemar_caption')}",
                             [t("mcnemar_note")], numeric=frozenset({1, 2, 3, 4, 5, 6})))
