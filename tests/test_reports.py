@@ -629,6 +629,9 @@ def test_tib_skills_mcnemar_and_factor_ranking(reports, warehouse):
     assert [row[0] for row in mcnemar["rows"]] == [row[0] for row in skills["rows"]]
     ranking = table(report, "gerangschikt")
     expected = _rows(warehouse, "SELECT * FROM marts.tib_factor_summary WHERE year = 2024 ORDER BY rank, factor")
+    assert any(r["median_rating"] % 1 for r in expected)  # the sample's 4,5: said what it means
+    assert "Een mediaan tussen twee schaalpunten (zoals 4,5) is het midden van de twee middelste antwoorden" in \
+        report.full_text
     assert [r[1] for r in ranking["rows"]] == [r["factor"] for r in expected]
     for row, r in zip(ranking["rows"], expected):
         assert row == [str(r["rank"]), r["factor"], str(r["n_respondents"]), fmt_number(r["median_rating"], 1),
