@@ -136,23 +136,26 @@ def test_every_case_in_the_corpus_is_tested():
     assert tested == {p.name for p in CORPUS.iterdir() if p.is_dir()}
 
 
-def test_qualtrics_previews_tests_spam_and_unfinished_responses_are_quarantined_not_counted(tmp_path):
-    """Kept, a preview or an unfinished response that came first pushed the participant's real
-    answer out as a duplicate, and changed the means without a word."""
+def test_qualtrics_previews_tests_spam_and_a_second_unfinished_response_are_quarantined(tmp_path):
+    """Kept, a preview or an unfinished response that came first pushed the participant's finished
+    answer out as a duplicate, and changed the means without a word. An unfinished response is
+    still counted where it is the participant's only one; a quarantined row's code is still
+    masked in the others' text."""
     case = tmp_path / "data" / "pmg" / "2030"
     case.mkdir(parents=True)
     shutil.copy(CORPUS / "duplicate_participant_and_wave" / "codebook.yaml", case / "codebook.yaml")
     head = ["Status,Progress,Finished,Q1,Q2,Q5,Q7,RecipientEmail",
             "Antwoordtype,Voortgang,Voltooid,Deelnemerscode,Organisatie,Cijfer mentale gezondheid,Toelichting,E-mail",
             ",".join(f'"{{""ImportId"":""c{i}""}}"' for i in range(8))]
-    rows = ["1,100,1,A-1,UMCG,2,,a@umcg.nl",                  # Survey Preview, before A-1's answer
-            "0,40,0,A-2,UMCG,,,b@umcg.nl",                    # unfinished, before A-2's answer
-            "0,100,1,A-1,UMCG,7,,a@umcg.nl",
-            "0,100,1,A-2,UMCG,6,,b@umcg.nl",
-            "Spam,100,True,A-3,UMCG,9,,c@umcg.nl",            # a choice-text export's words
-            "Survey Test,100,True,A-4,UMCG,9,,d@umcg.nl",
-            "IP Address,100,True,A-5,UMCG,8,,e@umcg.nl",
-            "4,100,1,A-6,UMCG,5,,f@umcg.nl"]                   # imported: an answer
+    rows = ["1,100,1,A-1,UMCG,2,,a@umcg.nl",                  # 4 Survey Preview, before A-1's answer
+            "0,40,0,A-2,UMCG,,,b@umcg.nl",                    # 5 unfinished, before A-2's finished answer
+            "0,100,1,A-1,UMCG,7,,a@umcg.nl",                  # 6
+            "0,100,1, a-2 ,UMCG,6,Ik sprak met A-9 erover,b@umcg.nl",  # 7
+            "Spam,100,True,A-9,UMCG,9,,c@umcg.nl",            # 8 a choice-text export's words
+            "Survey Test,100,True,A-4,UMCG,9,,d@umcg.nl",     # 9
+            "IP Address,100,True,A-5,UMCG,8,,e@umcg.nl",      # 10
+            "4,100,1,A-6,UMCG,5,,f@umcg.nl",                  # 11 imported: an answer
+            "0,60,0,A-7,UMCG,4,,g@umcg.nl"]                   # 12 unfinished, A-7's only response
     (case / "export.csv").write_text("\n".join(head + rows) + "\n", encoding="utf-8")
     codebook = load_codebook(case / "codebook.yaml", tmp_path / "data")
     conn = duckdb.connect()
@@ -162,10 +165,13 @@ def test_qualtrics_previews_tests_spam_and_unfinished_responses_are_quarantined_
     assert quarantine(conn) == [
         (4, "Status", "1", "not an answer: Qualtrics marks the response 'Survey Preview' (previews, tests and spam "
                            "are not counted)"),
-        (5, "Finished", "0", "unfinished response (Finished 0, Progress 40%): only finished responses are counted"),
+        (5, "Finished", "0", "unfinished response (Finished 0) of a participant who finished one (row 7): that one "
+                             "is counted"),
         (8, "Status", "Spam", "not an answer: Qualtrics marks the response 'Spam' (previews, tests and spam are not "
                               "counted)"),
         (9, "Status", "Survey Test", "not an answer: Qualtrics marks the response 'Survey Test' (previews, tests "
                                      "and spam are not counted)")]
-    assert loaded_rows(conn) == [6, 7, 10, 11]  # the participants' real answers, not quarantined as duplicates
+    assert loaded_rows(conn) == [6, 7, 10, 11, 12]  # the participants' real answers, not quarantined as duplicates
     assert answer(conn, "mental_health_grade", 6) == (None, 7.0)
+    [(text,)] = conn.sql(f"SELECT cell_value FROM {RAW} WHERE row_number = 7 AND column_name = 'Q7'").fetchall()
+    assert "A-9" not in text and text.startswith("Ik sprak met [")

@@ -171,6 +171,15 @@ def test_vtt_cue_with_unreadable_or_reversed_time_is_rejected_with_its_reason(tm
     assert "2 with a timing that cannot be used" in table.detail
 
 
+def test_vtt_a_spoken_line_with_an_arrow_is_text_not_a_cue(tmp_path: Path):
+    """Taken for a timing line, it began a cue of its own, quarantined with the words on it."""
+    path = tmp_path / "arrow.vtt"
+    path.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000 align:start\n<v A>Van werk --> thuis,\nzei Joost Bakker.</v>\n",
+                    encoding="utf-8")
+    table = read_teams_vtt(path)
+    assert table.frame["text"].to_list() == ["Van werk --> thuis, zei Joost Bakker."] and not table.rejected
+
+
 def test_not_a_vtt(tmp_path: Path):
     path = tmp_path / "notes.vtt"
     path.write_text("hello\n", encoding="utf-8")

@@ -333,17 +333,25 @@ def test_an_interview_naming_a_speaker_code_in_another_spelling_is_masked(tmp_pa
 
 
 def test_a_transcript_cue_with_a_timing_that_cannot_be_used_is_quarantined(tmp_path: Path):
-    """The cue is not loaded, and raw.quarantine says which and why; the others load."""
+    """The cue is not loaded, and raw.quarantine says which and why; the others load. A speaker
+    heard only in rejected cues is still masked where the others name him."""
     data = tmp_path / "data"
     shutil.copytree(TRANSCRIPTS, data)
     vtt = data / "pmg" / "2023" / "t0_cold_shower_1.vtt"
-    vtt.write_text(vtt.read_text(encoding="utf-8").replace("0:0:7.20 --> 0:0:14.490", "0:0:7.2x --> 0:0:14.490"),
-                   encoding="utf-8")
+    text = (vtt.read_text(encoding="utf-8").replace("0:0:0.0 --> 0:0:0.250", "0:0:0.x --> 0:0:0.250")
+            .replace("0:0:7.20 --> 0:0:14.490", "0:0:7.2x --> 0:0:14.490")
+            .replace("<v Bakker, Joost>Mevrouw", "<v Visser, Sanne>Mevrouw"))
+    vtt.write_text(text, encoding="utf-8")
+    assert text.count("<v Bakker, Joost>") == 2 and "Wat Bakker zegt" in text  # his two cues, both rejected
     assert materialize_years([raw_interview_utterances], resources_for(tmp_path, data), (2023,)).success
     with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as conn:
-        loaded = [r for r, in conn.sql("SELECT row_number FROM raw.interview_utterances ORDER BY 1").fetchall()]
-        quarantined = conn.sql("SELECT row_number, column_name, cell_value, reason, instrument FROM raw.quarantine"
-                               ).fetchall()
-    assert loaded == [1, 2, 4, 5, 6, 7, 8]
-    assert quarantined == [(3, "timing", "0:0:7.2x --> 0:0:14.490", "cue on line 9: its timing cannot be read as "
-                            "'start --> end'; correct it in the file to load the cue", "pmg_transcripts")]
+        loaded = conn.sql("SELECT row_number, utterance_text FROM raw.interview_utterances ORDER BY 1").fetchall()
+        quarantined = conn.sql("SELECT row_number, column_name, cell_value, reason, instrument FROM raw.quarantine "
+                               "ORDER BY 1").fetchall()
+    assert [r for r, _ in loaded] == [2, 4, 5, 6, 7, 8]
+    assert "Wat [naam] zegt" in dict(loaded)[4] and not any("Bakker" in t for _, t in loaded)
+    assert quarantined == [
+        (1, "timing", "0:0:0.x --> 0:0:0.250", "cue on line 3: its timing cannot be read as 'start --> end'; "
+         "correct it in the file to load the cue", "pmg_transcripts"),
+        (3, "timing", "0:0:7.2x --> 0:0:14.490", "cue on line 9: its timing cannot be read as 'start --> end'; "
+         "correct it in the file to load the cue", "pmg_transcripts")]

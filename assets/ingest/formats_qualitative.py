@@ -216,6 +216,9 @@ UTTERANCE_SCHEMA = {"cue_id": pl.String, "start_seconds": pl.Float64, "end_secon
                     "speaker": pl.String, "text": pl.String, ROW: pl.Int32}
 
 TIMING = re.compile(r"^\s*(?P<start>\S+)\s+-->\s+(?P<end>\S+)")
+# A cue's timing line: a time (digits, however odd) --> anything, then at most cue settings
+# (align:start). A spoken line with an arrow in it ("van werk --> thuis") is text.
+CUE_LINE = re.compile(r"^\s*-?\d\S*\s+-->\s+\S+(?:\s+[\w-]+:\S+)*\s*$")
 TIMESTAMP = re.compile(r"^(?:(?P<h>-?\d+):)?(?P<m>-?\d+):(?P<s>-?\d+)(?:[.,](?P<f>-?\d+))?$")
 VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]*?)\s*>")
 TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d[^>]*>")
@@ -250,28 +253,29 @@ def _cue_text(lines: list[str]) -> tuple[str | None, str | None]:
 
 
 def parse_vtt(text: str, name: str = "transcript.vtt") -> Table:
-    """Every cue of a WebVTT transcript: one per `-->` line, whatever its timestamps look like.
+    """Every cue of a WebVTT transcript: one per timing line (a time `-->` a time, maybe cue
+    settings), whatever its timestamps look like.
 
     A cue's text runs from its timing line to the next blank line (or the next timing line, if a
     blank line is missing); the line right above a timing line is its cue id."""
     lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if not lines or not lines[0].strip().startswith("WEBVTT"):
         raise InputError(name, "not a WebVTT transcript: the first line is not 'WEBVTT'", row=1)
-    timings = [i for i, line in enumerate(lines) if "-->" in line]
+    timings = [i for i, line in enumerate(lines) if CUE_LINE.match(line)]
     if not timings:
         raise InputError(name, "a WebVTT transcript without any cue ('start --> end' line)", row=1)
     rows, rejected = [], {}
     for number, i in enumerate(timings, start=1):
-        cue_id = lines[i - 1].strip() if i > 1 and lines[i - 1].strip() and "-->" not in lines[i - 1] else None
+        cue_id = lines[i - 1].strip() if i > 1 and lines[i - 1].strip() and not CUE_LINE.match(lines[i - 1]) else None
         body = []
         for line in lines[i + 1:]:
-            if not line.strip() or "-->" in line:
+            if not line.strip() or CUE_LINE.match(line):
                 break
             body.append(line)
         m = TIMING.match(lines[i])
         start = parse_timestamp(m.group("start")) if m else None
         end = parse_timestamp(m.group("end")) if m else None
-        timing = lines[i].strip()
+        timing = f"{m['start']} --> {m['end']}"  # the times only: never words of the cue
         if start is None or end is None:
             rejected[number] = ("timing", timing, f"cue on line {i + 1}: its timing cannot be read as "
                                 "'start --> end'; correct it in the file to load the cue")

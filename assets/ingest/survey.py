@@ -73,11 +73,11 @@ QUALTRICS_NOT_ANSWERS = {"1": "Survey Preview", "2": "Survey Test", "8": "Spam",
                          "12": "Imported Spam", "17": "Offline Survey Preview"}
 
 
-def qualtrics_not_answers(source: SourceFile, frame: pl.DataFrame) -> list[dict]:
-    """Quarantine rows for what a Qualtrics export holds besides respondents' finished answers:
-    previews, tests and spam (Status), and responses never finished (Finished 0 or False). Kept,
-    an unfinished or preview row came first and pushed the participant's real answer out as a
-    duplicate."""
+def qualtrics_not_answers(source: SourceFile, frame: pl.DataFrame, pcol: str) -> list[dict]:
+    """Quarantine rows for what a Qualtrics export holds besides respondents' answers: previews,
+    tests and spam (Status), and a response never finished (Finished 0 or False) by a participant
+    who finished another in the file. Kept, such a row that came first pushed the participant's
+    finished answer out as a duplicate. An unfinished response is counted where it is all there is."""
     if source.format != "qualtrics_csv":
         return []
     text = {**QUALTRICS_NOT_ANSWERS, **{name.lower(): name for name in QUALTRICS_NOT_ANSWERS.values()}}
@@ -89,15 +89,18 @@ def qualtrics_not_answers(source: SourceFile, frame: pl.DataFrame) -> list[dict]
             problems.append({"source_file": source.relative, "row_number": r, "column_name": "Status",
                              "cell_value": value, "reason": f"not an answer: Qualtrics marks the response "
                              f"'{text[value.strip().lower()]}' (previews, tests and spam are not counted)"})
-    if "Finished" in frame.columns:
-        progress = pl.col("Progress").cast(pl.String) if "Progress" in frame.columns else pl.lit(None, pl.String)
-        unfinished = pl.col("Finished").cast(pl.String).str.strip_chars().str.to_lowercase().is_in(["0", "false"])
-        for r, value, done in frame.filter(unfinished).select(ROW, "Finished", progress.alias("p")).iter_rows():
-            if r not in seen:
-                shown = f", Progress {done}%" if done else ""
+    if "Finished" in frame.columns and pcol in frame.columns:
+        rows = frame.filter(~pl.col(ROW).is_in(list(seen))).select(
+            ROW, pl.col("Finished").cast(pl.String).str.strip_chars().str.to_lowercase().is_in(["0", "false"])
+            .alias("unfinished"), pl.col(pcol).str.strip_chars().str.to_lowercase().alias("code"), "Finished")
+        finished = {}
+        for r, code in rows.filter(~pl.col("unfinished") & pl.col("code").is_not_null()).select(ROW, "code").iter_rows():
+            finished.setdefault(code, r)
+        for r, code, value in rows.filter(pl.col("unfinished")).select(ROW, "code", "Finished").iter_rows():
+            if code in finished:
                 problems.append({"source_file": source.relative, "row_number": r, "column_name": "Finished",
-                                 "cell_value": value, "reason": f"unfinished response (Finished {value}{shown}): "
-                                 "only finished responses are counted"})
+                                 "cell_value": value, "reason": f"unfinished response (Finished {value}) of a "
+                                 f"participant who finished one (row {finished[code]}): that one is counted"})
     return problems
 
 
@@ -117,8 +120,9 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
     needed = [ROW, pcol, *value_columns, *sorted(set(codebook.identifier_columns) & set(headings))]
     if codebook.anonymous_values and codebook.anonymous_key in headings:
         needed.append(codebook.anonymous_key)
-    not_answers = qualtrics_not_answers(source, frame)
+    not_answers = qualtrics_not_answers(source, frame, pcol)
     frame = frame.select(list(dict.fromkeys(needed)))
+    every_row = frame  # a quarantined row's codes and names are still masked in the others' text
 
     width = len(headings)
     problems = [
@@ -159,12 +163,13 @@ def survey_cells(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonym
     quarantine = quarantine_frame(codebook.instrument, "ingest", problems)
     frame = frame.filter(pl.col(pcol).is_not_null())
 
-    # Names the file itself reveals (identifier columns) and participant codes, said in free text.
-    codes = frame[pcol].unique()
+    # Names the file itself reveals (identifier columns) and participant codes, said in free text:
+    # of every row, also the quarantined (someone whose only response was cut short is still named).
+    codes = every_row[pcol].drop_nulls().unique()
     no_identity = {"anonymous", "anoniem", *(v.strip().lower() for v in codebook.anonymous_values)}
     revealed = [codes.filter(~codes.str.strip_chars().str.to_lowercase().is_in(list(no_identity)))]
-    for column in set(codebook.identifier_columns) & set(frame.columns):
-        values = frame[column].drop_nulls().unique()
+    for column in set(codebook.identifier_columns) & set(every_row.columns):
+        values = every_row[column].drop_nulls().unique()
         # Not names: e-mail addresses and values with a digit (str.isdigit, which Polars has not:
         # in Python only for the values beyond ASCII that have no ASCII digit).
         values = values.filter(~values.str.contains("@", literal=True) & ~values.str.contains("[0-9]"))
