@@ -139,7 +139,9 @@ def inbox_sensor(context: SensorEvaluationContext, sources: SourceData):
     folders = codebook_folders(Path(sources.data_dir))
     seen = read_cursor(context.cursor, partitions)
     if not folders:  # a data share that is not mounted: nothing is forgotten, nothing requested
-        return SkipReason(f"no <programme>/<year>/ folder with a codebook under {sources.data_dir}")
+        early = exports_without_codebook(Path(sources.data_dir), folders)
+        return SkipReason(f"no <programme>/<year>/ folder with a codebook under {sources.data_dir}"
+                          + (f" ({', '.join(early)} hold exports but no codebook yet)" if early else ""))
     # A folder taken out is remembered as REMOVED once its run is requested; put back, it differs
     # from that and is requested again. Other folders no longer there are forgotten.
     done = {f: sig for f, sig in seen.items() if f in folders or sig == REMOVED}

@@ -175,3 +175,19 @@ def test_qualtrics_previews_tests_spam_and_a_second_unfinished_response_are_quar
     assert answer(conn, "mental_health_grade", 6) == (None, 7.0)
     [(text,)] = conn.sql(f"SELECT cell_value FROM {RAW} WHERE row_number = 7 AND column_name = 'Q7'").fetchall()
     assert "A-9" not in text and text.startswith("Ik sprak met [")
+
+
+def test_an_export_gone_since_its_codebook_was_read_is_named(tmp_path):
+    """Taken away (or locked) between reading the codebooks and loading: a traceback of the hash."""
+    from types import SimpleNamespace
+
+    from assets.ingest.codebook import SourceFile
+    from assets.ingest.loader import same_bytes_stops
+
+    year = SimpleNamespace(year=2030)
+    kept = tmp_path / "t0.csv"
+    kept.write_text("x", encoding="utf-8")
+    gone = SourceFile(path=tmp_path / "t1.csv", relative="pmg/2030/t1.csv", format="qualtrics_csv")
+    with pytest.raises(InputError, match=r"^t1.csv: cannot be read \(No such file or directory\)$"):
+        same_bytes_stops([(year, SourceFile(path=kept, relative="pmg/2030/t0.csv", format="qualtrics_csv")),
+                          (year, gone)])

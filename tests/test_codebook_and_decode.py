@@ -315,6 +315,14 @@ def test_codebook_validation_messages(tmp_path, change, message):
         load_codebook(cb_path, data)
 
 
+def test_a_quoted_label_number_is_a_number(tmp_path):
+    data, cb_path = make_inbox(tmp_path, "A-1,UMCG,7\r\n", CODEBOOK.replace(
+        "labels: {UMCG: UMCG, Rijksuniversiteit Groningen: RUG}",
+        'labels:\n      - {label: UMCG, code: u, number: "5"}\n      - {label: RUG, code: r, number: 4.5}'))
+    [org] = [v for v in load_codebook(cb_path, data).variables if v.name == "organisation"]
+    assert [label.number for label in org.labels] == [5.0, 4.5]
+
+
 def test_one_wave_without_brackets_is_a_list_of_one(tmp_path):
     """`waves: T1` was read letter by letter, ('T', '1'): the question was asked in no file, and its
     answers were never read."""

@@ -60,6 +60,7 @@ def test_inbox_sensor_requests_the_changed_years_partition(tmp_path: Path):
     instance = DagsterInstance.ephemeral()
     result, cursor = _tick(instance, sources)
     assert result.skip_message.startswith("no <programme>/<year>/ folder with a codebook")  # none yet
+    assert result.skip_message.endswith("(pmg/2025 hold exports but no codebook yet)")
 
     (folder / "codebook_questionnaire.yaml").write_text("files:\n  - path: export.csv\n", encoding="utf-8")
     requests, cursor = _tick(instance, sources, cursor)

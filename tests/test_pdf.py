@@ -87,15 +87,15 @@ def test_a_table_too_wide_for_the_page_is_set_on_a_landscape_page_with_its_headi
     wide = Table(headers, [["UMCG", "Cold shower challenge", "(alle groepen)", "2", "te klein", "7,3", "7,0", "−0,3",
                             "−0,3", "−0,3", "−0,33", "–", "geen toets: met 5 of minder veranderde paren"]],
                  "Tabel 8 Verandering", ["Een noot."], frozenset(range(3, 12)) - {4})
-    blocks = [Paragraph("Eerst dit."), Heading("Verandering", 2), Paragraph("Hieronder de tabel."), wide,
-              Paragraph("Daarna dit.")]
+    blocks = [Paragraph("Eerst dit."), Heading("Verandering", 2), Heading("Per groep", 3),
+              Paragraph("Hieronder de tabel."), wide, Paragraph("Daarna dit.")]
     pdf = PdfReader(io.BytesIO(report_pdf("PMG 2023", blocks, banner=BANNER)))
     shapes = [(float(p.mediabox.width) > float(p.mediabox.height), p.extract_text()) for p in pdf.pages]
     assert [landscape for landscape, _ in shapes] == [False, True, False]
     first, sideways, last = (text for _, text in shapes)
     assert "Eerst dit." in first and "Verandering" not in first
     assert sideways.startswith(BANNER)
-    assert all(text in sideways for text in ("Verandering", "Hieronder de tabel.", "Tabel 8 Verandering",
+    assert all(text in sideways for text in ("Verandering", "Per groep", "Hieronder de tabel.", "Tabel 8 Verandering",
                                              "Toets of reden", "Een noot."))
     assert "Daarna dit." in last
     # the narrower tables keep their upright page

@@ -14,7 +14,7 @@ from assets.pmg.disclosure import disclosure
 from assets.pmg.statistics import ALL_GROUPS
 from assets.pmg.year_data import load_year
 from assets.reporting.numbers import MISSING, fmt_number, fmt_pct, fmt_range, fmt_short
-from assets.statistics import small_n_flag
+from assets.statistics import small_n_flag, wilcoxon_note
 
 MINIMUM = 5  # ReportSettings' default reporting minimum, as the full run uses it
 
@@ -703,9 +703,9 @@ def test_english_edition(full_run, tmp_path):
     conn.close()
     assert paired and unpaired
     for r in paired:
-        m = r["n_higher"] + r["n_lower"]
-        assert f"{r['intervention']} – (all groups): " in researcher.full_text
-        assert (f"{m} of the {r['n_pairs']} pairs changed" if m else "changed") in researcher.full_text
+        note = wilcoxon_note(r["n_pairs"], r["n_higher"] + r["n_lower"], "en")
+        assert note.startswith(("No test: ", "Two-sided; "))
+        assert f"{r['intervention']} – (all groups): {note}" in researcher.full_text
     for r in unpaired:
         assert (f"{r['intervention']}: T0 and T1 hold (partly) different people: of the {r['n_t0']} (T0) and "
                 f"{r['n_t1']} (T1), {r['n_paired']} took part both times") in researcher.full_text

@@ -27,6 +27,20 @@ def test_a_runs_steps_share_the_open_warehouse_and_it_is_closed_after(tmp_path):
     reader.close()
 
 
+def test_a_failed_steps_connection_is_closed_at_once(tmp_path):
+    """DuckDBResource closes a step's connection only when the step succeeds: a failed step's stayed
+    open as long as its traceback was kept (Dagster keeps it), and with it the file's lock."""
+    path = str(tmp_path / "w.duckdb")
+    warehouse = warehouse_resource(path)
+    with pytest.raises(RuntimeError) as failed:
+        with warehouse.get_connection() as conn:
+            conn.execute("CREATE TABLE t AS SELECT 1 AS x")
+            raise RuntimeError("the step failed")
+    assert failed.value.__traceback__ is not None  # kept, as a failed step's is
+    with duckdb.connect(path, read_only=True) as reader:
+        assert reader.sql("SELECT x FROM t").fetchall() == [(1,)]
+
+
 def test_a_step_leaves_nothing_cached_and_the_configured_limit(tmp_path):
     path = tmp_path / "warehouse.duckdb"
     resource = warehouse_resource(str(path))

@@ -322,3 +322,16 @@ def test_no_mann_whitney_where_one_person_is_in_both_waves():
     [row] = unpaired_frame(grade_counts, people).to_dicts()
     assert row["n_paired"] == 1
     assert row["mann_whitney_p"] is None and "onafhankelijke groepen" in row["note"]
+
+
+def test_the_english_unpaired_note_of_a_row_without_its_method_names_no_method():
+    """A row an older version wrote has a p but no mann_whitney_method: the English report said
+    "no test" beside the p it printed."""
+    from assets.pmg.report import _unpaired_note
+
+    row = {"n_t0": 8, "n_t1": 7, "n_paired": 0, "mann_whitney_p": 0.4, "mann_whitney_method": None, "note": "nl"}
+    assert _unpaired_note(row, "en").endswith("took part both times; two-sided Mann-Whitney U.")
+    assert _unpaired_note(row | {"mann_whitney_method": "exact"}, "en").endswith(
+        "two-sided Mann-Whitney U, exact (no tied grades).")
+    assert "no test, as the smaller wave" in _unpaired_note(row | {"mann_whitney_p": None}, "en")
+    assert _unpaired_note(row, "nl") == "nl"

@@ -37,7 +37,7 @@ def ingest_instrument(context, duckdb, sources, programme: str, instrument: str,
                     f"the data folder {sources.data_dir} has no {programme} year folder, while the warehouse holds "
                     f"{len(held)} of its {instrument} exports of these years ({held[0]}, ...): is the folder moved, "
                     f"MHM_DATA_DIR mistyped or the share not mounted? Nothing was removed. To take a year's data "
-                    f"out, remove that year's folder and leave the other years' in {programme}/."))
+                    f"out, empty that year's folder and leave the folder in {programme}/."))
             current = {sf.relative for cb in codebooks for sf in cb.files}
             removed = drop_vanished_files(conn, target, instrument, current, years)
             files = [(cb, sf) for cb in codebooks for sf in cb.files]

@@ -275,11 +275,15 @@ def _labels(spec: dict, where: str, file: str, scales: dict, folder: Path) -> tu
             if "code" in item and item["code"] is None:
                 raise CodebookError(file, f"{where}.labels[{i}]: the label {label!r} has no code",
                                     at=f"{where}.labels[{i}]")
-            if number is not None and (isinstance(number, bool) or not isinstance(number, (int, float))):
-                raise CodebookError(file, f"{where}.labels[{i}].number is {number!r}; expected a number",
-                                    at=f"{where}.labels[{i}].number")
-            out.append(Label(str(label), str(item.get("code", label)),
-                             float(number) if number is not None else None, item.get("domain")))
+            if number is not None:
+                try:  # a quoted "5" is a number too; a boolean (an unquoted yes) is not
+                    number = None if isinstance(number, bool) else float(number)
+                except ValueError:
+                    number = None
+                if number is None:
+                    raise CodebookError(file, f"{where}.labels[{i}].number is {item['number']!r}; expected a number",
+                                        at=f"{where}.labels[{i}].number")
+            out.append(Label(str(label), str(item.get("code", label)), number, item.get("domain")))
     elif raw is not None:
         raise CodebookError(file, f"{where}: labels must be a mapping, a list or a scale name", at=f"{where}.labels")
     return tuple(out)

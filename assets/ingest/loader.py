@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 
 import polars as pl
 
@@ -193,17 +194,18 @@ def same_bytes_stops(files: list[tuple[Codebook, SourceFile]]) -> dict[str, str]
     twice or as two waves of no change. Hashes only files whose size another of its year shares;
     returns those digests, {relative path: SHA-256}."""
     by_size: dict[tuple, list[SourceFile]] = {}
-    for codebook, source in files:
-        if source.companion is None:
-            by_size.setdefault((codebook.year, source.path.stat().st_size), []).append(source)
     digests, first = {}, {}
-    for group in (g for g in by_size.values() if len(g) > 1):
-        for source in group:
+    try:
+        for codebook, source in files:  # a LimeSurvey R export with its syntax file: compared as its digest pair
+            by_size.setdefault((codebook.year, source.path.stat().st_size), []).append(source)
+        for source in (s for group in by_size.values() if len(group) > 1 for s in group):
             digests[source.relative] = sha = file_sha256(source)
             if (other := first.setdefault(sha, source.relative)) != source.relative:
                 raise InputError(source.relative, f"the same bytes as {other}, which is loaded too: the same export "
                                  "listed twice (a copy under another name, or one wave's export saved over "
                                  "the other's); take one out or export the other again")
+    except OSError as error:  # taken away or locked since the codebooks named it
+        raise InputError(Path(error.filename or "?").name, f"cannot be read ({error.strerror})") from None
     return digests
 
 

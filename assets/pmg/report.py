@@ -283,7 +283,9 @@ def _paired_note(row: dict, lang: str) -> str:
 def _unpaired_note(row: dict, lang: str) -> str:
     if lang == "nl":
         return row["note"]
-    return unpaired_note(row["n_t0"], row["n_t1"], row["n_paired"], row["mann_whitney_method"], lang)
+    # a row an older version wrote has a p but no method (the column came later): the test unnamed
+    method = row["mann_whitney_method"] or ("unstated" if row["mann_whitney_p"] is not None else None)
+    return unpaired_note(row["n_t0"], row["n_t1"], row["n_paired"], method, lang)
 
 
 def paired_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: int,

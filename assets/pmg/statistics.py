@@ -111,8 +111,9 @@ def unpaired_note(n_t0: int, n_t1: int, n_paired: int, method: str | None, lang:
             how = (f"no test, as the smaller wave has fewer than {SMALL_N_MINIMUM} grades; Cliff's delta is "
                    f"descriptive only")
         else:
-            how = "two-sided Mann-Whitney U, " + ("exact (no tied grades)" if method == "exact"
-                                                  else "asymptotic (normal approximation, corrected for ties)")
+            how = "two-sided Mann-Whitney U" + {"exact": ", exact (no tied grades)",
+                                                "asymptotic": ", asymptotic (normal approximation, corrected for ties)"
+                                                }.get(method, "")
         return f"{people}; {how}."
     people = (f"T0 en T1 bevatten (deels) verschillende mensen: van de {n_t0} (T0) en "
               f"{n_t1} (T1) deden er {n_paired} beide keren mee")

@@ -199,11 +199,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "mh_overview": {"nl": "Overzicht ervaren mentale gezondheid", "en": "Self-rated mental health at a glance"},
     "mh_chart_caption": {"nl": "Ervaren mentale gezondheid vóór (T0) en na (T1) de interventie; N per punt. T0 en T1 "
                                "zijn gemiddelden van iedereen die die keer een cijfer gaf, niet altijd dezelfde "
-                               "mensen; de verandering bij dezelfde deelnemers staat in de tabel ‘Verandering bij "
-                               "dezelfde deelnemers’.",
+                               "mensen; de verandering bij dezelfde deelnemers staat in de paragraaf ‘Verandering "
+                               "bij dezelfde deelnemers’.",
                          "en": "Self-rated mental health before (T0) and after (T1) the intervention; N at each point. "
                                "T0 and T1 are means of everyone who gave a grade that time, not always the same "
-                               "people; the change in the same participants is in the table ‘Change in the same "
+                               "people; the change in the same participants is in the section ‘Change in the same "
                                "participants’."},
     "chart_hidden_suffix": {"nl": " Groepen kleiner dan {minimum} (en wat ze zou prijsgeven) zijn niet getoond.",
                             "en": " Groups smaller than {minimum} (and what would reveal them) are not shown."},

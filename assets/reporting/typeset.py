@@ -82,7 +82,8 @@ def _on_pages(blocks: list[Block]) -> list[dict]:
             out.append(_block(block))
             continue
         lead = [out.pop()] if out and out[-1]["kind"] == "paragraph" else []
-        lead = ([out.pop()] if out and out[-1]["kind"] == "heading" else []) + lead
+        while out and out[-1]["kind"] == "heading":  # a section's and its subsection's headings
+            lead.insert(0, out.pop())
         out.append({"kind": "landscape", "blocks": [*lead, _block(block) | {"wide": True}]})
     return out
 
