@@ -712,6 +712,41 @@ def test_english_edition(full_run, tmp_path):
     assert "Geen toets" not in researcher.full_text and "paren" not in researcher.full_text
 
 
+def test_english_terug_in_balans_edition_prints_the_codebooks_english_names(full_run, tmp_path):
+    """The skills, answers, scale points and factors as the codebook gives them in English (label_en,
+    domain_en, text_en); the warehouse keeps the Dutch wording, and the Dutch edition prints it."""
+    import duckdb
+    from dagster import materialize
+    from dagster_duckdb import DuckDBResource
+
+    from assets.terug_in_balans.report import terug_in_balans_report
+    from pipelines.resources import ReportSettings
+
+    result, tmp = full_run
+    assert result.success
+    shutil.copy(tmp / "warehouse.duckdb", tmp_path / "warehouse.duckdb")
+    english = materialize([terug_in_balans_report], partition_key="2024", resources={
+        "duckdb": DuckDBResource(database=str(tmp_path / "warehouse.duckdb")),
+        "reports": ReportSettings(output_dir=str(tmp_path / "reports"), language="en")})
+    assert english.success
+    report = parse(tmp_path / "reports" / "terug_in_balans" / "2024" / "rapport_onderzoekers.html")
+    skills = table(report, "Skills strengthened")
+    assert ["Guarding boundaries", "Cognitive skills"] == skills["rows"][0][:2]
+    assert [row[0] for row in table(report, "McNemar")["rows"]] == [row[0] for row in skills["rows"]]
+    factors = table(report, "Rating of the factors")
+    assert factors["headers"][2:7] == ["Not helpful", "Slightly helpful", "Helpful", "Quite helpful", "Very helpful"]
+    assert factors["rows"][0][0] == "The rapport with the coach"
+    assert [r[0] for r in table(report, "Did you return to work")["rows"]] == [
+        "Yes, with my current employer", "Yes, with another employer", "No, same complaints"]
+    assert "The skills most strengthened by the programme were guarding boundaries (" in report.full_text
+    for dutch in ("Grenzen bewaken", "Flink behulpzaam", "De klik met de coach", "Ja, bij huidige werkgever"):
+        assert dutch not in report.full_text
+    conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    assert conn.sql("SELECT skill FROM marts.tib_skills WHERE year = 2024 ORDER BY pct_strengthened DESC, skill "
+                    "LIMIT 1").fetchall() == [("Grenzen bewaken",)]
+    conn.close()
+
+
 def test_terug_in_balans_chart_files_leave_out_what_the_stakeholder_edition_hides(full_run, tmp_path):
     """The chart files sit beside the stakeholder report: with a reporting minimum above the cohort's
     30 respondents they carried every share the report left out. Now they are not drawn (an earlier

@@ -50,6 +50,8 @@ class Label:
     code: str
     number: float | None = None
     domain: str | None = None
+    label_en: str | None = None  # the label and domain as the English reports print them
+    domain_en: str | None = None
 
     @property
     def key(self) -> str:
@@ -68,6 +70,7 @@ class Variable:
     labels: tuple[Label, ...] = ()
     role: str | None = None
     text: str | None = None  # wording shown in reports (defaults to the column heading)
+    text_en: str | None = None  # that wording in the English reports
     waves: tuple[str, ...] = ()  # waves in which the question is asked; empty = all
     option_columns: tuple[tuple[str, str], ...] = ()  # multi-select split over columns: (column, option code)
 
@@ -137,8 +140,9 @@ TOP_KEYS = {"survey": COMMON_KEYS | {"participant", "variables", "scales", "iden
 FILE_KEYS = {"path", "format", "constants", "sheet", "interview", "syntax"}
 PARTICIPANT_KEYS, ANONYMOUS_KEYS = {"column", "anonymous"}, {"values", "key_column"}
 ROLES = {"factor"}  # a Terug in Balans effectiveness factor (marts.tib_factor_*)
-VARIABLE_KEYS = {"type", "column", "columns", "scale", "labels", "required", "role", "text", "waves"}
-SCALE_KEYS, LABEL_KEYS, STRUCTURE_KEYS = {"min", "max"}, {"label", "code", "number", "domain"}, {"structure", "question"}
+VARIABLE_KEYS = {"type", "column", "columns", "scale", "labels", "required", "role", "text", "text_en", "waves"}
+SCALE_KEYS, STRUCTURE_KEYS = {"min", "max"}, {"structure", "question"}
+LABEL_KEYS = {"label", "code", "number", "domain", "label_en", "domain_en"}
 THEME_KEYS = {"theme", "section", "jdr_category", "igloo_level"}
 DOCUMENT_KEYS = {"organisation", "intervention", "group_label", "wave"}
 
@@ -283,7 +287,8 @@ def _labels(spec: dict, where: str, file: str, scales: dict, folder: Path) -> tu
                 if number is None:
                     raise CodebookError(file, f"{where}.labels[{i}].number is {item['number']!r}; expected a number",
                                         at=f"{where}.labels[{i}].number")
-            out.append(Label(str(label), str(item.get("code", label)), number, item.get("domain")))
+            english = {k: str(item[k]) for k in ("label_en", "domain_en") if item.get(k) is not None}
+            out.append(Label(str(label), str(item.get("code", label)), number, item.get("domain"), **english))
     elif raw is not None:
         raise CodebookError(file, f"{where}: labels must be a mapping, a list or a scale name", at=f"{where}.labels")
     return tuple(out)
@@ -471,7 +476,7 @@ def _survey_codebook(spec: dict, rel: str, common: dict) -> Codebook:
         variables.append(Variable(
             name=name, type=vtype, column=column, required=bool(v.get("required", False)),
             min=scale.get("min"), max=scale.get("max"), labels=labels, role=role,
-            text=v.get("text") or column, waves=_names(v.get("waves"), f"{where}.waves", rel),
+            text=v.get("text") or column, text_en=v.get("text_en"), waves=_names(v.get("waves"), f"{where}.waves", rel),
             option_columns=option_columns,
         ))
     names = {v.name for v in variables} | {k for f in common["files"] for k in f.constants}

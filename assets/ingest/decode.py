@@ -43,20 +43,22 @@ def _codebook_frames(codebooks: list[Codebook]):
                 labels.append({"year": cb.year, "instrument": cb.instrument, "variable": v.name,
                                "variable_text": v.text, "role": v.role, "position": i, "label": lab.label,
                                "code": lab.code, "number": lab.number, "domain": lab.domain,
+                               "label_en": lab.label_en, "domain_en": lab.domain_en, "variable_text_en": v.text_en,
                                "source_files": [sf.relative for sf in cb.files]})
     vschema = {"source_file": pl.String, "year": pl.Int32, "variable": pl.String, "column_name": pl.String,
                "type": pl.String, "min_value": pl.Float64, "max_value": pl.Float64, "required": pl.Boolean,
                "waves": pl.List(pl.String), "option_code": pl.String}
     lschema = {"year": pl.Int32, "instrument": pl.String, "variable": pl.String, "variable_text": pl.String,
                "role": pl.String, "position": pl.Int32, "label": pl.String, "code": pl.String,
-               "number": pl.Float64, "domain": pl.String, "source_files": pl.List(pl.String)}
+               "number": pl.Float64, "domain": pl.String, "label_en": pl.String, "domain_en": pl.String,
+               "variable_text_en": pl.String, "source_files": pl.List(pl.String)}
     cschema = {"source_file": pl.String, "year": pl.Int32, "variable": pl.String, "value": pl.String}
     labels = pl.DataFrame(labels, schema=lschema)
     per_file = (labels.explode("source_files").rename({"source_files": "source_file"})
                 .select("source_file", "variable", "label", "code", "number"))
     variable = ["year", "instrument", "variable"]
     listed = (labels.drop("source_files").unique([*variable, "label"], keep="first", maintain_order=True)
-              .with_columns(pl.col("variable_text", "role").first().over(variable),
+              .with_columns(pl.col("variable_text", "role", "variable_text_en").first().over(variable),
                             position=pl.int_range(1, pl.len() + 1, dtype=pl.Int32).over(variable)))
     return pl.DataFrame(variables, schema=vschema), per_file, pl.DataFrame(constants, schema=cschema), listed
 
@@ -64,10 +66,11 @@ def _codebook_frames(codebooks: list[Codebook]):
 def _questions(codebooks: list[Codebook]) -> pl.DataFrame:
     """staging.codebook_variables: each year's variables once, as its first codebook declares them."""
     rows = [{"year": cb.year, "instrument": cb.instrument, "variable": v.name, "variable_text": v.text,
-             "type": v.type, "role": v.role, "scale_min": v.min, "scale_max": v.max}
+             "type": v.type, "role": v.role, "scale_min": v.min, "scale_max": v.max, "variable_text_en": v.text_en}
             for cb in codebooks for v in cb.variables]
     schema = {"year": pl.Int32, "instrument": pl.String, "variable": pl.String, "variable_text": pl.String,
-              "type": pl.String, "role": pl.String, "scale_min": pl.Float64, "scale_max": pl.Float64}
+              "type": pl.String, "role": pl.String, "scale_min": pl.Float64, "scale_max": pl.Float64,
+              "variable_text_en": pl.String}
     return pl.DataFrame(rows, schema=schema).unique(["year", "instrument", "variable"], keep="first",
                                                     maintain_order=True)
 

@@ -15,6 +15,7 @@ from assets.reporting.numbers import fmt_pct
 from assets.reporting.style import GREY, OKABE_ITO, diverging_colours, house_style, new_figure, set_title
 from assets.reporting.texts import texts_for
 from assets.tables import POOL, key
+from assets.terug_in_balans.english import english_names, in_english
 from assets.terug_in_balans.marts import FACTORS, PROGRAMME, RELAPSE, RETURN_TO_WORK, SKILLS
 from assets.terug_in_balans.statistics import SHARE_INTERVALS
 from pipelines.resources import ReportSettings
@@ -177,8 +178,14 @@ def shown_to_stakeholders(frame: pl.DataFrame, minimum: int) -> pl.DataFrame:
     return frame.clear() if frame.height and frame["n_respondents"].min() < minimum else frame
 
 
+def _rows(conn, table: str, reports: ReportSettings, years: list[int], order: str | None = None) -> pl.DataFrame:
+    """The mart's rows of these years, its codebook wording in the reports' language."""
+    frame = conn.sql(f"SELECT * FROM {table} WHERE {year_filter(years)}" + (f" ORDER BY {order}" if order else "")).pl()
+    return in_english(frame, table, english_names(conn, years)) if reports.language == "en" else frame
+
+
 def _per_year(conn, table: str, order: str, draw, reports: ReportSettings, years: list[int]) -> dict:
-    df = conn.sql(f"SELECT * FROM {table} WHERE {year_filter(years)} ORDER BY {order}").pl()
+    df = _rows(conn, table, reports, years, order)
     return {year: partial(draw, shown_to_stakeholders(df.filter(pl.col("year") == year), reports.reporting_minimum),
                           reports.language)
             for year in years}
@@ -233,8 +240,7 @@ def tib_return_to_work_chart(context, duckdb: DuckDBResource, reports: ReportSet
     years = partition_years(context)
     with duckdb.get_connection() as conn:
         # Questionnaire order is the marts' row order; keep it rather than sorting by share.
-        rtw, relapse, intervals = (conn.sql(f"SELECT * FROM {table} WHERE {year_filter(years)}").pl()
-                                   for table in (RETURN_TO_WORK, RELAPSE, SHARE_INTERVALS))
+        rtw, relapse, intervals = (_rows(conn, table, reports, years) for table in (RETURN_TO_WORK, RELAPSE, SHARE_INTERVALS))
     def of(frame: pl.DataFrame, year: int) -> pl.DataFrame:
         return shown_to_stakeholders(frame.filter(pl.col("year") == year), reports.reporting_minimum)
 

@@ -3,7 +3,7 @@ figure of the source factsheet, each share with its 95% Wilson interval, McNemar
 factors ranked with their medians."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 import polars as pl
@@ -21,6 +21,7 @@ from assets.reporting.texts import join_list, texts_for
 from assets.statistics import ALPHA
 from assets.tables import POOL, key
 from assets.terug_in_balans.charts import draw_factor_diverging, draw_return_and_relapse, draw_skills, top_two_share
+from assets.terug_in_balans.english import english_names, in_english
 from assets.terug_in_balans.marts import FACTORS, PROGRAMME, RELAPSE, RETURN_TO_WORK, SKILLS
 from assets.terug_in_balans.statistics import FACTOR_SUMMARY, SHARE_INTERVALS, SKILL_MCNEMAR
 from pipelines.resources import ReportSettings
@@ -298,6 +299,15 @@ def _chart(draw, *args, caption: Callable[[], str], alt: str) -> list[Block]:
     return [Chart(chart.svg, caption(), alt, preview=partial(chart.preview, 1 / 3))]
 
 
+MART_OF = {"return_to_work": RETURN_TO_WORK, "relapse": RELAPSE, "skills": SKILLS, "factors": FACTORS,
+           "intervals": SHARE_INTERVALS, "mcnemar": SKILL_MCNEMAR, "factor_summary": FACTOR_SUMMARY}
+
+
+def in_english_year(data: YearData, names: pl.DataFrame) -> YearData:
+    """The year with its codebook wording (skills, answers, factors) in English where given."""
+    return replace(data, **{name: in_english(getattr(data, name), mart, names) for name, mart in MART_OF.items()})
+
+
 def build(data: YearData, edition: Edition) -> list[Block]:
     t = edition.t
     intro = " ".join([t("tib_intro")] + ([t("tib_intro_n", n=data.respondents)] if data.respondents else [])
@@ -336,6 +346,8 @@ def terug_in_balans_report(context: AssetExecutionContext, duckdb: DuckDBResourc
     with duckdb.get_connection() as conn:
         for year in years_to_report(context, reports, PROGRAMME, report_years(conn)):
             data = load_year(conn, year)
+            if reports.language == "en":
+                data = in_english_year(data, english_names(conn, [year]))
             footer = provenance_blocks(conn, PROGRAMME, year, context.run.run_id, reports.language)
             written[year] = write_report_editions(
                 reports, PROGRAMME, year, texts_for(reports.language)("tib_title", year=year),
