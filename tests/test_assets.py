@@ -255,7 +255,7 @@ def test_an_answer_code_with_two_labels_is_counted_once_in_the_marts(tmp_path):
     """A codebook may give one code two labels (a reworded answer, a synonym): the Terug in Balans
     marts list the code once, in its first label's wording, with its answers counted once."""
     data = copy_tib(tmp_path)
-    first = '      - {label: "Ja, bij huidige werkgever", code: own_employer}\n'
+    first = '      - {label: "Ja, bij huidige werkgever", code: own_employer, label_en: "Yes, with my current employer"}\n'
     rewrite(data / "terug_in_balans" / "2024" / "codebook_survey.yaml", first,
             first + '      - {label: "Ja, bij mijn werkgever", code: own_employer}\n')
     assert materialize_years(programme_graph("terug_in_balans", checks=False), resources_for(tmp_path, data),
@@ -276,7 +276,8 @@ def test_a_factor_answer_without_a_number_is_counted_and_left_out_of_the_scale(t
     the trend alike."""
     data = copy_tib(tmp_path)
     rewrite(data / "terug_in_balans" / "2024" / "codebook_survey.yaml",
-            '    - {label: Niet behulpzaam, code: "1", number: 1}\n', '    - {label: Niet behulpzaam, code: nvt}\n')
+            '    - {label: Niet behulpzaam, code: "1", number: 1, label_en: Not helpful}\n',
+            '    - {label: Niet behulpzaam, code: nvt}\n')
     result = materialize_years(programme_graph("terug_in_balans"), resources_for(tmp_path, data), (2024,),
                                raise_on_error=False)
     assert result.success
@@ -317,7 +318,8 @@ def test_a_reworded_skill_or_factor_continues_its_trend_by_its_code(tmp_path):
     later = data / "terug_in_balans" / "2025"
     shutil.copytree(data / "terug_in_balans" / "2024", later)
     codebook = later / "codebook_survey.yaml"
-    skill = "      - {label: Grenzen bewaken, code: grenzen_bewaken, domain: Cognitieve vaardigheden}\n"
+    skill = ("      - {label: Grenzen bewaken, code: grenzen_bewaken, domain: Cognitieve vaardigheden, "
+             "label_en: Guarding boundaries, domain_en: Cognitive skills}\n")
     factor = "  factor_klik_coach:\n"
     text = codebook.read_text(encoding="utf-8").replace("year: 2024", "year: 2025")
     assert skill in text and factor in text
