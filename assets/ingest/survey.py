@@ -82,25 +82,28 @@ def qualtrics_not_answers(source: SourceFile, frame: pl.DataFrame, pcol: str) ->
         return []
     text = {**QUALTRICS_NOT_ANSWERS, **{name.lower(): name for name in QUALTRICS_NOT_ANSWERS.values()}}
     problems, seen = [], set()
-    if "Status" in frame.columns:
-        status = pl.col("Status").cast(pl.String).str.strip_chars()
-        for r, value in frame.filter(status.str.to_lowercase().is_in(list(text))).select(ROW, "Status").iter_rows():
+
+    def among(column: str, values) -> list[str]:
+        # the column's few distinct values that are among `values`: a million rows are not lower-cased
+        return [v for v in frame[column].cast(pl.String).unique().drop_nulls().to_list() if v.strip().lower() in values]
+
+    if "Status" in frame.columns and (flagged := among("Status", text)):
+        for r, value in frame.filter(pl.col("Status").is_in(flagged)).select(ROW, "Status").iter_rows():
             seen.add(r)
             problems.append({"source_file": source.relative, "row_number": r, "column_name": "Status",
                              "cell_value": value, "reason": f"not an answer: Qualtrics marks the response "
                              f"'{text[value.strip().lower()]}' (previews, tests and spam are not counted)"})
-    if "Finished" in frame.columns and pcol in frame.columns:
-        rows = frame.filter(~pl.col(ROW).is_in(list(seen))).select(
-            ROW, pl.col("Finished").cast(pl.String).str.strip_chars().str.to_lowercase().is_in(["0", "false"])
-            .alias("unfinished"), pl.col(pcol).str.strip_chars().str.to_lowercase().alias("code"), "Finished")
-        finished = {}
-        for r, code in rows.filter(~pl.col("unfinished") & pl.col("code").is_not_null()).select(ROW, "code").iter_rows():
-            finished.setdefault(code, r)
-        for r, code, value in rows.filter(pl.col("unfinished")).select(ROW, "code", "Finished").iter_rows():
-            if code in finished:
+    if "Finished" in frame.columns and pcol in frame.columns and (no := among("Finished", {"0", "false"})):
+        unfinished = pl.col("Finished").is_in(no)
+        rows = frame.filter(~pl.col(ROW).is_in(list(seen)))
+        code = pl.col(pcol).str.strip_chars().str.to_lowercase().alias("code")
+        if (cut_short := rows.filter(unfinished).select(ROW, code, "Finished")).height:  # mostly none
+            finished = (rows.filter(~unfinished).select(ROW, code).drop_nulls("code")
+                        .group_by("code").agg(pl.col(ROW).min().alias("finished_row")))
+            for r, _, value, first in cut_short.join(finished, on="code").sort(ROW).iter_rows():
                 problems.append({"source_file": source.relative, "row_number": r, "column_name": "Finished",
                                  "cell_value": value, "reason": f"unfinished response (Finished {value}) of a "
-                                 f"participant who finished one (row {finished[code]}): that one is counted"})
+                                 f"participant who finished one (row {first}): that one is counted"})
     return problems
 
 
