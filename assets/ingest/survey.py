@@ -97,7 +97,7 @@ def qualtrics_not_answers(source: SourceFile, frame: pl.DataFrame, pcol: str) ->
         unfinished = pl.col("Finished").is_in(no)
         rows = frame.filter(~pl.col(ROW).is_in(list(seen)))
         code = pl.col(pcol).str.strip_chars().str.to_lowercase().alias("code")
-        if (cut_short := rows.filter(unfinished).select(ROW, code, "Finished")).height:  # mostly none
+        if (cut_short := rows.filter(unfinished).select(ROW, code, "Finished")).height:
             finished = (rows.filter(~unfinished).select(ROW, code).drop_nulls("code")
                         .group_by("code").agg(pl.col(ROW).min().alias("finished_row")))
             for r, _, value, first in cut_short.join(finished, on="code").sort(ROW).iter_rows():
