@@ -664,22 +664,28 @@ def test_each_edition_has_its_pdf_with_the_report_in_it(full_run):
             assert all(("VERTROUWELIJK" in text) == bool(suffix) for text in pages)
 
 
-def test_english_edition(full_run, tmp_path):
-    """Only the PMG report asset, language "en", on a copy of the full run's warehouse."""
-    import duckdb
+def in_english(report_asset, year: int, full_run, tmp_path: Path) -> None:
+    """Only `report_asset`, language "en", on a copy of the full run's warehouse in `tmp_path`."""
     from dagster import materialize
     from dagster_duckdb import DuckDBResource
 
-    from assets.pmg.report import pmg_report
     from pipelines.resources import ReportSettings
 
     result, tmp = full_run
     assert result.success
     shutil.copy(tmp / "warehouse.duckdb", tmp_path / "warehouse.duckdb")
-    english = materialize([pmg_report], partition_key="2023", resources={
+    assert materialize([report_asset], partition_key=str(year), resources={
         "duckdb": DuckDBResource(database=str(tmp_path / "warehouse.duckdb")),
-        "reports": ReportSettings(output_dir=str(tmp_path / "reports"), language="en")})
-    assert english.success
+        "reports": ReportSettings(output_dir=str(tmp_path / "reports"), language="en")}).success
+
+
+def test_english_edition(full_run, tmp_path):
+    """Only the PMG report asset, language "en", on a copy of the full run's warehouse."""
+    import duckdb
+
+    from assets.pmg.report import pmg_report
+
+    in_english(pmg_report, 2023, full_run, tmp_path)
     conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
     waves = _rows(conn, "SELECT * FROM marts.pmg_mental_health WHERE year = 2023 AND n >= ?", MINIMUM)
     conn.close()
@@ -716,19 +722,10 @@ def test_english_terug_in_balans_edition_prints_the_codebooks_english_names(full
     """The skills, answers, scale points and factors as the codebook gives them in English (label_en,
     domain_en, text_en); the warehouse keeps the Dutch wording, and the Dutch edition prints it."""
     import duckdb
-    from dagster import materialize
-    from dagster_duckdb import DuckDBResource
 
     from assets.terug_in_balans.report import terug_in_balans_report
-    from pipelines.resources import ReportSettings
 
-    result, tmp = full_run
-    assert result.success
-    shutil.copy(tmp / "warehouse.duckdb", tmp_path / "warehouse.duckdb")
-    english = materialize([terug_in_balans_report], partition_key="2024", resources={
-        "duckdb": DuckDBResource(database=str(tmp_path / "warehouse.duckdb")),
-        "reports": ReportSettings(output_dir=str(tmp_path / "reports"), language="en")})
-    assert english.success
+    in_english(terug_in_balans_report, 2024, full_run, tmp_path)
     report = parse(tmp_path / "reports" / "terug_in_balans" / "2024" / "rapport_onderzoekers.html")
     skills = table(report, "Skills strengthened")
     assert ["Guarding boundaries", "Cognitive skills"] == skills["rows"][0][:2]
