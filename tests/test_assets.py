@@ -99,6 +99,24 @@ def test_one_export_saved_over_the_other_stops_the_ingest_naming_both(tmp_path):
         assert conn.sql("SELECT count(*) FROM raw.pmg_interview_segments").fetchall()[0][0] > 0
 
 
+def test_last_years_export_copied_into_a_new_years_folder_is_named(tmp_path):
+    """Last year's folder copied as the new year's template, exports and all: the new year showed
+    last year's answers without a word. The ingest now warns, naming both files, in its log and
+    its metadata (not refused: one export declared as two years is how tests and demonstrations
+    make a second edition)."""
+    data = copy_pmg(tmp_path)
+    assert materialize_years(pmg_graph(), resources_for(tmp_path, data), (2023,)).success
+    second_edition(data)
+    result = materialize_years(pmg_graph(), resources_for(tmp_path, data), (2024,))
+    copies = {node: result.asset_materializations_for_node(node)[0].metadata["copies_of_other_years"].value
+              for node in ("raw__pmg_interview_segments", "raw__pmg_questionnaire_cells")}
+    assert copies == {
+        "raw__pmg_interview_segments": {
+            "pmg/2024/pmg_focusinterviews_maxqda.xlsx": "pmg/2023/pmg_focusinterviews_maxqda.xlsx (2023)"},
+        "raw__pmg_questionnaire_cells": {f"pmg/2024/pmg_{w}_qualtrics.csv": f"pmg/2023/pmg_{w}_qualtrics.csv (2023)"
+                                         for w in ("t0", "t1")}}
+
+
 def test_unknown_document_and_code_are_quarantined_and_warned(tmp_path):
     data = copy_pmg(tmp_path)
     codebook = data / "pmg" / "2023" / "codebook_interviews.yaml"

@@ -44,6 +44,10 @@ def ingest_instrument(context, duckdb, sources, programme: str, instrument: str,
             for outcome in load_files(conn, target, files, parse_file, pseudonymise.key_id):
                 context.log.info(f"{outcome.source_file}: {outcome.status}, {outcome.n_rows} rows, "
                                  f"{outcome.n_quarantined} quarantined")
+                if outcome.copy_of:
+                    context.log.warning(f"{outcome.source_file} has the same bytes as {outcome.copy_of}: another "
+                                        "year's export copied into this year's folder? Then this year shows that "
+                                        "year's answers: put this year's export in its place and run the year again")
                 outcomes.append(outcome)
             meta = written_metadata(conn, target, years=years)
             other_key = [r[0] for r in conn.execute(
@@ -63,6 +67,7 @@ def ingest_instrument(context, duckdb, sources, programme: str, instrument: str,
         **meta,
         "files": MetadataValue.md("| file | status | rows | quarantined |\n|---|---|---|---|\n" + files),
         "files_removed": MetadataValue.json(removed),
+        "copies_of_other_years": MetadataValue.json({o.source_file: o.copy_of for o in outcomes if o.copy_of}),
     })
 
 
