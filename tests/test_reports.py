@@ -664,7 +664,7 @@ def test_each_edition_has_its_pdf_with_the_report_in_it(full_run):
             assert all(("VERTROUWELIJK" in text) == bool(suffix) for text in pages)
 
 
-def in_english(report_asset, year: int, full_run, tmp_path: Path) -> None:
+def materialize_in_english(report_asset, year: int, full_run, tmp_path: Path) -> None:
     """Only `report_asset`, language "en", on a copy of the full run's warehouse in `tmp_path`."""
     from dagster import materialize
     from dagster_duckdb import DuckDBResource
@@ -685,7 +685,7 @@ def test_english_edition(full_run, tmp_path):
 
     from assets.pmg.report import pmg_report
 
-    in_english(pmg_report, 2023, full_run, tmp_path)
+    materialize_in_english(pmg_report, 2023, full_run, tmp_path)
     conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
     waves = _rows(conn, "SELECT * FROM marts.pmg_mental_health WHERE year = 2023 AND n >= ?", MINIMUM)
     conn.close()
@@ -725,7 +725,7 @@ def test_english_terug_in_balans_edition_prints_the_codebooks_english_names(full
 
     from assets.terug_in_balans.report import terug_in_balans_report
 
-    in_english(terug_in_balans_report, 2024, full_run, tmp_path)
+    materialize_in_english(terug_in_balans_report, 2024, full_run, tmp_path)
     report = parse(tmp_path / "reports" / "terug_in_balans" / "2024" / "rapport_onderzoekers.html")
     skills = table(report, "Skills strengthened")
     assert ["Guarding boundaries", "Cognitive skills"] == skills["rows"][0][:2]

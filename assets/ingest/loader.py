@@ -159,8 +159,9 @@ def load_files(conn, target: str, files: list[tuple[Codebook, SourceFile]], pars
     def start() -> _Pending:
         codebook, source = queue.popleft()
         sha = known.get(source.relative) or file_sha256(source)
+        unchanged = is_unchanged(conn, source, sha, codebook, key_id)  # makes raw.source_files where missing
         twin = copy_of_another_year(conn, sha, codebook)
-        if is_unchanged(conn, source, sha, codebook, key_id):
+        if unchanged:
             return _Pending(codebook, source, sha, None, twin)
         return _Pending(codebook, source, sha, parser.submit(parse, codebook, source), twin)
 
@@ -242,7 +243,6 @@ def copy_of_another_year(conn, sha256: str, codebook: Codebook) -> str | None:
     """Another year's file of these bytes the warehouse holds, as "<path> (<year>)", or None. Last
     year's folder copied as the new year's template, exports and all, gives the new year last year's
     answers: the ingest says so. Not refused: tests and demonstrations declare one export as two years."""
-    ensure_schema(conn, "raw.source_files")
     hit = conn.execute("SELECT source_file, year FROM raw.source_files WHERE sha256 = ? AND instrument = ? "
                        "AND year <> ? ORDER BY year LIMIT 1", [sha256, codebook.instrument, codebook.year]).fetchall()
     return f"{hit[0][0]} ({hit[0][1]})" if hit else None

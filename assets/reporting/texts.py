@@ -514,10 +514,10 @@ TEXTS: dict[str, dict[str, str]] = {
                         "en": "Factors ranked by the share rating them quite or very helpful, with the median"},
     "rank": {"nl": "Rang", "en": "Rank"},
     "median": {"nl": "Mediaan ({lo} – {hi})", "en": "Median ({lo} – {hi})"},
-    "median_between_note": {"nl": "Een mediaan tussen twee schaalpunten (zoals 4,5) is het midden van de twee "
+    "median_between_note": {"nl": "Een mediaan tussen twee schaalpunten (zoals {example}) is het midden van de twee "
                                   "middelste antwoorden: de helft antwoordde het lagere punt of lager, de helft het "
                                   "hogere of hoger.",
-                            "en": "A median between two scale points (such as 4.5) is the midpoint of the two middle "
+                            "en": "A median between two scale points (such as {example}) is the midpoint of the two middle "
                                   "answers: half answered the lower point or below, half the higher or above."},
     "question": {"nl": "Vraag", "en": "Question"},
     "return_to_work": {"nl": "Terugkeer naar werk", "en": "Return to work"},

@@ -281,9 +281,11 @@ def factors(data: YearData, edition: Edition, numbering: Numbering) -> list[Bloc
                  for r in summary.iter_rows(named=True)]
         scale = t("median", lo=scaled[0], hi=scaled[-1])  # the codebook's scale points, lowest to highest
         snotes = [f"* {edition.small_group_note}"] if hidden_any else []
-        if any(r["median_rating"] is not None and r["median_rating"] % 1 and not edition.hides(r["n_respondents"])
-               for r in summary.iter_rows(named=True)):
-            snotes.append(t("median_between_note"))  # 4,5 is no answer anyone could give
+        # a median such as 4,5 is no answer anyone could give: the note takes the first one shown
+        between = next((r["median_rating"] for r in summary.iter_rows(named=True) if r["median_rating"] is not None
+                        and r["median_rating"] % 1 and not edition.hides(r["n_respondents"])), None)
+        if between is not None:
+            snotes.append(t("median_between_note", example=fmt_number(between, 1, lang)))
         blocks.append(Table([t("rank"), t("factor"), "N", scale, t("top_two")], srows,
                             f"{t('tabel', no=numbering.table())} {t('summary_caption')}", snotes,
                             numeric=frozenset({0, 2, 3, 4})))
