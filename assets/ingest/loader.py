@@ -155,12 +155,15 @@ def load_files(conn, target: str, files: list[tuple[Codebook, SourceFile]], pars
     codebook's file can go between them (`interleaved`), so the second finds the first's
     pseudonyms. A failing file stops the files after it."""
     known = same_bytes_stops(files)
+    started: dict[tuple[str, str], tuple[str, int]] = {}  # the first file of these bytes in this load
 
     def start() -> _Pending:
         codebook, source = queue.popleft()
         sha = known.get(source.relative) or file_sha256(source)
         unchanged = is_unchanged(conn, source, sha, codebook, key_id)  # makes raw.source_files where missing
-        twin = copy_of_another_year(conn, sha, codebook)
+        # A copy of another year loaded in this same run (a backfill of both) is not in the warehouse yet.
+        first, year = started.setdefault((codebook.instrument, sha), (source.relative, codebook.year))
+        twin = copy_of_another_year(conn, sha, codebook) or (f"{first} ({year})" if year != codebook.year else None)
         if unchanged:
             return _Pending(codebook, source, sha, None, twin)
         return _Pending(codebook, source, sha, parser.submit(parse, codebook, source), twin)
