@@ -146,6 +146,23 @@ def test_qualtrics_utf16_tsv(tmp_path: Path):
     assert read_qualtrics_csv(path).frame.row(0, named=True)["Q2"] == "Ja"
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_qualtrics_utf16_without_byte_order_mark(tmp_path: Path, encoding: str):
+    """As R's write.csv(fileEncoding = "UTF-16LE") writes it: valid UTF-8 byte for byte, a NUL
+    between every two letters, so no column of the codebook was found."""
+    path = tmp_path / "export.csv"
+    text = 'Q1,Q2\r\nCode,Vraag\r\n{"ImportId":"QID1"},{"ImportId":"QID2"}\r\nA-1,Ja é\r\n'
+    path.write_bytes(text.encode(encoding))
+    assert read_qualtrics_csv(path).frame.row(0, named=True)["Q2"] == "Ja é"
+
+
+def test_binary_file_under_a_text_format_is_not_taken_for_utf16(tmp_path: Path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 8)
+    with pytest.raises(InputError, match="export.csv: is not a text file but a binary one"):
+        read_qualtrics_csv(path)
+
+
 def test_not_qualtrics_names_what_was_expected(tmp_path: Path):
     path = tmp_path / "plain.csv"
     path.write_text("a,b\n1,2\n3,4\n", encoding="utf-8")

@@ -60,6 +60,12 @@ def decode_text(raw: bytes, name: str) -> str:
             except UnicodeDecodeError as exc:
                 raise _undecodable(raw, name, exc.start + len(bom), "utf-8" if label == "UTF-8" else "latin-1",
                                    f"starts with the {label} byte order mark") from None
+    if enc := _utf16_without_bom(raw):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError as exc:
+            raise _undecodable(raw, name, exc.start, "latin-1", "looks like UTF-16 without its byte order "
+                               "mark, but is not") from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -77,6 +83,23 @@ def decode_text(raw: bytes, name: str) -> str:
         except UnicodeDecodeError as other:
             raise _undecodable(raw, name, other.start, "latin-1", "is not text in UTF-8, UTF-16 or "
                                "Windows-1252") from None
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" where the file's head is UTF-16 text without a byte order mark
+    (R's write.csv with fileEncoding = "UTF-16LE" writes it so), else None. Such text is valid
+    UTF-8 byte for byte, a NUL between every two letters: read as UTF-8, no column was found.
+    Told by where the NULs fall: every other byte, the high byte of each Latin letter."""
+    head = raw[:4096]
+    if len(raw) % 2 or len(head) < 4:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    pairs = len(head) // 2
+    if odd >= 0.6 * pairs and even <= 0.05 * pairs:
+        return "utf-16-le"
+    if even >= 0.6 * pairs and odd <= 0.05 * pairs:
+        return "utf-16-be"
+    return None
 
 
 # A character of two to four bytes as only UTF-8 writes it.
@@ -229,7 +252,7 @@ def read_delimited(path: Path, fast: bool = True) -> Records:
 def _polars_grid(raw: bytes) -> pl.DataFrame | None:
     """Every record as a frame of text columns, or None where the exact reader must decide."""
     body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
-    if body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _utf16_without_bom(body):
         return None
     try:
         text = body.decode("utf-8")  # else decode_text falls back to Windows-1252
