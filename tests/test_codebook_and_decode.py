@@ -678,3 +678,29 @@ def test_two_codebooks_of_one_year_must_ask_a_question_alike(tmp_path, change, m
     (cb_path.parent / "codebook_t1.yaml").write_text(second.replace(*change), encoding="utf-8")
     with pytest.raises(CodebookError, match=re.escape(f"pmg/2030/codebook_t1.yaml, {message}")):
         discover_codebooks(data, "pmg", "demo")
+
+
+def test_an_interview_codebook_gives_a_theme_one_english_name(tmp_path):
+    """theme_en is what the English reports print for a theme (not for a code path): two names for
+    one theme would print one of them wrongly. The sample's codebook names each theme in English."""
+    sample = Path(__file__).resolve().parents[1] / "data" / "pmg" / "2023"
+    data = tmp_path / "data"
+    folder = data / "pmg" / "2023"
+    folder.mkdir(parents=True)
+    (folder / "pmg_focusinterviews_maxqda.xlsx").write_bytes((sample / "pmg_focusinterviews_maxqda.xlsx").read_bytes())
+    text = (sample / "codebook_interviews.yaml").read_text(encoding="utf-8")
+    codebook = folder / "codebook_interviews.yaml"
+    codebook.write_text(text, encoding="utf-8")
+    themes = load_codebook(codebook, data).themes
+    assert themes["Diagnose\\Werk gerelateerde hulpbronnen\\Inhoud van het werk"].theme_en == "Content of the work"
+    assert {t.theme_en for t in themes.values() if t.theme == "Inhoud van het werk"} == {"Content of the work"}
+    second = "theme_en: Content of the work"
+    first_at = text.index(second)
+    codebook.write_text(text[:text.index(second, first_at + 1)] + "theme_en: Job content"
+                        + text[text.index(second, first_at + 1) + len(second):], encoding="utf-8")
+    line = text[:text.index(second, first_at + 1)].count("\n") + 1
+    with pytest.raises(CodebookError, match=re.escape(
+            f"row {line}: themes['Diagnose\\\\Werk gerelateerde stressfactoren\\\\Inhoud van het werk'].theme_en: "
+            "'Job content', but 'Content of the work' under 'Diagnose\\\\Werk gerelateerde hulpbronnen\\\\Inhoud van "
+            "het werk' for the same theme 'Inhoud van het werk': give it one English name")):
+        load_codebook(codebook, data)

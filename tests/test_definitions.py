@@ -107,6 +107,11 @@ def test_what_reads_a_pmg_year_depends_on_every_mart_it_reads():
             self.read |= set(re.findall(r"\bmarts\.\w+", sql))
             return self
 
+        execute = sql
+
+        def fetchall(self):
+            return [(0,)]
+
         def pl(self):
             return pl.DataFrame({"organisation": [], "intervention": []}, schema={"organisation": pl.String,
                                                                                    "intervention": pl.String})

@@ -718,6 +718,35 @@ def test_english_edition(full_run, tmp_path):
     assert "Geen toets" not in researcher.full_text and "paren" not in researcher.full_text
 
 
+def test_english_pmg_edition_names_the_themes_as_the_codebook_gives_them_in_english(full_run, tmp_path):
+    """"3 participants mentioned Autonomy": the interview codebook's theme_en, in the theme lists
+    and the quotes' labels (the quotes stay as said); the warehouse keeps the Dutch theme beside it."""
+    from html import unescape
+
+    import duckdb
+
+    from assets.pmg.report import pmg_report
+
+    materialize_in_english(pmg_report, 2023, full_run, tmp_path)
+    conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    english = dict(conn.sql("SELECT DISTINCT theme, theme_en FROM staging.pmg_interview_segments WHERE year = 2023"
+                            ).fetchall())
+    mentions = _rows(conn, "SELECT * FROM marts.pmg_theme_mentions WHERE year = 2023")
+    conn.close()
+    assert english["Autonomie"] == "Autonomy" and all(english.values())  # the sample names every theme
+    researcher = parse(tmp_path / "reports" / "pmg" / "2023" / "rapport_onderzoekers.html")
+    lists = [re.findall(r"<li>(\d+) participants? mentioned (.+?)( \(T[01]\))?</li>", ul)
+             for ul in re.findall(r"<ul>(.*?)</ul>", unescape(researcher.full_text))]
+    assert {(int(n), theme) for items in lists for n, theme, _ in items} == {
+        (r["n_participants"], english[r["theme"]]) for r in mentions}
+    # each list: the most raised first, then alphabetical in English
+    for items in lists:
+        assert items == sorted(items, key=lambda item: (item[2], -int(item[0]), item[1]))
+    assert any(a[0] == b[0] and a[2] == b[2] for items in lists for a, b in zip(items, items[1:]))
+    labels = [re.search(r"” \((.+); [^;]+\)$", quote)[1] for quote in researcher.quotes]
+    assert labels and set(labels) <= set(english.values())
+
+
 def test_english_terug_in_balans_edition_prints_the_codebooks_english_names(full_run, tmp_path):
     """The skills, answers, scale points and factors as the codebook gives them in English (label_en,
     domain_en, text_en); the warehouse keeps the Dutch wording, and the Dutch edition prints it."""

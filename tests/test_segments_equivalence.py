@@ -14,7 +14,7 @@ from warehouse.schema import ensure_schema
 REFERENCE_SQL = f"""
 SELECT cb.year, d.organisation, d.intervention, d.group_label, d.wave, s.document,
        s.speaker_id AS participant_id, t.section, t.jdr_category, t.igloo_level, t.theme,
-       s.segment_text, s.source_file, s.row_number
+       s.segment_text, s.source_file, s.row_number, t.theme_en
 FROM {INTERVIEWS} s
 JOIN _files cb ON cb.source_file = s.source_file
 JOIN _documents d ON d.codebook = cb.codebook AND d.document = s.document
@@ -36,7 +36,7 @@ def _warehouse(seed: int):
                               rng.choice(["Groep A", "Groep B", None]), rng.choice(["T0", "T1"])))
         for i in range(6):
             themes.append((cb, f"Diagnose\\Code {i}", f"thema {i % 4}", "Diagnose", rng.choice(["werk_stressor", None]),
-                           "Individu"))
+                           "Individu", rng.choice([f"theme {i % 4}", None])))
     conn = duckdb.connect()
     ensure_schema(conn, INTERVIEWS)
     cells = [(f, r, f"doc {rng.randint(0, 9)}", f"p{rng.randint(1, 9)}", f"Diagnose\\Code {rng.randint(0, 7)}",
@@ -51,7 +51,7 @@ def _warehouse(seed: int):
         "_documents": pl.DataFrame(documents, orient="row", schema=["codebook", "document", "organisation",
                                                                     "intervention", "group_label", "wave"]),
         "_themes": pl.DataFrame(themes, orient="row", schema=["codebook", "code_path", "theme", "section",
-                                                              "jdr_category", "igloo_level"]),
+                                                              "jdr_category", "igloo_level", "theme_en"]),
     }
     for name, frame in frames.items():
         conn.register(name, frame.to_arrow())

@@ -82,6 +82,7 @@ class Theme:
     section: str
     jdr_category: str | None
     igloo_level: str
+    theme_en: str | None = None  # the theme as the English reports print it
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ ROLES = {"factor"}  # a Terug in Balans effectiveness factor (marts.tib_factor_*
 VARIABLE_KEYS = {"type", "column", "columns", "scale", "labels", "required", "role", "text", "text_en", "waves"}
 SCALE_KEYS, STRUCTURE_KEYS = {"min", "max"}, {"structure", "question"}
 LABEL_KEYS = {"label", "code", "number", "domain", "label_en", "domain_en"}
-THEME_KEYS = {"theme", "section", "jdr_category", "igloo_level"}
+THEME_KEYS = {"theme", "section", "jdr_category", "igloo_level", "theme_en"}
 DOCUMENT_KEYS = {"organisation", "intervention", "group_label", "wave"}
 
 
@@ -516,7 +517,7 @@ def _interview_codebook(spec: dict, rel: str, common: dict) -> Codebook:
         for key in ("organisation", "intervention", "group_label", "wave"):
             _require(ctx, key, f"documents[{doc!r}]", rel)
         documents[str(doc)] = {k: str(v) for k, v in ctx.items()}
-    themes, notes = {}, []
+    themes, notes, english_of = {}, [], {}
     for code, t in (_require(spec, "themes", "codebook", rel) or {}).items():
         where = f"themes[{code!r}]"
         _known_keys(t, THEME_KEYS, where, rel)
@@ -530,7 +531,15 @@ def _interview_codebook(spec: dict, rel: str, common: dict) -> Codebook:
                 notes.append(f"{where}: jdr_category {jdr} left out; only Diagnose themes have one")
                 jdr = None
         igloo = _one_of(_require(t, "igloo_level", where, rel), IGLOO_LEVELS, f"{where}.igloo_level", rel)
-        themes[str(code)] = Theme(str(code), str(_require(t, "theme", where, rel)), section, jdr, igloo)
+        theme, english = str(_require(t, "theme", where, rel)), t.get("theme_en")
+        if english is not None:
+            english = str(english)
+            if (other := english_of.setdefault(theme, (english, code))[0]) != english:
+                # the English reports name a theme, not a code path: two names would make one of them wrong
+                raise CodebookError(rel, f"{where}.theme_en: {english!r}, but {other!r} under "
+                                    f"{english_of[theme][1]!r} for the same theme {theme!r}: give it one English name",
+                                    at=f"{where}.theme_en")
+        themes[str(code)] = Theme(str(code), theme, section, jdr, igloo, english)
     differences = {str(g): str(t) for g, t in (spec.get("count_differences") or {}).items()}
     return Codebook(**common, speaker=speaker, speaker_codes=speaker_codes, documents=documents, themes=themes,
                     count_differences=differences, notes=tuple(notes))

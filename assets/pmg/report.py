@@ -202,7 +202,7 @@ def section_blocks(data: YearData, organisation: str, intervention: str, section
         blocks.append(Paragraph(_grade_sentence(
             t("rating_what"), one_row(data.of("rating", organisation, intervention)),
             plan.cell(organisation, intervention, "rating"), edition, t("no_t1"), table_no)))
-    themes = data.section_themes(organisation, intervention, section)
+    themes = data.section_themes(organisation, intervention, section, edition.lang)
     if not themes:
         blocks.append(Paragraph(t("no_segments"), "note"))
         return blocks
@@ -222,7 +222,8 @@ def section_blocks(data: YearData, organisation: str, intervention: str, section
     quotes = data.quotes_of(organisation, intervention, section) if edition.researcher else []  # never elsewhere
     if quotes and section == "Diagnose":  # of every category: not under the last one's heading
         blocks.append(Heading(t("quotes_heading"), 4))
-    blocks += [Paragraph(t("quote", quote=r["quote"], theme=r["theme"], group=r["group_label"]), "quote")
+    blocks += [Paragraph(t("quote", quote=r["quote"], theme=data.theme_name(r["theme"], edition.lang),
+                                 group=r["group_label"]), "quote")
                for r in quotes[:QUOTES_PER_SECTION]]
     return blocks
 

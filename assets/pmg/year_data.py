@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from assets.pmg.marts import COUNTS, MENTAL_HEALTH, RATING, THEMES
+from assets.pmg.staging import SEGMENTS
 from assets.pmg.statistics import ALL_GROUPS, PAIRED, UNPAIRED
 from assets.pmg.themes import THEME_MATRIX, THEME_QUOTES
 from assets.reporting.editions import years_with_rows
@@ -26,6 +27,7 @@ class YearData:
     paired: pl.DataFrame          # marts.pmg_paired_change
     unpaired: pl.DataFrame        # marts.pmg_unpaired_change
     matrix: pl.DataFrame          # marts.pmg_theme_matrix
+    theme_en: dict = field(default_factory=dict)  # theme -> its English name, where the codebook gives one
     parts: dict = field(default_factory=dict)   # what is worked out once: rows grouped per frame, names
 
     def of(self, name: str, organisation: str, intervention: str) -> list[dict]:
@@ -45,7 +47,8 @@ class YearData:
         """The year as one organisation's report sees it."""
         names = self.of_organisation(organisation)
         mine = {name: self._split(name, "organisation", [organisation]) for name in PER_ORGANISATION}
-        return YearData(year=self.year, **mine, parts={"interventions": [(organisation, i) for i in names]})
+        return YearData(year=self.year, **mine, theme_en=self.theme_en,
+                        parts={"interventions": [(organisation, i) for i in names]})
 
     def _split(self, name: str, column: str, values: list[str]) -> pl.DataFrame:
         """The rows of frame `name` whose `column` is one of `values`; the frame is split once."""
@@ -59,8 +62,18 @@ class YearData:
     def of_organisation(self, organisation: str) -> list[str]:
         return [i for o, i in interventions(self) if o == organisation]
 
-    def section_themes(self, organisation: str, intervention: str, section: str) -> list[dict]:
-        return [r for r in self.of("themes", organisation, intervention) if r["section"] == section]
+    def theme_name(self, theme: str, lang: str) -> str:
+        """The theme as a report in `lang` prints it: in English the codebook's theme_en, where it gives one."""
+        return self.theme_en.get(theme, theme) if lang == "en" else theme
+
+    def section_themes(self, organisation: str, intervention: str, section: str, lang: str = "nl") -> list[dict]:
+        rows = [r for r in self.of("themes", organisation, intervention) if r["section"] == section]
+        if lang != "en" or not self.theme_en:
+            return rows
+        # Named in English, then in load_year's order by that name: most raised first, then alphabetical.
+        named = [{**r, "theme": self.theme_name(r["theme"], lang)} for r in rows]
+        return sorted(named, key=lambda r: (r["jdr_category"] is None, r["jdr_category"] or "", r["wave"],
+                                            -r["n_participants"], r["theme"]))
 
     def quotes_of(self, organisation: str, intervention: str, section: str) -> list[dict]:
         return self._grouped("quotes", ("organisation", "intervention", "section")).get(
@@ -101,7 +114,17 @@ def load_year(conn, year: int) -> YearData:
         unpaired=q(f"SELECT * FROM {UNPAIRED} WHERE year = ? ORDER BY organisation, intervention"),
         matrix=q(f"SELECT * FROM {THEME_MATRIX} WHERE year = ? "
                  "ORDER BY organisation, intervention, igloo_level, jdr_category"),
+        theme_en=english_themes(conn, year),
     )
+
+
+def english_themes(conn, year: int) -> dict[str, str]:
+    """The year's themes the interview codebook names in English (theme_en): {theme: English name}."""
+    if not conn.execute("SELECT count(*) FROM duckdb_columns() WHERE schema_name = 'staging' AND "
+                        "table_name = 'pmg_interview_segments' AND column_name = 'theme_en'").fetchall()[0][0]:
+        return {}  # a warehouse whose segments were staged before the column was added
+    return dict(conn.execute(f"SELECT theme, min(theme_en) FROM {SEGMENTS} WHERE year = ? AND theme_en IS NOT NULL "
+                             "GROUP BY theme", [year]).fetchall())
 
 
 def interventions(data: YearData) -> list[tuple[str, str]]:
