@@ -141,6 +141,8 @@ def wilcoxon_exact_p_of_ranks(doubled: np.ndarray, observed: int) -> float:
 
 WILCOXON_TESTS = {"exact": "Wilcoxon-rangtekentoets (exacte permutatie)",
                   "asymptotic": "Wilcoxon-rangtekentoets (normale benadering)"}
+WILCOXON_TESTS_EN = {"exact": "Wilcoxon signed-rank test (exact permutation)",
+                     "asymptotic": "Wilcoxon signed-rank test (normal approximation)"}
 
 
 @cache
@@ -168,7 +170,7 @@ def wilcoxon_note(n: int, m: int, lang: str = "nl") -> str:
     floor = f"2/2{str(m).translate(_SUPERSCRIPT)}"
     if lang == "en":
         unchanged = f", {zeros} unchanged (not counted)" if zeros else ""
-        changed = f"{m} of the {n} {'pair' if n == 1 else 'pairs'} changed"
+        changed = "the one pair changed" if n == 1 else f"{m} of the {n} pairs changed"
         if method is not None:
             return f"Two-sided; {changed}{unchanged}."
         if m == 0:
@@ -176,7 +178,7 @@ def wilcoxon_note(n: int, m: int, lang: str = "nl") -> str:
         return (f"No test: {changed}{unchanged}; with {m} {'difference' if m == 1 else 'differences'} the smallest "
                 f"possible two-sided p is {floor} = {_en(smallest_wilcoxon_p(m))}, never below 0.05.")
     unchanged = f", {zeros} gelijk gebleven (die tellen niet mee)" if zeros else ""
-    changed = f"{m} van de {n} {'paar' if n == 1 else 'paren'} {'veranderde' if m == 1 else 'veranderden'}"
+    changed = "het ene paar veranderde" if n == 1 else f"{m} van de {n} paren {'veranderde' if m == 1 else 'veranderden'}"
     if method is not None:
         return f"Tweezijdig; {changed}{unchanged}."
     if m == 0:

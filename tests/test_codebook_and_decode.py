@@ -704,3 +704,51 @@ def test_an_interview_codebook_gives_a_theme_one_english_name(tmp_path):
             "'Job content', but 'Content of the work' under 'Diagnose\\\\Werk gerelateerde hulpbronnen\\\\Inhoud van "
             "het werk' for the same theme 'Inhoud van het werk': give it one English name")):
         load_codebook(codebook, data)
+
+
+def _interview_inbox(tmp_path) -> tuple[Path, str]:
+    sample = Path(__file__).resolve().parents[1] / "data" / "pmg" / "2023"
+    data = tmp_path / "data"
+    (data / "pmg" / "2023").mkdir(parents=True)
+    for name in ("pmg_focusinterviews_maxqda.xlsx", "codebook_interviews.yaml"):
+        (data / "pmg" / "2023" / name).write_bytes((sample / name).read_bytes())
+    return data, (sample / "codebook_interviews.yaml").read_text(encoding="utf-8")
+
+
+def test_two_themes_of_one_english_name_are_refused(tmp_path):
+    """Listed twice under one name in the English edition, and a participant who raised both counted twice."""
+    from assets.ingest.codebook import discover_codebooks
+
+    data, text = _interview_inbox(tmp_path)
+    codebook = data / "pmg" / "2023" / "codebook_interviews.yaml"
+    codebook.write_text(text.replace("theme_en: Autonomy", "theme_en: Job control"), encoding="utf-8")
+    with pytest.raises(CodebookError, match=re.escape(
+            "themes['Diagnose\\\\Werk gerelateerde hulpbronnen\\\\Regelmogelijkheden'].theme_en: 'Job control' is "
+            "also the English name of the theme 'Autonomie' under 'Diagnose\\\\Werk gerelateerde hulpbronnen\\\\"
+            "Autonomie': give each theme its own")):
+        discover_codebooks(data, "pmg", "pmg_interviews")
+
+
+def test_two_interview_codebooks_of_one_year_must_name_a_theme_alike(tmp_path):
+    """One codebook per wave: the report prints one English name per theme and year."""
+    from assets.ingest.codebook import discover_codebooks
+
+    data, text = _interview_inbox(tmp_path)
+    folder = data / "pmg" / "2023"
+    (folder / "t1.xlsx").write_bytes((folder / "pmg_focusinterviews_maxqda.xlsx").read_bytes())
+    second = text.replace("path: pmg_focusinterviews_maxqda.xlsx", "path: t1.xlsx")
+    (folder / "codebook_interviews_t1.yaml").write_text(second, encoding="utf-8")
+    assert len(discover_codebooks(data, "pmg", "pmg_interviews")) == 2  # alike: both
+    (folder / "codebook_interviews_t1.yaml").write_text(second.replace("theme_en: Autonomy", "theme_en: Self-direction"),
+                                                        encoding="utf-8")
+    with pytest.raises(CodebookError, match=re.escape(
+            "the theme 'Autonomie' is 'Self-direction' here and 'Autonomy' in pmg/2023/codebook_interviews.yaml")):
+        discover_codebooks(data, "pmg", "pmg_interviews")
+    # the first names Regelmogelijkheden nothing; the second gives it the first's name of Autonomie
+    (folder / "codebook_interviews.yaml").write_text(text.replace("    theme_en: Job control\n", ""), encoding="utf-8")
+    (folder / "codebook_interviews_t1.yaml").write_text(
+        second.replace("    theme_en: Autonomy\n", "").replace("theme_en: Job control", "theme_en: Autonomy"),
+        encoding="utf-8")
+    with pytest.raises(CodebookError, match=re.escape(
+            "'Autonomy' names the theme 'Regelmogelijkheden' here and 'Autonomie' in pmg/2023/codebook_interviews.yaml")):
+        discover_codebooks(data, "pmg", "pmg_interviews")

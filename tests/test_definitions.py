@@ -89,28 +89,30 @@ def test_blocking_checks_guard_the_reports():
     assert checks[("marts/pmg_response_counts", "questionnaire_and_interview_counts_agree")] is False
 
 
-def test_what_reads_a_pmg_year_depends_on_every_mart_it_reads():
+def test_what_reads_a_pmg_year_depends_on_every_table_it_reads():
     """The mental-health chart hides what the stakeholder edition hides, deciding it from the whole
-    year (year_data.load_year): it must come after every mart that reads, or a run of the chart alone
-    fails on a fresh warehouse and one after a mart's rerun draws from the older rows."""
+    year (year_data.load_year): it must come after every table that reads (the marts, and the staged
+    segments for the themes' English names), or a run of the chart alone fails on a fresh warehouse
+    and one after a rerun draws from the older rows."""
     import re
 
     import polars as pl
 
-    from assets.pmg.marts import YEAR_MARTS
-    from assets.pmg.year_data import load_year
+    from assets.pmg.year_data import YEAR_TABLES, load_year
 
     class Recording:
         read: set = set()
+        last = ""
 
         def sql(self, sql, params=None):
-            self.read |= set(re.findall(r"\bmarts\.\w+", sql))
+            self.read |= set(re.findall(r"\b(?:marts|staging)\.\w+", sql))
+            self.last = sql
             return self
 
         execute = sql
 
         def fetchall(self):
-            return [(0,)]
+            return [(1,)] if "duckdb_columns" in self.last else []  # the segments have the column
 
         def pl(self):
             return pl.DataFrame({"organisation": [], "intervention": []}, schema={"organisation": pl.String,
@@ -118,12 +120,23 @@ def test_what_reads_a_pmg_year_depends_on_every_mart_it_reads():
 
     conn = Recording()
     load_year(conn, 2023)
-    assert conn.read == set(YEAR_MARTS)
+    assert conn.read == set(YEAR_TABLES)
     graph = defs.resolve_asset_graph()
     for asset in ("charts/pmg_mental_health", "reports/pmg", "reports/pmg_onderzoekers"):
         upstream = {k.to_user_string().replace("/", ".") for k in graph.get(
             next(k for k in graph.get_all_asset_keys() if k.to_user_string() == asset)).parent_keys}
-        assert set(YEAR_MARTS) <= upstream, asset
+        assert set(YEAR_TABLES) <= upstream, asset
+
+
+def test_what_prints_terug_in_balans_names_in_english_depends_on_the_staged_codebook():
+    """staging.codebook_labels and codebook_variables hold the English names; the answers' asset
+    writes them, so every chart and report that reads them comes after it."""
+    graph = defs.resolve_asset_graph()
+    for asset in ("charts/tib_skills", "charts/tib_factor_ratings", "charts/tib_return_to_work",
+                  "reports/terug_in_balans", "reports/terug_in_balans_onderzoekers"):
+        parents = {k.to_user_string() for k in graph.get(
+            next(k for k in graph.get_all_asset_keys() if k.to_user_string() == asset)).parent_keys}
+        assert "staging/tib_survey_answers" in parents, asset
 
 
 def test_the_data_dictionary_is_generated_from_the_contract():

@@ -154,6 +154,17 @@ def test_qualtrics_utf16_without_byte_order_mark(tmp_path: Path, encoding: str):
     text = 'Q1,Q2\r\nCode,Vraag\r\n{"ImportId":"QID1"},{"ImportId":"QID2"}\r\nA-1,Ja é\r\n'
     path.write_bytes(text.encode(encoding))
     assert read_qualtrics_csv(path).frame.row(0, named=True)["Q2"] == "Ja é"
+    # headings mostly in another script: a fifth of the pairs hold a NUL
+    russian = ",".join(f"Q{i}" for i in range(1, 31)) + "\r\n" + ",".join(
+        "Как вы оцениваете своё психическое здоровье сейчас" for _ in range(30)) + "\r\n" + ",".join(
+        f'{{"ImportId":"QID{i}"}}' for i in range(1, 31)) + "\r\n" + ",".join("7" for _ in range(30)) + "\r\n"
+    path.write_bytes(russian.encode(encoding))
+    assert read_qualtrics_csv(path).frame.row(0, named=True)["Q30"] == "7"
+    # cut short by a byte: named as UTF-16 that is not, with its line
+    path.write_bytes(text.encode(encoding)[:-1])
+    with pytest.raises(InputError, match="export.csv: line 4, character 10: the file looks like UTF-16 without its "
+                                         "byte order mark, but ends in half a character: it is cut short"):
+        read_qualtrics_csv(path)
 
 
 def test_binary_file_under_a_text_format_is_not_taken_for_utf16(tmp_path: Path):

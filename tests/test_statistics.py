@@ -154,6 +154,25 @@ def test_wilcoxon_note_in_english_says_the_same():
     assert wilcoxon_note(1, 0, "en") == "No test: the one pair did not change."
     assert wilcoxon_note(30, 30, "en") == "Two-sided; 30 of the 30 pairs changed."
     assert wilcoxon_note(30, 30) == "Tweezijdig; 30 van de 30 paren veranderden."
+    # one pair: not "1 of the 1 pair"
+    assert wilcoxon_note(1, 1, "en") == ("No test: the one pair changed; with 1 difference the smallest possible "
+                                         "two-sided p is 2/2¹ = 1, never below 0.05.")
+    assert wilcoxon_note(1, 1).startswith("Geen toets: het ene paar veranderde; met 1 verschil")
+
+
+def test_the_english_change_table_names_the_wilcoxon_method_as_the_dutch_one_does():
+    from assets.pmg.report import _test_text
+    from assets.reporting.editions import Edition
+    from assets.statistics import WILCOXON_TESTS
+
+    for method, english in (("exact", "Wilcoxon signed-rank test (exact permutation)"),
+                            ("asymptotic", "Wilcoxon signed-rank test (normal approximation)")):
+        row = {"p_value": 0.01, "test": WILCOXON_TESTS[method]}
+        assert _test_text(row, Edition(True, 5, "en")) == english
+        assert _test_text(row, Edition(True, 5, "nl")) == WILCOXON_TESTS[method]
+    # a row whose test a version wrote without its method
+    assert _test_text({"p_value": 0.01, "test": "Wilcoxon"}, Edition(True, 5, "en")) == \
+        "Wilcoxon signed-rank test, two-sided"
 
 
 def test_pmg_paired_change(warehouse):

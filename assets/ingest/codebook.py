@@ -517,7 +517,7 @@ def _interview_codebook(spec: dict, rel: str, common: dict) -> Codebook:
         for key in ("organisation", "intervention", "group_label", "wave"):
             _require(ctx, key, f"documents[{doc!r}]", rel)
         documents[str(doc)] = {k: str(v) for k, v in ctx.items()}
-    themes, notes, english_of = {}, [], {}
+    themes, notes, english_of, theme_of = {}, [], {}, {}
     for code, t in (_require(spec, "themes", "codebook", rel) or {}).items():
         where = f"themes[{code!r}]"
         _known_keys(t, THEME_KEYS, where, rel)
@@ -534,10 +534,15 @@ def _interview_codebook(spec: dict, rel: str, common: dict) -> Codebook:
         theme, english = str(_require(t, "theme", where, rel)), t.get("theme_en")
         if english is not None:
             english = str(english)
+            # The English reports name a theme, not a code path: two names would print one wrongly, and
+            # two themes of one name would be listed twice under it.
             if (other := english_of.setdefault(theme, (english, code))[0]) != english:
-                # the English reports name a theme, not a code path: two names would make one of them wrong
                 raise CodebookError(rel, f"{where}.theme_en: {english!r}, but {other!r} under "
                                     f"{english_of[theme][1]!r} for the same theme {theme!r}: give it one English name",
+                                    at=f"{where}.theme_en")
+            if (dutch := theme_of.setdefault(english, (theme, code))[0]) != theme:
+                raise CodebookError(rel, f"{where}.theme_en: {english!r} is also the English name of the theme "
+                                    f"{dutch!r} under {theme_of[english][1]!r}: give each theme its own",
                                     at=f"{where}.theme_en")
         themes[str(code)] = Theme(str(code), theme, section, jdr, igloo, english)
     differences = {str(g): str(t) for g, t in (spec.get("count_differences") or {}).items()}
@@ -611,6 +616,20 @@ def discover_codebooks(data_dir: Path, programme: str, instrument: str,
 def _agree(first: Codebook, other: Codebook) -> None:
     """Two codebooks of one instrument and year (one per wave, say) must ask a question alike: an
     answer coded two ways would count as two answers, and a year has one scale per question."""
+    english = {t.theme: t.theme_en for t in first.themes.values() if t.theme_en is not None}
+    dutch = {name: theme for theme, name in english.items()}
+    for code, t in other.themes.items():
+        where = f"themes[{code!r}].theme_en"
+        if t.theme_en is None:
+            continue
+        if english.get(t.theme, t.theme_en) != t.theme_en:
+            raise CodebookError(other.relative, f"{where}: the theme {t.theme!r} is {t.theme_en!r} here and "
+                                f"{english[t.theme]!r} in {first.relative}: one year's codebooks must name a theme "
+                                "alike", at=where)
+        if dutch.get(t.theme_en, t.theme) != t.theme:
+            raise CodebookError(other.relative, f"{where}: {t.theme_en!r} names the theme {t.theme!r} here and "
+                                f"{dutch[t.theme_en]!r} in {first.relative}: one year's codebooks must name a theme "
+                                "alike", at=where)
     mine = {v.name: v for v in first.variables}
     for v in other.variables:
         if (w := mine.get(v.name)) is None:

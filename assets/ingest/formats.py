@@ -64,8 +64,12 @@ def decode_text(raw: bytes, name: str) -> str:
         try:
             return raw.decode(enc)
         except UnicodeDecodeError as exc:
-            raise _undecodable(raw, name, exc.start, "latin-1", "looks like UTF-16 without its byte order "
-                               "mark, but is not") from None
+            before = raw[:exc.start].decode(enc, "replace")  # the place counted in UTF-16's characters
+            line, character = before.count("\n") + 1, len(before) - before.rfind("\n")
+            what = ("ends in half a character: it is cut short" if exc.start >= len(raw) - 1
+                    else "holds bytes UTF-16 cannot read")
+            raise InputError(name, f"line {line}, character {character}: the file looks like UTF-16 without its "
+                             f"byte order mark, but {what}; export it again") from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -89,15 +93,18 @@ def _utf16_without_bom(raw: bytes) -> str | None:
     """"utf-16-le" or "utf-16-be" where the file's head is UTF-16 text without a byte order mark
     (R's write.csv with fileEncoding = "UTF-16LE" writes it so), else None. Such text is valid
     UTF-8 byte for byte, a NUL between every two letters: read as UTF-8, no column was found.
-    Told by where the NULs fall: every other byte, the high byte of each Latin letter."""
+    Told by where the NULs fall: on one side of the byte pairs only, the high byte of each ASCII
+    character (a fifth of them at least: a Russian export's headings are mostly Cyrillic). A file of
+    an odd length (cut short) is taken for UTF-16 all the same, and its decoding names the line."""
     head = raw[:4096]
-    if len(raw) % 2 or len(head) < 4:
+    head = head[:len(head) // 2 * 2]
+    if len(head) < 4:
         return None
     even, odd = head[0::2].count(0), head[1::2].count(0)
     pairs = len(head) // 2
-    if odd >= 0.6 * pairs and even <= 0.05 * pairs:
+    if odd >= 0.2 * pairs and even <= odd / 20:
         return "utf-16-le"
-    if even >= 0.6 * pairs and odd <= 0.05 * pairs:
+    if even >= 0.2 * pairs and odd <= even / 20:
         return "utf-16-be"
     return None
 

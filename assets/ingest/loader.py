@@ -161,9 +161,10 @@ def load_files(conn, target: str, files: list[tuple[Codebook, SourceFile]], pars
         codebook, source = queue.popleft()
         sha = known.get(source.relative) or file_sha256(source)
         unchanged = is_unchanged(conn, source, sha, codebook, key_id)  # makes raw.source_files where missing
-        # A copy of another year loaded in this same run (a backfill of both) is not in the warehouse yet.
+        # A copy of an earlier year loaded in this same run (a backfill of both) is not in the warehouse
+        # yet. The codebooks come oldest first, so the earlier year's file has been started.
         first, year = started.setdefault((codebook.instrument, sha), (source.relative, codebook.year))
-        twin = copy_of_another_year(conn, sha, codebook) or (f"{first} ({year})" if year != codebook.year else None)
+        twin = copy_of_another_year(conn, sha, codebook) or (f"{first} ({year})" if year < codebook.year else None)
         if unchanged:
             return _Pending(codebook, source, sha, None, twin)
         return _Pending(codebook, source, sha, parser.submit(parse, codebook, source), twin)
@@ -243,11 +244,12 @@ def interleaved(files: list[tuple[Codebook, SourceFile]]) -> list[tuple[Codebook
 
 
 def copy_of_another_year(conn, sha256: str, codebook: Codebook) -> str | None:
-    """Another year's file of these bytes the warehouse holds, as "<path> (<year>)", or None. Last
+    """An earlier year's file of these bytes the warehouse holds, as "<path> (<year>)", or None. Last
     year's folder copied as the new year's template, exports and all, gives the new year last year's
-    answers: the ingest says so. Not refused: tests and demonstrations declare one export as two years."""
+    answers: the ingest says so (of the copy only: the original stays unnamed when the two years run
+    again). Not refused: tests and demonstrations declare one export as two years."""
     hit = conn.execute("SELECT source_file, year FROM raw.source_files WHERE sha256 = ? AND instrument = ? "
-                       "AND year <> ? ORDER BY year LIMIT 1", [sha256, codebook.instrument, codebook.year]).fetchall()
+                       "AND year < ? ORDER BY year LIMIT 1", [sha256, codebook.instrument, codebook.year]).fetchall()
     return f"{hit[0][0]} ({hit[0][1]})" if hit else None
 
 

@@ -14,8 +14,8 @@ from matplotlib.transforms import ScaledTranslation
 from assets.ingest.codebook import IGLOO_LEVELS
 from assets.pmg.disclosure import stakeholder_mental_health
 from assets.partitions import YEARLY, partition_years, year_filter
-from assets.pmg.marts import YEAR_MARTS
 from assets.pmg.themes import THEME_MATRIX
+from assets.pmg.year_data import YEAR_TABLES
 from assets.reporting.chart_files import publish_charts
 from assets.reporting.numbers import fmt_number, fmt_range
 from assets.reporting.style import GREY, OKABE_ITO, house_style, new_figure, sequential_cmap, set_title
@@ -216,7 +216,7 @@ def _theme_matrix_rows(df: pl.DataFrame, interventions: list[str], levels: list[
     return fig
 
 
-@asset(**YEARLY, key=AssetKey(["charts", "pmg_mental_health"]), deps=[key(mart) for mart in YEAR_MARTS],
+@asset(**YEARLY, key=AssetKey(["charts", "pmg_mental_health"]), deps=[key(table) for table in YEAR_TABLES],
        group_name="pmg", kinds={"matplotlib"}, pool=POOL)
 def pmg_mental_health_chart(context, duckdb: DuckDBResource, reports: ReportSettings) -> MaterializeResult:
     """Mean self-rated mental health before (T0) and after (T1) each PMG intervention, per year.

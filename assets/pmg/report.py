@@ -14,10 +14,9 @@ from assets.partitions import YEARLY
 from assets.ingest.codebook import IGLOO_LEVELS, JDR_CATEGORIES, SECTIONS
 from assets.pmg.charts import GRID_CATEGORIES, draw_mental_health, draw_theme_matrix
 from assets.pmg.disclosure import PRIMARY, SECONDARY, Disclosure, disclosure, shown_mental_health
-from assets.pmg.marts import YEAR_MARTS
 from assets.pmg.statistics import ALL_GROUPS, unpaired_note
-from assets.pmg.year_data import (QUOTES_PER_SECTION, YearData, first_row, interventions, load_year, one_row,
-                                  organisations, report_years)
+from assets.pmg.year_data import (QUOTES_PER_SECTION, YEAR_TABLES, YearData, first_row, interventions, load_year,
+                                  one_row, organisations, report_years)
 from assets.reporting.editions import (ORGANISATION_DIR, RESEARCHER_FILE, STAKEHOLDER_FILE, Edition,
                                        finish_pdfs, remove_other_folders, report_results, write_report_editions,
                                        years_to_report)
@@ -26,8 +25,8 @@ from assets.reporting.numbers import MISSING, fmt_number, fmt_range, fmt_short
 from assets.reporting.provenance import provenance_blocks
 from assets.reporting.chart_cache import rendered_chart
 from assets.reporting.texts import join_list, texts_for
-from assets.statistics import (ALPHA, INDICATIVE_BELOW, SMALL_N_MINIMUM, small_n_flag, smallest_wilcoxon_p,
-                               wilcoxon_note)
+from assets.statistics import (ALPHA, INDICATIVE_BELOW, SMALL_N_MINIMUM, WILCOXON_TESTS, WILCOXON_TESTS_EN,
+                               small_n_flag, smallest_wilcoxon_p, wilcoxon_note)
 from assets.tables import POOL, key
 from pipelines.resources import ReportSettings
 
@@ -261,7 +260,11 @@ def _p(p: float | None, edition: Edition) -> str:
 def _test_text(row: dict, edition: Edition) -> str:
     if row["p_value"] is None:
         return edition.t("no_test_reason", m=WILCOXON_TESTABLE - 1, alpha=fmt_number(ALPHA, 2, edition.lang))
-    return edition.t("wilcoxon") if edition.lang != "nl" else row["test"]
+    if edition.lang == "nl":
+        return row["test"]
+    # the mart words its test in Dutch; a row of a version that wrote no method gets the general name
+    english = {dutch: WILCOXON_TESTS_EN[method] for method, dutch in WILCOXON_TESTS.items()}
+    return english.get(row["test"]) or edition.t("wilcoxon")
 
 
 def _same_as_total(data: YearData, row: dict, compact: bool) -> bool:
@@ -565,7 +568,7 @@ def build(data: YearData, edition: Edition, organisation: str | None = None,
 
 STAKEHOLDER = AssetKey(["reports", "pmg"])
 RESEARCHER = AssetKey(["reports", "pmg_onderzoekers"])
-DEPS = [*(key(mart) for mart in YEAR_MARTS), AssetKey(["charts", "pmg_mental_health"]),
+DEPS = [*(key(table) for table in YEAR_TABLES), AssetKey(["charts", "pmg_mental_health"]),
         AssetKey(["charts", "pmg_theme_matrix"])]
 
 

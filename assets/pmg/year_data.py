@@ -5,13 +5,15 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from assets.pmg.marts import COUNTS, MENTAL_HEALTH, RATING, THEMES
+from assets.pmg.marts import COUNTS, MENTAL_HEALTH, RATING, THEMES, YEAR_MARTS
 from assets.pmg.staging import SEGMENTS
 from assets.pmg.statistics import ALL_GROUPS, PAIRED, UNPAIRED
 from assets.pmg.themes import THEME_MATRIX, THEME_QUOTES
 from assets.reporting.editions import years_with_rows
 
 QUOTES_PER_SECTION = 4
+# Every table load_year reads: what reads a year depends on them all (the theme names are staged).
+YEAR_TABLES = [*YEAR_MARTS, SEGMENTS]
 PER_ORGANISATION = ("counts", "totals", "mental_health", "rating", "themes", "quotes", "paired", "unpaired", "matrix")
 
 

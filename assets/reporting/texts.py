@@ -74,10 +74,10 @@ TEXTS: dict[str, dict[str, str]] = {
                       "en": "Platform Mental Health – {organisation}, results {year}"},
     "pmg_org_intro": {"nl": "Dit rapport beschrijft {what} van {organisation}; het jaarrapport "
                             "({file} in de map pmg/{year}/) zet alle organisaties naast elkaar.",
-                      "en": "This report describes {what} of {organisation}; the yearly report "
+                      "en": "This report describes {organisation}'s {what}; the yearly report "
                             "({file} in the folder pmg/{year}/) sets all organisations side by side."},
-    "the_intervention": {"nl": "de interventie", "en": "the intervention"},
-    "the_interventions": {"nl": "de interventies", "en": "the interventions"},
+    "the_intervention": {"nl": "de interventie", "en": "intervention"},
+    "the_interventions": {"nl": "de interventies", "en": "interventions"},
     "per_organisation": {"nl": "Rapporten per organisatie", "en": "Reports per organisation"},
     "per_organisation_intro": {"nl": "Dit jaar telt {k} interventies bij {n} organisaties: te veel om hier elk "
                                      "afzonderlijk te beschrijven. Elke organisatie heeft een eigen rapport, naast "
@@ -121,8 +121,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "overview": {"nl": "Kort overzicht T0 en T1", "en": "Short overview T0 and T1"},
     "interview_sentence": {"nl": "Aan het focusinterview deden vóór de interventie (T0) {n0} en na de interventie "
                                  "(T1) {n1} mee.",
-                           "en": "{n0} took part in the focus interview before the intervention (T0) and {n1} "
-                                 "after it (T1)."},
+                           "en": "Focus interview: {n0} before the intervention (T0), {n1} after it (T1)."},
     "no_interviews": {"nl": "Voor deze interventie zijn (nog) geen gecodeerde focusinterviews beschikbaar.",
                       "en": "No coded focus interviews are available for this intervention (yet)."},
     "questionnaire_sentence": {"nl": "De korte schriftelijke vragenlijst werd vóór de interventie door {n0} en na "
@@ -154,7 +153,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "grade_sentence": {"nl": "{what} was M={mean} (N={n}) met een range tussen {lo} en {hi} (zie Tabel {table}).",
                        "en": "{what} was M={mean} (N={n}), ranging from {lo} to {hi} (see Table {table})."},
     "grade_sentence_one_value": {"nl": "{what} was M={mean} (N={n}); {who} gaven een {value} (zie Tabel {table}).",
-                                 "en": "{what} was M={mean} (N={n}); {who} gave {value} (see Table {table})."},
+                                 "en": "{what} was M={mean} (N={n}); {who} gave a {value} (see Table {table})."},
     "both_participants": {"nl": "beide deelnemers", "en": "both participants"},
     "all_participants": {"nl": "alle {n} deelnemers", "en": "all {n} participants"},
     "grade_sentence_single": {"nl": "{what} was {value} (N=1; zie Tabel {table}).",

@@ -15,7 +15,7 @@ from assets.reporting.numbers import fmt_pct
 from assets.reporting.style import GREY, OKABE_ITO, diverging_colours, house_style, new_figure, set_title
 from assets.reporting.texts import texts_for
 from assets.tables import POOL, key
-from assets.terug_in_balans.english import english_names, in_english
+from assets.terug_in_balans.english import NAMES_FROM, english_names, in_english
 from assets.terug_in_balans.marts import FACTORS, PROGRAMME, RELAPSE, RETURN_TO_WORK, SKILLS
 from assets.terug_in_balans.statistics import SHARE_INTERVALS
 from pipelines.resources import ReportSettings
@@ -191,7 +191,7 @@ def _per_year(conn, table: str, order: str, draw, reports: ReportSettings, years
             for year in years}
 
 
-@asset(**YEARLY, key=AssetKey(["charts", "tib_skills"]), deps=[key(SKILLS)], group_name=PROGRAMME,
+@asset(**YEARLY, key=AssetKey(["charts", "tib_skills"]), deps=[key(SKILLS), NAMES_FROM], group_name=PROGRAMME,
        kinds={"matplotlib"}, pool=POOL)
 def tib_skills_chart(context, duckdb: DuckDBResource, reports: ReportSettings) -> MaterializeResult:
     """Which skills Terug in Balans strengthened, and which participants still apply three months later.
@@ -207,8 +207,8 @@ def tib_skills_chart(context, duckdb: DuckDBResource, reports: ReportSettings) -
     return publish_charts(reports, PROGRAMME, "tib_skills", figures)
 
 
-@asset(**YEARLY, key=AssetKey(["charts", "tib_factor_ratings"]), deps=[key(FACTORS)], group_name=PROGRAMME,
-       kinds={"matplotlib"}, pool=POOL)
+@asset(**YEARLY, key=AssetKey(["charts", "tib_factor_ratings"]), deps=[key(FACTORS), NAMES_FROM],
+       group_name=PROGRAMME, kinds={"matplotlib"}, pool=POOL)
 def tib_factor_ratings_chart(context, duckdb: DuckDBResource, reports: ReportSettings) -> MaterializeResult:
     """How helpful participants found each of the seven factors of Terug in Balans.
 
@@ -225,8 +225,9 @@ def tib_factor_ratings_chart(context, duckdb: DuckDBResource, reports: ReportSet
     return publish_charts(reports, PROGRAMME, "tib_factor_ratings", figures)
 
 
-@asset(**YEARLY, key=AssetKey(["charts", "tib_return_to_work"]), deps=[key(RETURN_TO_WORK), key(RELAPSE), key(SHARE_INTERVALS)],
-       group_name=PROGRAMME, kinds={"matplotlib"}, pool=POOL)
+@asset(**YEARLY, key=AssetKey(["charts", "tib_return_to_work"]),
+       deps=[key(RETURN_TO_WORK), key(RELAPSE), key(SHARE_INTERVALS), NAMES_FROM], group_name=PROGRAMME,
+       kinds={"matplotlib"}, pool=POOL)
 def tib_return_to_work_chart(context, duckdb: DuckDBResource, reports: ReportSettings) -> MaterializeResult:
     """Did participants return to work during or after Terug in Balans, and did they drop out again?
 

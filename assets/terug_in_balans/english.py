@@ -5,10 +5,14 @@ prints what that year's codebook gives in English, and the Dutch where it gives 
 import polars as pl
 
 from assets.partitions import year_filter
+from assets.tables import key
 from assets.terug_in_balans.marts import FACTORS, RELAPSE, RETURN_TO_WORK, SKILLS
+from assets.terug_in_balans.staging import ANSWERS
 from assets.terug_in_balans.statistics import FACTOR_SUMMARY, SHARE_INTERVALS, SKILL_MCNEMAR
 
 INSTRUMENT = "tib_survey"
+# What reads the English names depends on the asset that stages them with the answers.
+NAMES_FROM = key(ANSWERS)
 # Each mart's columns that hold codebook wording, by what they hold (a code is never translated:
 # tib_relapse.answer is a code, tib_share_intervals.answer a label).
 WORDING = {

@@ -21,7 +21,7 @@ from assets.reporting.texts import join_list, texts_for
 from assets.statistics import ALPHA
 from assets.tables import POOL, key
 from assets.terug_in_balans.charts import draw_factor_diverging, draw_return_and_relapse, draw_skills, top_two_share
-from assets.terug_in_balans.english import english_names, in_english
+from assets.terug_in_balans.english import NAMES_FROM, english_names, in_english
 from assets.terug_in_balans.marts import FACTORS, PROGRAMME, RELAPSE, RETURN_TO_WORK, SKILLS
 from assets.terug_in_balans.statistics import FACTOR_SUMMARY, SHARE_INTERVALS, SKILL_MCNEMAR
 from pipelines.resources import ReportSettings
@@ -213,7 +213,7 @@ def skills(data: YearData, edition: Edition, numbering: Numbering) -> list[Block
                        if r["p_value_exact"] is not None and r["p_value_exact"] < ALPHA]
         discordant = max(r["strengthened_only"] + r["applied_only"] for r in mc.iter_rows(named=True))
         if significant:
-            sentence = t("mcnemar_sentence_some", skills=join_list(significant, lang))
+            sentence = t("mcnemar_sentence_some", skills=join_list([_in_sentence(s) for s in significant], lang))
         elif discordant < MCNEMAR_TESTABLE:  # the smallest two-sided exact p of k is 2 * 0.5 ** k
             sentence = t("mcnemar_sentence_untestable", k=discordant, needed=MCNEMAR_TESTABLE)
         else:
@@ -306,8 +306,11 @@ MART_OF = {"return_to_work": RETURN_TO_WORK, "relapse": RELAPSE, "skills": SKILL
 
 
 def in_english_year(data: YearData, names: pl.DataFrame) -> YearData:
-    """The year with its codebook wording (skills, answers, factors) in English where given."""
-    return replace(data, **{name: in_english(getattr(data, name), mart, names) for name, mart in MART_OF.items()})
+    """The year with its codebook wording (skills, answers, factors) in English where given; ties
+    ordered by the English names, as the charts order them."""
+    data = replace(data, **{name: in_english(getattr(data, name), mart, names) for name, mart in MART_OF.items()})
+    return replace(data, skills=data.skills.sort(["pct_strengthened", "skill"], descending=[True, False]),
+                   factor_summary=data.factor_summary.sort(["rank", "factor"]))
 
 
 def build(data: YearData, edition: Edition) -> list[Block]:
@@ -323,7 +326,7 @@ def build(data: YearData, edition: Edition) -> list[Block]:
 
 STAKEHOLDER = AssetKey(["reports", "terug_in_balans"])
 RESEARCHER = AssetKey(["reports", "terug_in_balans_onderzoekers"])
-DEPS = [key(RETURN_TO_WORK), key(RELAPSE), key(SKILLS), key(FACTORS), key(SHARE_INTERVALS),
+DEPS = [key(RETURN_TO_WORK), key(RELAPSE), key(SKILLS), key(FACTORS), key(SHARE_INTERVALS), NAMES_FROM,
              key(SKILL_MCNEMAR), key(FACTOR_SUMMARY), *CHARTS]
 
 
