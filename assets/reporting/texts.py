@@ -153,7 +153,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "grade_sentence": {"nl": "{what} was M={mean} (N={n}) met een range tussen {lo} en {hi} (zie Tabel {table}).",
                        "en": "{what} was M={mean} (N={n}), ranging from {lo} to {hi} (see Table {table})."},
     "grade_sentence_one_value": {"nl": "{what} was M={mean} (N={n}); {who} gaven een {value} (zie Tabel {table}).",
-                                 "en": "{what} was M={mean} (N={n}); {who} gave a {value} (see Table {table})."},
+                                 "en": "{what} was M={mean} (N={n}); {who} gave the same grade, {value} (see Table "
+                                       "{table})."},
     "both_participants": {"nl": "beide deelnemers", "en": "both participants"},
     "all_participants": {"nl": "alle {n} deelnemers", "en": "all {n} participants"},
     "grade_sentence_single": {"nl": "{what} was {value} (N=1; zie Tabel {table}).",
