@@ -118,16 +118,30 @@ def test_last_years_export_copied_into_a_new_years_folder_is_named(tmp_path):
 
 
 def test_a_copy_of_another_year_backfilled_in_the_same_run_is_named(tmp_path):
-    """Both years in one run (a single-run backfill): the copy's original is not in the warehouse
-    yet when the copy is started, and was missed. Run again, only the copy is named, never the
-    original (its warning would have the original's export replaced)."""
+    """Both years in one run (a single-run backfill): the copy's original was not in the warehouse
+    yet when the copy was started, and nothing was named. Now each file of the pair names the
+    other, in this run and the next: which one is the copy the ingest cannot tell (an older year
+    may be backfilled from a newer year's folder as well as the other way round)."""
     data = copy_pmg(tmp_path)
     second_edition(data)
+    pairs = {f"pmg/{y}/pmg_{w}_qualtrics.csv": f"pmg/{o}/pmg_{w}_qualtrics.csv ({o})"
+             for w in ("t0", "t1") for y, o in ((2023, 2024), (2024, 2023))}
     for _ in range(2):
         result = materialize_years(pmg_graph(), resources_for(tmp_path, data), (2023, 2024))
         copies = result.asset_materializations_for_node("raw__pmg_questionnaire_cells")[0].metadata
-        assert copies["copies_of_other_years"].value == {
-            f"pmg/2024/pmg_{w}_qualtrics.csv": f"pmg/2023/pmg_{w}_qualtrics.csv (2023)" for w in ("t0", "t1")}
+        assert copies["copies_of_other_years"].value == pairs
+
+
+def test_an_older_year_backfilled_from_a_newer_years_folder_is_named(tmp_path):
+    """The 2022 folder made from 2023's, its exports left in, and 2022 run after 2023: the copy is
+    the older year's file, and it is named."""
+    data = copy_pmg(tmp_path)
+    assert materialize_years(pmg_graph(), resources_for(tmp_path, data), (2023,)).success
+    second_edition(data, 2022)
+    result = materialize_years(pmg_graph(), resources_for(tmp_path, data), (2022,))
+    copies = result.asset_materializations_for_node("raw__pmg_questionnaire_cells")[0].metadata
+    assert copies["copies_of_other_years"].value == {
+        f"pmg/2022/pmg_{w}_qualtrics.csv": f"pmg/2023/pmg_{w}_qualtrics.csv (2023)" for w in ("t0", "t1")}
 
 
 def test_unknown_document_and_code_are_quarantined_and_warned(tmp_path):

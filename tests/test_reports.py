@@ -828,3 +828,11 @@ def test_reports_embed_the_chart_assets_renderings(full_run, reports):
     assert len(researcher_only) == 1  # every group's mental health; the theme matrix is the same in both
     published = {p.read_bytes() for p in (tmp / "reports").rglob("*.svg")}
     assert not researcher_only & published
+
+
+def test_a_label_inside_a_sentence_keeps_an_abbreviation():
+    from assets.terug_in_balans.report import _in_sentence
+
+    assert _in_sentence("Grenzen bewaken") == "grenzen bewaken"
+    assert _in_sentence("SPAT-oefeningen") == "SPAT-oefeningen"
+    assert _in_sentence("") == ""

@@ -45,9 +45,9 @@ def ingest_instrument(context, duckdb, sources, programme: str, instrument: str,
                 context.log.info(f"{outcome.source_file}: {outcome.status}, {outcome.n_rows} rows, "
                                  f"{outcome.n_quarantined} quarantined")
                 if outcome.copy_of:
-                    context.log.warning(f"{outcome.source_file} has the same bytes as {outcome.copy_of}: another "
-                                        "year's export copied into this year's folder? Then this year shows that "
-                                        "year's answers: put this year's export in its place and run the year again")
+                    context.log.warning(f"{outcome.source_file} has the same bytes as {outcome.copy_of}: one year's "
+                                        "export copied into the other year's folder? Then that year shows the other's "
+                                        "answers: put its own export in its place and run that year again")
                 outcomes.append(outcome)
             meta = written_metadata(conn, target, years=years)
             other_key = [r[0] for r in conn.execute(

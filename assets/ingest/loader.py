@@ -154,17 +154,14 @@ def load_files(conn, target: str, files: list[tuple[Codebook, SourceFile]], pars
     of one codebook (a year's T0 and T1 exports) are not parsed side by side where another
     codebook's file can go between them (`interleaved`), so the second finds the first's
     pseudonyms. A failing file stops the files after it."""
-    known = same_bytes_stops(files)
-    started: dict[tuple[str, str], tuple[str, int]] = {}  # the first file of these bytes in this load
+    known, twins = same_bytes_stops(files)
 
     def start() -> _Pending:
         codebook, source = queue.popleft()
         sha = known.get(source.relative) or file_sha256(source)
         unchanged = is_unchanged(conn, source, sha, codebook, key_id)  # makes raw.source_files where missing
-        # A copy of an earlier year loaded in this same run (a backfill of both) is not in the warehouse
-        # yet. The codebooks come oldest first, so the earlier year's file has been started.
-        first, year = started.setdefault((codebook.instrument, sha), (source.relative, codebook.year))
-        twin = copy_of_another_year(conn, sha, codebook) or (f"{first} ({year})" if year < codebook.year else None)
+        # another year's file of this load (a backfill of both) is not in the warehouse yet
+        twin = twins.get(source.relative) or copy_of_another_year(conn, sha, codebook)
         if unchanged:
             return _Pending(codebook, source, sha, None, twin)
         return _Pending(codebook, source, sha, parser.submit(parse, codebook, source), twin)
@@ -195,25 +192,34 @@ def load_files(conn, target: str, files: list[tuple[Codebook, SourceFile]], pars
             parser.shutdown(cancel_futures=True)  # a failed file: what was queued after it is not parsed
 
 
-def same_bytes_stops(files: list[tuple[Codebook, SourceFile]]) -> dict[str, str]:
+def same_bytes_stops(files: list[tuple[Codebook, SourceFile]]) -> tuple[dict[str, str], dict[str, str]]:
     """Stop, naming both, where two files of one year are the same bytes (a copy saved under a
     second name, or the T1 export saved over the T0 one): loaded twice, every answer in it counted
-    twice or as two waves of no change. Hashes only files whose size another of its year shares;
-    returns those digests, {relative path: SHA-256}."""
-    by_size: dict[tuple, list[SourceFile]] = {}
-    digests, first = {}, {}
+    twice or as two waves of no change. Files of two years with the same bytes are not stopped
+    (see copy_of_another_year), but named. Hashes only files whose size another file shares;
+    returns those digests, {relative path: SHA-256}, and the other year's file of each such file,
+    {relative path: "<path> (<year>)"}."""
+    by_size: dict[int, list[tuple[Codebook, SourceFile]]] = {}
+    digests, first, twins = {}, {}, {}
     try:
         for codebook, source in files:  # a LimeSurvey R export with its syntax file: compared as its digest pair
-            by_size.setdefault((codebook.year, source.path.stat().st_size), []).append(source)
-        for source in (s for group in by_size.values() if len(group) > 1 for s in group):
-            digests[source.relative] = sha = file_sha256(source)
-            if (other := first.setdefault(sha, source.relative)) != source.relative:
-                raise InputError(source.relative, f"the same bytes as {other}, which is loaded too: the same export "
-                                 "listed twice (a copy under another name, or one wave's export saved over "
-                                 "the other's); take one out or export the other again")
+            by_size.setdefault(source.path.stat().st_size, []).append((codebook, source))
+        for group in (g for g in by_size.values() if len(g) > 1):
+            alike: dict[str, list[tuple[str, int]]] = {}
+            for codebook, source in group:
+                digests[source.relative] = sha = file_sha256(source)
+                if (other := first.setdefault((codebook.year, sha), source.relative)) != source.relative:
+                    raise InputError(source.relative, f"the same bytes as {other}, which is loaded too: the same "
+                                     "export listed twice (a copy under another name, or one wave's export saved "
+                                     "over the other's); take one out or export the other again")
+                alike.setdefault(sha, []).append((source.relative, codebook.year))
+            for members in alike.values():
+                for relative, year in members:
+                    if twin := next((f"{r} ({y})" for r, y in members if y != year), None):
+                        twins[relative] = twin
     except OSError as error:  # taken away or locked since the codebooks named it
         raise InputError(Path(error.filename or "?").name, f"cannot be read ({error.strerror})") from None
-    return digests
+    return digests, twins
 
 
 @dataclass
@@ -244,12 +250,13 @@ def interleaved(files: list[tuple[Codebook, SourceFile]]) -> list[tuple[Codebook
 
 
 def copy_of_another_year(conn, sha256: str, codebook: Codebook) -> str | None:
-    """An earlier year's file of these bytes the warehouse holds, as "<path> (<year>)", or None. Last
-    year's folder copied as the new year's template, exports and all, gives the new year last year's
-    answers: the ingest says so (of the copy only: the original stays unnamed when the two years run
-    again). Not refused: tests and demonstrations declare one export as two years."""
+    """Another year's file of these bytes the warehouse holds, as "<path> (<year>)", or None. A year's
+    folder copied as another's template, exports and all, gives that year the other's answers: the
+    ingest names both files. Which of the two is the copy it cannot tell (the newer year's folder is
+    not always the copy: an older year may be backfilled from a newer one), so the warning names the
+    pair, from either side. Not refused: tests and demonstrations declare one export as two years."""
     hit = conn.execute("SELECT source_file, year FROM raw.source_files WHERE sha256 = ? AND instrument = ? "
-                       "AND year < ? ORDER BY year LIMIT 1", [sha256, codebook.instrument, codebook.year]).fetchall()
+                       "AND year <> ? ORDER BY year LIMIT 1", [sha256, codebook.instrument, codebook.year]).fetchall()
     return f"{hit[0][0]} ({hit[0][1]})" if hit else None
 
 

@@ -81,7 +81,7 @@ def _share(df: pl.DataFrame, column: str, code: str) -> float | None:
 
 def _in_sentence(label: str) -> str:
     """A questionnaire label inside a sentence: first letter lower case, names such as SPAT kept."""
-    return label[:1].lower() + label[1:]
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
 
 
 def _interval(data: YearData, question: str, answer: str, lang: str) -> str:
