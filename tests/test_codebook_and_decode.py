@@ -680,17 +680,20 @@ def test_two_codebooks_of_one_year_must_ask_a_question_alike(tmp_path, change, m
         discover_codebooks(data, "pmg", "demo")
 
 
+def _interview_inbox(tmp_path) -> tuple[Path, str]:
+    sample = Path(__file__).resolve().parents[1] / "data" / "pmg" / "2023"
+    data = tmp_path / "data"
+    (data / "pmg" / "2023").mkdir(parents=True)
+    for name in ("pmg_focusinterviews_maxqda.xlsx", "codebook_interviews.yaml"):
+        (data / "pmg" / "2023" / name).write_bytes((sample / name).read_bytes())
+    return data, (sample / "codebook_interviews.yaml").read_text(encoding="utf-8")
+
+
 def test_an_interview_codebook_gives_a_theme_one_english_name(tmp_path):
     """theme_en is what the English reports print for a theme (not for a code path): two names for
     one theme would print one of them wrongly. The sample's codebook names each theme in English."""
-    sample = Path(__file__).resolve().parents[1] / "data" / "pmg" / "2023"
-    data = tmp_path / "data"
-    folder = data / "pmg" / "2023"
-    folder.mkdir(parents=True)
-    (folder / "pmg_focusinterviews_maxqda.xlsx").write_bytes((sample / "pmg_focusinterviews_maxqda.xlsx").read_bytes())
-    text = (sample / "codebook_interviews.yaml").read_text(encoding="utf-8")
-    codebook = folder / "codebook_interviews.yaml"
-    codebook.write_text(text, encoding="utf-8")
+    data, text = _interview_inbox(tmp_path)
+    codebook = data / "pmg" / "2023" / "codebook_interviews.yaml"
     themes = load_codebook(codebook, data).themes
     assert themes["Diagnose\\Werk gerelateerde hulpbronnen\\Inhoud van het werk"].theme_en == "Content of the work"
     assert {t.theme_en for t in themes.values() if t.theme == "Inhoud van het werk"} == {"Content of the work"}
@@ -704,15 +707,6 @@ def test_an_interview_codebook_gives_a_theme_one_english_name(tmp_path):
             "'Job content', but 'Content of the work' under 'Diagnose\\\\Werk gerelateerde hulpbronnen\\\\Inhoud van "
             "het werk' for the same theme 'Inhoud van het werk': give it one English name")):
         load_codebook(codebook, data)
-
-
-def _interview_inbox(tmp_path) -> tuple[Path, str]:
-    sample = Path(__file__).resolve().parents[1] / "data" / "pmg" / "2023"
-    data = tmp_path / "data"
-    (data / "pmg" / "2023").mkdir(parents=True)
-    for name in ("pmg_focusinterviews_maxqda.xlsx", "codebook_interviews.yaml"):
-        (data / "pmg" / "2023" / name).write_bytes((sample / name).read_bytes())
-    return data, (sample / "codebook_interviews.yaml").read_text(encoding="utf-8")
 
 
 def test_two_themes_of_one_english_name_are_refused(tmp_path):
