@@ -263,8 +263,10 @@ def _test_text(row: dict, edition: Edition) -> str:
     if edition.lang == "nl":
         return row["test"]
     # the mart words its test in Dutch; a row of a version that wrote no method gets the general name
-    english = {dutch: WILCOXON_TESTS_EN[method] for method, dutch in WILCOXON_TESTS.items()}
-    return english.get(row["test"]) or edition.t("wilcoxon")
+    return _TEST_IN_ENGLISH.get(row["test"]) or edition.t("wilcoxon")
+
+
+_TEST_IN_ENGLISH = {dutch: WILCOXON_TESTS_EN[method] for method, dutch in WILCOXON_TESTS.items()}
 
 
 def _same_as_total(data: YearData, row: dict, compact: bool) -> bool:
