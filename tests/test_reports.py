@@ -3,6 +3,7 @@ by assets/reporting/numbers.py, in the right table cell; never a literal copied 
 
 import re
 import shutil
+from dataclasses import replace
 from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -836,3 +837,26 @@ def test_a_label_inside_a_sentence_keeps_an_abbreviation():
     assert _in_sentence("Grenzen bewaken") == "grenzen bewaken"
     assert _in_sentence("SPAT-oefeningen") == "SPAT-oefeningen"
     assert _in_sentence("") == ""
+
+
+def test_english_terug_in_balans_ties_follow_the_english_names():
+    """Tied shares: the tables ordered them by the Dutch name, the charts by the English one."""
+    import polars as pl
+
+    from assets.terug_in_balans.report import YearData, in_english_year
+
+    names = pl.DataFrame({"year": [2024] * 4, "kind": ["label", "label", "text", "text"],
+                          "nl": ["Energie verdelen", "Grenzen bewaken", "De klik met de coach", "Buiten zijn"],
+                          "en": ["Pacing energy", "Guarding boundaries", "The rapport with the coach",
+                                 "Being outdoors"]})
+    skills = pl.DataFrame({"year": [2024, 2024], "skill": ["Energie verdelen", "Grenzen bewaken"],
+                           "domain": ["Fysiek", "Cognitief"], "pct_strengthened": [50.0, 50.0]})
+    summary = pl.DataFrame({"year": [2024, 2024], "factor": ["Buiten zijn", "De klik met de coach"], "rank": [1, 1]})
+    empty = pl.DataFrame()
+    data = YearData(2024, 30, empty, None, empty, skills, empty, empty, empty, summary)
+    english = in_english_year(data, names)
+    assert english.skills["skill"].to_list() == ["Guarding boundaries", "Pacing energy"]
+    assert english.factor_summary["factor"].to_list() == ["Being outdoors", "The rapport with the coach"]
+    summary = summary.with_columns(factor=pl.Series(["De klik met de coach", "Buiten zijn"]))
+    assert in_english_year(replace(data, factor_summary=summary), names).factor_summary["factor"].to_list() == [
+        "Being outdoors", "The rapport with the coach"]
