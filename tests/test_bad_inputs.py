@@ -182,12 +182,12 @@ def test_an_export_gone_since_its_codebook_was_read_is_named(tmp_path):
     from types import SimpleNamespace
 
     from assets.ingest.codebook import SourceFile
-    from assets.ingest.loader import same_bytes_stops
+    from assets.ingest.loader import same_bytes
 
     year = SimpleNamespace(year=2030)
     kept = tmp_path / "t0.csv"
     kept.write_text("x", encoding="utf-8")
     gone = SourceFile(path=tmp_path / "t1.csv", relative="pmg/2030/t1.csv", format="qualtrics_csv")
     with pytest.raises(InputError, match=r"^t1.csv: cannot be read \(No such file or directory\)$"):
-        same_bytes_stops([(year, SourceFile(path=kept, relative="pmg/2030/t0.csv", format="qualtrics_csv")),
+        same_bytes([(year, SourceFile(path=kept, relative="pmg/2030/t0.csv", format="qualtrics_csv")),
                           (year, gone)])

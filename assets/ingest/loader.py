@@ -154,7 +154,7 @@ def load_files(conn, target: str, files: list[tuple[Codebook, SourceFile]], pars
     of one codebook (a year's T0 and T1 exports) are not parsed side by side where another
     codebook's file can go between them (`interleaved`), so the second finds the first's
     pseudonyms. A failing file stops the files after it."""
-    known, twins = same_bytes_stops(files)
+    known, twins = same_bytes(files)
 
     def start() -> _Pending:
         codebook, source = queue.popleft()
@@ -192,7 +192,7 @@ def load_files(conn, target: str, files: list[tuple[Codebook, SourceFile]], pars
             parser.shutdown(cancel_futures=True)  # a failed file: what was queued after it is not parsed
 
 
-def same_bytes_stops(files: list[tuple[Codebook, SourceFile]]) -> tuple[dict[str, str], dict[str, str]]:
+def same_bytes(files: list[tuple[Codebook, SourceFile]]) -> tuple[dict[str, str], dict[str, str]]:
     """Stop, naming both, where two files of one year are the same bytes (a copy saved under a
     second name, or the T1 export saved over the T0 one): loaded twice, every answer in it counted
     twice or as two waves of no change. Files of two years with the same bytes are not stopped

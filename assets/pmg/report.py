@@ -257,6 +257,9 @@ def _p(p: float | None, edition: Edition) -> str:
     return "< " + fmt_number(0.001, 3, edition.lang) if p < 0.001 else fmt_number(p, 3, edition.lang)
 
 
+_TEST_IN_ENGLISH = {dutch: WILCOXON_TESTS_EN[method] for method, dutch in WILCOXON_TESTS.items()}
+
+
 def _test_text(row: dict, edition: Edition) -> str:
     if row["p_value"] is None:
         return edition.t("no_test_reason", m=WILCOXON_TESTABLE - 1, alpha=fmt_number(ALPHA, 2, edition.lang))
@@ -264,9 +267,6 @@ def _test_text(row: dict, edition: Edition) -> str:
         return row["test"]
     # the mart words its test in Dutch; a row of a version that wrote no method gets the general name
     return _TEST_IN_ENGLISH.get(row["test"]) or edition.t("wilcoxon")
-
-
-_TEST_IN_ENGLISH = {dutch: WILCOXON_TESTS_EN[method] for method, dutch in WILCOXON_TESTS.items()}
 
 
 def _same_as_total(data: YearData, row: dict, compact: bool) -> bool:
