@@ -467,7 +467,9 @@ def run_suite(conn, suite: Suite, codebooks: list[Codebook], page: Path | None =
     """
     scope = _scope(suite, years)
     batches = _batches(conn, suite, scope)
-    by_year = {cb.year: cb for cb in codebooks}
+    by_year: dict[int, list[Codebook]] = {}
+    for codebook in codebooks:
+        by_year.setdefault(codebook.year, []).append(codebook)
     declared = [[*suite.expectations, *(codebook_expectations(suite.table, by_year[batch])
                                         if suite.batch_by == "year" and batch in by_year else [])]
                 for batch in batches]

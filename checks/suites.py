@@ -107,40 +107,54 @@ SUITES: dict[str, Suite] = {
 }
 
 
-def codebook_expectations(table: str, codebook: Codebook) -> list[Expectation]:
-    """Expectations a year's codebook declares for one staging table (of its variables that are
-    columns there: a question the codebook adds is kept in the answers table only)."""
+def codebook_expectations(table: str, codebooks: list[Codebook]) -> list[Expectation]:
+    """Expectations a year's codebooks declare for one staging table (of their variables that are
+    columns there: a question a codebook adds is kept in the answers table only).
+
+    A year may have several codebooks of one instrument (one per tool or wave): a row may hold an
+    answer of any of them, so the answers allowed are all of theirs. They share a question's scale
+    (the ingest stops otherwise); the widest is taken all the same, so this never fails a row its
+    own codebook accepted."""
     out: list[Expectation] = []
+    variables: dict[str, list] = {}
+    for codebook in codebooks:
+        for v in codebook.variables:
+            variables.setdefault(v.name, []).append(v)
     if table == "staging.pmg_questionnaire_responses":
         columns = set(contract_table(table).column_names)
-        for v in codebook.variables:
-            if v.name not in columns:
+        for name, declared in variables.items():
+            if name not in columns:
                 continue
-            if v.type == "number":
+            numbers = [v for v in declared if v.type == "number"]
+            if numbers:
+                low, high = min(v.min for v in numbers), max(v.max for v in numbers)
                 out.append(Expectation("ExpectColumnValuesToBeBetween",
-                                       {"column": v.name, "min_value": v.min, "max_value": v.max},
-                                       f"{v.name} within the codebook's scale {v.min:g}-{v.max:g}"))
-            if v.type == "category":
+                                       {"column": name, "min_value": low, "max_value": high},
+                                       f"{name} within the codebook's scale {low:g}-{high:g}"))
+            if any(v.type == "category" for v in declared):
                 out.append(Expectation("ExpectColumnValuesToBeInSet",
-                                       {"column": v.name, "value_set": sorted({lab.code for lab in v.labels})},
-                                       f"{v.name} is one of the codebook's answers"))
-        grade_waves = codebook.variable("intervention_grade").waves if any(
-            v.name == "intervention_grade" for v in codebook.variables) else ()
-        if grade_waves:
+                                       {"column": name, "value_set": _codes(declared)},
+                                       f"{name} is one of the codebook's answers"))
+        grade_waves = sorted({w for v in variables.get("intervention_grade", []) for w in v.waves})
+        if grade_waves and all(v.waves for v in variables["intervention_grade"]):
             out.append(Expectation("ExpectColumnValuesToBeNull",
-                                   {"column": "intervention_grade", "row_condition": f"wave not in {list(grade_waves)!r}",
+                                   {"column": "intervention_grade", "row_condition": f"wave not in {grade_waves!r}",
                                     "condition_parser": "pandas"},
                                    f"an intervention grade only in {', '.join(grade_waves)}"))
     if table == "staging.tib_survey_answers":
-        for v in codebook.variables:
-            if v.type in {"category", "multi_select"}:
+        for name, declared in variables.items():
+            if any(v.type in {"category", "multi_select"} for v in declared):
                 out.append(Expectation("ExpectColumnValuesToBeInSet", {
-                    "column": "value_code", "value_set": sorted({lab.code for lab in v.labels}),
-                    "row_condition": f'variable=="{v.name}"', "condition_parser": "pandas"},
-                    f"{v.name} answers are the codebook's labels"))
-                if v.role == "factor":
+                    "column": "value_code", "value_set": _codes(declared),
+                    "row_condition": f'variable=="{name}"', "condition_parser": "pandas"},
+                    f"{name} answers are the codebook's labels"))
+                if any(v.role == "factor" for v in declared):
                     out.append(Expectation("ExpectColumnValuesToBeBetween", {
                         "column": "value_number", "min_value": 1, "max_value": 5,
-                        "row_condition": f'variable=="{v.name}"', "condition_parser": "pandas"},
-                        f"{v.name} on the 5-point scale"))
+                        "row_condition": f'variable=="{name}"', "condition_parser": "pandas"},
+                        f"{name} on the 5-point scale"))
     return out
+
+
+def _codes(declared: list) -> list[str]:
+    return sorted({lab.code for v in declared for lab in v.labels})

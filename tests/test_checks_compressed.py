@@ -191,8 +191,7 @@ def test_batches_validated_together_report_what_each_reports_alone(monkeypatch, 
     suite = dataclasses.replace(base, expectations=(*base.expectations, e(
         "ExpectColumnValuesToBeBetween", column="group_label", min_value=0, max_value=1)))
     batches = [2021, 2022, 2023, 2024, None]
-    by_year = {cb.year: cb for cb in codebooks}
-    declared = [[*suite.expectations, *(codebook_expectations(suite.table, by_year[b]) if b in by_year else [])]
+    declared = [[*suite.expectations, *codebook_expectations(suite.table, [cb for cb in codebooks if cb.year == b])]
                 for b in batches]
     together = assert_batches_as_alone(conn, suite, batches, declared)
 
@@ -324,3 +323,32 @@ def test_pass_or_fail_first_then_the_unexpected_rows_of_what_failed(monkeypatch)
         assert (q.result.get("unexpected_index_list") or []) == (c.result.get("unexpected_index_list") or [])
         assert gx_runner._exception_message(q.exception_info) == gx_runner._exception_message(c.exception_info)
     assert [c.success for c in complete] == [False, True, False, False, True]
+
+
+def test_a_year_with_a_codebook_per_tool_accepts_the_answers_of_each():
+    """RUG's questionnaire came from Forms with a codebook of its own, listing RUG alone: a 2024 row
+    may hold an answer of either codebook (before, the last codebook's answers were the only ones)."""
+    codebook = load_codebook(DATA / "pmg" / "2023" / "codebook_questionnaire.yaml", DATA)
+
+    def with_organisations(*names: str):
+        variables = tuple(dataclasses.replace(v, labels=tuple(lab for lab in v.labels if lab.code in names))
+                          if v.name == "organisation" else v for v in codebook.variables)
+        return dataclasses.replace(codebook, year=2024, variables=variables)
+
+    conn = duckdb.connect()
+    ensure_schema(conn, "staging.pmg_questionnaire_responses")
+    rows = [(2024, f"p_{i:020x}", "T0", organisation, "X", "X 1", 7.0, None)
+            for i, organisation in enumerate(["UMCG", "RUG", "Gemeente Groningen", "RUG"])]
+    conn.executemany("INSERT INTO staging.pmg_questionnaire_responses VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    suite = SUITES["staging.pmg_questionnaire_responses"]
+    codebooks = [with_organisations("UMCG", "Gemeente Groningen"), with_organisations("RUG")]
+
+    result = run_suite(conn, suite, codebooks, years=[2024])
+    assert result.passed, result.metadata["expectations"].value
+
+    conn.execute("UPDATE staging.pmg_questionnaire_responses SET organisation = 'Elders' WHERE participant_id = ?",
+                 [rows[0][1]])
+    result = run_suite(conn, suite, codebooks, years=[2024])
+    assert not result.passed
+    assert "| 2024 | organisation is one of the codebook's answers | **no** | 1 | Elders |" in (
+        result.metadata["expectations"].value)
