@@ -131,6 +131,14 @@ def test_a_copy_of_another_year_backfilled_in_the_same_run_is_named(tmp_path):
         copies = result.asset_materializations_for_node("raw__pmg_questionnaire_cells")[0].metadata
         assert copies["copies_of_other_years"].value == pairs
 
+    # 2024's own T0 export put in (here: the same answers without the BOM): that pair is gone, from
+    # both sides, although the warehouse still held the copy when 2023's T0 was started
+    t0 = data / "pmg" / "2024" / "pmg_t0_qualtrics.csv"
+    t0.write_text(t0.read_text(encoding="utf-8-sig"), encoding="utf-8")
+    result = materialize_years(pmg_graph(), resources_for(tmp_path, data), (2023, 2024))
+    copies = result.asset_materializations_for_node("raw__pmg_questionnaire_cells")[0].metadata
+    assert copies["copies_of_other_years"].value == {f: o for f, o in pairs.items() if "_t1_" in f}
+
 
 def test_an_older_year_backfilled_from_a_newer_years_folder_is_named(tmp_path):
     """The 2022 folder made from 2023's, its exports left in, and 2022 run after 2023: the copy is

@@ -155,13 +155,14 @@ def load_files(conn, target: str, files: list[tuple[Codebook, SourceFile]], pars
     codebook's file can go between them (`interleaved`), so the second finds the first's
     pseudonyms. A failing file stops the files after it."""
     known, twins = same_bytes(files)
+    loading = sorted({codebook.year for codebook, _ in files})
 
     def start() -> _Pending:
         codebook, source = queue.popleft()
         sha = known.get(source.relative) or file_sha256(source)
         unchanged = is_unchanged(conn, source, sha, codebook, key_id)  # makes raw.source_files where missing
         # another year's file of this load (a backfill of both) is not in the warehouse yet
-        twin = twins.get(source.relative) or copy_of_another_year(conn, sha, codebook)
+        twin = twins.get(source.relative) or copy_of_another_year(conn, sha, codebook, loading)
         if unchanged:
             return _Pending(codebook, source, sha, None, twin)
         return _Pending(codebook, source, sha, parser.submit(parse, codebook, source), twin)
@@ -249,14 +250,18 @@ def interleaved(files: list[tuple[Codebook, SourceFile]]) -> list[tuple[Codebook
     return out
 
 
-def copy_of_another_year(conn, sha256: str, codebook: Codebook) -> str | None:
+def copy_of_another_year(conn, sha256: str, codebook: Codebook, loading: list[int]) -> str | None:
     """Another year's file of these bytes the warehouse holds, as "<path> (<year>)", or None. A year's
     folder copied as another's template, exports and all, gives that year the other's answers: the
     ingest names both files. Which of the two is the copy it cannot tell (the newer year's folder is
     not always the copy: an older year may be backfilled from a newer one), so the warning names the
-    pair, from either side. Not refused: tests and demonstrations declare one export as two years."""
-    hit = conn.execute("SELECT source_file, year FROM raw.source_files WHERE sha256 = ? AND instrument = ? "
-                       "AND year <> ? ORDER BY year LIMIT 1", [sha256, codebook.instrument, codebook.year]).fetchall()
+    pair, from either side. Not refused: tests and demonstrations declare one export as two years.
+    The years `loading` are left out: the warehouse holds their last load, which this one replaces
+    (a copy since replaced by that year's own export is no copy any more); same_bytes compares
+    their files as they are now."""
+    hit = conn.execute(f"SELECT source_file, year FROM raw.source_files WHERE sha256 = ? AND instrument = ? "
+                       f"AND year <> ? AND NOT ({year_filter(loading)}) ORDER BY year LIMIT 1",
+                       [sha256, codebook.instrument, codebook.year]).fetchall()
     return f"{hit[0][0]} ({hit[0][1]})" if hit else None
 
 
