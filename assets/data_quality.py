@@ -22,18 +22,15 @@ def _html_table(frame) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-@asset(key=key("reports.data_quality"), deps=[key(t) for t in SUITES], group_name="data_quality", pool=POOL,
-       kinds={"html"}, **EVERY_YEAR)
-def data_quality_report(duckdb: DuckDBResource, reports: ReportSettings) -> MaterializeResult:
-    """Validation report for the data engineer (`<reports>/validatie/index.html`): every ingested
-    file with its hash and the columns its codebook does not declare, every quarantined row with
-    file, row, column, value and reason, and links to the Great Expectations page of each checked
-    table for each run's years (written by that table's `expectation_suite` check)."""
-    with duckdb.get_connection() as conn:
-        files = conn.sql("SELECT source_file, instrument, format, n_rows, sha256, ignored_columns, loaded_at "
-                         "FROM raw.source_files ORDER BY source_file").pl()
-        quarantined = conn.sql("SELECT source_file, row_number, column_name, cell_value, reason, stage "
-                               "FROM raw.quarantine ORDER BY source_file, row_number, column_name").pl()
+def write_data_quality_page(conn, reports: ReportSettings):
+    """Write `<reports>/validatie/index.html`; return its path, the files and the quarantined rows.
+
+    Also called by a blocking suite check that fails: this asset is then skipped (it is downstream
+    of the checked table), and the page the data engineer is sent to would show the last run's."""
+    files = conn.sql("SELECT source_file, instrument, format, n_rows, sha256, ignored_columns, loaded_at "
+                     "FROM raw.source_files ORDER BY source_file").pl()
+    quarantined = conn.sql("SELECT source_file, row_number, column_name, cell_value, reason, stage "
+                           "FROM raw.quarantine ORDER BY source_file, row_number, column_name").pl()
     page = reports.path("validatie", "index.html")
     # one folder per run's years (a partition, or a backfill's range), newest first
     pages = sorted(page.parent.glob("*/*.html"), key=lambda p: (p.parent.name, p.name), reverse=True)
@@ -45,6 +42,18 @@ def data_quality_report(duckdb: DuckDBResource, reports: ReportSettings) -> Mate
                  f"<h2>Ingelezen bestanden ({files.height})</h2>{_html_table(files)}"
                  f"<h2>Quarantaine ({quarantined.height} problemen)</h2>{_html_table(quarantined)}"
                  f"<h2>Validatie per tabel (Great Expectations)</h2><ul>{links}</ul>")
+    return page, files, quarantined
+
+
+@asset(key=key("reports.data_quality"), deps=[key(t) for t in SUITES], group_name="data_quality", pool=POOL,
+       kinds={"html"}, **EVERY_YEAR)
+def data_quality_report(duckdb: DuckDBResource, reports: ReportSettings) -> MaterializeResult:
+    """Validation report for the data engineer (`<reports>/validatie/index.html`): every ingested
+    file with its hash and the columns its codebook does not declare, every quarantined row with
+    file, row, column, value and reason, and links to the Great Expectations page of each checked
+    table for each run's years (written by that table's `expectation_suite` check)."""
+    with duckdb.get_connection() as conn:
+        page, files, quarantined = write_data_quality_page(conn, reports)
     return MaterializeResult(metadata={
         "path": MetadataValue.path(str(page)),
         "files": MetadataValue.md(markdown_table(files.drop("sha256"))),

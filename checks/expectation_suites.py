@@ -1,12 +1,14 @@
 """One Great Expectations asset check per declared suite (checks/suites.py), on the table's asset.
 
 Each validates the years of its run's partitions and writes its validation page to
-<reports>/validatie/<years>/<table>.html, linked in its metadata.
+<reports>/validatie/<years>/<table>.html, linked in its metadata. A blocking check that fails also
+refreshes the data-quality page (reports.data_quality, which it keeps from running).
 """
 
 from dagster import AssetCheckExecutionContext, AssetCheckResult, asset_check
 from dagster_duckdb import DuckDBResource
 
+from assets.data_quality import write_data_quality_page
 from assets.partitions import partition_years, years_label
 from assets.tables import key
 from checks.gx_runner import run_suite
@@ -29,8 +31,11 @@ def _suite_check(suite: Suite):
         # to validate; a year with exports but no rows does fail.
         expected = bool(sources.codebooks(*exports, years)) if exports else True
         with duckdb.get_connection() as conn:
-            return run_suite(conn, suite, codebooks, reports.path("validatie", years_label(years), f"{suite.table}.html"),
-                             years=years, rows_expected=expected)
+            result = run_suite(conn, suite, codebooks, reports.path("validatie", years_label(years), f"{suite.table}.html"),
+                               years=years, rows_expected=expected)
+            if suite.blocking and not result.passed:
+                write_data_quality_page(conn, reports)
+        return result
 
     return _check
 

@@ -8,7 +8,10 @@ year that is no partition (before the first, or next year's) is said and left al
 
 from __future__ import annotations
 
+import logging
+import re
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -39,6 +42,38 @@ def years_to_run(with_exports: list[int], in_warehouse: list[int], partitions: l
     return sorted((set(with_exports) | set(in_warehouse)) & known), sorted(set(with_exports) - known)
 
 
+def run_warnings(instance, run_id: str) -> list[str]:
+    """The run's warnings (a copied export, another pseudonym key, quarantined rows), which its
+    log holds among hundreds of lines."""
+    return [f"{entry.step_key}: {entry.user_message}" if entry.step_key else entry.user_message
+            for entry in instance.all_logs(run_id)
+            if entry.level >= logging.WARNING and not entry.is_dagster_event]
+
+
+_FAILED_ROW = re.compile(r"^\| (.*?) \| (.*?) \| \*\*no\*\* \| (\d+) \| (.*) \|$")
+
+
+def check_details(metadata: dict) -> list[str]:
+    """What a failed suite check found: each failed expectation, and the page that shows it."""
+    lines = []
+    expectations = metadata.get("expectations")
+    for row in (expectations.value.splitlines() if expectations else []):
+        if found := _FAILED_ROW.match(row):
+            batch, expectation, n, sample = found.groups()
+            lines.append(f"{batch}: {expectation}: {n} row(s)" + (f" ({sample})" if sample else ""))
+    if page := metadata.get("validation_report"):
+        lines.append(f"page: {page.value}")
+    return lines
+
+
+def reports_written(folder: Path, since: float) -> tuple[list[Path], int]:
+    """The HTML reports this run wrote, and how many older ones the folder also holds (a failed
+    run's step leaves the last run's in place)."""
+    reports = sorted(folder.rglob("*.html"))
+    written = [r for r in reports if r.stat().st_mtime >= since]
+    return written, len(reports) - len(written)
+
+
 def main() -> int:
     from assets.partitions import YEARS
     from pipelines.definitions import defs
@@ -66,19 +101,28 @@ def main() -> int:
               f"{keys[0]} to {keys[-1]}, this year included)")
     if not years:
         return 1
+    started = time.time()
     with DagsterInstance.get() as instance:
         result = defs.resolve_job_def("materialize_all").execute_in_process(
             instance=instance, raise_on_error=False, tags=range_tags(years))
+        warnings = run_warnings(instance, result.run_id)
     print()
     print(f"run {result.run_id}: {'succeeded' if result.success else 'FAILED'}")
     print(f"warehouse: {resources['duckdb'].database}")
     print(f"reports:   {resources['reports'].output_dir}")
+    for warning in warnings:
+        print(f"warning: {warning}")
     for e in result.get_asset_check_evaluations():
         if not e.passed:
             level = "warning" if e.severity.value == "WARN" else "FAILED"
             print(f"check {level}: {e.asset_key.to_user_string()} {e.check_name}: {e.description}")
-    for report in sorted(Path(resources["reports"].output_dir).rglob("*.html")):
+            for line in check_details(e.metadata):
+                print(f"  {line}")
+    written, older = reports_written(Path(resources["reports"].output_dir), started)
+    for report in written:
         print(f"  {report}")
+    if older:
+        print(f"  (and {older} report(s) of earlier runs, not written by this one)")
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure:

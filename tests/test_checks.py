@@ -7,6 +7,7 @@ import duckdb
 from assets.ingest.codebook import load_codebook
 from checks.gx_runner import run_suite
 from checks.suites import SUITES
+from pipelines.run import check_details
 from tests.conftest import DATA
 from warehouse.schema import ensure_schema
 
@@ -30,6 +31,11 @@ def test_grade_outside_the_codebook_scale_fails_with_a_sample_of_bad_values(tmp_
     assert "| 2023 | mental_health_grade within the codebook's scale 0-10 | **no** | 1 | 11.0 |" in table
     assert "| 2023 | intervention_grade within the codebook's scale 1-10 | **no** | 1 | 0.0 |" in table
     assert "NEE" in (tmp_path / "page.html").read_text(encoding="utf-8")
+    # what `make run` prints under the failed check
+    assert check_details(result.metadata) == [
+        "2023: mental_health_grade within the codebook's scale 0-10: 1 row(s) (11.0)",
+        "2023: intervention_grade within the codebook's scale 1-10: 1 row(s) (0.0)",
+        f"page: {tmp_path / 'page.html'}"]
 
 
 def test_duplicate_participant_and_wave_and_raw_identifiers_fail(tmp_path: Path):
@@ -147,3 +153,36 @@ def test_the_quarantine_check_says_where_and_why_not_the_cell():
     rows = result.metadata["rows"].value
     assert not result.passed and "| 2023 | pmg/2023/t0.csv | 5 | Q7 | unknown answer label for team" in rows
     assert "Jan de Vries" not in rows
+
+
+def test_a_failed_blocking_suite_refreshes_the_data_quality_page(tmp_path: Path, monkeypatch):
+    """A blocking suite that fails keeps reports.data_quality (downstream of its table) from running,
+    so the page the data engineer is sent to showed the last run's files and quarantine, and lacked
+    the link to this run's failed page. The failing check writes it instead."""
+    import dataclasses
+
+    from assets.data_quality import data_quality_report
+    from checks import expectation_suites
+    from checks.suites import Expectation
+    from tests.conftest import materialize_years, resources_for
+    from tests.test_assets import copy_tib, programme_graph
+
+    real_run_suite = expectation_suites.run_suite
+    never = Expectation("ExpectColumnValuesToBeNull", {"column": "participant_id"}, "an impossible expectation")
+
+    def failing_on_answers(conn, suite, *args, **kwargs):
+        if suite.table == "staging.tib_survey_answers":
+            suite = dataclasses.replace(suite, expectations=(*suite.expectations, never))
+        return real_run_suite(conn, suite, *args, **kwargs)
+
+    monkeypatch.setattr(expectation_suites, "run_suite", failing_on_answers)
+    result = materialize_years([*programme_graph("terug_in_balans"), data_quality_report],
+                               resources_for(tmp_path, copy_tib(tmp_path)), (2024,), raise_on_error=False)
+    suites = {e.asset_key.to_user_string(): e for e in result.get_asset_check_evaluations()
+              if e.check_name == "expectation_suite"}
+    assert not suites["staging/tib_survey_answers"].passed
+    written = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert "reports/data_quality" not in written
+    index = (tmp_path / "reports" / "validatie" / "index.html").read_text(encoding="utf-8")
+    assert 'href="2024/staging.tib_survey_answers.html"' in index
+    assert "terug_in_balans/2024/" in index  # the run's files

@@ -153,6 +153,19 @@ def test_make_run_runs_the_years_with_exports_or_in_the_warehouse_that_are_parti
                                                                                      [2014, 2027])
 
 
+def test_make_run_lists_the_reports_it_wrote_and_counts_the_older_ones(tmp_path: Path):
+    """A failed step leaves the last run's reports in place: they are counted, not listed as this run's."""
+    from pipelines.run import reports_written
+
+    old, new = tmp_path / "pmg" / "2023" / "rapport.html", tmp_path / "validatie" / "index.html"
+    for report in (old, new):
+        report.parent.mkdir(parents=True)
+        report.write_text("<p>", encoding="utf-8")
+    os.utime(old, (1_700_000_000, 1_700_000_000))
+    assert reports_written(tmp_path, since=new.stat().st_mtime + 60) == ([], 2)
+    assert reports_written(tmp_path, since=new.stat().st_mtime) == ([new], 1)
+
+
 def test_inbox_sensor_requests_no_run_a_misplaced_codebook_would_stop(tmp_path: Path):
     """A codebook outside a year's folder stops every run of its programme: the sensor asks for none
     (and says why), the other programme's years go on, and the year is asked for once it is moved."""
