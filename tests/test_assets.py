@@ -187,6 +187,32 @@ def test_an_unexplained_count_difference_warns(tmp_path):
                                             for e in result.all_events if e.is_step_materialization}
 
 
+def test_last_years_count_explanation_does_not_explain_changed_counts(tmp_path):
+    """The interview codebook copied as next year's, its count_differences: kept: they "explained"
+    whatever the new edition's groups showed. Where a group's counts are last year's, its words may
+    stand; where they changed, the check names the explanation as last year's."""
+    data = copy_pmg(tmp_path)
+    assert materialize_years(pmg_graph(), resources_for(tmp_path, data), (2023,)).success
+    second = second_edition(data)
+    result = materialize_years(pmg_graph(), resources_for(tmp_path, data), (2024,))
+    check = next(e for e in result.get_asset_check_evaluations()
+                 if e.check_name == "questionnaire_and_interview_counts_agree")
+    assert check.passed and check.description == "4 group(s) differ, every difference explained in the codebook"
+
+    t0 = second / "pmg_t0_qualtrics.csv"
+    lines = t0.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    dropped = next(i for i, line in enumerate(lines) if "Cold shower challenge 2" in line)
+    t0.write_text("".join(lines[:dropped] + lines[dropped + 1:]), encoding="utf-8-sig")
+    result = materialize_years(pmg_graph(), resources_for(tmp_path, data), (2024,), raise_on_error=False)
+    check = next(e for e in result.get_asset_check_evaluations()
+                 if e.check_name == "questionnaire_and_interview_counts_agree")
+    assert not check.passed and check.description == (
+        "1 group(s) whose interview and questionnaire counts differ unexplained (1 by the previous edition's "
+        "words, though its counts have changed: revise count_differences: in this year's interview codebook)")
+    assert "| 2024 | UMCG | Cold shower challenge | Cold shower challenge 2 | 4 | 2 |" in (
+        check.metadata["differences"].value)
+
+
 def second_edition(data: Path, year: int = 2024) -> Path:
     """A second PMG edition beside the first: the same exports, declared as `year`."""
     second = data / "pmg" / str(year)
