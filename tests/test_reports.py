@@ -250,17 +250,17 @@ def test_an_organisation_report_of_one_measured_intervention_says_so_in_the_sing
     assert "Dit rapport beschrijft de interventie van RUG" in rug
 
 
-def test_diagnose_quotes_stand_under_their_own_heading_and_the_hidden_counts_note_first(reports):
+def test_diagnose_quotes_stand_under_their_own_heading_and_the_hidden_themes_note_first(reports):
     """The Diagnose's quotes followed its last list, under "Impact op mentale gezondheid" whatever their
-    theme; the stakeholder note on hidden counts stood there too, for the whole section."""
+    theme; the stakeholder note on hidden themes stood there too, for the whole section."""
     researcher = reports["pmg", "researcher"].full_text
     for section in re.findall(r"<h3>Diagnose</h3>(.*?)(?=<h3>|<h2>)", researcher, re.S):
         if "<blockquote>" in section:
             assert section.index("<h4>Citaten</h4>") < section.index("<blockquote>")
             assert "<h4>" not in section[section.index("<h4>Citaten</h4>") + 1:]
     stakeholder = reports["pmg", "stakeholder"].full_text
-    notes = [s for s in re.findall(r"<h3>[^<]*</h3>(.*?)(?=<h3>|<h2>)", stakeholder, re.S) if "Aantallen:" in s]
-    assert notes and all(s.index("Aantallen:") < s.index("<ul>") for s in notes)
+    notes = [s for s in re.findall(r"<h3>[^<]*</h3>(.*?)(?=<h3>|<h2>)", stakeholder, re.S) if "Welke thema" in s]
+    assert notes and all(s.index("Welke thema") < s.index("<ul>") for s in notes if "<ul>" in s)
 
 
 def test_nobody_is_nobody_not_no_employees(reports):
@@ -368,27 +368,35 @@ def test_pmg_stakeholder_paired_table_explains_its_marks(reports):
     assert "zijn weggelaten" not in notes  # they are printed, marked
 
 
-def test_pmg_stakeholder_theme_lists_of_small_groups_say_no_order_of_counts(reports, warehouse):
-    """Where the counts are hidden the themes come in the alphabet's order (per wave): in the
-    order of their counts, the point where the alphabet starts again told how many raised each."""
+def test_pmg_stakeholder_edition_lists_no_theme_of_an_interview_below_the_minimum(reports, warehouse):
+    """Of an interview of one or two, a theme list says what a person said ("Genoemd werd: Depressie"),
+    with or without counts: the stakeholder edition names no theme of a wave whose interview had fewer
+    than the minimum, and says so; the researcher edition lists them, counted."""
     from html import unescape
 
-    def theme(item: str) -> tuple[str, str]:
-        wave = re.search(r" \((T[01])\)$", item)
-        return (wave[1] if wave else "", item.casefold())
+    small = _rows(warehouse, """
+        SELECT m.intervention, m.wave, m.theme, m.n_participants FROM marts.pmg_theme_mentions AS m
+        JOIN (SELECT organisation, intervention, sum(n_t0) AS n_t0, sum(n_t1) AS n_t1
+              FROM marts.pmg_response_counts WHERE year = 2023 GROUP BY ALL) AS c USING (organisation, intervention)
+        WHERE m.year = 2023 AND CASE m.wave WHEN 'T0' THEN c.n_t0 ELSE c.n_t1 END < 5""")
+    large = _rows(warehouse, """
+        SELECT m.intervention, m.theme, m.n_participants FROM marts.pmg_theme_mentions AS m
+        WHERE m.year = 2023 AND m.intervention = 'Training Emoties' AND m.section = 'Advies'""")
+    assert {r["intervention"] for r in small} == {"Teamcoaching hybride werken", "Workshop Positieve Gezondheid"}
+    def of_intervention(edition: str, intervention: str) -> str:
+        text = unescape(reports["pmg", edition].full_text)
+        return text.split(f"<h2>Interventie {intervention}</h2>")[1].split("<h2>")[0]
 
-    lists = [[unescape(i) for i in re.findall(r"<li>(.*?)</li>", ul)] for ul in
-             re.findall(r"Genoemd werd(?:en)?:</p>\s*<ul>(.*?)</ul>", reports["pmg", "stakeholder"].full_text)]
-    assert len(lists) > 5
-    for items in lists:
-        assert items == sorted(items, key=theme), items
-    # The marts' order (most raised first) is not the alphabet's in some of these lists.
-    by_count = _rows(warehouse, "SELECT section, theme, wave FROM marts.pmg_theme_mentions WHERE year = 2023 AND "
-                                "intervention = 'Teamcoaching hybride werken' AND section = 'Evaluatie' "
-                                "ORDER BY wave, n_participants DESC, theme")
-    themes = [r["theme"] for r in by_count]
-    assert themes != sorted(themes, key=str.casefold)
-    assert any(sorted(items) == sorted(themes) for items in lists)
+    for r in small:
+        stakeholder = of_intervention("stakeholder", r["intervention"])
+        assert f" {r['theme']}<" not in stakeholder and f"<li>{r['theme']}" not in stakeholder, r
+        said = f"{r['n_participants']} deelnemer{'s noemden' if r['n_participants'] > 1 else ' noemde'} {r['theme']}"
+        assert said in of_intervention("researcher", r["intervention"]), r
+    assert ("Welke thema's het focusinterview bij T0 opleverde, wordt niet getoond: minder dan 5 deelnemers"
+            in of_intervention("stakeholder", "Teamcoaching hybride werken"))
+    for r in large:  # a large interview keeps its counted list
+        said = f"{r['n_participants']} deelnemer{'s noemden' if r['n_participants'] > 1 else ' noemde'} {r['theme']}"
+        assert said in of_intervention("stakeholder", "Training Emoties"), r
 
 
 def test_pmg_stakeholder_secondary_suppression(reports, warehouse):

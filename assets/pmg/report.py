@@ -170,17 +170,8 @@ def overview(data: YearData, organisation: str, intervention: str, edition: Edit
     return [Heading(t("overview"), 3), Paragraph(" ".join(text)), table]
 
 
-def _theme_list(rows: list[dict], interview_n: dict, edition: Edition) -> list[Block]:
-    waves = {r["wave"] for r in rows}
-    hidden = any(edition.hides(interview_n.get(w, 0)) for w in waves)
-    suffix = (lambda r: f" ({r['wave']})") if len(waves) > 1 else (lambda r: "")
-    if hidden:
-        # Small interview groups: which themes came up is shown, how many people raised them is not,
-        # nor their order: the rows come most raised first, and where that order broke the alphabet
-        # a reader could count (three themes, then the alphabet again: those three were said by more).
-        alphabetical = sorted(rows, key=lambda r: (r["wave"], r["theme"].casefold()))
-        items = [f"{r['theme']}{suffix(r)}" for r in alphabetical]
-        return [Paragraph(edition.t("mentioned_were" if len(items) > 1 else "mentioned_was")), Bullets(items)]
+def _theme_list(rows: list[dict], edition: Edition) -> list[Block]:
+    suffix = (lambda r: f" ({r['wave']})") if len({r["wave"] for r in rows}) > 1 else (lambda r: "")
     # "N deelnemers noemden ...": the templates looked up once per list, not per theme (a year's
     # organisation reports say some 800,000 of these).
     one, many = edition.t("mentioned_one"), edition.t("mentioned_many")
@@ -207,17 +198,20 @@ def section_blocks(data: YearData, organisation: str, intervention: str, section
         return blocks
     totals = one_row(data.of("totals", organisation, intervention)) or {}
     interview_n = {"T0": totals.get("n_t0", 0), "T1": totals.get("n_t1", 0)}
-    # said of the whole section, before its lists (after them it stood under the last sub-heading)
-    if any(edition.hides(interview_n.get(w, 0)) for w in {r["wave"] for r in themes}):
-        blocks.append(Paragraph(t("counts_hidden", note=edition.small_group_note), "note"))
+    # What a focus interview below the minimum raised is not listed, with or without counts: of an
+    # interview of one or two, "Genoemd werd: Depressie" says what a person said. Said of the whole
+    # section, before its lists (after them it stood under the last sub-heading).
+    hidden = sorted(w for w in {r["wave"] for r in themes} if edition.hides(interview_n.get(w, 0)))
+    if hidden:
+        blocks.append(Paragraph(t("themes_hidden", waves=f" {t('and')} ".join(hidden), minimum=edition.minimum), "note"))
+        themes = [r for r in themes if r["wave"] not in hidden]
     if section == "Diagnose":
         for category in [*JDR_CATEGORIES, None]:
             rows = [r for r in themes if r["jdr_category"] == category]
             if rows:
-                blocks += [Heading(t(category) if category else t("other"), 4),
-                           *_theme_list(rows, interview_n, edition)]
-    else:
-        blocks += _theme_list(themes, interview_n, edition)
+                blocks += [Heading(t(category) if category else t("other"), 4), *_theme_list(rows, edition)]
+    elif themes:
+        blocks += _theme_list(themes, edition)
     quotes = data.quotes_of(organisation, intervention, section) if edition.researcher else []  # never elsewhere
     if quotes and section == "Diagnose":  # of every category: not under the last one's heading
         blocks.append(Heading(t("quotes_heading"), 4))
