@@ -99,3 +99,43 @@ def test_tib_stakeholder_tables_hide_the_shares_of_a_cohort_below_the_minimum(wa
     for table in tables:
         for row in table.rows:
             assert all(cell.startswith(MISSING) for cell in row[1:]), row
+
+
+def test_tib_a_hidden_factor_is_neither_ranked_nor_placed_among_the_shown(warehouse):
+    """A factor few answered, in the order of its hidden share, sat between two shown shares (with
+    N=4 between 67% and 83% leaves 75%), and its rank told as much: it goes last, unranked."""
+    from assets.statistics import competition_rank
+    from assets.terug_in_balans import report as tib
+
+    data = tib.load_year(warehouse, 2024)
+    factor = data.factor_summary.row(3, named=True)["factor"]
+
+    def few(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.with_columns(n_respondents=pl.when(pl.col("factor") == factor).then(4)
+                                  .otherwise(pl.col("n_respondents")))
+
+    mine = replace(data, factors=few(data.factors), factor_summary=few(data.factor_summary))
+    shares, summary = [b for b in tib.factors(mine, Edition(False, MINIMUM), tib.Numbering()) if hasattr(b, "rows")]
+    assert shares.rows[-1][0] == factor and summary.rows[-1][:2] == [MISSING, factor]
+    shown = [r for r in data.factor_summary.iter_rows(named=True) if r["factor"] != factor]
+    assert [row[:2] for row in summary.rows[:-1]] == [
+        [str(rank), r["factor"]] for rank, r in zip(competition_rank([r["pct_flink_of_zeer"] for r in shown]), shown)]
+    researcher = [b for b in tib.factors(mine, Edition(True, MINIMUM), tib.Numbering()) if hasattr(b, "rows")][1]
+    assert [row[0] for row in researcher.rows] == [str(r) for r in data.factor_summary["rank"]]
+
+
+def test_tib_a_hidden_cohort_lists_skills_and_factors_by_name_not_by_their_hidden_shares(warehouse):
+    """Sorted by hidden counts, a cohort of 3 showed which skills all three had strengthened (the
+    alphabet started again where the counts dropped) and ranked its factors 1,1,1,1,1,6,6."""
+    from assets.terug_in_balans import report as tib
+
+    data = tib.load_year(warehouse, 2024)
+    edition = Edition(False, 31)
+    [skills] = [b for b in tib.skills(data, edition, tib.Numbering()) if hasattr(b, "rows")]
+    names = [row[0] for row in skills.rows]
+    assert names == sorted(names, key=str.lower) and names != data.skills["skill"].to_list()
+    shares, summary = [b for b in tib.factors(data, edition, tib.Numbering()) if hasattr(b, "rows")]
+    for table, column in ((shares, 0), (summary, 1)):
+        factors = [row[column] for row in table.rows]
+        assert factors == sorted(factors, key=str.lower)
+    assert {row[0] for row in summary.rows} == {MISSING}

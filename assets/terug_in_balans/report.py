@@ -18,7 +18,7 @@ from assets.reporting.numbers import MISSING, fmt_number, fmt_pct
 from assets.reporting.provenance import provenance_blocks
 from assets.reporting.chart_cache import rendered_chart
 from assets.reporting.texts import join_list, texts_for
-from assets.statistics import ALPHA
+from assets.statistics import ALPHA, competition_rank
 from assets.tables import POOL, key
 from assets.terug_in_balans.charts import draw_factor_diverging, draw_return_and_relapse, draw_skills, top_two_share
 from assets.terug_in_balans.english import NAMES_FROM, english_names, in_english
@@ -136,7 +136,10 @@ def return_to_work(data: YearData, edition: Edition, numbering: Numbering) -> li
     if relapse.height and not edition.hides(m) and no is not None:
         [(n_no, pct_returned, n_returned)] = relapse.filter(pl.col("answer") == "no").select(
             "n_among_returned", "pct_among_returned", "n_returned").rows()
-        if pct_returned is not None and n_returned < m and not edition.hides(n_returned):
+        # both parts shown or neither: the share of all minus the share among those who went back
+        # gives the answers of those who did not, a group as small as m - n_returned
+        if pct_returned is not None and n_returned < m and not edition.hides(n_returned) \
+                and not edition.hides(m - n_returned):
             # Who never went back to work cannot have dropped out again: the share among those who
             # did leads, and the factsheet's share of everyone follows, saying whom it counts.
             sentence = " ".join((
@@ -193,6 +196,8 @@ def skills(data: YearData, edition: Edition, numbering: Numbering) -> list[Block
     def share(r, column, question):
         return f"{fmt_pct(r[column], 0, lang)} ({_interval(data, question, r['skill'], lang)})"
 
+    if hide:  # in the order of their hidden counts, where the alphabet starts again told the counts
+        df = df.sort(pl.col("skill").str.to_lowercase(), "skill")
     rows = [[r["skill"], r["domain"] or "",
              MISSING if hide else str(r["n_strengthened"]),
              MISSING + "*" if hide else share(r, "pct_strengthened", "skills_strengthened"),
@@ -247,6 +252,9 @@ def factors(data: YearData, edition: Edition, numbering: Numbering) -> list[Bloc
     # the scale's points, then any without a number (n.v.t.)
     points = df.select("rating", "rating_label").unique().sort("rating", nulls_last=True).rows()
     scaled = [p for p, _ in points if p is not None]
+    # A hidden factor among the shown ones, in the order of its hidden share, is bracketed by its
+    # neighbours' shares (with N=4, between 67% and 83% leaves 75%): it goes after them, by name.
+    top = _shown_first(top, edition)
     hidden_any = False
     rows = []
     for r in top.iter_rows(named=True):
@@ -273,8 +281,13 @@ def factors(data: YearData, edition: Edition, numbering: Numbering) -> list[Bloc
         blocks += _chart(draw_factor_diverging, df, lang, caption=lambda: f"{t('figuur', no=numbering.figure())} "
                                                                             f"{t('factors_chart_caption')}",
                          alt=t("factors_chart_alt"))
-    summary = data.factor_summary
+    summary = _shown_first(data.factor_summary, edition)
     if summary.height:
+        if not edition.researcher:  # ranked among the shown factors: a gap in the ranks is a hidden one's
+            shown = [r["pct_flink_of_zeer"] or 0.0 for r in summary.iter_rows(named=True)
+                     if not edition.hides(r["n_respondents"])]
+            summary = summary.with_columns(rank=pl.Series(
+                [str(r) for r in competition_rank(shown)] + [MISSING] * (summary.height - len(shown))))
         srows = [[str(r["rank"]), r["factor"], str(r["n_respondents"]),
                   MISSING + "*" if edition.hides(r["n_respondents"]) else fmt_number(r["median_rating"], 1, lang),
                   MISSING + "*" if edition.hides(r["n_respondents"]) else fmt_pct(r["pct_flink_of_zeer"], 0, lang)]
@@ -290,6 +303,12 @@ def factors(data: YearData, edition: Edition, numbering: Numbering) -> list[Bloc
                             f"{t('tabel', no=numbering.table())} {t('summary_caption')}", snotes,
                             numeric=frozenset({0, 2, 3, 4})))
     return blocks
+
+
+def _shown_first(rows: pl.DataFrame, edition: Edition) -> pl.DataFrame:
+    """The rows the edition shows, in their order, then the hidden ones by name."""
+    hidden = pl.col("n_respondents").fill_null(0) < (0 if edition.researcher else edition.minimum)
+    return pl.concat([rows.filter(~hidden), rows.filter(hidden).sort(pl.col("factor").str.to_lowercase(), "factor")])
 
 
 def _chart(draw, *args, caption: Callable[[], str], alt: str) -> list[Block]:
