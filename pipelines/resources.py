@@ -6,6 +6,7 @@ MHM_REPORTS_DIR where charts and reports are written (default reports/)
 MHM_PSEUDONYM_KEY  secret key of the participant pseudonyms (required; `make run` sets a sample key)
 MHM_REPORTING_MINIMUM  smallest group a stakeholder report shows (default 5)
 MHM_ORGANISATION_PDFS  1: also make each organisation's report as PDF (default: HTML only)
+MHM_REPORT_LANGUAGE  nl (default) or en: the reports' language; English ones go to <reports>/en/
 MHM_DUCKDB_MEMORY_LIMIT  memory DuckDB may use before it spills to disk (default 2GB)
 MHM_CACHE_DIR   where parsed codebooks and masking tables are kept between runs (default ~/.cache/mental-health-monitor)
 """
@@ -132,8 +133,11 @@ class ReportSettings(ConfigurableResource):
         return target
 
     def existing(self, *parts: str) -> Path:
-        """`parts` under the output folder, no folder made: for what an earlier run may have left."""
-        return Path(self.output_dir).resolve().joinpath(*parts)
+        """`parts` under the output folder, no folder made: for what an earlier run may have left.
+        Another language than Dutch writes in a folder of its own (`en/`), beside the Dutch reports:
+        over them, the next scheduled run put the Dutch back without a word."""
+        root = Path(self.output_dir).resolve()
+        return (root if self.language == "nl" else root / self.language).joinpath(*parts)
 
 
 class GreatExpectations(ConfigurableResource):
@@ -227,6 +231,7 @@ def build_resources() -> dict:
             output_dir=_env_path("MHM_REPORTS_DIR", PROJECT_ROOT / "reports"),
             reporting_minimum=int(os.environ.get("MHM_REPORTING_MINIMUM", "5")),
             organisation_pdfs=os.environ.get("MHM_ORGANISATION_PDFS", "") == "1",
+            language=os.environ.get("MHM_REPORT_LANGUAGE", "nl"),
         ),
         "gx": GreatExpectations(),
     }

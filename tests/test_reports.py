@@ -703,7 +703,7 @@ def test_english_edition(full_run, tmp_path):
     waves = _rows(conn, "SELECT * FROM marts.pmg_mental_health WHERE year = 2023 AND n >= ?", MINIMUM)
     conn.close()
     for name in ("rapport_onderzoekers.html", "rapport.html"):
-        report = parse(tmp_path / "reports" / "pmg" / "2023" / name)
+        report = parse(tmp_path / "reports" / "en" / "pmg" / "2023" / name)
         assert report.lang == "en"
         assert "Conclusions" in report.headings and "Provenance" in report.headings
         for w in waves:
@@ -713,7 +713,7 @@ def test_english_edition(full_run, tmp_path):
                 continue
             assert cell.startswith(f"M={fmt_number(w['mean'], 1, 'en')} (N={w['n']}")
             assert "." in fmt_number(w["mean"], 1, "en") and "," not in cell.split("(")[0]
-    researcher = parse(tmp_path / "reports" / "pmg" / "2023" / "rapport_onderzoekers.html")
+    researcher = parse(tmp_path / "reports" / "en" / "pmg" / "2023" / "rapport_onderzoekers.html")
     assert researcher.banner == "CONFIDENTIAL – researcher edition"
     # each change row's note, in English from the mart's counts (the mart's note is Dutch)
     conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
@@ -747,7 +747,7 @@ def test_english_pmg_edition_names_the_themes_as_the_codebook_gives_them_in_engl
     mentions = _rows(conn, "SELECT * FROM marts.pmg_theme_mentions WHERE year = 2023")
     conn.close()
     assert english["Autonomie"] == "Autonomy" and all(english.values())  # the sample names every theme
-    researcher = parse(tmp_path / "reports" / "pmg" / "2023" / "rapport_onderzoekers.html")
+    researcher = parse(tmp_path / "reports" / "en" / "pmg" / "2023" / "rapport_onderzoekers.html")
     lists = [re.findall(r"<li>(\d+) participants? mentioned (.+?)( \(T[01]\))?</li>", ul)
              for ul in re.findall(r"<ul>(.*?)</ul>", unescape(researcher.full_text))]
     assert {(int(n), theme) for items in lists for n, theme, _ in items} == {
@@ -768,7 +768,7 @@ def test_english_terug_in_balans_edition_prints_the_codebooks_english_names(full
     from assets.terug_in_balans.report import terug_in_balans_report
 
     materialize_in_english(terug_in_balans_report, 2024, full_run, tmp_path)
-    report = parse(tmp_path / "reports" / "terug_in_balans" / "2024" / "rapport_onderzoekers.html")
+    report = parse(tmp_path / "reports" / "en" / "terug_in_balans" / "2024" / "rapport_onderzoekers.html")
     skills = table(report, "Skills strengthened")
     assert ["Guarding boundaries", "Cognitive skills"] == skills["rows"][0][:2]
     assert [row[0] for row in table(report, "McNemar")["rows"]] == [row[0] for row in skills["rows"]]

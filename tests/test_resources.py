@@ -96,3 +96,16 @@ def test_report_settings_refuse_a_language_or_minimum_the_reports_cannot_honour(
 
     with pytest.raises(Exception, match=re.escape(message)):
         ReportSettings(output_dir=str(tmp_path), **setting)
+
+
+def test_english_reports_go_beside_the_dutch_not_over_them(tmp_path, monkeypatch):
+    """An English run wrote rapport.html where the Dutch one was, and the next scheduled run put
+    the Dutch back: each edition was lost in turn. English goes to <reports>/en/."""
+    from pipelines.resources import ReportSettings, build_resources
+
+    dutch = ReportSettings(output_dir=str(tmp_path)).path("pmg", "2023", "rapport.html")
+    english = ReportSettings(output_dir=str(tmp_path), language="en").path("pmg", "2023", "rapport.html")
+    assert dutch == tmp_path.resolve() / "pmg" / "2023" / "rapport.html"
+    assert english == tmp_path.resolve() / "en" / "pmg" / "2023" / "rapport.html"
+    monkeypatch.setenv("MHM_REPORT_LANGUAGE", "en")
+    assert build_resources()["reports"].language == "en"
