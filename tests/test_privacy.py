@@ -25,6 +25,18 @@ def test_missing_key_is_a_clear_error():
         Pseudonymiser("")
 
 
+def test_a_short_key_is_told_apart_from_a_long_random_one():
+    """A key found by trying (an auditor found "auditkey" from a word list in seconds) turns every
+    pseudonym back into a participant code: the ingest warns of one shorter than 32 bytes."""
+    import secrets
+
+    from assets.ingest.pseudonyms import PUBLIC_SAMPLE_KEY
+
+    assert Pseudonymiser("auditkey").short_key and Pseudonymiser("x" * 31).short_key
+    assert not Pseudonymiser(secrets.token_urlsafe(32)).short_key
+    assert not Pseudonymiser(PUBLIC_SAMPLE_KEY).short_key  # documented as public: a warning would be noise
+
+
 def test_the_public_sample_key_is_refused_for_any_data_but_the_sample(tmp_path):
     """`make run` and `make ui` set the README's sample key when none is given; on real exports,
     added to data/ as the README says or elsewhere, they must not pseudonymise them with a key
@@ -295,3 +307,19 @@ def test_pseudonyms_collapse_whitespace_inside_an_identifier():
     p = Pseudonymiser("k")
     assert p("Sanne  de Vries") == p("Sanne de Vries") == p(" sanne de\tvries ")
     assert p.series(pl.Series(["RUG EN 01", "RUG  EN 01"])).n_unique() == 1
+
+
+def test_the_ingest_warns_of_a_short_key(tmp_path):
+    from dagster import DagsterInstance
+
+    from pipelines.resources import SourceData
+    from pipelines.run import run_warnings
+    from tests.conftest import materialize_years, resources_for
+    from tests.test_assets import copy_tib, programme_graph
+
+    resources = resources_for(tmp_path, copy_tib(tmp_path))
+    resources["sources"] = SourceData(data_dir=resources["sources"].data_dir, pseudonym_key="auditkey")
+    instance = DagsterInstance.ephemeral()
+    result = materialize_years(programme_graph("terug_in_balans", checks=False), resources, (2024,), instance=instance)
+    assert any("raw__tib_survey_cells: MHM_PSEUDONYM_KEY is shorter than 32 bytes" in w
+               for w in run_warnings(instance, result.run_id))

@@ -8,6 +8,7 @@ from assets.ingest import privacy
 from assets.ingest.decode import decode_survey
 from assets.ingest.errors import InputError
 from assets.ingest.loader import drop_vanished_files, load_files, loaded_files
+from assets.ingest.pseudonyms import STRONG_KEY_BYTES
 from assets.partitions import partition_years
 from assets.tables import markdown_table, rows_of_years, written_metadata
 
@@ -23,6 +24,11 @@ def ingest_instrument(context, duckdb, sources, programme: str, instrument: str,
             for note in codebook.notes:
                 context.log.warning(f"{codebook.relative}: {note}")
         pseudonymise = sources.pseudonymiser()
+        if pseudonymise.short_key:
+            context.log.warning(
+                f"MHM_PSEUDONYM_KEY is shorter than {STRONG_KEY_BYTES} bytes: participant codes follow a pattern, so "
+                "a short key can be found by trying keys against the pseudonyms. Use a long random one (README, "
+                "\"The two commands\"); the next run of each year then loads its exports again under it")
         tables = sources.cache_folder("unicode")
 
         def parse_file(codebook, source):

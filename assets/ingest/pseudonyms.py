@@ -12,6 +12,7 @@ KEY_VARIABLE = "MHM_PSEUDONYM_KEY"
 # The key `make run` and `make ui` set when none is given: published in the README, so pseudonyms
 # made with it can be recomputed by anyone. SourceData refuses it for any data but the bundled sample.
 PUBLIC_SAMPLE_KEY = "sample-key-not-for-real-data"
+STRONG_KEY_BYTES = 32  # secrets.token_urlsafe(32), which the README gives, makes 43
 
 # A code whose normalised form (whitespace collapsed, casefolded) is its ASCII lowercase.
 PLAIN_CODE = r"^[!-~]+$"
@@ -38,6 +39,13 @@ class Pseudonymiser:
         block = self._key if len(self._key) <= 64 else hashlib.sha256(self._key).digest()
         block = block.ljust(64, b"\0")
         self._pads = (bytes(b ^ 0x36 for b in block), bytes(b ^ 0x5C for b in block))
+
+    @property
+    def short_key(self) -> bool:
+        """Whether the key is shorter than STRONG_KEY_BYTES (the public sample key aside): participant
+        codes follow a pattern (gg-tc-01), so a short key is found by trying keys against the
+        pseudonyms, and with it every pseudonym is a name again."""
+        return len(self._key) < STRONG_KEY_BYTES and self._key != PUBLIC_SAMPLE_KEY.encode("utf-8")
 
     @property
     def key_id(self) -> str:
