@@ -514,7 +514,8 @@ def test_a_scale_changed_between_editions_is_carried_and_not_differenced(tmp_pat
     codebook = second / "codebook_questionnaire.yaml"
     text = codebook.read_text(encoding="utf-8")
     assert text.count("scale: {min: 0, max: 10}") == 1
-    codebook.write_text(text.replace("scale: {min: 0, max: 10}", "scale: {min: 1, max: 5}"), encoding="utf-8")
+    codebook.write_text(text.replace("scale: {min: 0, max: 10}", "scale: {min: 1, max: 5}").replace(
+        "text: Cijfer mentale gezondheid", "text: Cijfer mentale gezondheid (afgelopen twee weken)"), encoding="utf-8")
     for wave in ("t0", "t1"):
         export = second / f"pmg_{wave}_qualtrics.csv"
         rows = list(csv.reader(io.StringIO(export.read_text(encoding="utf-8-sig"), newline="")))
@@ -532,6 +533,11 @@ def test_a_scale_changed_between_editions_is_carried_and_not_differenced(tmp_pat
                      "AND intervention = 'Training Emoties' ORDER BY outcome").fetchall()
     assert trend == [("cijfer_interventie", 2023, 0.0), ("mentale_gezondheid_T0", 2023, None),
                      ("mentale_gezondheid_T1", 2023, None)]
+    # the question was worded otherwise too: flagged where the wording changed, unknown in the first year
+    assert conn.sql("SELECT DISTINCT year, outcome, question_reworded FROM marts.pmg_trend ORDER BY ALL").fetchall() == [
+        (2023, "cijfer_interventie", None), (2023, "mentale_gezondheid_T0", None),
+        (2023, "mentale_gezondheid_T1", None), (2024, "cijfer_interventie", False),
+        (2024, "mentale_gezondheid_T0", True), (2024, "mentale_gezondheid_T1", True)]
     report = (tmp_path / "reports" / "pmg" / "2024" / "rapport_onderzoekers.html").read_text(encoding="utf-8")
     assert "M = gemiddeld cijfer (mentale gezondheid 1 – 5, cijfer voor de interventie 1 – 10)" in report
     earlier = (tmp_path / "reports" / "pmg" / "2023" / "rapport_onderzoekers.html").read_text(encoding="utf-8")
@@ -560,6 +566,8 @@ def test_a_warehouse_from_before_the_scales_runs_one_year_and_keeps_its_trend(tm
                      "AND intervention = 'Training Emoties' ORDER BY outcome").fetchall()
     assert trend == [("cijfer_interventie", 2023, 0.0), ("mentale_gezondheid_T0", 2023, 0.0),
                      ("mentale_gezondheid_T1", 2023, 0.0)]
+    # 2023's wording was never kept: whether 2024 asked otherwise is unknown, not "no"
+    assert conn.sql("SELECT DISTINCT question_reworded FROM marts.pmg_trend WHERE year = 2024").fetchall() == [(None,)]
 
 
 def test_tib_skill_shares_count_respondents_who_ticked_no_skill(tmp_path):

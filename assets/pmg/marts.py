@@ -101,25 +101,33 @@ category and IGLOO level), how many distinct participants of an intervention rai
 focus interviews of that wave, and in how many groups.""", "pmg")
 
 pmg_trend = sql_table_asset(
-    "marts.pmg_trend", [MENTAL_HEALTH, RATING], """
+    "marts.pmg_trend", [MENTAL_HEALTH, RATING], f"""
 WITH outcomes AS (
-  SELECT organisation, intervention, 'mentale_gezondheid_' || wave AS outcome, year, n, mean, scale_min, scale_max
+  SELECT organisation, intervention, 'mentale_gezondheid_' || wave AS outcome, year, n, mean, scale_min, scale_max,
+         'mental_health_grade' AS variable
   FROM marts.pmg_mental_health
   UNION ALL
-  SELECT organisation, intervention, 'cijfer_interventie', year, n, mean, scale_min, scale_max
+  SELECT organisation, intervention, 'cijfer_interventie', year, n, mean, scale_min, scale_max, 'intervention_grade'
   FROM marts.pmg_intervention_rating
+), asked AS (  -- the question as each year's (first) codebook words it
+  SELECT year, variable, variable_text FROM {VARIABLES} WHERE instrument = 'pmg_questionnaire'
 )
 -- a mean on another scale than the previous edition's is no change: the difference would mix scales
 -- (a year written before scales were kept has none, and is taken to be on the same scale)
-SELECT *, lag(year) OVER w AS previous_year,
+SELECT o.* EXCLUDE (variable), lag(year) OVER w AS previous_year,
        CASE WHEN lag(scale_max) OVER w IS NULL OR scale_max IS NULL
                  OR (lag(scale_min) OVER w = scale_min AND lag(scale_max) OVER w = scale_max)
-            THEN mean - lag(mean) OVER w END AS change_from_previous
-FROM outcomes
+            THEN mean - lag(mean) OVER w END AS change_from_previous,
+       -- a question asked otherwise ("... over de afgelopen twee weken") may measure otherwise: the
+       -- change stands, flagged (a year staged before wordings were kept has none: unknown)
+       CASE WHEN lag(year) OVER w IS NOT NULL AND lag(a.variable_text) OVER w IS NOT NULL
+                 AND a.variable_text IS NOT NULL
+            THEN lag(a.variable_text) OVER w <> a.variable_text END AS question_reworded
+FROM outcomes AS o LEFT JOIN asked AS a USING (year, variable)
 WINDOW w AS (PARTITION BY organisation, intervention, outcome ORDER BY year)
 ORDER BY organisation, intervention, outcome, year
 """, """
 The PMG outcomes over the editions: a row for every intervention, outcome (mental-health grade
 at T0 or T1, the intervention's own grade) and year, with the change since the intervention's
 previous edition where it ran in an earlier one (none in its first year, and none where the
-codebook's scale changed in between).""", "pmg", yearly=False)
+codebook's scale changed in between), flagged where the question was worded otherwise.""", "pmg", yearly=False)
