@@ -76,7 +76,7 @@ def test_a_few_answers_against_many_codes_index_only_what_they_hold():
     got = mask_series(pl.Series("Q3", answers * 3), pl.Series(codes + ["Sophie"]))
     assert got.to_list() == ["Workshop [naam] 1", "[naam]", "Leiderschap", "ORG007-19-00000071"] * 3
     assert got.to_list() == mask_series(pl.Series("Q3", answers * 3), tuple(codes + ["Sophie"])).to_list()
-    assert set(name_variants(["Vink, Sophie"])) == {"Sophie Vink", "Vink, Sophie", "Sophie", "Vink"}
+    assert set(name_variants(["Vink, Sophie"])) == {"Sophie Vink", "Vink, Sophie", "Sophie", "Vink", "Sophies", "Vinks"}
 
 
 OTHER_TOOLS = [

@@ -166,7 +166,7 @@ def test_edge_columns(fast_path, texts):
 
 @pytest.mark.parametrize("text,expected", [
     ("Sanne de Vries en Mark spraken", "[naam] en [naam] spraken"),
-    ("SANNE zei: sanne's idee, niet Sannes", "[naam] zei: [naam]'s idee, niet Sannes"),
+    ("SANNE zei: sanne's idee, Sannes ook, niet Sanneke", "[naam] zei: [naam]'s idee, [naam] ook, niet Sanneke"),
     ("RUG-EN-01: ik en RUG-EN-012 en xRUG-EN-01", "[naam]: ik en RUG-EN-012 en xRUG-EN-01"),
     ("Jan van der Berg (Gast)x en Jan van der Berg (Gast).", "[naam] van der [naam] (Gast)x en [naam]."),
     ("ılse en İLSE en ſanne en \u212aees", "[naam] en [naam] en [naam] en [naam]"),

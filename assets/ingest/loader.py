@@ -38,9 +38,9 @@ class LoadOutcome:
 # time no longer taken for a phone number; 4: phone numbers grouped by dots or slashes, e-mail
 # addresses written out, IBANs and BSNs masked, date ranges kept; 5: Qualtrics previews, tests,
 # spam and a second, unfinished response, and transcript cues whose timing cannot be used,
-# quarantined), so the next run of a year loads its files once more instead of keeping what an
+# quarantined; 6: a name with the possessive s, "Karins", masked), so the next run of a year loads its files once more instead of keeping what an
 # older version stored. A file whose row has no version was loaded before versions were kept.
-INGEST_VERSION = 5
+INGEST_VERSION = 6
 
 
 def file_sha256(source: SourceFile) -> str:

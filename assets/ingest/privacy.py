@@ -520,7 +520,8 @@ NAME_PART = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 def name_variants(speakers: list[str]) -> tuple[str, ...]:
     """What to mask for these speakers: each name as written, "Last, First" also as "First Last",
     and every part of two letters or more that is not a particle, each half of a double name
-    ("Jansen-Bakker": "Jansen", "Bakker") too; each of these also as typed without its accents
+    ("Jansen-Bakker": "Jansen", "Bakker") too, and each part with the possessive s ("Karins");
+    each of these also as typed without its accents
     ("Ayse" for "Ayşe") and in both Unicode forms of an accented letter (composed, as most
     keyboards type it, and decomposed, as macOS names files); longest first."""
     out: set[str] = set()
@@ -534,7 +535,10 @@ def name_variants(speakers: list[str]) -> tuple[str, ...]:
             out.add(f"{first.strip()} {last.strip()}".strip())
         for part in NAME_PART.findall(full):
             halves = [h for h in part.split("-") if h != part and h.casefold() not in COMMON_WORDS]
-            out.update(p for p in (part, *halves) if len(p) >= 2 and p.casefold() not in NOT_NAMES)
+            parts = [p for p in (part, *halves) if len(p) >= 2 and p.casefold() not in NOT_NAMES]
+            # the Dutch possessive ("Karins team", "Joosts idee") is a word of its own; with an
+            # apostrophe ("Anna's") the name before it is masked already
+            out.update(parts, (f"{p}s" for p in parts if p[-1] not in "sSxXzZ"))
     # a spelling without accents is no particle or everyday word either ("Vân" is not "van", "Tô" not "to")
     out |= {variant for name in out for variant in _spelled_otherwise(name)
             if variant.casefold() not in NOT_NAMES | COMMON_WORDS}
