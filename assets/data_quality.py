@@ -31,7 +31,7 @@ def write_data_quality_page(conn, reports: ReportSettings):
                      "FROM raw.source_files ORDER BY source_file").pl()
     quarantined = conn.sql("SELECT source_file, row_number, column_name, cell_value, reason, stage "
                            "FROM raw.quarantine ORDER BY source_file, row_number, column_name").pl()
-    page = reports.path("validatie", "index.html")
+    page = reports.shared_path("validatie", "index.html")
     # one folder per run's years (a partition, or a backfill's range), newest first
     pages = sorted(page.parent.glob("*/*.html"), key=lambda p: (p.parent.name, p.name), reverse=True)
     links = "".join(f'<li><a href="{escape(p.parent.name)}/{escape(p.name)}">{escape(p.parent.name)}: '

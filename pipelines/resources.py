@@ -139,6 +139,19 @@ class ReportSettings(ConfigurableResource):
         root = Path(self.output_dir).resolve()
         return (root if self.language == "nl" else root / self.language).joinpath(*parts)
 
+    def other_languages(self, *parts: str) -> list[Path]:
+        """`parts` in the folders of the other languages' reports."""
+        root = Path(self.output_dir).resolve()
+        return [(root if language == "nl" else root / language).joinpath(*parts)
+                for language in LANGUAGES if language != self.language]
+
+    def shared_path(self, *parts: str) -> Path:
+        """`parts` under the output folder whatever the language (the data engineer's validation
+        pages, which are the same in either), its folder made."""
+        target = Path(self.output_dir).resolve().joinpath(*parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
 
 class GreatExpectations(ConfigurableResource):
     """Great Expectations, which the expectation-suite checks validate with. Importing it takes

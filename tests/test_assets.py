@@ -318,6 +318,36 @@ def test_a_year_whose_exports_are_taken_out_leaves_no_rows_and_no_reports(tmp_pa
         assert years == {2023}, table
 
 
+def test_a_rerun_in_one_language_removes_the_other_languages_reports_of_other_exports(tmp_path):
+    """Only the run's language is rewritten: a withdrawal or a correction rerun in Dutch left the
+    English reports of the old exports, withdrawn answers and quotes included. A year's folder of
+    the other language made from other exports is removed; one of the same exports is kept."""
+    from pipelines.resources import ReportSettings
+
+    data = copy_pmg(tmp_path)
+    second = second_edition(data)
+    dutch = resources_for(tmp_path, data)
+    english = {**dutch, "reports": ReportSettings(output_dir=str(tmp_path / "reports"), language="en")}
+    nl, en = tmp_path / "reports" / "pmg", tmp_path / "reports" / "en" / "pmg"
+    assert materialize_years(pmg_graph(), dutch, (2023, 2024)).success
+    assert materialize_years(pmg_graph(), english, (2023, 2024)).success
+    assert (en / "2024" / "organisaties" / "umcg" / "rapport_onderzoekers.html").is_file()
+    assert materialize_years(pmg_graph(), dutch, (2023, 2024)).success  # the same exports: both kept
+    assert all((folder / year / "rapport.html").is_file() for folder in (nl, en) for year in ("2023", "2024"))
+
+    shutil.rmtree(second)  # 2024's participants withdrew
+    assert materialize_years(pmg_graph(), dutch, (2024,)).success
+    assert not (nl / "2024").exists() and not (en / "2024").exists()
+
+    t0 = data / "pmg" / "2023" / "pmg_t0_qualtrics.csv"  # 2023 corrected (here: saved without its BOM)
+    t0.write_text(t0.read_text(encoding="utf-8-sig"), encoding="utf-8")
+    assert materialize_years(pmg_graph(), dutch, (2023,)).success
+    assert not (en / "2023").exists() and (nl / "2023" / "rapport.html").is_file()
+    # the data engineer's validation pages are the same in either language: one folder
+    assert not (tmp_path / "reports" / "en" / "validatie").exists()
+    assert (tmp_path / "reports" / "validatie" / "2023" / "staging.pmg_questionnaire_responses.html").is_file()
+
+
 def test_a_programme_folder_that_is_not_there_removes_nothing_and_fails(tmp_path):
     """MHM_DATA_DIR mistyped, or the share not mounted: the run emptied every table and removed every
     report of the programme, and succeeded. Now each ingest fails saying why, and nothing is removed."""

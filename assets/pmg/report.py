@@ -608,7 +608,7 @@ def pmg_report(context: AssetExecutionContext, duckdb: DuckDBResource, reports: 
     written, per_organisation, organisation_reports = {}, {}, []
     t = texts_for(reports.language)
     with duckdb.get_connection() as conn:
-        for year in years_to_report(context, reports, PROGRAMME, report_years(conn)):
+        for year in years_to_report(context, conn, reports, PROGRAMME, report_years(conn)):
             data = load_year(conn, year)
             footer = provenance_blocks(conn, PROGRAMME, year, context.run.run_id, reports.language)
             folders = organisation_folders(organisations(data))

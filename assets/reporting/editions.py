@@ -2,6 +2,7 @@
 group below the reporting minimum, nothing that recovers one, no quotes), written as HTML and
 PDF and summarised for the Dagster UI."""
 
+import hashlib
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -19,6 +20,7 @@ RESEARCHER_FILE = "rapport_onderzoekers.html"
 STAKEHOLDER_FILE = "rapport.html"
 PDF_FILE = "rapport.pdf"
 RESEARCHER_PDF_FILE = "rapport_onderzoekers.pdf"
+EXPORTS_FILE = ".exports_sha256"  # in <programme>/<year>/: what the year's reports are made from
 ORGANISATION_DIR = "organisaties"  # <programme>/<year>/organisaties/<organisation>/: one report per organisation
 MARKDOWN = "markdown_blocks"  # (title, blocks) of the stakeholder edition, for the asset's metadata
 PENDING = "pdfs_in_progress"  # (pdf name, pdf path, Future) of an output whose PDFs are being made
@@ -109,7 +111,7 @@ def remove_year_reports(reports, programme: str, year: int) -> list[str]:
     report is left of data the warehouse no longer holds. Returns the names removed."""
     folder = reports.existing(programme, str(year))
     removed = []
-    for name in (RESEARCHER_FILE, STAKEHOLDER_FILE, RESEARCHER_PDF_FILE, PDF_FILE):
+    for name in (RESEARCHER_FILE, STAKEHOLDER_FILE, RESEARCHER_PDF_FILE, PDF_FILE, EXPORTS_FILE):
         if (folder / name).is_file():
             (folder / name).unlink()
             removed.append(name)
@@ -127,15 +129,43 @@ def years_with_rows(conn, tables: tuple[str, ...]) -> list[int]:
     return [r[0] for r in conn.sql(f"{union} ORDER BY year").fetchall()]
 
 
-def years_to_report(context, reports, programme: str, with_rows: list[int]) -> list[int]:
-    """The run's years (partitions) that have rows; of the others, what an earlier run wrote is removed."""
+def exports_of(conn, programme: str, year: int) -> str:
+    """A digest of what a year's reports are made from: its exports' and codebooks' bytes, the
+    pseudonym key and the ingest's version (raw.source_files)."""
+    rows = conn.execute("SELECT source_file, sha256, codebook_sha256, pseudonym_key_id, ingest_version "
+                        "FROM raw.source_files WHERE programme = ? AND year = ? ORDER BY source_file",
+                        [programme, year]).fetchall()
+    return hashlib.sha256(repr(rows).encode("utf-8")).hexdigest()
+
+
+def years_to_report(context, conn, reports, programme: str, with_rows: list[int]) -> list[int]:
+    """The run's years (partitions) that have rows; of the others, what an earlier run wrote is removed.
+
+    Each year's folder records what its reports are made from (EXPORTS_FILE). A year's folder of
+    another language (`en/`, or the Dutch one beside it) made from other exports is removed: after
+    a correction or a withdrawal of consent it still showed the old data, withdrawn answers and
+    quotes included, as only the run's own language is rewritten. One made from the same exports
+    is kept, and so is one from before folders recorded it."""
     years = []
     for year in partition_years(context):
-        if year in with_rows:
+        made_of = exports_of(conn, programme, year) if year in with_rows else None
+        for other in reports.other_languages(programme, str(year)):
+            if other.is_dir() and (made_of is None or _recorded(other) not in (made_of, None)):
+                shutil.rmtree(other)
+                context.log.info(f"{year}: removed {other}: made from other exports than the warehouse now holds")
+        if made_of is not None:
             years.append(year)
+            write_atomic(reports.path(programme, str(year), EXPORTS_FILE), made_of)
         elif removed := remove_year_reports(reports, programme, year):
             context.log.info(f"{year}: no rows; removed an earlier run's {', '.join(removed)}")
     return years
+
+
+def _recorded(folder: Path) -> str | None:
+    try:
+        return (folder / EXPORTS_FILE).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
 
 
 def remove_other_folders(parent: Path, keep: set[str]) -> None:

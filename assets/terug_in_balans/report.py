@@ -368,7 +368,7 @@ def terug_in_balans_report(context: AssetExecutionContext, duckdb: DuckDBResourc
     ReportSettings.language."""
     written = {}
     with duckdb.get_connection() as conn:
-        for year in years_to_report(context, reports, PROGRAMME, report_years(conn)):
+        for year in years_to_report(context, conn, reports, PROGRAMME, report_years(conn)):
             data = load_year(conn, year)
             if reports.language == "en":
                 data = in_english_year(data, english_names(conn, [year]))
