@@ -64,11 +64,13 @@ TEXTS: dict[str, dict[str, str]] = {
                              "en": "Researcher edition: every figure, small groups included, and quotes. "
                                    "Do not distribute."},
     "pmg_intro_stakeholder": {"nl": "Gemiddelden van groepen kleiner dan {minimum} deelnemers, cijfers waaruit ze "
-                                    "terug te rekenen zijn, de thema's van focusinterviews met minder dan {minimum} "
-                                    "deelnemers, en citaten zijn weggelaten om deelnemers niet herkenbaar te maken.",
+                                    "terug te rekenen zijn, de thema's van interventies met minder dan {minimum} "
+                                    "geïnterviewden (bij T0 of T1), en citaten zijn weggelaten om deelnemers niet "
+                                    "herkenbaar te maken.",
                               "en": "Means of groups smaller than {minimum} participants, figures they could be "
-                                    "worked back from, the themes of focus interviews with fewer than {minimum} "
-                                    "participants, and quotes are left out so no participant can be recognised."},
+                                    "worked back from, the themes of interventions with fewer than {minimum} "
+                                    "interviewees (at T0 or T1), and quotes are left out so no participant can be "
+                                    "recognised."},
     "respondents": {"nl": "Respondenten", "en": "Respondents"},
     "pmg_org_title": {"nl": "Platform Mentale Gezondheid – {organisation}, resultaten {year}",
                       "en": "Platform Mental Health – {organisation}, results {year}"},
@@ -174,10 +176,10 @@ TEXTS: dict[str, dict[str, str]] = {
                          "en": "Self-rated mental health T0 & T1 and grade for the intervention"},
     "mentioned_one": {"nl": "{n} deelnemer noemde {theme}", "en": "{n} participant mentioned {theme}"},
     "mentioned_many": {"nl": "{n} deelnemers noemden {theme}", "en": "{n} participants mentioned {theme}"},
-    "themes_hidden": {"nl": "Welke thema's het focusinterview bij {waves} opleverde, wordt niet getoond: minder "
-                            "dan {minimum} deelnemers (de onderzoekerseditie toont ze).",
-                      "en": "The themes of the focus interview at {waves} are not shown: fewer than {minimum} "
-                            "participants (the researcher edition shows them)."},
+    "themes_hidden": {"nl": "Welke thema's bij {waves} genoemd werden, wordt niet getoond: minder dan {minimum} "
+                            "deelnemers aan de focusinterviews van deze interventie (de onderzoekerseditie toont ze).",
+                      "en": "The themes raised at {waves} are not shown: fewer than {minimum} participants in this "
+                            "intervention's focus interviews (the researcher edition shows them)."},
     "no_segments": {"nl": "Geen gecodeerde interviewfragmenten voor dit onderdeel.",
                     "en": "No coded interview segments for this part."},
     "other": {"nl": "Overig", "en": "Other"},
