@@ -122,7 +122,7 @@ def test_what_reads_a_pmg_year_depends_on_every_table_it_reads():
     load_year(conn, 2023)
     assert conn.read == set(YEAR_TABLES)
     graph = defs.resolve_asset_graph()
-    for asset in ("charts/pmg_mental_health", "reports/pmg", "reports/pmg_onderzoekers"):
+    for asset in ("charts/pmg_mental_health", "charts/pmg_theme_matrix", "reports/pmg", "reports/pmg_onderzoekers"):
         upstream = {k.to_user_string().replace("/", ".") for k in graph.get(
             next(k for k in graph.get_all_asset_keys() if k.to_user_string() == asset)).parent_keys}
         assert set(YEAR_TABLES) <= upstream, asset

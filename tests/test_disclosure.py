@@ -73,19 +73,35 @@ def test_the_other_wave_is_hidden_when_everyone_of_a_small_wave_is_in_it(warehou
     assert plan.cell("RUG", "Training Emoties", "T1") == "**"
 
 
-def test_theme_matrix_hides_participant_counts_when_one_interview_wave_is_small(warehouse):
+def test_theme_matrix_leaves_out_an_intervention_when_one_interview_wave_is_small(warehouse):
+    """Its cells said, down to one of two themes, what its hidden theme lists held: in the
+    stakeholder edition's table (compact too) and chart it is left out, said in a note; the
+    researcher edition keeps it."""
+    from assets.pmg import charts
     from assets.pmg import report as pmg
+    from assets.pmg.disclosure import stakeholder_matrix
 
     data = load_year(warehouse, 2023)
-    org, intervention = data.matrix.row(0, named=True)["organisation"], data.matrix.row(0, named=True)["intervention"]
+    big = data.totals.filter((pl.col("n_t0") >= MINIMUM) & (pl.col("n_t1") >= MINIMUM)).row(0, named=True)
+    org, intervention = big["organisation"], big["intervention"]
     ours = (pl.col("organisation") == org) & (pl.col("intervention") == intervention)
-    totals = data.totals.with_columns(n_t0=pl.when(ours).then(3).otherwise("n_t0"),
-                                      n_t1=pl.when(ours).then(10).otherwise("n_t1"))
-    edition = Edition(False, MINIMUM)
+    assert data.matrix.filter(ours).height
+    totals = data.totals.with_columns(n_t0=pl.when(ours).then(10).otherwise("n_t0"),
+                                      n_t1=pl.when(ours).then(3).otherwise("n_t1"))
     mine = replace(data, totals=totals, parts={})
-    [table] = [b for b in pmg.matrix_blocks(mine, edition, 6, None) if hasattr(b, "rows")]
-    rows = [r for r in table.rows if r[0] == org and r[1] == intervention]
-    assert rows and all(r[-1] == f"{MISSING}*" for r in rows)
+    for compact in (False, True):
+        [table] = [b for b in pmg.matrix_blocks(mine, Edition(False, MINIMUM), 6, None, compact) if hasattr(b, "rows")]
+        assert table.notes == ["Interventies met minder dan 5 geïnterviewden (bij T0 of T1) zijn weggelaten: hun "
+                               "thema's worden in dit rapport niet genoemd."]
+    [table] = [b for b in pmg.matrix_blocks(mine, Edition(False, MINIMUM), 6, None) if hasattr(b, "rows")]
+    assert not [r for r in table.rows if r[:2] == [org, intervention]]
+    [researcher] = [b for b in pmg.matrix_blocks(mine, Edition(True, MINIMUM), 6, None) if hasattr(b, "rows")]
+    assert [r for r in researcher.rows if r[:2] == [org, intervention]] and not researcher.notes
+    # the chart asset draws what the stakeholder edition shows: on the sample, without the two small ones
+    shown = stakeholder_matrix(warehouse, 2023, MINIMUM)
+    assert set(shown["intervention"]) == set(data.matrix["intervention"]) - {
+        "Teamcoaching hybride werken", "Workshop Positieve Gezondheid"}
+    assert charts.draw_theme_matrix(shown) is not None
 
 
 def test_tib_stakeholder_tables_hide_the_shares_of_a_cohort_below_the_minimum(warehouse):

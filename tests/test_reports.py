@@ -825,7 +825,7 @@ def test_terug_in_balans_chart_files_leave_out_what_the_stakeholder_edition_hide
 def test_reports_embed_the_chart_assets_renderings(full_run, reports):
     """Charts of the same rows are drawn once per run, and the chart files beside the stakeholder
     report are that report's: it embeds exactly the SVGs the chart assets wrote. The researcher
-    edition's mental-health chart, with the sample's groups below the minimum, is in that edition only."""
+    edition's charts, with the sample's groups below the minimum, are in that edition only."""
     import base64
 
     def images(programme, edition):
@@ -839,7 +839,7 @@ def test_reports_embed_the_chart_assets_renderings(full_run, reports):
             written = (tmp / "reports" / programme / str(year) / f"{chart}.svg").read_bytes()
             assert written in images(programme, "stakeholder"), chart
     researcher_only = images("pmg", "researcher") - images("pmg", "stakeholder")
-    assert len(researcher_only) == 1  # every group's mental health; the theme matrix is the same in both
+    assert len(researcher_only) == 2  # every group's mental health, and every intervention's theme matrix
     published = {p.read_bytes() for p in (tmp / "reports").rglob("*.svg")}
     assert not researcher_only & published
 

@@ -12,9 +12,8 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import ScaledTranslation
 
 from assets.ingest.codebook import IGLOO_LEVELS
-from assets.pmg.disclosure import stakeholder_mental_health
-from assets.partitions import YEARLY, partition_years, year_filter
-from assets.pmg.themes import THEME_MATRIX
+from assets.pmg.disclosure import stakeholder_matrix, stakeholder_mental_health
+from assets.partitions import YEARLY, partition_years
 from assets.pmg.year_data import YEAR_TABLES
 from assets.reporting.chart_files import publish_charts
 from assets.reporting.numbers import fmt_number, fmt_range
@@ -26,11 +25,6 @@ from pipelines.resources import ReportSettings
 WAVE_COLOURS = {"T0": OKABE_ITO["orange"], "T1": OKABE_ITO["blue"]}
 # The theme grid's columns: the two kinds of resources side by side, then the stressors.
 GRID_CATEGORIES = ["werk_hulpbron", "persoonlijke_hulpbron", "werk_stressor", "persoonlijke_stressor", "uitkomst"]
-
-
-def load_theme_matrix(conn, years: list[int]) -> pl.DataFrame:
-    return conn.sql(f"SELECT * FROM {THEME_MATRIX} WHERE {year_filter(years)} "
-                    "ORDER BY year, organisation, intervention, igloo_level, jdr_category").pl()
 
 
 # Beyond a dozen interventions a panel each would make a poster that takes minutes to draw: one
@@ -237,8 +231,8 @@ def pmg_mental_health_chart(context, duckdb: DuckDBResource, reports: ReportSett
     return publish_charts(reports, "pmg", "pmg_mental_health", figures)
 
 
-@asset(**YEARLY, key=AssetKey(["charts", "pmg_theme_matrix"]), deps=[key(THEME_MATRIX)], group_name="pmg",
-       kinds={"matplotlib"}, pool=POOL)
+@asset(**YEARLY, key=AssetKey(["charts", "pmg_theme_matrix"]), deps=[key(table) for table in YEAR_TABLES],
+       group_name="pmg", kinds={"matplotlib"}, pool=POOL)
 def pmg_theme_matrix_chart(context, duckdb: DuckDBResource, reports: ReportSettings) -> MaterializeResult:
     """Where the Diagnose themes of each PMG intervention sit: IGLOO level x JD-R category.
 
@@ -246,11 +240,13 @@ def pmg_theme_matrix_chart(context, duckdb: DuckDBResource, reports: ReportSetti
     columns the JD-R categories (resources, stressors, outcome); the colour and the number in a
     cell are the distinct themes raised there (empty: none). Read across a row to see whether an
     intervention's participants spoke of resources or stressors at that level.
+    This is the chart of the stakeholder report: an intervention whose focus interviews of a wave
+    had fewer participants than the reporting minimum is left out (its themes are not listed
+    there); the researcher edition draws every intervention.
     Files: pmg/<year>/pmg_theme_matrix.png (+ .svg).
     """
     years = partition_years(context)
     with duckdb.get_connection() as conn:
-        df = load_theme_matrix(conn, years)
-    figures = {year: partial(draw_theme_matrix, df.filter(pl.col("year") == year), reports.language)
-               for year in years}
+        shown = {year: stakeholder_matrix(conn, year, reports.reporting_minimum) for year in years}
+    figures = {year: partial(draw_theme_matrix, shown[year], reports.language) for year in years}
     return publish_charts(reports, "pmg", "pmg_theme_matrix", figures)

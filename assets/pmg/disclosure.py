@@ -93,3 +93,28 @@ def stakeholder_mental_health(conn, year: int, minimum: int, lang: str) -> pl.Da
     """The rows the stakeholder edition's mental-health chart of `year` draws."""
     data = load_year(conn, year)
     return shown_mental_health(data, disclosure(data, Edition(False, minimum, lang)))
+
+
+def small_interventions(totals: pl.DataFrame, edition: Edition) -> set[tuple[str, str]]:
+    """(organisation, intervention) whose focus interviews of a wave had fewer participants together
+    than the edition shows: their themes are not listed, nor counted in the theme matrix."""
+    return {(r["organisation"], r["intervention"]) for r in totals.iter_rows(named=True)
+            if any(edition.hides(n) for n in (r["n_t0"], r["n_t1"]) if n)}
+
+
+def shown_matrix(matrix: pl.DataFrame, totals: pl.DataFrame, edition: Edition) -> pl.DataFrame:
+    """The theme matrix rows the edition shows: a small intervention's cells said, down to one of
+    two themes, what its hidden lists held (its only theme under "Impact op mentale gezondheid",
+    beside the report's other lists)."""
+    small = small_interventions(totals, edition)
+    if not small:
+        return matrix
+    hidden = pl.DataFrame(sorted(small), schema={"organisation": pl.String, "intervention": pl.String}, orient="row")
+    return matrix.join(hidden, on=["organisation", "intervention"], how="anti", nulls_equal=True, maintain_order="left")
+
+
+def stakeholder_matrix(conn, year: int, minimum: int) -> pl.DataFrame:
+    """The rows the stakeholder edition's theme matrix chart of `year` draws."""
+    data = load_year(conn, year)
+    return shown_matrix(data.matrix, data.totals, Edition(False, minimum))
+

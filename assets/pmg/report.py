@@ -13,7 +13,7 @@ from dagster_duckdb import DuckDBResource
 from assets.partitions import YEARLY
 from assets.ingest.codebook import IGLOO_LEVELS, JDR_CATEGORIES, SECTIONS
 from assets.pmg.charts import GRID_CATEGORIES, draw_mental_health, draw_theme_matrix
-from assets.pmg.disclosure import PRIMARY, SECONDARY, Disclosure, disclosure, shown_mental_health
+from assets.pmg.disclosure import PRIMARY, SECONDARY, Disclosure, disclosure, shown_matrix, shown_mental_health
 from assets.pmg.statistics import ALL_GROUPS, unpaired_note
 from assets.pmg.year_data import (QUOTES_PER_SECTION, YEAR_TABLES, YearData, first_row, interventions, load_year,
                                   one_row, organisations, report_years)
@@ -352,10 +352,14 @@ def matrix_blocks(data: YearData, edition: Edition, table_no: int, figure_no: in
     t = edition.t
     if data.matrix.height == 0:
         return []
+    # The interventions whose theme lists the edition hides are left out here too: their cells said,
+    # down to one of two themes, what those lists held. The stakeholder chart asset draws the same.
+    matrix = shown_matrix(data.matrix, data.totals, edition)
+    notes = [t("matrix_hidden_note", minimum=edition.minimum)] if matrix.height < data.matrix.height else []
     blocks: list[Block] = [Heading(t("themes_heading"), 2), Paragraph(t("themes_intro_compact" if compact
                                                                          else "themes_intro"))]
     if figure_no is not None:
-        chart = rendered_chart(draw_theme_matrix, data.matrix, edition.lang)  # counts of themes, not people
+        chart = rendered_chart(draw_theme_matrix, matrix, edition.lang)  # counts of themes, not people
         if chart is not None:
             blocks.append(Chart(chart.svg, f"{t('figuur', no=figure_no)} {t('heatmap_caption')}",
                                 t("heatmap_alt"), preview=partial(chart.preview, 0.3)))
@@ -366,21 +370,17 @@ def matrix_blocks(data: YearData, edition: Edition, table_no: int, figure_no: in
     def in_grid_order(r: dict) -> tuple:
         return order.get((r["igloo_level"], r["jdr_category"]), (99, 99)), r["igloo_level"], r["jdr_category"]
 
-    if compact:  # counts of interventions, themes and groups: no participant is counted, nothing to hide
-        cells = (data.matrix.group_by("igloo_level", "jdr_category")
+    if compact:  # counts of interventions, themes and groups (of the interventions shown)
+        cells = (matrix.group_by("igloo_level", "jdr_category")
                  .agg(pl.len().alias("n"), pl.col("n_themes").sum(), pl.col("n_groups").sum()))
         rows = [[t(r["igloo_level"]), t(r["jdr_category"]), str(r["n"]), str(r["n_themes"]), str(r["n_groups"])]
                 for r in sorted(cells.iter_rows(named=True), key=in_grid_order)]
         return blocks + [Table([t("igloo_level"), t("jdr_category"), t("n_interventions_with_theme"),
-                                t("n_themes"), t("n_groups")], rows, caption, numeric=frozenset({2, 3, 4}))]
-    small = {(r["organisation"], r["intervention"]) for r in data.totals.iter_rows(named=True)
-             if any(edition.hides(n) for n in (r["n_t0"], r["n_t1"]) if n)}
+                                t("n_themes"), t("n_groups")], rows, caption, notes, numeric=frozenset({2, 3, 4}))]
     rows = [[r["organisation"], r["intervention"], t(r["igloo_level"]), t(r["jdr_category"]), str(r["n_themes"]),
-             str(r["n_groups"]),
-             f"{MISSING}{PRIMARY}" if (r["organisation"], r["intervention"]) in small else str(r["n_participants"])]
-            for r in sorted(data.matrix.iter_rows(named=True),
+             str(r["n_groups"]), str(r["n_participants"])]
+            for r in sorted(matrix.iter_rows(named=True),
                             key=lambda r: (r["organisation"], r["intervention"], *in_grid_order(r)))]
-    notes = [t("matrix_hidden_note", minimum=edition.minimum)] if small else []
     blocks.append(Table([t("organisation"), t("intervention"), t("igloo_level"), t("jdr_category"), t("n_themes"),
                          t("n_groups"), t("n_participants")], rows, caption, notes, numeric=frozenset({4, 5, 6})))
     return blocks

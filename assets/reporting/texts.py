@@ -285,10 +285,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "n_groups": {"nl": "Groepen", "en": "Groups"},
     "n_participants": {"nl": "Deelnemers", "en": "Participants"},
     "matrix_caption": {"nl": "Thema's per IGLOO-niveau en JD-R-categorie", "en": "Themes per IGLOO level and JD-R category"},
-    "matrix_hidden_note": {"nl": "* aantal deelnemers niet getoond: minder dan {minimum} geïnterviewden in deze "
-                                 "interventie.",
-                           "en": "* number of participants not shown: fewer than {minimum} interviewees in this "
-                                 "intervention."},
+    "matrix_hidden_note": {"nl": "Interventies met minder dan {minimum} geïnterviewden (bij T0 of T1) zijn "
+                                 "weggelaten: hun thema's worden in dit rapport niet genoemd.",
+                           "en": "Interventions with fewer than {minimum} interviewees (at T0 or T1) are left out: "
+                                 "this report does not name their themes."},
     "heatmap_caption": {"nl": "Aantal verschillende thema's per IGLOO-niveau en JD-R-categorie, per interventie.",
                         "en": "Number of distinct themes per IGLOO level and JD-R category, per intervention."},
     "heatmap_alt": {"nl": "Heatmap van het aantal thema's per IGLOO-niveau en JD-R-categorie",
