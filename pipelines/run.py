@@ -45,9 +45,11 @@ def years_to_run(with_exports: list[int], in_warehouse: list[int], partitions: l
 def run_warnings(instance, run_id: str) -> list[str]:
     """The run's warnings (a copied export, another pseudonym key, quarantined rows), which its
     log holds among hundreds of lines."""
-    return [f"{entry.step_key}: {entry.user_message}" if entry.step_key else entry.user_message
-            for entry in instance.all_logs(run_id)
-            if entry.level >= logging.WARNING and not entry.is_dagster_event]
+    said: dict[str, str] = {}  # each once, with the first step that said it (every ingest warns of a short key)
+    for entry in instance.all_logs(run_id):
+        if entry.level >= logging.WARNING and not entry.is_dagster_event:
+            said.setdefault(entry.user_message, entry.step_key)
+    return [f"{step}: {message}" if step else message for message, step in said.items()]
 
 
 _FAILED_ROW = re.compile(r"^\| (.*?) \| (.*?) \| \*\*no\*\* \| (\d+) \| (.*) \|$")

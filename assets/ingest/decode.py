@@ -66,11 +66,12 @@ def _codebook_frames(codebooks: list[Codebook]):
 def _questions(codebooks: list[Codebook]) -> pl.DataFrame:
     """staging.codebook_variables: each year's variables once, as its first codebook declares them."""
     rows = [{"year": cb.year, "instrument": cb.instrument, "variable": v.name, "variable_text": v.text,
-             "type": v.type, "role": v.role, "scale_min": v.min, "scale_max": v.max, "variable_text_en": v.text_en}
+             "type": v.type, "role": v.role, "scale_min": v.min, "scale_max": v.max, "variable_text_en": v.text_en,
+             "text_given": v.text is not None and v.text != v.column}
             for cb in codebooks for v in cb.variables]
     schema = {"year": pl.Int32, "instrument": pl.String, "variable": pl.String, "variable_text": pl.String,
               "type": pl.String, "role": pl.String, "scale_min": pl.Float64, "scale_max": pl.Float64,
-              "variable_text_en": pl.String}
+              "variable_text_en": pl.String, "text_given": pl.Boolean}
     return pl.DataFrame(rows, schema=schema).unique(["year", "instrument", "variable"], keep="first",
                                                     maintain_order=True)
 

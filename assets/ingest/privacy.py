@@ -537,8 +537,10 @@ def name_variants(speakers: list[str]) -> tuple[str, ...]:
             halves = [h for h in part.split("-") if h != part and h.casefold() not in COMMON_WORDS]
             parts = [p for p in (part, *halves) if len(p) >= 2 and p.casefold() not in NOT_NAMES]
             # the Dutch possessive ("Karins team", "Joosts idee") is a word of its own; with an
-            # apostrophe ("Anna's") the name before it is masked already
-            out.update(parts, (f"{p}s" for p in parts if p[-1] not in "sSxXzZ"))
+            # apostrophe ("Anna's") the name before it is masked already. Not of short names: "Bo"
+            # and "Job" would mask "bos" and "jobs"
+            out.update(parts, (f"{p}s" for p in parts if len(p) >= 4 and p[-1] not in "sSxXzZ"
+                               and f"{p}s".casefold() not in NOT_NAMES | COMMON_WORDS))
     # a spelling without accents is no particle or everyday word either ("Vân" is not "van", "Tô" not "to")
     out |= {variant for name in out for variant in _spelled_otherwise(name)
             if variant.casefold() not in NOT_NAMES | COMMON_WORDS}

@@ -109,8 +109,9 @@ WITH outcomes AS (
   UNION ALL
   SELECT organisation, intervention, 'cijfer_interventie', year, n, mean, scale_min, scale_max, 'intervention_grade'
   FROM marts.pmg_intervention_rating
-), asked AS (  -- the question as each year's (first) codebook words it
-  SELECT year, variable, variable_text FROM {VARIABLES} WHERE instrument = 'pmg_questionnaire'
+), asked AS (  -- the question as each year's (first) codebook words it, where it does (text:)
+  SELECT year, variable, CASE WHEN text_given THEN variable_text END AS variable_text FROM {VARIABLES}
+  WHERE instrument = 'pmg_questionnaire'
 )
 -- a mean on another scale than the previous edition's is no change: the difference would mix scales
 -- (a year written before scales were kept has none, and is taken to be on the same scale)
@@ -119,7 +120,8 @@ SELECT o.* EXCLUDE (variable), lag(year) OVER w AS previous_year,
                  OR (lag(scale_min) OVER w = scale_min AND lag(scale_max) OVER w = scale_max)
             THEN mean - lag(mean) OVER w END AS change_from_previous,
        -- a question asked otherwise ("... over de afgelopen twee weken") may measure otherwise: the
-       -- change stands, flagged (a year staged before wordings were kept has none: unknown)
+       -- change stands, flagged (a year without a wording, or staged before wordings were kept: unknown;
+       -- a column heading, which a codebook without text: falls back to, is no wording)
        CASE WHEN lag(year) OVER w IS NOT NULL AND lag(a.variable_text) OVER w IS NOT NULL
                  AND a.variable_text IS NOT NULL
             THEN lag(a.variable_text) OVER w <> a.variable_text END AS question_reworded
