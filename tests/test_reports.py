@@ -393,6 +393,11 @@ def test_pmg_stakeholder_edition_lists_no_theme_of_an_interview_below_the_minimu
         assert f" {r['theme']}<" not in stakeholder and f"<li>{r['theme']}" not in stakeholder, r
         said = f"{r['n_participants']} deelnemer{'s noemden' if r['n_participants'] > 1 else ' noemde'} {r['theme']}"
         assert said in of_intervention("researcher", r["intervention"]), r
+    # a section in which nothing was coded says the same, not "nothing coded": which sections the
+    # small interview spoke to is what its themes would say
+    for intervention in ("Teamcoaching hybride werken", "Workshop Positieve Gezondheid"):
+        assert "Geen gecodeerde" not in of_intervention("stakeholder", intervention)
+        assert "Geen gecodeerde" in of_intervention("researcher", "Workshop Positieve Gezondheid")
     assert ("Welke thema's bij T0 genoemd werden, wordt niet getoond: minder dan 5 deelnemers aan de focusinterviews"
             in of_intervention("stakeholder", "Teamcoaching hybride werken"))
     for r in large:  # a large interview keeps its counted list

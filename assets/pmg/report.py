@@ -193,14 +193,17 @@ def section_blocks(data: YearData, organisation: str, intervention: str, section
             t("rating_what"), one_row(data.of("rating", organisation, intervention)),
             plan.cell(organisation, intervention, "rating"), edition, t("no_t1"), table_no)))
     themes = data.section_themes(organisation, intervention, section, edition.lang)
-    if not themes:
-        blocks.append(Paragraph(t("no_segments"), "note"))
-        return blocks
     totals = one_row(data.of("totals", organisation, intervention)) or {}
     interview_n = {"T0": totals.get("n_t0", 0), "T1": totals.get("n_t1", 0)}
     # What a focus interview below the minimum raised is not listed, with or without counts: of an
     # interview of one or two, "Genoemd werd: Depressie" says what a person said. Said of the whole
-    # section, before its lists (after them it stood under the last sub-heading).
+    # section, before its lists (after them it stood under the last sub-heading); and where nothing
+    # was coded too, as "nothing coded" beside "not shown" would say which sections it spoke to.
+    small = sorted(w for w, n in interview_n.items() if n and edition.hides(n))
+    if not themes:
+        blocks.append(Paragraph(t("themes_hidden_all", minimum=edition.minimum) if small else t("no_segments"),
+                                "note"))
+        return blocks
     hidden = sorted(w for w in {r["wave"] for r in themes} if edition.hides(interview_n.get(w, 0)))
     if hidden:
         blocks.append(Paragraph(t("themes_hidden", waves=f" {t('and')} ".join(hidden), minimum=edition.minimum), "note"))

@@ -176,6 +176,10 @@ TEXTS: dict[str, dict[str, str]] = {
                          "en": "Self-rated mental health T0 & T1 and grade for the intervention"},
     "mentioned_one": {"nl": "{n} deelnemer noemde {theme}", "en": "{n} participant mentioned {theme}"},
     "mentioned_many": {"nl": "{n} deelnemers noemden {theme}", "en": "{n} participants mentioned {theme}"},
+    "themes_hidden_all": {"nl": "De thema's van deze interventie worden niet getoond: minder dan {minimum} "
+                                "deelnemers aan een focusinterview (de onderzoekerseditie toont ze).",
+                          "en": "This intervention's themes are not shown: fewer than {minimum} participants in a "
+                                "focus interview (the researcher edition shows them)."},
     "themes_hidden": {"nl": "Welke thema's bij {waves} genoemd werden, wordt niet getoond: minder dan {minimum} "
                             "deelnemers aan de focusinterviews van deze interventie (de onderzoekerseditie toont ze).",
                       "en": "The themes raised at {waves} are not shown: fewer than {minimum} participants in this "
