@@ -95,9 +95,11 @@ def questionnaire_and_interview_counts_agree(context: AssetCheckExecutionContext
                    ({", ".join(f"p.{c}" for c in COUNTS)}) IS DISTINCT FROM ({", ".join(f"d.{c}" for c in COUNTS)})
                      AS counts_changed
             FROM differ AS d LEFT JOIN marts.pmg_response_counts AS p
-              ON p.organisation IS NOT DISTINCT FROM d.organisation AND p.intervention IS NOT DISTINCT FROM d.intervention
+              ON p.organisation IS NOT DISTINCT FROM d.organisation
+             AND p.intervention IS NOT DISTINCT FROM d.intervention
              AND p.group_label IS NOT DISTINCT FROM d.group_label AND p.year < d.year
-            QUALIFY p.year IS NOT DISTINCT FROM max(p.year) OVER (PARTITION BY d.year, d.organisation, d.intervention, d.group_label)
+            QUALIFY p.year IS NOT DISTINCT FROM
+                    max(p.year) OVER (PARTITION BY d.year, d.organisation, d.intervention, d.group_label)
             ORDER BY ALL""").pl()
         quarantined = conn.sql(f"""
             SELECT count(*) FROM raw.quarantine AS q JOIN raw.source_files AS f USING (source_file)

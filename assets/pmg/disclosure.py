@@ -109,12 +109,13 @@ def shown_matrix(matrix: pl.DataFrame, totals: pl.DataFrame, edition: Edition) -
     small = small_interventions(totals, edition)
     if not small:
         return matrix
-    hidden = pl.DataFrame(sorted(small), schema={"organisation": pl.String, "intervention": pl.String}, orient="row")
-    return matrix.join(hidden, on=["organisation", "intervention"], how="anti", nulls_equal=True, maintain_order="left")
+    hidden = pl.DataFrame(sorted(small), schema={"organisation": pl.String, "intervention": pl.String},
+                          orient="row")
+    return matrix.join(hidden, on=["organisation", "intervention"], how="anti", nulls_equal=True,
+                       maintain_order="left")
 
 
 def stakeholder_matrix(conn, year: int, minimum: int) -> pl.DataFrame:
     """The rows the stakeholder edition's theme matrix chart of `year` draws."""
     data = load_year(conn, year)
     return shown_matrix(data.matrix, data.totals, Edition(False, minimum))
-

@@ -206,7 +206,8 @@ def section_blocks(data: YearData, organisation: str, intervention: str, section
         return blocks
     hidden = sorted(w for w in {r["wave"] for r in themes} if edition.hides(interview_n.get(w, 0)))
     if hidden:
-        blocks.append(Paragraph(t("themes_hidden", waves=f" {t('and')} ".join(hidden), minimum=edition.minimum), "note"))
+        waves = f" {t('and')} ".join(hidden)
+        blocks.append(Paragraph(t("themes_hidden", waves=waves, minimum=edition.minimum), "note"))
         themes = [r for r in themes if r["wave"] not in hidden]
     if section == "Diagnose":
         for category in [*JDR_CATEGORIES, None]:
