@@ -386,8 +386,10 @@ def generate(out: Path, years: int = 10, organisations_n: int = 200, responses: 
                             **({"sheet": "Coded segments"} if fmt == "xlsx" else {})}]
             cb["documents"] = documents
             cb["speaker_codes"] = r"[A-Z0-9]+-\d{2}-\d{7}"  # pmg_cohort's codes
+            # written for each edition, as the check asks: a previous edition's words, kept while the
+            # counts changed, explain nothing (checks/pmg.py)
             cb["count_differences"] = {
-                g: "Synthetisch: aan het focusinterview deed een panel van hoogstens acht respondenten mee."
+                g: f"Synthetisch ({year}): aan het focusinterview deed een panel van hoogstens acht respondenten mee."
                 for g in sorted({d["group_label"] for d in documents.values()})}
             _dump(folder / "codebook_interviews.yaml", cb, f"PMG focus interviews {year} (MAXQDA coded segments)")
         if n_tib:
