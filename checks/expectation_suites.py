@@ -31,8 +31,8 @@ def _suite_check(suite: Suite):
         # to validate; a year with exports but no rows does fail.
         expected = bool(sources.codebooks(*exports, years)) if exports else True
         with duckdb.get_connection() as conn:
-            result = run_suite(conn, suite, codebooks, reports.shared_path("validatie", years_label(years), f"{suite.table}.html"),
-                               years=years, rows_expected=expected)
+            page = reports.shared_path("validatie", years_label(years), f"{suite.table}.html")
+            result = run_suite(conn, suite, codebooks, page, years=years, rows_expected=expected)
             if suite.blocking and not result.passed:
                 write_data_quality_page(conn, reports)
         return result
