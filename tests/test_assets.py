@@ -173,6 +173,28 @@ def test_unknown_document_and_code_are_quarantined_and_warned(tmp_path):
     assert reasons == [("document not listed under documents: in the codebook",)]
 
 
+def test_the_reports_say_how_many_rows_of_each_export_were_set_aside(tmp_path):
+    """UMCG's answer worded otherwise this year, and the codebook not told: all its rows were
+    quarantined, and the report said nobody had filled in the questionnaire, and nothing more. Its
+    provenance now counts each file's rows set aside, and says they count in no figure."""
+    from tests.test_reports import cells, parse, table
+
+    data = copy_pmg(tmp_path)
+    rewrite(data / "pmg" / "2023" / "pmg_t0_qualtrics.csv", ",UMCG,", ",UMCG (Universitair Medisch Centrum Groningen),")
+    assert materialize_years(pmg_graph(), resources_for(tmp_path, data), (2023,)).success
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as conn:
+        [(set_aside,)] = conn.sql("SELECT count(DISTINCT row_number) FROM raw.quarantine "
+                                  "WHERE source_file = 'pmg/2023/pmg_t0_qualtrics.csv'").fetchall()
+    assert set_aside == 8  # UMCG's T0 respondents
+    for name in ("rapport.html", "rapport_onderzoekers.html"):
+        report = parse(tmp_path / "reports" / "pmg" / "2023" / name)
+        sources = table(report, "Bronbestanden")
+        rows = {cells(sources, r)["Bronbestand"]: cells(sources, r)["Apart gezet"] for r in sources["rows"]}
+        assert rows == {"pmg/2023/pmg_focusinterviews_maxqda.xlsx": "0", "pmg/2023/pmg_t0_qualtrics.csv": "8",
+                        "pmg/2023/pmg_t1_qualtrics.csv": "0"}
+        assert "Apart gezet: 8 rij(en) die niet te lezen waren" in report.full_text
+
+
 def test_an_unexplained_count_difference_warns(tmp_path):
     data = copy_pmg(tmp_path)
     codebook = data / "pmg" / "2023" / "codebook_interviews.yaml"

@@ -21,17 +21,22 @@ def package_versions(lang: str = "nl") -> list[tuple[str, str]]:
 def provenance_blocks(conn, programme: str, year: int, run_id: str, lang: str = "nl") -> list:
     """Where every number came from: the exports and codebooks (with SHA-256), software, and the run."""
     t = texts_for(lang)
+    # The rows each file lost to raw.quarantine: a report whose organisation's every answer was set
+    # aside (a renamed answer the codebook lacked) said "nobody filled it in" and nothing more.
     files = conn.sql("""
-        SELECT source_file, instrument, n_rows, sha256 FROM raw.source_files
-        WHERE programme = ? AND year = ? ORDER BY source_file""", params=[programme, year]).pl()
+        SELECT f.source_file, f.instrument, f.n_rows, count(DISTINCT q.row_number) AS set_aside, f.sha256
+        FROM raw.source_files AS f LEFT JOIN raw.quarantine AS q USING (source_file)
+        WHERE f.programme = ? AND f.year = ? GROUP BY ALL ORDER BY f.source_file""", params=[programme, year]).pl()
     codebooks = conn.sql("""
         SELECT DISTINCT codebook, codebook_sha256 FROM raw.source_files
         WHERE programme = ? AND year = ? ORDER BY codebook""", params=[programme, year]).pl()
     blocks = [
         Heading(t("provenance"), 2),
         Paragraph(t("provenance_text")),
-        Table([t("source_file"), t("instrument"), t("rows"), "SHA-256"],
-              [[f, i, str(n), h] for f, i, n, h in files.iter_rows()], t("source_files"), numeric=frozenset({2}))
+        Table([t("source_file"), t("instrument"), t("rows"), t("set_aside"), "SHA-256"],
+              [[f, i, str(n), str(q), h] for f, i, n, q, h in files.iter_rows()], t("source_files"),
+              [t("set_aside_note", n=files["set_aside"].sum())] if files.height and files["set_aside"].sum() else [],
+              numeric=frozenset({2, 3}))
         if files.height else Paragraph(t("no_source_files"), "note"),
         Table([t("codebook"), "SHA-256"], [list(r) for r in codebooks.iter_rows()], t("codebooks"))
         if codebooks.height else Paragraph(t("no_codebooks"), "note"),

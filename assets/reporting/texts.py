@@ -34,6 +34,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "instrument": {"nl": "Instrument", "en": "Instrument"},
     "rows": {"nl": "Rijen", "en": "Rows"},
     "source_files": {"nl": "Bronbestanden", "en": "Source files"},
+    "set_aside": {"nl": "Apart gezet", "en": "Set aside"},
+    "set_aside_note": {"nl": "Apart gezet: {n} rij(en) die niet te lezen waren (een antwoord dat het codeboek niet "
+                             "kent, een cijfer buiten de schaal, ...); ze tellen in geen enkel cijfer van dit rapport "
+                             "mee. De datakwaliteitspagina zegt per rij waarom.",
+                       "en": "Set aside: {n} row(s) that could not be read (an answer the codebook does not know, a "
+                             "grade outside the scale, ...); they count in no figure of this report. The data-quality "
+                             "page says why, row by row."},
     "no_source_files": {"nl": "Geen bronbestanden geregistreerd voor dit jaar.",
                         "en": "No source files registered for this year."},
     "codebook": {"nl": "Codeboek", "en": "Codebook"},
