@@ -86,6 +86,16 @@ def report_years(conn) -> list[int]:
     return years_with_rows(conn, (COUNTS, MENTAL_HEALTH, RATING, THEMES))
 
 
+# per intervention: interview and questionnaire N per wave (of one year: the parameter)
+TOTALS_SQL = f"""
+    SELECT organisation, intervention, sum(n_t0)::INTEGER AS n_t0, sum(n_t1)::INTEGER AS n_t1,
+           sum(n_questionnaire_t0)::INTEGER AS n_questionnaire_t0,
+           sum(n_questionnaire_t1)::INTEGER AS n_questionnaire_t1
+    FROM {COUNTS} WHERE year = ? GROUP BY ALL"""
+MATRIX_SQL = (f"SELECT * FROM {THEME_MATRIX} WHERE year = ? "
+              "ORDER BY organisation, intervention, igloo_level, jdr_category")
+
+
 def load_year(conn, year: int) -> YearData:
     def q(sql: str) -> pl.DataFrame:
         return conn.sql(sql, params=[year]).pl()
@@ -93,11 +103,7 @@ def load_year(conn, year: int) -> YearData:
     return YearData(
         year=year,
         counts=q(f"SELECT * FROM {COUNTS} WHERE year = ? ORDER BY organisation DESC, intervention, group_label"),
-        totals=q(f"""
-            SELECT organisation, intervention, sum(n_t0)::INTEGER AS n_t0, sum(n_t1)::INTEGER AS n_t1,
-                   sum(n_questionnaire_t0)::INTEGER AS n_questionnaire_t0,
-                   sum(n_questionnaire_t1)::INTEGER AS n_questionnaire_t1
-            FROM {COUNTS} WHERE year = ? GROUP BY ALL"""),
+        totals=q(TOTALS_SQL),
         mental_health=q(f"SELECT * FROM {MENTAL_HEALTH} WHERE year = ? ORDER BY organisation, intervention, wave"),
         rating=q(f"SELECT * FROM {RATING} WHERE year = ?"),
         themes=q(f"""
@@ -114,8 +120,7 @@ def load_year(conn, year: int) -> YearData:
         paired=q(f"SELECT * FROM {PAIRED} WHERE year = ? ORDER BY organisation, intervention, "
                  f"group_label <> '{ALL_GROUPS}', group_label"),
         unpaired=q(f"SELECT * FROM {UNPAIRED} WHERE year = ? ORDER BY organisation, intervention"),
-        matrix=q(f"SELECT * FROM {THEME_MATRIX} WHERE year = ? "
-                 "ORDER BY organisation, intervention, igloo_level, jdr_category"),
+        matrix=q(MATRIX_SQL),
         theme_en=english_themes(conn, year),
     )
 
