@@ -3,6 +3,7 @@
 import zipfile
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from assets.ingest.errors import InputError
@@ -178,6 +179,22 @@ def test_vtt_a_spoken_line_with_an_arrow_is_text_not_a_cue(tmp_path: Path):
                     encoding="utf-8")
     table = read_teams_vtt(path)
     assert table.frame["text"].to_list() == ["Van werk --> thuis, zei Joost Bakker."] and not table.rejected
+
+
+def test_vtt_cue_in_which_several_speak_is_a_row_per_voice(tmp_path: Path):
+    """WebVTT allows several voices in a cue; each one's words were given to the first."""
+    path = tmp_path / "voices.vtt"
+    path.write_text("WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\n<v Anna de Boer>Klopt dat,</v>\n"
+                    "<v Bert Smit>Ja, Anna.</v> <v Anna de Boer>Dank je.</v>\n\n"
+                    "2\n00:00:05.000 --> 00:00:06.000\nIntro <v Bert Smit>Goed.</v>\n\n"
+                    "3\n00:00:07.000 --> 00:00:08.000\n<v Anna de Boer></v>\n", encoding="utf-8")
+    table = read_teams_vtt(path)
+    assert table.frame.select("speaker", "text", ROW, "voice_in_cue").rows() == [
+        ("Anna de Boer", "Klopt dat,", 1, 1), ("Bert Smit", "Ja, Anna.", 1, 2), ("Anna de Boer", "Dank je.", 1, 3),
+        (None, "Intro", 2, 1), ("Bert Smit", "Goed.", 2, 2),
+        ("Anna de Boer", None, 3, 1)]
+    assert table.frame.filter(pl.col(ROW) == 1)["start_seconds"].to_list() == [1.0] * 3
+    assert table.detail == "webvtt, 3 cues"
 
 
 def test_not_a_vtt(tmp_path: Path):

@@ -355,3 +355,25 @@ def test_a_transcript_cue_with_a_timing_that_cannot_be_used_is_quarantined(tmp_p
          "correct it in the file to load the cue", "pmg_transcripts"),
         (3, "timing", "0:0:7.2x --> 0:0:14.490", "cue on line 9: its timing cannot be read as 'start --> end'; "
          "correct it in the file to load the cue", "pmg_transcripts")]
+
+
+def test_each_voice_of_a_transcript_cue_is_its_own_speaker_and_masked_in_the_others_words(tmp_path: Path):
+    """A cue in which two speak: the second's words were the first's, and her name, heard only
+    there, stayed in the others' words."""
+    data = tmp_path / "data"
+    shutil.copytree(TRANSCRIPTS, data)
+    vtt = data / "pmg" / "2023" / "t0_cold_shower_1.vtt"
+    text = vtt.read_text(encoding="utf-8").rstrip("\n") + (
+        "\n\n0:0:40.0 --> 0:0:44.0\n<v Bakker, Joost>Dat zei ik ook.</v> <v Mulder, Ilse>Ik niet.</v>\n\n"
+        "0:0:45.0 --> 0:0:47.0\n<v Visser, Sanne>Ilse Mulder had gelijk.</v>\n")
+    vtt.write_text(text, encoding="utf-8")
+    assert materialize_years([raw_interview_utterances], resources_for(tmp_path, data), (2023,)).success
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as conn:
+        rows = conn.sql("SELECT row_number, voice_in_cue, speaker_id, utterance_text FROM raw.interview_utterances "
+                        "WHERE row_number >= 9 ORDER BY 1, 2").fetchall()
+        n_rows = conn.sql("SELECT n_rows FROM raw.source_files").fetchall()
+    pseudonymise = Pseudonymiser(resources_for(tmp_path)["sources"].pseudonym_key)
+    assert rows == [(9, 1, pseudonymise("Bakker, Joost"), "Dat zei ik ook."),
+                    (9, 2, pseudonymise("Mulder, Ilse"), "Ik niet."),
+                    (10, 1, pseudonymise("Visser, Sanne"), "[naam] had gelijk.")]
+    assert n_rows == [(10,)]  # cues read, not rows written

@@ -213,7 +213,7 @@ def read_nvivo_coding_matrix(path: Path, sheet: str | None = None) -> Table:
 # --- Teams transcripts ------------------------------------------------------------------
 
 UTTERANCE_SCHEMA = {"cue_id": pl.String, "start_seconds": pl.Float64, "end_seconds": pl.Float64,
-                    "speaker": pl.String, "text": pl.String, ROW: pl.Int32}
+                    "speaker": pl.String, "text": pl.String, ROW: pl.Int32, "voice_in_cue": pl.Int32}
 
 TIMING = re.compile(r"^\s*(?P<start>\S+)\s+-->\s+(?P<end>\S+)")
 # A cue's timing line: a time (digits, however odd) --> anything, then at most cue settings
@@ -241,15 +241,24 @@ def parse_timestamp(value: str) -> float | None:
     return round(seconds, 3)
 
 
-def _cue_text(lines: list[str]) -> tuple[str | None, str | None]:
-    """Speaker (first `<v Name>`, "Last, First" kept whole) and the text without tags, the
-    lines of a cue joined by spaces (they are wraps, not paragraphs)."""
+def _said(stretch: str) -> str | None:
+    """Text without tags, its lines joined by spaces (they are wraps, not paragraphs)."""
+    return " ".join(html.unescape(TAG.sub("", stretch)).split()) or None
+
+
+def _cue_voices(lines: list[str]) -> list[tuple[str | None, str | None]]:
+    """(speaker, text) of each voice of a cue, in order: "Last, First" kept whole, None for words
+    before any `<v Name>`. Teams writes one voice per cue; WebVTT allows several
+    (`<v Anna>Ja.</v> <v Bert>Nee.</v>`), and each one's words are theirs. A cue without words
+    is one voice without text."""
     joined = "\n".join(lines)
-    voice = VOICE.search(joined)
-    speaker = " ".join(voice.group(1).split()) if voice and voice.group(1).strip() else None
-    text = html.unescape(TAG.sub("", joined))
-    text = " ".join(text.split())
-    return speaker, text or None
+    voices = list(VOICE.finditer(joined))
+    starts = [0] + [v.start() for v in voices]
+    ends = starts[1:] + [len(joined)]
+    speakers = [None] + [" ".join(v.group(1).split()) or None for v in voices]
+    parts = [(who, _said(joined[a:b])) for who, a, b in zip(speakers, starts, ends)]
+    said = [(who, text) for who, text in parts if text is not None]
+    return said or [(speakers[1] if voices else None, None)]
 
 
 def parse_vtt(text: str, name: str = "transcript.vtt") -> Table:
@@ -282,10 +291,10 @@ def parse_vtt(text: str, name: str = "transcript.vtt") -> Table:
         elif end < start:
             rejected[number] = ("timing", timing, f"cue on line {i + 1} ends ({end:g} s) before it starts "
                                 f"({start:g} s); correct it in the file to load the cue")
-        speaker, said = _cue_text(body)
-        rows.append({"cue_id": cue_id, "start_seconds": start, "end_seconds": end, "speaker": speaker,
-                     "text": said, ROW: number})
-    detail = f"webvtt, {len(rows)} cues" + (f", {len(rejected)} with a timing that cannot be used" if rejected else "")
+        for voice, (speaker, said) in enumerate(_cue_voices(body), start=1):
+            rows.append({"cue_id": cue_id, "start_seconds": start, "end_seconds": end, "speaker": speaker,
+                         "text": said, ROW: number, "voice_in_cue": voice})
+    detail = f"webvtt, {len(timings)} cues" + (f", {len(rejected)} with a timing that cannot be used" if rejected else "")
     return Table(pl.DataFrame(rows, schema=UTTERANCE_SCHEMA), {}, detail, rejected=rejected)
 
 
@@ -378,6 +387,7 @@ def read_teams_docx(path: Path) -> Table:
         if this["end_seconds"] is None and following is not None:
             this["end_seconds"] = following["start_seconds"]
     frame = pl.DataFrame([{"cue_id": r["cue_id"], "start_seconds": r["start_seconds"], "end_seconds": r["end_seconds"],
-                           "speaker": r["speaker"], "text": " ".join(" ".join(r["lines"]).split()) or None, ROW: n}
+                           "speaker": r["speaker"], "text": " ".join(" ".join(r["lines"]).split()) or None, ROW: n,
+                           "voice_in_cue": 1}
                           for n, r in enumerate(rows, start=1)], schema=UTTERANCE_SCHEMA)
     return Table(frame, {}, f"teams docx, {frame.height} utterances, {preamble} preamble paragraph(s)")

@@ -38,9 +38,10 @@ class LoadOutcome:
 # time no longer taken for a phone number; 4: phone numbers grouped by dots or slashes, e-mail
 # addresses written out, IBANs and BSNs masked, date ranges kept; 5: Qualtrics previews, tests,
 # spam and a second, unfinished response, and transcript cues whose timing cannot be used,
-# quarantined; 6: a name with the possessive s, "Karins", masked), so the next run of a year loads its files once more instead of keeping what an
-# older version stored. A file whose row has no version was loaded before versions were kept.
-INGEST_VERSION = 6
+# quarantined; 6: a name with the possessive s, "Karins", masked; 7: a transcript cue in which
+# several speakers talk split into a row per voice), so the next run of a year loads its files
+# once more instead of keeping what an older version stored. A file whose row has no version was loaded before versions were kept.
+INGEST_VERSION = 7
 
 
 def file_sha256(source: SourceFile) -> str:

@@ -39,7 +39,7 @@ def transcript_utterances(codebook: Codebook, source: SourceFile, pseudonymise: 
         {"source_file": source.relative, "row_number": r, "column_name": column, "cell_value": value, "reason": reason}
         for r, (column, value, reason) in sorted(parsed.rejected.items())])
     frame = parsed.frame.filter(~pl.col(ROW).is_in(list(parsed.rejected)))
-    # every cue's speaker, a rejected cue's too: named in the others' words, they are masked there
+    # every cue's speakers, a rejected cue's too: named in the others' words, they are masked there
     names = name_variants(parsed.frame["speaker"].drop_nulls().unique().sort().to_list())
     rows = frame.select(
         pl.lit(source.relative).alias("source_file"),
@@ -49,8 +49,9 @@ def transcript_utterances(codebook: Codebook, source: SourceFile, pseudonymise: 
         pl.col("start_seconds").cast(pl.Float64),
         pl.col("end_seconds").cast(pl.Float64),
         mask_series(frame["text"], names).alias("utterance_text"),
+        pl.col("voice_in_cue").cast(pl.Int32),
     )
-    return rows, quarantine, parsed.frame.height
+    return rows, quarantine, parsed.frame[ROW].n_unique()  # cues read (a cue may hold several voices)
 
 
 def parse_transcript_file(codebook: Codebook, source: SourceFile, pseudonymise: Pseudonymiser):
