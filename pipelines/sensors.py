@@ -175,6 +175,9 @@ def inbox_sensor(context: SensorEvaluationContext, sources: SourceData):
         folder = look_at(path)
         sig = signature(folder)
         if done.get(name) == sig:
+            # A copy under way into a folder already run: once it lands, the signature changes.
+            if folder.in_progress:
+                waiting.append(f"{name}: still being copied or edited ({', '.join(folder.in_progress)})")
             continue
         if (programme := name.split("/")[0]) in misplaced and name != misplaced[programme]:
             waiting.append(f"{name}: {misplaced[programme]}/ holds a codebook but is not a year's folder, which "

@@ -218,6 +218,13 @@ def test_inbox_sensor_waits_until_a_folder_is_complete_and_settled(tmp_path: Pat
     assert _requested(requests) == [("pmg_yearly", "2025")]
     result, _ = _tick(instance, sources, cursor)
     assert result.skip_message == "no new or changed exports"
+    # a corrected export being copied into the folder already run: said, not "no new exports"
+    (folder / "t0.csv.part").write_text("hal", encoding="utf-8")
+    result, cursor = _tick(instance, sources, cursor)
+    assert result.skip_message == "pmg/2025: still being copied or edited (t0.csv.part)"
+    (folder / "t0.csv.part").replace(folder / "t0.csv")
+    requests, _ = _tick(instance, sources, cursor)
+    assert _requested(requests) == [("pmg_yearly", "2025")]
 
 
 def test_inbox_sensor_waits_for_the_syntax_file_of_a_limesurvey_r_export(tmp_path: Path):
