@@ -402,7 +402,12 @@ def _weight(frame: pl.DataFrame) -> pl.Expr:
 def paired_change_groups(pairs: pl.DataFrame) -> pl.DataFrame:
     """paired_change for many groups at once. `pairs`: columns gid (0, 1, ... with no gaps), t0
     and t1, and optionally n: how many pairs have that t0 and t1 (1 without it); the result: a row
-    per gid in order, with paired_change's columns."""
+    per gid in order, with paired_change's columns. A missing grade is refused: it would count in
+    n_pairs and as unchanged (the callers' SQL keeps only pairs graded twice)."""
+    grades = [pl.col(wave).cast(pl.Float64) for wave in ("t0", "t1")]
+    missing = pairs.select(pl.any_horizontal([g.is_null() | g.is_nan() for g in grades]).sum()).item()
+    if missing:
+        raise ValueError(f"paired_change_groups: {missing} pair(s) without a grade at T0 or T1")
     pairs = pairs.select("gid", "t0", "t1", d=pl.col("t1") - pl.col("t0"), n=_weight(pairs))
     counts = pairs.group_by("gid", "d").agg(c=pl.col("n").sum()).sort("gid", "d")
     runs = signed_rank_runs(counts)

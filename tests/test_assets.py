@@ -449,9 +449,13 @@ def test_a_factor_answer_without_a_number_is_counted_and_left_out_of_the_scale(t
     assert ratings["headers"][-2:] == ["Niet behulpzaam", "Flink + zeer"]
     row = next(r for r in ratings["rows"] if r[0] == factor)
     assert row[-1] == fmt_pct(summary[1], 0, "nl") != fmt_pct(100.0 * flink_of_zeer / 30, 0, "nl")
-    assert "Geen punt van de schaal: Niet behulpzaam." in report.full_text
+    # the two highest points need not add up to ‘Flink + zeer’ (of the 29 on the scale): not said they do
+    assert "Geen punt van de schaal (Niet behulpzaam): telt mee in N en in de aandelen per antwoord, niet in " \
+           "‘Flink + zeer’ (het aandeel van wie een punt van de schaal koos" in report.full_text
+    assert "kunnen 1 punt van hun opgetelde afrondingen verschillen" not in report.full_text
     ranked = table(report, "Factoren gerangschikt")
     assert "Mediaan (2 – 5)" in ranked["headers"]
+    assert "N: wie een punt van de schaal koos (Niet behulpzaam niet)." in report.full_text
 
 
 def test_a_reworded_skill_or_factor_continues_its_trend_by_its_code(tmp_path):

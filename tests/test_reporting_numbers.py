@@ -2,7 +2,7 @@
 
 import pytest
 
-from assets.reporting.numbers import MISSING, fmt_count, fmt_number, fmt_pct, fmt_range, fmt_short
+from assets.reporting.numbers import MISSING, fmt_count, fmt_number, fmt_p, fmt_pct, fmt_range, fmt_short
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -59,3 +59,15 @@ def test_fmt_short_and_count():
     assert fmt_short(7.0) == "7"
     assert fmt_short(7.25) == "7,3"
     assert fmt_count(30) == "30"
+
+
+@pytest.mark.parametrize("p,expected", [
+    (0.04968, "0,0497"),   # three decimals gave "0,050" beside "significant"
+    (0.0499996, "0,0499996"), (0.0504, "0,050"), (0.05, "0,050"), (0.0314, "0,031"), (0.000488, "< 0,001"),
+    (0.001, "0,001"), (1.0, "1,000"), (None, MISSING)])
+def test_fmt_p_stays_on_its_side_of_alpha(p, expected):
+    assert fmt_p(p, 0.05) == expected
+
+
+def test_fmt_p_english():
+    assert fmt_p(0.04968, 0.05, "en") == "0.0497" and fmt_p(0.0002, 0.05, "en") == "< 0.001"

@@ -244,7 +244,7 @@ def test_an_organisation_report_of_one_measured_intervention_says_so_in_the_sing
     assert ("Bij de enige interventie met een voor- en nameting bij dezelfde mensen, Cold shower challenge (UMCG), "
             "is geen uitspraak over verandering mogelijk.") in umcg
     assert ("Bij de enige interventie met een voor- en nameting bij dezelfde mensen, Cold shower challenge (UMCG), "
-            "kwamen even veel deelnemers hoger als lager uit.") in umcg_researcher
+            "wogen hoger en lager tegen elkaar op.") in umcg_researcher
     assert "(1)" not in umcg + umcg_researcher + rug
     assert "Dit rapport beschrijft de interventies van UMCG" in umcg
     assert "Dit rapport beschrijft de interventie van RUG" in rug
@@ -294,9 +294,10 @@ def test_pmg_conclusions_follow_the_paired_change(reports, warehouse):
     text = report.full_text
     for r in totals:
         # as many up as down: the estimate's sign says only which moved further, so no direction
-        direction = ("wisselend" if r["n_higher"] == r["n_lower"] > 0 != r["hodges_lehmann"]
-                     else "hoger" if r["hodges_lehmann"] > 0 else "lager" if r["hodges_lehmann"] < 0
-                     else "gelijk gebleven")
+        hl, rb = r["hodges_lehmann"], r["rank_biserial"] or 0
+        direction = ("wisselend" if hl and (r["n_higher"] == r["n_lower"] > 0 or rb * hl < 0)
+                     else "grotendeels gelijk gebleven, bij wie veranderde vooral " + ("hoger" if rb > 0 else "lager")
+                     if not hl and rb else "hoger" if hl > 0 else "lager" if hl < 0 else "gelijk gebleven")
         sign = "+" if r["hodges_lehmann"] > 0 else ""
         assert (f"{r['intervention']} ({r['organisation']}): bij de {r['n_pairs']} deelnemers met beide metingen was "
                 f"de ervaren mentale gezondheid als geheel {direction}") in text
@@ -314,7 +315,8 @@ def test_pmg_conclusions_follow_the_paired_change(reports, warehouse):
     # interventions nothing can be said of in a sentence of their own
     directions = re.match(r" was het cijfer (.*?)\.(?: |$)", summary[2])[1].split("; ")
     listed = [re.fullmatch(r"(hoger na de interventie|lager na de interventie|gelijk gebleven|"
-                           r"wisselend \(even veel deelnemers hoger als lager\)) bij (.+)", clause)
+                           r"grotendeels gelijk gebleven \(bij wie veranderde vooral (?:hoger|lager)\)|"
+                           r"wisselend \(hoger en lager wegen tegen elkaar op\)) bij (.+)", clause)
               for clause in directions]
     assert all(listed) and len({m[1] for m in listed}) == len(listed), directions
     names = [n for m in listed for n in re.split(r", | en ", m[2])]
@@ -466,6 +468,45 @@ def _conclusion(data, edition, plan) -> str:
     [items] = [b for b in pmg.conclusions(data, edition, plan) if isinstance(b, Bullets)]
     [sentence] = [i for i in items.items if i.startswith("Training Emoties (RUG)")]
     return sentence
+
+
+def test_pmg_conclusions_agree_with_the_test_where_most_stayed_the_same(warehouse):
+    """6 up and 15 unchanged: the estimate is 0 (it counts the unchanged), the test and r are not
+    (they leave them out). "gelijk gebleven" beside "significant" told the reader two things."""
+    import polars as pl
+
+    from assets.pmg import report as pmg
+    from assets.reporting.html import Paragraph
+
+    data, edition, plan = _training_emoties_with(warehouse, {ALL_GROUPS: (21, 0.0)}, 21)
+    counts = dict(n_higher=pl.lit(6, pl.Int32), n_lower=pl.lit(0, pl.Int32), n_unchanged=pl.lit(15, pl.Int32))
+    ours = pl.col("intervention") == "Training Emoties"
+    flat = data.paired.with_columns(**{k: pl.when(ours).then(v).otherwise(pl.col(k)) for k, v in counts.items()},
+                                    rank_biserial=pl.when(ours).then(1.0).otherwise(pl.col("rank_biserial")),
+                                    p_value=pl.when(ours).then(0.03125).otherwise(pl.col("p_value")))
+    from dataclasses import replace
+
+    data = replace(data, paired=flat, parts={})
+    sentence = _conclusion(data, edition, plan)
+    assert ("als geheel grotendeels gelijk gebleven, bij wie veranderde vooral hoger (6 hoger, 0 lager, 15 gelijk; "
+            "Hodges-Lehmann 0,0; rangbiseriële r 1,00). Statistisch significant (p = 0,031): de toets telt alleen "
+            "de 6 deelnemers die veranderden, en die gingen vooral omhoog.") in sentence
+    summary = [b.text for b in pmg.conclusions(data, edition, plan) if isinstance(b, Paragraph)][-1]
+    assert "grotendeels gelijk gebleven (bij wie veranderde vooral hoger) bij Training Emoties (RUG)" in summary
+    assert "gelijk gebleven bij Training Emoties" not in summary
+    # the estimate down, r up (6 down by 1, 3 up by 3): no direction
+    opposed = flat.with_columns(hodges_lehmann=pl.when(ours).then(-0.25).otherwise(pl.col("hodges_lehmann")),
+                                rank_biserial=pl.when(ours).then(0.07).otherwise(pl.col("rank_biserial")),
+                                p_value=pl.when(ours).then(0.8).otherwise(pl.col("p_value")))
+    assert "als geheel wisselend (" in _conclusion(replace(data, paired=opposed, parts={}), edition, plan)
+    # three tests: one in twenty comes out significant by chance alone, and the reader is told
+    tested = data.paired.with_columns(p_value=pl.when(ours).then(pl.col("p_value")).otherwise(0.2))
+    researcher = replace(edition, researcher=True)
+    data = replace(data, paired=tested, parts={})
+    summary = [b.text for b in pmg.conclusions(data, researcher, disclosure(data, researcher))
+               if isinstance(b, Paragraph)][-1]
+    assert summary.endswith("Er is niet gecorrigeerd voor het aantal toetsen: van 3 toetsen valt bij toeval alleen, "
+                            "als geen interventie iets veranderde, gemiddeld 0,15 significant uit.")
 
 
 def test_pmg_stakeholder_conclusions_give_no_direction_of_a_group_the_tables_hide(warehouse):
@@ -621,6 +662,33 @@ def test_tib_mcnemar_sentence_says_when_no_test_could_show_a_difference(reports,
         assert f"Van de {top['both'] + top['strengthened_only']} die " in text
         assert f"als versterkt noemden, passen {top['both']} het nog toe." in text
         assert "grotendeels nog toegepast" not in text
+
+
+def test_tib_mcnemar_prints_a_tiny_p_as_such_and_says_no_correction_was_made(warehouse):
+    """12 of 30 strengthened a skill and no longer apply it: p = 0,000488 printed as "0,000"; and of
+    ten tests, one significant is what chance alone gives half the time."""
+    from dataclasses import replace
+
+    import polars as pl
+
+    from assets.reporting.editions import Edition
+    from assets.reporting.html import Paragraph, Table
+    from assets.statistics import mcnemar_exact
+    from assets.terug_in_balans import report as tib
+
+    data = tib.load_year(warehouse, 2024)
+    first = data.mcnemar["skill"][0]
+    mc = data.mcnemar.with_columns(
+        strengthened_only=pl.when(pl.col("skill") == first).then(12).otherwise(pl.col("strengthened_only")),
+        p_value_exact=pl.when(pl.col("skill") == first).then(mcnemar_exact(12, 0)).otherwise(pl.col("p_value_exact")))
+    blocks = tib.skills(replace(data, mcnemar=mc), Edition(True, 5), tib.Numbering())
+    [table] = [b for b in blocks if isinstance(b, Table) and "McNemar" in b.caption]
+    assert [row[-1] for row in table.rows if row[0] == first] == ["< 0,001"]
+    tests = mc.filter(pl.col("p_value_exact").is_not_null()).height
+    assert tests > 1
+    expected = fmt_number(tests * 0.05, 2).rstrip("0").rstrip(",")
+    assert any(f"Er is niet gecorrigeerd voor het aantal toetsen: van {tests} toetsen valt bij toeval alleen "
+               f"gemiddeld {expected} significant uit." in b.text for b in blocks if isinstance(b, Paragraph))
 
 
 def test_tib_skills_mcnemar_and_factor_ranking(reports, warehouse):

@@ -335,3 +335,11 @@ def test_the_english_unpaired_note_of_a_row_without_its_method_names_no_method()
         "two-sided Mann-Whitney U, exact (no tied grades).")
     assert "no test, as the smaller wave" in _unpaired_note(row | {"mann_whitney_p": None}, "en")
     assert _unpaired_note(row, "nl") == "nl"
+
+
+@pytest.mark.parametrize("missing", [None, float("nan")])
+def test_a_pair_without_a_grade_is_refused_not_counted_as_unchanged(missing):
+    """Counted in n_pairs and as unchanged (a null) or as higher (NaN), it moved every figure."""
+    pairs = pl.DataFrame({"gid": [0] * 8, "t0": [5.0, 6, 7, 5, 6, 7, 8, 4], "t1": [6.0, 7, 8, 6, 7, 8, 9, missing]})
+    with pytest.raises(ValueError, match="1 pair\\(s\\) without a grade at T0 or T1"):
+        paired_change_groups(pairs)

@@ -21,7 +21,7 @@ from assets.reporting.editions import (ORGANISATION_DIR, RESEARCHER_FILE, STAKEH
                                        finish_pdfs, remove_other_folders, report_results, write_report_editions,
                                        years_to_report)
 from assets.reporting.html import Block, Bullets, Chart, Heading, Paragraph, Table
-from assets.reporting.numbers import MISSING, fmt_number, fmt_range, fmt_short
+from assets.reporting.numbers import MISSING, fmt_number, fmt_p, fmt_range, fmt_short
 from assets.reporting.provenance import provenance_blocks
 from assets.reporting.chart_cache import rendered_chart
 from assets.reporting.texts import join_list, texts_for
@@ -250,9 +250,7 @@ def _stat(x: float | None, edition: Edition, decimals: int = 2, signed: bool = F
 
 
 def _p(p: float | None, edition: Edition) -> str:
-    if p is None:
-        return MISSING
-    return "< " + fmt_number(0.001, 3, edition.lang) if p < 0.001 else fmt_number(p, 3, edition.lang)
+    return fmt_p(p, ALPHA, edition.lang)
 
 
 _TEST_IN_ENGLISH = {dutch: WILCOXON_TESTS_EN[method] for method, dutch in WILCOXON_TESTS.items()}
@@ -391,12 +389,20 @@ def matrix_blocks(data: YearData, edition: Edition, table_no: int, figure_no: in
 
 
 def _trend(row: dict, hidden: bool = False) -> str:
-    """up, down, flat (the Hodges-Lehmann estimate's sign), or mixed: as many went up as down, so
-    the estimate's sign is only which of them moved further. Of a row the edition hides, the sign
-    alone: "mixed" would say how many went which way."""
+    """up, down or flat: the Hodges-Lehmann estimate's sign, which counts the unchanged pairs.
+
+    The test and r leave those out (Wilcoxon), so they can point elsewhere: an estimate of 0 with
+    those who changed going mostly one way is flat_up or flat_down (6 up, 15 unchanged: the test
+    may find it significant); mixed where as many went up as down (the estimate's sign is only
+    which of them moved further) or the estimate and r point opposite ways. Of a row the edition
+    hides, the estimate's sign alone: the others would say how many went which way."""
     hl = row["hodges_lehmann"] or 0.0
-    if not hidden and row["n_higher"] == row["n_lower"] and row["n_higher"] and hl:
-        return "mixed"
+    if not hidden:
+        r = row["rank_biserial"] or 0.0
+        if hl and ((row["n_higher"] == row["n_lower"] and row["n_higher"]) or (r and (r > 0) != (hl > 0))):
+            return "mixed"
+        if not hl and r:
+            return "flat_up" if r > 0 else "flat_down"
     return "up" if hl > 0 else "down" if hl < 0 else "flat"
 
 
@@ -409,7 +415,7 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
     `compact`: the summary only; each organisation report has its interventions' sentences."""
     t, lang, m = edition.t, edition.lang, edition.minimum
     items, unpaired, tested, untestable, significant = [], [], [], [], []
-    trends = {"up": [], "down": [], "flat": [], "mixed": [], "unclear": []}
+    trends = {"up": [], "down": [], "flat": [], "flat_up": [], "flat_down": [], "mixed": [], "unclear": []}
     for organisation, intervention in interventions(data):
         name = f"{intervention} ({organisation})"
         paired = data.of("paired", organisation, intervention)
@@ -436,7 +442,11 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
             certainty = t("sure_no_test", flag=flag) if flag else t("sure_no_test_plain")
             untestable.append(name)
         elif total["p_value"] < ALPHA:
-            certainty = t("sure_significant", p=_p(total["p_value"], edition))
+            # the test's direction, where the estimate's is another (it counts the unchanged too)
+            among = _trend(total) in ("flat_up", "flat_down", "mixed")
+            certainty = t("sure_significant_among_changed" if among else "sure_significant",
+                          p=_p(total["p_value"], edition), m=total["n_higher"] + total["n_lower"],
+                          direction=t("up_word" if (total["rank_biserial"] or 0) > 0 else "down_word"))
             tested.append(name)
             significant.append(name)
         else:
@@ -481,6 +491,9 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
         summary.append(t("concl_sure_none_tested"))
     elif untestable:
         summary.append(t("concl_sure_none", names=join_list(untestable, lang)))
+    if len(tested) > 1:  # a p below 0.05 among many tests is to be expected by chance alone
+        expected = fmt_number(len(tested) * ALPHA, 2, lang).rstrip("0").rstrip(",.")  # 0,15; 2
+        summary.append(t("concl_many_tests", k=len(tested), expected=expected))
     blocks = [Heading(t("conclusions"), 2), Paragraph(t("conclusions_intro")), Paragraph(" ".join(summary))]
     return blocks if compact else [*blocks, Bullets(items)]
 

@@ -35,6 +35,19 @@ def fmt_number(x: float | int | None, decimals: int = 1, lang: str = "nl") -> st
     return _render(_round(x, decimals), decimals, lang)
 
 
+def fmt_p(p: float | None, alpha: float, lang: str = "nl") -> str:
+    """A p-value: three decimals, "< 0,001" below that, and more decimals where three would put it
+    on the other side of `alpha`: 0.04968 is "0,0497", not "0,050" beside "significant"."""
+    if p is None:
+        return MISSING
+    if p < 0.001:
+        return "< " + fmt_number(0.001, 3, lang)
+    decimals = 3
+    while decimals < 9 and (_round(p, decimals) < Decimal(str(alpha))) != (p < alpha):
+        decimals += 1
+    return fmt_number(p, decimals, lang)
+
+
 def fmt_count(n: int | None, lang: str = "nl") -> str:
     return fmt_number(n, 0, lang)
 

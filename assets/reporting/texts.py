@@ -233,12 +233,14 @@ TEXTS: dict[str, dict[str, str]] = {
                            "alleen wie beide keren een cijfer gaf: het verschil T1 − T0 per persoon, met de "
                            "Hodges-Lehmann-schatting (de mediaan van alle paargemiddelden van de verschillen), de "
                            "rangbiseriële correlatie (−1 tot 1; positief: hoger na) en de Wilcoxon-rangtekentoets, "
-                           "alleen waar een p onder 0,05 überhaupt mogelijk is.",
+                           "alleen waar een p onder 0,05 überhaupt mogelijk is. Wie beide keren hetzelfde cijfer gaf, "
+                           "telt mee in de schatting, niet in de correlatie en de toets.",
                      "en": "The tables above compare T0 and T1 of (partly) different people. Below only those who "
                            "gave a grade both times: the difference T1 − T0 per person, with the Hodges-Lehmann "
                            "estimate (the median of all pairwise averages of the differences), the rank-biserial "
                            "correlation (−1 to 1; positive: higher after) and the Wilcoxon signed-rank test, only "
-                           "where a p below 0.05 is possible at all."},
+                           "where a p below 0.05 is possible at all. Those who gave the same grade both times count "
+                           "in the estimate, not in the correlation or the test."},
     "paired_caption": {"nl": "Verandering in ervaren mentale gezondheid bij dezelfde deelnemers (T1 − T0)",
                        "en": "Change in self-rated mental health in the same participants (T1 − T0)"},
     "all_groups": {"nl": "(alle groepen)", "en": "(all groups)"},
@@ -315,25 +317,39 @@ TEXTS: dict[str, dict[str, str]] = {
     # PMG conclusions
     "conclusions": {"nl": "Conclusies", "en": "Conclusions"},
     "conclusions_intro": {"nl": "Berekend uit de verandering bij dezelfde deelnemers (tabel ‘Verandering bij "
-                                "dezelfde deelnemers’): hoger of lager volgens de Hodges-Lehmann-schatting, wisselend "
-                                "waar even veel deelnemers hoger als lager uitkwamen; zekerheid volgens de toets en de "
+                                "dezelfde deelnemers’): hoger of lager volgens de Hodges-Lehmann-schatting; "
+                                "grotendeels gelijk waar die 0 is maar wie veranderde vooral één kant op ging; "
+                                "wisselend waar even veel deelnemers hoger als lager uitkwamen, of de schatting en de "
+                                "rangbiseriële correlatie tegengesteld zijn; zekerheid volgens de toets en de "
                                 "groepsgrootte.",
                           "en": "Computed from the change in the same participants (‘Change in the same "
-                                "participants’): higher or lower from the Hodges-Lehmann estimate, mixed where as "
-                                "many participants came out higher as lower; certainty from the test and the group "
-                                "size."},
+                                "participants’): higher or lower from the Hodges-Lehmann estimate; mostly unchanged "
+                                "where it is 0 but those who changed went mostly one way; mixed where as many "
+                                "participants came out higher as lower, or the estimate and the rank-biserial "
+                                "correlation point opposite ways; certainty from the test and the group size."},
     "up": {"nl": "hoger na de interventie", "en": "higher after the intervention"},
     "down": {"nl": "lager na de interventie", "en": "lower after the intervention"},
     "flat": {"nl": "gelijk gebleven", "en": "unchanged"},
     "mixed": {"nl": "wisselend", "en": "mixed"},
+    "flat_up": {"nl": "grotendeels gelijk gebleven, bij wie veranderde vooral hoger",
+                "en": "mostly unchanged, and mostly higher in those who changed"},
+    "flat_down": {"nl": "grotendeels gelijk gebleven, bij wie veranderde vooral lager",
+                  "en": "mostly unchanged, and mostly lower in those who changed"},
+    "up_word": {"nl": "omhoog", "en": "up"},
+    "down_word": {"nl": "omlaag", "en": "down"},
     "concl_row": {"nl": "{name}: bij de {n} deelnemers met beide metingen was de ervaren mentale gezondheid als "
                         "geheel {direction}{numbers}. {certainty}",
-                  "en": "{name}: in the {n} participants with both measurements, self-rated mental health was "
-                        "{direction} overall{numbers}. {certainty}"},
+                  "en": "{name}: in the {n} participants with both measurements, self-rated mental health was, "
+                        "overall, {direction}{numbers}. {certainty}"},
     "concl_numbers": {"nl": " ({higher} hoger, {lower} lager, {same} gelijk; Hodges-Lehmann {hl}; rangbiseriële r {r})",
                       "en": " ({higher} higher, {lower} lower, {same} the same; Hodges-Lehmann {hl}; rank-biserial "
                             "r {r})"},
     "sure_significant": {"nl": "Statistisch significant (p = {p}).", "en": "Statistically significant (p = {p})."},
+    "sure_significant_among_changed": {
+        "nl": "Statistisch significant (p = {p}): de toets telt alleen de {m} deelnemers die veranderden, en die "
+              "gingen vooral {direction}.",
+        "en": "Statistically significant (p = {p}): the test counts only the {m} participants who changed, and they "
+              "mostly went {direction}."},
     "sure_hidden": {"nl": "De cijfers en de toets worden in deze editie niet getoond (** in de tabel): lees de "
                           "richting als een aanwijzing, niet als bewijs.",
                     "en": "Its figures and test are not shown in this edition (** in the table): read the direction "
@@ -360,8 +376,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "concl_up": {"nl": "hoger na de interventie bij {names}", "en": "higher after the intervention for {names}"},
     "concl_down": {"nl": "lager na de interventie bij {names}", "en": "lower after the intervention for {names}"},
     "concl_flat": {"nl": "gelijk gebleven bij {names}", "en": "unchanged for {names}"},
-    "concl_mixed": {"nl": "wisselend (even veel deelnemers hoger als lager) bij {names}",
-                    "en": "mixed (as many participants higher as lower) for {names}"},
+    "concl_flat_up": {"nl": "grotendeels gelijk gebleven (bij wie veranderde vooral hoger) bij {names}",
+                      "en": "mostly unchanged (mostly higher in those who changed) for {names}"},
+    "concl_flat_down": {"nl": "grotendeels gelijk gebleven (bij wie veranderde vooral lager) bij {names}",
+                        "en": "mostly unchanged (mostly lower in those who changed) for {names}"},
+    "concl_mixed": {"nl": "wisselend (hoger en lager wegen tegen elkaar op) bij {names}",
+                    "en": "mixed (higher and lower balance out) for {names}"},
     "concl_summary_none": {"nl": "Geen interventie had een voor- en nameting bij dezelfde mensen.",
                            "en": "No intervention was measured before and after in the same people."},
     "concl_summary_unpaired": {"nl": "Zonder voor- en nameting bij dezelfde mensen: {names}.",
@@ -373,9 +393,9 @@ TEXTS: dict[str, dict[str, str]] = {
                           "en": "For the only intervention measured before and after in the same people, {name}, "
                                 "the grade was {direction}."},
     "concl_summary_one_mixed": {"nl": "Bij de enige interventie met een voor- en nameting bij dezelfde mensen, {name}, "
-                                      "kwamen even veel deelnemers hoger als lager uit.",
+                                      "wogen hoger en lager tegen elkaar op.",
                                 "en": "For the only intervention measured before and after in the same people, "
-                                      "{name}, as many participants came out higher as lower."},
+                                      "{name}, higher and lower balanced out."},
     "concl_unclear_one": {"nl": "Bij de enige interventie met een voor- en nameting bij dezelfde mensen, {name}, is "
                                 "geen uitspraak over verandering mogelijk.",
                           "en": "For the only intervention measured before and after in the same people, {name}, "
@@ -393,6 +413,10 @@ TEXTS: dict[str, dict[str, str]] = {
                                "en": "None of the differences tested is statistically significant: they may be "
                                      "chance."},
     "concl_sure_some": {"nl": "Statistisch significant: {names}.", "en": "Statistically significant: {names}."},
+    "concl_many_tests": {"nl": "Er is niet gecorrigeerd voor het aantal toetsen: van {k} toetsen valt bij toeval "
+                               "alleen, als geen interventie iets veranderde, gemiddeld {expected} significant uit.",
+                         "en": "There is no correction for the number of tests: of {k} tests, {expected} on average "
+                               "come out significant by chance alone, if no intervention changed anything."},
     "and": {"nl": "en", "en": "and"},
     # --- Terug in Balans ------------------------------------------------------------------------
     "tib_title": {"nl": "Terug in Balans – effectiviteit van het traject ({year})",
@@ -480,6 +504,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "neither": {"nl": "Geen van beide", "en": "Neither"},
     "mcnemar_p": {"nl": "p (McNemar)", "en": "p (McNemar)"},
     "mcnemar_none": {"nl": "geen toets: niemand verschilt", "en": "no test: no one differs"},
+    "mcnemar_many_tests": {"nl": "Er is niet gecorrigeerd voor het aantal toetsen: van {k} toetsen valt bij toeval "
+                                 "alleen gemiddeld {expected} significant uit.",
+                           "en": "There is no correction for the number of tests: of {k} tests, {expected} on "
+                                 "average come out significant by chance alone."},
     "mcnemar_note": {"nl": "De toets kijkt alleen naar wie verschilt: versterkt maar niet meer toegepast tegen "
                            "toegepast maar niet als versterkt genoemd.",
                      "en": "The test looks only at those who differ: strengthened but no longer applied against "
@@ -514,10 +542,19 @@ TEXTS: dict[str, dict[str, str]] = {
                      "en": "Share of respondents per scale point; sorted by the share in the two highest points. Each "
                            "share is rounded on its own: a row adds up to 99 to 101%, and the two highest points "
                            "together may differ by 1 point from their rounded shares added up."},
-    "factors_unscaled_note": {"nl": "Geen punt van de schaal: {points}. Telt mee in N, niet in ‘Flink + zeer’, de "
-                                    "mediaan en de figuur.",
-                              "en": "Not a point of the scale: {points}. Counted in N, not in ‘Quite + very’, the "
-                                    "median or the figure."},
+    "factors_note_unscaled": {"nl": "Aandeel van de respondenten per antwoord; gesorteerd op ‘Flink + zeer’. Elk "
+                                    "aandeel is afzonderlijk afgerond: een rij telt op tot 99 à 101%.",
+                              "en": "Share of respondents per answer; sorted by ‘Quite + very’. Each share is rounded "
+                                    "on its own: a row adds up to 99 to 101%."},
+    "factors_unscaled_note": {"nl": "Geen punt van de schaal ({points}): telt mee in N en in de aandelen per "
+                                    "antwoord, niet in ‘Flink + zeer’ (het aandeel van wie een punt van de schaal "
+                                    "koos, zodat het van de twee hoogste punten samen kan verschillen), de mediaan "
+                                    "en de figuur.",
+                              "en": "Not a point of the scale ({points}): counted in N and in the shares per answer, "
+                                    "not in ‘Quite + very’ (the share of those who chose a point of the scale, so it "
+                                    "may differ from the two highest points added up), the median or the figure."},
+    "summary_scaled_note": {"nl": "N: wie een punt van de schaal koos ({points} niet).",
+                            "en": "N: those who chose a point of the scale (not {points})."},
     "factors_chart_caption": {"nl": "Beoordeling van de factoren, van niet tot zeer behulpzaam, gecentreerd op "
                                     "‘Behulpzaam’: links minder, rechts meer behulpzaam.",
                               "en": "Rating of the factors, from not to very helpful, centred on the middle point: "

@@ -14,7 +14,7 @@ from assets.partitions import YEARLY
 from assets.reporting.editions import (Edition, report_results, write_report_editions, years_to_report,
                                        years_with_rows)
 from assets.reporting.html import Block, Chart, Heading, Paragraph, Table
-from assets.reporting.numbers import MISSING, fmt_number, fmt_pct
+from assets.reporting.numbers import MISSING, fmt_number, fmt_p, fmt_pct
 from assets.reporting.provenance import provenance_blocks
 from assets.reporting.chart_cache import rendered_chart
 from assets.reporting.texts import join_list, texts_for
@@ -92,9 +92,7 @@ def _interval(data: YearData, question: str, answer: str, lang: str) -> str:
 
 
 def _p(p: float | None, edition: Edition) -> str:
-    if p is None:
-        return edition.t("mcnemar_none")
-    return fmt_number(p, 3, edition.lang)
+    return edition.t("mcnemar_none") if p is None else fmt_p(p, ALPHA, edition.lang)
 
 
 class Numbering:
@@ -228,6 +226,10 @@ def skills(data: YearData, edition: Edition, numbering: Numbering) -> list[Block
             top = first.row(0, named=True)
             sentence += " " + t("mcnemar_retained", n=top["both"] + top["strengthened_only"], kept=top["both"],
                                 skill=_in_sentence(top["skill"]))
+        tests = sum(r["p_value_exact"] is not None for r in mc.iter_rows(named=True))
+        if tests > 1 and discordant >= MCNEMAR_TESTABLE:  # a p below 0.05 among many is to be expected
+            expected = fmt_number(tests * ALPHA, 2, lang).rstrip("0").rstrip(",.")
+            sentence += " " + t("mcnemar_many_tests", k=tests, expected=expected)
         blocks.append(Paragraph(sentence))
         # in the order of the skills table above (most strengthened first), then any other skill
         order = {skill: i for i, skill in enumerate(df["skill"].to_list())}
@@ -270,9 +272,10 @@ def factors(data: YearData, edition: Edition, numbering: Numbering) -> list[Bloc
                 for r in shown.head(3).iter_rows(named=True)]
         blocks.append(Paragraph(t("factors_sentence", best=join_list(best, lang))))
     headers = [t("factor"), "N"] + [label for _, label in points] + [t("top_two")]
-    notes = [t("factors_note")]
-    if len(scaled) < len(points):
-        notes.append(t("factors_unscaled_note", points=join_list([label for p, label in points if p is None], lang)))
+    # Of an answer off the scale (n.v.t.): the shares per answer are of everyone, ‘Flink + zeer’ of
+    # those on the scale, and the two no longer add up to each other.
+    unscaled = join_list([label for p, label in points if p is None], lang)
+    notes = [t("factors_note_unscaled"), t("factors_unscaled_note", points=unscaled)] if unscaled else [t("factors_note")]
     if hidden_any:
         notes.append(f"* {edition.small_group_note}")
     blocks.append(Table(headers, rows, f"{t('tabel', no=numbering.table())} {t('factors_caption')}", notes,
@@ -293,7 +296,8 @@ def factors(data: YearData, edition: Edition, numbering: Numbering) -> list[Bloc
                   MISSING + "*" if edition.hides(r["n_respondents"]) else fmt_pct(r["pct_flink_of_zeer"], 0, lang)]
                  for r in summary.iter_rows(named=True)]
         scale = t("median", lo=scaled[0], hi=scaled[-1])  # the codebook's scale points, lowest to highest
-        snotes = [f"* {edition.small_group_note}"] if hidden_any else []
+        snotes = [t("summary_scaled_note", points=unscaled)] if unscaled else []
+        snotes += [f"* {edition.small_group_note}"] if hidden_any else []
         # a median such as 4,5 is no answer anyone could give: the note takes the first one shown
         between = next((r["median_rating"] for r in summary.iter_rows(named=True) if r["median_rating"] is not None
                         and r["median_rating"] % 1 and not edition.hides(r["n_respondents"])), None)
