@@ -193,6 +193,10 @@ def test_the_reports_say_how_many_rows_of_each_export_were_set_aside(tmp_path):
         assert rows == {"pmg/2023/pmg_focusinterviews_maxqda.xlsx": "0", "pmg/2023/pmg_t0_qualtrics.csv": "8",
                         "pmg/2023/pmg_t1_qualtrics.csv": "0"}
         assert "Apart gezet: 8 rij(en) die niet te lezen waren" in report.full_text
+        # said where "nobody" is read too: beside Tabel 3, and in UMCG's interventions with a wave of nobody
+        assert "Let op: 8 rij(en) van de vragenlijst van dit jaar konden niet worden verwerkt" in report.full_text
+        assert ("vóór de interventie door niemand en na de interventie door 4 deelnemers ingevuld. Van de vragenlijst van dit "
+                "jaar konden 8 rij(en) niet worden verwerkt (zie Verantwoording)") in report.full_text
 
 
 def test_an_unexplained_count_difference_warns(tmp_path):

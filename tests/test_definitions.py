@@ -112,6 +112,8 @@ def test_what_reads_a_pmg_year_depends_on_every_table_it_reads():
         execute = sql
 
         def fetchall(self):
+            if "raw.quarantine" in self.last:  # raw, written before any staging table: nothing to declare
+                return [(0,)]
             return [(1,)] if "duckdb_columns" in self.last else []  # the segments have the column
 
         def pl(self):

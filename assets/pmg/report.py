@@ -79,8 +79,13 @@ def response_table(data: YearData, edition: Edition, table_no: int) -> list[Bloc
              _slash(r["n_questionnaire_t0"]), _slash(r["n_questionnaire_t1"])]
             for r in data.counts.iter_rows(named=True)]
     return [Table([t("organisation"), t("intervention"), t("group"), "N T0", "N T1", t("q_n_t0"), t("q_n_t1")],
-                  rows, f"{t('tabel', no=table_no)} {t('tabel3_caption')}", [t("tabel3_note")],
+                  rows, f"{t('tabel', no=table_no)} {t('tabel3_caption')}", _tabel3_notes(data, edition),
                   numeric=frozenset({3, 4, 5, 6})), *_interviews(data.counts, edition)]
+
+
+def _tabel3_notes(data: YearData, edition: Edition) -> list[str]:
+    t = edition.t
+    return [t("tabel3_note")] + ([t("tabel3_set_aside", n=data.set_aside)] if data.set_aside else [])
 
 
 def _interviews(counts: pl.DataFrame, edition: Edition) -> list[Block]:
@@ -146,7 +151,8 @@ def overview(data: YearData, organisation: str, intervention: str, edition: Edit
 
     text = [t("interview_sentence", n0=_people(it0, edition, "employee", "employees"),
               n1=_people(it1, edition, "employee", "employees")) if it0 or it1 else t("no_interviews"),
-            t("questionnaire_sentence", n0=_people(q0, edition), n1=_people(q1, edition)),
+            t("questionnaire_sentence", n0=_people(q0, edition), n1=_people(q1, edition))
+            + (" " + t("questionnaire_set_aside", n=data.set_aside) if data.set_aside and not (q0 and q1) else ""),
             _grade_sentence(t("mh_t0_what"), t0, marks["T0"], edition, t("no_t0"), table_no)]
     cells = [_grade_cells(t0, marks["T0"], edition, t("no_t0")), _grade_cells(t1, marks["T1"], edition, t("no_t1")),
              _grade_cells(rating, marks["rating"], edition, t("no_t1"))]
@@ -535,7 +541,7 @@ def organisation_table(data: YearData, edition: Edition, folders: dict[str, str]
             Paragraph(t("per_organisation_intro", k=len(interventions(data)), n=len(per))),
             Table([t("organisation"), t("n_interventions"), "N T0", "N T1", t("q_n_t0"), t("q_n_t1"),
                    t("report_file")], rows, f"{t('tabel', no=table_no)} {t('org_reports_caption')}",
-                  [t("tabel3_note")], numeric=frozenset({1, 2, 3, 4, 5}))]
+                  _tabel3_notes(data, edition), numeric=frozenset({1, 2, 3, 4, 5}))]
 
 
 def build(data: YearData, edition: Edition, organisation: str | None = None,

@@ -30,6 +30,7 @@ class YearData:
     unpaired: pl.DataFrame        # marts.pmg_unpaired_change
     matrix: pl.DataFrame          # marts.pmg_theme_matrix
     theme_en: dict = field(default_factory=dict)  # theme -> its English name, where the codebook gives one
+    set_aside: int = 0            # questionnaire rows of the year in raw.quarantine: in no figure
     parts: dict = field(default_factory=dict)   # what is worked out once: rows grouped per frame, names
 
     def of(self, name: str, organisation: str, intervention: str) -> list[dict]:
@@ -49,7 +50,7 @@ class YearData:
         """The year as one organisation's report sees it."""
         names = self.of_organisation(organisation)
         mine = {name: self._split(name, "organisation", [organisation]) for name in PER_ORGANISATION}
-        return YearData(year=self.year, **mine, theme_en=self.theme_en,
+        return YearData(year=self.year, **mine, theme_en=self.theme_en, set_aside=self.set_aside,
                         parts={"interventions": [(organisation, i) for i in names]})
 
     def _split(self, name: str, column: str, values: list[str]) -> pl.DataFrame:
@@ -122,7 +123,19 @@ def load_year(conn, year: int) -> YearData:
         unpaired=q(f"SELECT * FROM {UNPAIRED} WHERE year = ? ORDER BY organisation, intervention"),
         matrix=q(MATRIX_SQL),
         theme_en=english_themes(conn, year),
+        set_aside=questionnaire_rows_set_aside(conn, year),
     )
+
+
+def questionnaire_rows_set_aside(conn, year: int) -> int:
+    """The year's questionnaire rows in raw.quarantine. Of an organisation whose every answer was
+    set aside (a renamed answer the codebook lacked), the report said only that nobody filled in
+    the questionnaire."""
+    return conn.execute("""
+        SELECT count(*) FROM (SELECT DISTINCT source_file, row_number FROM raw.quarantine
+                              WHERE instrument = 'pmg_questionnaire' AND source_file IN (
+                                  SELECT source_file FROM raw.source_files WHERE programme = 'pmg' AND year = ?))""",
+                        [year]).fetchall()[0][0]
 
 
 def english_themes(conn, year: int) -> dict[str, str]:

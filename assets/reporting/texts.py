@@ -126,6 +126,15 @@ TEXTS: dict[str, dict[str, str]] = {
                           "/ = geen deelnemers. Vragenlijst: respondenten op de korte schriftelijke vragenlijst.",
                     "en": "N T0 / N T1: participants in the focus interview before (T0) and after (T1) the "
                           "intervention; / = none. Questionnaire: respondents to the short written questionnaire."},
+    "tabel3_set_aside": {"nl": "Let op: {n} rij(en) van de vragenlijst van dit jaar konden niet worden verwerkt en "
+                               "tellen nergens mee (zie Verantwoording); waar / staat, kunnen die respondenten "
+                               "ontbreken.",
+                         "en": "Note: {n} questionnaire row(s) of this year could not be processed and count "
+                               "nowhere (see Provenance); where / stands, those respondents may be missing."},
+    "questionnaire_set_aside": {"nl": "Van de vragenlijst van dit jaar konden {n} rij(en) niet worden verwerkt "
+                                      "(zie Verantwoording): die respondenten kunnen hier ontbreken.",
+                                "en": "{n} questionnaire row(s) of this year could not be processed (see "
+                                      "Provenance): those respondents may be missing here."},
     "intervention_heading": {"nl": "Interventie {name}", "en": "Intervention {name}"},
     "overview": {"nl": "Kort overzicht T0 en T1", "en": "Short overview T0 and T1"},
     "interview_sentence": {"nl": "Aan het focusinterview deden vóór de interventie (T0) {n0} en na de interventie "
