@@ -200,6 +200,10 @@ def inbox_sensor(context: SensorEvaluationContext, sources: SourceData):
     context.update_cursor(json.dumps({"version": CURSOR_VERSION, "folders": done}, sort_keys=True))
     waiting += [f"{name}: holds exports but no codebook yet; the year is requested once its codebook_*.yaml is "
                 "beside them" for name in exports_without_codebook(Path(sources.data_dir), folders)]
+    if not requests:
+        # The tick's skip reason says it in the UI. Logged, a waiting folder would leave a log file
+        # per tick (every 5 minutes) in the instance's storage, kept after the tick is purged.
+        return SkipReason("; ".join(waiting) or "no new or changed exports")
     for line in waiting:
         context.log.info(f"not requested yet: {line}")
-    return requests or SkipReason("; ".join(waiting) or "no new or changed exports")
+    return requests

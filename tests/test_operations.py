@@ -227,6 +227,34 @@ def test_inbox_sensor_waits_until_a_folder_is_complete_and_settled(tmp_path: Pat
     assert _requested(requests) == [("pmg_yearly", "2025")]
 
 
+def test_inbox_sensor_logs_nothing_on_a_tick_that_only_waits(tmp_path: Path):
+    """The daemon keeps a log file of every tick that logs, also after the tick itself is purged:
+    a folder waiting for its codebook, logged every five minutes, left some 290 files a day. The
+    skip reason says it; the log only on a tick that requests a run."""
+    from dagster import SensorEvaluationContext
+
+    (tmp_path / "pmg" / "2024").mkdir(parents=True)
+    (tmp_path / "pmg" / "2024" / "t0.csv").write_text("x", encoding="utf-8")  # no codebook yet
+    sources = SourceData(data_dir=str(tmp_path), pseudonym_key="k")
+    instance = DagsterInstance.ephemeral()
+    log = mock.MagicMock()
+    (tmp_path / "pmg" / "2023").mkdir()
+    (tmp_path / "pmg" / "2023" / "codebook_questionnaire.yaml").write_text("files:\n  - path: t1.csv\n",
+                                                                          encoding="utf-8")
+    with mock.patch.object(SensorEvaluationContext, "log", new_callable=mock.PropertyMock, return_value=log):
+        result, cursor = _tick(instance, sources)
+        assert result.skip_message == ("pmg/2023: named in a codebook but not there yet: t1.csv "
+                                       "(codebook_questionnaire.yaml); pmg/2024: holds exports but no codebook yet; "
+                                       "the year is requested once its codebook_*.yaml is beside them")
+        assert not log.method_calls
+        (tmp_path / "pmg" / "2023" / "t1.csv").write_text("x", encoding="utf-8")
+        requests, _ = _tick(instance, sources, cursor)
+        assert _requested(requests) == [("pmg_yearly", "2023")]
+        assert [c.args[0] for c in log.info.call_args_list] == [
+            "not requested yet: pmg/2024: holds exports but no codebook yet; the year is requested once its "
+            "codebook_*.yaml is beside them"]
+
+
 def test_inbox_sensor_waits_for_the_syntax_file_of_a_limesurvey_r_export(tmp_path: Path):
     """LimeSurvey's R export is two files: the data file alone is not a complete export."""
     (tmp_path / "codebook_questionnaire.yaml").write_text(
