@@ -1,6 +1,7 @@
 """The data engineer's validation report: what was loaded, what was set aside and why, and the
 Great Expectations result page of every checked table."""
 
+import shutil
 from html import escape
 
 from dagster import MaterializeResult, MetadataValue, asset
@@ -32,7 +33,12 @@ def write_data_quality_page(conn, reports: ReportSettings):
     quarantined = conn.sql("SELECT source_file, row_number, column_name, cell_value, reason, stage "
                            "FROM raw.quarantine ORDER BY source_file, row_number, column_name").pl()
     page = reports.shared_path("validatie", "index.html")
-    # one folder per run's years (a partition, or a backfill's range), newest first
+    # A folder per year since December 2026; before, per run's range ("2016-2025/"), which only a
+    # run of that range replaced: stale, and after a withdrawal still showing the withdrawn year's
+    # values. Each year's next run writes its own folder.
+    for folder in page.parent.glob("*"):
+        if folder.is_dir() and not folder.name.isdigit():
+            shutil.rmtree(folder, ignore_errors=True)
     pages = sorted(page.parent.glob("*/*.html"), key=lambda p: (p.parent.name, p.name), reverse=True)
     links = "".join(f'<li><a href="{escape(p.parent.name)}/{escape(p.name)}">{escape(p.parent.name)}: '
                     f'{escape(p.stem)}</a></li>' for p in pages)

@@ -47,7 +47,3 @@ def for_years(sql: str, years: list[int] | None) -> str:
     in a new year's run; such a query says `{years}` where it reads the source."""
     return sql.replace("{years}", year_filter(years))
 
-
-def years_label(years: list[int]) -> str:
-    """A run's years for a folder name: "2023", or "2016-2025" for a backfill's range."""
-    return str(years[0]) if len(years) == 1 else f"{min(years)}-{max(years)}"

@@ -1,15 +1,19 @@
 """One Great Expectations asset check per declared suite (checks/suites.py), on the table's asset.
 
-Each validates the years of its run's partitions and writes its validation page to
-<reports>/validatie/<years>/<table>.html, linked in its metadata. A blocking check that fails also
-refreshes the data-quality page (reports.data_quality, which it keeps from running).
+Each validates the years of its run's partitions and writes a validation page per year to
+<reports>/validatie/<year>/<table>.html, linked in its metadata: a year's next run replaces its
+page (a correction, a withdrawal). A blocking check that fails also refreshes the data-quality
+page (reports.data_quality, which it keeps from running).
 """
+
+from functools import partial
+from pathlib import Path
 
 from dagster import AssetCheckExecutionContext, AssetCheckResult, asset_check
 from dagster_duckdb import DuckDBResource
 
 from assets.data_quality import write_data_quality_page
-from assets.partitions import partition_years, years_label
+from assets.partitions import partition_years
 from assets.tables import key
 from checks.gx_runner import run_suite
 from checks.suites import SUITES, Suite
@@ -31,13 +35,17 @@ def _suite_check(suite: Suite):
         # to validate; a year with exports but no rows does fail.
         expected = bool(sources.codebooks(*exports, years)) if exports else True
         with duckdb.get_connection() as conn:
-            page = reports.shared_path("validatie", years_label(years), f"{suite.table}.html")
-            result = run_suite(conn, suite, codebooks, page, years=years, rows_expected=expected)
+            result = run_suite(conn, suite, codebooks, years=years, rows_expected=expected,
+                               year_pages=partial(_page, reports, suite.table))
             if suite.blocking and not result.passed:
                 write_data_quality_page(conn, reports)
         return result
 
     return _check
+
+
+def _page(reports: ReportSettings, table: str, year: int) -> Path:
+    return reports.shared_path("validatie", str(year), f"{table}.html")
 
 
 EXPECTATION_SUITE_CHECKS = [_suite_check(s) for s in SUITES.values()]

@@ -459,11 +459,14 @@ def _shared_hashes(conn, table: str, scope: Where, params: list, batch: Batch, k
 
 
 def run_suite(conn, suite: Suite, codebooks: list[Codebook], page: Path | None = None,
-              years: list[int] | None = None, rows_expected: bool = True) -> AssetCheckResult:
+              years: list[int] | None = None, rows_expected: bool = True,
+              year_pages: Callable[[int], Path] | None = None) -> AssetCheckResult:
     """Validate a table batch by batch (year or source file); optionally write an HTML page of it.
 
     With `years`, only the batches of those years: a yearly partition validates its own year.
     No batch at all fails, unless `rows_expected` is False (no exports of those years to load).
+    With `years` and `year_pages`, a page per year (`year_pages(year)`) of that year's batches
+    instead of one page: a year's next run replaces its page, a year left without rows too.
     """
     scope = _scope(suite, years)
     batches = _batches(conn, suite, scope)
@@ -486,6 +489,8 @@ def run_suite(conn, suite: Suite, codebooks: list[Codebook], page: Path | None =
     if page is not None:
         write_atomic(page, _html(suite, rows))
         metadata["validation_report"] = MetadataValue.path(str(page))
+    if year_pages is not None and years:
+        metadata.update(_write_year_pages(conn, suite, rows, years, year_pages))
     nothing = (f"{suite.table} is empty: nothing to validate" if years is None else
                f"{suite.table} has no rows of {', '.join(str(y) for y in years) or 'no year'}: nothing to validate")
     if not rows_expected:
@@ -528,7 +533,28 @@ def _markdown(rows: list[dict], batch_by: str) -> str:
     return "\n".join(lines)
 
 
-def _html(suite: Suite, rows: list[dict]) -> str:
+def _write_year_pages(conn, suite: Suite, rows: list[dict], years: list[int],
+                      year_pages: Callable[[int], Path]) -> dict:
+    """Each year's page of `rows`; the metadata naming them (the newest failing year's first)."""
+    if suite.batch_by == "year":
+        year_of = {year: year for year in years}
+    else:  # source files, as _scope selects them
+        year_of = dict(conn.execute("SELECT source_file, year FROM raw.source_files WHERE year IN "
+                                    f"({', '.join(str(int(y)) for y in years)})").fetchall())
+    pages = {}
+    for year in sorted(years, reverse=True):
+        pages[year] = year_pages(year)
+        mine = [r for r in rows if year_of.get(r["batch"]) == year]
+        write_atomic(pages[year], _html(suite, mine, None if mine else f"geen rijen van {year}: niets te valideren"))
+    failing = [year_of.get(r["batch"]) for r in rows if not r["success"]]
+    shown = max((y for y in failing if y is not None), default=max(years))
+    metadata = {"validation_report": MetadataValue.path(str(pages[shown]))}
+    if len(pages) > 1:
+        metadata["validation_pages"] = MetadataValue.md("\n".join(f"- {y}: `{p}`" for y, p in pages.items()))
+    return metadata
+
+
+def _html(suite: Suite, rows: list[dict], nothing: str | None = None) -> str:
     """A self-contained validation page for the data engineer (GX Data Docs' content, without the site)."""
     cells = "".join(
         f"<tr class={'ok' if r['success'] else 'bad'}><td>{escape(str(r['batch']))}</td>"
@@ -542,7 +568,7 @@ def _html(suite: Suite, rows: list[dict]) -> str:
             f"<p>Great Expectations {_gx_version()}, per {suite.batch_by}; "
             f"{'blokkerend' if suite.blocking else 'waarschuwing'}.</p>"
             f"<table><tr><th>{suite.batch_by}</th><th>verwachting</th><th>voldaan</th><th>afwijkend</th>"
-            f"<th>voorbeelden</th></tr>{cells}</table>")
+            f"<th>voorbeelden</th></tr>{cells}</table>" + (f"<p>{escape(nothing)}</p>" if nothing else ""))
 
 
 def _gx_version() -> str:

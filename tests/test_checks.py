@@ -74,13 +74,16 @@ def test_validation_pages_are_written_and_linked(full_run):
     result, tmp = full_run
     pages = {p.relative_to(tmp / "reports" / "validatie").as_posix()
              for p in (tmp / "reports" / "validatie").rglob("*.html")}
-    assert pages == {"index.html", *(f"2023-2024/{t}.html" for t in SUITES)}  # the run's years
+    assert pages == {"index.html", *(f"{y}/{t}.html" for t in SUITES for y in (2023, 2024))}  # a page per year
     suite_checks = [e for e in result.get_asset_check_evaluations() if e.check_name == "expectation_suite"]
     assert len(suite_checks) == len(SUITES)
     assert all(Path(e.metadata["validation_report"].value).exists() for e in suite_checks)
     index = (tmp / "reports" / "validatie" / "index.html").read_text(encoding="utf-8")
     assert "pmg/2023/pmg_t0_qualtrics.csv" in index and "Quarantaine (0 problemen)" in index
-    assert 'href="2023-2024/staging.pmg_questionnaire_responses.html"' in index
+    assert 'href="2023/staging.pmg_questionnaire_responses.html"' in index
+    # a year without rows of the table says so (Terug in Balans has none of 2023)
+    assert "geen rijen van 2023: niets te valideren" in (
+        tmp / "reports" / "validatie" / "2023" / "staging.tib_survey_answers.html").read_text(encoding="utf-8")
 
 
 def test_domain_checks_look_at_the_run_years_only():
@@ -186,3 +189,29 @@ def test_a_failed_blocking_suite_refreshes_the_data_quality_page(tmp_path: Path,
     index = (tmp_path / "reports" / "validatie" / "index.html").read_text(encoding="utf-8")
     assert 'href="2024/staging.tib_survey_answers.html"' in index
     assert "terug_in_balans/2024/" in index  # the run's files
+
+
+def test_a_withdrawn_years_validation_pages_are_replaced_and_old_range_folders_removed(tmp_path):
+    """A page per run's range ("2016-2025/") was replaced only by a run of that range: after a
+    withdrawal it kept showing the year's values. Each year now has its own pages, which the year's
+    next run replaces, and the old range folders go."""
+    import shutil
+
+    from assets.data_quality import data_quality_report
+    from tests.conftest import materialize_years, resources_for
+    from tests.test_assets import copy_tib, programme_graph
+
+    data = copy_tib(tmp_path)
+    validatie = tmp_path / "reports" / "validatie"
+    (validatie / "2016-2025").mkdir(parents=True)
+    (validatie / "2016-2025" / "staging.tib_survey_answers.html").write_text("an old range's page", encoding="utf-8")
+    graph = [*programme_graph("terug_in_balans"), data_quality_report]
+    assert materialize_years(graph, resources_for(tmp_path, data), (2024,)).success
+    page = validatie / "2024" / "staging.tib_survey_answers.html"
+    assert "<td>2024</td>" in page.read_text(encoding="utf-8")
+    assert not (validatie / "2016-2025").exists()
+    shutil.rmtree(data / "terug_in_balans" / "2024")  # every participant withdrew: the folder emptied
+    (data / "terug_in_balans" / "2024").mkdir()
+    assert materialize_years(graph, resources_for(tmp_path, data), (2024,)).success
+    text = page.read_text(encoding="utf-8")
+    assert "geen rijen van 2024: niets te valideren" in text and "<td>2024</td>" not in text
