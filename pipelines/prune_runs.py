@@ -1,0 +1,97 @@
+"""`python -m pipelines.prune_runs`: delete old runs from Dagster's run history, keeping what the UI
+shows of every asset.
+
+Dagster keeps every run, its event log and its step logs for good. Here each run stores the
+charts' and the stakeholder report's previews once per year it covers: about 3 MB per year of a
+run at 10 years x 50 organisations, 30 MB for a backfill of ten years, so a decade of yearly runs,
+corrections and backfills comes to a gigabyte or more (docs/operations.md). A run older than the
+cut-off is deleted with its step logs unless it holds the latest materialisation of some asset
+(of some year): those the UI shows, and they say which run made each year's warehouse rows and
+reports. Runs still queued or in progress are left alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from dagster import AssetRecordsFilter, DagsterInstance, DagsterRunStatus, RunsFilter
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import INDEX_SHARD_NAME, SqliteEventLogStorage
+
+FINISHED = [DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED]
+
+
+def runs_to_keep(instance: DagsterInstance) -> set[str]:
+    """The runs that hold the latest materialisation of an asset, per partition where it has them."""
+    keep = set()
+    for asset_key in instance.get_asset_keys():
+        partitions = sorted(instance.get_materialized_partitions(asset_key))
+        filters = ([AssetRecordsFilter(asset_key=asset_key, asset_partitions=[p]) for p in partitions]
+                   or [AssetRecordsFilter(asset_key=asset_key)])
+        for records_filter in filters:
+            keep |= {record.run_id for record in instance.fetch_materializations(records_filter, limit=1).records}
+    return keep
+
+
+def runs_to_delete(instance: DagsterInstance, older_than: timedelta) -> list[str]:
+    """Finished runs created before now - `older_than` that hold no latest materialisation, oldest first."""
+    cut_off = datetime.now(timezone.utc) - older_than
+    old = instance.get_runs(RunsFilter(statuses=FINISHED, created_before=cut_off), ascending=True)
+    keep = runs_to_keep(instance)
+    return [run.run_id for run in old if run.run_id not in keep]
+
+
+def prune(instance: DagsterInstance, older_than: timedelta, dry_run: bool = False) -> list[str]:
+    """Delete the runs runs_to_delete names (their events and step logs); return their ids."""
+    doomed = runs_to_delete(instance, older_than)
+    if not dry_run:
+        for run_id in doomed:
+            instance.delete_run(run_id)
+            instance.compute_log_manager.delete_logs(prefix=[run_id])
+        reclaim_disk(instance)
+    return doomed
+
+
+def reclaim_disk(instance: DagsterInstance) -> None:
+    """Dagster's SQLite storage (the default) empties a deleted run's event file but keeps it (also
+    after `dagster run delete`), and keeps the space its events took in the index: give both back.
+    Postgres reuses freed space."""
+    storage = instance.event_log_storage
+    if not isinstance(storage, SqliteEventLogStorage):
+        return
+    index_file = Path(storage.path_for_shard(INDEX_SHARD_NAME))
+    runs = set(instance.get_run_ids())  # a run's record is made before its first event
+    for shard in index_file.parent.glob("*.db"):
+        if shard != index_file and shard.stem not in runs:
+            shard.unlink(missing_ok=True)
+    try:
+        with sqlite3.connect(index_file, timeout=30) as index:
+            index.execute("VACUUM")
+    except sqlite3.OperationalError as error:  # the UI or daemon writing: the space is reused anyway
+        print(f"index.db not compacted ({error}); the freed space is reused by later runs", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipelines.prune_runs", description=__doc__.splitlines()[0])
+    parser.add_argument("--older-than-days", type=int, required=True,
+                        help="delete finished runs created more than this many days ago (0: every one)")
+    parser.add_argument("--dry-run", action="store_true", help="list the runs, delete nothing")
+    args = parser.parse_args(argv)
+    if args.older_than_days < 0:
+        parser.error("--older-than-days must be 0 or more")
+    with DagsterInstance.get() as instance:  # DAGSTER_HOME's
+        doomed = prune(instance, timedelta(days=args.older_than_days), args.dry_run)
+        left = len(instance.get_run_ids())
+    what = f"run(s) older than {args.older_than_days} day(s) that hold no asset's latest materialisation"
+    print(f"would delete {len(doomed)} {what}; the history holds {left}" if args.dry_run
+          else f"deleted {len(doomed)} {what}; {left} left in the history")
+    for run_id in doomed:
+        print(f"  {run_id}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""pipelines.prune_runs: old runs go, each asset's (and year's) latest materialisation stays."""
+
+from datetime import timedelta
+from pathlib import Path
+
+from dagster import DagsterInstance, StaticPartitionsDefinition, asset, materialize
+
+from pipelines.prune_runs import main, prune
+
+YEARS = StaticPartitionsDefinition(["2023", "2024"])
+
+
+@asset(partitions_def=YEARS)
+def yearly(context) -> None:
+    context.log.info(f"made {context.partition_key}")
+
+
+@asset
+def overall() -> None:
+    pass
+
+
+@asset
+def broken() -> None:
+    raise RuntimeError("a step that fails")
+
+
+def _run(instance, assets, partition_key=None) -> str:
+    return materialize(assets, instance=instance, partition_key=partition_key, raise_on_error=False).run_id
+
+
+def test_prune_keeps_each_years_latest_materialisation_and_deletes_the_rest(tmp_path: Path, monkeypatch, capsys):
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    with DagsterInstance.local_temp(tempdir=str(home)) as instance:
+        first_2023 = _run(instance, [yearly], "2023")
+        latest_2023 = _run(instance, [yearly], "2023")
+        only_2024 = _run(instance, [yearly], "2024")
+        first_overall = _run(instance, [overall])
+        latest_overall = _run(instance, [overall])
+        failed = _run(instance, [broken])
+        logs, events = home / "storage" / first_2023, home / "history" / "runs" / f"{first_2023}.db"
+        assert logs.is_dir() and events.is_file()
+
+        assert prune(instance, timedelta(days=1)) == []  # nothing that old
+        assert prune(instance, timedelta(0), dry_run=True) == [first_2023, first_overall, failed]
+        assert len(instance.get_run_ids()) == 6
+        monkeypatch.setenv("DAGSTER_HOME", str(home))
+        assert main(["--older-than-days", "0"]) == 0
+        assert "deleted 3 run(s) older than 0 day(s)" in capsys.readouterr().out
+        assert set(instance.get_run_ids()) == {latest_2023, only_2024, latest_overall}
+        assert instance.get_materialized_partitions(yearly.key) == {"2023", "2024"}
+        assert not logs.exists() and (home / "storage" / latest_2023).is_dir()
+        assert not events.exists() and (home / "history" / "runs" / f"{latest_2023}.db").is_file()
+        assert prune(instance, timedelta(0)) == []  # what is left is each one's latest
+        # `dagster run delete` (as the README says for withdrawn consent) leaves the run's event file
+        instance.delete_run(only_2024)
+        orphan = home / "history" / "runs" / f"{only_2024}.db"
+        assert orphan.is_file()
+        prune(instance, timedelta(days=365))
+        assert not orphan.exists() and set(instance.get_run_ids()) == {latest_2023, latest_overall}
