@@ -175,3 +175,20 @@ def test_publish_writes_every_year_and_previews_the_newest_within_budget(tmp_pat
     assert shown[0] == "2021" and shown == sorted(shown, reverse=True)
     uris = re.findall(r"data:image/png;base64,[^)]*", preview)
     assert len(uris) == len(shown) and (len(shown) == 1 or sum(map(len, uris)) <= PREVIEW_BUDGET)
+
+
+def test_a_run_of_several_years_shares_the_preview_budget_among_them(tmp_path):
+    """Dagster stores a run's metadata once per partition: a backfill of ten years stored its
+    preview of ten years ten times. The budget is shared; the newest year is always previewed."""
+    figures = {year: (lambda: draw_skills(skills())) for year in (2018, 2019, 2020, 2021)}
+    reports = ReportSettings(output_dir=str(tmp_path))
+
+    def previews(copies):
+        result = publish_charts(reports, "terug_in_balans", "tib_skills", figures, copies=copies)
+        return re.findall(r"data:image/png;base64,[^)]*", result.metadata["preview"].value)
+
+    one = previews(1)
+    assert len(one) == 4 and len(one[0]) * 4 <= PREVIEW_BUDGET  # one year's run shows them all
+    shared = previews(4)
+    assert 1 <= len(shared) < 4 and sum(map(len, shared)) <= PREVIEW_BUDGET // 4
+    assert len(previews(1000)) == 1

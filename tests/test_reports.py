@@ -946,3 +946,16 @@ def test_english_terug_in_balans_ties_follow_the_english_names():
     summary = summary.with_columns(factor=pl.Series(["De klik met de coach", "Buiten zijn"]))
     assert in_english_year(replace(data, factor_summary=summary), names).factor_summary["factor"].to_list() == [
         "Being outdoors", "The rapport with the coach"]
+
+
+def test_the_ui_markdown_of_a_run_of_many_years_fits_its_share_of_the_budget():
+    """Stored once per partition, a ten years' run's markdown gets a tenth: the newest year's
+    report, without charts, or at the least its title and where the report is."""
+    from assets.reporting.editions import MARKDOWN, REPORT_MD_BUDGET, _ui_markdown
+    from assets.reporting.html import Paragraph
+
+    written = {year: {MARKDOWN: (f"Rapport {year}", [Paragraph("x" * 30_000)])} for year in range(2016, 2026)}
+    assert _ui_markdown(written, 2025).count("# Rapport") == 10  # one run of them all: every year
+    assert _ui_markdown(written, 2025, REPORT_MD_BUDGET // 10).count("# Rapport") == 1
+    short = _ui_markdown(written, 2025, 5_000)
+    assert short.startswith("# Rapport 2025\n") and "x" not in short and len(short) < 5_000

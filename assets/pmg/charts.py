@@ -228,7 +228,7 @@ def pmg_mental_health_chart(context, duckdb: DuckDBResource, reports: ReportSett
         shown = {year: stakeholder_mental_health(conn, year, reports.reporting_minimum, reports.language)
                  for year in years}
     figures = {year: partial(draw_mental_health, shown[year], reports.language) for year in years}
-    return publish_charts(reports, "pmg", "pmg_mental_health", figures)
+    return publish_charts(reports, "pmg", "pmg_mental_health", figures, copies=len(years))
 
 
 @asset(**YEARLY, key=AssetKey(["charts", "pmg_theme_matrix"]), deps=[key(table) for table in YEAR_TABLES],
@@ -249,4 +249,4 @@ def pmg_theme_matrix_chart(context, duckdb: DuckDBResource, reports: ReportSetti
     with duckdb.get_connection() as conn:
         shown = {year: stakeholder_matrix(conn, year, reports.reporting_minimum) for year in years}
     figures = {year: partial(draw_theme_matrix, shown[year], reports.language) for year in years}
-    return publish_charts(reports, "pmg", "pmg_theme_matrix", figures)
+    return publish_charts(reports, "pmg", "pmg_theme_matrix", figures, copies=len(years))

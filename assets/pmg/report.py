@@ -10,7 +10,7 @@ import polars as pl
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, multi_asset
 from dagster_duckdb import DuckDBResource
 
-from assets.partitions import YEARLY
+from assets.partitions import YEARLY, partition_years
 from assets.ingest.codebook import IGLOO_LEVELS, JDR_CATEGORIES, SECTIONS
 from assets.pmg.charts import GRID_CATEGORIES, draw_mental_health, draw_theme_matrix
 from assets.pmg.disclosure import PRIMARY, SECONDARY, Disclosure, disclosure, shown_matrix, shown_mental_health
@@ -649,4 +649,5 @@ def pmg_report(context: AssetExecutionContext, duckdb: DuckDBResource, reports: 
             remove_other_folders(folder_of_year, set(folders.values()))
             per_organisation[year] = (folder_of_year, len(folders))
     finish_pdfs(organisation_reports)
-    return report_results(written, STAKEHOLDER, RESEARCHER, context.log, per_organisation)
+    return report_results(written, STAKEHOLDER, RESEARCHER, context.log, per_organisation,
+                          copies=len(partition_years(context)))

@@ -34,7 +34,7 @@ def _sendable(item: tuple) -> bool:
     return isinstance(item[0], partial)
 
 
-def publish_charts(reports, programme: str, name: str, figures: dict) -> MaterializeResult:
+def publish_charts(reports, programme: str, name: str, figures: dict, copies: int = 1) -> MaterializeResult:
     """Write each year's figure as <programme>/<year>/<name>.png with an SVG beside it; Dagster metadata back.
 
     `figures` maps year -> matplotlib Figure (or None when that year has nothing to draw), or
@@ -42,7 +42,8 @@ def publish_charts(reports, programme: str, name: str, figures: dict) -> Materia
     is alive at a time in a process (ten large figures at once make every garbage collection
     slower). The years of functools.partial's are shared with a helper process
     (assets/reporting/chart_worker.py), and their SVGs are kept for the reports of this run
-    (assets/reporting/chart_cache.py).
+    (assets/reporting/chart_cache.py). `copies`: the run's partitions, each of which Dagster stores
+    the metadata for: the preview's budget is shared among them (the newest year's is always shown).
     """
     # Newest year first: the preview shows older years only while it stays small enough for the UI,
     # so once one does not fit, the older years' previews are not made at all. The newest years' are
@@ -71,7 +72,8 @@ def publish_charts(reports, programme: str, name: str, figures: dict) -> Materia
         paths[year] = png_path
         if budget_left:
             uri = data_uri(preview if preview is not None else svg_png(svg, DPI * PREVIEW_SCALE))
-            budget_left = not previews or sum(len(u) for _, u in previews) + len(uri) <= PREVIEW_BUDGET
+            budget_left = (not previews
+                           or sum(len(u) for _, u in previews) + len(uri) <= PREVIEW_BUDGET // max(copies, 1))
             if budget_left:
                 previews.append((year, uri))
     if not previews:

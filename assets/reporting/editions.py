@@ -178,13 +178,16 @@ def remove_other_folders(parent: Path, keep: set[str]) -> None:
 
 
 def report_results(written: dict, stakeholder_key, researcher_key, log=None,
-                   per_organisation: dict | None = None) -> tuple[MaterializeResult, MaterializeResult]:
+                   per_organisation: dict | None = None,
+                   copies: int = 1) -> tuple[MaterializeResult, MaterializeResult]:
     """The two editions' asset results from {year: write_report_editions(...)}: newest year under
     plain keys. The stakeholder result carries the report as markdown for the UI; the researcher
     result only its file paths (the UI is no place for the confidential edition's small groups).
 
     `log` (the asset's context.log) is told when a PDF could not be made, and why.
     `per_organisation`: {year: (folder of the organisation reports, how many)}.
+    `copies`: the run's partitions. Dagster stores a result once per partition of the run, so the
+    markdown gets 1/copies of the budget: a backfill of ten years stored ten copies of ten years.
     Waits for the PDFs still being made first.
     """
     finish_pdfs(written.values())
@@ -213,7 +216,7 @@ def report_results(written: dict, stakeholder_key, researcher_key, log=None,
                 log.warning(f"{year} {pdf_file}: {status}. The HTML report is complete.")
         metas[asset_key] = meta
     newest = max(written)
-    markdown = _ui_markdown(written, newest)
+    markdown = _ui_markdown(written, newest, REPORT_MD_BUDGET // max(copies, 1))
     files = f"\n\n---\n\nHTML: `{written[newest][STAKEHOLDER_FILE]}`  \nPDF: `{written[newest][PDF_FILE]}`"
     metas[stakeholder_key]["report"] = MetadataValue.md(markdown + files)
     return (MaterializeResult(asset_key=stakeholder_key, metadata=metas[stakeholder_key]),
@@ -226,19 +229,23 @@ def _markdown(title: str, blocks: list, charts: bool = True) -> str:
     return f"# {title}\n\n" + render_markdown(blocks)
 
 
-def _ui_markdown(written: dict, newest: int) -> str:
-    """Every year's stakeholder edition, newest first, if they fit the UI's budget together; else
-    the newest year's, without its charts if need be (the HTML has everything)."""
+def _ui_markdown(written: dict, newest: int, budget: int = REPORT_MD_BUDGET) -> str:
+    """Every year's stakeholder edition, newest first, if they fit the budget together; else the
+    newest year's, without its charts if need be, or only its title (the HTML has everything)."""
     years, size = [], -len(SEPARATOR)
     for year in sorted(written, reverse=True):
         years.append(_markdown(*written[year][MARKDOWN]))
         size += len(SEPARATOR) + len(years[-1])
-        if size > REPORT_MD_BUDGET:
+        if size > budget:
             break
     else:
         return SEPARATOR.join(years)
     markdown = years[0] + f"\n\n_(older years: see {STAKEHOLDER_FILE} per year)_"
-    if len(markdown) > REPORT_MD_BUDGET:
+    if len(markdown) > budget:
         markdown = _markdown(*written[newest][MARKDOWN], charts=False)
         markdown += "\n\n_(charts left out here for size; see the HTML report)_"
+    if len(markdown) > budget:
+        title = written[newest][MARKDOWN][0]
+        markdown = (f"# {title}\n\n_(too long for the preview of a run of this many years, which Dagster "
+                    "stores once per year: see the HTML report, or run the year alone)_")
     return markdown

@@ -201,10 +201,10 @@ def tib_skills_chart(context, duckdb: DuckDBResource, reports: ReportSettings) -
     orange bar means the skill faded somewhat. Files: terug_in_balans/<year>/tib_skills.png (+ .svg),
     beside the stakeholder report: not drawn for a year of fewer respondents than the reporting minimum.
     """
+    years = partition_years(context)
     with duckdb.get_connection() as conn:
-        figures = _per_year(conn, SKILLS, "year, pct_strengthened DESC, skill", draw_skills, reports,
-                             partition_years(context))
-    return publish_charts(reports, PROGRAMME, "tib_skills", figures)
+        figures = _per_year(conn, SKILLS, "year, pct_strengthened DESC, skill", draw_skills, reports, years)
+    return publish_charts(reports, PROGRAMME, "tib_skills", figures, copies=len(years))
 
 
 @asset(**YEARLY, key=AssetKey(["charts", "tib_factor_ratings"]), deps=[key(FACTORS), NAMES_FROM],
@@ -219,10 +219,10 @@ def tib_factor_ratings_chart(context, duckdb: DuckDBResource, reports: ReportSet
     (+ .svg), beside the stakeholder report: not drawn where a factor has fewer respondents than the
     reporting minimum.
     """
+    years = partition_years(context)
     with duckdb.get_connection() as conn:
-        figures = _per_year(conn, FACTORS, "year, factor, rating", draw_factor_diverging, reports,
-                             partition_years(context))
-    return publish_charts(reports, PROGRAMME, "tib_factor_ratings", figures)
+        figures = _per_year(conn, FACTORS, "year, factor, rating", draw_factor_diverging, reports, years)
+    return publish_charts(reports, PROGRAMME, "tib_factor_ratings", figures, copies=len(years))
 
 
 @asset(**YEARLY, key=AssetKey(["charts", "tib_return_to_work"]),
@@ -248,4 +248,4 @@ def tib_return_to_work_chart(context, duckdb: DuckDBResource, reports: ReportSet
     figures = {year: partial(draw_return_and_relapse, of(rtw, year), of(relapse, year),
                              intervals.filter(pl.col("year") == year), reports.language)
                for year in years}
-    return publish_charts(reports, PROGRAMME, "tib_return_to_work", figures)
+    return publish_charts(reports, PROGRAMME, "tib_return_to_work", figures, copies=len(years))

@@ -10,7 +10,7 @@ import polars as pl
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, multi_asset
 from dagster_duckdb import DuckDBResource
 
-from assets.partitions import YEARLY
+from assets.partitions import YEARLY, partition_years
 from assets.reporting.editions import (Edition, report_results, write_report_editions, years_to_report,
                                        years_with_rows)
 from assets.reporting.html import Block, Chart, Heading, Paragraph, Table
@@ -275,7 +275,8 @@ def factors(data: YearData, edition: Edition, numbering: Numbering) -> list[Bloc
     # Of an answer off the scale (n.v.t.): the shares per answer are of everyone, ‘Flink + zeer’ of
     # those on the scale, and the two no longer add up to each other.
     unscaled = join_list([label for p, label in points if p is None], lang)
-    notes = [t("factors_note_unscaled"), t("factors_unscaled_note", points=unscaled)] if unscaled else [t("factors_note")]
+    notes = ([t("factors_note_unscaled"), t("factors_unscaled_note", points=unscaled)] if unscaled
+             else [t("factors_note")])
     if hidden_any:
         notes.append(f"* {edition.small_group_note}")
     blocks.append(Table(headers, rows, f"{t('tabel', no=numbering.table())} {t('factors_caption')}", notes,
@@ -380,4 +381,4 @@ def terug_in_balans_report(context: AssetExecutionContext, duckdb: DuckDBResourc
             written[year] = write_report_editions(
                 reports, PROGRAMME, year, texts_for(reports.language)("tib_title", year=year),
                 lambda edition, data=data: build(data, edition), footer)
-    return report_results(written, STAKEHOLDER, RESEARCHER, context.log)
+    return report_results(written, STAKEHOLDER, RESEARCHER, context.log, copies=len(partition_years(context)))
