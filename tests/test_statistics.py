@@ -1,6 +1,8 @@
 """Statistics beyond the source reports: hand-computed values, then the marts of a full run."""
 
+import numpy as np
 import pytest
+from scipy import stats
 
 from assets.statistics import (
     NO_TEST,
@@ -91,13 +93,44 @@ def test_cliffs_delta():
     assert cliffs_delta([], [1]) is None
 
 
+def _brute_force_p(t0, t1) -> float:
+    """Two-sided p of Mann-Whitney's rank sum over every way to choose which values are T1."""
+    from itertools import combinations
+
+    from scipy.stats import rankdata
+
+    ranks = rankdata([*t1, *t0])
+    observed = ranks[:len(t1)].sum()
+    sums = [sum(ranks[i] for i in chosen) for chosen in combinations(range(len(ranks)), len(t1))]
+    low = sum(x <= observed + 1e-9 for x in sums) / len(sums)
+    high = sum(x >= observed - 1e-9 for x in sums) / len(sums)
+    return min(1.0, 2 * min(low, high))
+
+
+def test_mann_whitney_exact_p_with_ties_equals_counting_every_assignment():
+    rng = np.random.default_rng(5)
+    for _ in range(300):
+        n0, n1 = (int(x) for x in rng.integers(5, 8, size=2))
+        t0, t1 = (list(rng.integers(1, int(rng.integers(2, 8)), size=k) / 2) for k in (n0, n1))
+        assert mann_whitney(t0, t1)["p_value"] == pytest.approx(_brute_force_p(t0, t1), abs=1e-12), (t0, t1)
+    # without ties, scipy's exact distribution of U
+    t0, t1 = [1.5, 3, 4.25, 7, 9, 10.5], [2, 5, 6, 8, 11, 12, 13]
+    assert mann_whitney(t0, t1)["p_value"] == pytest.approx(
+        stats.mannwhitneyu(t1, t0, alternative="two-sided", method="exact").pvalue)
+
+
 def test_mann_whitney():
     separated = mann_whitney([1, 2, 3, 4, 5], [6, 7, 8, 9, 10])
     assert separated["method"] == "exact"
     assert separated["p_value"] == pytest.approx(2 / 252)     # 2 / C(10, 5)
     assert separated["cliffs_delta"] == 1
     tied = mann_whitney([1, 2, 3, 4, 5], [5, 6, 7, 8, 9])
-    assert tied["method"] == "asymptotic" and 0 < tied["p_value"] < 0.05
+    assert tied["method"] == "exact" and tied["p_value"] == pytest.approx(_brute_force_p([1, 2, 3, 4, 5], [5, 6, 7, 8, 9]))
+    # Grades tie in nearly every group: the normal approximation said 0.037 here, the exact p is 0.054.
+    grades = mann_whitney([8, 8, 8, 6, 7, 7, 6], [8, 8, 9, 8, 7, 9, 9])
+    assert grades["method"] == "exact" and round(grades["p_value"], 3) == 0.054
+    large = mann_whitney([1.0] * 30 + [2.0] * 21, [2.0] * 25 + [3.0] * 26)  # above 50 values: approximated
+    assert large["method"] == "asymptotic"
     small = mann_whitney([1, 2, 3, 4], [5, 6, 7, 8, 9, 10])
     assert small["p_value"] is None and small["method"] is None and small["cliffs_delta"] == 1
 

@@ -332,7 +332,7 @@ def test_the_english_unpaired_note_of_a_row_without_its_method_names_no_method()
     row = {"n_t0": 8, "n_t1": 7, "n_paired": 0, "mann_whitney_p": 0.4, "mann_whitney_method": None, "note": "nl"}
     assert _unpaired_note(row, "en").endswith("took part both times; two-sided Mann-Whitney U.")
     assert _unpaired_note(row | {"mann_whitney_method": "exact"}, "en").endswith(
-        "two-sided Mann-Whitney U, exact (no tied grades).")
+        "two-sided Mann-Whitney U, exact (permutation distribution, tied grades included).")
     assert "no test, as the smaller wave" in _unpaired_note(row | {"mann_whitney_p": None}, "en")
     assert _unpaired_note(row, "nl") == "nl"
 

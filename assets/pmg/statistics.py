@@ -111,7 +111,7 @@ def unpaired_note(n_t0: int, n_t1: int, n_paired: int, method: str | None, lang:
             how = (f"no test, as the smaller wave has fewer than {SMALL_N_MINIMUM} grades; Cliff's delta is "
                    f"descriptive only")
         else:
-            how = "two-sided Mann-Whitney U" + {"exact": ", exact (no tied grades)",
+            how = "two-sided Mann-Whitney U" + {"exact": ", exact (permutation distribution, tied grades included)",
                                                 "asymptotic": ", asymptotic (normal approximation, corrected for ties)"
                                                 }.get(method, "")
         return f"{people}; {how}."
@@ -125,7 +125,7 @@ def unpaired_note(n_t0: int, n_t1: int, n_paired: int, method: str | None, lang:
         how = (f"geen toets, want de kleinste golf heeft minder dan {SMALL_N_MINIMUM} cijfers; "
                f"Cliff's delta is alleen beschrijvend")
     else:
-        test = ("exact (geen gelijke cijfers)" if method == "exact"
+        test = ("exact (permutatieverdeling, gelijke cijfers meegerekend)" if method == "exact"
                 else "asymptotisch (normale benadering, gecorrigeerd voor gelijke cijfers)")
         how = f"Mann-Whitney U tweezijdig, {test}"
     return f"{people}; {how}."
