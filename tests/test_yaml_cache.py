@@ -62,3 +62,22 @@ def test_an_entry_parsed_under_other_rules_is_not_found(tmp_path, monkeypatch):
     assert yaml_cache.cached(tmp_path, INTERVIEWS) is not None
     monkeypatch.setattr(yaml_cache, "RULES", yaml_cache.RULES + b"# changed")
     assert yaml_cache.cached(tmp_path, INTERVIEWS) is None
+
+
+def test_entries_no_run_has_read_for_long_go_when_another_is_written(tmp_path):
+    """Each edited codebook and each upgrade of the parsing code left an entry for good."""
+    import os
+    import time
+
+    from assets.ingest import disk_cache
+
+    stale, in_use = disk_cache.entry(tmp_path, b"old codebook"), disk_cache.entry(tmp_path, b"this year's")
+    disk_cache.write(stale, {"a": 1})
+    disk_cache.write(in_use, {"b": 2})
+    long_ago = time.time() - (disk_cache.UNUSED_DAYS + 1) * 86_400
+    for path in (stale, in_use):
+        os.utime(path, (long_ago, long_ago))
+    assert disk_cache.read(in_use) == {"b": 2}  # read by this year's run: in use again
+    disk_cache.write(disk_cache.entry(tmp_path, b"an edited codebook"), {"c": 3})
+    assert not stale.exists() and disk_cache.read(in_use) == {"b": 2}
+    assert len(list(tmp_path.glob("*.json"))) == 2

@@ -3,7 +3,7 @@
 An entry's name is a digest of everything its value was derived from, so a stale entry is never
 read: changed inputs give another name. Only what JSON gives back exactly is kept (a value that
 does not come back as it went in is simply not cached), and a cache that cannot be read or
-written is no cache, never an error.
+written is no cache, never an error. Entries unread for UNUSED_DAYS go when another is written.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -24,14 +25,34 @@ def entry(folder: Path, *parts: bytes) -> Path:
     return folder / f"{digest.hexdigest()}.json"
 
 
+# An entry no run has read for this long goes when a new one is written: each edited codebook and
+# each upgrade of the parsing code leaves one behind, and a year's run reads the ones still in use.
+UNUSED_DAYS = 400
+
+
 def read(path: Path | None) -> Any | None:
-    """The value kept in `path`, or None."""
+    """The value kept in `path`, or None. Reading marks the entry as in use."""
     if path is None:
         return None
     try:
-        return json.loads(path.read_bytes())["value"]
+        value = json.loads(path.read_bytes())["value"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+    return value
+
+
+def _prune(folder: Path) -> None:
+    cut_off = time.time() - UNUSED_DAYS * 86_400
+    for old in folder.glob("*.json"):
+        try:
+            if old.stat().st_mtime < cut_off:
+                old.unlink()
+        except OSError:  # gone already (a run beside this one), or not ours to remove
+            pass
 
 
 def write(path: Path | None, value: Any) -> None:
@@ -54,3 +75,5 @@ def write(path: Path | None, value: Any) -> None:
     except OSError:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
+        return
+    _prune(path.parent)
