@@ -377,6 +377,7 @@ def test_a_rerun_in_one_language_removes_the_other_languages_reports_of_other_ex
     t0.write_text(t0.read_text(encoding="utf-8-sig"), encoding="utf-8")
     assert materialize_years(pmg_graph(), dutch, (2023,)).success
     assert not (en / "2023").exists() and (nl / "2023" / "rapport.html").is_file()
+    assert not (tmp_path / "reports" / "en").exists()  # no empty folders left behind
     # the data engineer's validation pages are the same in either language: one folder
     assert not (tmp_path / "reports" / "en" / "validatie").exists()
     assert (tmp_path / "reports" / "validatie" / "2023" / "staging.pmg_questionnaire_responses.html").is_file()

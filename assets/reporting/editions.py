@@ -153,6 +153,9 @@ def years_to_report(context, conn, reports, programme: str, with_rows: list[int]
             if other.is_dir() and (made_of is None or _recorded(other) not in (made_of, None)):
                 shutil.rmtree(other)
                 context.log.info(f"{year}: removed {other}: made from other exports than the warehouse now holds")
+                for parent in (other.parent, other.parent.parent):  # <language>/<programme>/, <language>/
+                    if parent != Path(reports.output_dir).resolve() and parent.is_dir() and not any(parent.iterdir()):
+                        parent.rmdir()
         if made_of is not None:
             years.append(year)
             write_atomic(reports.path(programme, str(year), EXPORTS_FILE), made_of)
