@@ -365,7 +365,9 @@ def test_each_voice_of_a_transcript_cue_is_its_own_speaker_and_masked_in_the_oth
     vtt = data / "pmg" / "2023" / "t0_cold_shower_1.vtt"
     text = vtt.read_text(encoding="utf-8").rstrip("\n") + (
         "\n\n0:0:40.0 --> 0:0:44.0\n<v Bakker, Joost>Dat zei ik ook.</v> <v Mulder, Ilse>Ik niet.</v>\n\n"
-        "0:0:45.0 --> 0:0:47.0\n<v Visser, Sanne>Ilse Mulder had gelijk.</v>\n")
+        "0:0:45.0 --> 0:0:47.0\n<v Visser, Sanne>Ilse Mulder had gelijk.</v>\n\n"
+        # a voice without words, heard nowhere else: her name is masked all the same
+        "0:0:48.0 --> 0:0:49.0\n<v Smit, Femke></v><v Visser, Sanne>Femke knikt.</v>\n")
     vtt.write_text(text, encoding="utf-8")
     assert materialize_years([raw_interview_utterances], resources_for(tmp_path, data), (2023,)).success
     with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as conn:
@@ -375,5 +377,6 @@ def test_each_voice_of_a_transcript_cue_is_its_own_speaker_and_masked_in_the_oth
     pseudonymise = Pseudonymiser(resources_for(tmp_path)["sources"].pseudonym_key)
     assert rows == [(9, 1, pseudonymise("Bakker, Joost"), "Dat zei ik ook."),
                     (9, 2, pseudonymise("Mulder, Ilse"), "Ik niet."),
-                    (10, 1, pseudonymise("Visser, Sanne"), "[naam] had gelijk.")]
-    assert n_rows == [(10,)]  # cues read, not rows written
+                    (10, 1, pseudonymise("Visser, Sanne"), "[naam] had gelijk."),
+                    (11, 1, pseudonymise("Visser, Sanne"), "[naam] knikt.")]
+    assert n_rows == [(11,)]  # cues read, not rows written

@@ -34,6 +34,8 @@ class Table:
     # row -> (column, value, reason) of rows the reader found unusable (a transcript cue whose timing
     # cannot be read): quarantined by the loader, never loaded.
     rejected: dict[int, tuple[str, str, str]] = field(default_factory=dict)
+    # every speaker a transcript names, also a voice without words (its name is masked in the others')
+    speakers: list[str] = field(default_factory=list)
 
     def first_error(self, columns: set[str]) -> dict[int, tuple[str, str]]:
         """row -> (heading, error) of each row's first error cell among `columns` (those a loader reads)."""

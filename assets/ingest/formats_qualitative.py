@@ -295,7 +295,8 @@ def parse_vtt(text: str, name: str = "transcript.vtt") -> Table:
             rows.append({"cue_id": cue_id, "start_seconds": start, "end_seconds": end, "speaker": speaker,
                          "text": said, ROW: number, "voice_in_cue": voice})
     detail = f"webvtt, {len(timings)} cues" + (f", {len(rejected)} with a timing that cannot be used" if rejected else "")
-    return Table(pl.DataFrame(rows, schema=UTTERANCE_SCHEMA), {}, detail, rejected=rejected)
+    speakers = sorted({name for v in VOICE.finditer(text) if (name := " ".join(v.group(1).split()))})
+    return Table(pl.DataFrame(rows, schema=UTTERANCE_SCHEMA), {}, detail, rejected=rejected, speakers=speakers)
 
 
 def read_teams_vtt(path: Path) -> Table:

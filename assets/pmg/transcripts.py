@@ -39,8 +39,9 @@ def transcript_utterances(codebook: Codebook, source: SourceFile, pseudonymise: 
         {"source_file": source.relative, "row_number": r, "column_name": column, "cell_value": value, "reason": reason}
         for r, (column, value, reason) in sorted(parsed.rejected.items())])
     frame = parsed.frame.filter(~pl.col(ROW).is_in(list(parsed.rejected)))
-    # every cue's speakers, a rejected cue's too: named in the others' words, they are masked there
-    names = name_variants(parsed.frame["speaker"].drop_nulls().unique().sort().to_list())
+    # every speaker, of a rejected cue and a voice without words too: named in the others' words,
+    # they are masked there
+    names = name_variants(sorted(set(parsed.frame["speaker"].drop_nulls()) | set(parsed.speakers)))
     rows = frame.select(
         pl.lit(source.relative).alias("source_file"),
         pl.col(ROW).cast(pl.Int32).alias("row_number"),
