@@ -194,9 +194,10 @@ def test_the_reports_say_how_many_rows_of_each_export_were_set_aside(tmp_path):
                         "pmg/2023/pmg_t1_qualtrics.csv": "0"}
         assert "Apart gezet: 8 rij(en) die niet te lezen waren" in report.full_text
         # said where "nobody" is read too: beside Tabel 3, and in UMCG's interventions with a wave of nobody
-        assert "Let op: 8 rij(en) van de vragenlijst van dit jaar konden niet worden verwerkt" in report.full_text
-        assert ("vóór de interventie door niemand en na de interventie door 4 deelnemers ingevuld. Van de vragenlijst van dit "
-                "jaar konden 8 rij(en) niet worden verwerkt (zie Verantwoording)") in report.full_text
+        assert "Let op: 8 rij(en) van de vragenlijst van dit jaar (alle organisaties samen) konden niet" in \
+            report.full_text
+        assert ("vóór de interventie door niemand en na de interventie door 4 deelnemers ingevuld. Van de vragenlijst "
+                "van dit jaar konden 8 rij(en) niet worden verwerkt (alle organisaties samen") in report.full_text
 
 
 def test_an_unexplained_count_difference_warns(tmp_path):
@@ -700,3 +701,26 @@ def test_a_run_of_one_year_keeps_the_other_years_staging_quarantine(tmp_path):
     assert any(r[0] == "pmg/2023/pmg_t0_qualtrics.csv" for r in before)
     assert materialize_years(pmg_graph(), resources_for(tmp_path, data), (2024,)).success
     assert staging_quarantine() == before
+
+
+def test_the_rows_set_aside_that_may_be_respondents_leave_out_previews_and_second_responses():
+    """A Qualtrics preview, a test or an unfinished second response is set aside on purpose: "those
+    respondents may be missing" is said only of rows that may be someone's answers."""
+    from assets.pmg.year_data import questionnaire_rows_set_aside
+    from warehouse.schema import ensure_schema
+
+    conn = duckdb.connect()
+    ensure_schema(conn, "raw.quarantine", "raw.source_files")
+    for source_file, programme, year in (("pmg/2023/t0.csv", "pmg", 2023), ("pmg/2024/t0.csv", "pmg", 2024)):
+        conn.execute("INSERT INTO raw.source_files (source_file, programme, instrument, year) "
+                     "VALUES (?, ?, 'pmg_questionnaire', ?)", [source_file, programme, year])
+    problems = [("pmg/2023/t0.csv", 4, "Status", "pmg_questionnaire"),       # a preview
+                ("pmg/2023/t0.csv", 5, "Finished", "pmg_questionnaire"),     # a second, unfinished response
+                ("pmg/2023/t0.csv", 5, "Q2", "pmg_questionnaire"),           # ... with another problem too
+                ("pmg/2023/t0.csv", 9, "Q2", "pmg_questionnaire"),           # an answer the codebook lacks
+                ("pmg/2023/t0.csv", 9, "Q5", "pmg_questionnaire"),           # the same row, once
+                ("pmg/2024/t0.csv", 3, "Q2", "pmg_questionnaire")]           # another year
+    conn.executemany("INSERT INTO raw.quarantine (source_file, row_number, column_name, instrument) "
+                     "VALUES (?, ?, ?, ?)", problems)
+    assert questionnaire_rows_set_aside(conn, 2023) == 1
+    assert questionnaire_rows_set_aside(conn, 2025) == 0

@@ -294,10 +294,14 @@ def test_pmg_conclusions_follow_the_paired_change(reports, warehouse):
     text = report.full_text
     for r in totals:
         # as many up as down: the estimate's sign says only which moved further, so no direction
-        hl, rb = r["hodges_lehmann"], r["rank_biserial"] or 0
-        direction = ("wisselend" if hl and (r["n_higher"] == r["n_lower"] > 0 or rb * hl < 0)
-                     else "grotendeels gelijk gebleven, bij wie veranderde vooral " + ("hoger" if rb > 0 else "lager")
-                     if not hl and rb else "hoger" if hl > 0 else "lager" if hl < 0 else "gelijk gebleven")
+        # the words agree with the counts printed beside them
+        hl, up, down = r["hodges_lehmann"], r["n_higher"], r["n_lower"]
+        if not hl:
+            direction = ("gelijk gebleven" if up == down else
+                         "grotendeels gelijk gebleven, bij wie veranderde vooral " + ("hoger" if up > down else "lager"))
+        else:
+            direction = ("wisselend" if up == down or (up > down) != (hl > 0)
+                         else "hoger" if hl > 0 else "lager")
         sign = "+" if r["hodges_lehmann"] > 0 else ""
         assert (f"{r['intervention']} ({r['organisation']}): bij de {r['n_pairs']} deelnemers met beide metingen was "
                 f"de ervaren mentale gezondheid als geheel {direction}") in text
@@ -494,19 +498,29 @@ def test_pmg_conclusions_agree_with_the_test_where_most_stayed_the_same(warehous
     summary = [b.text for b in pmg.conclusions(data, edition, plan) if isinstance(b, Paragraph)][-1]
     assert "grotendeels gelijk gebleven (bij wie veranderde vooral hoger) bij Training Emoties (RUG)" in summary
     assert "gelijk gebleven bij Training Emoties" not in summary
-    # the estimate down, r up (6 down by 1, 3 up by 3): no direction
+    # the estimate down while most went up: no direction, and a significant test says how it weighs
     opposed = flat.with_columns(hodges_lehmann=pl.when(ours).then(-0.25).otherwise(pl.col("hodges_lehmann")),
-                                rank_biserial=pl.when(ours).then(0.07).otherwise(pl.col("rank_biserial")),
-                                p_value=pl.when(ours).then(0.8).otherwise(pl.col("p_value")))
-    assert "als geheel wisselend (" in _conclusion(replace(data, paired=opposed, parts={}), edition, plan)
+                                rank_biserial=pl.when(ours).then(-0.4).otherwise(pl.col("rank_biserial")),
+                                p_value=pl.when(ours).then(0.0004).otherwise(pl.col("p_value")))
+    sentence = _conclusion(replace(data, paired=opposed, parts={}), edition, plan)
+    assert "als geheel wisselend (6 hoger, 0 lager, 15 gelijk;" in sentence
+    assert sentence.endswith("Statistisch significant (p < 0,001): de toets telt alleen de 6 deelnemers die "
+                             "veranderden en weegt hoe ver ze gingen; zo gewogen gingen ze omlaag.")
+    # as many up as down and an estimate of 0: unchanged, whatever r says
+    even = flat.with_columns(n_lower=pl.when(ours).then(6).otherwise(pl.col("n_lower")),
+                             rank_biserial=pl.when(ours).then(0.3).otherwise(pl.col("rank_biserial")),
+                             p_value=pl.when(ours).then(0.6).otherwise(pl.col("p_value")))
+    assert "als geheel gelijk gebleven (6 hoger, 6 lager" in _conclusion(replace(data, paired=even, parts={}),
+                                                                         edition, plan)
     # three tests: one in twenty comes out significant by chance alone, and the reader is told
     tested = data.paired.with_columns(p_value=pl.when(ours).then(pl.col("p_value")).otherwise(0.2))
     researcher = replace(edition, researcher=True)
     data = replace(data, paired=tested, parts={})
     summary = [b.text for b in pmg.conclusions(data, researcher, disclosure(data, researcher))
                if isinstance(b, Paragraph)][-1]
-    assert summary.endswith("Er is niet gecorrigeerd voor het aantal toetsen: van 3 toetsen valt bij toeval alleen, "
-                            "als geen interventie iets veranderde, gemiddeld 0,15 significant uit.")
+    assert summary.endswith("Er is niet gecorrigeerd voor het aantal toetsen: bij 3 toetsen is het verwachte aantal "
+                            "significante uitkomsten door toeval alleen hooguit 0,15, als geen interventie iets "
+                            "veranderde.")
 
 
 def test_pmg_stakeholder_conclusions_give_no_direction_of_a_group_the_tables_hide(warehouse):
@@ -684,11 +698,14 @@ def test_tib_mcnemar_prints_a_tiny_p_as_such_and_says_no_correction_was_made(war
     blocks = tib.skills(replace(data, mcnemar=mc), Edition(True, 5), tib.Numbering())
     [table] = [b for b in blocks if isinstance(b, Table) and "McNemar" in b.caption]
     assert [row[-1] for row in table.rows if row[0] == first] == ["< 0,001"]
-    tests = mc.filter(pl.col("p_value_exact").is_not_null()).height
-    assert tests > 1
-    expected = fmt_number(tests * 0.05, 2).rstrip("0").rstrip(",")
-    assert any(f"Er is niet gecorrigeerd voor het aantal toetsen: van {tests} toetsen valt bij toeval alleen "
-               f"gemiddeld {expected} significant uit." in b.text for b in blocks if isinstance(b, Paragraph))
+    # of the tests, only the one with 12 who differ can reach p < 0,05: one test, nothing to correct
+    assert not any("niet gecorrigeerd" in b.text for b in blocks if isinstance(b, Paragraph))
+    mc = mc.with_columns(applied_only=pl.when(pl.col("skill") == first).then(0).otherwise(6))
+    blocks = tib.skills(replace(data, mcnemar=mc), Edition(True, 5), tib.Numbering())
+    expected = fmt_number(mc.height * 0.05, 2).rstrip("0").rstrip(",")
+    assert any(f"Er is niet gecorrigeerd voor het aantal toetsen: bij {mc.height} toetsen die een verschil kunnen "
+               f"aantonen is het verwachte aantal significante uitkomsten door toeval alleen hooguit {expected}."
+               in b.text for b in blocks if isinstance(b, Paragraph))
 
 
 def test_tib_skills_mcnemar_and_factor_ranking(reports, warehouse):

@@ -21,7 +21,7 @@ from assets.reporting.editions import (ORGANISATION_DIR, RESEARCHER_FILE, STAKEH
                                        finish_pdfs, remove_other_folders, report_results, write_report_editions,
                                        years_to_report)
 from assets.reporting.html import Block, Bullets, Chart, Heading, Paragraph, Table
-from assets.reporting.numbers import MISSING, fmt_number, fmt_p, fmt_range, fmt_short
+from assets.reporting.numbers import MISSING, fmt_number, fmt_p, fmt_p_is, fmt_range, fmt_short
 from assets.reporting.provenance import provenance_blocks
 from assets.reporting.chart_cache import rendered_chart
 from assets.reporting.texts import join_list, texts_for
@@ -395,21 +395,37 @@ def matrix_blocks(data: YearData, edition: Edition, table_no: int, figure_no: in
 
 
 def _trend(row: dict, hidden: bool = False) -> str:
-    """up, down or flat: the Hodges-Lehmann estimate's sign, which counts the unchanged pairs.
+    """The whole's direction, in words that agree with the estimate and the counts printed beside it.
 
-    The test and r leave those out (Wilcoxon), so they can point elsewhere: an estimate of 0 with
-    those who changed going mostly one way is flat_up or flat_down (6 up, 15 unchanged: the test
-    may find it significant); mixed where as many went up as down (the estimate's sign is only
-    which of them moved further) or the estimate and r point opposite ways. Of a row the edition
-    hides, the estimate's sign alone: the others would say how many went which way."""
+    up or down: the Hodges-Lehmann estimate's sign (it counts the unchanged pairs), where most of
+    those who changed went that way; flat_up or flat_down where the estimate is 0 but most of those
+    who changed went one way (6 up, 15 unchanged: the test, which leaves the unchanged out, may find
+    it significant); flat where it is 0 and as many went up as down; mixed where the estimate is
+    not 0 but as many went up as down, or most went the other way (the estimate's sign is then
+    only which of them moved further). Of a row the edition hides, the estimate's sign alone: the
+    others would say how many went which way."""
     hl = row["hodges_lehmann"] or 0.0
     if not hidden:
-        r = row["rank_biserial"] or 0.0
-        if hl and ((row["n_higher"] == row["n_lower"] and row["n_higher"]) or (r and (r > 0) != (hl > 0))):
+        most = (row["n_higher"] > row["n_lower"]) - (row["n_higher"] < row["n_lower"])  # 1 up, -1 down, 0 even
+        if not hl:
+            return "flat_up" if most > 0 else "flat_down" if most < 0 else "flat"
+        if most != (1 if hl > 0 else -1):
             return "mixed"
-        if not hl and r:
-            return "flat_up" if r > 0 else "flat_down"
     return "up" if hl > 0 else "down" if hl < 0 else "flat"
+
+
+def _significant(row: dict, edition: Edition) -> str:
+    """The test's verdict; where the estimate's direction is not the test's (the estimate counts
+    the unchanged, the test leaves them out and weighs how far the others went), whom it counts."""
+    t, trend = edition.t, _trend(row)
+    p, m = fmt_p_is(row["p_value"], ALPHA, edition.lang), row["n_higher"] + row["n_lower"]
+    if trend in ("flat_up", "flat_down"):
+        most = t("up_word" if trend == "flat_up" else "down_word")
+        return t("sure_significant_among_changed", p=p, m=m, direction=most)
+    if trend == "mixed":
+        weighed = "up_word" if (row["rank_biserial"] or 0) > 0 else "down_word"
+        return t("sure_significant_weighted", p=p, m=m, direction=t(weighed))
+    return t("sure_significant", p=p)
 
 
 def _direction(row: dict, edition: Edition, hidden: bool = False) -> str:
@@ -448,15 +464,11 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
             certainty = t("sure_no_test", flag=flag) if flag else t("sure_no_test_plain")
             untestable.append(name)
         elif total["p_value"] < ALPHA:
-            # the test's direction, where the estimate's is another (it counts the unchanged too)
-            among = _trend(total) in ("flat_up", "flat_down", "mixed")
-            certainty = t("sure_significant_among_changed" if among else "sure_significant",
-                          p=_p(total["p_value"], edition), m=total["n_higher"] + total["n_lower"],
-                          direction=t("up_word" if (total["rank_biserial"] or 0) > 0 else "down_word"))
+            certainty = _significant(total, edition)
             tested.append(name)
             significant.append(name)
         else:
-            certainty = t("sure_not_significant", p=_p(total["p_value"], edition))
+            certainty = t("sure_not_significant", p=fmt_p_is(total["p_value"], ALPHA, lang))
             tested.append(name)
         sentence = t("concl_row", name=name, direction=_direction(total, edition, bool(hidden)), n=total["n_pairs"],
                      numbers=numbers, certainty=certainty)

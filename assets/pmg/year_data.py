@@ -128,14 +128,16 @@ def load_year(conn, year: int) -> YearData:
 
 
 def questionnaire_rows_set_aside(conn, year: int) -> int:
-    """The year's questionnaire rows in raw.quarantine. Of an organisation whose every answer was
-    set aside (a renamed answer the codebook lacked), the report said only that nobody filled in
-    the questionnaire."""
+    """The year's questionnaire rows in raw.quarantine that may be respondents: not the previews,
+    tests and spam, nor an unfinished second response (Status, Finished), which are set aside on
+    purpose. Of an organisation whose every answer was set aside (a renamed answer the codebook
+    lacked), the report said only that nobody filled in the questionnaire."""
     return conn.execute("""
-        SELECT count(*) FROM (SELECT DISTINCT source_file, row_number FROM raw.quarantine
-                              WHERE instrument = 'pmg_questionnaire' AND source_file IN (
-                                  SELECT source_file FROM raw.source_files WHERE programme = 'pmg' AND year = ?))""",
-                        [year]).fetchall()[0][0]
+        SELECT count(*) FROM (
+            SELECT source_file, row_number FROM raw.quarantine
+            WHERE instrument = 'pmg_questionnaire'
+              AND source_file IN (SELECT source_file FROM raw.source_files WHERE programme = 'pmg' AND year = ?)
+            GROUP BY ALL HAVING NOT bool_or(column_name IN ('Status', 'Finished')))""", [year]).fetchall()[0][0]
 
 
 def english_themes(conn, year: int) -> dict[str, str]:

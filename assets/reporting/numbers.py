@@ -48,6 +48,12 @@ def fmt_p(p: float | None, alpha: float, lang: str = "nl") -> str:
     return fmt_number(p, decimals, lang)
 
 
+def fmt_p_is(p: float, alpha: float, lang: str = "nl") -> str:
+    """"p = 0,031", or "p < 0,001": fmt_p in a sentence."""
+    text = fmt_p(p, alpha, lang)
+    return f"p {text}" if text.startswith("<") else f"p = {text}"
+
+
 def fmt_count(n: int | None, lang: str = "nl") -> str:
     return fmt_number(n, 0, lang)
 

@@ -126,15 +126,18 @@ TEXTS: dict[str, dict[str, str]] = {
                           "/ = geen deelnemers. Vragenlijst: respondenten op de korte schriftelijke vragenlijst.",
                     "en": "N T0 / N T1: participants in the focus interview before (T0) and after (T1) the "
                           "intervention; / = none. Questionnaire: respondents to the short written questionnaire."},
-    "tabel3_set_aside": {"nl": "Let op: {n} rij(en) van de vragenlijst van dit jaar konden niet worden verwerkt en "
-                               "tellen nergens mee (zie Verantwoording); waar / staat, kunnen die respondenten "
-                               "ontbreken.",
-                         "en": "Note: {n} questionnaire row(s) of this year could not be processed and count "
-                               "nowhere (see Provenance); where / stands, those respondents may be missing."},
-    "questionnaire_set_aside": {"nl": "Van de vragenlijst van dit jaar konden {n} rij(en) niet worden verwerkt "
-                                      "(zie Verantwoording): die respondenten kunnen hier ontbreken.",
-                                "en": "{n} questionnaire row(s) of this year could not be processed (see "
-                                      "Provenance): those respondents may be missing here."},
+    "tabel3_set_aside": {"nl": "Let op: {n} rij(en) van de vragenlijst van dit jaar (alle organisaties samen) konden "
+                               "niet worden verwerkt en tellen nergens mee (zie Verantwoording); waar / staat, "
+                               "kunnen die respondenten ontbreken.",
+                         "en": "Note: {n} questionnaire row(s) of this year (all organisations together) could not "
+                               "be processed and count nowhere (see Provenance); where / stands, those respondents "
+                               "may be missing."},
+    "questionnaire_set_aside": {"nl": "Van de vragenlijst van dit jaar konden {n} rij(en) niet worden verwerkt (alle "
+                                      "organisaties samen; zie Verantwoording): die respondenten kunnen hier "
+                                      "ontbreken.",
+                                "en": "{n} questionnaire row(s) of this year could not be processed (all "
+                                      "organisations together; see Provenance): those respondents may be missing "
+                                      "here."},
     "intervention_heading": {"nl": "Interventie {name}", "en": "Intervention {name}"},
     "overview": {"nl": "Kort overzicht T0 en T1", "en": "Short overview T0 and T1"},
     "interview_sentence": {"nl": "Aan het focusinterview deden vóór de interventie (T0) {n0} en na de interventie "
@@ -326,16 +329,16 @@ TEXTS: dict[str, dict[str, str]] = {
     # PMG conclusions
     "conclusions": {"nl": "Conclusies", "en": "Conclusions"},
     "conclusions_intro": {"nl": "Berekend uit de verandering bij dezelfde deelnemers (tabel ‘Verandering bij "
-                                "dezelfde deelnemers’): hoger of lager volgens de Hodges-Lehmann-schatting; "
-                                "grotendeels gelijk waar die 0 is maar wie veranderde vooral één kant op ging; "
-                                "wisselend waar even veel deelnemers hoger als lager uitkwamen, of de schatting en de "
-                                "rangbiseriële correlatie tegengesteld zijn; zekerheid volgens de toets en de "
-                                "groepsgrootte.",
+                                "dezelfde deelnemers’): hoger of lager volgens de Hodges-Lehmann-schatting, waar de "
+                                "meesten die veranderden dezelfde kant op gingen; grotendeels gelijk waar de schatting "
+                                "0 is en de meesten die veranderden één kant op gingen; wisselend waar even veel "
+                                "deelnemers hoger als lager uitkwamen of de schatting de andere kant op wijst; "
+                                "zekerheid volgens de toets en de groepsgrootte.",
                           "en": "Computed from the change in the same participants (‘Change in the same "
-                                "participants’): higher or lower from the Hodges-Lehmann estimate; mostly unchanged "
-                                "where it is 0 but those who changed went mostly one way; mixed where as many "
-                                "participants came out higher as lower, or the estimate and the rank-biserial "
-                                "correlation point opposite ways; certainty from the test and the group size."},
+                                "participants’): higher or lower from the Hodges-Lehmann estimate, where most of "
+                                "those who changed went the same way; mostly unchanged where the estimate is 0 and "
+                                "most of those who changed went one way; mixed where as many came out higher as lower "
+                                "or the estimate points the other way; certainty from the test and the group size."},
     "up": {"nl": "hoger na de interventie", "en": "higher after the intervention"},
     "down": {"nl": "lager na de interventie", "en": "lower after the intervention"},
     "flat": {"nl": "gelijk gebleven", "en": "unchanged"},
@@ -353,18 +356,23 @@ TEXTS: dict[str, dict[str, str]] = {
     "concl_numbers": {"nl": " ({higher} hoger, {lower} lager, {same} gelijk; Hodges-Lehmann {hl}; rangbiseriële r {r})",
                       "en": " ({higher} higher, {lower} lower, {same} the same; Hodges-Lehmann {hl}; rank-biserial "
                             "r {r})"},
-    "sure_significant": {"nl": "Statistisch significant (p = {p}).", "en": "Statistically significant (p = {p})."},
+    "sure_significant": {"nl": "Statistisch significant ({p}).", "en": "Statistically significant ({p})."},
     "sure_significant_among_changed": {
-        "nl": "Statistisch significant (p = {p}): de toets telt alleen de {m} deelnemers die veranderden, en die "
+        "nl": "Statistisch significant ({p}): de toets telt alleen de {m} deelnemers die veranderden, en die "
               "gingen vooral {direction}.",
-        "en": "Statistically significant (p = {p}): the test counts only the {m} participants who changed, and they "
+        "en": "Statistically significant ({p}): the test counts only the {m} participants who changed, and they "
               "mostly went {direction}."},
+    "sure_significant_weighted": {
+        "nl": "Statistisch significant ({p}): de toets telt alleen de {m} deelnemers die veranderden en weegt hoe "
+              "ver ze gingen; zo gewogen gingen ze {direction}.",
+        "en": "Statistically significant ({p}): the test counts only the {m} participants who changed and weighs how "
+              "far they went; so weighed, they went {direction}."},
     "sure_hidden": {"nl": "De cijfers en de toets worden in deze editie niet getoond (** in de tabel): lees de "
                           "richting als een aanwijzing, niet als bewijs.",
                     "en": "Its figures and test are not shown in this edition (** in the table): read the direction "
                           "as an indication, not as proof."},
-    "sure_not_significant": {"nl": "Niet statistisch significant (p = {p}): het kan toeval zijn.",
-                             "en": "Not statistically significant (p = {p}): it may be chance."},
+    "sure_not_significant": {"nl": "Niet statistisch significant ({p}): het kan toeval zijn.",
+                             "en": "Not statistically significant ({p}): it may be chance."},
     "sure_no_test": {"nl": "Geen toets mogelijk met zo weinig veranderde paren: alleen beschrijvend, {flag}.",
                      "en": "No test possible with so few changed pairs: descriptive only, {flag}."},
     "sure_no_test_plain": {"nl": "Geen toets mogelijk met zo weinig veranderde paren: alleen beschrijvend.",
@@ -422,10 +430,12 @@ TEXTS: dict[str, dict[str, str]] = {
                                "en": "None of the differences tested is statistically significant: they may be "
                                      "chance."},
     "concl_sure_some": {"nl": "Statistisch significant: {names}.", "en": "Statistically significant: {names}."},
-    "concl_many_tests": {"nl": "Er is niet gecorrigeerd voor het aantal toetsen: van {k} toetsen valt bij toeval "
-                               "alleen, als geen interventie iets veranderde, gemiddeld {expected} significant uit.",
-                         "en": "There is no correction for the number of tests: of {k} tests, {expected} on average "
-                               "come out significant by chance alone, if no intervention changed anything."},
+    "concl_many_tests": {"nl": "Er is niet gecorrigeerd voor het aantal toetsen: bij {k} toetsen is het verwachte "
+                               "aantal significante uitkomsten door toeval alleen hooguit {expected}, als geen "
+                               "interventie iets veranderde.",
+                         "en": "There is no correction for the number of tests: with {k} tests, the expected number "
+                               "of significant results by chance alone is at most {expected}, if no intervention "
+                               "changed anything."},
     "and": {"nl": "en", "en": "and"},
     # --- Terug in Balans ------------------------------------------------------------------------
     "tib_title": {"nl": "Terug in Balans – effectiviteit van het traject ({year})",
@@ -513,10 +523,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "neither": {"nl": "Geen van beide", "en": "Neither"},
     "mcnemar_p": {"nl": "p (McNemar)", "en": "p (McNemar)"},
     "mcnemar_none": {"nl": "geen toets: niemand verschilt", "en": "no test: no one differs"},
-    "mcnemar_many_tests": {"nl": "Er is niet gecorrigeerd voor het aantal toetsen: van {k} toetsen valt bij toeval "
-                                 "alleen gemiddeld {expected} significant uit.",
-                           "en": "There is no correction for the number of tests: of {k} tests, {expected} on "
-                                 "average come out significant by chance alone."},
+    "mcnemar_many_tests": {"nl": "Er is niet gecorrigeerd voor het aantal toetsen: bij {k} toetsen die een verschil "
+                                 "kunnen aantonen is het verwachte aantal significante uitkomsten door toeval alleen "
+                                 "hooguit {expected}.",
+                           "en": "There is no correction for the number of tests: with {k} tests that can show a "
+                                 "difference, the expected number of significant results by chance alone is at most "
+                                 "{expected}."},
     "mcnemar_note": {"nl": "De toets kijkt alleen naar wie verschilt: versterkt maar niet meer toegepast tegen "
                            "toegepast maar niet als versterkt genoemd.",
                      "en": "The test looks only at those who differ: strengthened but no longer applied against "
@@ -562,8 +574,9 @@ TEXTS: dict[str, dict[str, str]] = {
                               "en": "Not a point of the scale ({points}): counted in N and in the shares per answer, "
                                     "not in ‘Quite + very’ (the share of those who chose a point of the scale, so it "
                                     "may differ from the two highest points added up), the median or the figure."},
-    "summary_scaled_note": {"nl": "N: wie een punt van de schaal koos ({points} niet).",
-                            "en": "N: those who chose a point of the scale (not {points})."},
+    "summary_scaled_note": {"nl": "N: wie een punt van de schaal koos (wie {points} antwoordde niet meegeteld).",
+                            "en": "N: those who chose a point of the scale (those who answered {points} not "
+                                  "counted)."},
     "factors_chart_caption": {"nl": "Beoordeling van de factoren, van niet tot zeer behulpzaam, gecentreerd op "
                                     "‘Behulpzaam’: links minder, rechts meer behulpzaam.",
                               "en": "Rating of the factors, from not to very helpful, centred on the middle point: "
