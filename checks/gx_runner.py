@@ -37,7 +37,7 @@ from __future__ import annotations
 import importlib
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import cache
 from html import escape
 from pathlib import Path
@@ -459,12 +459,13 @@ def _shared_hashes(conn, table: str, scope: Where, params: list, batch: Batch, k
 
 
 def run_suite(conn, suite: Suite, codebooks: list[Codebook], page: Path | None = None,
-              years: list[int] | None = None, rows_expected: bool = True,
+              years: list[int] | None = None, rows_expected: bool | Collection[int] = True,
               year_pages: Callable[[int], Path] | None = None) -> AssetCheckResult:
     """Validate a table batch by batch (year or source file); optionally write an HTML page of it.
 
     With `years`, only the batches of those years: a yearly partition validates its own year.
-    No batch at all fails, unless `rows_expected` is False (no exports of those years to load).
+    No batch at all fails, unless `rows_expected` is False (no exports of those years to load);
+    given as the years whose exports were loaded, each of those without a batch fails.
     With `years` and `year_pages`, a page per year (`year_pages(year)`) of that year's batches
     instead of one page: a year's next run replaces its page, a year left without rows too.
     """
@@ -489,18 +490,36 @@ def run_suite(conn, suite: Suite, codebooks: list[Codebook], page: Path | None =
     if page is not None:
         write_atomic(page, _html(suite, rows))
         metadata["validation_report"] = MetadataValue.path(str(page))
+    expected = (set(years or []) if rows_expected is True else set() if rows_expected is False
+                else set(rows_expected))
+    year_of = _years_of_batches(conn, suite, years) if years else {}
+    empty = sorted(expected - {year_of.get(b) for b in batches}) if years else []
     if year_pages is not None and years:
-        metadata.update(_write_year_pages(conn, suite, rows, years, year_pages))
-    nothing = (f"{suite.table} is empty: nothing to validate" if years is None else
-               f"{suite.table} has no rows of {', '.join(str(y) for y in years) or 'no year'}: nothing to validate")
-    if not rows_expected:
-        nothing += " (no exports of those years)"
+        metadata.update(_write_year_pages(suite, rows, years, year_of, set(empty), year_pages))
+    if not batches:
+        description = (f"{suite.table} is empty: nothing to validate" if years is None else
+                       f"{suite.table} has no rows of {', '.join(str(y) for y in years) or 'no year'}: "
+                       "nothing to validate")
+        if not expected:
+            description += " (no exports of those years)"
+    else:
+        description = f"{len(rows) - len(failed)} of {len(rows)} expectations met"
+        if empty:
+            description += f"; no rows of {', '.join(map(str, empty))}, whose exports were loaded"
     return AssetCheckResult(
-        passed=not failed and (bool(batches) or not rows_expected),
+        passed=not failed and (bool(batches) or not rows_expected) and not empty,
         severity=AssetCheckSeverity.ERROR if suite.blocking else AssetCheckSeverity.WARN,
-        description=f"{len(rows) - len(failed)} of {len(rows)} expectations met" if batches else nothing,
+        description=description,
         metadata=metadata,
     )
+
+
+def _years_of_batches(conn, suite: Suite, years: list[int]) -> dict:
+    """{batch: its year} of the batches of `years`."""
+    if suite.batch_by == "year":
+        return {year: year for year in years}
+    return dict(conn.execute("SELECT source_file, year FROM raw.source_files WHERE year IN "  # as _scope selects them
+                             f"({', '.join(str(int(y)) for y in years)})").fetchall())
 
 
 def _scope(suite: Suite, years: list[int] | None) -> Where:
@@ -533,20 +552,18 @@ def _markdown(rows: list[dict], batch_by: str) -> str:
     return "\n".join(lines)
 
 
-def _write_year_pages(conn, suite: Suite, rows: list[dict], years: list[int],
+def _write_year_pages(suite: Suite, rows: list[dict], years: list[int], year_of: dict, empty: set[int],
                       year_pages: Callable[[int], Path]) -> dict:
-    """Each year's page of `rows`; the metadata naming them (the newest failing year's first)."""
-    if suite.batch_by == "year":
-        year_of = {year: year for year in years}
-    else:  # source files, as _scope selects them
-        year_of = dict(conn.execute("SELECT source_file, year FROM raw.source_files WHERE year IN "
-                                    f"({', '.join(str(int(y)) for y in years)})").fetchall())
+    """Each year's page of `rows`; the metadata naming them (the newest failing year's first).
+    `empty`: the years whose exports were loaded but that have no rows (a failure)."""
     pages = {}
     for year in sorted(years, reverse=True):
         pages[year] = year_pages(year)
         mine = [r for r in rows if year_of.get(r["batch"]) == year]
-        write_atomic(pages[year], _html(suite, mine, None if mine else f"geen rijen van {year}: niets te valideren"))
-    failing = [year_of.get(r["batch"]) for r in rows if not r["success"]]
+        note = (None if mine else f"geen rijen van {year}, wel ingelezen exports: mislukt" if year in empty
+                else f"geen rijen van {year}: niets te valideren")
+        write_atomic(pages[year], _html(suite, mine, note))
+    failing = [year_of.get(r["batch"]) for r in rows if not r["success"]] + list(empty)
     shown = max((y for y in failing if y is not None), default=max(years))
     metadata = {"validation_report": MetadataValue.path(str(pages[shown]))}
     if len(pages) > 1:

@@ -6,8 +6,8 @@ charts' and the stakeholder report's previews once per year it covers: about 3 M
 run at 10 years x 50 organisations, 30 MB for a backfill of ten years, so a decade of yearly runs,
 corrections and backfills comes to a gigabyte or more (docs/operations.md). A run older than the
 cut-off is deleted with its step logs unless it holds the latest materialisation of some asset
-(of some year): those the UI shows, and they say which run made each year's warehouse rows and
-reports. Runs still queued or in progress are left alone.
+(of some year) or the latest execution of some check: those the UI shows, and they say which run
+made each year's warehouse rows and reports. Runs still queued or in progress are left alone.
 """
 
 from __future__ import annotations
@@ -15,17 +15,21 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import sys
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from dagster import AssetRecordsFilter, DagsterInstance, DagsterRunStatus, RunsFilter
+from dagster import AssetCheckKey, AssetRecordsFilter, DagsterInstance, DagsterRunStatus, RunsFilter
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import INDEX_SHARD_NAME, SqliteEventLogStorage
 
 FINISHED = [DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED]
+IN_PROGRESS = [DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED, DagsterRunStatus.STARTING,
+               DagsterRunStatus.STARTED, DagsterRunStatus.CANCELING]
 
 
-def runs_to_keep(instance: DagsterInstance) -> set[str]:
-    """The runs that hold the latest materialisation of an asset, per partition where it has them."""
+def runs_to_keep(instance: DagsterInstance, check_keys: Sequence[AssetCheckKey] = ()) -> set[str]:
+    """The runs that hold the latest materialisation of an asset, per partition where it has them,
+    and the latest execution of each of `check_keys` (a run of checks alone, from the UI)."""
     keep = set()
     for asset_key in instance.get_asset_keys():
         partitions = sorted(instance.get_materialized_partitions(asset_key))
@@ -33,20 +37,25 @@ def runs_to_keep(instance: DagsterInstance) -> set[str]:
                    or [AssetRecordsFilter(asset_key=asset_key)])
         for records_filter in filters:
             keep |= {record.run_id for record in instance.fetch_materializations(records_filter, limit=1).records}
+    if check_keys:
+        keep |= {info.latest_planned_run_id
+                 for info in instance.event_log_storage.get_asset_check_partition_info(list(check_keys))}
     return keep
 
 
-def runs_to_delete(instance: DagsterInstance, older_than: timedelta) -> list[str]:
-    """Finished runs created before now - `older_than` that hold no latest materialisation, oldest first."""
+def runs_to_delete(instance: DagsterInstance, older_than: timedelta,
+                   check_keys: Sequence[AssetCheckKey] = ()) -> list[str]:
+    """Finished runs created before now - `older_than` that hold nothing runs_to_keep keeps, oldest first."""
     cut_off = datetime.now(timezone.utc) - older_than
     old = instance.get_runs(RunsFilter(statuses=FINISHED, created_before=cut_off), ascending=True)
-    keep = runs_to_keep(instance)
+    keep = runs_to_keep(instance, check_keys)
     return [run.run_id for run in old if run.run_id not in keep]
 
 
-def prune(instance: DagsterInstance, older_than: timedelta, dry_run: bool = False) -> list[str]:
+def prune(instance: DagsterInstance, older_than: timedelta, dry_run: bool = False,
+          check_keys: Sequence[AssetCheckKey] = ()) -> list[str]:
     """Delete the runs runs_to_delete names (their events and step logs); return their ids."""
-    doomed = runs_to_delete(instance, older_than)
+    doomed = runs_to_delete(instance, older_than, check_keys)
     if not dry_run:
         for run_id in doomed:
             instance.delete_run(run_id)
@@ -57,16 +66,24 @@ def prune(instance: DagsterInstance, older_than: timedelta, dry_run: bool = Fals
 
 def reclaim_disk(instance: DagsterInstance) -> None:
     """Dagster's SQLite storage (the default) empties a deleted run's event file but keeps it (also
-    after `dagster run delete`), and keeps the space its events took in the index: give both back.
-    Postgres reuses freed space."""
+    after `dagster run delete`), and keeps the space its events took in the index: give both back,
+    the index only while no run is queued or in progress (compacting locks it, and a run's writes
+    wait 30 s at most). Postgres reuses freed space."""
     storage = instance.event_log_storage
     if not isinstance(storage, SqliteEventLogStorage):
         return
     index_file = Path(storage.path_for_shard(INDEX_SHARD_NAME))
-    runs = set(instance.get_run_ids())  # a run's record is made before its first event
-    for shard in index_file.parent.glob("*.db"):
-        if shard != index_file and shard.stem not in runs:
+    # The files first, then the runs: a run's record is made before its first event, so a run that
+    # starts in between is among the runs read, and its new file is kept.
+    shards = [shard for shard in index_file.parent.glob("*.db") if shard != index_file]
+    runs = set(instance.get_run_ids())
+    for shard in shards:
+        if shard.stem not in runs:
             shard.unlink(missing_ok=True)
+    if instance.get_runs(RunsFilter(statuses=IN_PROGRESS), limit=1):
+        print("index.db not compacted: a run is queued or in progress; its freed space is reused by later runs",
+              file=sys.stderr)
+        return
     try:
         with sqlite3.connect(index_file, timeout=30) as index:
             index.execute("VACUUM")
@@ -82,8 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.older_than_days < 0:
         parser.error("--older-than-days must be 0 or more")
+    from pipelines.definitions import defs
+
+    check_keys = list(defs.resolve_asset_graph().asset_check_keys)
     with DagsterInstance.get() as instance:  # DAGSTER_HOME's
-        doomed = prune(instance, timedelta(days=args.older_than_days), args.dry_run)
+        doomed = prune(instance, timedelta(days=args.older_than_days), args.dry_run, check_keys)
         left = len(instance.get_run_ids())
     what = f"run(s) older than {args.older_than_days} day(s) that hold no asset's latest materialisation"
     print(f"would delete {len(doomed)} {what}; the history holds {left}" if args.dry_run

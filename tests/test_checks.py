@@ -70,6 +70,27 @@ def test_an_empty_table_does_not_pass():
     assert nothing.passed and "no rows of 2024" in nothing.description
 
 
+def test_a_year_whose_exports_were_loaded_but_left_no_rows_fails_beside_a_year_with_rows(tmp_path):
+    """Only a run without any rows failed: a backfill of 2023 and 2024 passed with 2024 empty."""
+    conn = duckdb.connect()
+    responses(conn, [(P1, "T0", 7.0, None)])  # 2023 only
+    suite = SUITES["staging.pmg_questionnaire_responses"]
+    pages = {}
+
+    def page(year):
+        pages[year] = tmp_path / str(year) / "responses.html"
+        pages[year].parent.mkdir(exist_ok=True)
+        return pages[year]
+
+    result = run_suite(conn, suite, [], years=[2023, 2024], rows_expected={2023, 2024}, year_pages=page)
+    assert not result.passed and result.description.endswith("; no rows of 2024, whose exports were loaded")
+    assert "geen rijen van 2024, wel ingelezen exports: mislukt" in pages[2024].read_text(encoding="utf-8")
+    assert result.metadata["validation_report"].value == str(pages[2024])
+    # 2024 had no exports (only the other programme's): nothing to validate there
+    result = run_suite(conn, suite, [], years=[2023, 2024], rows_expected={2023}, year_pages=page)
+    assert result.passed and "geen rijen van 2024: niets te valideren" in pages[2024].read_text(encoding="utf-8")
+
+
 def test_validation_pages_are_written_and_linked(full_run):
     result, tmp = full_run
     pages = {p.relative_to(tmp / "reports" / "validatie").as_posix()

@@ -3,7 +3,9 @@
 from datetime import timedelta
 from pathlib import Path
 
-from dagster import DagsterInstance, StaticPartitionsDefinition, asset, materialize
+from dagster import (AssetCheckResult, AssetSelection, DagsterInstance, DagsterRunStatus, StaticPartitionsDefinition,
+                     asset, asset_check, materialize)
+from dagster._core.storage.dagster_run import DagsterRun
 
 from pipelines.prune_runs import main, prune
 
@@ -18,6 +20,11 @@ def yearly(context) -> None:
 @asset
 def overall() -> None:
     pass
+
+
+@asset_check(asset=overall)
+def overall_is_fine() -> AssetCheckResult:
+    return AssetCheckResult(passed=True)
 
 
 @asset
@@ -59,3 +66,19 @@ def test_prune_keeps_each_years_latest_materialisation_and_deletes_the_rest(tmp_
         assert orphan.is_file()
         prune(instance, timedelta(days=365))
         assert not orphan.exists() and set(instance.get_run_ids()) == {latest_2023, latest_overall}
+
+
+def test_prune_keeps_the_latest_check_run_and_every_run_in_progress(tmp_path: Path, capsys):
+    """A run of checks alone (from the UI) holds the checks' latest evaluation; deleted, the UI's
+    latest evaluation pointed at a run that was gone. A run in progress is never touched, and the
+    index is not compacted under it."""
+    with DagsterInstance.local_temp(tempdir=str(tmp_path)) as instance:
+        made = _run(instance, [overall, overall_is_fine])
+        checked = materialize([overall, overall_is_fine], instance=instance,
+                              selection=AssetSelection.checks(overall_is_fine)).run_id
+        instance.add_run(DagsterRun(job_name="yearly", run_id="still-running", status=DagsterRunStatus.STARTED))
+        keys = [overall_is_fine.check_key]
+        assert prune(instance, timedelta(0), dry_run=True) == [checked]  # without the check keys it would go
+        assert prune(instance, timedelta(0), check_keys=keys) == []
+        assert set(instance.get_run_ids()) == {made, checked, "still-running"}
+        assert "index.db not compacted: a run is queued or in progress" in capsys.readouterr().err
