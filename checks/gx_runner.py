@@ -496,12 +496,12 @@ def run_suite(conn, suite: Suite, codebooks: list[Codebook], page: Path | None =
     empty = sorted(expected - {year_of.get(b) for b in batches}) if years else []
     if year_pages is not None and years:
         metadata.update(_write_year_pages(suite, rows, years, year_of, set(empty), year_pages))
-    if not batches:
-        description = (f"{suite.table} is empty: nothing to validate" if years is None else
-                       f"{suite.table} has no rows of {', '.join(str(y) for y in years) or 'no year'}: "
-                       "nothing to validate")
-        if not expected:
-            description += " (no exports of those years)"
+    if not batches and years is None:
+        description = f"{suite.table} is empty" + (": nothing to validate" if rows_expected is False else "")
+    elif not batches:
+        description = f"{suite.table} has no rows of {', '.join(str(y) for y in years) or 'no year'}" + (
+            f", though the exports of {', '.join(map(str, empty))} were loaded" if empty
+            else ": nothing to validate (no exports of those years)")
     else:
         description = f"{len(rows) - len(failed)} of {len(rows)} expectations met"
         if empty:

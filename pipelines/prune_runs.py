@@ -20,11 +20,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from dagster import AssetCheckKey, AssetRecordsFilter, DagsterInstance, DagsterRunStatus, RunsFilter
+from dagster._core.event_api import PartitionKeyFilter
+from dagster._core.storage.asset_check_execution_record import COMPLETED_ASSET_CHECK_EXECUTION_RECORD_STATUSES
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import INDEX_SHARD_NAME, SqliteEventLogStorage
 
 FINISHED = [DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED]
-IN_PROGRESS = [DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED, DagsterRunStatus.STARTING,
-               DagsterRunStatus.STARTED, DagsterRunStatus.CANCELING]
+NOT_FINISHED = [status for status in DagsterRunStatus if status not in FINISHED]
 
 
 def runs_to_keep(instance: DagsterInstance, check_keys: Sequence[AssetCheckKey] = ()) -> set[str]:
@@ -37,9 +38,13 @@ def runs_to_keep(instance: DagsterInstance, check_keys: Sequence[AssetCheckKey] 
                    or [AssetRecordsFilter(asset_key=asset_key)])
         for records_filter in filters:
             keep |= {record.run_id for record in instance.fetch_materializations(records_filter, limit=1).records}
-    if check_keys:
-        keep |= {info.latest_planned_run_id
-                 for info in instance.event_log_storage.get_asset_check_partition_info(list(check_keys))}
+    storage = instance.event_log_storage
+    for info in storage.get_asset_check_partition_info(list(check_keys)) if check_keys else []:
+        # the latest evaluation, not the latest run that planned one (a failed run did, and was kept)
+        evaluated = storage.get_asset_check_execution_history(
+            info.check_key, limit=1, status=COMPLETED_ASSET_CHECK_EXECUTION_RECORD_STATUSES,
+            partition_filter=PartitionKeyFilter(key=info.partition_key))
+        keep |= {record.run_id for record in evaluated}
     return keep
 
 
@@ -74,19 +79,22 @@ def reclaim_disk(instance: DagsterInstance) -> None:
         return
     index_file = Path(storage.path_for_shard(INDEX_SHARD_NAME))
     # The files first, then the runs: a run's record is made before its first event, so a run that
-    # starts in between is among the runs read, and its new file is kept.
-    shards = [shard for shard in index_file.parent.glob("*.db") if shard != index_file]
+    # starts in between is among the runs read, and its new file is kept. With a run's file go the
+    # journal files SQLite keeps beside it (left behind by a run that crashed).
+    shards = [f for f in index_file.parent.glob("*.db*") if f.name.split(".db")[0] != INDEX_SHARD_NAME]
     runs = set(instance.get_run_ids())
     for shard in shards:
-        if shard.stem not in runs:
+        if shard.name.split(".db")[0] not in runs:
             shard.unlink(missing_ok=True)
-    if instance.get_runs(RunsFilter(statuses=IN_PROGRESS), limit=1):
+    if instance.get_runs(RunsFilter(statuses=NOT_FINISHED), limit=1):
         print("index.db not compacted: a run is queued or in progress; its freed space is reused by later runs",
               file=sys.stderr)
         return
     try:
         with sqlite3.connect(index_file, timeout=30) as index:
             index.execute("VACUUM")
+            # in WAL mode the log grows to the compacted size while another connection is open (the UI)
+            index.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except sqlite3.OperationalError as error:  # the UI or daemon writing: the space is reused anyway
         print(f"index.db not compacted ({error}); the freed space is reused by later runs", file=sys.stderr)
 
@@ -105,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     with DagsterInstance.get() as instance:  # DAGSTER_HOME's
         doomed = prune(instance, timedelta(days=args.older_than_days), args.dry_run, check_keys)
         left = len(instance.get_run_ids())
-    what = f"run(s) older than {args.older_than_days} day(s) that hold no asset's latest materialisation"
+    what = (f"run(s) older than {args.older_than_days} day(s) that hold no asset's latest materialisation "
+            "or check evaluation")
     print(f"would delete {len(doomed)} {what}; the history holds {left}" if args.dry_run
           else f"deleted {len(doomed)} {what}; {left} left in the history")
     for run_id in doomed:

@@ -192,7 +192,7 @@ def test_the_reports_say_how_many_rows_of_each_export_were_set_aside(tmp_path):
         rows = {cells(sources, r)["Bronbestand"]: cells(sources, r)["Apart gezet"] for r in sources["rows"]}
         assert rows == {"pmg/2023/pmg_focusinterviews_maxqda.xlsx": "0", "pmg/2023/pmg_t0_qualtrics.csv": "8",
                         "pmg/2023/pmg_t1_qualtrics.csv": "0"}
-        assert "Apart gezet: 8 rij(en) die niet te lezen waren" in report.full_text
+        assert "Apart gezet: 8 rij(en), voorbeeld-, test- en spamantwoorden" in report.full_text
         # said where "nobody" is read too: beside Tabel 3, and in UMCG's interventions with a wave of nobody
         assert "Let op: 8 rij(en) van de vragenlijst van dit jaar (alle organisaties samen) konden niet" in \
             report.full_text
@@ -461,7 +461,7 @@ def test_a_factor_answer_without_a_number_is_counted_and_left_out_of_the_scale(t
     assert "kunnen 1 punt van hun opgetelde afrondingen verschillen" not in report.full_text
     ranked = table(report, "Factoren gerangschikt")
     assert "Mediaan (2 – 5)" in ranked["headers"]
-    assert "N: wie een punt van de schaal koos (Niet behulpzaam niet)." in report.full_text
+    assert "N: wie een punt van de schaal koos (wie Niet behulpzaam antwoordde niet meegeteld)." in report.full_text
 
 
 def test_a_reworded_skill_or_factor_continues_its_trend_by_its_code(tmp_path):

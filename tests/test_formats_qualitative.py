@@ -197,6 +197,16 @@ def test_vtt_cue_in_which_several_speak_is_a_row_per_voice(tmp_path: Path):
     assert table.detail == "webvtt, 3 cues"
 
 
+def test_vtt_voice_names_are_read_as_html_as_the_words_are(tmp_path: Path):
+    """"Ren&eacute;e" in a voice and "Renée" in the words: the name to mask is the one said."""
+    path = tmp_path / "escaped.vtt"
+    path.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Ren&eacute;e Bakker>Ik ben Ren&eacute;e.</v>\n",
+                    encoding="utf-8")
+    table = read_teams_vtt(path)
+    assert table.frame.select("speaker", "text").rows() == [("Renée Bakker", "Ik ben Renée.")]
+    assert table.speakers == ["Renée Bakker"]
+
+
 def test_not_a_vtt(tmp_path: Path):
     path = tmp_path / "notes.vtt"
     path.write_text("hello\n", encoding="utf-8")

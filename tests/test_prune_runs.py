@@ -17,9 +17,13 @@ def yearly(context) -> None:
     context.log.info(f"made {context.partition_key}")
 
 
+FAILING = set()
+
+
 @asset
 def overall() -> None:
-    pass
+    if "overall" in FAILING:
+        raise RuntimeError("a step that fails")
 
 
 @asset_check(asset=overall)
@@ -54,7 +58,8 @@ def test_prune_keeps_each_years_latest_materialisation_and_deletes_the_rest(tmp_
         assert len(instance.get_run_ids()) == 6
         monkeypatch.setenv("DAGSTER_HOME", str(home))
         assert main(["--older-than-days", "0"]) == 0
-        assert "deleted 3 run(s) older than 0 day(s)" in capsys.readouterr().out
+        assert "deleted 3 run(s) older than 0 day(s) that hold no asset's latest materialisation or check " \
+               "evaluation" in capsys.readouterr().out
         assert set(instance.get_run_ids()) == {latest_2023, only_2024, latest_overall}
         assert instance.get_materialized_partitions(yearly.key) == {"2023", "2024"}
         assert not logs.exists() and (home / "storage" / latest_2023).is_dir()
@@ -76,9 +81,15 @@ def test_prune_keeps_the_latest_check_run_and_every_run_in_progress(tmp_path: Pa
         made = _run(instance, [overall, overall_is_fine])
         checked = materialize([overall, overall_is_fine], instance=instance,
                               selection=AssetSelection.checks(overall_is_fine)).run_id
+        # a run that planned the check and failed before it: the last evaluation is still the one before
+        FAILING.add("overall")
+        try:
+            failed = _run(instance, [overall, overall_is_fine])
+        finally:
+            FAILING.discard("overall")
         instance.add_run(DagsterRun(job_name="yearly", run_id="still-running", status=DagsterRunStatus.STARTED))
         keys = [overall_is_fine.check_key]
-        assert prune(instance, timedelta(0), dry_run=True) == [checked]  # without the check keys it would go
-        assert prune(instance, timedelta(0), check_keys=keys) == []
+        assert prune(instance, timedelta(0), dry_run=True) == [checked, failed]  # without the check keys
+        assert prune(instance, timedelta(0), check_keys=keys) == [failed]
         assert set(instance.get_run_ids()) == {made, checked, "still-running"}
         assert "index.db not compacted: a run is queued or in progress" in capsys.readouterr().err

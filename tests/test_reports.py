@@ -244,7 +244,7 @@ def test_an_organisation_report_of_one_measured_intervention_says_so_in_the_sing
     assert ("Bij de enige interventie met een voor- en nameting bij dezelfde mensen, Cold shower challenge (UMCG), "
             "is geen uitspraak over verandering mogelijk.") in umcg
     assert ("Bij de enige interventie met een voor- en nameting bij dezelfde mensen, Cold shower challenge (UMCG), "
-            "wogen hoger en lager tegen elkaar op.") in umcg_researcher
+            "gingen deelnemers hoger en lager uit zonder duidelijke richting.") in umcg_researcher
     assert "(1)" not in umcg + umcg_researcher + rug
     assert "Dit rapport beschrijft de interventies van UMCG" in umcg
     assert "Dit rapport beschrijft de interventie van RUG" in rug
@@ -297,7 +297,7 @@ def test_pmg_conclusions_follow_the_paired_change(reports, warehouse):
         # the words agree with the counts printed beside them
         hl, up, down = r["hodges_lehmann"], r["n_higher"], r["n_lower"]
         if not hl:
-            direction = ("gelijk gebleven" if up == down else
+            direction = ("wisselend" if r["n_unchanged"] < up + down else "gelijk gebleven" if up == down else
                          "grotendeels gelijk gebleven, bij wie veranderde vooral " + ("hoger" if up > down else "lager"))
         else:
             direction = ("wisselend" if up == down or (up > down) != (hl > 0)
@@ -320,7 +320,7 @@ def test_pmg_conclusions_follow_the_paired_change(reports, warehouse):
     directions = re.match(r" was het cijfer (.*?)\.(?: |$)", summary[2])[1].split("; ")
     listed = [re.fullmatch(r"(hoger na de interventie|lager na de interventie|gelijk gebleven|"
                            r"grotendeels gelijk gebleven \(bij wie veranderde vooral (?:hoger|lager)\)|"
-                           r"wisselend \(hoger en lager wegen tegen elkaar op\)) bij (.+)", clause)
+                           r"wisselend \(hoger en lager zonder duidelijke richting\)) bij (.+)", clause)
               for clause in directions]
     assert all(listed) and len({m[1] for m in listed}) == len(listed), directions
     names = [n for m in listed for n in re.split(r", | en ", m[2])]
@@ -506,12 +506,28 @@ def test_pmg_conclusions_agree_with_the_test_where_most_stayed_the_same(warehous
     assert "als geheel wisselend (6 hoger, 0 lager, 15 gelijk;" in sentence
     assert sentence.endswith("Statistisch significant (p < 0,001): de toets telt alleen de 6 deelnemers die "
                              "veranderden en weegt hoe ver ze gingen; zo gewogen gingen ze omlaag.")
-    # as many up as down and an estimate of 0: unchanged, whatever r says
+    # as many up as down, most the same, an estimate of 0: unchanged; a significant test says which
+    # way it weighs (how far they went), as the counts cannot
     even = flat.with_columns(n_lower=pl.when(ours).then(6).otherwise(pl.col("n_lower")),
-                             rank_biserial=pl.when(ours).then(0.3).otherwise(pl.col("rank_biserial")),
-                             p_value=pl.when(ours).then(0.6).otherwise(pl.col("p_value")))
-    assert "als geheel gelijk gebleven (6 hoger, 6 lager" in _conclusion(replace(data, paired=even, parts={}),
-                                                                         edition, plan)
+                             rank_biserial=pl.when(ours).then(-0.5).otherwise(pl.col("rank_biserial")),
+                             p_value=pl.when(ours).then(0.008).otherwise(pl.col("p_value")))
+    sentence = _conclusion(replace(data, paired=even, parts={}), edition, plan)
+    assert "als geheel gelijk gebleven (6 hoger, 6 lager, 15 gelijk;" in sentence
+    assert sentence.endswith("Statistisch significant (p = 0,008): de toets telt alleen de 12 deelnemers die "
+                             "veranderden en weegt hoe ver ze gingen; zo gewogen gingen ze omlaag.")
+    # most of those who changed went up, but the test weighs downwards: said so, not "vooral omhoog"
+    against = flat.with_columns(n_lower=pl.when(ours).then(5).otherwise(pl.col("n_lower")),
+                                rank_biserial=pl.when(ours).then(-0.4).otherwise(pl.col("rank_biserial")),
+                                p_value=pl.when(ours).then(0.04).otherwise(pl.col("p_value")))
+    sentence = _conclusion(replace(data, paired=against, parts={}), edition, plan)
+    assert "grotendeels gelijk gebleven, bij wie veranderde vooral hoger (6 hoger, 5 lager" in sentence
+    assert sentence.endswith("zo gewogen gingen ze omlaag.")
+    # most changed, an estimate of 0: no direction, not "gelijk"
+    churn = flat.with_columns(n_lower=pl.when(ours).then(9).otherwise(pl.col("n_lower")),
+                              n_unchanged=pl.when(ours).then(0).otherwise(pl.col("n_unchanged")),
+                              p_value=pl.when(ours).then(0.5).otherwise(pl.col("p_value")))
+    assert "als geheel wisselend (6 hoger, 9 lager, 0 gelijk;" in _conclusion(replace(data, paired=churn, parts={}),
+                                                                            edition, plan)
     # three tests: one in twenty comes out significant by chance alone, and the reader is told
     tested = data.paired.with_columns(p_value=pl.when(ours).then(pl.col("p_value")).otherwise(0.2))
     researcher = replace(edition, researcher=True)

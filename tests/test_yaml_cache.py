@@ -81,3 +81,9 @@ def test_entries_no_run_has_read_for_long_go_when_another_is_written(tmp_path):
     disk_cache.write(disk_cache.entry(tmp_path, b"an edited codebook"), {"c": 3})
     assert not stale.exists() and disk_cache.read(in_use) == {"b": 2}
     assert len(list(tmp_path.glob("*.json"))) == 2
+    # what a writer killed between its temporary file and the rename left, a day ago
+    left = tmp_path / ".abc.tmp"
+    left.write_text("{", encoding="utf-8")
+    os.utime(left, (time.time() - 2 * 86_400,) * 2)
+    disk_cache.write(disk_cache.entry(tmp_path, b"another"), {"d": 4})
+    assert not left.exists()

@@ -46,10 +46,11 @@ def read(path: Path | None) -> Any | None:
 
 
 def _prune(folder: Path) -> None:
-    cut_off = time.time() - UNUSED_DAYS * 86_400
-    for old in folder.glob("*.json"):
+    """Remove the entries unread for UNUSED_DAYS, and what a killed writer left a day ago or more."""
+    now = time.time()
+    for old, days in [*((f, UNUSED_DAYS) for f in folder.glob("*.json")), *((f, 1) for f in folder.glob(".*.tmp"))]:
         try:
-            if old.stat().st_mtime < cut_off:
+            if old.stat().st_mtime < now - days * 86_400:
                 old.unlink()
         except OSError:  # gone already (a run beside this one), or not ours to remove
             pass

@@ -398,34 +398,36 @@ def _trend(row: dict, hidden: bool = False) -> str:
     """The whole's direction, in words that agree with the estimate and the counts printed beside it.
 
     up or down: the Hodges-Lehmann estimate's sign (it counts the unchanged pairs), where most of
-    those who changed went that way; flat_up or flat_down where the estimate is 0 but most of those
-    who changed went one way (6 up, 15 unchanged: the test, which leaves the unchanged out, may find
-    it significant); flat where it is 0 and as many went up as down; mixed where the estimate is
-    not 0 but as many went up as down, or most went the other way (the estimate's sign is then
-    only which of them moved further). Of a row the edition hides, the estimate's sign alone: the
-    others would say how many went which way."""
+    those who changed went that way; flat where the estimate is 0, most stayed the same and as
+    many went up as down, flat_up or flat_down where most stayed the same and most of the others
+    went one way (6 up, 15 unchanged: the test, which leaves the unchanged out, may find it
+    significant); mixed otherwise: as many went up as down, or most went against the estimate.
+    Of a row the edition hides, the estimate's sign alone: the others would say how many went
+    which way."""
     hl = row["hodges_lehmann"] or 0.0
-    if not hidden:
-        most = (row["n_higher"] > row["n_lower"]) - (row["n_higher"] < row["n_lower"])  # 1 up, -1 down, 0 even
-        if not hl:
-            return "flat_up" if most > 0 else "flat_down" if most < 0 else "flat"
-        if most != (1 if hl > 0 else -1):
+    if hidden:
+        return "up" if hl > 0 else "down" if hl < 0 else "flat"
+    up, down = row["n_higher"], row["n_lower"]
+    most = (up > down) - (up < down)  # 1: most of those who changed went up, -1 down, 0 as many
+    if not hl:
+        if row["n_unchanged"] < up + down:
             return "mixed"
-    return "up" if hl > 0 else "down" if hl < 0 else "flat"
+        return "flat_up" if most > 0 else "flat_down" if most < 0 else "flat"
+    return ("up" if hl > 0 else "down") if most == (1 if hl > 0 else -1) else "mixed"
 
 
 def _significant(row: dict, edition: Edition) -> str:
-    """The test's verdict; where the estimate's direction is not the test's (the estimate counts
-    the unchanged, the test leaves them out and weighs how far the others went), whom it counts."""
+    """The test's verdict, and which way it went where the words before it do not say so: the
+    test leaves the unchanged out and weighs how far the others went (the rank-biserial r's sign),
+    which a count of who went which way can contradict."""
     t, trend = edition.t, _trend(row)
     p, m = fmt_p_is(row["p_value"], ALPHA, edition.lang), row["n_higher"] + row["n_lower"]
-    if trend in ("flat_up", "flat_down"):
-        most = t("up_word" if trend == "flat_up" else "down_word")
-        return t("sure_significant_among_changed", p=p, m=m, direction=most)
-    if trend == "mixed":
-        weighed = "up_word" if (row["rank_biserial"] or 0) > 0 else "down_word"
-        return t("sure_significant_weighted", p=p, m=m, direction=t(weighed))
-    return t("sure_significant", p=p)
+    weighed = 1 if (row["rank_biserial"] or 0) > 0 else -1
+    if trend in ("up", "down") and weighed == (1 if trend == "up" else -1):
+        return t("sure_significant", p=p)
+    if trend in ("flat_up", "flat_down") and weighed == (1 if trend == "flat_up" else -1):
+        return t("sure_significant_among_changed", p=p, m=m, direction=t("up_word" if weighed > 0 else "down_word"))
+    return t("sure_significant_weighted", p=p, m=m, direction=t("up_word" if weighed > 0 else "down_word"))
 
 
 def _direction(row: dict, edition: Edition, hidden: bool = False) -> str:

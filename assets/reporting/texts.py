@@ -35,12 +35,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "rows": {"nl": "Rijen", "en": "Rows"},
     "source_files": {"nl": "Bronbestanden", "en": "Source files"},
     "set_aside": {"nl": "Apart gezet", "en": "Set aside"},
-    "set_aside_note": {"nl": "Apart gezet: {n} rij(en) die niet te lezen waren (een antwoord dat het codeboek niet "
-                             "kent, een cijfer buiten de schaal, ...); ze tellen in geen enkel cijfer van dit rapport "
-                             "mee. De datakwaliteitspagina zegt per rij waarom.",
-                       "en": "Set aside: {n} row(s) that could not be read (an answer the codebook does not know, a "
-                             "grade outside the scale, ...); they count in no figure of this report. The data-quality "
-                             "page says why, row by row."},
+    "set_aside_note": {"nl": "Apart gezet: {n} rij(en), voorbeeld-, test- en spamantwoorden, een tweede, "
+                             "onvoltooide respons of wat niet te lezen was (een antwoord dat het codeboek niet kent, "
+                             "een cijfer buiten de schaal, ...); ze tellen in geen enkel cijfer van dit rapport mee. "
+                             "De datakwaliteitspagina zegt per rij waarom.",
+                       "en": "Set aside: {n} row(s), previews, tests and spam, an unfinished second response or what "
+                             "could not be read (an answer the codebook does not know, a grade outside the scale, "
+                             "...); they count in no figure of this report. The data-quality page says why, row by "
+                             "row."},
     "no_source_files": {"nl": "Geen bronbestanden geregistreerd voor dit jaar.",
                         "en": "No source files registered for this year."},
     "codebook": {"nl": "Codeboek", "en": "Codebook"},
@@ -330,15 +332,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "conclusions": {"nl": "Conclusies", "en": "Conclusions"},
     "conclusions_intro": {"nl": "Berekend uit de verandering bij dezelfde deelnemers (tabel ‘Verandering bij "
                                 "dezelfde deelnemers’): hoger of lager volgens de Hodges-Lehmann-schatting, waar de "
-                                "meesten die veranderden dezelfde kant op gingen; grotendeels gelijk waar de schatting "
-                                "0 is en de meesten die veranderden één kant op gingen; wisselend waar even veel "
-                                "deelnemers hoger als lager uitkwamen of de schatting de andere kant op wijst; "
-                                "zekerheid volgens de toets en de groepsgrootte.",
+                                "meesten die veranderden dezelfde kant op gingen; (grotendeels) gelijk waar de "
+                                "schatting 0 is en de meesten gelijk bleven; anders wisselend; zekerheid volgens de "
+                                "toets, die alleen telt wie veranderde, en de groepsgrootte.",
                           "en": "Computed from the change in the same participants (‘Change in the same "
                                 "participants’): higher or lower from the Hodges-Lehmann estimate, where most of "
-                                "those who changed went the same way; mostly unchanged where the estimate is 0 and "
-                                "most of those who changed went one way; mixed where as many came out higher as lower "
-                                "or the estimate points the other way; certainty from the test and the group size."},
+                                "those who changed went the same way; (mostly) unchanged where the estimate is 0 and "
+                                "most stayed the same; mixed otherwise; certainty from the test, which counts only "
+                                "those who changed, and the group size."},
     "up": {"nl": "hoger na de interventie", "en": "higher after the intervention"},
     "down": {"nl": "lager na de interventie", "en": "lower after the intervention"},
     "flat": {"nl": "gelijk gebleven", "en": "unchanged"},
@@ -397,8 +398,8 @@ TEXTS: dict[str, dict[str, str]] = {
                       "en": "mostly unchanged (mostly higher in those who changed) for {names}"},
     "concl_flat_down": {"nl": "grotendeels gelijk gebleven (bij wie veranderde vooral lager) bij {names}",
                         "en": "mostly unchanged (mostly lower in those who changed) for {names}"},
-    "concl_mixed": {"nl": "wisselend (hoger en lager wegen tegen elkaar op) bij {names}",
-                    "en": "mixed (higher and lower balance out) for {names}"},
+    "concl_mixed": {"nl": "wisselend (hoger en lager zonder duidelijke richting) bij {names}",
+                    "en": "mixed (higher and lower without a clear direction) for {names}"},
     "concl_summary_none": {"nl": "Geen interventie had een voor- en nameting bij dezelfde mensen.",
                            "en": "No intervention was measured before and after in the same people."},
     "concl_summary_unpaired": {"nl": "Zonder voor- en nameting bij dezelfde mensen: {names}.",
@@ -410,9 +411,9 @@ TEXTS: dict[str, dict[str, str]] = {
                           "en": "For the only intervention measured before and after in the same people, {name}, "
                                 "the grade was {direction}."},
     "concl_summary_one_mixed": {"nl": "Bij de enige interventie met een voor- en nameting bij dezelfde mensen, {name}, "
-                                      "wogen hoger en lager tegen elkaar op.",
+                                      "gingen deelnemers hoger en lager uit zonder duidelijke richting.",
                                 "en": "For the only intervention measured before and after in the same people, "
-                                      "{name}, higher and lower balanced out."},
+                                      "{name}, participants came out higher and lower without a clear direction."},
     "concl_unclear_one": {"nl": "Bij de enige interventie met een voor- en nameting bij dezelfde mensen, {name}, is "
                                 "geen uitspraak over verandering mogelijk.",
                           "en": "For the only intervention measured before and after in the same people, {name}, "
