@@ -28,7 +28,7 @@ ALPHA = 0.05
 # milliseconds at 50. The bound is scipy's own switch to the approximation (method="auto"), and it
 # keeps every count of sign patterns (at most 2^50) exact in a 64-bit integer.
 EXACT_WILCOXON_MAX_N = 50
-# Mann-Whitney's exact distribution, tied grades included, up to this many values in both waves.
+# Mann-Whitney's exact distribution, tied grades included, up to this many values in both waves together.
 EXACT_MANN_WHITNEY_MAX_N = 50
 NO_TEST = "geen (n te klein)"
 SMALL_N_MINIMUM = 5     # below: 'te klein'
@@ -484,7 +484,8 @@ def mann_whitney_groups(values: pl.DataFrame) -> pl.DataFrame:
     values = values.with_columns(n=_weight(values))
     n = pl.col("n")
     runs = values.group_by("gid", "value").agg(t0=n.filter(~pl.col("t1")).sum(), t1=n.filter(pl.col("t1")).sum())
-    out = (with_mid_ranks(runs.with_columns(t=pl.col("t0") + pl.col("t1")), "value")
+    ranked = with_mid_ranks(runs.with_columns(t=pl.col("t0") + pl.col("t1")), "value")
+    out = (ranked
            .group_by("gid").agg(n_t0=pl.col("t0").sum(), n_t1=pl.col("t1").sum(),
                                 r1=(pl.col("rank") * pl.col("t1")).sum(),
                                 tie_term=(pl.col("t").cast(pl.Float64) ** 3 - pl.col("t")).sum(),
@@ -507,8 +508,7 @@ def mann_whitney_groups(values: pl.DataFrame) -> pl.DataFrame:
               for test, few, tie in zip(tested, small, ties)]
     counted = [g for g, (k, few) in enumerate(zip(method, small)) if k == "exact" and few]
     if counted:  # the exact distribution, ties included, from each group's runs of equal values
-        runs_of = (with_mid_ranks(runs.filter(pl.col("gid").is_in(counted)).with_columns(t=pl.col("t0") + pl.col("t1")),
-                                  "value")
+        runs_of = (ranked.filter(pl.col("gid").is_in(counted))
                    .group_by("gid").agg((2 * pl.col("rank")).round().cast(pl.Int64).alias("ranks2"), "t"))
         for g, ranks2, t in runs_of.iter_rows():
             p[g] = rank_sum_exact_p(ranks2, t, int(n1[g]), int(round(2 * out["r1"][g])))

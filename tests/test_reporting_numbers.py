@@ -2,7 +2,8 @@
 
 import pytest
 
-from assets.reporting.numbers import MISSING, fmt_count, fmt_number, fmt_p, fmt_pct, fmt_range, fmt_short
+from assets.reporting.numbers import (MISSING, fmt_count, fmt_number, fmt_p, fmt_pct, fmt_range, fmt_short,
+                                      fmt_trimmed)
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -71,3 +72,8 @@ def test_fmt_p_stays_on_its_side_of_alpha(p, expected):
 
 def test_fmt_p_english():
     assert fmt_p(0.04968, 0.05, "en") == "0.0497" and fmt_p(0.0002, 0.05, "en") == "< 0.001"
+
+
+def test_fmt_trimmed():
+    assert [fmt_trimmed(x, 2) for x in (0.15, 2.0, 10.0, 0.1, 1.25)] == ["0,15", "2", "10", "0,1", "1,25"]
+    assert fmt_trimmed(0.5, 2, "en") == "0.5"

@@ -48,12 +48,13 @@ def read(path: Path | None) -> Any | None:
 def _prune(folder: Path) -> None:
     """Remove the entries unread for UNUSED_DAYS, and what a killed writer left a day ago or more."""
     now = time.time()
-    for old, days in [*((f, UNUSED_DAYS) for f in folder.glob("*.json")), *((f, 1) for f in folder.glob(".*.tmp"))]:
-        try:
-            if old.stat().st_mtime < now - days * 86_400:
-                old.unlink()
-        except OSError:  # gone already (a run beside this one), or not ours to remove
-            pass
+    for pattern, days in (("*.json", UNUSED_DAYS), (".*.tmp", 1)):
+        for old in folder.glob(pattern):
+            try:
+                if old.stat().st_mtime < now - days * 86_400:
+                    old.unlink()
+            except OSError:  # gone already (a run beside this one), or not ours to remove
+                pass
 
 
 def write(path: Path | None, value: Any) -> None:

@@ -246,6 +246,11 @@ def _said(stretch: str) -> str | None:
     return " ".join(html.unescape(TAG.sub("", stretch)).split()) or None
 
 
+def _voice_name(voice: re.Match) -> str | None:
+    """The name of a `<v Name>` tag, read as HTML as the words are ("Ren&eacute;e")."""
+    return " ".join(html.unescape(voice.group(1)).split()) or None
+
+
 def _cue_voices(lines: list[str]) -> list[tuple[str | None, str | None]]:
     """(speaker, text) of each voice of a cue, in order: "Last, First" kept whole, None for words
     before any `<v Name>`. Teams writes one voice per cue; WebVTT allows several
@@ -255,7 +260,7 @@ def _cue_voices(lines: list[str]) -> list[tuple[str | None, str | None]]:
     voices = list(VOICE.finditer(joined))
     starts = [0] + [v.start() for v in voices]
     ends = starts[1:] + [len(joined)]
-    speakers = [None] + [" ".join(html.unescape(v.group(1)).split()) or None for v in voices]
+    speakers = [None] + [_voice_name(v) for v in voices]
     parts = [(who, _said(joined[a:b])) for who, a, b in zip(speakers, starts, ends)]
     said = [(who, text) for who, text in parts if text is not None]
     return said or [(speakers[1] if voices else None, None)]
@@ -295,7 +300,7 @@ def parse_vtt(text: str, name: str = "transcript.vtt") -> Table:
             rows.append({"cue_id": cue_id, "start_seconds": start, "end_seconds": end, "speaker": speaker,
                          "text": said, ROW: number, "voice_in_cue": voice})
     detail = f"webvtt, {len(timings)} cues" + (f", {len(rejected)} with a timing that cannot be used" if rejected else "")
-    speakers = sorted({name for v in VOICE.finditer(text) if (name := " ".join(html.unescape(v.group(1)).split()))})
+    speakers = sorted({name for v in VOICE.finditer(text) if (name := _voice_name(v))})
     return Table(pl.DataFrame(rows, schema=UTTERANCE_SCHEMA), {}, detail, rejected=rejected, speakers=speakers)
 
 

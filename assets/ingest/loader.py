@@ -40,7 +40,8 @@ class LoadOutcome:
 # spam and a second, unfinished response, and transcript cues whose timing cannot be used,
 # quarantined; 6: a name with the possessive s, "Karins", masked; 7: a transcript cue in which
 # several speakers talk split into a row per voice), so the next run of a year loads its files
-# once more instead of keeping what an older version stored. A file whose row has no version was loaded before versions were kept.
+# once more instead of keeping what an older version stored. A file whose row has no version was
+# loaded before versions were kept.
 INGEST_VERSION = 7
 
 

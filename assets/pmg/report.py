@@ -21,7 +21,7 @@ from assets.reporting.editions import (ORGANISATION_DIR, RESEARCHER_FILE, STAKEH
                                        finish_pdfs, remove_other_folders, report_results, write_report_editions,
                                        years_to_report)
 from assets.reporting.html import Block, Bullets, Chart, Heading, Paragraph, Table
-from assets.reporting.numbers import MISSING, fmt_number, fmt_p, fmt_p_is, fmt_range, fmt_short
+from assets.reporting.numbers import MISSING, fmt_number, fmt_p, fmt_p_is, fmt_range, fmt_short, fmt_trimmed
 from assets.reporting.provenance import provenance_blocks
 from assets.reporting.chart_cache import rendered_chart
 from assets.reporting.texts import join_list, texts_for
@@ -423,11 +423,12 @@ def _significant(row: dict, edition: Edition) -> str:
     t, trend = edition.t, _trend(row)
     p, m = fmt_p_is(row["p_value"], ALPHA, edition.lang), row["n_higher"] + row["n_lower"]
     weighed = 1 if (row["rank_biserial"] or 0) > 0 else -1
+    went = t("up_word" if weighed > 0 else "down_word")
     if trend in ("up", "down") and weighed == (1 if trend == "up" else -1):
         return t("sure_significant", p=p)
     if trend in ("flat_up", "flat_down") and weighed == (1 if trend == "flat_up" else -1):
-        return t("sure_significant_among_changed", p=p, m=m, direction=t("up_word" if weighed > 0 else "down_word"))
-    return t("sure_significant_weighted", p=p, m=m, direction=t("up_word" if weighed > 0 else "down_word"))
+        return t("sure_significant_among_changed", p=p, m=m, direction=went)
+    return t("sure_significant_weighted", p=p, m=m, direction=went)
 
 
 def _direction(row: dict, edition: Edition, hidden: bool = False) -> str:
@@ -512,8 +513,7 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
     elif untestable:
         summary.append(t("concl_sure_none", names=join_list(untestable, lang)))
     if len(tested) > 1:  # a p below 0.05 among many tests is to be expected by chance alone
-        expected = fmt_number(len(tested) * ALPHA, 2, lang).rstrip("0").rstrip(",.")  # 0,15; 2
-        summary.append(t("concl_many_tests", k=len(tested), expected=expected))
+        summary.append(t("concl_many_tests", k=len(tested), expected=fmt_trimmed(len(tested) * ALPHA, 2, lang)))
     blocks = [Heading(t("conclusions"), 2), Paragraph(t("conclusions_intro")), Paragraph(" ".join(summary))]
     return blocks if compact else [*blocks, Bullets(items)]
 

@@ -54,6 +54,12 @@ def fmt_p_is(p: float, alpha: float, lang: str = "nl") -> str:
     return f"p {text}" if text.startswith("<") else f"p = {text}"
 
 
+def fmt_trimmed(x: float | int, decimals: int, lang: str = "nl") -> str:
+    """At most `decimals` decimals, trailing zeros dropped: 0.15 -> "0,15", 2.0 -> "2"."""
+    text = fmt_number(x, decimals, lang)
+    return text.rstrip("0").rstrip(",.") if decimals else text
+
+
 def fmt_count(n: int | None, lang: str = "nl") -> str:
     return fmt_number(n, 0, lang)
 

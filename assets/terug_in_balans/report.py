@@ -14,7 +14,7 @@ from assets.partitions import YEARLY, partition_years
 from assets.reporting.editions import (Edition, report_results, write_report_editions, years_to_report,
                                        years_with_rows)
 from assets.reporting.html import Block, Chart, Heading, Paragraph, Table
-from assets.reporting.numbers import MISSING, fmt_number, fmt_p, fmt_pct
+from assets.reporting.numbers import MISSING, fmt_number, fmt_p, fmt_pct, fmt_trimmed
 from assets.reporting.provenance import provenance_blocks
 from assets.reporting.chart_cache import rendered_chart
 from assets.reporting.texts import join_list, texts_for
@@ -229,8 +229,7 @@ def skills(data: YearData, edition: Edition, numbering: Numbering) -> list[Block
         # the tests that can reach p < 0.05 at all: a p below it among many is to be expected by chance
         tests = sum(r["strengthened_only"] + r["applied_only"] >= MCNEMAR_TESTABLE for r in mc.iter_rows(named=True))
         if tests > 1:
-            expected = fmt_number(tests * ALPHA, 2, lang).rstrip("0").rstrip(",.")
-            sentence += " " + t("mcnemar_many_tests", k=tests, expected=expected)
+            sentence += " " + t("mcnemar_many_tests", k=tests, expected=fmt_trimmed(tests * ALPHA, 2, lang))
         blocks.append(Paragraph(sentence))
         # in the order of the skills table above (most strengthened first), then any other skill
         order = {skill: i for i, skill in enumerate(df["skill"].to_list())}
