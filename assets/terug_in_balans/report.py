@@ -227,7 +227,8 @@ def skills(data: YearData, edition: Edition, numbering: Numbering) -> list[Block
             sentence += " " + t("mcnemar_retained", n=top["both"] + top["strengthened_only"], kept=top["both"],
                                 skill=_in_sentence(top["skill"]))
         # the tests that can reach p < 0.05 at all: a p below it among many is to be expected by chance
-        tests = sum(r["strengthened_only"] + r["applied_only"] >= MCNEMAR_TESTABLE for r in mc.iter_rows(named=True))
+        tests = sum(r["strengthened_only"] + r["applied_only"] >= MCNEMAR_TESTABLE
+                    for r in mc.iter_rows(named=True))
         if tests > 1:
             sentence += " " + t("mcnemar_many_tests", k=tests, expected=fmt_trimmed(tests * ALPHA, 2, lang))
         blocks.append(Paragraph(sentence))
