@@ -1,6 +1,6 @@
 """Exports of the other survey tools (assets/ingest/formats_other_surveys.py): the readers on the
 real exports in ../shared/realexports and on samples built from the tools' documented layouts, and
-the bundled PMG questionnaire exported from LimeSurvey and SPSS (written by
+the bundled PMG questionnaire exported from LimeSurvey, SPSS and Microsoft Forms (written by
 data/generate/pmg_questionnaire_alt.py), which must give the same marts as the Qualtrics export."""
 
 import csv
@@ -52,7 +52,7 @@ def bundled(tmp_path_factory):
     return pmg_marts(tmp_path_factory.mktemp("bundled_pmg"), DATA)
 
 
-@pytest.mark.parametrize("tool", ["limesurvey", "limesurvey_r", "spss"])
+@pytest.mark.parametrize("tool", ["limesurvey", "limesurvey_r", "spss", "ms_forms"])
 def test_alternative_export_gives_the_same_marts(tool, bundled, tmp_path):
     alt = pmg_marts(tmp_path, ALT / tool)
     assert bundled["tables"], "the bundled run produced no marts.pmg_* tables"
@@ -79,7 +79,7 @@ def test_a_year_with_a_codebook_per_wave_gives_the_same_answers_and_marts(bundle
 
 
 def test_alt_folders_hold_the_interview_files_byte_for_byte():
-    for tool in ("limesurvey", "limesurvey_r", "spss"):
+    for tool in ("limesurvey", "limesurvey_r", "spss", "ms_forms"):
         for name in ("codebook_interviews.yaml", "pmg_focusinterviews_maxqda.xlsx"):
             assert (ALT / tool / "pmg" / "2023" / name).read_bytes() == (DATA / "pmg" / "2023" / name).read_bytes()
 

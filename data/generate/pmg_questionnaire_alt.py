@@ -1,6 +1,6 @@
 """Write the PMG 2023 short questionnaire as other tools would have exported it: a LimeSurvey CSV
-response export, LimeSurvey's R export (data and syntax file) and an SPSS .sav, T0 and T1 each,
-with a codebook per folder.
+response export, LimeSurvey's R export (data and syntax file), an SPSS .sav and a Microsoft Forms
+workbook, T0 and T1 each, with a codebook per folder.
 
 The answers are the bundled Qualtrics sample's (PARTICIPANTS in pmg_questionnaire.py), so a run
 on either folder must produce the same marts as a run on data/ (tests/test_alternative_exports.py).
@@ -26,6 +26,7 @@ ALT = ROOT / "tests" / "fixtures" / "pmg_alt"
 LIMESURVEY = ALT / "limesurvey" / "pmg" / "2023"
 LIMESURVEY_R = ALT / "limesurvey_r" / "pmg" / "2023"
 SPSS = ALT / "spss" / "pmg" / "2023"
+FORMS = ALT / "ms_forms" / "pmg" / "2023"
 COPIED = ("codebook_interviews.yaml", "pmg_focusinterviews_maxqda.xlsx")
 STARTS = {"T0": datetime(2022, 10, 3, 9, 0), "T1": datetime(2023, 2, 6, 9, 0)}
 
@@ -306,7 +307,100 @@ variables:
 """
 
 
+# --- Microsoft Forms ------------------------------------------------------------------
+
+FORMS_QUESTIONS = ["Wat is je deelnemerscode?", "Bij welke organisatie werk je?", "Aan welke interventie neem je deel?",
+                   "In welke groep neem je deel?",
+                   "Welk cijfer geef je je mentale gezondheid op dit moment? (0 = zeer slecht, 10 = uitstekend)"]
+FORMS_RATING = "Welk cijfer geef je de interventie? (1-10)"
+
+
+def write_forms(wave: str) -> Path:
+    """"Open in Excel" of a form that records no names: ID, Start time, Completion time (Excel
+    dates), Email "anonymous", Name empty, then a column per question headed by its text. The
+    choice question gives its answer's text; a number question (decimals allowed) gives the
+    number, and nothing where it was left empty."""
+    import xlsxwriter
+
+    FORMS.mkdir(parents=True, exist_ok=True)
+    path = FORMS / f"pmg_{wave.lower()}_forms.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("Sheet1")
+    stamp = book.add_format({"num_format": "m/d/yy h:mm:ss"})
+    questions = FORMS_QUESTIONS + ([FORMS_RATING] if wave == "T1" else [])
+    sheet.write_row(0, 0, ["ID", "Start time", "Completion time", "Email", "Name", *questions])
+    for n, _i, (code, _first, _last, (org, interv, group)), began, ended, grade, rating in responses(wave):
+        sheet.write_number(n, 0, n)
+        sheet.write_datetime(n, 1, began, stamp)
+        sheet.write_datetime(n, 2, ended, stamp)
+        sheet.write_string(n, 3, "anonymous")
+        for c, text in enumerate([code, org, interv, group], start=5):
+            sheet.write_string(n, c, text)
+        for c, typed in ((9, grade), (10, rating)):
+            if typed:
+                sheet.write_number(n, c, float(typed.replace(",", ".")))
+    book.close()
+    return path
+
+
+FORMS_CODEBOOK = """\
+# Codebook of the PMG 2022-2023 short questionnaire in Microsoft Forms (a form per wave, recording
+# no names: Email says "anonymous", so the participant code identifies). Same variables as
+# data/pmg/2023/codebook_questionnaire.yaml; Forms heads each column with the question's text.
+instrument: pmg_questionnaire
+programme: pmg
+year: 2023
+files:
+  - path: pmg_t0_forms.xlsx
+    format: ms_forms_xlsx
+    constants: {wave: T0}
+  - path: pmg_t1_forms.xlsx
+    format: ms_forms_xlsx
+    constants: {wave: T1}
+participant:
+  column: Wat is je deelnemerscode?
+identifiers: [ID, Start time, Completion time, Email, Name]
+variables:
+  organisation:
+    column: Bij welke organisatie werk je?
+    type: category
+    required: true
+    labels:
+      UMCG: UMCG
+      Rijksuniversiteit Groningen: RUG
+      Gemeente Groningen: Gemeente Groningen
+  intervention:
+    column: Aan welke interventie neem je deel?
+    type: text
+    required: true
+  group_label:
+    column: In welke groep neem je deel?
+    type: text
+    required: true
+  mental_health_grade:
+    column: "Welk cijfer geef je je mentale gezondheid op dit moment? (0 = zeer slecht, 10 = uitstekend)"
+    type: number
+    text: Cijfer mentale gezondheid
+    scale: {min: 0, max: 10}
+  intervention_grade:
+    column: Welk cijfer geef je de interventie? (1-10)
+    type: number
+    text: Cijfer voor de interventie
+    scale: {min: 1, max: 10}
+    waves: [T1]
+"""
+
+
+def write_forms_folder() -> None:
+    FORMS.mkdir(parents=True, exist_ok=True)
+    for name in COPIED:
+        shutil.copyfile(BUNDLED / name, FORMS / name)
+    print(write_forms("T0"), write_forms("T1"), sep="\n")
+    (FORMS / "codebook_questionnaire.yaml").write_text(FORMS_CODEBOOK, encoding="utf-8")
+
+
 def main() -> None:
+    write_forms_folder()
     for folder in (LIMESURVEY, LIMESURVEY_R, SPSS):
         folder.mkdir(parents=True, exist_ok=True)
         for name in COPIED:
