@@ -477,19 +477,25 @@ def _conclusion(data, edition, plan) -> str:
 def test_pmg_conclusions_agree_with_the_test_where_most_stayed_the_same(warehouse):
     """6 up and 15 unchanged: the estimate is 0 (it counts the unchanged), the test and r are not
     (they leave them out). "gelijk gebleven" beside "significant" told the reader two things."""
+    from dataclasses import replace
+
     import polars as pl
 
     from assets.pmg import report as pmg
     from assets.reporting.html import Paragraph
 
     data, edition, plan = _training_emoties_with(warehouse, {ALL_GROUPS: (21, 0.0)}, 21)
-    counts = dict(n_higher=pl.lit(6, pl.Int32), n_lower=pl.lit(0, pl.Int32), n_unchanged=pl.lit(15, pl.Int32))
     ours = pl.col("intervention") == "Training Emoties"
-    flat = data.paired.with_columns(**{k: pl.when(ours).then(v).otherwise(pl.col(k)) for k, v in counts.items()},
-                                    rank_biserial=pl.when(ours).then(1.0).otherwise(pl.col("rank_biserial")),
-                                    p_value=pl.when(ours).then(0.03125).otherwise(pl.col("p_value")))
-    from dataclasses import replace
 
+    def ours_with(frame: pl.DataFrame, **values) -> pl.DataFrame:
+        """`frame` with Training Emoties' rows given `values`."""
+        return frame.with_columns(**{column: pl.when(ours).then(pl.lit(value, frame.schema[column]))
+                                     .otherwise(pl.col(column)) for column, value in values.items()})
+
+    def concluded(**values) -> str:
+        return _conclusion(replace(data, paired=ours_with(flat, **values), parts={}), edition, plan)
+
+    flat = ours_with(data.paired, n_higher=6, n_lower=0, n_unchanged=15, rank_biserial=1.0, p_value=0.03125)
     data = replace(data, paired=flat, parts={})
     sentence = _conclusion(data, edition, plan)
     assert ("als geheel grotendeels gelijk gebleven, bij wie veranderde vooral hoger (6 hoger, 0 lager, 15 gelijk; "
@@ -499,35 +505,22 @@ def test_pmg_conclusions_agree_with_the_test_where_most_stayed_the_same(warehous
     assert "grotendeels gelijk gebleven (bij wie veranderde vooral hoger) bij Training Emoties (RUG)" in summary
     assert "gelijk gebleven bij Training Emoties" not in summary
     # the estimate down while most went up: no direction, and a significant test says how it weighs
-    opposed = flat.with_columns(hodges_lehmann=pl.when(ours).then(-0.25).otherwise(pl.col("hodges_lehmann")),
-                                rank_biserial=pl.when(ours).then(-0.4).otherwise(pl.col("rank_biserial")),
-                                p_value=pl.when(ours).then(0.0004).otherwise(pl.col("p_value")))
-    sentence = _conclusion(replace(data, paired=opposed, parts={}), edition, plan)
+    sentence = concluded(hodges_lehmann=-0.25, rank_biserial=-0.4, p_value=0.0004)
     assert "als geheel wisselend (6 hoger, 0 lager, 15 gelijk;" in sentence
     assert sentence.endswith("Statistisch significant (p < 0,001): de toets telt alleen de 6 deelnemers die "
                              "veranderden en weegt hoe ver ze gingen; zo gewogen gingen ze omlaag.")
     # as many up as down, most the same, an estimate of 0: unchanged; a significant test says which
     # way it weighs (how far they went), as the counts cannot
-    even = flat.with_columns(n_lower=pl.when(ours).then(6).otherwise(pl.col("n_lower")),
-                             rank_biserial=pl.when(ours).then(-0.5).otherwise(pl.col("rank_biserial")),
-                             p_value=pl.when(ours).then(0.008).otherwise(pl.col("p_value")))
-    sentence = _conclusion(replace(data, paired=even, parts={}), edition, plan)
+    sentence = concluded(n_lower=6, rank_biserial=-0.5, p_value=0.008)
     assert "als geheel gelijk gebleven (6 hoger, 6 lager, 15 gelijk;" in sentence
     assert sentence.endswith("Statistisch significant (p = 0,008): de toets telt alleen de 12 deelnemers die "
                              "veranderden en weegt hoe ver ze gingen; zo gewogen gingen ze omlaag.")
     # most of those who changed went up, but the test weighs downwards: said so, not "vooral omhoog"
-    against = flat.with_columns(n_lower=pl.when(ours).then(5).otherwise(pl.col("n_lower")),
-                                rank_biserial=pl.when(ours).then(-0.4).otherwise(pl.col("rank_biserial")),
-                                p_value=pl.when(ours).then(0.04).otherwise(pl.col("p_value")))
-    sentence = _conclusion(replace(data, paired=against, parts={}), edition, plan)
+    sentence = concluded(n_lower=5, rank_biserial=-0.4, p_value=0.04)
     assert "grotendeels gelijk gebleven, bij wie veranderde vooral hoger (6 hoger, 5 lager" in sentence
     assert sentence.endswith("zo gewogen gingen ze omlaag.")
     # most changed, an estimate of 0: no direction, not "gelijk"
-    churn = flat.with_columns(n_lower=pl.when(ours).then(9).otherwise(pl.col("n_lower")),
-                              n_unchanged=pl.when(ours).then(0).otherwise(pl.col("n_unchanged")),
-                              p_value=pl.when(ours).then(0.5).otherwise(pl.col("p_value")))
-    assert "als geheel wisselend (6 hoger, 9 lager, 0 gelijk;" in _conclusion(replace(data, paired=churn, parts={}),
-                                                                            edition, plan)
+    assert "als geheel wisselend (6 hoger, 9 lager, 0 gelijk;" in concluded(n_lower=9, n_unchanged=0, p_value=0.5)
     # three tests: one in twenty comes out significant by chance alone, and the reader is told
     tested = data.paired.with_columns(p_value=pl.when(ours).then(pl.col("p_value")).otherwise(0.2))
     researcher = replace(edition, researcher=True)
