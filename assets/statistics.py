@@ -22,6 +22,7 @@ import polars as pl
 from scipy import special, stats
 
 ALPHA = 0.05
+CONFIDENCE = 0.95  # of every interval reported (Wilson)
 # Exact null distribution of the signed-rank statistic up to this many non-zero differences;
 # above it the normal approximation with tie correction. The exact distribution is counted by
 # dynamic programming (wilcoxon_exact_p), not by enumerating the 2^m sign patterns, so it costs
@@ -178,7 +179,7 @@ def wilcoxon_note(n: int, m: int, lang: str = "nl") -> str:
         if m == 0:
             return "No test: " + ("the one pair did not change." if n == 1 else f"none of the {n} pairs changed.")
         return (f"No test: {changed}{unchanged}; with {m} {'difference' if m == 1 else 'differences'} the smallest "
-                f"possible two-sided p is {floor} = {_en(smallest_wilcoxon_p(m))}, never below 0.05.")
+                f"possible two-sided p is {floor} = {_en(smallest_wilcoxon_p(m))}, never below {_en(ALPHA)}.")
     unchanged = f", {zeros} gelijk gebleven (die tellen niet mee)" if zeros else ""
     changed = "het ene paar veranderde" if n == 1 else f"{m} van de {n} paren {'veranderde' if m == 1 else 'veranderden'}"
     if method is not None:
@@ -186,7 +187,7 @@ def wilcoxon_note(n: int, m: int, lang: str = "nl") -> str:
     if m == 0:
         return "Geen toets: " + ("het ene paar veranderde niet." if n == 1 else f"geen van de {n} paren veranderde.")
     return (f"Geen toets: {changed}{unchanged}; met {m} {'verschil' if m == 1 else 'verschillen'} is de kleinste "
-            f"mogelijke tweezijdige p {floor} = {nl(smallest_wilcoxon_p(m), 4)}, nooit onder 0,05.")
+            f"mogelijke tweezijdige p {floor} = {nl(smallest_wilcoxon_p(m), 4)}, nooit onder {nl(ALPHA)}.")
 
 
 def wilcoxon_wording(n: int, m: int) -> tuple[str, str]:
@@ -283,7 +284,7 @@ def rank_sum_exact_p(ranks2: Sequence[int], counts: Sequence[int], n1: int, obse
     return float(min(1.0, 2 * min(low, high)))
 
 
-def wilson_interval_pct(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+def wilson_interval_pct(k: int, n: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
     """Wilson score interval of k out of n, in percent (0-100)."""
     ci = stats.binomtest(int(k), int(n)).proportion_ci(confidence_level=confidence, method="wilson")
     return 100.0 * float(ci.low), 100.0 * float(ci.high)

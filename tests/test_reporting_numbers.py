@@ -77,3 +77,22 @@ def test_fmt_p_english():
 def test_fmt_trimmed():
     assert [fmt_trimmed(x, 2) for x in (0.15, 2.0, 10.0, 0.1, 1.25)] == ["0,15", "2", "10", "0,1", "1,25"]
     assert fmt_trimmed(0.5, 2, "en") == "0.5"
+
+
+def test_texts_take_the_method_from_the_statistics_constants(monkeypatch):
+    """The significance level, the interval's confidence and the smallest wave tested are the
+    constants the statistics use, never a literal in a text: changed there, the reports follow."""
+    import re
+
+    import assets.reporting.texts as texts
+
+    literal = re.compile(r"0[,.]05\b|\b95 ?%|\bminstens 5\b|\bat least 5\b")
+    written = [f"{key} ({lang})" for key, entry in texts.TEXTS.items() for lang, template in entry.items()
+               if literal.search(template)]
+    assert written == []
+    monkeypatch.setattr(texts, "ALPHA", 0.01)
+    monkeypatch.setattr(texts, "CONFIDENCE", 0.9)
+    monkeypatch.setattr(texts, "_METHOD", {lang: texts._method(lang) for lang in texts.LANGUAGES})
+    assert texts.text("nl", "ci95") == "90%-interval"
+    assert "p < 0.01 takes at least 7" in texts.text("en", "mcnemar_sentence_untestable", k=3, needed=7)
+    assert "een p onder 0,01 überhaupt" in texts.text("nl", "change_intro")

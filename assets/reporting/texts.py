@@ -8,6 +8,9 @@ answer labels) stays as the codebooks word it; only the report's own words are t
 
 from collections.abc import Callable
 
+from assets.reporting.numbers import fmt_trimmed
+from assets.statistics import ALPHA, CONFIDENCE, SMALL_N_MINIMUM
+
 LANGUAGES = ("nl", "en")
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -247,13 +250,13 @@ TEXTS: dict[str, dict[str, str]] = {
                            "alleen wie beide keren een cijfer gaf: het verschil T1 − T0 per persoon, met de "
                            "Hodges-Lehmann-schatting (de mediaan van alle paargemiddelden van de verschillen), de "
                            "rangbiseriële correlatie (−1 tot 1; positief: hoger na) en de Wilcoxon-rangtekentoets, "
-                           "alleen waar een p onder 0,05 überhaupt mogelijk is. Wie beide keren hetzelfde cijfer gaf, "
+                           "alleen waar een p onder {alpha} überhaupt mogelijk is. Wie beide keren hetzelfde cijfer gaf, "
                            "telt mee in de schatting, niet in de correlatie en de toets.",
                      "en": "The tables above compare T0 and T1 of (partly) different people. Below only those who "
                            "gave a grade both times: the difference T1 − T0 per person, with the Hodges-Lehmann "
                            "estimate (the median of all pairwise averages of the differences), the rank-biserial "
                            "correlation (−1 to 1; positive: higher after) and the Wilcoxon signed-rank test, only "
-                           "where a p below 0.05 is possible at all. Those who gave the same grade both times count "
+                           "where a p below {alpha} is possible at all. Those who gave the same grade both times count "
                            "in the estimate, not in the correlation or the test."},
     "paired_caption": {"nl": "Verandering in ervaren mentale gezondheid bij dezelfde deelnemers (T1 − T0)",
                        "en": "Change in self-rated mental health in the same participants (T1 − T0)"},
@@ -282,11 +285,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "cliffs_delta": {"nl": "Cliff's delta", "en": "Cliff's delta"},
     "unpaired_note": {"nl": "Cliff's delta vergelijkt alle T0- met alle T1-cijfers en is alleen beschrijvend. De "
                             "Mann-Whitney-toets vraagt onafhankelijke groepen: alleen als niemand beide keren meedeed "
-                            "en de kleinste meting minstens 5 cijfers heeft; wie beide keren meedeed, staat in de tabel "
+                            "en de kleinste meting minstens {min_grades} cijfers heeft; wie beide keren meedeed, staat in de tabel "
                             "hierboven.",
                       "en": "Cliff's delta compares all T0 with all T1 grades and is descriptive only. The "
                             "Mann-Whitney test needs independent groups: only when nobody took part both times and "
-                            "the smaller wave has at least 5 grades; who took part both times is in the table above."},
+                            "the smaller wave has at least {min_grades} grades; who took part both times is in the table above."},
     "unpaired_none": {"nl": "Geen interventie met (deels) verschillende mensen op T0 en T1 die getoond kan worden.",
                       "en": "No intervention with (partly) different people at T0 and T1 that can be shown."},
     # PMG themes
@@ -446,9 +449,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "tib_intro_n": {"nl": "Aan het onderzoek namen {n} oud-deelnemers deel.",
                     "en": "{n} former participants took part in the study."},
     "tib_intro_source": {"nl": "Alle cijfers komen rechtstreeks uit het datawarehouse; de aandelen van terugkeer, "
-                               "uitval en vaardigheden staan met hun 95%-betrouwbaarheidsinterval (Wilson).",
+                               "uitval en vaardigheden staan met hun {confidence}%-betrouwbaarheidsinterval (Wilson).",
                          "en": "Every figure comes straight from the data warehouse; the shares of return to work, "
-                               "relapse and skills are given with their 95% confidence interval (Wilson)."},
+                               "relapse and skills are given with their {confidence}% confidence interval (Wilson)."},
     "tib_intro_researcher": {"nl": "Onderzoekerseditie: bevat alle cijfers, ook van kleine groepen. Niet verspreiden.",
                              "en": "Researcher edition: every figure, small groups included. Do not distribute."},
     "tib_intro_stakeholder": {"nl": "Aandelen staan er alleen bij vragen die minstens {minimum} respondenten "
@@ -486,11 +489,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "no_answers_to": {"nl": "Geen antwoorden op: {caption}", "en": "No answers to: {caption}"},
     "no_skill_answers": {"nl": "Geen antwoorden over vaardigheden.", "en": "No answers about skills."},
     "share": {"nl": "Aandeel", "en": "Share"},
-    "ci95": {"nl": "95%-interval", "en": "95% interval"},
-    "share_note": {"nl": "Aandeel van de respondenten (N={n}); 95%-interval: Wilson-betrouwbaarheidsinterval.",
-                   "en": "Share of respondents (N={n}); 95% interval: Wilson confidence interval."},
-    "rtw_chart_caption": {"nl": "Terugkeer naar werk en opnieuw uitvallen, met 95%-intervallen.",
-                          "en": "Return to work and relapse, with 95% intervals."},
+    "ci95": {"nl": "{confidence}%-interval", "en": "{confidence}% interval"},
+    "share_note": {"nl": "Aandeel van de respondenten (N={n}); {confidence}%-interval: Wilson-betrouwbaarheidsinterval.",
+                   "en": "Share of respondents (N={n}); {confidence}% interval: Wilson confidence interval."},
+    "rtw_chart_caption": {"nl": "Terugkeer naar werk en opnieuw uitvallen, met {confidence}%-intervallen.",
+                          "en": "Return to work and relapse, with {confidence}% intervals."},
     "rtw_chart_alt": {"nl": "Staafdiagram van terugkeer naar werk en opnieuw uitvallen",
                       "en": "Bar chart of return to work and relapse"},
     "skills_heading": {"nl": "Ontwikkeling van vaardigheden en duurzaam effect",
@@ -508,9 +511,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "skills_caption": {"nl": "Versterkte vaardigheden en drie maanden later nog toegepast (N={n})",
                        "en": "Skills strengthened and still applied three months later (N={n})"},
     "skills_note": {"nl": "Aandeel van alle respondenten; een niet-aangevinkte vaardigheid telt als niet versterkt. "
-                          "Tussen haakjes het 95%-interval (Wilson).",
+                          "Tussen haakjes het {confidence}%-interval (Wilson).",
                     "en": "Share of all respondents; a skill not ticked counts as not strengthened. In brackets the "
-                          "95% interval (Wilson)."},
+                          "{confidence}% interval (Wilson)."},
     "skills_chart_caption": {"nl": "Versterkte vaardigheden en vaardigheden die drie maanden na het traject nog worden "
                                    "toegepast.",
                              "en": "Skills strengthened, and skills still applied three months after the programme."},
@@ -540,10 +543,10 @@ TEXTS: dict[str, dict[str, str]] = {
                                     "statistically significant (McNemar, exact)."},
     "mcnemar_sentence_untestable": {"nl": "Per vaardigheid verschillen hooguit {k} respondenten tussen versterkt en nog "
                                           "toegepast; de toets (McNemar, exact) kan dan geen verschil aantonen, want "
-                                          "p < 0,05 vraagt er minstens {needed}. De tabel is beschrijvend.",
+                                          "p < {alpha} vraagt er minstens {needed}. De tabel is beschrijvend.",
                                     "en": "Per skill, at most {k} respondents differ between strengthened and still "
                                           "applied; the test (McNemar, exact) cannot then show a difference, as "
-                                          "p < 0.05 takes at least {needed}. The table is descriptive."},
+                                          "p < {alpha} takes at least {needed}. The table is descriptive."},
     "mcnemar_retained": {"nl": "Van de {n} die {skill} als versterkt noemden, passen {kept} het nog toe.",
                          "en": "Of the {n} who named {skill} as strengthened, {kept} still apply it."},
     "mcnemar_sentence_some": {"nl": "Statistisch significant verschil tussen versterkt en nog toegepast (McNemar, "
@@ -617,15 +620,34 @@ TEXTS: dict[str, dict[str, str]] = {
     "rtw_title": {"nl": "Teruggekeerd naar werk tijdens of na het traject?",
                   "en": "Returned to work during or after the programme?"},
     "relapse_title": {"nl": "Sindsdien opnieuw uitgevallen?", "en": "Dropped out again since?"},
-    "ci_legend": {"nl": "lijn = 95%-interval (Wilson)", "en": "line = 95% interval (Wilson)"},
+    "ci_legend": {"nl": "lijn = {confidence}%-interval (Wilson)", "en": "line = {confidence}% interval (Wilson)"},
 }
 
 
+def _method(lang: str) -> dict[str, str]:
+    """What the texts say of the method, from the constants the statistics use: a change there
+    cannot leave a report describing the old method."""
+    return {"alpha": fmt_trimmed(ALPHA, 3, lang), "confidence": fmt_trimmed(100 * CONFIDENCE, 1, lang),
+            "min_grades": str(SMALL_N_MINIMUM)}
+
+
+_METHOD = {lang: _method(lang) for lang in LANGUAGES}
+
+
+class _Later(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
 def text(lang: str, key: str, **values) -> str:
-    """The text `key` in `lang` (Dutch when missing), with `values` filled in."""
+    """The text `key` in `lang` (Dutch when missing), with `values` and the method's alpha,
+    confidence and min_grades filled in; without `values`, other fields are left for the caller."""
     entry = TEXTS[key]
     template = entry.get(lang) or entry["nl"]
-    return template.format(**values) if values else template
+    if "{" not in template:
+        return template
+    method = _METHOD.get(lang, _METHOD["nl"])
+    return template.format_map({**method, **values}) if values else template.format_map(_Later(method))
 
 
 def texts_for(lang: str) -> Callable[..., str]:
