@@ -45,6 +45,8 @@ def fmt_p(p: float | None, alpha: float, lang: str = "nl") -> str:
     decimals = 3
     while decimals < 9 and (_round(p, decimals) < Decimal(str(alpha))) != (p < alpha):
         decimals += 1
+    if (_round(p, decimals) < Decimal(str(alpha))) != (p < alpha):
+        return "< " + fmt_trimmed(alpha, 9, lang)  # 0.049999999999: nine decimals still read 0,050000000
     return fmt_number(p, decimals, lang)
 
 
