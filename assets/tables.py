@@ -98,12 +98,19 @@ def replace_table(conn, qualified: str, select_sql: str, params: list | None = N
         conn.execute(f"INSERT INTO {qualified} BY NAME {select_sql}", params or [])
 
 
+# {table: query} of every yearly table rebuilt from one query: a test checks that each reads its
+# sources for the run's years only (a new year's run must not read the decade before it).
+YEARLY_QUERIES: dict[str, str] = {}
+
+
 def sql_table_asset(qualified: str, deps: list[str], sql: str, purpose: str, group: str, yearly: bool = True):
     """An asset that rebuilds one warehouse table from one query (marts are all of this shape).
 
     Yearly (the default): partitioned by year, a run replaces its years' rows only. Otherwise
     (trends over the years) the whole table is rebuilt from every year. `{years}` in the query
     stands for the run's years (assets.partitions.for_years)."""
+    if yearly:
+        YEARLY_QUERIES[qualified] = sql
     @asset(key=key(qualified), deps=[key(d) for d in deps], group_name=group, pool=POOL, kinds={"duckdb"},
            metadata=contract_metadata(qualified), description=describe(qualified, purpose),
            **(YEARLY if yearly else EVERY_YEAR))

@@ -15,6 +15,8 @@ THEMES = "marts.pmg_theme_mentions"
 # too: it leaves out what the stakeholder edition hides, which takes the whole year to decide.
 YEAR_MARTS = (COUNTS, MENTAL_HEALTH, RATING, THEMES, PAIRED, UNPAIRED, THEME_MATRIX, THEME_QUOTES)
 
+# Each source read for the run's years only ({years}): a year filter does not pass into a FULL JOIN,
+# and a new year's run read every year's segments and responses.
 pmg_response_counts = sql_table_asset(
     COUNTS, [RESPONSES, SEGMENTS], f"""
 WITH interview AS (
@@ -23,17 +25,17 @@ WITH interview AS (
          count(DISTINCT participant_id) FILTER (WHERE wave = 'T1') AS n_t1,
          count(DISTINCT document) FILTER (WHERE wave = 'T0') AS n_interviews_t0,
          count(DISTINCT document) FILTER (WHERE wave = 'T1') AS n_interviews_t1
-  FROM {SEGMENTS} GROUP BY ALL
+  FROM {SEGMENTS} WHERE {{years}} GROUP BY ALL
 ), interview_sizes AS (
   SELECT year, organisation, intervention, group_label, min(n) AS smallest_interview, max(n) AS largest_interview
   FROM (SELECT year, organisation, intervention, group_label, wave, document, count(DISTINCT participant_id) AS n
-        FROM {SEGMENTS} GROUP BY ALL)
+        FROM {SEGMENTS} WHERE {{years}} GROUP BY ALL)
   GROUP BY ALL
 ), questionnaire AS (
   SELECT year, organisation, intervention, group_label,
          count(DISTINCT participant_id) FILTER (WHERE wave = 'T0') AS n_questionnaire_t0,
          count(DISTINCT participant_id) FILTER (WHERE wave = 'T1') AS n_questionnaire_t1
-  FROM {RESPONSES} GROUP BY ALL
+  FROM {RESPONSES} WHERE {{years}} GROUP BY ALL
 )
 SELECT year, organisation, intervention, group_label,
        coalesce(n_t0, 0) AS n_t0, coalesce(n_t1, 0) AS n_t1,

@@ -9,7 +9,8 @@ from assets.ingest.assets import decode_instrument
 from assets.ingest.errors import InputError
 from assets.ingest.loader import transaction
 from assets.pmg.ingest import INTERVIEWS, QUESTIONNAIRE
-from assets.tables import POOL, contract_metadata, describe, key, replace_table, rows_of_years, written_metadata
+from assets.tables import (POOL, YEARLY_QUERIES, contract_metadata, describe, key, replace_table, rows_of_years,
+                           written_metadata)
 from pipelines.resources import SourceData
 from warehouse.schema import ensure_schema
 
@@ -41,6 +42,8 @@ FROM {ANSWERS}
 GROUP BY year, participant_id, wave
 ORDER BY year, organisation, intervention, group_label, wave, participant_id
 """
+
+YEARLY_QUERIES[RESPONSES] = RESPONSES_SQL
 
 
 @asset(**YEARLY, key=key(RESPONSES), deps=[key(ANSWERS)], group_name="pmg", pool=POOL, kinds={"duckdb"},

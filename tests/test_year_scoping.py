@@ -1,0 +1,76 @@
+"""A yearly table's query reads its sources for the run's years only.
+
+A new year's run is meant to cost that year, however many years the warehouse holds. DuckDB
+filters a query's sources on year only where the filter can pass (not into either side of a FULL
+JOIN, for one): there a query must say `{years}` where it reads a source, or a run of the eleventh
+year reads all eleven (marts.pmg_response_counts did; its step took five times as long after ten
+years as after one)."""
+
+import json
+
+import duckdb
+import pytest
+
+import pipelines.definitions  # noqa: F401 - defines every asset, and so fills YEARLY_QUERIES
+from assets.partitions import for_years
+from assets.tables import YEARLY_QUERIES
+from warehouse.schema import ensure_schema, tables
+
+RUN_YEAR, OTHER_YEAR = 2023, 2024
+
+
+def _scans(node: dict) -> list[tuple[str, int]]:
+    """(table, rows the scan passed on) of every table scan in a DuckDB JSON profile."""
+    found = []
+    if node.get("type") == "TABLE_SCAN":
+        found.append((node["extra_info"].get("Table", "?"), node["intermediate_rows"]))
+    for child in node.get("children", []) + node.get("operator", []):
+        found += _scans(child)
+    return found
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    """Every contract table with 3 rows of the run's year and 50 of another year, every other
+    column 1, 'x' or true (NULLs would let DuckDB prove a filtered source empty and skip its scan)."""
+    conn = duckdb.connect(str(tmp_path_factory.mktemp("scoping") / "w.duckdb"))
+    ensure_schema(conn)
+    fill = {"VARCHAR": "'x'", "BOOLEAN": "true", "VARCHAR[]": "['x']", "TIMESTAMP": "'2024-01-01'"}
+    for qualified, t in tables().items():
+        if "year" in t.column_names:
+            values = ", ".join("{year}" if c.name == "year" else f"{fill.get(c.type, 1)}::{c.type}" for c in t.columns)
+            for year, n in ((RUN_YEAR, 3), (OTHER_YEAR, 50)):
+                conn.execute(f"INSERT INTO {qualified} SELECT {values.format(year=year)} FROM range({n})")
+    yield conn
+    conn.close()
+
+
+def test_the_registry_holds_the_yearly_queries():
+    assert {"marts.pmg_response_counts", "marts.pmg_theme_quotes", "marts.tib_skills",
+            "staging.pmg_questionnaire_responses"} <= set(YEARLY_QUERIES)
+    assert "marts.pmg_trend" not in YEARLY_QUERIES  # spans the years
+
+
+def scans_of(conn, qualified: str, profile) -> list[tuple[str, int]]:
+    """The table scans of the query as replace_table runs it for the run's year: {years} filled
+    in, the result filtered on year. (A source the optimiser proves empty is not scanned at all.)"""
+    sql = f"SELECT * FROM ({for_years(YEARLY_QUERIES[qualified], [RUN_YEAR])}) WHERE year IN ({RUN_YEAR})"
+    conn.execute("PRAGMA enable_profiling = 'json'")
+    conn.execute(f"PRAGMA profiling_output = '{profile}'")
+    try:
+        conn.execute(sql).fetchall()
+    finally:
+        conn.execute("PRAGMA disable_profiling")
+    return _scans(json.loads(profile.read_text()))
+
+
+def test_the_profile_shows_the_scans(warehouse, tmp_path):
+    """Else the test below would pass whatever the queries read."""
+    assert ("w.staging.pmg_interview_segments", 3) in scans_of(warehouse, "marts.pmg_theme_mentions",
+                                                               tmp_path / "profile.json")
+
+
+@pytest.mark.parametrize("qualified", sorted(YEARLY_QUERIES))
+def test_a_yearly_query_reads_only_the_run_years(qualified, warehouse, tmp_path):
+    scans = scans_of(warehouse, qualified, tmp_path / "profile.json")
+    assert [(table, rows) for table, rows in scans if rows > 3] == []
