@@ -20,7 +20,7 @@ def _html_table(frame) -> str:
     head = "".join(f"<th>{escape(c)}</th>" for c in frame.columns)
     body = "".join("<tr>" + "".join(f"<td>{escape('' if v is None else str(v))}</td>" for v in row) + "</tr>"
                    for row in frame.iter_rows())
-    return f"<table><tr>{head}</tr>{body}</table>"
+    return f"<div style=overflow-x:auto><table><tr>{head}</tr>{body}</table></div>"
 
 
 def write_data_quality_page(conn, reports: ReportSettings):
@@ -42,8 +42,10 @@ def write_data_quality_page(conn, reports: ReportSettings):
     pages = sorted(page.parent.glob("*/*.html"), key=lambda p: (p.parent.name, p.name), reverse=True)
     links = "".join(f'<li><a href="{escape(p.parent.name)}/{escape(p.name)}">{escape(p.parent.name)}: '
                     f'{escape(p.stem)}</a></li>' for p in pages)
-    write_atomic(page, "<!doctype html><meta charset=utf-8><title>Datakwaliteit</title>"
+    write_atomic(page, "<!doctype html><html lang=nl><meta charset=utf-8>"
+                 "<meta name=viewport content='width=device-width, initial-scale=1'><title>Datakwaliteit</title>"
                  "<style>body{font-family:sans-serif;margin:2em}td,th{border:1px solid #ccc;padding:4px 8px}"
+                 "li{overflow-wrap:anywhere}"
                  "table{border-collapse:collapse}</style><h1>Datakwaliteit</h1>"
                  f"<h2>Ingelezen bestanden ({files.height})</h2>{_html_table(files)}"
                  f"<h2>Quarantaine ({quarantined.height} problemen)</h2>{_html_table(quarantined)}"

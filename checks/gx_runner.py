@@ -575,17 +575,19 @@ def _html(suite: Suite, rows: list[dict], nothing: str | None = None) -> str:
     """A self-contained validation page for the data engineer (GX Data Docs' content, without the site)."""
     cells = "".join(
         f"<tr class={'ok' if r['success'] else 'bad'}><td>{escape(str(r['batch']))}</td>"
-        f"<td>{escape(r['expectation'])}<br><small>{escape(r['type'])}</small></td>"
+        f"<td lang=en>{escape(r['expectation'])}<br><small>{escape(r['type'])}</small></td>"
         f"<td>{'ja' if r['success'] else 'NEE'}</td><td>{r['unexpected_count']}</td>"
         f"<td>{escape(', '.join(r['sample']) or (r['error'] or ''))}</td></tr>" for r in rows)
-    return (f"<!doctype html><meta charset=utf-8><title>Validatie {suite.table}</title>"
+    return (f"<!doctype html><html lang=nl><meta charset=utf-8>"
+            f"<meta name=viewport content='width=device-width, initial-scale=1'><title>Validatie {suite.table}</title>"
             "<style>body{font-family:sans-serif;margin:2em}td,th{border:1px solid #ccc;padding:4px 8px}"
+            "div{overflow-x:auto}h1{overflow-wrap:anywhere}"
             "table{border-collapse:collapse}.bad{background:#fde0dc}.ok td:nth-child(3){color:#1a7f37}</style>"
             f"<h1>Validatie van <code>{suite.table}</code></h1>"
             f"<p>Great Expectations {_gx_version()}, per {suite.batch_by}; "
             f"{'blokkerend' if suite.blocking else 'waarschuwing'}.</p>"
-            f"<table><tr><th>{suite.batch_by}</th><th>verwachting</th><th>voldaan</th><th>afwijkend</th>"
-            f"<th>voorbeelden</th></tr>{cells}</table>" + (f"<p>{escape(nothing)}</p>" if nothing else ""))
+            f"<div><table><tr><th>{suite.batch_by}</th><th>verwachting</th><th>voldaan</th><th>afwijkend</th>"
+            f"<th>voorbeelden</th></tr>{cells}</table></div>" + (f"<p>{escape(nothing)}</p>" if nothing else ""))
 
 
 def _gx_version() -> str:

@@ -17,7 +17,7 @@ from assets.partitions import YEARLY, partition_years
 from assets.pmg.year_data import YEAR_TABLES
 from assets.reporting.chart_files import publish_charts
 from assets.reporting.numbers import fmt_number, fmt_range
-from assets.reporting.style import GREY, OKABE_ITO, house_style, new_figure, sequential_cmap, set_title
+from assets.reporting.style import GREY, OKABE_ITO, house_style, new_figure, sequential_cmap, set_title, text_on
 from assets.reporting.texts import texts_for
 from assets.tables import POOL, key
 from pipelines.resources import ReportSettings
@@ -142,13 +142,13 @@ def draw_theme_matrix(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
             sub = df.filter(pl.col("label") == interventions[i])
             counts = {(r["igloo_level"], r["jdr_category"]): r["n_themes"] for r in sub.iter_rows(named=True)}
             grid = [[counts.get((lv, cat), 0) for cat in categories] for lv in levels]
-            image = ax.imshow(grid, cmap=sequential_cmap(), vmin=0, vmax=vmax, aspect="auto")
+            cmap = sequential_cmap()
+            image = ax.imshow(grid, cmap=cmap, vmin=0, vmax=vmax, aspect="auto")
             for y, lv in enumerate(levels):
                 for x, cat in enumerate(categories):
                     value = grid[y][x]
                     if value:
-                        ax.text(x, y, str(value), ha="center", va="center", fontsize=9,
-                                color="white" if value > vmax * 0.6 else "#222222")
+                        ax.text(x, y, str(value), ha="center", va="center", fontsize=9, **text_on(cmap(value / vmax)))
             set_title(ax, interventions[i], fontsize=11)
             ax.set_xticks(range(len(categories)),
                           ["\n".join(textwrap.wrap(t(c), 13, break_long_words=False)) for c in categories],
@@ -189,12 +189,12 @@ def _theme_matrix_rows(df: pl.DataFrame, interventions: list[str], levels: list[
     with house_style():
         fig = new_figure(11.0, 1.6 + 0.22 * len(interventions))
         ax = fig.subplots()
-        image = ax.imshow(grid, cmap=sequential_cmap(), vmin=0, vmax=vmax, aspect="auto", interpolation="nearest")
+        cmap = sequential_cmap()
+        image = ax.imshow(grid, cmap=cmap, vmin=0, vmax=vmax, aspect="auto", interpolation="nearest")
         if len(interventions) <= MAX_ANNOTATED_ROWS:
             for (y, x), value in np.ndenumerate(grid):
                 if value:
-                    ax.text(x, y, f"{value:g}", ha="center", va="center", fontsize=7,
-                            color="white" if value > vmax * 0.6 else "#222222")
+                    ax.text(x, y, f"{value:g}", ha="center", va="center", fontsize=7, **text_on(cmap(value / vmax)))
         ax.set_xticks(range(len(col_of)), [t(cat) for _ in levels for cat in categories], rotation=90, fontsize=6.5)
         for i, lv in enumerate(levels):
             ax.text((i + 0.5) * len(categories) - 0.5, -1.0, t(lv), ha="center", va="bottom", fontsize=9,

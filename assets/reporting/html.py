@@ -5,6 +5,7 @@ any network fetch, so a report opened from a mail attachment or a USB stick look
 leaks nothing. Both renderers take the same blocks, so the markdown preview cannot drift from the HTML.
 """
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
@@ -53,19 +54,20 @@ SVG = "image/svg+xml"
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#222;margin:0;line-height:1.5}
-.frame{width:100%;border-collapse:collapse}
+.frame{width:100%;border-collapse:collapse;table-layout:fixed}
 .frame>thead>tr>td,.frame>tbody>tr>td{padding:0;border:0}
 main,footer{max-width:58rem;margin:0 auto;padding:0 1.5rem}
 .banner{background:#B00020;color:#fff;font-weight:700;text-align:center;padding:.4rem;letter-spacing:.05em;
   position:sticky;top:0}
 h1{font-size:1.8rem;margin:1.5rem 0 .5rem}h2{font-size:1.4rem;margin-top:2.2rem;border-bottom:2px solid #0072B2}
 h3{font-size:1.15rem;margin-top:1.6rem}h4{font-size:1rem;margin-bottom:.3rem}
-table.data{border-collapse:collapse;margin:.8rem 0 .3rem;font-size:.95rem}
+.table-wrap{overflow-x:auto;margin:.8rem 0 1rem}.table-wrap:focus-visible{outline:2px solid #0072B2}
+table.data{border-collapse:collapse;margin:0 0 .3rem;font-size:.95rem}
 table.data caption{caption-side:top;text-align:left;font-weight:600;padding-bottom:.3rem}
 table.data th,table.data td{border-bottom:1px solid #ccc;padding:.25rem .6rem;text-align:left;vertical-align:top}
-table.data th{border-bottom:2px solid #555}
+table.data thead th{border-bottom:2px solid #555}table.data tbody th{font-weight:400}
 table.data .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-.notes{font-size:.85rem;color:#555;margin:.2rem 0 1rem}
+.notes{font-size:.85rem;color:#555;margin:.2rem 0 0}
 .note{color:#555;font-style:italic}
 blockquote{margin:.4rem 0 .4rem 1rem;padding-left:.8rem;border-left:3px solid #56B4E9;color:#333}
 figure{margin:1.2rem 0}figure img{max-width:100%;height:auto}figcaption{font-size:.9rem;color:#444}
@@ -100,26 +102,36 @@ CONTENT = """<main>
 <footer>
 {footer}
 </footer>"""
-FRAME = """<table class="frame">{head}<tbody><tr><td>
+FRAME = """<table class="frame" role="presentation">{head}<tbody><tr><td>
 {content}
 </td></tr></tbody></table>"""
 
 
 def html_table(headers: list[str], rows: list[list[str]], caption: str = "", notes: list[str] = (),
                numeric: frozenset[int] = frozenset()) -> str:
-    def cell(tag: str, i: int, text: str) -> str:
+    def cell(tag: str, i: int, text: str, scope: str = "") -> str:
         cls = ' class="num"' if i in numeric else ""
-        return f"<{tag}{cls}>{escape(str(text))}</{tag}>"
+        scope = f' scope="{scope}"' if scope else ""
+        return f"<{tag}{cls}{scope}>{escape(str(text))}</{tag}>"
 
-    parts = ['<table class="data">']
+    # A wide table scrolls in its own box at 320 CSS px (WCAG 1.4.10), not the page; the box is
+    # focusable so a keyboard can scroll it, and named by the caption for a screen reader (an id
+    # from the caption's text: the same report gives the same bytes).
+    ident = "t" + hashlib.sha1(caption.encode("utf-8")).hexdigest()[:10] if caption else ""
+    region = f' role="region" aria-labelledby="{ident}"' if caption else ""  # a region needs a name
+    parts = [f'<div class="table-wrap"{region} tabindex="0">', '<table class="data">']
     if caption:
-        parts.append(f"<caption>{escape(caption)}</caption>")
-    parts.append("<thead><tr>" + "".join(cell("th", i, h) for i, h in enumerate(headers)) + "</tr></thead>")
+        parts.append(f'<caption id="{ident}">{escape(caption)}</caption>')
+    parts.append("<thead><tr>" + "".join(cell("th", i, h, "col") for i, h in enumerate(headers)) + "</tr></thead>")
     parts.append("<tbody>")
-    parts += ["<tr>" + "".join(cell("td", i, v) for i, v in enumerate(row)) + "</tr>" for row in rows]
+    # The first column names the row (organisation, answer, factor, skill, file): a row header, so a
+    # screen reader says which row a number belongs to (WCAG 1.3.1, H63).
+    parts += ["<tr>" + "".join(cell("th", i, v, "row") if i == 0 else cell("td", i, v) for i, v in enumerate(row))
+              + "</tr>" for row in rows]
     parts.append("</tbody></table>")
     if notes:
         parts.append('<div class="notes">' + "<br>".join(escape(n) for n in notes) + "</div>")
+    parts.append("</div>")
     return "\n".join(parts)
 
 

@@ -9,8 +9,10 @@ import matplotlib
 matplotlib.use("Agg")  # no display on the Dagster worker
 
 import matplotlib as mpl  # noqa: E402
+from matplotlib import patheffects  # noqa: E402
 from matplotlib.backend_bases import FigureCanvasBase  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.colors import to_rgb  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
@@ -144,6 +146,28 @@ def sequential_cmap():
     from matplotlib.colors import LinearSegmentedColormap
 
     return LinearSegmentedColormap.from_list("mhm_blue", ["#FFFFFF", OKABE_ITO["sky_blue"], OKABE_ITO["blue"]])
+
+
+def _luminance(colour) -> float:
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a, b) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21)."""
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def text_on(fill) -> dict:
+    """Text properties for a label set on `fill`: TEXT or white, whichever contrasts more. Where
+    neither reaches 4.5:1 (mid-tones, luminance about 0.18 to 0.25), a thin halo in the other
+    colour, as the contrast is then the text's against its halo (WCAG 1.4.3)."""
+    dark, light = contrast(TEXT, fill), contrast("#FFFFFF", fill)
+    colour, other = (TEXT, "#FFFFFF") if dark >= light else ("#FFFFFF", TEXT)
+    if max(dark, light) >= 4.5:
+        return {"color": colour}
+    return {"color": colour, "path_effects": [patheffects.withStroke(linewidth=2, foreground=other)]}
 
 
 def data_uri(data: bytes, mime: str = "image/png") -> str:

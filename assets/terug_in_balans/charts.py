@@ -6,13 +6,12 @@ from functools import partial
 import polars as pl
 from dagster import AssetKey, MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
-from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
 from assets.partitions import YEARLY, partition_years, year_filter
 from assets.reporting.chart_files import publish_charts
 from assets.reporting.numbers import fmt_pct
-from assets.reporting.style import GREY, OKABE_ITO, diverging_colours, house_style, new_figure, set_title
+from assets.reporting.style import GREY, OKABE_ITO, diverging_colours, house_style, new_figure, set_title, text_on
 from assets.reporting.texts import texts_for
 from assets.tables import POOL, key
 from assets.terug_in_balans.english import NAMES_FROM, english_names, in_english
@@ -101,9 +100,8 @@ def draw_factor_diverging(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
             widths = [shares.get((f, rating), 0.0) for f in order]
             bars = ax.barh(ys, widths, left=left, color=colour, label=label, height=0.66,
                            edgecolor="white", linewidth=0.6)
-            dark = sum(to_rgb(colour)) / 3 < 0.55
             ax.bar_label(bars, [fmt_pct(w, 0, lang) if w >= 8 else "" for w in widths], label_type="center",
-                         fontsize=8.5, color="white" if dark else "#222222")
+                         fontsize=8.5, **text_on(colour))
             left = [a + b for a, b in zip(left, widths)]
         ax.axvline(0, color=GREY, linewidth=1, zorder=0)
         low = min(starts + [-20.0])

@@ -1,0 +1,79 @@
+"""What screen readers, zoom and weak eyes need of the reports (WCAG 2.1 AA, which public bodies
+such as the Gemeente Groningen must meet): row and column headers, tables that scroll in their own
+box instead of the page at 320 CSS px, readable labels on charts, a page language everywhere, and
+the researcher PDF's banner read as text."""
+
+import io
+
+import numpy as np
+import pytest
+from pypdf import PdfReader
+
+from assets.reporting.html import Table, page, render_html
+from assets.reporting.style import OKABE_ITO, TEXT, contrast, diverging_colours, sequential_cmap, text_on
+from assets.reporting.typeset import report_pdf
+from assets.reporting.html import Paragraph
+from checks.gx_runner import _html
+from checks.suites import SUITES
+
+BANNER = "VERTROUWELIJK – onderzoekerseditie"
+
+
+def test_a_table_names_its_rows_and_columns_and_scrolls_in_a_named_box():
+    html = render_html([Table(["Organisatie", "N"], [["UMCG", "12"], ["RUG", "7"]], "Tabel 3 Respondenten")])
+    assert '<th scope="col">Organisatie</th>' in html and '<th scope="row">UMCG</th><td class="num">' not in html
+    assert '<th scope="row">UMCG</th><td>12</td>' in html
+    box = html.split("\n", 1)[0]
+    assert 'class="table-wrap"' in box and 'role="region"' in box and 'tabindex="0"' in box
+    label = box.split('aria-labelledby="')[1].split('"')[0]
+    assert f'<caption id="{label}">Tabel 3 Respondenten</caption>' in html
+    assert html.rstrip().endswith("</div>")
+    # no caption: still scrollable by keyboard, but no region without a name
+    bare = render_html([Table(["a"], [["1"]])])
+    assert 'tabindex="0"' in bare and "role=" not in bare
+
+
+def test_the_researcher_frame_is_no_data_table_and_does_not_widen_the_page():
+    html = page("PMG 2023", "<p>x</p>", banner=BANNER)
+    assert '<table class="frame" role="presentation">' in html
+    assert ".frame{width:100%;border-collapse:collapse;table-layout:fixed}" in html
+
+
+def _structure(node, out: list) -> list:
+    node = node.get_object()
+    if isinstance(node, list):
+        for child in node:
+            _structure(child, out)
+    elif isinstance(node, dict):
+        if "/S" in node:
+            out.append(str(node["/S"]))
+        if "/K" in node:
+            _structure(node["/K"], out)
+    return out
+
+
+def test_the_researcher_pdf_has_its_banner_read_as_text_once():
+    """A page header is an artifact, which a screen reader skips: on the first page the banner is
+    a paragraph of the document, before the title; the pages after still show it in the header."""
+    def elements(banner):
+        pdf = PdfReader(io.BytesIO(report_pdf("PMG 2023", [Paragraph("Inleiding.")], banner=banner)))
+        return _structure(pdf.trailer["/Root"]["/StructTreeRoot"], [])[:3]
+
+    assert elements(BANNER) == ["/Document", "/P", "/H1"]
+    assert elements(None)[:2] == ["/Document", "/H1"]
+
+
+@pytest.mark.parametrize("fill", [*(sequential_cmap()(v) for v in np.linspace(0, 1, 41)), *diverging_colours(5),
+                                  *diverging_colours(4), *OKABE_ITO.values()])
+def test_a_label_on_a_chart_colour_reaches_4_5_to_1(fill):
+    """Dark text or white, whichever contrasts more; where neither reaches 4.5:1, a halo of the other."""
+    style = text_on(fill)
+    if "path_effects" in style:
+        assert contrast(TEXT, "#FFFFFF") >= 4.5  # the text against its halo
+    else:
+        assert contrast(style["color"], fill) >= 4.5
+
+
+def test_a_validation_page_says_its_language_and_fits_a_phone():
+    html = _html(next(iter(SUITES.values())), [])
+    assert html.startswith("<!doctype html><html lang=nl>") and 'name=viewport' in html
