@@ -77,3 +77,22 @@ def test_a_label_on_a_chart_colour_reaches_4_5_to_1(fill):
 def test_a_validation_page_says_its_language_and_fits_a_phone():
     html = _html(next(iter(SUITES.values())), [])
     assert html.startswith("<!doctype html><html lang=nl>") and 'name=viewport' in html
+
+
+def test_every_chart_says_where_its_figures_are(full_run):
+    """A chart's alternative text names the chart and the table that holds its figures (WCAG 1.1.1,
+    for an image too complex to say in a sentence); the table is in the same report."""
+    import re
+
+    _, tmp = full_run
+    reports = [tmp / "reports" / "pmg" / "2023" / name for name in ("rapport.html", "rapport_onderzoekers.html")]
+    reports += [tmp / "reports" / "terug_in_balans" / "2024" / "rapport.html"]
+    for report in reports:
+        html = report.read_text(encoding="utf-8")
+        alts = re.findall(r'<img src="[^"]*" alt="([^"]*)"', html)
+        assert alts, report
+        for alt in alts:
+            tables = re.findall(r"Tabel (\d+)", alt)
+            assert tables or alt.endswith("in de tabellen hierboven."), alt
+            for no in tables:
+                assert re.search(rf'<caption id="\w+">Tabel {no} ', html), (report.name, alt)

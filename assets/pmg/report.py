@@ -231,7 +231,10 @@ def section_blocks(data: YearData, organisation: str, intervention: str, section
     return blocks
 
 
-def chart_block(data: YearData, edition: Edition, plan: Disclosure, figure_no: int) -> list[Block]:
+def chart_block(data: YearData, edition: Edition, plan: Disclosure, figure_no: int,
+                compact: bool = False) -> list[Block]:
+    """Figure 1, the mental-health means of every intervention shown; `compact`: their tables are
+    in the organisation reports (the alternative text says where a screen reader finds them)."""
     t = edition.t
     shown = shown_mental_health(data, plan)
     caption = f"{t('figuur', no=figure_no)} {t('mh_chart_caption')}"
@@ -243,7 +246,8 @@ def chart_block(data: YearData, edition: Edition, plan: Disclosure, figure_no: i
     if chart is None:
         return [Heading(t("mh_overview"), 2), Paragraph(t("no_chart", figure=t("figuur", no=figure_no)), "note")]
     return [Heading(t("mh_overview"), 2),
-            Chart(chart.svg, caption, t("mh_chart_alt"), preview=partial(chart.preview, 1 / 3))]
+            Chart(chart.svg, caption, t("mh_chart_alt_data_compact" if compact else "mh_chart_alt_data",
+                                        alt=t("mh_chart_alt")), preview=partial(chart.preview, 1 / 3))]
 
 
 # --- beyond the source: change in the same people, theme matrix, conclusions ---------------------
@@ -370,7 +374,8 @@ def matrix_blocks(data: YearData, edition: Edition, table_no: int, figure_no: in
         chart = rendered_chart(draw_theme_matrix, matrix, edition.lang)  # counts of themes, not people
         if chart is not None:
             blocks.append(Chart(chart.svg, f"{t('figuur', no=figure_no)} {t('heatmap_caption')}",
-                                t("heatmap_alt"), preview=partial(chart.preview, 0.3)))
+                                t("alt_data_in", alt=t("heatmap_alt"), tables=t("tabel", no=table_no)),
+                                preview=partial(chart.preview, 0.3)))
     caption = f"{t('tabel', no=table_no)} {t('matrix_caption')}"
     # cells in the heatmap's order, which the table stands for (IGLOO levels as the model orders them)
     order = {(lv, cat): (i, j) for i, lv in enumerate(IGLOO_LEVELS) for j, cat in enumerate(GRID_CATEGORIES)}
@@ -590,7 +595,7 @@ def build(data: YearData, edition: Edition, organisation: str | None = None,
             for section in SECTIONS:
                 blocks += section_blocks(data, org, intervention, section, edition, plan, table_no)
     if organisation is None:  # the charts compare interventions across organisations
-        blocks += chart_block(data, edition, plan, 1)
+        blocks += chart_block(data, edition, plan, 1, compact)
     blocks += paired_blocks(data, edition, plan, table_no + 1, compact)
     # numbered on from the tables printed: the unpaired table is not in every report
     blocks += matrix_blocks(data, edition, FIRST_TABLE + sum(isinstance(b, Table) for b in blocks),

@@ -494,6 +494,12 @@ TEXTS: dict[str, dict[str, str]] = {
                    "en": "Share of respondents (N={n}); {confidence}% interval: Wilson confidence interval."},
     "rtw_chart_caption": {"nl": "Terugkeer naar werk en opnieuw uitvallen, met {confidence}%-intervallen.",
                           "en": "Return to work and relapse, with {confidence}% intervals."},
+    "alt_data_in": {"nl": "{alt}. De cijfers staan in {tables}.", "en": "{alt}. The figures are in {tables}."},
+    "mh_chart_alt_data": {"nl": "{alt}. De gemiddelden staan per interventie in de tabellen hierboven.",
+                          "en": "{alt}. The means are given per intervention in the tables above."},
+    "mh_chart_alt_data_compact": {"nl": "{alt}. De gemiddelden staan per interventie in de rapporten per organisatie.",
+                                  "en": "{alt}. The means are given per intervention in the reports per "
+                                        "organisation."},
     "rtw_chart_alt": {"nl": "Staafdiagram van terugkeer naar werk en opnieuw uitvallen",
                       "en": "Bar chart of return to work and relapse"},
     "skills_heading": {"nl": "Ontwikkeling van vaardigheden en duurzaam effect",

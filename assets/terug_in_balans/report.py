@@ -17,7 +17,7 @@ from assets.reporting.html import Block, Chart, Heading, Paragraph, Table
 from assets.reporting.numbers import MISSING, fmt_number, fmt_p, fmt_pct, fmt_trimmed
 from assets.reporting.provenance import provenance_blocks
 from assets.reporting.chart_cache import rendered_chart
-from assets.reporting.texts import join_list, texts_for
+from assets.reporting.texts import join_list, text, texts_for
 from assets.statistics import ALPHA, competition_rank
 from assets.tables import POOL, key
 from assets.terug_in_balans.charts import draw_factor_diverging, draw_return_and_relapse, draw_skills, top_two_share
@@ -146,6 +146,7 @@ def return_to_work(data: YearData, edition: Edition, numbering: Numbering) -> li
         else:
             sentence = t("relapse_sentence", pct=fmt_pct(no, 0, lang))
         blocks.append(Paragraph(sentence))
+    tables = []  # the numbers of the tables that hold the chart's figures (not those it leaves out)
     for frame, label_col, question, caption, count in (
             (df, "outcome_label", "return_to_work", t("rtw_caption"), n),
             (relapse, "answer_label", "relapse", t("relapse_caption"), m)):
@@ -156,8 +157,10 @@ def return_to_work(data: YearData, edition: Edition, numbering: Numbering) -> li
         rows = [[r[label_col], MISSING if hide else str(r["n"]), MISSING + "*" if hide else fmt_pct(r["pct"], 0, lang),
                  MISSING if hide else _interval(data, question, r[label_col], lang)]
                 for r in frame.iter_rows(named=True)]
+        table_no = numbering.table()
+        tables += [] if hide else [table_no]
         blocks.append(Table([t("answer"), "N", t("share"), t("ci95")], rows,
-                            f"{t('tabel', no=numbering.table())} {caption} (N={count})",
+                            f"{t('tabel', no=table_no)} {caption} (N={count})",
                             [f"* {edition.small_group_note}"] if hide else [t("share_note", n=count)],
                             numeric=frozenset({1, 2, 3})))
     if (df.height and not edition.hides(n)) or (relapse.height and not edition.hides(m)):
@@ -165,7 +168,7 @@ def return_to_work(data: YearData, edition: Edition, numbering: Numbering) -> li
         shown_relapse = relapse if relapse.height and not edition.hides(m) else relapse.clear()
         blocks += _chart(draw_return_and_relapse, shown_rtw, shown_relapse, data.intervals, lang,
                          caption=lambda: f"{t('figuur', no=numbering.figure())} {t('rtw_chart_caption')}",
-                         alt=t("rtw_chart_alt"))
+                         alt=_with_data(t("rtw_chart_alt"), tables, lang))
     return blocks
 
 
@@ -202,14 +205,16 @@ def skills(data: YearData, edition: Edition, numbering: Numbering) -> list[Block
              MISSING if hide else str(r["n_still_applied"]),
              MISSING + "*" if hide else share(r, "pct_still_applied", "skills_still_applied")]
             for r in df.iter_rows(named=True)]
+    table_no = numbering.table()
     blocks.append(Table([t("skill"), t("domain"), t("strengthened_n"), t("strengthened"), t("applied_n"), t("applied")],
-                        rows, f"{t('tabel', no=numbering.table())} {t('skills_caption', n=n)}",
+                        rows, f"{t('tabel', no=table_no)} {t('skills_caption', n=n)}",
                         [f"* {edition.small_group_note}"] if hide else [t("skills_note")],
                         numeric=frozenset({2, 3, 4, 5})))
     if hide:
         return blocks
     blocks += _chart(draw_skills, df, lang, caption=lambda: f"{t('figuur', no=numbering.figure())} "
-                                                            f"{t('skills_chart_caption')}", alt=t("skills_chart_alt"))
+                                                            f"{t('skills_chart_caption')}",
+                     alt=_with_data(t("skills_chart_alt"), [table_no], lang))
     mc = data.mcnemar
     if mc.height and not edition.hides(mc["n_respondents"].max()):
         significant = [r["skill"] for r in mc.iter_rows(named=True)
@@ -280,12 +285,13 @@ def factors(data: YearData, edition: Edition, numbering: Numbering) -> list[Bloc
              else [t("factors_note")])
     if hidden_any:
         notes.append(f"* {edition.small_group_note}")
-    blocks.append(Table(headers, rows, f"{t('tabel', no=numbering.table())} {t('factors_caption')}", notes,
+    table_no = numbering.table()
+    blocks.append(Table(headers, rows, f"{t('tabel', no=table_no)} {t('factors_caption')}", notes,
                         numeric=frozenset(range(1, len(headers)))))
     if not hidden_any:
         blocks += _chart(draw_factor_diverging, df, lang, caption=lambda: f"{t('figuur', no=numbering.figure())} "
                                                                             f"{t('factors_chart_caption')}",
-                         alt=t("factors_chart_alt"))
+                         alt=_with_data(t("factors_chart_alt"), [table_no], lang))
     summary = _shown_first(data.factor_summary, edition)
     if summary.height:
         if not edition.researcher:  # ranked among the shown factors: a gap in the ranks is a hidden one's
@@ -315,6 +321,11 @@ def _shown_first(rows: pl.DataFrame, edition: Edition) -> pl.DataFrame:
     """The rows the edition shows, in their order, then the hidden ones by name."""
     hidden = pl.col("n_respondents").fill_null(0) < (0 if edition.researcher else edition.minimum)
     return pl.concat([rows.filter(~hidden), rows.filter(hidden).sort(pl.col("factor").str.to_lowercase(), "factor")])
+
+
+def _with_data(alt: str, tables: list[int], lang: str) -> str:
+    """A chart's alternative text, and where a screen reader finds its figures (WCAG 1.1.1)."""
+    return text(lang, "alt_data_in", alt=alt, tables=join_list([text(lang, "tabel", no=no) for no in tables], lang))
 
 
 def _chart(draw, *args, caption: Callable[[], str], alt: str) -> list[Block]:
