@@ -49,7 +49,7 @@ def write_data_quality_page(conn, reports: ReportSettings):
                  "table{border-collapse:collapse}</style><h1>Datakwaliteit</h1>"
                  f"<h2>Ingelezen bestanden ({files.height})</h2>{_html_table(files)}"
                  f"<h2>Quarantaine ({quarantined.height} problemen)</h2>{_html_table(quarantined)}"
-                 f"<h2>Validatie per tabel (Great Expectations)</h2><ul>{links}</ul>")
+                 f"<h2>Validatie per tabel (Great Expectations)</h2><ul>{links}</ul>", public=False)
     return page, files, quarantined
 
 

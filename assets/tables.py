@@ -8,6 +8,7 @@ from dagster import (AssetExecutionContext, AssetKey, MaterializeResult, Metadat
 from dagster_duckdb import DuckDBResource
 
 from assets.ingest.loader import insert_frame, transaction
+from assets.reporting.markdown import md_text
 from assets.partitions import EVERY_YEAR, YEARLY, for_years, partition_years, year_filter
 from warehouse.schema import ensure_schema, table, tables
 
@@ -78,8 +79,7 @@ def markdown_table(df) -> str:
     cols = df.columns
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for row in df.iter_rows():
-        lines.append("| " + " | ".join("" if v is None else str(v).replace("|", "\\|").replace("\n", " ")[:80]
-                                        for v in row) + " |")
+        lines.append("| " + " | ".join("" if v is None else md_text(str(v)[:80]) for v in row) + " |")
     return "\n".join(lines)
 
 

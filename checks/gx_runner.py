@@ -47,6 +47,7 @@ import pandas as pd
 from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue
 
 from assets.ingest.codebook import Codebook
+from assets.reporting.markdown import md_text
 from assets.reporting.publish import write_atomic
 from checks.suites import Expectation, Suite, codebook_expectations
 
@@ -488,7 +489,7 @@ def run_suite(conn, suite: Suite, codebooks: list[Codebook], page: Path | None =
         "batches": MetadataValue.json([str(b) for b in batches]),
     }
     if page is not None:
-        write_atomic(page, _html(suite, rows))
+        write_atomic(page, _html(suite, rows), public=False)
         metadata["validation_report"] = MetadataValue.path(str(page))
     expected = (set(years or []) if rows_expected is True else set() if rows_expected is False
                 else set(rows_expected))
@@ -546,8 +547,8 @@ def _markdown(rows: list[dict], batch_by: str) -> str:
     lines = [f"| {batch_by} | expectation | passed | unexpected | sample of bad values |", "|---|---|---|---|---|"]
     for r in rows:
         sample = ", ".join(r["sample"]) or (r["error"] or "")
-        sample = sample[:120].replace("|", "\\|").replace("\r", " ").replace("\n", " ")
-        lines.append(f"| {r['batch']} | {r['expectation']} | {'yes' if r['success'] else '**no**'} | "
+        sample = md_text(sample[:120])
+        lines.append(f"| {md_text(r['batch'])} | {md_text(r['expectation'])} | {'yes' if r['success'] else '**no**'} | "
                      f"{r['unexpected_count']} | {sample} |")
     return "\n".join(lines)
 
@@ -562,7 +563,7 @@ def _write_year_pages(suite: Suite, rows: list[dict], years: list[int], year_of:
         mine = [r for r in rows if year_of.get(r["batch"]) == year]
         note = (None if mine else f"geen rijen van {year}, wel ingelezen exports: mislukt" if year in empty
                 else f"geen rijen van {year}: niets te valideren")
-        write_atomic(pages[year], _html(suite, mine, note))
+        write_atomic(pages[year], _html(suite, mine, note), public=False)
     failing = [year_of.get(r["batch"]) for r in rows if not r["success"]] + list(empty)
     shown = max((y for y in failing if y is not None), default=max(years))
     metadata = {"validation_report": MetadataValue.path(str(pages[shown]))}

@@ -146,12 +146,12 @@ def codebook_expectations(table: str, codebooks: list[Codebook]) -> list[Expecta
             if any(v.type in {"category", "multi_select"} for v in declared):
                 out.append(Expectation("ExpectColumnValuesToBeInSet", {
                     "column": "value_code", "value_set": _codes(declared),
-                    "row_condition": f'variable=="{name}"', "condition_parser": "pandas"},
+                    "row_condition": f"variable=={name!r}", "condition_parser": "pandas"},
                     f"{name} answers are the codebook's labels"))
                 if any(v.role == "factor" for v in declared):
                     out.append(Expectation("ExpectColumnValuesToBeBetween", {
                         "column": "value_number", "min_value": 1, "max_value": 5,
-                        "row_condition": f'variable=="{name}"', "condition_parser": "pandas"},
+                        "row_condition": f"variable=={name!r}", "condition_parser": "pandas"},
                         f"{name} on the 5-point scale"))
     return out
 

@@ -11,6 +11,7 @@ from assets.ingest.loader import drop_vanished_files, load_files, loaded_files
 from assets.ingest.pseudonyms import STRONG_KEY_BYTES
 from assets.partitions import partition_years
 from assets.tables import markdown_table, rows_of_years, written_metadata
+from assets.reporting.markdown import md_text
 
 
 def ingest_instrument(context, duckdb, sources, programme: str, instrument: str, target: str, parse) -> MaterializeResult:
@@ -61,7 +62,7 @@ def ingest_instrument(context, duckdb, sources, programme: str, instrument: str,
                 "AND pseudonym_key_id IS DISTINCT FROM ? ORDER BY year", [instrument, pseudonymise.key_id]).fetchall()]
     except (InputError, ValueError) as exc:
         raise Failure(description=str(exc)) from None
-    files = "\n".join(f"| {o.source_file} | {o.status} | {o.n_rows} | {o.n_quarantined} |" for o in outcomes)
+    files = "\n".join(f"| {md_text(o.source_file)} | {o.status} | {o.n_rows} | {o.n_quarantined} |" for o in outcomes)
     if not codebooks:
         context.log.info(f"no {instrument} codebook for {years}: nothing to load")
     if other_key:

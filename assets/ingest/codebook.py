@@ -11,6 +11,7 @@ import difflib
 import functools
 import hashlib
 import itertools
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -192,7 +193,21 @@ def _line_of(blob: bytes, at: str) -> int | None:
     return line
 
 
-def _companion(entry: dict, fmt: str, data_file: Path, folder: Path, where: str, file: str) -> Path | None:
+def _inside_data(named: Path, data_dir: Path, where: str, file: str) -> None:
+    """Refuse a file a codebook names outside the data folder (an absolute path, `..`, or a file
+    that is a symbolic link out of it): a codebook is as untrusted as an export, and would
+    otherwise load any file the pipeline can read (another study's export) into the warehouse and
+    the reports. `named`: the path as the codebook gives it, joined to the codebook's folder. A
+    folder the operator linked in (a year folder on a share) is the operator's choice and stays."""
+    escapes = not Path(os.path.abspath(named)).is_relative_to(os.path.abspath(data_dir))  # '..' resolved, no links
+    linked_out = named.is_symlink() and not named.resolve().is_relative_to(data_dir.resolve())
+    if escapes or linked_out:
+        raise CodebookError(file, f"{where}: names a file outside the data folder (an absolute path, '..' or a "
+                            "symbolic link out of it): a year's exports go in its folder", at=where)
+
+
+def _companion(entry: dict, fmt: str, data_file: Path, folder: Path, where: str, file: str,
+               data_dir: Path) -> Path | None:
     """The R syntax file of a `limesurvey_r` export: `syntax:` (relative to the codebook's `folder`,
     as every path of a codebook), else the name LimeSurvey gives it, beside the data file."""
     if fmt != "limesurvey_r":
@@ -203,6 +218,8 @@ def _companion(entry: dict, fmt: str, data_file: Path, folder: Path, where: str,
     from assets.ingest.formats_other_surveys import syntax_file_of
 
     named = "syntax" in entry
+    if named:
+        _inside_data(folder / str(entry["syntax"]), data_dir, f"{where}.syntax", file)
     path = (folder / str(entry["syntax"])).resolve() if named else syntax_file_of(data_file)
     if not path.is_file():
         raise CodebookError(file, f"{where}: the R syntax file {path.name!r} of this LimeSurvey R export does not "
@@ -243,6 +260,7 @@ def _structure_labels(ref: dict, where: str, file: str, folder: Path) -> dict:
     from assets.ingest.formats_other_surveys import read_limesurvey_structure
 
     path = folder / str(_require(ref, "structure", where, file))
+    _inside_data(path, folder, f"{where}.labels.structure", file)
     question = str(_require(ref, "question", where, file))
     if not path.exists():
         raise CodebookError(file, f"{where}: structure file {path.name!r} does not exist next to the codebook",
@@ -309,8 +327,30 @@ def parse_yaml(blob: bytes, cache_dir: Path | None = None):
         parsed = yaml.load(text, Loader=_FastLoader)
     except yaml.YAMLError:
         return yaml.load(text, Loader=_Loader)  # PyYAML's own reader words the error (and its row) for the user
+    _not_a_bomb(parsed)
     yaml_cache.keep(cache_dir, blob, parsed)
     return parsed
+
+
+# Values a codebook may hold once its aliases (&a / *a) are expanded: a ten-year interview codebook
+# has some thousands. A few hundred bytes of nested aliases ("billion laughs") expand to billions,
+# which the JSON cache, str() of a value or any walk over it would write out in full.
+MAX_YAML_VALUES = 1_000_000
+
+
+def _not_a_bomb(parsed: Any) -> None:
+    stack, seen = [parsed], 0
+    while stack:
+        value = stack.pop()
+        seen += 1
+        if seen > MAX_YAML_VALUES:
+            raise yaml.YAMLError(f"more than {MAX_YAML_VALUES:,} values once its aliases (*name) are expanded: "
+                                 "not a codebook")
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
 
 
 def _unique_keys(loader, node, deep=False):
@@ -392,7 +432,9 @@ def _load_codebook(path: Path, data_dir: Path, cache_dir: Path | None) -> Codebo
     for i, f in enumerate(_require(spec, "files", "codebook", rel)):
         where = f"files[{i}]"
         _known_keys(f, FILE_KEYS, where, rel)
-        fpath = (path.parent / _require(f, "path", where, rel)).resolve()
+        named = path.parent / str(_require(f, "path", where, rel))
+        _inside_data(named, data_dir, f"{where}.path", rel)
+        fpath = named.resolve()
         fmt = _one_of(_require(f, "format", where, rel), SURVEY_FORMATS | INTERVIEW_FORMATS | TRANSCRIPT_FORMATS,
                       f"{where}.format", rel)
         if not fpath.exists():
@@ -407,7 +449,7 @@ def _load_codebook(path: Path, data_dir: Path, cache_dir: Path | None) -> Codebo
         if fmt in TRANSCRIPT_FORMATS:  # a transcript file is one interview: its name goes with the file
             consts["interview"] = str(_require(f, "interview", where, rel))
         files.append(SourceFile(fpath, frel, fmt, consts, f.get("sheet"),
-                                _companion(f, fmt, fpath, path.parent, where, rel)))
+                                _companion(f, fmt, fpath, path.parent, where, rel, data_dir)))
     kinds = {"survey" if sf.format in SURVEY_FORMATS else "transcript" if sf.format in TRANSCRIPT_FORMATS
              else "interview" for sf in files}
     if len(kinds) != 1:

@@ -11,6 +11,7 @@ import codecs
 import csv
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -358,9 +359,29 @@ def _legacy_qualtrics(path: Path, records: Records) -> Table:
 
 # --- spreadsheets ----------------------------------------------------------------------
 
+# A workbook or .docx is a zip: a few MB can unpack to tens of GB (a "zip bomb"), which the readers
+# hold in memory whole (1.5 MB of .xlsx took 4.6 GB). Exports compress text some 5-20 times.
+ZIP_MAX_RATIO, ZIP_RATIO_FROM, ZIP_MAX_BYTES = 100, 50 << 20, 4 << 30
+
+
+def refuse_zip_bomb(path: Path) -> None:
+    """Raise InputError when a zip's members unpack to far more than a real export could."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            members = z.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return  # not a zip (an .xls): its reader says what is wrong with it
+    total = sum(m.file_size for m in members)
+    if total > ZIP_MAX_BYTES or any(m.file_size > max(ZIP_RATIO_FROM, ZIP_MAX_RATIO * m.compress_size)
+                                    for m in members):
+        raise InputError(path.name, f"unpacks to {total:,} bytes from {path.stat().st_size:,}: not an export a tool "
+                         "wrote (a zip bomb?); not read")
+
+
 def _open_workbook(path: Path):
     if path.stat().st_size == 0:
         raise InputError(path.name, "the file is empty")
+    refuse_zip_bomb(path)
     try:
         return fastexcel.read_excel(path)
     except Exception as exc:  # fastexcel raises its own error types for corrupt or truncated files

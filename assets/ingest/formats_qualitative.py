@@ -31,7 +31,7 @@ from xml.etree import ElementTree
 import polars as pl
 
 from assets.ingest.errors import InputError
-from assets.ingest.formats import ROW, Table, _open_workbook, decode_text, read_delimited
+from assets.ingest.formats import ROW, Table, _open_workbook, decode_text, read_delimited, refuse_zip_bomb
 
 # --- ATLAS.ti ---------------------------------------------------------------------------
 
@@ -318,6 +318,7 @@ SPEAKER_LINE_LOOSE = re.compile(r"^(?P<name>\S.*?)\s+(?P<time>\d{1,2}:\d{2}(?::\
 
 def docx_paragraphs(path: Path) -> list[str]:
     """The text of every paragraph of a .docx body, in order (tabs and line breaks kept)."""
+    refuse_zip_bomb(path)
     try:
         with zipfile.ZipFile(path) as z:
             xml = z.read("word/document.xml")

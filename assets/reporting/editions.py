@@ -74,12 +74,14 @@ def write_report_editions(reports, programme: str, year: int, title: str, build,
             (Edition(False, reports.reporting_minimum, lang), STAKEHOLDER_FILE, PDF_FILE, None)):
         body = build(edition)
         path = reports.path(programme, str(year), *folder, filename)
-        write_atomic(path, page(title, render_html(body), banner=banner, footer=render_html(footer), lang=lang))
+        write_atomic(path, page(title, render_html(body), banner=banner, footer=render_html(footer), lang=lang),
+                     public=not edition.researcher)
         out[filename] = path
         pdf_path = path.with_name(pdf_name)
         if pdfs:
             pending.append((pdf_name, pdf_path,
-                            _PDF_THREAD.submit(write_pdf, pdf_path, title, body, footer, banner, lang)))
+                            _PDF_THREAD.submit(write_pdf, pdf_path, title, body, footer, banner, lang,
+                                               not edition.researcher)))
         else:
             pdf_path.unlink(missing_ok=True)
             out[pdf_name] = text("nl", "pdf_not_requested")

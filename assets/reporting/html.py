@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 
+from assets.reporting.markdown import md_text
 from assets.reporting.style import data_uri
 
 
@@ -168,33 +169,32 @@ def page(title: str, body: str, banner: str | None = None, footer: str = "", lan
     return PAGE.format(lang=escape(lang), title=escape(title), css=CSS, robots=robots, content=content)
 
 
-def _md_escape(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+_md_escape = md_text
 
 
 def _block_markdown(block: Block) -> str:
     match block:
         case Heading(text, level):
-            return f"{'#' * level} {text}"
+            return f"{'#' * level} {md_text(text)}"
         case Paragraph(text, "quote"):
-            return f"> {text}"
+            return f"> {md_text(text)}"
         case Paragraph(text, "note"):
-            return f"_{text}_"
+            return f"_{md_text(text)}_"
         case Paragraph(text, _):
-            return text
+            return md_text(text)
         case Bullets(items):
-            return "\n".join(f"- {i}" for i in items)
+            return "\n".join(f"- {md_text(i)}" for i in items)
         case Table():
-            lines = [f"**{block.caption}**", ""] if block.caption else []
+            lines = [f"**{md_text(block.caption)}**", ""] if block.caption else []
             lines.append("| " + " | ".join(_md_escape(h) for h in block.headers) + " |")
             lines.append("|" + "".join("---:|" if i in block.numeric else "---|" for i in range(len(block.headers))))
             lines += ["| " + " | ".join(_md_escape(v) for v in row) + " |" for row in block.rows]
             if block.notes:
-                lines += [""] + [f"<sub>{n}</sub>  " for n in block.notes]
+                lines += [""] + [f"<sub>{md_text(n)}</sub>  " for n in block.notes]
             return "\n".join(lines)
         case Chart(_, caption, alt, preview):
-            image = f"![{alt}]({data_uri(preview())})\n\n" if preview else ""
-            return f"{image}_{caption}_"
+            image = f"![{md_text(alt)}]({data_uri(preview())})\n\n" if preview else ""
+            return f"{image}_{md_text(caption)}_"
     raise TypeError(f"not a report block: {block!r}")
 
 

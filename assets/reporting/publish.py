@@ -9,8 +9,10 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes | str) -> Path:
-    """Write `data` to `path` via a temporary file in the same folder and an atomic rename."""
+def write_atomic(path: Path, data: bytes | str, public: bool = True) -> Path:
+    """Write `data` to `path` via a temporary file in the same folder and an atomic rename; readable by
+    everyone (0644) when `public`, else by the owner and its group alone (0640: the researcher
+    edition, with quotes and every small group, and the validation pages, with quarantined values)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -20,7 +22,7 @@ def write_atomic(path: Path, data: bytes | str) -> Path:
         with os.fdopen(fd, "wb") as f:
             f.write(payload)
         # mkstemp creates 0600; published reports are meant to be readable like any other file.
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, 0o644 if public else 0o640)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -55,6 +55,9 @@ RC = {
     # Text as outlines: a reader's machine without the font (DejaVu Sans) would set labels in another
     # font, wider or narrower than the layout measured, and they would overlap.
     "svg.fonttype": "path",
+    # Labels are names from the exports (an intervention typed by a respondent): "$...$" in one must be
+    # printed as it is, not parsed as mathtext ("$\\foo$" raised, and no report was written).
+    "text.parse_math": False,
 }
 
 DPI = 150  # of the charts' PNGs

@@ -285,11 +285,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "cliffs_delta": {"nl": "Cliff's delta", "en": "Cliff's delta"},
     "unpaired_note": {"nl": "Cliff's delta vergelijkt alle T0- met alle T1-cijfers en is alleen beschrijvend. De "
                             "Mann-Whitney-toets vraagt onafhankelijke groepen: alleen als niemand beide keren meedeed "
-                            "en de kleinste meting minstens {min_grades} cijfers heeft; wie beide keren meedeed, staat in de tabel "
-                            "hierboven.",
+                            "en de kleinste meting minstens {min_grades} cijfers heeft; wie beide keren meedeed, staat "
+                            "in de tabel hierboven.",
                       "en": "Cliff's delta compares all T0 with all T1 grades and is descriptive only. The "
                             "Mann-Whitney test needs independent groups: only when nobody took part both times and "
-                            "the smaller wave has at least {min_grades} grades; who took part both times is in the table above."},
+                            "the smaller wave has at least {min_grades} grades; who took part both times is in the "
+                            "table above."},
     "unpaired_none": {"nl": "Geen interventie met (deels) verschillende mensen op T0 en T1 die getoond kan worden.",
                       "en": "No intervention with (partly) different people at T0 and T1 that can be shown."},
     # PMG themes

@@ -129,6 +129,6 @@ def svg_png(svg: bytes, dpi: float) -> bytes:
 
 
 def write_pdf(path: Path, title: str, blocks: list[Block], footer: list[Block] = (), banner: str | None = None,
-              lang: str = "nl") -> None:
+              lang: str = "nl", public: bool = True) -> None:
     """Write the report's PDF to `path` whole or not at all (an older PDF stays until the new one is there)."""
-    write_atomic(path, report_pdf(title, blocks, footer, banner, lang))
+    write_atomic(path, report_pdf(title, blocks, footer, banner, lang), public)

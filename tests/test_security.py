@@ -1,0 +1,113 @@
+"""Exports and codebooks come from many hands (coaches, researchers, respondents typing an
+intervention's name), so each is untrusted: none may run code, read files outside the data folder,
+exhaust memory, stop a report, or put markup into the Dagster UI; confidential files are not
+world-readable. Each case here was an attack that worked (a security audit of the pipeline)."""
+
+import io
+import stat
+import zipfile
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+import polars as pl
+import pytest
+import yaml
+
+from assets.ingest.codebook import load_codebook, parse_yaml
+from assets.ingest.errors import CodebookError, InputError
+from assets.ingest.formats import refuse_zip_bomb
+from assets.reporting.editions import write_report_editions
+from assets.reporting.html import Bullets, Heading, Paragraph, Table, render_markdown
+from assets.reporting.markdown import md_text
+from assets.reporting.style import figure_svg, house_style, new_figure
+from assets.tables import markdown_table
+from checks.gx_runner import validate_frame
+from checks.suites import codebook_expectations
+from pipelines.resources import ReportSettings
+from tests.test_codebook_and_decode import CODEBOOK, make_inbox
+
+
+def test_a_codebook_variable_name_is_a_literal_in_a_row_condition_never_code(tmp_path):
+    """GX evaluates a row_condition with pandas' query(), where `@pd...` reaches Python: a variable
+    named so ran a shell command as the pipeline's user."""
+    marker = tmp_path / "pwned"
+    name = f'x" or @pd.io.common.os.system("touch {marker}") == 0 or variable == "y'
+    variable = SimpleNamespace(name=name, type="category", role="factor", waves=(),
+                               labels=[SimpleNamespace(code="no"), SimpleNamespace(code="yes")])
+    expectations = codebook_expectations("staging.tib_survey_answers", [SimpleNamespace(variables=[variable])])
+    assert len(expectations) == 2
+    frame = pd.DataFrame({"variable": [name, "other"], "value_code": ["no", "maybe"], "value_number": [1.0, 9.0]})
+    results = validate_frame(frame, expectations)
+    assert not marker.exists()
+    assert [r["success"] for r in results] == [True, True]  # the one row of that name is in the set and the scale
+
+
+@pytest.mark.parametrize("path", ["/etc/passwd", "../../../secret.csv", "linked.csv"])
+def test_a_codebook_cannot_name_a_file_outside_the_data_folder(tmp_path, path):
+    secret = tmp_path / "secret.csv"
+    secret.write_text("another study's export", encoding="utf-8")
+    data, codebook = make_inbox(tmp_path, "", CODEBOOK.replace("path: t0.csv", f"path: {path}"))
+    (codebook.parent / "linked.csv").symlink_to(secret)
+    with pytest.raises(CodebookError, match="outside the data folder"):
+        load_codebook(codebook, data)
+
+
+def test_a_year_folder_the_operator_linked_in_still_loads(tmp_path):
+    """A folder link is the operator's choice (a year on a share); a file link is the export's."""
+    share, _ = make_inbox(tmp_path / "share", "")
+    data = tmp_path / "data"
+    (data / "pmg").mkdir(parents=True)
+    (data / "pmg" / "2030").symlink_to(share / "pmg" / "2030", target_is_directory=True)
+    assert load_codebook(data / "pmg" / "2030" / "codebook.yaml", data).files
+
+
+def test_a_codebook_of_nested_aliases_is_refused_before_it_fills_memory():
+    """373 bytes of "billion laughs" expanded past 3.9 GB in the cache and in any walk over it."""
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    with pytest.raises(yaml.YAMLError, match="aliases"):
+        parse_yaml("\n".join(lines).encode())
+
+
+def _zip(path: Path, member: str, size: int) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(member, b"\0" * size)
+    return path
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path):
+    with pytest.raises(InputError, match="zip bomb"):
+        refuse_zip_bomb(_zip(tmp_path / "bomb.xlsx", "xl/worksheets/sheet1.xml", 60 << 20))
+    refuse_zip_bomb(_zip(tmp_path / "small.docx", "word/document.xml", 1 << 20))  # compressible, but small
+    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0 not a zip")
+    refuse_zip_bomb(tmp_path / "old.xls")  # its own reader says what is wrong with it
+
+
+def test_text_from_the_data_is_plain_text_in_the_dagster_ui():
+    """An image in the UI's markdown is fetched by every viewer (who opened the report, and when)."""
+    evil = "Training ![t](https://attacker.example/t.png) [klik](javascript:x) <b>x</b> | # *y*"
+    shown = r"Training \!\[t\](https://attacker.example/t.png) \[klik\](javascript:x) \<b\>x\</b\> \| \# \*y\*"
+    assert md_text(evil) == shown
+    assert md_text("mental_health_grade\nregel 2") == "mental_health_grade regel 2"
+    markdown = render_markdown([Heading(evil, 2), Paragraph(evil), Paragraph(evil, "quote"), Bullets([evil]),
+                                Table(["a"], [[evil]], evil, [evil])])
+    assert markdown.count(shown) == 7 and markdown.count("![") == 0
+    assert md_text(evil[:80]) in markdown_table(pl.DataFrame({"file": [evil]}))  # cut at 80, then escaped
+
+
+def test_dollar_signs_in_a_name_are_printed_not_parsed_as_mathematics():
+    """An intervention typed as "Training $\\foo$" stopped the whole PMG report (mathtext)."""
+    with house_style():
+        fig = new_figure(4, 2)
+        fig.suptitle("Training $\\foo$ voor $5 en $10")
+        assert figure_svg(fig)
+
+
+def test_the_researcher_edition_is_not_world_readable(tmp_path):
+    out = write_report_editions(ReportSettings(output_dir=str(tmp_path)), "pmg", 2023, "PMG 2023",
+                                lambda edition: [Paragraph("x")], [], pdfs=False)
+    def mode(path):
+        return stat.S_IMODE(path.stat().st_mode)
+    assert mode(out["rapport_onderzoekers.html"]) == 0o640
+    assert mode(out["rapport.html"]) == 0o644
