@@ -25,6 +25,12 @@ def _interventions(conn) -> dict[str, set[str]]:
     return found
 
 
+def test_an_organisation_folder_name_stays_short_enough_for_a_file_system():
+    long = "Faculteit " * 40
+    assert pmg.organisation_folders([long, long + "2"]) == {long: "faculteit-" * 7 + "faculteit",
+                                                             long + "2": "faculteit-" * 7 + "faculteit-2"}
+
+
 def test_organisation_folders_are_ascii_and_unique():
     folders = pmg.organisation_folders(["Gemeente Groningen", "gemeente  groningen", "Zoë & Co", "???"])
     assert folders == {"Gemeente Groningen": "gemeente-groningen", "gemeente  groningen": "gemeente-groningen-2",

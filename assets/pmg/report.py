@@ -523,12 +523,16 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
     return blocks if compact else [*blocks, Bullets(items)]
 
 
+FOLDER_CHARS = 80
+
+
 def organisation_folders(organisations: list[str]) -> dict[str, str]:
     """{organisation: its folder name}: ASCII, lower case, unique within the year."""
     folders: dict[str, str] = {}
     for organisation in organisations:
         ascii_name = unicodedata.normalize("NFKD", organisation).encode("ascii", "ignore").decode()
-        base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "organisatie"
+        # at most FOLDER_CHARS: a file system refuses a name past 255 bytes, and the report with it
+        base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower())[:FOLDER_CHARS].strip("-") or "organisatie"
         folder, n = base, 1
         while folder in folders.values():
             n += 1
