@@ -4,6 +4,8 @@ box instead of the page at 320 CSS px, readable labels on charts, a page languag
 the researcher PDF's banner read as text."""
 
 import io
+import re
+import zlib
 
 import numpy as np
 import pytest
@@ -96,3 +98,50 @@ def test_every_chart_says_where_its_figures_are(full_run):
             assert tables or alt.endswith("in de tabellen hierboven."), alt
             for no in tables:
                 assert re.search(rf'<caption id="\w+">Tabel {no} ', html), (report.name, alt)
+
+
+def test_a_quote_in_another_language_than_the_reports_is_marked_so(full_run):
+    """The codebook says the interviews were held in Dutch, the Engelstalig group's in English: the
+    Dutch researcher edition marks the English quotes (WCAG 3.1.2), the English edition the Dutch."""
+    import re
+
+    import duckdb
+
+    _, tmp = full_run
+    conn = duckdb.connect(str(tmp / "warehouse.duckdb"), read_only=True)
+    languages = dict(conn.sql("SELECT group_label, any_value(language) FROM marts.pmg_theme_quotes "
+                              "GROUP BY ALL").fetchall())
+    conn.close()
+    assert languages["Training Emoties Engelstalig"] == "en" and set(languages.values()) == {"nl", "en"}
+    html = (tmp / "reports" / "pmg" / "2023" / "rapport_onderzoekers.html").read_text(encoding="utf-8")
+    quotes = re.findall(r"<blockquote>(.*?)</blockquote>", html)
+    english = [q for q in quotes if "Training Emoties Engelstalig)" in q]
+    assert english and all(re.search(r'<span lang="en">[^<]+</span>', q) for q in english)
+    assert not any("lang=" in q for q in quotes if q not in english)
+
+
+def test_the_pdf_sets_a_foreign_quote_in_its_language():
+    """The part in another language is a span tagged with it; the document stays Dutch."""
+    quote = Paragraph("“I feel calmer” (Rust, Engelstalig)", "quote", ("en", "I feel calmer"))
+    pdf = report_pdf("PMG 2023", [quote])
+    streams = b"".join(zlib.decompress(m.group(1)) for m in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S)
+                       if m.group(1)[:1] == b"x")  # the structure tree sits in compressed object streams
+    assert re.search(rb"/Lang ?\(en\)", streams) and re.search(rb"/Lang ?\(nl\)", pdf)
+    assert "I feel calmer" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+
+def test_a_language_that_is_no_language_tag_is_refused_with_its_row(tmp_path):
+    import shutil
+
+    from assets.ingest.codebook import load_codebook
+    from assets.ingest.errors import CodebookError
+    from tests.conftest import DATA
+
+    folder = tmp_path / "pmg" / "2023"
+    shutil.copytree(DATA / "pmg" / "2023", folder)
+    codebook = folder / "codebook_interviews.yaml"
+    codebook.write_text(codebook.read_text(encoding="utf-8").replace("language: nl", "language: Nederlands", 1),
+                        encoding="utf-8")
+    with pytest.raises(CodebookError, match="'Nederlands'; expected a language tag") as error:
+        load_codebook(codebook, tmp_path)
+    assert "row " in str(error.value)

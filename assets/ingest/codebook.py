@@ -137,7 +137,8 @@ def _require(mapping: dict, key: str, where: str, file: str) -> Any:
 # otherwise be ignored without a word.
 COMMON_KEYS = {"instrument", "programme", "year", "files"}
 TOP_KEYS = {"survey": COMMON_KEYS | {"participant", "variables", "scales", "identifiers", "multi_select_separator"},
-            "interview": COMMON_KEYS | {"speaker", "speaker_codes", "documents", "themes", "count_differences"},
+            "interview": COMMON_KEYS | {"speaker", "speaker_codes", "documents", "themes", "count_differences",
+                                        "language"},
             "transcript": COMMON_KEYS}
 FILE_KEYS = {"path", "format", "constants", "sheet", "interview", "syntax"}
 PARTICIPANT_KEYS, ANONYMOUS_KEYS = {"column", "anonymous"}, {"values", "key_column"}
@@ -146,7 +147,9 @@ VARIABLE_KEYS = {"type", "column", "columns", "scale", "labels", "required", "ro
 SCALE_KEYS, STRUCTURE_KEYS = {"min", "max"}, {"structure", "question"}
 LABEL_KEYS = {"label", "code", "number", "domain", "label_en", "domain_en"}
 THEME_KEYS = {"theme", "section", "jdr_category", "igloo_level", "theme_en"}
-DOCUMENT_KEYS = {"organisation", "intervention", "group_label", "wave"}
+DOCUMENT_KEYS = {"organisation", "intervention", "group_label", "wave", "language"}
+# A language tag as HTML and PDF take it (BCP 47: en, nl, en-GB): what a screen reader reads a quote in.
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 
 def _known_keys(mapping: Any, allowed: set, where: str, file: str) -> None:
@@ -543,6 +546,16 @@ def _survey_codebook(spec: dict, rel: str, common: dict) -> Codebook:
                     multi_select_separator=spec.get("multi_select_separator", ";"))
 
 
+def _language(spec: dict, where: str, file: str) -> str | None:
+    """The `language:` of a codebook or document entry (a tag: en, nl), or None where it gives none."""
+    if "language" not in spec:
+        return None
+    if not LANGUAGE_TAG.fullmatch(str(spec["language"])):
+        raise CodebookError(file, f"{where} is {spec['language']!r}; expected a language tag as en or nl (the "
+                            "language the interviews were held in)", at=where)
+    return str(spec["language"])
+
+
 def _interview_codebook(spec: dict, rel: str, common: dict) -> Codebook:
     speaker = _one_of(spec.get("speaker", "segment_prefix"), {"segment_prefix"}, "speaker", rel)
     speaker_codes = spec.get("speaker_codes")
@@ -553,12 +566,16 @@ def _interview_codebook(spec: dict, rel: str, common: dict) -> Codebook:
             raise CodebookError(rel, f"speaker_codes: {speaker_codes!r} is not a regular expression ({exc})",
                                 at="speaker_codes") from None
         speaker_codes = str(speaker_codes)
+    # The language the interviews were held in: the codebook's (language: nl), or a document's own.
+    default_language = _language(spec, "language", rel)
     documents = {}
     for doc, ctx in (_require(spec, "documents", "codebook", rel) or {}).items():
         _known_keys(ctx, DOCUMENT_KEYS, f"documents[{doc!r}]", rel)
         for key in ("organisation", "intervention", "group_label", "wave"):
             _require(ctx, key, f"documents[{doc!r}]", rel)
         documents[str(doc)] = {k: str(v) for k, v in ctx.items()}
+        if (language := _language(ctx, f"documents[{doc!r}].language", rel) or default_language) is not None:
+            documents[str(doc)]["language"] = language
     themes, notes, english_of, theme_of = {}, [], {}, {}
     for code, t in (_require(spec, "themes", "codebook", rel) or {}).items():
         where = f"themes[{code!r}]"

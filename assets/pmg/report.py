@@ -226,7 +226,9 @@ def section_blocks(data: YearData, organisation: str, intervention: str, section
     if quotes and section == "Diagnose":  # of every category: not under the last one's heading
         blocks.append(Heading(t("quotes_heading"), 4))
     blocks += [Paragraph(t("quote", quote=r["quote"], theme=data.theme_name(r["theme"], edition.lang),
-                                 group=r["group_label"]), "quote")
+                                 group=r["group_label"]), "quote",
+                         # said in another language than the report's: a screen reader reads it so
+                         (r["language"], r["quote"]) if r.get("language") not in (None, edition.lang) else None)
                for r in quotes[:QUOTES_PER_SECTION]]
     return blocks
 

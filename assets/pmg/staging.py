@@ -75,7 +75,7 @@ SEGMENTS_SQL = f"""
 SELECT * EXCLUDE (document_rank, file_rank) FROM (
   SELECT d.year, d.organisation, d.intervention, d.group_label, d.wave, s.document,
          s.speaker_id AS participant_id, t.section, t.jdr_category, t.igloo_level, t.theme,
-         s.segment_text, s.source_file, s.row_number, t.theme_en, d.document_rank, d.file_rank
+         s.segment_text, s.source_file, s.row_number, t.theme_en, d.language, d.document_rank, d.file_rank
   FROM {INTERVIEWS} s
   JOIN _file_documents d ON d.source_file = s.source_file AND d.document = s.document
   JOIN _file_themes t ON t.file_id = d.file_id AND t.code_path = s.code_path
@@ -115,11 +115,11 @@ def staging_pmg_interview_segments(context, duckdb: DuckDBResource, sources: Sou
     files = pl.DataFrame([{"source_file": sf.relative, "codebook": cb.relative, "year": cb.year}
                           for cb in codebooks for sf in cb.files],
                          schema={"source_file": pl.String, "codebook": pl.String, "year": pl.Int32}).with_row_index("file_id")
-    documents = pl.DataFrame([{"codebook": cb.relative, "document": doc, **{k: ctx[k] for k in
-                               ("organisation", "intervention", "group_label", "wave")}}
+    documents = pl.DataFrame([{"codebook": cb.relative, "document": doc, **{k: ctx.get(k) for k in
+                               ("organisation", "intervention", "group_label", "wave", "language")}}
                               for cb in codebooks for doc, ctx in cb.documents.items()],
                              schema={c: pl.String for c in ("codebook", "document", "organisation", "intervention",
-                                                            "group_label", "wave")})
+                                                            "group_label", "wave", "language")})
     themes = pl.DataFrame([{"codebook": cb.relative, "code_path": t.code_path, "theme": t.theme, "section": t.section,
                             "jdr_category": t.jdr_category, "igloo_level": t.igloo_level, "theme_en": t.theme_en}
                            for cb in codebooks for t in cb.themes.values()],

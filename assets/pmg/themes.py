@@ -29,7 +29,7 @@ pmg_theme_quotes = sql_table_asset(
     THEME_QUOTES, [SEGMENTS], f"""
 WITH segments AS (
   SELECT year, organisation, intervention, wave, section, theme, group_label, participant_id, source_file, row_number,
-         trim(segment_text) AS quote
+         language, trim(segment_text) AS quote
   FROM {SEGMENTS}
   WHERE coalesce(trim(segment_text), '') <> ''
 ), mentions AS (
@@ -38,7 +38,8 @@ WITH segments AS (
 ), distinct_quotes AS (
   -- the same words twice (a segment coded under two codes) count once, at their first place
   SELECT year, organisation, intervention, wave, section, theme, quote, arg_min(group_label, row_number) AS group_label,
-         arg_min(participant_id, row_number) AS participant_id, min(source_file) AS source_file,
+         arg_min(participant_id, row_number) AS participant_id, arg_min(language, row_number) AS language,
+         min(source_file) AS source_file,
          min(row_number) AS row_number
   FROM segments GROUP BY year, organisation, intervention, wave, section, theme, quote
 ), per_speaker AS (
@@ -50,7 +51,8 @@ WITH segments AS (
                                ORDER BY length(quote) DESC, source_file, row_number) AS rank
   FROM per_speaker WHERE speaker_rank = 1
 )
-SELECT r.year, r.organisation, r.intervention, r.wave, r.section, r.theme, r.group_label, m.n_participants, r.quote, r.rank
+SELECT r.year, r.organisation, r.intervention, r.wave, r.section, r.theme, r.group_label, m.n_participants, r.quote, r.rank,
+       r.language
 FROM ranked r JOIN mentions m USING (year, organisation, intervention, wave, section, theme)
 WHERE r.rank <= {QUOTES_PER_THEME}
 ORDER BY r.year, r.organisation, r.intervention, r.wave, r.section, m.n_participants DESC, r.theme, r.rank

@@ -24,6 +24,9 @@ class Heading:
 class Paragraph:
     text: str
     kind: str = ""  # "" | "note" | "quote"
+    # (language, the part of `text` in it): a quote in another language than the report's, which
+    # a screen reader is told to read in that language (WCAG 3.1.2)
+    foreign: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -136,15 +139,30 @@ def html_table(headers: list[str], rows: list[list[str]], caption: str = "", not
     return "\n".join(parts)
 
 
+def split_foreign(paragraph: Paragraph) -> tuple[str, str, str]:
+    """(before, the part in another language, after) of a paragraph's text; ("", "", text) without one."""
+    if paragraph.foreign and (at := paragraph.text.find(paragraph.foreign[1])) >= 0:
+        part = paragraph.foreign[1]
+        return paragraph.text[:at], part, paragraph.text[at + len(part):]
+    return "", "", paragraph.text
+
+
+def _paragraph_html(paragraph: Paragraph) -> str:
+    before, part, after = split_foreign(paragraph)
+    if not part:
+        return escape(after)
+    return f'{escape(before)}<span lang="{escape(paragraph.foreign[0])}">{escape(part)}</span>{escape(after)}'
+
+
 def _block_html(block: Block) -> str:
     match block:
         case Heading(text, level):
             return f"<h{level}>{escape(text)}</h{level}>"
-        case Paragraph(text, "quote"):
-            return f"<blockquote>{escape(text)}</blockquote>"
-        case Paragraph(text, kind):
+        case Paragraph(_, "quote"):
+            return f"<blockquote>{_paragraph_html(block)}</blockquote>"
+        case Paragraph(_, kind):
             cls = f' class="{kind}"' if kind else ""
-            return f"<p{cls}>{escape(text)}</p>"
+            return f"<p{cls}>{_paragraph_html(block)}</p>"
         case Bullets(items):
             return "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
         case Table():

@@ -16,7 +16,7 @@ import sys
 import zlib
 from pathlib import Path
 
-from assets.reporting.html import Block, Bullets, Chart, Heading, Paragraph, Table
+from assets.reporting.html import Block, Bullets, Chart, Heading, Paragraph, Table, split_foreign
 from assets.reporting.publish import write_atomic
 
 TEMPLATE = Path(__file__).with_name("report.typ")
@@ -59,6 +59,10 @@ def _block(block: Block) -> dict:
         case Heading(text, level):
             return {"kind": "heading", "text": _text(text), "level": level}
         case Paragraph(text, kind):
+            before, part, after = split_foreign(block)
+            if part:  # the part in another language, set in that language (tagged so in the PDF)
+                return {"kind": kind or "paragraph", "text": _text(text), "before": _text(before), "part": _text(part),
+                        "after": _text(after), "lang": block.foreign[0]}
             return {"kind": kind or "paragraph", "text": _text(text)}
         case Bullets(items):
             return {"kind": "bullets", "items": [_text(i) for i in items]}
