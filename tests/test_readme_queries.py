@@ -30,3 +30,10 @@ def test_every_mart_has_an_example_query():
 @pytest.mark.parametrize("query", readme_queries(), ids=lambda q: ",".join(sorted(marts_in(q))))
 def test_an_example_query_runs_on_the_sample_and_finds_rows(query, warehouse):
     assert warehouse.sql(query).fetchall(), query
+
+
+@pytest.mark.parametrize("qualified", sorted(name for name, t in tables().items() if t.key))
+def test_every_declared_key_names_one_row(qualified, warehouse):
+    """The dictionary's key is what analysts join on: no two rows of the sample share one."""
+    key = ", ".join(f'"{c}"' for c in tables()[qualified].key)
+    assert warehouse.sql(f"SELECT {key}, count(*) FROM {qualified} GROUP BY ALL HAVING count(*) > 1").fetchall() == []

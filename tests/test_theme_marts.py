@@ -5,6 +5,7 @@ import duckdb
 import pytest
 from dagster_duckdb import DuckDBResource
 
+from assets.pmg.marts import THEMES, pmg_theme_mentions
 from assets.pmg.themes import THEME_MATRIX, THEME_QUOTES, pmg_theme_matrix, pmg_theme_quotes
 from assets.tables import frame_for, replace_with_frame
 from tests.conftest import materialize_years
@@ -57,6 +58,27 @@ def test_an_intervention_name_two_organisations_run_keeps_their_rows_apart(segme
         ("UMCG", "werkdruk", 2, "Het werk houdt nooit op, ook 's avonds niet."),
         ("UMCG", "werkdruk", 2, "Te veel diensten."),
     ]
+
+
+def test_a_theme_that_is_a_resource_to_one_and_a_stressor_to_another_keeps_them_apart(tmp_path):
+    """"Inhoud van het werk" under both categories in one intervention and wave: each category has
+    its own count and its own quotes (they counted, and were chosen, together)."""
+    path = tmp_path / "warehouse.duckdb"
+    rows = [_segment("UMCG", "p1", "inhoud van het werk", "Het werk zelf geeft me energie.", 1),
+            {**_segment("UMCG", "p2", "inhoud van het werk", "Het werk zelf is zwaar, elke dag weer.", 2),
+             "jdr_category": "werk_hulpbron"},
+            {**_segment("UMCG", "p3", "inhoud van het werk", "Mooi werk.", 3), "jdr_category": "werk_hulpbron"}]
+    with duckdb.connect(str(path)) as conn:
+        replace_with_frame(conn, SEGMENTS, frame_for(SEGMENTS, rows))
+    assert materialize_years([pmg_theme_mentions, pmg_theme_quotes], {"duckdb": DuckDBResource(database=str(path))},
+                             years=(2023,)).success
+    conn = duckdb.connect(str(path), read_only=True)
+    mentions = conn.sql(f"SELECT jdr_category, n_participants FROM {THEMES} ORDER BY ALL").fetchall()
+    quotes = conn.sql(f"SELECT jdr_category, n_participants, quote FROM {THEME_QUOTES} ORDER BY ALL").fetchall()
+    conn.close()
+    assert mentions == [("werk_hulpbron", 2), ("werk_stressor", 1)]
+    assert quotes == [("werk_hulpbron", 2, "Het werk zelf is zwaar, elke dag weer."), ("werk_hulpbron", 2, "Mooi werk."),
+                      ("werk_stressor", 1, "Het werk zelf geeft me energie.")]
 
 
 def test_a_warehouse_from_before_the_organisation_column_gains_it_and_keeps_its_rows(segments_db):

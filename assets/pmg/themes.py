@@ -25,38 +25,46 @@ The theme-matrix heatmap draws it.""", "pmg")
 
 # Per theme the longest distinct quotes, each from a different speaker: a longer segment usually
 # says why, not only what. Ties broken by position in the export, so the choice is reproducible.
+# A theme name can be both a resource and a stressor ("Inhoud van het werk") in one intervention
+# and wave: each JD-R category is a theme of its own here, as in marts.pmg_theme_mentions.
 pmg_theme_quotes = sql_table_asset(
     THEME_QUOTES, [SEGMENTS], f"""
 WITH segments AS (
-  SELECT year, organisation, intervention, wave, section, theme, group_label, participant_id, source_file, row_number,
-         language, trim(segment_text) AS quote
+  SELECT year, organisation, intervention, wave, section, jdr_category, theme, group_label, participant_id,
+         source_file, row_number, language, trim(segment_text) AS quote
   FROM {SEGMENTS}
   WHERE coalesce(trim(segment_text), '') <> ''
 ), mentions AS (
-  SELECT year, organisation, intervention, wave, section, theme, count(DISTINCT participant_id) AS n_participants
+  SELECT year, organisation, intervention, wave, section, jdr_category, theme,
+         count(DISTINCT participant_id) AS n_participants
   FROM {SEGMENTS} GROUP BY ALL
 ), distinct_quotes AS (
   -- the same words twice (a segment coded under two codes) count once, at their first place
-  SELECT year, organisation, intervention, wave, section, theme, quote, arg_min(group_label, row_number) AS group_label,
+  SELECT year, organisation, intervention, wave, section, jdr_category, theme, quote,
+         arg_min(group_label, row_number) AS group_label,
          arg_min(participant_id, row_number) AS participant_id, arg_min(language, row_number) AS language,
          min(source_file) AS source_file,
          min(row_number) AS row_number
-  FROM segments GROUP BY year, organisation, intervention, wave, section, theme, quote
+  FROM segments GROUP BY year, organisation, intervention, wave, section, jdr_category, theme, quote
 ), per_speaker AS (
-  SELECT *, row_number() OVER (PARTITION BY year, organisation, intervention, wave, section, theme, participant_id
+  SELECT *, row_number() OVER (PARTITION BY year, organisation, intervention, wave, section, jdr_category, theme,
+                                            participant_id
                                ORDER BY length(quote) DESC, source_file, row_number) AS speaker_rank
   FROM distinct_quotes
 ), ranked AS (
-  SELECT *, row_number() OVER (PARTITION BY year, organisation, intervention, wave, section, theme
+  SELECT *, row_number() OVER (PARTITION BY year, organisation, intervention, wave, section, jdr_category, theme
                                ORDER BY length(quote) DESC, source_file, row_number) AS rank
   FROM per_speaker WHERE speaker_rank = 1
 )
 SELECT r.year, r.organisation, r.intervention, r.wave, r.section, r.theme, r.group_label, m.n_participants, r.quote, r.rank,
-       r.language
-FROM ranked r JOIN mentions m USING (year, organisation, intervention, wave, section, theme)
+       r.language, r.jdr_category
+FROM ranked r JOIN mentions m
+  ON m.year = r.year AND m.organisation = r.organisation AND m.intervention = r.intervention AND m.wave = r.wave
+     AND m.section = r.section AND m.theme = r.theme AND m.jdr_category IS NOT DISTINCT FROM r.jdr_category
 WHERE r.rank <= {QUOTES_PER_THEME}
-ORDER BY r.year, r.organisation, r.intervention, r.wave, r.section, m.n_participants DESC, r.theme, r.rank
+ORDER BY r.year, r.organisation, r.intervention, r.wave, r.section, m.n_participants DESC, r.theme, r.jdr_category,
+         r.rank
 """, f"""
 The most telling quotes per theme, for the researcher edition of the report: per organisation's
-intervention, wave, section and theme the {QUOTES_PER_THEME} longest distinct quotes, each from a different speaker
+intervention, wave, section, JD-R category and theme the {QUOTES_PER_THEME} longest distinct quotes, each from a different speaker
 (quotes are pseudonymised and masked in staging). Never shown in the stakeholder edition.""", "pmg")
