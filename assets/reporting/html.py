@@ -187,9 +187,6 @@ def page(title: str, body: str, banner: str | None = None, footer: str = "", lan
     return PAGE.format(lang=escape(lang), title=escape(title), css=CSS, robots=robots, content=content)
 
 
-_md_escape = md_text
-
-
 def _block_markdown(block: Block) -> str:
     match block:
         case Heading(text, level):
@@ -204,9 +201,9 @@ def _block_markdown(block: Block) -> str:
             return "\n".join(f"- {md_text(i)}" for i in items)
         case Table():
             lines = [f"**{md_text(block.caption)}**", ""] if block.caption else []
-            lines.append("| " + " | ".join(_md_escape(h) for h in block.headers) + " |")
+            lines.append("| " + " | ".join(md_text(h) for h in block.headers) + " |")
             lines.append("|" + "".join("---:|" if i in block.numeric else "---|" for i in range(len(block.headers))))
-            lines += ["| " + " | ".join(_md_escape(v) for v in row) + " |" for row in block.rows]
+            lines += ["| " + " | ".join(md_text(v) for v in row) + " |" for row in block.rows]
             if block.notes:
                 lines += [""] + [f"<sub>{md_text(n)}</sub>  " for n in block.notes]
             return "\n".join(lines)
