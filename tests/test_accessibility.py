@@ -145,3 +145,15 @@ def test_a_language_that_is_no_language_tag_is_refused_with_its_row(tmp_path):
     with pytest.raises(CodebookError, match="'Nederlands'; expected a language tag") as error:
         load_codebook(codebook, tmp_path)
     assert "row " in str(error.value)
+
+
+@pytest.mark.parametrize("k", [4, 5])
+def test_neighbouring_points_of_a_likert_bar_are_told_apart_without_colour(k):
+    """Each boundary between two points has 3:1 (WCAG 1.4.11): the neighbours differ so much, or
+    the edge drawn between them differs so much from one of them. (Of the 4- and 5-point scales
+    the factors are rated on; at 6 or 7 points two mid-blue tints are closer than any edge helps.)"""
+    from assets.terug_in_balans.charts import EDGE
+
+    colours = diverging_colours(k)
+    for a, b in zip(colours, colours[1:]):
+        assert max(contrast(a, b), contrast(EDGE, a), contrast(EDGE, b)) >= 3, (a, b)

@@ -71,6 +71,9 @@ def draw_skills(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
     return fig
 
 
+EDGE = "#555555"  # 3.3:1 or more against every tint but the darkest, which is 3.1:1 from its neighbour
+
+
 def draw_factor_diverging(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
     """Diverging stacked bars (the standard chart for Likert items), one per factor, centred on the
     middle scale point ("Behulpzaam"): half of it left of zero, half right; lower points to the
@@ -98,8 +101,10 @@ def draw_factor_diverging(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
         left = list(starts)
         for i, ((rating, label), colour) in enumerate(zip(points, colours)):
             widths = [shares.get((f, rating), 0.0) for f in order]
+            # A dark edge between the points: neighbouring tints differ by 1.1:1 at most, too little to
+            # tell one segment from the next without colour (WCAG 1.4.11 asks 3:1).
             bars = ax.barh(ys, widths, left=left, color=colour, label=label, height=0.66,
-                           edgecolor="white", linewidth=0.6)
+                           edgecolor=EDGE, linewidth=0.6)
             ax.bar_label(bars, [fmt_pct(w, 0, lang) if w >= 8 else "" for w in widths], label_type="center",
                          fontsize=8.5, **text_on(colour))
             left = [a + b for a, b in zip(left, widths)]
