@@ -15,7 +15,7 @@ from assets.pmg.disclosure import disclosure
 from assets.pmg.statistics import ALL_GROUPS
 from assets.pmg.year_data import load_year
 from assets.reporting.numbers import MISSING, fmt_number, fmt_pct, fmt_range, fmt_short, fmt_trimmed
-from assets.statistics import small_n_flag, wilcoxon_note
+from assets.statistics import small_n_flag, wilcoxon_note, wilson_interval_pct
 
 MINIMUM = 5  # ReportSettings' default reporting minimum, as the full run uses it
 
@@ -647,8 +647,14 @@ def test_tib_relapse_among_those_who_went_back_to_work(reports, warehouse):
     [no] = _rows(warehouse, "SELECT * FROM marts.tib_relapse WHERE year = 2024 AND answer = 'no'")
     assert no["n_returned"] == len(back) and no["n_among_returned"] == sum(a["relapse"] == "no" for a in back)
     assert no["pct_among_returned"] == pytest.approx(100 * no["n_among_returned"] / no["n_returned"])
+    [interval] = _rows(warehouse, "SELECT * FROM marts.tib_share_intervals WHERE year = 2024 "
+                                  "AND question = 'relapse_among_returned' AND answer = 'Nee'")
+    assert (interval["n"], interval["n_respondents"]) == (no["n_among_returned"], no["n_returned"])
+    assert (interval["ci_low_pct"], interval["ci_high_pct"]) == pytest.approx(
+        wilson_interval_pct(no["n_among_returned"], no["n_returned"]))
     assert (f"Van de {no['n_returned']} deelnemers die terugkeerden naar werk, is {fmt_pct(no['pct_among_returned'])}"
-            f" ({no['n_among_returned']}) minimaal drie maanden na afronding van het traject niet opnieuw uitgevallen"
+            f" ({no['n_among_returned']}; 95%-interval {fmt_pct(interval['ci_low_pct'])} – "
+            f"{fmt_pct(interval['ci_high_pct'])}) minimaal drie maanden na afronding van het traject niet opnieuw uitgevallen"
             f" vanwege psychische klachten. Over alle {no['n_respondents']} respondenten, zoals de factsheet rekent, "
             f"is dat {fmt_pct(no['pct'])}; daarin tellen ook de {no['n_respondents'] - no['n_returned']} mee die "
             "niet terugkeerden.") in reports["terug_in_balans", "researcher"].full_text

@@ -472,10 +472,10 @@ TEXTS: dict[str, dict[str, str]] = {
                                "vanwege psychische klachten.",
                          "en": "At least three months after the programme ended, {pct} had not dropped out again "
                                "because of psychological complaints."},
-    "relapse_returned": {"nl": "Van de {n_returned} deelnemers die terugkeerden naar werk, is {pct} ({n}) minimaal "
+    "relapse_returned": {"nl": "Van de {n_returned} deelnemers die terugkeerden naar werk, is {pct} ({n}; {interval}) minimaal "
                                "drie maanden na afronding van het traject niet opnieuw uitgevallen vanwege "
                                "psychische klachten.",
-                         "en": "Of the {n_returned} participants who returned to work, {pct} ({n}) had not dropped "
+                         "en": "Of the {n_returned} participants who returned to work, {pct} ({n}; {interval}) had not dropped "
                                "out again because of psychological complaints at least three months after the "
                                "programme ended."},
     "relapse_of_all": {"nl": "Over alle {m} respondenten, zoals de factsheet rekent, is dat {pct}; daarin tellen ook "

@@ -140,8 +140,11 @@ def return_to_work(data: YearData, edition: Edition, numbering: Numbering) -> li
                 and not edition.hides(m - n_returned):
             # Who never went back to work cannot have dropped out again: the share among those who
             # did leads, and the factsheet's share of everyone follows, saying whom it counts.
+            label = relapse.filter(pl.col("answer") == "no")["answer_label"][0]
+            interval = _interval(data, "relapse_among_returned", label, lang)
             sentence = " ".join((
-                t("relapse_returned", n_returned=n_returned, n=n_no, pct=fmt_pct(pct_returned, 0, lang)),
+                t("relapse_returned", n_returned=n_returned, n=n_no, pct=fmt_pct(pct_returned, 0, lang),
+                  interval=f"{t('ci95')} {interval}"),
                 t("relapse_of_all", m=m, pct=fmt_pct(no, 0, lang), k=m - n_returned)))
         else:
             sentence = t("relapse_sentence", pct=fmt_pct(no, 0, lang))

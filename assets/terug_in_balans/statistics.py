@@ -40,6 +40,12 @@ UNION ALL
 SELECT year, 'skills_still_applied', skill, n_still_applied, n_respondents, pct_still_applied, 4,
        row_number() OVER (PARTITION BY year ORDER BY pct_still_applied DESC, skill)
 FROM {SKILLS}
+UNION ALL  -- relapse of those who went back to work: the share the report leads with
+SELECT m.year, 'relapse_among_returned', m.answer_label, m.n_among_returned, m.n_returned, m.pct_among_returned, 5,
+       p.position
+FROM {RELAPSE} m
+LEFT JOIN position p ON p.year = m.year AND p.variable = 'relapse' AND p.code = m.answer
+WHERE m.n_returned > 0
 """
 
 
@@ -55,7 +61,7 @@ def share_interval_rows(shares: pl.DataFrame) -> list[dict]:
        pool=POOL, kinds={"duckdb"}, metadata=contract_metadata(SHARE_INTERVALS),
        description=describe(SHARE_INTERVALS, """
 Every share the factsheet reports (return to work, relapse, each skill strengthened and still
-applied) with its 95% Wilson score interval, so a reader sees how much a share of about 30
+applied), and relapse among those who went back to work, with its 95% Wilson score interval, so a reader sees how much a share of about 30
 respondents can move."""))
 def marts_tib_share_intervals(context, duckdb: DuckDBResource) -> MaterializeResult:
     years = partition_years(context)
