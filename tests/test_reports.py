@@ -649,7 +649,8 @@ def test_tib_relapse_among_those_who_went_back_to_work(reports, warehouse):
     assert no["pct_among_returned"] == pytest.approx(100 * no["n_among_returned"] / no["n_returned"])
     [interval] = _rows(warehouse, "SELECT * FROM marts.tib_share_intervals WHERE year = 2024 "
                                   "AND question = 'relapse_among_returned' AND answer = 'Nee'")
-    assert (interval["n"], interval["n_respondents"]) == (no["n_among_returned"], no["n_returned"])
+    assert (interval["n"], interval["n_respondents"], interval["answer_code"]) == \
+        (no["n_among_returned"], no["n_returned"], "no")
     assert (interval["ci_low_pct"], interval["ci_high_pct"]) == pytest.approx(
         wilson_interval_pct(no["n_among_returned"], no["n_returned"]))
     assert (f"Van de {no['n_returned']} deelnemers die terugkeerden naar werk, is {fmt_pct(no['pct_among_returned'])}"

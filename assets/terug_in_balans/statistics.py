@@ -25,24 +25,24 @@ WITH position AS (
   SELECT year, variable, code, position FROM {LABELS} WHERE instrument = 'tib_survey'
 )
 SELECT m.year, 'return_to_work' AS question, m.outcome_label AS answer, m.n, m.n_respondents, m.pct,
-       1 AS q, p.position AS i
+       1 AS q, p.position AS i, m.outcome AS answer_code
 FROM {RETURN_TO_WORK} m
 LEFT JOIN position p ON p.year = m.year AND p.variable = 'return_to_work' AND p.code = m.outcome
 UNION ALL
-SELECT m.year, 'relapse', m.answer_label, m.n, m.n_respondents, m.pct, 2, p.position
+SELECT m.year, 'relapse', m.answer_label, m.n, m.n_respondents, m.pct, 2, p.position, m.answer
 FROM {RELAPSE} m
 LEFT JOIN position p ON p.year = m.year AND p.variable = 'relapse' AND p.code = m.answer
 UNION ALL
 SELECT year, 'skills_strengthened', skill, n_strengthened, n_respondents, pct_strengthened, 3,
-       row_number() OVER (PARTITION BY year ORDER BY pct_strengthened DESC, skill)
+       row_number() OVER (PARTITION BY year ORDER BY pct_strengthened DESC, skill), skill_code
 FROM {SKILLS}
 UNION ALL
 SELECT year, 'skills_still_applied', skill, n_still_applied, n_respondents, pct_still_applied, 4,
-       row_number() OVER (PARTITION BY year ORDER BY pct_still_applied DESC, skill)
+       row_number() OVER (PARTITION BY year ORDER BY pct_still_applied DESC, skill), skill_code
 FROM {SKILLS}
 UNION ALL  -- relapse of those who went back to work: the share the report leads with
 SELECT m.year, 'relapse_among_returned', m.answer_label, m.n_among_returned, m.n_returned, m.pct_among_returned, 5,
-       p.position
+       p.position, m.answer
 FROM {RELAPSE} m
 LEFT JOIN position p ON p.year = m.year AND p.variable = 'relapse' AND p.code = m.answer
 WHERE m.n_returned > 0
