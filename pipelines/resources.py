@@ -27,6 +27,7 @@ from pydantic import PrivateAttr, field_validator
 
 from assets.ingest.codebook import PROGRAMMES, Codebook, discover_codebooks, folder_year
 from assets.ingest.pseudonyms import KEY_VARIABLE, PUBLIC_SAMPLE_KEY, Pseudonymiser
+from assets.reporting.publish import make_folders
 from assets.reporting.texts import LANGUAGES
 from checks.gx_runner import warm_up
 
@@ -129,7 +130,7 @@ class ReportSettings(ConfigurableResource):
     def path(self, *parts: str) -> Path:
         """Where to write `parts` under the output folder, its folder made."""
         target = self.existing(*parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_folders(target.parent)
         return target
 
     def existing(self, *parts: str) -> Path:
@@ -149,7 +150,7 @@ class ReportSettings(ConfigurableResource):
         """`parts` under the output folder whatever the language (the data engineer's validation
         pages, which are the same in either), its folder made."""
         target = Path(self.output_dir).resolve().joinpath(*parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_folders(target.parent)
         return target
 
 

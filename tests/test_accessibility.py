@@ -70,8 +70,10 @@ def test_the_researcher_pdf_has_its_banner_read_as_text_once():
 def test_a_label_on_a_chart_colour_reaches_4_5_to_1(fill):
     """Dark text or white, whichever contrasts more; where neither reaches 4.5:1, a halo of the other."""
     style = text_on(fill)
-    if "path_effects" in style:
-        assert contrast(TEXT, "#FFFFFF") >= 4.5  # the text against its halo
+    if "path_effects" in style:  # the text against its halo, which is the other of the two
+        [halo] = style["path_effects"]
+        assert contrast(style["color"], halo._gc["foreground"]) >= 4.5
+        assert contrast(style["color"], fill) < 4.5 and contrast(halo._gc["foreground"], fill) < 4.5
     else:
         assert contrast(style["color"], fill) >= 4.5
 
@@ -157,3 +159,31 @@ def test_neighbouring_points_of_a_likert_bar_are_told_apart_without_colour(k):
     colours = diverging_colours(k)
     for a, b in zip(colours, colours[1:]):
         assert max(contrast(a, b), contrast(EDGE, a), contrast(EDGE, b)) >= 3, (a, b)
+
+
+def test_a_quote_tagged_with_a_region_still_gives_a_pdf():
+    """The codebook accepts en-GB (its own comment's example); Typst's text(lang:) does not."""
+    from assets.ingest.codebook import LANGUAGE_TAG
+
+    assert LANGUAGE_TAG.fullmatch("en-GB")
+    assert report_pdf("PMG 2023", [Paragraph("“I feel calmer” (x)", "quote", ("en-GB", "I feel calmer"))])
+
+
+def test_report_folders_let_a_web_server_in_without_the_services_group(tmp_path):
+    """operations.md sets UMask=0027 and put www-data in the group mhm to pass the 0750 folders:
+    then it read the 0640 researcher editions and the 0640 warehouse as well."""
+    import os
+    import stat
+
+    from assets.reporting.publish import write_atomic
+
+    old = os.umask(0o027)
+    try:
+        write_atomic(tmp_path / "reports" / "pmg" / "2023" / "rapport.html", "x")
+        write_atomic(tmp_path / "reports" / "pmg" / "2023" / "rapport_onderzoekers.html", "x", public=False)
+    finally:
+        os.umask(old)
+    def mode(*parts):
+        return stat.S_IMODE((tmp_path / "reports" / os.path.join(*parts)).stat().st_mode)
+    assert mode("pmg") == mode("pmg", "2023") == 0o755
+    assert mode("pmg", "2023", "rapport.html") == 0o644 and mode("pmg", "2023", "rapport_onderzoekers.html") == 0o640

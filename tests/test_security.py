@@ -4,7 +4,9 @@ exhaust memory, stop a report, or put markup into the Dagster UI; confidential f
 world-readable. Each case here was an attack that worked (a security audit of the pipeline)."""
 
 import io
+import os
 import stat
+import struct
 import zipfile
 from pathlib import Path
 from types import SimpleNamespace
@@ -25,7 +27,7 @@ from assets.tables import markdown_table
 from checks.gx_runner import validate_frame
 from checks.suites import codebook_expectations
 from pipelines.resources import ReportSettings
-from tests.test_codebook_and_decode import CODEBOOK, make_inbox
+from tests.test_codebook_and_decode import CODEBOOK, HEADER, make_inbox
 
 
 def test_a_codebook_variable_name_is_a_literal_in_a_row_condition_never_code(tmp_path):
@@ -53,6 +55,28 @@ def test_a_codebook_cannot_name_a_file_outside_the_data_folder(tmp_path, path):
         load_codebook(codebook, data)
 
 
+def test_a_folder_link_inside_a_year_folder_to_another_study_is_refused(tmp_path):
+    """A link inside a year folder is no operator's year-folder link: whoever can put a file
+    link there can put a folder link there too."""
+    other = tmp_path / "other_study"
+    other.mkdir()
+    (other / "t0.csv").write_text(HEADER + "A-1,UMCG,7\r\n", encoding="utf-8")
+    data, codebook = make_inbox(tmp_path, "", CODEBOOK.replace("path: t0.csv", "path: sub/t0.csv"))
+    (codebook.parent / "sub").symlink_to(other, target_is_directory=True)
+    with pytest.raises(CodebookError, match="outside the data folder"):
+        load_codebook(codebook, data)
+
+
+def test_dotdot_after_a_folder_link_is_judged_where_the_file_system_goes(tmp_path):
+    """os.path.abspath folds 'sub/..' away; the file system follows sub first, then goes up."""
+    (tmp_path / "elsewhere" / "deep").mkdir(parents=True)
+    (tmp_path / "elsewhere" / "t0x.csv").write_text(HEADER + "A-1,UMCG,7\r\n", encoding="utf-8")
+    data, codebook = make_inbox(tmp_path, "", CODEBOOK.replace("path: t0.csv", "path: sub/../t0x.csv"))
+    (codebook.parent / "sub").symlink_to(tmp_path / "elsewhere" / "deep", target_is_directory=True)
+    with pytest.raises(CodebookError, match="outside the data folder"):
+        load_codebook(codebook, data)  # reads elsewhere/t0x.csv
+
+
 def test_a_year_folder_the_operator_linked_in_still_loads(tmp_path):
     """A folder link is the operator's choice (a year on a share); a file link is the export's."""
     share, _ = make_inbox(tmp_path / "share", "")
@@ -62,12 +86,16 @@ def test_a_year_folder_the_operator_linked_in_still_loads(tmp_path):
     assert load_codebook(data / "pmg" / "2030" / "codebook.yaml", data).files
 
 
-def test_a_codebook_of_nested_aliases_is_refused_before_it_fills_memory():
-    """373 bytes of "billion laughs" expanded past 3.9 GB in the cache and in any walk over it."""
-    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
-    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+BOMB = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+BOMB += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+
+
+@pytest.mark.parametrize("prefix", ["", "%FOO bar\n---\n", "%YAML 1.3\n---\n"])
+def test_a_codebook_of_nested_aliases_is_refused_before_it_fills_memory(prefix):
+    """373 bytes of "billion laughs" expanded past 3.9 GB in the cache and in any walk over it;
+    also read by PyYAML's own loader, which takes directives libyaml refuses."""
     with pytest.raises(yaml.YAMLError, match="aliases"):
-        parse_yaml("\n".join(lines).encode())
+        parse_yaml((prefix + "\n".join(BOMB)).encode())
 
 
 def _zip(path: Path, member: str, size: int) -> Path:
@@ -82,6 +110,24 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path):
     refuse_zip_bomb(_zip(tmp_path / "small.docx", "word/document.xml", 1 << 20))  # compressible, but small
     (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0 not a zip")
     refuse_zip_bomb(tmp_path / "old.xls")  # its own reader says what is wrong with it
+
+
+def test_a_zip_bomb_that_declares_a_small_size_is_refused(tmp_path):
+    """refuse_zip_bomb read the sizes the headers declare; fastexcel inflates the stream to its end
+    (a 407 KB workbook so forged passed and took 1.6 GB)."""
+    path = tmp_path / "forged.xlsx"
+    name = "xl/sharedStrings.xml"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(name, b"A" * (60 << 20))
+    blob = bytearray(path.read_bytes())
+    at = blob.find(name.encode())
+    struct.pack_into("<I", blob, at - 30 + 22, 1000)  # local header: uncompressed size
+    at = blob.find(name.encode(), at + 1)
+    struct.pack_into("<I", blob, at - 46 + 24, 1000)  # central directory: uncompressed size
+    path.write_bytes(bytes(blob))
+    assert zipfile.ZipFile(path).infolist()[0].file_size == 1000
+    with pytest.raises(InputError, match="zip bomb"):
+        refuse_zip_bomb(path)
 
 
 def test_text_from_the_data_is_plain_text_in_the_dagster_ui():
@@ -104,10 +150,20 @@ def test_dollar_signs_in_a_name_are_printed_not_parsed_as_mathematics():
         assert figure_svg(fig)
 
 
-def test_the_researcher_edition_is_not_world_readable(tmp_path):
-    out = write_report_editions(ReportSettings(output_dir=str(tmp_path)), "pmg", 2023, "PMG 2023",
-                                lambda edition: [Paragraph("x")], [], pdfs=False)
+def test_the_researcher_edition_is_not_world_readable_and_a_web_server_needs_no_group(tmp_path):
+    """Researcher editions 0640, stakeholder ones 0644; under the service's UMask=0027 the report
+    folders are 0755 all the same, so a web server reads the stakeholder reports without being put
+    in the service's group (which would give it the warehouse and every researcher edition)."""
+    old = os.umask(0o027)
+    try:
+        out = write_report_editions(ReportSettings(output_dir=str(tmp_path / "reports")), "pmg", 2023, "PMG 2023",
+                                    lambda edition: [Paragraph("x")], [], folder=("organisaties", "umcg"), pdfs=False)
+    finally:
+        os.umask(old)
+
     def mode(path):
         return stat.S_IMODE(path.stat().st_mode)
     assert mode(out["rapport_onderzoekers.html"]) == 0o640
     assert mode(out["rapport.html"]) == 0o644
+    folder = out["rapport.html"].parent
+    assert [mode(f) for f in (folder, *list(folder.parents)[:4])] == [0o755] * 5  # up to reports/

@@ -6,6 +6,7 @@ import pytest
 from dagster_duckdb import DuckDBResource
 
 from assets.pmg.marts import THEMES, pmg_theme_mentions
+from assets.pmg.report import distinct_quotes
 from assets.pmg.themes import THEME_MATRIX, THEME_QUOTES, pmg_theme_matrix, pmg_theme_quotes
 from assets.tables import frame_for, replace_with_frame
 from tests.conftest import materialize_years
@@ -64,10 +65,13 @@ def test_a_theme_that_is_a_resource_to_one_and_a_stressor_to_another_keeps_them_
     """"Inhoud van het werk" under both categories in one intervention and wave: each category has
     its own count and its own quotes (they counted, and were chosen, together)."""
     path = tmp_path / "warehouse.duckdb"
-    rows = [_segment("UMCG", "p1", "inhoud van het werk", "Het werk zelf geeft me energie.", 1),
-            {**_segment("UMCG", "p2", "inhoud van het werk", "Het werk zelf is zwaar, elke dag weer.", 2),
+    rows = [_segment("UMCG", "p1", "inhoud van het werk", "Het werk zelf is zwaar, elke dag weer.", 1),
+            {**_segment("UMCG", "p2", "inhoud van het werk", "Het werk zelf geeft me energie.", 2),
              "jdr_category": "werk_hulpbron"},
-            {**_segment("UMCG", "p3", "inhoud van het werk", "Mooi werk.", 3), "jdr_category": "werk_hulpbron"}]
+            {**_segment("UMCG", "p3", "inhoud van het werk", "Mooi werk.", 3), "jdr_category": "werk_hulpbron"},
+            # outside the Diagnose a theme has no category: its quote is kept (NULL joins NULL here)
+            {**_segment("UMCG", "p3", "inhoud van het werk", "Meer afwisseling in het werk.", 4),
+             "section": "Advies", "jdr_category": None}]
     with duckdb.connect(str(path)) as conn:
         replace_with_frame(conn, SEGMENTS, frame_for(SEGMENTS, rows))
     assert materialize_years([pmg_theme_mentions, pmg_theme_quotes], {"duckdb": DuckDBResource(database=str(path))},
@@ -76,9 +80,10 @@ def test_a_theme_that_is_a_resource_to_one_and_a_stressor_to_another_keeps_them_
     mentions = conn.sql(f"SELECT jdr_category, n_participants FROM {THEMES} ORDER BY ALL").fetchall()
     quotes = conn.sql(f"SELECT jdr_category, n_participants, quote FROM {THEME_QUOTES} ORDER BY ALL").fetchall()
     conn.close()
-    assert mentions == [("werk_hulpbron", 2), ("werk_stressor", 1)]
-    assert quotes == [("werk_hulpbron", 2, "Het werk zelf is zwaar, elke dag weer."), ("werk_hulpbron", 2, "Mooi werk."),
-                      ("werk_stressor", 1, "Het werk zelf geeft me energie.")]
+    assert mentions == [("werk_hulpbron", 2), ("werk_stressor", 1), (None, 1)]
+    assert quotes == [("werk_hulpbron", 2, "Het werk zelf geeft me energie."), ("werk_hulpbron", 2, "Mooi werk."),
+                      ("werk_stressor", 1, "Het werk zelf is zwaar, elke dag weer."),
+                      (None, 1, "Meer afwisseling in het werk.")]
 
 
 def test_a_warehouse_from_before_the_organisation_column_gains_it_and_keeps_its_rows(segments_db):
@@ -107,3 +112,19 @@ def test_ensure_schema_on_a_complete_warehouse_changes_nothing():
         before = conn.sql(catalogue).fetchall()
         ensure_schema(conn)
         assert conn.sql(catalogue).fetchall() == before
+
+
+def test_one_segment_coded_both_a_resource_and_a_stressor_is_quoted_once(tmp_path):
+    """One segment coded under a theme as both a resource and a stressor is a quote of each
+    category in the mart; the report prints its words once."""
+    path = tmp_path / "warehouse.duckdb"
+    words = "Het werk zelf geeft me energie, maar het is ook zwaar."
+    rows = [_segment("UMCG", "p1", "inhoud van het werk", words, 1),
+            {**_segment("UMCG", "p1", "inhoud van het werk", words, 1), "jdr_category": "werk_hulpbron"}]
+    with duckdb.connect(str(path)) as conn:
+        replace_with_frame(conn, SEGMENTS, frame_for(SEGMENTS, rows))
+    assert materialize_years([pmg_theme_quotes], {"duckdb": DuckDBResource(database=str(path))}, years=(2023,)).success
+    with duckdb.connect(str(path), read_only=True) as conn:
+        quotes = conn.sql(f"SELECT * FROM {THEME_QUOTES} ORDER BY rank").pl().to_dicts()
+    assert len(quotes) == 2  # one per category, as the mart means to keep them
+    assert [q["quote"] for q in distinct_quotes(quotes)] == [words]  # the report prints it once

@@ -196,14 +196,17 @@ def _line_of(blob: bytes, at: str) -> int | None:
     return line
 
 
-def _inside_data(named: Path, data_dir: Path, where: str, file: str) -> None:
+def _inside_data(named: Path, data_dir: Path, folder: Path, where: str, file: str) -> None:
     """Refuse a file a codebook names outside the data folder (an absolute path, `..`, or a file
     that is a symbolic link out of it): a codebook is as untrusted as an export, and would
     otherwise load any file the pipeline can read (another study's export) into the warehouse and
     the reports. `named`: the path as the codebook gives it, joined to the codebook's folder. A
     folder the operator linked in (a year folder on a share) is the operator's choice and stays."""
     escapes = not Path(os.path.abspath(named)).is_relative_to(os.path.abspath(data_dir))  # '..' resolved, no links
-    linked_out = named.is_symlink() and not named.resolve().is_relative_to(data_dir.resolve())
+    # Where the file system really takes the path (every link on the way, and '..' after one): into
+    # the data folder, or into the codebook's own folder (a year folder the operator linked in).
+    real = named.resolve()
+    linked_out = not (real.is_relative_to(data_dir.resolve()) or real.is_relative_to(folder.resolve()))
     if escapes or linked_out:
         raise CodebookError(file, f"{where}: names a file outside the data folder (an absolute path, '..' or a "
                             "symbolic link out of it): a year's exports go in its folder", at=where)
@@ -222,7 +225,7 @@ def _companion(entry: dict, fmt: str, data_file: Path, folder: Path, where: str,
 
     named = "syntax" in entry
     if named:
-        _inside_data(folder / str(entry["syntax"]), data_dir, f"{where}.syntax", file)
+        _inside_data(folder / str(entry["syntax"]), data_dir, folder, f"{where}.syntax", file)
     path = (folder / str(entry["syntax"])).resolve() if named else syntax_file_of(data_file)
     if not path.is_file():
         raise CodebookError(file, f"{where}: the R syntax file {path.name!r} of this LimeSurvey R export does not "
@@ -263,7 +266,7 @@ def _structure_labels(ref: dict, where: str, file: str, folder: Path) -> dict:
     from assets.ingest.formats_other_surveys import read_limesurvey_structure
 
     path = folder / str(_require(ref, "structure", where, file))
-    _inside_data(path, folder, f"{where}.labels.structure", file)
+    _inside_data(path, folder, folder, f"{where}.labels.structure", file)
     question = str(_require(ref, "question", where, file))
     if not path.exists():
         raise CodebookError(file, f"{where}: structure file {path.name!r} does not exist next to the codebook",
@@ -329,7 +332,11 @@ def parse_yaml(blob: bytes, cache_dir: Path | None = None):
     try:
         parsed = yaml.load(text, Loader=_FastLoader)
     except yaml.YAMLError:
-        return yaml.load(text, Loader=_Loader)  # PyYAML's own reader words the error (and its row) for the user
+        # PyYAML's own reader words the error (and its row) for the user; it also reads some files
+        # libyaml refuses (an unknown %directive, %YAML 1.3, a BOM mid-file), so the check is on both
+        parsed = yaml.load(text, Loader=_Loader)
+        _not_a_bomb(parsed)
+        return parsed
     _not_a_bomb(parsed)
     yaml_cache.keep(cache_dir, blob, parsed)
     return parsed
@@ -436,7 +443,7 @@ def _load_codebook(path: Path, data_dir: Path, cache_dir: Path | None) -> Codebo
         where = f"files[{i}]"
         _known_keys(f, FILE_KEYS, where, rel)
         named = path.parent / str(_require(f, "path", where, rel))
-        _inside_data(named, data_dir, f"{where}.path", rel)
+        _inside_data(named, data_dir, path.parent, f"{where}.path", rel)
         fpath = named.resolve()
         fmt = _one_of(_require(f, "format", where, rel), SURVEY_FORMATS | INTERVIEW_FORMATS | TRANSCRIPT_FORMATS,
                       f"{where}.format", rel)

@@ -12,6 +12,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -364,18 +365,43 @@ def _legacy_qualtrics(path: Path, records: Records) -> Table:
 ZIP_MAX_RATIO, ZIP_RATIO_FROM, ZIP_MAX_BYTES = 100, 50 << 20, 4 << 30
 
 
+def _unpacked_size(f, member: zipfile.ZipInfo, limit: int) -> int:
+    """What `member` really inflates to (up to just past `limit`), whatever size its headers declare:
+    the readers (fastexcel's zip crate) inflate the stream to its end, not to the declared size."""
+    if member.compress_type != zipfile.ZIP_DEFLATED:
+        return member.file_size if member.compress_type != zipfile.ZIP_STORED else member.compress_size
+    f.seek(member.header_offset)
+    header = f.read(30)
+    if header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile("no local header")
+    name_and_extra = int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little")
+    f.seek(member.header_offset + 30 + name_and_extra)
+    inflate, left, total = zlib.decompressobj(-15), member.compress_size, 0
+    while left > 0 and not inflate.eof and total <= limit:
+        buf = f.read(min(left, 1 << 16))
+        if not buf:
+            break
+        left -= len(buf)
+        while buf and total <= limit:
+            total += len(inflate.decompress(buf, 1 << 20))
+            buf = inflate.unconsumed_tail
+    return total
+
+
 def refuse_zip_bomb(path: Path) -> None:
-    """Raise InputError when a zip's members unpack to far more than a real export could."""
+    """Raise InputError when a zip's members unpack to far more than a real export could (measured
+    by inflating them, as a forged header can declare any size)."""
     try:
-        with zipfile.ZipFile(path) as z:
+        with zipfile.ZipFile(path) as z, open(path, "rb") as f:
             members = z.infolist()
-    except (zipfile.BadZipFile, OSError):
+            sizes = [_unpacked_size(f, m, max(ZIP_RATIO_FROM, ZIP_MAX_RATIO * m.compress_size)) for m in members]
+    except (zipfile.BadZipFile, OSError, zlib.error):
         return  # not a zip (an .xls): its reader says what is wrong with it
-    total = sum(m.file_size for m in members)
-    if total > ZIP_MAX_BYTES or any(m.file_size > max(ZIP_RATIO_FROM, ZIP_MAX_RATIO * m.compress_size)
-                                    for m in members):
-        raise InputError(path.name, f"unpacks to {total:,} bytes from {path.stat().st_size:,}: not an export a tool "
-                         "wrote (a zip bomb?); not read")
+    total = sum(sizes)
+    if total > ZIP_MAX_BYTES or any(size > max(ZIP_RATIO_FROM, ZIP_MAX_RATIO * m.compress_size)
+                                    for m, size in zip(members, sizes)):
+        raise InputError(path.name, f"unpacks to {total:,} bytes or more from {path.stat().st_size:,}: not an export "
+                         "a tool wrote (a zip bomb?); not read")
 
 
 def _open_workbook(path: Path):

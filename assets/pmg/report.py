@@ -223,6 +223,7 @@ def section_blocks(data: YearData, organisation: str, intervention: str, section
     elif themes:
         blocks += _theme_list(themes, edition)
     quotes = data.quotes_of(organisation, intervention, section) if edition.researcher else []  # never elsewhere
+    quotes = distinct_quotes(quotes)  # one segment coded as both a resource and a stressor: once
     if quotes and section == "Diagnose":  # of every category: not under the last one's heading
         blocks.append(Heading(t("quotes_heading"), 4))
     blocks += [Paragraph(t("quote", quote=r["quote"], theme=data.theme_name(r["theme"], edition.lang),
@@ -231,6 +232,12 @@ def section_blocks(data: YearData, organisation: str, intervention: str, section
                          (r["language"], r["quote"]) if r.get("language") not in (None, edition.lang) else None)
                for r in quotes[:QUOTES_PER_SECTION]]
     return blocks
+
+
+def distinct_quotes(rows: list[dict]) -> list[dict]:
+    """`rows` without a quote's words a second time (the mart keeps them per JD-R category)."""
+    seen: set[str] = set()
+    return [r for r in rows if not (r["quote"] in seen or seen.add(r["quote"]))]
 
 
 def chart_block(data: YearData, edition: Edition, plan: Disclosure, figure_no: int,
@@ -376,7 +383,8 @@ def matrix_blocks(data: YearData, edition: Edition, table_no: int, figure_no: in
         chart = rendered_chart(draw_theme_matrix, matrix, edition.lang)  # counts of themes, not people
         if chart is not None:
             blocks.append(Chart(chart.svg, f"{t('figuur', no=figure_no)} {t('heatmap_caption')}",
-                                t("alt_data_in", alt=t("heatmap_alt"), tables=t("tabel", no=table_no)),
+                                t("alt_data_in_compact" if compact else "alt_data_in", alt=t("heatmap_alt"),
+                                  tables=t("tabel", no=table_no)),
                                 preview=partial(chart.preview, 0.3)))
     caption = f"{t('tabel', no=table_no)} {t('matrix_caption')}"
     # cells in the heatmap's order, which the table stands for (IGLOO levels as the model orders them)

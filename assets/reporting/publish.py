@@ -9,12 +9,25 @@ import tempfile
 from pathlib import Path
 
 
+def make_folders(folder: Path) -> None:
+    """Make `folder` and its missing parents 0755 whatever the umask (UMask=0027 keeps the warehouse
+    from other users): a web server then reads the 0644 reports as any user, and the 0640 ones not,
+    without being put in the service's group (which would give it the warehouse too)."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for made in reversed(missing):
+        made.mkdir(exist_ok=True)
+        os.chmod(made, 0o755)
+
+
 def write_atomic(path: Path, data: bytes | str, public: bool = True) -> Path:
     """Write `data` to `path` via a temporary file in the same folder and an atomic rename; readable by
     everyone (0644) when `public`, else by the owner and its group alone (0640: the researcher
     edition, with quotes and every small group, and the validation pages, with quarantined values)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folders(path.parent)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     # Same folder: os.replace is only atomic within one file system.
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

@@ -496,6 +496,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "rtw_chart_caption": {"nl": "Terugkeer naar werk en opnieuw uitvallen, met {confidence}%-intervallen.",
                           "en": "Return to work and relapse, with {confidence}% intervals."},
     "alt_data_in": {"nl": "{alt}. De cijfers staan in {tables}.", "en": "{alt}. The figures are in {tables}."},
+    "alt_data_in_compact": {"nl": "{alt}. De cijfers staan per interventie in de rapporten per organisatie; {tables} "
+                                  "telt ze op.",
+                            "en": "{alt}. The figures per intervention are in the reports per organisation; {tables} "
+                                  "adds them up."},
     "mh_chart_alt_data": {"nl": "{alt}. De gemiddelden staan per interventie in de tabellen hierboven.",
                           "en": "{alt}. The means are given per intervention in the tables above."},
     "mh_chart_alt_data_compact": {"nl": "{alt}. De gemiddelden staan per interventie in de rapporten per organisatie.",

@@ -62,7 +62,9 @@ def _block(block: Block) -> dict:
             before, part, after = split_foreign(block)
             if part:  # the part in another language, set in that language (tagged so in the PDF)
                 return {"kind": kind or "paragraph", "text": _text(text), "before": _text(before), "part": _text(part),
-                        "after": _text(after), "lang": block.foreign[0]}
+                        "after": _text(after),
+                        # Typst takes the language alone (en of en-GB); the codebook allows a BCP 47 tag
+                        "lang": block.foreign[0].split("-")[0].lower()}
             return {"kind": kind or "paragraph", "text": _text(text)}
         case Bullets(items):
             return {"kind": "bullets", "items": [_text(i) for i in items]}
