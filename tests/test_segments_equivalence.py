@@ -14,7 +14,7 @@ from warehouse.schema import ensure_schema
 REFERENCE_SQL = f"""
 SELECT cb.year, d.organisation, d.intervention, d.group_label, d.wave, s.document,
        s.speaker_id AS participant_id, t.section, t.jdr_category, t.igloo_level, t.theme,
-       s.segment_text, s.source_file, s.row_number, t.theme_en
+       s.segment_text, s.source_file, s.row_number, t.theme_en, d.language
 FROM {INTERVIEWS} s
 JOIN _files cb ON cb.source_file = s.source_file
 JOIN _documents d ON d.codebook = cb.codebook AND d.document = s.document
@@ -33,7 +33,8 @@ def _warehouse(seed: int):
     for cb in codebooks:
         for i in range(8):  # some documents share organisation, intervention, group and wave
             documents.append((cb, f"doc {i}", rng.choice(["UMCG", "RUG", "Hanze"]), rng.choice(["Yoga", "Coaching"]),
-                              rng.choice(["Groep A", "Groep B", None]), rng.choice(["T0", "T1"])))
+                              rng.choice(["Groep A", "Groep B", None]), rng.choice(["T0", "T1"]),
+                              rng.choice(["nl", "en", None])))
         for i in range(6):
             themes.append((cb, f"Diagnose\\Code {i}", f"thema {i % 4}", "Diagnose", rng.choice(["werk_stressor", None]),
                            "Individu", rng.choice([f"theme {i % 4}", None])))
@@ -49,7 +50,8 @@ def _warehouse(seed: int):
                                schema={"source_file": pl.String, "codebook": pl.String, "year": pl.Int32}
                                ).with_row_index("file_id"),
         "_documents": pl.DataFrame(documents, orient="row", schema=["codebook", "document", "organisation",
-                                                                    "intervention", "group_label", "wave"]),
+                                                                    "intervention", "group_label", "wave",
+                                                                    "language"]),
         "_themes": pl.DataFrame(themes, orient="row", schema=["codebook", "code_path", "theme", "section",
                                                               "jdr_category", "igloo_level", "theme_en"]),
     }

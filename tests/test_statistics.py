@@ -252,7 +252,10 @@ def test_tib_share_intervals(warehouse):
     rows = _rows(warehouse, "SELECT * FROM marts.tib_share_intervals WHERE year = 2024")
     n_source = warehouse.sql("SELECT (SELECT count(*) FROM marts.tib_return_to_work WHERE year = 2024)"
                              " + (SELECT count(*) FROM marts.tib_relapse WHERE year = 2024)"
-                             " + 2 * (SELECT count(*) FROM marts.tib_skills WHERE year = 2024)").fetchall()[0][0]
+                             " + 2 * (SELECT count(*) FROM marts.tib_skills WHERE year = 2024)"
+                             # relapse again, among those who went back to work
+                             " + (SELECT count(*) FROM marts.tib_relapse WHERE year = 2024 AND n_returned > 0)"
+                             ).fetchall()[0][0]
     assert len(rows) == n_source
     for r in rows:
         assert r["ci_low_pct"] <= r["pct"] <= r["ci_high_pct"], r
