@@ -64,7 +64,8 @@ def test_fmt_short_and_count():
 
 @pytest.mark.parametrize("p,expected", [
     (0.04968, "0,0497"),   # three decimals gave "0,050" beside "significant"
-    (0.0499996, "0,0499996"), (0.049999999999, "< 0,05"), (0.0504, "0,050"), (0.05, "0,050"), (0.0314, "0,031"), (0.000488, "< 0,001"),
+    (0.0499996, "0,0499996"), (0.049999999999, "< 0,05"),
+    (0.0504, "0,050"), (0.05, "0,050"), (0.0314, "0,031"), (0.000488, "< 0,001"),
     (0.001, "0,001"), (1.0, "1,000"), (None, MISSING)])
 def test_fmt_p_stays_on_its_side_of_alpha(p, expected):
     assert fmt_p(p, 0.05) == expected

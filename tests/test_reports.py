@@ -655,7 +655,8 @@ def test_tib_relapse_among_those_who_went_back_to_work(reports, warehouse):
         wilson_interval_pct(no["n_among_returned"], no["n_returned"]))
     assert (f"Van de {no['n_returned']} deelnemers die terugkeerden naar werk, is {fmt_pct(no['pct_among_returned'])}"
             f" ({no['n_among_returned']}; 95%-interval {fmt_pct(interval['ci_low_pct'])} – "
-            f"{fmt_pct(interval['ci_high_pct'])}) minimaal drie maanden na afronding van het traject niet opnieuw uitgevallen"
+            f"{fmt_pct(interval['ci_high_pct'])}) minimaal drie maanden na afronding van het traject niet opnieuw "
+            "uitgevallen"
             f" vanwege psychische klachten. Over alle {no['n_respondents']} respondenten, zoals de factsheet rekent, "
             f"is dat {fmt_pct(no['pct'])}; daarin tellen ook de {no['n_respondents'] - no['n_returned']} mee die "
             "niet terugkeerden.") in reports["terug_in_balans", "researcher"].full_text

@@ -11,7 +11,6 @@ import difflib
 import functools
 import hashlib
 import itertools
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,17 +196,14 @@ def _line_of(blob: bytes, at: str) -> int | None:
 
 
 def _inside_data(named: Path, data_dir: Path, folder: Path, where: str, file: str) -> None:
-    """Refuse a file a codebook names outside the data folder (an absolute path, `..`, or a file
-    that is a symbolic link out of it): a codebook is as untrusted as an export, and would
-    otherwise load any file the pipeline can read (another study's export) into the warehouse and
-    the reports. `named`: the path as the codebook gives it, joined to the codebook's folder. A
-    folder the operator linked in (a year folder on a share) is the operator's choice and stays."""
-    escapes = not Path(os.path.abspath(named)).is_relative_to(os.path.abspath(data_dir))  # '..' resolved, no links
-    # Where the file system really takes the path (every link on the way, and '..' after one): into
-    # the data folder, or into the codebook's own folder (a year folder the operator linked in).
+    """Refuse a file a codebook names outside the data folder (an absolute path, `..`, or a
+    symbolic link out of it): a codebook is as untrusted as an export, and would otherwise load any
+    file the pipeline can read (another study's export) into the warehouse and the reports.
+    `named`: the path as the codebook gives it, joined to the codebook's `folder`. Judged where the
+    file system really takes it (every link on the way, and '..' after one): into the data folder,
+    or into the codebook's own folder, which may be a year folder the operator linked in."""
     real = named.resolve()
-    linked_out = not (real.is_relative_to(data_dir.resolve()) or real.is_relative_to(folder.resolve()))
-    if escapes or linked_out:
+    if not (real.is_relative_to(data_dir.resolve()) or real.is_relative_to(folder.resolve())):
         raise CodebookError(file, f"{where}: names a file outside the data folder (an absolute path, '..' or a "
                             "symbolic link out of it): a year's exports go in its folder", at=where)
 

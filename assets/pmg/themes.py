@@ -56,8 +56,8 @@ WITH segments AS (
                                ORDER BY length(quote) DESC, source_file, row_number) AS rank
   FROM per_speaker WHERE speaker_rank = 1
 )
-SELECT r.year, r.organisation, r.intervention, r.wave, r.section, r.theme, r.group_label, m.n_participants, r.quote, r.rank,
-       r.language, r.jdr_category
+SELECT r.year, r.organisation, r.intervention, r.wave, r.section, r.theme, r.group_label, m.n_participants, r.quote,
+       r.rank, r.language, r.jdr_category
 FROM ranked r JOIN mentions m
   ON m.year = r.year AND m.organisation = r.organisation AND m.intervention = r.intervention AND m.wave = r.wave
      AND m.section = r.section AND m.theme = r.theme AND m.jdr_category IS NOT DISTINCT FROM r.jdr_category
@@ -66,5 +66,5 @@ ORDER BY r.year, r.organisation, r.intervention, r.wave, r.section, m.n_particip
          r.rank
 """, f"""
 The most telling quotes per theme, for the researcher edition of the report: per organisation's
-intervention, wave, section, JD-R category and theme the {QUOTES_PER_THEME} longest distinct quotes, each from a different speaker
-(quotes are pseudonymised and masked in staging). Never shown in the stakeholder edition.""", "pmg")
+intervention, wave, section, JD-R category and theme the {QUOTES_PER_THEME} longest distinct quotes, each from a
+different speaker (quotes are pseudonymised and masked in staging). Never shown in the stakeholder edition.""", "pmg")

@@ -250,8 +250,8 @@ TEXTS: dict[str, dict[str, str]] = {
                            "alleen wie beide keren een cijfer gaf: het verschil T1 − T0 per persoon, met de "
                            "Hodges-Lehmann-schatting (de mediaan van alle paargemiddelden van de verschillen), de "
                            "rangbiseriële correlatie (−1 tot 1; positief: hoger na) en de Wilcoxon-rangtekentoets, "
-                           "alleen waar een p onder {alpha} überhaupt mogelijk is. Wie beide keren hetzelfde cijfer gaf, "
-                           "telt mee in de schatting, niet in de correlatie en de toets.",
+                           "alleen waar een p onder {alpha} überhaupt mogelijk is. Wie beide keren hetzelfde cijfer "
+                           "gaf, telt mee in de schatting, niet in de correlatie en de toets.",
                      "en": "The tables above compare T0 and T1 of (partly) different people. Below only those who "
                            "gave a grade both times: the difference T1 − T0 per person, with the Hodges-Lehmann "
                            "estimate (the median of all pairwise averages of the differences), the rank-biserial "
@@ -472,12 +472,12 @@ TEXTS: dict[str, dict[str, str]] = {
                                "vanwege psychische klachten.",
                          "en": "At least three months after the programme ended, {pct} had not dropped out again "
                                "because of psychological complaints."},
-    "relapse_returned": {"nl": "Van de {n_returned} deelnemers die terugkeerden naar werk, is {pct} ({n}; {interval}) minimaal "
-                               "drie maanden na afronding van het traject niet opnieuw uitgevallen vanwege "
+    "relapse_returned": {"nl": "Van de {n_returned} deelnemers die terugkeerden naar werk, is {pct} ({n}; {interval}) "
+                               "minimaal drie maanden na afronding van het traject niet opnieuw uitgevallen vanwege "
                                "psychische klachten.",
-                         "en": "Of the {n_returned} participants who returned to work, {pct} ({n}; {interval}) had not dropped "
-                               "out again because of psychological complaints at least three months after the "
-                               "programme ended."},
+                         "en": "Of the {n_returned} participants who returned to work, {pct} ({n}; {interval}) had "
+                               "not dropped out again because of psychological complaints at least three months "
+                               "after the programme ended."},
     "relapse_of_all": {"nl": "Over alle {m} respondenten, zoals de factsheet rekent, is dat {pct}; daarin tellen ook "
                              "de {k} mee die niet terugkeerden.",
                        "en": "Of all {m} respondents, as the factsheet counts, that is {pct}; this includes the {k} "
@@ -491,7 +491,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "no_skill_answers": {"nl": "Geen antwoorden over vaardigheden.", "en": "No answers about skills."},
     "share": {"nl": "Aandeel", "en": "Share"},
     "ci95": {"nl": "{confidence}%-interval", "en": "{confidence}% interval"},
-    "share_note": {"nl": "Aandeel van de respondenten (N={n}); {confidence}%-interval: Wilson-betrouwbaarheidsinterval.",
+    "share_note": {"nl": "Aandeel van de respondenten (N={n}); {confidence}%-interval: "
+                         "Wilson-betrouwbaarheidsinterval.",
                    "en": "Share of respondents (N={n}); {confidence}% interval: Wilson confidence interval."},
     "rtw_chart_caption": {"nl": "Terugkeer naar werk en opnieuw uitvallen, met {confidence}%-intervallen.",
                           "en": "Return to work and relapse, with {confidence}% intervals."},

@@ -61,8 +61,8 @@ def share_interval_rows(shares: pl.DataFrame) -> list[dict]:
        pool=POOL, kinds={"duckdb"}, metadata=contract_metadata(SHARE_INTERVALS),
        description=describe(SHARE_INTERVALS, """
 Every share the factsheet reports (return to work, relapse, each skill strengthened and still
-applied), and relapse among those who went back to work, with its 95% Wilson score interval, so a reader sees how much a share of about 30
-respondents can move."""))
+applied), and relapse among those who went back to work, with its 95% Wilson score interval, so
+a reader sees how much a share of about 30 respondents can move."""))
 def marts_tib_share_intervals(context, duckdb: DuckDBResource) -> MaterializeResult:
     years = partition_years(context)
     with duckdb.get_connection() as conn:
