@@ -67,7 +67,8 @@ h1{font-size:1.8rem;margin:1.5rem 0 .5rem}h2{font-size:1.4rem;margin-top:2.2rem;
 h3{font-size:1.15rem;margin-top:1.6rem}h4{font-size:1rem;margin-bottom:.3rem}
 .table-wrap{overflow-x:auto;margin:.8rem 0 1rem}.table-wrap:focus-visible{outline:2px solid #0072B2}
 table.data{border-collapse:collapse;margin:0 0 .3rem;font-size:.95rem}
-table.data caption{caption-side:top;text-align:left;font-weight:600;padding-bottom:.3rem}
+table.data caption{caption-side:top;text-align:left;font-weight:600;padding-bottom:.3rem;position:sticky;left:0;
+  max-width:calc(100vw - 3rem)}
 table.data th,table.data td{border-bottom:1px solid #ccc;padding:.25rem .6rem;text-align:left;vertical-align:top}
 table.data thead th{border-bottom:2px solid #555}table.data tbody th{font-weight:400}
 table.data .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
