@@ -837,6 +837,9 @@ def test_english_edition(full_run, tmp_path):
         assert (f"{r['intervention']}: T0 and T1 hold (partly) different people: of the {r['n_t0']} (T0) and "
                 f"{r['n_t1']} (T1), {r['n_paired']} took part both times") in researcher.full_text
     assert "Geen toets" not in researcher.full_text and "paren" not in researcher.full_text
+    # the Dutch interviews' quotes are marked Dutch here; the English group's need no mark
+    quotes = re.findall(r"<blockquote>(.*?)</blockquote>", researcher.full_text)
+    assert quotes and all(('<span lang="nl">' in q) != ("Training Emoties Engelstalig)" in q) for q in quotes)
 
 
 def test_english_pmg_edition_names_the_themes_as_the_codebook_gives_them_in_english(full_run, tmp_path):
