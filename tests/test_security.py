@@ -6,6 +6,8 @@ world-readable. Each case here was an attack that worked (a security audit of th
 import io
 import os
 import stat
+import subprocess
+import sys
 import struct
 import zipfile
 from pathlib import Path
@@ -167,3 +169,109 @@ def test_the_researcher_edition_is_not_world_readable_and_a_web_server_needs_no_
     assert mode(out["rapport.html"]) == 0o644
     folder = out["rapport.html"].parent
     assert [mode(f) for f in (folder, *list(folder.parents)[:4])] == [0o755] * 5  # up to reports/
+
+
+# --- second audit: inputs that hung the pipeline or aborted its process -------------------------
+
+def test_a_docx_member_compressed_by_bzip2_is_refused_before_it_is_inflated(tmp_path):
+    """A bzip2 member was measured by its declared size (1,000 bytes), and zipfile inflated it whole:
+    1.9 KB of .docx took 4 GB and 12 s before it failed; twice the spaces, twice that."""
+    import bz2
+
+    from assets.ingest.formats_qualitative import docx_paragraphs
+
+    path = tmp_path / "t.docx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(zipfile.ZipInfo("word/document.xml"), b"<w:document/>", compress_type=zipfile.ZIP_BZIP2)
+    with pytest.raises(InputError, match="compressed otherwise than by Deflate"):
+        docx_paragraphs(path)
+    assert len(bz2.compress(b" " * (1 << 24))) < 100  # what such a member can hold
+
+
+def _finishes(code: str) -> None:
+    """Run `code` in a fresh interpreter: it must finish, within HANG_SECONDS. A guard against a hang,
+    not a measure of speed: before their fixes these inputs took hours or days; now each takes
+    a second or less."""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=HANG_SECONDS,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.returncode == 0, out.stderr[-2000:]
+
+
+HANG_SECONDS = 120
+
+
+def test_a_transcript_line_of_spaces_does_not_hang_the_speaker_patterns(tmp_path):
+    """A paragraph "a", 3,000 spaces, "x" took 50 s in the speaker-line pattern (cubic in the spaces);
+    a cue "<v" and 3,000 spaces 14 s in the voice pattern. 20,000 would take days. Both read as before."""
+    from assets.ingest.formats_qualitative import SPEAKER_LINE, SPEAKER_LINE_LOOSE, parse_vtt
+
+    _finishes("from assets.ingest.formats_qualitative import SPEAKER_LINE, SPEAKER_LINE_LOOSE, parse_vtt\n"
+              "line = 'a' + ' ' * 20_000 + 'x'\n"
+              "assert SPEAKER_LINE.match(line) is None and SPEAKER_LINE_LOOSE.match(line) is None\n"
+              "parse_vtt('WEBVTT\\n\\n00:00:01.000 --> 00:00:02.000\\n<v ' + ' ' * 20_000 + 'x\\n')")
+    for text, name in [("Anna de Vries   0:03", "Anna de Vries"), ("Anna\t0:03", "Anna"), ("Anna \u00a00:03", "Anna"),
+                       ("Anna\u00a00:03", "Anna"), ("Jansen-Bakker, M.  1:02:03 ", "Jansen-Bakker, M.")]:
+        assert SPEAKER_LINE.match(text)["name"] == name
+    assert SPEAKER_LINE.match("Anna 0:03") is None and SPEAKER_LINE_LOOSE.match("Anna 0:03")["name"] == "Anna"
+    assert parse_vtt("WEBVTT\n\n00:00.000 --> 00:01.000\n<v.loud   Anna  de Vries >Ja.\n").speakers == ["Anna de Vries"]
+    assert parse_vtt("WEBVTT\n\n00:00.000 --> 00:01.000\n<v Anna>Ja.</v>\n\n00:01.000 --> 00:02.000\n<v   x\n"
+                     ).speakers == ["Anna"]
+
+
+def test_a_transcript_of_many_cues_does_not_take_hours():
+    """Each cue copied the rest of the file's lines: 200,000 cues (6 MB) took 31 s, 800,000 some
+    eight minutes, two million an hour."""
+    _finishes("from assets.ingest.formats_qualitative import parse_vtt\n"
+              "table = parse_vtt('WEBVTT\\n\\n' + '00:00:00.000 --> 00:00:01.000\\n' * 800_000)\n"
+              "assert table.frame.height == 800_000")
+
+
+def test_an_spss_header_declaring_millions_of_cases_allocates_no_more_than_the_file_holds(tmp_path):
+    """pyreadstat allocates each column for the cases the header declares: a 1 KB .sav that said
+    200,000,000 took 3 GB (ten columns, 16 GB)."""
+    import pyreadstat
+
+    path = tmp_path / "forged.sav"
+    pyreadstat.write_sav(pd.DataFrame({"Q1": [1.0, 2.0, 3.0], "Q2": ["a", "b", "c"]}), str(path))
+    raw = bytearray(path.read_bytes())
+    raw[80:84] = struct.pack("<i", 200_000_000)
+    path.write_bytes(bytes(raw))
+    code = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (1_500_000_000,) * 2)\n"
+            "from pathlib import Path; from assets.ingest.formats_other_surveys import read_spss_sav\n"
+            "try: read_spss_sav(Path(sys.argv[1]))\nexcept Exception as e: print(e)")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert "expected number of rows" in out.stdout, out.stdout + out.stderr
+
+
+def test_yaml_merge_keys_cannot_multiply_a_codebook():
+    """`<<: [*a, *a]` forty times over doubles the merged entries each line, before the alias check
+    sees the (small) result: 586 bytes took 1.5 s, 1,100 bytes days."""
+    _finishes("import yaml; from assets.ingest.codebook import parse_yaml\n"
+              "text = 'a0: &a0 {k: 1}\\n' + ''.join(f'a{i}: &a{i} {{<<: [*a{i - 1}, *a{i - 1}]}}\\n' "
+              "for i in range(1, 40))\n"
+              "try: parse_yaml(text.encode())\n"
+              "except yaml.YAMLError as e: assert 'merge keys' in str(e)\n"
+              "else: raise AssertionError('read')")
+
+
+def test_a_codebooks_speaker_codes_pattern_cannot_backtrack_for_hours(tmp_path):
+    """speaker_codes was matched by Python's backtracking engine against each segment's prefix: with
+    (a|a)*b a prefix of 28 a's took 12 s, each a more twice that (a prefix may be 40 long). Polars'
+    engine matches in linear time; a pattern only Python's engine reads is refused."""
+    from tests.test_qualitative_ingest import _segments_with
+
+    _finishes("import tempfile; from pathlib import Path\n"
+              "from tests.test_qualitative_ingest import _segments_with\n"
+              "with tempfile.TemporaryDirectory() as tmp:\n"
+              "    assert _segments_with(Path(tmp), ['a' * 38 + ': tekst'], speaker_codes='(a|a)*b') == []")
+    with pytest.raises(CodebookError, match="only Python's regular expressions"):
+        _segments_with(tmp_path, ["P1: tekst"], speaker_codes="(?=P)P\\d")
+
+
+def test_a_header_line_past_csvs_field_limit_is_read(tmp_path):
+    """sniff_delimiter split the header by ';' as one field past csv's limit (128 KB): a wide export
+    stopped the run with a csv.Error, not an error naming the file."""
+    from assets.ingest.formats import sniff_delimiter
+
+    assert sniff_delimiter(",".join(f"Q{i}" for i in range(30_000))) == ","

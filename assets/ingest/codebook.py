@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import yaml
 
 from assets.ingest import yaml_cache
@@ -377,11 +378,24 @@ def _unique_keys(loader, node, deep=False):
     return loader.construct_mapping(node, deep)
 
 
-class _Loader(yaml.SafeLoader):
+class _MergeLimit:
+    """Merge keys (`<<: [*a, *a]`) copy the merged mappings' entries into each mapping as it is read:
+    twenty-odd such lines double them twenty-odd times (586 bytes took 1.5 s, each line more twice
+    that), before _not_a_bomb sees the result, whose keys are few."""
+
+    def flatten_mapping(self, node):
+        super().flatten_mapping(node)
+        if len(node.value) > MAX_YAML_VALUES:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"more than {MAX_YAML_VALUES:,} entries once its merge keys (<<) are expanded: "
+                "not a codebook", node.start_mark)
+
+
+class _Loader(_MergeLimit, yaml.SafeLoader):
     pass
 
 
-class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+class _FastLoader(_MergeLimit, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     pass
 
 
@@ -565,6 +579,12 @@ def _interview_codebook(spec: dict, rel: str, common: dict) -> Codebook:
     if speaker_codes is not None:
         try:
             re.compile(str(speaker_codes))
+            # matched by Polars' engine, in time linear in the text: Python's backtracks, and a pattern
+            # as (a|a)*b took 12 s for a prefix of 28 a's (twice that for each a more)
+            pl.Series([""]).str.contains(str(speaker_codes))
+        except pl.exceptions.ComputeError:
+            raise CodebookError(rel, f"speaker_codes: {speaker_codes!r} uses what only Python's regular expressions "
+                                "have (look-around, a back-reference): write it without", at="speaker_codes") from None
         except re.error as exc:
             raise CodebookError(rel, f"speaker_codes: {speaker_codes!r} is not a regular expression ({exc})",
                                 at="speaker_codes") from None

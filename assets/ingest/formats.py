@@ -132,7 +132,12 @@ def _undecodable(raw: bytes, name: str, at: int, shown_as: str, why: str) -> Inp
 def sniff_delimiter(first_line: str) -> str:
     """The delimiter that splits the header line into the most fields (`,`, `;` or tab)."""
     first_line = first_line.replace("\r", "")  # a stray CR is for the reader to refuse, by line
-    counts = {d: len(next(csv.reader([first_line], delimiter=d))) for d in (",", ";", "\t")}
+    counts = {}
+    for d in (",", ";", "\t"):
+        try:
+            counts[d] = len(next(csv.reader([first_line], delimiter=d)))
+        except csv.Error:  # a field past csv's size limit (a wide header split by another delimiter)
+            counts[d] = 1
     return max(counts, key=lambda d: (counts[d], d == ","))
 
 
@@ -368,8 +373,8 @@ ZIP_MAX_RATIO, ZIP_RATIO_FROM, ZIP_MAX_BYTES = 100, 50 << 20, 4 << 30
 def _unpacked_size(f, member: zipfile.ZipInfo, limit: int) -> int:
     """What `member` really inflates to (up to just past `limit`), whatever size its headers declare:
     the readers (fastexcel's zip crate) inflate the stream to its end, not to the declared size."""
-    if member.compress_type != zipfile.ZIP_DEFLATED:
-        return member.file_size if member.compress_type != zipfile.ZIP_STORED else member.compress_size
+    if member.compress_type == zipfile.ZIP_STORED:
+        return member.compress_size
     f.seek(member.header_offset)
     header = f.read(30)
     if header[:4] != b"PK\x03\x04":
@@ -394,6 +399,11 @@ def refuse_zip_bomb(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as z, open(path, "rb") as f:
             members = z.infolist()
+            if any(m.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for m in members):
+                # bzip2, LZMA, Deflate64, ...: no Office tool writes them, and a member so compressed
+                # would be measured by its declared size alone (zipfile inflates a bzip2 one whole).
+                raise InputError(path.name, "holds a member compressed otherwise than by Deflate (bzip2, LZMA?): "
+                                 "not an export an Office tool wrote; not read")
             sizes = [_unpacked_size(f, m, max(ZIP_RATIO_FROM, ZIP_MAX_RATIO * m.compress_size)) for m in members]
     except (zipfile.BadZipFile, OSError, zlib.error):
         return  # not a zip (an .xls): its reader says what is wrong with it

@@ -220,7 +220,9 @@ TIMING = re.compile(r"^\s*(?P<start>\S+)\s+-->\s+(?P<end>\S+)")
 # (align:start). A spoken line with an arrow in it ("van werk --> thuis") is text.
 CUE_LINE = re.compile(r"^\s*-?\d\S*\s+-->\s+\S+(?:\s+[\w-]+:\S+)*\s*$")
 TIMESTAMP = re.compile(r"^(?:(?P<h>-?\d+):)?(?P<m>-?\d+):(?P<s>-?\d+)(?:[.,](?P<f>-?\d+))?$")
-VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]*?)\s*>")
+# The name's spaces are trimmed where it is read (_voice_name): a pattern that split a run of spaces
+# between `\s+`, `*?` and `\s*` took minutes for a cue of "<v" and a few thousand spaces.
+VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?=\s)([^>]*)>")
 TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d[^>]*>")
 
 
@@ -282,7 +284,8 @@ def parse_vtt(text: str, name: str = "transcript.vtt") -> Table:
     for number, i in enumerate(timings, start=1):
         cue_id = lines[i - 1].strip() if i > 1 and lines[i - 1].strip() and not CUE_LINE.match(lines[i - 1]) else None
         body = []
-        for line in lines[i + 1:]:
+        for j in range(i + 1, len(lines)):  # not lines[i + 1:]: a copy of the rest per cue is quadratic
+            line = lines[j]
             if not line.strip() or CUE_LINE.match(line):
                 break
             body.append(line)
@@ -312,8 +315,11 @@ def read_teams_vtt(path: Path) -> Table:
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-SPEAKER_LINE = re.compile(r"^(?P<name>\S.*?)(?:\t|\s{2,}|\u00a0)\s*(?P<time>\d{1,2}:\d{2}(?::\d{2})?)\s*$")
-SPEAKER_LINE_LOOSE = re.compile(r"^(?P<name>\S.*?)\s+(?P<time>\d{1,2}:\d{2}(?::\d{2})?)\s*$")
+# The name ends in a letter and the whitespace after it is one run (a tab, a no-break space or two
+# characters or more): one way to split a line, so the time taken grows with the line's length,
+# not its cube ("a", 3,000 spaces and "x" took 50 s with a lazy name before an ambiguous run).
+SPEAKER_LINE = re.compile(r"^(?P<name>\S(?:.*\S)?)(?:[\t\u00a0]|\s(?=\s))\s*(?P<time>\d{1,2}:\d{2}(?::\d{2})?)\s*$")
+SPEAKER_LINE_LOOSE = re.compile(r"^(?P<name>\S(?:.*\S)?)\s+(?P<time>\d{1,2}:\d{2}(?::\d{2})?)\s*$")
 
 
 def docx_paragraphs(path: Path) -> list[str]:

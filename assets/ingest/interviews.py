@@ -56,7 +56,7 @@ def interview_segments(codebook: Codebook, source: SourceFile, pseudonymise: Pse
         # speaker codes only a prefix that matches it is one; a segment without one is quarantined.
         pattern = re.compile(codebook.speaker_codes)
         prefixes = frame["speaker"].drop_nulls().unique().to_list()
-        others = [p for p in prefixes if not pattern.fullmatch(p)]
+        others = sorted(set(prefixes) - _fullmatching(prefixes, pattern))
         frame = frame.with_columns(pl.when(pl.col("speaker").is_in(others)).then(None).otherwise(pl.col("speaker"))
                                    .alias("speaker"))
         no_speaker = "no speaker code (speaker_codes: in the codebook) as the segment's 'CODE: ' prefix"
@@ -110,7 +110,7 @@ def _said_by(good: pl.DataFrame, pattern: re.Pattern | None) -> pl.Series:
     for text in texts.filter(texts.str.contains("\n[^\n:]{1,40}:")).to_list():
         turns.update(t.strip().strip("[]()").strip() for t in TURN.findall(text.split("\n", 1)[1]))
     if pattern is not None:
-        turns = {t for t in turns if pattern.fullmatch(t)} | _codes_in(texts, pattern)
+        turns = _fullmatching(sorted(turns), pattern) | _codes_in(texts, pattern)
     else:
         # "Werkdruk: te hoog" is no turn: a speaker of the file, a name, or a code written as the
         # file's codes are, in its letters and separators (so "T1: ..." is none where they are P1, P2)
@@ -147,12 +147,17 @@ def _stem(code: str) -> str:
 def _codes_in(texts: pl.Series, pattern: re.Pattern) -> set[str]:
     """Every stretch of the texts that is a speaker code (matches `speaker_codes` in full, between
     non-word characters)."""
-    try:  # Polars' regex engine, on every text at once; it has no look-around, which \b stands in for
-        found = texts.str.extract_all(rf"\b(?:{pattern.pattern})\b").explode().drop_nulls()
-        return {code for code in found.unique().to_list() if pattern.fullmatch(code)}
-    except pl.exceptions.ComputeError:  # a pattern only Python's re reads
-        around = re.compile(rf"(?<!\w)(?:{pattern.pattern})(?!\w)")
-        return {m.group(0) for text in texts.to_list() for m in around.finditer(text)}
+    # Polars' regex engine (the codebook's pattern is one it reads), on every text at once; it has no
+    # look-around, which \b stands in for
+    found = texts.str.extract_all(rf"\b(?:{pattern.pattern})\b").explode().drop_nulls()
+    return _fullmatching(found.unique().to_list(), pattern)
+
+
+def _fullmatching(values: list[str], pattern: re.Pattern) -> set[str]:
+    """The values `pattern` matches in full, by Polars' engine: Python's backtracks, and a codebook's
+    pattern applied to an export's text could take hours (codebook.py)."""
+    series = pl.Series(values, dtype=pl.String)
+    return set(series.filter(series.str.contains(rf"\A(?:{pattern.pattern})\z")).to_list())
 
 
 # Words of a speaker that is a role or an organisation ("Onderzoeker UMCG", "Gemeente Groningen"),
