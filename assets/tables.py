@@ -134,7 +134,7 @@ def replace_with_frame(conn, qualified: str, frame: pl.DataFrame, years: list[in
             insert_frame(conn, qualified, frame)
 
 
-POLARS_TYPES = {"INTEGER": pl.Int64, "BIGINT": pl.Int64, "DOUBLE": pl.Float64, "VARCHAR": pl.String}
+POLARS_TYPES = {"INTEGER": pl.Int64, "BIGINT": pl.Int64, "DOUBLE": pl.Float64, "VARCHAR": pl.String, "BOOLEAN": pl.Boolean}
 
 
 def contract_frame(qualified: str, frame: pl.DataFrame) -> pl.DataFrame:

@@ -178,10 +178,11 @@ def paired_rows_per_group(pairs: pl.DataFrame) -> list[dict]:
     rows = []
     for (year, org, intervention), sub in pairs.group_by(["year", "organisation", "intervention"],
                                                           maintain_order=True):
-        groups = [(ALL_GROUPS, sub)] + [(g, s) for (g,), s in sub.group_by(["group_label"], maintain_order=True)]
-        for group_label, s in groups:
+        groups = [(ALL_GROUPS, sub, True)] + [(g, s, False) for (g,), s in sub.group_by(["group_label"],
+                                                                                      maintain_order=True)]
+        for group_label, s, total in groups:
             rows.append({"year": year, "organisation": org, "intervention": intervention, "group_label": group_label,
-                         **paired_change(s["grade_t0"].to_list(), s["grade_t1"].to_list())})
+                         **paired_change(s["grade_t0"].to_list(), s["grade_t1"].to_list()), "is_total": total})
     rows.sort(key=lambda r: (r["year"], r["organisation"], r["intervention"], r["group_label"]))
     return rows
 

@@ -81,7 +81,8 @@ def paired_frame(pairs: pl.DataFrame) -> pl.DataFrame:
         first.filter(pl.col("total").is_first_distinct()).select(
             *keys[:3], group_label=pl.lit(ALL_GROUPS, dtype=pl.String), gid="total"),
         first.select(*keys, gid=pl.col("group") + totals)])
-    return contract_frame(PAIRED, names.join(result, on="gid").sort(keys))
+    return contract_frame(PAIRED, names.join(result, on="gid").sort(keys)
+                          .with_columns(is_total=pl.col("gid") < totals))
 
 
 @asset(**YEARLY, key=key(PAIRED), deps=[key(RESPONSES)], group_name="pmg", pool=POOL, kinds={"duckdb"},
