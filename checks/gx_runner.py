@@ -47,6 +47,7 @@ import pandas as pd
 from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue
 
 from assets.ingest.codebook import Codebook
+from assets.partitions import year_filter
 from assets.reporting.markdown import md_text
 from assets.reporting.publish import write_atomic
 from checks.suites import Expectation, Suite, codebook_expectations
@@ -515,25 +516,27 @@ def run_suite(conn, suite: Suite, codebooks: list[Codebook], page: Path | None =
     )
 
 
+def _files_of_years(years: list[int]) -> str:
+    """The query of the source files of `years`, with their year: the batches of a raw table."""
+    return f"SELECT source_file, year FROM raw.source_files WHERE {year_filter(years)}"
+
+
 def _years_of_batches(conn, suite: Suite, years: list[int]) -> dict:
     """{batch: its year} of the batches of `years`."""
     if suite.batch_by == "year":
         return {year: year for year in years}
-    return dict(conn.execute("SELECT source_file, year FROM raw.source_files WHERE year IN "  # as _scope selects them
-                             f"({', '.join(str(int(y)) for y in years)})").fetchall())
+    return dict(conn.execute(_files_of_years(years)).fetchall())
 
 
 def _scope(suite: Suite, years: list[int] | None) -> Where:
     """The rows of the batches to validate: all, or those of `years`."""
     if years is None:
         return lambda alias: "true"
-    in_years = ", ".join(str(int(y)) for y in years) or "NULL"
     column = _q(suite.batch_by)
     if suite.batch_by == "year":
-        return lambda alias: f"{alias}.{column} IN ({in_years})"
+        return lambda alias: year_filter(years, f"{alias}.{column}")
     if suite.batch_by == "source_file":  # raw tables have no year: their files have
-        return lambda alias: (f"{alias}.{column} IN (SELECT source_file FROM raw.source_files "
-                              f"WHERE year IN ({in_years}))")
+        return lambda alias: f"{alias}.{column} IN (SELECT source_file FROM ({_files_of_years(years)}))"
     raise ValueError(f"cannot select years of batches by {suite.batch_by}")
 
 

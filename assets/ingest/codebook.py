@@ -327,15 +327,14 @@ def parse_yaml(blob: bytes, cache_dir: Path | None = None):
         return parsed
     text = blob.decode("utf-8-sig")
     try:
-        parsed = yaml.load(text, Loader=_FastLoader)
+        parsed, keep = yaml.load(text, Loader=_FastLoader), True
     except yaml.YAMLError:
         # PyYAML's own reader words the error (and its row) for the user; it also reads some files
-        # libyaml refuses (an unknown %directive, %YAML 1.3, a BOM mid-file), so the check is on both
-        parsed = yaml.load(text, Loader=_Loader)
-        _not_a_bomb(parsed)
-        return parsed
+        # libyaml refuses (an unknown %directive, %YAML 1.3, a BOM mid-file), which are not kept
+        parsed, keep = yaml.load(text, Loader=_Loader), False
     _not_a_bomb(parsed)
-    yaml_cache.keep(cache_dir, blob, parsed)
+    if keep:
+        yaml_cache.keep(cache_dir, blob, parsed)
     return parsed
 
 

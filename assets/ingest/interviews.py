@@ -54,9 +54,8 @@ def interview_segments(codebook: Codebook, source: SourceFile, pseudonymise: Pse
     if codebook.speaker_codes is not None:
         # Text before a colon is not always a speaker ("Tip: ..."): with the codebook's pattern of
         # speaker codes only a prefix that matches it is one; a segment without one is quarantined.
-        pattern = re.compile(codebook.speaker_codes)
         prefixes = frame["speaker"].drop_nulls().unique().to_list()
-        others = sorted(set(prefixes) - _fullmatching(prefixes, pattern))
+        others = sorted(set(prefixes) - _fullmatching(prefixes, codebook.speaker_codes))
         frame = frame.with_columns(pl.when(pl.col("speaker").is_in(others)).then(None).otherwise(pl.col("speaker"))
                                    .alias("speaker"))
         no_speaker = "no speaker code (speaker_codes: in the codebook) as the segment's 'CODE: ' prefix"
@@ -79,7 +78,7 @@ def interview_segments(codebook: Codebook, source: SourceFile, pseudonymise: Pse
                         "cell_value": item["code"], "reason": "code not listed under themes: in the codebook"})
     quarantine = quarantine_frame(codebook.instrument, "ingest", records)
     good = frame.filter(pl.col("speaker").is_not_null() & pl.col("code").is_not_null() & pl.col("document").is_not_null())
-    speakers = _said_by(good, pattern if codebook.speaker_codes is not None else None)
+    speakers = _said_by(good, codebook.speaker_codes)
     segments = good.select(
         pl.lit(source.relative).alias("source_file"),
         pl.col(ROW).alias("row_number"),
@@ -99,7 +98,7 @@ TURN = re.compile(r"(?m)^[^\S\n]*" + TIME_STAMP.replace(r"\s+", r"[^\S\n]+") + S
                   + TIME_STAMP_AFTER.replace(r"\s*", r"[^\S\n]*") + r"[^\S\n]*:")
 
 
-def _said_by(good: pl.DataFrame, pattern: re.Pattern | None) -> pl.Series:
+def _said_by(good: pl.DataFrame, pattern: str | None) -> pl.Series:
     """What to mask in the segments' text: every speaker of the file, by the prefix of each turn
     (also the turns after a segment's first, whose speaker may open no segment of their own) and,
     with `speaker_codes`, every code of that shape the text holds. A speaker who opens a segment
@@ -144,20 +143,20 @@ def _stem(code: str) -> str:
     return re.sub(r"\d+", "9", code.strip()).casefold()
 
 
-def _codes_in(texts: pl.Series, pattern: re.Pattern) -> set[str]:
+def _codes_in(texts: pl.Series, pattern: str) -> set[str]:
     """Every stretch of the texts that is a speaker code (matches `speaker_codes` in full, between
     non-word characters)."""
     # Polars' regex engine (the codebook's pattern is one it reads), on every text at once; it has no
     # look-around, which \b stands in for
-    found = texts.str.extract_all(rf"\b(?:{pattern.pattern})\b").explode().drop_nulls()
+    found = texts.str.extract_all(rf"\b(?:{pattern})\b").explode().drop_nulls()
     return _fullmatching(found.unique().to_list(), pattern)
 
 
-def _fullmatching(values: list[str], pattern: re.Pattern) -> set[str]:
+def _fullmatching(values: list[str], pattern: str) -> set[str]:
     """The values `pattern` matches in full, by Polars' engine: Python's backtracks, and a codebook's
     pattern applied to an export's text could take hours (codebook.py)."""
     series = pl.Series(values, dtype=pl.String)
-    return set(series.filter(series.str.contains(rf"\A(?:{pattern.pattern})\z")).to_list())
+    return set(series.filter(series.str.contains(rf"\A(?:{pattern})\z")).to_list())
 
 
 # Words of a speaker that is a role or an organisation ("Onderzoeker UMCG", "Gemeente Groningen"),

@@ -236,8 +236,10 @@ def section_blocks(data: YearData, organisation: str, intervention: str, section
 
 def distinct_quotes(rows: list[dict]) -> list[dict]:
     """`rows` without a quote's words a second time (the mart keeps them per JD-R category)."""
-    seen: set[str] = set()
-    return [r for r in rows if not (r["quote"] in seen or seen.add(r["quote"]))]
+    first = {}
+    for r in rows:
+        first.setdefault(r["quote"], r)
+    return list(first.values())
 
 
 def chart_block(data: YearData, edition: Edition, plan: Disclosure, figure_no: int,

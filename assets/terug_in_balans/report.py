@@ -132,15 +132,14 @@ def return_to_work(data: YearData, edition: Edition, numbering: Numbering) -> li
     m = relapse["n_respondents"].max() if relapse.height else None
     no = _share(relapse, "answer", "no")
     if relapse.height and not edition.hides(m) and no is not None:
-        [(n_no, pct_returned, n_returned)] = relapse.filter(pl.col("answer") == "no").select(
-            "n_among_returned", "pct_among_returned", "n_returned").rows()
+        [(n_no, pct_returned, n_returned, label)] = relapse.filter(pl.col("answer") == "no").select(
+            "n_among_returned", "pct_among_returned", "n_returned", "answer_label").rows()
         # both parts shown or neither: the share of all minus the share among those who went back
         # gives the answers of those who did not, a group as small as m - n_returned
         if pct_returned is not None and n_returned < m and not edition.hides(n_returned) \
                 and not edition.hides(m - n_returned):
             # Who never went back to work cannot have dropped out again: the share among those who
             # did leads, and the factsheet's share of everyone follows, saying whom it counts.
-            label = relapse.filter(pl.col("answer") == "no")["answer_label"][0]
             interval = _interval(data, "relapse_among_returned", label, lang)
             sentence = " ".join((
                 t("relapse_returned", n_returned=n_returned, n=n_no, pct=fmt_pct(pct_returned, 0, lang),
