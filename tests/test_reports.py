@@ -669,9 +669,22 @@ def test_tib_relapse_among_those_who_went_back_to_work(reports, warehouse):
 
 
 def test_tib_return_to_work_sentence_from_the_mart(reports, warehouse):
-    pct = dict(warehouse.sql("SELECT outcome, pct FROM marts.tib_return_to_work WHERE year = 2024").fetchall())
+    """Back at work with either employer: one share of the respondents, with its own interval (not
+    the two answers' intervals added up)."""
+    rows = {r["outcome"]: r for r in _rows(warehouse, "SELECT * FROM marts.tib_return_to_work WHERE year = 2024")}
+    pct = {code: r["pct"] for code, r in rows.items()}
     returned = pct["own_employer"] + pct["other_employer"]
-    assert (f"Tijdens of na het traject is {fmt_pct(returned)} van de deelnemers teruggekeerd naar werk: "
+    n_back = rows["own_employer"]["n"] + rows["other_employer"]["n"]
+    [interval] = _rows(warehouse, "SELECT * FROM marts.tib_share_intervals WHERE year = 2024 "
+                                  "AND question = 'returned_to_work'")
+    assert (interval["n"], interval["n_respondents"], interval["answer_code"]) == \
+        (n_back, rows["own_employer"]["n_respondents"], "own_employer,other_employer")
+    assert interval["pct"] == pytest.approx(returned)
+    assert interval["answer"] == f"{rows['own_employer']['outcome_label']} / {rows['other_employer']['outcome_label']}"
+    assert (interval["ci_low_pct"], interval["ci_high_pct"]) == pytest.approx(
+        wilson_interval_pct(n_back, interval["n_respondents"]))
+    assert (f"Tijdens of na het traject is {fmt_pct(returned)} (95%-interval {fmt_pct(interval['ci_low_pct'])} – "
+            f"{fmt_pct(interval['ci_high_pct'])}) van de deelnemers teruggekeerd naar werk: "
             f"{fmt_pct(pct['own_employer'])} bij de eigen werkgever en {fmt_pct(pct['other_employer'])} bij een "
             f"andere werkgever; {fmt_pct(pct['still_absent'])} bleef met vergelijkbare klachten in verzuim."
             ) in reports["terug_in_balans", "stakeholder"].full_text

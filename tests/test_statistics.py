@@ -255,6 +255,7 @@ def test_tib_share_intervals(warehouse):
                              " + 2 * (SELECT count(*) FROM marts.tib_skills WHERE year = 2024)"
                              # relapse again, among those who went back to work
                              " + (SELECT count(*) FROM marts.tib_relapse WHERE year = 2024 AND n_returned > 0)"
+                             " + 1"  # back at work with either employer
                              ).fetchall()[0][0]
     assert len(rows) == n_source
     for r in rows:

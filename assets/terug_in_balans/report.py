@@ -84,8 +84,9 @@ def _in_sentence(label: str) -> str:
     return label if label[1:2].isupper() else label[:1].lower() + label[1:]
 
 
-def _interval(data: YearData, question: str, answer: str, lang: str) -> str:
-    row = data.intervals.filter((pl.col("question") == question) & (pl.col("answer") == answer))
+def _interval(data: YearData, question: str, answer: str | None, lang: str) -> str:
+    """The share's 95% interval as printed (`answer` None: the question's one row)."""
+    row = data.intervals.filter((pl.col("question") == question) & (answer is None or pl.col("answer") == answer))
     if row.height == 0 or row["ci_low_pct"][0] is None:
         return MISSING
     return f"{fmt_pct(row['ci_low_pct'][0], 0, lang)} – {fmt_pct(row['ci_high_pct'][0], 0, lang)}"
@@ -122,7 +123,9 @@ def return_to_work(data: YearData, edition: Edition, numbering: Numbering) -> li
         own, other = _share(df, "outcome", "own_employer"), _share(df, "outcome", "other_employer")
         absent = _share(df, "outcome", "still_absent")
         if None not in (own, other, absent, data.returned_pct):
+            interval = _interval(data, "returned_to_work", None, lang)
             blocks.append(Paragraph(t("rtw_sentence", returned=fmt_pct(data.returned_pct, 0, lang),
+                                      interval=f"{t('ci95')} {interval}",
                                       own=fmt_pct(own, 0, lang), other=fmt_pct(other, 0, lang),
                                       absent=fmt_pct(absent, 0, lang))))
         else:  # answer codes this text does not know: say it per answer as worded

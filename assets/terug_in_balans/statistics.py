@@ -13,7 +13,7 @@ from dagster_duckdb import DuckDBResource
 from assets.partitions import YEARLY, for_years, partition_years, year_filter
 from assets.statistics import competition_rank, mcnemar_exact, rating_summary, wilson_interval_pct
 from assets.tables import POOL, contract_metadata, describe, frame_for, key, replace_with_frame, written_metadata
-from assets.terug_in_balans.marts import FACTORS, LABELS, PROGRAMME, RELAPSE, RETURN_TO_WORK, SKILLS
+from assets.terug_in_balans.marts import FACTORS, LABELS, PROGRAMME, RELAPSE, RETURN_TO_WORK, RETURNED, SKILLS
 from assets.terug_in_balans.staging import ANSWERS
 
 SHARE_INTERVALS = "marts.tib_share_intervals"
@@ -46,6 +46,14 @@ SELECT m.year, 'relapse_among_returned', m.answer_label, m.n_among_returned, m.n
 FROM {RELAPSE} m
 LEFT JOIN position p ON p.year = m.year AND p.variable = 'relapse' AND p.code = m.answer
 WHERE m.n_returned > 0
+UNION ALL  -- back at work with either employer: the share the report's first sentence gives
+SELECT m.year, 'returned_to_work', string_agg(m.outcome_label, ' / ' ORDER BY p.position), sum(m.n),
+       max(m.n_respondents), 100.0 * sum(m.n) / max(m.n_respondents), 6, 1,
+       string_agg(m.outcome, ',' ORDER BY p.position)
+FROM {RETURN_TO_WORK} m
+LEFT JOIN position p ON p.year = m.year AND p.variable = 'return_to_work' AND p.code = m.outcome
+WHERE m.outcome IN {RETURNED}
+GROUP BY m.year
 """
 
 
@@ -61,7 +69,8 @@ def share_interval_rows(shares: pl.DataFrame) -> list[dict]:
        pool=POOL, kinds={"duckdb"}, metadata=contract_metadata(SHARE_INTERVALS),
        description=describe(SHARE_INTERVALS, """
 Every share the factsheet reports (return to work, relapse, each skill strengthened and still
-applied), and relapse among those who went back to work, with its 95% Wilson score interval, so
+applied), relapse among those who went back to work, and return to work with either employer,
+each with its 95% Wilson score interval, so
 a reader sees how much a share of about 30 respondents can move."""))
 def marts_tib_share_intervals(context, duckdb: DuckDBResource) -> MaterializeResult:
     years = partition_years(context)
