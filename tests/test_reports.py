@@ -15,6 +15,7 @@ from assets.pmg.disclosure import disclosure
 from assets.pmg.statistics import ALL_GROUPS
 from assets.pmg.year_data import load_year
 from assets.reporting.numbers import MISSING, fmt_number, fmt_pct, fmt_range, fmt_short, fmt_trimmed
+from assets.reporting.texts import in_sentence
 from assets.statistics import small_n_flag, wilcoxon_note, wilson_interval_pct
 
 MINIMUM = 5  # ReportSettings' default reporting minimum, as the full run uses it
@@ -396,8 +397,9 @@ def test_pmg_stakeholder_edition_lists_no_theme_of_an_interview_below_the_minimu
 
     for r in small:
         stakeholder = of_intervention("stakeholder", r["intervention"])
-        assert f" {r['theme']}<" not in stakeholder and f"<li>{r['theme']}" not in stakeholder, r
-        said = f"{r['n_participants']} deelnemer{'s noemden' if r['n_participants'] > 1 else ' noemde'} {r['theme']}"
+        assert f" {in_sentence(r['theme'])}<" not in stakeholder and f"<li>{r['theme']}" not in stakeholder, r
+        said = (f"{r['n_participants']} deelnemer{'s noemden' if r['n_participants'] > 1 else ' noemde'} "
+                f"{in_sentence(r['theme'])}")
         assert said in of_intervention("researcher", r["intervention"]), r
     # a section in which nothing was coded says the same, not "nothing coded": which sections the
     # small interview spoke to is what its themes would say
@@ -407,7 +409,8 @@ def test_pmg_stakeholder_edition_lists_no_theme_of_an_interview_below_the_minimu
     assert ("Welke thema's bij T0 genoemd werden, wordt niet getoond: minder dan 5 deelnemers aan de focusinterviews"
             in of_intervention("stakeholder", "Teamcoaching hybride werken"))
     for r in large:  # a large interview keeps its counted list
-        said = f"{r['n_participants']} deelnemer{'s noemden' if r['n_participants'] > 1 else ' noemde'} {r['theme']}"
+        said = (f"{r['n_participants']} deelnemer{'s noemden' if r['n_participants'] > 1 else ' noemde'} "
+                f"{in_sentence(r['theme'])}")
         assert said in of_intervention("stakeholder", "Training Emoties"), r
 
 
@@ -856,7 +859,7 @@ def test_english_edition(full_run, tmp_path):
 
 
 def test_english_pmg_edition_names_the_themes_as_the_codebook_gives_them_in_english(full_run, tmp_path):
-    """"3 participants mentioned Autonomy": the interview codebook's theme_en, in the theme lists
+    """"3 participants mentioned autonomy": the interview codebook's theme_en, in the theme lists
     and the quotes' labels (the quotes stay as said); the warehouse keeps the Dutch theme beside it."""
     from html import unescape
 
@@ -875,7 +878,7 @@ def test_english_pmg_edition_names_the_themes_as_the_codebook_gives_them_in_engl
     lists = [re.findall(r"<li>(\d+) participants? mentioned (.+?)( \(T[01]\))?</li>", ul)
              for ul in re.findall(r"<ul>(.*?)</ul>", unescape(researcher.full_text))]
     assert {(int(n), theme) for items in lists for n, theme, _ in items} == {
-        (r["n_participants"], english[r["theme"]]) for r in mentions}
+        (r["n_participants"], in_sentence(english[r["theme"]])) for r in mentions}
     # each list: the most raised first, then alphabetical in English
     for items in lists:
         assert items == sorted(items, key=lambda item: (item[2], -int(item[0]), item[1]))
@@ -968,11 +971,12 @@ def test_reports_embed_the_chart_assets_renderings(full_run, reports):
 
 
 def test_a_label_inside_a_sentence_keeps_an_abbreviation():
-    from assets.terug_in_balans.report import _in_sentence
-
-    assert _in_sentence("Grenzen bewaken") == "grenzen bewaken"
-    assert _in_sentence("SPAT-oefeningen") == "SPAT-oefeningen"
-    assert _in_sentence("") == ""
+    assert in_sentence("Grenzen bewaken") == "grenzen bewaken"
+    assert in_sentence("Inhoud van het werk") == "inhoud van het werk"  # the source report's "waren inhoud van het werk"
+    assert in_sentence("Ökonomie") == "ökonomie"
+    assert in_sentence("SPAT-oefeningen") == "SPAT-oefeningen"
+    assert in_sentence("ICT-taken") == "ICT-taken"
+    assert in_sentence("a") == "a" and in_sentence("") == ""
 
 
 def test_english_terug_in_balans_ties_follow_the_english_names():

@@ -24,7 +24,7 @@ from assets.reporting.html import Block, Bullets, Chart, Heading, Paragraph, Tab
 from assets.reporting.numbers import MISSING, fmt_number, fmt_p, fmt_p_is, fmt_range, fmt_short, fmt_trimmed
 from assets.reporting.provenance import provenance_blocks
 from assets.reporting.chart_cache import rendered_chart
-from assets.reporting.texts import join_list, texts_for
+from assets.reporting.texts import in_sentence, join_list, texts_for
 from assets.statistics import (ALPHA, INDICATIVE_BELOW, SMALL_N_MINIMUM, WILCOXON_TESTS, WILCOXON_TESTS_EN,
                                small_n_flag, smallest_wilcoxon_p, wilcoxon_note)
 from assets.tables import POOL, key
@@ -181,8 +181,8 @@ def _theme_list(rows: list[dict], edition: Edition) -> list[Block]:
     # "N deelnemers noemden ...": the templates looked up once per list, not per theme (a year's
     # organisation reports say some 800,000 of these).
     one, many = edition.t("mentioned_one"), edition.t("mentioned_many")
-    return [Bullets([(one if r["n_participants"] == 1 else many).format(n=r["n_participants"], theme=r["theme"])
-                     + suffix(r) for r in rows])]
+    return [Bullets([(one if r["n_participants"] == 1 else many).format(
+        n=r["n_participants"], theme=in_sentence(r["theme"])) + suffix(r) for r in rows])]
 
 
 def section_blocks(data: YearData, organisation: str, intervention: str, section: str, edition: Edition,

@@ -6,6 +6,7 @@ forgotten translation shows Dutch text rather than failing a report. Data (inter
 answer labels) stays as the codebooks word it; only the report's own words are translated.
 """
 
+import functools
 from collections.abc import Callable
 
 from assets.reporting.numbers import fmt_trimmed
@@ -674,3 +675,10 @@ def join_list(items: list[str], lang: str) -> str:
     if len(items) == 1:
         return items[0]
     return ", ".join(items[:-1]) + f" {text(lang, 'and')} " + items[-1]
+
+
+@functools.lru_cache(maxsize=4096)  # a year's organisation reports name a few hundred themes some 800,000 times
+def in_sentence(label: str) -> str:
+    """A codebook's label or theme inside a sentence: "4 deelnemers noemden inhoud van het werk".
+    The first letter goes to lower case, unless the second is a capital too (SPAT, ICT-taken)."""
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]

@@ -17,7 +17,7 @@ from assets.reporting.html import Block, Chart, Heading, Paragraph, Table
 from assets.reporting.numbers import MISSING, fmt_number, fmt_p, fmt_pct, fmt_trimmed
 from assets.reporting.provenance import provenance_blocks
 from assets.reporting.chart_cache import rendered_chart
-from assets.reporting.texts import join_list, text, texts_for
+from assets.reporting.texts import in_sentence, join_list, text, texts_for
 from assets.statistics import ALPHA, competition_rank
 from assets.tables import POOL, key
 from assets.terug_in_balans.charts import draw_factor_diverging, draw_return_and_relapse, draw_skills, top_two_share
@@ -77,11 +77,6 @@ def load_year(conn, year: int) -> YearData:
 def _share(df: pl.DataFrame, column: str, code: str) -> float | None:
     row = df.filter(pl.col(column) == code)
     return row["pct"][0] if row.height else None
-
-
-def _in_sentence(label: str) -> str:
-    """A questionnaire label inside a sentence: first letter lower case, names such as SPAT kept."""
-    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
 
 
 def _interval(data: YearData, question: str, answer: str | None, lang: str) -> str:
@@ -193,11 +188,11 @@ def skills(data: YearData, edition: Edition, numbering: Numbering) -> list[Block
         blocks.append(Paragraph(t("shares_hidden", minimum=edition.minimum, n=n)))
     else:
         first = df.row(0, named=True)
-        top = [f"{_in_sentence(r['skill'])} ({fmt_pct(r['pct_strengthened'], 0, lang)})"
+        top = [f"{in_sentence(r['skill'])} ({fmt_pct(r['pct_strengthened'], 0, lang)})"
                for r in df.head(3).iter_rows(named=True)]
         blocks.append(Paragraph(t("skills_sentence", top=join_list(top, lang),
                                   pct=fmt_pct(first["pct_still_applied"], 0, lang),
-                                  skill=_in_sentence(first["skill"]))))
+                                  skill=in_sentence(first["skill"]))))
 
     def share(r, column, question):
         return f"{fmt_pct(r[column], 0, lang)} ({_interval(data, question, r['skill'], lang)})"
@@ -226,7 +221,7 @@ def skills(data: YearData, edition: Edition, numbering: Numbering) -> list[Block
                        if r["p_value_exact"] is not None and r["p_value_exact"] < ALPHA]
         discordant = max(r["strengthened_only"] + r["applied_only"] for r in mc.iter_rows(named=True))
         if significant:
-            sentence = t("mcnemar_sentence_some", skills=join_list([_in_sentence(s) for s in significant], lang))
+            sentence = t("mcnemar_sentence_some", skills=join_list([in_sentence(s) for s in significant], lang))
         elif discordant < MCNEMAR_TESTABLE:  # the smallest two-sided exact p of k is 2 * 0.5 ** k
             sentence = t("mcnemar_sentence_untestable", k=discordant, needed=MCNEMAR_TESTABLE)
         else:
@@ -235,7 +230,7 @@ def skills(data: YearData, edition: Edition, numbering: Numbering) -> list[Block
         if first.height:
             top = first.row(0, named=True)
             sentence += " " + t("mcnemar_retained", n=top["both"] + top["strengthened_only"], kept=top["both"],
-                                skill=_in_sentence(top["skill"]))
+                                skill=in_sentence(top["skill"]))
         # the tests that can reach p < 0.05 at all: a p below it among many is to be expected by chance
         tests = sum(r["strengthened_only"] + r["applied_only"] >= MCNEMAR_TESTABLE
                     for r in mc.iter_rows(named=True))
@@ -279,7 +274,7 @@ def factors(data: YearData, edition: Edition, numbering: Numbering) -> list[Bloc
                     + [MISSING + "*" if hide else fmt_pct(r["pct_top_two"], 0, lang)])
     shown = top.filter(pl.col("n_respondents") >= (0 if edition.researcher else edition.minimum))
     if shown.height:
-        best = [f"{_in_sentence(r['factor'])} ({fmt_pct(r['pct_top_two'], 0, lang)})"
+        best = [f"{in_sentence(r['factor'])} ({fmt_pct(r['pct_top_two'], 0, lang)})"
                 for r in shown.head(3).iter_rows(named=True)]
         blocks.append(Paragraph(t("factors_sentence", best=join_list(best, lang))))
     headers = [t("factor"), "N"] + [label for _, label in points] + [t("top_two")]
