@@ -14,6 +14,7 @@ from assets.pmg import themes as pmg_themes
 from assets.terug_in_balans import charts as tib_charts, ingest as tib_ingest, marts as tib_marts
 from assets.terug_in_balans import report as tib_report, staging as tib_staging, statistics as tib_statistics
 from pipelines.alerts import failure_email_sensor
+from pipelines.backups import backup_sensor, warehouse_backup
 from pipelines.jobs import PROGRAMME_JOBS, materialize_all, yearly_refresh
 from pipelines.resources import build_resources
 from pipelines.sensors import inbox_sensor
@@ -24,14 +25,15 @@ ASSETS = load_assets_from_modules([
 ])
 CHECKS = load_asset_checks_from_modules([checks.expectation_suites, checks.pmg, checks.terug_in_balans])
 FAILURE_EMAIL = failure_email_sensor(os.environ)  # None unless MHM_ALERT_EMAIL_TO is set
+BACKUP = backup_sensor(os.environ, [materialize_all, *PROGRAMME_JOBS.values()])  # None unless MHM_BACKUP_DIR is set
 
 defs = Definitions(
     assets=ASSETS,
     asset_checks=CHECKS,
     resources=build_resources(),
-    jobs=[materialize_all, *PROGRAMME_JOBS.values()],
+    jobs=[materialize_all, *PROGRAMME_JOBS.values(), warehouse_backup],
     schedules=[yearly_refresh],
-    sensors=[inbox_sensor, *([FAILURE_EMAIL] if FAILURE_EMAIL else [])],
+    sensors=[inbox_sensor, *(sensor for sensor in (FAILURE_EMAIL, BACKUP) if sensor)],
     # Every job, the UI's ad-hoc "Materialize" included, runs its steps in one process: DuckDB admits
     # one writing process per file, and a process per step would pay Dagster's imports each time.
     executor=in_process_executor,

@@ -1,0 +1,177 @@
+"""Backups of the warehouse as Parquet, and their restore: what to keep for a decade.
+
+A backup is DuckDB's `EXPORT DATABASE`: the schemas as SQL and one Parquet file per table, which
+any later DuckDB (or Polars, Spark, R) reads, where a copy of the .duckdb file is read only by
+DuckDB versions at least as new as the one that wrote it. Beside them, MANIFEST.json gives each
+table's rows and each file's SHA-256, so a restore can tell a complete backup from a damaged one.
+
+A backup is written into a hidden folder and renamed when complete: a folder named
+`monitor-<UTC time>` is whole. Restoring imports into a new file, compares every table's rows with
+the manifest, and only then puts the file in place.
+
+    python -m warehouse.backup export --to /mnt/backup/monitor [--keep 12]
+    python -m warehouse.backup restore /mnt/backup/monitor/monitor-20270201T061500Z --to warehouse/restored.duckdb
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+MANIFEST = "MANIFEST.json"
+PREFIX = "monitor-"
+PARTIAL = ".partial-"
+FORMAT = 1
+
+
+class BackupError(Exception):
+    """A backup that cannot be made or restored as asked, saying which file and why."""
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def table_rows(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """{"schema.table": rows} of every table of the warehouse (not DuckDB's own)."""
+    tables = conn.sql("SELECT schema_name, table_name FROM duckdb_tables() WHERE NOT internal "
+                      "AND database_name = current_database() ORDER BY ALL").fetchall()
+    return {f"{s}.{t}": conn.sql(f'SELECT count(*) FROM "{s}"."{t}"').fetchall()[0][0] for s, t in tables}
+
+
+def export(conn: duckdb.DuckDBPyConnection, root: Path, now: datetime | None = None) -> Path:
+    """Write the warehouse `conn` is connected to into a new folder under `root`; its path."""
+    now = now or datetime.now(timezone.utc)
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    name = PREFIX + now.strftime("%Y%m%dT%H%M%SZ")
+    final, partial = root / name, root / (PARTIAL + name)
+    if final.exists():
+        raise BackupError(f"{final} exists already: one backup a second")
+    shutil.rmtree(partial, ignore_errors=True)
+    rows = table_rows(conn)
+    # The path goes into SQL as a literal: quote it as one.
+    conn.execute(f"EXPORT DATABASE '{str(partial).replace(chr(39), chr(39) * 2)}' (FORMAT parquet, COMPRESSION zstd)")
+    os.chmod(partial, 0o700)  # health data, pseudonymised: the service user's only
+    files = {}
+    for path in sorted(partial.iterdir()):
+        os.chmod(path, 0o600)
+        files[path.name] = _sha256(path)
+    manifest = {"format": FORMAT, "made_at": now.isoformat(), "duckdb": duckdb.__version__,
+                "tables": rows, "files": files}
+    (partial / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+    os.chmod(partial / MANIFEST, 0o600)
+    os.rename(partial, final)
+    return final
+
+
+def backups(root: Path) -> list[Path]:
+    """The complete backups under `root`, oldest first."""
+    return sorted(p for p in root.glob(PREFIX + "*") if p.is_dir()) if root.is_dir() else []
+
+
+def prune(root: Path, keep: int) -> list[Path]:
+    """Remove all but the newest `keep` backups, and what a backup killed a day ago or more left;
+    the removed folders."""
+    if keep < 1:
+        raise BackupError(f"keep {keep}: at least the newest backup is kept")
+    removed = backups(root)[:-keep]
+    removed += [p for p in root.glob(PARTIAL + "*") if p.stat().st_mtime < time.time() - 86_400]
+    for path in removed:
+        shutil.rmtree(path)
+    return removed
+
+
+def verify(backup: Path) -> dict:
+    """The backup's manifest, once every file it lists is there with its SHA-256 and no other file
+    is; else BackupError naming the file."""
+    try:
+        manifest = json.loads((backup / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BackupError(f"{backup}: no {MANIFEST}, so not a complete backup of this tool") from None
+    except ValueError as exc:
+        raise BackupError(f"{backup / MANIFEST}: not readable as JSON ({exc})") from None
+    if manifest.get("format") != FORMAT:
+        raise BackupError(f"{backup / MANIFEST}: format {manifest.get('format')!r}, this version reads {FORMAT}")
+    present = {p.name for p in backup.iterdir()} - {MANIFEST}
+    for name in sorted(set(manifest["files"]) - present):
+        raise BackupError(f"{backup / name}: listed in the manifest but missing")
+    for name in sorted(present - set(manifest["files"])):
+        raise BackupError(f"{backup / name}: not in the manifest (added after the backup was made?)")
+    for name, digest in sorted(manifest["files"].items()):
+        if _sha256(backup / name) != digest:
+            raise BackupError(f"{backup / name}: its SHA-256 differs from the manifest's (damaged or altered)")
+    return manifest
+
+
+def restore(backup: Path, target: Path) -> dict[str, int]:
+    """Import the verified `backup` into a new DuckDB file `target` (which must not exist); every
+    table's rows are compared with the manifest before the file is put in place. The rows."""
+    manifest = verify(backup)
+    if target.exists():
+        raise BackupError(f"{target} exists: restore into a new file, then move it into place")
+    work = target.with_name(f".{target.name}.restoring")
+    work.unlink(missing_ok=True)
+    try:
+        with duckdb.connect(str(work)) as conn:
+            conn.execute(f"IMPORT DATABASE '{str(backup).replace(chr(39), chr(39) * 2)}'")
+            rows = table_rows(conn)
+        if rows != manifest["tables"]:
+            differ = sorted(t for t in set(rows) | set(manifest["tables"])
+                            if rows.get(t) != manifest["tables"].get(t))
+            raise BackupError(f"{backup}: the restored tables differ from the manifest's rows: {', '.join(differ)}")
+        os.chmod(work, 0o600)
+        os.rename(work, target)
+    finally:
+        work.unlink(missing_ok=True)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m warehouse.backup", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    made = commands.add_parser("export", help="back the warehouse up into a new folder")
+    made.add_argument("--warehouse", type=Path, default=Path(os.environ.get("MHM_WAREHOUSE", "warehouse/monitor.duckdb")))
+    made.add_argument("--to", type=Path, required=True, help="the folder that holds the backups")
+    made.add_argument("--keep", type=int, help="then remove all but this many newest backups")
+    back = commands.add_parser("restore", help="restore a backup into a new DuckDB file")
+    back.add_argument("backup", type=Path)
+    back.add_argument("--to", type=Path, required=True, help="the new DuckDB file")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "export":
+            if not args.warehouse.exists():
+                raise BackupError(f"{args.warehouse}: no such warehouse")
+            try:
+                conn = duckdb.connect(str(args.warehouse), read_only=True)
+            except duckdb.IOException as exc:  # a run holds the file
+                raise BackupError(f"{args.warehouse}: cannot be opened while a run writes it; try again after the "
+                                  f"run ({str(exc).splitlines()[0]})") from None
+            with conn:
+                path = export(conn, args.to)
+            print(f"backed up {args.warehouse} to {path}")
+            for old in prune(args.to, args.keep) if args.keep else []:
+                print(f"removed {old}")
+        else:
+            rows = restore(args.backup, args.to)
+            print(f"restored {len(rows)} tables, {sum(rows.values()):,} rows, into {args.to}")
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
