@@ -191,3 +191,52 @@ def test_an_export_gone_since_its_codebook_was_read_is_named(tmp_path):
     with pytest.raises(InputError, match=r"^t1.csv: cannot be read \(No such file or directory\)$"):
         same_bytes([(year, SourceFile(path=kept, relative="pmg/2030/t0.csv", format="qualtrics_csv")),
                           (year, gone)])
+
+
+def _workbook_with_a_stray_cell(path: Path, rows: int, far: tuple[int, int] | None) -> Path:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    book.add_worksheet("Toelichting").write(0, 0, "Export van Microsoft Forms")
+    sheet = book.add_worksheet("Antwoorden")
+    for r in range(max(rows, far[0] + 1 if far else 0)):  # row by row: constant_memory writes no row twice
+        if r < rows:
+            sheet.write_row(r, 0, [f"kolom {c}" if r == 0 else f"{r}-{c}" for c in range(17)])
+        if far and r == far[0]:
+            sheet.write(*far, "x")  # Ctrl+Right, then a key: typed into XFD1
+    book.close()
+    return path
+
+
+def test_a_value_typed_far_right_of_the_data_is_refused_naming_the_sheet_and_cell(tmp_path):
+    """The reader holds a sheet as a grid from its first to its last cell: one value in XFD1 made
+    2,000 rows of 17 columns a grid of 16,384 columns (1 GB). Excel's <dimension> says so up front."""
+    from assets.ingest.formats import read_excel
+
+    stray = _workbook_with_a_stray_cell(tmp_path / "enquete.xlsx", 2000, (0, 16383))
+    with pytest.raises(InputError, match=r"enquete.xlsx: sheet 'Antwoorden' reaches to cell XFD2000 "
+                                         r"\(32,768,000 cells, nearly all empty\)"):
+        read_excel(stray, ["kolom 0"], sheet="Antwoorden")
+    clean = _workbook_with_a_stray_cell(tmp_path / "schoon.xlsx", 2000, None)
+    assert read_excel(clean, ["kolom 0"], sheet="Antwoorden").frame.height == 1999
+    # far down alone is a long grid, not a wide one: 17 columns of 1,048,576 rows are read as they are
+    down = _workbook_with_a_stray_cell(tmp_path / "lang.xlsx", 20, (1_048_575, 0))
+    with pytest.raises(InputError, match="reaches to cell Q1048576"):
+        read_excel(down, ["kolom 0"], sheet="Antwoorden")
+
+
+def test_two_cells_at_opposite_corners_stop_the_workbook_not_the_run(tmp_path):
+    """A1 and XFD1048576: 6 KB that the reader took for a grid of 512 GB, and the run's process
+    aborted, naming no file. Run in its own interpreter, as an abort would take pytest with it."""
+    import subprocess
+    import sys
+
+    corners = tmp_path / "hoeken.xlsx"
+    _workbook_with_a_stray_cell(corners, 1, (1_048_575, 16_383))
+    code = ("import sys; from pathlib import Path; from assets.ingest.formats import read_excel; "
+            "from assets.ingest.errors import InputError\n"
+            "try:\n    read_excel(Path(sys.argv[1]), [])\nexcept InputError as e:\n    print(e)")
+    out = subprocess.run([sys.executable, "-c", code, str(corners)], capture_output=True, text=True, timeout=300,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "hoeken.xlsx: sheet 'Antwoorden' reaches to cell XFD1048576 (17,179,869,184 cells" in out.stdout

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import posixpath
 import re
 import zipfile
 import zlib
@@ -393,9 +394,10 @@ def _unpacked_size(f, member: zipfile.ZipInfo, limit: int) -> int:
     return total
 
 
-def refuse_zip_bomb(path: Path) -> None:
+def refuse_zip_bomb(path: Path) -> dict[str, int]:
     """Raise InputError when a zip's members unpack to far more than a real export could (measured
-    by inflating them, as a forged header can declare any size)."""
+    by inflating them, as a forged header can declare any size); else {member: bytes unpacked}
+    ({} for a file that is no zip)."""
     try:
         with zipfile.ZipFile(path) as z, open(path, "rb") as f:
             members = z.infolist()
@@ -406,18 +408,84 @@ def refuse_zip_bomb(path: Path) -> None:
                                  "not an export an Office tool wrote; not read")
             sizes = [_unpacked_size(f, m, max(ZIP_RATIO_FROM, ZIP_MAX_RATIO * m.compress_size)) for m in members]
     except (zipfile.BadZipFile, OSError, zlib.error):
-        return  # not a zip (an .xls): its reader says what is wrong with it
+        return {}  # not a zip (an .xls): its reader says what is wrong with it
     total = sum(sizes)
     if total > ZIP_MAX_BYTES or any(size > max(ZIP_RATIO_FROM, ZIP_MAX_RATIO * m.compress_size)
                                     for m, size in zip(members, sizes)):
         raise InputError(path.name, f"unpacks to {total:,} bytes or more from {path.stat().st_size:,}: not an export "
                          "a tool wrote (a zip bomb?); not read")
+    return {m.filename: size for m, size in zip(members, sizes)}
+
+
+# The reader (calamine, in fastexcel) holds a sheet as a grid from its first to its last cell, 32
+# bytes a cell, filled or not. One value typed far right or far down (Ctrl+Right then a key: cell
+# XFD1) makes 2,000 rows of 17 columns a grid of 16,384 columns: 1 GB; A1 and XFD1048576 ask for
+# 512 GB, and the run's process aborts without a word. Excel, LibreOffice and the export tools write
+# the grid's extent in the sheet's <dimension>; a filled cell takes 10 bytes of XML or more, so a
+# grid far larger than the sheet's XML could fill is mostly empty.
+GRID_FREE_CELLS, GRID_MAX_EMPTY_RATIO, CELL_XML_BYTES = 2_000_000, 50, 10
+DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref\s*=\s*["\']([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?["\']')
+RELATIONSHIP = re.compile(rb'<(?:\w+:)?Relationship\b[^>]*>')
+SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*>')
+ATTRIBUTE = re.compile(rb'([\w:]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+
+
+def column_number(letters: bytes) -> int:
+    n = 0
+    for letter in letters:
+        n = n * 26 + letter - 64
+    return n
+
+
+def _attributes(tag: bytes) -> dict[str, str]:
+    return {name.decode().split(":")[-1]: (a or b).decode("utf-8", "replace")
+            for name, a, b in ATTRIBUTE.findall(tag)}
+
+
+def _sheet_names(z: zipfile.ZipFile) -> dict[str, str]:
+    """{worksheet member: the sheet's name}, as far as workbook.xml and its relationships say."""
+    try:
+        targets = {a.get("Id"): a.get("Target", "") for a in map(_attributes, RELATIONSHIP.findall(
+            z.read("xl/_rels/workbook.xml.rels")))}
+        sheets = [_attributes(tag) for tag in SHEET.findall(z.read("xl/workbook.xml"))]
+    except (KeyError, zipfile.BadZipFile, OSError, zlib.error):
+        return {}
+    return {posixpath.normpath(posixpath.join("xl", targets[s["id"]].lstrip("/").removeprefix("xl/"))): s.get("name", "")
+            for s in sheets if s.get("id") in targets}
+
+
+def refuse_far_cells(path: Path, unpacked: dict[str, int]) -> None:
+    """Raise InputError, naming the sheet and its last cell, when a sheet's extent (its
+    <dimension>) is a grid far larger than its XML could fill: a stray value far from the data."""
+    worksheets = [m for m in unpacked if m.startswith("xl/worksheets/") and m.endswith(".xml")]
+    if not worksheets:
+        return
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = _sheet_names(z)
+            for member in worksheets:
+                with z.open(member) as f:
+                    head = f.read(4096)  # <dimension> comes before the cells
+                found = DIMENSION.search(head)
+                if not found:
+                    continue
+                first_col, first_row, last_col, last_row = found.groups()
+                last_col, last_row = last_col or first_col, last_row or first_row
+                cells = ((column_number(last_col) - column_number(first_col) + 1)
+                         * (int(last_row) - int(first_row) + 1))
+                if cells > max(GRID_FREE_CELLS, GRID_MAX_EMPTY_RATIO * unpacked[member] // CELL_XML_BYTES):
+                    sheet = names.get(member, member)
+                    raise InputError(path.name, f"sheet {sheet!r} reaches to cell {last_col.decode()}{last_row.decode()}"
+                                     f" ({cells:,} cells, nearly all empty): a value or format far from the data? "
+                                     "Delete the columns right of the data and the rows below it, save, and run again")
+    except (zipfile.BadZipFile, OSError, zlib.error, KeyError):
+        return  # the reader says what is wrong with the file
 
 
 def _open_workbook(path: Path):
     if path.stat().st_size == 0:
         raise InputError(path.name, "the file is empty")
-    refuse_zip_bomb(path)
+    refuse_far_cells(path, refuse_zip_bomb(path))
     try:
         return fastexcel.read_excel(path)
     except Exception as exc:  # fastexcel raises its own error types for corrupt or truncated files
