@@ -8,7 +8,8 @@ import checks.expectation_suites
 import checks.pmg
 import checks.terug_in_balans
 from assets import data_quality
-from assets.pmg import charts as pmg_charts, ingest as pmg_ingest, marts as pmg_marts, report as pmg_report
+from assets.pmg import charts as pmg_charts, disclosure as pmg_disclosure, ingest as pmg_ingest, marts as pmg_marts
+from assets.pmg import report as pmg_report
 from assets.pmg import staging as pmg_staging, statistics as pmg_statistics, transcripts as pmg_transcripts
 from assets.pmg import themes as pmg_themes
 from assets.terug_in_balans import charts as tib_charts, ingest as tib_ingest, marts as tib_marts
@@ -20,7 +21,7 @@ from pipelines.resources import build_resources
 from pipelines.sensors import inbox_sensor
 
 ASSETS = load_assets_from_modules([
-    pmg_ingest, pmg_staging, pmg_marts, pmg_charts, pmg_report, pmg_statistics, pmg_transcripts, pmg_themes,
+    pmg_ingest, pmg_staging, pmg_marts, pmg_charts, pmg_report, pmg_statistics, pmg_transcripts, pmg_themes, pmg_disclosure,
     tib_ingest, tib_staging, tib_marts, tib_charts, tib_report, tib_statistics, data_quality,
 ])
 CHECKS = load_asset_checks_from_modules([checks.expectation_suites, checks.pmg, checks.terug_in_balans])

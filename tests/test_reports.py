@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from assets.pmg.disclosure import disclosure
 from assets.pmg.statistics import ALL_GROUPS
 from assets.pmg.year_data import load_year
+from assets.reporting.editions import Edition
 from assets.reporting.numbers import MISSING, fmt_number, fmt_pct, fmt_range, fmt_short, fmt_trimmed
 from assets.reporting.texts import in_sentence
 from assets.statistics import small_n_flag, wilcoxon_note, wilson_interval_pct
@@ -444,6 +445,51 @@ def test_pmg_stakeholder_secondary_suppression(reports, warehouse):
                 assert not shown(p), w["intervention"]
     # The chart is redrawn without the hidden cells; one dot per intervention and wave, no line per person.
     assert all(src.startswith("data:image/svg+xml;base64,") for src in report.images)
+
+
+def test_pmg_stakeholder_hidden_lists_what_the_stakeholder_edition_hides(reports, warehouse):
+    """marts.pmg_stakeholder_hidden, against the stakeholder report as printed: a wave's mean and a
+    paired-change row are listed there exactly when the report hides them, with the reason its mark
+    gives (* below the minimum, ** secondary)."""
+    hidden = _rows(warehouse, "SELECT * FROM marts.pmg_stakeholder_hidden WHERE year = 2023")
+    assert {r["reporting_minimum"] for r in hidden} == {MINIMUM}
+    def reasons(cell: str) -> str:  # "–* (N=2)": the mark after the dash
+        return {"*": "below_minimum", "**": "secondary"}[re.match(rf"{MISSING}(\*+)", cell)[1]]
+
+    report = reports["pmg", "stakeholder"]
+    listed = {(r["intervention"], r["wave"]): r["reason"] for r in hidden if r["hidden_in"] == "marts.pmg_mental_health"}
+    printed = {}
+    for w in _rows(warehouse, "SELECT * FROM marts.pmg_mental_health WHERE year = 2023"):
+        t = table(report, "Ervaren mentale gezondheid T0 & T1", h2=f"Interventie {w['intervention']}")
+        cell = cells(t, t["rows"][0])[f"{w['wave']} M (N)"]
+        if cell.startswith(MISSING):
+            printed[w["intervention"], w["wave"]] = reasons(cell)
+    assert listed == printed and printed
+    paired = table(report, "bij dezelfde deelnemers (T1 − T0)")
+    rows = [cells(paired, r) for r in paired["rows"]]
+    printed = {(r["Interventie"], r["Groep"]): reasons(r["Hodges-Lehmann"]) for r in rows
+               if r["Hodges-Lehmann"].startswith(MISSING)}
+    listed = {(r["intervention"], r["group_label"]): r["reason"] for r in hidden
+              if r["hidden_in"] == "marts.pmg_paired_change"}
+    # a single group is its intervention's total, and printed only as that
+    not_printed = set(listed) - {(r["Interventie"], r["Groep"]) for r in rows}
+    assert {k: v for k, v in listed.items() if k not in not_printed} == printed and printed
+    # the theme lists of a focus interview below the minimum, by wave, with its participants
+    for r in hidden:
+        if r["hidden_in"] == "marts.pmg_theme_mentions":
+            [n] = warehouse.sql(f"SELECT sum(n_{r['wave'].lower()}) FROM marts.pmg_response_counts WHERE year = 2023 "
+                                "AND intervention = ?", params=[r["intervention"]]).fetchall()[0]
+            assert r["n"] == n and 0 < n < MINIMUM and r["reason"] == "below_minimum"
+    assert any(r["hidden_in"] == "marts.pmg_theme_matrix" for r in hidden)
+    # the mart reads the year without its themes and quotes: the same plan as the report's
+    from assets.pmg.disclosure import hidden_rows
+
+    full, light = load_year(warehouse, 2023), load_year(warehouse, 2023, themes=False)
+    stakeholder = Edition(False, MINIMUM)
+    assert light.themes.height == 0 and full.themes.height > 0
+    assert vars(disclosure(full, stakeholder)) == vars(disclosure(light, stakeholder))
+    assert hidden_rows(light, stakeholder) == hidden_rows(full, stakeholder)
+    assert hidden_rows(light, Edition(False, 1)) == []
 
 
 def _training_emoties_with(warehouse, groups: dict, wave_n: int):

@@ -1,14 +1,22 @@
 """Disclosure control of the PMG stakeholder edition: which cells and rows of an edition year to
-hide (assets/reporting/disclosure.py has the rules), and the rows its mental-health chart draws."""
+hide (assets/reporting/disclosure.py has the rules), the rows its mental-health chart draws, and
+the mart marts.pmg_stakeholder_hidden that lists what it hides."""
 
 from dataclasses import dataclass, field
 
 import polars as pl
+from dagster import MaterializeResult, asset
+from dagster_duckdb import DuckDBResource
 
-from assets.pmg.statistics import ALL_GROUPS
+from assets.partitions import YEARLY, partition_years
+from assets.pmg.marts import COUNTS, MENTAL_HEALTH, RATING, THEMES
+from assets.pmg.statistics import ALL_GROUPS, PAIRED, UNPAIRED
+from assets.pmg.themes import THEME_MATRIX
 from assets.pmg.year_data import MATRIX_SQL, TOTALS_SQL, YearData, first_row, interventions, load_year, one_row
 from assets.reporting.disclosure import complementary, differs_safely
 from assets.reporting.editions import Edition
+from assets.tables import POOL, contract_metadata, describe, frame_for, key, replace_with_frame, written_metadata
+from pipelines.resources import ReportSettings
 
 PRIMARY, SECONDARY = "*", "**"
 
@@ -120,3 +128,55 @@ def stakeholder_matrix(conn, year: int, minimum: int) -> pl.DataFrame:
     needs: the whole year, themes and quotes included, is some 100,000 rows at 200 organisations)."""
     matrix, totals = (conn.sql(sql, params=[year]).pl() for sql in (MATRIX_SQL, TOTALS_SQL))
     return shown_matrix(matrix, totals, Edition(False, minimum))
+
+
+# --- the mart: what the stakeholder edition hides, for analysts who pass figures on ------------
+
+HIDDEN = "marts.pmg_stakeholder_hidden"
+REASONS = {PRIMARY: "below_minimum", SECONDARY: "secondary"}
+WITH_HIDDEN_WAVE = "with_hidden_wave"
+
+
+def hidden_rows(data: YearData, edition: Edition) -> list[dict]:
+    """One row per figure of the year that `edition` hides: the plan's cells and paired-change rows,
+    the unpaired comparison of an intervention with a hidden wave, the theme lists of a focus
+    interview below the minimum, and that intervention's theme-matrix cells."""
+    plan = disclosure(data, edition)
+    n_of = {(r["organisation"], r["intervention"], r["wave"]): r["n"] for r in data.mental_health.iter_rows(named=True)}
+    n_of |= {(r["organisation"], r["intervention"], "rating"): r["n"] for r in data.rating.iter_rows(named=True)}
+    rows = [{"organisation": o, "intervention": i, "hidden_in": RATING if kind == "rating" else MENTAL_HEALTH,
+             "wave": None if kind == "rating" else kind, "reason": REASONS[mark], "n": n_of.get((o, i, kind))}
+            for (o, i, kind), mark in plan.cells.items()]
+    pairs = {(r["organisation"], r["intervention"], r["group_label"]): r["n_pairs"]
+             for r in data.paired.iter_rows(named=True)}
+    rows += [{"organisation": o, "intervention": i, "hidden_in": PAIRED, "group_label": g, "reason": REASONS[mark],
+              "n": pairs[o, i, g]} for (o, i, g), mark in plan.paired.items()]
+    rows += [{"organisation": r["organisation"], "intervention": r["intervention"], "hidden_in": UNPAIRED,
+              "reason": WITH_HIDDEN_WAVE} for r in data.unpaired.iter_rows(named=True)
+             if plan.cell(r["organisation"], r["intervention"], "T0") or plan.cell(r["organisation"], r["intervention"], "T1")]
+    for r in data.totals.iter_rows(named=True):  # the focus interviews' participants per wave
+        for wave, n in (("T0", r["n_t0"]), ("T1", r["n_t1"])):
+            if n and edition.hides(n):
+                rows.append({"organisation": r["organisation"], "intervention": r["intervention"], "hidden_in": THEMES,
+                             "wave": wave, "reason": REASONS[PRIMARY], "n": n})
+    in_matrix = set(data.matrix.select("organisation", "intervention").unique().rows())
+    rows += [{"organisation": o, "intervention": i, "hidden_in": THEME_MATRIX, "reason": WITH_HIDDEN_WAVE}
+             for o, i in sorted(small_interventions(data.totals, edition) & in_matrix, key=str)]
+    return [{"year": data.year, **r, "reporting_minimum": edition.minimum} for r in rows]
+
+
+@asset(**YEARLY, key=key(HIDDEN), deps=[key(t) for t in (COUNTS, MENTAL_HEALTH, RATING, PAIRED, UNPAIRED, THEME_MATRIX)],
+       group_name="pmg", pool=POOL, kinds={"duckdb"}, metadata=contract_metadata(HIDDEN), description=describe(HIDDEN, """
+Every figure of the year that the stakeholder edition hides at the configured reporting minimum
+(MHM_REPORTING_MINIMUM): a group below it, a figure that would give such a group back (secondary
+suppression), and what goes with a hidden wave. Read it before passing figures from the marts on:
+the marts hold every group, the stakeholder reports only what this leaves."""))
+def marts_pmg_stakeholder_hidden(context, duckdb: DuckDBResource, reports: ReportSettings) -> MaterializeResult:
+    years = partition_years(context)
+    edition = Edition(False, reports.reporting_minimum)
+    with duckdb.get_connection() as conn:
+        rows = [row for year in years for row in hidden_rows(load_year(conn, year, themes=False), edition)]
+        frame = frame_for(HIDDEN, rows).sort("year", "organisation", "intervention", "hidden_in", "wave", "group_label",
+                                             nulls_last=True)  # a rerun writes the rows in the same order
+        replace_with_frame(conn, HIDDEN, frame, years)
+        return MaterializeResult(metadata=written_metadata(conn, HIDDEN, years=years))

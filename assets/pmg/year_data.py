@@ -97,9 +97,11 @@ MATRIX_SQL = (f"SELECT * FROM {THEME_MATRIX} WHERE year = ? "
               "ORDER BY organisation, intervention, igloo_level, jdr_category")
 
 
-def load_year(conn, year: int) -> YearData:
-    def q(sql: str) -> pl.DataFrame:
-        return conn.sql(sql, params=[year]).pl()
+def load_year(conn, year: int, themes: bool = True) -> YearData:
+    """The year's rows of every mart; without `themes`, no theme mentions and quotes (the bulk of
+    a year, and nothing disclosure() reads)."""
+    def q(sql: str, wanted: bool = True) -> pl.DataFrame:
+        return conn.sql(sql if wanted else f"SELECT * FROM ({sql}) LIMIT 0", params=[year]).pl()
 
     return YearData(
         year=year,
@@ -110,14 +112,14 @@ def load_year(conn, year: int) -> YearData:
         themes=q(f"""
             SELECT * FROM {THEMES} WHERE year = ?
             ORDER BY organisation, intervention, section, jdr_category NULLS LAST, wave,
-                     n_participants DESC, theme"""),
+                     n_participants DESC, theme""", themes),
         # Only the quotes a section prints: at 200 organisations a year holds some 66,000, and
         # turning every one into a row for the reports took a third of their build time.
         quotes=q(f"""
             SELECT * FROM {THEME_QUOTES} WHERE year = ?
             QUALIFY row_number() OVER (PARTITION BY organisation, intervention, section
                                        ORDER BY rank, n_participants DESC, theme, wave) <= {QUOTES_PER_SECTION}
-            ORDER BY organisation, intervention, section, rank, n_participants DESC, theme, wave"""),
+            ORDER BY organisation, intervention, section, rank, n_participants DESC, theme, wave""", themes),
         paired=q(f"SELECT * FROM {PAIRED} WHERE year = ? ORDER BY organisation, intervention, "
                  f"group_label <> '{ALL_GROUPS}', group_label"),
         unpaired=q(f"SELECT * FROM {UNPAIRED} WHERE year = ? ORDER BY organisation, intervention"),
