@@ -9,8 +9,8 @@ hand with `to` in the launchpad. MHM_BACKUP_KEEP (default 12) backups are kept.
 import os
 from pathlib import Path
 
-from dagster import (Config, DagsterRunStatus, DefaultSensorStatus, OpExecutionContext, RunRequest, RunStatusSensorContext,
-                     SensorDefinition, job, op, run_status_sensor)
+from dagster import (Config, DagsterRunStatus, DefaultSensorStatus, OpExecutionContext, RunRequest,
+                     RunStatusSensorContext, SensorDefinition, job, op, run_status_sensor)
 from dagster_duckdb import DuckDBResource
 from pydantic import Field
 

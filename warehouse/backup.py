@@ -143,7 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m warehouse.backup", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     made = commands.add_parser("export", help="back the warehouse up into a new folder")
-    made.add_argument("--warehouse", type=Path, default=Path(os.environ.get("MHM_WAREHOUSE", "warehouse/monitor.duckdb")))
+    made.add_argument("--warehouse", type=Path,
+                      default=Path(os.environ.get("MHM_WAREHOUSE", "warehouse/monitor.duckdb")))
     made.add_argument("--to", type=Path, required=True, help="the folder that holds the backups")
     made.add_argument("--keep", type=int, help="then remove all but this many newest backups")
     back = commands.add_parser("restore", help="restore a backup into a new DuckDB file")

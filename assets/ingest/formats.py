@@ -424,13 +424,14 @@ def refuse_zip_bomb(path: Path) -> dict[str, int]:
 # the grid's extent in the sheet's <dimension>; a filled cell takes 10 bytes of XML or more, so a
 # grid far larger than the sheet's XML could fill is mostly empty.
 GRID_FREE_CELLS, GRID_MAX_EMPTY_RATIO, CELL_XML_BYTES = 2_000_000, 50, 10
-DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref\s*=\s*["\']([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?["\']')
+DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref\s*=\s*["\']'
+                       rb'([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?["\']')
 RELATIONSHIP = re.compile(rb'<(?:\w+:)?Relationship\b[^>]*>')
 SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*>')
 ATTRIBUTE = re.compile(rb'([\w:]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 
 
-def column_number(letters: bytes) -> int:
+def _column_number(letters: bytes) -> int:
     n = 0
     for letter in letters:
         n = n * 26 + letter - 64
@@ -450,8 +451,9 @@ def _sheet_names(z: zipfile.ZipFile) -> dict[str, str]:
         sheets = [_attributes(tag) for tag in SHEET.findall(z.read("xl/workbook.xml"))]
     except (KeyError, zipfile.BadZipFile, OSError, zlib.error):
         return {}
-    return {posixpath.normpath(posixpath.join("xl", targets[s["id"]].lstrip("/").removeprefix("xl/"))): s.get("name", "")
-            for s in sheets if s.get("id") in targets}
+    # a target is relative to xl/ ("worksheets/sheet1.xml") or absolute ("/xl/worksheets/sheet1.xml")
+    return {posixpath.normpath(posixpath.join("xl", targets[s["id"]].lstrip("/").removeprefix("xl/"))):
+            s.get("name", "") for s in sheets if s.get("id") in targets}
 
 
 def refuse_far_cells(path: Path, unpacked: dict[str, int]) -> None:
@@ -471,12 +473,13 @@ def refuse_far_cells(path: Path, unpacked: dict[str, int]) -> None:
                     continue
                 first_col, first_row, last_col, last_row = found.groups()
                 last_col, last_row = last_col or first_col, last_row or first_row
-                cells = ((column_number(last_col) - column_number(first_col) + 1)
+                cells = ((_column_number(last_col) - _column_number(first_col) + 1)
                          * (int(last_row) - int(first_row) + 1))
                 if cells > max(GRID_FREE_CELLS, GRID_MAX_EMPTY_RATIO * unpacked[member] // CELL_XML_BYTES):
                     sheet = names.get(member, member)
-                    raise InputError(path.name, f"sheet {sheet!r} reaches to cell {last_col.decode()}{last_row.decode()}"
-                                     f" ({cells:,} cells, nearly all empty): a value or format far from the data? "
+                    corner = f"{last_col.decode()}{last_row.decode()}"
+                    raise InputError(path.name, f"sheet {sheet!r} reaches to cell {corner} ({cells:,} cells, nearly "
+                                     "all empty): a value or format far from the data? "
                                      "Delete the columns right of the data and the rows below it, save, and run again")
     except (zipfile.BadZipFile, OSError, zlib.error, KeyError):
         return  # the reader says what is wrong with the file

@@ -9,10 +9,11 @@ from dagster import MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
 from assets.partitions import YEARLY, partition_years
-from assets.pmg.marts import COUNTS, MENTAL_HEALTH, RATING, THEMES
+from assets.pmg.marts import MENTAL_HEALTH, RATING, THEMES
 from assets.pmg.statistics import ALL_GROUPS, PAIRED, UNPAIRED
 from assets.pmg.themes import THEME_MATRIX
-from assets.pmg.year_data import MATRIX_SQL, TOTALS_SQL, YearData, first_row, interventions, load_year, one_row
+from assets.pmg.year_data import (MATRIX_SQL, TOTALS_SQL, YEAR_TABLES, YearData, first_row, interventions, load_year,
+                                  one_row)
 from assets.reporting.disclosure import complementary, differs_safely
 from assets.reporting.editions import Edition
 from assets.tables import POOL, contract_metadata, describe, frame_for, key, replace_with_frame, written_metadata
@@ -151,9 +152,9 @@ def hidden_rows(data: YearData, edition: Edition) -> list[dict]:
              for r in data.paired.iter_rows(named=True)}
     rows += [{"organisation": o, "intervention": i, "hidden_in": PAIRED, "group_label": g, "reason": REASONS[mark],
               "n": pairs[o, i, g]} for (o, i, g), mark in plan.paired.items()]
-    rows += [{"organisation": r["organisation"], "intervention": r["intervention"], "hidden_in": UNPAIRED,
-              "reason": WITH_HIDDEN_WAVE} for r in data.unpaired.iter_rows(named=True)
-             if plan.cell(r["organisation"], r["intervention"], "T0") or plan.cell(r["organisation"], r["intervention"], "T1")]
+    rows += [{"organisation": o, "intervention": i, "hidden_in": UNPAIRED, "reason": WITH_HIDDEN_WAVE}
+             for o, i in data.unpaired.select("organisation", "intervention").rows()
+             if plan.cell(o, i, "T0") or plan.cell(o, i, "T1")]
     for r in data.totals.iter_rows(named=True):  # the focus interviews' participants per wave
         for wave, n in (("T0", r["n_t0"]), ("T1", r["n_t1"])):
             if n and edition.hides(n):
@@ -165,8 +166,8 @@ def hidden_rows(data: YearData, edition: Edition) -> list[dict]:
     return [{"year": data.year, **r, "reporting_minimum": edition.minimum} for r in rows]
 
 
-@asset(**YEARLY, key=key(HIDDEN), deps=[key(t) for t in (COUNTS, MENTAL_HEALTH, RATING, PAIRED, UNPAIRED, THEME_MATRIX)],
-       group_name="pmg", pool=POOL, kinds={"duckdb"}, metadata=contract_metadata(HIDDEN), description=describe(HIDDEN, """
+@asset(**YEARLY, key=key(HIDDEN), deps=[key(t) for t in YEAR_TABLES], group_name="pmg", pool=POOL, kinds={"duckdb"},
+       metadata=contract_metadata(HIDDEN), description=describe(HIDDEN, """
 Every figure of the year that the stakeholder edition hides at the configured reporting minimum
 (MHM_REPORTING_MINIMUM): a group below it, a figure that would give such a group back (secondary
 suppression), and what goes with a hidden wave. Read it before passing figures from the marts on:

@@ -124,7 +124,7 @@ def load_year(conn, year: int, themes: bool = True) -> YearData:
                  f"group_label <> '{ALL_GROUPS}', group_label"),
         unpaired=q(f"SELECT * FROM {UNPAIRED} WHERE year = ? ORDER BY organisation, intervention"),
         matrix=q(MATRIX_SQL),
-        theme_en=english_themes(conn, year),
+        theme_en=english_themes(conn, year) if themes else {},
         set_aside=questionnaire_rows_set_aside(conn, year),
     )
 
