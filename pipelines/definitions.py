@@ -26,7 +26,7 @@ ASSETS = load_assets_from_modules([
 ])
 CHECKS = load_asset_checks_from_modules([checks.expectation_suites, checks.pmg, checks.terug_in_balans])
 FAILURE_EMAIL = failure_email_sensor(os.environ)  # None unless MHM_ALERT_EMAIL_TO is set
-BACKUP = backup_sensor(os.environ, [materialize_all, *PROGRAMME_JOBS.values()])  # None unless MHM_BACKUP_DIR is set
+BACKUP = backup_sensor(os.environ)  # None unless MHM_BACKUP_DIR is set
 
 defs = Definitions(
     assets=ASSETS,

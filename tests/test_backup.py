@@ -14,7 +14,8 @@ import duckdb
 import pytest
 
 from tests.conftest import ROOT
-from warehouse.backup import MANIFEST, PARTIAL, BackupError, backups, export, main, prune, restore, table_rows, verify
+from warehouse.backup import (MANIFEST, PARTIAL, BackupError, _sha256, backups, export, main, prune, restore,
+                              table_rows, verify)
 
 WHEN = datetime(2027, 2, 1, 6, 15, tzinfo=timezone.utc)
 
@@ -75,7 +76,6 @@ def test_a_damaged_backup_is_refused_naming_the_file(backup, tmp_path, damage, s
         restore(backup, tmp_path / "restored.duckdb")
     if damage in ("flip", "remove"):
         assert parquet.name in str(refused.value)
-    assert not list(tmp_path.glob("*restor*"))  # nothing half-written
 
 
 def test_a_restore_changes_no_existing_file_and_leaves_nothing_when_rows_differ(backup, tmp_path):
@@ -91,23 +91,84 @@ def test_a_restore_changes_no_existing_file_and_leaves_nothing_when_rows_differ(
     (backup / MANIFEST).write_text(json.dumps(manifest))
     with pytest.raises(BackupError, match=f"differ from the manifest's rows: {table}"):
         restore(backup, tmp_path / "restored.duckdb")
-    assert not (tmp_path / "restored.duckdb").exists() and not list(tmp_path.glob(".*restoring"))
+    assert not (tmp_path / "restored.duckdb").exists() and not list(tmp_path.glob(".*restoring*"))
+
+
+def test_a_restore_reads_nothing_outside_the_backup(backup, tmp_path):
+    """The backup's SQL runs as it is: one whose load.sql (and manifest) someone rewrote to read
+    another file is stopped by DuckDB, and no file appears."""
+    secret = tmp_path / "elders.csv"
+    secret.write_text("naam\nJansen\n")
+    load = backup / "load.sql"
+    load.write_text(load.read_text() + f"CREATE TABLE main.stolen AS SELECT * FROM read_csv('{secret}');\n")
+    manifest = json.loads((backup / MANIFEST).read_text())
+    manifest["files"]["load.sql"] = _sha256(load)
+    (backup / MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(BackupError, match="cannot be restored"):
+        restore(backup, tmp_path / "restored.duckdb")
+    assert not (tmp_path / "restored.duckdb").exists() and not list(tmp_path.glob(".*restoring*"))
+
+
+def test_a_backup_is_never_readable_by_others_while_it_is_written(warehouse, tmp_path):
+    """DuckDB writes the export's files with the umask's mode (0644): the folder they go into is
+    the service user's from the start, so a backup killed half-way leaves nothing others can read."""
+    class KilledAfterTheExport:
+        def sql(self, *args, **kwargs):
+            return warehouse.sql(*args, **kwargs)
+
+        def execute(self, query, *args):
+            warehouse.execute(query, *args)
+            raise KeyboardInterrupt  # the job killed just after DuckDB wrote the files
+
+    old = os.umask(0o022)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            export(KilledAfterTheExport(), tmp_path / "b", now=WHEN)
+    finally:
+        os.umask(old)
+    [partial] = (tmp_path / "b").glob(PARTIAL + "*")
+    assert partial.stat().st_mode & 0o777 == 0o700 and any(partial.iterdir())
+    assert backups(tmp_path / "b") == []
+
+
+def test_an_empty_warehouse_is_not_backed_up(tmp_path):
+    """A job pointed at a warehouse that is not there opens a new, empty one: backing that up and
+    pruning would push a real backup out."""
+    with duckdb.connect(str(tmp_path / "new.duckdb")) as empty, pytest.raises(BackupError, match="no table"):
+        export(empty, tmp_path / "b")
+    assert not (tmp_path / "b").exists()
+
+
+def _made(root: Path, name: str) -> Path:
+    (root / name).mkdir(parents=True)
+    (root / name / MANIFEST).write_text("{}")
+    return root / name
 
 
 def test_prune_keeps_the_newest_and_removes_what_a_killed_backup_left(tmp_path):
     root = tmp_path / "backups"
-    made = []
-    for day in (1, 2, 3):
-        folder = root / f"monitor-2027020{day}T061500Z"
-        folder.mkdir(parents=True)
-        made.append(folder)
+    made = [_made(root, f"monitor-2027020{day}T061500Z") for day in (1, 2, 3)]
     stale, fresh = root / f"{PARTIAL}monitor-20270101T000000Z", root / f"{PARTIAL}monitor-20270204T000000Z"
     stale.mkdir(), fresh.mkdir()
     os.utime(stale, (0, 0))
+    # what export did not name, or left without a manifest, is not a backup: neither kept nor removed
+    others = [root / "monitor-old", _made(root, "monitor-kopie"), root / "monitor-20270205T061500Z"]
+    others[0].mkdir(), others[2].mkdir()
     assert sorted(prune(root, 2)) == sorted([made[0], stale])
-    assert backups(root) == made[1:] and fresh.exists()  # a backup still being written stays
+    assert backups(root) == made[1:] and fresh.exists() and all(p.exists() for p in others)
     with pytest.raises(BackupError, match="at least the newest"):
         prune(root, 0)
+
+
+def test_prune_keeps_the_newest_of_each_recent_year_beside_the_newest(tmp_path):
+    """Twelve successful runs on wrong exports would leave no backup from before them: the newest
+    backup of each of the last keep_years calendar years stays too."""
+    root = tmp_path / "backups"
+    old = [_made(root, f"monitor-{year}0201T061500Z") for year in (2024, 2025)]
+    late_2025 = _made(root, "monitor-20251101T061500Z")
+    recent = [_made(root, f"monitor-202602{day:02d}T061500Z") for day in range(1, 6)]
+    assert sorted(prune(root, 2, keep_years=2)) == sorted([*old, *recent[:3]])
+    assert backups(root) == [late_2025, *recent[3:]]
 
 
 def test_the_command_line_backs_up_and_restores(full_run, tmp_path, capsys):
@@ -116,8 +177,10 @@ def test_the_command_line_backs_up_and_restores(full_run, tmp_path, capsys):
     shutil.copy(run / "warehouse.duckdb", source)
     assert main(["export", "--warehouse", str(source), "--to", str(tmp_path / "b"), "--keep", "1"]) == 0
     [made] = backups(tmp_path / "b")
+    assert main(["verify", str(made)]) == 0
     assert main(["restore", str(made), "--to", str(tmp_path / "r.duckdb")]) == 0
-    assert "restored" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "files as the manifest lists them" in out and "restored" in out
 
 
 def test_the_command_line_says_when_a_run_holds_the_warehouse(full_run, tmp_path, capsys):
@@ -138,10 +201,9 @@ def test_the_command_line_says_when_a_run_holds_the_warehouse(full_run, tmp_path
 
 
 def test_the_backup_job_runs_in_the_duckdb_pool_and_the_sensor_asks_for_it_after_a_run(full_run, tmp_path):
-    from dagster import DagsterInstance, DagsterRunStatus, build_run_status_sensor_context, job, op
+    from dagster import DagsterInstance, DagsterRunStatus, SkipReason, build_run_status_sensor_context, job, op
 
     from pipelines.backups import backup_sensor, warehouse_backup
-    from pipelines.jobs import materialize_all
     from pipelines.resources import warehouse_resource
 
     _, run = full_run
@@ -151,29 +213,37 @@ def test_the_backup_job_runs_in_the_duckdb_pool_and_the_sensor_asks_for_it_after
     assert step.pool == "duckdb"  # queued behind any step that writes the warehouse
     result = warehouse_backup.execute_in_process(
         resources={"duckdb": warehouse_resource(str(source))},
-        run_config={"ops": {"back_up_warehouse": {"config": {"to": str(tmp_path / "b"), "keep": 3}}}})
+        run_config={"ops": {"back_up_warehouse": {"config": {"to": str(tmp_path / "b"), "keep": 3, "keep_years": 0}}}})
     assert result.success
     [made] = backups(tmp_path / "b")
     assert verify(made)["tables"] == table_rows(duckdb.connect(str(source), read_only=True))
 
-    assert backup_sensor({}, [materialize_all]) is None
-    sensor = backup_sensor({"MHM_BACKUP_DIR": str(tmp_path / "b")}, [materialize_all])
+    assert backup_sensor({}) is None
+    sensor = backup_sensor({"MHM_BACKUP_DIR": str(tmp_path / "b")})
+    # every job of the location (no public attribute says so): the UI's asset runs are __ASSET_JOB
+    assert not sensor._monitored_jobs
 
     @op
     def nothing():
         pass
 
-    @job(name="materialize_all")
-    def finished_yearly_run():  # stands in for a yearly run: the sensor reads only its record
-        nothing()
+    def evaluate(name: str):
+        @job(name=name)
+        def finished():  # stands in for a run of that job: the sensor reads only its record
+            nothing()
 
-    with DagsterInstance.ephemeral() as instance:
-        finished = finished_yearly_run.execute_in_process(instance=instance)
-        request = sensor(build_run_status_sensor_context(
-            sensor_name=sensor.name, dagster_instance=instance, dagster_run=finished.dagster_run,
-            dagster_event=finished.get_run_success_event()))
-    assert finished.dagster_run.status == DagsterRunStatus.SUCCESS
-    assert request.run_key == finished.dagster_run.run_id
+        with DagsterInstance.ephemeral() as instance:
+            run = finished.execute_in_process(instance=instance)
+            assert run.dagster_run.status == DagsterRunStatus.SUCCESS
+            return run.dagster_run, sensor(build_run_status_sensor_context(
+                sensor_name=sensor.name, dagster_instance=instance, dagster_run=run.dagster_run,
+                dagster_event=run.get_run_success_event()))
+
+    for name in ("materialize_all", "__ASSET_JOB"):
+        run, request = evaluate(name)
+        assert request.run_key == run.run_id
+    _, skipped = evaluate("warehouse_backup")
+    assert isinstance(skipped, SkipReason)
 
 
 def test_the_backup_module_runs_as_documented(tmp_path):
