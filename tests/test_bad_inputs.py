@@ -193,24 +193,30 @@ def test_an_export_gone_since_its_codebook_was_read_is_named(tmp_path):
                           (year, gone)])
 
 
-def _workbook_with_a_stray_cell(path: Path, rows: int, far: tuple[int, int] | None) -> Path:
+def _workbook_with_a_stray_cell(path: Path, rows: int, far: tuple[int, int] | None, formatted_only: bool = False,
+                                 on_the_other_sheet: bool = False) -> Path:
     import xlsxwriter
 
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-    book.add_worksheet("Toelichting").write(0, 0, "Export van Microsoft Forms")
+    other = book.add_worksheet("Toelichting")
+    other.write(0, 0, "Export van Microsoft Forms")
     sheet = book.add_worksheet("Antwoorden")
+    stray_on = other if on_the_other_sheet else sheet
     for r in range(max(rows, far[0] + 1 if far else 0)):  # row by row: constant_memory writes no row twice
         if r < rows:
             sheet.write_row(r, 0, [f"kolom {c}" if r == 0 else f"{r}-{c}" for c in range(17)])
         if far and r == far[0]:
-            sheet.write(*far, "x")  # Ctrl+Right, then a key: typed into XFD1
+            if formatted_only:  # a cell given a colour, nothing typed in it
+                stray_on.write_blank(*far, None, book.add_format({"bg_color": "yellow"}))
+            else:
+                stray_on.write(*far, "x")  # Ctrl+Right, then a key: typed into XFD1
     book.close()
     return path
 
 
 def test_a_value_typed_far_right_of_the_data_is_refused_naming_the_sheet_and_cell(tmp_path):
-    """The reader holds a sheet as a grid from its first to its last cell: one value in XFD1 made
-    2,000 rows of 17 columns a grid of 16,384 columns (1 GB). Excel's <dimension> says so up front."""
+    """The reader holds a sheet as a grid from its first to its last filled cell: one value in XFD1
+    made 2,000 rows of 17 columns a grid of 16,384 columns (1 GB)."""
     from assets.ingest.formats import read_excel
 
     stray = _workbook_with_a_stray_cell(tmp_path / "enquete.xlsx", 2000, (0, 16383))
@@ -219,10 +225,43 @@ def test_a_value_typed_far_right_of_the_data_is_refused_naming_the_sheet_and_cel
         read_excel(stray, ["kolom 0"], sheet="Antwoorden")
     clean = _workbook_with_a_stray_cell(tmp_path / "schoon.xlsx", 2000, None)
     assert read_excel(clean, ["kolom 0"], sheet="Antwoorden").frame.height == 1999
-    # far down alone is a long grid, not a wide one: 17 columns of 1,048,576 rows are read as they are
+    # far down: 17 columns of 1,048,576 rows for 20 rows of data
     down = _workbook_with_a_stray_cell(tmp_path / "lang.xlsx", 20, (1_048_575, 0))
     with pytest.raises(InputError, match="reaches to cell Q1048576"):
         read_excel(down, ["kolom 0"], sheet="Antwoorden")
+
+
+def test_a_far_cell_with_a_format_alone_or_on_a_sheet_not_read_is_no_reason_to_refuse(tmp_path):
+    """A cell with a colour and no value counts in the sheet's <dimension> (XFD2000 here), but the
+    reader skips it; and a stray value on a sheet the codebook does not read costs nothing."""
+    from assets.ingest.formats import read_excel
+
+    coloured = _workbook_with_a_stray_cell(tmp_path / "kleur.xlsx", 2000, (0, 16383), formatted_only=True)
+    assert read_excel(coloured, ["kolom 0"], sheet="Antwoorden").frame.width == 18  # 17 columns and the row
+    elsewhere = _workbook_with_a_stray_cell(tmp_path / "elders.xlsx", 2000, (1500, 16383), on_the_other_sheet=True)
+    assert read_excel(elsewhere, ["kolom 0"], sheet="Antwoorden").frame.height == 1999
+    with pytest.raises(InputError, match="sheet 'Toelichting' reaches to cell XFD1501"):
+        read_excel(elsewhere, ["kolom 0"], sheet="Toelichting")
+
+
+def test_a_far_cell_in_a_sheet_that_declares_no_extent_is_found(tmp_path):
+    """Without <dimension> (it is optional), the cells with a value say the extent."""
+    import re
+    import zipfile
+
+    from assets.ingest.formats import read_excel
+
+    stray = _workbook_with_a_stray_cell(tmp_path / "enquete.xlsx", 2000, (0, 16383))
+    bare = tmp_path / "zonder_dimensie.xlsx"
+    with zipfile.ZipFile(stray) as src, zipfile.ZipFile(bare, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb"<dimension [^>]*/>", b"", data)
+            out.writestr(item, data)
+    assert b"<dimension" not in zipfile.ZipFile(bare).read("xl/worksheets/sheet2.xml")
+    with pytest.raises(InputError, match="sheet 'Antwoorden' reaches to cell XFD2000"):
+        read_excel(bare, ["kolom 0"], sheet="Antwoorden")
 
 
 def test_two_cells_at_opposite_corners_stop_the_workbook_not_the_run(tmp_path):
@@ -235,7 +274,7 @@ def test_two_cells_at_opposite_corners_stop_the_workbook_not_the_run(tmp_path):
     _workbook_with_a_stray_cell(corners, 1, (1_048_575, 16_383))
     code = ("import sys; from pathlib import Path; from assets.ingest.formats import read_excel; "
             "from assets.ingest.errors import InputError\n"
-            "try:\n    read_excel(Path(sys.argv[1]), [])\nexcept InputError as e:\n    print(e)")
+            "try:\n    read_excel(Path(sys.argv[1]), [], sheet='Antwoorden')\nexcept InputError as e:\n    print(e)")
     out = subprocess.run([sys.executable, "-c", code, str(corners)], capture_output=True, text=True, timeout=300,
                          cwd=Path(__file__).resolve().parents[1])
     assert out.returncode == 0, out.stderr[-2000:]

@@ -737,6 +737,16 @@ def test_tib_return_to_work_sentence_from_the_mart(reports, warehouse):
             f"{fmt_pct(pct['own_employer'])} bij de eigen werkgever en {fmt_pct(pct['other_employer'])} bij een "
             f"andere werkgever; {fmt_pct(pct['still_absent'])} bleef met vergelijkbare klachten in verzuim."
             ) in reports["terug_in_balans", "stakeholder"].full_text
+    # a year whose marts were written before the interval was kept: the sentence without it
+    import polars as pl
+
+    from assets.reporting.html import Paragraph
+    from assets.terug_in_balans.report import Numbering, load_year as load_tib_year, return_to_work
+
+    data = load_tib_year(warehouse, 2024)
+    data = replace(data, intervals=data.intervals.filter(pl.col("question") != "returned_to_work"))
+    [first, *_] = [b.text for b in return_to_work(data, Edition(False, MINIMUM), Numbering()) if isinstance(b, Paragraph)]
+    assert first.startswith(f"Tijdens of na het traject is {fmt_pct(returned)} van de deelnemers teruggekeerd")
 
 
 def test_tib_mcnemar_sentence_says_when_no_test_could_show_a_difference(reports, warehouse):

@@ -417,15 +417,19 @@ def refuse_zip_bomb(path: Path) -> dict[str, int]:
     return {m.filename: size for m, size in zip(members, sizes)}
 
 
-# The reader (calamine, in fastexcel) holds a sheet as a grid from its first to its last cell, 32
-# bytes a cell, filled or not. One value typed far right or far down (Ctrl+Right then a key: cell
-# XFD1) makes 2,000 rows of 17 columns a grid of 16,384 columns: 1 GB; A1 and XFD1048576 ask for
-# 512 GB, and the run's process aborts without a word. Excel, LibreOffice and the export tools write
-# the grid's extent in the sheet's <dimension>; a filled cell takes 10 bytes of XML or more, so a
-# grid far larger than the sheet's XML could fill is mostly empty.
+# The reader (calamine, in fastexcel) holds a sheet as a grid from its first to its last filled cell,
+# 32 bytes a cell. One value typed far right or far down (Ctrl+Right then a key: cell XFD1) makes
+# 2,000 rows of 17 columns a grid of 16,384 columns: 1 GB; A1 and XFD1048576 ask for 512 GB, and
+# the run's process aborts without a word. A filled cell takes 10 bytes of XML or more, so a grid
+# far larger than the sheet's XML could fill is mostly empty. The sheet's <dimension> (written by
+# Excel, LibreOffice and the export tools) says its extent at no cost; where that is too large, or
+# missing, the cells with a value are read to find the filled extent (the <dimension> counts cells
+# that only carry a format too, which the reader skips).
 GRID_FREE_CELLS, GRID_MAX_EMPTY_RATIO, CELL_XML_BYTES = 2_000_000, 50, 10
 DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref\s*=\s*["\']'
                        rb'([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?["\']')
+# a cell's opening tag with its reference; "/" before ">": an empty cell (a format alone)
+CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br\s*=\s*["\']([A-Z]{1,3})([0-9]{1,7})["\'][^>]*?(/?)>')
 RELATIONSHIP = re.compile(rb'<(?:\w+:)?Relationship\b[^>]*>')
 SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*>')
 ATTRIBUTE = re.compile(rb'([\w:]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
@@ -443,8 +447,8 @@ def _attributes(tag: bytes) -> dict[str, str]:
             for name, a, b in ATTRIBUTE.findall(tag)}
 
 
-def _sheet_names(z: zipfile.ZipFile) -> dict[str, str]:
-    """{worksheet member: the sheet's name}, as far as workbook.xml and its relationships say."""
+def _sheet_members(z: zipfile.ZipFile) -> dict[str, str]:
+    """{sheet name: its worksheet member}, as far as workbook.xml and its relationships say."""
     try:
         targets = {a.get("Id"): a.get("Target", "") for a in map(_attributes, RELATIONSHIP.findall(
             z.read("xl/_rels/workbook.xml.rels")))}
@@ -452,45 +456,72 @@ def _sheet_names(z: zipfile.ZipFile) -> dict[str, str]:
     except (KeyError, zipfile.BadZipFile, OSError, zlib.error):
         return {}
     # a target is relative to xl/ ("worksheets/sheet1.xml") or absolute ("/xl/worksheets/sheet1.xml")
-    return {posixpath.normpath(posixpath.join("xl", targets[s["id"]].lstrip("/").removeprefix("xl/"))):
-            s.get("name", "") for s in sheets if s.get("id") in targets}
+    return {s.get("name", ""): posixpath.normpath(posixpath.join("xl", targets[s["id"]].lstrip("/")
+                                                                 .removeprefix("xl/")))
+            for s in sheets if s.get("id") in targets}
 
 
-def refuse_far_cells(path: Path, unpacked: dict[str, int]) -> None:
-    """Raise InputError, naming the sheet and its last cell, when a sheet's extent (its
-    <dimension>) is a grid far larger than its XML could fill: a stray value far from the data."""
-    worksheets = [m for m in unpacked if m.startswith("xl/worksheets/") and m.endswith(".xml")]
-    if not worksheets:
-        return
+def _filled_extent(z: zipfile.ZipFile, member: str) -> tuple[bytes, int, int]:
+    """(last column's letters, its number, last row) of the cells with content, read in pieces."""
+    last_col, last_row, tail = b"A", 1, b""
+    with z.open(member) as f:
+        while chunk := f.read(1 << 20):
+            text = tail + chunk
+            for col, row, empty in CELL.findall(text):
+                if not empty:
+                    if (len(col), col) > (len(last_col), last_col):
+                        last_col = col
+                    last_row = max(last_row, int(row))
+            tail = text[-512:]  # a tag cut at the piece's end is read whole with the next piece
+    return last_col, _column_number(last_col), last_row
+
+
+def refuse_far_cells(path: Path, unpacked: dict[str, int], sheet: str) -> None:
+    """Raise InputError, naming the sheet and its last cell, when the sheet's filled extent is a grid
+    far larger than its XML could fill: a stray value far from the data."""
     try:
         with zipfile.ZipFile(path) as z:
-            names = _sheet_names(z)
-            for member in worksheets:
+            members = _sheet_members(z)
+            # a sheet the workbook's index does not place: every worksheet answers for it
+            worksheets = [m for m in unpacked if m.startswith("xl/worksheets/") and m.endswith(".xml")]
+            for member in [members[sheet]] if members.get(sheet) in unpacked else worksheets:
+                allowed = max(GRID_FREE_CELLS, GRID_MAX_EMPTY_RATIO * unpacked[member] // CELL_XML_BYTES)
                 with z.open(member) as f:
-                    head = f.read(4096)  # <dimension> comes before the cells
-                found = DIMENSION.search(head)
-                if not found:
-                    continue
-                first_col, first_row, last_col, last_row = found.groups()
-                last_col, last_row = last_col or first_col, last_row or first_row
-                cells = ((_column_number(last_col) - _column_number(first_col) + 1)
-                         * (int(last_row) - int(first_row) + 1))
-                if cells > max(GRID_FREE_CELLS, GRID_MAX_EMPTY_RATIO * unpacked[member] // CELL_XML_BYTES):
-                    sheet = names.get(member, member)
-                    corner = f"{last_col.decode()}{last_row.decode()}"
-                    raise InputError(path.name, f"sheet {sheet!r} reaches to cell {corner} ({cells:,} cells, nearly "
-                                     "all empty): a value or format far from the data? "
+                    declared = DIMENSION.search(f.read(4096))  # <dimension> comes before the cells
+                if declared:
+                    first_col, first_row, last_col, last_row = declared.groups()
+                    last_col, last_row = last_col or first_col, last_row or first_row
+                    if ((_column_number(last_col) - _column_number(first_col) + 1)
+                            * (int(last_row) - int(first_row) + 1)) <= allowed:
+                        continue
+                letters, columns, rows = _filled_extent(z, member)
+                if columns * rows > allowed:
+                    raise InputError(path.name, f"sheet {sheet!r} reaches to cell {letters.decode()}{rows} "
+                                     f"({columns * rows:,} cells, nearly all empty): a value far from the data? "
                                      "Delete the columns right of the data and the rows below it, save, and run again")
     except (zipfile.BadZipFile, OSError, zlib.error, KeyError):
         return  # the reader says what is wrong with the file
 
 
-def _open_workbook(path: Path):
+class _CheckedWorkbook:
+    """fastexcel's workbook, whose sheets are checked for stray far cells as they are loaded (a sheet
+    never read is never refused)."""
+
+    def __init__(self, path: Path, book, unpacked: dict[str, int]):
+        self.path, self.book, self.unpacked = path, book, unpacked
+        self.sheet_names = book.sheet_names
+
+    def load_sheet(self, name: str, **options):
+        refuse_far_cells(self.path, self.unpacked, name)
+        return self.book.load_sheet(name, **options)
+
+
+def _open_workbook(path: Path) -> _CheckedWorkbook:
     if path.stat().st_size == 0:
         raise InputError(path.name, "the file is empty")
-    refuse_far_cells(path, refuse_zip_bomb(path))
+    unpacked = refuse_zip_bomb(path)
     try:
-        return fastexcel.read_excel(path)
+        return _CheckedWorkbook(path, fastexcel.read_excel(path), unpacked)
     except Exception as exc:  # fastexcel raises its own error types for corrupt or truncated files
         raise InputError(path.name, f"cannot be read as an Excel workbook ({exc.__class__.__name__}: "
                          f"{str(exc).splitlines()[0][:200]})") from None

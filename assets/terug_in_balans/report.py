@@ -118,9 +118,10 @@ def return_to_work(data: YearData, edition: Edition, numbering: Numbering) -> li
         own, other = _share(df, "outcome", "own_employer"), _share(df, "outcome", "other_employer")
         absent = _share(df, "outcome", "still_absent")
         if None not in (own, other, absent, data.returned_pct):
+            # a year written before the interval was kept has none: the sentence goes without it
             interval = _interval(data, "returned_to_work", None, lang)
             blocks.append(Paragraph(t("rtw_sentence", returned=fmt_pct(data.returned_pct, 0, lang),
-                                      interval=f"{t('ci95')} {interval}",
+                                      interval="" if interval == MISSING else f" ({t('ci95')} {interval})",
                                       own=fmt_pct(own, 0, lang), other=fmt_pct(other, 0, lang),
                                       absent=fmt_pct(absent, 0, lang))))
         else:  # answer codes this text does not know: say it per answer as worded
