@@ -457,7 +457,8 @@ def test_pmg_stakeholder_hidden_lists_what_the_stakeholder_edition_hides(reports
         return {"*": "below_minimum", "**": "secondary"}[re.match(rf"{MISSING}(\*+)", cell)[1]]
 
     report = reports["pmg", "stakeholder"]
-    listed = {(r["intervention"], r["wave"]): r["reason"] for r in hidden if r["hidden_in"] == "marts.pmg_mental_health"}
+    listed = {(r["intervention"], r["wave"]): r["reason"] for r in hidden
+              if r["hidden_in"] == "marts.pmg_mental_health"}
     printed = {}
     for w in _rows(warehouse, "SELECT * FROM marts.pmg_mental_health WHERE year = 2023"):
         t = table(report, "Ervaren mentale gezondheid T0 & T1", h2=f"Interventie {w['intervention']}")
@@ -745,7 +746,8 @@ def test_tib_return_to_work_sentence_from_the_mart(reports, warehouse):
 
     data = load_tib_year(warehouse, 2024)
     data = replace(data, intervals=data.intervals.filter(pl.col("question") != "returned_to_work"))
-    [first, *_] = [b.text for b in return_to_work(data, Edition(False, MINIMUM), Numbering()) if isinstance(b, Paragraph)]
+    blocks = return_to_work(data, Edition(False, MINIMUM), Numbering())
+    [first, *_] = [b.text for b in blocks if isinstance(b, Paragraph)]
     assert first.startswith(f"Tijdens of na het traject is {fmt_pct(returned)} van de deelnemers teruggekeerd")
 
 
