@@ -1034,6 +1034,8 @@ def test_a_label_inside_a_sentence_keeps_an_abbreviation():
     assert in_sentence("Ökonomie") == "ökonomie"
     assert in_sentence("SPAT-oefeningen") == "SPAT-oefeningen"
     assert in_sentence("ICT-taken") == "ICT-taken"
+    assert in_sentence("Microsoft Teams") == "Microsoft Teams"  # a name
+    assert in_sentence("De coach van SPAT") == "de coach van SPAT"  # an abbreviation is no name
     assert in_sentence("a") == "a" and in_sentence("") == ""
 
 
