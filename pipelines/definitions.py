@@ -21,7 +21,8 @@ from pipelines.resources import build_resources
 from pipelines.sensors import inbox_sensor
 
 ASSETS = load_assets_from_modules([
-    pmg_ingest, pmg_staging, pmg_marts, pmg_charts, pmg_report, pmg_statistics, pmg_transcripts, pmg_themes, pmg_disclosure,
+    pmg_ingest, pmg_staging, pmg_marts, pmg_charts, pmg_report, pmg_statistics, pmg_transcripts, pmg_themes,
+    pmg_disclosure,
     tib_ingest, tib_staging, tib_marts, tib_charts, tib_report, tib_statistics, data_quality,
 ])
 CHECKS = load_asset_checks_from_modules([checks.expectation_suites, checks.pmg, checks.terug_in_balans])

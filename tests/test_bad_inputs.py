@@ -279,3 +279,26 @@ def test_two_cells_at_opposite_corners_stop_the_workbook_not_the_run(tmp_path):
                          cwd=Path(__file__).resolve().parents[1])
     assert out.returncode == 0, out.stderr[-2000:]
     assert "hoeken.xlsx: sheet 'Antwoorden' reaches to cell XFD1048576 (17,179,869,184 cells" in out.stdout
+
+
+def test_a_sheet_of_unclosed_cell_tags_is_read_in_linear_time(tmp_path):
+    """Where a sheet declares no extent its cells are read; 5 MB of "<c " without ">" made the
+    cell pattern try every tag to the end of its piece (quadratic: hours). It must finish."""
+    import subprocess
+    import sys
+    import zipfile
+
+    path = tmp_path / "open_tags.xlsx"
+    with zipfile.ZipFile(_workbook_with_a_stray_cell(tmp_path / "base.xlsx", 2, None)) as src, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet2.xml":
+                data = data.replace(b"<dimension ref=\"A1:Q2\"/>", b"").replace(b"</sheetData>", b"<c r" * 1_000_000
+                                                                             + b"</sheetData>")
+            out.writestr(item, data)
+    code = ("import sys; from pathlib import Path; from assets.ingest.formats import refuse_far_cells, refuse_zip_bomb\n"
+            "p = Path(sys.argv[1]); refuse_far_cells(p, refuse_zip_bomb(p), 'Antwoorden'); print('read')")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.returncode == 0 and out.stdout.strip() == "read", out.stderr[-2000:]

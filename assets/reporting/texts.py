@@ -462,11 +462,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "rtw_heading": {"nl": "Duurzaam herstel en terugkeer naar werk", "en": "Lasting recovery and return to work"},
     "shares_hidden": {"nl": "Aandelen niet getoond: groep kleiner dan {minimum} (N={n}).",
                       "en": "Shares not shown: group smaller than {minimum} (N={n})."},
-    "rtw_sentence": {"nl": "Tijdens of na het traject is {returned}{interval} van de deelnemers teruggekeerd naar werk: {own} "
-                           "bij de eigen werkgever en {other} bij een andere werkgever; {absent} bleef met "
+    "rtw_sentence": {"nl": "Tijdens of na het traject is {returned}{interval} van de deelnemers teruggekeerd naar "
+                           "werk: {own} bij de eigen werkgever en {other} bij een andere werkgever; {absent} bleef met "
                            "vergelijkbare klachten in verzuim.",
-                     "en": "During or after the programme, {returned}{interval} of the participants returned to work: {own} "
-                           "to their own employer and {other} to another employer; {absent} remained absent with "
+                     "en": "During or after the programme, {returned}{interval} of the participants returned to "
+                           "work: {own} to their own employer and {other} to another employer; {absent} remained absent with "
                            "similar complaints."},
     "rtw_answer": {"nl": "{pct} antwoordde ‘{label}’.", "en": "{pct} answered ‘{label}’."},
     "relapse_sentence": {"nl": "Minimaal drie maanden na afronding van het traject is {pct} niet opnieuw uitgevallen "
