@@ -297,7 +297,8 @@ def test_a_sheet_of_unclosed_cell_tags_is_read_in_linear_time(tmp_path):
                 data = data.replace(b"<dimension ref=\"A1:Q2\"/>", b"").replace(b"</sheetData>", b"<c r" * 1_000_000
                                                                              + b"</sheetData>")
             out.writestr(item, data)
-    code = ("import sys; from pathlib import Path; from assets.ingest.formats import refuse_far_cells, refuse_zip_bomb\n"
+    code = ("import sys; from pathlib import Path\n"
+            "from assets.ingest.formats import refuse_far_cells, refuse_zip_bomb\n"
             "p = Path(sys.argv[1]); refuse_far_cells(p, refuse_zip_bomb(p), 'Antwoorden'); print('read')")
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=120,
                          cwd=Path(__file__).resolve().parents[1])
