@@ -33,12 +33,10 @@ def test_a_restore_gives_back_every_table_row_for_row(warehouse, backup, tmp_pat
     warehouse.execute(f"ATTACH '{restored}' AS restored (READ_ONLY)")
     for table in rows:
         schema, name = table.split(".")
-        columns = warehouse.sql(f"SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = ? "
-                                f"AND schema_name = ? AND table_name = ? ORDER BY column_index",
-                                params=["restored", schema, name]).fetchall()
-        assert columns == warehouse.sql(f"SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = "
-                                        f"current_database() AND schema_name = ? AND table_name = ? ORDER BY "
-                                        f"column_index", params=[schema, name]).fetchall(), table
+        columns = ("SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = {} "
+                   "AND schema_name = ? AND table_name = ? ORDER BY column_index")
+        assert warehouse.sql(columns.format("'restored'"), params=[schema, name]).fetchall() == \
+            warehouse.sql(columns.format("current_database()"), params=[schema, name]).fetchall(), table
         for a, b in (("", "restored."), ("restored.", "")):
             [(differ,)] = warehouse.sql(f'SELECT count(*) FROM (SELECT * FROM {a}"{schema}"."{name}" '
                                         f'EXCEPT ALL SELECT * FROM {b}"{schema}"."{name}")').fetchall()
