@@ -248,3 +248,23 @@ def test_the_backup_module_runs_as_documented(tmp_path):
     result = subprocess.run([sys.executable, "-m", "warehouse.backup", "--help"], cwd=ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 0 and "export" in result.stdout and "restore" in result.stdout
+
+
+def test_the_pipeline_runs_on_a_restored_warehouse_and_changes_nothing(backup, tmp_path):
+    """A restore is a warehouse the next run takes up: its exports are found unchanged (nothing
+    loaded again) and every mart comes out as it was backed up."""
+    from pipelines.definitions import ASSETS, CHECKS
+    from tests.conftest import materialize_years, resources_for
+
+    restore(backup, tmp_path / "warehouse.duckdb")
+
+    def snapshot():
+        with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as conn:
+            marts = {t: sorted(map(repr, conn.sql(f"SELECT * FROM marts.{t}").fetchall())) for t, in conn.sql(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'").fetchall()}
+            loaded = conn.sql("SELECT source_file, sha256, loaded_at FROM raw.source_files ORDER BY 1").fetchall()
+        return marts, loaded
+
+    before = snapshot()
+    assert materialize_years([*ASSETS, *CHECKS], resources_for(tmp_path)).success
+    assert snapshot() == before and before[1]
