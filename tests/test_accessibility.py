@@ -35,6 +35,20 @@ def test_a_table_names_its_rows_and_columns_and_scrolls_in_a_named_box():
     assert 'tabindex="0"' in bare and "role=" not in bare
 
 
+def test_a_row_named_by_several_columns_has_a_row_header_in_each(full_run):
+    """A PMG row is named by organisation, intervention and group together: "7,2" in the paired
+    table is read out with all three, not with the organisation alone."""
+    html = render_html([Table(["Organisatie", "Interventie", "Groep", "N"], [["RUG", "Training", "Team A", "7"]],
+                              "Tabel 5", row_headers=3)])
+    assert ('<th scope="row">RUG</th><th scope="row">Training</th><th scope="row">Team A</th><td>7</td>'
+            in html)
+    _, tmp = full_run
+    report = (tmp / "reports" / "pmg" / "2023" / "rapport_onderzoekers.html").read_text(encoding="utf-8")
+    paired = next(t for t in report.split("<table")[1:] if "dezelfde deelnemers" in t.split("</caption>")[0])
+    first_row = paired.split("<tbody>")[1].split("</tr>")[0]
+    assert first_row.count('scope="row"') == 3 and first_row.index("<td") > first_row.rindex('scope="row"')
+
+
 def test_the_researcher_frame_is_no_data_table_and_does_not_widen_the_page():
     html = page("PMG 2023", "<p>x</p>", banner=BANNER)
     assert '<table class="frame" role="presentation">' in html

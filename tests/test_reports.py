@@ -489,7 +489,8 @@ def test_pmg_stakeholder_hidden_lists_what_the_stakeholder_edition_hides(reports
     stakeholder = Edition(False, MINIMUM)
     assert light.themes.height == 0 and full.themes.height > 0
     assert vars(disclosure(full, stakeholder)) == vars(disclosure(light, stakeholder))
-    assert hidden_rows(light, stakeholder) == hidden_rows(full, stakeholder)
+    # (the interview totals come in no fixed order: the mart's asset sorts its rows)
+    assert sorted(map(repr, hidden_rows(light, stakeholder))) == sorted(map(repr, hidden_rows(full, stakeholder)))
     assert hidden_rows(light, Edition(False, 1)) == []
 
 

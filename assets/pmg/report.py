@@ -80,7 +80,7 @@ def response_table(data: YearData, edition: Edition, table_no: int) -> list[Bloc
             for r in data.counts.iter_rows(named=True)]
     return [Table([t("organisation"), t("intervention"), t("group"), "N T0", "N T1", t("q_n_t0"), t("q_n_t1")],
                   rows, f"{t('tabel', no=table_no)} {t('tabel3_caption')}", _tabel3_notes(data, edition),
-                  numeric=frozenset({3, 4, 5, 6})), *_interviews(data.counts, edition)]
+                  numeric=frozenset({3, 4, 5, 6}), row_headers=3), *_interviews(data.counts, edition)]
 
 
 def _tabel3_notes(data: YearData, edition: Edition) -> list[str]:
@@ -346,7 +346,7 @@ def paired_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: 
                          t("mean_t1"), t("mean_diff"), t("median_diff"), t("hl"), t("rank_biserial"), t("p"),
                          t("test_or_reason")], rows,
                         f"{t('tabel', no=table_no)} {t('paired_caption')}", notes,
-                        numeric=frozenset(range(3, 12)) - {4}))
+                        numeric=frozenset(range(3, 12)) - {4}, row_headers=3))
     if compact:
         return blocks
     shown = [r for r in data.unpaired.iter_rows(named=True)
@@ -362,7 +362,7 @@ def paired_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: 
         unotes += [f"{r['intervention']}: {_unpaired_note(r, edition.lang)}" for r in shown]
     blocks.append(Table([t("organisation"), t("intervention"), "N T0", "N T1", t("n_paired"), t("flag"), t("mw_p"),
                          t("cliffs_delta")], urows, f"{t('tabel', no=table_no + 1)} {t('unpaired_caption')}",
-                        unotes, numeric=frozenset({2, 3, 4, 6, 7})))
+                        unotes, numeric=frozenset({2, 3, 4, 6, 7}), row_headers=2))
     return blocks
 
 
@@ -401,13 +401,15 @@ def matrix_blocks(data: YearData, edition: Edition, table_no: int, figure_no: in
         rows = [[t(r["igloo_level"]), t(r["jdr_category"]), str(r["n"]), str(r["n_themes"]), str(r["n_groups"])]
                 for r in sorted(cells.iter_rows(named=True), key=in_grid_order)]
         return blocks + [Table([t("igloo_level"), t("jdr_category"), t("n_interventions_with_theme"),
-                                t("n_themes"), t("n_groups")], rows, caption, notes, numeric=frozenset({2, 3, 4}))]
+                                t("n_themes"), t("n_groups")], rows, caption, notes, numeric=frozenset({2, 3, 4}),
+                               row_headers=2)]
     rows = [[r["organisation"], r["intervention"], t(r["igloo_level"]), t(r["jdr_category"]), str(r["n_themes"]),
              str(r["n_groups"]), str(r["n_participants"])]
             for r in sorted(matrix.iter_rows(named=True),
                             key=lambda r: (r["organisation"], r["intervention"], *in_grid_order(r)))]
     blocks.append(Table([t("organisation"), t("intervention"), t("igloo_level"), t("jdr_category"), t("n_themes"),
-                         t("n_groups"), t("n_participants")], rows, caption, notes, numeric=frozenset({4, 5, 6})))
+                         t("n_groups"), t("n_participants")], rows, caption, notes, numeric=frozenset({4, 5, 6}),
+                        row_headers=4))
     return blocks
 
 

@@ -41,6 +41,7 @@ class Table:
     caption: str = ""
     notes: list[str] = field(default_factory=list)
     numeric: frozenset[int] = frozenset()  # column indexes to right-align
+    row_headers: int = 1  # leading columns that together name a row (organisation, intervention, group)
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ FRAME = """<table class="frame" role="presentation">{head}<tbody><tr><td>
 
 
 def html_table(headers: list[str], rows: list[list[str]], caption: str = "", notes: list[str] = (),
-               numeric: frozenset[int] = frozenset()) -> str:
+               numeric: frozenset[int] = frozenset(), row_headers: int = 1) -> str:
     def cell(tag: str, i: int, text: str, scope: str = "") -> str:
         cls = ' class="num"' if i in numeric else ""
         scope = f' scope="{scope}"' if scope else ""
@@ -129,10 +130,10 @@ def html_table(headers: list[str], rows: list[list[str]], caption: str = "", not
         parts.append(f'<caption id="{ident}">{escape(caption)}</caption>')
     parts.append("<thead><tr>" + "".join(cell("th", i, h, "col") for i, h in enumerate(headers)) + "</tr></thead>")
     parts.append("<tbody>")
-    # The first column names the row (organisation, answer, factor, skill, file): a row header, so a
-    # screen reader says which row a number belongs to (WCAG 1.3.1, H63).
-    parts += ["<tr>" + "".join(cell("th", i, v, "row") if i == 0 else cell("td", i, v) for i, v in enumerate(row))
-              + "</tr>" for row in rows]
+    # The leading columns name the row (organisation, intervention and group; an answer, a skill, a
+    # file): row headers, so a screen reader says which row a number belongs to (WCAG 1.3.1, H63).
+    parts += ["<tr>" + "".join(cell("th", i, v, "row") if i < row_headers else cell("td", i, v)
+                               for i, v in enumerate(row)) + "</tr>" for row in rows]
     parts.append("</tbody></table>")
     if notes:
         parts.append('<div class="notes">' + "<br>".join(escape(n) for n in notes) + "</div>")
@@ -167,7 +168,7 @@ def _block_html(block: Block) -> str:
         case Bullets(items):
             return "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
         case Table():
-            return html_table(block.headers, block.rows, block.caption, block.notes, block.numeric)
+            return html_table(block.headers, block.rows, block.caption, block.notes, block.numeric, block.row_headers)
         case Chart(svg, caption, alt, _):
             return (f'<figure><img src="{data_uri(svg, SVG)}" alt="{escape(alt)}">'
                     f"<figcaption>{escape(caption)}</figcaption></figure>")

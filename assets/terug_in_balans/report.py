@@ -314,7 +314,7 @@ def factors(data: YearData, edition: Edition, numbering: Numbering) -> list[Bloc
             snotes.append(t("median_between_note", example=fmt_number(between, 1, lang)))
         blocks.append(Table([t("rank"), t("factor"), "N", scale, t("top_two")], srows,
                             f"{t('tabel', no=numbering.table())} {t('summary_caption')}", snotes,
-                            numeric=frozenset({0, 2, 3, 4})))
+                            numeric=frozenset({0, 2, 3, 4}), row_headers=2))
     return blocks
 
 
