@@ -26,6 +26,7 @@ from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr, field_validator
 
 from assets.ingest.codebook import PROGRAMMES, Codebook, discover_codebooks, folder_year
+from assets.ingest.disk_cache import untrusted
 from assets.ingest.pseudonyms import KEY_VARIABLE, PUBLIC_SAMPLE_KEY, Pseudonymiser
 from assets.reporting.publish import make_folders
 from assets.reporting.texts import LANGUAGES
@@ -53,6 +54,9 @@ def not_the_sample(data_dir: Path) -> str | None:
     return None
 
 
+CACHE_FOLDERS = ("codebooks", "unicode")
+
+
 class SourceData(ConfigurableResource):
     """Where the exports and their codebooks are, and the key to pseudonymise them."""
 
@@ -66,6 +70,13 @@ class SourceData(ConfigurableResource):
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
         self._codebooks_of_run = {}
+        root = Path(self.cache_dir) if self.cache_dir else None
+        for folder in [root, *(root / name for name in CACHE_FOLDERS)] if root else []:
+            if why := untrusted(folder):
+                # its entries are read as trusted: assets/ingest/disk_cache.py leaves such a folder alone
+                context.log.warning(f"MHM_CACHE_DIR is not used: {why}. Give the service a cache folder of its own "
+                                    "(the run is slower without one, not otherwise different)")
+                break
 
     def has_year_folders(self, programme: str) -> bool:
         """Whether <data_dir>/<programme>/ holds any year's folder. None at all is a folder moved or a
@@ -98,7 +109,7 @@ class SourceData(ConfigurableResource):
         return Pseudonymiser(self.pseudonym_key)
 
     def cache_folder(self, name: str) -> Path | None:
-        """Where `name` (codebooks, unicode) is kept between runs; None: nowhere."""
+        """Where `name` (one of CACHE_FOLDERS) is kept between runs; None: nowhere."""
         return Path(self.cache_dir) / name if self.cache_dir else None
 
 

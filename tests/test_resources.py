@@ -109,3 +109,31 @@ def test_english_reports_go_beside_the_dutch_not_over_them(tmp_path, monkeypatch
     assert english == tmp_path.resolve() / "en" / "pmg" / "2023" / "rapport.html"
     monkeypatch.setenv("MHM_REPORT_LANGUAGE", "en")
     assert build_resources()["reports"].language == "en"
+
+
+def test_a_run_says_when_it_leaves_a_cache_folder_others_can_write_alone(tmp_path):
+    import os
+
+    from pipelines.resources import SourceData
+
+    cache = tmp_path / "cache"
+    (cache / "codebooks").mkdir(parents=True, mode=0o700)
+    os.chmod(cache, 0o700)
+    warned = []
+
+    class Log:
+        def warning(self, message):
+            warned.append(message)
+
+    class Context:  # what setup_for_execution reads of Dagster's
+        log = Log()
+
+    def setup():
+        SourceData(data_dir=str(tmp_path), pseudonym_key="k" * 40, cache_dir=str(cache)).setup_for_execution(Context())
+
+    setup()
+    assert warned == []
+    os.chmod(cache / "codebooks", 0o777)
+    setup()
+    assert warned == [f"MHM_CACHE_DIR is not used: {cache / 'codebooks'} is writable by every user. Give the service "
+                      "a cache folder of its own (the run is slower without one, not otherwise different)"]

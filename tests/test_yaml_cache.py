@@ -87,3 +87,36 @@ def test_entries_no_run_has_read_for_long_go_when_another_is_written(tmp_path):
     os.utime(left, (time.time() - 2 * 86_400,) * 2)
     disk_cache.write(disk_cache.entry(tmp_path, b"another"), {"d": 4})
     assert not left.exists()
+
+
+def test_a_folder_another_user_can_write_is_no_cache(tmp_path):
+    """An entry is read as trusted: a codebook from it is not checked as YAML again, and the
+    masking's tables decide what is masked. An entry forged in a folder others can write, or own,
+    must not be read (nor anything written there for them to edit)."""
+    import os
+
+    from assets.ingest import disk_cache
+
+    forged = {"instrument": "pmg_interviews", "themes": {}}
+    folder = tmp_path / "codebooks"
+    folder.mkdir(mode=0o700)
+    disk_cache.write(yaml_cache.cache_file(folder, INTERVIEWS), forged)
+    assert yaml_cache.cached(folder, INTERVIEWS) == forged  # the service's own folder: read
+    os.chmod(folder, 0o777)
+    assert disk_cache.untrusted(folder) == f"{folder} is writable by every user"
+    assert yaml_cache.cached(folder, INTERVIEWS) is None
+    assert codebook.parse_yaml.__wrapped__(INTERVIEWS, folder) == yaml.safe_load(INTERVIEWS)  # parsed, checked
+    os.chmod(folder, 0o700)
+    entry = yaml_cache.cache_file(folder, INTERVIEWS)
+    os.chmod(entry, 0o666)
+    assert yaml_cache.cached(folder, INTERVIEWS) is None  # the entry itself writable by others
+    os.chmod(entry, 0o600)
+    if os.getuid() == 0:  # as root the test can give the folder to another user
+        os.chown(folder, 65534, -1)
+        assert "belongs to another user" in disk_cache.untrusted(folder)
+        assert yaml_cache.cached(folder, INTERVIEWS) is None
+        other = tmp_path / "elsewhere"
+        other.mkdir(mode=0o700)
+        os.chown(other, 65534, -1)
+        yaml_cache.keep(other, INTERVIEWS, forged)
+        assert not list(other.iterdir())  # nothing written there either

@@ -4,10 +4,14 @@ An entry's name is a digest of everything its value was derived from, so a stale
 read: changed inputs give another name. Only what JSON gives back exactly is kept (a value that
 does not come back as it went in is simply not cached), and a cache that cannot be read or
 written is no cache, never an error. Entries unread for UNUSED_DAYS go when another is written.
+
+An entry is read as trusted (a parsed codebook is not checked as YAML again; the masking's tables
+decide what is masked), so a folder another user owns or can write is no cache either.
 """
 
 from __future__ import annotations
 
+import grp
 import hashlib
 import json
 import os
@@ -30,9 +34,31 @@ def entry(folder: Path, *parts: bytes) -> Path:
 UNUSED_DAYS = 400
 
 
+def untrusted(path: Path) -> str | None:
+    """Why another user could have written `path` (a folder or an entry), or None: it is the
+    running user's and writable by no one else (a group counts when someone else is in it)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None  # not there (yet): what the run makes is its own
+    if st.st_uid != os.getuid():
+        return f"{path} belongs to another user (uid {st.st_uid})"
+    if st.st_mode & 0o002:
+        return f"{path} is writable by every user"
+    if st.st_mode & 0o020:
+        try:
+            group = grp.getgrgid(st.st_gid)
+        except KeyError:
+            return f"{path} is writable by group {st.st_gid}, which this machine does not list"
+        me = os.environ.get("USER") or os.environ.get("LOGNAME")
+        if [member for member in group.gr_mem if member != me] or st.st_gid != os.getgid():
+            return f"{path} is writable by the group {group.gr_name}"
+    return None
+
+
 def read(path: Path | None) -> Any | None:
     """The value kept in `path`, or None. Reading marks the entry as in use."""
-    if path is None:
+    if path is None or untrusted(path.parent) or untrusted(path):
         return None
     try:
         value = json.loads(path.read_bytes())["value"]
@@ -59,7 +85,7 @@ def _prune(folder: Path) -> None:
 
 def write(path: Path | None, value: Any) -> None:
     """Keep `value` in `path`, if JSON gives it back as it is."""
-    if path is None or value is None:
+    if path is None or value is None or untrusted(path.parent):
         return
     try:
         text = json.dumps({"value": value}, ensure_ascii=False, allow_nan=False)
