@@ -5,7 +5,7 @@ run is writing. With MHM_BACKUP_DIR set, the sensor `backup_after_run` (on from 
 requests it after each successful run the daemon or the UI launched in this code location (a
 yearly run, a backfill, a Materialize click); without it, the job is launched by hand with `to` in
 the launchpad. Kept: the MHM_BACKUP_KEEP (12) newest, and the newest of each of the last
-MHM_BACKUP_KEEP_YEARS (5) calendar years.
+MHM_BACKUP_KEEP_YEARS (5) years that have backups (by UTC date).
 """
 
 import os

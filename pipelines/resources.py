@@ -109,8 +109,11 @@ class SourceData(ConfigurableResource):
         return Pseudonymiser(self.pseudonym_key)
 
     def cache_folder(self, name: str) -> Path | None:
-        """Where `name` (one of CACHE_FOLDERS) is kept between runs; None: nowhere."""
-        return Path(self.cache_dir) / name if self.cache_dir else None
+        """Where `name` (one of CACHE_FOLDERS) is kept between runs; None: nowhere, also where another
+        user could write the cache (setup_for_execution says so in the run's log)."""
+        if not self.cache_dir or untrusted(Path(self.cache_dir)) or untrusted(Path(self.cache_dir) / name):
+            return None
+        return Path(self.cache_dir) / name
 
 
 class ReportSettings(ConfigurableResource):

@@ -303,3 +303,101 @@ def test_a_sheet_of_unclosed_cell_tags_is_read_in_linear_time(tmp_path):
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=120,
                          cwd=Path(__file__).resolve().parents[1])
     assert out.returncode == 0 and out.stdout.strip() == "read", out.stderr[-2000:]
+
+
+def _workbook_with_sheet_xml(path: Path, cells: bytes, dimension: bytes | None = b"A1:Q2",
+                             sheet_name: str = "Antwoorden", absolute_target: bool = False) -> Path:
+    """A workbook whose second sheet's XML holds `cells` as its sheetData, as a crafted or an odd
+    writer's file would (xlsxwriter writes the rest)."""
+    import zipfile
+
+    base = _workbook_with_a_stray_cell(path.with_suffix(".base.xlsx"), 2, None)
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data, name = src.read(item), item.filename
+            if name == "xl/worksheets/sheet2.xml":
+                head = data[:data.index(b"<sheetData>")].replace(b'<dimension ref="A1:Q2"/>', b"" if dimension is None
+                                                                  else b'<dimension ref="' + dimension + b'"/>')
+                data = head + b"<sheetData>" + cells + b"</sheetData></worksheet>"
+                name = "worksheets/sheet2.xml" if absolute_target else name
+            elif name == "xl/workbook.xml":
+                data = data.replace(b'name="Antwoorden"', b'name="' + sheet_name.replace("&", "&amp;").encode() + b'"')
+            elif name == "xl/_rels/workbook.xml.rels" and absolute_target:
+                data = data.replace(b'Target="worksheets/sheet2.xml"', b'Target="/worksheets/sheet2.xml"')
+            elif name == "[Content_Types].xml" and absolute_target:
+                data = data.replace(b"/xl/worksheets/sheet2.xml", b"/worksheets/sheet2.xml")
+            out.writestr(name, data)
+    return path
+
+
+ROWS = b"".join(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>kolom 0</t></is></c></row>' % (r, r) for r in (1, 2))
+
+
+@pytest.mark.parametrize("case, cells, dimension, options", [
+    # attributes past any fixed bound: the far cell is found all the same
+    ("long attributes", ROWS + b'<row r="3"><c r="XFD1048576" ' + b'x="y" ' * 80 + b't="inlineStr"><is><t>x</t></is>'
+                                  b'</c></row>', None, {}),
+    # a writer's placeholder extent over a sheet it does not describe
+    ("placeholder", ROWS + b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (r, r) for r in range(3, 2000))
+     + b'<row r="2000"><c r="XFD2000"><v>1</v></c></row>', b"A1", {}),
+    # a cell without a reference, placed in its row by the reader
+    ("row only", ROWS + b'<row r="3"><c r="XFD3"><v>1</v></c></row>'
+     + b'<row r="1048576"><c t="inlineStr"><is><t>x</t></is></c></row>', None, {}),
+    # a sheet name written with an entity, and a part kept outside xl/
+    ("entity", ROWS + b'<row r="3"><c r="XFD1048576"><v>1</v></c></row>', None, {"sheet_name": "R&D"}),
+    ("outside xl", ROWS + b'<row r="3"><c r="XFD1048576"><v>1</v></c></row>', None, {"absolute_target": True}),
+])
+def test_a_far_cell_is_found_however_the_sheet_is_written(tmp_path, case, cells, dimension, options):
+    """(The check is called itself: were it to miss, the reader would abort the test process.)"""
+    from assets.ingest.formats import _open_workbook, refuse_far_cells, refuse_zip_bomb
+
+    path = _workbook_with_sheet_xml(tmp_path / "enquete.xlsx", cells, dimension, **options)
+    book = _open_workbook(path)
+    sheet = options.get("sheet_name", "Antwoorden")
+    assert book.sheet_names == ["Toelichting", sheet]
+    book.load_sheet("Toelichting")  # the other sheet is read as it is
+    with pytest.raises(InputError, match=rf"enquete.xlsx: sheet '{sheet}' reaches to cell "):
+        refuse_far_cells(path, refuse_zip_bomb(path), sheet)
+
+
+def test_a_far_cell_cut_by_a_pieces_end_is_found(tmp_path):
+    """The cells are read a megabyte at a time: a tag cut at the end of one piece, however long, is
+    read whole with the next."""
+    import zipfile
+
+    from assets.ingest.formats import refuse_far_cells, refuse_zip_bomb
+
+    far = b'<c r="XFD1048576" ' + b'x="y" ' * 150 + b">"  # a tag of 1 KB, longer than a fixed overlap
+    cut = []
+    for shift in range(0, 3000, 200):
+        text = b"x" * ((1 << 20) - 3000 + shift)
+        filler = b'<row r="3"><c r="A3" t="inlineStr"><is><t>' + text + b"</t></is></c></row>"
+        path = _workbook_with_sheet_xml(tmp_path / f"enquete{shift}.xlsx", ROWS + filler + b'<row r="4">' + far
+                                        + b"<v>1</v></c></row>", None)
+        at = zipfile.ZipFile(path).read("xl/worksheets/sheet2.xml").index(far)
+        cut.append(at < 1 << 20 < at + len(far))
+        with pytest.raises(InputError, match="reaches to cell XFD1048576"):
+            refuse_far_cells(path, refuse_zip_bomb(path), "Antwoorden")
+    assert any(cut)  # the tag did straddle a piece's end
+
+
+
+def test_a_sheet_named_with_an_ampersand_is_checked_alone(tmp_path):
+    """workbook.xml writes "R&amp;D"; the reader gives "R&D". Read as written, the name matched no
+    sheet, and every sheet was checked in its place: a far cell on another sheet refused this one."""
+    import xlsxwriter
+
+    from assets.ingest.formats import read_excel
+
+    path = tmp_path / "enquete.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    notes = book.add_worksheet("Toelichting")
+    notes.write(0, 0, "Export van Microsoft Forms")
+    notes.write(2000, 16383, "x")
+    data = book.add_worksheet("R&D")
+    for r in range(20):
+        data.write_row(r, 0, [f"kolom {c}" if r == 0 else f"{r}-{c}" for c in range(17)])
+    book.close()
+    assert read_excel(path, ["kolom 0"], sheet="R&D").frame.height == 19
+    with pytest.raises(InputError, match="sheet 'Toelichting' reaches to cell XFD2001"):
+        read_excel(path, [], sheet="Toelichting")

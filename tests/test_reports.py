@@ -1036,6 +1036,7 @@ def test_a_label_inside_a_sentence_keeps_an_abbreviation():
     assert in_sentence("SPAT-oefeningen") == "SPAT-oefeningen"
     assert in_sentence("ICT-taken") == "ICT-taken"
     assert in_sentence("Microsoft Teams") == "Microsoft Teams"  # a name
+    assert in_sentence("Werken met Microsoft Teams") == "werken met Microsoft Teams"
     assert in_sentence("De coach van SPAT") == "de coach van SPAT"  # an abbreviation is no name
     assert in_sentence("a") == "a" and in_sentence("") == ""
 

@@ -120,3 +120,38 @@ def test_a_folder_another_user_can_write_is_no_cache(tmp_path):
         os.chown(other, 65534, -1)
         yaml_cache.keep(other, INTERVIEWS, forged)
         assert not list(other.iterdir())  # nothing written there either
+
+
+def test_a_group_or_an_access_list_that_lets_others_write_makes_no_cache(tmp_path):
+    """A group counts by who is in it: listed members, and users whose own group it is (never
+    listed); an access control list can give write access the mode does not show."""
+    import os
+    import pwd
+    import struct
+
+    import pytest
+
+    from assets.ingest import disk_cache
+
+    folder = tmp_path / "codebooks"
+    folder.mkdir(mode=0o770)
+    os.chmod(folder, 0o770)
+    os.chown(folder, -1, os.getgid())
+    others_of_my_group = [u for u in pwd.getpwall() if u.pw_gid == os.getgid() and u.pw_uid != os.getuid()]
+    assert (disk_cache.untrusted(folder) is None) == (not others_of_my_group)
+    if os.getuid() != 0:
+        pytest.skip("the rest gives the folder to another group, which takes root")
+    nobody = pwd.getpwnam("nobody")  # a user whose own group (65534) lists no members
+    os.chown(folder, -1, nobody.pw_gid)
+    assert "writable by the group" in disk_cache.untrusted(folder) and "nobody" in disk_cache.untrusted(folder)
+    os.chown(folder, -1, os.getgid())
+    os.chmod(folder, 0o750)
+    # POSIX ACL (version 2): owner rwx, user nobody rwx, group r-x, mask rwx, others ---
+    acl = struct.pack("<I", 2) + b"".join(struct.pack("<HHI", tag, perm, uid) for tag, perm, uid in (
+        (0x01, 7, 0xFFFFFFFF), (0x02, 7, nobody.pw_uid), (0x04, 5, 0xFFFFFFFF), (0x10, 7, 0xFFFFFFFF),
+        (0x20, 0, 0xFFFFFFFF)))
+    try:
+        os.setxattr(folder, "system.posix_acl_access", acl)
+    except OSError:
+        pytest.skip("this file system keeps no access control lists")
+    assert "access control list" in disk_cache.untrusted(folder)

@@ -18,6 +18,7 @@ the manifest, and only then puts the file in place.
 from __future__ import annotations
 
 import argparse
+import errno
 import hashlib
 import json
 import os
@@ -66,6 +67,10 @@ def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
+    except OSError as exc:
+        # some network and FUSE file systems refuse to sync a folder: what is written stays written
+        if not (path.is_dir() and exc.errno in (errno.EINVAL, errno.ENOTSUP, errno.ENOSYS, errno.EBADF)):
+            raise
     finally:
         os.close(fd)
 
@@ -109,7 +114,8 @@ def backups(root: Path) -> list[Path]:
 
 def prune(root: Path, keep: int, keep_years: int = 0) -> list[Path]:
     """Remove all but the newest `keep` backups and the newest of each of the last `keep_years`
-    calendar years, and what a backup killed a day ago or more left; the removed folders.
+    years that have backups (by the UTC date in their names), and what a backup killed a day ago
+    or more left; the removed folders.
     The yearly ones outlast a run of bad runs: twelve successful runs on wrong exports would
     otherwise leave no backup from before them."""
     if keep < 1:
@@ -156,11 +162,16 @@ def restore(backup: Path, target: Path) -> dict[str, int]:
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.restoring-"))  # 0700
     try:
+        # Imported from a copy of the files just verified, which nobody else can change meanwhile;
+        # the backup's SQL runs as it is, so it may read (and write) that copy and nothing else.
+        files = work / "backup"
+        shutil.copytree(backup, files)
+        if verify(files) != manifest:
+            raise BackupError(f"{backup}: changed while it was being restored")
         with duckdb.connect(str(work / target.name)) as conn:
-            # The backup's SQL is run as it is: let it read its own folder and nothing else.
-            conn.execute("SET allowed_directories = [?]", [str(backup.resolve())])
+            conn.execute("SET allowed_directories = [?]", [str(files)])
             conn.execute("SET enable_external_access = false")
-            conn.execute(f"IMPORT DATABASE {_sql_text(backup.resolve())}")
+            conn.execute(f"IMPORT DATABASE {_sql_text(files)}")
             rows = table_rows(conn)
         if rows != manifest["tables"]:
             differ = sorted(t for t in set(rows) | set(manifest["tables"])

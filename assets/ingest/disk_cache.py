@@ -15,6 +15,7 @@ import grp
 import hashlib
 import json
 import os
+import pwd
 import tempfile
 import time
 from pathlib import Path
@@ -45,15 +46,27 @@ def untrusted(path: Path) -> str | None:
         return f"{path} belongs to another user (uid {st.st_uid})"
     if st.st_mode & 0o002:
         return f"{path} is writable by every user"
+    if st.st_mode & 0o070 and _has_acl(path):
+        return f"{path} has an access control list, which may let other users write it"
     if st.st_mode & 0o020:
         try:
             group = grp.getgrgid(st.st_gid)
         except KeyError:
             return f"{path} is writable by group {st.st_gid}, which this machine does not list"
-        me = os.environ.get("USER") or os.environ.get("LOGNAME")
-        if [member for member in group.gr_mem if member != me] or st.st_gid != os.getgid():
-            return f"{path} is writable by the group {group.gr_name}"
+        me = pwd.getpwuid(os.getuid()).pw_name
+        # members listed in the group, and users whose own group it is (not listed in it)
+        others = {m for m in group.gr_mem if m != me} | {u.pw_name for u in pwd.getpwall()
+                                                           if u.pw_gid == st.st_gid and u.pw_uid != os.getuid()}
+        if others:
+            return f"{path} is writable by the group {group.gr_name}, of {', '.join(sorted(others)[:3])}"
     return None
+
+
+def _has_acl(path: Path) -> bool:
+    try:
+        return "system.posix_acl_access" in os.listxattr(path)
+    except OSError:  # no extended attributes here: no ACL either
+        return False
 
 
 def read(path: Path | None) -> Any | None:
@@ -95,7 +108,7 @@ def write(path: Path | None, value: Any) -> None:
         return  # e.g. a mapping with number keys, which JSON would give back as strings
     tmp = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(text)

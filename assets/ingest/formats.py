@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import html
 import io
 import posixpath
 import re
@@ -422,18 +423,21 @@ def refuse_zip_bomb(path: Path) -> dict[str, int]:
 # 2,000 rows of 17 columns a grid of 16,384 columns: 1 GB; A1 and XFD1048576 ask for 512 GB, and
 # the run's process aborts without a word. A filled cell takes 10 bytes of XML or more, so a grid
 # far larger than the sheet's XML could fill is mostly empty. The sheet's <dimension> (written by
-# Excel, LibreOffice and the export tools) says its extent at no cost; where that is too large, or
-# missing, the cells with a value are read to find the filled extent (the <dimension> counts cells
-# that only carry a format too, which the reader skips).
-GRID_FREE_CELLS, GRID_MAX_EMPTY_RATIO, CELL_XML_BYTES = 2_000_000, 50, 10
+# Excel, LibreOffice and the export tools) says its extent at no cost. Where that extent is too
+# large, missing, or too small to be true (a writer's placeholder "A1" over a sheet of megabytes),
+# the cells with a value are read to find the filled extent (<dimension> also counts cells that
+# carry only a format, which the reader skips).
+GRID_FREE_CELLS, GRID_MAX_EMPTY_RATIO, CELL_XML_BYTES, PLACEHOLDER_BYTES = 2_000_000, 50, 10, 1000
 DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref\s*=\s*["\']'
                        rb'([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?["\']')
-# a cell's opening tag with its reference; "/" before ">": an empty cell (a format alone). Its
-# attributes are a few short ones: bounded, so that "<c " repeated without ">" costs linear time.
-CELL = re.compile(rb'<(?:\w+:)?c\s[^>]{0,300}?\br\s*=\s*["\']([A-Z]{1,3})([0-9]{1,7})["\'][^>]{0,300}?(/?)>')
+# A cell's or a row's opening tag: "<" cannot occur inside a tag, so each try ends at the next "<"
+# (linear, however many unclosed tags); its reference is read from it apart.
+TAG = re.compile(rb'<(?:\w+:)?(c|row)(?:\s[^<]*?)?(/?)>')
+REFERENCE = re.compile(rb'\sr\s*=\s*["\']([A-Z]{0,3})([0-9]{1,7})["\']')
 RELATIONSHIP = re.compile(rb'<(?:\w+:)?Relationship\b[^>]*>')
 SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*>')
 ATTRIBUTE = re.compile(rb'([\w:]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+TAIL_BYTES = 4 << 20  # of a tag cut at a piece's end, what is read again with the next piece
 
 
 def _column_number(letters: bytes) -> int:
@@ -444,7 +448,7 @@ def _column_number(letters: bytes) -> int:
 
 
 def _attributes(tag: bytes) -> dict[str, str]:
-    return {name.decode().split(":")[-1]: (a or b).decode("utf-8", "replace")
+    return {name.decode().split(":")[-1]: html.unescape((a or b).decode("utf-8", "replace"))
             for name, a, b in ATTRIBUTE.findall(tag)}
 
 
@@ -456,25 +460,56 @@ def _sheet_members(z: zipfile.ZipFile) -> dict[str, str]:
         sheets = [_attributes(tag) for tag in SHEET.findall(z.read("xl/workbook.xml"))]
     except (KeyError, zipfile.BadZipFile, OSError, zlib.error):
         return {}
-    # a target is relative to xl/ ("worksheets/sheet1.xml") or absolute ("/xl/worksheets/sheet1.xml")
-    return {s.get("name", ""): posixpath.normpath(posixpath.join("xl", targets[s["id"]].lstrip("/")
-                                                                 .removeprefix("xl/")))
+    # a target is relative to xl/ ("worksheets/sheet1.xml") or from the package's root ("/xl/...")
+    return {s.get("name", ""): targets[s["id"]][1:] if targets[s["id"]].startswith("/")
+            else posixpath.normpath(posixpath.join("xl", targets[s["id"]]))
             for s in sheets if s.get("id") in targets}
 
 
-def _filled_extent(z: zipfile.ZipFile, member: str) -> tuple[bytes, int, int]:
-    """(last column's letters, its number, last row) of the cells with content, read in pieces."""
-    last_col, last_row, tail = b"A", 1, b""
+def _filled_extent(z: zipfile.ZipFile, member: str) -> tuple[str, int]:
+    """The last cell with content (as "XFD2000") and the cells of the grid from the first to it,
+    read in pieces. A cell without a reference is placed by the reader in its row."""
+    cols, rows, row_now, tail = [], [], 0, b""
     with z.open(member) as f:
         while chunk := f.read(1 << 20):
             text = tail + chunk
-            for col, row, empty in CELL.findall(text):
-                if not empty:
-                    if (len(col), col) > (len(last_col), last_col):
-                        last_col = col
-                    last_row = max(last_row, int(row))
-            tail = text[-512:]  # a tag cut at the piece's end is read whole with the next piece
-    return last_col, _column_number(last_col), last_row
+            for match in TAG.finditer(text):
+                kind, empty = match.groups()
+                found = REFERENCE.search(match.group())
+                if kind == b"row":
+                    row_now = int(found[2]) if found else row_now + 1
+                elif not empty:  # "<c r="XFD1" s="3"/>": a format alone, which the reader skips
+                    col, row = found.groups() if found else (b"", b"%d" % row_now)
+                    if col:
+                        cols.append(_column_number(col))
+                    rows.append(int(row))
+            if len(rows) > 1_000_000:  # only the extremes matter
+                cols, rows = [min(cols, default=1), max(cols, default=1)], [min(rows), max(rows)]
+            cut = text.rfind(b"<")  # a tag cut at the piece's end is read whole with the next piece
+            tail = text[cut:][-TAIL_BYTES:] if cut >= 0 and text.find(b">", cut) < 0 else b""
+    if not rows:
+        return "A1", 1
+    first_col, last_col = min(cols, default=1), max(cols, default=1)
+    return f"{_column_letters(last_col)}{max(rows)}", (last_col - first_col + 1) * (max(rows) - min(rows) + 1)
+
+
+def _column_letters(n: int) -> str:
+    letters = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _worksheets(z: zipfile.ZipFile, unpacked: dict[str, int]) -> list[str]:
+    """Every member that is a worksheet, wherever the package keeps it."""
+    found = []
+    for member in unpacked:
+        if member.endswith(".xml"):
+            with z.open(member) as f:
+                if re.search(rb"<(?:\w+:)?worksheet\b", f.read(4096)):
+                    found.append(member)
+    return found
 
 
 def refuse_far_cells(path: Path, unpacked: dict[str, int], sheet: str) -> None:
@@ -483,23 +518,25 @@ def refuse_far_cells(path: Path, unpacked: dict[str, int], sheet: str) -> None:
     try:
         with zipfile.ZipFile(path) as z:
             members = _sheet_members(z)
+            named = {member: name for name, member in members.items()}
             # a sheet the workbook's index does not place: every worksheet answers for it
-            worksheets = [m for m in unpacked if m.startswith("xl/worksheets/") and m.endswith(".xml")]
-            for member in [members[sheet]] if members.get(sheet) in unpacked else worksheets:
+            for member in [members[sheet]] if members.get(sheet) in unpacked else _worksheets(z, unpacked):
                 allowed = max(GRID_FREE_CELLS, GRID_MAX_EMPTY_RATIO * unpacked[member] // CELL_XML_BYTES)
                 with z.open(member) as f:
                     declared = DIMENSION.search(f.read(4096))  # <dimension> comes before the cells
                 if declared:
                     first_col, first_row, last_col, last_row = declared.groups()
                     last_col, last_row = last_col or first_col, last_row or first_row
-                    if ((_column_number(last_col) - _column_number(first_col) + 1)
-                            * (int(last_row) - int(first_row) + 1)) <= allowed:
+                    cells = ((_column_number(last_col) - _column_number(first_col) + 1)
+                             * (int(last_row) - int(first_row) + 1))
+                    if cells <= allowed and cells * PLACEHOLDER_BYTES >= unpacked[member]:
                         continue
-                letters, columns, rows = _filled_extent(z, member)
-                if columns * rows > allowed:
-                    raise InputError(path.name, f"sheet {sheet!r} reaches to cell {letters.decode()}{rows} "
-                                     f"({columns * rows:,} cells, nearly all empty): a value far from the data? "
-                                     "Delete the columns right of the data and the rows below it, save, and run again")
+                last, cells = _filled_extent(z, member)
+                if cells > allowed:
+                    raise InputError(path.name, f"sheet {named.get(member, member)!r} reaches to cell "
+                                     f"{last} ({cells:,} cells, nearly all empty): a value "
+                                     "far from the data? Delete the columns right of the data and the rows below it, "
+                                     "save, and run again")
     except (zipfile.BadZipFile, OSError, zlib.error, KeyError):
         return  # the reader says what is wrong with the file
 

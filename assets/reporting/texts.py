@@ -680,8 +680,8 @@ def join_list(items: list[str], lang: str) -> str:
 @functools.lru_cache(maxsize=4096)  # a year's organisation reports name a few hundred themes some 800,000 times
 def in_sentence(label: str) -> str:
     """A codebook's label or theme inside a sentence: "4 deelnemers noemden inhoud van het werk".
-    The first letter goes to lower case, unless the second is a capital too (SPAT, ICT-taken) or a
-    later word is capitalised as a name is (Microsoft Teams)."""
-    if label[1:2].isupper() or any(w[:1].isupper() and w[1:].islower() for w in label.split()[1:]):
+    The first letter goes to lower case, unless the second is a capital too (SPAT, ICT-taken) or the
+    second word is capitalised as a name is (Microsoft Teams; but "werken met Microsoft Teams")."""
+    if label[1:2].isupper() or any(w[:1].isupper() and w[1:].islower() for w in label.split()[1:2]):
         return label
     return label[:1].lower() + label[1:]
