@@ -53,7 +53,10 @@ def untrusted(path: Path) -> str | None:
             group = grp.getgrgid(st.st_gid)
         except KeyError:
             return f"{path} is writable by group {st.st_gid}, which this machine does not list"
-        me = pwd.getpwuid(os.getuid()).pw_name
+        try:
+            me = pwd.getpwuid(os.getuid()).pw_name
+        except KeyError:  # a container's user without a name
+            me = None
         # members listed in the group, and users whose own group it is (not listed in it)
         others = {m for m in group.gr_mem if m != me} | {u.pw_name for u in pwd.getpwall()
                                                            if u.pw_gid == st.st_gid and u.pw_uid != os.getuid()}
