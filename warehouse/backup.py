@@ -196,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     made.add_argument("--to", type=Path, required=True, help="the folder that holds the backups")
     made.add_argument("--keep", type=int, help="then remove all but this many newest backups")
     made.add_argument("--keep-years", type=int, default=0,
-                      help="and keep the newest backup of each of this many last calendar years too")
+                      help="and keep the newest backup of each of the last this many years that have backups")
     back = commands.add_parser("restore", help="restore a backup into a new DuckDB file")
     back.add_argument("backup", type=Path)
     back.add_argument("--to", type=Path, required=True, help="the new DuckDB file")
