@@ -427,7 +427,7 @@ def refuse_zip_bomb(path: Path) -> dict[str, int]:
 # large, missing, or too small to be true (a writer's placeholder "A1" over a sheet of megabytes),
 # the cells with a value are read to find the filled extent (<dimension> also counts cells that
 # carry only a format, which the reader skips).
-GRID_FREE_CELLS, GRID_MAX_EMPTY_RATIO, CELL_XML_BYTES, PLACEHOLDER_BYTES = 2_000_000, 50, 10, 1000
+GRID_FREE_CELLS, GRID_MAX_EMPTY_RATIO, CELL_XML_BYTES, PLACEHOLDER_BYTES = 2_000_000, 50, 10, 10_000
 DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref\s*=\s*["\']'
                        rb'([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?["\']')
 # A cell's or a row's opening tag: "<" cannot occur inside a tag, so each try ends at the next "<"
