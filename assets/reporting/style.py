@@ -12,7 +12,7 @@ import matplotlib as mpl  # noqa: E402
 from matplotlib import patheffects  # noqa: E402
 from matplotlib.backend_bases import FigureCanvasBase  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.colors import to_rgb  # noqa: E402
+from matplotlib.colors import to_hex, to_rgb  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
@@ -137,11 +137,15 @@ def tints(colour: str, k: int, lightest: float = 0.18) -> list[str]:
 def diverging_colours(k: int) -> list[str]:
     """k colours for a Likert scale, low to high: orange tints, a neutral grey middle, blue tints.
 
-    Orange against blue stays apart in every common colour-vision deficiency (Okabe & Ito)."""
+    Orange against blue stays apart in every common colour-vision deficiency (Okabe & Ito). From
+    three blues on (6 or 7 points) the darkest is a shade of the blue: its tint beside full blue
+    reached 1.8:1, where neighbouring points need 3:1 (WCAG 1.4.11)."""
     low, high = k // 2, k // 2
     middle = ["#CFCFCF"] if k % 2 else []
-    return (list(reversed(tints(OKABE_ITO["orange"], low, 0.35))) + middle
-            + tints(OKABE_ITO["blue"], high, 0.35))
+    blues = tints(OKABE_ITO["blue"], high, 0.35)
+    if high >= 3:
+        blues[-1] = to_hex(tuple(0.6 * c for c in to_rgb(OKABE_ITO["blue"])))
+    return list(reversed(tints(OKABE_ITO["orange"], low, 0.35))) + middle + blues
 
 
 def sequential_cmap():
