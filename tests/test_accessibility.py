@@ -201,3 +201,25 @@ def test_report_folders_let_a_web_server_in_without_the_services_group(tmp_path)
         return stat.S_IMODE((tmp_path / "reports" / os.path.join(*parts)).stat().st_mode)
     assert mode("pmg") == mode("pmg", "2023") == 0o755
     assert mode("pmg", "2023", "rapport.html") == 0o644 and mode("pmg", "2023", "rapport_onderzoekers.html") == 0o640
+
+
+@pytest.mark.parametrize("interventions", [3, 30])  # a panel each, and one row each beyond twelve
+def test_the_theme_matrix_writes_no_text_below_8_pt(interventions):
+    """Zoom does not enlarge a chart's text: its labels and numbers were 6.5 to 7.5 pt."""
+    import random
+
+    import polars as pl
+    from matplotlib.text import Text
+
+    from assets.ingest.codebook import IGLOO_LEVELS
+    from assets.pmg.charts import GRID_CATEGORIES, draw_theme_matrix
+
+    pick = random.Random(1)
+    rows = [{"intervention": f"Training {i}", "organisation": f"Organisatie {i % 7}", "igloo_level": level,
+             "jdr_category": category, "n_themes": pick.randint(1, 12)}
+            for i in range(interventions) for level in IGLOO_LEVELS for category in GRID_CATEGORIES
+            if pick.random() < 0.5]
+    fig = draw_theme_matrix(pl.DataFrame(rows))
+    fig.canvas.draw()  # tick labels exist once drawn
+    sizes = {t.get_text(): t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()}
+    assert len(sizes) > 20 and min(sizes.values()) >= 8, sorted(sizes.items(), key=lambda kv: kv[1])[:5]

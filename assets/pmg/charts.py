@@ -152,7 +152,7 @@ def draw_theme_matrix(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
             set_title(ax, interventions[i], fontsize=11)
             ax.set_xticks(range(len(categories)),
                           ["\n".join(textwrap.wrap(t(c), 13, break_long_words=False)) for c in categories],
-                          rotation=0, fontsize=7.5)
+                          rotation=0, fontsize=8)
             # Thin lines between the cells: the grid lines minor ticks would draw (same transform,
             # clip and zorder), without a dozen more ticks per panel to update at every drawing. One
             # collection each way, not an axvline per line: the same pixels from two artists, not eight.
@@ -187,21 +187,21 @@ def _theme_matrix_rows(df: pl.DataFrame, interventions: list[str], levels: list[
     for r in df.iter_rows(named=True):
         grid[row_of[r["label"]], col_of[(r["igloo_level"], r["jdr_category"])]] = r["n_themes"]
     with house_style():
-        fig = new_figure(11.0, 1.6 + 0.22 * len(interventions))
+        fig = new_figure(11.0, 1.9 + 0.26 * len(interventions))
         ax = fig.subplots()
         cmap = sequential_cmap()
         image = ax.imshow(grid, cmap=cmap, vmin=0, vmax=vmax, aspect="auto", interpolation="nearest")
         if len(interventions) <= MAX_ANNOTATED_ROWS:
             for (y, x), value in np.ndenumerate(grid):
                 if value:
-                    ax.text(x, y, f"{value:g}", ha="center", va="center", fontsize=7, **text_on(cmap(value / vmax)))
-        ax.set_xticks(range(len(col_of)), [t(cat) for _ in levels for cat in categories], rotation=90, fontsize=6.5)
+                    ax.text(x, y, f"{value:g}", ha="center", va="center", fontsize=8, **text_on(cmap(value / vmax)))
+        ax.set_xticks(range(len(col_of)), [t(cat) for _ in levels for cat in categories], rotation=90, fontsize=8)
         for i, lv in enumerate(levels):
             ax.text((i + 0.5) * len(categories) - 0.5, -1.0, t(lv), ha="center", va="bottom", fontsize=9,
                     fontweight="bold")
             if i:
                 ax.axvline(i * len(categories) - 0.5, color=GREY, linewidth=1)
-        ax.set_yticks(range(len(interventions)), interventions, fontsize=8)
+        ax.set_yticks(range(len(interventions)), interventions, fontsize=9)
         ax.tick_params(length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)
