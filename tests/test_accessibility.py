@@ -203,23 +203,34 @@ def test_report_folders_let_a_web_server_in_without_the_services_group(tmp_path)
     assert mode("pmg", "2023", "rapport.html") == 0o644 and mode("pmg", "2023", "rapport_onderzoekers.html") == 0o640
 
 
-@pytest.mark.parametrize("interventions", [3, 30])  # a panel each, and one row each beyond twelve
-def test_the_theme_matrix_writes_no_text_below_8_pt(interventions):
-    """Zoom does not enlarge a chart's text: its labels and numbers were 6.5 to 7.5 pt."""
+@pytest.mark.parametrize("interventions", [3, 12, 30, 60])  # a panel each up to twelve, then a row each
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_theme_matrix_writes_no_text_below_8_pt_and_none_over_another(interventions, lang):
+    """Zoom does not enlarge a chart's text: its labels and numbers were 6.5 to 7.5 pt. Larger, they
+    must still not run into each other, also with long names ("Overarching context" beside
+    "Organisation"; a panel title of a long intervention and organisation name)."""
+    import itertools
     import random
 
     import polars as pl
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.text import Text
 
     from assets.ingest.codebook import IGLOO_LEVELS
     from assets.pmg.charts import GRID_CATEGORIES, draw_theme_matrix
 
     pick = random.Random(1)
-    rows = [{"intervention": f"Training {i}", "organisation": f"Organisatie {i % 7}", "igloo_level": level,
-             "jdr_category": category, "n_themes": pick.randint(1, 12)}
+    rows = [{"intervention": f"Training Emoties Engelstalig voor leidinggevenden {i}",
+             "organisation": f"Gemeente Groningen {i % 7}", "igloo_level": level, "jdr_category": category,
+             "n_themes": pick.randint(1, 12)}
             for i in range(interventions) for level in IGLOO_LEVELS for category in GRID_CATEGORIES
             if pick.random() < 0.5]
-    fig = draw_theme_matrix(pl.DataFrame(rows))
-    fig.canvas.draw()  # tick labels exist once drawn
-    sizes = {t.get_text(): t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()}
+    fig = draw_theme_matrix(pl.DataFrame(rows), lang)
+    FigureCanvasAgg(fig).draw()  # tick labels and their places exist once drawn
+    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    sizes = {t.get_text(): t.get_fontsize() for t in texts}
     assert len(sizes) > 20 and min(sizes.values()) >= 8, sorted(sizes.items(), key=lambda kv: kv[1])[:5]
+    renderer = fig.canvas.get_renderer()
+    words = [(t.get_text(), t.get_window_extent(renderer)) for t in texts if not t.get_text().strip().isdigit()]
+    overlapping = [(a, b) for (a, box_a), (b, box_b) in itertools.combinations(words, 2) if box_a.overlaps(box_b)]
+    assert not overlapping, overlapping[:3]

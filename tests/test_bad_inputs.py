@@ -401,3 +401,24 @@ def test_a_sheet_named_with_an_ampersand_is_checked_alone(tmp_path):
     assert read_excel(path, ["kolom 0"], sheet="R&D").frame.height == 19
     with pytest.raises(InputError, match="sheet 'Toelichting' reaches to cell XFD2001"):
         read_excel(path, [], sheet="Toelichting")
+
+
+def test_a_damaged_part_elsewhere_in_the_workbook_does_not_switch_the_checks_off(tmp_path):
+    """One member that does not inflate (a thumbnail) made the zip check give up on the whole file,
+    and with it the far-cell check: the reader, which never opens the thumbnail, then aborted."""
+    import zipfile
+
+    from assets.ingest.formats import refuse_far_cells, refuse_zip_bomb
+
+    far = b'<row r="3"><c r="XFD1048576"><v>1</v></c></row>'
+    path = _workbook_with_sheet_xml(tmp_path / "enquete.xlsx", ROWS + far, None)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("docProps/thumbnail.jpeg", b"plaatje " * 4000)
+    data = bytearray(path.read_bytes())
+    at = data.rindex(b"docProps/thumbnail.jpeg", 0, data.rindex(b"PK\x01\x02"))  # the local header's name
+    data[at + 40:at + 60] = b"\xff" * 20  # inside its deflated bytes
+    path.write_bytes(bytes(data))
+    sizes = refuse_zip_bomb(path)
+    assert "docProps/thumbnail.jpeg" not in sizes and "xl/worksheets/sheet2.xml" in sizes
+    with pytest.raises(InputError, match="reaches to cell XFD1048576"):
+        refuse_far_cells(path, sizes, "Antwoorden")

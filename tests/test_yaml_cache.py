@@ -155,3 +155,20 @@ def test_a_group_or_an_access_list_that_lets_others_write_makes_no_cache(tmp_pat
     except OSError:
         pytest.skip("this file system keeps no access control lists")
     assert "access control list" in disk_cache.untrusted(folder)
+
+
+def test_the_folders_a_cache_makes_are_the_users_alone_whatever_the_umask(tmp_path):
+    """Made with umask 002 the cache's root was 0775: with others in the user's group, every later
+    run found its own cache untrusted."""
+    import os
+
+    from assets.ingest import disk_cache
+
+    old = os.umask(0o002)
+    try:
+        disk_cache.write(tmp_path / "cache" / "mhm" / "codebooks" / "x.json", {"a": 1})
+    finally:
+        os.umask(old)
+    for folder in (tmp_path / "cache", tmp_path / "cache" / "mhm", tmp_path / "cache" / "mhm" / "codebooks"):
+        assert folder.stat().st_mode & 0o777 == 0o700, folder
+    assert disk_cache.read(tmp_path / "cache" / "mhm" / "codebooks" / "x.json") == {"a": 1}

@@ -166,6 +166,8 @@ def restore(backup: Path, target: Path) -> dict[str, int]:
         # the backup's SQL runs as it is, so it may read (and write) that copy and nothing else.
         files = work / "backup"
         shutil.copytree(backup, files)
+        for path in [files, *files.rglob("*")]:  # a read-only backup gives a read-only copy: ours to remove
+            os.chmod(path, 0o700 if path.is_dir() else 0o600)
         if verify(files) != manifest:
             raise BackupError(f"{backup}: changed while it was being restored")
         with duckdb.connect(str(work / target.name)) as conn:

@@ -111,7 +111,9 @@ def write(path: Path | None, value: Any) -> None:
         return  # e.g. a mapping with number keys, which JSON would give back as strings
     tmp = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for folder in reversed([path.parent, *path.parent.parents]):  # each one made is the user's alone
+            if not folder.exists():
+                folder.mkdir(mode=0o700, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(text)

@@ -407,15 +407,25 @@ def refuse_zip_bomb(path: Path) -> dict[str, int]:
                 # would be measured by its declared size alone (zipfile inflates a bzip2 one whole).
                 raise InputError(path.name, "holds a member compressed otherwise than by Deflate (bzip2, LZMA?): "
                                  "not an export an Office tool wrote; not read")
-            sizes = [_unpacked_size(f, m, max(ZIP_RATIO_FROM, ZIP_MAX_RATIO * m.compress_size)) for m in members]
-    except (zipfile.BadZipFile, OSError, zlib.error):
+            sizes = [_member_size(f, m) for m in members]
+    except (zipfile.BadZipFile, OSError):
         return {}  # not a zip (an .xls): its reader says what is wrong with it
-    total = sum(sizes)
+    measured = [(m, size) for m, size in zip(members, sizes) if size is not None]
+    total = sum(size for _, size in measured)
     if total > ZIP_MAX_BYTES or any(size > max(ZIP_RATIO_FROM, ZIP_MAX_RATIO * m.compress_size)
-                                    for m, size in zip(members, sizes)):
+                                    for m, size in measured):
         raise InputError(path.name, f"unpacks to {total:,} bytes or more from {path.stat().st_size:,}: not an export "
                          "a tool wrote (a zip bomb?); not read")
-    return {m.filename: size for m, size in zip(members, sizes)}
+    return {m.filename: size for m, size in measured}
+
+
+def _member_size(f, member: zipfile.ZipInfo) -> int | None:
+    """What `member` unpacks to, or None where it is damaged (a thumbnail): the other members are
+    still measured, and the reader says what is wrong if it needs this one."""
+    try:
+        return _unpacked_size(f, member, max(ZIP_RATIO_FROM, ZIP_MAX_RATIO * member.compress_size))
+    except (zipfile.BadZipFile, zlib.error):
+        return None
 
 
 # The reader (calamine, in fastexcel) holds a sheet as a grid from its first to its last filled cell,

@@ -132,7 +132,7 @@ def draw_theme_matrix(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
     cols = min(2, len(interventions))
     rows = -(-len(interventions) // cols)
     with house_style():
-        fig = new_figure(5.2 * cols + 1.0, 3.6 * rows + 0.8)
+        fig = new_figure(6.0 * cols + 1.0, 3.6 * rows + 0.8)
         axes = fig.subplots(rows, cols, squeeze=False, sharex=True, sharey=True)
         image = None
         for i, ax in enumerate(axes.flat):
@@ -149,7 +149,8 @@ def draw_theme_matrix(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
                     value = grid[y][x]
                     if value:
                         ax.text(x, y, str(value), ha="center", va="center", fontsize=9, **text_on(cmap(value / vmax)))
-            set_title(ax, interventions[i], fontsize=11)
+            # a long name ("Training ... (Gemeente Groningen)") on lines of its own panel's width
+            set_title(ax, "\n".join(textwrap.wrap(interventions[i], 52, break_long_words=False)), fontsize=11)
             ax.set_xticks(range(len(categories)),
                           ["\n".join(textwrap.wrap(t(c), 13, break_long_words=False)) for c in categories],
                           rotation=0, fontsize=8)
@@ -197,11 +198,13 @@ def _theme_matrix_rows(df: pl.DataFrame, interventions: list[str], levels: list[
                     ax.text(x, y, f"{value:g}", ha="center", va="center", fontsize=8, **text_on(cmap(value / vmax)))
         ax.set_xticks(range(len(col_of)), [t(cat) for _ in levels for cat in categories], rotation=90, fontsize=8)
         for i, lv in enumerate(levels):
-            ax.text((i + 0.5) * len(categories) - 0.5, -1.0, t(lv), ha="center", va="bottom", fontsize=9,
-                    fontweight="bold")
+            # "Overarching context" beside "Organisation" on a narrow chart: on two lines
+            ax.text((i + 0.5) * len(categories) - 0.5, -1.0,
+                    "\n".join(textwrap.wrap(t(lv), 12, break_long_words=False)),
+                    ha="center", va="bottom", fontsize=9, fontweight="bold")
             if i:
                 ax.axvline(i * len(categories) - 0.5, color=GREY, linewidth=1)
-        ax.set_yticks(range(len(interventions)), interventions, fontsize=9)
+        ax.set_yticks(range(len(interventions)), interventions, fontsize=8)
         ax.tick_params(length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)

@@ -71,7 +71,9 @@ def draw_skills(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
     return fig
 
 
-EDGE = "#555555"  # 3.3:1 or more against every tint but the darkest, which is 3.1:1 from its neighbour
+# 3:1 or more against one of the two points it separates (WCAG 1.4.11); the darkest blue of 6 or 7
+# points differs enough from its neighbour by itself (assets/reporting/style.py, diverging_colours)
+EDGE = "#555555"
 
 
 def draw_factor_diverging(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
