@@ -475,6 +475,9 @@ def test_pmg_stakeholder_hidden_lists_what_the_stakeholder_edition_hides(reports
     # a single group is its intervention's total, and printed only as that
     not_printed = set(listed) - {(r["Interventie"], r["Groep"]) for r in rows}
     assert {k: v for k, v in listed.items() if k not in not_printed} == printed and printed
+    groups = warehouse.sql("SELECT intervention, count(*) FILTER (WHERE NOT is_total) FROM marts.pmg_paired_change "
+                           "WHERE year = 2023 GROUP BY ALL").fetchall()
+    assert all(dict(groups)[intervention] == 1 for intervention, _ in not_printed), not_printed
     # the theme lists of a focus interview below the minimum, by wave, with its participants
     for r in hidden:
         if r["hidden_in"] == "marts.pmg_theme_mentions":

@@ -479,7 +479,7 @@ def _sheet_members(z: zipfile.ZipFile) -> dict[str, str]:
 def _filled_extent(z: zipfile.ZipFile, member: str) -> tuple[str, int]:
     """The last cell with content (as "XFD2000") and the cells of the grid from the first to it,
     read in pieces. A cell without a reference is placed by the reader in its row."""
-    cols, rows, row_now, tail = [], [], 0, b""
+    cols, rows, row_now, tail = set(), set(), 0, b""
     with z.open(member) as f:
         while chunk := f.read(1 << 20):
             text = tail + chunk
@@ -491,15 +491,14 @@ def _filled_extent(z: zipfile.ZipFile, member: str) -> tuple[str, int]:
                 elif not empty:  # "<c r="XFD1" s="3"/>": a format alone, which the reader skips
                     col, row = found.groups() if found else (b"", b"%d" % row_now)
                     if col:
-                        cols.append(_column_number(col))
-                    rows.append(int(row))
-            if len(rows) > 1_000_000:  # only the extremes matter
-                cols, rows = [min(cols, default=1), max(cols, default=1)], [min(rows), max(rows)]
+                        cols.add(col)
+                    rows.add(int(row))
             cut = text.rfind(b"<")  # a tag cut at the piece's end is read whole with the next piece
             tail = text[cut:][-TAIL_BYTES:] if cut >= 0 and text.find(b">", cut) < 0 else b""
     if not rows:
         return "A1", 1
-    first_col, last_col = min(cols, default=1), max(cols, default=1)
+    numbers = [_column_number(col) for col in cols] or [1]  # distinct columns: a few, however many rows
+    first_col, last_col = min(numbers), max(numbers)
     return f"{_column_letters(last_col)}{max(rows)}", (last_col - first_col + 1) * (max(rows) - min(rows) + 1)
 
 

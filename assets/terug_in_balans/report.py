@@ -81,7 +81,8 @@ def _share(df: pl.DataFrame, column: str, code: str) -> float | None:
 
 def _interval(data: YearData, question: str, answer: str | None, lang: str) -> str:
     """The share's 95% interval as printed (`answer` None: the question's one row)."""
-    row = data.intervals.filter((pl.col("question") == question) & (answer is None or pl.col("answer") == answer))
+    row = data.intervals.filter((pl.col("question") == question)
+                                & (pl.lit(True) if answer is None else pl.col("answer") == answer))
     if row.height == 0 or row["ci_low_pct"][0] is None:
         return MISSING
     return f"{fmt_pct(row['ci_low_pct'][0], 0, lang)} – {fmt_pct(row['ci_high_pct'][0], 0, lang)}"
