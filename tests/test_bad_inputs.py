@@ -422,3 +422,80 @@ def test_a_damaged_part_elsewhere_in_the_workbook_does_not_switch_the_checks_off
     assert "docProps/thumbnail.jpeg" not in sizes and "xl/worksheets/sheet2.xml" in sizes
     with pytest.raises(InputError, match="reaches to cell XFD1048576"):
         refuse_far_cells(path, sizes, "Antwoorden")
+
+
+def _ods(path: Path, rows: str, sheet: str = "Antwoorden") -> Path:
+    """An OpenDocument spreadsheet as LibreOffice saves one: each row and the sheet end in a run of
+    empty cells to the sheet's edge (one tag with a count, as are runs of like cells)."""
+    import zipfile
+
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    edge = ('<table:table-row table:style-name="ro1" table:number-rows-repeated="1048570">'
+            '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>')
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.3">'
+               f'<office:body><office:spreadsheet><table:table table:name="{sheet}" table:style-name="ta1">'
+               f'<table:table-column table:number-columns-repeated="16384"/>{rows}{edge}'
+               '</table:table></office:spreadsheet></office:body></office:document-content>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+        z.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+                   '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" '
+                   'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>')
+    return path
+
+
+def _ods_row(values: list[str], repeated: int = 1, gap: int = 0, far: str | None = None) -> str:
+    cells = "".join(f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+                    for v in values)
+    if gap:
+        cells += f'<table:table-cell table:style-name="ce1" table:number-columns-repeated="{gap}"/>'
+    if far:
+        cells += f'<table:table-cell office:value-type="string"><text:p>{far}</text:p></table:table-cell>'
+    cells += '<table:table-cell table:number-columns-repeated="16000"/>'
+    attributes = f' table:number-rows-repeated="{repeated}"' if repeated > 1 else ""
+    return f"<table:table-row{attributes}>{cells}</table:table-row>"
+
+
+def test_an_opendocument_sheet_is_read_and_a_far_value_in_it_refused(tmp_path):
+    """LibreOffice's .ods writes a run of cells as one tag with a count, so 800 bytes placed a value
+    16,000 columns right of 5,500 rows: the reader filled the run out, 5.5 GB and 15 s (measured),
+    or stopped at its cell limit with an error naming no file. The runs of empty cells LibreOffice
+    ends every row and sheet with are no extent."""
+    from assets.ingest.formats import read_excel
+
+    header = _ods_row(["ID", "Vraag"])
+    clean = _ods(tmp_path / "enquete.ods", header + _ods_row(["1", "7"]) + _ods_row(["2", "8"]))
+    table = read_excel(clean, ["ID", "Vraag"])
+    assert table.frame.select("ID", "Vraag").rows() == [("1", "7"), ("2", "8")]
+    far_right = _ods(tmp_path / "rechts.ods", _ods_row(["ID", "Vraag"], gap=16000, far="x")
+                     + '<table:table-row table:number-rows-repeated="5500"><table:table-cell/></table:table-row>'
+                     + _ods_row(["1", "7"]))
+    assert far_right.stat().st_size < 2000
+    with pytest.raises(InputError, match=r"rechts.ods: sheet 'Antwoorden' reaches to cell WQM5502 "
+                                         r"\(88,048,506 cells, nearly all empty\)"):
+        read_excel(far_right, ["ID", "Vraag"])
+    # a value repeated down a million rows is a million values: the grid is that large
+    far_down = _ods(tmp_path / "omlaag.ods", header + _ods_row(["1", "7"], repeated=1_000_000))
+    with pytest.raises(InputError, match="sheet 'Antwoorden' reaches to cell B1000001"):
+        read_excel(far_down, ["ID", "Vraag"])
+
+
+def test_a_sheet_the_reader_cannot_load_is_named_with_its_file(tmp_path):
+    """calamine's error on a damaged sheet said "Error while loading sheet Antwoorden", no file."""
+    import zipfile
+
+    from assets.ingest.formats import read_excel
+
+    good = _workbook_with_a_stray_cell(tmp_path / "goed.xlsx", 3, None)
+    damaged = tmp_path / "beschadigd.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(damaged, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet2.xml":
+                data = data[:len(data) // 2]  # cut off, as by a copy that did not finish
+            out.writestr(item, data)
+    with pytest.raises(InputError, match=r"beschadigd.xlsx: sheet 'Antwoorden' cannot be read \(CalamineError: "):
+        read_excel(damaged, ["kolom 0"], sheet="Antwoorden")

@@ -446,7 +446,7 @@ TAG = re.compile(rb'<(?:\w+:)?(c|row)(?:\s[^<]*?)?(/?)>')
 REFERENCE = re.compile(rb'\sr\s*=\s*["\']([A-Z]{0,3})([0-9]{1,7})["\']')
 RELATIONSHIP = re.compile(rb'<(?:\w+:)?Relationship\b[^>]*>')
 SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*>')
-ATTRIBUTE = re.compile(rb'([\w:]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+ATTRIBUTE = re.compile(rb'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 TAIL_BYTES = 4 << 20  # of a tag cut at a piece's end, what is read again with the next piece
 
 
@@ -521,9 +521,86 @@ def _worksheets(z: zipfile.ZipFile, unpacked: dict[str, int]) -> list[str]:
     return found
 
 
+# OpenDocument (.ods, as LibreOffice saves a workbook) writes a run of like cells as one tag with a
+# count (table:number-columns-repeated, -rows-repeated), so a few bytes can place a value at any
+# distance; the reader fills the run out. LibreOffice ends each row and the sheet with a run of
+# empty cells to the sheet's edge: a run with no value in it is no extent.
+ODS_TAG = re.compile(rb'<(?:(/)(?:\w+:)?(table-row|table)\s*>'
+                     rb'|(?:\w+:)?(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^<]*?)(/?)>)')
+ODS_REPEATED = re.compile(rb'number-(rows|columns)-repeated\s*=\s*["\']([0-9]{1,10})["\']')
+
+
+def _ods_extents(z: zipfile.ZipFile) -> dict[str, tuple[str, int, int]]:
+    """{sheet name: (its last cell with a value, as "XFD2000"; the cells of the grid from the first
+    to it; the bytes of its XML)} of an OpenDocument spreadsheet, read in pieces."""
+    extents, name, start, tail, offset, depth = {}, "", 0, b"", 0, 0
+    rows = cols = None  # (first, last) with a value, from 0, of the sheet
+    row, repeat_rows, col, first, last = 0, 1, 0, None, -1  # the row's position; its cells with a value
+    with z.open("content.xml") as f:
+        while chunk := f.read(1 << 20):
+            text = tail + chunk
+            base = offset - len(tail)
+            for match in ODS_TAG.finditer(text):
+                closing, closed, kind, attributes, empty = match.groups()
+                kind = kind or closed
+                if kind == b"table-cell" or kind == b"covered-table-cell":
+                    across = int(ODS_REPEATED.search(attributes)[2]) if b"repeated" in attributes else 1
+                    # a cell written open ("<table:table-cell>...") holds text; one closed at once only
+                    # a format, unless it states a value in its attributes
+                    if not empty or b"value-type" in attributes:
+                        first = col if first is None else first
+                        last = col + across - 1
+                    col += across
+                elif kind == b"table-row":
+                    if not closing:
+                        repeat_rows = int(ODS_REPEATED.search(attributes)[2]) if b"repeated" in attributes else 1
+                        col, first, last = 0, None, -1
+                    if closing or empty:
+                        if first is not None:
+                            end_row = row + repeat_rows - 1
+                            rows = (min(rows[0], row), end_row) if rows else (row, end_row)
+                            cols = (min(cols[0], first), max(cols[1], last)) if cols else (first, last)
+                        row += repeat_rows
+                elif closing:  # a sheet; one inside another's cell (a subtable) counts with its host
+                    depth -= 1
+                    if depth == 0:
+                        cells = (cols[1] - cols[0] + 1) * (rows[1] - rows[0] + 1) if rows else 1
+                        end = f"{_column_letters(cols[1] + 1)}{rows[1] + 1}" if rows else "A1"
+                        extents[name] = (end, cells, base + match.end() - start)
+                elif not empty:
+                    depth += 1
+                    if depth == 1:
+                        name = _attributes(attributes).get("name", "")
+                        start, rows, cols, row = base + match.start(), None, None, 0
+            cut = text.rfind(b"<")
+            tail = text[cut:][-TAIL_BYTES:] if cut >= 0 and text.find(b">", cut) < 0 else b""
+            offset += len(chunk)
+    return extents
+
+
+def _refuse(path: Path, sheet: str, last: str, cells: int) -> None:
+    raise InputError(path.name, f"sheet {sheet!r} reaches to cell {last} ({cells:,} cells, nearly all empty): a "
+                     "value far from the data? Delete the columns right of the data and the rows below it, save, "
+                     "and run again")
+
+
+def _refuse_far_ods_cells(path: Path, sheet: str) -> None:
+    try:
+        with zipfile.ZipFile(path) as z:
+            extents = _ods_extents(z)
+    except (zipfile.BadZipFile, OSError, zlib.error, KeyError):
+        return  # the reader says what is wrong with the file
+    for name, (last, cells, xml_bytes) in extents.items():
+        if (name == sheet or sheet not in extents) and cells > max(
+                GRID_FREE_CELLS, GRID_MAX_EMPTY_RATIO * xml_bytes // CELL_XML_BYTES):
+            _refuse(path, name, last, cells)
+
+
 def refuse_far_cells(path: Path, unpacked: dict[str, int], sheet: str) -> None:
     """Raise InputError, naming the sheet and its last cell, when the sheet's filled extent is a grid
     far larger than its XML could fill: a stray value far from the data."""
+    if path.suffix.lower() == ".ods":
+        return _refuse_far_ods_cells(path, sheet)
     try:
         with zipfile.ZipFile(path) as z:
             members = _sheet_members(z)
@@ -542,10 +619,7 @@ def refuse_far_cells(path: Path, unpacked: dict[str, int], sheet: str) -> None:
                         continue
                 last, cells = _filled_extent(z, member)
                 if cells > allowed:
-                    raise InputError(path.name, f"sheet {named.get(member, member)!r} reaches to cell "
-                                     f"{last} ({cells:,} cells, nearly all empty): a value "
-                                     "far from the data? Delete the columns right of the data and the rows below it, "
-                                     "save, and run again")
+                    _refuse(path, named.get(member, member), last, cells)
     except (zipfile.BadZipFile, OSError, zlib.error, KeyError):
         return  # the reader says what is wrong with the file
 
@@ -560,7 +634,10 @@ class _CheckedWorkbook:
 
     def load_sheet(self, name: str, **options):
         refuse_far_cells(self.path, self.unpacked, name)
-        return self.book.load_sheet(name, **options)
+        try:
+            return self.book.load_sheet(name, **options)
+        except Exception as exc:  # calamine's errors (a damaged sheet, its cell limit) name no file
+            raise InputError(self.path.name, f"sheet {name!r} cannot be read ({_reader_error(exc)})") from None
 
 
 def _open_workbook(path: Path) -> _CheckedWorkbook:
@@ -570,8 +647,11 @@ def _open_workbook(path: Path) -> _CheckedWorkbook:
     try:
         return _CheckedWorkbook(path, fastexcel.read_excel(path), unpacked)
     except Exception as exc:  # fastexcel raises its own error types for corrupt or truncated files
-        raise InputError(path.name, f"cannot be read as an Excel workbook ({exc.__class__.__name__}: "
-                         f"{str(exc).splitlines()[0][:200]})") from None
+        raise InputError(path.name, f"cannot be read as an Excel workbook ({_reader_error(exc)})") from None
+
+
+def _reader_error(exc: Exception) -> str:
+    return f"{exc.__class__.__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
 
 
 # calamine's names of Excel's error values -> the text Excel shows.
