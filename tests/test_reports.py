@@ -715,11 +715,14 @@ def test_tib_relapse_among_those_who_went_back_to_work(reports, warehouse):
             f"is dat {fmt_pct(no['pct'])}; daarin tellen ook de {no['n_respondents'] - no['n_returned']} mee die "
             "niet terugkeerden.") in reports["terug_in_balans", "researcher"].full_text
     # The 3 who did not go back are fewer than the minimum: the share of all minus the share among
-    # those who did would give their answers. The stakeholder edition gives the share of all alone.
+    # those who did would give their answers. The stakeholder edition gives the share of all alone,
+    # saying whom it counts (it read as the share of those back at work), without their number.
     assert no["n_respondents"] - no["n_returned"] == 3
     stakeholder = reports["terug_in_balans", "stakeholder"].full_text
     assert "deelnemers die terugkeerden naar werk, is" not in stakeholder
-    assert f"{fmt_pct(no['pct'])} " in stakeholder and "niet opnieuw uitgevallen" in stakeholder
+    assert (f"is {fmt_pct(no['pct'])} niet opnieuw uitgevallen vanwege psychische klachten. Daarin tellen, zoals de "
+            "factsheet rekent, ook de respondenten mee die niet terugkeerden naar werk.") in stakeholder
+    assert "de 3 mee" not in stakeholder
 
 
 def test_tib_return_to_work_sentence_from_the_mart(reports, warehouse):
@@ -1042,6 +1045,12 @@ def test_a_label_inside_a_sentence_keeps_an_abbreviation():
     assert in_sentence("Werken met Microsoft Teams") == "werken met Microsoft Teams"
     assert in_sentence("De coach van SPAT") == "de coach van SPAT"  # an abbreviation is no name
     assert in_sentence("a") == "a" and in_sentence("") == ""
+    assert in_sentence("WhatsApp-groep") == "WhatsApp-groep" and in_sentence("WhatsApp group") == "WhatsApp group"
+    assert in_sentence("Engelstalige versie gewaardeerd") == "Engelstalige versie gewaardeerd"
+    assert in_sentence("English-language version appreciated") == "English-language version appreciated"
+    assert in_sentence("Nederlandse taal") == "Nederlandse taal"
+    assert in_sentence("Eén communicatiemiddel") == "één communicatiemiddel"
+    assert in_sentence("Energie") == "energie" and in_sentence("Frustratie") == "frustratie"
 
 
 def test_english_terug_in_balans_ties_follow_the_english_names():

@@ -479,6 +479,10 @@ TEXTS: dict[str, dict[str, str]] = {
                          "en": "Of the {n_returned} participants who returned to work, {pct} ({n}; {interval}) had "
                                "not dropped out again because of psychological complaints at least three months "
                                "after the programme ended."},
+    "relapse_counts_absent": {"nl": "Daarin tellen, zoals de factsheet rekent, ook de respondenten mee die niet "
+                                    "terugkeerden naar werk.",
+                              "en": "This counts, as the factsheet does, the respondents who did not return to work "
+                                    "too."},
     "relapse_of_all": {"nl": "Over alle {m} respondenten, zoals de factsheet rekent, is dat {pct}; daarin tellen ook "
                              "de {k} mee die niet terugkeerden.",
                        "en": "Of all {m} respondents, as the factsheet counts, that is {pct}; this includes the {k} "
@@ -677,11 +681,22 @@ def join_list(items: list[str], lang: str) -> str:
     return ", ".join(items[:-1]) + f" {text(lang, 'and')} " + items[-1]
 
 
+# Words Dutch and English write with a capital inside a sentence too: languages, peoples and places
+# and what is made of them (Engelstalige versie, Nederlandse taal, English-language version).
+PROPER_PREFIXES = ("Nederland", "Engels", "English", "Dutch", "Duits", "German", "Frans", "French", "Europ", "Gronin",
+                   "Fries", "Spaans", "Spanish", "Pools", "Polish", "Turk", "Arab", "Marokka", "Morocc", "Surina")
+
+
 @functools.lru_cache(maxsize=4096)  # a year's organisation reports name a few hundred themes some 800,000 times
 def in_sentence(label: str) -> str:
     """A codebook's label or theme inside a sentence: "4 deelnemers noemden inhoud van het werk".
-    The first letter goes to lower case, unless the second is a capital too (SPAT, ICT-taken) or the
-    second word is capitalised as a name is (Microsoft Teams; but "werken met Microsoft Teams")."""
-    if label[1:2].isupper() or any(w[:1].isupper() and w[1:].islower() for w in label.split()[1:2]):
+    The first letter goes to lower case, unless the first word has another capital (SPAT, ICT-taken,
+    WhatsApp-groep), is a language's or people's (Engelstalige versie), or the second word is
+    capitalised as a name is (Microsoft Teams; but "werken met Microsoft Teams"). "Eén" is "één"."""
+    first = label.split(" ", 1)[0]
+    if any(c.isupper() for c in first[1:]) or first.startswith(PROPER_PREFIXES) or any(
+            w[:1].isupper() and w[1:].islower() for w in label.split()[1:2]):
         return label
+    if label.startswith("Eén"):  # Dutch writes the accent on the capital E alone
+        return "één" + label[3:]
     return label[:1].lower() + label[1:]
