@@ -326,6 +326,27 @@ def test_atlasti_quotations_as_interview_segments(tmp_path: Path):
     ]
 
 
+def test_a_quotation_given_two_codes_is_two_staging_rows_told_apart_by_their_code(tmp_path: Path):
+    """Staging kept the export's row and dropped the code: the two rows of one quotation shared their
+    key, and neither could be traced back to its raw row."""
+    from assets.pmg.ingest import raw_pmg_interview_segments
+    from assets.pmg.staging import staging_pmg_interview_segments
+
+    data = tmp_path / "data"
+    (data / "pmg" / "2023").mkdir(parents=True)
+    write_atlas_sample(data / "pmg" / "2023")
+    assert materialize_years([raw_pmg_interview_segments, staging_pmg_interview_segments],
+                             resources_for(tmp_path, data), (2023,)).success
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as conn:
+        staged = conn.sql("SELECT row_number, code_path, theme FROM staging.pmg_interview_segments "
+                          "ORDER BY row_number, code_path").fetchall()
+        traced = conn.sql("SELECT count(*) FROM staging.pmg_interview_segments s JOIN raw.pmg_interview_segments r "
+                          "USING (source_file, row_number, code_path)").fetchall()[0][0]
+    assert [(r, c) for r, c, _ in staged] == [(2, "Diagnose: Steun van collega's"), (2, "Diagnose: Werkdruk, tijdsdruk"),
+                                            (3, "Diagnose: Steun")]
+    assert traced == len(staged)
+
+
 def test_an_interview_naming_a_speaker_code_in_another_spelling_is_masked(tmp_path):
     texts = _segments_with(tmp_path, ["UMCG-CS1-02: Zoals UMCG CS1 01 al zei, en umcg-cs1-1 ook."],
                            speaker_codes="UMCG-CS\\d-\\d{2}")

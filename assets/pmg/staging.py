@@ -75,7 +75,8 @@ SEGMENTS_SQL = f"""
 SELECT * EXCLUDE (document_rank, file_rank) FROM (
   SELECT d.year, d.organisation, d.intervention, d.group_label, d.wave, s.document,
          s.speaker_id AS participant_id, t.section, t.jdr_category, t.igloo_level, t.theme,
-         s.segment_text, s.source_file, s.row_number, t.theme_en, d.language, d.document_rank, d.file_rank
+         s.segment_text, s.source_file, s.row_number, t.theme_en, d.language, s.code_path, d.document_rank,
+         d.file_rank
   FROM {INTERVIEWS} s
   JOIN _file_documents d ON d.source_file = s.source_file AND d.document = s.document
   JOIN _file_themes t ON t.file_id = d.file_id AND t.code_path = s.code_path
