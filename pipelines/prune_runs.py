@@ -21,6 +21,7 @@ from pathlib import Path
 
 from dagster import AssetCheckKey, AssetRecordsFilter, DagsterInstance, DagsterRunStatus, RunsFilter
 from dagster._core.event_api import PartitionKeyFilter
+from dagster._core.instance.utils import RUNLESS_RUN_ID
 from dagster._core.storage.asset_check_execution_record import COMPLETED_ASSET_CHECK_EXECUTION_RECORD_STATUSES
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import INDEX_SHARD_NAME, SqliteEventLogStorage
 
@@ -80,8 +81,11 @@ def reclaim_disk(instance: DagsterInstance) -> None:
     index_file = Path(storage.path_for_shard(INDEX_SHARD_NAME))
     # The files first, then the runs: a run's record is made before its first event, so a run that
     # starts in between is among the runs read, and its new file is kept. With a run's file go the
-    # journal files SQLite keeps beside it (left behind by a run that crashed).
-    shards = [f for f in index_file.parent.glob("*.db*") if f.name.split(".db")[0] != INDEX_SHARD_NAME]
+    # journal files SQLite keeps beside it (left behind by a run that crashed). ".db" is no run's: it
+    # holds the events of no run (reported from the UI, the daemon's), and the processes that opened
+    # it failed on every later such event once it was gone.
+    shards = [f for f in index_file.parent.glob("*.db*")
+              if f.name.split(".db")[0] not in (INDEX_SHARD_NAME, RUNLESS_RUN_ID)]
     runs = set(instance.get_run_ids())
     for shard in shards:
         if shard.name.split(".db")[0] not in runs:

@@ -3,8 +3,8 @@
 from datetime import timedelta
 from pathlib import Path
 
-from dagster import (AssetCheckResult, AssetSelection, DagsterInstance, DagsterRunStatus, StaticPartitionsDefinition,
-                     asset, asset_check, materialize)
+from dagster import (AssetCheckResult, AssetMaterialization, AssetSelection, DagsterInstance, DagsterRunStatus,
+                     StaticPartitionsDefinition, asset, asset_check, materialize)
 from dagster._core.storage.dagster_run import DagsterRun
 
 from pipelines.prune_runs import main, prune
@@ -93,3 +93,18 @@ def test_prune_keeps_the_latest_check_run_and_every_run_in_progress(tmp_path: Pa
         assert prune(instance, timedelta(0), check_keys=keys) == [failed]
         assert set(instance.get_run_ids()) == {made, checked, "still-running"}
         assert "index.db not compacted: a run is queued or in progress" in capsys.readouterr().err
+
+
+def test_prune_keeps_the_store_of_events_that_belong_to_no_run(tmp_path: Path):
+    """A materialisation reported from the UI, and the daemon's own events, belong to no run: Dagster
+    keeps them in history/runs/.db. Pruning took that for a deleted run's file and removed it, and the
+    process that had it open failed on every later such event ("no such table: event_logs")."""
+    with DagsterInstance.local_temp(tempdir=str(tmp_path)) as instance:
+        _run(instance, [overall])
+        instance.report_runless_asset_event(AssetMaterialization(asset_key="overall", description="from the UI"))
+        runless = tmp_path / "history" / "runs" / ".db"
+        assert runless.is_file()
+        prune(instance, timedelta(0))
+        assert runless.is_file()
+        instance.report_runless_asset_event(AssetMaterialization(asset_key="overall", description="again"))
+        assert instance.get_latest_materialization_event(overall.key).asset_materialization.description == "again"
