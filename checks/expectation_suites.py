@@ -14,14 +14,14 @@ from dagster_duckdb import DuckDBResource
 
 from assets.data_quality import write_data_quality_page
 from assets.partitions import partition_years
-from assets.tables import key
+from assets.tables import POOL, key
 from checks.gx_runner import run_suite
 from checks.suites import SUITES, Suite
 from pipelines.resources import GreatExpectations, ReportSettings, SourceData
 
 
 def _suite_check(suite: Suite):
-    @asset_check(asset=key(suite.table), name="expectation_suite", blocking=suite.blocking,
+    @asset_check(pool=POOL, asset=key(suite.table), name="expectation_suite", blocking=suite.blocking,
                  description=f"Great Expectations suite of {suite.table}: "
                              + "; ".join(e.describes for e in suite.expectations)
                              + ("; plus the scales and labels its codebooks declare" if suite.codebooks else ""))

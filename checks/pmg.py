@@ -8,24 +8,26 @@ from dagster_duckdb import DuckDBResource
 from assets.ingest.errors import InputError
 from assets.partitions import partition_years, year_filter
 from assets.pmg.staging import ANSWERS, RESPONSES, SEGMENTS
-from assets.tables import key, markdown_table
+from assets.tables import POOL, key, markdown_table
 from checks.sql import flag_check, quarantine_check, violations_check
 from pipelines.resources import ReportSettings, SourceData
 
 
-@asset_check(asset=key(ANSWERS), name="no_rows_quarantined", description="Warns when questionnaire rows were quarantined.")
+@asset_check(pool=POOL, asset=key(ANSWERS), name="no_rows_quarantined",
+              description="Warns when questionnaire rows were quarantined.")
 def questionnaire_rows_not_quarantined(context: AssetCheckExecutionContext, duckdb: DuckDBResource) -> AssetCheckResult:
     with duckdb.get_connection() as conn:
         return quarantine_check(conn, "pmg_questionnaire", partition_years(context))
 
 
-@asset_check(asset=key(SEGMENTS), name="no_rows_quarantined", description="Warns when interview segments were quarantined.")
+@asset_check(pool=POOL, asset=key(SEGMENTS), name="no_rows_quarantined",
+              description="Warns when interview segments were quarantined.")
 def interview_segments_not_quarantined(context: AssetCheckExecutionContext, duckdb: DuckDBResource) -> AssetCheckResult:
     with duckdb.get_connection() as conn:
         return quarantine_check(conn, "pmg_interviews", partition_years(context))
 
 
-@asset_check(asset=key("marts.pmg_intervention_rating"), blocking=True, description=(
+@asset_check(pool=POOL, asset=key("marts.pmg_intervention_rating"), blocking=True, description=(
     "An intervention grade must come from T1 respondents: no rating for an intervention without T1 "
     "respondents (the source report's Tabel 7 printed one), and never more raters than T1 respondents."))
 def rating_only_from_t1_respondents(context: AssetCheckExecutionContext, duckdb: DuckDBResource) -> AssetCheckResult:
@@ -42,7 +44,7 @@ def rating_only_from_t1_respondents(context: AssetCheckExecutionContext, duckdb:
             bad="{n} intervention(s) have more grades than T1 respondents")
 
 
-@asset_check(asset=key("marts.pmg_mental_health"), blocking=True, description=(
+@asset_check(pool=POOL, asset=key("marts.pmg_mental_health"), blocking=True, description=(
     "Every N in the mart equals the distinct pseudonyms with a grade behind it in staging."))
 def n_equals_distinct_participants(context: AssetCheckExecutionContext, duckdb: DuckDBResource) -> AssetCheckResult:
     with duckdb.get_connection() as conn:
@@ -58,7 +60,7 @@ def n_equals_distinct_participants(context: AssetCheckExecutionContext, duckdb: 
             ok="every N equals its distinct participants", bad="{n} cell(s) whose N disagrees with staging")
 
 
-@asset_check(asset=key("marts.pmg_theme_mentions"), blocking=True, description=(
+@asset_check(pool=POOL, asset=key("marts.pmg_theme_mentions"), blocking=True, description=(
     "Theme mentions come only from participants of that intervention's interviews in that wave."))
 def mentions_within_interview_participants(context: AssetCheckExecutionContext,
                                            duckdb: DuckDBResource) -> AssetCheckResult:
@@ -76,7 +78,7 @@ def mentions_within_interview_participants(context: AssetCheckExecutionContext,
 COUNTS = ("n_t0", "n_questionnaire_t0", "n_t1", "n_questionnaire_t1")
 
 
-@asset_check(asset=key("marts.pmg_response_counts"), description=(
+@asset_check(pool=POOL, asset=key("marts.pmg_response_counts"), description=(
     "Questionnaire and interview respondent counts per group agree, or the interview codebook "
     "explains the difference (`count_differences:`): the two instruments are filled in by "
     "overlapping but not identical groups. Unexplained differences are listed to be looked into, "
@@ -137,7 +139,7 @@ def questionnaire_and_interview_counts_agree(context: AssetCheckExecutionContext
     )
 
 
-@asset_check(asset=key("marts.pmg_theme_mentions"), blocking=True, description=(
+@asset_check(pool=POOL, asset=key("marts.pmg_theme_mentions"), blocking=True, description=(
     "Every N of a theme equals the distinct pseudonyms behind it in staging."))
 def theme_n_equals_distinct_participants(context: AssetCheckExecutionContext,
                                          duckdb: DuckDBResource) -> AssetCheckResult:
@@ -153,7 +155,7 @@ def theme_n_equals_distinct_participants(context: AssetCheckExecutionContext,
             ok="every theme's N equals its distinct participants", bad="{n} theme(s) whose N disagrees with staging")
 
 
-@asset_check(asset=key(RESPONSES), description=(
+@asset_check(pool=POOL, asset=key(RESPONSES), description=(
     "Flags T1 respondents without a T0 answer: they are unpaired, so a T0-T1 comparison of that "
     "intervention mixes different people."))
 def t1_without_t0_flagged(context: AssetCheckExecutionContext, duckdb: DuckDBResource) -> AssetCheckResult:
@@ -171,7 +173,7 @@ def t1_without_t0_flagged(context: AssetCheckExecutionContext, duckdb: DuckDBRes
                  "marts.pmg_paired_change leaves them out and marts.pmg_unpaired_change says so")
 
 
-@asset_check(asset=key("marts.pmg_mental_health"), description=(
+@asset_check(pool=POOL, asset=key("marts.pmg_mental_health"), description=(
     "Flags intervention-wave cells below the reporting minimum: stakeholder reports suppress them."))
 def groups_below_reporting_minimum_flagged(context: AssetCheckExecutionContext, duckdb: DuckDBResource,
                                            reports: ReportSettings) -> AssetCheckResult:
@@ -184,7 +186,7 @@ def groups_below_reporting_minimum_flagged(context: AssetCheckExecutionContext, 
                  + ": flagged; the stakeholder edition suppresses them")
 
 
-@asset_check(asset=key("marts.pmg_intervention_rating"), blocking=True, description=(
+@asset_check(pool=POOL, asset=key("marts.pmg_intervention_rating"), blocking=True, description=(
     "Every N of the intervention grade equals the distinct pseudonyms with a grade behind it."))
 def rating_n_equals_distinct_participants(context: AssetCheckExecutionContext,
                                           duckdb: DuckDBResource) -> AssetCheckResult:

@@ -5,19 +5,20 @@ from dagster_duckdb import DuckDBResource
 
 from assets.partitions import partition_years
 
-from assets.tables import key
+from assets.tables import POOL, key
 from assets.terug_in_balans.staging import ANSWERS
 from checks.sql import quarantine_check, violations_check
 
 
-@asset_check(asset=key(ANSWERS), name="no_rows_quarantined", description="Warns when survey rows were quarantined.")
+@asset_check(pool=POOL, asset=key(ANSWERS), name="no_rows_quarantined",
+              description="Warns when survey rows were quarantined.")
 def survey_rows_not_quarantined(context: AssetCheckExecutionContext, duckdb: DuckDBResource) -> AssetCheckResult:
     with duckdb.get_connection() as conn:
         return quarantine_check(conn, "tib_survey", partition_years(context))
 
 
 def _shares_sum_to_100(table: str, group: str):
-    @asset_check(asset=key(table), name="shares_sum_to_100", blocking=True,
+    @asset_check(pool=POOL, asset=key(table), name="shares_sum_to_100", blocking=True,
                  description=f"The shares of one question sum to 100% ({table}, per {group}).")
     def _check(context: AssetCheckExecutionContext, duckdb: DuckDBResource) -> AssetCheckResult:
         with duckdb.get_connection() as conn:
@@ -35,7 +36,7 @@ factor_rating_shares = _shares_sum_to_100("marts.tib_factor_ratings", "year, fac
 
 
 def _n_equals_distinct(table: str, variable: str):
-    @asset_check(asset=key(table), name="n_equals_distinct_respondents", blocking=True,
+    @asset_check(pool=POOL, asset=key(table), name="n_equals_distinct_respondents", blocking=True,
                  description=f"Every N of {table} equals the distinct pseudonyms who answered {variable} in staging.")
     def _check(context: AssetCheckExecutionContext, duckdb: DuckDBResource) -> AssetCheckResult:
         with duckdb.get_connection() as conn:

@@ -68,9 +68,11 @@ def test_the_marts_column_schemas_say_when_a_column_is_null(tmp_path, monkeypatc
             schema.tables.cache_clear()
 
 
-def test_every_asset_that_opens_the_warehouse_is_in_the_duckdb_pool():
-    for assets_def in ASSETS:
-        assert assets_def.op.pool == "duckdb", assets_def.key
+def test_every_asset_and_check_that_opens_the_warehouse_is_in_the_duckdb_pool():
+    """Checks read the warehouse too: outside the pool, a run of checks alone from the UI could open it
+    beside a run writing it once more than one run may go at a time."""
+    for definition in [*ASSETS, *CHECKS]:
+        assert definition.op.pool == "duckdb", definition
 
 
 def test_job_and_schedule_resolve():
