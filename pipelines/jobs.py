@@ -7,7 +7,7 @@ from pathlib import Path
 from dagster import (AssetSelection, DefaultScheduleStatus, RunRequest, ScheduleEvaluationContext, SkipReason, define_asset_job,
                      in_process_executor, schedule)
 
-from assets.ingest.codebook import PROGRAMMES, folder_year
+from assets.ingest.codebook import PROGRAMMES, WITHDRAWN, folder_year
 from assets.partitions import YEARS
 from assets.tables import key
 from pipelines.resources import SourceData
@@ -64,6 +64,13 @@ def codebook_paths(data_dir: Path) -> list[Path]:
 def years_with_exports(data_dir: Path) -> list[int]:
     """Years for which some programme has a codebook in <data>/<programme>/<year>/."""
     return sorted({year for p in codebook_paths(data_dir) if (year := folder_year(p.parent.name)) is not None})
+
+
+def years_withdrawn(data_dir: Path) -> list[int]:
+    """Years for which some programme's folder holds WITHDRAWN.txt and no codebook: their run removes them."""
+    return sorted({year for programme in PROGRAMMES for marker in (data_dir / programme).glob(f"*/{WITHDRAWN}")
+                   if (year := folder_year(marker.parent.name)) is not None
+                   and not any(marker.parent.glob("codebook*.y*ml"))})
 
 
 # On from the start: a service installed as docs/operations.md says runs the year without anyone

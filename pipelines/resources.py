@@ -25,7 +25,7 @@ from dagster import ConfigurableResource, EnvVar, InitResourceContext
 from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr, field_validator
 
-from assets.ingest.codebook import PROGRAMMES, Codebook, discover_codebooks, folder_year
+from assets.ingest.codebook import PROGRAMMES, WITHDRAWN, Codebook, discover_codebooks, years_kept
 from assets.ingest.disk_cache import untrusted
 from assets.ingest.pseudonyms import KEY_VARIABLE, PUBLIC_SAMPLE_KEY, Pseudonymiser
 from assets.reporting.publish import make_folders
@@ -45,7 +45,7 @@ def not_the_sample(data_dir: Path) -> str | None:
     adds a year's real exports beside the sample in data/."""
     expected = dict(reversed(line.split("  ", 1)) for line in SAMPLE_MANIFEST.read_text(encoding="utf-8").splitlines())
     found = {p.relative_to(data_dir).as_posix(): p for programme in PROGRAMMES
-             for p in sorted((data_dir / programme).rglob("*")) if p.is_file()}
+             for p in sorted((data_dir / programme).rglob("*")) if p.is_file() and p.name != WITHDRAWN}
     for relative, path in found.items():
         if relative not in expected:
             return f"{relative} is not a file of the sample"
@@ -78,11 +78,14 @@ class SourceData(ConfigurableResource):
                                     "(the run is slower without one, not otherwise different)")
                 break
 
-    def has_year_folders(self, programme: str) -> bool:
-        """Whether <data_dir>/<programme>/ holds any year's folder. None at all is a folder moved or a
-        share not mounted, not every year's participants withdrawn (as the inbox sensor reads it)."""
-        folder = Path(self.data_dir) / programme
-        return folder.is_dir() and any(p.is_dir() and folder_year(p.name) is not None for p in folder.iterdir())
+    def years_to_replace(self, programme: str, years: list[int], log=None) -> list[int]:
+        """Of a run's years, those whose rows its ingest and staging replace: the others keep theirs
+        (years_kept: no codebook and no WITHDRAWN.txt in their folder), which `log` is told."""
+        kept = years_kept(Path(self.data_dir), programme, years)
+        if kept and log is not None:
+            log.info(f"{programme} {', '.join(map(str, kept))}: no codebook in the year's folder (or no folder): its "
+                     f"rows are kept as the warehouse holds them. To remove a year, put {WITHDRAWN} in its folder")
+        return [year for year in years if year not in kept]
 
     def codebooks(self, programme: str, instrument: str, years: list[int] | None = None) -> list[Codebook]:
         """The instrument's codebooks, oldest first; with `years`, only those years' (a partition's)."""

@@ -1,10 +1,11 @@
 """`make run`: materialise every asset and check on the bundled data into DAGSTER_HOME's instance,
 so `make ui` shows the same run, then say where the warehouse and the reports are.
 
-The run covers every year partition from the first to the last year that has a codebook, or that
-the warehouse holds (a year whose folder was taken out loses its rows and reports), in one run (the
-assets' single-run backfill policy), as a backfill of that range from the UI would. A folder of a
-year that is no partition (before the first, or next year's) is said and left alone."""
+The run covers every year partition from the first to the last year that has a codebook or
+WITHDRAWN.txt in its folder (a withdrawn year loses its rows and reports; a year the warehouse holds
+without either keeps them), in one run (the assets' single-run backfill policy), as a backfill of
+that range from the UI would. A folder of a year that is no partition (before the first, or next
+year's) is said and left alone."""
 
 from __future__ import annotations
 
@@ -35,11 +36,11 @@ def years_in_warehouse(database: str) -> list[int]:
         return [r[0] for r in conn.execute("SELECT DISTINCT year FROM raw.source_files ORDER BY 1").fetchall()]
 
 
-def years_to_run(with_exports: list[int], in_warehouse: list[int], partitions: list[str]) -> tuple[list[int], list[int]]:
+def years_to_run(with_exports: list[int], withdrawn: list[int], partitions: list[str]) -> tuple[list[int], list[int]]:
     """(the years to run, the years with exports that are no partition): every partition year that has
-    exports or is in the warehouse, so that a year whose exports were taken out is emptied too."""
+    exports, or WITHDRAWN.txt, so that a withdrawn year is emptied too."""
     known = {int(p) for p in partitions}
-    return sorted((set(with_exports) | set(in_warehouse)) & known), sorted(set(with_exports) - known)
+    return sorted((set(with_exports) | set(withdrawn)) & known), sorted(set(with_exports) - known)
 
 
 def run_warnings(instance, run_id: str) -> list[str]:
@@ -79,11 +80,12 @@ def reports_written(folder: Path, since: float) -> tuple[list[Path], int]:
 def main() -> int:
     from assets.partitions import YEARS
     from pipelines.definitions import defs
-    from pipelines.jobs import years_with_exports
+    from pipelines.jobs import years_with_exports, years_withdrawn
 
     resources = defs.resources
     with_exports = years_with_exports(Path(resources["sources"].data_dir))
-    if not with_exports:
+    withdrawn = years_withdrawn(Path(resources["sources"].data_dir))
+    if not with_exports and not withdrawn:
         print(f"no codebook under {resources['sources'].data_dir}/<programme>/<year>/: nothing to run")
         return 1
     try:
@@ -93,11 +95,13 @@ def main() -> int:
               "close that connection (or wait for that run) and run again")
         return 1
     keys = YEARS.get_partition_keys()
-    years, not_partitions = years_to_run(with_exports, in_warehouse, keys)
+    years, not_partitions = years_to_run(with_exports, withdrawn, keys)
     print(f"years with exports: {', '.join(map(str, with_exports))}")
-    if gone := sorted(set(in_warehouse) - set(with_exports)):
-        print(f"years in the warehouse without exports any more (their rows and reports are removed): "
-              f"{', '.join(map(str, gone))}")
+    if withdrawn:
+        print(f"years withdrawn (WITHDRAWN.txt; their rows and reports are removed): {', '.join(map(str, withdrawn))}")
+    if kept := sorted(set(in_warehouse) - set(with_exports) - set(withdrawn)):
+        print(f"years in the warehouse without a codebook (kept as they are; WITHDRAWN.txt in a year's folder "
+              f"removes it): {', '.join(map(str, kept))}")
     if not_partitions:
         print(f"not run: {', '.join(map(str, not_partitions))}: no year partition (the partitions are "
               f"{keys[0]} to {keys[-1]}, this year included)")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
 
-from assets.ingest.codebook import folder_year, parse_yaml
+from assets.ingest.codebook import WITHDRAWN, folder_year, parse_yaml
 from assets.ingest.formats_other_surveys import syntax_file_of
 from assets.partitions import YEARS
 from pipelines.jobs import PROGRAMME_JOBS, codebook_paths
@@ -25,7 +25,6 @@ SETTLE_SECONDS = 120
 IN_PROGRESS = ("~$*", ".~lock.*#", ".*.??????", "*.part", "*.crdownload", "*.download", "*.tmp")
 # The cursor's layout. Version 1, {folder: signature} of every folder seen, had no version key.
 CURSOR_VERSION = 2
-REMOVED = "removed"  # the cursor's signature of a folder taken out whose run was requested
 
 
 @dataclass(frozen=True)
@@ -103,11 +102,23 @@ def codebook_folders(data_dir: Path) -> dict[str, Path]:
 
 
 def exports_without_codebook(data_dir: Path, folders: dict[str, Path]) -> list[str]:
-    """Every <programme>/<year>/ folder with files in it but no codebook, by "<programme>/<year>"."""
+    """Every <programme>/<year>/ folder with files in it but no codebook (nor WITHDRAWN.txt), by
+    "<programme>/<year>"."""
     return [f"{programme}/{year.name}" for programme in sorted(PROGRAMME_JOBS)
             for year in sorted((data_dir / programme).glob("*"))
             if year.is_dir() and folder_year(year.name) is not None and f"{programme}/{year.name}" not in folders
-            and any(p.is_file() for p in year.rglob("*"))]
+            and not (year / WITHDRAWN).is_file() and any(p.is_file() for p in year.rglob("*"))]
+
+
+def withdrawn_folders(data_dir: Path, folders: dict[str, Path]) -> dict[str, str]:
+    """{"<programme>/<year>": signature} of every year's folder that holds WITHDRAWN.txt and no codebook."""
+    found = {}
+    for programme in sorted(PROGRAMME_JOBS):
+        for year in sorted((data_dir / programme).glob(f"*/{WITHDRAWN}")):
+            name = f"{programme}/{year.parent.name}"
+            if folder_year(year.parent.name) is not None and name not in folders:
+                found[name] = f"{WITHDRAWN}@{year.stat().st_mtime_ns}"
+    return found
 
 
 def is_partition(folder: str, partitions: set[str]) -> bool:
@@ -133,7 +144,8 @@ def read_cursor(raw: str | None, partitions: set[str]) -> dict[str, str]:
         description="Watches <data>/<programme>/<year>/ for new or changed exports next to a codebook, and requests "
                     "that programme's run of that year's partition once every file its codebooks name is there and "
                     f"nothing in the folder has changed for {SETTLE_SECONDS} s (the run skips unchanged files); "
-                    "a year's folder taken out is requested once too, and its run removes that year's rows and reports.")
+                    f"a year's folder given {WITHDRAWN} in place of its codebooks is requested once too, and its run "
+                    "removes that year's rows and reports (a folder taken out keeps them: archived exports).")
 def inbox_sensor(context: SensorEvaluationContext, sources: SourceData):
     partitions = set(YEARS.get_partition_keys())
     folders = codebook_folders(Path(sources.data_dir))
@@ -142,9 +154,11 @@ def inbox_sensor(context: SensorEvaluationContext, sources: SourceData):
         early = exports_without_codebook(Path(sources.data_dir), folders)
         return SkipReason(f"no <programme>/<year>/ folder with a codebook under {sources.data_dir}"
                           + (f" ({', '.join(early)} hold exports but no codebook yet)" if early else ""))
-    # A folder taken out is remembered as REMOVED once its run is requested; put back, it differs
-    # from that and is requested again. Other folders no longer there are forgotten.
-    done = {f: sig for f, sig in seen.items() if f in folders or sig == REMOVED}
+    withdrawn = withdrawn_folders(Path(sources.data_dir), folders)
+    # Folders no longer there, or left without a codebook, are forgotten: put back, they are requested.
+    # Not those of a programme none of whose folders is there: a folder moved or not mounted.
+    present = {name.split("/")[0] for name in [*folders, *withdrawn]}
+    done = {f: sig for f, sig in seen.items() if f in folders or f in withdrawn or f.split("/")[0] not in present}
     requests, waiting, now = [], [], time.time()
     # A codebook outside a year's folder stops every run of its programme (discover_codebooks): none
     # is requested, and its years are requested once it is moved.
@@ -153,24 +167,24 @@ def inbox_sensor(context: SensorEvaluationContext, sources: SourceData):
         programme, folder_name = name.split("/")
         if folder_year(folder_name) is None:
             misplaced.setdefault(programme, name)
-    # A year's folder taken out (its participants withdrew): its run removes its rows and reports.
-    # Not when none of its programme's folders is left: that is a folder moved or not mounted.
-    present = {name.split("/")[0] for name in folders}
-    for name in sorted(seen.keys() - folders.keys()):
-        if not is_partition(name, partitions) or seen[name] == REMOVED or seen[name].startswith("unknown@"):
+    # A year's folder given WITHDRAWN.txt in place of its codebooks (its participants withdrew): its
+    # run removes its rows and reports, once per marker. A folder taken out keeps them (old exports
+    # are archived or deleted in time, and the warehouse is then their only copy).
+    for name, sig in sorted(withdrawn.items()):
+        if done.get(name) == sig or not is_partition(name, partitions):
             continue
         programme, year = name.split("/")
-        if programme not in present:
-            done[name] = seen[name]
+        if programme in misplaced:  # asked for once the codebook is moved
+            waiting.append(f"{name}: {WITHDRAWN}; its run waits until {misplaced[programme]}/ is no longer there")
             continue
-        if programme in misplaced:
-            done[name] = seen[name]  # asked for once the codebook is moved
-            waiting.append(f"{name}: taken out; its run waits until {misplaced[programme]}/ is no longer there")
-            continue
-        context.log.warning(f"{name}: the folder was taken out; requesting its run, which removes its rows and reports")
-        done[name] = REMOVED
-        requests.append(RunRequest(run_key=f"{name}@removed@{now:.0f}", job_name=PROGRAMME_JOBS[programme].name,
+        context.log.warning(f"{name}: {WITHDRAWN}; requesting its run, which removes its rows and reports")
+        done[name] = sig
+        requests.append(RunRequest(run_key=f"{name}@{sig}", job_name=PROGRAMME_JOBS[programme].name,
                                    partition_key=year, tags={"programme": programme, "trigger": "inbox"}))
+    for name in sorted(seen.keys() - done.keys()):
+        if is_partition(name, partitions) and not seen[name].startswith("unknown@"):
+            context.log.info(f"{name}: no codebook there any more; the warehouse keeps its rows and reports "
+                             f"(archived exports). To remove them, put {WITHDRAWN} in the folder")
     for name, path in sorted(folders.items()):
         folder = look_at(path)
         sig = signature(folder)

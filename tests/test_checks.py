@@ -217,11 +217,9 @@ def test_a_withdrawn_years_validation_pages_are_replaced_and_old_range_folders_r
     """A page per run's range ("2016-2025/") was replaced only by a run of that range: after a
     withdrawal it kept showing the year's values. Each year now has its own pages, which the year's
     next run replaces, and the old range folders go."""
-    import shutil
-
     from assets.data_quality import data_quality_report
     from tests.conftest import materialize_years, resources_for
-    from tests.test_assets import copy_tib, programme_graph
+    from tests.test_assets import copy_tib, programme_graph, withdraw
 
     data = copy_tib(tmp_path)
     validatie = tmp_path / "reports" / "validatie"
@@ -232,8 +230,7 @@ def test_a_withdrawn_years_validation_pages_are_replaced_and_old_range_folders_r
     page = validatie / "2024" / "staging.tib_survey_answers.html"
     assert "<td>2024</td>" in page.read_text(encoding="utf-8")
     assert not (validatie / "2016-2025").exists()
-    shutil.rmtree(data / "terug_in_balans" / "2024")  # every participant withdrew: the folder emptied
-    (data / "terug_in_balans" / "2024").mkdir()
+    withdraw(data / "terug_in_balans" / "2024")  # every participant withdrew
     assert materialize_years(graph, resources_for(tmp_path, data), (2024,)).success
     text = page.read_text(encoding="utf-8")
     assert "geen rijen van 2024: niets te valideren" in text and "<td>2024</td>" not in text

@@ -90,9 +90,10 @@ def test_inbox_sensor_requests_the_changed_years_partition(tmp_path: Path):
     assert _requested(requests) == [("pmg_yearly", "2025")]
 
 
-def test_inbox_sensor_requests_the_run_of_a_year_whose_folder_was_taken_out(tmp_path: Path):
-    """The run removes the year's rows and reports; once, and not when every folder is gone at
-    once (a data share that is not mounted is no withdrawal)."""
+def test_inbox_sensor_keeps_a_year_taken_out_and_requests_a_withdrawn_one(tmp_path: Path):
+    """A year's folder taken out (its exports archived, as old years' are in time) is no withdrawal:
+    nothing is requested, and the warehouse keeps its rows, then their only copy. WITHDRAWN.txt in
+    the folder in place of its codebooks requests its run once, which removes them."""
     sources = SourceData(data_dir=str(tmp_path), pseudonym_key="k")
     for year in ("2024", "2025"):
         (tmp_path / "pmg" / year).mkdir(parents=True)
@@ -102,26 +103,35 @@ def test_inbox_sensor_requests_the_run_of_a_year_whose_folder_was_taken_out(tmp_
     assert _requested(requests) == [("pmg_yearly", "2024"), ("pmg_yearly", "2025")]
 
     shutil.move(tmp_path / "pmg" / "2024", tmp_path / "elsewhere")
-    requests, cursor = _tick(instance, sources, cursor)
-    assert _requested(requests) == [("pmg_yearly", "2024")] and "removed" in requests[0].run_key
-    removed_key = requests[0].run_key
     result, cursor = _tick(instance, sources, cursor)
     assert result.skip_message == "no new or changed exports"
 
-    # put back as it was (mv keeps the files' times): requested again, under a run key of its own,
-    # as the daemon runs no request whose run key an earlier one had
+    (tmp_path / "pmg" / "2024").mkdir()
+    (tmp_path / "pmg" / "2024" / "WITHDRAWN.txt").write_text("Toestemming ingetrokken", encoding="utf-8")
+    requests, cursor = _tick(instance, sources, cursor)
+    assert _requested(requests) == [("pmg_yearly", "2024")] and "WITHDRAWN.txt" in requests[0].run_key
+    withdrawn_key = requests[0].run_key
+    result, cursor = _tick(instance, sources, cursor)
+    assert result.skip_message == "no new or changed exports"
+
+    # the exports put back as they were (mv keeps the files' times): requested again, under a run key
+    # of its own, as the daemon runs no request whose run key an earlier one had
+    shutil.rmtree(tmp_path / "pmg" / "2024")
     shutil.move(tmp_path / "elsewhere", tmp_path / "pmg" / "2024")
     requests, cursor = _tick(instance, sources, cursor)
-    assert _requested(requests) == [("pmg_yearly", "2024")]
-    first_key = requests[0].run_key
+    assert _requested(requests) == [("pmg_yearly", "2024")] and requests[0].run_key != withdrawn_key
+
+    # withdrawn while a codebook sits in a folder of no year, which stops every run of the programme
     time.sleep(1.1)
-    shutil.move(tmp_path / "pmg" / "2024", tmp_path / "pmg" / "2024_oud")  # renamed: a folder of no year
+    shutil.move(tmp_path / "pmg" / "2024", tmp_path / "pmg" / "2024_oud")
+    (tmp_path / "pmg" / "2024").mkdir()
+    (tmp_path / "pmg" / "2024" / "WITHDRAWN.txt").write_text("", encoding="utf-8")
     result, cursor = _tick(instance, sources, cursor)
-    assert "pmg/2024: taken out; its run waits until pmg/2024_oud/ is no longer there" in result.skip_message
+    assert "pmg/2024: WITHDRAWN.txt; its run waits until pmg/2024_oud/ is no longer there" in result.skip_message
     shutil.rmtree(tmp_path / "pmg" / "2024_oud")
     requests, cursor = _tick(instance, sources, cursor)
     assert _requested(requests) == [("pmg_yearly", "2024")]
-    assert len({removed_key, first_key, requests[0].run_key}) == 3
+    shutil.rmtree(tmp_path / "pmg" / "2024")
 
     # every folder gone at once (a share not mounted), then back: nothing forgotten, nothing requested
     result, cursor = _tick(instance, sources, cursor)
@@ -144,13 +154,12 @@ def test_inbox_sensor_requests_the_run_of_a_year_whose_folder_was_taken_out(tmp_
     assert result.skip_message == "no new or changed exports"
 
 
-def test_make_run_runs_the_years_with_exports_or_in_the_warehouse_that_are_partitions():
+def test_make_run_runs_the_years_with_exports_or_withdrawn_that_are_partitions():
     from pipelines.run import years_to_run
 
     partitions = [str(y) for y in range(2015, 2027)]
-    # 2026's folder was taken out; 2027's was made early; 2014 is before the first partition
-    assert years_to_run([2014, 2023, 2025, 2027], [2023, 2025, 2026], partitions) == ([2023, 2025, 2026],
-                                                                                     [2014, 2027])
+    # 2026 was withdrawn (WITHDRAWN.txt); 2027's folder was made early; 2014 is before the first partition
+    assert years_to_run([2014, 2023, 2025, 2027], [2026], partitions) == ([2023, 2025, 2026], [2014, 2027])
 
 
 def test_make_run_lists_the_reports_it_wrote_and_counts_the_older_ones(tmp_path: Path):

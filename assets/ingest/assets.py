@@ -7,7 +7,7 @@ from dagster import Failure, MaterializeResult, MetadataValue
 from assets.ingest import privacy
 from assets.ingest.decode import decode_survey
 from assets.ingest.errors import InputError
-from assets.ingest.loader import drop_vanished_files, load_files, loaded_files
+from assets.ingest.loader import drop_vanished_files, load_files
 from assets.ingest.pseudonyms import STRONG_KEY_BYTES
 from assets.partitions import partition_years
 from assets.tables import markdown_table, rows_of_years, written_metadata
@@ -15,10 +15,11 @@ from assets.reporting.markdown import md_text
 
 
 def ingest_instrument(context, duckdb, sources, programme: str, instrument: str, target: str, parse) -> MaterializeResult:
-    """Load the files of the run's years (partitions); other years' rows are not touched.
+    """Load the files of the run's years (partitions) whose folder holds a codebook or WITHDRAWN.txt;
+    other years' rows are not touched.
 
     `parse(codebook, source, pseudonymiser)` reads one file: (rows, quarantine, rows read, ignored columns)."""
-    years = partition_years(context)
+    years = sources.years_to_replace(programme, partition_years(context), context.log)
     try:
         codebooks = sources.codebooks(programme, instrument, years)
         for codebook in codebooks:
@@ -38,13 +39,6 @@ def ingest_instrument(context, duckdb, sources, programme: str, instrument: str,
 
         outcomes = []
         with duckdb.get_connection() as conn:
-            if not sources.has_year_folders(programme) and (held := loaded_files(conn, instrument, years)):
-                # Removing them would empty the programme's tables and reports, and the run succeed.
-                raise Failure(description=(
-                    f"the data folder {sources.data_dir} has no {programme} year folder, while the warehouse holds "
-                    f"{len(held)} of its {instrument} exports of these years ({held[0]}, ...): is the folder moved, "
-                    f"MHM_DATA_DIR mistyped or the share not mounted? Nothing was removed. To take a year's data "
-                    f"out, empty that year's folder and leave the folder in {programme}/."))
             current = {sf.relative for cb in codebooks for sf in cb.files}
             removed = drop_vanished_files(conn, target, instrument, current, years)
             files = [(cb, sf) for cb in codebooks for sf in cb.files]
@@ -79,8 +73,9 @@ def ingest_instrument(context, duckdb, sources, programme: str, instrument: str,
 
 
 def decode_instrument(context, duckdb, sources, programme: str, instrument: str, raw: str, target: str) -> MaterializeResult:
-    """Decode the run's years (partitions) into staging; other years' rows are not touched."""
-    years = partition_years(context)
+    """Decode the run's years (partitions) into staging, as ingest_instrument loads them; other years'
+    rows are not touched."""
+    years = sources.years_to_replace(programme, partition_years(context))
     try:
         codebooks = sources.codebooks(programme, instrument, years)
     except InputError as exc:

@@ -108,7 +108,7 @@ organisation, intervention, group and wave, and each code its section (Diagnose 
 JD-R category and IGLOO level, all from the interview codebook. A document or code the codebook
 does not know goes to `raw.quarantine`."""))
 def staging_pmg_interview_segments(context, duckdb: DuckDBResource, sources: SourceData) -> MaterializeResult:
-    years = partition_years(context)
+    years = sources.years_to_replace("pmg", partition_years(context))
     try:
         codebooks = sources.codebooks("pmg", "pmg_interviews", years)
     except InputError as exc:
