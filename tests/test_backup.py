@@ -244,6 +244,50 @@ def test_the_backup_job_runs_in_the_duckdb_pool_and_the_sensor_asks_for_it_after
     assert isinstance(skipped, SkipReason)
 
 
+def test_a_burst_of_runs_is_backed_up_once_after_its_last(tmp_path):
+    """The sensor's first tick requests every year's folder, a backfill a run a year: a backup after
+    each rotated every recent one out (twelve kept), the one from before a mistake included."""
+    import time
+
+    from dagster import (DagsterInstance, DagsterRunStatus, RunRequest, SkipReason, build_run_status_sensor_context,
+                         job, op)
+    from dagster._core.storage.dagster_run import DagsterRun
+
+    from pipelines.backups import backup_sensor
+
+    sensor = backup_sensor({"MHM_BACKUP_DIR": str(tmp_path / "b")})
+
+    @op
+    def nothing():
+        pass
+
+    @job(name="pmg_yearly")
+    def yearly():
+        nothing()
+
+    @job(name="warehouse_backup")
+    def backup():
+        nothing()
+
+    def evaluate(instance, result):
+        return sensor(build_run_status_sensor_context(sensor_name=sensor.name, dagster_instance=instance,
+                                                      dagster_run=result.dagster_run,
+                                                      dagster_event=result.get_run_success_event()))
+
+    with DagsterInstance.ephemeral() as instance:
+        first = yearly.execute_in_process(instance=instance)
+        time.sleep(0.01)
+        second = yearly.execute_in_process(instance=instance)
+        time.sleep(0.01)
+        backup.execute_in_process(instance=instance)  # a backup's run is no later run
+        # read late, as a daemon catching up reads them: only the last asks for a backup
+        assert isinstance(evaluate(instance, first), SkipReason)
+        assert isinstance(evaluate(instance, second), RunRequest)
+        instance.add_run(DagsterRun(job_name="pmg_yearly", run_id="going", status=DagsterRunStatus.STARTED))
+        skipped = evaluate(instance, second)
+        assert isinstance(skipped, SkipReason) and "1 more run(s)" in skipped.skip_message
+
+
 def test_the_backup_module_runs_as_documented(tmp_path):
     result = subprocess.run([sys.executable, "-m", "warehouse.backup", "--help"], cwd=ROOT,
                             capture_output=True, text=True)
