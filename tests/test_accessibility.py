@@ -217,7 +217,8 @@ def test_the_theme_matrix_writes_no_text_below_8_pt_and_none_over_another(interv
     from matplotlib.text import Text
 
     from assets.ingest.codebook import IGLOO_LEVELS
-    from assets.pmg.charts import GRID_CATEGORIES, draw_theme_matrix
+    from assets.pmg.charts import GRID_CATEGORIES, MAX_PANELS, draw_theme_matrix
+    from assets.reporting.typeset import TEXT_WIDTH_CM
 
     pick = random.Random(1)
     rows = [{"intervention": f"Training Emoties Engelstalig voor leidinggevenden {i}",
@@ -226,6 +227,8 @@ def test_the_theme_matrix_writes_no_text_below_8_pt_and_none_over_another(interv
             for i in range(interventions) for level in IGLOO_LEVELS for category in GRID_CATEGORIES
             if pick.random() < 0.5]
     fig = draw_theme_matrix(pl.DataFrame(rows), lang)
+    if interventions <= MAX_PANELS:  # printed at its size: two panels abreast printed 8 pt labels at 4 pt
+        assert fig.get_figwidth() * 2.54 <= TEXT_WIDTH_CM
     FigureCanvasAgg(fig).draw()  # tick labels and their places exist once drawn
     texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
     sizes = {t.get_text(): t.get_fontsize() for t in texts}

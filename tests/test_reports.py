@@ -1087,3 +1087,25 @@ def test_the_ui_markdown_of_a_run_of_many_years_fits_its_share_of_the_budget():
     assert _ui_markdown(written, 2025, REPORT_MD_BUDGET // 10).count("# Rapport") == 1
     short = _ui_markdown(written, 2025, 5_000)
     assert short.startswith("# Rapport 2025\n") and "x" not in short and len(short) < 5_000
+
+
+def test_a_report_of_the_bundled_sample_says_it_is_synthetic(reports, full_run):
+    """Read beside the source report, the sample's figures were taken for real participants'."""
+    import duckdb
+
+    from assets.reporting.provenance import sample_note
+    from warehouse.schema import ensure_schema
+
+    for (programme, edition), report in reports.items():
+        assert "Gemaakt van de meegeleverde synthetische voorbeelddata" in report.full_text, (programme, edition)
+    organisation = full_run[1] / "reports" / "pmg" / "2023" / "organisaties"
+    assert all("synthetische voorbeelddata" in p.read_text(encoding="utf-8") for p in organisation.rglob("*.html"))
+    conn = duckdb.connect()
+    ensure_schema(conn, "raw.source_files")
+    conn.execute("INSERT INTO raw.source_files (source_file, programme, year, sha256) VALUES "
+                 "('pmg/2023/pmg_t0_qualtrics.csv', 'pmg', 2023, "
+                 "'b2ba5e91e86a84ff7c286013482b80635688384fa06add7dddea61f8a7b6fd64')")
+    assert sample_note(conn, "pmg", 2023, "en")[0].text.startswith("Made from the bundled synthetic sample")
+    conn.execute("INSERT INTO raw.source_files (source_file, programme, year, sha256) VALUES "
+                 "('pmg/2023/pmg_t1_qualtrics.csv', 'pmg', 2023, 'real')")
+    assert sample_note(conn, "pmg", 2023) == [] and sample_note(conn, "pmg", 2024) == []

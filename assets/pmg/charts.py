@@ -17,7 +17,8 @@ from assets.partitions import YEARLY, partition_years
 from assets.pmg.year_data import YEAR_TABLES
 from assets.reporting.chart_files import publish_charts
 from assets.reporting.numbers import fmt_number, fmt_range
-from assets.reporting.style import GREY, OKABE_ITO, house_style, new_figure, sequential_cmap, set_title, text_on
+from assets.reporting.style import (CHART_MAX_WIDTH, GREY, OKABE_ITO, house_style, new_figure, sequential_cmap,
+                                   set_title, text_on)
 from assets.reporting.texts import texts_for
 from assets.tables import POOL, key
 from pipelines.resources import ReportSettings
@@ -129,11 +130,12 @@ def draw_theme_matrix(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
     vmax = max(1, int(df["n_themes"].max()))
     if len(interventions) > MAX_PANELS:
         return _theme_matrix_rows(df, interventions, levels, categories, vmax, t)
-    cols = min(2, len(interventions))
-    rows = -(-len(interventions) // cols)
+    # One panel under the other, the chart no wider than a PDF page's text (CHART_MAX_WIDTH): two
+    # side by side were printed at half their size, 8 pt labels at 4 pt.
+    rows = len(interventions)
     with house_style():
-        fig = new_figure(6.0 * cols + 1.0, 3.6 * rows + 0.8)
-        axes = fig.subplots(rows, cols, squeeze=False, sharex=True, sharey=True)
+        fig = new_figure(CHART_MAX_WIDTH, 2.9 * rows + 0.9)
+        axes = fig.subplots(rows, 1, squeeze=False, sharex=True, sharey=True)
         image = None
         for i, ax in enumerate(axes.flat):
             if i >= len(interventions):
@@ -150,7 +152,7 @@ def draw_theme_matrix(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
                     if value:
                         ax.text(x, y, str(value), ha="center", va="center", fontsize=9, **text_on(cmap(value / vmax)))
             # a long name ("Training ... (Gemeente Groningen)") on lines of its own panel's width
-            set_title(ax, "\n".join(textwrap.wrap(interventions[i], 52, break_long_words=False)), fontsize=11)
+            set_title(ax, "\n".join(textwrap.wrap(interventions[i], 48, break_long_words=False)), fontsize=11)
             ax.set_xticks(range(len(categories)),
                           ["\n".join(textwrap.wrap(t(c), 13, break_long_words=False)) for c in categories],
                           rotation=0, fontsize=8)
@@ -165,8 +167,8 @@ def draw_theme_matrix(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
             ax.tick_params(length=0)
             for spine in ax.spines.values():
                 spine.set_visible(False)
-        if image is not None:
-            fig.colorbar(image, ax=axes, shrink=0.6, label=t("heatmap_colorbar"))
+        if image is not None:  # below the panels: beside them it took the width the category labels need
+            fig.colorbar(image, ax=axes, location="bottom", shrink=0.6, aspect=40, label=t("heatmap_colorbar"))
         fig.suptitle(t("heatmap_title"), x=0.02, ha="left", fontweight="bold", fontsize=13)
     return fig
 

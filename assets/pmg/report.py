@@ -22,7 +22,7 @@ from assets.reporting.editions import (ORGANISATION_DIR, RESEARCHER_FILE, STAKEH
                                        years_to_report)
 from assets.reporting.html import Block, Bullets, Chart, Heading, Paragraph, Table
 from assets.reporting.numbers import MISSING, fmt_number, fmt_p, fmt_p_is, fmt_range, fmt_short, fmt_trimmed
-from assets.reporting.provenance import provenance_blocks
+from assets.reporting.provenance import provenance_blocks, sample_note
 from assets.reporting.chart_cache import rendered_chart
 from assets.reporting.texts import in_sentence, join_list, texts_for
 from assets.statistics import (ALPHA, INDICATIVE_BELOW, SMALL_N_MINIMUM, WILCOXON_TESTS, WILCOXON_TESTS_EN,
@@ -671,15 +671,16 @@ def pmg_report(context: AssetExecutionContext, duckdb: DuckDBResource, reports: 
         for year in years_to_report(context, conn, reports, PROGRAMME, report_years(conn)):
             data = load_year(conn, year)
             footer = provenance_blocks(conn, PROGRAMME, year, context.run.run_id, reports.language)
+            note = sample_note(conn, PROGRAMME, year, reports.language)
             folders = organisation_folders(organisations(data))
             index = folders if len(interventions(data)) > DETAIL_LIMIT else None
             written[year] = write_report_editions(
                 reports, PROGRAMME, year, t("pmg_title", year=year),
-                lambda edition, data=data, index=index: build(data, edition, folders=index), footer)
+                lambda edition, data=data, index=index, note=note: note + build(data, edition, folders=index), footer)
             organisation_reports += [write_report_editions(
                 reports, PROGRAMME, year, t("pmg_org_title", organisation=organisation, year=year),
-                lambda edition, mine=data.for_organisation(organisation), organisation=organisation:
-                    build(mine, edition, organisation),
+                lambda edition, mine=data.for_organisation(organisation), organisation=organisation, note=note:
+                    note + build(mine, edition, organisation),
                 footer, folder=(ORGANISATION_DIR, folder), pdfs=reports.organisation_pdfs, markdown=False)
                 for organisation, folder in folders.items()]
             folder_of_year = reports.path(PROGRAMME, str(year), ORGANISATION_DIR)

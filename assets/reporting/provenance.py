@@ -4,6 +4,7 @@ from importlib import metadata
 
 from assets.reporting.html import Heading, Paragraph, Table
 from assets.reporting.texts import texts_for
+from pipelines.resources import SAMPLE_MANIFEST
 
 PACKAGES = ("dagster", "duckdb", "polars", "matplotlib", "scipy", "great_expectations", "typst")
 
@@ -44,3 +45,13 @@ def provenance_blocks(conn, programme: str, year: int, run_id: str, lang: str = 
         Paragraph(t("dagster_run", run_id=run_id)),
     ]
     return blocks
+
+
+def sample_note(conn, programme: str, year: int, lang: str = "nl") -> list:
+    """A note for the top of a report made from the bundled synthetic sample (every export of the year
+    has the bytes of one of the sample's, data/SAMPLE_SHA256SUMS): a reader of its figures next to the
+    source report's took them for real participants' and asked why some differ."""
+    sample = {line.split("  ", 1)[0] for line in SAMPLE_MANIFEST.read_text(encoding="utf-8").splitlines()}
+    hashes = {r[0] for r in conn.execute("SELECT sha256 FROM raw.source_files WHERE programme = ? AND year = ?",
+                                         [programme, year]).fetchall()}
+    return [Paragraph(texts_for(lang)("sample_note"), "note")] if hashes and hashes <= sample else []

@@ -61,6 +61,9 @@ RC = {
 }
 
 DPI = 150  # of the charts' PNGs
+# Inches: a chart this wide or less is printed at its own size in the PDF, whose text is 17 cm wide
+# (assets/reporting/typeset.py); a wider one is scaled down to it, and its text with it.
+CHART_MAX_WIDTH = 6.6
 # Leave out the timestamps and software versions matplotlib writes by default, so outputs are reproducible.
 _SVG_METADATA = {"Date": None, "Creator": None}
 

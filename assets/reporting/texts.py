@@ -28,6 +28,12 @@ TEXTS: dict[str, dict[str, str]] = {
                           "en": "not made: not requested (MHM_ORGANISATION_PDFS=1 makes them)"},
     "pdf_failed": {"nl": "niet gemaakt: Typst gaf een fout ({error})", "en": "not made: Typst failed ({error})"},
     "provenance": {"nl": "Verantwoording", "en": "Provenance"},
+    "sample_note": {"nl": "Gemaakt van de meegeleverde synthetische voorbeelddata (data/README.md): verzonnen "
+                          "antwoorden en interviews die de cijfers van het bronrapport nabootsen, van geen echte "
+                          "deelnemer. Waar een cijfer van het bronrapport afwijkt, zegt data/README.md waarom.",
+                    "en": "Made from the bundled synthetic sample data (data/README.md): invented answers and "
+                          "interviews that mimic the source report's figures, of no real participant. Where a figure "
+                          "differs from the source report's, data/README.md says why."},
     "provenance_text": {"nl": "Elk getal in dit rapport is bij het maken van het rapport opgevraagd uit het "
                               "datawarehouse (tabellen marts.*) en pas bij het afdrukken afgerond; de volle precisie "
                               "blijft in het warehouse. Deelnemers zijn gepseudonimiseerd.",

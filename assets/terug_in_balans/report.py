@@ -15,7 +15,7 @@ from assets.reporting.editions import (Edition, report_results, write_report_edi
                                        years_with_rows)
 from assets.reporting.html import Block, Chart, Heading, Paragraph, Table
 from assets.reporting.numbers import MISSING, fmt_number, fmt_p, fmt_pct, fmt_trimmed
-from assets.reporting.provenance import provenance_blocks
+from assets.reporting.provenance import provenance_blocks, sample_note
 from assets.reporting.chart_cache import rendered_chart
 from assets.reporting.texts import in_sentence, join_list, text, texts_for
 from assets.statistics import ALPHA, competition_rank
@@ -398,5 +398,6 @@ def terug_in_balans_report(context: AssetExecutionContext, duckdb: DuckDBResourc
             footer = provenance_blocks(conn, PROGRAMME, year, context.run.run_id, reports.language)
             written[year] = write_report_editions(
                 reports, PROGRAMME, year, texts_for(reports.language)("tib_title", year=year),
-                lambda edition, data=data: build(data, edition), footer)
+                lambda edition, data=data, note=sample_note(conn, PROGRAMME, year, reports.language):
+                    note + build(data, edition), footer)
     return report_results(written, STAKEHOLDER, RESEARCHER, context.log, copies=len(partition_years(context)))
