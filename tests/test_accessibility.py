@@ -237,3 +237,45 @@ def test_the_theme_matrix_writes_no_text_below_8_pt_and_none_over_another(interv
     words = [(t.get_text(), t.get_window_extent(renderer)) for t in texts if not t.get_text().strip().isdigit()]
     overlapping = [(a, b) for (a, box_a), (b, box_b) in itertools.combinations(words, 2) if box_a.overlaps(box_b)]
     assert not overlapping, overlapping[:3]
+
+
+@pytest.mark.parametrize("chart", ["pmg_mental_health", "tib_skills", "tib_factor_ratings", "tib_return_to_work"])
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_chart_is_printed_at_its_size_with_no_text_below_8_pt_and_none_over_another(chart, lang, warehouse):
+    """The PDF sets a chart across the text's 17 cm: charts 8.5 to 11 inches wide were printed at 60
+    to 80% of their size, their 8 to 10 pt labels at 5 to 8 pt. Drawn that wide at most, their titles
+    and legends ran off the figure unless set across it."""
+    import itertools
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    from assets.pmg.charts import draw_mental_health
+    from assets.reporting.typeset import TEXT_WIDTH_CM
+    from assets.terug_in_balans.charts import draw_factor_diverging, draw_return_and_relapse, draw_skills
+
+    def rows(sql):
+        return warehouse.sql(sql).pl()
+
+    fig = {
+        "pmg_mental_health": lambda: draw_mental_health(rows(
+            "SELECT * FROM marts.pmg_mental_health WHERE year = 2023 ORDER BY organisation, intervention, wave"), lang),
+        "tib_skills": lambda: draw_skills(rows("SELECT * FROM marts.tib_skills WHERE year = 2024"), lang),
+        "tib_factor_ratings": lambda: draw_factor_diverging(rows(
+            "SELECT * FROM marts.tib_factor_ratings WHERE year = 2024 ORDER BY factor, rating"), lang),
+        "tib_return_to_work": lambda: draw_return_and_relapse(
+            rows("SELECT * FROM marts.tib_return_to_work WHERE year = 2024"),
+            rows("SELECT * FROM marts.tib_relapse WHERE year = 2024"),
+            rows("SELECT * FROM marts.tib_share_intervals WHERE year = 2024"), lang),
+    }[chart]()
+    assert fig.get_figwidth() * 2.54 <= TEXT_WIDTH_CM
+    FigureCanvasAgg(fig).draw()
+    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    assert min(t.get_fontsize() for t in texts) >= 8
+    renderer = fig.canvas.get_renderer()
+    figure = fig.bbox
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+    assert all(figure.x0 - 1 <= b.x0 and b.x1 <= figure.x1 + 1 for _, b in boxes), \
+        [(s, b.x0, b.x1) for s, b in boxes if b.x0 < figure.x0 - 1 or b.x1 > figure.x1 + 1]
+    overlapping = [(a, b) for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2) if box_a.overlaps(box_b)]
+    assert not overlapping, overlapping[:3]

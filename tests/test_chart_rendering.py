@@ -144,7 +144,7 @@ def test_mental_health_draws_one_dot_and_one_label_per_wave_and_intervention():
     assert len(labels) == df.height
     assert all(f"(N={n})" in " ".join(labels) for n in df["n"])
     t = texts_for("nl")
-    assert [x.get_text() for x in ax.get_legend().get_texts()] == [t("wave_T1"), t("wave_T0")]
+    assert [x.get_text() for x in fig.legends[0].get_texts()] == [t("wave_T1"), t("wave_T0")]
     # T1 dots are drawn after T0 dots (on top where the means coincide), each wave in its colour.
     assert [c.get_label() for c in ax.collections] == [t("wave_T0"), t("wave_T1")]
     assert [to_hex(c.get_facecolor()[0]) for c in ax.collections] == [WAVE_COLOURS["T0"].lower(),

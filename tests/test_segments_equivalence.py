@@ -14,7 +14,7 @@ from warehouse.schema import ensure_schema
 REFERENCE_SQL = f"""
 SELECT cb.year, d.organisation, d.intervention, d.group_label, d.wave, s.document,
        s.speaker_id AS participant_id, t.section, t.jdr_category, t.igloo_level, t.theme,
-       s.segment_text, s.source_file, s.row_number, t.theme_en, d.language
+       s.segment_text, s.source_file, s.row_number, t.theme_en, d.language, s.code_path
 FROM {INTERVIEWS} s
 JOIN _files cb ON cb.source_file = s.source_file
 JOIN _documents d ON d.codebook = cb.codebook AND d.document = s.document

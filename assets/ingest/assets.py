@@ -19,7 +19,8 @@ def ingest_instrument(context, duckdb, sources, programme: str, instrument: str,
     other years' rows are not touched.
 
     `parse(codebook, source, pseudonymiser)` reads one file: (rows, quarantine, rows read, ignored columns)."""
-    years = sources.years_to_replace(programme, partition_years(context), context.log)
+    run_years = partition_years(context)
+    years = sources.years_to_replace(programme, run_years, context.log)
     try:
         codebooks = sources.codebooks(programme, instrument, years)
         for codebook in codebooks:
@@ -50,7 +51,7 @@ def ingest_instrument(context, duckdb, sources, programme: str, instrument: str,
                                         "export copied into the other year's folder? Then that year shows the other's "
                                         "answers: put its own export in its place and run that year again")
                 outcomes.append(outcome)
-            meta = written_metadata(conn, target, years=years)
+            meta = written_metadata(conn, target, years=run_years)
             other_key = [r[0] for r in conn.execute(
                 "SELECT DISTINCT year FROM raw.source_files WHERE instrument = ? "
                 "AND pseudonym_key_id IS DISTINCT FROM ? ORDER BY year", [instrument, pseudonymise.key_id]).fetchall()]
@@ -75,7 +76,8 @@ def ingest_instrument(context, duckdb, sources, programme: str, instrument: str,
 def decode_instrument(context, duckdb, sources, programme: str, instrument: str, raw: str, target: str) -> MaterializeResult:
     """Decode the run's years (partitions) into staging, as ingest_instrument loads them; other years'
     rows are not touched."""
-    years = sources.years_to_replace(programme, partition_years(context))
+    run_years = partition_years(context)
+    years = sources.years_to_replace(programme, run_years)
     try:
         codebooks = sources.codebooks(programme, instrument, years)
     except InputError as exc:
@@ -86,7 +88,7 @@ def decode_instrument(context, duckdb, sources, programme: str, instrument: str,
             f"SELECT reason, count(*) AS n FROM raw.quarantine WHERE instrument = $1 "
             f"AND {rows_of_years('raw.quarantine', years)} GROUP BY ALL ORDER BY n DESC",
             params=[instrument]).pl()
-        meta = written_metadata(conn, target, years=years)
+        meta = written_metadata(conn, target, years=run_years)
     if counts["rows_quarantined"]:
         context.log.warning(f"{counts['rows_quarantined']} row(s) of {instrument} quarantined; see raw.quarantine")
     return MaterializeResult(metadata={

@@ -17,8 +17,8 @@ from assets.partitions import YEARLY, partition_years
 from assets.pmg.year_data import YEAR_TABLES
 from assets.reporting.chart_files import publish_charts
 from assets.reporting.numbers import fmt_number, fmt_range
-from assets.reporting.style import (CHART_MAX_WIDTH, GREY, OKABE_ITO, house_style, new_figure, sequential_cmap,
-                                   set_title, text_on)
+from assets.reporting.style import (CHART_MAX_WIDTH, GREY, OKABE_ITO, heading, house_style, new_figure,
+                                   sequential_cmap, set_title, text_on)
 from assets.reporting.texts import texts_for
 from assets.tables import POOL, key
 from pipelines.resources import ReportSettings
@@ -56,8 +56,7 @@ def draw_mental_health(df: pl.DataFrame, lang: str = "nl", minimum: int | None =
         largest = (df.group_by("organisation", "intervention").agg(pl.col("n").sum())
                    .sort(["n", "organisation", "intervention"], descending=[True, False, False]).head(MAX_ROWS))
         kept = set(largest.select("organisation", "intervention").rows())
-        # wrapped: over the axes only (the labels take the left), one line ran off the figure
-        title += "\n" + textwrap.fill(t("mh_top", shown=MAX_ROWS, total=len(interventions)), 55)
+        title += "\n" + t("mh_top", shown=MAX_ROWS, total=len(interventions))
         interventions = [i for i in interventions if i in kept]
     # the scale the year's codebook declares (0-10 where the mart predates the scale columns)
     has_scale = "scale_max" in df.columns and df["scale_max"][0] is not None
@@ -71,7 +70,7 @@ def draw_mental_health(df: pl.DataFrame, lang: str = "nl", minimum: int | None =
     # draw. Dots of one row are drawn in wave order (T1 over T0 where the means coincide), as before.
     points: dict[str, tuple[list, list]] = {}
     with house_style():
-        fig = new_figure(8.5, 1.1 + 0.85 * len(interventions))
+        fig = new_figure(CHART_MAX_WIDTH, 1.1 + 0.85 * len(interventions))
         ax = fig.subplots()
         # A label a few points above (T1) or below (T0) its dot: a text moved by a fixed offset in
         # points, as annotate(textcoords="offset points") places it, without an Annotation's extras.
@@ -108,9 +107,8 @@ def draw_mental_health(df: pl.DataFrame, lang: str = "nl", minimum: int | None =
         ax.spines["left"].set_visible(False)
         ax.tick_params(axis="y", length=0)
         # Legend entries in the order the waves first appear from the top row down.
-        ax.legend([handles[w] for w in points], [handles[w].get_label() for w in points], loc="lower left",
-                  bbox_to_anchor=(0, 1.0), ncol=2, handletextpad=0.3, borderaxespad=0.2)
-        set_title(ax, title, pad=28)
+        heading(fig, title, ([handles[w] for w in points], [handles[w].get_label() for w in points]),
+                handletextpad=0.3)
     return fig
 
 

@@ -108,7 +108,8 @@ organisation, intervention, group and wave, and each code its section (Diagnose 
 JD-R category and IGLOO level, all from the interview codebook. A document or code the codebook
 does not know goes to `raw.quarantine`."""))
 def staging_pmg_interview_segments(context, duckdb: DuckDBResource, sources: SourceData) -> MaterializeResult:
-    years = sources.years_to_replace("pmg", partition_years(context))
+    run_years = partition_years(context)
+    years = sources.years_to_replace("pmg", run_years)
     try:
         codebooks = sources.codebooks("pmg", "pmg_interviews", years)
     except InputError as exc:
@@ -140,7 +141,7 @@ def staging_pmg_interview_segments(context, duckdb: DuckDBResource, sources: Sou
             conn.execute(f"INSERT INTO raw.quarantine BY NAME {UNMATCHED_SQL}")
         unmatched = conn.execute("SELECT count(*) FROM raw.quarantine WHERE instrument = 'pmg_interviews' "
                                  f"AND stage = 'staging' AND {rows_of_years('raw.quarantine', years)}").fetchall()[0][0]
-        meta = written_metadata(conn, SEGMENTS, years=years)
+        meta = written_metadata(conn, SEGMENTS, years=run_years)
     if unmatched:
         context.log.warning(f"{unmatched} segment(s) quarantined: document or code not in the codebook")
     return MaterializeResult(metadata={**meta, "segments_quarantined": MetadataValue.int(unmatched)})

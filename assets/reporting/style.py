@@ -2,6 +2,7 @@
 
 import base64
 import io
+import textwrap
 from contextlib import contextmanager
 
 import matplotlib
@@ -64,6 +65,7 @@ DPI = 150  # of the charts' PNGs
 # Inches: a chart this wide or less is printed at its own size in the PDF, whose text is 17 cm wide
 # (assets/reporting/typeset.py); a wider one is scaled down to it, and its text with it.
 CHART_MAX_WIDTH = 6.6
+TITLE_CHARACTERS = 55  # of a 13 pt bold title on a line of that width
 # Leave out the timestamps and software versions matplotlib writes by default, so outputs are reproducible.
 _SVG_METADATA = {"Date": None, "Creator": None}
 
@@ -87,6 +89,17 @@ def set_title(ax, label: str, **kwargs) -> None:
     top); in our charts nothing is, and the title stays at the top. Finding that out measured every
     y tick label anew at each of a chart's three drawings (layout, PNG, SVG)."""
     ax.set_title(label, y=1.0, **kwargs)  # an explicit y switches the automatic placement off
+
+
+def heading(fig: Figure, title: str, legend: tuple[list, list] | None = None, ncol: int = 2,
+            **legend_kwargs) -> None:
+    """The chart's title across the figure's width, left-aligned above everything, and its legend
+    below: over the axes alone (right of the category labels) they ran off a chart no wider than a
+    page."""
+    fig.suptitle("\n".join(textwrap.fill(line, TITLE_CHARACTERS) for line in title.split("\n")), x=0.01,
+                 ha="left", fontweight="bold", fontsize=13)
+    if legend is not None:
+        fig.legend(*legend, loc="outside lower left", ncol=ncol, borderaxespad=0.2, **legend_kwargs)
 
 
 def fix_layout(fig: Figure, dpi: float) -> None:

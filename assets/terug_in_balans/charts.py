@@ -11,7 +11,8 @@ from matplotlib.figure import Figure
 from assets.partitions import YEARLY, partition_years, year_filter
 from assets.reporting.chart_files import publish_charts
 from assets.reporting.numbers import fmt_pct
-from assets.reporting.style import GREY, OKABE_ITO, diverging_colours, house_style, new_figure, set_title, text_on
+from assets.reporting.style import (CHART_MAX_WIDTH, GREY, OKABE_ITO, diverging_colours, heading, house_style,
+                                   new_figure, set_title, text_on)
 from assets.reporting.texts import texts_for
 from assets.tables import POOL, key
 from assets.terug_in_balans.english import NAMES_FROM, english_names, in_english
@@ -55,7 +56,7 @@ def draw_skills(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
               ("pct_still_applied", t("skills_series_applied"), OKABE_ITO["orange"], "//")]
     height = 0.38
     with house_style():
-        fig = new_figure(8.5, 1.4 + 0.55 * df.height)
+        fig = new_figure(CHART_MAX_WIDTH, 1.4 + 0.55 * df.height)
         ax = fig.subplots()
         for i, (column, label, colour, hatch) in enumerate(series):
             ys = [y + (i - 0.5) * height for y in range(df.height)]
@@ -66,14 +67,14 @@ def draw_skills(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
         ax.set_ylim(df.height - 0.5, -0.5)
         _percent_axis(ax, 105)
         ax.set_xlabel(t("share_axis", n=df["n_respondents"].max()))
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, borderaxespad=0.2)
-        set_title(ax, t("skills_title"), pad=28)
+        heading(fig, t("skills_title"), ax.get_legend_handles_labels())
     return fig
 
 
 # 3:1 or more against one of the two points it separates (WCAG 1.4.11); the darkest blue of 6 or 7
 # points differs enough from its neighbour by itself (assets/reporting/style.py, diverging_colours)
 EDGE = "#555555"
+LABELLED_FROM = 12  # percent: a narrower segment of a page-wide chart has no room for its label
 
 
 def draw_factor_diverging(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
@@ -91,7 +92,7 @@ def draw_factor_diverging(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
     centre = k // 2 if k % 2 else None  # index of the middle point, split over both sides
     shares = {(r["factor"], r["rating"]): r["pct"] for r in df.iter_rows(named=True)}
     with house_style():
-        fig = new_figure(10.0, 1.9 + 0.62 * len(order))
+        fig = new_figure(CHART_MAX_WIDTH, 1.9 + 0.62 * len(order))
         ax = fig.subplots()
         ys = range(len(order))
         # Where each bar starts: minus everything below the centre (and half of the centre point).
@@ -107,7 +108,7 @@ def draw_factor_diverging(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
             # tell one segment from the next without colour (WCAG 1.4.11 asks 3:1).
             bars = ax.barh(ys, widths, left=left, color=colour, label=label, height=0.66,
                            edgecolor=EDGE, linewidth=0.6)
-            ax.bar_label(bars, [fmt_pct(w, 0, lang) if w >= 8 else "" for w in widths], label_type="center",
+            ax.bar_label(bars, [fmt_pct(w, 0, lang) if w >= LABELLED_FROM else "" for w in widths], label_type="center",
                          fontsize=8.5, **text_on(colour))
             left = [a + b for a, b in zip(left, widths)]
         ax.axvline(0, color=GREY, linewidth=1, zorder=0)
@@ -115,21 +116,18 @@ def draw_factor_diverging(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
         high = max(left + [20.0])
         bound = 20 * (int(max(-low, high) // 20) + 1)
         ax.set_xlim(-bound, bound)
-        ticks = list(range(-bound, bound + 1, 20))
+        ticks = list(range(-bound, bound + 1, 20 if bound <= 60 else bound // 2))  # 11 ticks ran into each other
         ax.set_xticks(ticks, [f"{abs(v)}%" for v in ticks])
         ax.xaxis.grid(True)
         ax.set_axisbelow(True)
         ax.tick_params(axis="y", length=0)
         ax.spines["left"].set_visible(False)
-        ax.set_yticks(list(ys), [_wrap(f) for f in order])
+        ax.set_yticks(list(ys), [_wrap(f, 28) for f in order])
         ax.set_ylim(len(order) - 0.5, -0.5)
         ax.set_xlabel(t("factors_axis", n=df["n_respondents"].max()))
-        # Five points in one row are wider than the bars' axes (whose labels take the figure's left):
-        # in rows of three, centred over the bars, none is cut off at the figure's edge.
-        columns = k if k <= 3 else (k + 1) // 2
-        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=columns, borderaxespad=0.2,
-                  handlelength=1.2, columnspacing=1.0, fontsize=9)
-        set_title(ax, t("factors_title"), pad=28 + 16 * ((k - 1) // columns))
+        # Five points in one row are wider than the figure: in rows of three.
+        heading(fig, t("factors_title"), ax.get_legend_handles_labels(), ncol=k if k <= 3 else (k + 1) // 2,
+                handlelength=1.2, columnspacing=1.0, fontsize=9)
     return fig
 
 
@@ -149,10 +147,12 @@ def draw_return_and_relapse(rtw: pl.DataFrame, relapse: pl.DataFrame, intervals:
     ci = {}
     if intervals is not None:
         ci = {(r["question"], r["answer"]): (r["ci_low_pct"], r["ci_high_pct"]) for r in intervals.iter_rows(named=True)}
-    rows = max(frame.height for frame, *_ in panels)
     with house_style():
-        fig = new_figure(11.0, 1.7 + 0.6 * rows)
-        axes = fig.subplots(1, len(panels), squeeze=False)[0]
+        # one panel under the other, the chart no wider than a PDF page's text: side by side they were
+        # printed at 60% of their size
+        fig = new_figure(CHART_MAX_WIDTH, sum(1.7 + 0.5 * frame.height for frame, *_ in panels))
+        axes = fig.subplots(len(panels), 1, squeeze=False,
+                            height_ratios=[1.7 + 0.5 * frame.height for frame, *_ in panels])[:, 0]
         for ax, (frame, label_col, code_col, title, question) in zip(axes, panels):
             ys = list(range(frame.height))
             ax.barh(ys, frame["pct"].to_list(), height=0.6,
@@ -220,7 +220,7 @@ def tib_factor_ratings_chart(context, duckdb: DuckDBResource, reports: ReportSet
     A diverging stacked bar per factor over the five scale points, centred on the middle point
     (Behulpzaam): orange to the left = less helpful, blue to the right = more helpful, so the
     balance of each factor reads at a glance. Factors rated flink or zeer behulpzaam most often on
-    top; shares under 8% are not labelled in the bar. Files: terug_in_balans/<year>/tib_factor_ratings.png
+    top; shares under 12% are not labelled in the bar. Files: terug_in_balans/<year>/tib_factor_ratings.png
     (+ .svg), beside the stakeholder report: not drawn where a factor has fewer respondents than the
     reporting minimum.
     """
