@@ -2,18 +2,17 @@
 
 The job queues with the yearly runs and takes the `duckdb` pool, so it never copies a warehouse a
 run is writing. With MHM_BACKUP_DIR set, the sensor `backup_after_run` (on from the start)
-requests it after each successful run the daemon or the UI launched in this code location (a
-yearly run, a backfill, a Materialize click), once after the last of a burst; without it, the job is launched by hand with `to` in
-the launchpad. Kept: the MHM_BACKUP_KEEP (12) newest, and the newest of each of the last
+requests it once runs have succeeded (a yearly run, a backfill, a Materialize click, a command-line
+run recorded in the same DAGSTER_HOME) and none is queued or in progress; without it, the job is
+launched by hand with `to` in the launchpad. Kept: the MHM_BACKUP_KEEP (12) newest, and the newest of each of the last
 MHM_BACKUP_KEEP_YEARS (5) years that have backups (by UTC date).
 """
 
 import os
-from datetime import datetime, timezone
 from pathlib import Path
 
 from dagster import (Config, DagsterRunStatus, DefaultSensorStatus, OpExecutionContext, RunRequest, RunsFilter,
-                     RunStatusSensorContext, SensorDefinition, SkipReason, job, op, run_status_sensor)
+                     SensorDefinition, SensorEvaluationContext, SkipReason, job, op, sensor)
 from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
@@ -52,38 +51,40 @@ def warehouse_backup():
     back_up_warehouse()
 
 
-def runs_after(instance, run_id: str) -> int:
-    """Runs (not backups) queued or in progress, or that succeeded after `run_id` ended. A backup
-    after each run of a burst (the sensor's first tick requests every year's folder; a backfill)
-    rotated every recent backup out; after the last, one backup holds them all. The sensor may read
-    the runs' ends long after, hence those that ended since too."""
-    ended = instance.get_run_record_by_id(run_id).end_time
-    busy = instance.get_run_records(RunsFilter(statuses=[DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED,
-                                                         DagsterRunStatus.STARTING, DagsterRunStatus.STARTED]))
-    done = instance.get_run_records(RunsFilter(statuses=[DagsterRunStatus.SUCCESS],
-                                               updated_after=datetime.fromtimestamp(ended, timezone.utc)))
-    others = [*busy, *(r for r in done if (r.end_time or 0) > ended)]
-    return len({r.dagster_run.run_id for r in others
-                if r.dagster_run.job_name != JOB and r.dagster_run.run_id != run_id})
+BUSY = [DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED, DagsterRunStatus.STARTING, DagsterRunStatus.STARTED,
+        DagsterRunStatus.CANCELING]
+
+
+def backup_due(instance) -> tuple[str | None, str]:
+    """(the run a backup is due after, or None and why not): the newest run (not a backup) that
+    succeeded since the last backup was asked for, once no run is queued or in progress.
+
+    Once, after the last run of a burst (the inbox sensor's first tick requests every year's
+    folder; a backfill, a run a year): a backup after each rotated every recent one out. And also
+    when the last run of the burst failed, or ran from the command line with the service's
+    DAGSTER_HOME: the runs are read from the instance, not from their events."""
+    if instance.get_run_records(RunsFilter(statuses=BUSY), limit=1):
+        return None, "a run is queued or in progress: the backup follows the last"
+    last = instance.get_run_records(RunsFilter(job_name=JOB), limit=1)
+    since = last[0].create_timestamp if last else None
+    done = [r for r in instance.get_run_records(RunsFilter(statuses=[DagsterRunStatus.SUCCESS], updated_after=since))
+            if r.dagster_run.job_name != JOB and (since is None or (r.end_time or 0) > since.timestamp())]
+    if not done:
+        return None, "no run has succeeded since the last backup"
+    return max(done, key=lambda r: r.end_time or 0).dagster_run.run_id, ""
 
 
 def backup_sensor(env) -> SensorDefinition | None:
-    """The sensor that backs up after each successful run in this code location, or None when
+    """The sensor that backs up after successful runs in this Dagster instance, or None when
     MHM_BACKUP_DIR is not set."""
     if not env.get("MHM_BACKUP_DIR"):
         return None
 
-    # No monitored_jobs: every job of the location, the UI's asset runs and backfills (__ASSET_JOB) too.
-    @run_status_sensor(run_status=DagsterRunStatus.SUCCESS, request_job=warehouse_backup,
-                       default_status=DefaultSensorStatus.RUNNING, name="backup_after_run",
-                       description="Backs the warehouse up (job warehouse_backup) after each successful run, "
-                                   "once after the last of a burst.")
-    def backup_after_run(context: RunStatusSensorContext):
-        if context.dagster_run.job_name == JOB:
-            return SkipReason("a backup's own run")
-        if later := runs_after(context.instance, context.dagster_run.run_id):
-            return SkipReason(f"{later} more run(s) queued, in progress or finished since: the backup follows "
-                              "the last")
-        return RunRequest(run_key=context.dagster_run.run_id)
+    @sensor(job=warehouse_backup, minimum_interval_seconds=60, default_status=DefaultSensorStatus.RUNNING,
+            name="backup_after_run", description="Backs the warehouse up (job warehouse_backup) once runs have "
+                                                 "succeeded and none is queued or in progress.")
+    def backup_after_run(context: SensorEvaluationContext):
+        after, why = backup_due(context.instance)
+        return SkipReason(why) if after is None else RunRequest(run_key=f"after {after}")
 
     return backup_after_run

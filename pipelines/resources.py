@@ -25,7 +25,7 @@ from dagster import ConfigurableResource, EnvVar, InitResourceContext
 from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr, field_validator
 
-from assets.ingest.codebook import PROGRAMMES, WITHDRAWN, Codebook, discover_codebooks, years_kept
+from assets.ingest.codebook import PROGRAMMES, WITHDRAWN, Codebook, discover_codebooks, withdrawn
 from assets.ingest.disk_cache import untrusted
 from assets.ingest.pseudonyms import KEY_VARIABLE, PUBLIC_SAMPLE_KEY, Pseudonymiser
 from assets.reporting.publish import make_folders
@@ -78,14 +78,17 @@ class SourceData(ConfigurableResource):
                                     "(the run is slower without one, not otherwise different)")
                 break
 
-    def years_to_replace(self, programme: str, years: list[int], log=None) -> list[int]:
-        """Of a run's years, those whose rows its ingest and staging replace: the others keep theirs
-        (years_kept: no codebook and no WITHDRAWN.txt in their folder), which `log` is told."""
-        kept = years_kept(Path(self.data_dir), programme, years)
-        if kept and log is not None:
-            log.info(f"{programme} {', '.join(map(str, kept))}: no codebook in the year's folder (or no folder): its "
-                     f"rows are kept as the warehouse holds them. To remove a year, put {WITHDRAWN} in its folder")
-        return [year for year in years if year not in kept]
+    def years_to_replace(self, programme: str, instrument: str, years: list[int], log=None) -> list[int]:
+        """Of a run's years, those whose rows of `instrument` its ingest, staging and checks replace:
+        a year whose folder holds a codebook of the instrument, or WITHDRAWN.txt. The others keep
+        their rows as the warehouse holds them (archived exports), which `log` is told."""
+        with_codebook = {codebook.year for codebook in self.codebooks(programme, instrument, years)}
+        replaced = [year for year in years if year in with_codebook or withdrawn(Path(self.data_dir), programme, year)]
+        if (kept := [year for year in years if year not in replaced]) and log is not None:
+            log.info(f"{instrument} {', '.join(map(str, kept))}: no codebook of it in the year's folder (or no "
+                     f"folder): its rows are kept as the warehouse holds them. To remove a year, put {WITHDRAWN} "
+                     "in its folder")
+        return replaced
 
     def codebooks(self, programme: str, instrument: str, years: list[int] | None = None) -> list[Codebook]:
         """The instrument's codebooks, oldest first; with `years`, only those years' (a partition's)."""

@@ -150,11 +150,11 @@ def inbox_sensor(context: SensorEvaluationContext, sources: SourceData):
     partitions = set(YEARS.get_partition_keys())
     folders = codebook_folders(Path(sources.data_dir))
     seen = read_cursor(context.cursor, partitions)
-    if not folders:  # a data share that is not mounted: nothing is forgotten, nothing requested
+    withdrawn = withdrawn_folders(Path(sources.data_dir), folders)
+    if not folders and not withdrawn:  # a data share that is not mounted: nothing is forgotten, nothing requested
         early = exports_without_codebook(Path(sources.data_dir), folders)
         return SkipReason(f"no <programme>/<year>/ folder with a codebook under {sources.data_dir}"
                           + (f" ({', '.join(early)} hold exports but no codebook yet)" if early else ""))
-    withdrawn = withdrawn_folders(Path(sources.data_dir), folders)
     # Folders no longer there, or left without a codebook, are forgotten: put back, they are requested.
     # Not those of a programme none of whose folders is there: a folder moved or not mounted.
     present = {name.split("/")[0] for name in [*folders, *withdrawn]}
@@ -179,7 +179,7 @@ def inbox_sensor(context: SensorEvaluationContext, sources: SourceData):
             continue
         context.log.warning(f"{name}: {WITHDRAWN}; requesting its run, which removes its rows and reports")
         done[name] = sig
-        requests.append(RunRequest(run_key=f"{name}@{sig}", job_name=PROGRAMME_JOBS[programme].name,
+        requests.append(RunRequest(run_key=f"{name}@{sig}@{now:.0f}", job_name=PROGRAMME_JOBS[programme].name,
                                    partition_key=year, tags={"programme": programme, "trigger": "inbox"}))
     for name in sorted(seen.keys() - done.keys()):
         if is_partition(name, partitions) and not seen[name].startswith("unknown@"):

@@ -352,6 +352,14 @@ def test_a_year_whose_exports_are_taken_out_keeps_its_rows_and_reports(tmp_path)
     before = _snapshot(tmp_path, tables)
     reports = sorted(p.relative_to(tmp_path) for p in (tmp_path / "reports" / "pmg" / "2022").rglob("*"))
 
+    # one instrument archived: its codebook and export gone, the questionnaire's still there
+    (second / "codebook_interviews.yaml").unlink()
+    (second / "pmg_focusinterviews_maxqda.xlsx").unlink()
+    result = materialize_years(pmg_graph(), resources_for(tmp_path, data), (2022, 2023))
+    assert result.success
+    assert _snapshot(tmp_path, tables) == before
+    checks = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    assert checks["questionnaire_and_interview_counts_agree"].passed  # 2022's explanations are not asked for
     shutil.rmtree(second)  # archived
     assert materialize_years(pmg_graph(), resources_for(tmp_path, data), (2022, 2023)).success
     assert _snapshot(tmp_path, tables) == before

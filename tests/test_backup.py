@@ -198,9 +198,7 @@ def test_the_command_line_says_when_a_run_holds_the_warehouse(full_run, tmp_path
     assert backups(tmp_path / "b") == []
 
 
-def test_the_backup_job_runs_in_the_duckdb_pool_and_the_sensor_asks_for_it_after_a_run(full_run, tmp_path):
-    from dagster import DagsterInstance, DagsterRunStatus, SkipReason, build_run_status_sensor_context, job, op
-
+def test_the_backup_job_runs_in_the_duckdb_pool_and_the_sensor_exists_with_a_backup_folder(full_run, tmp_path):
     from pipelines.backups import backup_sensor, warehouse_backup
     from pipelines.resources import warehouse_resource
 
@@ -216,42 +214,15 @@ def test_the_backup_job_runs_in_the_duckdb_pool_and_the_sensor_asks_for_it_after
     [made] = backups(tmp_path / "b")
     assert verify(made)["tables"] == table_rows(duckdb.connect(str(source), read_only=True))
 
-    assert backup_sensor({}) is None
-    sensor = backup_sensor({"MHM_BACKUP_DIR": str(tmp_path / "b")})
-    # every job of the location (no public attribute says so): the UI's asset runs are __ASSET_JOB
-    assert not sensor._monitored_jobs
-
-    @op
-    def nothing():
-        pass
-
-    def evaluate(name: str):
-        @job(name=name)
-        def finished():  # stands in for a run of that job: the sensor reads only its record
-            nothing()
-
-        with DagsterInstance.ephemeral() as instance:
-            run = finished.execute_in_process(instance=instance)
-            assert run.dagster_run.status == DagsterRunStatus.SUCCESS
-            return run.dagster_run, sensor(build_run_status_sensor_context(
-                sensor_name=sensor.name, dagster_instance=instance, dagster_run=run.dagster_run,
-                dagster_event=run.get_run_success_event()))
-
-    for name in ("materialize_all", "__ASSET_JOB"):
-        run, request = evaluate(name)
-        assert request.run_key == run.run_id
-    _, skipped = evaluate("warehouse_backup")
-    assert isinstance(skipped, SkipReason)
+    assert backup_sensor({}) is None and backup_sensor({"MHM_BACKUP_DIR": str(tmp_path / "b")}) is not None
 
 
-def test_a_burst_of_runs_is_backed_up_once_after_its_last(tmp_path):
+def test_the_sensor_backs_up_once_after_a_burst_of_runs_however_the_last_ended(tmp_path):
     """The sensor's first tick requests every year's folder, a backfill a run a year: a backup after
-    each rotated every recent one out (twelve kept), the one from before a mistake included."""
-    import time
-
-    from dagster import (DagsterInstance, DagsterRunStatus, RunRequest, SkipReason, build_run_status_sensor_context,
-                         job, op)
-    from dagster._core.storage.dagster_run import DagsterRun
+    each rotated every recent one out (twelve kept), the one from before a mistake included. Asked
+    for after successes alone, a burst whose last run failed was never backed up."""
+    from dagster import DagsterInstance, RunRequest, SkipReason, build_sensor_context, job, op
+    from dagster._core.storage.dagster_run import DagsterRun, DagsterRunStatus
 
     from pipelines.backups import backup_sensor
 
@@ -261,31 +232,40 @@ def test_a_burst_of_runs_is_backed_up_once_after_its_last(tmp_path):
     def nothing():
         pass
 
+    @op
+    def fails():
+        raise RuntimeError("a run that fails")
+
     @job(name="pmg_yearly")
     def yearly():
         nothing()
+
+    @job(name="terug_in_balans_yearly")
+    def failing():
+        fails()
 
     @job(name="warehouse_backup")
     def backup():
         nothing()
 
-    def evaluate(instance, result):
-        return sensor(build_run_status_sensor_context(sensor_name=sensor.name, dagster_instance=instance,
-                                                      dagster_run=result.dagster_run,
-                                                      dagster_event=result.get_run_success_event()))
+    def tick(instance):
+        return sensor(build_sensor_context(instance=instance))
 
     with DagsterInstance.ephemeral() as instance:
-        first = yearly.execute_in_process(instance=instance)
-        time.sleep(0.01)
-        second = yearly.execute_in_process(instance=instance)
-        time.sleep(0.01)
-        backup.execute_in_process(instance=instance)  # a backup's run is no later run
-        # read late, as a daemon catching up reads them: only the last asks for a backup
-        assert isinstance(evaluate(instance, first), SkipReason)
-        assert isinstance(evaluate(instance, second), RunRequest)
+        assert tick(instance).skip_message == "no run has succeeded since the last backup"
+        first = yearly.execute_in_process(instance=instance).dagster_run
         instance.add_run(DagsterRun(job_name="pmg_yearly", run_id="going", status=DagsterRunStatus.STARTED))
-        skipped = evaluate(instance, second)
-        assert isinstance(skipped, SkipReason) and "1 more run(s)" in skipped.skip_message
+        assert "a run is queued or in progress" in tick(instance).skip_message
+        instance.report_run_failed(instance.get_run_by_id("going"))  # the burst's last run fails
+        request = tick(instance)
+        assert isinstance(request, RunRequest) and request.run_key == f"after {first.run_id}"
+        backup.execute_in_process(instance=instance)
+        assert isinstance(tick(instance), SkipReason)  # backed up since
+        second = yearly.execute_in_process(instance=instance).dagster_run
+        third = yearly.execute_in_process(instance=instance).dagster_run
+        failing.execute_in_process(instance=instance, raise_on_error=False)
+        request = tick(instance)
+        assert request.run_key == f"after {third.run_id}" and second.run_id not in request.run_key
 
 
 def test_the_backup_module_runs_as_documented(tmp_path):

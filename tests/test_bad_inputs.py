@@ -499,3 +499,33 @@ def test_a_sheet_the_reader_cannot_load_is_named_with_its_file(tmp_path):
             out.writestr(item, data)
     with pytest.raises(InputError, match=r"beschadigd.xlsx: sheet 'Antwoorden' cannot be read \(CalamineError: "):
         read_excel(damaged, ["kolom 0"], sheet="Antwoorden")
+
+
+@pytest.mark.parametrize("case", ["a '<' in a tag", "a tag of 5 MB", "a style named repeated", "empty cells written open"])
+def test_an_opendocument_sheet_the_check_cannot_read_is_refused_and_one_it_can_is_read(tmp_path, case):
+    """What the reader (quick-xml) takes and the check did not: a "<" inside a tag hid the run of the
+    far cell's tag, as did a tag longer than the piece the check keeps (3 GB each, measured). A style
+    name with "repeated" in it stopped the check with a TypeError; empty cells written
+    "<cell></cell>" were taken for values, and a sheet of two columns refused."""
+    from assets.ingest.formats import read_excel
+
+    far = '<table:table-cell table:number-columns-repeated="16000"{extra}/>' \
+          '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>'
+    rows = _ods_row(["ID", "Vraag"]) + "".join(_ods_row([str(r), "7"]) for r in range(3000))
+    if case == "a '<' in a tag":
+        rows = rows.replace("</table:table-row>", far.format(extra=' table:style-name="a<b"') + "</table:table-row>", 1)
+    elif case == "a tag of 5 MB":
+        rows = rows.replace("</table:table-row>", far.format(extra=" x=\"" + "y" * (5 << 20) + "\"")
+                            + "</table:table-row>", 1)
+    elif case == "a style named repeated":
+        rows = rows.replace("<table:table-cell table:number-columns-repeated=\"16000\"/>",
+                            "<table:table-cell table:style-name=\"repeatedHeader\"/>")
+    else:
+        rows = rows.replace("<table:table-cell table:number-columns-repeated=\"16000\"/>",
+                            "<table:table-cell table:number-columns-repeated=\"16000\"></table:table-cell>")
+    path = _ods(tmp_path / "enquete.ods", rows)
+    if case in ("a '<' in a tag", "a tag of 5 MB"):
+        with pytest.raises(InputError, match="enquete.ods: its content.xml is not an OpenDocument spreadsheet a tool"):
+            read_excel(path, ["ID", "Vraag"])
+    else:
+        assert read_excel(path, ["ID", "Vraag"]).frame.height == 3000

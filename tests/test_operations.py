@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
-from dagster import DagsterInstance, DefaultScheduleStatus, build_schedule_context, build_sensor_context
+from dagster import DagsterInstance, DefaultScheduleStatus, SkipReason, build_schedule_context, build_sensor_context
 
 import pipelines.sensors
 from pipelines.definitions import defs
@@ -152,6 +152,30 @@ def test_inbox_sensor_keeps_a_year_taken_out_and_requests_a_withdrawn_one(tmp_pa
     shutil.move(tmp_path.parent / "unmounted", tmp_path / "pmg")
     result, cursor = _tick(instance, sources, cursor)
     assert result.skip_message == "no new or changed exports"
+
+
+def test_inbox_sensor_requests_a_withdrawn_year_when_no_folder_holds_a_codebook(tmp_path: Path):
+    """Every other year archived: the one folder left is the withdrawn one, and it is still requested;
+    put back with its old time (mv), it is requested again under a run key of its own."""
+    sources = SourceData(data_dir=str(tmp_path), pseudonym_key="k")
+    (tmp_path / "pmg" / "2024").mkdir(parents=True)
+    marker = tmp_path / "pmg" / "2024" / "WITHDRAWN.txt"
+    marker.write_text("", encoding="utf-8")
+    instance = DagsterInstance.ephemeral()
+    requests, cursor = _tick(instance, sources)
+    assert _requested(requests) == [("pmg_yearly", "2024")]
+    first = requests[0].run_key
+    (tmp_path / "pmg" / "2025").mkdir()
+    (tmp_path / "pmg" / "2025" / "codebook_questionnaire.yaml").write_text("files: []\n", encoding="utf-8")
+    requests, cursor = _tick(instance, sources, cursor)
+    assert _requested(requests) == [("pmg_yearly", "2025")]
+    shutil.move(marker, tmp_path / "WITHDRAWN.txt")
+    result, cursor = _tick(instance, sources, cursor)
+    assert isinstance(result, SkipReason)
+    time.sleep(1.1)  # ticks are minutes apart
+    shutil.move(tmp_path / "WITHDRAWN.txt", marker)
+    requests, cursor = _tick(instance, sources, cursor)
+    assert _requested(requests) == [("pmg_yearly", "2024")] and requests[0].run_key != first
 
 
 def test_make_run_runs_the_years_with_exports_or_withdrawn_that_are_partitions():

@@ -20,9 +20,9 @@ def ingest_instrument(context, duckdb, sources, programme: str, instrument: str,
 
     `parse(codebook, source, pseudonymiser)` reads one file: (rows, quarantine, rows read, ignored columns)."""
     run_years = partition_years(context)
-    years = sources.years_to_replace(programme, run_years, context.log)
     try:
-        codebooks = sources.codebooks(programme, instrument, years)
+        years = sources.years_to_replace(programme, instrument, run_years, context.log)
+        codebooks = sources.codebooks(programme, instrument, run_years)  # none of a kept year
         for codebook in codebooks:
             for note in codebook.notes:
                 context.log.warning(f"{codebook.relative}: {note}")
@@ -77,9 +77,9 @@ def decode_instrument(context, duckdb, sources, programme: str, instrument: str,
     """Decode the run's years (partitions) into staging, as ingest_instrument loads them; other years'
     rows are not touched."""
     run_years = partition_years(context)
-    years = sources.years_to_replace(programme, run_years)
     try:
-        codebooks = sources.codebooks(programme, instrument, years)
+        years = sources.years_to_replace(programme, instrument, run_years)
+        codebooks = sources.codebooks(programme, instrument, run_years)  # none of a kept year
     except InputError as exc:
         raise Failure(description=str(exc)) from None
     with duckdb.get_connection() as conn:

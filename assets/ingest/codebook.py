@@ -639,18 +639,14 @@ _INSTRUMENT_LINE, _YEAR_LINE = _top_level(b"instrument"), _top_level(b"year")
 
 
 # In <programme>/<year>/ in place of its exports and codebooks: remove the year's rows and reports
-# (every participant withdrew). A year whose folder holds neither a codebook nor this file keeps
-# what the warehouse holds of it: exports of old years are archived or deleted in time, and the
+# (every participant withdrew). An instrument's year without its codebook or this file keeps what
+# the warehouse holds of it: exports of old years are archived or deleted in time, and the
 # warehouse is then their only copy.
 WITHDRAWN = "WITHDRAWN.txt"
 
 
-def years_kept(data_dir: Path, programme: str, years: list[int]) -> list[int]:
-    """Of `years`, those whose folder under <programme>/ holds no codebook and no WITHDRAWN.txt (or
-    is not there): a run leaves their rows as they are."""
-    return [year for year in years
-            if not (folder := data_dir / programme / str(year)).joinpath(WITHDRAWN).is_file()
-            and not any(folder.glob("codebook*.y*ml"))]
+def withdrawn(data_dir: Path, programme: str, year: int) -> bool:
+    return (data_dir / programme / str(year) / WITHDRAWN).is_file()
 
 
 def folder_year(name: str) -> int | None:

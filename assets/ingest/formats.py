@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import html
 import io
 import posixpath
@@ -494,7 +495,9 @@ def _filled_extent(z: zipfile.ZipFile, member: str) -> tuple[str, int]:
                         cols.add(col)
                     rows.add(int(row))
             cut = text.rfind(b"<")  # a tag cut at the piece's end is read whole with the next piece
-            tail = text[cut:][-TAIL_BYTES:] if cut >= 0 and text.find(b">", cut) < 0 else b""
+            tail = text[cut:] if cut >= 0 and text.find(b">", cut) < 0 else b""
+            if len(tail) > TAIL_BYTES:  # its start, with the cell's reference, would be lost
+                raise ValueError(f"a tag of more than {TAIL_BYTES:,} bytes")
     if not rows:
         return "A1", 1
     numbers = [_column_number(col) for col in cols] or [1]  # distinct columns: a few, however many rows
@@ -527,13 +530,29 @@ def _worksheets(z: zipfile.ZipFile, unpacked: dict[str, int]) -> list[str]:
 # empty cells to the sheet's edge: a run with no value in it is no extent.
 ODS_TAG = re.compile(rb'<(?:(/)(?:\w+:)?(table-row|table)\s*>'
                      rb'|(?:\w+:)?(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^<]*?)(/?)>)')
-ODS_REPEATED = re.compile(rb'number-(rows|columns)-repeated\s*=\s*["\']([0-9]{1,10})["\']')
+ODS_REPEATED = re.compile(rb'number-(rows|columns)-repeated\s*=\s*["\']\s*([0-9]{1,10})\s*["\']')
+# Every cell's opening tag, counted apart: one that ODS_TAG does not read (a "<" inside its attributes,
+# which XML forbids and the reader takes) would hide its run.
+ODS_CELL = re.compile(rb'<(?:\w+:)?(?:covered-)?table-cell(?=[\s/>])')
+ODS_CELL_END = re.compile(rb'</(?:\w+:)?(?:covered-)?table-cell\s*>')
 
 
-def _ods_extents(z: zipfile.ZipFile) -> dict[str, tuple[str, int, int]]:
+def _repeated(attributes: bytes) -> int:
+    found = ODS_REPEATED.search(attributes) if b"repeated" in attributes else None
+    return int(found[2]) if found else 1
+
+
+@functools.lru_cache(maxsize=8)  # each sheet a workbook reads asks; the answer is the file's
+def _ods_extents(path: Path, size: int, modified_ns: int) -> dict[str, tuple[str, int, int]]:
     """{sheet name: (its last cell with a value, as "XFD2000"; the cells of the grid from the first
-    to it; the bytes of its XML)} of an OpenDocument spreadsheet, read in pieces."""
-    extents, name, start, tail, offset, depth = {}, "", 0, b"", 0, 0
+    to it; the bytes of its XML)} of an OpenDocument spreadsheet, read in pieces. Raises ValueError
+    where its XML cannot be read so (a tag longer than TAIL_BYTES, a cell tag with "<" inside)."""
+    with zipfile.ZipFile(path) as z:
+        return _read_ods_extents(z)
+
+
+def _read_ods_extents(z: zipfile.ZipFile) -> dict[str, tuple[str, int, int]]:
+    extents, name, start, tail, offset, depth, read, tagged = {}, "", 0, b"", 0, 0, 0, 0
     rows = cols = None  # (first, last) with a value, from 0, of the sheet
     row, repeat_rows, col, first, last = 0, 1, 0, None, -1  # the row's position; its cells with a value
     with z.open("content.xml") as f:
@@ -544,17 +563,18 @@ def _ods_extents(z: zipfile.ZipFile) -> dict[str, tuple[str, int, int]]:
                 closing, closed, kind, attributes, empty = match.groups()
                 kind = kind or closed
                 if kind == b"table-cell" or kind == b"covered-table-cell":
-                    across = int(ODS_REPEATED.search(attributes)[2]) if b"repeated" in attributes else 1
-                    # a cell written open ("<table:table-cell>...") holds text; one closed at once only
-                    # a format, unless it states a value in its attributes
-                    if not empty or b"value-type" in attributes:
+                    read += 1
+                    across = _repeated(attributes)
+                    # a cell written open ("<table:table-cell>...") holds text, unless it closes at once;
+                    # one closed in its tag only a format, unless it states a value in its attributes
+                    if (b"value-type" in attributes
+                            or not empty and not ODS_CELL_END.match(text, match.end())):
                         first = col if first is None else first
                         last = col + across - 1
                     col += across
                 elif kind == b"table-row":
                     if not closing:
-                        repeat_rows = int(ODS_REPEATED.search(attributes)[2]) if b"repeated" in attributes else 1
-                        col, first, last = 0, None, -1
+                        repeat_rows, col, first, last = _repeated(attributes), 0, None, -1
                     if closing or empty:
                         if first is not None:
                             end_row = row + repeat_rows - 1
@@ -573,8 +593,13 @@ def _ods_extents(z: zipfile.ZipFile) -> dict[str, tuple[str, int, int]]:
                         name = _attributes(attributes).get("name", "")
                         start, rows, cols, row = base + match.start(), None, None, 0
             cut = text.rfind(b"<")
-            tail = text[cut:][-TAIL_BYTES:] if cut >= 0 and text.find(b">", cut) < 0 else b""
+            tail = text[cut:] if cut >= 0 and text.find(b">", cut) < 0 else b""
+            if len(tail) > TAIL_BYTES:
+                raise ValueError(f"a tag of more than {TAIL_BYTES:,} bytes")
+            tagged += len(ODS_CELL.findall(text, 0, len(text) - len(tail)))
             offset += len(chunk)
+    if tagged != read:
+        raise ValueError(f"{tagged - read:,} cell tag(s) that are no XML (a '<' inside a tag?)")
     return extents
 
 
@@ -586,10 +611,13 @@ def _refuse(path: Path, sheet: str, last: str, cells: int) -> None:
 
 def _refuse_far_ods_cells(path: Path, sheet: str) -> None:
     try:
-        with zipfile.ZipFile(path) as z:
-            extents = _ods_extents(z)
+        stat = path.stat()
+        extents = _ods_extents(path, stat.st_size, stat.st_mtime_ns)
     except (zipfile.BadZipFile, OSError, zlib.error, KeyError):
         return  # the reader says what is wrong with the file
+    except ValueError as error:  # read whole, such a sheet might be a grid of any size
+        raise InputError(path.name, f"its content.xml is not an OpenDocument spreadsheet a tool wrote ({error}); "
+                         "not read") from None
     for name, (last, cells, xml_bytes) in extents.items():
         if (name == sheet or sheet not in extents) and cells > max(
                 GRID_FREE_CELLS, GRID_MAX_EMPTY_RATIO * xml_bytes // CELL_XML_BYTES):
@@ -622,6 +650,8 @@ def refuse_far_cells(path: Path, unpacked: dict[str, int], sheet: str) -> None:
                     _refuse(path, named.get(member, member), last, cells)
     except (zipfile.BadZipFile, OSError, zlib.error, KeyError):
         return  # the reader says what is wrong with the file
+    except ValueError as error:
+        raise InputError(path.name, f"a sheet's XML is not one a tool wrote ({error}); not read") from None
 
 
 class _CheckedWorkbook:

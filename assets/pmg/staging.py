@@ -109,9 +109,9 @@ JD-R category and IGLOO level, all from the interview codebook. A document or co
 does not know goes to `raw.quarantine`."""))
 def staging_pmg_interview_segments(context, duckdb: DuckDBResource, sources: SourceData) -> MaterializeResult:
     run_years = partition_years(context)
-    years = sources.years_to_replace("pmg", run_years)
     try:
-        codebooks = sources.codebooks("pmg", "pmg_interviews", years)
+        years = sources.years_to_replace("pmg", "pmg_interviews", run_years)
+        codebooks = sources.codebooks("pmg", "pmg_interviews", run_years)  # none of a kept year
     except InputError as exc:
         raise Failure(description=str(exc)) from None
     files = pl.DataFrame([{"source_file": sf.relative, "codebook": cb.relative, "year": cb.year}
