@@ -37,6 +37,10 @@ CELL_LINES = {"colors": "#E5E5E5", "linewidths": 0.8, "capstyle": "projecting", 
               "zorder": 1.5}  # zorder of an axis' grid lines
 
 
+def _wrapped(name: str, width: int = 26) -> str:
+    return "\n".join(textwrap.wrap(name, width, break_long_words=False)) or name
+
+
 def draw_mental_health(df: pl.DataFrame, lang: str = "nl", minimum: int | None = None) -> Figure | None:
     """Dumbbell per intervention: mean T0 and T1 with N at each point; one year's rows.
 
@@ -69,8 +73,12 @@ def draw_mental_health(df: pl.DataFrame, lang: str = "nl", minimum: int | None =
     # One scatter per wave rather than per dot: the same markers, far fewer artists to lay out and
     # draw. Dots of one row are drawn in wave order (T1 over T0 where the means coincide), as before.
     points: dict[str, tuple[list, list]] = {}
+    # wrapped: a long name took the width of the data (a 6.6-inch chart keeps about 4 for them); a
+    # row is as high as its label's lines need (10 pt)
+    labels = [f"{_wrapped(i)}\n{_wrapped(f'({o})')}" for o, i in interventions]
+    row_height = max(0.85, 0.17 * max(label.count("\n") + 1 for label in labels) + 0.15)
     with house_style():
-        fig = new_figure(CHART_MAX_WIDTH, 1.1 + 0.85 * len(interventions))
+        fig = new_figure(CHART_MAX_WIDTH, 1.1 + row_height * len(interventions))
         ax = fig.subplots()
         # A label a few points above (T1) or below (T0) its dot: a text moved by a fixed offset in
         # points, as annotate(textcoords="offset points") places it, without an Annotation's extras.
@@ -97,7 +105,7 @@ def draw_mental_health(df: pl.DataFrame, lang: str = "nl", minimum: int | None =
                                        marker="o" if wave == "T0" else "D",  # shape too, not colour alone
                                        label=t(f"wave_{wave}") if wave in WAVE_COLOURS else wave,
                                        edgecolor="white", linewidth=1)
-        ax.set_yticks(range(len(interventions)), [f"{i}\n({o})" for o, i in interventions])
+        ax.set_yticks(range(len(interventions)), labels)
         ax.set_ylim(len(interventions) - 0.4, -0.6)  # first intervention on top, room for labels
         ax.set_xlim(left, top + 0.3)
         ax.set_xticks(range(int(left), int(top) + 1))
@@ -132,7 +140,7 @@ def draw_theme_matrix(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
     # side by side were printed at half their size, 8 pt labels at 4 pt.
     rows = len(interventions)
     with house_style():
-        fig = new_figure(CHART_MAX_WIDTH, 2.9 * rows + 0.9)
+        fig = new_figure(CHART_MAX_WIDTH, 3.4 * rows + 0.9)
         axes = fig.subplots(rows, 1, squeeze=False, sharex=True, sharey=True)
         image = None
         for i, ax in enumerate(axes.flat):
@@ -162,7 +170,7 @@ def draw_theme_matrix(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
             ax.add_collection(LineCollection([[(0, y + 0.5), (1, y + 0.5)] for y in range(len(levels) - 1)],
                                              transform=ax.get_yaxis_transform(), **CELL_LINES), autolim=False)
             ax.set_yticks(range(len(levels)), [t(lv) for lv in levels], fontsize=9)
-            ax.tick_params(length=0)
+            ax.tick_params(length=0, labelbottom=True)  # every panel its column names: they stand one under another
             for spine in ax.spines.values():
                 spine.set_visible(False)
         if image is not None:  # below the panels: beside them it took the width the category labels need
