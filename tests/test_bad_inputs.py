@@ -501,7 +501,8 @@ def test_a_sheet_the_reader_cannot_load_is_named_with_its_file(tmp_path):
         read_excel(damaged, ["kolom 0"], sheet="Antwoorden")
 
 
-@pytest.mark.parametrize("case", ["a '<' in a tag", "a tag of 5 MB", "a style named repeated", "empty cells written open"])
+@pytest.mark.parametrize("case", ["a '<' in a tag", "a tag of 5 MB", "a style named repeated",
+                                  "empty cells written open"])
 def test_an_opendocument_sheet_the_check_cannot_read_is_refused_and_one_it_can_is_read(tmp_path, case):
     """What the reader (quick-xml) takes and the check did not: a "<" inside a tag hid the run of the
     far cell's tag, as did a tag longer than the piece the check keeps (3 GB each, measured). A style

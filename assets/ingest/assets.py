@@ -62,9 +62,15 @@ def ingest_instrument(context, duckdb, sources, programme: str, instrument: str,
         context.log.info(f"no {instrument} codebook for {years}: nothing to load")
     if other_key:
         # Each year stands alone (pairs are made within a year), but one person gets another
-        # pseudonym in those years than in these: a run of every year makes them one again.
-        context.log.warning(f"{instrument}: the exports of {', '.join(map(str, other_key))} were pseudonymised with "
-                            f"another MHM_PSEUDONYM_KEY (or before keys were recorded); run those years again")
+        # pseudonym in those years than in these: a run of every year makes them one again, except
+        # of the years kept without their exports (archived), which no run can load again.
+        with_exports = {codebook.year for codebook in sources.codebooks(programme, instrument)}
+        if again := [year for year in other_key if year in with_exports]:
+            context.log.warning(f"{instrument}: the exports of {', '.join(map(str, again))} were pseudonymised "
+                                "with another MHM_PSEUDONYM_KEY (or before keys were recorded); run those years again")
+        if archived := [year for year in other_key if year not in with_exports]:
+            context.log.info(f"{instrument}: {', '.join(map(str, archived))}, kept without their exports, have the "
+                             "pseudonyms of another key: their people are not followed into the other years")
     return MaterializeResult(metadata={
         **meta,
         "files": MetadataValue.md("| file | status | rows | quarantined |\n|---|---|---|---|\n" + files),

@@ -639,9 +639,9 @@ _INSTRUMENT_LINE, _YEAR_LINE = _top_level(b"instrument"), _top_level(b"year")
 
 
 # In <programme>/<year>/ in place of its exports and codebooks: remove the year's rows and reports
-# (every participant withdrew). An instrument's year without its codebook or this file keeps what
-# the warehouse holds of it: exports of old years are archived or deleted in time, and the
-# warehouse is then their only copy.
+# (every participant withdrew); beside some codebooks, the rows of the instruments without one. An
+# instrument's year without its codebook or this file keeps what the warehouse holds of it: exports
+# of old years are archived or deleted in time, and the warehouse is then their only copy.
 WITHDRAWN = "WITHDRAWN.txt"
 
 

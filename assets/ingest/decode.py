@@ -269,7 +269,7 @@ TEMP_TABLES = ("_vars", "_decoded_values", "_answer_order", "_values", "_row_wav
 def decode_survey(conn, instrument: str, codebooks: list[Codebook], raw: str, target: str,
                   years: list[int] | None = None) -> dict[str, int]:
     """Rebuild these years' rows of `target` from `raw` by their codebooks (of `instrument`), in
-    one transaction; returns counts. A year without codebooks (its exports were taken out) loses its rows."""
+    one transaction; returns counts. A year of `years` without codebooks (withdrawn) loses its rows."""
     ensure_schema(conn, raw, target, "raw.quarantine", "staging.codebook_labels", "staging.codebook_variables")
     variables, labels, constants, listed = _codebook_frames(codebooks)
     conn.register("_cb_vars", variables.to_arrow())

@@ -107,8 +107,8 @@ def finish_pdfs(outputs) -> None:
 
 
 def remove_year_reports(reports, programme: str, year: int) -> list[str]:
-    """Remove what an earlier run wrote of a year that has no rows left (its exports were taken out,
-    say when an intervention's participants withdrew): both editions, their PDFs and the
+    """Remove what an earlier run wrote of a year that has no rows left (its participants withdrew,
+    WITHDRAWN.txt in its folder): both editions, their PDFs and the
     organisation reports. Rerunning a partition replaces its reports as it replaces its rows, so no
     report is left of data the warehouse no longer holds. Returns the names removed."""
     folder = reports.existing(programme, str(year))

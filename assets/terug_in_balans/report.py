@@ -147,7 +147,7 @@ def return_to_work(data: YearData, edition: Edition, numbering: Numbering) -> li
                 t("relapse_of_all", m=m, pct=fmt_pct(no, 0, lang), k=m - n_returned)))
         else:
             sentence = t("relapse_sentence", pct=fmt_pct(no, 0, lang))
-            if pct_returned is not None and n_returned < m:
+            if n_returned is not None and n_returned < m:  # none back at work too (pct_returned is then NULL)
                 # the share counts who never went back to work, and so never dropped out again; said
                 # without their number, which beside the share gives the hidden share among the others
                 sentence += " " + t("relapse_counts_absent")
