@@ -51,6 +51,7 @@ def warehouse_backup():
     back_up_warehouse()
 
 
+BACKUP_TRIES = 3
 BUSY = [DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED, DagsterRunStatus.STARTING, DagsterRunStatus.STARTED,
         DagsterRunStatus.CANCELING]
 
@@ -65,13 +66,21 @@ def backup_due(instance) -> tuple[str | None, str]:
     DAGSTER_HOME: the runs are read from the instance, not from their events."""
     if instance.get_run_records(RunsFilter(statuses=BUSY), limit=1):
         return None, "a run is queued or in progress: the backup follows the last"
-    last = instance.get_run_records(RunsFilter(job_name=JOB), limit=1)
+    last = instance.get_run_records(RunsFilter(job_name=JOB, statuses=[DagsterRunStatus.SUCCESS]), limit=1)
     since = last[0].create_timestamp if last else None
     done = [r for r in instance.get_run_records(RunsFilter(statuses=[DagsterRunStatus.SUCCESS], updated_after=since))
             if r.dagster_run.job_name != JOB and (since is None or (r.end_time or 0) > since.timestamp())]
     if not done:
         return None, "no run has succeeded since the last backup"
-    return max(done, key=lambda r: r.end_time or 0).dagster_run.run_id, ""
+    # A backup that failed (the share not mounted, the disk full) is tried again, twice: each try
+    # has a run key of its own. Then the failed runs say why, and the next successful run tries anew.
+    newest = max(done, key=lambda r: r.end_time or 0)
+    failed = [r for r in instance.get_run_records(RunsFilter(job_name=JOB, statuses=[DagsterRunStatus.FAILURE,
+                                                                                     DagsterRunStatus.CANCELED]))
+              if r.create_timestamp.timestamp() > (newest.end_time or 0)]
+    if len(failed) >= BACKUP_TRIES:
+        return None, f"the last {len(failed)} backups failed: see their runs"
+    return newest.dagster_run.run_id + (f" (try {len(failed) + 1})" if failed else ""), ""
 
 
 def backup_sensor(env) -> SensorDefinition | None:

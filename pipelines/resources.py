@@ -25,7 +25,7 @@ from dagster import ConfigurableResource, EnvVar, InitResourceContext
 from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr, field_validator
 
-from assets.ingest.codebook import PROGRAMMES, WITHDRAWN, Codebook, discover_codebooks, withdrawn
+from assets.ingest.codebook import PROGRAMMES, WITHDRAWN, Codebook, discover_codebooks, withdrawn, withdrawn_file
 from assets.ingest.disk_cache import untrusted
 from assets.ingest.pseudonyms import KEY_VARIABLE, PUBLIC_SAMPLE_KEY, Pseudonymiser
 from assets.reporting.publish import make_folders
@@ -80,14 +80,22 @@ class SourceData(ConfigurableResource):
 
     def years_to_replace(self, programme: str, instrument: str, years: list[int], log=None) -> list[int]:
         """Of a run's years, those whose rows of `instrument` its ingest, staging and checks replace:
-        a year whose folder holds a codebook of the instrument, or WITHDRAWN.txt. The others keep
-        their rows as the warehouse holds them (archived exports), which `log` is told."""
+        a year whose folder holds a codebook of the instrument, or withdraws it (WITHDRAWN.txt in
+        place of every codebook, or WITHDRAWN_<instrument>.txt). The others keep their rows as the
+        warehouse holds them (archived exports), which `log` is told."""
         with_codebook = {codebook.year for codebook in self.codebooks(programme, instrument, years)}
-        replaced = [year for year in years if year in with_codebook or withdrawn(Path(self.data_dir), programme, year)]
-        if (kept := [year for year in years if year not in replaced]) and log is not None:
-            log.info(f"{instrument} {', '.join(map(str, kept))}: no codebook of it in the year's folder (or no "
-                     f"folder): its rows are kept as the warehouse holds them. To remove a year, put {WITHDRAWN} "
-                     "in its folder")
+        folder = Path(self.data_dir) / programme
+        replaced = [year for year in years if year in with_codebook or withdrawn(folder / str(year), instrument)]
+        if log is not None:
+            if kept := [year for year in years if year not in replaced]:
+                log.info(f"{instrument} {', '.join(map(str, kept))}: no codebook of it in the year's folder (or no "
+                         f"folder): its rows are kept as the warehouse holds them. To remove a year, put {WITHDRAWN} "
+                         f"in its folder in place of its codebooks; to remove one instrument's, "
+                         f"{withdrawn_file(instrument)}")
+            if ignored := [year for year in years if (folder / str(year) / WITHDRAWN).is_file()
+                           and any((folder / str(year)).glob("codebook*.y*ml"))]:
+                log.warning(f"{programme} {', '.join(map(str, ignored))}: {WITHDRAWN} beside a codebook is ignored; "
+                            f"to remove one instrument's rows, name it: {withdrawn_file(instrument)}")
         return replaced
 
     def codebooks(self, programme: str, instrument: str, years: list[int] | None = None) -> list[Codebook]:

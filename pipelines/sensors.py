@@ -10,7 +10,7 @@ from pathlib import Path
 
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
 
-from assets.ingest.codebook import WITHDRAWN, folder_year, parse_yaml
+from assets.ingest.codebook import WITHDRAWN, WITHDRAWN_FILES, folder_year, parse_yaml
 from assets.ingest.formats_other_surveys import syntax_file_of
 from assets.partitions import YEARS
 from pipelines.jobs import PROGRAMME_JOBS, codebook_paths
@@ -107,17 +107,21 @@ def exports_without_codebook(data_dir: Path, folders: dict[str, Path]) -> list[s
     return [f"{programme}/{year.name}" for programme in sorted(PROGRAMME_JOBS)
             for year in sorted((data_dir / programme).glob("*"))
             if year.is_dir() and folder_year(year.name) is not None and f"{programme}/{year.name}" not in folders
-            and not (year / WITHDRAWN).is_file() and any(p.is_file() for p in year.rglob("*"))]
+            and not any(year.glob(WITHDRAWN_FILES)) and any(p.is_file() for p in year.rglob("*"))]
 
 
 def withdrawn_folders(data_dir: Path, folders: dict[str, Path]) -> dict[str, str]:
-    """{"<programme>/<year>": signature} of every year's folder that holds WITHDRAWN.txt and no codebook."""
+    """{"<programme>/<year>": signature} of every year's folder that holds a withdrawal
+    (WITHDRAWN.txt, WITHDRAWN_<instrument>.txt) and no codebook. Beside a codebook, it changes
+    the folder's signature as any file does."""
     found = {}
     for programme in sorted(PROGRAMME_JOBS):
-        for year in sorted((data_dir / programme).glob(f"*/{WITHDRAWN}")):
-            name = f"{programme}/{year.parent.name}"
-            if folder_year(year.parent.name) is not None and name not in folders:
-                found[name] = f"{WITHDRAWN}@{year.stat().st_mtime_ns}"
+        for folder in sorted((data_dir / programme).glob("*")):
+            name = f"{programme}/{folder.name}"
+            if folder_year(folder.name) is None or name in folders:
+                continue
+            if markers := sorted(folder.glob(WITHDRAWN_FILES)):
+                found[name] = "withdrawn@" + ",".join(f"{m.name}:{m.stat().st_mtime_ns}" for m in markers)
     return found
 
 

@@ -240,7 +240,7 @@ def test_the_theme_matrix_writes_no_text_below_8_pt_and_none_over_another(interv
 
 
 @pytest.mark.parametrize("chart", ["pmg_mental_health", "pmg_mental_health_long_names", "tib_skills",
-                                   "tib_factor_ratings", "tib_return_to_work"])
+                                   "tib_skills_long_names", "tib_factor_ratings", "tib_return_to_work"])
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_a_chart_is_printed_at_its_size_with_no_text_below_8_pt_and_none_over_another(chart, lang, warehouse):
     """The PDF sets a chart across the text's 17 cm: charts 8.5 to 11 inches wide were printed at 60
@@ -266,6 +266,9 @@ def test_a_chart_is_printed_at_its_size_with_no_text_below_8_pt_and_none_over_an
             "organisation || ' Stadsdeel Noord-Oost' AS organisation) FROM marts.pmg_mental_health "
             "WHERE year = 2023 ORDER BY organisation, intervention, wave"), lang),
         "tib_skills": lambda: draw_skills(rows("SELECT * FROM marts.tib_skills WHERE year = 2024"), lang),
+        "tib_skills_long_names": lambda: draw_skills(rows(
+            "SELECT * REPLACE (skill || ' in werk en thuis, ook onder tijdsdruk en met een volle agenda' AS skill) "
+            "FROM marts.tib_skills WHERE year = 2024"), lang),
         "tib_factor_ratings": lambda: draw_factor_diverging(rows(
             "SELECT * FROM marts.tib_factor_ratings WHERE year = 2024 ORDER BY factor, rating"), lang),
         "tib_return_to_work": lambda: draw_return_and_relapse(

@@ -367,16 +367,29 @@ def test_a_year_whose_exports_are_taken_out_keeps_its_rows_and_reports(tmp_path)
     second.mkdir()  # the folder there, empty: the same
     assert materialize_years(pmg_graph(), resources_for(tmp_path, data), (2022,)).success
     assert _snapshot(tmp_path, tables) == before
-    # the interviews withdrawn, the questionnaire kept: WITHDRAWN.txt beside the questionnaire's codebook
+    # WITHDRAWN.txt beside a codebook is ignored: left there after one instrument's withdrawal, it
+    # emptied the others once their codebooks were archived
     shutil.rmtree(second)
     second_edition(data, 2022)
     (second / "codebook_interviews.yaml").unlink()
     (second / "WITHDRAWN.txt").write_text("De geïnterviewden trokken hun toestemming in.", encoding="utf-8")
     assert materialize_years(pmg_graph(), resources_for(tmp_path, data), (2022,)).success
-    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as conn:
-        counts = {t: conn.sql(f"SELECT count(*) FROM {t} WHERE year = 2022").fetchall()[0][0]
-                  for t in ("staging.pmg_interview_segments", "staging.pmg_questionnaire_answers")}
-    assert counts["staging.pmg_interview_segments"] == 0 and counts["staging.pmg_questionnaire_answers"] > 0
+    assert _snapshot(tmp_path, tables) == before
+
+    def counts():
+        with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as conn:
+            return [conn.sql(f"SELECT count(*) FROM {t} WHERE year = 2022").fetchall()[0][0]
+                    for t in ("staging.pmg_interview_segments", "staging.pmg_questionnaire_answers")]
+
+    # the interviews withdrawn by name, the questionnaire kept; then the questionnaire archived too
+    (second / "WITHDRAWN.txt").rename(second / "WITHDRAWN_pmg_interviews.txt")
+    assert materialize_years(pmg_graph(), resources_for(tmp_path, data), (2022,)).success
+    segments, answers = counts()
+    assert segments == 0 and answers > 0
+    for export in [*second.glob("codebook_*.yaml"), *second.glob("*.csv")]:
+        export.unlink()
+    assert materialize_years(pmg_graph(), resources_for(tmp_path, data), (2022,)).success
+    assert counts() == [0, answers]
 
 
 def test_a_withdrawn_year_leaves_no_rows_and_no_reports(tmp_path):

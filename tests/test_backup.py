@@ -248,6 +248,10 @@ def test_the_sensor_backs_up_once_after_a_burst_of_runs_however_the_last_ended(t
     def backup():
         nothing()
 
+    @job(name="warehouse_backup")
+    def failed_backup():
+        fails()
+
     def tick(instance):
         return sensor(build_sensor_context(instance=instance))
 
@@ -266,6 +270,12 @@ def test_the_sensor_backs_up_once_after_a_burst_of_runs_however_the_last_ended(t
         failing.execute_in_process(instance=instance, raise_on_error=False)
         request = tick(instance)
         assert request.run_key == f"after {third.run_id}" and second.run_id not in request.run_key
+        # a backup that fails (the share not mounted) is tried again, twice, then left to its runs' errors
+        for attempt in (2, 3):
+            failed_backup.execute_in_process(instance=instance, raise_on_error=False)
+            assert tick(instance).run_key == f"after {third.run_id} (try {attempt})"
+        failed_backup.execute_in_process(instance=instance, raise_on_error=False)
+        assert tick(instance).skip_message == "the last 3 backups failed: see their runs"
 
 
 def test_the_backup_module_runs_as_documented(tmp_path):

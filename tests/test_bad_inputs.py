@@ -523,10 +523,30 @@ def test_an_opendocument_sheet_the_check_cannot_read_is_refused_and_one_it_can_i
                             "<table:table-cell table:style-name=\"repeatedHeader\"/>")
     else:
         rows = rows.replace("<table:table-cell table:number-columns-repeated=\"16000\"/>",
-                            "<table:table-cell table:number-columns-repeated=\"16000\"></table:table-cell>")
+                            "<table:table-cell table:number-columns-repeated=\"16000\">\n  </table:table-cell>")
     path = _ods(tmp_path / "enquete.ods", rows)
     if case in ("a '<' in a tag", "a tag of 5 MB"):
         with pytest.raises(InputError, match="enquete.ods: its content.xml is not an OpenDocument spreadsheet a tool"):
             read_excel(path, ["ID", "Vraag"])
     else:
         assert read_excel(path, ["ID", "Vraag"]).frame.height == 3000
+
+
+@pytest.mark.parametrize("attribute", ['x="a>b"', "x=' r=\"A1\"'"])
+def test_a_far_cell_behind_a_quoted_attribute_is_found(tmp_path, attribute):
+    """A ">" inside a quoted value (legal XML) ended the tag for the check, and a reference written
+    inside another attribute's value was read for the cell's own: the reader placed the cell far
+    away all the same (5,000 rows of 1,000 columns from 6 KB, measured)."""
+    from assets.ingest.formats import refuse_far_cells, refuse_zip_bomb
+
+    far = b'<row r="3"><c ' + attribute.encode() + b' r="XFD1048576"><v>1</v></c></row>'
+    xlsx = _workbook_with_sheet_xml(tmp_path / "enquete.xlsx", ROWS + far, None)
+    with pytest.raises(InputError, match="reaches to cell XFD1048576"):
+        refuse_far_cells(xlsx, refuse_zip_bomb(xlsx), "Antwoorden")
+    ods_attribute = attribute.replace(' r="A1"', ' table:number-columns-repeated="1"')
+    run = (f'<table:table-cell {ods_attribute} table:number-columns-repeated="16000"/>'
+           '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>')
+    header = _ods_row(["ID", "Vraag"]).replace("</table:table-row>", run + "</table:table-row>", 1)
+    ods = _ods(tmp_path / "enquete.ods", header + "".join(_ods_row([str(r), "7"]) for r in range(3000)))
+    with pytest.raises(InputError, match="reaches to cell"):
+        refuse_far_cells(ods, refuse_zip_bomb(ods), "Antwoorden")

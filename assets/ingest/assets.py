@@ -64,7 +64,10 @@ def ingest_instrument(context, duckdb, sources, programme: str, instrument: str,
         # Each year stands alone (pairs are made within a year), but one person gets another
         # pseudonym in those years than in these: a run of every year makes them one again, except
         # of the years kept without their exports (archived), which no run can load again.
-        with_exports = {codebook.year for codebook in sources.codebooks(programme, instrument)}
+        try:
+            with_exports = {codebook.year for codebook in sources.codebooks(programme, instrument)}
+        except InputError:  # another year's codebook that today's checks refuse: its run will say so
+            with_exports = set(other_key)
         if again := [year for year in other_key if year in with_exports]:
             context.log.warning(f"{instrument}: the exports of {', '.join(map(str, again))} were pseudonymised "
                                 "with another MHM_PSEUDONYM_KEY (or before keys were recorded); run those years again")

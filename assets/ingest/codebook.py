@@ -639,14 +639,24 @@ _INSTRUMENT_LINE, _YEAR_LINE = _top_level(b"instrument"), _top_level(b"year")
 
 
 # In <programme>/<year>/ in place of its exports and codebooks: remove the year's rows and reports
-# (every participant withdrew); beside some codebooks, the rows of the instruments without one. An
-# instrument's year without its codebook or this file keeps what the warehouse holds of it: exports
-# of old years are archived or deleted in time, and the warehouse is then their only copy.
+# (every participant withdrew). WITHDRAWN_<instrument>.txt (WITHDRAWN_pmg_interviews.txt) removes
+# that instrument's rows of the year alone. A year of an instrument whose folder holds neither its
+# codebook nor such a file keeps what the warehouse holds of it: exports of old years are archived
+# or deleted in time, and the warehouse is then their only copy. WITHDRAWN.txt beside a codebook
+# is ignored: left in a folder after one instrument's withdrawal, it would have emptied the others
+# once their codebooks were archived.
 WITHDRAWN = "WITHDRAWN.txt"
+WITHDRAWN_FILES = "WITHDRAWN*.txt"  # a glob of both
 
 
-def withdrawn(data_dir: Path, programme: str, year: int) -> bool:
-    return (data_dir / programme / str(year) / WITHDRAWN).is_file()
+def withdrawn_file(instrument: str) -> str:
+    return f"WITHDRAWN_{instrument}.txt"
+
+
+def withdrawn(folder: Path, instrument: str) -> bool:
+    """Whether the year's `folder` withdraws `instrument`: its own marker, or WITHDRAWN.txt alone."""
+    return (folder / withdrawn_file(instrument)).is_file() or (
+        (folder / WITHDRAWN).is_file() and not any(folder.glob("codebook*.y*ml")))
 
 
 def folder_year(name: str) -> int | None:

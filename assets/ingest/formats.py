@@ -443,12 +443,26 @@ DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref\s*=\s*["\']'
                        rb'([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?["\']')
 # A cell's or a row's opening tag: "<" cannot occur inside a tag, so each try ends at the next "<"
 # (linear, however many unclosed tags); its reference is read from it apart.
-TAG = re.compile(rb'<(?:\w+:)?(c|row)(?:\s[^<]*?)?(/?)>')
+# Quoted values are skipped whole: a ">" in one (legal XML) ended the tag early, and the cell's
+# reference after it went unread.
+QUOTED = rb'(?:[^<>"\']|"[^"<]*"|\'[^\'<]*\')'
+TAG = re.compile(rb'<(?:\w+:)?(c|row)(?:\s' + QUOTED + rb'*?)?(/?)>')
 REFERENCE = re.compile(rb'\sr\s*=\s*["\']([A-Z]{0,3})([0-9]{1,7})["\']')
 RELATIONSHIP = re.compile(rb'<(?:\w+:)?Relationship\b[^>]*>')
 SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*>')
 ATTRIBUTE = re.compile(rb'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 TAIL_BYTES = 4 << 20  # of a tag cut at a piece's end, what is read again with the next piece
+
+
+def _reference(tag: bytes) -> tuple[bytes, bytes] | None:
+    """(column letters, row digits) of a cell's or row's tag, or None. The pattern alone where it
+    finds one "r=": more, and one may stand inside another attribute's value, to hide the real one."""
+    found = REFERENCE.findall(tag)
+    if len(found) <= 1:
+        return found[0] if found else None
+    value = _attributes(tag).get("r", "").encode()
+    whole = REFERENCE.fullmatch(b" r='" + value + b"'")
+    return whole.groups() if whole else None
 
 
 def _column_number(letters: bytes) -> int:
@@ -486,11 +500,11 @@ def _filled_extent(z: zipfile.ZipFile, member: str) -> tuple[str, int]:
             text = tail + chunk
             for match in TAG.finditer(text):
                 kind, empty = match.groups()
-                found = REFERENCE.search(match.group())
+                found = _reference(match.group())
                 if kind == b"row":
-                    row_now = int(found[2]) if found else row_now + 1
+                    row_now = int(found[1]) if found else row_now + 1
                 elif not empty:  # "<c r="XFD1" s="3"/>": a format alone, which the reader skips
-                    col, row = found.groups() if found else (b"", b"%d" % row_now)
+                    col, row = found if found else (b"", b"%d" % row_now)
                     if col:
                         cols.add(col)
                     rows.add(int(row))
@@ -529,17 +543,20 @@ def _worksheets(z: zipfile.ZipFile, unpacked: dict[str, int]) -> list[str]:
 # distance; the reader fills the run out. LibreOffice ends each row and the sheet with a run of
 # empty cells to the sheet's edge: a run with no value in it is no extent.
 ODS_TAG = re.compile(rb'<(?:(/)(?:\w+:)?(table-row|table)\s*>'
-                     rb'|(?:\w+:)?(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^<]*?)(/?)>)')
+                     rb'|(?:\w+:)?(table-row|table-cell|covered-table-cell|table)(?=[\s/>])(' + QUOTED + rb'*?)(/?)>)')
 ODS_REPEATED = re.compile(rb'number-(rows|columns)-repeated\s*=\s*["\']\s*([0-9]{1,10})\s*["\']')
 # Every cell's opening tag, counted apart: one that ODS_TAG does not read (a "<" inside its attributes,
 # which XML forbids and the reader takes) would hide its run.
 ODS_CELL = re.compile(rb'<(?:\w+:)?(?:covered-)?table-cell(?=[\s/>])')
-ODS_CELL_END = re.compile(rb'</(?:\w+:)?(?:covered-)?table-cell\s*>')
+ODS_CELL_END = re.compile(rb'\s*</(?:\w+:)?(?:covered-)?table-cell\s*>')
 
 
 def _repeated(attributes: bytes) -> int:
-    found = ODS_REPEATED.search(attributes) if b"repeated" in attributes else None
-    return int(found[2]) if found else 1
+    found = ODS_REPEATED.findall(attributes) if b"repeated" in attributes else []
+    if len(found) > 1:  # one may stand inside another attribute's value: read the attributes
+        counts = [v for k, v in _attributes(attributes).items() if k.startswith("number-") and k.endswith("-repeated")]
+        return int(counts[0].strip()) if counts and counts[0].strip().isdigit() else 1
+    return int(found[0][1]) if found else 1
 
 
 @functools.lru_cache(maxsize=8)  # each sheet a workbook reads asks; the answer is the file's

@@ -55,15 +55,18 @@ def draw_skills(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
     series = [("pct_strengthened", t("skills_series_strengthened"), OKABE_ITO["blue"], None),
               ("pct_still_applied", t("skills_series_applied"), OKABE_ITO["orange"], "//")]
     height = 0.38
+    # wrapped, and a skill's two bars as far apart as its label's lines need: a long name took the bars' width
+    labels = [_wrap(skill, 28) for skill in df["skill"]]
+    per_skill = max(0.55, 0.17 * max(label.count("\n") + 1 for label in labels) + 0.1)
     with house_style():
-        fig = new_figure(CHART_MAX_WIDTH, 1.4 + 0.55 * df.height)
+        fig = new_figure(CHART_MAX_WIDTH, 1.4 + per_skill * df.height)
         ax = fig.subplots()
         for i, (column, label, colour, hatch) in enumerate(series):
             ys = [y + (i - 0.5) * height for y in range(df.height)]
             bars = ax.barh(ys, df[column].to_list(), height=height, color=colour, label=label, hatch=hatch,
                            edgecolor="white", linewidth=0)
             ax.bar_label(bars, [fmt_pct(v, 0, lang) for v in df[column]], padding=3, fontsize=8.5)
-        ax.set_yticks(range(df.height), df["skill"].to_list())
+        ax.set_yticks(range(df.height), labels)
         ax.set_ylim(df.height - 0.5, -0.5)
         _percent_axis(ax, 105)
         ax.set_xlabel(t("share_axis", n=df["n_respondents"].max()))
