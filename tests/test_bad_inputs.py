@@ -550,3 +550,32 @@ def test_a_far_cell_behind_a_quoted_attribute_is_found(tmp_path, attribute):
     ods = _ods(tmp_path / "enquete.ods", header + "".join(_ods_row([str(r), "7"]) for r in range(3000)))
     with pytest.raises(InputError, match="reaches to cell"):
         refuse_far_cells(ods, refuse_zip_bomb(ods), "Antwoorden")
+
+
+def test_a_tag_with_a_quoted_greater_than_across_a_pieces_end_is_read_whole(tmp_path):
+    """The sheet is read in pieces of 1 MiB; a tag cut at a piece's end is read again with the next.
+    Whether it was cut was told by a ">" after its "<", which may stand inside a quoted value: the
+    tag's start, "<c x="a>", was taken for whole, and its reference beyond the end went unread."""
+    import io
+    import zipfile
+
+    from assets.ingest.formats import _filled_extent, _read_ods_extents
+
+    def zipped(name: str, before: bytes, tag: bytes, after: bytes) -> zipfile.ZipFile:
+        at = (1 << 20) - before.index(b"PAD") - tag.index(b">") - 2  # the quoted ">" just before the end
+        data = before.replace(b"PAD", b" " * at) + tag + after
+        assert data.index(tag) + tag.index(b">") < 1 << 20 < data.index(tag) + len(tag)
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr(name, data)
+        return zipfile.ZipFile(buf)
+
+    xlsx = zipped("sheet.xml", b'<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c>PAD',
+                  b'<c x="a>b" r="XFD1048576">', b"<v>1</v></c></row></sheetData></worksheet>")
+    assert _filled_extent(xlsx, "sheet.xml")[0] == "XFD1048576"
+    ods = zipped("content.xml", b'<office:body><table:table table:name="Blad1"><table:table-row><table:table-cell '
+                                b'office:value-type="string"><text:p>1</text:p></table:table-cell>PAD',
+                 b'<table:table-cell table:style-name="a>b" table:number-columns-repeated="16000"/>',
+                 b'<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>'
+                 b"</table:table-row></table:table></office:body>")
+    assert _read_ods_extents(ods)["Blad1"][0] == "WQL1"

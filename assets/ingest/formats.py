@@ -447,11 +447,24 @@ DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref\s*=\s*["\']'
 # reference after it went unread.
 QUOTED = rb'(?:[^<>"\']|"[^"<]*"|\'[^\'<]*\')'
 TAG = re.compile(rb'<(?:\w+:)?(c|row)(?:\s' + QUOTED + rb'*?)?(/?)>')
+TAG_START = re.compile(rb'<(?:\w+:)?(?:c|row)(?=[\s/>])')
 REFERENCE = re.compile(rb'\sr\s*=\s*["\']([A-Z]{0,3})([0-9]{1,7})["\']')
 RELATIONSHIP = re.compile(rb'<(?:\w+:)?Relationship\b[^>]*>')
 SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*>')
 ATTRIBUTE = re.compile(rb'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 TAIL_BYTES = 4 << 20  # of a tag cut at a piece's end, what is read again with the next piece
+
+
+def _carried(text: bytes, last_start: int, start: re.Pattern) -> bytes:
+    """What of a piece's end is read again with the next piece: from its last "<", when no match took
+    that tag and it is cut (no ">" after it) or one of the tags read (whose ">" may stand in a quoted
+    value). Raises ValueError for a tag longer than TAIL_BYTES: its start would be lost."""
+    cut = text.rfind(b"<")
+    if cut < 0 or cut == last_start or (text.find(b">", cut) >= 0 and not start.match(text, cut)):
+        return b""
+    if len(text) - cut > TAIL_BYTES:
+        raise ValueError(f"a tag of more than {TAIL_BYTES:,} bytes")
+    return text[cut:]
 
 
 def _reference(tag: bytes) -> tuple[bytes, bytes] | None:
@@ -497,9 +510,10 @@ def _filled_extent(z: zipfile.ZipFile, member: str) -> tuple[str, int]:
     cols, rows, row_now, tail = set(), set(), 0, b""
     with z.open(member) as f:
         while chunk := f.read(1 << 20):
-            text = tail + chunk
+            text, last_start = tail + chunk, -1
             for match in TAG.finditer(text):
                 kind, empty = match.groups()
+                last_start = match.start()
                 found = _reference(match.group())
                 if kind == b"row":
                     row_now = int(found[1]) if found else row_now + 1
@@ -508,10 +522,7 @@ def _filled_extent(z: zipfile.ZipFile, member: str) -> tuple[str, int]:
                     if col:
                         cols.add(col)
                     rows.add(int(row))
-            cut = text.rfind(b"<")  # a tag cut at the piece's end is read whole with the next piece
-            tail = text[cut:] if cut >= 0 and text.find(b">", cut) < 0 else b""
-            if len(tail) > TAIL_BYTES:  # its start, with the cell's reference, would be lost
-                raise ValueError(f"a tag of more than {TAIL_BYTES:,} bytes")
+            tail = _carried(text, last_start, TAG_START)
     if not rows:
         return "A1", 1
     numbers = [_column_number(col) for col in cols] or [1]  # distinct columns: a few, however many rows
@@ -548,6 +559,7 @@ ODS_REPEATED = re.compile(rb'number-(rows|columns)-repeated\s*=\s*["\']\s*([0-9]
 # Every cell's opening tag, counted apart: one that ODS_TAG does not read (a "<" inside its attributes,
 # which XML forbids and the reader takes) would hide its run.
 ODS_CELL = re.compile(rb'<(?:\w+:)?(?:covered-)?table-cell(?=[\s/>])')
+ODS_START = re.compile(rb'<(?:\w+:)?(?:table-row|table-cell|covered-table-cell|table)(?=[\s/>])')
 ODS_CELL_END = re.compile(rb'\s*</(?:\w+:)?(?:covered-)?table-cell\s*>')
 
 
@@ -574,11 +586,11 @@ def _read_ods_extents(z: zipfile.ZipFile) -> dict[str, tuple[str, int, int]]:
     row, repeat_rows, col, first, last = 0, 1, 0, None, -1  # the row's position; its cells with a value
     with z.open("content.xml") as f:
         while chunk := f.read(1 << 20):
-            text = tail + chunk
+            text, last_start = tail + chunk, -1
             base = offset - len(tail)
             for match in ODS_TAG.finditer(text):
                 closing, closed, kind, attributes, empty = match.groups()
-                kind = kind or closed
+                kind, last_start = kind or closed, match.start()
                 if kind == b"table-cell" or kind == b"covered-table-cell":
                     read += 1
                     across = _repeated(attributes)
@@ -609,10 +621,7 @@ def _read_ods_extents(z: zipfile.ZipFile) -> dict[str, tuple[str, int, int]]:
                     if depth == 1:
                         name = _attributes(attributes).get("name", "")
                         start, rows, cols, row = base + match.start(), None, None, 0
-            cut = text.rfind(b"<")
-            tail = text[cut:] if cut >= 0 and text.find(b">", cut) < 0 else b""
-            if len(tail) > TAIL_BYTES:
-                raise ValueError(f"a tag of more than {TAIL_BYTES:,} bytes")
+            tail = _carried(text, last_start, ODS_START)
             tagged += len(ODS_CELL.findall(text, 0, len(text) - len(tail)))
             offset += len(chunk)
     if tagged != read:
