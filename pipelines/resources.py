@@ -25,7 +25,8 @@ from dagster import ConfigurableResource, EnvVar, InitResourceContext
 from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr, field_validator
 
-from assets.ingest.codebook import PROGRAMMES, WITHDRAWN, Codebook, discover_codebooks, withdrawn, withdrawn_file
+from assets.ingest.codebook import (PROGRAMMES, WITHDRAWN, WITHDRAWN_FILES, Codebook, discover_codebooks, withdrawn,
+                                   withdrawn_file)
 from assets.ingest.disk_cache import untrusted
 from assets.ingest.pseudonyms import KEY_VARIABLE, PUBLIC_SAMPLE_KEY, Pseudonymiser
 from assets.reporting.publish import make_folders
@@ -45,7 +46,7 @@ def not_the_sample(data_dir: Path) -> str | None:
     adds a year's real exports beside the sample in data/."""
     expected = dict(reversed(line.split("  ", 1)) for line in SAMPLE_MANIFEST.read_text(encoding="utf-8").splitlines())
     found = {p.relative_to(data_dir).as_posix(): p for programme in PROGRAMMES
-             for p in sorted((data_dir / programme).rglob("*")) if p.is_file() and p.name != WITHDRAWN}
+             for p in sorted((data_dir / programme).rglob("*")) if p.is_file() and not p.match(WITHDRAWN_FILES)}
     for relative, path in found.items():
         if relative not in expected:
             return f"{relative} is not a file of the sample"
@@ -82,20 +83,17 @@ class SourceData(ConfigurableResource):
         """Of a run's years, those whose rows of `instrument` its ingest, staging and checks replace:
         a year whose folder holds a codebook of the instrument, or withdraws it (WITHDRAWN.txt in
         place of every codebook, or WITHDRAWN_<instrument>.txt). The others keep their rows as the
-        warehouse holds them (archived exports), which `log` is told."""
+        warehouse holds them (archived exports), which `log` is told. Raises CodebookError for a
+        withdrawal the folder contradicts (codebook.withdrawn)."""
         with_codebook = {codebook.year for codebook in self.codebooks(programme, instrument, years)}
         folder = Path(self.data_dir) / programme
-        replaced = [year for year in years if year in with_codebook or withdrawn(folder / str(year), instrument)]
-        if log is not None:
-            if kept := [year for year in years if year not in replaced]:
-                log.info(f"{instrument} {', '.join(map(str, kept))}: no codebook of it in the year's folder (or no "
-                         f"folder): its rows are kept as the warehouse holds them. To remove a year, put {WITHDRAWN} "
-                         f"in its folder in place of its codebooks; to remove one instrument's, "
-                         f"{withdrawn_file(instrument)}")
-            if ignored := [year for year in years if (folder / str(year) / WITHDRAWN).is_file()
-                           and any((folder / str(year)).glob("codebook*.y*ml"))]:
-                log.warning(f"{programme} {', '.join(map(str, ignored))}: {WITHDRAWN} beside a codebook is ignored; "
-                            f"to remove one instrument's rows, name it: {withdrawn_file(instrument)}")
+        replaced = [year for year in years
+                    if withdrawn(folder / str(year), programme, instrument) or year in with_codebook]
+        if log is not None and (kept := [year for year in years if year not in replaced]):
+            log.info(f"{instrument} {', '.join(map(str, kept))}: no codebook of it in the year's folder (or no "
+                     f"folder): its rows are kept as the warehouse holds them. To remove a year, put {WITHDRAWN} "
+                     f"in its folder in place of its codebooks; to remove one instrument's, "
+                     f"{withdrawn_file(instrument)}")
         return replaced
 
     def codebooks(self, programme: str, instrument: str, years: list[int] | None = None) -> list[Codebook]:

@@ -148,8 +148,9 @@ def read_cursor(raw: str | None, partitions: set[str]) -> dict[str, str]:
         description="Watches <data>/<programme>/<year>/ for new or changed exports next to a codebook, and requests "
                     "that programme's run of that year's partition once every file its codebooks name is there and "
                     f"nothing in the folder has changed for {SETTLE_SECONDS} s (the run skips unchanged files); "
-                    f"a year's folder given {WITHDRAWN} in place of its codebooks is requested once too, and its run "
-                    "removes that year's rows and reports (a folder taken out keeps them: archived exports).")
+                    f"a year's folder given {WITHDRAWN} in place of its codebooks (or an instrument's withdrawal) is "
+                    "requested once too, and its run removes what it withdraws (a folder taken out keeps its rows: "
+                    "archived exports).")
 def inbox_sensor(context: SensorEvaluationContext, sources: SourceData):
     partitions = set(YEARS.get_partition_keys())
     folders = codebook_folders(Path(sources.data_dir))
@@ -179,9 +180,10 @@ def inbox_sensor(context: SensorEvaluationContext, sources: SourceData):
             continue
         programme, year = name.split("/")
         if programme in misplaced:  # asked for once the codebook is moved
-            waiting.append(f"{name}: {WITHDRAWN}; its run waits until {misplaced[programme]}/ is no longer there")
+            waiting.append(f"{name}: withdrawn; its run waits until {misplaced[programme]}/ is no longer there")
             continue
-        context.log.warning(f"{name}: {WITHDRAWN}; requesting its run, which removes its rows and reports")
+        context.log.warning(f"{name}: withdrawn; requesting its run, which removes what it withdraws, and the "
+                            "reports of a year left without rows")
         done[name] = sig
         requests.append(RunRequest(run_key=f"{name}@{sig}@{now:.0f}", job_name=PROGRAMME_JOBS[programme].name,
                                    partition_key=year, tags={"programme": programme, "trigger": "inbox"}))

@@ -367,14 +367,21 @@ def test_a_year_whose_exports_are_taken_out_keeps_its_rows_and_reports(tmp_path)
     second.mkdir()  # the folder there, empty: the same
     assert materialize_years(pmg_graph(), resources_for(tmp_path, data), (2022,)).success
     assert _snapshot(tmp_path, tables) == before
-    # WITHDRAWN.txt beside a codebook is ignored: left there after one instrument's withdrawal, it
-    # emptied the others once their codebooks were archived
+    # WITHDRAWN.txt beside a codebook stops the run, naming both: left there after one instrument's
+    # withdrawal, it emptied the others once their codebooks were archived; so does a withdrawal
+    # beside its own codebook, or of no instrument of the programme (an extension Windows hid)
     shutil.rmtree(second)
     second_edition(data, 2022)
     (second / "codebook_interviews.yaml").unlink()
-    (second / "WITHDRAWN.txt").write_text("De geïnterviewden trokken hun toestemming in.", encoding="utf-8")
-    assert materialize_years(pmg_graph(), resources_for(tmp_path, data), (2022,)).success
-    assert _snapshot(tmp_path, tables) == before
+    for marker, says in (("WITHDRAWN.txt", "WITHDRAWN.txt: stands beside codebook_questionnaire.yaml"),
+                         ("WITHDRAWN_pmg_questionnaire.txt", "stands beside pmg_questionnaire's codebook"),
+                         ("WITHDRAWN_pmg_interviews.txt.txt", "names no instrument of pmg")):
+        (second / marker).write_text("De geïnterviewden trokken hun toestemming in.", encoding="utf-8")
+        result = materialize_years(pmg_graph(), resources_for(tmp_path, data), (2022,), raise_on_error=False)
+        failures = [e.step_failure_data.error.message for e in result.all_events if e.is_step_failure]
+        assert failures and all(says in m for m in failures), failures
+        assert _snapshot(tmp_path, tables) == before
+        (second / marker).unlink()
 
     def counts():
         with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as conn:
@@ -382,7 +389,7 @@ def test_a_year_whose_exports_are_taken_out_keeps_its_rows_and_reports(tmp_path)
                     for t in ("staging.pmg_interview_segments", "staging.pmg_questionnaire_answers")]
 
     # the interviews withdrawn by name, the questionnaire kept; then the questionnaire archived too
-    (second / "WITHDRAWN.txt").rename(second / "WITHDRAWN_pmg_interviews.txt")
+    (second / "WITHDRAWN_pmg_interviews.txt").write_text("Toestemming ingetrokken.", encoding="utf-8")
     assert materialize_years(pmg_graph(), resources_for(tmp_path, data), (2022,)).success
     segments, answers = counts()
     assert segments == 0 and answers > 0

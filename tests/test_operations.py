@@ -127,7 +127,7 @@ def test_inbox_sensor_keeps_a_year_taken_out_and_requests_a_withdrawn_one(tmp_pa
     (tmp_path / "pmg" / "2024").mkdir()
     (tmp_path / "pmg" / "2024" / "WITHDRAWN.txt").write_text("", encoding="utf-8")
     result, cursor = _tick(instance, sources, cursor)
-    assert "pmg/2024: WITHDRAWN.txt; its run waits until pmg/2024_oud/ is no longer there" in result.skip_message
+    assert "pmg/2024: withdrawn; its run waits until pmg/2024_oud/ is no longer there" in result.skip_message
     shutil.rmtree(tmp_path / "pmg" / "2024_oud")
     requests, cursor = _tick(instance, sources, cursor)
     assert _requested(requests) == [("pmg_yearly", "2024")]

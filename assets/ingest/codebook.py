@@ -27,6 +27,8 @@ SURVEY_FORMATS = {"qualtrics_csv", "ms_forms_xlsx", "limesurvey_csv", "limesurve
 INTERVIEW_FORMATS = {"maxqda_coded_segments", "atlasti_quotations"}
 TRANSCRIPT_FORMATS = {"teams_vtt", "teams_docx"}  # what was said, utterance by utterance (not coded)
 PROGRAMMES = ("pmg", "terug_in_balans")  # the folders under the data folder: <programme>/<year>/
+# What each programme's ingest assets load (a codebook's `instrument:`), for naming one's withdrawal.
+INSTRUMENTS = {"pmg": ("pmg_questionnaire", "pmg_interviews", "pmg_transcripts"), "terug_in_balans": ("tib_survey",)}
 VARIABLE_TYPES = {"text", "number", "category", "multi_select", "date"}
 # In the source report's order, which the reports follow.
 SECTIONS = ("Diagnose", "Interventieverwachtingen", "Verandering", "Evaluatie", "Advies")
@@ -653,10 +655,37 @@ def withdrawn_file(instrument: str) -> str:
     return f"WITHDRAWN_{instrument}.txt"
 
 
-def withdrawn(folder: Path, instrument: str) -> bool:
-    """Whether the year's `folder` withdraws `instrument`: its own marker, or WITHDRAWN.txt alone."""
-    return (folder / withdrawn_file(instrument)).is_file() or (
-        (folder / WITHDRAWN).is_file() and not any(folder.glob("codebook*.y*ml")))
+def withdrawn(folder: Path, programme: str, instrument: str) -> bool:
+    """Whether the year's `folder` withdraws `instrument`: WITHDRAWN.txt in place of every codebook,
+    or the instrument's own WITHDRAWN_<instrument>.txt in place of its codebook.
+
+    Raises CodebookError for a withdrawal the folder contradicts or does not name rightly: WITHDRAWN.txt
+    beside a codebook (left there, it would empty the year once the codebooks are archived), an
+    instrument's beside its own codebook (whose export would be loaded again), or a name that is no
+    instrument of the programme (WITHDRAWN_pmg_interviews.txt.txt, as Windows hides the extension)."""
+    markers = {m.name for m in folder.glob(WITHDRAWN_FILES)}
+    if not markers:
+        return False
+    where = f"{folder.parent.name}/{folder.name}"
+    allowed = {WITHDRAWN, *(withdrawn_file(i) for i in INSTRUMENTS.get(programme, ()))}
+    if unknown := sorted(markers - allowed):
+        raise CodebookError(f"{where}/{unknown[0]}", f"names no instrument of {programme}: a withdrawal is "
+                            f"{WITHDRAWN} or one of {', '.join(sorted(allowed - {WITHDRAWN}))}")
+    codebooks = {c.name: _instrument_of(c) for c in folder.glob("codebook*.y*ml")}
+    if WITHDRAWN in markers and codebooks:
+        raise CodebookError(f"{where}/{WITHDRAWN}", f"stands beside {min(codebooks)}: it withdraws the whole "
+                            f"year in place of every codebook; to withdraw one instrument, name it "
+                            f"({withdrawn_file(instrument)}), or take the file out")
+    if withdrawn_file(instrument) in markers and instrument in codebooks.values():
+        raise CodebookError(f"{where}/{withdrawn_file(instrument)}", f"stands beside {instrument}'s codebook, "
+                            "whose exports a run would load again: take out one or the other")
+    return WITHDRAWN in markers or withdrawn_file(instrument) in markers
+
+
+def _instrument_of(path: Path) -> str | None:
+    """A codebook's `instrument:`, as its one top-level line gives it (None where it is not that plain)."""
+    found = _INSTRUMENT_LINE.findall(path.read_bytes())
+    return found[0].decode() if len(found) == 1 else None
 
 
 def folder_year(name: str) -> int | None:
