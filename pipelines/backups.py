@@ -9,6 +9,7 @@ MHM_BACKUP_KEEP_YEARS (5) years that have backups (by UTC date).
 """
 
 import os
+import time
 from pathlib import Path
 
 from dagster import (Config, DagsterRunStatus, DefaultSensorStatus, OpExecutionContext, RunRequest, RunsFilter,
@@ -51,12 +52,12 @@ def warehouse_backup():
     back_up_warehouse()
 
 
-BACKUP_TRIES = 3
+BACKUP_TRIES, RETRY_AFTER_SECONDS = 3, 15 * 60
 BUSY = [DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED, DagsterRunStatus.STARTING, DagsterRunStatus.STARTED,
         DagsterRunStatus.CANCELING]
 
 
-def backup_due(instance) -> tuple[str | None, str]:
+def backup_due(instance, now: float | None = None) -> tuple[str | None, str]:
     """(the run a backup is due after, or None and why not): the newest run (not a backup) that
     succeeded since the last backup was asked for, once no run is queued or in progress.
 
@@ -64,6 +65,7 @@ def backup_due(instance) -> tuple[str | None, str]:
     folder; a backfill, a run a year): a backup after each rotated every recent one out. And also
     when the last run of the burst failed, or ran from the command line with the service's
     DAGSTER_HOME: the runs are read from the instance, not from their events."""
+    now = time.time() if now is None else now
     if instance.get_run_records(RunsFilter(statuses=BUSY), limit=1):
         return None, "a run is queued or in progress: the backup follows the last"
     last = instance.get_run_records(RunsFilter(job_name=JOB, statuses=[DagsterRunStatus.SUCCESS]), limit=1)
@@ -72,15 +74,21 @@ def backup_due(instance) -> tuple[str | None, str]:
             if r.dagster_run.job_name != JOB and (since is None or (r.end_time or 0) > since.timestamp())]
     if not done:
         return None, "no run has succeeded since the last backup"
-    # A backup that failed (the share not mounted, the disk full) is tried again, twice: each try
-    # has a run key of its own. Then the failed runs say why, and the next successful run tries anew.
+    # A backup that failed (the share not mounted, the disk full) is tried again, twice, 15 and 30
+    # minutes after, each try under a run key of its own. Then the failed runs say why, and the next
+    # successful run tries anew. One cancelled is not tried again: someone stopped it.
     newest = max(done, key=lambda r: r.end_time or 0)
-    failed = [r for r in instance.get_run_records(RunsFilter(job_name=JOB, statuses=[DagsterRunStatus.FAILURE,
-                                                                                     DagsterRunStatus.CANCELED]))
-              if r.create_timestamp.timestamp() > (newest.end_time or 0)]
-    if len(failed) >= BACKUP_TRIES:
-        return None, f"the last {len(failed)} backups failed: see their runs"
-    return newest.dagster_run.run_id + (f" (try {len(failed) + 1})" if failed else ""), ""
+    tries = [r for r in instance.get_run_records(RunsFilter(job_name=JOB, statuses=[DagsterRunStatus.FAILURE,
+                                                                                    DagsterRunStatus.CANCELED]))
+             if r.create_timestamp.timestamp() > (newest.end_time or 0)]
+    if any(r.dagster_run.status == DagsterRunStatus.CANCELED for r in tries):
+        return None, "the backup after the last runs was cancelled: launch it by hand"
+    if len(tries) >= BACKUP_TRIES:
+        return None, f"the last {len(tries)} backups failed: see their runs"
+    wait = RETRY_AFTER_SECONDS * 2 ** (len(tries) - 1) - (now - max(r.end_time or 0 for r in tries)) if tries else 0
+    if wait > 0:
+        return None, f"the last backup failed: tried again in {wait / 60:.0f} min"
+    return newest.dagster_run.run_id + (f" (try {len(tries) + 1})" if tries else ""), ""
 
 
 def backup_sensor(env) -> SensorDefinition | None:

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -224,7 +225,7 @@ def test_the_sensor_backs_up_once_after_a_burst_of_runs_however_the_last_ended(t
     from dagster import DagsterInstance, RunRequest, SkipReason, build_sensor_context, job, op
     from dagster._core.storage.dagster_run import DagsterRun, DagsterRunStatus
 
-    from pipelines.backups import backup_sensor
+    from pipelines.backups import backup_due, backup_sensor
 
     sensor = backup_sensor({"MHM_BACKUP_DIR": str(tmp_path / "b")})
 
@@ -270,12 +271,34 @@ def test_the_sensor_backs_up_once_after_a_burst_of_runs_however_the_last_ended(t
         failing.execute_in_process(instance=instance, raise_on_error=False)
         request = tick(instance)
         assert request.run_key == f"after {third.run_id}" and second.run_id not in request.run_key
-        # a backup that fails (the share not mounted) is tried again, twice, then left to its runs' errors
-        for attempt in (2, 3):
+        # a backup that fails (the share not mounted) is tried again, twice, 15 and 30 minutes after,
+        # then left to its runs' errors
+        for attempt, wait in ((2, 15), (3, 30)):
             failed_backup.execute_in_process(instance=instance, raise_on_error=False)
-            assert tick(instance).run_key == f"after {third.run_id} (try {attempt})"
+            assert backup_due(instance)[1] == f"the last backup failed: tried again in {wait} min"
+            assert backup_due(instance, time.time() + wait * 60 + 1)[0] == f"{third.run_id} (try {attempt})"
         failed_backup.execute_in_process(instance=instance, raise_on_error=False)
-        assert tick(instance).skip_message == "the last 3 backups failed: see their runs"
+        assert backup_due(instance, time.time() + 3600)[1] == "the last 3 backups failed: see their runs"
+        # one cancelled is not tried again: someone stopped it
+        yearly.execute_in_process(instance=instance)
+        instance.add_run(DagsterRun(job_name="warehouse_backup", run_id="stopped", status=DagsterRunStatus.CANCELED))
+        assert backup_due(instance)[1] == "the backup after the last runs was cancelled: launch it by hand"
+
+
+def test_a_backup_that_fails_leaves_nothing_behind(tmp_path, monkeypatch):
+    """On a full disk each try of a failed backup left its part behind, filling the disk further."""
+    import warehouse.backup as backup_module
+
+    conn = duckdb.connect()
+    conn.execute("CREATE TABLE t AS SELECT 1 AS x")
+
+    def full(path):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backup_module, "_sha256", full)
+    with pytest.raises(OSError, match="No space left"):
+        export(conn, tmp_path / "b")
+    assert list((tmp_path / "b").iterdir()) == []
 
 
 def test_the_backup_module_runs_as_documented(tmp_path):

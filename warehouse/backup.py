@@ -88,18 +88,23 @@ def export(conn: duckdb.DuckDBPyConnection, root: Path, now: datetime | None = N
         raise BackupError(f"{final} exists already: one backup a second")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(mode=0o700)  # health data, pseudonymised: the service user's only, also while written
-    conn.execute(f"EXPORT DATABASE {_sql_text(partial)} (FORMAT parquet, COMPRESSION zstd)")
-    files = {}
-    for path in sorted(partial.iterdir()):
-        os.chmod(path, 0o600)
-        files[path.name] = _sha256(path)
-        _fsync(path)
-    manifest = {"format": FORMAT, "made_at": now.isoformat(), "duckdb": duckdb.__version__,
-                "tables": rows, "files": files}
-    (partial / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
-    os.chmod(partial / MANIFEST, 0o600)
-    _fsync(partial / MANIFEST)
-    _fsync(partial)
+    try:
+        conn.execute(f"EXPORT DATABASE {_sql_text(partial)} (FORMAT parquet, COMPRESSION zstd)")
+        files = {}
+        for path in sorted(partial.iterdir()):
+            os.chmod(path, 0o600)
+            files[path.name] = _sha256(path)
+            _fsync(path)
+        manifest = {"format": FORMAT, "made_at": now.isoformat(), "duckdb": duckdb.__version__,
+                    "tables": rows, "files": files}
+        (partial / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+        os.chmod(partial / MANIFEST, 0o600)
+        _fsync(partial / MANIFEST)
+        _fsync(partial)
+    except Exception:
+        # a full disk: what was written goes, or each try of a backup would fill it further
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
     os.rename(partial, final)  # a power cut leaves a whole backup or a hidden part, never half of one named
     _fsync(root)
     return final
