@@ -579,3 +579,24 @@ def test_a_tag_with_a_quoted_greater_than_across_a_pieces_end_is_read_whole(tmp_
                  b'<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>'
                  b"</table:table-row></table:table></office:body>")
     assert _read_ods_extents(ods)["Blad1"][0] == "WQL1"
+
+
+@pytest.mark.parametrize("cell", [b'<c r="xfd1048576"><v>1</v></c>', b'<x-y:c r="XFD1048576"><v>1</v></x-y:c>',
+                                  b'<c x=\' r="A1"\' r="XFD1048576" q:r="A1"><v>1</v></c>'])
+def test_a_far_cell_the_reader_places_as_written_is_found(tmp_path, cell):
+    """The reader takes a reference in lower case, an element prefix with a hyphen, and the
+    attribute r beside a prefixed q:r: each placed the cell far away while the check read it near."""
+    from assets.ingest.formats import refuse_far_cells, refuse_zip_bomb
+
+    xlsx = _workbook_with_sheet_xml(tmp_path / "enquete.xlsx", ROWS + b'<row r="3">' + cell + b"</row>", None)
+    with pytest.raises(InputError, match="reaches to cell XFD1048576"):
+        refuse_far_cells(xlsx, refuse_zip_bomb(xlsx), "Antwoorden")
+
+
+def test_an_opendocument_count_written_with_a_plus_is_read_as_the_reader_reads_it(tmp_path):
+    from assets.ingest.formats import read_excel
+
+    far = _ods_row(["ID", "Vraag"], gap=16000, far="x").replace('"16000"', '"+16000"', 1)
+    path = _ods(tmp_path / "enquete.ods", far + "".join(_ods_row([str(r), "7"]) for r in range(3000)))
+    with pytest.raises(InputError, match="reaches to cell"):
+        read_excel(path, ["ID", "Vraag"])

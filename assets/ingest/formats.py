@@ -446,9 +446,10 @@ DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref\s*=\s*["\']'
 # Quoted values are skipped whole: a ">" in one (legal XML) ended the tag early, and the cell's
 # reference after it went unread.
 QUOTED = rb'(?:[^<>"\']|"[^"<]*"|\'[^\'<]*\')'
-TAG = re.compile(rb'<(?:\w+:)?(c|row)(?:\s' + QUOTED + rb'*?)?(/?)>')
-TAG_START = re.compile(rb'<(?:\w+:)?(?:c|row)(?=[\s/>])')
-REFERENCE = re.compile(rb'\sr\s*=\s*["\']([A-Z]{0,3})([0-9]{1,7})["\']')
+PREFIX = rb'(?:[\w.-]+:)?'  # a namespace prefix, as XML allows it
+TAG = re.compile(rb'<' + PREFIX + rb'(c|row)(?:\s' + QUOTED + rb'*?)?(/?)>')
+TAG_START = re.compile(rb'<' + PREFIX + rb'(?:c|row)(?=[\s/>])')
+REFERENCE = re.compile(rb'\sr\s*=\s*["\']([A-Za-z]{0,3})([0-9]{1,7})["\']')  # the reader takes "a1" too
 RELATIONSHIP = re.compile(rb'<(?:\w+:)?Relationship\b[^>]*>')
 SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*>')
 ATTRIBUTE = re.compile(rb'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
@@ -473,7 +474,7 @@ def _reference(tag: bytes) -> tuple[bytes, bytes] | None:
     found = REFERENCE.findall(tag)
     if len(found) <= 1:
         return found[0] if found else None
-    value = _attributes(tag).get("r", "").encode()
+    value = next((a or b for name, a, b in ATTRIBUTE.findall(tag) if name == b"r"), b"")
     whole = REFERENCE.fullmatch(b" r='" + value + b"'")
     return whole.groups() if whole else None
 
@@ -520,7 +521,7 @@ def _filled_extent(z: zipfile.ZipFile, member: str) -> tuple[str, int]:
                 elif not empty:  # "<c r="XFD1" s="3"/>": a format alone, which the reader skips
                     col, row = found if found else (b"", b"%d" % row_now)
                     if col:
-                        cols.add(col)
+                        cols.add(col.upper())
                     rows.add(int(row))
             tail = _carried(text, last_start, TAG_START)
     if not rows:
@@ -553,21 +554,24 @@ def _worksheets(z: zipfile.ZipFile, unpacked: dict[str, int]) -> list[str]:
 # count (table:number-columns-repeated, -rows-repeated), so a few bytes can place a value at any
 # distance; the reader fills the run out. LibreOffice ends each row and the sheet with a run of
 # empty cells to the sheet's edge: a run with no value in it is no extent.
-ODS_TAG = re.compile(rb'<(?:(/)(?:\w+:)?(table-row|table)\s*>'
-                     rb'|(?:\w+:)?(table-row|table-cell|covered-table-cell|table)(?=[\s/>])(' + QUOTED + rb'*?)(/?)>)')
-ODS_REPEATED = re.compile(rb'number-(rows|columns)-repeated\s*=\s*["\']\s*([0-9]{1,10})\s*["\']')
+ODS_TAG = re.compile(rb'<(?:(/)' + PREFIX + rb'(table-row|table)\s*>'
+                     rb'|' + PREFIX + rb'(table-row|table-cell|covered-table-cell|table)(?=[\s/>])(' + QUOTED
+                     + rb'*?)(/?)>)')
+# as the reader parses a count: "+3000" and leading zeros too
+ODS_REPEATED = re.compile(rb'number-(rows|columns)-repeated\s*=\s*["\']\s*\+?0*([0-9]{1,10})\s*["\']')
 # Every cell's opening tag, counted apart: one that ODS_TAG does not read (a "<" inside its attributes,
 # which XML forbids and the reader takes) would hide its run.
-ODS_CELL = re.compile(rb'<(?:\w+:)?(?:covered-)?table-cell(?=[\s/>])')
-ODS_START = re.compile(rb'<(?:\w+:)?(?:table-row|table-cell|covered-table-cell|table)(?=[\s/>])')
-ODS_CELL_END = re.compile(rb'\s*</(?:\w+:)?(?:covered-)?table-cell\s*>')
+ODS_CELL = re.compile(rb'<' + PREFIX + rb'(?:covered-)?table-cell(?=[\s/>])')
+ODS_START = re.compile(rb'<' + PREFIX + rb'(?:table-row|table-cell|covered-table-cell|table)(?=[\s/>])')
+ODS_CELL_END = re.compile(rb'\s*</' + PREFIX + rb'(?:covered-)?table-cell\s*>')
 
 
 def _repeated(attributes: bytes) -> int:
     found = ODS_REPEATED.findall(attributes) if b"repeated" in attributes else []
-    if len(found) > 1:  # one may stand inside another attribute's value: read the attributes
-        counts = [v for k, v in _attributes(attributes).items() if k.startswith("number-") and k.endswith("-repeated")]
-        return int(counts[0].strip()) if counts and counts[0].strip().isdigit() else 1
+    if len(found) > 1:  # one may stand inside another attribute's value: read the table namespace's
+        counts = [(a or b).strip().lstrip(b"+") for name, a, b in ATTRIBUTE.findall(attributes)
+                  if re.fullmatch(rb"table:number-(rows|columns)-repeated", name)]
+        return int(counts[0]) if counts and counts[0].isdigit() else 1
     return int(found[0][1]) if found else 1
 
 

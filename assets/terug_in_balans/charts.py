@@ -23,7 +23,7 @@ from pipelines.resources import ReportSettings
 
 
 def _wrap(text: str, width: int = 38) -> str:
-    return "\n".join(textwrap.wrap(text, width)) or text
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text  # a compound word stays whole
 
 
 def _percent_axis(ax, limit: float = 100) -> None:
