@@ -600,3 +600,16 @@ def test_an_opendocument_count_written_with_a_plus_is_read_as_the_reader_reads_i
     path = _ods(tmp_path / "enquete.ods", far + "".join(_ods_row([str(r), "7"]) for r in range(3000)))
     with pytest.raises(InputError, match="reaches to cell"):
         read_excel(path, ["ID", "Vraag"])
+
+
+def test_a_far_cell_under_a_small_declared_extent_is_found(tmp_path):
+    """The reader goes by the cells, not by <dimension>: a sheet declaring A1:Q2 with a cell at
+    AAA5000 was trusted, and read as a grid of 5,000 rows of 703 columns (XFD1048576: 512 GB)."""
+    from assets.ingest.formats import read_excel, refuse_far_cells, refuse_zip_bomb
+
+    far = b'<row r="5000"><c r="AAA5000"><v>1</v></c></row>'
+    crafted = _workbook_with_sheet_xml(tmp_path / "enquete.xlsx", ROWS + far, b"A1:Q2")
+    with pytest.raises(InputError, match="reaches to cell AAA5000"):
+        refuse_far_cells(crafted, refuse_zip_bomb(crafted), "Antwoorden")
+    honest = _workbook_with_sheet_xml(tmp_path / "eerlijk.xlsx", ROWS, b"A1:Q2")
+    assert read_excel(honest, ["kolom 0"], sheet="Antwoorden").frame.height == 1
