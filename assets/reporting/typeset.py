@@ -30,6 +30,10 @@ TIMEOUT_SECONDS = 300  # a yearly report at 200 organisations takes under a seco
 # set in page-high slices, as a browser prints it; Typst does not break an image across pages.
 TEXT_WIDTH_CM, SLICE_CM = 17.0, 22.5
 WIDE_COLUMNS = 10  # a table this wide is set on a landscape page
+# A chart wider than the text (the theme matrix of more than 12 interventions, one row each, is 11
+# inches) on a landscape page too: across the text it was printed at 60%, its 8 pt at 5 pt. The
+# landscape text is 29.7 - 4 cm wide; its slices leave room for the caption under the banner.
+LANDSCAPE_WIDTH_CM, LANDSCAPE_SLICE_CM = 25.7, 12.5
 
 
 class TypstError(RuntimeError):
@@ -39,10 +43,15 @@ class TypstError(RuntimeError):
 _SVG_SIZE = re.compile(rb'<svg[^>]*?width="([\d.]+)pt"[^>]*?height="([\d.]+)pt"')
 
 
-def _height_cm(svg: bytes) -> float | None:
-    """The chart's height at the text's width, from its SVG's size (matplotlib writes it in pt)."""
+def _size_cm(svg: bytes) -> tuple[float, float] | None:
+    """The chart's own width and height, from its SVG's size (matplotlib writes it in pt)."""
     size = _SVG_SIZE.search(svg[:2000])
-    return TEXT_WIDTH_CM * float(size[2]) / float(size[1]) if size else None
+    return (float(size[1]) * 2.54 / 72, float(size[2]) * 2.54 / 72) if size else None
+
+
+def _wide(block) -> bool:
+    return isinstance(block, Table) and len(block.headers) >= WIDE_COLUMNS or (
+        isinstance(block, Chart) and (size := _size_cm(block.svg)) is not None and size[0] > TEXT_WIDTH_CM + 0.5)
 
 
 # Control characters (a NUL or a form feed from a free-text answer) have no glyph in any font, and
@@ -73,24 +82,31 @@ def _block(block: Block) -> dict:
                     "rows": [[_text(v) for v in row] for row in block.rows], "caption": _text(block.caption),
                     "notes": [_text(n) for n in block.notes], "numeric": sorted(block.numeric)}
         case Chart(svg, caption, alt, _):
+            size = _size_cm(svg)
             return {"kind": "chart", "svg": svg.decode("utf-8"), "caption": _text(caption), "alt": _text(alt),
-                    "height_cm": _height_cm(svg)}
+                    "width_cm": TEXT_WIDTH_CM, "height_cm": TEXT_WIDTH_CM * size[1] / size[0] if size else None,
+                    "slice_cm": SLICE_CM}
     raise TypeError(f"not a report block: {block!r}")
 
 
 def _on_pages(blocks: list[Block]) -> list[dict]:
-    """The blocks as report.typ sets them: a table of WIDE_COLUMNS or more on a landscape page of
-    its own, with the heading and intro right before it (upright, its headings ran into each
-    other; alone, the heading and intro were left on a page of their own)."""
+    """The blocks as report.typ sets them: a table of WIDE_COLUMNS or more, or a chart wider than
+    the text, on a landscape page of its own, with the heading and intro right before it (upright,
+    its headings ran into each other; alone, the heading and intro were left on a page of their own)."""
     out: list[dict] = []
     for block in blocks:
-        if not (isinstance(block, Table) and len(block.headers) >= WIDE_COLUMNS):
+        if not _wide(block):
             out.append(_block(block))
             continue
         lead = [out.pop()] if out and out[-1]["kind"] == "paragraph" else []
         while out and out[-1]["kind"] == "heading":  # a section's and its subsection's headings
             lead.insert(0, out.pop())
-        out.append({"kind": "landscape", "blocks": [*lead, _block(block) | {"wide": True}]})
+        wide = _block(block) | {"wide": True}
+        if isinstance(block, Chart):  # at its own size where the page allows
+            width, height = _size_cm(block.svg)
+            shown = min(width, LANDSCAPE_WIDTH_CM)
+            wide |= {"width_cm": shown, "height_cm": shown * height / width, "slice_cm": LANDSCAPE_SLICE_CM}
+        out.append({"kind": "landscape", "blocks": [*lead, wide]})
     return out
 
 
@@ -99,7 +115,7 @@ def report_json(title: str, blocks: list[Block], footer: list[Block] = (), banne
     """What report.typ reads: the title, the banner (None: no banner), the blocks and the footer."""
     return json.dumps({"title": _text(title), "lang": lang, "banner": banner, "blocks": _on_pages(blocks),
                        "footer": [_block(b) for b in footer],
-                       "text_width_cm": TEXT_WIDTH_CM, "slice_cm": SLICE_CM}, ensure_ascii=False)
+                       "text_width_cm": TEXT_WIDTH_CM}, ensure_ascii=False)
 
 
 def _typst(template: Path, data: str | bytes, *args: str) -> bytes:
