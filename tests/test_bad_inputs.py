@@ -613,3 +613,25 @@ def test_a_far_cell_under_a_small_declared_extent_is_found(tmp_path):
         refuse_far_cells(crafted, refuse_zip_bomb(crafted), "Antwoorden")
     honest = _workbook_with_sheet_xml(tmp_path / "eerlijk.xlsx", ROWS, b"A1:Q2")
     assert read_excel(honest, ["kolom 0"], sheet="Antwoorden").frame.height == 1
+
+
+@pytest.mark.parametrize("cell", [b'<c r="XFD1048576"><v></v></c>', b'<c r="XFD1048576"></c>',
+                                  b'<c r="XFD1048576"><v/></c>', b'<c r="XFD1048576" t="s"><v></v></c>',
+                                  b'<c r="XFD1048576"><f>1+1</f></c>'])
+def test_a_far_cell_without_a_value_is_no_reason_to_refuse(tmp_path, cell):
+    """The reader skips a cell whose value is empty and a formula without a stored result (measured):
+    such a cell far away was counted as filled, and a sheet of two rows refused."""
+    from assets.ingest.formats import read_excel
+
+    path = _workbook_with_sheet_xml(tmp_path / "enquete.xlsx", ROWS + b'<row r="1048576">' + cell + b"</row>", None)
+    assert read_excel(path, ["kolom 0"], sheet="Antwoorden").frame.height == 1
+
+
+def test_a_far_cell_with_an_empty_inline_string_is_refused(tmp_path):
+    """An inline string, even empty, the reader keeps: its cell sets the grid's extent."""
+    from assets.ingest.formats import refuse_far_cells, refuse_zip_bomb
+
+    cell = b'<c r="XFD1048576" t="inlineStr"><is><t></t></is></c>'
+    path = _workbook_with_sheet_xml(tmp_path / "enquete.xlsx", ROWS + b'<row r="1048576">' + cell + b"</row>", None)
+    with pytest.raises(InputError, match="reaches to cell XFD1048576"):
+        refuse_far_cells(path, refuse_zip_bomb(path), "Antwoorden")

@@ -449,6 +449,8 @@ QUOTED = rb'(?:[^<>"\']|"[^"<]*"|\'[^\'<]*\')'
 PREFIX = rb'(?:[\w.-]+:)?'  # a namespace prefix, as XML allows it
 TAG = re.compile(rb'<' + PREFIX + rb'(c|row)(?:\s' + QUOTED + rb'*?)?(/?)>')
 TAG_START = re.compile(rb'<' + PREFIX + rb'(?:c|row)(?=[\s/>])')
+NO_VALUE = re.compile(rb'(?:\s|<' + PREFIX + rb'f(?:\s[^<>]*)?(?:/>|>[^<]*</' + PREFIX + rb'f>)|<' + PREFIX
+                      + rb'v\s*/>|<' + PREFIX + rb'v>(?:</' + PREFIX + rb'v>))*</' + PREFIX + rb'c\s*>')
 REFERENCE = re.compile(rb'\sr\s*=\s*["\']([A-Za-z]{0,3})([0-9]{1,7})["\']')  # the reader takes "a1" too
 RELATIONSHIP = re.compile(rb'<(?:\w+:)?Relationship\b[^>]*>')
 SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*>')
@@ -540,7 +542,9 @@ def _filled_extent(z: zipfile.ZipFile, member: str) -> tuple[str, int]:
                 found = _reference(match.group())
                 if kind == b"row":
                     row_now = int(found[1]) if found else row_now + 1
-                elif not empty:  # "<c r="XFD1" s="3"/>": a format alone, which the reader skips
+                # "<c r="XFD1" s="3"/>": a format alone, which the reader skips; so is a cell whose
+                # value is empty, or a formula's without a stored result
+                elif not empty and not NO_VALUE.match(text, match.end()):
                     col, row = found if found else (b"", b"%d" % row_now)
                     if col:
                         cols.add(col.upper())
