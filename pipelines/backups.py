@@ -85,7 +85,8 @@ def backup_due(instance, now: float | None = None) -> tuple[str | None, str]:
         return None, "the backup after the last runs was cancelled: launch it by hand"
     if len(tries) >= BACKUP_TRIES:
         return None, f"the last {len(tries)} backups failed: see their runs"
-    wait = RETRY_AFTER_SECONDS * 2 ** (len(tries) - 1) - (now - max(r.end_time or 0 for r in tries)) if tries else 0
+    ended = max((r.end_time or r.update_timestamp.timestamp() for r in tries), default=0)
+    wait = RETRY_AFTER_SECONDS * 2 ** (len(tries) - 1) - (now - ended) if tries else 0
     if wait > 0:
         return None, f"the last backup failed: tried again in {wait / 60:.0f} min"
     return newest.dagster_run.run_id + (f" (try {len(tries) + 1})" if tries else ""), ""

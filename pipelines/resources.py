@@ -27,6 +27,7 @@ from pydantic import PrivateAttr, field_validator
 
 from assets.ingest.codebook import (PROGRAMMES, WITHDRAWN, WITHDRAWN_FILES, Codebook, discover_codebooks, withdrawn,
                                    withdrawn_file)
+from assets.ingest.errors import CodebookError
 from assets.ingest.disk_cache import untrusted
 from assets.ingest.pseudonyms import KEY_VARIABLE, PUBLIC_SAMPLE_KEY, Pseudonymiser
 from assets.reporting.publish import make_folders
@@ -87,6 +88,11 @@ class SourceData(ConfigurableResource):
         withdrawal the folder contradicts (codebook.withdrawn)."""
         with_codebook = {codebook.year for codebook in self.codebooks(programme, instrument, years)}
         folder = Path(self.data_dir) / programme
+        for year in sorted(with_codebook):
+            if (folder / str(year) / withdrawn_file(instrument)).is_file():
+                raise CodebookError(f"{programme}/{year}/{withdrawn_file(instrument)}", f"stands beside "
+                                    f"{instrument}'s codebook, whose exports a run would load again: take out "
+                                    "one or the other")
         replaced = [year for year in years
                     if withdrawn(folder / str(year), programme, instrument) or year in with_codebook]
         if log is not None and (kept := [year for year in years if year not in replaced]):

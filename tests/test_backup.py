@@ -108,9 +108,14 @@ def test_a_restore_reads_nothing_outside_the_backup(backup, tmp_path):
     assert not (tmp_path / "restored.duckdb").exists() and not list(tmp_path.glob(".*restoring*"))
 
 
-def test_a_backup_is_never_readable_by_others_while_it_is_written(warehouse, tmp_path):
+def test_a_backup_is_never_readable_by_others_while_it_is_written(warehouse, tmp_path, monkeypatch):
     """DuckDB writes the export's files with the umask's mode (0644): the folder they go into is
-    the service user's from the start, so a backup killed half-way leaves nothing others can read."""
+    the service user's from the start, so a backup killed half-way (SIGKILL: no clean-up runs)
+    leaves nothing others can read."""
+    import warehouse.backup as backup_module
+
+    monkeypatch.setattr(backup_module.shutil, "rmtree", lambda *args, **kwargs: None)  # killed: nothing removed
+
     class KilledAfterTheExport:
         def sql(self, *args, **kwargs):
             return warehouse.sql(*args, **kwargs)
@@ -285,18 +290,20 @@ def test_the_sensor_backs_up_once_after_a_burst_of_runs_however_the_last_ended(t
         assert backup_due(instance)[1] == "the backup after the last runs was cancelled: launch it by hand"
 
 
-def test_a_backup_that_fails_leaves_nothing_behind(tmp_path, monkeypatch):
-    """On a full disk each try of a failed backup left its part behind, filling the disk further."""
+@pytest.mark.parametrize("stop", [OSError(28, "No space left on device"), KeyboardInterrupt()])
+def test_a_backup_that_fails_or_is_cancelled_leaves_nothing_behind(tmp_path, monkeypatch, stop):
+    """On a full disk each try of a failed backup left its part behind, filling the disk further;
+    so did a run cancelled in the UI (Dagster interrupts it with a BaseException)."""
     import warehouse.backup as backup_module
 
     conn = duckdb.connect()
     conn.execute("CREATE TABLE t AS SELECT 1 AS x")
 
-    def full(path):
-        raise OSError(28, "No space left on device")
+    def stopped(path):
+        raise stop
 
-    monkeypatch.setattr(backup_module, "_sha256", full)
-    with pytest.raises(OSError, match="No space left"):
+    monkeypatch.setattr(backup_module, "_sha256", stopped)
+    with pytest.raises(type(stop)):
         export(conn, tmp_path / "b")
     assert list((tmp_path / "b").iterdir()) == []
 

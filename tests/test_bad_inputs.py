@@ -635,3 +635,16 @@ def test_a_far_cell_with_an_empty_inline_string_is_refused(tmp_path):
     path = _workbook_with_sheet_xml(tmp_path / "enquete.xlsx", ROWS + b'<row r="1048576">' + cell + b"</row>", None)
     with pytest.raises(InputError, match="reaches to cell XFD1048576"):
         refuse_far_cells(path, refuse_zip_bomb(path), "Antwoorden")
+
+
+@pytest.mark.parametrize("far, declared", [(b'<row r="1048576"><c><v>1</v></c></row>', b"A1:Q2"),
+                                           (b'<row r="999"><c r="ZZZ999"><v>1</v></c></row>', b"A1:AAA100")])
+def test_a_far_row_or_a_cell_of_as_many_letters_under_a_declared_extent_is_found(tmp_path, far, declared):
+    """A row's reference whose cells name none, and a cell of as many letters and digits as the
+    declared last one (ZZZ999 under AAA100: 999 rows of 18,278 columns), passed the search."""
+    from assets.ingest.formats import refuse_far_cells, refuse_zip_bomb
+
+    wide = b'<row r="1">' + b"".join(b'<c r="%s1"><v>1</v></c>' % bytes([65 + i]) for i in range(17)) + b"</row>"
+    path = _workbook_with_sheet_xml(tmp_path / "enquete.xlsx", wide + far, declared)
+    with pytest.raises(InputError, match="reaches to cell"):
+        refuse_far_cells(path, refuse_zip_bomb(path), "Antwoorden")

@@ -101,11 +101,11 @@ def export(conn: duckdb.DuckDBPyConnection, root: Path, now: datetime | None = N
         os.chmod(partial / MANIFEST, 0o600)
         _fsync(partial / MANIFEST)
         _fsync(partial)
-    except Exception:
-        # a full disk: what was written goes, or each try of a backup would fill it further
+        os.rename(partial, final)  # a power cut leaves a whole backup or a hidden part, never half of one named
+    except BaseException:
+        # a full disk, or the run cancelled: what was written goes, or each try would fill the disk further
         shutil.rmtree(partial, ignore_errors=True)
         raise
-    os.rename(partial, final)  # a power cut leaves a whole backup or a hidden part, never half of one named
     _fsync(root)
     return final
 

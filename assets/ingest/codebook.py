@@ -657,35 +657,25 @@ def withdrawn_file(instrument: str) -> str:
 
 def withdrawn(folder: Path, programme: str, instrument: str) -> bool:
     """Whether the year's `folder` withdraws `instrument`: WITHDRAWN.txt in place of every codebook,
-    or the instrument's own WITHDRAWN_<instrument>.txt in place of its codebook.
+    or the instrument's own WITHDRAWN_<instrument>.txt.
 
     Raises CodebookError for a withdrawal the folder contradicts or does not name rightly: WITHDRAWN.txt
-    beside a codebook (left there, it would empty the year once the codebooks are archived), an
-    instrument's beside its own codebook (whose export would be loaded again), or a name that is no
-    instrument of the programme (WITHDRAWN_pmg_interviews.txt.txt, as Windows hides the extension)."""
+    beside a codebook (left there, it would empty the year once the codebooks are archived), or a name
+    that is no instrument of the programme (WITHDRAWN_pmg_interviews.txt.txt, as Windows hides the
+    extension). SourceData.years_to_replace refuses an instrument's beside its own codebook."""
     markers = {m.name for m in folder.glob(WITHDRAWN_FILES)}
     if not markers:
         return False
     where = f"{folder.parent.name}/{folder.name}"
-    allowed = {WITHDRAWN, *(withdrawn_file(i) for i in INSTRUMENTS.get(programme, ()))}
-    if unknown := sorted(markers - allowed):
+    named = sorted(withdrawn_file(i) for i in INSTRUMENTS.get(programme, ()))
+    if unknown := sorted(markers - {WITHDRAWN, *named}):
         raise CodebookError(f"{where}/{unknown[0]}", f"names no instrument of {programme}: a withdrawal is "
-                            f"{WITHDRAWN} or one of {', '.join(sorted(allowed - {WITHDRAWN}))}")
-    codebooks = {c.name: _instrument_of(c) for c in folder.glob("codebook*.y*ml")}
-    if WITHDRAWN in markers and codebooks:
-        raise CodebookError(f"{where}/{WITHDRAWN}", f"stands beside {min(codebooks)}: it withdraws the whole "
+                            f"{WITHDRAWN} or one of {', '.join(named)}")
+    if WITHDRAWN in markers and (codebook := next(iter(sorted(folder.glob("codebook*.y*ml"))), None)):
+        raise CodebookError(f"{where}/{WITHDRAWN}", f"stands beside {codebook.name}: it withdraws the whole "
                             f"year in place of every codebook; to withdraw one instrument, name it "
-                            f"({withdrawn_file(instrument)}), or take the file out")
-    if withdrawn_file(instrument) in markers and instrument in codebooks.values():
-        raise CodebookError(f"{where}/{withdrawn_file(instrument)}", f"stands beside {instrument}'s codebook, "
-                            "whose exports a run would load again: take out one or the other")
+                            f"({' or '.join(named)}), or take the file out")
     return WITHDRAWN in markers or withdrawn_file(instrument) in markers
-
-
-def _instrument_of(path: Path) -> str | None:
-    """A codebook's `instrument:`, as its one top-level line gives it (None where it is not that plain)."""
-    found = _INSTRUMENT_LINE.findall(path.read_bytes())
-    return found[0].decode() if len(found) == 1 else None
 
 
 def folder_year(name: str) -> int | None:

@@ -464,13 +464,17 @@ TAIL_BYTES = 4 << 20  # of a tag cut at a piece's end, what is read again with t
 SEARCHED_UP_TO = 4 << 20
 
 
+def _widest(letters: int, digits: int) -> int:
+    """The cells of the grid from A1 to the farthest cell of that many letters and digits."""
+    return min(sum(26 ** n for n in range(1, letters + 1)), 16_384) * min(10 ** digits - 1, 1_048_576)
+
+
 def _reaches_beyond(z: zipfile.ZipFile, member: str, letters: int, digits: int) -> bool:
     """Whether a cell of the sheet names a column of more letters, or a row of more digits, than
     its declared extent's last cell. The reader goes by the cells, not the declaration: a sheet
-    declaring A1:Q2 could hold XFD1048576. A cell within the same count of letters and digits
-    reaches at most 26 times as far (Z9999 for Q2000)."""
-    far = re.compile(rb'\sr\s*=\s*["\'](?:[A-Za-z]{%d,}[0-9]|[A-Za-z]{1,3}[0-9]{%d,}["\'])'
-                     % (letters + 1, digits + 1))
+    declaring A1:Q2 could hold XFD1048576."""
+    far = re.compile(rb'\sr\s*=\s*["\'](?:[A-Za-z]{%d,}[0-9]|[A-Za-z]{0,3}[0-9]{%d,}["\'])'
+                     % (letters + 1, digits + 1))  # a row's reference too: its cells may name none
     tail = b""
     with z.open(member) as f:
         while chunk := f.read(1 << 20):
@@ -699,9 +703,12 @@ def refuse_far_cells(path: Path, unpacked: dict[str, int], sheet: str) -> None:
                     last_col, last_row = last_col or first_col, last_row or first_row
                     cells = ((_column_number(last_col) - _column_number(first_col) + 1)
                              * (int(last_row) - int(first_row) + 1))
-                    if (cells <= allowed and cells * PLACEHOLDER_BYTES >= unpacked[member]
-                            and (unpacked[member] > SEARCHED_UP_TO
-                                 or not _reaches_beyond(z, member, len(last_col), len(last_row)))):
+                    if cells <= allowed and cells * PLACEHOLDER_BYTES >= unpacked[member] and (
+                            unpacked[member] > SEARCHED_UP_TO
+                            # a cell within the declared count of letters and digits reaches at most
+                            # ZZ...99 (the whole grid from A1): where that is too far, the cells are read
+                            or (_widest(len(last_col), len(last_row)) <= allowed
+                                and not _reaches_beyond(z, member, len(last_col), len(last_row)))):
                         continue
                 last, cells = _filled_extent(z, member)
                 if cells > allowed:
