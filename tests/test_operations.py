@@ -524,3 +524,20 @@ def test_the_schedule_says_when_it_runs_in_words():
     assert when("0 6 1 2 *") == "1 February at 06:00" and when("30 23 31 12 *") == "31 December at 23:30"
     assert when("0 6 * * 1") == "cron 0 6 * * 1"  # not once a year: as it is
     assert "1 February at 06:00 (Europe/Amsterdam" in yearly_refresh.description
+
+
+def test_a_withdrawal_beside_its_own_codebook_is_refused_however_the_codebook_is_written(tmp_path: Path):
+    """The codebook as loaded decides, not its first line: with a BOM (Notepad) or a space before the
+    colon, a withdrawal beside the instrument's own codebook passed, and its export was loaded again."""
+    from assets.ingest.errors import CodebookError
+    from tests.conftest import DATA
+
+    folder = tmp_path / "pmg" / "2023"
+    shutil.copytree(DATA / "pmg" / "2023", folder)
+    codebook = folder / "codebook_interviews.yaml"
+    codebook.write_bytes(b"\xef\xbb\xbf" + codebook.read_bytes().replace(b"instrument: ", b"instrument : "))
+    (folder / "WITHDRAWN_pmg_interviews.txt").write_text("ingetrokken", encoding="utf-8")
+    sources = SourceData(data_dir=str(tmp_path), pseudonym_key="k")
+    with pytest.raises(CodebookError, match="WITHDRAWN_pmg_interviews.txt: stands beside pmg_interviews's codebook"):
+        sources.years_to_replace("pmg", "pmg_interviews", [2023])
+    assert sources.years_to_replace("pmg", "pmg_questionnaire", [2023]) == [2023]
