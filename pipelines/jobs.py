@@ -7,7 +7,7 @@ from pathlib import Path
 from dagster import (AssetSelection, DefaultScheduleStatus, RunRequest, ScheduleEvaluationContext, SkipReason, define_asset_job,
                      in_process_executor, schedule)
 
-from assets.ingest.codebook import PROGRAMMES, WITHDRAWN_FILES, folder_year
+from assets.ingest.codebook import PROGRAMMES, folder_year, withdrawal_folders
 from assets.partitions import YEARS
 from assets.tables import key
 from pipelines.resources import SourceData
@@ -69,9 +69,7 @@ def years_with_exports(data_dir: Path) -> list[int]:
 def years_withdrawn(data_dir: Path) -> list[int]:
     """Years for which some programme's folder holds a withdrawal (WITHDRAWN.txt, or an instrument's)
     and no codebook: their run removes what they withdraw."""
-    return sorted({year for programme in PROGRAMMES for marker in (data_dir / programme).glob(f"*/{WITHDRAWN_FILES}")
-                   if (year := folder_year(marker.parent.name)) is not None
-                   and not any(marker.parent.glob("codebook*.y*ml"))})
+    return sorted({folder_year(f.name) for programme in PROGRAMMES for f in withdrawal_folders(data_dir, programme)})
 
 
 # On from the start: a service installed as docs/operations.md says runs the year without anyone

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
 
-from assets.ingest.codebook import WITHDRAWN, WITHDRAWN_FILES, folder_year, parse_yaml
+from assets.ingest.codebook import WITHDRAWN, WITHDRAWN_FILES, folder_year, parse_yaml, withdrawal_folders
 from assets.ingest.formats_other_surveys import syntax_file_of
 from assets.partitions import YEARS
 from pipelines.jobs import PROGRAMME_JOBS, codebook_paths
@@ -110,19 +110,13 @@ def exports_without_codebook(data_dir: Path, folders: dict[str, Path]) -> list[s
             and not any(year.glob(WITHDRAWN_FILES)) and any(p.is_file() for p in year.rglob("*"))]
 
 
-def withdrawn_folders(data_dir: Path, folders: dict[str, Path]) -> dict[str, str]:
+def withdrawn_folders(data_dir: Path) -> dict[str, str]:
     """{"<programme>/<year>": signature} of every year's folder that holds a withdrawal
     (WITHDRAWN.txt, WITHDRAWN_<instrument>.txt) and no codebook. Beside a codebook, it changes
     the folder's signature as any file does."""
-    found = {}
-    for programme in sorted(PROGRAMME_JOBS):
-        for folder in sorted((data_dir / programme).glob("*")):
-            name = f"{programme}/{folder.name}"
-            if folder_year(folder.name) is None or name in folders:
-                continue
-            if markers := sorted(folder.glob(WITHDRAWN_FILES)):
-                found[name] = "withdrawn@" + ",".join(f"{m.name}:{m.stat().st_mtime_ns}" for m in markers)
-    return found
+    return {f"{programme}/{folder.name}": "withdrawn@" + ",".join(
+                f"{m.name}:{m.stat().st_mtime_ns}" for m in sorted(folder.glob(WITHDRAWN_FILES)))
+            for programme in sorted(PROGRAMME_JOBS) for folder in withdrawal_folders(data_dir, programme)}
 
 
 def is_partition(folder: str, partitions: set[str]) -> bool:
@@ -155,7 +149,7 @@ def inbox_sensor(context: SensorEvaluationContext, sources: SourceData):
     partitions = set(YEARS.get_partition_keys())
     folders = codebook_folders(Path(sources.data_dir))
     seen = read_cursor(context.cursor, partitions)
-    withdrawn = withdrawn_folders(Path(sources.data_dir), folders)
+    withdrawn = withdrawn_folders(Path(sources.data_dir))
     if not folders and not withdrawn:  # a data share that is not mounted: nothing is forgotten, nothing requested
         early = exports_without_codebook(Path(sources.data_dir), folders)
         return SkipReason(f"no <programme>/<year>/ folder with a codebook under {sources.data_dir}"

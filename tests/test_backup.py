@@ -242,21 +242,14 @@ def test_the_sensor_backs_up_once_after_a_burst_of_runs_however_the_last_ended(t
     def fails():
         raise RuntimeError("a run that fails")
 
-    @job(name="pmg_yearly")
-    def yearly():
-        nothing()
+    def job_of(name: str, step):  # stands in for a run of that job: the sensor reads only its record
+        @job(name=name)
+        def run():
+            step()
+        return run
 
-    @job(name="terug_in_balans_yearly")
-    def failing():
-        fails()
-
-    @job(name="warehouse_backup")
-    def backup():
-        nothing()
-
-    @job(name="warehouse_backup")
-    def failed_backup():
-        fails()
+    yearly, failing = job_of("pmg_yearly", nothing), job_of("terug_in_balans_yearly", fails)
+    backup, failed_backup = job_of("warehouse_backup", nothing), job_of("warehouse_backup", fails)
 
     def tick(instance):
         return sensor(build_sensor_context(instance=instance))

@@ -655,6 +655,13 @@ def withdrawn_file(instrument: str) -> str:
     return f"WITHDRAWN_{instrument}.txt"
 
 
+def withdrawal_folders(data_dir: Path, programme: str) -> list[Path]:
+    """The programme's year folders that hold a withdrawal and no codebook: withdrawn whole or in part."""
+    return sorted(folder for folder in (data_dir / programme).glob("*")
+                  if folder_year(folder.name) is not None and any(folder.glob(WITHDRAWN_FILES))
+                  and not any(folder.glob("codebook*.y*ml")))
+
+
 def withdrawn(folder: Path, programme: str, instrument: str) -> bool:
     """Whether the year's `folder` withdraws `instrument`: WITHDRAWN.txt in place of every codebook,
     or the instrument's own WITHDRAWN_<instrument>.txt.

@@ -63,7 +63,9 @@ def _text(value) -> str:
     return _CONTROL.sub("", str(value))
 
 
-def _block(block: Block) -> dict:
+def _block(block: Block, landscape: bool = False) -> dict:
+    """What report.typ sets of `block`; a chart across the text, or `landscape` at its own size where
+    that page allows."""
     match block:
         case Heading(text, level):
             return {"kind": "heading", "text": _text(text), "level": level}
@@ -83,9 +85,10 @@ def _block(block: Block) -> dict:
                     "notes": [_text(n) for n in block.notes], "numeric": sorted(block.numeric)}
         case Chart(svg, caption, alt, _):
             size = _size_cm(svg)
+            width = min(size[0], LANDSCAPE_WIDTH_CM) if landscape and size else TEXT_WIDTH_CM
             return {"kind": "chart", "svg": svg.decode("utf-8"), "caption": _text(caption), "alt": _text(alt),
-                    "width_cm": TEXT_WIDTH_CM, "height_cm": TEXT_WIDTH_CM * size[1] / size[0] if size else None,
-                    "slice_cm": SLICE_CM}
+                    "width_cm": width, "height_cm": width * size[1] / size[0] if size else None,
+                    "slice_cm": LANDSCAPE_SLICE_CM if landscape else SLICE_CM}
     raise TypeError(f"not a report block: {block!r}")
 
 
@@ -101,12 +104,7 @@ def _on_pages(blocks: list[Block]) -> list[dict]:
         lead = [out.pop()] if out and out[-1]["kind"] == "paragraph" else []
         while out and out[-1]["kind"] == "heading":  # a section's and its subsection's headings
             lead.insert(0, out.pop())
-        wide = _block(block) | {"wide": True}
-        if isinstance(block, Chart):  # at its own size where the page allows
-            width, height = _size_cm(block.svg)
-            shown = min(width, LANDSCAPE_WIDTH_CM)
-            wide |= {"width_cm": shown, "height_cm": shown * height / width, "slice_cm": LANDSCAPE_SLICE_CM}
-        out.append({"kind": "landscape", "blocks": [*lead, wide]})
+        out.append({"kind": "landscape", "blocks": [*lead, _block(block, landscape=True) | {"wide": True}]})
     return out
 
 
