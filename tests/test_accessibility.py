@@ -218,7 +218,7 @@ def test_the_theme_matrix_writes_no_text_below_8_pt_and_none_over_another(interv
 
     from assets.ingest.codebook import IGLOO_LEVELS
     from assets.pmg.charts import GRID_CATEGORIES, MAX_PANELS, draw_theme_matrix
-    from assets.reporting.typeset import TEXT_WIDTH_CM
+    from assets.reporting.page import TEXT_WIDTH_CM
 
     pick = random.Random(1)
     rows = [{"intervention": f"Training Emoties Engelstalig voor leidinggevenden {i}",
@@ -252,7 +252,7 @@ def test_a_chart_is_printed_at_its_size_with_no_text_below_8_pt_and_none_over_an
     from matplotlib.text import Text
 
     from assets.pmg.charts import draw_mental_health
-    from assets.reporting.typeset import TEXT_WIDTH_CM
+    from assets.reporting.page import TEXT_WIDTH_CM
     from assets.terug_in_balans.charts import draw_factor_diverging, draw_return_and_relapse, draw_skills
 
     def rows(sql):

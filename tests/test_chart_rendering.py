@@ -100,6 +100,19 @@ def test_svg_with_the_layout_fixed_holds_the_same_elements_as_a_plain_svg():
     assert fast.decode().count("<path") == plain.decode().count("<path")
 
 
+def test_a_tall_chart_can_be_cut_between_its_rows_and_nowhere_through_them():
+    """The row breaks a PDF cuts a chart taller than a page at (its SVG's data-row-breaks) cross no
+    label and no dot: on the chart's own pixels each break's line is blank but for the light grid,
+    while between two breaks a row's ink is."""
+    svg = figure_svg(draw_mental_health(mental_health(30)))
+    breaks = [float(b) for b in re.search(rb'<svg [^>]*data-row-breaks="([^"]*)"', svg)[1].split()]
+    grey = np.asarray(Image.open(io.BytesIO(svg_png(svg, DPI))).convert("L")).astype(int)
+    lines = [round(b * grey.shape[0]) for b in breaks]
+    assert len(lines) == 29  # one between every two rows
+    assert all(grey[line].min() > 200 for line in lines)  # the grid is #DDDDDD (221); text, dots and lines darker
+    assert all(grey[above:below].min() < 100 for above, below in zip(lines, lines[1:]))
+
+
 def test_drawing_twice_gives_the_same_svg_and_the_same_png():
     fig = draw_mental_health(mental_health(5))
     first = figure_svg(fig)

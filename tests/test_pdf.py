@@ -2,6 +2,7 @@
 Typst, on small reports of their own."""
 
 import io
+import json
 import re
 
 import pytest
@@ -10,7 +11,10 @@ from pypdf import PdfReader
 from assets.reporting import editions, typeset
 from assets.reporting.editions import PENDING, finish_pdfs, write_report_editions
 from assets.reporting.html import Bullets, Chart, Heading, Paragraph, Table
-from assets.reporting.typeset import SLICE_CM, TEXT_WIDTH_CM, TypstError, report_pdf, write_pdf
+from assets.pmg.charts import draw_mental_health
+from assets.reporting.style import figure_svg
+from assets.reporting.page import LANDSCAPE_WIDTH_CM, SLICE_CM, TEXT_WIDTH_CM
+from assets.reporting.typeset import TypstError, report_json, report_pdf, windows, write_pdf
 from pipelines.resources import ReportSettings
 
 BANNER = "VERTROUWELIJK – onderzoekerseditie"
@@ -158,6 +162,27 @@ def test_a_chart_taller_than_a_page_is_set_in_page_high_slices():
     assert _alternative_texts(PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/StructTreeRoot"]) == ["lange grafiek"]
 
 
+def test_a_tall_chart_is_cut_at_its_row_breaks_with_each_page_at_least_half_full():
+    # the lowest break on the page (21 of 5, 15, 21 cm), then none in the lower half: at the page's height
+    cut = windows(50.0, 22.5, b'<svg data-row-breaks="0.1 0.3 0.42 0.5 0.95" width="1pt">')
+    assert [v for window in cut for v in window] == pytest.approx([0.0, 21.0, 21.0, 22.5, 43.5, 6.5])
+    assert windows(50.0, 22.5, b'<svg data-row-breaks="0.1" width="1pt">') == [(0.0, 22.5), (22.5, 22.5), (45.0, 5.0)]
+    assert windows(50.0, 22.5, b'<svg width="1pt">') == [(0.0, 22.5), (22.5, 22.5), (45.0, 5.0)]
+    assert windows(20.0, 22.5, b'<svg data-row-breaks="0.5" width="1pt">') == [(0.0, 20.0)]
+
+
+def test_the_pdf_cuts_a_drawn_chart_between_its_rows():
+    from tests.test_chart_rendering import mental_health
+
+    svg = figure_svg(draw_mental_health(mental_health(40)))
+    [chart] = json.loads(report_json("PMG 2023", [Chart(svg, "Figuur 1", "grafiek")]))["blocks"]
+    breaks = [float(b) * chart["height_cm"] for b in re.search(rb'data-row-breaks="([^"]*)"', svg)[1].split()]
+    assert len(chart["windows"]) > 2
+    for top, height in chart["windows"][:-1]:
+        assert height <= SLICE_CM and min(abs(top + height - b) for b in breaks) < 1e-9
+    assert len(_texts(report_pdf("PMG 2023", [Chart(svg, "Figuur 1 Lang", "grafiek")]))) == len(chart["windows"])
+
+
 def test_typsts_own_message_comes_back_when_it_cannot_typeset(tmp_path, monkeypatch):
     broken = tmp_path / "report.typ"
     broken.write_text('#let report = json(bytes(sys.inputs.data))\n#text(size: "groot")[x]\n')
@@ -229,7 +254,7 @@ def test_a_chart_wider_than_the_text_is_set_on_a_landscape_page_at_its_size():
     parts = typeset._on_pages(blocks)
     assert [b["kind"] for b in parts] == ["paragraph", "landscape", "paragraph"]
     [chart] = [b for b in parts[1]["blocks"] if b["kind"] == "chart"]
-    assert chart["width_cm"] == typeset.LANDSCAPE_WIDTH_CM and chart["width_cm"] / (11 * 2.54) > 0.9
+    assert chart["width_cm"] == LANDSCAPE_WIDTH_CM and chart["width_cm"] / (11 * 2.54) > 0.9
     pdf = PdfReader(io.BytesIO(report_pdf("PMG 2023", blocks)))
     shapes = [(float(p.mediabox.width) > float(p.mediabox.height), p.extract_text()) for p in pdf.pages]
     assert [landscape for landscape, _ in shapes] == [False, True, False]

@@ -17,6 +17,8 @@ from matplotlib.colors import to_hex, to_rgb  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
+from assets.reporting.page import printed  # noqa: E402
+
 # Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies and in greyscale order.
 OKABE_ITO = {
     "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73", "yellow": "#F0E442",
@@ -66,6 +68,8 @@ DPI = 150  # of the charts' PNGs
 # (assets/reporting/typeset.py); a wider one is scaled down to it, and its text with it.
 CHART_MAX_WIDTH = 6.6
 TITLE_CHARACTERS = 55  # of a 13 pt bold title on a line of that width
+# An attribute of the SVG's root: row_breaks, where a PDF's page may cut a chart taller than it
+ROW_BREAKS = "data-row-breaks"
 # Leave out the timestamps and software versions matplotlib writes by default, so outputs are reproducible.
 _SVG_METADATA = {"Date": None, "Creator": None}
 
@@ -102,6 +106,25 @@ def heading(fig: Figure, title: str, legend: tuple[list, list] | None = None, nc
         fig.legend(*legend, loc="outside lower left", ncol=ncol, borderaxespad=0.2, **legend_kwargs)
 
 
+@contextmanager
+def _measured(fig: Figure, dpi: float):
+    """Agg's renderer of `fig` at `dpi`, which text sizes are measured with; let go of afterwards.
+
+    The figure keeps the measuring canvas (tens of MB for a large chart), in its canvas and in every
+    text measured, until a full garbage collection frees the figure, its artists referring to each
+    other; in a process as large as a run's those are rare."""
+    canvas = FigureCanvasAgg(fig)
+    saved = fig.dpi
+    fig.dpi = dpi
+    try:
+        yield canvas.get_renderer()
+    finally:
+        fig.dpi = saved
+        FigureCanvasBase(fig)
+        for text in fig.findobj(Text):
+            text._renderer = None  # what get_window_extent falls back to without a renderer; None is its start
+
+
 def fix_layout(fig: Figure, dpi: float) -> None:
     """Run the figure's layout engine once, at the dpi it is rendered at, and keep the positions.
 
@@ -111,22 +134,44 @@ def fix_layout(fig: Figure, dpi: float) -> None:
     engine = fig.get_layout_engine()
     if engine is None:
         return  # laid out already (or never meant to be)
-    FigureCanvasAgg(fig)  # the text sizes the layout needs are measured by Agg at that dpi
-    saved = fig.dpi
     # Both off, or set_layout_engine(None) would put a fresh engine back in (see its docstring).
-    with house_style(), mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
-        fig.dpi = dpi
-        try:
-            engine.execute(fig)
-        finally:
-            fig.dpi = saved
+    with house_style(), mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}), \
+            _measured(fig, dpi):
+        engine.execute(fig)
         fig.set_layout_engine(None)
-    # Let go of the measuring canvas now (tens of MB for a large chart). The figure kept it, in its
-    # canvas and in every text measured, until a full garbage collection freed the figure, its
-    # artists referring to each other; in a process as large as a run's those are rare.
-    FigureCanvasBase(fig)
-    for text in fig.findobj(Text):
-        text._renderer = None  # what get_window_extent falls back to without a renderer; None is its start
+
+
+def _gaps(spans: list[tuple[float, float]]) -> list[float]:
+    """The middle of every gap between `spans` (low, high) that overlap no other span."""
+    gaps, top = [], None
+    for low, high in sorted(spans):
+        if top is not None and low > top:
+            gaps.append((top + low) / 2)
+        top = high if top is None else max(top, high)
+    return gaps
+
+
+def row_breaks(fig: Figure) -> list[float]:
+    """Heights, as fractions of the figure from its top, where it can be cut without cutting text
+    or a bar: between two rows of an axes (half-way between its y ticks) and between two axes
+    stacked one under another. A PDF sets a chart taller than a page in page-high windows, cut at
+    these (typeset.py); cut anywhere, a row's label was split over two pages."""
+    pad = 1.5  # pt: text is measured at another dpi than it is laid out at
+    with house_style(), _measured(fig, 72) as renderer:
+        height = fig.bbox.height
+        candidates = []
+        for ax in fig.axes:
+            low, high = sorted(ax.get_ylim())
+            ticks = sorted(y for y in ax.get_yticks() if low <= y <= high)
+            ys = [ax.transData.transform((ax.get_xlim()[0], y))[1] for y in ticks]
+            candidates += [(a + b) / 2 for a, b in zip(ys, ys[1:])]
+        candidates += _gaps([(b.y0, b.y1) for ax in fig.axes if (b := ax.get_tightbbox(renderer)) is not None])
+        blocked = [(b.y0 - pad, b.y1 + pad) for text in fig.findobj(Text)
+                   if text.get_visible() and text.get_text() and (b := text.get_window_extent(renderer)).height > 0]
+        blocked += [(b.y0 - pad, b.y1 + pad) for ax in fig.axes for patch in ax.patches
+                    if (b := patch.get_window_extent(renderer)).height > 0]
+    return sorted({round((height - y) / height, 4) for y in candidates
+                   if 0 < y < height and not any(low < y < high for low, high in blocked)})
 
 
 def figure_svg(fig: Figure) -> bytes:
@@ -135,10 +180,14 @@ def figure_svg(fig: Figure) -> bytes:
     Laid out at the PNG's resolution: the PNG is this SVG rasterised, and text measured at 72 dpi
     (hinted to a coarser grid) placed labels a few pixels off where a PNG drawn at DPI has them."""
     fix_layout(fig, DPI)
+    width_cm, height_cm = (inches * 2.54 for inches in fig.get_size_inches())
+    _, printed_height, most = printed(width_cm, height_cm)
+    breaks = " ".join(f"{b:g}" for b in row_breaks(fig)) if printed_height > most else None
     buf = io.BytesIO()
     with house_style():
         fig.savefig(buf, format="svg", metadata=_SVG_METADATA)
-    return buf.getvalue()
+    svg = buf.getvalue()
+    return svg if breaks is None else svg.replace(b"<svg ", f'<svg {ROW_BREAKS}="{breaks}" '.encode(), 1)
 
 
 def tints(colour: str, k: int, lightest: float = 0.18) -> list[str]:

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from assets.reporting.html import Block, Bullets, Chart, Heading, Paragraph, Table, split_foreign
 from assets.reporting.publish import write_atomic
+from assets.reporting.page import TEXT_WIDTH_CM, landscape, printed
+from assets.reporting.style import ROW_BREAKS
 
 TEMPLATE = Path(__file__).with_name("report.typ")
 RASTER = Path(__file__).with_name("raster.typ")
@@ -25,15 +27,7 @@ COMPILER = Path(__file__).with_name("typst_compile.py")
 TIMEOUT_SECONDS = 300  # a yearly report at 200 organisations takes under a second
 
 
-# The text's width on A4 (report.typ centres it) and the height of a chart's slice: a chart taller
-# than a page with its caption (60 interventions of the mental-health chart make over a metre) is
-# set in page-high slices, as a browser prints it; Typst does not break an image across pages.
-TEXT_WIDTH_CM, SLICE_CM = 17.0, 22.5
 WIDE_COLUMNS = 10  # a table this wide is set on a landscape page
-# A chart wider than the text (the theme matrix of more than 12 interventions, one row each, is 11
-# inches) on a landscape page too: across the text it was printed at 60%, its 8 pt at 5 pt. The
-# landscape text is 29.7 - 4 cm wide; its slices leave room for the caption under the banner.
-LANDSCAPE_WIDTH_CM, LANDSCAPE_SLICE_CM = 25.7, 12.5
 
 
 class TypstError(RuntimeError):
@@ -41,6 +35,7 @@ class TypstError(RuntimeError):
 
 
 _SVG_SIZE = re.compile(rb'<svg[^>]*?width="([\d.]+)pt"[^>]*?height="([\d.]+)pt"')
+_ROW_BREAKS = re.compile(rb'<svg[^>]*?' + ROW_BREAKS.encode() + rb'="([^"]*)"')
 
 
 def _size_cm(svg: bytes) -> tuple[float, float] | None:
@@ -49,9 +44,23 @@ def _size_cm(svg: bytes) -> tuple[float, float] | None:
     return (float(size[1]) * 2.54 / 72, float(size[2]) * 2.54 / 72) if size else None
 
 
+def windows(height_cm: float, slice_cm: float, svg: bytes) -> list[tuple[float, float]]:
+    """The (top, height) in cm of each page's window onto a chart `height_cm` high: at most `slice_cm`
+    each, ending at the lowest of the chart's row breaks (style.row_breaks) that leaves the window
+    at least half full, else (a chart without them) at `slice_cm`."""
+    found = _ROW_BREAKS.search(svg[:4000])
+    cuts = [float(b) * height_cm for b in found[1].split()] if found else []
+    out, top = [], 0.0
+    while height_cm - top > slice_cm:
+        end = max((c for c in cuts if top + slice_cm / 2 <= c <= top + slice_cm), default=top + slice_cm)
+        out.append((top, end - top))
+        top = end
+    return [*out, (top, height_cm - top)]
+
+
 def _wide(block) -> bool:
     return isinstance(block, Table) and len(block.headers) >= WIDE_COLUMNS or (
-        isinstance(block, Chart) and (size := _size_cm(block.svg)) is not None and size[0] > TEXT_WIDTH_CM + 0.5)
+        isinstance(block, Chart) and (size := _size_cm(block.svg)) is not None and landscape(size[0]))
 
 
 # Control characters (a NUL or a form feed from a free-text answer) have no glyph in any font, and
@@ -63,9 +72,8 @@ def _text(value) -> str:
     return _CONTROL.sub("", str(value))
 
 
-def _block(block: Block, landscape: bool = False) -> dict:
-    """What report.typ sets of `block`; a chart across the text, or `landscape` at its own size where
-    that page allows."""
+def _block(block: Block) -> dict:
+    """What report.typ sets of `block`; a chart as page.printed says."""
     match block:
         case Heading(text, level):
             return {"kind": "heading", "text": _text(text), "level": level}
@@ -85,10 +93,9 @@ def _block(block: Block, landscape: bool = False) -> dict:
                     "notes": [_text(n) for n in block.notes], "numeric": sorted(block.numeric)}
         case Chart(svg, caption, alt, _):
             size = _size_cm(svg)
-            width = min(size[0], LANDSCAPE_WIDTH_CM) if landscape and size else TEXT_WIDTH_CM
+            width, height, most = printed(*size) if size else (TEXT_WIDTH_CM, None, None)
             return {"kind": "chart", "svg": svg.decode("utf-8"), "caption": _text(caption), "alt": _text(alt),
-                    "width_cm": width, "height_cm": width * size[1] / size[0] if size else None,
-                    "slice_cm": LANDSCAPE_SLICE_CM if landscape else SLICE_CM}
+                    "width_cm": width, "height_cm": height, "windows": windows(height, most, svg) if size else []}
     raise TypeError(f"not a report block: {block!r}")
 
 
@@ -104,7 +111,7 @@ def _on_pages(blocks: list[Block]) -> list[dict]:
         lead = [out.pop()] if out and out[-1]["kind"] == "paragraph" else []
         while out and out[-1]["kind"] == "heading":  # a section's and its subsection's headings
             lead.insert(0, out.pop())
-        out.append({"kind": "landscape", "blocks": [*lead, _block(block, landscape=True) | {"wide": True}]})
+        out.append({"kind": "landscape", "blocks": [*lead, _block(block) | {"wide": True}]})
     return out
 
 
