@@ -7,10 +7,11 @@ from dagster_duckdb import DuckDBResource
 
 from assets.ingest.errors import InputError
 from assets.partitions import partition_years, year_filter
-from assets.pmg.staging import ANSWERS, RESPONSES, SEGMENTS
+from assets.pmg.staging import ANSWERS, COUNT_DIFFERENCES, RESPONSES, SEGMENTS
 from assets.tables import POOL, key, markdown_table
 from checks.sql import flag_check, quarantine_check, violations_check
 from pipelines.resources import ReportSettings, SourceData
+from warehouse.schema import ensure_schema
 
 
 @asset_check(pool=POOL, asset=key(ANSWERS), name="no_rows_quarantined",
@@ -86,44 +87,44 @@ COUNTS = ("n_t0", "n_questionnaire_t0", "n_t1", "n_questionnaire_t1")
     "changed since (a codebook copied as next year's template keeps last year's explanations)."))
 def questionnaire_and_interview_counts_agree(context: AssetCheckExecutionContext, duckdb: DuckDBResource,
                                              sources: SourceData) -> AssetCheckResult:
-    # not a year the run kept as it was: the explanations are in its interview codebook, which is gone
+    # The years either instrument was loaded again in: a year kept as it was has the counts it had.
+    # The explanations are the warehouse's, staged with the interviews: a year's codebook may be archived.
     try:
-        years = sources.years_to_replace("pmg", "pmg_interviews", partition_years(context))
+        years = sorted({y for instrument in ("pmg_questionnaire", "pmg_interviews")
+                        for y in sources.years_to_replace("pmg", instrument, partition_years(context))})
     except InputError as exc:  # a withdrawal the folder contradicts: the ingest says so too
         return AssetCheckResult(passed=False, severity=AssetCheckSeverity.WARN, description=str(exc))
     with duckdb.get_connection() as conn:
+        ensure_schema(conn, COUNT_DIFFERENCES)  # a warehouse of before the table, its segments kept
         differ = conn.sql(f"""
             WITH differ AS (
               SELECT year, organisation, intervention, group_label, {", ".join(COUNTS)}
               FROM marts.pmg_response_counts
-              WHERE (n_t0 <> n_questionnaire_t0 OR n_t1 <> n_questionnaire_t1) AND {year_filter(years)})
-            SELECT d.*, p.year AS previous_year,
-                   ({", ".join(f"p.{c}" for c in COUNTS)}) IS DISTINCT FROM ({", ".join(f"d.{c}" for c in COUNTS)})
-                     AS counts_changed
-            FROM differ AS d LEFT JOIN marts.pmg_response_counts AS p
-              ON p.organisation IS NOT DISTINCT FROM d.organisation
-             AND p.intervention IS NOT DISTINCT FROM d.intervention
-             AND p.group_label IS NOT DISTINCT FROM d.group_label AND p.year < d.year
-            QUALIFY p.year IS NOT DISTINCT FROM
-                    max(p.year) OVER (PARTITION BY d.year, d.organisation, d.intervention, d.group_label)
+              WHERE (n_t0 <> n_questionnaire_t0 OR n_t1 <> n_questionnaire_t1) AND {year_filter(years)}),
+            previous AS (
+              SELECT d.*, p.year AS previous_year,
+                     ({", ".join(f"p.{c}" for c in COUNTS)}) IS DISTINCT FROM ({", ".join(f"d.{c}" for c in COUNTS)})
+                       AS counts_changed
+              FROM differ AS d LEFT JOIN marts.pmg_response_counts AS p
+                ON p.organisation IS NOT DISTINCT FROM d.organisation
+               AND p.intervention IS NOT DISTINCT FROM d.intervention
+               AND p.group_label IS NOT DISTINCT FROM d.group_label AND p.year < d.year
+              QUALIFY p.year IS NOT DISTINCT FROM
+                      max(p.year) OVER (PARTITION BY d.year, d.organisation, d.intervention, d.group_label))
+            SELECT p.*, e.explanation,
+                   -- last year's words, while the counts they explained have changed: they cannot explain these
+                   coalesce(p.counts_changed AND e.explanation = l.explanation, false)
+                     AS explanation_is_previous_editions
+            FROM previous AS p
+            LEFT JOIN {COUNT_DIFFERENCES} AS e ON e.year = p.year AND e.group_label IS NOT DISTINCT FROM p.group_label
+            LEFT JOIN {COUNT_DIFFERENCES} AS l
+              ON l.year = p.previous_year AND l.group_label IS NOT DISTINCT FROM p.group_label
             ORDER BY ALL""").pl()
         quarantined = conn.sql(f"""
             SELECT count(*) FROM raw.quarantine AS q JOIN raw.source_files AS f USING (source_file)
             WHERE q.instrument = 'pmg_questionnaire' AND {year_filter(years, "f.year")}""").fetchall()[0][0]
-    codebooks = sources.codebooks("pmg", "pmg_interviews", years)
-    for previous in sorted({y for y in differ["previous_year"] if y is not None} - set(years)):
-        try:
-            codebooks += sources.codebooks("pmg", "pmg_interviews", [previous])
-        except InputError:  # an old codebook the stricter checks of today refuse: its words are unknown
-            pass
-    explained = {(cb.year, group): text for cb in codebooks for group, text in cb.count_differences.items()}
-    differ = differ.with_columns(explanation=pl.Series(
-        [explained.get((y, g)) for y, g in zip(differ["year"], differ["group_label"])], dtype=pl.String))
-    # last year's words, while the counts they explained have changed: they cannot explain these
-    stale = pl.Series([e is not None and changed and explained.get((p, g)) == e for e, p, g, changed in zip(
-        differ["explanation"], differ["previous_year"], differ["group_label"], differ["counts_changed"])],
-        dtype=pl.Boolean)
-    differ = differ.with_columns(explanation_is_previous_editions=stale).drop("counts_changed")
+    stale = differ["explanation_is_previous_editions"]
+    differ = differ.drop("counts_changed")
     unexplained = differ.filter(pl.col("explanation").is_null() | pl.col("explanation_is_previous_editions"))
     description = (f"{differ.height} group(s) differ, every difference explained in the codebook"
                    if unexplained.height == 0 else

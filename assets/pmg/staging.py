@@ -7,7 +7,7 @@ from dagster_duckdb import DuckDBResource
 from assets.partitions import YEARLY, partition_years, year_filter
 from assets.ingest.assets import decode_instrument
 from assets.ingest.errors import InputError
-from assets.ingest.loader import transaction
+from assets.ingest.loader import insert_frame, transaction
 from assets.pmg.ingest import INTERVIEWS, QUESTIONNAIRE
 from assets.tables import (POOL, YEARLY_QUERIES, contract_metadata, describe, key, replace_table, rows_of_years,
                            written_metadata)
@@ -17,6 +17,7 @@ from warehouse.schema import ensure_schema
 ANSWERS = "staging.pmg_questionnaire_answers"
 RESPONSES = "staging.pmg_questionnaire_responses"
 SEGMENTS = "staging.pmg_interview_segments"
+COUNT_DIFFERENCES = "staging.pmg_count_differences"
 
 
 @asset(**YEARLY, key=key(ANSWERS), deps=[key(QUESTIONNAIRE)], group_name="pmg", pool=POOL, kinds={"duckdb"},
@@ -106,7 +107,8 @@ ORDER BY s.source_file, s.row_number
 Coded interview segments placed in the report's frame: each interview document gets its
 organisation, intervention, group and wave, and each code its section (Diagnose ... Advies),
 JD-R category and IGLOO level, all from the interview codebook. A document or code the codebook
-does not know goes to `raw.quarantine`."""))
+does not know goes to `raw.quarantine`. Also refreshes `staging.pmg_count_differences` (the
+codebook's words on why a group's interview and questionnaire counts differ) for the run's years."""))
 def staging_pmg_interview_segments(context, duckdb: DuckDBResource, sources: SourceData) -> MaterializeResult:
     run_years = partition_years(context)
     try:
@@ -127,8 +129,14 @@ def staging_pmg_interview_segments(context, duckdb: DuckDBResource, sources: Sou
                            for cb in codebooks for t in cb.themes.values()],
                           schema={c: pl.String for c in ("codebook", "code_path", "theme", "section", "jdr_category",
                                                          "igloo_level", "theme_en")})
+    # a group explained by two codebooks of one year: the first's words, as its documents are the first's
+    differences = pl.DataFrame([{"year": cb.year, "group_label": group, "explanation": words, "codebook": cb.relative}
+                                for cb in codebooks for group, words in cb.count_differences.items()],
+                               schema={"year": pl.Int32, "group_label": pl.String, "explanation": pl.String,
+                                       "codebook": pl.String}).unique(["year", "group_label"], keep="first",
+                                                                      maintain_order=True)
     with duckdb.get_connection() as conn:
-        ensure_schema(conn, INTERVIEWS, SEGMENTS, "raw.quarantine")
+        ensure_schema(conn, INTERVIEWS, SEGMENTS, COUNT_DIFFERENCES, "raw.quarantine")
         for name, frame in (("_files", files), ("_documents", documents), ("_themes", themes)):
             conn.register(name, frame.to_arrow())
         conn.execute(f"CREATE OR REPLACE TEMP TABLE _file_documents AS {FILE_DOCUMENTS_SQL}")
@@ -139,6 +147,8 @@ def staging_pmg_interview_segments(context, duckdb: DuckDBResource, sources: Sou
             conn.execute("DELETE FROM raw.quarantine WHERE instrument = 'pmg_interviews' AND stage = 'staging' "
                          f"AND {rows_of_years('raw.quarantine', years)}")
             conn.execute(f"INSERT INTO raw.quarantine BY NAME {UNMATCHED_SQL}")
+            conn.execute(f"DELETE FROM {COUNT_DIFFERENCES} WHERE {year_filter(years)}")
+            insert_frame(conn, COUNT_DIFFERENCES, differences)
         unmatched = conn.execute("SELECT count(*) FROM raw.quarantine WHERE instrument = 'pmg_interviews' "
                                  f"AND stage = 'staging' AND {rows_of_years('raw.quarantine', years)}").fetchall()[0][0]
         meta = written_metadata(conn, SEGMENTS, years=run_years)
