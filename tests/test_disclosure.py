@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import polars as pl
 
-from assets.pmg.disclosure import disclosure
+from assets.pmg.disclosure import disclosure, hidden_rows
 from assets.pmg.statistics import ALL_GROUPS
 from assets.pmg.year_data import load_year
 from assets.reporting.disclosure import complementary, differs_safely
@@ -25,6 +25,15 @@ def test_complementary_hides_the_total_when_the_hidden_parts_stay_below_the_mini
     assert complementary(10, {"a": 2}, MINIMUM) == (True, {"a"})
 
 
+def test_complementary_hides_a_total_below_the_minimum_whatever_its_parts():
+    assert complementary(4, {}, MINIMUM) == (True, set())
+    assert complementary(4, {"a": 2, "b": 2}, MINIMUM) == (True, {"a", "b"})
+
+
+def test_complementary_stops_hiding_parts_once_they_hold_the_minimum_together():
+    assert complementary(20, {"a": 3, "b": 2, "c": 15}, MINIMUM) == (False, {"a", "b"})
+
+
 def test_differs_safely_at_the_boundary():
     assert differs_safely(20, 20, MINIMUM) and differs_safely(25, 20, MINIMUM)
     assert not differs_safely(24, 20, MINIMUM) and not differs_safely(21, 20, MINIMUM)
@@ -39,8 +48,9 @@ def test_edition_hides_below_the_minimum_only_and_only_for_stakeholders():
 
 # --- the editions, on the sample altered to sit on the boundaries ------------------------------
 
-def _plan(warehouse, groups: dict, wave_n: dict):
-    """RUG's Training Emoties with these paired groups {label: n_pairs} and wave sizes {wave: n}."""
+def _altered(warehouse, groups: dict, wave_n: dict, rating_n: int | None = None):
+    """The sample's 2023 year with RUG's Training Emoties given these paired groups {label: n_pairs},
+    wave sizes {wave: n} and (when given) raters."""
     data = load_year(warehouse, 2023)
     ours = (pl.col("organisation") == "RUG") & (pl.col("intervention") == "Training Emoties")
     template = data.paired.filter(ours & (pl.col("group_label") == ALL_GROUPS))
@@ -48,9 +58,14 @@ def _plan(warehouse, groups: dict, wave_n: dict):
                         for g, n in groups.items()])
     waves = data.mental_health.filter(ours).with_columns(
         n=pl.col("wave").replace_strict(wave_n, return_dtype=pl.Int32))
-    mine = replace(data, paired=pl.concat([data.paired.filter(~ours), paired]),
-                   mental_health=pl.concat([data.mental_health.filter(~ours), waves]), parts={})
-    return disclosure(mine, Edition(False, MINIMUM))
+    rating = data.rating if rating_n is None else data.rating.with_columns(
+        n=pl.when(ours).then(pl.lit(rating_n, pl.Int32)).otherwise(pl.col("n")))
+    return replace(data, paired=pl.concat([data.paired.filter(~ours), paired]),
+                   mental_health=pl.concat([data.mental_health.filter(~ours), waves]), rating=rating, parts={})
+
+
+def _plan(warehouse, groups: dict, wave_n: dict, rating_n: int | None = None):
+    return disclosure(_altered(warehouse, groups, wave_n, rating_n), Edition(False, MINIMUM))
 
 
 def test_a_group_of_four_beside_a_group_of_sixteen_is_hidden_with_it(warehouse):
@@ -71,6 +86,30 @@ def test_the_other_wave_is_hidden_when_everyone_of_a_small_wave_is_in_it(warehou
     plan = _plan(warehouse, {ALL_GROUPS: 4}, {"T0": 4, "T1": 8})
     assert plan.cell("RUG", "Training Emoties", "T0") == "*"
     assert plan.cell("RUG", "Training Emoties", "T1") == "**"
+    # and the other way round, a small T1 all of whom were at T0
+    data = _altered(warehouse, {ALL_GROUPS: 4}, {"T0": 8, "T1": 4})
+    plan = disclosure(data, Edition(False, MINIMUM))
+    assert plan.cell("RUG", "Training Emoties", "T1") == "*"
+    assert plan.cell("RUG", "Training Emoties", "T0") == "**"
+    # listed so in marts.pmg_stakeholder_hidden, for analysts passing figures on
+    listed = {r["wave"]: (r["reason"], r["n"]) for r in hidden_rows(data, Edition(False, MINIMUM))
+              if r["intervention"] == "Training Emoties" and r["hidden_in"] == "marts.pmg_mental_health"}
+    assert listed == {"T1": ("below_minimum", 4), "T0": ("secondary", 8)}
+
+
+def test_groups_of_exactly_the_minimum_are_shown(warehouse):
+    plan = _plan(warehouse, {ALL_GROUPS: 5}, {"T0": 5, "T1": 5}, rating_n=5)
+    assert [plan.cell("RUG", "Training Emoties", kind) for kind in ("T0", "T1", "rating")] == [None, None, None]
+    assert plan.row("RUG", "Training Emoties", ALL_GROUPS) is None
+    plan = _plan(warehouse, {ALL_GROUPS: 5}, {"T0": 5, "T1": 5}, rating_n=4)
+    assert plan.cell("RUG", "Training Emoties", "rating") == "*"
+
+
+def test_a_total_of_pairs_is_marked_by_why_it_is_hidden(warehouse):
+    # below the minimum beside waves far larger: hidden for itself
+    assert _plan(warehouse, {ALL_GROUPS: 4}, {"T0": 20, "T1": 20}).row("RUG", "Training Emoties", ALL_GROUPS) == "*"
+    # the minimum exactly, but 3 short of the waves' 8: hidden as it would give those 3 back
+    assert _plan(warehouse, {ALL_GROUPS: 5}, {"T0": 8, "T1": 8}).row("RUG", "Training Emoties", ALL_GROUPS) == "**"
 
 
 def test_theme_matrix_leaves_out_an_intervention_when_one_interview_wave_is_small(warehouse):

@@ -78,6 +78,7 @@ def test_fmt_p_english():
 def test_fmt_trimmed():
     assert [fmt_trimmed(x, 2) for x in (0.15, 2.0, 10.0, 0.1, 1.25)] == ["0,15", "2", "10", "0,1", "1,25"]
     assert fmt_trimmed(0.5, 2, "en") == "0.5"
+    assert [fmt_trimmed(x, d, "en") for x, d in ((2.0, 3), (95.0, 1), (1000.0, 2))] == ["2", "95", "1,000"]
 
 
 def test_texts_take_the_method_from_the_statistics_constants(monkeypatch):

@@ -466,6 +466,7 @@ def test_pmg_stakeholder_hidden_lists_what_the_stakeholder_edition_hides(reports
         if cell.startswith(MISSING):
             printed[w["intervention"], w["wave"]] = reasons(cell)
     assert listed == printed and printed
+    printed_waves = printed
     paired = table(report, "bij dezelfde deelnemers (T1 − T0)")
     rows = [cells(paired, r) for r in paired["rows"]]
     printed = {(r["Interventie"], r["Groep"]): reasons(r["Hodges-Lehmann"]) for r in rows
@@ -485,6 +486,11 @@ def test_pmg_stakeholder_hidden_lists_what_the_stakeholder_edition_hides(reports
                                 "AND intervention = ?", params=[r["intervention"]]).fetchall()[0]
             assert r["n"] == n and 0 < n < MINIMUM and r["reason"] == "below_minimum"
     assert any(r["hidden_in"] == "marts.pmg_theme_matrix" for r in hidden)
+    # the unpaired comparison of exactly the interventions a wave of which the report hides
+    with_hidden_wave = {i for i, _ in printed_waves}
+    assert {r["intervention"] for r in hidden if r["hidden_in"] == "marts.pmg_unpaired_change"} == (
+        with_hidden_wave & {r["intervention"] for r in _rows(
+            warehouse, "SELECT intervention FROM marts.pmg_unpaired_change WHERE year = 2023")}) != set()
     # the mart reads the year without its themes and quotes: the same plan as the report's
     from assets.pmg.disclosure import hidden_rows
 

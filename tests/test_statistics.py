@@ -245,6 +245,7 @@ def test_pmg_unpaired_change(warehouse):
     cold = rows["Cold shower challenge"]
     assert (cold["n_t0"], cold["n_t1"], cold["n_paired"]) == (6, 4, 2)
     assert cold["mann_whitney_p"] is None and "geen toets" in cold["note"]
+    assert "van de 6 (T0) en 4 (T1) deden er 2 beide keren mee" in cold["note"]  # the report prints it as it is
     assert all("verschillende mensen" in r["note"] for r in rows.values())
 
 

@@ -325,6 +325,18 @@ def test_no_mann_whitney_where_one_person_is_in_both_waves():
     assert row["mann_whitney_p"] is None and "onafhankelijke groepen" in row["note"]
 
 
+def test_an_intervention_without_an_organisation_keeps_its_unpaired_row():
+    """DuckDB groups a missing organisation as a group of its own; so must the join of its counts."""
+    from assets.pmg.statistics import unpaired_frame
+
+    key = {"year": 2023, "organisation": None, "intervention": "X"}
+    grade_counts = pl.DataFrame([{**key, "t1": wave, "grade": float(g), "n": 1}
+                                 for wave, grades in ((False, range(1, 7)), (True, range(11, 17))) for g in grades])
+    people = pl.DataFrame([{**key, "at_t0": 6, "at_t1": 6, "anyone": 12}])
+    [row] = unpaired_frame(grade_counts, people).to_dicts()
+    assert (row["organisation"], row["n_t0"], row["n_t1"], row["n_paired"]) == (None, 6, 6, 0)
+
+
 def test_the_english_unpaired_note_of_a_row_without_its_method_names_no_method():
     """A row an older version wrote has a p but no mann_whitney_method: the English report said
     "no test" beside the p it printed."""
