@@ -1,5 +1,6 @@
 """The theme marts at many organisations: an intervention name that two organisations share keeps
-two sets of rows; and a warehouse built before the marts had an organisation column gains it."""
+two sets of rows; and a warehouse built before the marts had an organisation column gains it. And
+Tabel 3's counts and the theme mentions on crafted segments, counting people, interviews and groups."""
 
 import duckdb
 import pytest
@@ -128,3 +129,35 @@ def test_one_segment_coded_both_a_resource_and_a_stressor_is_quoted_once(tmp_pat
         quotes = conn.sql(f"SELECT * FROM {THEME_QUOTES} ORDER BY rank").pl().to_dicts()
     assert len(quotes) == 2  # one per category, as the mart means to keep them
     assert [q["quote"] for q in distinct_quotes(quotes)] == [words]  # the report prints it once
+
+
+def _spoken(document: str, wave: str, participant: str, theme: str, row: int) -> dict:
+    return _segment("UMCG", participant, theme, "…", row) | {"document": document, "wave": wave}
+
+
+def test_response_counts_and_mentions_count_people_interviews_and_groups_apart(tmp_path):
+    """Tabel 3's interviews per wave and the size of the smallest and largest (here at T1), a group
+    that filled in the questionnaire without a focus interview (a row of its own, no interview),
+    and a theme's groups as its interview documents, not its speakers."""
+    from assets.pmg.marts import COUNTS, pmg_response_counts
+
+    path = tmp_path / "warehouse.duckdb"
+    segments = [_spoken("T0 sessie 1", "T0", "p1", "werkdruk", 1), _spoken("T0 sessie 1", "T0", "p2", "werkdruk", 2),
+                _spoken("T0 sessie 1", "T0", "p3", "steun", 3), _spoken("T0 sessie 2", "T0", "p4", "werkdruk", 1),
+                _spoken("T0 sessie 2", "T0", "p5", "steun", 2), _spoken("T1 sessie", "T1", "p1", "steun", 1)]
+    responses = [{"year": 2023, "participant_id": p, "wave": "T0", "organisation": "UMCG", "intervention": "Mindfulness",
+                  "group_label": group, "mental_health_grade": 6.0, "intervention_grade": None}
+                 for group, people in (("Groep 1", ("p1", "p2")), ("Groep 2", ("q1", "q2", "q3"))) for p in people]
+    with duckdb.connect(str(path)) as conn:
+        ensure_schema(conn)
+        replace_with_frame(conn, SEGMENTS, frame_for(SEGMENTS, segments))
+        replace_with_frame(conn, "staging.pmg_questionnaire_responses",
+                           frame_for("staging.pmg_questionnaire_responses", responses))
+    assert materialize_years([pmg_response_counts, pmg_theme_mentions], {"duckdb": DuckDBResource(database=str(path))},
+                             years=(2023,)).success
+    with duckdb.connect(str(path), read_only=True) as conn:
+        counts = conn.sql(f"SELECT group_label, n_t0, n_t1, n_questionnaire_t0, n_interviews_t0, n_interviews_t1, "
+                          f"smallest_interview, largest_interview FROM {COUNTS} ORDER BY ALL").fetchall()
+        mentions = conn.sql(f"SELECT wave, theme, n_participants, n_groups FROM {THEMES} ORDER BY ALL").fetchall()
+    assert counts == [("Groep 1", 5, 1, 2, 2, 1, 1, 3), ("Groep 2", 0, 0, 3, 0, 0, None, None)]
+    assert mentions == [("T0", "steun", 2, 2), ("T0", "werkdruk", 3, 2), ("T1", "steun", 1, 1)]

@@ -1,0 +1,56 @@
+"""The trend marts on crafted rows: the change since the previous edition has its sign, follows one
+organisation's intervention, and is not given across a changed scale. (The sample's second edition
+is a copy of the first: every change there is 0.)"""
+
+import duckdb
+import pytest
+from dagster import materialize
+from dagster_duckdb import DuckDBResource
+
+from assets.pmg.marts import pmg_trend
+from assets.tables import frame_for, replace_with_frame
+from assets.terug_in_balans.marts import tib_trend
+from warehouse.schema import ensure_schema
+
+
+def _grade(year, organisation, wave, mean, scale=(0.0, 10.0)):
+    return {"year": year, "organisation": organisation, "intervention": "Mindfulness", "wave": wave, "n": 8,
+            "mean": mean, "min": 1.0, "max": 9.0, "scale_min": scale[0], "scale_max": scale[1]}
+
+
+def _trend(path, asset, table: str, columns: str, where: str = "true") -> list[tuple]:
+    assert materialize([asset], resources={"duckdb": DuckDBResource(database=str(path))}).success
+    with duckdb.connect(str(path), read_only=True) as conn:
+        return conn.sql(f"SELECT {columns} FROM {table} WHERE {where} ORDER BY ALL").fetchall()
+
+
+def test_the_pmg_trend_is_each_organisations_own_change_with_its_sign(tmp_path):
+    """Two organisations run an intervention of the same name: each row's change is its own mean
+    minus its own previous edition's, never the other organisation's."""
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as conn:
+        ensure_schema(conn)
+        replace_with_frame(conn, "marts.pmg_mental_health", frame_for("marts.pmg_mental_health", [
+            _grade(2023, "UMCG", "T1", 6.0), _grade(2024, "UMCG", "T1", 7.5),
+            _grade(2023, "RUG", "T1", 8.0), _grade(2024, "RUG", "T1", 5.0),
+            # 2025: UMCG's scale starts at 1 instead of 0 (its top the same), RUG's is as before
+            _grade(2025, "UMCG", "T1", 7.0, (1.0, 10.0)), _grade(2025, "RUG", "T1", 5.5)]))
+    assert _trend(path, pmg_trend, "marts.pmg_trend", "organisation, year, previous_year, change_from_previous") == [
+        ("RUG", 2023, None, None), ("RUG", 2024, 2023, -3.0), ("RUG", 2025, 2024, 0.5),
+        ("UMCG", 2023, None, None), ("UMCG", 2024, 2023, 1.5), ("UMCG", 2025, 2024, None)]
+
+
+def _return_to_work(year, pct):
+    return {"year": year, "outcome": "same_employer", "outcome_label": "Ja, bij dezelfde werkgever",
+            "n": round(pct * 0.3), "n_respondents": 30, "pct": pct}
+
+
+def test_the_tib_trend_is_this_cohorts_share_minus_the_previous_ones(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as conn:
+        ensure_schema(conn)
+        replace_with_frame(conn, "marts.tib_return_to_work", frame_for("marts.tib_return_to_work", [
+            _return_to_work(2023, 40.0), _return_to_work(2024, 60.0), _return_to_work(2025, 50.0)]))
+    rows = _trend(path, tib_trend, "marts.tib_trend", "year, previous_year, change_from_previous",
+                  "outcome_key = 'return_to_work:same_employer'")
+    assert rows == [(2023, None, None), (2024, 2023, pytest.approx(20.0)), (2025, 2024, pytest.approx(-10.0))]
