@@ -746,3 +746,66 @@ def test_two_interview_codebooks_of_one_year_must_name_a_theme_alike(tmp_path):
     with pytest.raises(CodebookError, match=re.escape(
             "'Autonomy' names the theme 'Regelmogelijkheden' here and 'Autonomie' in pmg/2023/codebook_interviews.yaml")):
         discover_codebooks(data, "pmg", "pmg_interviews")
+
+
+def test_a_number_is_read_with_thousands_where_only_that_reading_fits_the_scale(tmp_path):
+    """"1.500" on a 100-5000 scale is 1500: 1.5 is outside it (the rule: the reading that fits)."""
+    conn = load_and_decode(tmp_path, 'A-1,UMCG,1.500\r\nA-2,UMCG,"2,500"\r\n',
+                           CODEBOOK.replace("{min: 0, max: 10}", "{min: 100, max: 5000}"))
+    assert conn.sql("SELECT row_number, value_number FROM staging.pmg_questionnaire_answers "
+                    "WHERE value_number IS NOT NULL ORDER BY 1").fetchall() == [(4, 1500.0), (5, 2500.0)]
+    assert conn.sql("SELECT count(*) FROM raw.quarantine").fetchall() == [(0,)]
+
+
+@pytest.mark.parametrize("scale,message", [
+    ("{min: 5, max: 5}", "min 5 is not below max 5"),
+    ("{min: 0}", "a number variable needs scale"),  # without a max every large number would pass
+    ("{max: 10}", "a number variable needs scale"),
+    ("{min: 0, max: yes}", "expected a number"),  # YAML's yes is True, which Python takes for 1
+])
+def test_a_scale_needs_a_minimum_below_a_maximum_both_numbers(tmp_path, scale, message):
+    data, cb = make_inbox(tmp_path, "A-1,UMCG,7\r\n", CODEBOOK.replace("{min: 0, max: 10}", scale))
+    with pytest.raises(CodebookError, match=re.escape(message)):
+        load_codebook(cb, data)
+
+
+def test_two_codebooks_of_one_year_whose_scales_differ_in_the_maximum_alone_are_refused(tmp_path):
+    from assets.ingest.codebook import discover_codebooks
+
+    data, cb = make_inbox(tmp_path, "A-1,UMCG,7\r\n")
+    (cb.parent / "t1.csv").write_text(HEADER + "A-1,UMCG,8\r\n", encoding="utf-8")
+    second = CODEBOOK.replace("path: t0.csv", "path: t1.csv").replace("{wave: T0}", "{wave: T1}")
+    (cb.parent / "codebook_t1.yaml").write_text(second.replace("{min: 0, max: 10}", "{min: 0, max: 100}"),
+                                                encoding="utf-8")
+    with pytest.raises(CodebookError, match="one year's codebooks must ask it alike"):
+        discover_codebooks(data, "pmg", "demo")
+
+
+@pytest.mark.parametrize("variable,message", [
+    ("  skills:\n    column: Q5\n    type: multi_select\n", "a multi_select variable needs labels"),
+    ("  skills:\n    type: category\n    columns: {Q5: yoga}\n", "is for multi_select variables"),
+])
+def test_a_variable_is_refused_without_what_its_type_needs(tmp_path, variable, message):
+    codebook = CODEBOOK.replace("  mental_health_grade:\n    column: Q5\n    type: number\n"
+                                "    scale: {min: 0, max: 10}\n", variable)
+    data, cb = make_inbox(tmp_path, "A-1,UMCG,7\r\n", codebook)
+    with pytest.raises(CodebookError, match=re.escape(message)):
+        load_codebook(cb, data)
+
+
+def test_a_label_numbered_yes_is_refused(tmp_path):
+    data, cb = make_inbox(tmp_path, "A-1,UMCG,7\r\n", CODEBOOK.replace(
+        "labels: {UMCG: UMCG, Rijksuniversiteit Groningen: RUG}", "labels:\n      - {label: UMCG, code: u, number: yes}"))
+    with pytest.raises(CodebookError, match=re.escape("number is True; expected a number")):
+        load_codebook(cb, data)
+
+
+def test_a_constant_given_on_one_file_only_is_refused(tmp_path):
+    codebook = CODEBOOK.replace("  - {path: t0.csv, format: qualtrics_csv, constants: {wave: T0}}",
+                                "  - {path: t0.csv, format: qualtrics_csv, constants: {wave: T0, site: A}}\n"
+                                "  - {path: t1.csv, format: qualtrics_csv, constants: {wave: T1}}")
+    codebook += "  site:\n    type: text\n"
+    data, cb = make_inbox(tmp_path, "A-1,UMCG,7\r\n", codebook)
+    (cb.parent / "t1.csv").write_text(HEADER + "A-1,UMCG,8\r\n", encoding="utf-8")
+    with pytest.raises(CodebookError, match="give a column, or a constant for it on every file"):
+        load_codebook(cb, data)

@@ -23,6 +23,8 @@ def test_pseudonymise_series_maps_each_value():
 def test_missing_key_is_a_clear_error():
     with pytest.raises(ValueError, match="MHM_PSEUDONYM_KEY is not set"):
         Pseudonymiser("")
+    with pytest.raises(ValueError, match="MHM_PSEUDONYM_KEY is not set"):  # spaces: anyone could recompute them
+        Pseudonymiser("   ")
 
 
 def test_a_short_key_is_told_apart_from_a_long_random_one():
@@ -151,6 +153,18 @@ def test_the_public_sample_key_is_refused_for_any_data_but_the_sample(tmp_path):
     ("BurgerServiceNummer: 12345672, SofiNummer 12345672", "BurgerServiceNummer: [bsn], SofiNummer [bsn]"),
     # dates with a minus sign, or month first, are dates
     ("03\u221210\u22122022 09:00, 03-13-2022 09:00", "03\u221210\u22122022 09:00, 03-13-2022 09:00"),
+    # a phone number written with a minus sign or a Unicode hyphen (a word processor's)
+    ("bel 06\u221212345678 of 06\u201012345678", "bel [telefoon] of [telefoon]"),
+    # an address spelled out against harvesting, in capitals and in Dutch too
+    ("mail sanne (AT) gmail.com, SANNE [AT] GMAIL [DOT] COM", "mail [e-mail], [e-mail]"),
+    ("mail sanne (at) gmail (punt) com", "mail [e-mail]"),
+    ("mail o\u2019brien@umcg.nl", "mail [e-mail]"),  # a typographic apostrophe in the name
+    # IBANs of the countries employees bank in most, each by its own length
+    ("DE89 3704 0044 0532 0130 00, FR14 2004 1010 0505 0001 3M02 606, GB29 NWBK 6016 1331 9268 19",
+     "[rekeningnummer], [rekeningnummer], [rekeningnummer]"),
+    ("IT60 X054 2811 1010 0000 0123 456, AT61 1904 3002 3457 3201, PL61 1090 1014 0000 0712 1981 2874",
+     "[rekeningnummer], [rekeningnummer], [rekeningnummer]"),
+    ("sofi-nummer: 12345672", "sofi-nummer: [bsn]"),
 ])
 def test_mask_text(text, expected):
     assert mask_text(text) == expected

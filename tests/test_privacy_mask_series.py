@@ -173,6 +173,7 @@ def test_edge_columns(fast_path, texts):
     ("José en JOSÉ en jose\u0301", "[naam] en [naam] en [naam]"),   # decomposed é: the name is spelled so too
     # names are masked after e-mail and phone, so a name "mail" reaches into "[e-mail]" too
     ("mail j.jansen@umcg.nl, bel 06-12345678", "[naam] [e-[naam]], bel [telefoon]"),
+    ("schrijf k.de.vries\uff20umcg.nl", "schrijf [e-[naam]]"),  # a full-width at (and the name "mail" again)
 ])
 def test_fast_path_cases(fast_path, text, expected):
     names = NAMES + ("Ilse", "Sanne", "Kees", "José", "mail", "Jan")
