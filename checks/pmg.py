@@ -67,10 +67,13 @@ def mentions_within_interview_participants(context: AssetCheckExecutionContext,
                                            duckdb: DuckDBResource) -> AssetCheckResult:
     with duckdb.get_connection() as conn:
         return violations_check(conn, years=partition_years(context), sql=f"""
-            SELECT m.year, m.intervention, m.wave, m.theme, m.n_participants, p.n_interviewed
+            SELECT m.year, m.organisation, m.intervention, m.wave, m.theme, m.n_participants, p.n_interviewed
             FROM marts.pmg_theme_mentions m
-            JOIN (SELECT year, intervention, wave, count(DISTINCT participant_id) AS n_interviewed
-                  FROM {SEGMENTS} GROUP BY ALL) p USING (year, intervention, wave)
+            -- each organisation's own interviews: two organisations may run an intervention of one name
+            JOIN (SELECT year, organisation, intervention, wave, count(DISTINCT participant_id) AS n_interviewed
+                  FROM {SEGMENTS} GROUP BY ALL) p
+              ON p.year = m.year AND p.organisation IS NOT DISTINCT FROM m.organisation
+             AND p.intervention = m.intervention AND p.wave = m.wave
             WHERE m.n_participants > p.n_interviewed ORDER BY ALL""",
             ok="every theme count is within the interview's participants",
             bad="{n} theme(s) counted more participants than were interviewed")

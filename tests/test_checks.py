@@ -232,3 +232,112 @@ def test_a_withdrawn_years_validation_pages_are_replaced_and_old_range_folders_r
     assert materialize_years(graph, resources_for(tmp_path, data), (2024,)).success
     text = page.read_text(encoding="utf-8")
     assert "geen rijen van 2024: niets te valideren" in text and "<td>2024</td>" not in text
+
+
+# --- the domain checks fail on what they are for, on crafted rows ------------------------------
+
+def _domain_check(monkeypatch, module, check, db: str):
+    from dagster import build_asset_check_context
+    from dagster_duckdb import DuckDBResource
+
+    monkeypatch.setattr(module, "partition_years", lambda context: [2023])
+    return check(build_asset_check_context(resources={"duckdb": DuckDBResource(database=db)}))
+
+
+def test_one_grade_more_than_t1_respondents_fails_and_a_rated_group_missing_from_the_mart_too(tmp_path, monkeypatch):
+    import checks.pmg as domain
+
+    db = str(tmp_path / "w.duckdb")
+    with duckdb.connect(db) as conn:
+        ensure_schema(conn, "staging.pmg_questionnaire_responses", "marts.pmg_intervention_rating")
+        conn.executemany("INSERT INTO staging.pmg_questionnaire_responses VALUES (2023, ?, 'T1', 'UMCG', ?, 'G', 7, 8)",
+                         [(P1, "X"), (P2, "X"), (P1, "Z")])
+        conn.execute("INSERT INTO marts.pmg_intervention_rating (year, organisation, intervention, n) "
+                     "VALUES (2023, 'UMCG', 'X', 3)")
+    assert not _domain_check(monkeypatch, domain, domain.rating_only_from_t1_respondents, db).passed
+    result = _domain_check(monkeypatch, domain, domain.rating_n_equals_distinct_participants, db)
+    assert not result.passed and "| 2023 | UMCG | Z |" in result.metadata["rows"].value
+
+
+def _interviewed(conn, rows) -> None:
+    ensure_schema(conn, "staging.pmg_interview_segments", "marts.pmg_theme_mentions")
+    conn.executemany("INSERT INTO staging.pmg_interview_segments (year, organisation, intervention, wave, "
+                     "participant_id, section, igloo_level, theme) VALUES (2023, ?, 'X', 'T1', ?, 'Diagnose', "
+                     "'Groep', 't')", rows)
+
+
+def test_a_theme_counting_more_people_than_its_own_organisations_interviews_fails(tmp_path, monkeypatch):
+    """2 interviewed at UMCG, 3 counted; RUG's interviews of an intervention of the same name do not
+    make up the difference."""
+    import checks.pmg as domain
+
+    db = str(tmp_path / "w.duckdb")
+    with duckdb.connect(db) as conn:
+        _interviewed(conn, [("UMCG", P1), ("UMCG", P2), ("RUG", "p_" + "c" * 20), ("RUG", "p_" + "d" * 20)])
+        conn.execute("INSERT INTO marts.pmg_theme_mentions (year, organisation, intervention, wave, section, "
+                     "igloo_level, theme, n_participants) VALUES (2023, 'UMCG', 'X', 'T1', 'Diagnose', 'Groep', 't', 3)")
+    assert not _domain_check(monkeypatch, domain, domain.mentions_within_interview_participants, db).passed
+
+
+def test_a_theme_in_staging_missing_from_the_mart_fails(tmp_path, monkeypatch):
+    import checks.pmg as domain
+
+    db = str(tmp_path / "w.duckdb")
+    with duckdb.connect(db) as conn:
+        _interviewed(conn, [("UMCG", P1)])
+    result = _domain_check(monkeypatch, domain, domain.theme_n_equals_distinct_participants, db)
+    assert not result.passed and "in staging" in result.metadata["rows"].value
+
+
+def test_tib_shares_not_summing_to_100_or_to_the_respondents_fail(tmp_path, monkeypatch):
+    import checks.terug_in_balans as tib
+
+    for name, rows in (("pct", [(2023, "a", "A", 10, 20, 49.5), (2023, "b", "B", 10, 20, 50.0)]),
+                       ("n", [(2023, "a", "A", 10, 21, 50.0), (2023, "b", "B", 10, 21, 50.0)])):
+        db = str(tmp_path / f"{name}.duckdb")
+        with duckdb.connect(db) as conn:
+            ensure_schema(conn, "marts.tib_relapse")
+            conn.executemany("INSERT INTO marts.tib_relapse (year, answer, answer_label, n, n_respondents, pct) "
+                             "VALUES (?, ?, ?, ?, ?, ?)", rows)
+        assert not _domain_check(monkeypatch, tib, tib.relapse_shares, db).passed, name
+
+
+def test_a_tib_n_other_than_its_distinct_respondents_fails_either_way(tmp_path, monkeypatch):
+    import checks.terug_in_balans as tib
+
+    for mart_n in (1, 3):  # 2 respondents in staging
+        db = str(tmp_path / f"w{mart_n}.duckdb")
+        with duckdb.connect(db) as conn:
+            ensure_schema(conn, "marts.tib_relapse", "staging.tib_survey_answers")
+            conn.executemany("INSERT INTO staging.tib_survey_answers (year, participant_id, variable, value_code) "
+                             "VALUES (2023, ?, 'relapse', 'no')", [(P1,), (P2,)])
+            conn.execute("INSERT INTO marts.tib_relapse (year, answer, n, n_respondents, pct) "
+                         "VALUES (2023, 'no', ?, ?, 100)", [mart_n, mart_n])
+        assert not _domain_check(monkeypatch, tib, tib.relapse_n, db).passed, mart_n
+
+
+def test_a_speakers_name_where_a_pseudonym_belongs_fails_and_is_not_shown(tmp_path):
+    conn = duckdb.connect()
+    ensure_schema(conn, "raw.pmg_interview_segments")
+    conn.execute("INSERT INTO raw.pmg_interview_segments VALUES ('f.xlsx', 1, 'doc', 'Sanne de Vries', 'a\\b', 'x'), "
+                 "('f.xlsx', 2, 'doc', 'p_0123', 'a\\b', 'x')")  # a name, and a pseudonym cut short
+    result = run_suite(conn, SUITES["raw.pmg_interview_segments"], [], tmp_path / "page.html")
+    table = result.metadata["expectations"].value
+    assert not result.passed and "| speakers are pseudonyms | **no** | 2 |" in table
+    assert "Sanne" not in table + (tmp_path / "page.html").read_text(encoding="utf-8")
+
+
+def test_tib_answers_keep_pseudonyms_and_factor_scores_on_their_scale(tmp_path):
+    codebook = load_codebook(DATA / "terug_in_balans" / "2024" / "codebook_survey.yaml", DATA)
+    conn = duckdb.connect()
+    ensure_schema(conn, "staging.tib_survey_answers")
+    conn.execute("INSERT INTO staging.tib_survey_answers (year, participant_id, variable, value_code) "
+                 "VALUES (2024, 'RUG-EN-01', 'return_to_work', NULL)")
+    result = run_suite(conn, SUITES["staging.tib_survey_answers"], [codebook], None, years=[2024])
+    assert not result.passed and "| respondents are pseudonyms | **no** | 1 |" in result.metadata["expectations"].value
+    conn.execute("DELETE FROM staging.tib_survey_answers")
+    conn.execute("INSERT INTO staging.tib_survey_answers (year, participant_id, variable, value_code, value_number) "
+                 "VALUES (2024, ?, 'factor_klik_coach', '5', 6)", [P1])
+    result = run_suite(conn, SUITES["staging.tib_survey_answers"], [codebook], None, years=[2024])
+    assert not result.passed and "factor_klik_coach on the 5-point scale | **no** | 1 |" in (
+        result.metadata["expectations"].value)
