@@ -633,6 +633,79 @@ def test_pmg_stakeholder_hides_a_group_where_the_shown_groups_would_give_a_hidde
     assert "getoetst" not in summary and "Training Emoties (RUG)" in summary
 
 
+def _ours_with(data, **values):
+    """`data` with Training Emoties' paired rows given `values` (column: value)."""
+    import polars as pl
+
+    ours, paired = pl.col("intervention") == "Training Emoties", data.paired
+    return replace(data, paired=paired.with_columns(**{c: pl.when(ours).then(pl.lit(v, paired.schema[c]))
+                                                         .otherwise(pl.col(c)) for c, v in values.items()}), parts={})
+
+
+def _summary(data, edition, plan) -> str:
+    from assets.pmg import report as pmg
+    from assets.reporting.html import Paragraph
+
+    return [b.text for b in pmg.conclusions(data, edition, plan) if isinstance(b, Paragraph)][-1]
+
+
+def test_pmg_a_hidden_totals_direction_is_its_estimates_sign_in_its_sentence_and_in_the_summary(warehouse):
+    """Hidden, the counts of who went which way are not shown, so they cannot decide its words: an
+    estimate of 0 is unchanged, one of +0.5 is higher, however many went down."""
+    groups = {ALL_GROUPS: (18, 0.0), "Groep tien": (10, 1.0), "Groep acht": (8, 0.25)}
+    data, edition, plan = _training_emoties_with(warehouse, groups, 20)
+    assert plan.row("RUG", "Training Emoties", ALL_GROUPS) == "**"
+    assert "als geheel gelijk gebleven." in _conclusion(data, edition, plan)
+    groups[ALL_GROUPS] = (18, 0.5)
+    data, edition, plan = _training_emoties_with(warehouse, groups, 20)
+    data = _ours_with(data, n_higher=8, n_lower=8)
+    assert re.search(r"hoger na de interventie bij [^;.]*Training Emoties \(RUG\)", _summary(data, edition, plan))
+
+
+def test_pmg_higher_by_the_counts_while_the_test_weighs_down_says_which_way_the_test_went(warehouse):
+    data, edition, plan = _training_emoties_with(warehouse, {ALL_GROUPS: (21, 0.5)}, 21)
+    data = _ours_with(data, n_higher=10, n_lower=5, n_unchanged=6, rank_biserial=-0.3, p_value=0.01)
+    sentence = _conclusion(data, edition, plan)
+    assert "als geheel hoger na de interventie" in sentence and sentence.endswith("zo gewogen gingen ze omlaag.")
+
+
+def test_pmg_exactly_half_unchanged_with_an_estimate_of_zero_is_largely_unchanged(warehouse):
+    data, edition, plan = _training_emoties_with(warehouse, {ALL_GROUPS: (12, 0.0)}, 21)
+    data = _ours_with(data, n_higher=6, n_lower=0, n_unchanged=6, rank_biserial=1.0, p_value=0.03125)
+    assert "als geheel grotendeels gelijk gebleven, bij wie veranderde vooral hoger" in _conclusion(data, edition, plan)
+
+
+def test_pmg_too_few_pairs_give_no_direction_in_the_stakeholder_edition(warehouse):
+    data, edition, plan = _training_emoties_with(warehouse, {ALL_GROUPS: (3, 1.0)}, 3)
+    data = _ours_with(data, n_higher=3, n_lower=0, n_unchanged=0, rank_biserial=1.0, p_value=None)
+    sentence = _conclusion(data, edition, plan)
+    assert sentence.startswith("Training Emoties (RUG): te weinig deelnemers met beide metingen (minder dan 5)")
+    assert "hoger" not in sentence
+    summary = _summary(data, edition, plan)
+    assert "uitspraak over verandering" in summary and "Training Emoties (RUG)" in summary
+
+
+def test_pmg_the_researcher_summary_names_the_significant_and_warns_of_chance_from_two_tests_on(warehouse):
+    import polars as pl
+
+    data, edition, _ = _training_emoties_with(warehouse, {ALL_GROUPS: (21, 0.5)}, 21)
+    researcher = replace(edition, researcher=True)
+    ours = pl.col("intervention") == "Training Emoties"
+    other = data.paired.filter(~ours & (pl.col("group_label") == ALL_GROUPS)).row(0, named=True)
+    theirs = (pl.col("organisation") == other["organisation"]) & (pl.col("intervention") == other["intervention"])
+
+    def summary(p_ours: float, p_theirs: float | None) -> str:
+        tested = replace(data, paired=data.paired.with_columns(
+            n_higher=pl.when(ours).then(pl.lit(15, pl.Int32)).otherwise(pl.col("n_higher")),
+            p_value=pl.when(ours).then(p_ours).when(theirs).then(p_theirs).otherwise(None)), parts={})
+        return _summary(tested, researcher, disclosure(tested, researcher))
+
+    both = summary(0.01, 0.2)
+    assert "Statistisch significant: Training Emoties (RUG)." in both and "Geen van de getoetste" not in both
+    assert "bij 2 toetsen is het verwachte aantal significante uitkomsten door toeval alleen hooguit 0,1" in both
+    assert "Geen van de getoetste verschillen is statistisch significant" in summary(0.3, None)
+
+
 def test_pmg_overview_says_why_the_questionnaire_n_and_the_mean_n_differ(reports, warehouse):
     """RUG's T1 questionnaire: 8 respondents, 7 mental-health grades (one gave only a grade for the
     intervention), side by side in one paragraph: the note says so."""

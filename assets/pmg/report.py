@@ -417,9 +417,9 @@ def _trend(row: dict, hidden: bool = False) -> str:
     """The whole's direction, in words that agree with the estimate and the counts printed beside it.
 
     up or down: the Hodges-Lehmann estimate's sign (it counts the unchanged pairs), where most of
-    those who changed went that way; flat where the estimate is 0, most stayed the same and as
-    many went up as down, flat_up or flat_down where most stayed the same and most of the others
-    went one way (6 up, 15 unchanged: the test, which leaves the unchanged out, may find it
+    those who changed went that way; flat where the estimate is 0, at least half stayed the same
+    and as many went up as down, flat_up or flat_down where at least half stayed the same and most
+    of the others went one way (6 up, 15 unchanged: the test, which leaves the unchanged out, may find it
     significant); mixed otherwise: as many went up as down, or most went against the estimate.
     Of a row the edition hides, the estimate's sign alone: the others would say how many went
     which way."""
