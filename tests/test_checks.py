@@ -139,12 +139,17 @@ def test_quarantine_check_warns_of_the_run_years_only():
     assert quarantine_check(conn, "tib_survey", [2023]).passed
 
 
-def test_n_check_finds_a_mart_row_without_participants_and_a_group_missing_from_the_mart(tmp_path, monkeypatch):
-    """Both ways: a mart N with no one behind it in staging, and a staging group the mart lacks.
-    The second had no year of its own (the mart's side was NULL), so the run's years hid it."""
+def _domain_check(monkeypatch, module, check, db: str):
     from dagster import build_asset_check_context
     from dagster_duckdb import DuckDBResource
 
+    monkeypatch.setattr(module, "partition_years", lambda context: [2023])
+    return check(build_asset_check_context(resources={"duckdb": DuckDBResource(database=db)}))
+
+
+def test_n_check_finds_a_mart_row_without_participants_and_a_group_missing_from_the_mart(tmp_path, monkeypatch):
+    """Both ways: a mart N with no one behind it in staging, and a staging group the mart lacks.
+    The second had no year of its own (the mart's side was NULL), so the run's years hid it."""
     import checks.pmg as domain
 
     db = str(tmp_path / "w.duckdb")
@@ -155,9 +160,7 @@ def test_n_check_finds_a_mart_row_without_participants_and_a_group_missing_from_
     conn.execute("INSERT INTO marts.pmg_mental_health (year, organisation, intervention, wave, n) "
                  "VALUES (2023, 'UMCG', 'X', 'T0', 1), (2023, 'UMCG', 'Y', 'T0', 3)")
     conn.close()
-    monkeypatch.setattr(domain, "partition_years", lambda context: [2023])
-    result = domain.n_equals_distinct_participants(
-        build_asset_check_context(resources={"duckdb": DuckDBResource(database=db)}))
+    result = _domain_check(monkeypatch, domain, domain.n_equals_distinct_participants, db)
     assert not result.passed and result.metadata["violations"].value == 2
     rows = result.metadata["rows"].value
     assert "| 2023 | UMCG | Y | T0 | 3 |  |" in rows and "| 2023 | UMCG | Z | T0 |  | 1 |" in rows
@@ -235,14 +238,6 @@ def test_a_withdrawn_years_validation_pages_are_replaced_and_old_range_folders_r
 
 
 # --- the domain checks fail on what they are for, on crafted rows ------------------------------
-
-def _domain_check(monkeypatch, module, check, db: str):
-    from dagster import build_asset_check_context
-    from dagster_duckdb import DuckDBResource
-
-    monkeypatch.setattr(module, "partition_years", lambda context: [2023])
-    return check(build_asset_check_context(resources={"duckdb": DuckDBResource(database=db)}))
-
 
 def test_one_grade_more_than_t1_respondents_fails_and_a_rated_group_missing_from_the_mart_too(tmp_path, monkeypatch):
     import checks.pmg as domain

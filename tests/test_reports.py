@@ -532,34 +532,38 @@ def _conclusion(data, edition, plan) -> str:
     return sentence
 
 
-def test_pmg_conclusions_agree_with_the_test_where_most_stayed_the_same(warehouse):
-    """6 up and 15 unchanged: the estimate is 0 (it counts the unchanged), the test and r are not
-    (they leave them out). "gelijk gebleven" beside "significant" told the reader two things."""
-    from dataclasses import replace
-
+def _ours_with(data, **values):
+    """`data` with Training Emoties' paired rows given `values` (column: value)."""
     import polars as pl
 
+    ours, paired = pl.col("intervention") == "Training Emoties", data.paired
+    return replace(data, paired=paired.with_columns(**{c: pl.when(ours).then(pl.lit(v, paired.schema[c]))
+                                                         .otherwise(pl.col(c)) for c, v in values.items()}), parts={})
+
+
+def _summary(data, edition, plan) -> str:
     from assets.pmg import report as pmg
     from assets.reporting.html import Paragraph
 
-    data, edition, plan = _training_emoties_with(warehouse, {ALL_GROUPS: (21, 0.0)}, 21)
-    ours = pl.col("intervention") == "Training Emoties"
+    return [b.text for b in pmg.conclusions(data, edition, plan) if isinstance(b, Paragraph)][-1]
 
-    def ours_with(frame: pl.DataFrame, **values) -> pl.DataFrame:
-        """`frame` with Training Emoties' rows given `values`."""
-        return frame.with_columns(**{column: pl.when(ours).then(pl.lit(value, frame.schema[column]))
-                                     .otherwise(pl.col(column)) for column, value in values.items()})
+
+def test_pmg_conclusions_agree_with_the_test_where_most_stayed_the_same(warehouse):
+    """6 up and 15 unchanged: the estimate is 0 (it counts the unchanged), the test and r are not
+    (they leave them out). "gelijk gebleven" beside "significant" told the reader two things."""
+    import polars as pl
+
+    data, edition, plan = _training_emoties_with(warehouse, {ALL_GROUPS: (21, 0.0)}, 21)
+    data = _ours_with(data, n_higher=6, n_lower=0, n_unchanged=15, rank_biserial=1.0, p_value=0.03125)
 
     def concluded(**values) -> str:
-        return _conclusion(replace(data, paired=ours_with(flat, **values), parts={}), edition, plan)
+        return _conclusion(_ours_with(data, **values), edition, plan)
 
-    flat = ours_with(data.paired, n_higher=6, n_lower=0, n_unchanged=15, rank_biserial=1.0, p_value=0.03125)
-    data = replace(data, paired=flat, parts={})
     sentence = _conclusion(data, edition, plan)
     assert ("als geheel grotendeels gelijk gebleven, bij wie veranderde vooral hoger (6 hoger, 0 lager, 15 gelijk; "
             "Hodges-Lehmann 0,0; rangbiseriële r 1,00). Statistisch significant (p = 0,031): de toets telt alleen "
             "de 6 deelnemers die veranderden, en die gingen vooral omhoog.") in sentence
-    summary = [b.text for b in pmg.conclusions(data, edition, plan) if isinstance(b, Paragraph)][-1]
+    summary = _summary(data, edition, plan)
     assert "grotendeels gelijk gebleven (bij wie veranderde vooral hoger) bij Training Emoties (RUG)" in summary
     assert "gelijk gebleven bij Training Emoties" not in summary
     # the estimate down while most went up: no direction, and a significant test says how it weighs
@@ -580,11 +584,11 @@ def test_pmg_conclusions_agree_with_the_test_where_most_stayed_the_same(warehous
     # most changed, an estimate of 0: no direction, not "gelijk"
     assert "als geheel wisselend (6 hoger, 9 lager, 0 gelijk;" in concluded(n_lower=9, n_unchanged=0, p_value=0.5)
     # three tests: one in twenty comes out significant by chance alone, and the reader is told
+    ours = pl.col("intervention") == "Training Emoties"
     tested = data.paired.with_columns(p_value=pl.when(ours).then(pl.col("p_value")).otherwise(0.2))
     researcher = replace(edition, researcher=True)
     data = replace(data, paired=tested, parts={})
-    summary = [b.text for b in pmg.conclusions(data, researcher, disclosure(data, researcher))
-               if isinstance(b, Paragraph)][-1]
+    summary = _summary(data, researcher, disclosure(data, researcher))
     assert summary.endswith("Er is niet gecorrigeerd voor het aantal toetsen: bij 3 toetsen is het verwachte aantal "
                             "significante uitkomsten door toeval alleen hooguit 0,15, als geen interventie iets "
                             "veranderde.")
@@ -631,22 +635,6 @@ def test_pmg_stakeholder_hides_a_group_where_the_shown_groups_would_give_a_hidde
 
     summary = [b.text for b in pmg.conclusions(data, edition, plan) if isinstance(b, Paragraph)][-1]
     assert "getoetst" not in summary and "Training Emoties (RUG)" in summary
-
-
-def _ours_with(data, **values):
-    """`data` with Training Emoties' paired rows given `values` (column: value)."""
-    import polars as pl
-
-    ours, paired = pl.col("intervention") == "Training Emoties", data.paired
-    return replace(data, paired=paired.with_columns(**{c: pl.when(ours).then(pl.lit(v, paired.schema[c]))
-                                                         .otherwise(pl.col(c)) for c, v in values.items()}), parts={})
-
-
-def _summary(data, edition, plan) -> str:
-    from assets.pmg import report as pmg
-    from assets.reporting.html import Paragraph
-
-    return [b.text for b in pmg.conclusions(data, edition, plan) if isinstance(b, Paragraph)][-1]
 
 
 def test_pmg_a_hidden_totals_direction_is_its_estimates_sign_in_its_sentence_and_in_the_summary(warehouse):
