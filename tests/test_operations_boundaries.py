@@ -1,0 +1,482 @@
+"""The yearly operations at their boundaries: the backup sensor's waits and retries, the kept
+backups, the run-history prune, the inbox sensor's run keys and folders, the years `make run` and
+the schedule see, `make run`'s exit code and warnings, and the loader's transactions. Each of these
+tests kills a mutation of that code which the rest of the suite let through (a mutation review)."""
+
+import os
+import shutil
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+from dagster import DagsterInstance, SkipReason, job, op
+from dagster._core.storage.dagster_run import DagsterRun, DagsterRunStatus
+
+from tests.test_backup import _made
+from tests.test_operations import _requested, _tick
+
+# ---------------------------------------------------------------- pipelines/backups.py
+
+
+@op
+def _nothing():
+    pass
+
+
+@op
+def _fails():
+    raise RuntimeError("the share is not mounted")
+
+
+def _job_of(name: str, step):
+    @job(name=name)
+    def run():
+        step()
+    return run
+
+
+def _run_record(run_id: str, status) -> DagsterRun:
+    """A run's record alone; a queued one names the code it would run (Dagster requires it)."""
+    from dagster._core.remote_origin import InProcessCodeLocationOrigin, RemoteJobOrigin, RemoteRepositoryOrigin
+    from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
+
+    origin = RemoteJobOrigin(repository_origin=RemoteRepositoryOrigin(
+        code_location_origin=InProcessCodeLocationOrigin(LoadableTargetOrigin(python_file=__file__)),
+        repository_name="__repository__"), job_name="pmg_yearly")
+    return DagsterRun(job_name="pmg_yearly", run_id=run_id, status=status, remote_job_origin=origin)
+
+
+YEARLY, BACKUP, FAILED_BACKUP = (_job_of("pmg_yearly", _nothing), _job_of("warehouse_backup", _nothing),
+                                 _job_of("warehouse_backup", _fails))
+
+
+@pytest.mark.parametrize("status", [DagsterRunStatus.QUEUED, DagsterRunStatus.STARTING, DagsterRunStatus.CANCELING])
+def test_no_backup_while_a_run_is_queued_starting_or_being_cancelled(status):
+    """The burst is not over while a run waits in the queue, starts, or is being cancelled (still
+    writing): a backup after each run of a burst rotates every recent backup out."""
+    from pipelines.backups import backup_due
+
+    with DagsterInstance.ephemeral() as instance:
+        YEARLY.execute_in_process(instance=instance)
+        assert backup_due(instance)[0] is not None
+        instance.add_run(_run_record("busy", status))
+        after, why = backup_due(instance)
+        assert after is None and "a run is queued or in progress" in why
+
+
+def test_the_next_successful_run_backs_up_anew_after_three_failed_backups():
+    """Three failed backups (a share not mounted for a week) stop the retries; the next successful
+    run must be backed up again, not blocked for good by the old failures."""
+    from pipelines.backups import backup_due
+
+    with DagsterInstance.ephemeral() as instance:
+        YEARLY.execute_in_process(instance=instance)
+        for _ in range(3):
+            FAILED_BACKUP.execute_in_process(instance=instance, raise_on_error=False)
+        assert backup_due(instance, time.time() + 7200)[1] == "the last 3 backups failed: see their runs"
+        time.sleep(0.05)
+        later = YEARLY.execute_in_process(instance=instance).dagster_run
+        assert backup_due(instance, time.time() + 7200) == (later.run_id, "")
+
+
+def test_a_retry_cancelled_after_a_failed_backup_is_not_tried_again():
+    from pipelines.backups import backup_due
+
+    with DagsterInstance.ephemeral() as instance:
+        YEARLY.execute_in_process(instance=instance)
+        FAILED_BACKUP.execute_in_process(instance=instance, raise_on_error=False)
+        instance.add_run(DagsterRun(job_name="warehouse_backup", run_id="stopped", status=DagsterRunStatus.CANCELED))
+        assert backup_due(instance, time.time() + 7200) == (
+            None, "the backup after the last runs was cancelled: launch it by hand")
+
+
+def test_the_retry_waits_from_the_last_failed_backup_to_the_second():
+    """The second retry waits 30 minutes after the second failure (not the first), and not a
+    minute less."""
+    from dagster import RunsFilter
+
+    from pipelines.backups import backup_due
+
+    with DagsterInstance.ephemeral() as instance:
+        done = YEARLY.execute_in_process(instance=instance).dagster_run
+        FAILED_BACKUP.execute_in_process(instance=instance, raise_on_error=False)
+        time.sleep(1.5)
+        FAILED_BACKUP.execute_in_process(instance=instance, raise_on_error=False)
+        ends = sorted(r.end_time or r.update_timestamp.timestamp()
+                      for r in instance.get_run_records(RunsFilter(job_name="warehouse_backup")))
+        first, second = ends
+        assert second - first > 1
+        # 30 min after the first failure, but not yet after the second
+        assert backup_due(instance, first + 30 * 60 + (second - first) / 2)[0] is None
+        assert backup_due(instance, second + 30 * 60 - 30)[0] is None  # half a minute early
+        assert backup_due(instance, second + 30 * 60 + 1)[0] == f"{done.run_id} (try 3)"
+
+
+def test_the_backup_job_keeps_twelve_by_default_and_the_newest_of_recent_years(tmp_path):
+    from pipelines.backups import BackupConfig, warehouse_backup
+    from pipelines.resources import warehouse_resource
+
+    if "MHM_BACKUP_KEEP" not in os.environ and "MHM_BACKUP_KEEP_YEARS" not in os.environ:
+        config = BackupConfig(to=str(tmp_path))
+        assert (config.keep, config.keep_years) == (12, 5)
+    source = tmp_path / "monitor.duckdb"
+    with duckdb.connect(str(source)) as conn:
+        conn.execute("CREATE TABLE t AS SELECT 1 AS x")
+    root = tmp_path / "b"
+    yearly = [_made(root, f"monitor-{year}0201T061500Z") for year in (2023, 2024, 2025)]
+    recent = _made(root, "monitor-20260101T061500Z")
+    result = warehouse_backup.execute_in_process(
+        resources={"duckdb": warehouse_resource(str(source))},
+        run_config={"ops": {"back_up_warehouse": {"config": {"to": str(root), "keep": 1, "keep_years": 3}}}})
+    assert result.success
+    assert all(p.exists() for p in yearly[1:]) and not yearly[0].exists() and not recent.exists()
+
+
+# ---------------------------------------------------------------- warehouse/backup.py
+
+
+def test_prune_removes_what_a_backup_killed_two_days_ago_left(tmp_path):
+    from warehouse.backup import PARTIAL, prune
+
+    root = tmp_path / "backups"
+    _made(root, "monitor-20270201T061500Z")
+    stale = root / f"{PARTIAL}monitor-20270101T000000Z"
+    stale.mkdir()
+    two_days_ago = time.time() - 2 * 86_400
+    os.utime(stale, (two_days_ago, two_days_ago))
+    assert prune(root, 12) == [stale] and not stale.exists()
+
+
+# ---------------------------------------------------------------- pipelines/prune_runs.py
+
+
+def test_prune_deletes_old_cancelled_runs_and_never_one_being_cancelled_or_queued(tmp_path, capsys):
+    from pipelines.prune_runs import prune
+
+    with DagsterInstance.local_temp(tempdir=str(tmp_path)) as instance:
+        for run_id, status in (("cancelled", DagsterRunStatus.CANCELED), ("cancelling", DagsterRunStatus.CANCELING),
+                               ("queued", DagsterRunStatus.QUEUED)):
+            instance.add_run(_run_record(run_id, status))
+        assert prune(instance, timedelta(0)) == ["cancelled"]
+        assert set(instance.get_run_ids()) == {"cancelling", "queued"}
+        assert "index.db not compacted: a run is queued or in progress" in capsys.readouterr().err
+        instance.delete_run("cancelling")
+        prune(instance, timedelta(0))  # only a queued run: still not compacted under it
+        assert "index.db not compacted: a run is queued or in progress" in capsys.readouterr().err
+
+
+def test_the_command_line_keeps_the_run_of_the_latest_check_evaluation(tmp_path, monkeypatch, capsys):
+    """`python -m pipelines.prune_runs` passes the project's check keys: without them it deleted the
+    run of checks alone that holds a check's latest evaluation, which the UI then pointed at."""
+    from dagster import AssetSelection, Definitions, materialize
+
+    import pipelines.definitions
+    from pipelines.prune_runs import main
+    from tests.test_prune_runs import overall, overall_is_fine
+
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    monkeypatch.setattr(pipelines.definitions, "defs", Definitions(assets=[overall], asset_checks=[overall_is_fine]))
+    with DagsterInstance.local_temp(tempdir=str(home)) as instance:
+        made = materialize([overall, overall_is_fine], instance=instance).run_id
+        checked = materialize([overall, overall_is_fine], instance=instance,
+                              selection=AssetSelection.checks(overall_is_fine)).run_id
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    assert main(["--older-than-days", "0"]) == 0
+    with DagsterInstance.get() as instance:
+        assert set(instance.get_run_ids()) == {made, checked}
+
+
+# ---------------------------------------------------------------- pipelines/sensors.py
+
+
+def _codebook_folder(data: Path, name: str = "pmg/2024") -> Path:
+    folder = data / name
+    folder.mkdir(parents=True)
+    (folder / "codebook_questionnaire.yaml").write_text("files: []\n", encoding="utf-8")
+    return folder
+
+
+def test_a_corrected_export_of_the_same_size_or_with_the_old_time_is_requested_again(tmp_path):
+    """A corrected value (7 for 8) keeps the file's size; a copy that keeps the source's time keeps
+    its modification time: either way the year is requested again, or the correction never loads."""
+    from pipelines.resources import SourceData
+
+    sources = SourceData(data_dir=str(tmp_path), pseudonym_key="k")
+    export = _codebook_folder(tmp_path) / "t0.csv"
+    export.write_text("A-1,7\n", encoding="utf-8")
+    instance = DagsterInstance.ephemeral()
+    requests, cursor = _tick(instance, sources)
+    assert _requested(requests) == [("pmg_yearly", "2024")]
+    before = export.stat().st_mtime_ns
+    export.write_text("A-1,8\n", encoding="utf-8")  # same size, newer time
+    os.utime(export, ns=(before + 5_000_000_000, before + 5_000_000_000))
+    requests, cursor = _tick(instance, sources, cursor)
+    assert _requested(requests) == [("pmg_yearly", "2024")]
+    stamp = export.stat().st_mtime_ns
+    export.write_text("A-1,10\n", encoding="utf-8")  # another size, the time kept (cp -p, rsync -t)
+    os.utime(export, ns=(stamp, stamp))
+    requests, cursor = _tick(instance, sources, cursor)
+    assert _requested(requests) == [("pmg_yearly", "2024")]
+
+
+def test_folders_of_no_partition_or_no_programme_are_not_requested_and_stop_nothing(tmp_path):
+    """WITHDRAWN.txt in a folder of a year that is no partition, or a codebook under a folder that
+    is no programme, asks for no run (a request of an unknown partition or job fails the tick, and
+    with it every other folder's request)."""
+    from pipelines.resources import SourceData
+
+    sources = SourceData(data_dir=str(tmp_path), pseudonym_key="k")
+    _codebook_folder(tmp_path)
+    (tmp_path / "pmg" / "2099").mkdir()
+    (tmp_path / "pmg" / "2099" / "WITHDRAWN.txt").write_text("", encoding="utf-8")
+    _codebook_folder(tmp_path, "onbekend/2024")
+    requests, _ = _tick(DagsterInstance.ephemeral(), sources)
+    assert _requested(requests) == [("pmg_yearly", "2024")]
+
+
+def test_a_year_put_back_after_its_withdrawal_is_requested_under_a_new_run_key(tmp_path):
+    """Requested, taken out, withdrawn, then its exports put back as they were (mv keeps the
+    files' times): the daemon runs no request whose run key an earlier one had, so the year would
+    stay emptied although its exports are back."""
+    from pipelines.resources import SourceData
+
+    sources = SourceData(data_dir=str(tmp_path), pseudonym_key="k")
+    folder = _codebook_folder(tmp_path)
+    instance = DagsterInstance.ephemeral()
+    requests, cursor = _tick(instance, sources)
+    first = requests[0].run_key
+    shutil.move(folder, tmp_path / "elsewhere")
+    folder.mkdir()
+    (folder / "WITHDRAWN.txt").write_text("", encoding="utf-8")
+    requests, cursor = _tick(instance, sources, cursor)
+    assert _requested(requests) == [("pmg_yearly", "2024")]
+    time.sleep(1.1)  # ticks are minutes apart
+    shutil.rmtree(folder)
+    shutil.move(tmp_path / "elsewhere", folder)
+    requests, cursor = _tick(instance, sources, cursor)
+    assert _requested(requests) == [("pmg_yearly", "2024")] and requests[0].run_key != first
+
+
+def test_one_instruments_withdrawal_beside_a_codebook_is_requested_once(tmp_path):
+    """WITHDRAWN_<instrument>.txt beside another instrument's codebook: the folder is no withdrawn
+    folder, so it is requested once; taken for both, each tick requested it again, for good (and
+    each run's backup rotated the twelve kept out)."""
+    from assets.ingest.codebook import withdrawal_folders
+    from pipelines.jobs import years_withdrawn
+    from pipelines.resources import SourceData
+
+    sources = SourceData(data_dir=str(tmp_path), pseudonym_key="k")
+    folder = _codebook_folder(tmp_path)
+    (folder / "WITHDRAWN_pmg_interviews.txt").write_text("", encoding="utf-8")
+    assert withdrawal_folders(tmp_path, "pmg") == [] and years_withdrawn(tmp_path) == []
+    instance = DagsterInstance.ephemeral()
+    requests, cursor = _tick(instance, sources)
+    assert _requested(requests) == [("pmg_yearly", "2024")]
+    for _ in range(2):
+        result, cursor = _tick(instance, sources, cursor)
+        assert isinstance(result, SkipReason) and result.skip_message == "no new or changed exports"
+
+
+# ---------------------------------------------------------------- pipelines/jobs.py, assets/ingest/codebook.py
+
+
+def test_the_years_make_run_and_the_schedule_see(tmp_path):
+    """Every year with a codebook (.yml too), every withdrawn year, and no folder of no year."""
+    from assets.ingest.codebook import withdrawal_folders
+    from pipelines.jobs import years_with_exports, years_withdrawn
+
+    (tmp_path / "pmg" / "2023").mkdir(parents=True)
+    (tmp_path / "pmg" / "2023" / "codebook.yml").write_text("files: []\n", encoding="utf-8")
+    _codebook_folder(tmp_path, "terug_in_balans/2024")
+    (tmp_path / "terug_in_balans" / "2025").mkdir()
+    (tmp_path / "terug_in_balans" / "2025" / "WITHDRAWN.txt").write_text("", encoding="utf-8")
+    (tmp_path / "pmg" / "archief").mkdir()
+    (tmp_path / "pmg" / "archief" / "WITHDRAWN.txt").write_text("", encoding="utf-8")
+    assert years_with_exports(tmp_path) == [2023, 2024]
+    assert withdrawal_folders(tmp_path, "pmg") == []
+    assert years_withdrawn(tmp_path) == [2025]
+
+
+def test_a_programmes_run_writes_the_data_quality_page():
+    from pipelines.definitions import defs
+    from pipelines.jobs import DATA_QUALITY, PROGRAMME_JOBS
+
+    graph = defs.resolve_asset_graph()
+    for programme, programme_job in PROGRAMME_JOBS.items():
+        assert DATA_QUALITY in programme_job.selection.resolve(graph), programme
+
+
+# ---------------------------------------------------------------- assets/ingest/loader.py
+
+
+def _inbox(tmp_path):
+    from assets.ingest.codebook import load_codebook
+    from tests.test_codebook_and_decode import make_inbox
+
+    data, cb_path = make_inbox(tmp_path, "A-1,UMCG,7\r\nA-2,UMCG,6\r\n")
+    return data, cb_path, load_codebook(cb_path, data)
+
+
+def _parse_with_quarantine(n_quarantined: int):
+    from assets.ingest.loader import quarantine_frame
+    from assets.ingest.pseudonyms import Pseudonymiser
+    from assets.ingest.survey import survey_cells
+
+    def parse(codebook, source):
+        rows, _, n_rows, ignored = survey_cells(codebook, source, Pseudonymiser("k"))
+        quarantine = quarantine_frame(codebook.instrument, "ingest", [
+            {"source_file": source.relative, "row_number": 4 + i, "column_name": "Q5", "cell_value": "x",
+             "reason": "not a grade"} for i in range(n_quarantined)])
+        return rows, quarantine, n_rows, ignored
+    return parse
+
+
+def _quarantined(conn) -> list[tuple]:
+    return conn.sql("SELECT stage, row_number FROM raw.quarantine ORDER BY ALL").fetchall()
+
+
+def test_a_reloaded_file_replaces_its_ingest_quarantine_and_keeps_other_stages(tmp_path):
+    from assets.ingest.codebook import load_codebook
+    from assets.ingest.loader import load_files
+    from tests.test_codebook_and_decode import HEADER
+
+    data, cb_path, cb = _inbox(tmp_path)
+    conn = duckdb.connect()
+    target = "raw.pmg_questionnaire_cells"
+    [outcome] = load_files(conn, target, [(cb, cb.files[0])], _parse_with_quarantine(2))
+    assert outcome.n_quarantined == 2 and _quarantined(conn) == [("ingest", 4), ("ingest", 5)]
+    conn.execute("INSERT INTO raw.quarantine (source_file, row_number, column_name, cell_value, reason, stage, "
+                 "instrument) VALUES (?, 9, 'Q5', 'y', 'staging', 'staging', 'demo')", [cb.files[0].relative])
+    cb.files[0].path.write_text(HEADER + "A-1,UMCG,8\r\n", encoding="utf-8")  # corrected
+    cb = load_codebook(cb_path, data)
+    [outcome] = load_files(conn, target, [(cb, cb.files[0])], _parse_with_quarantine(1))
+    assert outcome.status == "loaded" and _quarantined(conn) == [("ingest", 4), ("staging", 9)]
+
+
+def test_a_file_whose_write_fails_keeps_its_earlier_rows(tmp_path, monkeypatch):
+    """Deleted and inserted in one transaction: a failure after the delete (a full disk, a run
+    terminated) leaves the file's rows of the last load, not none."""
+    from assets.ingest import loader
+    from assets.ingest.codebook import load_codebook
+    from tests.test_codebook_and_decode import HEADER
+
+    data, cb_path, cb = _inbox(tmp_path)
+    conn = duckdb.connect()
+    target = "raw.pmg_questionnaire_cells"
+    list(loader.load_files(conn, target, [(cb, cb.files[0])], _parse_with_quarantine(1)))
+
+    def snapshot():
+        return [conn.sql(f"SELECT * EXCLUDE (loaded_at) FROM {t} ORDER BY ALL" if t == "raw.source_files"
+                         else f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+                for t in (target, "raw.quarantine", "raw.source_files")]
+
+    before = snapshot()
+    cb.files[0].path.write_text(HEADER + "A-1,UMCG,8\r\n", encoding="utf-8")
+    cb = load_codebook(cb_path, data)
+    real = loader.insert_frame
+
+    def failing(conn, qualified, frame, constants=None):
+        if qualified == "raw.source_files":
+            raise OSError(28, "No space left on device")
+        return real(conn, qualified, frame, constants)
+
+    monkeypatch.setattr(loader, "insert_frame", failing)
+    with pytest.raises(OSError):
+        list(loader.load_files(conn, target, [(cb, cb.files[0])], _parse_with_quarantine(0)))
+    assert snapshot() == before
+
+
+def test_a_file_taken_out_of_the_inbox_leaves_no_quarantined_rows(tmp_path):
+    from assets.ingest.loader import drop_vanished_files, load_files
+
+    _, _, cb = _inbox(tmp_path)
+    conn = duckdb.connect()
+    target = "raw.pmg_questionnaire_cells"
+    list(load_files(conn, target, [(cb, cb.files[0])], _parse_with_quarantine(1)))
+    assert drop_vanished_files(conn, target, "demo", set(), [2030]) == [cb.files[0].relative]
+    assert _quarantined(conn) == []
+    assert conn.sql(f"SELECT count(*) FROM {target}").fetchall() == [(0,)]
+
+
+# ---------------------------------------------------------------- pipelines/run.py (`make run`)
+
+
+def _make_run(tmp_path, monkeypatch, data: Path, success: bool) -> tuple[int, list[dict]]:
+    """run.main on `data` with a stand-in for materialize_all: (its exit code, the tags of each run)."""
+    from types import SimpleNamespace
+
+    import pipelines.definitions
+    from pipelines.run import main
+
+    runs = []
+
+    def execute_in_process(instance, raise_on_error, tags):
+        runs.append(tags)
+        return SimpleNamespace(run_id="stand-in", success=success, get_asset_check_evaluations=lambda: [],
+                               all_events=[])
+
+    resources = {"sources": SimpleNamespace(data_dir=str(data)),
+                 "duckdb": SimpleNamespace(database=str(tmp_path / "warehouse.duckdb")),
+                 "reports": SimpleNamespace(output_dir=str(tmp_path / "reports"))}
+    monkeypatch.setattr(pipelines.definitions, "defs", SimpleNamespace(
+        resources=resources, resolve_job_def=lambda name: SimpleNamespace(execute_in_process=execute_in_process)))
+    home = tmp_path / "dagster_home"
+    home.mkdir(exist_ok=True)
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    return main(), runs
+
+
+def test_make_run_empties_a_year_withdrawn_when_no_folder_holds_a_codebook_and_fails_with_its_run(
+        tmp_path, monkeypatch, capsys):
+    """Every other year archived, one withdrawn: `make run` runs that year (which removes its rows),
+    does not call it kept, and exits 1 when the run fails (a script or cron job relies on it)."""
+    from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+    data = tmp_path / "data"
+    (data / "terug_in_balans" / "2024").mkdir(parents=True)
+    (data / "terug_in_balans" / "2024" / "WITHDRAWN.txt").write_text("", encoding="utf-8")
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as conn:
+        conn.execute("CREATE SCHEMA raw; CREATE TABLE raw.source_files AS SELECT 2024 AS year")
+    code, runs = _make_run(tmp_path, monkeypatch, data, success=False)
+    assert runs == [{ASSET_PARTITION_RANGE_START_TAG: "2024", ASSET_PARTITION_RANGE_END_TAG: "2024"}]
+    assert code == 1
+    out = capsys.readouterr().out
+    assert "years withdrawn" in out and "without a codebook (kept as they are" not in out
+    assert _make_run(tmp_path, monkeypatch, data, success=True) == (0, runs)
+
+
+def test_make_run_runs_nothing_when_no_year_with_exports_is_a_partition(tmp_path, monkeypatch, capsys):
+    data = tmp_path / "data"
+    _codebook_folder(data, "pmg/2099")
+    assert _make_run(tmp_path, monkeypatch, data, success=True) == (1, [])
+    assert "not run: 2099" in capsys.readouterr().out
+
+
+def test_range_tags_cover_the_first_to_the_last_year_in_any_order():
+    from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+    from pipelines.run import range_tags
+
+    assert range_tags([2025, 2023, 2024]) == {ASSET_PARTITION_RANGE_START_TAG: "2023",
+                                              ASSET_PARTITION_RANGE_END_TAG: "2025"}
+
+
+def test_make_run_lists_the_runs_warnings_once_each():
+    """A copied export, another pseudonym key, quarantined rows are said at WARNING level: `make
+    run` lists them, each once, with the step that said it first."""
+    from dagster import OpExecutionContext
+
+    from pipelines.run import run_warnings
+
+    @op
+    def warns(context: OpExecutionContext):
+        context.log.warning("pmg/2024/t0.csv has the same bytes as pmg/2023/t0.csv")
+        context.log.warning("pmg/2024/t0.csv has the same bytes as pmg/2023/t0.csv")
+        context.log.info("loaded")
+
+    with DagsterInstance.ephemeral() as instance:
+        run_id = _job_of("warns", warns).execute_in_process(instance=instance).run_id
+        assert run_warnings(instance, run_id) == ["warns: pmg/2024/t0.csv has the same bytes as pmg/2023/t0.csv"]
