@@ -113,6 +113,15 @@ def test_a_tall_chart_can_be_cut_between_its_rows_and_nowhere_through_them():
     assert all(grey[above:below].min() < 100 for above, below in zip(lines, lines[1:]))
 
 
+def test_a_chart_printed_in_parts_has_its_scale_above_as_well_as_below():
+    """The first part of a chart cut over pages shows the scale too, as the last has the axis; a
+    chart that fits on a page has it below only."""
+    def on_top(fig) -> bool:
+        return all(tick.label2.get_visible() for tick in fig.axes[0].xaxis.get_major_ticks())
+
+    assert on_top(draw_mental_health(mental_health(30))) and not on_top(draw_mental_health(mental_health(5)))
+
+
 def test_drawing_twice_gives_the_same_svg_and_the_same_png():
     fig = draw_mental_health(mental_health(5))
     first = figure_svg(fig)

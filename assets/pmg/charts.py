@@ -17,6 +17,7 @@ from assets.partitions import YEARLY, partition_years
 from assets.pmg.year_data import YEAR_TABLES
 from assets.reporting.chart_files import publish_charts
 from assets.reporting.numbers import fmt_number, fmt_range
+from assets.reporting.page import printed
 from assets.reporting.style import (CHART_MAX_WIDTH, GREY, OKABE_ITO, heading, house_style, new_figure,
                                    sequential_cmap, set_title, text_on)
 from assets.reporting.texts import texts_for
@@ -110,6 +111,9 @@ def draw_mental_health(df: pl.DataFrame, lang: str = "nl", minimum: int | None =
         ax.set_xlim(left, top + 0.3)
         ax.set_xticks(range(int(left), int(top) + 1))
         ax.set_xlabel(t("mh_axis", scale=fmt_range(low, high, lang)))
+        _, printed_height, most = printed(*(inches * 2.54 for inches in fig.get_size_inches()))
+        if printed_height > most:  # printed in parts (typeset.windows): the scale above the first too
+            ax.tick_params(axis="x", labeltop=True)
         ax.xaxis.grid(True)
         ax.set_axisbelow(True)
         ax.spines["left"].set_visible(False)
