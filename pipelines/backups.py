@@ -18,6 +18,7 @@ from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from assets.tables import POOL
+from pipelines.prune_runs import NOT_FINISHED
 from warehouse.backup import export, prune
 
 JOB = "warehouse_backup"
@@ -53,8 +54,6 @@ def warehouse_backup():
 
 
 BACKUP_TRIES, RETRY_AFTER_SECONDS = 3, 15 * 60
-BUSY = [DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED, DagsterRunStatus.STARTING, DagsterRunStatus.STARTED,
-        DagsterRunStatus.CANCELING]
 
 
 def backup_due(instance, now: float | None = None) -> tuple[str | None, str]:
@@ -66,7 +65,7 @@ def backup_due(instance, now: float | None = None) -> tuple[str | None, str]:
     when the last run of the burst failed, or ran from the command line with the service's
     DAGSTER_HOME: the runs are read from the instance, not from their events."""
     now = time.time() if now is None else now
-    if instance.get_run_records(RunsFilter(statuses=BUSY), limit=1):
+    if instance.get_run_records(RunsFilter(statuses=NOT_FINISHED), limit=1):
         return None, "a run is queued or in progress: the backup follows the last"
     last = instance.get_run_records(RunsFilter(job_name=JOB, statuses=[DagsterRunStatus.SUCCESS]), limit=1)
     since = last[0].create_timestamp if last else None

@@ -645,8 +645,8 @@ _INSTRUMENT_LINE, _YEAR_LINE = _top_level(b"instrument"), _top_level(b"year")
 # that instrument's rows of the year alone. A year of an instrument whose folder holds neither its
 # codebook nor such a file keeps what the warehouse holds of it: exports of old years are archived
 # or deleted in time, and the warehouse is then their only copy. WITHDRAWN.txt beside a codebook
-# is ignored: left in a folder after one instrument's withdrawal, it would have emptied the others
-# once their codebooks were archived.
+# stops the run (`withdrawn`): left in a folder after one instrument's withdrawal, it would empty
+# the others once their codebooks were archived.
 WITHDRAWN = "WITHDRAWN.txt"
 WITHDRAWN_FILES = "WITHDRAWN*.txt"  # a glob of both
 
