@@ -100,26 +100,53 @@ def test_svg_with_the_layout_fixed_holds_the_same_elements_as_a_plain_svg():
     assert fast.decode().count("<path") == plain.decode().count("<path")
 
 
-def test_a_tall_chart_can_be_cut_between_its_rows_and_nowhere_through_them():
-    """The row breaks a PDF cuts a chart taller than a page at (its SVG's data-row-breaks) cross no
+def _breaks(svg: bytes) -> list[float]:
+    return [float(b) for b in re.search(rb'<svg [^>]*data-row-breaks="([^"]*)"', svg)[1].split()]
+
+
+def test_a_chart_taller_than_a_page_is_drawn_in_parts_cut_between_them_and_nowhere_through_rows():
+    """The mental-health chart of 30 interventions is drawn in four parts of a page each; the row
+    breaks a PDF cuts it at (its SVG's data-row-breaks) are the three between them, and cross no
     label and no dot: on the chart's own pixels each break's line is blank but for the light grid,
-    while between two breaks a row's ink is."""
-    svg = figure_svg(draw_mental_health(mental_health(30)))
-    breaks = [float(b) for b in re.search(rb'<svg [^>]*data-row-breaks="([^"]*)"', svg)[1].split()]
+    while between two breaks a part's ink is."""
+    fig = draw_mental_health(mental_health(30))
+    svg = figure_svg(fig)
     grey = np.asarray(Image.open(io.BytesIO(svg_png(svg, DPI))).convert("L")).astype(int)
-    lines = [round(b * grey.shape[0]) for b in breaks]
-    assert len(lines) == 29  # one between every two rows
+    lines = [round(b * grey.shape[0]) for b in _breaks(svg)]
+    assert [len(ax.get_yticks()) for ax in fig.axes] == [8, 8, 7, 7] and len(lines) == 3
     assert all(grey[line].min() > 200 for line in lines)  # the grid is #DDDDDD (221); text, dots and lines darker
-    assert all(grey[above:below].min() < 100 for above, below in zip(lines, lines[1:]))
+    assert all(grey[above:below].min() < 100 for above, below in zip([0, *lines], [*lines, grey.shape[0]]))
+    labels = [t.get_text() for ax in fig.axes for t in ax.get_yticklabels()]
+    assert labels == [f"Interventie {i:02d}\n(Org {i % 3})" for i in range(30)]  # each once, in order
+    # a dot and its label for each wave of each intervention, on its own row of its part
+    assert [len(c.get_offsets()) for ax in fig.axes for c in ax.collections] == [8, 8, 8, 8, 7, 7, 7, 7]
+    assert sum(len(ax.texts) for ax in fig.axes) == 60
+    assert all(sorted({int(y) for c in ax.collections for _, y in c.get_offsets()}) == list(range(len(ax.get_yticks())))
+               for ax in fig.axes)
 
 
-def test_a_chart_printed_in_parts_has_its_scale_above_as_well_as_below():
-    """The first part of a chart cut over pages shows the scale too, as the last has the axis; a
-    chart that fits on a page has it below only."""
-    def on_top(fig) -> bool:
-        return all(tick.label2.get_visible() for tick in fig.axes[0].xaxis.get_major_ticks())
+def test_each_part_of_a_chart_printed_in_parts_has_its_scale_above():
+    """Every part of a chart cut over pages shows the scale above it, and the last the axis below
+    too: a page in the middle showed dots and no scale. A chart that fits on a page has it below only."""
+    def scales(fig) -> list[tuple[bool, bool]]:
+        return [(all(t.label2.get_visible() for t in ax.xaxis.get_major_ticks()),
+                 all(t.label1.get_visible() for t in ax.xaxis.get_major_ticks())) for ax in fig.axes]
 
-    assert on_top(draw_mental_health(mental_health(30))) and not on_top(draw_mental_health(mental_health(5)))
+    assert scales(draw_mental_health(mental_health(30))) == [(True, False)] * 3 + [(True, True)]
+    assert scales(draw_mental_health(mental_health(5))) == [(False, True)]
+
+
+def test_an_axes_a_page_holds_is_cut_between_axes_alone_and_a_taller_one_between_its_rows():
+    """The theme matrix of 12 interventions (a panel each, each less than a page) is cut only between
+    its panels, a panel never split; of 40 (one plot of a row each, a metre long) between its rows."""
+    stacked = draw_theme_matrix(matrix(12))
+    svg = figure_svg(stacked)
+    height = stacked.bbox.height
+    panels = sorted((height - ax.get_position().y1 * height, height - ax.get_position().y0 * height)
+                    for ax in stacked.axes[:12])
+    assert all(not any(top < b * height < bottom for top, bottom in panels) for b in _breaks(svg))
+    assert len(_breaks(svg)) >= 11
+    assert len(_breaks(figure_svg(draw_theme_matrix(matrix(40))))) > 20
 
 
 def test_drawing_twice_gives_the_same_svg_and_the_same_png():

@@ -59,8 +59,7 @@ def test_mental_health_chart_keeps_the_largest_interventions_beyond_what_is_read
                         "n": 5 + i, "mean": 6.5, "min": 4.0, "max": 9.0}
                        for i in range(2 * MAX_ROWS) for wave in ("T0", "T1")])
     fig = draw_mental_health(df)
-    ax = fig.axes[0]
-    labels = [label.get_text().split("\n")[0] for label in ax.get_yticklabels()]
+    labels = [label.get_text().split("\n")[0] for ax in fig.axes for label in ax.get_yticklabels()]
     assert len(labels) == MAX_ROWS and "Interventie 119" in labels and "Interventie 000" not in labels
     title = fig.get_suptitle()
     assert f"de {MAX_ROWS} van {2 * MAX_ROWS}" in title and "interventies" in title

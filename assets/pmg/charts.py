@@ -17,7 +17,7 @@ from assets.partitions import YEARLY, partition_years
 from assets.pmg.year_data import YEAR_TABLES
 from assets.reporting.chart_files import publish_charts
 from assets.reporting.numbers import fmt_number, fmt_range
-from assets.reporting.page import printed
+from assets.reporting.page import page_inches
 from assets.reporting.style import (CHART_MAX_WIDTH, GREY, OKABE_ITO, heading, house_style, new_figure,
                                    sequential_cmap, set_title, text_on)
 from assets.reporting.texts import texts_for
@@ -40,6 +40,51 @@ CELL_LINES = {"colors": "#E5E5E5", "linewidths": 0.8, "capstyle": "projecting", 
 
 def _wrapped(name: str, width: int = 26) -> str:
     return "\n".join(textwrap.wrap(name, width, break_long_words=False)) or name
+
+
+# Inches of the mental-health chart drawn in parts (one a page): what a page keeps for the heading
+# above the first and the axis' label below the last, and the scale above each part.
+PAGE_RESERVED, PART_SCALE = 1.6, 0.45
+
+
+def _parts(n: int, most: int) -> list[int]:
+    """The rows of each of the fewest parts of at most `most` rows, as even as can be."""
+    k = -(-n // most)
+    return [n // k + (i < n % k) for i in range(k)]
+
+
+def _dumbbells(fig: Figure, ax, rows: list[list[dict]], lang: str) -> dict:
+    """Draw each row's means (its cells, one per wave) on `ax`, the first row at y 0; {wave: its
+    dots}, in the order the waves first appear from the top row down (the legend's)."""
+    t = texts_for(lang)
+    # A label a few points above (T1) or below (T0) its dot: a text moved by a fixed offset in
+    # points, as annotate(textcoords="offset points") places it, without an Annotation's extras.
+    above = ax.transData + ScaledTranslation(0, 9 / 72, fig.dpi_scale_trans)
+    below = ax.transData + ScaledTranslation(0, -9 / 72, fig.dpi_scale_trans)
+    # One scatter per wave rather than per dot: the same markers, far fewer artists to lay out and
+    # draw. Dots of one row are drawn in wave order (T1 over T0 where the means coincide), as before.
+    points: dict[str, tuple[list, list]] = {}
+    for y, row in enumerate(rows):
+        cells = {r["wave"]: r for r in row}
+        if "T0" in cells and "T1" in cells:
+            ax.plot([cells["T0"]["mean"], cells["T1"]["mean"]], [y, y], color=GREY, linewidth=2.5, zorder=1)
+        for wave, cell in cells.items():
+            xs, ys = points.setdefault(wave, ([], []))
+            xs.append(cell["mean"])
+            ys.append(y)
+            # T0 label below, T1 above: the two never collide even when the means are equal.
+            up = wave != "T0"
+            ax.text(cell["mean"], y, f"{fmt_number(cell['mean'], 1, lang)} (N={cell['n']})",
+                    transform=above if up else below, ha="center", va="bottom" if up else "top", fontsize=9)
+    dots = {}
+    for wave in sorted(points):  # the frame's wave order, so overlapping dots stack as before
+        xs, ys = points[wave]
+        # T0's circle larger than T1's diamond: where the means nearly meet, its ring still shows
+        dots[wave] = ax.scatter(xs, ys, s=150 if wave == "T0" else 90, color=WAVE_COLOURS.get(wave, GREY), zorder=2,
+                                marker="o" if wave == "T0" else "D",  # shape too, not colour alone
+                                label=t(f"wave_{wave}") if wave in WAVE_COLOURS else wave,
+                                edgecolor="white", linewidth=1)
+    return {wave: dots[wave] for wave in points}
 
 
 def draw_mental_health(df: pl.DataFrame, lang: str = "nl", minimum: int | None = None) -> Figure | None:
@@ -71,56 +116,34 @@ def draw_mental_health(df: pl.DataFrame, lang: str = "nl", minimum: int | None =
     cells_of: dict[tuple, list[dict]] = {}
     for r in df.iter_rows(named=True):
         cells_of.setdefault((r["organisation"], r["intervention"]), []).append(r)
-    # One scatter per wave rather than per dot: the same markers, far fewer artists to lay out and
-    # draw. Dots of one row are drawn in wave order (T1 over T0 where the means coincide), as before.
-    points: dict[str, tuple[list, list]] = {}
     # wrapped: a long name took the width of the data (a 6.6-inch chart keeps about 4 for them); a
     # row is as high as its label's lines need (10 pt)
     labels = [f"{_wrapped(i)}\n{_wrapped(f'({o})')}" for o, i in interventions]
     row_height = max(0.85, 0.17 * max(label.count("\n") + 1 for label in labels) + 0.15)
+    height = 1.1 + row_height * len(interventions)
+    page = page_inches(CHART_MAX_WIDTH)
+    # Taller than a page, the chart is drawn in parts of a page each, each with the scale above it:
+    # cut between rows of one plot, the pages between the first and the last showed dots and no scale.
+    parts = [len(interventions)] if height <= page else _parts(
+        len(interventions), max(1, int((page - PAGE_RESERVED) / row_height)))
     with house_style():
-        fig = new_figure(CHART_MAX_WIDTH, 1.1 + row_height * len(interventions))
-        ax = fig.subplots()
-        # A label a few points above (T1) or below (T0) its dot: a text moved by a fixed offset in
-        # points, as annotate(textcoords="offset points") places it, without an Annotation's extras.
-        above = ax.transData + ScaledTranslation(0, 9 / 72, fig.dpi_scale_trans)
-        below = ax.transData + ScaledTranslation(0, -9 / 72, fig.dpi_scale_trans)
-        for y, (organisation, intervention) in enumerate(interventions):
-            cells = {r["wave"]: r for r in cells_of[(organisation, intervention)]}
-            if "T0" in cells and "T1" in cells:
-                ax.plot([cells["T0"]["mean"], cells["T1"]["mean"]], [y, y], color=GREY, linewidth=2.5, zorder=1)
-            for wave, cell in cells.items():
-                xs, ys = points.setdefault(wave, ([], []))
-                xs.append(cell["mean"])
-                ys.append(y)
-                # T0 label below, T1 above: the two never collide even when the means are equal.
-                up = wave != "T0"
-                ax.text(cell["mean"], y, f"{fmt_number(cell['mean'], 1, lang)} (N={cell['n']})",
-                        transform=above if up else below, ha="center", va="bottom" if up else "top", fontsize=9)
+        fig = new_figure(CHART_MAX_WIDTH, height + PART_SCALE * (len(parts) - 1))
+        axes = fig.subplots(len(parts), 1, squeeze=False, gridspec_kw={"height_ratios": parts})[:, 0]
         handles = {}
-        for wave in sorted(points):  # the frame's wave order, so overlapping dots stack as before
-            xs, ys = points[wave]
-            # T0's circle larger than T1's diamond: where the means nearly meet, its ring still shows
-            handles[wave] = ax.scatter(xs, ys, s=150 if wave == "T0" else 90, color=WAVE_COLOURS.get(wave, GREY),
-                                       zorder=2,
-                                       marker="o" if wave == "T0" else "D",  # shape too, not colour alone
-                                       label=t(f"wave_{wave}") if wave in WAVE_COLOURS else wave,
-                                       edgecolor="white", linewidth=1)
-        ax.set_yticks(range(len(interventions)), labels)
-        ax.set_ylim(len(interventions) - 0.4, -0.6)  # first intervention on top, room for labels
-        ax.set_xlim(left, top + 0.3)
-        ax.set_xticks(range(int(left), int(top) + 1))
-        ax.set_xlabel(t("mh_axis", scale=fmt_range(low, high, lang)))
-        _, printed_height, most = printed(*(inches * 2.54 for inches in fig.get_size_inches()))
-        if printed_height > most:  # printed in parts (typeset.windows): the scale above the first too
-            ax.tick_params(axis="x", labeltop=True)
-        ax.xaxis.grid(True)
-        ax.set_axisbelow(True)
-        ax.spines["left"].set_visible(False)
-        ax.tick_params(axis="y", length=0)
+        for ax, rows, first in zip(axes, parts, np.cumsum([0, *parts[:-1]])):
+            handles |= _dumbbells(fig, ax, [cells_of[i] for i in interventions[first:first + rows]], lang)
+            ax.set_yticks(range(rows), labels[first:first + rows])
+            ax.set_ylim(rows - 0.4, -0.6)  # first intervention on top, room for labels
+            ax.set_xlim(left, top + 0.3)
+            ax.set_xticks(range(int(left), int(top) + 1))
+            ax.tick_params(axis="x", labeltop=len(parts) > 1, labelbottom=ax is axes[-1])
+            ax.xaxis.grid(True)
+            ax.set_axisbelow(True)
+            ax.spines["left"].set_visible(False)
+            ax.tick_params(axis="y", length=0)
+        axes[-1].set_xlabel(t("mh_axis", scale=fmt_range(low, high, lang)))
         # Legend entries in the order the waves first appear from the top row down.
-        heading(fig, title, ([handles[w] for w in points], [handles[w].get_label() for w in points]),
-                handletextpad=0.3)
+        heading(fig, title, (list(handles.values()), [h.get_label() for h in handles.values()]), handletextpad=0.3)
     return fig
 
 

@@ -23,3 +23,9 @@ def printed(width_cm: float, height_cm: float) -> tuple[float, float, float]:
     width, most = (min(width_cm, LANDSCAPE_WIDTH_CM), LANDSCAPE_SLICE_CM) if landscape(width_cm) else (
         TEXT_WIDTH_CM, SLICE_CM)
     return width, width * height_cm / width_cm, most
+
+
+def page_inches(width_in: float) -> float:
+    """How much of a chart `width_in` inches wide one page holds, in the chart's own inches."""
+    printed_width, _, most = printed(width_in * 2.54, 1.0)
+    return most * width_in / printed_width

@@ -151,16 +151,17 @@ def _gaps(spans: list[tuple[float, float]]) -> list[float]:
     return gaps
 
 
-def row_breaks(fig: Figure) -> list[float]:
+def row_breaks(fig: Figure, page: float = 0.0) -> list[float]:
     """Heights, as fractions of the figure from its top, where it can be cut without cutting text
-    or a bar: between two rows of an axes (half-way between its y ticks) and between two axes
-    stacked one under another. A PDF sets a chart taller than a page in page-high windows, cut at
-    these (typeset.py); cut anywhere, a row's label was split over two pages."""
+    or a bar: between two axes stacked one under another, and between two rows of an axes taller
+    than `page` (a fraction of the figure's height; half-way between its y ticks). A PDF sets a
+    chart taller than a page in page-high windows, cut at these (typeset.py); cut anywhere, a row's
+    label was split over two pages. An axes a page holds is not cut: a part of it is not read alone."""
     pad = 1.5  # pt: text is measured at another dpi than it is laid out at
     with house_style(), _measured(fig, 72) as renderer:
         height = fig.bbox.height
         candidates = []
-        for ax in fig.axes:
+        for ax in (ax for ax in fig.axes if ax.bbox.height > page * height):
             low, high = sorted(ax.get_ylim())
             ticks = sorted(y for y in ax.get_yticks() if low <= y <= high)
             ys = [ax.transData.transform((ax.get_xlim()[0], y))[1] for y in ticks]
@@ -182,7 +183,7 @@ def figure_svg(fig: Figure) -> bytes:
     fix_layout(fig, DPI)
     width_cm, height_cm = (inches * 2.54 for inches in fig.get_size_inches())
     _, printed_height, most = printed(width_cm, height_cm)
-    breaks = " ".join(f"{b:g}" for b in row_breaks(fig)) if printed_height > most else None
+    breaks = " ".join(f"{b:g}" for b in row_breaks(fig, most / printed_height)) if printed_height > most else None
     buf = io.BytesIO()
     with house_style():
         fig.savefig(buf, format="svg", metadata=_SVG_METADATA)
