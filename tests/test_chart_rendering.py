@@ -15,7 +15,7 @@ from PIL import Image
 from assets.pmg.charts import WAVE_COLOURS, draw_mental_health, draw_theme_matrix
 from assets.reporting.chart_files import PREVIEW_BUDGET, publish_charts
 from assets.reporting.chart_cache import Rendered
-from assets.reporting.style import DPI, figure_svg, house_style
+from assets.reporting.style import DPI, figure_svg, house_style, new_figure
 from assets.reporting.typeset import svg_png
 from assets.reporting.texts import texts_for
 from assets.terug_in_balans.charts import draw_skills
@@ -136,17 +136,47 @@ def test_each_part_of_a_chart_printed_in_parts_has_its_scale_above():
     assert scales(draw_mental_health(mental_health(5))) == [(False, True)]
 
 
-def test_an_axes_a_page_holds_is_cut_between_axes_alone_and_a_taller_one_between_its_rows():
+def _spans(fig) -> list[tuple[float, float]]:
+    """Each plot's (top, bottom) as fractions of the figure from its top."""
+    return [(1 - ax.get_position().y1, 1 - ax.get_position().y0) for ax in fig.axes]
+
+
+def test_a_theme_matrix_taller_than_a_page_is_drawn_in_parts_each_with_its_headings_and_scale():
+    """The theme matrix of 40 interventions (a row each, landscape) is drawn in four parts of a page
+    each, each with the IGLOO levels above it, the JD-R categories below it and its colour scale, and
+    cut between them alone: cut between rows of one plot, the pages between the first and the last
+    showed cells without headings."""
+    fig = draw_theme_matrix(matrix(40))
+    breaks = _breaks(figure_svg(fig))
+    parts = [ax for ax in fig.axes if ax.images]
+    assert [ax.images[0].get_array().shape[0] for ax in parts] == [10] * 4 and len(breaks) == 3
+    assert all(not any(top < b < bottom for top, bottom in _spans(fig)) for b in breaks)
+    levels = texts_for("nl")("Individu")
+    for ax in parts:
+        [above] = ax.child_axes
+        assert levels in [t.get_text() for t in above.get_xticklabels()]
+        assert len([t for t in ax.get_xticklabels() if t.get_text()]) == 5 * 5  # five categories at five levels
+    assert len(fig.axes) == 8  # a colour scale beside each part
+    labels = [t.get_text() for ax in parts for t in ax.get_yticklabels()]
+    assert labels == [f"Interventie {i:02d} (UMCG)" for i in range(40)]
+
+
+def test_a_plot_a_page_holds_is_cut_between_plots_alone_and_a_taller_one_between_its_rows():
     """The theme matrix of 12 interventions (a panel each, each less than a page) is cut only between
-    its panels, a panel never split; of 40 (one plot of a row each, a metre long) between its rows."""
+    its panels, a panel never split. One plot taller than a page (a chart no code of ours draws
+    today) is cut between its rows, through none of their labels."""
     stacked = draw_theme_matrix(matrix(12))
-    svg = figure_svg(stacked)
-    height = stacked.bbox.height
-    panels = sorted((height - ax.get_position().y1 * height, height - ax.get_position().y0 * height)
-                    for ax in stacked.axes[:12])
-    assert all(not any(top < b * height < bottom for top, bottom in panels) for b in _breaks(svg))
-    assert len(_breaks(svg)) >= 11
-    assert len(_breaks(figure_svg(draw_theme_matrix(matrix(40))))) > 20
+    breaks = _breaks(figure_svg(stacked))
+    assert len(breaks) >= 11 and all(not any(top < b < bottom for top, bottom in _spans(stacked)) for b in breaks)
+    with house_style():
+        tall = new_figure(6.6, 30)
+        ax = tall.subplots()
+        ax.barh(range(40), range(1, 41), height=0.5)
+        ax.set_yticks(range(40), [f"rij {i}" for i in range(40)])
+    breaks = _breaks(figure_svg(tall))
+    assert len(breaks) == 39
+    rows = sorted(1 - ax.transAxes.inverted().transform(ax.transData.transform((0, y)))[1] for y in range(40))
+    assert all(a < b < c for a, b, c in zip(rows, breaks, rows[1:]))
 
 
 def test_drawing_twice_gives_the_same_svg_and_the_same_png():

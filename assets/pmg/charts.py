@@ -33,6 +33,10 @@ GRID_CATEGORIES = ["werk_hulpbron", "persoonlijke_hulpbron", "werk_stressor", "p
 # row per intervention instead, the IGLOO levels side by side, each split by JD-R category.
 MAX_PANELS = 12
 MAX_ANNOTATED_ROWS = 40
+# The theme matrix of a row per intervention (inches): its width (a landscape page's), what a page
+# keeps for the title, levels and categories of the first part, and the levels and categories of each
+# further part.
+MATRIX_ROWS_WIDTH, MATRIX_RESERVED, MATRIX_PART_HEADINGS = 11.0, 2.3, 1.6
 MAX_ROWS = 60  # more rows are no longer readable; the mart has them all
 CELL_LINES = {"colors": "#E5E5E5", "linewidths": 0.8, "capstyle": "projecting",  # as axvline draws them
               "zorder": 1.5}  # zorder of an axis' grid lines
@@ -208,7 +212,8 @@ def draw_theme_matrix(df: pl.DataFrame, lang: str = "nl") -> Figure | None:
 
 def _theme_matrix_rows(df: pl.DataFrame, interventions: list[str], levels: list[str], categories: list[str],
                        vmax: int, t) -> Figure:
-    """One heatmap row per intervention; columns IGLOO level x JD-R category; numbers while legible.
+    """One heatmap row per intervention; columns IGLOO level x JD-R category; numbers while legible;
+    taller than a page, in parts of a page each, each with its headings and colour scale.
     Beyond MAX_ROWS interventions, those with the most themes, as the title says."""
     title = t("heatmap_title")
     if len(interventions) > MAX_ROWS:
@@ -222,28 +227,38 @@ def _theme_matrix_rows(df: pl.DataFrame, interventions: list[str], levels: list[
     grid = np.zeros((len(interventions), len(col_of)))
     for r in df.iter_rows(named=True):
         grid[row_of[r["label"]], col_of[(r["igloo_level"], r["jdr_category"])]] = r["n_themes"]
+    height, page = 1.9 + 0.26 * len(interventions), page_inches(MATRIX_ROWS_WIDTH)
+    # Taller than a landscape page, in parts of a page each, each with its levels above it and its
+    # categories below: cut between rows of one plot, the pages between showed cells without headings.
+    parts = [len(interventions)] if height <= page else _parts(
+        len(interventions), max(1, int((page - MATRIX_RESERVED) / 0.26)))
+    levels_at = [(i + 0.5) * len(categories) - 0.5 for i in range(len(levels))]
     with house_style():
-        fig = new_figure(11.0, 1.9 + 0.26 * len(interventions))
-        ax = fig.subplots()
+        fig = new_figure(MATRIX_ROWS_WIDTH, height + MATRIX_PART_HEADINGS * (len(parts) - 1))
+        axes = fig.subplots(len(parts), 1, squeeze=False, gridspec_kw={"height_ratios": parts})[:, 0]
         cmap = sequential_cmap()
-        image = ax.imshow(grid, cmap=cmap, vmin=0, vmax=vmax, aspect="auto", interpolation="nearest")
-        if len(interventions) <= MAX_ANNOTATED_ROWS:
-            for (y, x), value in np.ndenumerate(grid):
-                if value:
-                    ax.text(x, y, f"{value:g}", ha="center", va="center", fontsize=8, **text_on(cmap(value / vmax)))
-        ax.set_xticks(range(len(col_of)), [t(cat) for _ in levels for cat in categories], rotation=90, fontsize=8)
-        for i, lv in enumerate(levels):
+        for ax, rows, first in zip(axes, parts, np.cumsum([0, *parts[:-1]])):
+            image = ax.imshow(grid[first:first + rows], cmap=cmap, vmin=0, vmax=vmax, aspect="auto",
+                              interpolation="nearest")
+            if len(interventions) <= MAX_ANNOTATED_ROWS:
+                for (y, x), value in np.ndenumerate(grid[first:first + rows]):
+                    if value:
+                        ax.text(x, y, f"{value:g}", ha="center", va="center", fontsize=8,
+                                **text_on(cmap(value / vmax)))
+            ax.set_xticks(range(len(col_of)), [t(cat) for _ in levels for cat in categories], rotation=90,
+                          fontsize=8)
             # "Overarching context" beside "Organisation" on a narrow chart: on two lines
-            ax.text((i + 0.5) * len(categories) - 0.5, -1.0,
-                    "\n".join(textwrap.wrap(t(lv), 12, break_long_words=False)),
-                    ha="center", va="bottom", fontsize=9, fontweight="bold")
-            if i:
+            above = ax.secondary_xaxis("top")
+            above.set_xticks(levels_at, ["\n".join(textwrap.wrap(t(lv), 12, break_long_words=False)) for lv in levels],
+                             fontsize=9, fontweight="bold")
+            above.tick_params(length=0)
+            for i in range(1, len(levels)):
                 ax.axvline(i * len(categories) - 0.5, color=GREY, linewidth=1)
-        ax.set_yticks(range(len(interventions)), interventions, fontsize=8)
-        ax.tick_params(length=0)
-        for spine in ax.spines.values():
-            spine.set_visible(False)
-        fig.colorbar(image, ax=ax, shrink=0.4, label=t("heatmap_colorbar"))
+            ax.set_yticks(range(rows), interventions[first:first + rows], fontsize=8)
+            ax.tick_params(length=0)
+            for spine in [*ax.spines.values(), *above.spines.values()]:
+                spine.set_visible(False)
+            fig.colorbar(image, ax=ax, shrink=0.4 if len(parts) == 1 else 0.8, label=t("heatmap_colorbar"))
         fig.suptitle(title, x=0.02, ha="left", fontweight="bold", fontsize=13)
     return fig
 

@@ -160,16 +160,19 @@ def row_breaks(fig: Figure, page: float = 0.0) -> list[float]:
     pad = 1.5  # pt: text is measured at another dpi than it is laid out at
     with house_style(), _measured(fig, 72) as renderer:
         height = fig.bbox.height
-        candidates = []
-        for ax in (ax for ax in fig.axes if ax.bbox.height > page * height):
+        candidates, tall = [], [ax for ax in fig.axes if ax.bbox.height > page * height]
+        for ax in tall:
             low, high = sorted(ax.get_ylim())
             ticks = sorted(y for y in ax.get_yticks() if low <= y <= high)
             ys = [ax.transData.transform((ax.get_xlim()[0], y))[1] for y in ticks]
             candidates += [(a + b) / 2 for a, b in zip(ys, ys[1:])]
         candidates += _gaps([(b.y0, b.y1) for ax in fig.axes if (b := ax.get_tightbbox(renderer)) is not None])
+        # A gap between axes crosses none of their text: without rows to cut, the figure's own text
+        # (title, legend) alone is measured; a parted chart has hundreds of labels.
         blocked = [(b.y0 - pad, b.y1 + pad) for text in fig.findobj(Text)
-                   if text.get_visible() and text.get_text() and (b := text.get_window_extent(renderer)).height > 0]
-        blocked += [(b.y0 - pad, b.y1 + pad) for ax in fig.axes for patch in ax.patches
+                   if (tall or text.axes is None) and text.get_visible() and text.get_text()
+                   and (b := text.get_window_extent(renderer)).height > 0]
+        blocked += [(b.y0 - pad, b.y1 + pad) for ax in tall for patch in ax.patches
                     if (b := patch.get_window_extent(renderer)).height > 0]
     return sorted({round((height - y) / height, 4) for y in candidates
                    if 0 < y < height and not any(low < y < high for low, high in blocked)})
