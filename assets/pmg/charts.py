@@ -232,7 +232,6 @@ def _theme_matrix_rows(df: pl.DataFrame, interventions: list[str], levels: list[
     # categories below: cut between rows of one plot, the pages between showed cells without headings.
     parts = [len(interventions)] if height <= page else _parts(
         len(interventions), max(1, int((page - MATRIX_RESERVED) / 0.26)))
-    levels_at = [(i + 0.5) * len(categories) - 0.5 for i in range(len(levels))]
     with house_style():
         fig = new_figure(MATRIX_ROWS_WIDTH, height + MATRIX_PART_HEADINGS * (len(parts) - 1))
         axes = fig.subplots(len(parts), 1, squeeze=False, gridspec_kw={"height_ratios": parts})[:, 0]
@@ -247,16 +246,16 @@ def _theme_matrix_rows(df: pl.DataFrame, interventions: list[str], levels: list[
                                 **text_on(cmap(value / vmax)))
             ax.set_xticks(range(len(col_of)), [t(cat) for _ in levels for cat in categories], rotation=90,
                           fontsize=8)
-            # "Overarching context" beside "Organisation" on a narrow chart: on two lines
-            above = ax.secondary_xaxis("top")
-            above.set_xticks(levels_at, ["\n".join(textwrap.wrap(t(lv), 12, break_long_words=False)) for lv in levels],
-                             fontsize=9, fontweight="bold")
-            above.tick_params(length=0)
-            for i in range(1, len(levels)):
-                ax.axvline(i * len(categories) - 0.5, color=GREY, linewidth=1)
+            for i, lv in enumerate(levels):
+                # "Overarching context" beside "Organisation" on a narrow chart: on two lines
+                ax.text((i + 0.5) * len(categories) - 0.5, -1.0,
+                        "\n".join(textwrap.wrap(t(lv), 12, break_long_words=False)),
+                        ha="center", va="bottom", fontsize=9, fontweight="bold")
+                if i:
+                    ax.axvline(i * len(categories) - 0.5, color=GREY, linewidth=1)
             ax.set_yticks(range(rows), interventions[first:first + rows], fontsize=8)
             ax.tick_params(length=0)
-            for spine in [*ax.spines.values(), *above.spines.values()]:
+            for spine in ax.spines.values():
                 spine.set_visible(False)
             fig.colorbar(image, ax=ax, shrink=0.4 if len(parts) == 1 else 0.8, label=t("heatmap_colorbar"))
         fig.suptitle(title, x=0.02, ha="left", fontweight="bold", fontsize=13)

@@ -131,12 +131,17 @@ def fix_layout(fig: Figure, dpi: float) -> None:
     `savefig` on a figure with a layout engine draws it twice (once with drawing switched off, to
     lay it out) and lays it out again for every file. With the layout fixed beforehand each file is
     one drawing. The positions are fractions of the figure; the first call decides."""
+    with _measured(fig, dpi):
+        _lay_out(fig)
+
+
+def _lay_out(fig: Figure) -> None:
+    """fix_layout, with the figure being measured."""
     engine = fig.get_layout_engine()
     if engine is None:
         return  # laid out already (or never meant to be)
     # Both off, or set_layout_engine(None) would put a fresh engine back in (see its docstring).
-    with house_style(), mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}), \
-            _measured(fig, dpi):
+    with house_style(), mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
         engine.execute(fig)
         fig.set_layout_engine(None)
 
@@ -151,14 +156,14 @@ def _gaps(spans: list[tuple[float, float]]) -> list[float]:
     return gaps
 
 
-def row_breaks(fig: Figure, page: float = 0.0) -> list[float]:
+def row_breaks(fig: Figure, renderer, page: float = 0.0) -> list[float]:
     """Heights, as fractions of the figure from its top, where it can be cut without cutting text
     or a bar: between two axes stacked one under another, and between two rows of an axes taller
     than `page` (a fraction of the figure's height; half-way between its y ticks). A PDF sets a
     chart taller than a page in page-high windows, cut at these (typeset.py); cut anywhere, a row's
     label was split over two pages. An axes a page holds is not cut: a part of it is not read alone."""
-    pad = 1.5  # pt: text is measured at another dpi than it is laid out at
-    with house_style(), _measured(fig, 72) as renderer:
+    pad = 1.5 * fig.dpi / 72  # 1.5 pt, in the renderer's pixels
+    with house_style():
         height = fig.bbox.height
         candidates, tall = [], [ax for ax in fig.axes if ax.bbox.height > page * height]
         for ax in tall:
@@ -183,10 +188,12 @@ def figure_svg(fig: Figure) -> bytes:
 
     Laid out at the PNG's resolution: the PNG is this SVG rasterised, and text measured at 72 dpi
     (hinted to a coarser grid) placed labels a few pixels off where a PNG drawn at DPI has them."""
-    fix_layout(fig, DPI)
     width_cm, height_cm = (inches * 2.54 for inches in fig.get_size_inches())
     _, printed_height, most = printed(width_cm, height_cm)
-    breaks = " ".join(f"{b:g}" for b in row_breaks(fig, most / printed_height)) if printed_height > most else None
+    with _measured(fig, DPI) as renderer:  # one renderer: each text is measured once for both
+        _lay_out(fig)
+        breaks = " ".join(f"{b:g}" for b in row_breaks(fig, renderer, most / printed_height)) \
+            if printed_height > most else None
     buf = io.BytesIO()
     with house_style():
         fig.savefig(buf, format="svg", metadata=_SVG_METADATA)
