@@ -175,6 +175,20 @@ def test_neighbouring_points_of_a_likert_bar_are_told_apart_without_colour(k):
         assert max(contrast(a, b), contrast(EDGE, a), contrast(EDGE, b)) >= 3, (a, b)
 
 
+def test_an_english_report_says_it_is_english_in_its_html_and_its_pdf(tmp_path):
+    """A screen reader reads an English edition with an English voice only when the page and the PDF say so."""
+    from assets.reporting.editions import finish_pdfs, write_report_editions
+    from pipelines.resources import ReportSettings
+
+    out = write_report_editions(ReportSettings(output_dir=str(tmp_path / "reports"), language="en"), "pmg", 2023,
+                                "PMG 2023", lambda edition: [Paragraph("Every figure.")], [])
+    finish_pdfs([out])
+    for html, pdf in (("rapport.html", "rapport.pdf"), ("rapport_onderzoekers.html", "rapport_onderzoekers.pdf")):
+        assert '<html lang="en">' in out[html].read_text(encoding="utf-8")
+        assert re.search(rb"/Lang ?\(en\)", out[pdf].read_bytes()) and not re.search(rb"/Lang ?\(nl\)",
+                                                                                      out[pdf].read_bytes())
+
+
 def test_a_quote_tagged_with_a_region_still_gives_a_pdf():
     """The codebook accepts en-GB (its own comment's example); Typst's text(lang:) does not."""
     from assets.ingest.codebook import LANGUAGE_TAG

@@ -226,6 +226,38 @@ def test_a_pdf_that_fails_says_why_leaves_no_stale_pdf_and_keeps_the_html(tmp_pa
     assert not [p for p in again["rapport.html"].parent.iterdir() if p.name.endswith(".tmp")]
 
 
+def test_a_report_whose_writing_fails_halfway_leaves_the_earlier_one_whole(tmp_path, monkeypatch):
+    """A disk full halfway through: readers keep the earlier report, and no temporary file is left."""
+    import errno
+    import os
+
+    from assets.reporting import publish
+
+    path = publish.write_atomic(tmp_path / "rapport.html", "het rapport van gisteren")
+    fdopen = os.fdopen
+
+    class DiskFull:
+        def __init__(self, fd, mode):
+            self.file = fdopen(fd, mode)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *error):
+            self.file.close()
+
+        def write(self, data):
+            self.file.write(data[:len(data) // 2])
+            self.file.flush()
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(publish.os, "fdopen", DiskFull)
+    with pytest.raises(OSError, match="No space"):
+        publish.write_atomic(path, "het rapport van vandaag, dat langer is")
+    assert path.read_text(encoding="utf-8") == "het rapport van gisteren"
+    assert [p.name for p in tmp_path.iterdir()] == ["rapport.html"]
+
+
 def test_without_pdfs_none_is_made_and_none_of_an_earlier_run_is_left(tmp_path):
     reports = _reports(tmp_path)
     build = lambda edition: [Paragraph("tekst")]  # noqa: E731

@@ -2,8 +2,9 @@
 
 import pytest
 
-from assets.reporting.numbers import (MISSING, fmt_count, fmt_number, fmt_p, fmt_pct, fmt_range, fmt_short,
-                                      fmt_trimmed)
+from assets.reporting.numbers import (MISSING, fmt_count, fmt_number, fmt_p, fmt_p_is, fmt_pct, fmt_range,
+                                      fmt_short, fmt_trimmed)
+from assets.reporting.texts import join_list
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -73,6 +74,19 @@ def test_fmt_p_stays_on_its_side_of_alpha(p, expected):
 
 def test_fmt_p_english():
     assert fmt_p(0.04968, 0.05, "en") == "0.0497" and fmt_p(0.0002, 0.05, "en") == "< 0.001"
+
+
+def test_fmt_p_is_reads_as_a_sentence():
+    """"p = 0,031" beside "p < 0,001": never "p = < 0,001" or "p0,031"."""
+    assert fmt_p_is(0.0314, 0.05) == "p = 0,031" and fmt_p_is(0.0314, 0.05, "en") == "p = 0.031"
+    assert fmt_p_is(0.0002, 0.05) == "p < 0,001" and fmt_p_is(0.049999999999, 0.05, "en") == "p < 0.05"
+
+
+def test_join_list_reads_as_a_list_in_the_reports_language():
+    assert join_list([], "nl") == "" and join_list(["UMCG"], "nl") == "UMCG"
+    assert join_list(["UMCG", "RUG"], "nl") == "UMCG en RUG"
+    assert join_list(["UMCG", "RUG", "Hanze"], "nl") == "UMCG, RUG en Hanze"
+    assert join_list(["UMCG", "RUG", "Hanze"], "en") == "UMCG, RUG and Hanze"
 
 
 def test_fmt_trimmed():

@@ -737,6 +737,33 @@ def test_every_report_states_its_provenance(reports, warehouse):
         assert "Dagster-run: " in report.full_text
 
 
+def test_the_provenance_lists_the_years_files_and_counts_a_row_set_aside_once():
+    """A row with two problems (raw.quarantine holds one row per problem) is one row set aside; another
+    year's or programme's files and codebooks are not this report's."""
+    import duckdb
+
+    from assets.reporting.html import Paragraph, Table
+    from assets.reporting.provenance import provenance_blocks
+    from warehouse.schema import ensure_schema
+
+    conn = duckdb.connect()
+    ensure_schema(conn, "raw.source_files", "raw.quarantine")
+    conn.execute("INSERT INTO raw.source_files (source_file, programme, instrument, year, codebook, sha256, "
+                 "codebook_sha256, n_rows) VALUES "
+                 "('pmg/2023/t0.csv', 'pmg', 'pmg_questionnaire', 2023, 'pmg/2023/codebook.yaml', 'a1', 'c1', 40), "
+                 "('pmg/2022/t0.csv', 'pmg', 'pmg_questionnaire', 2022, 'pmg/2022/codebook.yaml', 'a0', 'c0', 30), "
+                 "('pmg/2024/t0.csv', 'pmg', 'pmg_questionnaire', 2024, 'pmg/2024/codebook.yaml', 'a2', 'c2', 50), "
+                 "('tib/2023/x.csv', 'terug_in_balans', 'tib', 2023, 'tib/2023/codebook.yaml', 'b1', 'd1', 20)")
+    conn.execute("INSERT INTO raw.quarantine (source_file, row_number, column_name) VALUES ('pmg/2023/t0.csv', 7, "
+                 "'grade'), ('pmg/2023/t0.csv', 7, 'team'), ('pmg/2023/t0.csv', 9, 'grade'), ('pmg/2022/t0.csv', 3, 'x')")
+    blocks = provenance_blocks(conn, "pmg", 2023, "run-42")
+    files, codebooks, _ = [b for b in blocks if isinstance(b, Table)]
+    assert files.rows == [["pmg/2023/t0.csv", "pmg_questionnaire", "40", "2", "a1"]]
+    assert len(files.notes) == 1 and files.notes[0].startswith("Apart gezet: 2 rij(en)")
+    assert codebooks.rows == [["pmg/2023/codebook.yaml", "c1"]]
+    assert Paragraph("Dagster-run: run-42") in blocks
+
+
 # --- Terug in Balans: every figure of the factsheet, with intervals and tests ---------------------
 
 @pytest.mark.parametrize("edition", ["researcher", "stakeholder"])
@@ -1106,6 +1133,7 @@ def test_a_label_inside_a_sentence_keeps_an_abbreviation():
     assert in_sentence("Ökonomie") == "ökonomie"
     assert in_sentence("SPAT-oefeningen") == "SPAT-oefeningen"
     assert in_sentence("ICT-taken") == "ICT-taken"
+    assert in_sentence("HR-gesprek") == "HR-gesprek"  # a two-letter abbreviation too
     assert in_sentence("Microsoft Teams") == "Microsoft Teams"  # a name
     assert in_sentence("Werken met Microsoft Teams") == "werken met Microsoft Teams"
     assert in_sentence("De coach van SPAT") == "de coach van SPAT"  # an abbreviation is no name

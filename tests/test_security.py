@@ -10,6 +10,8 @@ import subprocess
 import sys
 import struct
 import zipfile
+from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -21,8 +23,8 @@ import yaml
 from assets.ingest.codebook import load_codebook, parse_yaml
 from assets.ingest.errors import CodebookError, InputError
 from assets.ingest.formats import refuse_zip_bomb
-from assets.reporting.editions import write_report_editions
-from assets.reporting.html import Bullets, Heading, Paragraph, Table, render_markdown
+from assets.reporting.editions import finish_pdfs, write_report_editions
+from assets.reporting.html import Bullets, Chart, Heading, Paragraph, Table, page, render_html, render_markdown
 from assets.reporting.markdown import md_text
 from assets.reporting.style import figure_svg, house_style, new_figure
 from assets.tables import markdown_table
@@ -144,6 +146,62 @@ def test_text_from_the_data_is_plain_text_in_the_dagster_ui():
     assert md_text(evil[:80]) in markdown_table(pl.DataFrame({"file": [evil]}))  # cut at 80, then escaped
 
 
+class _Shown(HTMLParser):
+    """What a browser shows of a page: its text nodes, its tags and its images' alternative texts."""
+
+    def __init__(self):
+        super().__init__()
+        self.texts, self.tags, self.alts = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag == "img":
+            self.alts.append(dict(attrs).get("alt"))
+
+    def handle_data(self, data):
+        self.texts.append(data)
+
+
+def test_text_from_the_data_is_plain_text_in_the_html_report():
+    """A name or a quote with <, & or a quotation mark is shown as typed: it opens no tag (a script,
+    or a table cut short) and ends no attribute (a chart's alternative text)."""
+    evil = 'R&D "Team" <script>alert(1)</script></td></table> a<b'
+    blocks = [Heading(evil, 2), Paragraph(evil), Paragraph(evil, "note"),
+              Paragraph(f"<i>Team</i>: “{evil}”", "quote", ("en", evil)), Bullets([evil]),
+              Table([evil, "N"], [[evil, evil]], evil, [evil]), Chart(b"<svg/>", evil, evil)]
+    shown = _Shown()
+    shown.feed(page(evil, render_html(blocks), banner=evil, footer=render_html([Paragraph(evil)])))
+    assert not {"script", "i"} & set(shown.tags)
+    assert shown.tags.count("table") == 2  # the banner's frame and the data table
+    # title and h1, banner, heading, paragraph, note, quote, bullet, header, two cells, caption, note, figure, footer
+    assert shown.texts.count(evil) == 15 and shown.alts == [evil]
+
+
+def test_a_backslash_in_the_data_cannot_undo_the_escaping_in_the_dagster_ui():
+    """`\\[klik\\](https://...)` escaped without its backslashes read as an escaped backslash and a link."""
+    from markdown_it import MarkdownIt
+
+    evil = r"Training \[klik\](https://attacker.example/) \<b\>x\</b\> \*y\*"
+    rendered = MarkdownIt("commonmark").render(render_markdown([Paragraph(evil), Table(["a"], [[evil]])]))
+    assert "<a " not in rendered and "<b>" not in rendered and "<em>" not in rendered
+    assert unescape(rendered).count(evil) == 2
+
+
+def test_the_ui_markdown_keeps_the_reports_structure():
+    """The Dagster UI's preview: a heading at its level, paragraphs apart, a note in italics, a quote
+    as a quote, a table as a table with its numbers right-aligned."""
+    from markdown_it import MarkdownIt
+
+    markdown = render_markdown([Heading("Resultaten", 3), Paragraph("Eerste."), Paragraph("Tweede."),
+                                Paragraph("Een noot.", "note"), Paragraph("Een citaat.", "quote"),
+                                Table(["Organisatie", "N"], [["UMCG", "12"]], "Tabel 1", numeric=frozenset({1}))])
+    rendered = MarkdownIt("commonmark").enable("table").render(markdown)
+    for part in ("<h3>Resultaten</h3>", "<p>Eerste.</p>", "<p>Tweede.</p>", "<em>Een noot.</em>",
+                 "<blockquote>\n<p>Een citaat.</p>", "<th>Organisatie</th>", '<th style="text-align:right">N</th>',
+                 '<td style="text-align:right">12</td>'):
+        assert part in rendered, (part, rendered)
+
+
 def test_dollar_signs_in_a_name_are_printed_not_parsed_as_mathematics():
     """An intervention typed as "Training $\\foo$" stopped the whole PMG report (mathtext)."""
     with house_style():
@@ -169,6 +227,14 @@ def test_the_researcher_edition_is_not_world_readable_and_a_web_server_needs_no_
     assert mode(out["rapport.html"]) == 0o644
     folder = out["rapport.html"].parent
     assert [mode(f) for f in (folder, *list(folder.parents)[:4])] == [0o755] * 5  # up to reports/
+
+
+def test_the_researcher_pdf_is_no_more_readable_than_its_html(tmp_path):
+    out = write_report_editions(ReportSettings(output_dir=str(tmp_path / "reports")), "pmg", 2023, "PMG 2023",
+                                lambda edition: [Paragraph("x")], [])
+    finish_pdfs([out])
+    assert stat.S_IMODE(out["rapport_onderzoekers.pdf"].stat().st_mode) == 0o640
+    assert stat.S_IMODE(out["rapport.pdf"].stat().st_mode) == 0o644
 
 
 # --- second audit: inputs that hung the pipeline or aborted its process -------------------------
