@@ -14,7 +14,8 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-REAL_EXPORTS = ROOT.parent / "shared" / "realexports"
+# MHM_REAL_EXPORTS points a clone elsewhere at the real exports (they sit beside the main checkout)
+REAL_EXPORTS = Path(os.environ.get("MHM_REAL_EXPORTS") or ROOT.parent / "shared" / "realexports")
 FIXTURES = Path(__file__).with_name("fixtures")
 
 

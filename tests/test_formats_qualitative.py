@@ -66,6 +66,19 @@ def test_split_codes_longest_match_and_separators():
     assert split_codes(None, known) == split_codes("  ", known) == CodeSplit((), ())
 
 
+def test_split_codes_other_separators_spaces_repeats_and_short_unknowns():
+    """";" separates codes as "," does, spaces (a no-break one too) may stand on either side of a
+    separator, a code given twice is one segment, not two, and an unknown piece of one letter ends
+    at its separator (it swallowed the known code after it)."""
+    known = ["Werk", "Steun: collega's"]
+    both = CodeSplit(("Werk", "Steun: collega's"), ())
+    assert split_codes("Werk; Steun: collega's", known) == both
+    assert split_codes("Werk ,\u00a0Steun: collega's\u00a0", known) == both
+    assert split_codes("Werk, Steun: collega's, Werk", known) == both
+    assert split_codes("X, Werk", known) == CodeSplit(("Werk",), ("X",))
+    assert split_codes("Werk, Nieuw  iets;", known) == CodeSplit(("Werk",), ("Nieuw iets",))
+
+
 def test_explode_codes_one_row_per_known_code():
     import polars as pl
 
@@ -80,6 +93,21 @@ def test_atlasti_headings_required(tmp_path: Path):
     path.write_text("Number;Name\n1:1;x\n", encoding="utf-8")
     with pytest.raises(InputError, match="quotes.csv, row 1.*not an ATLAS.ti quotation export"):
         read_atlasti_quotations(path)
+
+
+def test_atlasti_headings_are_matched_without_case_or_accents(tmp_path: Path):
+    path = tmp_path / "quotes.csv"
+    path.write_text('DOCUMENTO;codigos;Conteudo do texto\nT0 groep 1;Werk;"""P01: Ja."""\n', encoding="utf-8")
+    frame = read_atlasti_quotations(path).frame
+    assert frame.select("document", "code", "segment").rows() == [("T0 groep 1", "Werk", "P01: Ja.")]
+
+
+def test_atlasti_missing_headings_are_named(tmp_path: Path):
+    path = tmp_path / "quotes.csv"
+    path.write_text("Document;Name\nT0;x\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_atlasti_quotations(path)
+    assert caught.value.column == "code, segment"
 
 
 # --- NVivo ---------------------------------------------------------------------------------
@@ -97,6 +125,37 @@ def test_nvivo_coding_matrix_real():
     assert cells["Sees only some insects as pests"]["theme_number"] == "18"
     assert cells["Sees only some insects as pests"][ROW] == 19
     assert frame["count"].sum() == 6
+
+
+def _nvivo_matrix(path: Path, rows: list[list]) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
+def test_nvivo_coding_matrix_rows_after_a_blank_one_and_a_decimal_comma(tmp_path: Path):
+    path = _nvivo_matrix(tmp_path / "matrix.xlsx", [[None, "A : Anna", "B : Bert"], ["1 : Werkdruk", 2, "3,0"],
+                                                      [None, None, None], ["2 : Steun", 0, 1]])
+    frame = read_nvivo_coding_matrix(path).frame
+    assert frame.select("theme", "case", "count", ROW).rows() == [
+        ("Werkdruk", "Anna", 2, 2), ("Werkdruk", "Bert", 3, 2), ("Steun", "Anna", 0, 4), ("Steun", "Bert", 1, 4)]
+
+
+@pytest.mark.parametrize("cell", [-1, 1.5, "veel"])
+def test_nvivo_coding_matrix_cell_that_is_no_count_is_refused_where_it_is(tmp_path: Path, cell):
+    path = _nvivo_matrix(tmp_path / "matrix.xlsx", [[None, "A : Anna", "B : Bert"], ["1 : Werkdruk", 2, cell]])
+    with pytest.raises(InputError, match=r"matrix.xlsx, row 2, column 'B : Bert': a coding-matrix cell must be a count"):
+        read_nvivo_coding_matrix(path)
+
+
+def test_nvivo_coding_matrix_without_code_rows_is_refused(tmp_path: Path):
+    path = _nvivo_matrix(tmp_path / "matrix.xlsx", [["Matrix", None], [None, "A : Anna"]])
+    with pytest.raises(InputError, match=r"matrix.xlsx, row 2: sheet .* has the case headings but no '1 : Code' rows"):
+        read_nvivo_coding_matrix(path)
 
 
 # --- Teams .vtt ----------------------------------------------------------------------------
@@ -150,7 +209,8 @@ def test_teams_vtt_onedrive_bom_no_speakers_real():
 
 @pytest.mark.parametrize("value,seconds", [
     ("00:00:06.620", 6.62), ("0:0:10.20", 10.02), ("0:0:-6.-820", -6.82), ("0:1:2.110", 62.11),
-    ("01:02:03.004", 3723.004), ("02:03.5", 123.005), ("0:0:21.0", 21.0), ("garbage", None)])
+    ("01:02:03.004", 3723.004), ("02:03.5", 123.005), ("0:0:21.0", 21.0), ("garbage", None),
+    ("00:00:01,500", 1.5), ("0:0:1.-5000", 0.5), ("0:0:1.2500", 1.25)])
 def test_parse_timestamp(value, seconds):
     assert parse_timestamp(value) == seconds
 
@@ -207,6 +267,42 @@ def test_vtt_voice_names_are_read_as_html_as_the_words_are(tmp_path: Path):
     assert table.speakers == ["Renée Bakker"]
 
 
+def test_vtt_time_tags_are_no_words_and_old_mac_line_ends_are_lines(tmp_path: Path):
+    """A cue's inline time tags ("<00:00:01.500>") are markup; lines ended by a bare CR are lines,
+    and a cue right under the header has no cue id (not "WEBVTT")."""
+    path = tmp_path / "tags.vtt"
+    path.write_bytes(b"WEBVTT\r00:00:01.000 --> 00:00:02.000\r<v Anna>Ja <00:00:01.500>nee.\r\r"
+                     b"00:00:02.000 --> 00:00:03.000\r<v Bert>Goed.\r")
+    table = read_teams_vtt(path)
+    assert table.frame.select("cue_id", "speaker", "text", ROW).rows() == [
+        (None, "Anna", "Ja nee.", 1), (None, "Bert", "Goed.", 2)]
+
+
+def test_vtt_cues_without_a_blank_line_between_and_of_no_length(tmp_path: Path):
+    """A missing blank line does not put the next timing line among the words; a cue that ends
+    as it starts is loaded, not rejected; a timing with a leading minus is a cue too."""
+    path = tmp_path / "dense.vtt"
+    path.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v A>Een.\n00:00:02.000 --> 00:00:02.000\n<v B>Twee.\n"
+                    "\n-0:0:3.0 --> 0:0:4.0\n<v A>Drie.\n", encoding="utf-8")
+    table = read_teams_vtt(path)
+    assert table.frame.select("speaker", "text", ROW).rows() == [("A", "Een.", 1), ("B", "Twee.", 2), ("A", "Drie.", 3)]
+    assert table.rejected == {}
+
+
+def test_an_empty_vtt_says_so(tmp_path: Path):
+    path = tmp_path / "leeg.vtt"
+    path.write_bytes(b" \n")
+    with pytest.raises(InputError, match="leeg.vtt: the file is empty"):
+        read_teams_vtt(path)
+
+
+def test_a_vtt_without_cues_is_refused(tmp_path: Path):
+    path = tmp_path / "empty.vtt"
+    path.write_text("WEBVTT\n\nNOTE nog niets opgenomen\n", encoding="utf-8")
+    with pytest.raises(InputError, match="empty.vtt, row 1: a WebVTT transcript without any cue"):
+        read_teams_vtt(path)
+
+
 def test_not_a_vtt(tmp_path: Path):
     path = tmp_path / "notes.vtt"
     path.write_text("hello\n", encoding="utf-8")
@@ -224,6 +320,8 @@ def _paragraph(*runs: str) -> str:
     for run in runs:
         if run == "\t":
             body += "<w:r><w:tab/></w:r>"
+        elif run in ("\n", "\r"):  # a line break, as Word writes it (<w:br/>) or as some tools do (<w:cr/>)
+            body += "<w:r><w:br/></w:r>" if run == "\n" else "<w:r><w:cr/></w:r>"
         else:
             body += f'<w:r><w:t xml:space="preserve">{run}</w:t></w:r>'
     return f"<w:p><w:pPr><w:pStyle w:val=\"Normal\"/></w:pPr>{body}</w:p>"
@@ -276,6 +374,34 @@ def test_teams_docx_older_layout_with_timings(tmp_path: Path):
     rows = read_teams_docx(path).frame.rows(named=True)
     assert [(r["speaker"], r["start_seconds"], r["end_seconds"], r["text"]) for r in rows] == [
         ("Bakker, Joost", 0.0, 2.56, "Goedemorgen."), ("Visser, Sanne", 3.01, 5.0, "Hoi.")]
+
+
+def test_teams_docx_speaker_names_with_odd_spacing_are_one_speaker(tmp_path: Path):
+    """Two spaces inside a name made another speaker, so another pseudonym for the same person; a
+    blank paragraph between an older layout's timing and its speaker made the name the words said."""
+    path = tmp_path / "spaces.docx"
+    write_teams_docx(path, [("Marieke  de Vries   0:03",), ("Ja.",), ("Marieke de Vries   0:05",), ("Nee", "\r", "toch.",)])
+    rows = read_teams_docx(path).frame.select("speaker", "text").rows()
+    assert rows == [("Marieke de Vries", "Ja."), ("Marieke de Vries", "Nee toch.")]
+    write_teams_docx(path, [("0:0:0.0 --> 0:0:2.560",), ("",), ("Bakker,  Joost",), ("Goedemorgen.",)])
+    assert read_teams_docx(path).frame.select("speaker", "text").rows() == [("Bakker, Joost", "Goedemorgen.")]
+
+
+def test_teams_docx_with_one_space_before_the_time(tmp_path: Path):
+    path = tmp_path / "single.docx"
+    write_teams_docx(path, [("Marieke de Vries 0:03",), ("Welkom.",), ("Joost Bakker 0:15",), ("Dank.",)])
+    rows = read_teams_docx(path).frame.select("speaker", "start_seconds", "text").rows()
+    assert rows == [("Marieke de Vries", 3.0, "Welkom."), ("Joost Bakker", 15.0, "Dank.")]
+
+
+def test_a_word_document_that_is_no_transcript_is_refused(tmp_path: Path):
+    path = tmp_path / "notulen.docx"
+    write_teams_docx(path, [("Notulen",), ("Aanwezig: iedereen.",)])
+    with pytest.raises(InputError, match=r"notulen.docx, row 1: not a Teams transcript: .*\(2 paragraph\(s\) read\)"):
+        read_teams_docx(path)
+    (tmp_path / "leeg.docx").write_bytes(b"")
+    with pytest.raises(InputError, match="leeg.docx: the file is empty"):
+        read_teams_docx(tmp_path / "leeg.docx")
 
 
 def test_teams_docx_with_a_damaged_document_is_named(tmp_path: Path):

@@ -241,6 +241,17 @@ def test_participant_codes_in_another_spelling_are_masked():
         "last van mijn rug en 2 keer per week", "zie p. 3", "gg tc 11"]
 
 
+def test_participant_codes_that_start_with_a_number_and_what_is_no_code():
+    from assets.ingest.code_variants import ParticipantCodes, mask_code_variants
+
+    codes = ParticipantCodes(pl.Series(["07-AB", "P03", "12-34"]))
+    texts = pl.Series(["07 AB zei het", "Na COVID-19 en T1, om 12.34 uur", "7-ab"])
+    assert mask_code_variants(texts, codes).to_list() == [
+        "[naam] zei het",
+        "Na COVID-19 en T1, om 12.34 uur",  # no code's skeleton; a code of digits alone is no pattern
+        "[naam]"]
+
+
 def test_free_text_naming_a_participant_code_otherwise_is_masked_at_ingest(tmp_path):
     import csv
     import shutil

@@ -143,6 +143,21 @@ def test_speaker_codes_tell_a_speaker_from_text_before_a_colon(tmp_path: Path):
         load_codebook(codebook, tmp_path)
 
 
+def test_speaker_codes_must_match_the_whole_prefix(tmp_path: Path):
+    """With speaker_codes, "Vraag aan UMCG-CS1-01: ..." is no segment of UMCG-CS1-01's."""
+    folder = tmp_path / "pmg" / "2023"
+    folder.mkdir(parents=True)
+    codebook = write_atlas_sample(folder)
+    codebook.write_text(codebook.read_text(encoding="utf-8") + "speaker_codes: 'UMCG-CS\\d-\\d{2}'\n", encoding="utf-8")
+    export = folder / "pmg_focusinterviews_atlasti.csv"
+    export.write_bytes(export.read_bytes() + '1:9;¶ 20;;"""Vraag aan UMCG-CS1-01: hoe?""";T0 Cold shower challenge 1;'
+                       'Diagnose: Steun;1;;1\r\n'.encode("utf-8"))
+    cb = load_codebook(codebook, tmp_path)
+    segments, quarantine, _ = interview_segments(cb, cb.files[0], Pseudonymiser("k"))
+    assert 5 not in segments["row_number"].to_list()
+    assert quarantine.filter(pl.col("row_number") == 5)["column_name"].to_list() == ["Text Content"]
+
+
 def test_a_jdr_category_outside_the_diagnose_is_left_out(tmp_path: Path):
     """marts.pmg_theme_matrix is the Diagnose's JD-R grid: a Verandering theme with a category
     would have entered it unseen. Not refused: a past year's codebook must still load."""
@@ -176,6 +191,85 @@ def _segments_with(tmp_path: Path, quotes: list[str], speaker_codes: str | None)
     cb = load_codebook(codebook, tmp_path)
     segments, _, _ = interview_segments(cb, cb.files[0], Pseudonymiser("k"))
     return segments.filter(pl.col("row_number") >= 5)["segment_text"].to_list()
+
+
+def _atlas_with(tmp_path: Path, rows: list[tuple[str, str, str]]):
+    """(segments, quarantine) of the ATLAS.ti sample with (quote, document, codes) rows added from
+    spreadsheet row 5 on."""
+    folder = tmp_path / "pmg" / "2023"
+    folder.mkdir(parents=True)
+    codebook = write_atlas_sample(folder)
+    export = folder / "pmg_focusinterviews_atlasti.csv"
+    added = "".join(f'1:{9 + i};¶ {20 + i};;"""{q}""";{d};"{c}";1;;1\r\n' for i, (q, d, c) in enumerate(rows))
+    export.write_bytes(export.read_bytes() + added.encode("utf-8"))
+    cb = load_codebook(codebook, tmp_path)
+    segments, quarantine, _ = interview_segments(cb, cb.files[0], Pseudonymiser("k"))
+    return segments.filter(pl.col("row_number") >= 5), quarantine.filter(pl.col("row_number") >= 5)
+
+
+def test_speakers_in_parentheses_after_time_stamps_and_with_long_names(tmp_path: Path):
+    """"(P03): ..." is P03's, as "[P03]: ..." is; a time stamp in parentheses before or after the
+    speaker is no part of it; a speaker's name may be long."""
+    doc, code = "T0 Cold shower challenge 1", "Diagnose: Steun"
+    segments, quarantine = _atlas_with(tmp_path, [
+        ("(UMCG-CS1-01): Een.", doc, code), ("(00:01:23) UMCG-CS1-02: Twee.", doc, code),
+        ("UMCG-CS1-03 (00:04:00): Drie.", doc, code), ("Marieke van den Berg-Jansen: Vier.", doc, code)])
+    pseudonymise = Pseudonymiser("k")
+    assert segments.select("row_number", "speaker_id", "segment_text").rows() == [
+        (5, pseudonymise("UMCG-CS1-01"), "Een."), (6, pseudonymise("UMCG-CS1-02"), "Twee."),
+        (7, pseudonymise("UMCG-CS1-03"), "Drie."), (8, pseudonymise("Marieke van den Berg-Jansen"), "Vier.")]
+    assert quarantine.is_empty()
+
+
+def test_an_atlas_row_without_codes_document_or_speaker_is_quarantined_once_naming_its_column(tmp_path: Path):
+    doc = "T0 Cold shower challenge 1"
+    segments, quarantine = _atlas_with(tmp_path, [
+        ("UMCG-CS1-01: Zonder code.", doc, ""), ("UMCG-CS1-01: Zonder document.", "", "Diagnose: Steun"),
+        ("Zonder spreker, twee codes.", doc, "Diagnose: Steun, Diagnose: Werkdruk, tijdsdruk")])
+    assert segments.is_empty()
+    assert quarantine.select("row_number", "column_name", "reason").rows() == [
+        (5, "Codes", "empty Codes"), (6, "Document", "empty Document"),
+        (7, "Text Content", "no speaker prefix ('CODE: ...') on the segment")]
+
+
+def test_maxqda_code_paths_with_arrows_and_spaces_and_padded_documents_are_the_codebooks(tmp_path: Path):
+    """MAXQDA writes a code path "Diagnose > Werkdruk" or "Diagnose\\Werkdruk", spaces around it at
+    times, and a document name as typed: each must still be the codebook's theme and document."""
+    folder = tmp_path / "pmg" / "2023"
+    folder.mkdir(parents=True)
+    (folder / "segments.csv").write_bytes(
+        "Document name;Code;Segment\r\n"
+        "T0 Cold shower challenge 1 ;Diagnose > Werkdruk;UMCG-CS1-01: Een.\r\n"
+        "T0 Cold shower challenge 1; Diagnose \\ Steun ;UMCG-CS1-02: Twee.\r\n".encode("utf-8"))
+    codebook = folder / "codebook_interviews.yaml"
+    codebook.write_text(
+        "instrument: pmg_interviews\nprogramme: pmg\nyear: 2023\n"
+        "files:\n  - {path: segments.csv, format: maxqda_coded_segments}\nspeaker: segment_prefix\n"
+        'documents:\n  "T0 Cold shower challenge 1": {organisation: UMCG, intervention: Cold shower challenge,'
+        " group_label: Cold shower challenge 1, wave: T0}\n"
+        "themes:\n  'Diagnose\\Werkdruk': {theme: Werkdruk, section: Diagnose, jdr_category: werk_stressor, "
+        "igloo_level: Individu}\n  'Diagnose\\Steun': {theme: Steun, section: Diagnose, jdr_category: werk_hulpbron, "
+        "igloo_level: Groep}\n", encoding="utf-8")
+    cb = load_codebook(codebook, tmp_path)
+    segments, quarantine, _ = interview_segments(cb, cb.files[0], Pseudonymiser("k"))
+    assert segments.select("row_number", "document", "code_path", "segment_text").rows() == [
+        (2, "T0 Cold shower challenge 1", "Diagnose\\Werkdruk", "Een."),
+        (3, "T0 Cold shower challenge 1", "Diagnose\\Steun", "Twee.")]
+    assert quarantine.is_empty()
+
+
+def test_an_atlas_code_with_an_arrow_is_kept_as_the_codebook_writes_it(tmp_path: Path):
+    folder = tmp_path / "pmg" / "2023"
+    folder.mkdir(parents=True)
+    codebook = write_atlas_sample(folder)
+    codebook.write_text(codebook.read_text(encoding="utf-8") + '  "Diagnose: thuis > werk": {theme: Thuis, '
+                        "section: Diagnose, jdr_category: werk_stressor, igloo_level: Individu}\n", encoding="utf-8")
+    export = folder / "pmg_focusinterviews_atlasti.csv"
+    export.write_bytes(export.read_bytes() + '1:9;¶ 20;;"""UMCG-CS1-01: Thuis.""";T0 Cold shower challenge 1;'
+                       'Diagnose: thuis > werk;1;;1\r\n'.encode("utf-8"))
+    cb = load_codebook(codebook, tmp_path)
+    segments, _, _ = interview_segments(cb, cb.files[0], Pseudonymiser("k"))
+    assert segments.filter(pl.col("row_number") == 5)["code_path"].to_list() == ["Diagnose: thuis > werk"]
 
 
 def test_every_speaker_of_a_segment_and_every_speaker_code_in_it_is_masked(tmp_path: Path):
@@ -216,6 +310,19 @@ def test_without_speaker_codes_a_code_after_other_words_on_a_line_is_masked_if_w
                      "ja. [naam]: nee, zei [naam].",
                      "Wat ik merkte:\nT1: druk\n[naam]: rustiger bij T1",
                      "Bij T1 zwaar.\nT1: druk\n[naam]: ik ook"]
+
+
+def test_without_speaker_codes_later_turns_with_long_names_in_brackets_or_parentheses_are_masked(tmp_path: Path):
+    texts = _segments_with(tmp_path, [
+        "UMCG-CS1-05: Ja.\nMarieke van den Berg-Jansen: Nee.",
+        "UMCG-CS1-06: Ja.\n[UMCG-CS1-77]: Nee.",
+        "UMCG-CS1-07: Goed (UMCG-CS1-78: niet).",
+        "UMCG-CS1-08: Ja.\nUMCG-CS1-123: Nee.",  # a code with more digits is written as the file's codes
+        # not people: a phrase with a number, an acronym beside a place (whose words would go everywhere)
+        "UMCG-CS1-09: Ik noem er twee.\nStap 2 Rust: veel.", "GGD Groningen: Wij zien het.", "UMCG-CS1-10: In Groningen ook.",
+    ], speaker_codes=None)
+    assert texts == ["Ja.\n[naam]: Nee.", "Ja.\n[[naam]]: Nee.", "Goed ([naam]: niet).", "Ja.\n[naam]: Nee.",
+                     "Ik noem er twee.\nStap 2 Rust: veel.", "Wij zien het.", "In Groningen ook."]
 
 
 def test_a_speaker_in_brackets_and_a_role_as_speaker(tmp_path: Path):

@@ -62,6 +62,43 @@ def test_an_intervention_name_two_organisations_run_keeps_their_rows_apart(segme
     ]
 
 
+def test_quotes_two_per_theme_and_words_said_twice_are_the_first_speakers(tmp_path):
+    """p2 repeats p1's words: they are p1's (their first place), who is quoted once, so the quotes
+    are the two longest of other speakers; never more than two per theme."""
+    path = tmp_path / "warehouse.duckdb"
+    rows = [_segment("UMCG", "p1", "werkdruk", "Het werk houdt nooit op, ook 's avonds niet.", 1),
+            _segment("UMCG", "p1", "werkdruk", "Te veel diensten, echt.", 2),
+            _segment("UMCG", "p2", "werkdruk", "Te veel diensten, echt.", 3),
+            _segment("UMCG", "p3", "werkdruk", "Kort.", 4),
+            _segment("UMCG", "p4", "werkdruk", "Middellange zin hier.", 5)]
+    with duckdb.connect(str(path)) as conn:
+        replace_with_frame(conn, SEGMENTS, frame_for(SEGMENTS, rows))
+    _materialize(path)
+    with duckdb.connect(str(path), read_only=True) as conn:
+        quotes = conn.sql(f"SELECT quote, rank FROM {THEME_QUOTES} ORDER BY rank").fetchall()
+    assert quotes == [("Het werk houdt nooit op, ook 's avonds niet.", 1), ("Middellange zin hier.", 2)]
+
+
+def test_quotes_are_trimmed_never_empty_and_ties_go_to_the_first_file_and_row(tmp_path):
+    """An empty or blank segment is no quote; "  Ja, zeker.  " and "Ja, zeker." are one quote, from
+    its first place (group and all); quotes of equal length are taken in file, then row order."""
+    path = tmp_path / "warehouse.duckdb"
+    rows = [{**_segment("UMCG", "p1", "werkdruk", "   ", 1), "source_file": "a.csv"},
+            {**_segment("UMCG", "p2", "werkdruk", "  Ja, zeker.  ", 9), "source_file": "a.csv"},
+            {**_segment("UMCG", "p3", "werkdruk", "Ja, zeker.", 10), "source_file": "a.csv", "group_label": "Groep 2"},
+            {**_segment("UMCG", "p4", "werkdruk", "Nee, nooit.", 1), "source_file": "b.csv"},
+            {**_segment("UMCG", "p5", "werkdruk", "Nee, soms.", 2), "source_file": "b.csv"},
+            {**_segment("UMCG", "p1", "rol", "", 3), "source_file": "b.csv"},
+            {**_segment("UMCG", "p2", "rol", "Onduidelijk.", 4), "source_file": "b.csv"}]
+    with duckdb.connect(str(path)) as conn:
+        replace_with_frame(conn, SEGMENTS, frame_for(SEGMENTS, rows))
+    _materialize(path)
+    with duckdb.connect(str(path), read_only=True) as conn:
+        quotes = conn.sql(f"SELECT theme, quote, group_label, rank FROM {THEME_QUOTES} ORDER BY theme, rank").fetchall()
+    assert quotes == [("rol", "Onduidelijk.", "Groep 1", 1),
+                      ("werkdruk", "Nee, nooit.", "Groep 1", 1), ("werkdruk", "Ja, zeker.", "Groep 1", 2)]
+
+
 def test_a_theme_that_is_a_resource_to_one_and_a_stressor_to_another_keeps_them_apart(tmp_path):
     """"Inhoud van het werk" under both categories in one intervention and wave: each category has
     its own count and its own quotes (they counted, and were chosen, together)."""
