@@ -252,6 +252,19 @@ def test_participant_codes_that_start_with_a_number_and_what_is_no_code():
         "[naam]"]
 
 
+def test_participant_codes_beginning_with_a_letter_beyond_ascii_or_typed_with_spaced_hyphens_are_masked():
+    """ÖZ-12 was looked for under its first part "z" (its ASCII letters alone), and never found;
+    "GG - TC - 11" has three characters between its parts, one more than was looked at."""
+    from assets.ingest.code_variants import ParticipantCodes, mask_code_variants
+
+    codes = ParticipantCodes(pl.Series(["ÖZ-12", "GG-TC-11", "P03"]))
+    texts = pl.Series(["öz-12 zei", "ÖZ 12 zei", "Zoals GG - TC - 11 zei", "GG  -  TC 11", "P - 3 en p - 3"])
+    assert mask_code_variants(texts, codes).to_list() == [
+        "[naam] zei", "[naam] zei", "Zoals [naam] zei",
+        "GG  -  TC 11",  # five between two parts: no longer a code typed otherwise
+        "[naam] en p - 3"]  # in lower case only with the code's own separators
+
+
 def test_free_text_naming_a_participant_code_otherwise_is_masked_at_ingest(tmp_path):
     import csv
     import shutil

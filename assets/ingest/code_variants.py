@@ -14,8 +14,10 @@ from assets.ingest.privacy import NAME
 # SEPARATOR, whatever stood between them. Two spellings of one code have the same skeleton.
 _SUBRUNS = re.compile(r"\d+|[^\W\d_]+")
 SEPARATOR = "\x1f"
-# Letters and digits joined by at most two separators: where a code in another spelling can stand.
-_CODE_SPAN = re.compile(r"[^\W_]+(?:[\s\-_./]{1,2}[^\W_]+)*")
+# Letters and digits joined by at most three separators ("GG - TC - 11"): where a code in another
+# spelling can stand.
+MOST_SEPARATORS = 3
+_CODE_SPAN = re.compile(r"[^\W_]+(?:[\s\-_./]{1,%d}[^\W_]+)*" % MOST_SEPARATORS)
 
 
 def _skeleton(parts: Iterable[str]) -> str:
@@ -42,26 +44,28 @@ def _separators(text: str, parts: list) -> tuple[str, ...]:
 def _written_as_code(text: str, parts: list, separators: set[tuple[str, ...]]) -> bool:
     """Whether these parts of a text, whose skeleton is a code's, are that code typed otherwise:
     with the code's own separators (in any case, with any leading zeros: "gg-tc-011"), or in
-    capitals with other separators between parts ("GG TC 11", "GG. TC. 11"). Not "rug en 2" or
+    capitals with other separators between parts ("GG TC 11", "GG - TC - 11"). Not "rug en 2" or
     "zie p. 3", which are Dutch before they are RUG-EN-02 or P03."""
     between = _separators(text, parts)
     if not separators or between in separators:  # no code of this skeleton: no match
         return bool(separators)
     letters = [p.group(0) for p in parts if not p.group(0).isdigit()]
-    return all(w.isupper() for w in letters) and all(len(s) <= 2 for s in between)
+    return all(w.isupper() for w in letters) and all(len(s) <= MOST_SEPARATORS for s in between)
 
 
 class ParticipantCodes:
-    """A file's participant codes, each with its first part in ASCII (nearly every code has one),
-    worked out once, when a text first needs it, for all of the file's text columns."""
+    """A file's participant codes, each with its first part (its first letters or digits, as a
+    skeleton writes them), worked out once, when a text first needs it, for all of the file's text
+    columns."""
 
     def __init__(self, codes: pl.Series):
         self.codes = codes
 
     @functools.cached_property
     def by_first_part(self) -> pl.DataFrame:
-        first = pl.col("code").str.extract(r"^[^A-Za-z0-9]*([A-Za-z]+|[0-9]+)", 1)
-        first = pl.when(first.str.contains(r"^[0-9]")).then(first.str.strip_chars_start("0").replace("", "0")) \
+        # as _SUBRUNS reads them: "ÖZ-12" begins with "öz" (in ASCII alone, "z", and it was never masked)
+        first = pl.col("code").str.extract(r"^[\W_]*(\d+|[^\W\d_]+)", 1)
+        first = pl.when(first.str.contains(r"^\d")).then(first.str.strip_chars_start("0").replace("", "0")) \
             .otherwise(first.str.to_lowercase())
         return self.codes.drop_nulls().to_frame("code").with_columns(first=first)
 
@@ -70,7 +74,7 @@ def mask_code_variants(texts: pl.Series, codes: ParticipantCodes) -> pl.Series:
     """The participant `codes` masked as "[naam]" where a text writes one otherwise (other case,
     separators or leading zeros: "GG TC 11", "gg-tc-011" for GG-TC-11; _written_as_code says
     which). Only texts with a digit are looked at (Polars picks them), each distinct text once, and
-    only codes whose first part such a text holds (a code without an ASCII first part always)."""
+    only codes whose first part such a text holds."""
     strings = texts.cast(pl.String)
     distinct = strings.drop_nulls().unique()
     candidates = distinct.filter(distinct.str.contains(r"\d"))
@@ -78,7 +82,7 @@ def mask_code_variants(texts: pl.Series, codes: ParticipantCodes) -> pl.Series:
         return texts
     words = {_skeleton([w]) for text in candidates.to_list() for w in _SUBRUNS.findall(text)}
     first = pl.col("first")
-    plausible = codes.by_first_part.filter(first.is_null() | first.is_in(list(words)))["code"]
+    plausible = codes.by_first_part.filter(first.is_in(list(words)))["code"]
     spellings = code_spellings(plausible.to_list())
     if not spellings:
         return texts
