@@ -159,6 +159,15 @@ def test_r_syntax_ordered_factor(tmp_path: Path):
     assert read_r_syntax(path).answers == {2: {"1": "Laag", "2": "Hoog"}}
 
 
+def test_r_syntax_with_more_answer_codes_than_labels_is_refused(tmp_path: Path):
+    path = tmp_path / "survey_1_R_syntax_file.R"
+    path.write_text('names(data)[1] <- "id"\nnames(data)[2] <- "org"\n'
+                    'data[, 2] <- factor(data[, 2], levels=c("A1","A2","A3"),labels=c("UMCG", "RUG"))\n',
+                    encoding="utf-8")
+    with pytest.raises(InputError, match=r"column 2 \(org\): 3 answer codes but 2 labels"):
+        read_r_syntax(path)
+
+
 def test_limesurvey_r_pair_that_does_not_belong_together(tmp_path: Path):
     data = tmp_path / "survey_1_R_data_file.csv"
     data.write_text('"Response ID","Wat is je code?"\n"1","P01"\n', encoding="utf-8")
@@ -236,11 +245,12 @@ def test_limesurvey_structure_old_layout(tmp_path: Path):
         "<languages><language>nl</language><language>en</language></languages>"
         "<questions><rows>"
         "<row><qid>1</qid><parent_qid>0</parent_qid><type>L</type><title>org</title>"
-        "<question><![CDATA[<p>Bij welke organisatie <b>werk</b> je?</p>]]></question><language>nl</language></row>"
+        "<question><![CDATA[<p>Bij welke organisatie <b>werk</b>&nbsp;je?</p>]]></question><language>nl</language></row>"
         "<row><qid>1</qid><parent_qid>0</parent_qid><type>L</type><title>org</title>"
         "<question><![CDATA[Where do you work?]]></question><language>en</language></row>"
         "</rows></questions><answers><rows>"
-        "<row><qid>1</qid><code>A1</code><answer>UMCG</answer><sortorder>1</sortorder><language>nl</language></row>"
+        "<row><qid>1</qid><code>A1</code><answer><![CDATA[UMCG &amp; UCG]]></answer><sortorder>1</sortorder>"
+        "<language>nl</language></row>"
         "<row><qid>1</qid><code>A2</code><answer>Rijksuniversiteit Groningen</answer><sortorder>2</sortorder>"
         "<language>nl</language></row>"
         "<row><qid>1</qid><code>A2</code><answer>University of Groningen</answer><sortorder>2</sortorder>"
@@ -248,7 +258,7 @@ def test_limesurvey_structure_old_layout(tmp_path: Path):
         "</rows></answers></document>", encoding="utf-8")
     assert read_limesurvey_structure(path) == {
         "org": {"text": "Bij welke organisatie werk je?",
-                "answers": {"A1": "UMCG", "A2": "Rijksuniversiteit Groningen"}}}
+                "answers": {"A1": "UMCG & UCG", "A2": "Rijksuniversiteit Groningen"}}}  # HTML's entities read
     assert read_limesurvey_structure(path, language="en")["org"]["answers"] == {"A2": "University of Groningen"}
 
 
@@ -359,6 +369,23 @@ def test_spss_pmg_sample_user_missing_grade_is_none():
     assert set(frame["organisatie"]) == {"UMCG", "Rijksuniversiteit Groningen", "Gemeente Groningen"}
 
 
+def test_spss_compressed_zsav_keeps_every_case(tmp_path: Path):
+    """A .zsav's zlib packs a case in far less than a byte a value: its cases are not cut at the file's size."""
+    import pandas
+    import pyreadstat
+
+    path = tmp_path / "pmg_t0.zsav"
+    pyreadstat.write_sav(pandas.DataFrame({"grade": [7.0] * 20_000, "wave": [1.0] * 20_000}), str(path), compress=True)
+    frame = read_spss_sav(path).frame
+    assert frame.height == 20_000 and frame[ROW][-1] == 20_000 and set(frame["grade"]) == {"7"}
+
+
+def test_spss_negative_time_keeps_its_sign():
+    from assets.ingest.formats_other_surveys import _spss_temporal
+
+    assert _spss_temporal(-5400.0, "TIME") == "-01:30:00" and _spss_temporal(5400.0, "TIME") == "01:30:00"
+
+
 # --- Google Forms ----------------------------------------------------------------------
 
 def test_google_forms_csv_checkbox_answers(tmp_path: Path):
@@ -446,6 +473,13 @@ def test_surveymonkey_xlsx_two_header_rows(tmp_path: Path):
     assert table.detail == "surveymonkey xlsx sheet 'Sheet': two header rows"
     _check_surveymonkey(table)
     assert table.frame["Welk cijfer geef je de training?"].to_list() == ["8", "7,5"]
+
+
+def test_surveymonkey_with_one_header_row_only_says_the_second_is_missing(tmp_path: Path):
+    path = tmp_path / "Sheet_1.csv"
+    path.write_text("Respondent ID,Vraag\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"Sheet_1.csv, row 2: a SurveyMonkey export has two header rows"):
+        read_surveymonkey_csv(path)
 
 
 def test_surveymonkey_xlsx_error_cells_are_told_apart_from_empty_ones(tmp_path: Path):

@@ -155,7 +155,10 @@ def test_qualtrics_previews_tests_spam_and_a_second_unfinished_response_are_quar
             "Survey Test,100,True,A-4,UMCG,9,,d@umcg.nl",     # 9
             "IP Address,100,True,A-5,UMCG,8,,e@umcg.nl",      # 10
             "4,100,1,A-6,UMCG,5,,f@umcg.nl",                  # 11 imported: an answer
-            "0,60,0,A-7,UMCG,4,,g@umcg.nl"]                   # 12 unfinished, A-7's only response
+            "0,60,0,A-7,UMCG,4,,g@umcg.nl",                   # 12 unfinished, A-7's only response
+            "0,50,False,A-6,UMCG,3,,f@umcg.nl",               # 13 unfinished, in a choice-text export's words
+            "Spam,100,True,A-8,UMCG,9,,h@umcg.nl",            # 14 spam is no finished response of A-8's...
+            "0,30,0,A-8,UMCG,5,,h@umcg.nl"]                   # 15 ...so this one, A-8's only, is counted
     (case / "export.csv").write_text("\n".join(head + rows) + "\n", encoding="utf-8")
     codebook = load_codebook(case / "codebook.yaml", tmp_path / "data")
     conn = duckdb.connect()
@@ -170,11 +173,29 @@ def test_qualtrics_previews_tests_spam_and_a_second_unfinished_response_are_quar
         (8, "Status", "Spam", "not an answer: Qualtrics marks the response 'Spam' (previews, tests and spam are not "
                               "counted)"),
         (9, "Status", "Survey Test", "not an answer: Qualtrics marks the response 'Survey Test' (previews, tests "
-                                     "and spam are not counted)")]
-    assert loaded_rows(conn) == [6, 7, 10, 11, 12]  # the participants' real answers, not quarantined as duplicates
+                                     "and spam are not counted)"),
+        (13, "Finished", "False", "unfinished response (Finished False) of a participant who finished one (row 11): "
+                                  "that one is counted"),
+        (14, "Status", "Spam", "not an answer: Qualtrics marks the response 'Spam' (previews, tests and spam are not "
+                               "counted)")]
+    assert loaded_rows(conn) == [6, 7, 10, 11, 12, 15]  # the participants' real answers, not quarantined as duplicates
     assert answer(conn, "mental_health_grade", 6) == (None, 7.0)
     [(text,)] = conn.sql(f"SELECT cell_value FROM {RAW} WHERE row_number = 7 AND column_name = 'Q7'").fetchall()
     assert "A-9" not in text and text.startswith("Ik sprak met [")
+
+
+def test_a_status_column_of_another_tools_export_is_an_answer_not_a_qualtrics_mark():
+    """An SPSS or LimeSurvey file's own Status (employment status coded 1, 2, 8) and Finished are answers."""
+    from types import SimpleNamespace
+
+    import polars as pl
+
+    from assets.ingest.survey import qualtrics_not_answers
+
+    frame = pl.DataFrame({"_row_number": [1, 2, 3], "Status": ["1", "8", "2"], "Finished": ["0", "1", "1"],
+                          "code": ["A-1", "A-1", "A-2"]})
+    assert qualtrics_not_answers(SimpleNamespace(format="spss_sav", relative="t0.sav"), frame, "code") == []
+    assert len(qualtrics_not_answers(SimpleNamespace(format="qualtrics_csv", relative="t0.csv"), frame, "code")) == 3
 
 
 def test_an_export_gone_since_its_codebook_was_read_is_named(tmp_path):

@@ -224,6 +224,8 @@ def test_which_reader_names_a_repeated_heading_how():
 
     assert _twin("Q5", ["Q5", "Q5_2"], {"Q5"}, "surveymonkey_xlsx") == "Q5_2"  # its header rows go through _unique
     assert _twin("Q5", ["Q5", "Q5_1"], {"Q5"}, "ms_forms_xlsx") == "Q5_1"  # fastexcel's own naming
+    assert _twin("Q5", ["Q5", "Q5_1"], {"Q5"}, "limesurvey_xlsx") == "Q5_1"
+    assert _twin("Q5", ["Q5", "Q5_2"], {"Q5", "Q5_2"}, "qualtrics_csv") is None  # a column the codebook names itself
     assert _twin("Q5", ["Q5", "Q5_1", "Q5_2"], {"Q5"}, "qualtrics_csv") is None  # a total and its items
     assert _twin("Q5", ["Q5", "Q5_2"], {"Q5"}, "spss_sav") is None
 
@@ -537,6 +539,46 @@ variables:
         (6, "ID", "#N/A", "Excel error value #N/A in the cell: Excel could not compute it, so there is no answer")]
     assert conn.sql("SELECT count(DISTINCT participant_id) FROM staging.tib_survey_answers").fetchall() == [(3,)]
     assert conn.sql("SELECT count(*) FROM raw.tib_survey_cells WHERE respondent_id IS NULL").fetchall() == [(0,)]
+
+
+def test_anonymous_responses_of_two_files_with_one_id_are_two_respondents(tmp_path):
+    """Forms numbers each form's responses from 1: ID 1 of the before and of the after form are not one
+    person. "anonymous" is told in any case or spacing (a hand-edited cell)."""
+    import xlsxwriter
+
+    folder = tmp_path / "data" / "terug_in_balans" / "2030"
+    folder.mkdir(parents=True)
+    for name, emails in (("t0.xlsx", [" Anonymous ", " Anonymous "]), ("t1.xlsx", ["anonymous"])):
+        book = xlsxwriter.Workbook(folder / name)
+        sheet = book.add_worksheet("Sheet1")
+        sheet.write_row(0, 0, ["ID", "Start time", "Completion time", "Email", "Name", "Vraag"])
+        for i, email in enumerate(emails, start=1):
+            sheet.write_row(i, 0, [i, "3/4/24 9:00:00", "3/4/24 9:05:00", email, "", "Ja"])
+        book.close()
+    (folder / "codebook.yaml").write_text("""
+instrument: demo
+programme: terug_in_balans
+year: 2030
+files:
+  - {path: t0.xlsx, format: ms_forms_xlsx, constants: {wave: voormeting}}
+  - {path: t1.xlsx, format: ms_forms_xlsx, constants: {wave: nameting}}
+participant: {column: Email, anonymous: {values: [anonymous], key_column: ID}}
+identifiers: [Name, Start time, Completion time]
+variables:
+  answer: {column: Vraag, type: category, labels: {Ja: "yes", Nee: "no"}}
+""", encoding="utf-8")
+    cb = load_codebook(folder / "codebook.yaml", tmp_path / "data")
+    conn = duckdb.connect()
+    for source in cb.files:
+        load_survey_file(conn, "raw.tib_survey_cells", cb, source, Pseudonymiser("k"))
+    assert conn.sql("SELECT count(DISTINCT respondent_id) FROM raw.tib_survey_cells").fetchall() == [(3,)]
+
+
+def test_the_file_registry_counts_every_row_read_the_quarantined_too(tmp_path):
+    data, cb_path = make_inbox(tmp_path, ",UMCG,7\r\nA-2,UMCG,6\r\n")
+    cb = load_codebook(cb_path, data)
+    outcome = load_survey_file(duckdb.connect(), "raw.pmg_questionnaire_cells", cb, cb.files[0], Pseudonymiser("k"))
+    assert (outcome.n_rows, outcome.n_quarantined) == (2, 1)
 
 
 def test_labels_from_a_limesurvey_structure_file(tmp_path):

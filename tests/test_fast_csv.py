@@ -112,6 +112,7 @@ IRREGULAR = {
     "whitespace-only line inside": HEADER + "A,1,x\r\n  \r\nB,2,y\r\n",
     "windows-1252": HEADER + "A,1,caf\xe9\r\n",
     "separators U+001C..U+001F as the only content": HEADER + "A,1,\x1c\x1f\r\n",
+    "one column, a blank line inside": "Q1\r\nCode\r\n{}\r\nA\r\n\r\nB\r\n",
 }
 
 

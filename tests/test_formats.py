@@ -196,7 +196,24 @@ def test_row_with_too_many_fields_names_the_row(tmp_path: Path):
         read_qualtrics_csv(path)
 
 
-@pytest.mark.parametrize("line,expected", [("a;b;c", ";"), ("a,b,c", ","), ("a\tb", "\t"), ('"x;y",b,c', ",")])
+def test_blank_fields_after_the_last_heading_are_no_reason_to_stop(tmp_path: Path):
+    # A delimiter Excel leaves after a row's last cell: no field holds anything, so the columns are sound.
+    path = tmp_path / "export.csv"
+    path.write_text('Q1,Q2\nx,y\n{"ImportId":"QID1"},{"ImportId":"QID2"}\nA,B,\nC,D, ,\n', encoding="utf-8")
+    assert read_qualtrics_csv(path).frame.rows() == [("A", "B", 4), ("C", "D", 5)]
+
+
+def test_legacy_qualtrics_with_its_id_spelled_response_id_and_a_short_second_row(tmp_path: Path):
+    path = tmp_path / "legacy.csv"
+    path.write_text("V1,V2,Q1,Q2\nResponseId,StartDate,Hoe gaat het?\nR_1,2015-01-01,7,8\n", encoding="utf-8")
+    table = read_qualtrics_csv(path)
+    assert table.detail == "qualtrics: legacy two header rows"
+    assert table.frame.columns == ["ResponseId", "StartDate", "Q1", "Q2", ROW]
+    assert table.frame.rows() == [("R_1", "2015-01-01", "7", "8", 3)]
+
+
+@pytest.mark.parametrize("line,expected", [("a;b;c", ";"), ("a,b,c", ","), ("a\tb", "\t"), ('"x;y",b,c', ","),
+                                           ("a,b;c", ",")])  # a tie goes to the comma
 def test_sniff_delimiter(line, expected):
     assert sniff_delimiter(line) == expected
 
@@ -212,18 +229,23 @@ def test_ms_forms_sample_multi_select_and_metadata():
     assert first[ROW] == 2
 
 
-def test_ms_forms_dutch_headings_are_normalised(tmp_path: Path):
+@pytest.mark.parametrize("completed", ["Tijd van voltooien", "Tijdstip van voltooien"])
+def test_ms_forms_dutch_headings_are_normalised(tmp_path: Path, completed: str):
     import xlsxwriter
 
     path = tmp_path / "forms_nl.xlsx"
     book = xlsxwriter.Workbook(path)
     sheet = book.add_worksheet("Blad1")
-    sheet.write_row(0, 0, ["Id", "Begintijd", "Tijd van voltooien", "E-mail", "Naam", "Vraag"])
+    sheet.write_row(0, 0, ["Id", "Begintijd", completed, "E-mail", "Naam", "Vraag"])
     sheet.write_row(1, 0, [1, "1-3-2024 09:00", "1-3-2024 09:05", "anonymous", "", "a;b;"])
+    sheet.write_row(2, 0, [2, "1-3-2024 09:10", "1-3-2024 09:15", None, "", "a;"])
+    sheet.write_formula(2, 3, "=NA()", None, "#N/A")
     book.close()
-    frame = read_ms_forms_xlsx(path).frame
-    assert frame.columns[:5] == ["ID", "Start time", "Completion time", "Email", "Name"]
-    assert frame.row(0, named=True)["Vraag"] == "a;b;"
+    table = read_ms_forms_xlsx(path)
+    assert table.frame.columns[:5] == ["ID", "Start time", "Completion time", "Email", "Name"]
+    assert table.frame.row(0, named=True)["Vraag"] == "a;b;"
+    # an error cell is named by the column's English heading, as the loader asks for it
+    assert table.cell_errors == {3: [("Email", "#N/A")]}
 
 
 def test_maxqda_sample_has_documents_codes_and_speaker_prefixes():
@@ -281,6 +303,34 @@ def test_excel_error_cells_are_told_apart_from_empty_ones(tmp_path: Path):
     assert table.cell_errors[2] == [("Cijfer", "#N/A")]
     # A loader asks for the first error among the columns it reads: one in a column left of them hides none.
     assert table.first_error({"Toelichting"}) == {3: ("Toelichting", "#DIV/0!")}
+
+
+def test_workbook_cells_and_rows_of_spaces_are_empty_and_headings_trimmed(tmp_path: Path):
+    import xlsxwriter
+
+    path = tmp_path / "forms.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("Form1")
+    sheet.write_row(0, 0, ["ID", "Cijfer ", " Toelichting"])  # Forms keeps a title's trailing space
+    sheet.write_row(1, 0, ["1", "7", "  "])
+    sheet.write_row(2, 0, [" ", " ", "   "])  # a row of spaces left at the bottom: no response
+    book.close()
+    table = read_excel(path, ["ID", "Cijfer", "Toelichting"])
+    assert table.frame.columns == ["ID", "Cijfer", "Toelichting", ROW]
+    assert table.frame.rows() == [("1", "7", None, 2)]
+
+
+def test_a_sheet_whose_only_row_holds_an_error_value_is_that_row_not_no_rows(tmp_path: Path):
+    import xlsxwriter
+
+    path = tmp_path / "forms.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("Form1")
+    sheet.write_row(0, 0, ["ID", "Cijfer"])
+    sheet.write_formula(1, 1, "=NA()", None, "#N/A")
+    book.close()
+    table = read_excel(path, ["ID", "Cijfer"])
+    assert table.frame.height == 0 and table.cell_errors == {2: [("Cijfer", "#N/A")]}  # quarantined by the loader
 
 
 def test_excel_without_expected_headings_says_what_is_missing(tmp_path: Path):

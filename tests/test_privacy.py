@@ -342,14 +342,45 @@ def test_mask_answers_masks_what_no_label_number_or_date_is():
     from assets.ingest.survey import mask_answers
 
     answers = pl.Series("q", ["Anders", " anders ", "7,5", "12-03-2024", "2024-03-12 10:15:00.500", "0612345678",
-                              "0612-34-5678", "Coaching;Anders", "Coaching;Jan de Vries", None])
+                              "0612-34-5678", "Coaching;Anders", "Coaching;Jan de Vries", "Coaching;Anders;", None])
     labels = frozenset({"anders", "coaching"})
     names = pl.Series(["Jan", "Vries", "Anders", "12", "15"])  # participant codes are among the names
     assert mask_answers(answers, names, labels, ";").to_list() == [
         "Anders", " anders ", "7,5", "12-03-2024", "2024-03-12 10:15:00.500", "[telefoon]", "[telefoon]",
-        "Coaching;Anders", "Coaching;[naam] de [naam]", None]
+        "Coaching;Anders", "Coaching;[naam] de [naam]", "Coaching;Anders;", None]  # Forms ends with ";"
     single = mask_answers(answers, pl.Series(["Anders"]), labels, None)
     assert single[0] == "Anders" and single[7] == "Coaching;[naam]"  # a label alone, not inside other text
+    # a participant code typed otherwise ("GG TC 01" for GG-TC-01) is masked as in free text
+    from assets.ingest.code_variants import ParticipantCodes
+
+    assert mask_answers(pl.Series("q", ["anders: GG TC 01", "Anders"]), pl.Series([], dtype=pl.String), labels, None,
+                        ParticipantCodes(pl.Series(["GG-TC-01"]))).to_list() == ["anders: [naam]", "Anders"]
+
+
+def test_a_multi_select_answer_of_labels_is_kept_when_a_name_is_a_word_of_a_label(tmp_path):
+    """A respondent named Focus: the labels "Focus houden" in a Forms multi-select are answers, not a name."""
+    import shutil
+
+    import openpyxl
+
+    from assets.ingest.codebook import load_codebook
+    from assets.ingest.survey import survey_cells
+    from tests.conftest import DATA
+
+    folder = tmp_path / "terug_in_balans" / "2024"
+    shutil.copytree(DATA / "terug_in_balans" / "2024", folder)
+    workbook = folder / "terug_in_balans_enquete_forms.xlsx"
+    book = openpyxl.load_workbook(workbook)
+    sheet = book.active
+    headings = [c.value for c in sheet[1]]
+    skills = "Welke vaardigheden zijn versterkt door het Terug in Balans traject?"
+    sheet.cell(row=2, column=headings.index("Name") + 1).value = "Focus de Wit"
+    sheet.cell(row=2, column=headings.index(skills) + 1).value = "Focus houden;Beslissen;"
+    book.save(workbook)
+    codebook = load_codebook(folder / "codebook_survey.yaml", tmp_path)
+    cells = survey_cells(codebook, codebook.files[0], Pseudonymiser("k"))[0]
+    [stored] = cells.filter((pl.col("row_number") == 2) & (pl.col("column_name") == skills))["cell_value"].to_list()
+    assert stored == "Focus houden;Beslissen;"
 
 
 def test_pseudonyms_collapse_whitespace_inside_an_identifier():
