@@ -8,7 +8,7 @@ import pytest
 
 from assets.ingest.errors import InputError
 from assets.ingest.formats import (ROW, read_excel, read_maxqda_coded_segments, read_ms_forms_xlsx,
-                                   read_qualtrics_csv, sniff_delimiter)
+                                   read_delimited, read_qualtrics_csv, sniff_delimiter)
 from tests.conftest import DATA, real_export
 
 
@@ -216,6 +216,27 @@ def test_legacy_qualtrics_with_its_id_spelled_response_id_and_a_short_second_row
                                            ("a,b;c", ",")])  # a tie goes to the comma
 def test_sniff_delimiter(line, expected):
     assert sniff_delimiter(line) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # Dutch Excel quotes no comma in a ';' file: by the header alone, the comma split it the most
+    ("Deelnemer;Hoe gaat het, kort gezegd, met u?\r\nP01;7\r\nP02;Goed, dank u\r\n", ";"),
+    ("Deelnemer;Cijfer (0-10, 10 = goed)\nP1;7,5\nP2;8\n", ";"),
+    # a short record in a comma file: no delimiter splits every record alike, the header decides
+    ("a,b,c\n1,2\n3,4,5\n", ","),
+    # the records after the twentieth are not read; the one cut there is not counted
+    ("ID;Vraag, een;Vraag, twee\n" + "x;1;2\n" * 19 + 'x;"1\n,,,";2\n' + "y,z\n" * 5, ";"),
+])
+def test_sniff_delimiter_from_the_first_records(text, expected):
+    assert sniff_delimiter(text) == expected
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_semicolon_file_with_commas_in_its_headings_is_read_by_the_semicolon(tmp_path: Path, fast: bool):
+    path = tmp_path / "excel_nl.csv"
+    path.write_bytes("\ufeffDeelnemer;Hoe gaat het, kort gezegd, met u?\r\nP01;7,5\r\nP02;8\r\n".encode())
+    records = read_delimited(path, fast=fast)
+    assert records.head == [["Deelnemer", "Hoe gaat het, kort gezegd, met u?"], ["P01", "7,5"], ["P02", "8"]]
 
 
 def test_ms_forms_sample_multi_select_and_metadata():

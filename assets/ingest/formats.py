@@ -132,16 +132,37 @@ def _undecodable(raw: bytes, name: str, at: int, shown_as: str, why: str) -> Inp
                       f"file {why}")
 
 
-def sniff_delimiter(first_line: str) -> str:
-    """The delimiter that splits the header line into the most fields (`,`, `;` or tab)."""
-    first_line = first_line.replace("\r", "")  # a stray CR is for the reader to refuse, by line
-    counts = {}
+# Records after the header that the delimiter is sniffed from.
+SNIFFED_RECORDS = 20
+_TEXT = re.compile(r"[^\r\n]")
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter (`,`, `;` or tab) of a delimited text, from its first records: the one that
+    splits every record into as many fields as the header, and into the most; where none does
+    (a short record), the one that splits the header into the most. A tie goes to the comma.
+
+    Dutch Excel quotes no comma in a `;` file: by its header alone, "Deelnemer;Hoe gaat het, kort
+    gezegd?" held more fields split at the comma, and the file was read as comma-separated."""
+    head, end = text, -1
+    for _ in range(SNIFFED_RECORDS + 1):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            break
+    cut = end >= 0 and _TEXT.search(text, end + 1) is not None  # records after the ones read
+    if cut:
+        head = text[:end]
+    head = head.replace("\r", "")  # a stray CR is for the reader to refuse, by line
+    scores = {}
     for d in (",", ";", "\t"):
         try:
-            counts[d] = len(next(csv.reader([first_line], delimiter=d)))
+            records = [r for r in csv.reader(head.split("\n"), delimiter=d) if r]
         except csv.Error:  # a field past csv's size limit (a wide header split by another delimiter)
-            counts[d] = 1
-    return max(counts, key=lambda d: (counts[d], d == ","))
+            records = [[head]]
+        rest = records[1:-1] if cut else records[1:]  # the last may go on past the cut
+        n = len(records[0]) if records else 1
+        scores[d] = (n > 1 and all(len(r) == n for r in rest), n, d == ",")
+    return max(scores, key=scores.get)
 
 
 # Appended as a last line: a file cut inside a quoted cell swallows it into that cell. A private-use
@@ -153,7 +174,7 @@ def _python_records(raw: bytes, name: str) -> list[list[str]]:
     text = decode_text(raw, name)
     if "\r" in text and "\n" not in text:  # classic Mac line ends (Excel for Mac's "CSV (Macintosh)")
         text = text.replace("\r", "\n")
-    delimiter = sniff_delimiter(text.split("\n", 1)[0])
+    delimiter = sniff_delimiter(text)
     marked = _END not in text
     reader = csv.reader(io.StringIO(text + "\n" + _END + "\n" if marked else text, newline=""), delimiter=delimiter)
     try:
@@ -280,7 +301,7 @@ def _polars_grid(raw: bytes) -> pl.DataFrame | None:
     end = text.find("\n")
     if end < 0 and "\r" in text:
         return None  # classic Mac line ends
-    delimiter = sniff_delimiter(text if end < 0 else text[:end])
+    delimiter = sniff_delimiter(text)
     # Blank lines at the end are records csv drops; one LF ends the last record.
     if not body.endswith(b"\n") or body.endswith((b"\n\n", b"\n\r\n", b"\r\r\n")):
         body, text = body.rstrip(b"\r\n") + b"\n", text.rstrip("\r\n") + "\n"
