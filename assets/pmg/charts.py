@@ -33,22 +33,20 @@ GRID_CATEGORIES = ["werk_hulpbron", "persoonlijke_hulpbron", "werk_stressor", "p
 # row per intervention instead, the IGLOO levels side by side, each split by JD-R category.
 MAX_PANELS = 12
 MAX_ANNOTATED_ROWS = 40
-# The theme matrix of a row per intervention (inches): its width (a landscape page's), what a page
-# keeps for the title, levels and categories of the first part, and the levels and categories of each
-# further part.
-MATRIX_ROWS_WIDTH, MATRIX_RESERVED, MATRIX_PART_HEADINGS = 11.0, 2.3, 1.6
 MAX_ROWS = 60  # more rows are no longer readable; the mart has them all
 CELL_LINES = {"colors": "#E5E5E5", "linewidths": 0.8, "capstyle": "projecting",  # as axvline draws them
               "zorder": 1.5}  # zorder of an axis' grid lines
+# A chart taller than a page is drawn in parts of a page each (inches). The mental-health chart: what
+# a page keeps for the heading above the first part and the axis' label below the last, and the
+# scale above each part.
+PAGE_RESERVED, PART_SCALE = 1.6, 0.45
+# The theme matrix of a row per intervention: its width (a landscape page's), what a page keeps for
+# the title, levels and categories of the first part, and the levels and categories of each further.
+MATRIX_ROWS_WIDTH, MATRIX_RESERVED, MATRIX_PART_HEADINGS = 11.0, 2.3, 1.6
 
 
 def _wrapped(name: str, width: int = 26) -> str:
     return "\n".join(textwrap.wrap(name, width, break_long_words=False)) or name
-
-
-# Inches of the mental-health chart drawn in parts (one a page): what a page keeps for the heading
-# above the first and the axis' label below the last, and the scale above each part.
-PAGE_RESERVED, PART_SCALE = 1.6, 0.45
 
 
 def _parts(n: int, most: int) -> list[int]:
