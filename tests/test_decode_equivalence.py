@@ -13,7 +13,7 @@ from warehouse.schema import ensure_schema
 RAW, TARGET = "raw.pmg_questionnaire_cells", "staging.pmg_questionnaire_answers"
 
 # The decode as it was: per cell, in SQL over the cells themselves (kept here as the reference).
-REFERENCE_DECODE_SQL = """
+REFERENCE_DECODE_SQL = r"""
 CREATE OR REPLACE TEMP TABLE _cells AS
 SELECT c.source_file, c.row_number, c.respondent_id, v.year, v.variable, v.type, v.min_value, v.max_value,
        v.required, v.waves, v.option_code, c.column_name, nullif(trim(c.cell_value), '') AS cell

@@ -1,4 +1,4 @@
-"""Numbers and addresses that name a person, masked in free text: e-mail addresses, phone numbers,
+r"""Numbers and addresses that name a person, masked in free text: e-mail addresses, phone numbers,
 bank accounts (IBAN) and citizen service numbers (BSN).
 
 Participants write these into answers and say them in interviews ("bel me op 06.12.34.56.78",
