@@ -148,7 +148,8 @@ def test_nvivo_coding_matrix_rows_after_a_blank_one_and_a_decimal_comma(tmp_path
 @pytest.mark.parametrize("cell", [-1, 1.5, "veel"])
 def test_nvivo_coding_matrix_cell_that_is_no_count_is_refused_where_it_is(tmp_path: Path, cell):
     path = _nvivo_matrix(tmp_path / "matrix.xlsx", [[None, "A : Anna", "B : Bert"], ["1 : Werkdruk", 2, cell]])
-    with pytest.raises(InputError, match=r"matrix.xlsx, row 2, column 'B : Bert': a coding-matrix cell must be a count"):
+    with pytest.raises(InputError,
+                       match=r"matrix.xlsx, row 2, column 'B : Bert': a coding-matrix cell must be a count"):
         read_nvivo_coding_matrix(path)
 
 
@@ -380,7 +381,8 @@ def test_teams_docx_speaker_names_with_odd_spacing_are_one_speaker(tmp_path: Pat
     """Two spaces inside a name made another speaker, so another pseudonym for the same person; a
     blank paragraph between an older layout's timing and its speaker made the name the words said."""
     path = tmp_path / "spaces.docx"
-    write_teams_docx(path, [("Marieke  de Vries   0:03",), ("Ja.",), ("Marieke de Vries   0:05",), ("Nee", "\r", "toch.",)])
+    write_teams_docx(path, [("Marieke  de Vries   0:03",), ("Ja.",), ("Marieke de Vries   0:05",),
+                            ("Nee", "\r", "toch.",)])
     rows = read_teams_docx(path).frame.select("speaker", "text").rows()
     assert rows == [("Marieke de Vries", "Ja."), ("Marieke de Vries", "Nee toch.")]
     write_teams_docx(path, [("0:0:0.0 --> 0:0:2.560",), ("",), ("Bakker,  Joost",), ("Goedemorgen.",)])

@@ -319,7 +319,8 @@ def test_without_speaker_codes_later_turns_with_long_names_in_brackets_or_parent
         "UMCG-CS1-07: Goed (UMCG-CS1-78: niet).",
         "UMCG-CS1-08: Ja.\nUMCG-CS1-123: Nee.",  # a code with more digits is written as the file's codes
         # not people: a phrase with a number, an acronym beside a place (whose words would go everywhere)
-        "UMCG-CS1-09: Ik noem er twee.\nStap 2 Rust: veel.", "GGD Groningen: Wij zien het.", "UMCG-CS1-10: In Groningen ook.",
+        "UMCG-CS1-09: Ik noem er twee.\nStap 2 Rust: veel.", "GGD Groningen: Wij zien het.",
+        "UMCG-CS1-10: In Groningen ook.",
     ], speaker_codes=None)
     assert texts == ["Ja.\n[naam]: Nee.", "Ja.\n[[naam]]: Nee.", "Goed ([naam]: niet).", "Ja.\n[naam]: Nee.",
                      "Ik noem er twee.\nStap 2 Rust: veel.", "Wij zien het.", "In Groningen ook."]

@@ -755,7 +755,8 @@ def test_the_provenance_lists_the_years_files_and_counts_a_row_set_aside_once():
                  "('pmg/2024/t0.csv', 'pmg', 'pmg_questionnaire', 2024, 'pmg/2024/codebook.yaml', 'a2', 'c2', 50), "
                  "('tib/2023/x.csv', 'terug_in_balans', 'tib', 2023, 'tib/2023/codebook.yaml', 'b1', 'd1', 20)")
     conn.execute("INSERT INTO raw.quarantine (source_file, row_number, column_name) VALUES ('pmg/2023/t0.csv', 7, "
-                 "'grade'), ('pmg/2023/t0.csv', 7, 'team'), ('pmg/2023/t0.csv', 9, 'grade'), ('pmg/2022/t0.csv', 3, 'x')")
+                 "'grade'), ('pmg/2023/t0.csv', 7, 'team'), ('pmg/2023/t0.csv', 9, 'grade'), "
+                 "('pmg/2022/t0.csv', 3, 'x')")
     blocks = provenance_blocks(conn, "pmg", 2023, "run-42")
     files, codebooks, _ = [b for b in blocks if isinstance(b, Table)]
     assert files.rows == [["pmg/2023/t0.csv", "pmg_questionnaire", "40", "2", "a1"]]
