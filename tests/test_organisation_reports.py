@@ -62,6 +62,11 @@ def test_every_organisation_has_its_own_report_with_only_its_interventions(full_
     assert metadata["organisaties_n"].value == len(folders)
 
 
+def test_organisation_folders_stay_unique_past_two_of_one_name():
+    folders = pmg.organisation_folders(["Zoë", "ZOË", "zoe", "Zoe-2"])
+    assert folders == {"Zoë": "zoe", "ZOË": "zoe-2", "zoe": "zoe-3", "Zoe-2": "zoe-2-2"}
+
+
 @pytest.fixture
 def beyond_the_detail_limit(full_run, tmp_path, monkeypatch):
     """The 2023 PMG report asset alone, as if the year had more interventions than DETAIL_LIMIT,
@@ -166,3 +171,36 @@ def test_a_year_is_read_with_only_the_quotes_its_sections_show(warehouse):
         QUOTES_PER_SECTION)
     assert everything.height > shown.height  # some section has more quotes than it prints
     assert data.quotes.equals(shown.select(everything.columns))
+
+
+def test_a_year_of_exactly_detail_limit_interventions_describes_each_itself(full_run, tmp_path, monkeypatch):
+    """"More than DETAIL_LIMIT" makes a year compact: one of exactly so many is described one by one."""
+    from assets.pmg.year_data import interventions
+
+    result, tmp = full_run
+    shutil.copy(tmp / "warehouse.duckdb", tmp_path / "warehouse.duckdb")
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as conn:
+        described = {i for _, i in interventions(load_year(conn, YEAR, themes=False))}
+    monkeypatch.setattr(pmg, "DETAIL_LIMIT", len(described))
+    assert materialize([pmg.pmg_report], partition_key=str(YEAR), resources={
+        "duckdb": DuckDBResource(database=str(tmp_path / "warehouse.duckdb")),
+        "reports": ReportSettings(output_dir=str(tmp_path / "reports"))}).success
+    report = parse(tmp_path / "reports" / "pmg" / str(YEAR) / "rapport.html")
+    assert {h.removeprefix("Interventie ") for h in report.headings if h.startswith("Interventie ")} == described
+
+
+def test_pmg_a_compact_years_tabel_3_sums_each_organisations_interventions():
+    from dataclasses import replace
+
+    from tests.test_reports import STAKEHOLDER, _count, _tables, crafted_year
+
+    data = crafted_year(pmg_response_counts=[
+        _count("UMCG", "Yoga", n=4, q=6), _count("UMCG", "Yoga", "Groep 2", n=2, n_t1=0, q=1),
+        _count("UMCG", "Mindfulness", n=3, q=5, n_questionnaire_t1=0), _count("RUG", "Yoga", n=0, q=2)])
+    folders = pmg.organisation_folders(["RUG", "UMCG"])
+    blocks = pmg.organisation_table(replace(data, set_aside=2), STAKEHOLDER, folders, 3)
+    [table] = _tables(blocks)
+    assert table.rows == [["RUG", "1", "/", "/", "2", "2", "organisaties/rug/rapport.html"],
+                          ["UMCG", "2", "9", "7", "12", "7", "organisaties/umcg/rapport.html"]]
+    assert any("Let op: 2 rij(en)" in note for note in table.notes)
+    assert blocks[1].text.startswith("Dit jaar telt 3 interventies bij 2 organisaties")

@@ -8,16 +8,22 @@ from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
+import duckdb
+import polars as pl
 import pytest
 from pypdf import PdfReader
 
+from assets.pmg import report as pmg
 from assets.pmg.disclosure import disclosure
 from assets.pmg.statistics import ALL_GROUPS
 from assets.pmg.year_data import load_year
 from assets.reporting.editions import Edition
+from assets.reporting.html import Bullets, Chart, Heading, Paragraph, Table
 from assets.reporting.numbers import MISSING, fmt_number, fmt_pct, fmt_range, fmt_short, fmt_trimmed
 from assets.reporting.texts import in_sentence
 from assets.statistics import small_n_flag, wilcoxon_note, wilson_interval_pct
+from assets.tables import frame_for, replace_with_frame
+from warehouse.schema import ensure_schema
 
 MINIMUM = 5  # ReportSettings' default reporting minimum, as the full run uses it
 
@@ -764,6 +770,319 @@ def test_the_provenance_lists_the_years_files_and_counts_a_row_set_aside_once():
     assert codebooks.rows == [["pmg/2023/codebook.yaml", "c1"]]
     assert Paragraph("Dagster-run: run-42") in blocks
 
+
+# --- PMG, the builder on crafted mart rows: each table cell, statement and note ------------------
+
+RESEARCHER, STAKEHOLDER = Edition(True, MINIMUM), Edition(False, MINIMUM)
+
+
+def crafted_year(**marts):
+    """A 2023 year of crafted mart rows ({mart: rows}, the year filled in), read as the reports read it."""
+    conn = duckdb.connect()
+    ensure_schema(conn)
+    for name, rows in marts.items():
+        replace_with_frame(conn, f"marts.{name}", frame_for(f"marts.{name}", [{"year": 2023, **r} for r in rows]))
+    return load_year(conn, 2023)
+
+
+def _count(organisation, intervention, group="Groep 1", n=6, q=6, **columns) -> dict:
+    """A Tabel 3 row: n interviewed and q questionnaires at each wave, in one interview each."""
+    return {"organisation": organisation, "intervention": intervention, "group_label": group, "n_t0": n, "n_t1": n,
+            "n_questionnaire_t0": q, "n_questionnaire_t1": q, "n_interviews_t0": 1, "n_interviews_t1": 1,
+            "smallest_interview": n, "largest_interview": n, **columns}
+
+
+def _grade(organisation, intervention, wave, n, mean, lo, hi) -> dict:
+    return {"organisation": organisation, "intervention": intervention, "wave": wave, "n": n, "mean": mean,
+            "min": lo, "max": hi, "scale_min": 1.0, "scale_max": 10.0}
+
+
+def _rating(organisation, intervention, n, mean=7.5) -> dict:
+    return {"organisation": organisation, "intervention": intervention, "n": n, "mean": mean, "min": 5.0, "max": 9.0,
+            "scale_min": 1.0, "scale_max": 10.0}
+
+
+def _pairs(organisation, intervention, group=ALL_GROUPS, n=8, **columns) -> dict:
+    return {"organisation": organisation, "intervention": intervention, "group_label": group, "n_pairs": n,
+            "mean_t0": 5.84, "mean_t1": 7.16, "mean_difference": 1.32, "median_difference": 1.5,
+            "hodges_lehmann": 1.04, "rank_biserial": 0.714, "p_value": 0.0391, "test": "Wilcoxon exact",
+            "note": f"{group}: {n} paren", "n_higher": 6, "n_lower": 1, "n_unchanged": n - 7,
+            "is_total": group == ALL_GROUPS, **columns}
+
+
+def _unpaired(organisation, intervention, n_t0, n_t1, n_paired=2) -> dict:
+    return {"organisation": organisation, "intervention": intervention, "n_t0": n_t0, "n_t1": n_t1,
+            "n_paired": n_paired, "mann_whitney_p": 0.21, "cliffs_delta": 0.31, "note": "notitie",
+            "mann_whitney_method": "exact"}
+
+
+def _mention(theme, n, groups=1, wave="T0", section="Advies", category="werk_stressor", **columns) -> dict:
+    return {"organisation": "RUG", "intervention": "Yoga", "wave": wave, "section": section, "igloo_level": "Individu",
+            "jdr_category": category, "theme": theme, "n_participants": n, "n_groups": groups, **columns}
+
+
+def _quote(quote, rank, category="werk_stressor") -> dict:
+    return {"organisation": "RUG", "intervention": "Yoga", "wave": "T0", "section": "Advies", "theme": "werkdruk",
+            "group_label": "Groep 1", "n_participants": 2, "quote": quote, "rank": rank, "language": "nl",
+            "jdr_category": category}
+
+
+def _cell(organisation, level, category, themes, groups, people) -> dict:
+    return {"organisation": organisation, "intervention": "Yoga", "igloo_level": level, "jdr_category": category,
+            "n_themes": themes, "n_groups": groups, "n_participants": people}
+
+
+def _tables(blocks) -> list[Table]:
+    return [b for b in blocks if isinstance(b, Table)]
+
+
+def _by_header(table, row: list[str]) -> dict:
+    return dict(zip(table.headers, row))
+
+
+def _said(data, section, edition=RESEARCHER) -> list:
+    """A section's sub-headings and statements, in order."""
+    blocks = pmg.section_blocks(data, "RUG", "Yoga", section, edition, disclosure(data, edition), 4)
+    return [x for b in blocks[1:] for x in ([b.text] if isinstance(b, Heading) else b.items if isinstance(b, Bullets)
+                                            else [])]
+
+
+def test_one_focus_interview_and_two_are_said_apart():
+    """"Er is één focusinterview" of one interview only; two, of one and of four people, are two."""
+    def said(*rows) -> str:
+        data = crafted_year(pmg_response_counts=list(rows))
+        return " ".join(b.text for b in pmg.response_table(data, RESEARCHER, 3) if isinstance(b, Paragraph))
+
+    one = _count("UMCG", "Yoga", n=1, n_t1=0, n_interviews_t1=0)
+    assert said(one) == "Er is één focusinterview gecodeerd, met 1 deelnemer."
+    assert said(one, _count("RUG", "Yoga", n=4, n_t1=0, n_interviews_t1=0)) == (
+        "In totaal zijn 2 focusinterviews gecodeerd, 2 bij T0 en 0 bij T1; de groepsgrootte varieerde tussen 1 en 4 "
+        "deelnemers.")
+
+
+def test_the_overview_says_one_and_two_people_and_the_range_from_lowest_to_highest():
+    data = crafted_year(pmg_response_counts=[_count("RUG", "Yoga", n=1, n_t1=2, q=7)],
+                        pmg_mental_health=[_grade("RUG", "Yoga", "T0", 7, 6.2, 3.0, 8.0)])
+    blocks = pmg.overview(data, "RUG", "Yoga", RESEARCHER, disclosure(data, RESEARCHER), 4)
+    text = " ".join(b.text for b in blocks if isinstance(b, Paragraph))
+    assert "vóór de interventie (T0) 1 medewerker en na de interventie (T1) 2 medewerkers mee" in text
+    assert "was M=6,2 (N=7) met een range tussen 3 en 8 (zie Tabel 4)" in text
+    assert not any("vulden de vragenlijst in" in note for note in _tables(blocks)[0].notes)  # 7 answered, 7 graded
+    data = crafted_year(pmg_response_counts=[_count("RUG", "Yoga", n=0, n_t1=3)])
+    text = " ".join(b.text for b in pmg.overview(data, "RUG", "Yoga", RESEARCHER, disclosure(data, RESEARCHER), 4)
+                    if isinstance(b, Paragraph))
+    assert "vóór de interventie (T0) niemand en na de interventie (T1) 3 medewerkers mee" in text
+
+
+def test_pmg_each_interventions_sentences_point_to_its_own_overview_table():
+    data = crafted_year(
+        pmg_response_counts=[_count("RUG", "Yoga"), _count("UMCG", "Mindfulness")],
+        pmg_mental_health=[_grade(o, i, w, 6, 6.5, 4.0, 9.0) for o, i in (("RUG", "Yoga"), ("UMCG", "Mindfulness"))
+                           for w in ("T0", "T1")],
+        pmg_intervention_rating=[_rating("RUG", "Yoga", 6), _rating("UMCG", "Mindfulness", 6)])
+    intervention, overview, pointed = None, {}, {}
+    for b in pmg.build(data, RESEARCHER):
+        if isinstance(b, Heading) and b.level == 2:
+            intervention = b.text
+        elif isinstance(b, Table) and "Ervaren mentale gezondheid T0 & T1" in b.caption:
+            overview[intervention] = {re.match(r"Tabel (\d+) ", b.caption)[1]}
+        elif isinstance(b, Paragraph) and "zie Tabel" in b.text:
+            pointed.setdefault(intervention, set()).update(re.findall(r"zie Tabel (\d+)", b.text))
+    assert pointed == overview and list(overview) == ["Interventie Yoga", "Interventie Mindfulness"], pointed  # RUG first
+
+
+def test_pmg_a_theme_statement_counts_participants_most_raised_first_with_one_in_the_singular():
+    data = crafted_year(pmg_response_counts=[_count("RUG", "Yoga", n=6)], pmg_theme_mentions=[
+        _mention("werkdruk", 1), _mention("steun van collega's", 3, groups=2), _mention("rust", 2, wave="T1"),
+        _mention("autonomie", 2, section="Diagnose", category="werk_hulpbron"),
+        _mention("piekeren", 4, section="Diagnose", category="persoonlijke_stressor"),
+        _mention("slaap", 1, section="Diagnose", category=None)])
+    assert _said(data, "Advies") == ["3 deelnemers noemden steun van collega's (T0)", "1 deelnemer noemde werkdruk (T0)",
+                                     "2 deelnemers noemden rust (T1)"]
+    # the Diagnose under its JD-R categories, in the model's order, the uncategorised last
+    t = RESEARCHER.t
+    assert _said(data, "Diagnose") == [t("werk_hulpbron"), "2 deelnemers noemden autonomie",
+                                       t("persoonlijke_stressor"), "4 deelnemers noemden piekeren",
+                                       t("other"), "1 deelnemer noemde slaap"]
+
+
+def test_pmg_a_section_quotes_up_to_four_and_words_coded_twice_once():
+    def quoted(*quotes) -> list[str]:
+        data = crafted_year(pmg_response_counts=[_count("RUG", "Yoga")], pmg_theme_mentions=[_mention("werkdruk", 2)],
+                            pmg_theme_quotes=list(quotes))
+        blocks = pmg.section_blocks(data, "RUG", "Yoga", "Advies", RESEARCHER, disclosure(data, RESEARCHER), 4)
+        return [b.text.split("”")[0].strip("“") for b in blocks if isinstance(b, Paragraph) and b.kind == "quote"]
+
+    assert quoted(*(_quote(q, i) for i, q in enumerate(["Een", "Twee", "Drie", "Vier"], 1))) == [
+        "Een", "Twee", "Drie", "Vier"]
+    # one segment coded as a resource and as a stressor: its words once
+    assert quoted(_quote("Een", 1), _quote("Een", 1, "werk_hulpbron"), _quote("Twee", 2)) == ["Een", "Twee"]
+
+
+def test_pmg_paired_table_puts_each_statistic_in_its_column():
+    data = crafted_year(pmg_response_counts=[_count("RUG", "Yoga", n=8, q=8), _count("UMCG", "Yoga", n=8, q=8)],
+                        pmg_paired_change=[_pairs("RUG", "Yoga"), _pairs("UMCG", "Yoga", p_value=None, test=None)])
+    [table] = [t for t in _tables(pmg.paired_blocks(data, RESEARCHER, disclosure(data, RESEARCHER), 4))
+               if "dezelfde deelnemers" in t.caption]
+    row = _by_header(table, table.rows[0])
+    assert {k: row[k] for k in ("Groep", "N paren", "M T0", "M T1", "Gem. verschil", "Mediaan verschil",
+                                "Hodges-Lehmann", "Rangbiseriële r", "p")} == {
+        "Groep": "(alle groepen)", "N paren": "8", "M T0": "5,8", "M T1": "7,2", "Gem. verschil": "1,3",
+        "Mediaan verschil": "1,5", "Hodges-Lehmann": "1,0", "Rangbiseriële r": "0,71", "p": "0,039"}
+    # 2 * 0.5 ** 5 > 0.05: five changed pairs are too few for the exact test, six are not
+    assert _by_header(table, table.rows[1])["Toets of reden geen toets"] == (
+        "geen toets: met 5 of minder veranderde paren is p < 0,05 onmogelijk")
+
+
+def test_pmg_an_interventions_one_group_is_left_out_only_where_it_repeats_the_total():
+    data = crafted_year(pmg_response_counts=[_count("RUG", "Yoga", n=8), _count("UMCG", "Yoga", n=8)],
+                        pmg_paired_change=[_pairs("RUG", "Yoga", n=8), _pairs("RUG", "Yoga", "Groep 1", n=8),
+                                           _pairs("UMCG", "Yoga", n=8), _pairs("UMCG", "Yoga", "Groep 1", n=6)])
+    table = _tables(pmg.paired_blocks(data, RESEARCHER, disclosure(data, RESEARCHER), 4))[0]
+    assert [row[:4] for row in table.rows] == [["RUG", "Yoga", "(alle groepen)", "8"],
+                                               ["UMCG", "Yoga", "(alle groepen)", "8"], ["UMCG", "Yoga", "Groep 1", "6"]]
+
+
+def test_pmg_a_year_of_one_paired_row_has_its_table_flagged_from_ten_pairs_on_without_a_legend():
+    data = crafted_year(pmg_response_counts=[_count("RUG", "Yoga", n=10)],
+                        pmg_paired_change=[_pairs("RUG", "Yoga", n=10)])
+    [table] = _tables(pmg.paired_blocks(data, RESEARCHER, disclosure(data, RESEARCHER), 4))
+    assert _by_header(table, table.rows[0])["Kleine N"] == ""
+    assert not any("Kleine groepen" in note for note in table.notes)
+
+
+def test_pmg_theme_matrix_rows_follow_the_heatmap_and_a_compact_year_sums_its_cells():
+    data = crafted_year(pmg_response_counts=[_count("RUG", "Yoga"), _count("UMCG", "Yoga")], pmg_theme_matrix=[
+        _cell("RUG", "Groep", "uitkomst", 1, 1, 2), _cell("RUG", "Individu", "werk_stressor", 2, 1, 3),
+        _cell("RUG", "Individu", "persoonlijke_hulpbron", 1, 1, 1),
+        _cell("UMCG", "Individu", "werk_stressor", 3, 2, 4)])
+    t = RESEARCHER.t
+    [table] = _tables(pmg.matrix_blocks(data, RESEARCHER, 5, None))
+    assert [row[:3] + row[4:] for row in table.rows] == [  # the heatmap's columns: resources before stressors
+        ["RUG", "Yoga", t("Individu"), "1", "1", "1"], ["RUG", "Yoga", t("Individu"), "2", "1", "3"],
+        ["RUG", "Yoga", t("Groep"), "1", "1", "2"], ["UMCG", "Yoga", t("Individu"), "3", "2", "4"]]
+    assert [row[3] for row in table.rows[:2]] == [t("persoonlijke_hulpbron"), t("werk_stressor")]
+    [table] = _tables(pmg.matrix_blocks(data, RESEARCHER, 5, None, compact=True))
+    assert table.rows == [[t("Individu"), t("persoonlijke_hulpbron"), "1", "1", "1"],
+                          [t("Individu"), t("werk_stressor"), "2", "5", "3"], [t("Groep"), t("uitkomst"), "1", "1", "1"]]
+
+
+@pytest.mark.parametrize("t1, rating", [(3, 6), (6, 3)])
+def test_pmg_stakeholder_hides_each_grade_by_its_own_n_in_the_table_and_in_the_sentences(t1, rating):
+    """A small T1 beside a large grade for the intervention, and the other way round: each is hidden
+    by its own N, in the overview table, in its sentence (Verandering, Evaluatie), with the note."""
+    data = crafted_year(pmg_response_counts=[_count("RUG", "Yoga", n=8, q=8)],
+                        pmg_mental_health=[_grade("RUG", "Yoga", "T0", 8, 6.5, 4.0, 9.0),
+                                           _grade("RUG", "Yoga", "T1", t1, 7.25, 4.0, 9.0)],
+                        pmg_intervention_rating=[_rating("RUG", "Yoga", rating)])
+    plan = disclosure(data, STAKEHOLDER)
+    [table] = _tables(pmg.overview(data, "RUG", "Yoga", STAKEHOLDER, plan, 4))
+    row = _by_header(table, table.rows[0])
+    for column, n in (("T1", t1), ("Cijfer interventie", rating)):
+        hidden = (row[f"{column} M (N)"], row[f"{column} range"]) == (f"–* (N={n})", "–")
+        assert hidden == (n < 5) and row[f"{column} M (N)"].startswith("M=") == (n >= 5), column
+    assert "* groep kleiner dan 5; niet getoond" in table.notes
+
+    for section, n in (("Verandering", t1), ("Evaluatie", rating)):
+        [grade] = [b.text for b in pmg.section_blocks(data, "RUG", "Yoga", section, STAKEHOLDER, plan, 4)
+                   if isinstance(b, Paragraph) and b.kind != "note"]
+        assert ("niet getoond (groep kleiner dan 5)" in grade) == (n < 5) and ("M=" in grade) == (n >= 5), section
+
+
+def test_pmg_stakeholder_overview_explains_a_secondary_mark():
+    """T0 of three, all three in T1: T1's mean is hidden too (**), and the note says why."""
+    data = crafted_year(pmg_response_counts=[_count("RUG", "Yoga", n=6)],
+                        pmg_mental_health=[_grade("RUG", "Yoga", "T0", 3, 6.5, 4.0, 9.0),
+                                           _grade("RUG", "Yoga", "T1", 6, 7.0, 4.0, 9.0)],
+                        pmg_paired_change=[_pairs("RUG", "Yoga", n=3)])
+    [table] = _tables(pmg.overview(data, "RUG", "Yoga", STAKEHOLDER, disclosure(data, STAKEHOLDER), 4))
+    assert table.rows[0][1:5] == ["–* (N=3)", "–", "–** (N=6)", "–"]
+    assert f"** {STAKEHOLDER.secondary_note}" in table.notes and f"* {STAKEHOLDER.small_group_note}" in table.notes
+
+
+def test_pmg_stakeholder_hides_the_themes_of_the_wave_whose_interview_was_small_only():
+    mentions = [_mention("werkdruk", 2), _mention("rust", 1, wave="T1")]
+    data = crafted_year(pmg_response_counts=[_count("RUG", "Yoga", n=8, n_t1=3)], pmg_theme_mentions=mentions)
+    plan = disclosure(data, STAKEHOLDER)
+    blocks = pmg.section_blocks(data, "RUG", "Yoga", "Advies", STAKEHOLDER, plan, 4)
+    assert [b.text for b in blocks if isinstance(b, Paragraph)] == [
+        "Welke thema's bij T1 genoemd werden, wordt niet getoond: minder dan 5 deelnemers aan de focusinterviews van "
+        "deze interventie (de onderzoekerseditie toont ze)."]
+    assert _said(data, "Advies", STAKEHOLDER) == ["2 deelnemers noemden werkdruk"]
+    # both waves small: both said
+    data = crafted_year(pmg_response_counts=[_count("RUG", "Yoga", n=3)], pmg_theme_mentions=mentions)
+    blocks = pmg.section_blocks(data, "RUG", "Yoga", "Advies", STAKEHOLDER, disclosure(data, STAKEHOLDER), 4)
+    assert [b.text.split(" genoemd")[0] for b in blocks[1:]] == ["Welke thema's bij T0 en T1"]
+    # a wave without an interview is no small interview: a section nothing was said in says so
+    data = crafted_year(pmg_response_counts=[_count("RUG", "Yoga", n=8, n_t1=0)], pmg_theme_mentions=mentions[:1])
+    blocks = pmg.section_blocks(data, "RUG", "Yoga", "Evaluatie", STAKEHOLDER, disclosure(data, STAKEHOLDER), 4)
+    assert blocks[-1].text == "Geen gecodeerde interviewfragmenten voor dit onderdeel."
+
+
+def test_pmg_the_stakeholder_paired_table_gives_no_rows_note_which_says_how_a_hidden_group_changed():
+    """The mart's note per row ("6 of 8 changed ...") is the researcher's: of a hidden group it
+    says what the hidden cells would."""
+    rows = [_pairs("RUG", "Yoga", n=12), _pairs("RUG", "Yoga", "Groep A", n=9), _pairs("RUG", "Yoga", "Groep B", n=3)]
+    data = crafted_year(pmg_response_counts=[_count("RUG", "Yoga", "Groep A", n=9, q=9),
+                                             _count("RUG", "Yoga", "Groep B", n=3, q=3)],
+                        pmg_paired_change=rows)
+
+    def notes(edition) -> list[str]:
+        [table] = [t for t in _tables(pmg.paired_blocks(data, edition, disclosure(data, edition), 4))
+                   if "dezelfde deelnemers" in t.caption]
+        return table.notes
+
+    assert all(any(r["note"] in note for note in notes(RESEARCHER)) for r in rows)
+    assert not any(r["note"] in note for r in rows for note in notes(STAKEHOLDER))
+
+
+def test_pmg_unpaired_table_flags_its_smaller_wave_and_leaves_out_an_intervention_with_a_wave_hidden():
+    grades = [_grade(o, "Yoga", w, n, 6.5, 4.0, 9.0) for o, w, n in (
+        ("RUG", "T0", 12), ("RUG", "T1", 6), ("UMCG", "T0", 12), ("UMCG", "T1", 3), ("VU", "T0", 12), ("VU", "T1", 11))]
+    data = crafted_year(pmg_response_counts=[_count(o, "Yoga", n=12) for o in ("RUG", "UMCG", "VU")],
+                        pmg_mental_health=grades, pmg_paired_change=[_pairs("RUG", "Yoga", n=2)],
+                        pmg_unpaired_change=[_unpaired("RUG", "Yoga", 12, 6), _unpaired("UMCG", "Yoga", 12, 3),
+                                             _unpaired("VU", "Yoga", 12, 11)])
+
+    def unpaired(edition, compact=False) -> list[Table]:
+        return [t for t in _tables(pmg.paired_blocks(data, edition, disclosure(data, edition), 4, compact))
+                if "verschillende mensen" in t.caption]
+
+    [researcher], [stakeholder] = unpaired(RESEARCHER), unpaired(STAKEHOLDER)
+    assert {row[0]: row[5] for row in researcher.rows} == {"RUG": "indicatief", "UMCG": "te klein", "VU": ""}
+    assert [row[0] for row in stakeholder.rows] == ["RUG", "VU"]  # UMCG's T1 of three is hidden
+    # a compact year leaves the unpaired summary to the organisation reports
+    assert unpaired(RESEARCHER, compact=True) == []
+    # the flags' legend only under a table that has a flag
+    unpaired_rows = data.unpaired
+    data = replace(data, unpaired=unpaired_rows.filter(pl.col("organisation") == "VU"), parts={})
+    [only_vu] = unpaired(RESEARCHER)
+    assert not any("Kleine groepen" in note for note in only_vu.notes)
+    # where every row is hidden, the report says there is none it can show
+    umcg = replace(data, unpaired=unpaired_rows.filter(pl.col("organisation") == "UMCG"), parts={})
+    last = pmg.paired_blocks(umcg, STAKEHOLDER, disclosure(umcg, STAKEHOLDER), 4)[-1]
+    assert last.kind == "note" and last.text == STAKEHOLDER.t("unpaired_none")
+
+
+def test_pmg_the_stakeholder_chart_says_it_leaves_out_the_small_groups():
+    data = crafted_year(pmg_response_counts=[_count("RUG", "Yoga")],
+                        pmg_mental_health=[_grade("RUG", "Yoga", "T0", 8, 6.5, 4.0, 9.0),
+                                           _grade("RUG", "Yoga", "T1", 3, 7.0, 4.0, 9.0)])
+    suffix = STAKEHOLDER.t("chart_hidden_suffix", minimum=5)
+    for edition in (RESEARCHER, STAKEHOLDER):
+        [chart] = [b for b in pmg.chart_block(data, edition, disclosure(data, edition), 1) if isinstance(b, Chart)]
+        assert chart.caption.startswith("Figuur 1 ") and (suffix in chart.caption) == (not edition.researcher)
+
+
+
+def test_pmg_figures_are_numbered_from_one_and_an_organisation_report_points_to_its_editions_yearly_report():
+    data = crafted_year(pmg_response_counts=[_count("RUG", "Yoga")],
+                        pmg_mental_health=[_grade("RUG", "Yoga", w, 6, 6.5, 4.0, 9.0) for w in ("T0", "T1")],
+                        pmg_theme_matrix=[_cell("RUG", "Individu", "werk_stressor", 2, 1, 3)])
+    assert [b.caption.split(" ")[1] for b in pmg.build(data, RESEARCHER) if isinstance(b, Chart)] == ["1", "2"]
+    for edition, file in ((RESEARCHER, "rapport_onderzoekers.html"), (STAKEHOLDER, "rapport.html")):
+        intro = pmg.build(data.for_organisation("RUG"), edition, "RUG")[0].text
+        assert f"het jaarrapport ({file} in de map pmg/2023/)" in intro
 
 # --- Terug in Balans: every figure of the factsheet, with intervals and tests ---------------------
 
