@@ -917,6 +917,10 @@ def test_pmg_a_section_quotes_up_to_four_and_words_coded_twice_once():
         "Een", "Twee", "Drie", "Vier"]
     # one segment coded as a resource and as a stressor: its words once
     assert quoted(_quote("Een", 1), _quote("Een", 1, "werk_hulpbron"), _quote("Twee", 2)) == ["Een", "Twee"]
+    # and still four where there are more: the words counted once before the section's four are taken
+    assert quoted(_quote("Een", 1), _quote("Een", 1, "werk_hulpbron"),
+                  *(_quote(q, i) for i, q in enumerate(["Twee", "Drie", "Vier", "Vijf"], 2))) == [
+        "Een", "Twee", "Drie", "Vier"]
 
 
 def test_pmg_paired_table_puts_each_statistic_in_its_column():

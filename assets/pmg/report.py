@@ -223,7 +223,6 @@ def section_blocks(data: YearData, organisation: str, intervention: str, section
     elif themes:
         blocks += _theme_list(themes, edition)
     quotes = data.quotes_of(organisation, intervention, section) if edition.researcher else []  # never elsewhere
-    quotes = distinct_quotes(quotes)  # one segment coded as both a resource and a stressor: once
     if quotes and section == "Diagnose":  # of every category: not under the last one's heading
         blocks.append(Heading(t("quotes_heading"), 4))
     blocks += [Paragraph(t("quote", quote=r["quote"], theme=data.theme_name(r["theme"], edition.lang),
@@ -232,14 +231,6 @@ def section_blocks(data: YearData, organisation: str, intervention: str, section
                          (r["language"], r["quote"]) if r.get("language") not in (None, edition.lang) else None)
                for r in quotes[:QUOTES_PER_SECTION]]
     return blocks
-
-
-def distinct_quotes(rows: list[dict]) -> list[dict]:
-    """`rows` without a quote's words a second time (the mart keeps them per JD-R category)."""
-    first = {}
-    for r in rows:
-        first.setdefault(r["quote"], r)
-    return list(first.values())
 
 
 def chart_block(data: YearData, edition: Edition, plan: Disclosure, figure_no: int,

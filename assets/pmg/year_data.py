@@ -114,9 +114,14 @@ def load_year(conn, year: int, themes: bool = True) -> YearData:
             ORDER BY organisation, intervention, section, jdr_category NULLS LAST, wave,
                      n_participants DESC, theme""", themes),
         # Only the quotes a section prints: at 200 organisations a year holds some 66,000, and
-        # turning every one into a row for the reports took a third of their build time.
+        # turning every one into a row for the reports took a third of their build time. A
+        # segment coded as a resource and as a stressor is in the mart once per JD-R category:
+        # its words once, before the cut (after it, a section printed three quotes of five).
         quotes=q(f"""
-            SELECT * FROM {THEME_QUOTES} WHERE year = ?
+            SELECT * FROM (
+                SELECT * FROM {THEME_QUOTES} WHERE year = ?
+                QUALIFY row_number() OVER (PARTITION BY organisation, intervention, section, quote
+                                           ORDER BY rank, n_participants DESC, theme, wave, jdr_category) = 1)
             QUALIFY row_number() OVER (PARTITION BY organisation, intervention, section
                                        ORDER BY rank, n_participants DESC, theme, wave) <= {QUOTES_PER_SECTION}
             ORDER BY organisation, intervention, section, rank, n_participants DESC, theme, wave""", themes),
