@@ -241,7 +241,8 @@ def test_publish_writes_every_year_and_previews_the_newest_within_budget(tmp_pat
                             {year: (lambda y=year: draw(y)) for year in (2018, 2019, 2020, 2021)})
     assert sorted(drawn) == [2018, 2019, 2020, 2021]
     for year in (2018, 2020, 2021):
-        assert (tmp_path / "terug_in_balans" / str(year) / "tib_skills.png").exists()
+        with Image.open(tmp_path / "terug_in_balans" / str(year) / "tib_skills.png") as png:
+            assert round(png.info["dpi"][0]) == DPI  # the file at full resolution, not the preview's
         assert (tmp_path / "terug_in_balans" / str(year) / "tib_skills.svg").exists()
     assert not (tmp_path / "terug_in_balans" / "2019").exists()
     metadata = result.metadata

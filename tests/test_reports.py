@@ -1530,3 +1530,261 @@ def test_a_report_of_the_bundled_sample_says_it_is_synthetic(reports, full_run):
     conn.execute("INSERT INTO raw.source_files (source_file, programme, year, sha256) VALUES "
                  "('pmg/2023/pmg_t1_qualtrics.csv', 'pmg', 2023, 'real')")
     assert sample_note(conn, "pmg", 2023) == [] and sample_note(conn, "pmg", 2024) == []
+
+
+# --- Terug in Balans on a cohort of our own making: every share apart from every other -----------
+
+def _tib_cohort(respondents: int = 30, returned: int = 28, factor_n: tuple[int, ...] = (30, 30, 30), back: int = 17):
+    """An in-memory warehouse with the Terug in Balans marts of one cohort (2024), whose shares all
+    differ: a figure taken from the wrong answer, column or question prints another number."""
+    import duckdb
+    import polars as pl
+
+    from assets.statistics import mcnemar_exact
+
+    def frame(rows: list[dict]) -> pl.DataFrame:
+        return pl.DataFrame([{"year": 2024, **r} for r in rows])
+
+    n = respondents
+    rtw = frame([{"outcome": code, "outcome_label": label, "n": k, "n_respondents": returned,
+                  "pct": 100 * k / returned}
+                 for code, label, k in (("own_employer", "Ja, bij huidige werkgever", 14),
+                                        ("other_employer", "Ja, bij een andere werkgever", 3),
+                                        ("still_absent", "Nee, zelfde klachten", returned - 17))])
+    relapse = frame([{"answer": code, "answer_label": label, "n": k, "n_respondents": n, "pct": 100 * k / n,
+                      "n_among_returned": among, "n_returned": back, "pct_among_returned": 100 * among / back}
+                     for code, label, k, among in (("no", "Nee", 7 * n // 10, 14),
+                                                   ("yes", "Ja", n - 7 * n // 10, back - 14))])
+    skills = [("Grenzen bewaken", "Cognitief", 20, 10, (8, 12, 2)), ("Ontspannen", "Fysiek", 15, 25, (14, 1, 11)),
+              ("Hulp vragen", "Sociaal", 12, 12, (9, 3, 3)), ("Energie verdelen", "Fysiek", 6, 3, (2, 4, 1))]
+    skill_rows = frame([{"skill": s, "domain": d, "n_respondents": n, "n_strengthened": a, "n_still_applied": b,
+                         "pct_strengthened": 100 * a / n, "pct_still_applied": 100 * b / n}
+                        for s, d, a, b, _ in skills])
+    mcnemar = frame([{"skill": s, "n_respondents": n, "both": both, "strengthened_only": so, "applied_only": ao,
+                      "neither": n - both - so - ao, "p_value_exact": mcnemar_exact(so, ao)}
+                     for s, _, _, _, (both, so, ao) in skills])
+    labels = ["Niet behulpzaam", "Enigszins behulpzaam", "Behulpzaam", "Flink behulpzaam", "Zeer behulpzaam"]
+    counts = {"De klik met de coach": [1, 2, 3, 10, 14], "Buiten zijn": [4, 6, 8, 7, 5],
+              "Lotgenoten": [5, 5, 10, 5, 5]}
+    factors = frame([{"factor": f, "rating": rating, "rating_label": label, "n": k, "n_respondents": m,
+                      "pct": 100 * k / m}
+                     for (f, ks), m in zip(counts.items(), factor_n)
+                     for rating, label, k in zip(range(1, 6), labels, ks)])
+    summary = frame([{"factor": "De klik met de coach", "rank": 1, "n_respondents": factor_n[0], "median_rating": 4.5,
+                      "pct_flink_of_zeer": 80.0},
+                     {"factor": "Buiten zijn", "rank": 2, "n_respondents": factor_n[1], "median_rating": 3.0,
+                      "pct_flink_of_zeer": 40.0},
+                     {"factor": "Lotgenoten", "rank": 3, "n_respondents": factor_n[2], "median_rating": 3.0,
+                      "pct_flink_of_zeer": 100 / 3}])
+    shares = ([("return_to_work", r["outcome_label"], r["pct"]) for r in rtw.iter_rows(named=True)]
+              + [("returned_to_work", "Ja / Ja", 100 * 17 / returned)]
+              + [("relapse", r["answer_label"], r["pct"]) for r in relapse.iter_rows(named=True)]
+              + [("relapse_among_returned", "Nee", 100 * 14 / back)]
+              + [(q, s, 100 * k / n) for s, _, a, b, _ in skills
+                 for q, k in (("skills_strengthened", a), ("skills_still_applied", b))])
+    # an interval of its own per share: its bounds the share minus 7 and plus 9
+    intervals = frame([{"question": q, "answer": a, "ci_low_pct": p - 7, "ci_high_pct": p + 9} for q, a, p in shares])
+    conn = duckdb.connect()
+    conn.execute("CREATE SCHEMA marts")
+    for table, df in (("tib_return_to_work", rtw), ("tib_relapse", relapse), ("tib_skills", skill_rows),
+                      ("tib_factor_ratings", factors), ("tib_share_intervals", intervals),
+                      ("tib_skill_mcnemar", mcnemar), ("tib_factor_summary", summary)):
+        conn.execute(f"CREATE TABLE marts.{table} AS SELECT * FROM df")
+    return conn
+
+
+def _tib_text(blocks) -> str:
+    from assets.reporting.html import Paragraph
+
+    return " ".join(b.text for b in blocks if isinstance(b, Paragraph))
+
+
+def _tib_tables(blocks) -> list:
+    from assets.reporting.html import Table
+
+    return [b for b in blocks if isinstance(b, Table)]
+
+
+def test_tib_return_to_work_sentence_names_each_answers_own_share():
+    from assets.terug_in_balans.report import build, load_year as load_tib_year
+
+    data = load_tib_year(_tib_cohort(), 2024)
+    blocks = build(data, Edition(True, MINIMUM))
+    text = _tib_text(blocks)
+    rtw, relapse = _tib_tables(blocks)[:2]
+    assert rtw.caption.endswith("(N=28)") and relapse.caption.endswith("(N=30)")  # each question's respondents
+    # the survey's respondents: the skills' 30, not return to work's 28
+    assert "Aan het onderzoek namen 30 oud-deelnemers deel." in text and "Onderzoekerseditie: bevat alle" in text
+    assert (f"Tijdens of na het traject is {fmt_pct(100 * 17 / 28)} (95%-interval {fmt_pct(100 * 17 / 28 - 7)} – "
+            f"{fmt_pct(100 * 17 / 28 + 9)}) van de deelnemers teruggekeerd naar werk: {fmt_pct(50)} bij de eigen "
+            f"werkgever en {fmt_pct(100 * 3 / 28)} bij een andere werkgever; {fmt_pct(100 * 11 / 28)} bleef met "
+            "vergelijkbare klachten in verzuim.") in text
+
+
+def test_tib_stakeholder_edition_gives_no_share_of_a_question_fewer_than_the_minimum_answered():
+    from assets.reporting.html import Chart
+    from assets.terug_in_balans.report import build, load_year as load_tib_year
+
+    data = load_tib_year(_tib_cohort(returned=4), 2024)
+    blocks = build(data, Edition(False, MINIMUM))
+    text = _tib_text(blocks)
+    assert "teruggekeerd naar werk:" not in text and f"groep kleiner dan {MINIMUM} (N=4)" in text
+    [rtw] = [t for t in _tib_tables(blocks) if "teruggekeerd naar werk?" in t.caption]
+    assert all(cell.startswith(MISSING) for row in rtw.rows for cell in row[1:])
+    # the chart draws relapse alone, and its text points to the relapse table (Tabel 2) alone
+    chart = next(b for b in blocks if isinstance(b, Chart))
+    assert b"Sindsdien opnieuw uitgevallen" in chart.svg and b"Teruggekeerd naar werk" not in chart.svg
+    assert chart.alt.endswith("De cijfers staan in Tabel 2.")
+    blocks = build(load_tib_year(_tib_cohort(respondents=4), 2024), Edition(False, MINIMUM))  # relapse: 4
+    chart = next(b for b in blocks if isinstance(b, Chart))
+    assert b"Teruggekeerd naar werk" in chart.svg and b"Sindsdien opnieuw uitgevallen" not in chart.svg
+    assert chart.alt.endswith("De cijfers staan in Tabel 1.")
+    assert "niet opnieuw uitgevallen" not in _tib_text(blocks)
+    assert "Aandelen staan er alleen bij vragen die minstens 5 respondenten beantwoordden." in _tib_text(blocks)
+
+
+def test_tib_relapse_sentence_gives_the_share_among_those_back_at_work_and_of_all():
+    from assets.terug_in_balans.report import build, load_year as load_tib_year
+
+    data = load_tib_year(_tib_cohort(), 2024)
+    expected = (f"Van de 17 deelnemers die terugkeerden naar werk, is {fmt_pct(100 * 14 / 17)} (14; 95%-interval "
+                f"{fmt_pct(100 * 14 / 17 - 7)} – {fmt_pct(100 * 14 / 17 + 9)}) minimaal drie maanden na afronding van "
+                "het traject niet opnieuw uitgevallen vanwege psychische klachten. Over alle 30 respondenten, zoals de "
+                f"factsheet rekent, is dat {fmt_pct(70)}; daarin tellen ook de 13 mee die niet terugkeerden.")
+    for edition in (Edition(True, MINIMUM), Edition(False, MINIMUM)):  # 17 and 13: neither part hidden
+        assert expected in _tib_text(build(data, edition))
+    # everyone went back to work: the share of all is the share among them, and nobody else counts
+    text = _tib_text(build(load_tib_year(_tib_cohort(back=30), 2024), Edition(False, MINIMUM)))
+    assert f"is {fmt_pct(70)} niet opnieuw uitgevallen" in text and "niet terugkeerden" not in text
+
+
+def test_tib_skills_most_strengthened_first_with_what_is_still_applied_and_mcnemar():
+    from assets.reporting.html import Chart
+    from assets.terug_in_balans.report import build, load_year as load_tib_year
+
+    blocks = build(load_tib_year(_tib_cohort(), 2024), Edition(True, MINIMUM))
+    text = _tib_text(blocks)
+    assert (f"Het meest versterkt door het traject werden grenzen bewaken ({fmt_pct(200 / 3)}), ontspannen "
+            f"({fmt_pct(50)}) en hulp vragen ({fmt_pct(40)}). Minimaal drie maanden na afloop past {fmt_pct(100 / 3)} "
+            "van de deelnemers grenzen bewaken nog steeds toe.") in text
+    skills, mcnemar = [t for t in _tib_tables(blocks)
+                       if "Versterkte vaardigheden" in t.caption or "McNemar" in t.caption]
+    order = ["Grenzen bewaken", "Ontspannen", "Hulp vragen", "Energie verdelen"]
+    assert [row[0] for row in skills.rows] == [row[0] for row in mcnemar.rows] == order
+    assert skills.rows[1][2:] == ["15", f"{fmt_pct(50)} ({fmt_pct(43)} – {fmt_pct(59)})",
+                                  "25", f"{fmt_pct(250 / 3)} ({fmt_pct(250 / 3 - 7)} – {fmt_pct(250 / 3 + 9)})"]
+    assert mcnemar.rows[0][1:6] == ["30", "8", "12", "2", "8"]  # both, strengthened only, applied only, neither
+    [chart] = [b for b in blocks if isinstance(b, Chart) and "vaardigheden" in b.alt]
+    assert chart.alt.endswith(f"De cijfers staan in Tabel {skills.caption.split()[1]}.")
+    assert "(McNemar, exact) bij: grenzen bewaken en ontspannen." in text
+    assert "Van de 20 die grenzen bewaken als versterkt noemden, passen 8 het nog toe." in text
+    # 14, 12 and 6 who differ can reach p < 0,05; the 5 of the fourth skill cannot
+    assert f"bij 3 toetsen die een verschil kunnen aantonen is het verwachte aantal significante uitkomsten " \
+           f"door toeval alleen hooguit {fmt_trimmed(0.15, 2)}." in text
+
+
+def test_tib_stakeholder_edition_lists_the_skills_of_a_small_cohort_by_name_without_shares_or_chart():
+    from assets.reporting.html import Chart
+    from assets.terug_in_balans.report import build, load_year as load_tib_year
+
+    cohort = _tib_cohort(respondents=4, returned=4, factor_n=(4, 4, 4))
+    blocks = build(load_tib_year(cohort, 2024), Edition(False, MINIMUM))
+    [skills] = [t for t in _tib_tables(blocks) if "Versterkte vaardigheden" in t.caption]
+    assert [row[0] for row in skills.rows] == ["Energie verdelen", "Grenzen bewaken", "Hulp vragen", "Ontspannen"]
+    assert all(cell.startswith(MISSING) for row in skills.rows for cell in row[2:])
+    assert not [b for b in blocks if isinstance(b, Chart)]
+    assert not any("McNemar" in t.caption for t in _tib_tables(blocks))
+
+
+def test_tib_factors_ranked_by_the_two_highest_points_a_small_factor_after_the_shown_without_figures():
+    from assets.reporting.html import Chart
+    from assets.terug_in_balans.report import build, load_year as load_tib_year
+
+    blocks = build(load_tib_year(_tib_cohort(), 2024), Edition(True, MINIMUM))
+    assert ("Het vaakst als flink of zeer behulpzaam beoordeeld: de klik met de coach (80%), buiten zijn (40%) en "
+            "lotgenoten (33%).") in _tib_text(blocks)
+    # the coach's rapport rated by 4: left out of the stakeholder's sentence, chart and ranking
+    blocks = build(load_tib_year(_tib_cohort(factor_n=(4, 30, 30)), 2024), Edition(False, MINIMUM))
+    assert "beoordeeld: buiten zijn (40%) en lotgenoten (33%)." in _tib_text(blocks)
+    ratings, ranking = [t for t in _tib_tables(blocks) if "actoren" in t.caption]
+    assert ratings.headers[2:7] == ["Niet behulpzaam", "Enigszins behulpzaam", "Behulpzaam", "Flink behulpzaam",
+                                    "Zeer behulpzaam"]
+    assert ratings.rows == [["Buiten zijn", "30", "13%", "20%", "27%", "23%", "17%", "40%"],
+                            ["Lotgenoten", "30", "17%", "17%", "33%", "17%", "17%", "33%"],
+                            ["De klik met de coach", "4"] + [MISSING + "*"] * 6]
+    assert ranking.headers[3] == "Mediaan (1 – 5)"
+    assert ranking.rows == [["1", "Buiten zijn", "30", "3,0", "40%"], ["2", "Lotgenoten", "30", "3,0", "33%"],
+                            [MISSING, "De klik met de coach", "4", MISSING + "*", MISSING + "*"]]
+    assert not any("zoals 4,5" in note for note in ranking.notes)  # the hidden factor's median is not told
+    assert len([b for b in blocks if isinstance(b, Chart)]) == 2  # return to work and skills: no factors' chart
+
+
+def test_tib_english_edition_prints_every_label_the_codebook_gives_in_english_and_keeps_every_row():
+    import polars as pl
+
+    from assets.terug_in_balans.report import build, in_english_year, load_year as load_tib_year
+
+    english = {"label": [("Ja, bij huidige werkgever", "Yes, with my current employer"),
+                         ("Ja, bij een andere werkgever", "Yes, with another employer"),
+                         ("Nee, zelfde klachten", "No, same complaints"), ("Nee", "No"), ("Ja", "Yes"),
+                         ("Nee", "No, not at all"),  # another question's "Nee": one English name each
+                         ("Grenzen bewaken", "Guarding boundaries"), ("Ontspannen", "Relaxing"),
+                         ("Hulp vragen", "Asking for help"),  # "Energie verdelen" has none: it stays Dutch
+                         ("Niet behulpzaam", "Not helpful"), ("Enigszins behulpzaam", "Slightly helpful"),
+                         ("Behulpzaam", "Helpful"), ("Flink behulpzaam", "Quite helpful"),
+                         ("Zeer behulpzaam", "Very helpful")],
+               "domain": [("Cognitief", "Cognitive"), ("Fysiek", "Physical"), ("Sociaal", "Social")],
+               "text": [("De klik met de coach", "The rapport with the coach"), ("Buiten zijn", "Being outdoors"),
+                        ("Lotgenoten", "Peers")]}
+    names = pl.DataFrame([{"year": 2024, "kind": kind, "nl": nl, "en": en}
+                          for kind, pairs in english.items() for nl, en in pairs])
+    blocks = build(in_english_year(load_tib_year(_tib_cohort(), 2024), names), Edition(True, MINIMUM, "en"))
+    rtw, relapse, skills, mcnemar, ratings, ranking = _tib_tables(blocks)
+    assert [row[0] for row in rtw.rows] == ["Yes, with my current employer", "Yes, with another employer",
+                                            "No, same complaints"]
+    assert [row[0] for row in relapse.rows] in (["No", "Yes"], ["No, not at all", "Yes"])
+    # each share with its interval, found under its English answer
+    assert all(row[3] != MISSING for row in rtw.rows + relapse.rows)
+    assert [row[:2] for row in skills.rows] == [["Guarding boundaries", "Cognitive"], ["Relaxing", "Physical"],
+                                                ["Asking for help", "Social"], ["Energie verdelen", "Physical"]]
+    assert all(not row[3].endswith(f"({MISSING})") for row in skills.rows)
+    assert [row[0] for row in mcnemar.rows] == [row[0] for row in skills.rows]
+    assert ratings.headers[2:7] == ["Not helpful", "Slightly helpful", "Helpful", "Quite helpful", "Very helpful"]
+    assert [row[0] for row in ratings.rows] == [row[1] for row in ranking.rows] == [
+        "The rapport with the coach", "Being outdoors", "Peers"]
+
+
+def test_tib_six_who_differ_can_show_a_difference_five_cannot():
+    """Two-sided exact p of 6 discordant pairs all one way is 0,031: a test that could show one."""
+    import polars as pl
+
+    from assets.statistics import mcnemar_exact
+    from assets.terug_in_balans.report import Numbering, load_year as load_tib_year, skills
+
+    data = load_tib_year(_tib_cohort(), 2024)
+    for most, said in ((6, "Bij geen enkele vaardigheid is het verschil"),
+                       (5, "Per vaardigheid verschillen hooguit 5")):
+        mc = data.mcnemar.with_columns(strengthened_only=pl.lit(most - 3), applied_only=pl.lit(3),
+                                       p_value_exact=pl.lit(mcnemar_exact(most - 3, 3)))
+        assert said in _tib_text(skills(replace(data, mcnemar=mc), Edition(True, MINIMUM), Numbering()))
+
+
+def test_english_terug_in_balans_chart_files_name_what_the_codebook_gives_in_english(full_run, tmp_path):
+    from assets.terug_in_balans.charts import tib_skills_chart
+
+    materialize_in_english(tib_skills_chart, 2024, full_run, tmp_path)
+    [svg] = (tmp_path / "reports").rglob("tib_skills.svg")
+    assert b"Guarding boundaries" in svg.read_bytes() and b"Grenzen bewaken" not in svg.read_bytes()
+
+
+def test_tib_return_to_work_answers_this_text_does_not_know_are_said_as_the_codebook_words_them():
+    import polars as pl
+
+    from assets.terug_in_balans.report import Numbering, load_year as load_tib_year, return_to_work
+
+    data = load_tib_year(_tib_cohort(), 2024)
+    data = replace(data, return_to_work=data.return_to_work.with_columns(
+        outcome=pl.col("outcome").replace("still_absent", "absent_other_complaints")))
+    assert (f"{fmt_pct(50)} antwoordde ‘Ja, bij huidige werkgever’. {fmt_pct(100 * 3 / 28)} antwoordde ‘Ja, bij een "
+            f"andere werkgever’. {fmt_pct(100 * 11 / 28)} antwoordde ‘Nee, zelfde klachten’."
+            ) in _tib_text(return_to_work(data, Edition(True, MINIMUM), Numbering()))
