@@ -187,7 +187,8 @@ def test_a_theme_matrix_of_a_row_per_intervention_puts_each_count_under_its_leve
 # --- Terug in Balans: what each bar, segment and label stands for --------------------------------
 
 def test_skills_chart_draws_strengthened_and_still_applied_per_skill_most_strengthened_on_top():
-    df = pl.DataFrame({"skill": ["Ontspannen", "Grenzen stellen", "Hulp vragen"], "pct_strengthened": [60.0, 80.0, 40.0],
+    df = pl.DataFrame({"skill": ["Ontspannen", "Grenzen stellen", "Hulp vragen"],
+                       "pct_strengthened": [60.0, 80.0, 40.0],
                        "pct_still_applied": [10.0, 70.0, 30.0], "n_respondents": [30, 30, 30]})
     fig = draw_skills(df)
     ax, t = fig.axes[0], texts_for("nl")
@@ -247,7 +248,8 @@ def _return_to_work() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
                             "pct": [80.0, 20.0], "n_respondents": [30, 30]})
     intervals = pl.DataFrame({"question": ["return_to_work"] * 3 + ["relapse"] * 2,
                               "answer": ["Ja, eigen werkgever", "Ja, andere werkgever", "Nee", "Nee", "Ja"],
-                              "ci_low_pct": [42.3, 3.5, 16.7, 62.7, 9.5], "ci_high_pct": [75.4, 25.6, 47.9, 90.5, 37.3]})
+                              "ci_low_pct": [42.3, 3.5, 16.7, 62.7, 9.5],
+                              "ci_high_pct": [75.4, 25.6, 47.9, 90.5, 37.3]})
     return rtw, relapse, intervals
 
 
