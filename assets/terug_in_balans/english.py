@@ -46,7 +46,9 @@ def in_english(frame: pl.DataFrame, mart: str, names: pl.DataFrame) -> pl.DataFr
     for column, kind in WORDING[mart].items():
         if frame.height == 0:
             break
-        english = (names.filter(pl.col("kind") == kind).unique(["year", "nl"], keep="first")
+        # A label is matched by its Dutch words, not its question: where two questions' "Nee" have
+        # other English names, the first of them alphabetically, the same on every run (a set's order).
+        english = (names.filter(pl.col("kind") == kind).sort("year", "nl", "en").unique(["year", "nl"], keep="first")
                    .select("year", pl.col("nl").alias(column), pl.col("en").alias("_en")))
         frame = (frame.with_columns(pl.col("year").cast(pl.Int64).alias("_year"))
                  .join(english.rename({"year": "_year"}), on=["_year", column], how="left", maintain_order="left")
