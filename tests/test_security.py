@@ -140,6 +140,8 @@ def test_text_from_the_data_is_plain_text_in_the_dagster_ui():
     shown = r"Training \!\[t\](https://attacker.example/t.png) \[klik\](javascript:x) \<b\>x\</b\> \| \# \*y\*"
     assert md_text(evil) == shown
     assert md_text("mental_health_grade\nregel 2") == "mental_health_grade regel 2"
+    # struck through or set as code, a name would read otherwise than typed
+    assert md_text("~~Yoga~~ `code` _x_") == r"\~\~Yoga\~\~ \`code\` \_x\_"
     markdown = render_markdown([Heading(evil, 2), Paragraph(evil), Paragraph(evil, "quote"), Bullets([evil]),
                                 Table(["a"], [[evil]], evil, [evil])])
     assert markdown.count(shown) == 7 and markdown.count("![") == 0
