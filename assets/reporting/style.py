@@ -156,7 +156,7 @@ def _gaps(spans: list[tuple[float, float]]) -> list[float]:
     return gaps
 
 
-def row_breaks(fig: Figure, renderer, page: float = 0.0) -> list[float]:
+def row_breaks(fig: Figure, renderer, page: float) -> list[float]:
     """Heights, as fractions of the figure from its top, where it can be cut without cutting text
     or a bar: between two axes stacked one under another, and between two rows of an axes taller
     than `page` (a fraction of the figure's height; half-way between its y ticks). A PDF sets a
