@@ -1481,6 +1481,7 @@ def test_english_terug_in_balans_ties_follow_the_english_names():
     from assets.terug_in_balans.report import YearData, in_english_year
 
     names = pl.DataFrame({"year": [2024] * 4, "kind": ["label", "label", "text", "text"],
+                          "variable": ["skills_strengthened", "skills_strengthened", "klik", "buiten"],
                           "nl": ["Energie verdelen", "Grenzen bewaken", "De klik met de coach", "Buiten zijn"],
                           "en": ["Pacing energy", "Guarding boundaries", "The rapport with the coach",
                                  "Being outdoors"]})
@@ -1566,8 +1567,9 @@ def _tib_cohort(respondents: int = 30, returned: int = 28, factor_n: tuple[int, 
     labels = ["Niet behulpzaam", "Enigszins behulpzaam", "Behulpzaam", "Flink behulpzaam", "Zeer behulpzaam"]
     counts = {"De klik met de coach": [1, 2, 3, 10, 14], "Buiten zijn": [4, 6, 8, 7, 5],
               "Lotgenoten": [5, 5, 10, 5, 5]}
+    variables = {"De klik met de coach": "klik", "Buiten zijn": "buiten", "Lotgenoten": "lotgenoten"}
     factors = frame([{"factor": f, "rating": rating, "rating_label": label, "n": k, "n_respondents": m,
-                      "pct": 100 * k / m}
+                      "pct": 100 * k / m, "factor_variable": variables[f]}
                      for (f, ks), m in zip(counts.items(), factor_n)
                      for rating, label, k in zip(range(1, 6), labels, ks)])
     summary = frame([{"factor": "De klik met de coach", "rank": 1, "n_respondents": factor_n[0], "median_rating": 4.5,
@@ -1575,7 +1577,7 @@ def _tib_cohort(respondents: int = 30, returned: int = 28, factor_n: tuple[int, 
                      {"factor": "Buiten zijn", "rank": 2, "n_respondents": factor_n[1], "median_rating": 3.0,
                       "pct_flink_of_zeer": 40.0},
                      {"factor": "Lotgenoten", "rank": 3, "n_respondents": factor_n[2], "median_rating": 3.0,
-                      "pct_flink_of_zeer": 100 / 3}])
+                      "pct_flink_of_zeer": 100 / 3}]).with_columns(factor_variable=pl.col("factor").replace_strict(variables))
     shares = ([("return_to_work", r["outcome_label"], r["pct"]) for r in rtw.iter_rows(named=True)]
               + [("returned_to_work", "Ja / Ja", 100 * 17 / returned)]
               + [("relapse", r["answer_label"], r["pct"]) for r in relapse.iter_rows(named=True)]
@@ -1724,25 +1726,29 @@ def test_tib_english_edition_prints_every_label_the_codebook_gives_in_english_an
 
     from assets.terug_in_balans.report import build, in_english_year, load_year as load_tib_year
 
-    english = {"label": [("Ja, bij huidige werkgever", "Yes, with my current employer"),
-                         ("Ja, bij een andere werkgever", "Yes, with another employer"),
-                         ("Nee, zelfde klachten", "No, same complaints"), ("Nee", "No"), ("Ja", "Yes"),
-                         ("Nee", "No, not at all"),  # another question's "Nee": one English name each
-                         ("Grenzen bewaken", "Guarding boundaries"), ("Ontspannen", "Relaxing"),
-                         ("Hulp vragen", "Asking for help"),  # "Energie verdelen" has none: it stays Dutch
-                         ("Niet behulpzaam", "Not helpful"), ("Enigszins behulpzaam", "Slightly helpful"),
-                         ("Behulpzaam", "Helpful"), ("Flink behulpzaam", "Quite helpful"),
-                         ("Zeer behulpzaam", "Very helpful")],
-               "domain": [("Cognitief", "Cognitive"), ("Fysiek", "Physical"), ("Sociaal", "Social")],
-               "text": [("De klik met de coach", "The rapport with the coach"), ("Buiten zijn", "Being outdoors"),
-                        ("Lotgenoten", "Peers")]}
-    names = pl.DataFrame([{"year": 2024, "kind": kind, "nl": nl, "en": en}
-                          for kind, pairs in english.items() for nl, en in pairs])
+    scale = [("Niet behulpzaam", "Not helpful"), ("Enigszins behulpzaam", "Slightly helpful"),
+             ("Behulpzaam", "Helpful"), ("Flink behulpzaam", "Quite helpful"), ("Zeer behulpzaam", "Very helpful")]
+    english = {("label", "return_to_work"): [("Ja, bij huidige werkgever", "Yes, with my current employer"),
+                                             ("Ja, bij een andere werkgever", "Yes, with another employer"),
+                                             ("Nee, zelfde klachten", "No, same complaints")],
+               ("label", "relapse"): [("Nee", "No"), ("Ja", "Yes")],
+               # another question's "Nee", named otherwise in English (and first alphabetically)
+               ("label", "still_in_contact"): [("Nee", "Never"), ("Ja", "Weekly")],
+               # "Energie verdelen" has none: it stays Dutch
+               ("label", "skills_strengthened"): [("Grenzen bewaken", "Guarding boundaries"),
+                                                  ("Ontspannen", "Relaxing"), ("Hulp vragen", "Asking for help")],
+               **{("label", factor): scale for factor in ("klik", "buiten", "lotgenoten")},
+               ("domain", "skills_strengthened"): [("Cognitief", "Cognitive"), ("Fysiek", "Physical"),
+                                                   ("Sociaal", "Social")],
+               ("text", "klik"): [("De klik met de coach", "The rapport with the coach")],
+               ("text", "buiten"): [("Buiten zijn", "Being outdoors")], ("text", "lotgenoten"): [("Lotgenoten", "Peers")]}
+    names = pl.DataFrame([{"year": 2024, "kind": kind, "variable": variable, "nl": nl, "en": en}
+                          for (kind, variable), pairs in english.items() for nl, en in pairs])
     blocks = build(in_english_year(load_tib_year(_tib_cohort(), 2024), names), Edition(True, MINIMUM, "en"))
     rtw, relapse, skills, mcnemar, ratings, ranking = _tib_tables(blocks)
     assert [row[0] for row in rtw.rows] == ["Yes, with my current employer", "Yes, with another employer",
                                             "No, same complaints"]
-    # of two English names for one Dutch label, the same whatever order the codebook's rows come in
+    # the question's own English name of its "Nee", whatever order the codebook's rows come in
     assert [row[0] for row in relapse.rows] == ["No", "Yes"]
     reversed_blocks = build(in_english_year(load_tib_year(_tib_cohort(), 2024), names.reverse()),
                             Edition(True, MINIMUM, "en"))
