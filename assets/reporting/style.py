@@ -2,6 +2,7 @@
 
 import base64
 import io
+import math
 import textwrap
 from contextlib import contextmanager
 
@@ -70,6 +71,10 @@ CHART_MAX_WIDTH = 6.6
 TITLE_CHARACTERS = 55  # of a 13 pt bold title on a line of that width
 # An attribute of the SVG's root: row_breaks, where a PDF's page may cut a chart taller than it
 ROW_BREAKS = "data-row-breaks"
+# Another: where each plot of such a chart is ("<i>:<top>:<bottom>", fractions of its height from the
+# top), the plot's group in the SVG having the id PLOT_ID + i, so that each page's window onto the
+# chart can carry only the plots it shows (typeset.window_svg)
+PLOTS, PLOT_ID = "data-plots", "mhm-plot-"
 # Leave out the timestamps and software versions matplotlib writes by default, so outputs are reproducible.
 _SVG_METADATA = {"Date": None, "Creator": None}
 
@@ -190,15 +195,32 @@ def figure_svg(fig: Figure) -> bytes:
     (hinted to a coarser grid) placed labels a few pixels off where a PNG drawn at DPI has them."""
     width_cm, height_cm = (inches * 2.54 for inches in fig.get_size_inches())
     _, printed_height, most = printed(width_cm, height_cm)
-    with _measured(fig, DPI) as renderer:  # one renderer: each text is measured once for both
+    with _measured(fig, DPI) as renderer:  # one renderer: each text is measured once for all three
         _lay_out(fig)
-        breaks = " ".join(f"{b:g}" for b in row_breaks(fig, renderer, most / printed_height)) \
-            if printed_height > most else None
+        cut = printed_height > most
+        breaks = " ".join(f"{b:g}" for b in row_breaks(fig, renderer, most / printed_height)) if cut else None
+        plots = " ".join(_plot_spans(fig, renderer)) if cut else None
     buf = io.BytesIO()
     with house_style():
         fig.savefig(buf, format="svg", metadata=_SVG_METADATA)
     svg = buf.getvalue()
-    return svg if breaks is None else svg.replace(b"<svg ", f'<svg {ROW_BREAKS}="{breaks}" '.encode(), 1)
+    return svg if breaks is None else svg.replace(
+        b"<svg ", f'<svg {ROW_BREAKS}="{breaks}" {PLOTS}="{plots}" '.encode(), 1)
+
+
+def _plot_spans(fig: Figure, renderer) -> list[str]:
+    """"<i>:<top>:<bottom>" of each plot (axes, colour bars too) with all it draws, as fractions of
+    the figure's height from its top (rounded outwards); gives each plot the id PLOT_ID + i."""
+    height, spans = fig.bbox.height, []
+    for i, ax in enumerate(fig.axes):
+        with house_style():
+            box = ax.get_tightbbox(renderer)
+        if box is None:
+            continue  # not drawn
+        ax.set_gid(f"{PLOT_ID}{i}")
+        top, bottom = (height - box.y1) / height, (height - box.y0) / height
+        spans.append(f"{i}:{math.floor(top * 1e4) / 1e4:g}:{math.ceil(bottom * 1e4) / 1e4:g}")
+    return spans
 
 
 def tints(colour: str, k: int, lightest: float = 0.18) -> list[str]:
