@@ -73,7 +73,7 @@ TITLE_CHARACTERS = 55  # of a 13 pt bold title on a line of that width
 ROW_BREAKS = "data-row-breaks"
 # Another: where each plot of such a chart is ("<i>:<top>:<bottom>", fractions of its height from the
 # top), the plot's group in the SVG having the id PLOT_ID + i, so that each page's window onto the
-# chart can carry only the plots it shows (typeset.window_svg)
+# chart can carry only the plots it shows (typeset.window_svgs)
 PLOTS, PLOT_ID = "data-plots", "mhm-plot-"
 # Leave out the timestamps and software versions matplotlib writes by default, so outputs are reproducible.
 _SVG_METADATA = {"Date": None, "Creator": None}
