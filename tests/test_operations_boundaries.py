@@ -401,6 +401,85 @@ def test_a_file_taken_out_of_the_inbox_leaves_no_quarantined_rows(tmp_path):
     assert conn.sql(f"SELECT count(*) FROM {target}").fetchall() == [(0,)]
 
 
+
+def test_the_registry_keeps_the_key_and_version_a_file_was_loaded_under(tmp_path):
+    """A file counts as unchanged under the pseudonym key and ingest version it was loaded with
+    alone: kept under another key, T0 and T1 of a year would give one person two pseudonyms; kept
+    from a later version (a release rolled back), the rows of code that is no longer running."""
+    from assets.ingest import loader
+
+    _, _, cb = _inbox(tmp_path)
+    conn = duckdb.connect()
+    target = "raw.pmg_questionnaire_cells"
+
+    def status(key_id):
+        [outcome] = loader.load_files(conn, target, [(cb, cb.files[0])], _parse_with_quarantine(0), key_id)
+        return outcome.status
+
+    assert [status("key-a"), status("key-a"), status("key-b"), status("key-b")] == [
+        "loaded", "unchanged", "loaded", "unchanged"]
+    assert conn.sql("SELECT pseudonym_key_id, n_rows, size_bytes FROM raw.source_files").fetchall() == [
+        ("key-b", 2, cb.files[0].path.stat().st_size)]  # rows read from the export, not cells
+    conn.execute("UPDATE raw.source_files SET ingest_version = ?", [loader.INGEST_VERSION + 1])
+    assert status("key-b") == "loaded"
+
+
+def test_files_taken_out_go_with_their_registry_rows_and_load_again_when_put_back(tmp_path):
+    """Every file taken out goes, not the first alone; and its raw.source_files row with it, or the
+    file put back would count as unchanged and its rows stay gone."""
+    from assets.ingest.loader import drop_vanished_files, load_files
+    from tests.test_codebook_and_decode import _four_file_codebook
+
+    cb = _four_file_codebook(tmp_path)
+    conn = duckdb.connect()
+    target = "raw.pmg_questionnaire_cells"
+    jobs = [(cb, sf) for sf in cb.files]
+    list(load_files(conn, target, jobs, _parse_with_quarantine(1)))
+    kept = cb.files[0].relative
+    assert drop_vanished_files(conn, target, "demo", {kept}, [2030]) == sorted(sf.relative for sf in cb.files[1:])
+    for table in (target, "raw.quarantine", "raw.source_files"):
+        assert conn.sql(f"SELECT DISTINCT source_file FROM {table}").fetchall() == [(kept,)], table
+    assert [o.status for o in load_files(conn, target, jobs, _parse_with_quarantine(1))] == [
+        "unchanged", "loaded", "loaded", "loaded"]
+    assert conn.sql(f"SELECT count(DISTINCT source_file) FROM {target}").fetchall() == [(4,)]
+
+
+def test_files_of_other_years_or_instruments_are_not_taken_out(tmp_path):
+    """A run of one year lists that year's files only: the other years' rows are not its to remove."""
+    from assets.ingest.loader import drop_vanished_files, load_files
+
+    _, _, cb = _inbox(tmp_path)
+    conn = duckdb.connect()
+    target = "raw.pmg_questionnaire_cells"
+    list(load_files(conn, target, [(cb, cb.files[0])], _parse_with_quarantine(1)))
+    assert drop_vanished_files(conn, target, "demo", set(), [2031]) == []
+    assert drop_vanished_files(conn, target, "other_instrument", set(), [2030]) == []
+    assert conn.sql(f"SELECT count(*) FROM {target}").fetchall() == [(4,)]
+
+
+def test_a_failure_while_taking_files_out_keeps_every_row(tmp_path):
+    """The rows, quarantine and registry row of the files taken out go in one transaction: a
+    failure part-way (a run terminated) left a file's rows without its registry row, or the reverse."""
+    from assets.ingest.loader import drop_vanished_files, load_files
+
+    _, _, cb = _inbox(tmp_path)
+    conn = duckdb.connect()
+    target = "raw.pmg_questionnaire_cells"
+    list(load_files(conn, target, [(cb, cb.files[0])], _parse_with_quarantine(1)))
+
+    class FailsOnTheRegistry:
+        """The connection, failing where the registry row is deleted."""
+
+        def execute(self, sql, *args):
+            if sql.startswith("DELETE FROM raw.source_files"):
+                raise KeyboardInterrupt
+            return conn.execute(sql, *args)
+
+    with pytest.raises(KeyboardInterrupt):
+        drop_vanished_files(FailsOnTheRegistry(), target, "demo", set(), [2030])
+    counts = [conn.sql(f"SELECT count(*) FROM {t}").fetchall() for t in (target, "raw.quarantine", "raw.source_files")]
+    assert counts == [[(4,)], [(1,)], [(1,)]]
+
 # ---------------------------------------------------------------- pipelines/run.py (`make run`)
 
 
