@@ -55,12 +55,16 @@ def test_a_folder_that_cannot_be_written_is_no_cache(tmp_path):
 
 
 def test_an_entry_parsed_under_other_rules_is_not_found(tmp_path, monkeypatch):
-    """An upgrade that changes what parsing accepts (codebook.py) finds no entry of the old rules:
+    """An upgrade that changes what parsing accepts (codebook.py, PyYAML) finds no entry of the old rules:
     a key given twice, refused now, must not load from an entry an older version kept."""
     assert yaml_cache.RULES == Path(codebook.__file__).read_bytes() + Path(yaml_cache.__file__).read_bytes()
     yaml_cache.keep(tmp_path, INTERVIEWS, yaml.safe_load(INTERVIEWS))
     assert yaml_cache.cached(tmp_path, INTERVIEWS) is not None
     monkeypatch.setattr(yaml_cache, "RULES", yaml_cache.RULES + b"# changed")
+    assert yaml_cache.cached(tmp_path, INTERVIEWS) is None
+    monkeypatch.undo()
+    assert yaml_cache.cached(tmp_path, INTERVIEWS) is not None
+    monkeypatch.setattr(yaml, "__version__", yaml.__version__ + ".1")  # PyYAML upgraded: it may parse otherwise
     assert yaml_cache.cached(tmp_path, INTERVIEWS) is None
 
 
@@ -172,3 +176,33 @@ def test_the_folders_a_cache_makes_are_the_users_alone_whatever_the_umask(tmp_pa
     for folder in (tmp_path / "cache", tmp_path / "cache" / "mhm", tmp_path / "cache" / "mhm" / "codebooks"):
         assert folder.stat().st_mode & 0o777 == 0o700, folder
     assert disk_cache.read(tmp_path / "cache" / "mhm" / "codebooks" / "x.json") == {"a": 1}
+
+
+def test_a_group_writable_folder_is_no_cache_when_the_group_lists_someone_else(tmp_path, monkeypatch):
+    """Listed members count as well as users whose own group it is; the running user listed in
+    the group is no one else."""
+    import os
+    import pwd
+    from types import SimpleNamespace
+
+    from assets.ingest import disk_cache
+
+    folder = tmp_path / "codebooks"
+    folder.mkdir(mode=0o770)
+    os.chmod(folder, 0o770)
+    me = pwd.getpwuid(os.getuid()).pw_name
+    monkeypatch.setattr(disk_cache.pwd, "getpwall", lambda: [])  # no one else has it as their own group
+    monkeypatch.setattr(disk_cache.grp, "getgrgid", lambda gid: SimpleNamespace(gr_name="staff", gr_mem=[me]))
+    assert disk_cache.untrusted(folder) is None
+    monkeypatch.setattr(disk_cache.grp, "getgrgid",
+                        lambda gid: SimpleNamespace(gr_name="staff", gr_mem=[me, "mallory"]))
+    assert disk_cache.untrusted(folder) == f"{folder} is writable by the group staff, of mallory"
+
+
+def test_an_entry_that_is_json_but_no_entry_is_no_cache(tmp_path):
+    from assets.ingest import disk_cache
+
+    path = disk_cache.entry(tmp_path, b"codebook")
+    for text in ('[{"value": 1}]', '"value"', "{}", "null"):
+        path.write_text(text, encoding="utf-8")
+        assert disk_cache.read(path) is None, text
