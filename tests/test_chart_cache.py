@@ -70,3 +70,36 @@ def test_a_report_embeds_the_svg_and_previews_a_small_png():
     uri = render_markdown([block]).split("](data:image/png;base64,", 1)[1].split(")", 1)[0]
     with Image.open(io.BytesIO(base64.b64decode(uri))) as image:
         assert image.size == (200, 100)   # 4 x 2 inches at a third of 150 dpi
+
+
+def _draw_other(frame: pl.DataFrame, lang: str):
+    return None
+
+
+def test_another_drawing_function_or_other_keywords_get_another_key():
+    """Two charts drawn from the same rows (a module's bar chart and its table of the rows), or
+    one chart with its switches the other way round, are two pictures."""
+    frame = pl.DataFrame({"intervention": _names(range(3)), "n": [1, 2, 3]})
+    key = chart_key(_draw, (frame, "nl"), {})
+    assert chart_key(_draw_other, (frame, "nl"), {}) != key
+    same_name = type(_draw)(_draw.__code__, {"__name__": "assets.pmg.charts"}, "_draw")
+    same_name.__qualname__ = _draw.__qualname__
+    assert same_name.__module__ == "assets.pmg.charts" and chart_key(same_name, (frame, "nl"), {}) != key
+    assert chart_key(_draw, (frame,), {"hide": True, "sort": False}) != chart_key(_draw, (frame,),
+                                                                                  {"hide": False, "sort": True})
+    assert chart_key(_draw, (frame, 1, 23), {}) != chart_key(_draw, (frame, 12, 3), {})
+
+
+def test_a_chart_of_another_function_is_drawn_not_taken_from_the_cache():
+    frame = pl.DataFrame({"n": [1, 2]})
+    drawn = []
+
+    def bars(frame):
+        drawn.append("bars")
+
+    def table(frame):
+        drawn.append("table")
+
+    rendered_chart(bars, frame)
+    rendered_chart(table, frame)
+    assert drawn == ["bars", "table"]
