@@ -74,3 +74,34 @@ def test_the_profile_shows_the_scans(warehouse, tmp_path):
 def test_a_yearly_query_reads_only_the_run_years(qualified, warehouse, tmp_path):
     scans = scans_of(warehouse, qualified, tmp_path / "profile.json")
     assert [(table, rows) for table, rows in scans if rows > 3] == []
+
+
+def test_the_partitions_are_the_years_from_2015_to_the_current_one():
+    """docs/operations.md: a partition per year, from 2015 to the current year, its window the
+    calendar year; the current year from 1 January, so exports arriving during the year load."""
+    from datetime import datetime
+
+    from assets.partitions import YEARS
+
+    for now in (datetime(2026, 1, 2), datetime(2026, 6, 30), datetime(2026, 12, 31)):
+        assert YEARS.get_partition_keys(current_time=now) == [str(y) for y in range(2015, 2027)], now
+    window = YEARS.time_window_for_partition_key("2024")
+    assert (window.start.date().isoformat(), window.end.date().isoformat()) == ("2024-01-01", "2025-01-01")
+
+
+def test_a_backfills_run_writes_every_year_of_its_range_and_only_those():
+    from types import SimpleNamespace
+
+    from assets.partitions import for_years, partition_years, year_filter
+
+    assert partition_years(SimpleNamespace(partition_keys=["2023", "2024", "2025"])) == [2023, 2024, 2025]
+    conn = duckdb.connect()
+    conn.execute("CREATE TABLE t AS SELECT 2020 + i AS year, 2030 + i AS cohort FROM range(6) r(i)")
+
+    def selected(years, column="year"):
+        return [y for (y,) in conn.sql(f"SELECT year FROM t WHERE {year_filter(years, column)} ORDER BY 1").fetchall()]
+
+    assert selected([2021, 2023]) == [2021, 2023] and selected([2034], "cohort") == [2024]
+    assert selected([]) == [] and selected(None) == list(range(2020, 2026))
+    sql = for_years("SELECT year FROM t WHERE {years} ORDER BY 1", [2022, 2025])
+    assert [y for (y,) in conn.sql(sql).fetchall()] == [2022, 2025]
