@@ -1,5 +1,6 @@
 """The Great Expectations suites and domain checks notice what they are for."""
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -336,3 +337,63 @@ def test_tib_answers_keep_pseudonyms_and_factor_scores_on_their_scale(tmp_path):
     result = run_suite(conn, SUITES["staging.tib_survey_answers"], [codebook], None, years=[2024])
     assert not result.passed and "factor_klik_coach on the 5-point scale | **no** | 1 |" in (
         result.metadata["expectations"].value)
+
+
+def test_the_data_quality_page_lists_files_and_quarantine_in_order_escaped_and_links_each_years_pages(tmp_path):
+    """What the data engineer reads first after a run: every file and every quarantined row in a
+    fixed order, a value as written (markup shown, not run; no value left blank, not "None"), the
+    newest year's pages first, old range folders gone; readable by the owner and group alone."""
+    from assets.data_quality import write_data_quality_page
+    from pipelines.resources import ReportSettings
+
+    conn = duckdb.connect()
+    ensure_schema(conn, "raw.source_files", "raw.quarantine")
+    for name in ("pmg/2024/t1.csv", "pmg/2023/t0.csv"):
+        conn.execute("INSERT INTO raw.source_files (source_file, instrument, format, n_rows, sha256) "
+                     "VALUES (?, 'demo', 'qualtrics_csv', 3, 'abc')", [name])
+    conn.execute("""INSERT INTO raw.quarantine (source_file, row_number, column_name, cell_value, reason, stage)
+                    VALUES ('pmg/2023/t0.csv', 5, 'Q6', NULL, 'missing', 'ingest'),
+                           ('pmg/2023/t0.csv', 5, 'Q5', '<b>8</b>', 'not a grade', 'ingest'),
+                           ('pmg/2023/t0.csv', 4, 'Q7', 'x', 'not a grade', 'ingest')""")
+    validatie = tmp_path / "validatie"
+    for folder, page in (("2023", "raw.a.html"), ("2024", "raw.a.html"), ("2024", "raw.b.html"),
+                         ("2016-2025", "raw.a.html")):
+        (validatie / folder).mkdir(parents=True, exist_ok=True)
+        (validatie / folder / page).write_text("a suite's page", encoding="utf-8")
+    (validatie / "LEESMIJ.txt").write_text("kept", encoding="utf-8")
+
+    page, files, quarantined = write_data_quality_page(conn, ReportSettings(output_dir=str(tmp_path)))
+    html = page.read_text(encoding="utf-8")
+    assert page == validatie / "index.html" and page.stat().st_mode & 0o777 == 0o640
+    assert files["source_file"].to_list() == ["pmg/2023/t0.csv", "pmg/2024/t1.csv"]
+    assert quarantined.select("row_number", "column_name").rows() == [(4, "Q7"), (5, "Q5"), (5, "Q6")]
+    assert "<h2>Ingelezen bestanden (2)</h2>" in html and "<h2>Quarantaine (3 problemen)</h2>" in html
+    assert "<td>&lt;b&gt;8&lt;/b&gt;</td>" in html and "<b>8" not in html
+    assert "<td>Q6</td><td></td><td>missing</td>" in html and "None" not in html
+    assert re.findall(r'<li><a href="([^"]+)">', html) == ["2024/raw.b.html", "2024/raw.a.html", "2023/raw.a.html"]
+    assert ">2024: raw.b</a>" in html
+    assert not (validatie / "2016-2025").exists() and (validatie / "LEESMIJ.txt").exists()
+    assert (validatie / "2023" / "raw.a.html").exists()
+
+
+def test_the_data_quality_assets_metadata_counts_the_quarantine_without_its_values_or_hashes(tmp_path):
+    """The run's metadata, which the Dagster UI shows to whoever opens it, says where and why, not
+    what: an answer that did not decode is still someone's answer."""
+    from dagster import materialize
+
+    from assets.data_quality import data_quality_report
+    from pipelines.resources import ReportSettings, warehouse_resource
+
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as conn:
+        ensure_schema(conn, "raw.source_files", "raw.quarantine")
+        conn.execute("INSERT INTO raw.source_files (source_file, instrument, sha256) VALUES ('pmg/2023/t0.csv', "
+                     "'demo', 'c0ffee')")
+        conn.execute("INSERT INTO raw.quarantine (source_file, row_number, column_name, cell_value, reason, stage) "
+                     "VALUES ('pmg/2023/t0.csv', 4, 'Q5', 'zeven-en-een-half', 'not a grade', 'ingest'), "
+                     "('pmg/2023/t0.csv', 5, 'Q5', 'acht?', 'not a grade', 'ingest')")
+    result = materialize([data_quality_report], resources={
+        "duckdb": warehouse_resource(str(tmp_path / "w.duckdb")), "reports": ReportSettings(output_dir=str(tmp_path))})
+    meta = result.asset_materializations_for_node("reports__data_quality")[0].metadata
+    assert meta["quarantined"].value == 2 and "not a grade" in meta["quarantine"].value
+    assert "pmg/2023/t0.csv" in meta["files"].value and "c0ffee" not in meta["files"].value
+    assert not any(v in meta["quarantine"].value for v in ("zeven-en-een-half", "acht?"))
