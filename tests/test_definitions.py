@@ -150,3 +150,16 @@ def test_the_data_dictionary_is_generated_from_the_contract():
 
     assert DICTIONARY_FILE.read_text(encoding="utf-8") == data_dictionary_markdown(), \
         "run `python -m warehouse.schema` after changing warehouse/tables.yaml"
+
+
+def test_every_asset_backfills_a_range_of_years_in_one_run():
+    """README and docs/operations.md backfill ten years with `dagster asset materialize --select '*'
+    --partition-range`, which runs only assets whose backfill policy is a single run, the ones over
+    every year too; one run a year would also run every asset's queries once per year."""
+    from dagster import BackfillPolicy
+
+    graph = defs.resolve_asset_graph()
+    policies = {k.to_user_string(): graph.get(k).backfill_policy for k in graph.get_all_asset_keys()}
+    assert {k for k, p in policies.items() if p != BackfillPolicy.single_run()} == set()
+    every_year = {k.to_user_string() for k in graph.get_all_asset_keys() if not graph.get(k).is_partitioned}
+    assert {"marts/pmg_trend", "marts/tib_trend", "reports/data_quality"} <= every_year
