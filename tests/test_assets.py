@@ -627,6 +627,30 @@ def test_another_pseudonym_key_loads_the_whole_year_again_and_names_the_years_le
     assert conn.sql("SELECT count(DISTINCT pseudonym_key_id) FROM raw.source_files").fetchall() == [(2,)]
 
 
+def test_a_year_loaded_before_keys_were_recorded_is_named_and_one_kept_without_exports_is_not_to_run_again(
+        tmp_path):
+    """A year whose rows record no key (loaded before keys were kept) may hold another key's
+    pseudonyms: named, to run again. Once its exports are gone (archived) no run can load it
+    again: it is said so, not named as a year to run."""
+    data = copy_pmg(tmp_path)
+    second_edition(data)
+    assert materialize_years(pmg_graph(), resources_for(tmp_path, data), (2023, 2024)).success
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as conn:
+        conn.execute("UPDATE raw.source_files SET pseudonym_key_id = NULL WHERE year = 2023")
+
+    def said():
+        with DagsterInstance.ephemeral() as instance:
+            result = materialize_years(pmg_graph(), resources_for(tmp_path, data), (2024,), instance=instance)
+            assert result.success
+            return [e.user_message for e in instance.all_logs(result.run_id) if "pmg_questionnaire: " in
+                    e.user_message and "2023" in e.user_message]
+
+    assert any("the exports of 2023 were pseudonymised with another MHM_PSEUDONYM_KEY" in m for m in said())
+    shutil.rmtree(data / "pmg" / "2023")
+    messages = said()
+    assert not any("run those years again" in m for m in messages), messages
+    assert any("2023, kept without their exports, have the pseudonyms of another key" in m for m in messages)
+
 def test_a_question_added_to_the_codebook_is_decoded_and_checked_without_blocking_the_year(tmp_path):
     """A new question (here a second reading of Q5) is no column of staging.pmg_questionnaire_responses:
     its answers are in staging.pmg_questionnaire_answers, and the suite checks the columns it has."""
