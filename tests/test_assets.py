@@ -83,6 +83,16 @@ def test_missing_column_fails_the_ingest_with_one_readable_line(tmp_path):
                for m in messages), messages
 
 
+def test_a_pseudonym_key_left_blank_fails_the_ingest_with_one_readable_line(tmp_path):
+    from pipelines.resources import SourceData
+
+    data = copy_pmg(tmp_path)
+    resources = {**resources_for(tmp_path, data), "sources": SourceData(data_dir=str(data), pseudonym_key=" ")}
+    result = materialize_years(pmg_graph(), resources, (2023,), raise_on_error=False)
+    errors = {e.step_key: e.step_failure_data.error for e in result.all_events if e.is_step_failure}
+    error = errors["raw__pmg_questionnaire_cells"]
+    assert error.cls_name == "Failure" and "Failure: MHM_PSEUDONYM_KEY is not set" in error.message, error
+
 def test_one_export_saved_over_the_other_stops_the_ingest_naming_both(tmp_path):
     """The T1 export saved as the T0 one too: loaded, every pair showed no change at all. The
     ingest stops before writing anything, naming both files; the interviews still load."""
@@ -642,6 +652,9 @@ def test_a_year_loaded_before_keys_were_recorded_is_named_and_one_kept_without_e
         with DagsterInstance.ephemeral() as instance:
             result = materialize_years(pmg_graph(), resources_for(tmp_path, data), (2024,), instance=instance)
             assert result.success
+            # the run's own year in its metadata, not every year the table holds
+            decoded = result.asset_materializations_for_node("staging__pmg_questionnaire_answers")[0].metadata
+            assert "2024" in decoded["rows_by_year"].value and "2023" not in decoded["rows_by_year"].value
             return [e.user_message for e in instance.all_logs(result.run_id) if "pmg_questionnaire: " in
                     e.user_message and "2023" in e.user_message]
 
