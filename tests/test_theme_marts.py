@@ -200,3 +200,36 @@ def test_response_counts_and_mentions_count_people_interviews_and_groups_apart(t
         mentions = conn.sql(f"SELECT wave, theme, n_participants, n_groups FROM {THEMES} ORDER BY ALL").fetchall()
     assert counts == [("Groep 1", 5, 1, 2, 2, 1, 1, 3), ("Groep 2", 0, 0, 3, 0, 0, None, None)]
     assert mentions == [("T0", "steun", 2, 2), ("T0", "werkdruk", 3, 2), ("T1", "steun", 1, 1)]
+
+
+def test_interview_sizes_count_speakers_and_a_group_without_questionnaire_keeps_its_row(tmp_path):
+    """A speaker with two segments is one participant of the interview, one T1 session of two
+    speakers is one interview, and a group interviewed whom no questionnaire reached keeps its row
+    with 0 respondents (not NULL)."""
+    from assets.pmg.marts import COUNTS, pmg_response_counts
+
+    path = tmp_path / "warehouse.duckdb"
+    segments = [_spoken("T0 sessie 1", "T0", "p1", "werkdruk", 1), _spoken("T0 sessie 1", "T0", "p1", "steun", 2),
+                _spoken("T0 sessie 1", "T0", "p2", "werkdruk", 3), _spoken("T0 sessie 2", "T0", "p3", "werkdruk", 1),
+                _spoken("T1 sessie", "T1", "p1", "steun", 1), _spoken("T1 sessie", "T1", "p2", "steun", 2)]
+    with duckdb.connect(str(path)) as conn:
+        ensure_schema(conn)
+        replace_with_frame(conn, SEGMENTS, frame_for(SEGMENTS, segments))
+    assert materialize_years([pmg_response_counts], {"duckdb": DuckDBResource(database=str(path))},
+                             years=(2023,)).success
+    with duckdb.connect(str(path), read_only=True) as conn:
+        counts = conn.sql(f"SELECT group_label, n_t0, n_t1, n_questionnaire_t0, n_questionnaire_t1, n_interviews_t0, "
+                          f"n_interviews_t1, smallest_interview, largest_interview FROM {COUNTS}").fetchall()
+    assert counts == [("Groep 1", 3, 2, 0, 0, 2, 1, 1, 2)]
+
+
+def test_a_participant_who_raises_a_theme_twice_is_one_participant_who_raised_it(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    segments = [_spoken("T0 sessie 1", "T0", "p1", "werkdruk", 1), _spoken("T0 sessie 1", "T0", "p1", "werkdruk", 2),
+                _spoken("T0 sessie 1", "T0", "p2", "werkdruk", 3)]
+    with duckdb.connect(str(path)) as conn:
+        replace_with_frame(conn, SEGMENTS, frame_for(SEGMENTS, segments))
+    assert materialize_years([pmg_theme_mentions], {"duckdb": DuckDBResource(database=str(path))},
+                             years=(2023,)).success
+    with duckdb.connect(str(path), read_only=True) as conn:
+        assert conn.sql(f"SELECT theme, n_participants, n_groups FROM {THEMES}").fetchall() == [("werkdruk", 2, 1)]

@@ -40,6 +40,19 @@ def test_the_pmg_trend_is_each_organisations_own_change_with_its_sign(tmp_path):
         ("UMCG", 2023, None, None), ("UMCG", 2024, 2023, 1.5), ("UMCG", 2025, 2024, None)]
 
 
+
+def test_the_pmg_trend_gives_no_change_across_either_end_of_a_changed_scale_but_across_an_unknown_one(tmp_path):
+    """A scale whose bottom moves down, then one whose top moves: no change either time. A year
+    without a scale (staged before scales were kept) is taken to be on the previous one."""
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as conn:
+        ensure_schema(conn)
+        replace_with_frame(conn, "marts.pmg_mental_health", frame_for("marts.pmg_mental_health", [
+            _grade(2023, "Hanze", "T0", 6.0, (1.0, 10.0)), _grade(2024, "Hanze", "T0", 7.0, (0.0, 10.0)),
+            _grade(2025, "Hanze", "T0", 4.0, (0.0, 5.0)), _grade(2026, "Hanze", "T0", 4.5, (None, None))]))
+    assert _trend(path, pmg_trend, "marts.pmg_trend", "year, previous_year, change_from_previous") == [
+        (2023, None, None), (2024, 2023, None), (2025, 2024, None), (2026, 2025, 0.5)]
+
 def _return_to_work(year, pct):
     return {"year": year, "outcome": "same_employer", "outcome_label": "Ja, bij dezelfde werkgever",
             "n": round(pct * 0.3), "n_respondents": 30, "pct": pct}
