@@ -70,3 +70,52 @@ def test_every_share_has_its_interval_of_its_own_count_and_respondents(marts):
         ("skills_strengthened", "hulp"): (0, 4), ("skills_still_applied", "grenzen"): (0, 4),
         ("skills_still_applied", "ontspannen"): (1, 4), ("skills_still_applied", "hulp"): (2, 4)}
     assert all(low <= pct <= high and pct == pytest.approx(100 * n / of) for _, _, n, of, low, pct, high in shares)
+
+
+def test_each_cohort_lists_every_answer_of_its_own_codebook(tmp_path):
+    """Two cohorts whose codebooks share the answer codes: each year's mart lists all of them, with
+    that year's counts of that question's respondents (one label per code and year, not per code)."""
+    path = tmp_path / "warehouse.duckdb"
+    codes = LABELS["return_to_work"]
+    labels = [{"year": year, "instrument": "tib_survey", "variable": "return_to_work", "position": i,
+               "label": code.title(), "code": code} for year in (2024, 2025) for i, code in enumerate(codes, start=1)]
+    answers = [{"year": year, "source_file": f"tib{year}.xlsx", "row_number": i, "participant_id": f"{year}-{i}",
+                "wave": None, "variable": "return_to_work", "value_code": code}
+               for year, given in ((2024, ["own_employer", "absent"]), (2025, ["other_employer"]))
+               for i, code in enumerate(given, start=1)]
+    # who skipped the question is no respondent of it
+    answers.append({"year": 2025, "source_file": "tib2025.xlsx", "row_number": 9, "participant_id": "2025-9",
+                    "wave": None, "variable": "relapse", "value_code": "no"})
+    with duckdb.connect(str(path)) as conn:
+        ensure_schema(conn)
+        replace_with_frame(conn, "staging.codebook_labels", frame_for("staging.codebook_labels", labels))
+        replace_with_frame(conn, "staging.tib_survey_answers", frame_for("staging.tib_survey_answers", answers))
+    assert materialize_years([tib_return_to_work], {"duckdb": DuckDBResource(database=str(path))},
+                             years=(2024, 2025)).success
+    with duckdb.connect(str(path), read_only=True) as conn:
+        assert conn.sql("SELECT year, outcome, n, n_respondents FROM marts.tib_return_to_work ORDER BY year, outcome"
+                        ).fetchall() == [(2024, "absent", 1, 2), (2024, "other_employer", 0, 2),
+                                         (2024, "own_employer", 1, 2), (2025, "absent", 0, 1),
+                                         (2025, "other_employer", 1, 1), (2025, "own_employer", 0, 1)]
+
+
+def test_who_went_back_to_work_is_read_of_the_same_cohort(tmp_path):
+    """One person in two cohorts (one pseudonym): back at work in 2024, still absent in 2025. Of 2025's
+    relapse answers none is of someone who went back to work in 2025."""
+    path = tmp_path / "warehouse.duckdb"
+    labels = [{"year": year, "instrument": "tib_survey", "variable": variable, "position": i, "label": code.title(),
+               "code": code} for year in (2024, 2025) for variable in ("return_to_work", "relapse")
+              for i, code in enumerate(LABELS[variable], start=1)]
+    answers = [{"year": year, "source_file": f"tib{year}.xlsx", "row_number": 2, "participant_id": "p",
+                "wave": None, "variable": variable, "value_code": code}
+               for year, back in ((2024, "own_employer"), (2025, "absent"))
+               for variable, code in (("return_to_work", back), ("relapse", "no"))]
+    with duckdb.connect(str(path)) as conn:
+        ensure_schema(conn)
+        replace_with_frame(conn, "staging.codebook_labels", frame_for("staging.codebook_labels", labels))
+        replace_with_frame(conn, "staging.tib_survey_answers", frame_for("staging.tib_survey_answers", answers))
+    assert materialize_years([tib_relapse], {"duckdb": DuckDBResource(database=str(path))}, years=(2024, 2025)).success
+    with duckdb.connect(str(path), read_only=True) as conn:
+        assert conn.sql("SELECT year, n, n_returned, n_among_returned, pct_among_returned FROM marts.tib_relapse "
+                        "WHERE answer = 'no' ORDER BY year").fetchall() == [(2024, 1, 1, 1, 100.0),
+                                                                           (2025, 1, 0, 0, None)]
