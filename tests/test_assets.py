@@ -224,6 +224,22 @@ def test_an_unexplained_count_difference_warns(tmp_path):
                                             for e in result.all_events if e.is_step_materialization}
 
 
+
+def test_a_run_of_two_editions_keeps_each_editions_count_explanations(tmp_path):
+    """Both editions' codebooks explain the same groups: a run of both years keeps every year's
+    explanations, not only the first year's of each group."""
+    from assets.pmg.ingest import raw_pmg_interview_segments
+    from assets.pmg.staging import staging_pmg_interview_segments
+
+    data = copy_pmg(tmp_path)
+    second_edition(data)
+    assert materialize_years([raw_pmg_interview_segments, staging_pmg_interview_segments],
+                             resources_for(tmp_path, data), (2023, 2024)).success
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as conn:
+        explained = conn.sql("SELECT year, group_label, explanation FROM staging.pmg_count_differences").fetchall()
+    first = sorted(r[1:] for r in explained if r[0] == 2023)
+    assert len(first) == 4 and sorted(r[1:] for r in explained if r[0] == 2024) == first
+
 def test_last_years_count_explanation_does_not_explain_changed_counts(tmp_path):
     """The interview codebook copied as next year's, its count_differences: kept: they "explained"
     whatever the new edition's groups showed. Where a group's counts are last year's, its words may

@@ -455,6 +455,30 @@ def test_a_quotation_given_two_codes_is_two_staging_rows_told_apart_by_their_cod
     assert traced == len(staged)
 
 
+
+def test_staging_the_interviews_again_replaces_only_its_own_quarantine_rows(tmp_path: Path):
+    """A rerun of the interview staging deletes the rows it set aside before, and no other: not
+    what the interviews' ingest set aside, not another instrument's, not another year's."""
+    from assets.pmg.ingest import raw_pmg_interview_segments
+    from assets.pmg.staging import staging_pmg_interview_segments
+
+    data = tmp_path / "data"
+    (data / "pmg" / "2023").mkdir(parents=True)
+    write_atlas_sample(data / "pmg" / "2023")
+    graph, resources = [raw_pmg_interview_segments, staging_pmg_interview_segments], resources_for(tmp_path, data)
+    assert materialize_years(graph, resources, (2023,)).success
+    quarantine = "SELECT row_number, reason, stage, instrument FROM raw.quarantine ORDER BY ALL"
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as conn:
+        ingested = conn.sql(quarantine).fetchall()
+        [(source_file,)] = conn.sql("SELECT DISTINCT source_file FROM raw.quarantine").fetchall()
+        others = [(source_file, 7, "c", "v", "of the questionnaire's staging", "staging", "pmg_questionnaire"),
+                  ("pmg/2022/x.csv", 7, "c", "v", "of another year's staging", "staging", "pmg_interviews")]
+        conn.executemany("INSERT INTO raw.quarantine VALUES (?, ?, ?, ?, ?, ?, ?)", others)
+    assert [r[2] for r in ingested] == ["ingest", "ingest"]
+    assert materialize_years([staging_pmg_interview_segments], resources, (2023,)).success
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as conn:
+        assert conn.sql(quarantine).fetchall() == sorted(ingested + [(7, r[4], r[5], r[6]) for r in others])
+
 def test_an_interview_naming_a_speaker_code_in_another_spelling_is_masked(tmp_path):
     texts = _segments_with(tmp_path, ["UMCG-CS1-02: Zoals UMCG CS1 01 al zei, en umcg-cs1-1 ook."],
                            speaker_codes="UMCG-CS\\d-\\d{2}")

@@ -7,7 +7,7 @@ import duckdb
 import polars as pl
 
 from assets.pmg.ingest import INTERVIEWS
-from assets.pmg.staging import FILE_DOCUMENTS_SQL, FILE_THEMES_SQL, SEGMENTS_SQL
+from assets.pmg.staging import FILE_DOCUMENTS_SQL, FILE_THEMES_SQL, SEGMENTS_SQL, UNMATCHED_SQL
 from warehouse.schema import ensure_schema
 
 # The query as it was (kept here as the reference).
@@ -72,3 +72,43 @@ def test_segments_by_file_lookups_equal_the_join_over_codebooks():
         def key(r):
             return r[:5] + r[12:14]
         assert [key(r) for r in fast] == [key(r) for r in reference]
+
+
+def test_a_segment_whose_document_or_code_only_another_codebook_of_its_year_lists_is_quarantined():
+    """Two codebooks of one year, each with its own file: a segment is placed by its own file's
+    codebook, and one it cannot place is quarantined naming the cell at fault, never dropped
+    unsaid because the other codebook knows the name. A file of no codebook of the run is not read."""
+    conn = duckdb.connect()
+    ensure_schema(conn, INTERVIEWS)
+    conn.executemany(f"INSERT INTO {INTERVIEWS} (source_file, row_number, document, speaker_id, code_path, "
+                     "segment_text) VALUES (?, ?, ?, 'p1', ?, 'tekst')",
+                     [("pmg/2030/b.csv", 2, "doc A", "Code 1"), ("pmg/2030/b.csv", 3, "doc B", "Code 1"),
+                      ("pmg/2030/b.csv", 4, "doc A", "Code 2"), ("pmg/2030/c.csv", 5, "doc Z", "Code 9"),
+                      ("pmg/2029/a.csv", 6, "doc Z", "Code 9")])
+    frames = {
+        "_files": pl.DataFrame({"source_file": ["pmg/2030/b.csv", "pmg/2030/c.csv"],
+                                "codebook": ["pmg/2030/cb.yaml", "pmg/2030/cb_extra.yaml"], "year": [2030, 2030]},
+                               schema={"source_file": pl.String, "codebook": pl.String, "year": pl.Int32}
+                               ).with_row_index("file_id"),
+        "_documents": pl.DataFrame([("pmg/2030/cb.yaml", "doc A"), ("pmg/2030/cb_extra.yaml", "doc B")], orient="row",
+                                   schema=["codebook", "document"]).with_columns(
+            organisation=pl.lit("UMCG"), intervention=pl.lit("Yoga"), group_label=pl.lit("Groep A"), wave=pl.lit("T0"),
+            language=pl.lit("nl")),
+        "_themes": pl.DataFrame([("pmg/2030/cb.yaml", "Code 1"), ("pmg/2030/cb_extra.yaml", "Code 2")], orient="row",
+                                schema=["codebook", "code_path"]).with_columns(
+            theme=pl.lit("thema"), section=pl.lit("Diagnose"), jdr_category=pl.lit(None, pl.String),
+            igloo_level=pl.lit("Individu"), theme_en=pl.lit(None, pl.String)),
+    }
+    for name, frame in frames.items():
+        conn.register(name, frame.to_arrow())
+    conn.execute(f"CREATE TEMP TABLE _file_documents AS {FILE_DOCUMENTS_SQL}")
+    conn.execute(f"CREATE TEMP TABLE _file_themes AS {FILE_THEMES_SQL}")
+    assert [(r[12], r[13]) for r in conn.sql(SEGMENTS_SQL).fetchall()] == [("pmg/2030/b.csv", 2)]
+    # the stage and instrument a rerun's staging deletes its own rows by
+    assert conn.sql(f"SELECT DISTINCT stage, instrument FROM ({UNMATCHED_SQL})").fetchall() == [
+        ("staging", "pmg_interviews")]
+    assert conn.sql(f"SELECT source_file, row_number, column_name, cell_value, reason FROM ({UNMATCHED_SQL})"
+                    ).fetchall() == [
+        ("pmg/2030/b.csv", 3, "Document name", "doc B", "document not listed under documents: in the codebook"),
+        ("pmg/2030/b.csv", 4, "Code", "Code 2", "code not listed under themes: in the codebook"),
+        ("pmg/2030/c.csv", 5, "Document name", "doc Z", "document not listed under documents: in the codebook")]
