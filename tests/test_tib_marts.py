@@ -119,3 +119,21 @@ def test_who_went_back_to_work_is_read_of_the_same_cohort(tmp_path):
         assert conn.sql("SELECT year, n, n_returned, n_among_returned, pct_among_returned FROM marts.tib_relapse "
                         "WHERE answer = 'no' ORDER BY year").fetchall() == [(2024, 1, 1, 1, 100.0),
                                                                            (2025, 1, 0, 0, None)]
+
+
+def test_a_skill_nobody_ticked_either_time_is_listed_at_zero(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    labels = [{"year": 2024, "instrument": "tib_survey", "variable": "skills_strengthened", "position": i,
+               "label": code.title(), "code": code} for i, code in enumerate(("grenzen", "rust"), start=1)]
+    answers = [{"year": 2024, "source_file": "tib.xlsx", "row_number": 2, "participant_id": "r1", "wave": None,
+                "variable": variable, "value_code": "grenzen"}
+               for variable in ("skills_strengthened", "skills_still_applied")]
+    with duckdb.connect(str(path)) as conn:
+        ensure_schema(conn)
+        replace_with_frame(conn, "staging.codebook_labels", frame_for("staging.codebook_labels", labels))
+        replace_with_frame(conn, "staging.tib_survey_answers", frame_for("staging.tib_survey_answers", answers))
+    assert materialize_years([tib_skills], {"duckdb": DuckDBResource(database=str(path))}, years=(2024,)).success
+    with duckdb.connect(str(path), read_only=True) as conn:
+        assert conn.sql("SELECT skill_code, n_strengthened, n_still_applied, pct_strengthened, pct_still_applied "
+                        "FROM marts.tib_skills ORDER BY skill_code").fetchall() == [
+            ("grenzen", 1, 1, 100.0, 100.0), ("rust", 0, 0, 0.0, 0.0)]
