@@ -67,3 +67,14 @@ def test_the_tib_trend_is_this_cohorts_share_minus_the_previous_ones(tmp_path):
     rows = _trend(path, tib_trend, "marts.tib_trend", "year, previous_year, change_from_previous",
                   "outcome_key = 'return_to_work:same_employer'")
     assert rows == [(2023, None, None), (2024, 2023, pytest.approx(20.0)), (2025, 2024, pytest.approx(-10.0))]
+
+
+def test_the_tib_trend_gives_each_skill_its_strengthened_and_its_still_applied_share(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as conn:
+        ensure_schema(conn)
+        replace_with_frame(conn, "marts.tib_skills", frame_for("marts.tib_skills", [
+            {"year": 2024, "domain": "Cognitief", "skill": "Grenzen bewaken", "n_respondents": 10, "n_strengthened": 8,
+             "n_still_applied": 7, "pct_strengthened": 80.0, "pct_still_applied": 70.0, "skill_code": "grenzen"}]))
+    assert _trend(path, tib_trend, "marts.tib_trend", "outcome_key, pct") == [
+        ("skills_still_applied:grenzen", 70.0), ("skills_strengthened:grenzen", 80.0)]
