@@ -105,3 +105,21 @@ def test_a_backfills_run_writes_every_year_of_its_range_and_only_those():
     assert selected([]) == [] and selected(None) == list(range(2020, 2026))
     sql = for_years("SELECT year FROM t WHERE {years} ORDER BY 1", [2022, 2025])
     assert [y for (y,) in conn.sql(sql).fetchall()] == [2022, 2025]
+
+
+def test_a_frame_of_other_years_than_the_runs_is_refused_before_anything_is_deleted():
+    """A year's run replaces its own rows: a frame holding another year would put that year's rows
+    beside the ones already there (they are not deleted), so it is refused, and nothing changes."""
+    from assets.tables import frame_for, replace_with_frame
+
+    table = "marts.tib_trend"
+    conn = duckdb.connect()
+    ensure_schema(conn, table)
+    row = {"outcome": "x", "n_respondents": 1, "pct": 1.0, "outcome_key": "x"}
+    replace_with_frame(conn, table, frame_for(table, [{**row, "year": OTHER_YEAR}]), [OTHER_YEAR])
+    with pytest.raises(ValueError, match="years outside the run's"):
+        replace_with_frame(conn, table, frame_for(table, [{**row, "year": y} for y in (RUN_YEAR, OTHER_YEAR)]),
+                           [RUN_YEAR])
+    assert conn.sql(f"SELECT year FROM {table}").fetchall() == [(OTHER_YEAR,)]
+    replace_with_frame(conn, table, frame_for(table, [{**row, "year": RUN_YEAR}]).clear(), [RUN_YEAR])
+    assert conn.sql(f"SELECT year FROM {table}").fetchall() == [(OTHER_YEAR,)]
