@@ -501,7 +501,9 @@ def test_a_transcript_cue_with_a_timing_that_cannot_be_used_is_quarantined(tmp_p
         loaded = conn.sql("SELECT row_number, utterance_text FROM raw.interview_utterances ORDER BY 1").fetchall()
         quarantined = conn.sql("SELECT row_number, column_name, cell_value, reason, instrument FROM raw.quarantine "
                                "ORDER BY 1").fetchall()
+        n_rows = conn.sql("SELECT n_rows FROM raw.source_files").fetchall()
     assert [r for r, _ in loaded] == [2, 4, 5, 6, 7, 8]
+    assert n_rows == [(8,)]  # the cues read, the two quarantined among them: loaded and set aside add up
     assert "Wat [naam] zegt" in dict(loaded)[4] and not any("Bakker" in t for _, t in loaded)
     assert quarantined == [
         (1, "timing", "0:0:0.x --> 0:0:0.250", "cue on line 3: its timing cannot be read as 'start --> end'; "

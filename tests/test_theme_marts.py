@@ -233,3 +233,60 @@ def test_a_participant_who_raises_a_theme_twice_is_one_participant_who_raised_it
                              years=(2023,)).success
     with duckdb.connect(str(path), read_only=True) as conn:
         assert conn.sql(f"SELECT theme, n_participants, n_groups FROM {THEMES}").fetchall() == [("werkdruk", 2, 1)]
+
+
+def test_the_theme_matrix_counts_interviews_and_leaves_out_what_has_no_place_in_the_grid(tmp_path):
+    """A group interviewed at T0 and T1 is two interviews (its groups are its documents, not its
+    label); a segment without an IGLOO level or a JD-R category has no cell, and no row of None."""
+    path = tmp_path / "warehouse.duckdb"
+    rows = [_segment("UMCG", "p1", "werkdruk", "Veel.", 1),
+            {**_segment("UMCG", "p1", "werkdruk", "Nog steeds veel.", 1), "wave": "T1", "document": "UMCG T1"},
+            {**_segment("UMCG", "p2", "rooster", "Wisselend.", 2), "igloo_level": None},
+            {**_segment("UMCG", "p3", "advies", "Meer rust.", 3), "section": "Advies", "jdr_category": None,
+             "igloo_level": "Organisatie"}]
+    with duckdb.connect(str(path)) as conn:
+        replace_with_frame(conn, SEGMENTS, frame_for(SEGMENTS, rows))
+    _materialize(path)
+    with duckdb.connect(str(path), read_only=True) as conn:
+        matrix = conn.sql(f"SELECT igloo_level, jdr_category, n_themes, n_groups, n_participants FROM {THEME_MATRIX}"
+                          ).fetchall()
+    assert matrix == [("Individu", "werk_stressor", 1, 2, 1)]
+
+
+def test_a_theme_in_two_waves_and_two_sections_has_each_quote_once_with_its_own_count(tmp_path):
+    """The quotes of a theme are counted and listed per wave and section: one theme name in two
+    sections without a category (Evaluatie, Advies) or in two waves is not a row for each; a
+    speaker who says two things is one participant, and one who is coded without words is one too."""
+    path = tmp_path / "warehouse.duckdb"
+    rows = [_segment("UMCG", "p1", "werkdruk", "Het werk houdt nooit op.", 1),
+            _segment("UMCG", "p1", "werkdruk", "Ook in het weekend niet.", 2),
+            {**_segment("UMCG", "p2", "werkdruk", "Het is iets rustiger.", 1), "wave": "T1", "document": "UMCG T1"},
+            {**_segment("UMCG", "p2", "werkdruk", "Minder vergaderen.", 3), "section": "Advies", "jdr_category": None},
+            {**_segment("UMCG", "p3", "werkdruk", "Het hielp.", 4), "section": "Evaluatie", "jdr_category": None},
+            {**_segment("UMCG", "p4", "werkdruk", "Weinig.", 5), "section": "Evaluatie", "jdr_category": None},
+            # coded without words: no quote, but a participant of the theme as in marts.pmg_theme_mentions
+            {**_segment("UMCG", "p5", "werkdruk", "", 6), "section": "Evaluatie", "jdr_category": None}]
+    with duckdb.connect(str(path)) as conn:
+        replace_with_frame(conn, SEGMENTS, frame_for(SEGMENTS, rows))
+    _materialize(path)
+    with duckdb.connect(str(path), read_only=True) as conn:
+        quotes = conn.sql(f"SELECT wave, section, n_participants, quote, rank FROM {THEME_QUOTES} ORDER BY ALL"
+                          ).fetchall()
+    assert quotes == [("T0", "Advies", 1, "Minder vergaderen.", 1),
+                      ("T0", "Diagnose", 1, "Het werk houdt nooit op.", 1),
+                      ("T0", "Evaluatie", 3, "Het hielp.", 1), ("T0", "Evaluatie", 3, "Weinig.", 2),
+                      ("T1", "Diagnose", 1, "Het is iets rustiger.", 1)]
+
+
+def test_quotes_of_equal_length_go_by_their_first_place_also_when_said_twice(tmp_path):
+    """Words said again later keep their first place in the tie-break: of three equally long
+    quotes, the one said first and repeated last is still among the two chosen."""
+    path = tmp_path / "warehouse.duckdb"
+    rows = [_segment("UMCG", "p1", "werkdruk", "Aaaa.", 1), _segment("UMCG", "p2", "werkdruk", "Bbbb.", 2),
+            _segment("UMCG", "p3", "werkdruk", "Cccc.", 3), _segment("UMCG", "p4", "werkdruk", "Aaaa.", 4)]
+    with duckdb.connect(str(path)) as conn:
+        replace_with_frame(conn, SEGMENTS, frame_for(SEGMENTS, rows))
+    _materialize(path)
+    with duckdb.connect(str(path), read_only=True) as conn:
+        quotes = conn.sql(f"SELECT quote, rank FROM {THEME_QUOTES} ORDER BY rank").fetchall()
+    assert quotes == [("Aaaa.", 1), ("Bbbb.", 2)]
