@@ -2,6 +2,7 @@
 table row for row, a damaged backup is refused naming the file, and the Dagster job and its sensor
 back up after a successful run."""
 
+import hashlib
 import json
 import os
 import shutil
@@ -325,3 +326,107 @@ def test_the_pipeline_runs_on_a_restored_warehouse_and_changes_nothing(backup, t
     before = snapshot()
     assert materialize_years([*ASSETS, *CHECKS], resources_for(tmp_path)).success
     assert snapshot() == before and before[1]
+
+
+def test_the_checksum_covers_every_block_of_a_large_file(tmp_path):
+    """A year's Parquet files run to many MiB, read a MiB at a time: damage after the first read,
+    or in the last byte, is found as well."""
+    big = tmp_path / "big.parquet"
+    data = os.urandom(3 * (1 << 20) + 17)
+    big.write_bytes(data)
+    assert _sha256(big) == hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize("version", [2, None])
+def test_a_backup_of_another_format_is_refused(backup, version):
+    """A manifest of a later format (or none stated) may lay its files out otherwise: it is not read as this one."""
+    manifest = json.loads((backup / MANIFEST).read_text())
+    manifest["format"] = version
+    (backup / MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(BackupError, match=f"format {version!r}, this version reads 1"):
+        verify(backup)
+
+
+def test_a_backup_that_changes_while_it_is_copied_is_not_restored(backup, tmp_path, monkeypatch):
+    """Verified, then copied: a backup rewritten in between, its manifest along with its files (a
+    sync replacing the off-site copy), is not the one verified, and nothing is restored."""
+    import warehouse.backup as backup_module
+
+    copytree = shutil.copytree
+
+    def copied_then_rewritten(source, target, *args, **kwargs):
+        copytree(source, target, *args, **kwargs)
+        load, manifest_file = Path(target) / "load.sql", Path(target) / MANIFEST
+        load.write_text(load.read_text() + "-- rewritten\n")
+        manifest = json.loads(manifest_file.read_text())
+        manifest["files"]["load.sql"] = _sha256(load)
+        manifest_file.write_text(json.dumps(manifest))
+
+    monkeypatch.setattr(backup_module.shutil, "copytree", copied_then_rewritten)
+    with pytest.raises(BackupError, match="changed while it was being restored"):
+        restore(backup, tmp_path / "restored.duckdb")
+    assert not (tmp_path / "restored.duckdb").exists() and not list(tmp_path.glob(".*restoring*"))
+
+
+def test_a_read_only_backup_is_restored_through_a_copy_the_service_can_remove(backup, tmp_path, monkeypatch):
+    """An off-site copy mounted read-only copies as read-only: made writable, the copy goes after
+    the restore (root, as the tests run, removes it either way: the modes are what is checked)."""
+    import warehouse.backup as backup_module
+
+    modes = {}
+    verify_ = backup_module.verify
+
+    def seen(path):
+        if path != backup:
+            modes.update({p.name: p.stat().st_mode & 0o700 for p in [path, *path.iterdir()]})
+        return verify_(path)
+
+    for path in backup.iterdir():
+        path.chmod(0o400)
+    backup.chmod(0o500)
+    monkeypatch.setattr(backup_module, "verify", seen)
+    try:
+        restore(backup, tmp_path / "restored.duckdb")
+    finally:
+        backup.chmod(0o700)
+    assert modes and all(mode & 0o600 == 0o600 for mode in modes.values()), modes
+    assert not list(tmp_path.glob(".*restoring*"))
+
+
+def test_the_command_line_keeps_the_newest_backup_of_recent_years(tmp_path):
+    """`--keep-years` reaches the prune: the newest of the last years that have backups stays."""
+    source = tmp_path / "monitor.duckdb"
+    with duckdb.connect(str(source)) as conn:
+        conn.execute("CREATE TABLE t AS SELECT 1 AS x")
+    root = tmp_path / "b"
+    old, older = _made(root, "monitor-20010201T061500Z"), _made(root, "monitor-20000201T061500Z")
+    assert main(["export", "--warehouse", str(source), "--to", str(root), "--keep", "1", "--keep-years", "2"]) == 0
+    assert old.exists() and not older.exists() and len(backups(root)) == 2
+
+
+def test_a_restored_warehouse_is_readable_by_the_service_user_only(backup, tmp_path):
+    restored = tmp_path / "restored.duckdb"
+    restore(backup, restored)
+    assert restored.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_restore_into_a_folder_not_there_yet_makes_it(backup, tmp_path):
+    restored = tmp_path / "new" / "restored.duckdb"
+    assert restore(backup, restored) and restored.is_file()
+
+
+def test_prune_without_keep_years_keeps_only_the_newest_whatever_their_years(tmp_path):
+    """keep_years 0 (the command line's default) keeps no yearly backup: a year's newest goes like any other."""
+    root = tmp_path / "backups"
+    made = [_made(root, name) for name in ("monitor-20250201T061500Z", "monitor-20260201T061500Z",
+                                           "monitor-20270201T061500Z")]
+    assert sorted(prune(root, 1)) == made[:2] and backups(root) == made[2:]
+
+
+def test_a_copy_renamed_beside_the_backups_is_not_one(tmp_path):
+    """A backup copied aside under a longer name is someone's, not export's: prune neither counts,
+    keeps nor removes it."""
+    root = tmp_path / "backups"
+    made = [_made(root, f"monitor-2027020{day}T061500Z") for day in (1, 2)]
+    copy = _made(root, "monitor-20270202T061500Z-kopie")
+    assert prune(root, 1) == made[:1] and backups(root) == made[1:] and copy.exists()
