@@ -290,3 +290,17 @@ def test_quotes_of_equal_length_go_by_their_first_place_also_when_said_twice(tmp
     with duckdb.connect(str(path), read_only=True) as conn:
         quotes = conn.sql(f"SELECT quote, rank FROM {THEME_QUOTES} ORDER BY rank").fetchall()
     assert quotes == [("Aaaa.", 1), ("Bbbb.", 2)]
+
+
+def test_columns_the_contract_gained_are_added_with_their_types_and_no_other_table_is_made():
+    """A warehouse whose table lacks columns gains them typed as a new warehouse's are (an INTEGER
+    count, not text that sorts "10" before "9"); naming one table makes that table alone."""
+    catalogue = ("SELECT table_name, column_name, data_type FROM duckdb_columns() "
+                 "WHERE database_name = current_database() ORDER BY ALL")
+    with duckdb.connect() as new, duckdb.connect() as old:
+        ensure_schema(new, THEME_MATRIX)
+        old.execute("CREATE SCHEMA marts")
+        old.execute("CREATE TABLE marts.pmg_theme_matrix (organisation VARCHAR)")
+        ensure_schema(old, THEME_MATRIX)
+        assert old.sql(catalogue).fetchall() == new.sql(catalogue).fetchall()
+        assert {t for t, _, _ in new.sql(catalogue).fetchall()} == {"pmg_theme_matrix"}
