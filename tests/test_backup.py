@@ -47,7 +47,7 @@ def test_a_restore_gives_back_every_table_row_for_row(warehouse, backup, tmp_pat
 
 
 def test_a_backup_is_readable_by_the_service_user_only(backup):
-    assert backup.stat().st_mode & 0o777 == 0o700
+    assert backup.stat().st_mode & 0o777 == backup.parent.stat().st_mode & 0o777 == 0o700  # the folder of backups too
     assert {p.stat().st_mode & 0o777 for p in backup.iterdir()} == {0o600}
     manifest = json.loads((backup / MANIFEST).read_text())
     assert set(manifest["files"]) == {p.name for p in backup.iterdir()} - {MANIFEST}

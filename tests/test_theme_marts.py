@@ -304,3 +304,16 @@ def test_columns_the_contract_gained_are_added_with_their_types_and_no_other_tab
         ensure_schema(old, THEME_MATRIX)
         assert old.sql(catalogue).fetchall() == new.sql(catalogue).fetchall()
         assert {t for t, _, _ in new.sql(catalogue).fetchall()} == {"pmg_theme_matrix"}
+
+
+def test_words_said_twice_are_tagged_with_the_language_of_their_first_place(tmp_path):
+    """The report marks a quote in another language for screen readers: the same words in two
+    interviews take the language of their first place, as their speaker and group do."""
+    path = tmp_path / "warehouse.duckdb"
+    rows = [{**_segment("UMCG", "p1", "werkdruk", "OK.", 1), "language": "en"},
+            {**_segment("UMCG", "p2", "werkdruk", "OK.", 2), "language": "nl"}]
+    with duckdb.connect(str(path)) as conn:
+        replace_with_frame(conn, SEGMENTS, frame_for(SEGMENTS, rows))
+    _materialize(path)
+    with duckdb.connect(str(path), read_only=True) as conn:
+        assert conn.sql(f"SELECT quote, language FROM {THEME_QUOTES}").fetchall() == [("OK.", "en")]
