@@ -1577,7 +1577,8 @@ def _tib_cohort(respondents: int = 30, returned: int = 28, factor_n: tuple[int, 
                      {"factor": "Buiten zijn", "rank": 2, "n_respondents": factor_n[1], "median_rating": 3.0,
                       "pct_flink_of_zeer": 40.0},
                      {"factor": "Lotgenoten", "rank": 3, "n_respondents": factor_n[2], "median_rating": 3.0,
-                      "pct_flink_of_zeer": 100 / 3}]).with_columns(factor_variable=pl.col("factor").replace_strict(variables))
+                      "pct_flink_of_zeer": 100 / 3}])
+    summary = summary.with_columns(factor_variable=pl.col("factor").replace_strict(variables))
     shares = ([("return_to_work", r["outcome_label"], r["pct"]) for r in rtw.iter_rows(named=True)]
               + [("returned_to_work", "Ja / Ja", 100 * 17 / returned)]
               + [("relapse", r["answer_label"], r["pct"]) for r in relapse.iter_rows(named=True)]
@@ -1741,7 +1742,8 @@ def test_tib_english_edition_prints_every_label_the_codebook_gives_in_english_an
                ("domain", "skills_strengthened"): [("Cognitief", "Cognitive"), ("Fysiek", "Physical"),
                                                    ("Sociaal", "Social")],
                ("text", "klik"): [("De klik met de coach", "The rapport with the coach")],
-               ("text", "buiten"): [("Buiten zijn", "Being outdoors")], ("text", "lotgenoten"): [("Lotgenoten", "Peers")]}
+               ("text", "buiten"): [("Buiten zijn", "Being outdoors")],
+               ("text", "lotgenoten"): [("Lotgenoten", "Peers")]}
     names = pl.DataFrame([{"year": 2024, "kind": kind, "variable": variable, "nl": nl, "en": en}
                           for (kind, variable), pairs in english.items() for nl, en in pairs])
     blocks = build(in_english_year(load_tib_year(_tib_cohort(), 2024), names), Edition(True, MINIMUM, "en"))
