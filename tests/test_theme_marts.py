@@ -292,6 +292,30 @@ def test_quotes_of_equal_length_go_by_their_first_place_also_when_said_twice(tmp
     assert quotes == [("Aaaa.", 1), ("Bbbb.", 2)]
 
 
+def test_words_said_in_two_files_take_their_speaker_group_and_language_from_the_first_file(tmp_path):
+    """Each file numbers its own rows: the words' first place is the first file's row, not the lowest
+    row number of any file (which paired one file's name with another's speaker, group and language)."""
+    path = tmp_path / "warehouse.duckdb"
+    rows = [{**_segment("UMCG", "p2", "werkdruk", "Altijd druk.", 9), "source_file": "a.csv",
+             "group_label": "Groep 2", "language": "en"},
+            {**_segment("UMCG", "p4", "werkdruk", "Altijd druk.", 1), "source_file": "b.csv",
+             "group_label": "Groep 3", "language": "nl"},
+            {**_segment("UMCG", "p2", "werkdruk", "Nooit rust.", 10), "source_file": "a.csv"},
+            # equally long: the two said first in a.csv, not the one b.csv has in its first row
+            *({**_segment("UMCG", p, "steun", words, row), "source_file": f}
+              for p, words, row, f in (("p5", "Xxx.", 9, "a.csv"), ("p6", "Xxx.", 1, "b.csv"),
+                                       ("p7", "Yyy.", 5, "a.csv"), ("p8", "Zzz.", 7, "a.csv")))]
+    with duckdb.connect(str(path)) as conn:
+        replace_with_frame(conn, SEGMENTS, frame_for(SEGMENTS, rows))
+    _materialize(path)
+    with duckdb.connect(str(path), read_only=True) as conn:
+        quotes = conn.sql(f"SELECT theme, quote, group_label, language FROM {THEME_QUOTES} ORDER BY theme, rank"
+                          ).fetchall()
+    # p2 said both, the longer first (once per speaker); b.csv's p4 is not its speaker
+    assert quotes == [("steun", "Yyy.", "Groep 1", None), ("steun", "Zzz.", "Groep 1", None),
+                      ("werkdruk", "Altijd druk.", "Groep 2", "en")]
+
+
 def test_columns_the_contract_gained_are_added_with_their_types_and_no_other_table_is_made():
     """A warehouse whose table lacks columns gains them typed as a new warehouse's are (an INTEGER
     count, not text that sorts "10" before "9"); naming one table makes that table alone."""

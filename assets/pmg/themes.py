@@ -39,12 +39,14 @@ WITH segments AS (
          count(DISTINCT participant_id) AS n_participants
   FROM {SEGMENTS} GROUP BY ALL
 ), distinct_quotes AS (
-  -- the same words twice (a segment coded under two codes) count once, at their first place
+  -- the same words twice (a segment coded under two codes) count once, at their first place: the
+  -- first file's first row (each file numbers its own rows)
   SELECT year, organisation, intervention, wave, section, jdr_category, theme, quote,
-         arg_min(group_label, row_number) AS group_label,
-         arg_min(participant_id, row_number) AS participant_id, arg_min(language, row_number) AS language,
+         arg_min(group_label, (source_file, row_number)) AS group_label,
+         arg_min(participant_id, (source_file, row_number)) AS participant_id,
+         arg_min(language, (source_file, row_number)) AS language,
          min(source_file) AS source_file,
-         min(row_number) AS row_number
+         arg_min(row_number, (source_file, row_number)) AS row_number
   FROM segments GROUP BY year, organisation, intervention, wave, section, jdr_category, theme, quote
 ), per_speaker AS (
   SELECT *, row_number() OVER (PARTITION BY year, organisation, intervention, wave, section, jdr_category, theme,
