@@ -7,7 +7,8 @@ import duckdb
 import polars as pl
 
 from assets.pmg.ingest import INTERVIEWS
-from assets.pmg.staging import FILE_DOCUMENTS_SQL, FILE_THEMES_SQL, SEGMENTS_SQL, UNMATCHED_SQL
+from assets.pmg.staging import (FILE_DOCUMENTS_SQL, FILE_THEMES_SQL, SEGMENTS_SQL, UNMATCHED_SQL,
+                                count_explanations)
 from warehouse.schema import ensure_schema
 
 # The query as it was (kept here as the reference).
@@ -112,3 +113,17 @@ def test_a_segment_whose_document_or_code_only_another_codebook_of_its_year_list
         ("pmg/2030/b.csv", 3, "Document name", "doc B", "document not listed under documents: in the codebook"),
         ("pmg/2030/b.csv", 4, "Code", "Code 2", "code not listed under themes: in the codebook"),
         ("pmg/2030/c.csv", 5, "Document name", "doc Z", "document not listed under documents: in the codebook")]
+
+
+def test_a_group_two_codebooks_of_a_year_explain_has_the_first_codebooks_words_and_each_year_its_own():
+    from types import SimpleNamespace
+
+    codebooks = [SimpleNamespace(year=2030, relative="pmg/2030/a.yaml",
+                                 count_differences={"Groep A": "Een deelnemer kwam later.", "Groep B": "Geen T1."}),
+                 SimpleNamespace(year=2030, relative="pmg/2030/b.yaml",
+                                 count_differences={"Groep A": "Twee vielen uit.", "Groep C": "Eén ziek."}),
+                 SimpleNamespace(year=2031, relative="pmg/2031/a.yaml", count_differences={"Groep A": "Anders."})]
+    assert count_explanations(codebooks).rows() == [
+        (2030, "Groep A", "Een deelnemer kwam later.", "pmg/2030/a.yaml"),
+        (2030, "Groep B", "Geen T1.", "pmg/2030/a.yaml"), (2030, "Groep C", "Eén ziek.", "pmg/2030/b.yaml"),
+        (2031, "Groep A", "Anders.", "pmg/2031/a.yaml")]

@@ -101,6 +101,16 @@ ORDER BY s.source_file, s.row_number
 """
 
 
+def count_explanations(codebooks) -> pl.DataFrame:
+    """(year, group_label, explanation, codebook): the interview codebooks' words on why a group's
+    interview and questionnaire counts differ. A group two codebooks of one year explain is given
+    the first's words, as its documents are the first's."""
+    return pl.DataFrame([{"year": cb.year, "group_label": group, "explanation": words, "codebook": cb.relative}
+                         for cb in codebooks for group, words in cb.count_differences.items()],
+                        schema={"year": pl.Int32, "group_label": pl.String, "explanation": pl.String,
+                                "codebook": pl.String}).unique(["year", "group_label"], keep="first", maintain_order=True)
+
+
 @asset(**YEARLY, key=key(SEGMENTS), deps=[key(INTERVIEWS)], group_name="pmg", pool=POOL, kinds={"duckdb"},
        metadata=contract_metadata(SEGMENTS),
        description=describe(SEGMENTS, """
@@ -129,12 +139,7 @@ def staging_pmg_interview_segments(context, duckdb: DuckDBResource, sources: Sou
                            for cb in codebooks for t in cb.themes.values()],
                           schema={c: pl.String for c in ("codebook", "code_path", "theme", "section", "jdr_category",
                                                          "igloo_level", "theme_en")})
-    # a group explained by two codebooks of one year: the first's words, as its documents are the first's
-    differences = pl.DataFrame([{"year": cb.year, "group_label": group, "explanation": words, "codebook": cb.relative}
-                                for cb in codebooks for group, words in cb.count_differences.items()],
-                               schema={"year": pl.Int32, "group_label": pl.String, "explanation": pl.String,
-                                       "codebook": pl.String}).unique(["year", "group_label"], keep="first",
-                                                                      maintain_order=True)
+    differences = count_explanations(codebooks)
     with duckdb.get_connection() as conn:
         ensure_schema(conn, INTERVIEWS, SEGMENTS, COUNT_DIFFERENCES, "raw.quarantine")
         for name, frame in (("_files", files), ("_documents", documents), ("_themes", themes)):
