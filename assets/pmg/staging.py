@@ -108,7 +108,8 @@ def count_explanations(codebooks) -> pl.DataFrame:
     return pl.DataFrame([{"year": cb.year, "group_label": group, "explanation": words, "codebook": cb.relative}
                          for cb in codebooks for group, words in cb.count_differences.items()],
                         schema={"year": pl.Int32, "group_label": pl.String, "explanation": pl.String,
-                                "codebook": pl.String}).unique(["year", "group_label"], keep="first", maintain_order=True)
+                                "codebook": pl.String}
+                        ).unique(["year", "group_label"], keep="first", maintain_order=True)
 
 
 @asset(**YEARLY, key=key(SEGMENTS), deps=[key(INTERVIEWS)], group_name="pmg", pool=POOL, kinds={"duckdb"},
