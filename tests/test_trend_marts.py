@@ -78,3 +78,32 @@ def test_the_tib_trend_gives_each_skill_its_strengthened_and_its_still_applied_s
              "n_still_applied": 7, "pct_strengthened": 80.0, "pct_still_applied": 70.0, "skill_code": "grenzen"}]))
     assert _trend(path, tib_trend, "marts.tib_trend", "outcome_key, pct") == [
         ("skills_still_applied:grenzen", 70.0), ("skills_strengthened:grenzen", 80.0)]
+
+
+def test_skill_rows_written_before_their_codes_take_the_code_their_years_codebook_gives(tmp_path):
+    """Rows from before tib_skills kept skill_code: a skill's series follows the code its own year's
+    codebook gives its wording (the same words may be another code in another year), else the one
+    code any year gives those words, else the words themselves."""
+    def skill(year, name):
+        return {"year": year, "domain": "Cognitief", "skill": name, "n_respondents": 10, "n_strengthened": 5,
+                "n_still_applied": 4, "pct_strengthened": 50.0, "pct_still_applied": 40.0, "skill_code": None}
+
+    def label(year, name, code):
+        return {"year": year, "instrument": "tib_survey", "variable": "skills_strengthened", "position": 1,
+                "label": name, "code": code}
+
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as conn:
+        ensure_schema(conn)
+        replace_with_frame(conn, "marts.tib_skills", frame_for("marts.tib_skills", [
+            skill(2023, "Grenzen bewaken"), skill(2024, "Grenzen bewaken"), skill(2024, "Rust nemen"),
+            skill(2025, "Grenzen bewaken")]))
+        replace_with_frame(conn, "staging.codebook_labels", frame_for("staging.codebook_labels", [
+            label(2023, "Grenzen bewaken", "grenzen"), label(2023, "Rust nemen", "rust"),
+            label(2024, "Grenzen bewaken", "grenzen_2024")]))
+    assert _trend(path, tib_trend, "marts.tib_trend", "year, outcome_key",
+                  "outcome_key LIKE 'skills_strengthened:%'") == [
+        (2023, "skills_strengthened:grenzen"), (2024, "skills_strengthened:grenzen_2024"),
+        (2024, "skills_strengthened:rust"),
+        # no codebook of 2025, and two codes of those words in others: no series of either, its own
+        (2025, "skills_strengthened:Grenzen bewaken")]
