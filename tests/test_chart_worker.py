@@ -2,8 +2,10 @@
 computed them; an item that raises raises in the caller; what cannot go to the helper is done here."""
 
 import importlib
+import io
 import operator
 import os
+import pickle
 import time
 from functools import partial
 
@@ -68,3 +70,76 @@ def test_charts_drawn_by_the_helper_are_the_bytes_drawn_here(tmp_path):
         # kept for the reports of this run
         kept = _CHARTS[chart_key(draw_skills, (skills(year),), {})]
         assert kept.svg == svg
+
+
+def sleep_then_divide(item: tuple) -> float:
+    seconds, divisor = item
+    time.sleep(seconds)
+    return 1.0 / divisor
+
+
+def exit_in_helper(item: tuple) -> int:
+    """The helper (not this process) dies on the item marked so, or hangs on it."""
+    parent, how, value = item
+    if os.getpid() != parent and how == "exit":
+        os._exit(3)
+    if os.getpid() != parent and how == "hang":
+        time.sleep(3600)
+    time.sleep(0.3)
+    return value
+
+
+def _ready_helper(importable) -> None:
+    shared_map(importable.sleep_then_pid, [0.0] * chart_worker.MIN_ITEMS, preload=["tests.test_chart_worker"])
+    with chart_worker._helper_lock:
+        pass  # held until the helper started for those items is ready
+
+
+def _both_processes_work(importable) -> None:
+    _ready_helper(importable)
+    assert len(set(shared_map(importable.sleep_then_pid, [0.3] * 8))) == 2
+
+
+def test_an_item_that_raises_in_the_helper_raises_here_and_is_no_result(importable):
+    _ready_helper(importable)
+    # The helper takes items from the back: the one that raises is the helper's.
+    with pytest.raises(ZeroDivisionError):
+        shared_map(importable.sleep_then_divide, [(0.3, 1.0)] * 7 + [(0.0, 0.0)])
+
+
+@pytest.mark.parametrize("how", ["exit", "hang"])
+def test_a_helper_that_dies_or_hangs_loses_no_item_and_a_new_one_takes_its_place(importable, monkeypatch, how):
+    _ready_helper(importable)
+    items = [(os.getpid(), "", i) for i in range(7)] + [(os.getpid(), how, 7)]
+    with monkeypatch.context() as patch:
+        # The hang is given up on at once (not so a new helper's start, which takes seconds).
+        patch.setattr(chart_worker, "REPLY_SECONDS", 1)
+        assert shared_map(importable.exit_in_helper, items) == list(range(8))
+        with chart_worker._helper_lock:
+            pass  # the helper side is done with the failed helper
+    _both_processes_work(importable)
+
+
+def test_the_helper_stops_at_the_first_item_that_may_not_go(importable):
+    _ready_helper(importable)
+    # The helper takes items from the back, so the one that may not go keeps every item here.
+    pids = shared_map(importable.sleep_then_pid, [0.3] * 7 + [0.31], send=lambda seconds: seconds != 0.31)
+    assert set(pids) == {os.getpid()}
+
+
+def write_to_stdout_then_pid(seconds: float) -> int:
+    os.write(1, b"\n" * 8)  # what a C library prints goes to file descriptor 1, past sys.stdout
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def test_what_the_helper_prints_past_python_does_not_garble_its_answers(importable):
+    _ready_helper(importable)
+    pids = shared_map(importable.write_to_stdout_then_pid, [0.3] * 8)
+    assert len(set(pids)) == 2
+
+
+def test_a_message_cut_off_by_a_helper_that_died_is_an_end_of_input_not_a_shorter_message():
+    cut = (100).to_bytes(8, "little") + pickle.dumps(list(range(50)))[:10]
+    with pytest.raises(EOFError):
+        chart_worker._read_message(io.BytesIO(cut))
