@@ -467,12 +467,13 @@ def test_a_rerun_in_one_language_removes_the_other_languages_reports_of_other_ex
     assert materialize_years(pmg_graph(), dutch, (2023, 2024)).success
     assert materialize_years(pmg_graph(), english, (2023, 2024)).success
     assert (en / "2024" / "organisaties" / "umcg" / "rapport_onderzoekers.html").is_file()
+    (en / "2024" / ".exports_sha256").unlink()  # as a folder written before folders recorded it
     assert materialize_years(pmg_graph(), dutch, (2023, 2024)).success  # the same exports: both kept
     assert all((folder / year / "rapport.html").is_file() for folder in (nl, en) for year in ("2023", "2024"))
 
     withdraw(second)  # 2024's participants withdrew
     assert materialize_years(pmg_graph(), dutch, (2024,)).success
-    assert not (nl / "2024").exists() and not (en / "2024").exists()
+    assert not (nl / "2024").exists() and not (en / "2024").exists()  # recorded or not: no data left
 
     t0 = data / "pmg" / "2023" / "pmg_t0_qualtrics.csv"  # 2023 corrected (here: saved without its BOM)
     t0.write_text(t0.read_text(encoding="utf-8-sig"), encoding="utf-8")
@@ -482,6 +483,49 @@ def test_a_rerun_in_one_language_removes_the_other_languages_reports_of_other_ex
     # the data engineer's validation pages are the same in either language: one folder
     assert not (tmp_path / "reports" / "en" / "validatie").exists()
     assert (tmp_path / "reports" / "validatie" / "2023" / "staging.pmg_questionnaire_responses.html").is_file()
+
+
+def _source_files(rows: list[tuple]) -> duckdb.DuckDBPyConnection:
+    conn = duckdb.connect()
+    conn.execute("CREATE SCHEMA raw")
+    conn.execute("CREATE TABLE raw.source_files (programme VARCHAR, year INTEGER, source_file VARCHAR, "
+                 "sha256 VARCHAR, codebook_sha256 VARCHAR, pseudonym_key_id VARCHAR, ingest_version INTEGER)")
+    conn.executemany("INSERT INTO raw.source_files VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    return conn
+
+
+def test_what_a_years_reports_are_made_from_is_its_exports_codebooks_pseudonym_key_and_ingest():
+    """The record that decides whether the other language's reports of a year are kept: the same
+    exports in another order are the same; another pseudonym key (every pseudonym changed) or ingest
+    version is not, and neither is another programme's or year's."""
+    from assets.reporting.editions import exports_of
+
+    rows = [("pmg", 2024, "t0.csv", "a", "c", "key1", 3), ("pmg", 2024, "t1.csv", "b", "c", "key1", 3),
+            ("tib", 2024, "t0.csv", "x", "y", "key1", 3), ("pmg", 2023, "t0.csv", "z", "c", "key1", 3)]
+    made_of = exports_of(_source_files(rows), "pmg", 2024)
+    assert exports_of(_source_files(rows[::-1]), "pmg", 2024) == made_of
+    for changed in ({5: "key2"}, {6: 4}, {3: "b2"}, {4: "c2"}):
+        other = [tuple(changed.get(i, v) for i, v in enumerate(row)) for row in rows[:1]] + rows[1:]
+        assert exports_of(_source_files(other), "pmg", 2024) != made_of, changed
+    assert exports_of(_source_files(rows[:2]), "pmg", 2024) == made_of
+
+
+def test_a_withdrawn_years_reports_go_and_what_else_its_folder_holds_stays(tmp_path):
+    """Only the files the reports are made of are removed: a chart of a later step, or a file put
+    there by hand, keeps the year's folder (and does not fail the run)."""
+    from pipelines.resources import ReportSettings
+    from assets.reporting.editions import remove_year_reports
+
+    reports = ReportSettings(output_dir=str(tmp_path / "reports"))
+    folder = tmp_path / "reports" / "pmg" / "2024"
+    (folder / "organisaties" / "umcg").mkdir(parents=True)
+    for name in ("rapport.html", "rapport.pdf", "rapport_onderzoekers.html", "rapport_onderzoekers.pdf",
+                 ".exports_sha256", "organisaties/umcg/rapport.html", "notities.txt"):
+        (folder / name).write_text("x")
+    assert sorted(remove_year_reports(reports, "pmg", 2024)) == sorted([
+        "rapport.html", "rapport.pdf", "rapport_onderzoekers.html", "rapport_onderzoekers.pdf", ".exports_sha256",
+        "organisaties"])
+    assert [p.name for p in folder.iterdir()] == ["notities.txt"]
 
 
 def test_a_programme_folder_that_is_not_there_removes_nothing(tmp_path):

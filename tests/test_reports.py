@@ -1511,6 +1511,48 @@ def test_the_ui_markdown_of_a_run_of_many_years_fits_its_share_of_the_budget():
     assert short.startswith("# Rapport 2025\n") and "x" not in short and len(short) < 5_000
 
 
+def test_each_editions_result_points_to_its_own_files_newest_year_under_the_plain_names():
+    """The stakeholder asset's metadata is what the Dagster UI shows of the report: its paths are the
+    stakeholder edition's, never the confidential one's, and a PDF that failed is said and logged."""
+    from pathlib import Path
+
+    from dagster import AssetKey
+
+    from assets.reporting.editions import (MARKDOWN, PDF_FILE, RESEARCHER_FILE, RESEARCHER_PDF_FILE,
+                                           STAKEHOLDER_FILE, report_results)
+    from assets.reporting.html import Paragraph
+
+    failed = "niet gemaakt: Typst gaf een fout (x)"
+    written = {year: {STAKEHOLDER_FILE: Path(f"s{year}.html"), PDF_FILE: Path(f"s{year}.pdf"),
+                      RESEARCHER_FILE: Path(f"r{year}.html"),
+                      RESEARCHER_PDF_FILE: failed if year == 2023 else Path(f"r{year}.pdf"),
+                      MARKDOWN: (f"Rapport {year}", [Paragraph(f"tekst {year}")])} for year in (2023, 2024)}
+
+    class Log:
+        warnings: list[str] = []
+
+        def warning(self, message):
+            self.warnings.append(message)
+
+    log = Log()
+    stakeholder, researcher = report_results(written, AssetKey("rapport"), AssetKey("rapport_onderzoekers"), log)
+    meta, secret = stakeholder.metadata, researcher.metadata
+    assert {key: meta[key].path for key in ("rapport", "pdf", "rapport_2024", "pdf_2024", "rapport_2023",
+                                            "pdf_2023")} == {
+        "rapport": "s2024.html", "pdf": "s2024.pdf", "rapport_2024": "s2024.html", "pdf_2024": "s2024.pdf",
+        "rapport_2023": "s2023.html", "pdf_2023": "s2023.pdf"}
+    assert {key: secret[key].path for key in ("rapport_onderzoekers", "pdf_onderzoekers",
+                                              "rapport_onderzoekers_2023")} == {
+        "rapport_onderzoekers": "r2024.html", "pdf_onderzoekers": "r2024.pdf",
+        "rapport_onderzoekers_2023": "r2023.html"}
+    assert secret["pdf_onderzoekers_2023"].text == failed
+    assert log.warnings == [f"2023 rapport_onderzoekers.pdf: {failed}. The HTML report is complete."]
+    assert meta["years"].value == secret["years"].value == 2 and "report" not in secret
+    report = meta["report"].md_str
+    assert report.startswith("# Rapport 2024") and "tekst 2023" in report and "`s2024.html`" in report
+    assert "r2024" not in report
+
+
 def test_a_report_of_the_bundled_sample_says_it_is_synthetic(reports, full_run):
     """Read beside the source report, the sample's figures were taken for real participants'."""
     import duckdb
