@@ -257,6 +257,17 @@ def test_publish_writes_every_year_and_previews_the_newest_within_budget(tmp_pat
     assert len(uris) == len(shown) and (len(shown) == 1 or sum(map(len, uris)) <= PREVIEW_BUDGET)
 
 
+
+def test_a_year_with_nothing_left_to_draw_loses_an_earlier_runs_chart(tmp_path):
+    """Its rows are gone (withdrawn, or now below the reporting minimum): the chart of the old rows goes too."""
+    reports = ReportSettings(output_dir=str(tmp_path))
+    publish_charts(reports, "terug_in_balans", "tib_skills", {2019: lambda: draw_skills(skills())})
+    folder = tmp_path / "terug_in_balans" / "2019"
+    assert {p.name for p in folder.iterdir()} == {"tib_skills.png", "tib_skills.svg"}
+    (folder / "tib_factors.png").write_bytes(b"another chart")
+    publish_charts(reports, "terug_in_balans", "tib_skills", {2019: lambda: None})
+    assert [p.name for p in folder.iterdir()] == ["tib_factors.png"]
+
 def test_a_run_of_several_years_shares_the_preview_budget_among_them(tmp_path):
     """Dagster stores a run's metadata once per partition: a backfill of ten years stored its
     preview of ten years ten times. The budget is shared; the newest year is always previewed."""
