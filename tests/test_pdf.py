@@ -327,6 +327,24 @@ def test_a_report_whose_writing_fails_halfway_leaves_the_earlier_one_whole(tmp_p
     assert [p.name for p in tmp_path.iterdir()] == ["rapport.html"]
 
 
+
+def test_a_report_is_made_beside_its_place_and_renamed_into_it(tmp_path, monkeypatch):
+    """os.replace is atomic within one file system only (and fails across two): the temporary file
+    is made in the report's own folder, not in the system's temporary folder."""
+    from pathlib import Path
+
+    from assets.reporting import publish
+
+    renamed, replace = [], publish.os.replace
+
+    def spy(source, target):
+        renamed.append((Path(source).parent, Path(target)))
+        replace(source, target)
+
+    monkeypatch.setattr(publish.os, "replace", spy)
+    path = publish.write_atomic(tmp_path / "pmg" / "2023" / "rapport.html", "het rapport")
+    assert renamed == [(path.parent, path)] and path.read_text(encoding="utf-8") == "het rapport"
+
 def test_without_pdfs_none_is_made_and_none_of_an_earlier_run_is_left(tmp_path):
     reports = _reports(tmp_path)
     build = lambda edition: [Paragraph("tekst")]  # noqa: E731
