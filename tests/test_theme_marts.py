@@ -45,6 +45,16 @@ def _materialize(path):
                              years=(2023,)).success
 
 
+def _marts_of(tmp_path, rows: list[dict], query: str) -> list[tuple]:
+    """`query`'s rows once the theme marts are made of these segments alone."""
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as conn:
+        replace_with_frame(conn, SEGMENTS, frame_for(SEGMENTS, rows))
+    _materialize(path)
+    with duckdb.connect(str(path), read_only=True) as conn:
+        return conn.sql(query).fetchall()
+
+
 def test_an_intervention_name_two_organisations_run_keeps_their_rows_apart(segments_db):
     _materialize(segments_db)
     conn = duckdb.connect(str(segments_db), read_only=True)
@@ -65,24 +75,18 @@ def test_an_intervention_name_two_organisations_run_keeps_their_rows_apart(segme
 def test_quotes_two_per_theme_and_words_said_twice_are_the_first_speakers(tmp_path):
     """p2 repeats p1's words: they are p1's (their first place), who is quoted once, so the quotes
     are the two longest of other speakers; never more than two per theme."""
-    path = tmp_path / "warehouse.duckdb"
     rows = [_segment("UMCG", "p1", "werkdruk", "Het werk houdt nooit op, ook 's avonds niet.", 1),
             _segment("UMCG", "p1", "werkdruk", "Te veel diensten, echt.", 2),
             _segment("UMCG", "p2", "werkdruk", "Te veel diensten, echt.", 3),
             _segment("UMCG", "p3", "werkdruk", "Kort.", 4),
             _segment("UMCG", "p4", "werkdruk", "Middellange zin hier.", 5)]
-    with duckdb.connect(str(path)) as conn:
-        replace_with_frame(conn, SEGMENTS, frame_for(SEGMENTS, rows))
-    _materialize(path)
-    with duckdb.connect(str(path), read_only=True) as conn:
-        quotes = conn.sql(f"SELECT quote, rank FROM {THEME_QUOTES} ORDER BY rank").fetchall()
+    quotes = _marts_of(tmp_path, rows, f"SELECT quote, rank FROM {THEME_QUOTES} ORDER BY rank")
     assert quotes == [("Het werk houdt nooit op, ook 's avonds niet.", 1), ("Middellange zin hier.", 2)]
 
 
 def test_quotes_are_trimmed_never_empty_and_ties_go_to_the_first_file_and_row(tmp_path):
     """An empty or blank segment is no quote; "  Ja, zeker.  " and "Ja, zeker." are one quote, from
     its first place (group and all); quotes of equal length are taken in file, then row order."""
-    path = tmp_path / "warehouse.duckdb"
     rows = [{**_segment("UMCG", "p1", "werkdruk", "   ", 1), "source_file": "a.csv"},
             {**_segment("UMCG", "p2", "werkdruk", "  Ja, zeker.  ", 9), "source_file": "a.csv"},
             {**_segment("UMCG", "p3", "werkdruk", "Ja, zeker.", 10), "source_file": "a.csv", "group_label": "Groep 2"},
@@ -90,11 +94,8 @@ def test_quotes_are_trimmed_never_empty_and_ties_go_to_the_first_file_and_row(tm
             {**_segment("UMCG", "p5", "werkdruk", "Nee, soms.", 2), "source_file": "b.csv"},
             {**_segment("UMCG", "p1", "rol", "", 3), "source_file": "b.csv"},
             {**_segment("UMCG", "p2", "rol", "Onduidelijk.", 4), "source_file": "b.csv"}]
-    with duckdb.connect(str(path)) as conn:
-        replace_with_frame(conn, SEGMENTS, frame_for(SEGMENTS, rows))
-    _materialize(path)
-    with duckdb.connect(str(path), read_only=True) as conn:
-        quotes = conn.sql(f"SELECT theme, quote, group_label, rank FROM {THEME_QUOTES} ORDER BY theme, rank").fetchall()
+    quotes = _marts_of(tmp_path, rows,
+                       f"SELECT theme, quote, group_label, rank FROM {THEME_QUOTES} ORDER BY theme, rank")
     assert quotes == [("rol", "Onduidelijk.", "Groep 1", 1),
                       ("werkdruk", "Nee, nooit.", "Groep 1", 1), ("werkdruk", "Ja, zeker.", "Groep 1", 2)]
 
@@ -238,18 +239,13 @@ def test_a_participant_who_raises_a_theme_twice_is_one_participant_who_raised_it
 def test_the_theme_matrix_counts_interviews_and_leaves_out_what_has_no_place_in_the_grid(tmp_path):
     """A group interviewed at T0 and T1 is two interviews (its groups are its documents, not its
     label); a segment without an IGLOO level or a JD-R category has no cell, and no row of None."""
-    path = tmp_path / "warehouse.duckdb"
     rows = [_segment("UMCG", "p1", "werkdruk", "Veel.", 1),
             {**_segment("UMCG", "p1", "werkdruk", "Nog steeds veel.", 1), "wave": "T1", "document": "UMCG T1"},
             {**_segment("UMCG", "p2", "rooster", "Wisselend.", 2), "igloo_level": None},
             {**_segment("UMCG", "p3", "advies", "Meer rust.", 3), "section": "Advies", "jdr_category": None,
              "igloo_level": "Organisatie"}]
-    with duckdb.connect(str(path)) as conn:
-        replace_with_frame(conn, SEGMENTS, frame_for(SEGMENTS, rows))
-    _materialize(path)
-    with duckdb.connect(str(path), read_only=True) as conn:
-        matrix = conn.sql(f"SELECT igloo_level, jdr_category, n_themes, n_groups, n_participants FROM {THEME_MATRIX}"
-                          ).fetchall()
+    matrix = _marts_of(tmp_path, rows,
+                       f"SELECT igloo_level, jdr_category, n_themes, n_groups, n_participants FROM {THEME_MATRIX}")
     assert matrix == [("Individu", "werk_stressor", 1, 2, 1)]
 
 
@@ -257,7 +253,6 @@ def test_a_theme_in_two_waves_and_two_sections_has_each_quote_once_with_its_own_
     """The quotes of a theme are counted and listed per wave and section: one theme name in two
     sections without a category (Evaluatie, Advies) or in two waves is not a row for each; a
     speaker who says two things is one participant, and one who is coded without words is one too."""
-    path = tmp_path / "warehouse.duckdb"
     rows = [_segment("UMCG", "p1", "werkdruk", "Het werk houdt nooit op.", 1),
             _segment("UMCG", "p1", "werkdruk", "Ook in het weekend niet.", 2),
             {**_segment("UMCG", "p2", "werkdruk", "Het is iets rustiger.", 1), "wave": "T1", "document": "UMCG T1"},
@@ -266,12 +261,8 @@ def test_a_theme_in_two_waves_and_two_sections_has_each_quote_once_with_its_own_
             {**_segment("UMCG", "p4", "werkdruk", "Weinig.", 5), "section": "Evaluatie", "jdr_category": None},
             # coded without words: no quote, but a participant of the theme as in marts.pmg_theme_mentions
             {**_segment("UMCG", "p5", "werkdruk", "", 6), "section": "Evaluatie", "jdr_category": None}]
-    with duckdb.connect(str(path)) as conn:
-        replace_with_frame(conn, SEGMENTS, frame_for(SEGMENTS, rows))
-    _materialize(path)
-    with duckdb.connect(str(path), read_only=True) as conn:
-        quotes = conn.sql(f"SELECT wave, section, n_participants, quote, rank FROM {THEME_QUOTES} ORDER BY ALL"
-                          ).fetchall()
+    quotes = _marts_of(tmp_path, rows,
+                       f"SELECT wave, section, n_participants, quote, rank FROM {THEME_QUOTES} ORDER BY ALL")
     assert quotes == [("T0", "Advies", 1, "Minder vergaderen.", 1),
                       ("T0", "Diagnose", 1, "Het werk houdt nooit op.", 1),
                       ("T0", "Evaluatie", 3, "Het hielp.", 1), ("T0", "Evaluatie", 3, "Weinig.", 2),
@@ -281,21 +272,15 @@ def test_a_theme_in_two_waves_and_two_sections_has_each_quote_once_with_its_own_
 def test_quotes_of_equal_length_go_by_their_first_place_also_when_said_twice(tmp_path):
     """Words said again later keep their first place in the tie-break: of three equally long
     quotes, the one said first and repeated last is still among the two chosen."""
-    path = tmp_path / "warehouse.duckdb"
     rows = [_segment("UMCG", "p1", "werkdruk", "Aaaa.", 1), _segment("UMCG", "p2", "werkdruk", "Bbbb.", 2),
             _segment("UMCG", "p3", "werkdruk", "Cccc.", 3), _segment("UMCG", "p4", "werkdruk", "Aaaa.", 4)]
-    with duckdb.connect(str(path)) as conn:
-        replace_with_frame(conn, SEGMENTS, frame_for(SEGMENTS, rows))
-    _materialize(path)
-    with duckdb.connect(str(path), read_only=True) as conn:
-        quotes = conn.sql(f"SELECT quote, rank FROM {THEME_QUOTES} ORDER BY rank").fetchall()
+    quotes = _marts_of(tmp_path, rows, f"SELECT quote, rank FROM {THEME_QUOTES} ORDER BY rank")
     assert quotes == [("Aaaa.", 1), ("Bbbb.", 2)]
 
 
 def test_words_said_in_two_files_take_their_speaker_group_and_language_from_the_first_file(tmp_path):
     """Each file numbers its own rows: the words' first place is the first file's row, not the lowest
     row number of any file (which paired one file's name with another's speaker, group and language)."""
-    path = tmp_path / "warehouse.duckdb"
     rows = [{**_segment("UMCG", "p2", "werkdruk", "Altijd druk.", 9), "source_file": "a.csv",
              "group_label": "Groep 2", "language": "en"},
             {**_segment("UMCG", "p4", "werkdruk", "Altijd druk.", 1), "source_file": "b.csv",
@@ -305,12 +290,8 @@ def test_words_said_in_two_files_take_their_speaker_group_and_language_from_the_
             *({**_segment("UMCG", p, "steun", words, row), "source_file": f}
               for p, words, row, f in (("p5", "Xxx.", 9, "a.csv"), ("p6", "Xxx.", 1, "b.csv"),
                                        ("p7", "Yyy.", 5, "a.csv"), ("p8", "Zzz.", 7, "a.csv")))]
-    with duckdb.connect(str(path)) as conn:
-        replace_with_frame(conn, SEGMENTS, frame_for(SEGMENTS, rows))
-    _materialize(path)
-    with duckdb.connect(str(path), read_only=True) as conn:
-        quotes = conn.sql(f"SELECT theme, quote, group_label, language FROM {THEME_QUOTES} ORDER BY theme, rank"
-                          ).fetchall()
+    quotes = _marts_of(tmp_path, rows,
+                       f"SELECT theme, quote, group_label, language FROM {THEME_QUOTES} ORDER BY theme, rank")
     # p2 said both, the longer first (once per speaker); b.csv's p4 is not its speaker
     assert quotes == [("steun", "Yyy.", "Groep 1", None), ("steun", "Zzz.", "Groep 1", None),
                       ("werkdruk", "Altijd druk.", "Groep 2", "en")]
@@ -333,11 +314,6 @@ def test_columns_the_contract_gained_are_added_with_their_types_and_no_other_tab
 def test_words_said_twice_are_tagged_with_the_language_of_their_first_place(tmp_path):
     """The report marks a quote in another language for screen readers: the same words in two
     interviews take the language of their first place, as their speaker and group do."""
-    path = tmp_path / "warehouse.duckdb"
     rows = [{**_segment("UMCG", "p1", "werkdruk", "OK.", 1), "language": "en"},
             {**_segment("UMCG", "p2", "werkdruk", "OK.", 2), "language": "nl"}]
-    with duckdb.connect(str(path)) as conn:
-        replace_with_frame(conn, SEGMENTS, frame_for(SEGMENTS, rows))
-    _materialize(path)
-    with duckdb.connect(str(path), read_only=True) as conn:
-        assert conn.sql(f"SELECT quote, language FROM {THEME_QUOTES}").fetchall() == [("OK.", "en")]
+    assert _marts_of(tmp_path, rows, f"SELECT quote, language FROM {THEME_QUOTES}") == [("OK.", "en")]
