@@ -185,8 +185,9 @@ def test_response_counts_and_mentions_count_people_interviews_and_groups_apart(t
     segments = [_spoken("T0 sessie 1", "T0", "p1", "werkdruk", 1), _spoken("T0 sessie 1", "T0", "p2", "werkdruk", 2),
                 _spoken("T0 sessie 1", "T0", "p3", "steun", 3), _spoken("T0 sessie 2", "T0", "p4", "werkdruk", 1),
                 _spoken("T0 sessie 2", "T0", "p5", "steun", 2), _spoken("T1 sessie", "T1", "p1", "steun", 1)]
-    responses = [{"year": 2023, "participant_id": p, "wave": "T0", "organisation": "UMCG", "intervention": "Mindfulness",
-                  "group_label": group, "mental_health_grade": 6.0, "intervention_grade": None}
+    responses = [{"year": 2023, "participant_id": p, "wave": "T0", "organisation": "UMCG",
+                  "intervention": "Mindfulness", "group_label": group, "mental_health_grade": 6.0,
+                  "intervention_grade": None}
                  for group, people in (("Groep 1", ("p1", "p2")), ("Groep 2", ("q1", "q2", "q3"))) for p in people]
     with duckdb.connect(str(path)) as conn:
         ensure_schema(conn)
