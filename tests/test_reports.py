@@ -1498,6 +1498,24 @@ def test_english_terug_in_balans_ties_follow_the_english_names():
         "Being outdoors", "The rapport with the coach"]
 
 
+def test_a_label_of_no_known_question_takes_the_first_of_its_english_names_whatever_their_order():
+    """A row written before the marts kept its question is matched by its Dutch words alone: of two
+    questions' English names for them, the first alphabetically, the same on every run."""
+    import polars as pl
+
+    from assets.terug_in_balans.english import in_english
+    from assets.terug_in_balans.statistics import FACTOR_SUMMARY
+
+    names = pl.DataFrame({"year": [2024, 2024], "kind": ["text", "text"], "variable": ["klik", "klik_2"],
+                          "nl": ["De klik", "De klik"], "en": ["The rapport", "The bond"]})
+    old = pl.DataFrame({"year": [2024], "factor": ["De klik"], "factor_variable": [None]}, schema_overrides={
+        "factor_variable": pl.String})
+    for order in (names, names.reverse()):
+        assert in_english(old, FACTOR_SUMMARY, order)["factor"].to_list() == ["The bond"]
+        assert in_english(old.with_columns(factor_variable=pl.lit("klik")), FACTOR_SUMMARY, order)[
+            "factor"].to_list() == ["The rapport"]
+
+
 def test_the_ui_markdown_of_a_run_of_many_years_fits_its_share_of_the_budget():
     """Stored once per partition, a ten years' run's markdown gets a tenth: the newest year's
     report, without charts, or at the least its title and where the report is."""

@@ -161,12 +161,19 @@ def _gaps(spans: list[tuple[float, float]]) -> list[float]:
     return gaps
 
 
-def row_breaks(fig: Figure, renderer, page: float) -> list[float]:
+def _plot_boxes(fig: Figure, renderer) -> dict[int, object]:
+    """{i: the bounding box of fig.axes[i] with all it draws}, of each plot drawn (colour bars too)."""
+    with house_style():
+        return {i: box for i, ax in enumerate(fig.axes) if (box := ax.get_tightbbox(renderer)) is not None}
+
+
+def row_breaks(fig: Figure, renderer, page: float, boxes: dict[int, object]) -> list[float]:
     """Heights, as fractions of the figure from its top, where it can be cut without cutting text
     or a bar: between two axes stacked one under another, and between two rows of an axes taller
     than `page` (a fraction of the figure's height; half-way between its y ticks). A PDF sets a
     chart taller than a page in page-high windows, cut at these (typeset.py); cut anywhere, a row's
-    label was split over two pages. An axes a page holds is not cut: a part of it is not read alone."""
+    label was split over two pages. An axes a page holds is not cut: a part of it is not read alone.
+    `boxes`: the plots' boxes (_plot_boxes)."""
     pad = 1.5 * fig.dpi / 72  # 1.5 pt, in the renderer's pixels
     with house_style():
         height = fig.bbox.height
@@ -176,7 +183,7 @@ def row_breaks(fig: Figure, renderer, page: float) -> list[float]:
             ticks = sorted(y for y in ax.get_yticks() if low <= y <= high)
             ys = [ax.transData.transform((ax.get_xlim()[0], y))[1] for y in ticks]
             candidates += [(a + b) / 2 for a, b in zip(ys, ys[1:])]
-        candidates += _gaps([(b.y0, b.y1) for ax in fig.axes if (b := ax.get_tightbbox(renderer)) is not None])
+        candidates += _gaps([(b.y0, b.y1) for b in boxes.values()])
         # A gap between axes crosses none of their text: without rows to cut, the figure's own text
         # (title, legend) alone is measured; a parted chart has hundreds of labels.
         blocked = [(b.y0 - pad, b.y1 + pad) for text in fig.findobj(Text)
@@ -197,9 +204,11 @@ def figure_svg(fig: Figure) -> bytes:
     _, printed_height, most = printed(width_cm, height_cm)
     with _measured(fig, DPI) as renderer:  # one renderer: each text is measured once for all three
         _lay_out(fig)
-        cut = printed_height > most
-        breaks = " ".join(f"{b:g}" for b in row_breaks(fig, renderer, most / printed_height)) if cut else None
-        plots = " ".join(_plot_spans(fig, renderer)) if cut else None
+        breaks = plots = None
+        if printed_height > most:
+            boxes = _plot_boxes(fig, renderer)
+            breaks = " ".join(f"{b:g}" for b in row_breaks(fig, renderer, most / printed_height, boxes))
+            plots = " ".join(_plot_spans(fig, boxes))
     buf = io.BytesIO()
     with house_style():
         fig.savefig(buf, format="svg", metadata=_SVG_METADATA)
@@ -208,16 +217,12 @@ def figure_svg(fig: Figure) -> bytes:
         b"<svg ", f'<svg {ROW_BREAKS}="{breaks}" {PLOTS}="{plots}" '.encode(), 1)
 
 
-def _plot_spans(fig: Figure, renderer) -> list[str]:
-    """"<i>:<top>:<bottom>" of each plot (axes, colour bars too) with all it draws, as fractions of
-    the figure's height from its top (rounded outwards); gives each plot the id PLOT_ID + i."""
+def _plot_spans(fig: Figure, boxes: dict[int, object]) -> list[str]:
+    """"<i>:<top>:<bottom>" of each plot of `boxes` (_plot_boxes), as fractions of the figure's
+    height from its top (rounded outwards); gives each plot the id PLOT_ID + i."""
     height, spans = fig.bbox.height, []
-    for i, ax in enumerate(fig.axes):
-        with house_style():
-            box = ax.get_tightbbox(renderer)
-        if box is None:
-            continue  # not drawn
-        ax.set_gid(f"{PLOT_ID}{i}")
+    for i, box in boxes.items():
+        fig.axes[i].set_gid(f"{PLOT_ID}{i}")
         top, bottom = (height - box.y1) / height, (height - box.y0) / height
         spans.append(f"{i}:{math.floor(top * 1e4) / 1e4:g}:{math.ceil(bottom * 1e4) / 1e4:g}")
     return spans

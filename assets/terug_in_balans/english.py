@@ -52,14 +52,14 @@ def in_english(frame: pl.DataFrame, mart: str, names: pl.DataFrame) -> pl.DataFr
     for column, (kind, variable) in WORDING[mart].items():
         if frame.height == 0:
             break
-        own = names.filter(pl.col("kind") == kind).sort("year", "variable", "nl", "en")
+        own = names.filter(pl.col("kind") == kind).sort("year", "nl", "en")
         # A question's label by its own English name: two questions' "Nee" may have other ones. A row
         # of no one question (written before the marts kept it) by its Dutch words alone, taking of
         # two English names the first alphabetically, the same on every run.
         exact = own.unique(["year", "variable", "nl"], keep="first").select(
             pl.col("year").alias("_year"), pl.col("variable").alias("_variable"), pl.col("nl").alias(column),
             pl.col("en").alias("_en"))
-        loose = own.sort("year", "nl", "en").unique(["year", "nl"], keep="first").select(
+        loose = own.unique(["year", "nl"], keep="first").select(
             pl.col("year").alias("_year"), pl.col("nl").alias(column), pl.col("en").alias("_loose"))
         known = set(variable.meta.root_names()) <= set(frame.columns)
         frame = (frame.with_columns(pl.col("year").cast(pl.Int64).alias("_year"),
