@@ -19,6 +19,9 @@ from assets.reporting.chart_worker import shared_map
 from assets.terug_in_balans.charts import draw_skills
 from pipelines.resources import ReportSettings
 
+# A helper that hangs here (the fault some tests look for) fails the test in a minute, not the suite's ten.
+pytestmark = pytest.mark.timeout(60)
+
 
 def sleep_then_pid(seconds: float) -> int:
     time.sleep(seconds)
