@@ -4,7 +4,14 @@ extra row of every mart; the ratios and memory it prints must be what they say."
 
 from __future__ import annotations
 
+import io
 import math
+import os
+import re
+import resource
+import signal
+import subprocess
+import sys
 
 import duckdb
 import pandas as pd
@@ -140,3 +147,367 @@ def test_same_is_equal_to_a_billionth_and_nan_only_to_nan():
     ours = pd.Series([1.0, 1.0, math.nan, math.nan, 2.0])
     theirs = pd.Series([1.0 + 1e-10, 1.0 + 1e-7, math.nan, 2.0, math.nan])
     assert _same(ours, theirs).tolist() == [True, False, True, False, False]
+
+
+# --- bench/run.py: memory ---------------------------------------------------------------------------
+
+MiB = 1024 * 1024
+HOLD = "import sys, time; b = b'x' * (int(sys.argv[1]) << 20); print('ready', flush=True); time.sleep(60)"
+
+
+def _ps_rss(pid: int) -> int:
+    """Resident bytes of one process as ps sees it (not through bench.run's own /proc reading)."""
+    return 1024 * int(subprocess.run(["ps", "-o", "rss=", "-p", str(pid)], capture_output=True, text=True,
+                                     check=True).stdout)
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="reads /proc")
+def test_tree_rss_is_the_resident_memory_of_every_process_below(tmp_path):
+    """A child holding 64 MiB through a grandchild holding 96 MiB: the tree from the child is both
+    (resident, not virtual, memory, in bytes), the tree from here includes them."""
+    from bench.run import _children, tree_rss_bytes
+
+    parent = f"import subprocess, sys; g = subprocess.Popen([sys.executable, '-c', {HOLD!r}, '96']); " \
+             f"{HOLD.replace('sys.argv[1]', '64')}"
+    child = subprocess.Popen([sys.executable, "-c", parent], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline() == "ready\n" and child.stdout.readline() == "ready\n"
+        [grandchild] = _children(child.pid)
+        expected = _ps_rss(child.pid) + _ps_rss(grandchild)
+        assert expected > 160 * MiB
+        assert abs(tree_rss_bytes(child.pid) - expected) < 8 * MiB
+        assert abs(tree_rss_bytes(grandchild) - _ps_rss(grandchild)) < 4 * MiB
+        assert tree_rss_bytes() - _ps_rss(os.getpid()) > expected - 8 * MiB
+    finally:
+        for pid in _children(child.pid):
+            os.kill(pid, signal.SIGKILL)
+        child.kill()
+        child.wait()
+
+
+def test_maxrss_is_the_largest_of_this_process_and_its_children_in_bytes():
+    from bench.run import maxrss_bytes
+
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    assert maxrss_bytes() >= own
+    bigger = own // MiB + 64
+    subprocess.run([sys.executable, "-c", HOLD.replace("time.sleep(60)", "pass"), str(bigger)], check=True,
+                   capture_output=True)
+    assert maxrss_bytes() >= bigger * MiB
+
+
+def test_sampler_keeps_the_peak_since_reset_and_the_peak_overall(monkeypatch):
+    import bench.run
+    from bench.run import TreeSampler
+
+    sampler = TreeSampler()
+    readings = iter([100, 300, 200, 50, 150, 120])
+
+    def reading(root=None):
+        value = next(readings)
+        if value in (200, 120):  # the last sample of each stretch
+            sampler._stop.set()
+        return value
+
+    monkeypatch.setattr(bench.run, "tree_rss_bytes", reading)
+    sampler._run()
+    assert (sampler.peak, sampler.overall) == (300, 300)
+    sampler._stop.clear()
+    sampler.reset()  # reads 50
+    assert sampler.peak == 50
+    sampler._run()
+    assert (sampler.peak, sampler.overall) == (150, 300)
+    assert [rss for _, rss in sampler.samples] == [100, 300, 200, 150, 120]
+
+
+def test_sampler_peak_between_and_cores_busy_between(monkeypatch):
+    from bench.run import TreeSampler, steps_cores_busy
+
+    sampler = TreeSampler()
+    sampler.samples = [(1.0, 10), (2.0, 50), (3.0, 30), (4.0, 90), (5.0, 20)]
+    assert sampler.peak_between(1.5, 3.0) == 50
+    assert sampler.peak_between(2.5, 4.5) == 90
+    assert sampler.peak_between(6.0, 7.0) == 0
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    # (time, busy, total) jiffies of all the cores: 30 of 100 busy between 2 and 4, 80 of 100 after
+    sampler.cpu = [(1.0, 0, 0), (2.0, 10, 100), (3.0, 20, 150), (4.0, 40, 200), (5.0, 120, 300)]
+    assert sampler.cores_busy_between(2.0, 4.0) == pytest.approx(4 * 30 / 100)
+    assert sampler.cores_busy_between(3.5, 5.0) == pytest.approx(4 * 80 / 100)
+    assert sampler.cores_busy_between(4.5, 5.0) is None  # one sample
+    assert steps_cores_busy(sampler, {"step_windows": {"a": (3.0, 4.0), "b": (2.0, 2.5), "c": (2.2, 3.5)}}) \
+        == pytest.approx(4 * 30 / 100)
+    assert steps_cores_busy(sampler, {"step_windows": {}}) is None
+
+
+def test_cpu_jiffies_counts_idle_and_iowait_as_not_busy(monkeypatch):
+    import bench.run
+
+    stat = "cpu  100 5 50 1000 40 3 2 7 0 0\ncpu0 50 2 25 500 20 1 1 3 0 0\n"
+    monkeypatch.setattr(bench.run, "open", lambda path, *a, **k: io.StringIO(stat), raising=False)
+    # user nice system idle iowait irq softirq steal: busy = all but idle and iowait
+    assert bench.run.cpu_jiffies() == (100 + 5 + 50 + 3 + 2 + 7, 1207)
+
+
+# --- bench/run.py: the report -----------------------------------------------------------------------
+
+def _results() -> dict:
+    """What run_benchmark gathers, with seconds chosen so every ratio is told apart from its inverse."""
+    asset = "raw/pmg_questionnaire_cells"
+    full = {"seconds": 40.0, "success": True, "n_checks": 12, "checks_failed": [], "failures": [],
+            "steps": {"raw__pmg_questionnaire_cells": 6.0, "marts__pmg_mental_health": 2.0,
+                      "charts__pmg_mental_health": 9.0, "reports__pmg_report": 3.0},
+            "step_peaks": {"raw__pmg_questionnaire_cells": 300 * MiB, "charts__pmg_mental_health": 500 * MiB}}
+    agreement = {"pmg_mental_health": _counts(10), "tib_relapse": _counts(4, differ=1, missing=2, extra=3)}
+    return {"generate": {"seconds": 1.5, "years": [2016, 2017], "maxqda_format": "csv"}, "full": full,
+            "pandas": {"seconds": 5.0, "agreement": agreement},
+            "ingest": {asset: {"ours": {"seconds": 8.0, "steps": {"raw__pmg_questionnaire_cells": 6.0}},
+                               "floor": {"seconds": 2.0, "reader": "duckdb read_csv", "rows": 1234, "files": 2},
+                               "pair_ratios": [3.0, 2.5]}},
+            "new_year": {"seconds": 10.0}, "new_year_after_one": {"seconds": 12.0},
+            "last_year_alone": {"seconds": 15.0}, "tiny_year": {"seconds": 4.0},
+            "peak_tree": 2048 * MiB, "peak_maxrss": 700 * MiB, "phase_peaks": {"full": 1024 * MiB, "pandas": 512 * MiB}}
+
+
+def _line(report: str, start: str) -> str:
+    return next(line for line in report.splitlines() if line.startswith(start))
+
+
+def test_report_ratios_are_ours_over_the_floor_and_over_pandas():
+    from bench.run import format_report
+
+    report = format_report(dict(years=2, organisations=3, responses=60, segments=150, tib=30), _results())
+    assert _line(report, "(a) full run").split()[-2:] == ["5.00", "8.00x"]  # 40 s / 5 s
+    # less the chart and report steps (9 + 3 s): 28 s, 5.60x pandas
+    assert _line(report, "    (a) less its chart and report steps").split()[-3:] == ["28.0", "5.00", "5.60x"]
+    assert _line(report, "(b) ingest raw/pmg_questionnaire_cells").split()[-3:] == ["8.00", "2.00", "4.00x"]
+    assert _line(report, "      of which the asset step").split()[-2:] == ["6.00", "3.00x"]
+    assert _line(report, "      median of 2 alternating runs").endswith("3.00x, 2.50x")
+    assert _line(report, "(d) one new year partition").endswith("= 25% of (a)")
+    assert _line(report, "    the same, onto 1 earlier year (not 2)").endswith("= 1.20x (d)")
+    assert _line(report, "    one year alone, into a fresh warehouse").endswith("= 1.50x (d)")
+    assert _line(report, "    a tiny year alone (3 organisations)").endswith("= 0.40x (d), 10% of (a)")
+
+
+def test_report_sums_the_agreement_and_names_each_mart_that_disagrees():
+    from bench.run import format_report
+
+    results = _results()
+    results["pandas"]["agreement"]["pmg_theme_mentions"] = _counts(7, extra=1)
+    report = format_report(dict(years=2, organisations=3, responses=60, segments=150, tib=30), results)
+    assert _line(report, "marts against the pandas script's") == (
+        "marts against the pandas script's, row by row: 3 marts, 21 rows compared, 1 differ, 2 missing, "
+        "4 only in ours; tib_relapse: 1 differ, 2 missing, 3 only in ours; "
+        "pmg_theme_mentions: 0 differ, 0 missing, 1 only in ours")
+
+
+def test_report_gives_the_peak_of_the_process_tree_and_the_slowest_steps():
+    from bench.run import format_report
+
+    report = format_report(dict(years=2, organisations=3, responses=60, segments=150, tib=30), _results())
+    assert _line(report, "peak RSS, whole process tree") == (
+        "peak RSS, whole process tree (sampled): 2,048 MiB; largest single process (ru_maxrss): 700 MiB")
+    assert _line(report, "peak RSS per phase") == "peak RSS per phase (tree, sampled): full 1,024 MiB, pandas 512 MiB"
+    slowest = report.split("where the time goes in (a), slowest steps:\n")[1].splitlines()[:5]
+    assert [line.split() for line in slowest[:4]] == [["charts__pmg_mental_health", "9.00", "s", "45%"],
+                                                      ["raw__pmg_questionnaire_cells", "6.00", "s", "30%"],
+                                                      ["reports__pmg_report", "3.00", "s", "15%"],
+                                                      ["marts__pmg_mental_health", "2.00", "s", "10%"]]
+    assert slowest[4] == "  (sum of steps 20.0 s; the rest of (a) is Dagster and import overhead)"
+    peaks = report.split("peak RSS of the process tree while each step ran (sampled), highest:\n")[1].splitlines()
+    assert [line.split() for line in peaks] == [["charts__pmg_mental_health", "500", "MiB"],
+                                                ["raw__pmg_questionnaire_cells", "300", "MiB"]]
+
+
+def test_benchmark_runs_each_phase_on_the_data_it_says_and_reports_the_peak_of_every_phase(tmp_path, monkeypatch):
+    """run_benchmark with the generator and the phases stubbed: what each phase is given (data, year,
+    warehouse, repeats, the new year's size) and that a child's own peak RSS counts in the tree's peak."""
+    import bench.generate
+    import bench.run
+
+    generated, phases = [], []
+
+    def generate(out, years, organisations, responses, segments, tib, first_year=2016, seed=0,
+                 maxqda_format="auto", log=print):
+        generated.append((out.name, years, organisations, responses, segments, tib, first_year, maxqda_format))
+        for year in range(first_year, first_year + years):
+            for programme in ("pmg", "terug_in_balans"):
+                (out / programme / str(year)).mkdir(parents=True, exist_ok=True)
+                (out / programme / str(year) / "export.csv").write_text(str(year))
+        return {"years": list(range(first_year, first_year + years)), "seconds": 0.1,
+                "maxqda_format": "csv" if maxqda_format == "auto" else maxqda_format}
+
+    def run_phase(name, data_dir, work, arg, in_process, log):
+        phases.append((name, data_dir.name, work.name, arg, sorted(p.name for p in (data_dir / "pmg").iterdir())))
+        seconds = 2.0 + len(phases)
+        steps = {"raw__pmg_questionnaire_cells": seconds / 2}
+        return {"seconds": seconds, "success": True, "steps": steps, "failures": [], "checks_failed": [],
+                "n_checks": 1, "maxrss": (5 << 30) if name == "pandas" else MiB, "rows": 1, "files": 1,
+                "reader": "stub", "marts": {}, "agreement": None}
+
+    monkeypatch.setattr(bench.generate, "generate", generate)
+    monkeypatch.setattr(bench.run, "run_phase", run_phase)
+    monkeypatch.setattr(bench.run, "INGEST", ["raw/pmg_questionnaire_cells"])
+    monkeypatch.setattr(bench.run, "_files", lambda data_dir, asset: ["one file"])
+    size = dict(years=3, organisations=5, responses=300, segments=600, tib=90)
+    results, report = bench.run.run_benchmark(size, tmp_path, repeats=3, log=lambda *_: None)
+
+    small = bench.run.SIZES["small"]
+    assert generated == [("data", 3, 5, 300, 600, 90, 2016, "auto"),
+                         ("data_plus_one_year", 1, 5, 100, 200, 30, 2019, "csv"),
+                         ("data_tiny_year", 1, small["organisations"], small["responses"], small["segments"],
+                          small["tib"], 2019, "csv")]
+    every = ["2016", "2017", "2018"]
+    asset = "raw/pmg_questionnaire_cells"
+    assert phases == [("full", "data", "full", None, every),
+                      *[(name, "data", f"{name}_raw_pmg_questionnaire_cells", asset, every)
+                        for _ in range(3) for name in ("ingest", "floor")],
+                      ("pandas", "data", "pandas", str(tmp_path / "full" / "warehouse.duckdb"), every),
+                      ("full", "data_plus_one_year", "full", "2019", every + ["2019"]),
+                      ("full", "data_last_year_plus_one", "last_year_alone", "2018", ["2018", "2019"]),
+                      ("full", "data_last_year_plus_one", "last_year_alone", "2019", ["2018", "2019"]),
+                      ("full", "data_tiny_year", "tiny_year_alone", "2019", ["2019"])]
+    # the medians of three pairs: ours 4, 6, 8 s (steps 2, 3, 4 s), floor 5, 7, 9 s
+    assert results["ingest"][asset]["pair_ratios"] == [2 / 5, 3 / 7, 4 / 9]
+    assert results["ingest"][asset]["ours"]["seconds"] == 6.0 and results["ingest"][asset]["floor"]["seconds"] == 7.0
+    # the pandas phase's child peaked at 5 GiB: its phase and the whole tree did
+    assert results["phase_peaks"]["pandas"] >= 5 << 30 and results["peak_tree"] >= 5 << 30
+    assert results["phase_peaks"]["full"] < 5 << 30
+    assert "ours/pandas" in report
+
+
+# --- bench/generate.py ------------------------------------------------------------------------------
+
+SIZE = dict(years=2, organisations_n=5, responses=81, segments=61, tib=21)  # odd: _split gives 41 + 40, ...
+
+
+@pytest.fixture(scope="module", params=["xlsx", "csv"])
+def generated(request, tmp_path_factory):
+    """The synthetic exports at a small size, with the MAXQDA export as a workbook and as a CSV."""
+    from bench.generate import generate
+
+    out = tmp_path_factory.mktemp(f"bench-{request.param}")
+    summary = generate(out, **SIZE, first_year=2030, maxqda_format=request.param, log=lambda *_: None)
+    return out, summary
+
+
+def _read_all(out, programme, instrument):
+    """{year: [(codebook, source file, table)]} as the pipeline's codebook loader and readers see them."""
+    from assets.ingest.codebook import discover_codebooks
+    from assets.ingest.formats import read_source
+
+    found = {}
+    for cb in discover_codebooks(out.resolve(), programme, instrument):
+        found[cb.year] = [(cb, sf, read_source(sf)) for sf in cb.files]
+    return found
+
+
+def test_generated_exports_are_of_the_requested_size_over_the_years(generated):
+    out, summary = generated
+    assert summary["years"] == [2030, 2031] and summary["maxqda_format"] in ("xlsx", "csv")
+    assert (summary["responses"], summary["segments"], summary["tib"]) == (81, 61, 21)
+    assert summary["organisations"] == 5
+    questionnaire = _read_all(out, "pmg", "pmg_questionnaire")
+    assert {y: sum(t.frame.height for _, _, t in files) for y, files in questionnaire.items()} == {2030: 41, 2031: 40}
+    segments = _read_all(out, "pmg", "pmg_interviews")
+    assert {y: sum(t.frame.height for _, _, t in files) for y, files in segments.items()} == {2030: 31, 2031: 30}
+    survey = _read_all(out, "terug_in_balans", "tib_survey")
+    assert {y: sum(t.frame.height for _, _, t in files) for y, files in survey.items()} == {2030: 11, 2031: 10}
+
+
+def test_generated_qualtrics_exports_are_what_qualtrics_writes(generated):
+    """Three header rows, a UTF-8 BOM, CRLF; grades with a decimal comma; T1 alone grades the
+    intervention; the organisations' labels are the codebook's, the participant codes unique."""
+    out, _ = generated
+    for year, files in _read_all(out, "pmg", "pmg_questionnaire").items():
+        assert [sf.constants["wave"] for _, sf, _ in files] == ["T0", "T1"]
+        for cb, sf, table in files:
+            raw = sf.path.read_bytes()
+            assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\r\n") == table.frame.height + 3
+            assert table.detail == "qualtrics: three header rows" and cb.year == year
+            frame = table.frame
+            organisation = cb.variable("organisation")
+            assert set(frame["Q2"]) <= {lab.label for lab in organisation.labels}
+            assert frame["Q1"].n_unique() == frame.height
+            grades = [g for g in frame["Q5"].to_list() if g is not None]
+            assert grades and all(re.fullmatch(r"(10|\d)(,5)?", g) for g in grades), grades
+            assert any("," in g for g in grades)
+            assert all(0 <= float(g.replace(",", ".")) <= 10 for g in grades)
+            assert ("Q6" in frame.columns) == (sf.constants["wave"] == "T1")
+        t0, t1 = (set(t.frame["Q1"]) for _, _, t in files)
+        assert t0 & t1  # most T1 respondents answered T0 too
+
+
+def test_generated_organisations_and_groups():
+    from bench.generate import BUNDLED_ORGS, groups_of, organisations
+
+    assert organisations(2) == BUNDLED_ORGS[:2]
+    orgs = organisations(7)
+    assert orgs[:3] == BUNDLED_ORGS and orgs[3:] == [(f"Organisatie {i:03d}", f"ORG{i:03d}") for i in range(4, 8)]
+    groups = groups_of(orgs)
+    per_org = [len({g.intervention for g in groups if g.org_code == code}) for _, code in orgs]
+    assert per_org == [1, 2, 3, 1, 2, 3, 1]
+    assert len({(g.org_code, g.group_label) for g in groups}) == len(groups)
+    assert any(g.group_label.endswith(" 2") for g in groups)
+
+
+def test_generated_maxqda_export_matches_its_codebook(generated):
+    """Every document and speaker the segments name is in the codebook (documents, speaker_codes),
+    at most eight speakers a document, each speaking in their own group; T0 documents code Diagnose
+    and expectations, T1 documents the rest; the workbook's sheet is the one the codebook names."""
+    out, summary = generated
+    answered = {}
+    for _, _, table in (f for files in _read_all(out, "pmg", "pmg_questionnaire").values() for f in files):
+        answered.update(zip(table.frame["Q1"], table.frame["Q4"]))
+    for year, files in _read_all(out, "pmg", "pmg_interviews").items():
+        [(cb, sf, table)] = files
+        assert sf.path.suffix == f".{summary['maxqda_format']}" and cb.year == year
+        assert sf.sheet == ("Coded segments" if summary["maxqda_format"] == "xlsx" else None)
+        frame = table.frame
+        assert set(frame["document"]) <= set(cb.documents)
+        speakers = frame["segment"].str.extract(r"^([^:]+): ").to_list()
+        assert all(s is not None and re.fullmatch(cb.speaker_codes, s) for s in speakers), speakers
+        for document, speaker in zip(frame["document"], speakers):
+            assert answered[speaker] == cb.documents[document]["group_label"]
+        by_document = {}
+        for document, speaker in zip(frame["document"], speakers):
+            by_document.setdefault(document, set()).add(speaker)
+        assert max(len(s) for s in by_document.values()) <= 8
+        for document, code in zip(frame["document"], frame["code"]):
+            section = cb.themes[code].section
+            assert (section in ("Diagnose", "Interventieverwachtingen")) == (cb.documents[document]["wave"] == "T0")
+        assert set(cb.count_differences) == {d["group_label"] for d in cb.documents.values()}
+
+
+def test_generated_forms_export_matches_its_codebook(generated):
+    """Forms' columns, every answer a label of the codebook (skills joined by ';'), respondents unique
+    over the years."""
+    out, _ = generated
+    emails = []
+    for year, files in _read_all(out, "terug_in_balans", "tib_survey").items():
+        [(cb, sf, table)] = files
+        assert cb.year == year and table.detail.startswith("ms forms")
+        frame = table.frame
+        assert frame["ID"].to_list() == [str(i) for i in range(1, frame.height + 1)]
+        emails += [e for e in frame["Email"].to_list() if e != "anonymous"]
+        for v in cb.variables:
+            if not v.labels or v.column not in frame.columns:
+                continue
+            labels = {lab.label for lab in v.labels}
+            cells = [c for c in frame[v.column].to_list() if c is not None]
+            if v.type == "multi_select":
+                assert cells and all(c.endswith(";") for c in cells), cells
+                cells = [part for c in cells for part in c.split(";") if part]
+            assert set(cells) <= labels, (v.name, set(cells) - labels)
+    assert len(emails) == len(set(emails))
+
+
+def test_generated_maxqda_format_is_csv_only_above_its_threshold(tmp_path, monkeypatch):
+    import bench.generate
+
+    monkeypatch.setattr(bench.generate, "MAXQDA_CSV_ABOVE", 20)
+    small = bench.generate.generate(tmp_path / "a", 1, 3, 10, 20, 0, log=lambda *_: None)
+    large = bench.generate.generate(tmp_path / "b", 1, 3, 10, 21, 0, log=lambda *_: None)
+    told = bench.generate.generate(tmp_path / "c", 1, 3, 10, 21, 0, maxqda_format="xlsx", log=lambda *_: None)
+    assert (small["maxqda_format"], large["maxqda_format"], told["maxqda_format"]) == ("xlsx", "csv", "xlsx")
+    assert [p.name for p in (tmp_path / "b").glob("pmg/*/*maxqda*")] == ["pmg_focusinterviews_maxqda.csv"]
+    assert not list((tmp_path / "a").glob("terug_in_balans"))  # no surveys asked for, none written
