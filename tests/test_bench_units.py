@@ -579,3 +579,54 @@ def test_generated_maxqda_format_is_csv_only_above_its_threshold(tmp_path, monke
     assert (small["maxqda_format"], large["maxqda_format"], told["maxqda_format"]) == ("xlsx", "csv", "xlsx")
     assert [p.name for p in (tmp_path / "b").glob("pmg/*/*maxqda*")] == ["pmg_focusinterviews_maxqda.csv"]
     assert not list((tmp_path / "a").glob("terug_in_balans"))  # no surveys asked for, none written
+
+
+def test_phases_materialise_what_they_say(tmp_path, monkeypatch):
+    """(b) one ingest asset alone; (a) every asset and check of every year, or one year's partition."""
+    import bench.run
+    from pipelines.definitions import ASSETS, CHECKS
+
+    calls = []
+    monkeypatch.setattr(bench.run, "_materialize", lambda selection, work, data_dir, years=None:
+                        calls.append((selection, years)) or {})
+    bench.run.phase_ingest(tmp_path, tmp_path, "raw/tib_survey_cells")
+    bench.run.phase_full(tmp_path, tmp_path)
+    bench.run.phase_full(tmp_path, tmp_path, "2031")
+    (ingest, no_year), (full, every_year), (one, year) = calls
+    assert [k.to_user_string() for a in ingest for k in a.keys] == ["raw/tib_survey_cells"] and no_year is None
+    assert full == one == [*ASSETS, *CHECKS] and every_year is None and year == [2031]
+
+
+def test_command_line_sizes_and_phases(tmp_path, monkeypatch):
+    import bench.run
+
+    calls = []
+    monkeypatch.setattr(bench.run, "run_benchmark", lambda size, workdir, **kw: calls.append((size, kw)) or ({}, ""))
+    bench.run.main(["--size", "small", "--years", "2", "--tib", "7", "--workdir", str(tmp_path)])
+    bench.run.main(["--size", "medium", "--only-full", "--workdir", str(tmp_path)])
+    bench.run.main(["--size", "small", "--no-new-year", "--repeat", "0", "--workdir", str(tmp_path)])
+    (small, a), (medium, b), (_, c) = calls
+    assert small == dict(bench.run.SIZES["small"], years=2, tib=7) and medium == bench.run.SIZES["medium"]
+    assert (a["new_year"], a["pandas"], a["ingest"], a["repeats"]) == (True, True, True, 5)
+    assert (b["new_year"], b["pandas"], b["ingest"]) == (False, False, False)
+    assert (c["new_year"], c["pandas"], c["ingest"], c["repeats"]) == (False, True, True, 1)
+
+
+def test_benchmark_reuses_exports_only_of_the_same_size(tmp_path, monkeypatch):
+    import bench.generate
+    import bench.run
+
+    generated = []
+
+    def generate(out, years, *args, first_year=2016, **kwargs):
+        generated.append(years)
+        (out / "pmg" / str(first_year)).mkdir(parents=True)
+        return {"years": [first_year], "seconds": 0.1, "maxqda_format": "csv"}
+
+    monkeypatch.setattr(bench.generate, "generate", generate)
+    monkeypatch.setattr(bench.run, "run_phase", lambda *a: {"seconds": 1.0, "success": True, "steps": {},
+                                                            "failures": [], "checks_failed": [], "n_checks": 0})
+    for years in (1, 1, 2, 2):
+        bench.run.run_benchmark(dict(bench.run.SIZES["small"], years=years), tmp_path, reuse_data=True, pandas=False,
+                                ingest=False, new_year=False, log=lambda *_: None)
+    assert generated == [1, 2]
