@@ -1,6 +1,8 @@
 """Unit tests of the benchmark's parts (bench/), on crafted inputs: what the tiny run of
 tests/test_bench_smoke.py cannot tell apart. The agreement must notice every differing, missing or
-extra row of every mart; the ratios and memory it prints must be what they say."""
+extra row of every mart; the ratios and memory bench/run.py prints must be what they say, its phases
+run what they say; the generator's exports must be of the size asked, in the formats and codebooks
+the pipeline reads."""
 
 from __future__ import annotations
 
