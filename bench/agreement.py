@@ -53,8 +53,8 @@ def compare(warehouse: Path, marts: dict[str, pd.DataFrame]) -> dict[str, dict[s
                 for k in keys:
                     frame[k] = frame[k].astype(str).where(frame[k].notna(), MISSING_KEY) if k != "year" \
                         else frame[k].astype(int)
-                    if k == "rating":
-                        frame[k] = frame[k].astype(float).astype(int).astype(str)
+                    if k == "rating":  # 4 here, 4.0 in pandas; a scale point without a number is NULL
+                        frame[k] = frame[k].map(lambda r: r if r == MISSING_KEY else str(int(float(r))))
             joined = ours.merge(theirs[keys + values], on=keys, how="outer", suffixes=("", "_pandas"),
                                 indicator=True)
             both = joined[joined["_merge"] == "both"]

@@ -98,7 +98,7 @@ def tib_marts(data_dir: Path) -> dict[str, pd.DataFrame]:
         for name, var in (("tib_return_to_work", "return_to_work"), ("tib_relapse", "relapse")):
             labels = {lab["label"]: lab["code"] for lab in v[var]["labels"]}
             share = df[v[var]["column"]].map(labels).value_counts().rename("n").reset_index()
-            share["pct"] = 100 * share["n"] / n
+            share["pct"] = 100 * share["n"] / share["n"].sum()  # of those who answered it, as the marts
             share["year"] = cb["year"]
             out[name].append(share)
         skills = []

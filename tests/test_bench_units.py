@@ -632,3 +632,38 @@ def test_benchmark_reuses_exports_only_of_the_same_size(tmp_path, monkeypatch):
         bench.run.run_benchmark(dict(bench.run.SIZES["small"], years=years), tmp_path, reuse_data=True, pandas=False,
                                 ingest=False, new_year=False, log=lambda *_: None)
     assert generated == [1, 2]
+
+
+def test_agreement_reports_a_scale_point_without_a_number_as_extra(tmp_path):
+    """A rating NULL in the mart (a point such as "n.v.t.", which the script's scale map drops) is a
+    row only ours, counted once someone gave it, not a crash of the comparison."""
+    warehouse = _warehouse(tmp_path / "w.duckdb", {"tib_factor_ratings": ROWS["tib_factor_ratings"]})
+    with duckdb.connect(str(warehouse)) as conn:
+        conn.execute("INSERT INTO marts.tib_factor_ratings VALUES (2023, 'Buiten zijn', NULL, 3, 10.0)")
+    assert compare(warehouse, {"tib_factor_ratings": _theirs("tib_factor_ratings")}) == {
+        "tib_factor_ratings": _counts(2, extra=1)}
+
+
+def test_pandas_baseline_shares_are_of_those_who_answered_the_question(tmp_path):
+    """As the marts: a respondent who skipped return to work or relapse is in neither share's N."""
+    import openpyxl
+
+    from bench.generate import generate
+    from bench.pandas_baseline import tib_marts
+
+    generate(tmp_path, years=1, organisations_n=3, responses=20, segments=20, tib=40, first_year=2030,
+             log=lambda *_: None)
+    [path] = (tmp_path / "terug_in_balans").glob("*/*.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    headers = [c.value for c in sheet[1]]
+    skipped = [headers.index(q) + 1 for q in (THEIR_NAMES["outcome"], THEIR_NAMES["answer"])]
+    for row in (2, 3, 4, 5):
+        for column in skipped:
+            sheet.cell(row, column).value = None
+    book.save(path)
+    marts = tib_marts(tmp_path)
+    for name in ("tib_return_to_work", "tib_relapse"):
+        share = marts[name]
+        assert share["n"].sum() == 36, name
+        assert share["pct"].tolist() == pytest.approx((100 * share["n"] / 36).tolist()), name
