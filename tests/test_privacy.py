@@ -1,3 +1,5 @@
+import re
+
 import polars as pl
 import pytest
 
@@ -75,6 +77,31 @@ def test_the_public_sample_key_is_refused_for_any_data_but_the_sample(tmp_path):
         pseudonymiser(copy)
     makefile = (SAMPLE_DATA.parent / "Makefile").read_text(encoding="utf-8")
     assert f"run ui: export MHM_PSEUDONYM_KEY ?= {PUBLIC_SAMPLE_KEY}" in makefile
+
+
+def test_the_public_sample_key_is_refused_for_exports_of_either_programme_at_any_depth(tmp_path):
+    """Every file under either programme's folder is compared, also in a folder below a year's; a
+    withdrawal, which holds no answers, is not. The error names the file and the data folder."""
+    import shutil
+
+    from assets.ingest.codebook import PROGRAMMES
+    from assets.ingest.pseudonyms import PUBLIC_SAMPLE_KEY
+    from pipelines.resources import SAMPLE_DATA, SourceData
+
+    copy = tmp_path / "data"
+    for programme in PROGRAMMES:
+        shutil.copytree(SAMPLE_DATA / programme, copy / programme)
+    sources = SourceData(data_dir=str(copy), pseudonym_key=PUBLIC_SAMPLE_KEY)
+    for added in ("terug_in_balans/2025/tib_enquete.xlsx", "pmg/2023/export/pmg_t0_qualtrics.csv"):
+        (copy / added).parent.mkdir()
+        (copy / added).write_text("real answers", encoding="utf-8")
+        with pytest.raises(ValueError, match=re.escape(f"{added} is not a file of the sample (in {copy})")):
+            sources.pseudonymiser()
+        shutil.rmtree((copy / added).parent)
+    (copy / "pmg" / "2025").mkdir()
+    (copy / "pmg" / "2025" / "WITHDRAWN.txt").write_text("ingetrokken", encoding="utf-8")
+    (copy / "pmg" / "2023" / "WITHDRAWN_pmg_transcripts.txt").write_text("ingetrokken", encoding="utf-8")
+    assert sources.pseudonymiser()("x")
 
 
 @pytest.mark.parametrize("text,expected", [

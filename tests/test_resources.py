@@ -4,6 +4,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import duckdb
 import pytest
@@ -137,3 +138,107 @@ def test_a_run_says_when_it_leaves_a_cache_folder_others_can_write_alone(tmp_pat
     setup()
     assert warned == [f"MHM_CACHE_DIR is not used: {cache / 'codebooks'} is writable by every user. Give the service "
                       "a cache folder of its own (the run is slower without one, not otherwise different)"]
+
+
+def test_no_cache_folder_is_used_that_another_user_could_write_or_that_sits_in_one(tmp_path):
+    """Cached codebooks and tables are read as trusted: a cache folder writable by every user, or
+    one inside such a folder, is not used, and a run's log says so once, naming that folder."""
+    import os
+
+    from pipelines.resources import SourceData
+
+    cache = tmp_path / "cache"
+    (cache / "codebooks").mkdir(parents=True, mode=0o700)
+    os.chmod(cache, 0o700)
+    sources = SourceData(data_dir=str(tmp_path), pseudonym_key="k" * 40, cache_dir=str(cache))
+    assert sources.cache_folder("codebooks") == cache / "codebooks"
+    os.chmod(cache / "codebooks", 0o777)
+    assert sources.cache_folder("codebooks") is None
+    os.chmod(cache, 0o777)
+    assert sources.cache_folder("codebooks") is None and sources.cache_folder("unicode") is None
+    warned = []
+    sources.setup_for_execution(SimpleNamespace(log=SimpleNamespace(warning=warned.append)))
+    assert len(warned) == 1 and warned[0].startswith(f"MHM_CACHE_DIR is not used: {cache} is writable by every user")
+    os.chmod(cache / "codebooks", 0o700)
+    assert sources.cache_folder("codebooks") is None  # in a folder others can write
+
+
+def test_a_runs_codebooks_are_looked_up_once_per_programme_instrument_and_years(monkeypatch):
+    """Within a run each lookup's codebooks are kept: another instrument or other years are looked up
+    anew, and a caller changing the list it got does not change what the next one gets."""
+    import pipelines.resources
+    from pipelines.resources import SourceData
+    from tests.conftest import DATA
+
+    looked_up = []
+    discover = pipelines.resources.discover_codebooks
+
+    def counted(*args):
+        looked_up.append(args[1:4])
+        return discover(*args)
+
+    monkeypatch.setattr(pipelines.resources, "discover_codebooks", counted)
+    sources = SourceData(data_dir=str(DATA), pseudonym_key="k" * 40)
+    sources.setup_for_execution(SimpleNamespace(log=SimpleNamespace(warning=print)))
+    questionnaire = sources.codebooks("pmg", "pmg_questionnaire", [2023])
+    assert [c.instrument for c in questionnaire] == ["pmg_questionnaire"]
+    assert [c.instrument for c in sources.codebooks("pmg", "pmg_interviews", [2023])] == ["pmg_interviews"]
+    assert sources.codebooks("pmg", "pmg_questionnaire", [2024]) == []
+    questionnaire.clear()
+    assert [c.year for c in sources.codebooks("pmg", "pmg_questionnaire", [2023])] == [2023]
+    assert looked_up == [("pmg", "pmg_questionnaire", [2023]), ("pmg", "pmg_interviews", [2023]),
+                         ("pmg", "pmg_questionnaire", [2024])]
+
+
+def test_the_environment_configures_the_resources_and_the_defaults_are_the_documented_ones(tmp_path, monkeypatch):
+    """The variables the module's docstring lists, each read, and their defaults: the smallest group
+    a report shows is 5, PDFs of the organisations only on request, DuckDB bounded at 2GB."""
+    from pipelines.resources import PROJECT_ROOT, ReportSettings, build_resources
+
+    assert ReportSettings(output_dir=str(tmp_path)).reporting_minimum == 5  # as the tests' runs have it
+
+    variables = ("MHM_WAREHOUSE", "MHM_DATA_DIR", "MHM_REPORTS_DIR", "MHM_CACHE_DIR", "MHM_REPORTING_MINIMUM",
+                 "MHM_ORGANISATION_PDFS", "MHM_REPORT_LANGUAGE", "MHM_DUCKDB_MEMORY_LIMIT")
+    for variable in variables:
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    resources = build_resources()
+    assert resources["duckdb"].database == str(PROJECT_ROOT / "warehouse" / "monitor.duckdb")
+    assert resources["duckdb"].connection_config == {"memory_limit": "2GB"}
+    assert resources["sources"].data_dir == str(PROJECT_ROOT / "data")
+    assert resources["sources"].cache_dir == str(tmp_path / "home" / ".cache" / "mental-health-monitor")
+    reports = resources["reports"]
+    assert (reports.output_dir, reports.reporting_minimum, reports.organisation_pdfs, reports.language) == (
+        str(PROJECT_ROOT / "reports"), 5, False, "nl")
+    monkeypatch.chdir(tmp_path)  # a relative path is the current folder's
+    for variable, value in zip(variables, ("w.duckdb", "in", "out", "cache", "10", "1", "en", "500MB")):
+        monkeypatch.setenv(variable, value)
+    resources = build_resources()
+    assert resources["duckdb"].database == str(tmp_path / "w.duckdb")
+    assert resources["duckdb"].connection_config == {"memory_limit": "500MB"}
+    assert (resources["sources"].data_dir, resources["sources"].cache_dir) == (str(tmp_path / "in"),
+                                                                               str(tmp_path / "cache"))
+    reports = resources["reports"]
+    assert (reports.output_dir, reports.reporting_minimum, reports.organisation_pdfs, reports.language) == (
+        str(tmp_path / "out"), 10, True, "en")
+    monkeypatch.setenv("MHM_ORGANISATION_PDFS", "0")
+    assert build_resources()["reports"].organisation_pdfs is False
+
+
+def test_the_validation_pages_are_shared_by_the_languages_and_each_edition_knows_the_others(tmp_path):
+    """A report path's folder is made (0755, for the web server), an existing one's is not; the
+    data engineer's pages go to one folder whatever the language; the other languages' reports are
+    the other folders' (for a rerun to remove those of exports taken out)."""
+    from pipelines.resources import ReportSettings
+
+    root = tmp_path.resolve() / "reports"
+    dutch, english = ReportSettings(output_dir=str(root)), ReportSettings(output_dir=str(root), language="en")
+    assert english.existing("pmg", "2023", "r.html") == root / "en" / "pmg" / "2023" / "r.html"
+    assert not root.exists()
+    assert english.path("pmg", "2023", "r.html") == root / "en" / "pmg" / "2023" / "r.html"
+    assert (root / "en" / "pmg" / "2023").is_dir() and (root / "en" / "pmg" / "2023").stat().st_mode & 0o777 == 0o755
+    for settings in (dutch, english):
+        assert settings.shared_path("validatie", "2023", "t.html") == root / "validatie" / "2023" / "t.html"
+    assert (root / "validatie" / "2023").stat().st_mode & 0o777 == 0o755
+    assert dutch.other_languages("pmg", "2023") == [root / "en" / "pmg" / "2023"]
+    assert english.other_languages("pmg", "2023") == [root / "pmg" / "2023"]
