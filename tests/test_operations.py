@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
-from dagster import DagsterInstance, DefaultScheduleStatus, SkipReason, build_schedule_context, build_sensor_context
+from dagster import (DagsterInstance, DefaultScheduleStatus, SkipReason, build_schedule_context, build_sensor_context,
+                     job, op)
 
 import pipelines.sensors
 from pipelines.definitions import defs
@@ -541,3 +542,109 @@ def test_a_withdrawal_beside_its_own_codebook_is_refused_however_the_codebook_is
     with pytest.raises(CodebookError, match="WITHDRAWN_pmg_interviews.txt: stands beside pmg_interviews's codebook"):
         sources.years_to_replace("pmg", "pmg_interviews", [2023])
     assert sources.years_to_replace("pmg", "pmg_questionnaire", [2023]) == [2023]
+
+
+def test_a_run_replaces_the_years_with_a_codebook_or_a_withdrawal_of_the_instrument_and_says_which_it_keeps(
+        tmp_path: Path):
+    """WITHDRAWN.txt withdraws every instrument of its year, WITHDRAWN_<instrument>.txt that one; a
+    year with neither nor a codebook of the instrument keeps its rows, which the run's log says."""
+    for year in ("2024", "2025"):
+        (tmp_path / "pmg" / year).mkdir(parents=True)
+    shutil.copytree(DATA / "pmg" / "2023", tmp_path / "pmg" / "2023")
+    (tmp_path / "pmg" / "2024" / "WITHDRAWN.txt").write_text("ingetrokken", encoding="utf-8")
+    (tmp_path / "pmg" / "2025" / "WITHDRAWN_pmg_interviews.txt").write_text("ingetrokken", encoding="utf-8")
+    sources = SourceData(data_dir=str(tmp_path), pseudonym_key="k")
+    told = []
+    log = SimpleNamespace(info=told.append)
+    years = [2023, 2024, 2025, 2026]
+    assert sources.years_to_replace("pmg", "pmg_interviews", years, log) == [2023, 2024, 2025]
+    assert sources.years_to_replace("pmg", "pmg_questionnaire", years, log) == [2023, 2024]
+    assert sources.years_to_replace("pmg", "pmg_questionnaire", [2023, 2024]) == [2023, 2024]
+    assert told == [f"{instrument} {kept}: no codebook of it in the year's folder (or no folder): its rows are kept "
+                    "as the warehouse holds them. To remove a year, put WITHDRAWN.txt in its folder in place of its "
+                    f"codebooks; to remove one instrument's, WITHDRAWN_{instrument}.txt"
+                    for instrument, kept in (("pmg_interviews", "2026"), ("pmg_questionnaire", "2025, 2026"))]
+
+
+def test_the_failure_email_names_the_partition_or_range_of_years_and_the_failed_steps_escaped():
+    from dagster._core.storage.tags import (ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG,
+                                            PARTITION_NAME_TAG)
+
+    from pipelines.alerts import failure_body, failure_subject, years_of
+
+    def failed(tags: dict, steps=()):
+        run = SimpleNamespace(tags=tags, job_name="materialize_all", run_id="r-1")
+        return SimpleNamespace(dagster_run=run,
+                               get_step_failure_events=lambda: [SimpleNamespace(step_key=s) for s in steps])
+
+    start, end = ASSET_PARTITION_RANGE_START_TAG, ASSET_PARTITION_RANGE_END_TAG
+    assert years_of(failed({PARTITION_NAME_TAG: "2024"})) == "2024"
+    assert years_of(failed({start: "2023", end: "2025"})) == "2023-2025"
+    assert years_of(failed({start: "2024", end: "2024"})) == years_of(failed({start: "2024"})) == "2024"
+    assert years_of(failed({})) == "every year"
+    context = failed({start: "2023", end: "2025"}, ["raw__b<x>", None, "marts__a", "marts__a"])
+    assert failure_subject(context) == "Mental-health monitor: materialize_all (2023-2025) failed"
+    body = failure_body(context).split("<br>")
+    assert body[:3] == ["The run of materialize_all for 2023-2025 failed.", "Run: r-1",
+                        "Failed steps: marts__a, raw__b&lt;x&gt;"]
+    assert failure_body(failed({})).split("<br>")[2] == "Failed steps: none (the run itself failed)"
+
+
+def test_the_failure_email_settings_name_all_that_is_missing_and_reach_the_smtp_server(monkeypatch):
+    """Each missing setting is named; SSL (any case) on port 465 unless one is given, as the SMTP
+    user when set; an unknown type is refused; the sensor is on from the start."""
+    import smtplib
+
+    from dagster import DefaultSensorStatus, build_run_status_sensor_context
+
+    from pipelines.alerts import failure_email_sensor
+
+    to = {"MHM_ALERT_EMAIL_TO": "data@example.nl"}
+    with pytest.raises(ValueError, match="FROM, MHM_ALERT_SMTP_HOST, MHM_ALERT_SMTP_PASSWORD are not: "):
+        failure_email_sensor(to)
+    with pytest.raises(ValueError, match="MHM_ALERT_SMTP_PASSWORD is not: "):
+        failure_email_sensor({**to, "MHM_ALERT_EMAIL_FROM": "mhm@example.nl", "MHM_ALERT_SMTP_HOST": "smtp"})
+    env = {**to, "MHM_ALERT_EMAIL_FROM": "mhm@example.nl", "MHM_ALERT_SMTP_HOST": "smtp.example.nl",
+           "MHM_ALERT_SMTP_PASSWORD": "pw"}
+    with pytest.raises(ValueError, match="MHM_ALERT_SMTP_TYPE is 'TLS': STARTTLS or SSL"):
+        failure_email_sensor({**env, "MHM_ALERT_SMTP_TYPE": "tls"})
+
+    @op
+    def fails():
+        raise RuntimeError("pmg/2024/t0.csv row 7")
+
+    @job
+    def broken():
+        fails()
+
+    instance = DagsterInstance.ephemeral()
+    result = broken.execute_in_process(instance=instance, raise_on_error=False)
+    sent = []
+
+    class Server:  # smtplib.SMTP_SSL, recording instead of sending
+        def __init__(self, host, port, context=None):
+            sent.append(("connect", host, port))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def login(self, user, password):
+            sent.append(("login", user, password))
+
+        def sendmail(self, sender, to, message):
+            sent.append(("sendmail", sender, to, message))
+
+    monkeypatch.setattr(smtplib, "SMTP_SSL", Server)
+    for extra, port, user in (({}, 465, "mhm@example.nl"),
+                              ({"MHM_ALERT_SMTP_PORT": "2465", "MHM_ALERT_SMTP_USER": "login"}, 2465, "login")):
+        sent.clear()
+        sensor = failure_email_sensor({**env, "MHM_ALERT_SMTP_TYPE": "ssl", **extra})
+        assert sensor.default_status == DefaultSensorStatus.RUNNING
+        sensor(build_run_status_sensor_context(
+            sensor_name=sensor.name, dagster_event=result.get_run_failure_event(), dagster_instance=instance,
+            dagster_run=result.dagster_run).for_run_failure())
+        assert sent[:2] == [("connect", "smtp.example.nl", port), ("login", user, "pw")]
+        assert "Failed steps: fails" in sent[2][3] and "row 7" not in sent[2][3]

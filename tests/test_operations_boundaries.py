@@ -483,8 +483,10 @@ def test_a_failure_while_taking_files_out_keeps_every_row(tmp_path):
 # ---------------------------------------------------------------- pipelines/run.py (`make run`)
 
 
-def _make_run(tmp_path, monkeypatch, data: Path, success: bool) -> tuple[int, list[dict]]:
-    """run.main on `data` with a stand-in for materialize_all: (its exit code, the tags of each run)."""
+def _make_run(tmp_path, monkeypatch, data: Path, success: bool, evaluations=(), events=(),
+              during=lambda: None) -> tuple[int, list[dict]]:
+    """run.main on `data` with a stand-in for materialize_all, which returns the check `evaluations`
+    and `events` and calls `during`: (its exit code, the tags of each run)."""
     from types import SimpleNamespace
 
     import pipelines.definitions
@@ -493,9 +495,11 @@ def _make_run(tmp_path, monkeypatch, data: Path, success: bool) -> tuple[int, li
     runs = []
 
     def execute_in_process(instance, raise_on_error, tags):
+        assert not raise_on_error  # a failed step ends the run, not `make run` before its summary
         runs.append(tags)
-        return SimpleNamespace(run_id="stand-in", success=success, get_asset_check_evaluations=lambda: [],
-                               all_events=[])
+        during()
+        return SimpleNamespace(run_id="stand-in", success=success, get_asset_check_evaluations=lambda: evaluations,
+                               all_events=list(events))
 
     resources = {"sources": SimpleNamespace(data_dir=str(data)),
                  "duckdb": SimpleNamespace(database=str(tmp_path / "warehouse.duckdb")),
@@ -534,6 +538,89 @@ def test_make_run_runs_nothing_when_no_year_with_exports_is_a_partition(tmp_path
     assert "not run: 2099" in capsys.readouterr().out
 
 
+def test_make_run_sums_up_a_failed_run_its_checks_steps_warnings_and_reports(tmp_path, monkeypatch, capsys):
+    """What `make run` prints after a failed run: the warnings, each failed check at its level with
+    its failed expectations (not those met), each failed step's error, the reports this run wrote
+    and the count of older ones; the years the warehouse keeps; and exit code 1."""
+    from types import SimpleNamespace
+
+    import pipelines.run
+    from checks.gx_runner import _markdown
+
+    data = tmp_path / "data"
+    _codebook_folder(data, "pmg/2023")
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as conn:
+        conn.execute("CREATE SCHEMA raw; CREATE TABLE raw.source_files AS SELECT * FROM range(2021, 2024) y(year)")
+    old, new = tmp_path / "reports" / "pmg" / "2022" / "rapport.html", tmp_path / "reports" / "pmg" / "2023" / "r.html"
+    old.parent.mkdir(parents=True)
+    old.write_text("<p>", encoding="utf-8")
+    os.utime(old, (1_700_000_000, 1_700_000_000))
+
+    def writes_a_report():
+        new.parent.mkdir(parents=True)
+        new.write_text("<p>", encoding="utf-8")
+
+    rows = [{"batch": 2023, "expectation": "grade within 0-10", "success": False, "unexpected_count": 2,
+             "sample": ["11.0", "12.0"], "error": None},
+            {"batch": 2023, "expectation": "grade not null", "success": True, "unexpected_count": 0, "sample": [],
+             "error": None},
+            {"batch": 2023, "expectation": "wave in set", "success": False, "unexpected_count": 1, "sample": [],
+             "error": None}]
+    metadata = {"expectations": SimpleNamespace(value=_markdown(rows, "year"))}
+
+    def evaluation(check: str, passed: bool, severity: str):
+        return SimpleNamespace(passed=passed, severity=SimpleNamespace(value=severity), check_name=check,
+                               asset_key=SimpleNamespace(to_user_string=lambda: "raw/pmg"), description=check,
+                               metadata=metadata)
+
+    failure = SimpleNamespace(is_step_failure=True, step_key="raw__pmg",
+                              step_failure_data=SimpleNamespace(error=SimpleNamespace(message=" boom\n")))
+    monkeypatch.setattr(pipelines.run, "run_warnings", lambda instance, run_id: ["raw__pmg: a copied export"])
+    code, _ = _make_run(tmp_path, monkeypatch, data, success=False, during=writes_a_report,
+                        evaluations=[evaluation("suite", False, "WARN"), evaluation("n", False, "ERROR"),
+                                     evaluation("met", True, "ERROR")],
+                        events=[SimpleNamespace(is_step_failure=False), failure])
+    assert code == 1
+    out = capsys.readouterr().out
+    assert "years in the warehouse without a codebook (kept as they are; WITHDRAWN.txt in a year's folder " \
+           "removes it): 2021, 2022\n" in out
+    assert ("run stand-in: FAILED\n" f"warehouse: {tmp_path / 'warehouse.duckdb'}\n"
+            f"reports:   {tmp_path / 'reports'}\n" "warning: raw__pmg: a copied export\n"
+            "check warning: raw/pmg suite: suite\n"
+            "  2023: grade within 0-10: 2 row(s) (11.0, 12.0)\n  2023: wave in set: 1 row(s)\n"
+            "check FAILED: raw/pmg n: n\n"
+            "  2023: grade within 0-10: 2 row(s) (11.0, 12.0)\n  2023: wave in set: 1 row(s)\n"
+            f"  {new}\n" "  (and 1 report(s) of earlier runs, not written by this one)\n"
+            "step raw__pmg failed: boom\n") in out
+    assert "raw/pmg met" not in out and "grade not null" not in out  # an expectation met
+
+
+def test_make_run_exits_1_when_there_is_nothing_to_run_or_the_warehouse_is_in_use(tmp_path, monkeypatch, capsys):
+    """A script or cron job reads the exit code: no codebook, or a warehouse another process holds,
+    is a failure, said in one line; a warehouse without the registry of loaded files holds no year."""
+    import pipelines.run
+
+    data = tmp_path / "data"
+    data.mkdir()
+    assert _make_run(tmp_path, monkeypatch, data, success=True) == (1, [])
+    assert f"no codebook under {data}/<programme>/<year>/: nothing to run" in capsys.readouterr().out
+    _codebook_folder(data, "pmg/2023")
+
+    def in_use(database):
+        raise duckdb.IOException(f'Could not set lock on file "{database}": Conflicting lock is held\nmore')
+
+    monkeypatch.setattr(pipelines.run, "years_in_warehouse", in_use)
+    assert _make_run(tmp_path, monkeypatch, data, success=True) == (1, [])
+    assert capsys.readouterr().out == (
+        f"the warehouse {tmp_path / 'warehouse.duckdb'} is in use: Could not set lock on file "
+        f'"{tmp_path / "warehouse.duckdb"}": Conflicting lock is held\n'
+        "close that connection (or wait for that run) and run again\n")
+    monkeypatch.undo()
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as conn:
+        conn.execute("CREATE SCHEMA raw")
+    assert pipelines.run.years_in_warehouse(str(tmp_path / "warehouse.duckdb")) == []
+
+
 def test_range_tags_cover_the_first_to_the_last_year_in_any_order():
     from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
@@ -559,3 +646,27 @@ def test_make_run_lists_the_runs_warnings_once_each():
     with DagsterInstance.ephemeral() as instance:
         run_id = _job_of("warns", warns).execute_in_process(instance=instance).run_id
         assert run_warnings(instance, run_id) == ["warns: pmg/2024/t0.csv has the same bytes as pmg/2023/t0.csv"]
+
+
+def test_make_run_lists_a_warning_with_the_first_step_that_said_it_and_no_step_failure_among_them():
+    from dagster import OpExecutionContext
+
+    from pipelines.run import run_warnings
+
+    @op
+    def first(context: OpExecutionContext) -> int:
+        context.log.warning("MHM_PSEUDONYM_KEY is short")
+        return 1
+
+    @op
+    def second(context: OpExecutionContext, after: int):
+        context.log.warning("MHM_PSEUDONYM_KEY is short")
+        raise RuntimeError("a bad export")
+
+    @job(name="two_steps")
+    def two_steps():
+        second(first())
+
+    with DagsterInstance.ephemeral() as instance:
+        run_id = two_steps.execute_in_process(instance=instance, raise_on_error=False).run_id
+        assert run_warnings(instance, run_id) == ["first: MHM_PSEUDONYM_KEY is short"]
