@@ -184,3 +184,35 @@ def test_each_programmes_job_ingests_that_programmes_exports_and_no_others():
     for programme, expected in raw.items():
         selected = PROGRAMME_JOBS[programme].selection.resolve(graph)
         assert {k.to_user_string() for k in selected if k.path[0] == "raw"} == expected, programme
+
+
+def test_the_code_location_has_the_backup_job_one_process_for_any_job_and_the_sensors_its_environment_sets_up():
+    """The backup sensor requests warehouse_backup, which must be a job of the location; the UI's
+    ad-hoc materialisations run in one process too; the e-mail and backup sensors are there when
+    their variables are set (read when the location loads: a fresh interpreter)."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    assert defs.resolve_job_def("warehouse_backup")
+    assert defs.resolve_implicit_global_asset_job_def().executor_def.name == "in_process"
+    for name in ("pmg", "terug_in_balans"):
+        assert defs.resolve_job_def(f"{name}_yearly").executor_def.name == "in_process"
+    code = ("import json; from pipelines.definitions import defs\n"
+            "print(json.dumps(sorted(s.name for s in defs.sensors)))")
+    env = {**os.environ, "MHM_ALERT_EMAIL_TO": "data@example.nl", "MHM_ALERT_EMAIL_FROM": "mhm@example.nl",
+           "MHM_ALERT_SMTP_HOST": "smtp.example.nl", "MHM_ALERT_SMTP_PASSWORD": "pw", "MHM_BACKUP_DIR": "/backups"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[1]).stdout
+    named = json.loads(out.splitlines()[-1])
+    assert {"email_on_run_failure", "inbox_sensor"} <= set(named) and len(named) == 3
+
+
+def test_the_code_location_has_the_checks_of_both_programmes_and_the_suites():
+    """A checks module left out of the location would leave its programme's marts unchecked without a word."""
+    checks = {(k.asset_key.to_user_string(), k.name) for c in CHECKS for k in c.check_keys}
+    assert {("marts/tib_relapse", "shares_sum_to_100"), ("marts/tib_relapse", "n_equals_distinct_respondents"),
+            ("marts/pmg_intervention_rating", "rating_only_from_t1_respondents"),
+            ("raw/tib_survey_cells", "expectation_suite")} <= checks

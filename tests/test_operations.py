@@ -524,6 +524,8 @@ def test_the_schedule_says_when_it_runs_in_words():
 
     assert when("0 6 1 2 *") == "1 February at 06:00" and when("30 23 31 12 *") == "31 December at 23:30"
     assert when("0 6 * * 1") == "cron 0 6 * * 1"  # not once a year: as it is
+    for monthly in ("0 6 1 * *", "0 6 1 */2 *", "0 6 1 13 *", "0 6 1 2 1"):  # these as they are, too
+        assert when(monthly) == f"cron {monthly}"
     assert "1 February at 06:00 (Europe/Amsterdam" in yearly_refresh.description
 
 

@@ -296,6 +296,10 @@ def test_the_years_make_run_and_the_schedule_see(tmp_path):
     (tmp_path / "pmg" / "archief").mkdir()
     (tmp_path / "pmg" / "archief" / "WITHDRAWN.txt").write_text("", encoding="utf-8")
     assert years_with_exports(tmp_path) == [2023, 2024]
+    (tmp_path / "pmg" / "2021").mkdir()
+    (tmp_path / "pmg" / "2021" / "aantekeningen.yaml").write_text("files: []\n", encoding="utf-8")
+    _codebook_folder(tmp_path, "pmg/archief/2020")  # below a year's folder: no run loads it
+    assert years_with_exports(tmp_path) == [2023, 2024]
     assert withdrawal_folders(tmp_path, "pmg") == []
     assert years_withdrawn(tmp_path) == [2025]
 
