@@ -397,3 +397,27 @@ def test_the_data_quality_assets_metadata_counts_the_quarantine_without_its_valu
     assert meta["quarantined"].value == 2 and "not a grade" in meta["quarantine"].value
     assert "pmg/2023/t0.csv" in meta["files"].value and "c0ffee" not in meta["files"].value
     assert not any(v in meta["quarantine"].value for v in ("zeven-en-een-half", "acht?"))
+
+
+def test_validation_pages_are_not_for_every_user_and_a_failed_warning_suite_warns_naming_its_failing_year(tmp_path):
+    """The pages list bad values (0640, as the warehouse's readers); a suite that does not block
+    fails at WARN; the page shown is the failing year's, not the newest; the total counts failed rows."""
+    import dataclasses
+
+    from dagster import AssetCheckSeverity
+
+    conn = duckdb.connect()
+    responses(conn, [(P1, "T0", 7.0, None), (P1, "T0", 8.0, None)])  # 2023: a participant twice in a wave
+    suite = dataclasses.replace(SUITES["staging.pmg_questionnaire_responses"], blocking=False)
+
+    def page(year):
+        (tmp_path / str(year)).mkdir(exist_ok=True)
+        return tmp_path / str(year) / "responses.html"
+
+    result = run_suite(conn, suite, [], tmp_path / "all.html", years=[2023, 2024], rows_expected={2023},
+                       year_pages=page)
+    assert not result.passed and result.severity == AssetCheckSeverity.WARN
+    assert result.metadata["validation_report"].value == str(page(2023))
+    assert result.metadata["unexpected_total"].value == 2
+    for written in (tmp_path / "all.html", page(2023), page(2024)):
+        assert written.stat().st_mode & 0o777 == 0o640, written
