@@ -110,6 +110,21 @@ def test_compressed_uniqueness_counts_every_row_of_a_duplicated_key():
     assert got["sample"] == want["sample"]
 
 
+def test_what_the_compressed_batches_cannot_validate_fails_saying_so():
+    """A uniqueness with a row_condition (its rows are not the distinct values' rows) and `mostly`
+    (a share of rows) are reported failed and named, not validated without their condition."""
+    conn = duckdb.connect()
+    conn.execute("CREATE TABLE u AS SELECT * FROM (VALUES (1, 'a'), (1, 'a')) v(k, s)")
+    unsupported = [e("ExpectCompoundColumnsToBeUnique", column_list=["k", "s"], row_condition='k > 1',
+                     condition_parser="pandas"),
+                   e("ExpectColumnValuesToNotBeNull", column="s", mostly=0.5)]
+    got = validate_batch(conn, "u", lambda a: "true", [], unsupported, ("k", "s"))
+    assert [r["success"] for r in got] == [False, False]
+    assert got[0]["error"] == "ExpectCompoundColumnsToBeUnique with a row_condition cannot be validated on a " \
+                              "compressed batch"
+    assert got[1]["error"] == "mostly is not supported on compressed batches"
+
+
 def test_years_select_the_batches_of_a_partition():
     conn = duckdb.connect()
     planted_table(conn, rows_per_year=50)
