@@ -282,10 +282,11 @@ def test_quotes_of_equal_length_go_by_their_first_place_also_when_said_twice(tmp
 def test_words_said_in_two_files_take_their_speaker_group_and_language_from_the_first_file(tmp_path):
     """Each file numbers its own rows: the words' first place is the first file's row, not the lowest
     row number of any file (which paired one file's name with another's speaker, group and language)."""
+    # b.csv's speaker, group and language each sort before a.csv's: the first place is no smallest value
     rows = [{**_segment("UMCG", "p2", "werkdruk", "Altijd druk.", 9), "source_file": "a.csv",
-             "group_label": "Groep 2", "language": "en"},
-            {**_segment("UMCG", "p4", "werkdruk", "Altijd druk.", 1), "source_file": "b.csv",
              "group_label": "Groep 3", "language": "nl"},
+            {**_segment("UMCG", "p1", "werkdruk", "Altijd druk.", 1), "source_file": "b.csv",
+             "group_label": "Groep 2", "language": "en"},
             {**_segment("UMCG", "p2", "werkdruk", "Nooit rust.", 10), "source_file": "a.csv"},
             # equally long: the two said first in a.csv, not the one b.csv has in its first row
             *({**_segment("UMCG", p, "steun", words, row), "source_file": f}
@@ -293,9 +294,9 @@ def test_words_said_in_two_files_take_their_speaker_group_and_language_from_the_
                                        ("p7", "Yyy.", 5, "a.csv"), ("p8", "Zzz.", 7, "a.csv")))]
     quotes = _marts_of(tmp_path, rows,
                        f"SELECT theme, quote, group_label, language FROM {THEME_QUOTES} ORDER BY theme, rank")
-    # p2 said both, the longer first (once per speaker); b.csv's p4 is not its speaker
+    # p2 said both, the longer first (once per speaker); b.csv's p1 is not its speaker
     assert quotes == [("steun", "Yyy.", "Groep 1", None), ("steun", "Zzz.", "Groep 1", None),
-                      ("werkdruk", "Altijd druk.", "Groep 2", "en")]
+                      ("werkdruk", "Altijd druk.", "Groep 3", "nl")]
 
 
 def test_columns_the_contract_gained_are_added_with_their_types_and_no_other_table_is_made():
@@ -314,7 +315,9 @@ def test_columns_the_contract_gained_are_added_with_their_types_and_no_other_tab
 
 def test_words_said_twice_are_tagged_with_the_language_of_their_first_place(tmp_path):
     """The report marks a quote in another language for screen readers: the same words in two
-    interviews take the language of their first place, as their speaker and group do."""
-    rows = [{**_segment("UMCG", "p1", "werkdruk", "OK.", 1), "language": "en"},
-            {**_segment("UMCG", "p2", "werkdruk", "OK.", 2), "language": "nl"}]
-    assert _marts_of(tmp_path, rows, f"SELECT quote, language FROM {THEME_QUOTES}") == [("OK.", "en")]
+    interviews take the language of their first place, as their speaker and group do (in one file,
+    the later row's of each sorting first)."""
+    rows = [{**_segment("UMCG", "p2", "werkdruk", "OK.", 1), "language": "nl", "group_label": "Groep 2"},
+            {**_segment("UMCG", "p1", "werkdruk", "OK.", 2), "language": "en", "group_label": "Groep 1"}]
+    assert _marts_of(tmp_path, rows, f"SELECT quote, language, group_label FROM {THEME_QUOTES}") == [
+        ("OK.", "nl", "Groep 2")]

@@ -40,19 +40,20 @@ WITH segments AS (
   FROM {SEGMENTS} GROUP BY ALL
 ), distinct_quotes AS (
   -- the same words twice (a segment coded under two codes) count once, at their first place: the
-  -- first file's first row (each file numbers its own rows)
+  -- first file's first row (each file numbers its own rows). One smallest struct, led by the place,
+  -- holds all of that row: a fifth of the aggregate states of one arg_min per column.
   SELECT year, organisation, intervention, wave, section, jdr_category, theme, quote,
-         arg_min(group_label, (source_file, row_number)) AS group_label,
-         arg_min(participant_id, (source_file, row_number)) AS participant_id,
-         arg_min(language, (source_file, row_number)) AS language,
-         min(source_file) AS source_file,
-         arg_min(row_number, (source_file, row_number)) AS row_number
+         min(struct_pack(source_file, row_number, group_label, participant_id, language)) AS place
   FROM segments GROUP BY year, organisation, intervention, wave, section, jdr_category, theme, quote
+), first_places AS (
+  SELECT * EXCLUDE (place), place.source_file AS source_file, place.row_number AS row_number,
+         place.group_label AS group_label, place.participant_id AS participant_id, place.language AS language
+  FROM distinct_quotes
 ), per_speaker AS (
   SELECT *, row_number() OVER (PARTITION BY year, organisation, intervention, wave, section, jdr_category, theme,
                                             participant_id
                                ORDER BY length(quote) DESC, source_file, row_number) AS speaker_rank
-  FROM distinct_quotes
+  FROM first_places
 ), ranked AS (
   SELECT *, row_number() OVER (PARTITION BY year, organisation, intervention, wave, section, jdr_category, theme
                                ORDER BY length(quote) DESC, source_file, row_number) AS rank
