@@ -94,7 +94,9 @@ def tib_marts(data_dir: Path) -> dict[str, pd.DataFrame]:
                                           "tib_factor_ratings": []}
     for cb, df in frames:
         v = cb["variables"]
-        n = len(df)
+        # the year's respondents, as the marts count them: those who answered any question
+        asked = df[[var["column"] for var in v.values()]]
+        n = int((asked.notna() & (asked.apply(lambda c: c.str.strip()) != "")).any(axis=1).sum())
         for name, var in (("tib_return_to_work", "return_to_work"), ("tib_relapse", "relapse")):
             labels = {lab["label"]: lab["code"] for lab in v[var]["labels"]}
             share = df[v[var]["column"]].map(labels).value_counts().rename("n").reset_index()

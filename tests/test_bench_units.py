@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 import polars as pl
 import pytest
+import yaml
 
 from bench.agreement import MARTS, _same, compare
 
@@ -645,7 +646,8 @@ def test_agreement_reports_a_scale_point_without_a_number_as_extra(tmp_path):
 
 
 def test_pandas_baseline_shares_are_of_those_who_answered_the_question(tmp_path):
-    """As the marts: a respondent who skipped return to work or relapse is in neither share's N."""
+    """As the marts: a respondent who skipped return to work or relapse is in neither share's N, and
+    one who answered nothing is in no skill's."""
     import openpyxl
 
     from bench.generate import generate
@@ -663,7 +665,19 @@ def test_pandas_baseline_shares_are_of_those_who_answered_the_question(tmp_path)
             sheet.cell(row, column).value = None
     book.save(path)
     marts = tib_marts(tmp_path)
+    [codebook] = (tmp_path / "terug_in_balans").glob("*/codebook_survey.yaml")
+    questions = {v["column"] for v in yaml.safe_load(codebook.read_text(encoding="utf-8"))["variables"].values()}
     for name in ("tib_return_to_work", "tib_relapse"):
         share = marts[name]
         assert share["n"].sum() == 36, name
         assert share["pct"].tolist() == pytest.approx((100 * share["n"] / 36).tolist()), name
+    skills = marts["tib_skills"]
+    assert skills["pct_strengthened"].tolist() == pytest.approx((100 * skills["n_strengthened"] / 40).tolist())
+    # a row that answered nothing (a blank one, or spaces alone) is no respondent of the skills' shares
+    for row in (2, 3):
+        for column in range(1, len(headers) + 1):
+            if headers[column - 1] in questions:
+                sheet.cell(row, column).value = None if row == 2 else " "
+    book.save(path)
+    skills = tib_marts(tmp_path)["tib_skills"]
+    assert skills["pct_strengthened"].tolist() == pytest.approx((100 * skills["n_strengthened"] / 38).tolist())
