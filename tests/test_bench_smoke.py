@@ -94,3 +94,20 @@ def test_agreement_counts_rows_that_differ_are_missing_or_only_in_the_warehouse(
     assert compare(warehouse, {"tib_relapse": script}) == {
         # 'yes' differs in n; 'never' is missing; 'later' only in ours ('unsure', nobody's answer, and 2025 are fine)
         "tib_relapse": {"compared": 2, "differ": 1, "missing": 1, "extra": 1}}
+
+
+def test_the_pandas_script_computes_the_marts_of_the_bundled_sample(full_run):
+    """The benchmark's baseline is the same marts computed otherwise, also on the sample's exports (the
+    report's real numbers, where the generator's regular ones could hide a difference of definition)."""
+    from bench.agreement import compare
+    from bench.pandas_baseline import compute_marts
+    from tests.conftest import DATA
+
+    result, tmp = full_run
+    assert result.success
+    agreement = compare(tmp / "warehouse.duckdb", compute_marts(DATA))
+    assert set(agreement) == {"pmg_mental_health", "pmg_intervention_rating", "pmg_theme_mentions",
+                              "pmg_response_counts", "tib_return_to_work", "tib_relapse", "tib_skills",
+                              "tib_factor_ratings"}
+    for mart, counts in agreement.items():
+        assert counts["compared"] > 0 and counts["differ"] == counts["missing"] == counts["extra"] == 0, (mart, counts)
