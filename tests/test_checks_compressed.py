@@ -369,3 +369,99 @@ def test_a_year_with_a_codebook_per_tool_accepts_the_answers_of_each():
     assert not result.passed
     assert "| 2024 | organisation is one of the codebook's answers | **no** | 1 | Elders |" in (
         result.metadata["expectations"].value)
+
+
+def test_a_batch_without_a_value_validated_alone_is_its_own_rows():
+    """GX raises on the labels of all batches (text against numbers), not on the rows without a year,
+    whose labels are all missing: validated alone, that batch is its own rows (IS NULL), and passes."""
+    conn = duckdb.connect()
+    conn.execute("CREATE TABLE v AS SELECT * FROM (VALUES (2023, 'X 1'), (2023, 'X 2'), (NULL, NULL), (NULL, NULL)) "
+                 "v(year, label)")
+    suite = Suite("v", ("year", "label"), (e("ExpectColumnValuesToBeBetween", column="label", min_value=0,
+                                             max_value=1),))
+    together = assert_batches_as_alone(conn, suite, [2023, None], [list(suite.expectations)] * 2)
+    assert [rows[0]["success"] for rows in together] == [False, True]
+    assert together[0][0]["error"] and together[1][0]["error"] is None
+
+
+def test_the_validation_page_and_markdown_show_the_batches_expectations_and_bad_values_as_text(tmp_path):
+    """A file name, a description or a bad value that reads as HTML or markdown is shown escaped, never as
+    markup, on the page and in the metadata's markdown."""
+    from html import unescape
+    from html.parser import HTMLParser
+
+    conn = duckdb.connect()
+    conn.execute("CREATE TABLE h AS SELECT * FROM (VALUES ('<i>f.csv', '<b>bad</b>'), ('<i>f.csv', 'ok')) v(f, code)")
+    describes = "<u>code</u> is ok"
+    suite = Suite("h", ("f", "code"), (Expectation("ExpectColumnValuesToBeInSet",
+                                                   {"column": "code", "value_set": ["ok"]}, describes),),
+                  batch_by="f")
+    result = run_suite(conn, suite, [], tmp_path / "h.html", rows_expected=False)
+    assert f"| {md_text('<i>f.csv')} | {md_text(describes)} | **no** | 1 | {md_text('<b>bad</b>')} |" in (
+        result.metadata["expectations"].value)
+    html = (tmp_path / "h.html").read_text()
+
+    found = set()
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.add(tag)
+
+    Tags().feed(html)
+    assert not found & {"i", "b", "u"}, found
+    for text in ("<i>f.csv", "<b>bad</b>", describes):
+        assert text in unescape(html) and text not in html
+
+
+def test_columns_named_as_sql_keywords_or_with_quotes_are_validated():
+    """Every column is a quoted identifier in DuckDB's queries: "order", or a name holding a quote."""
+    conn = duckdb.connect()
+    conn.execute('CREATE TABLE k AS SELECT * FROM (VALUES (2023, 1, \'x\'), (2023, 1, NULL), (2024, 2, \'y\')) '
+                 'v("group", "order", "a""b")')
+    columns = ("group", "order", 'a"b')
+    suite = Suite("k", columns, (e("ExpectColumnValuesToNotBeNull", column='a"b'),
+                                 e("ExpectColumnValuesToBeBetween", column="order", min_value=2, max_value=3),
+                                 e("ExpectCompoundColumnsToBeUnique", column_list=["order", "group"])),
+                  batch_by="group")
+    expectations = list(suite.expectations)
+    together = validate_batches(conn, "k", lambda a: "true", [], "group", [2023, 2024], [expectations] * 2, columns)
+    for year, rows in zip([2023, 2024], together, strict=True):
+        frame = conn.sql('SELECT * FROM k WHERE "group" = $1', params=[year]).df()
+        assert [(r["success"], r["unexpected_count"], r["sample"]) for r in rows] == [
+            (r["success"], r["unexpected_count"], r["sample"]) for r in validate_frame(frame, expectations)]
+    assert [r["unexpected_count"] for r in together[0]] == [1, 2, 2]
+
+
+def test_a_batchs_sample_is_its_first_bad_rows_whatever_order_another_batch_has_them_in():
+    """Six bad codes, in 2023 in one order and in 2024 (later rows) in the reverse: each batch lists
+    its own first five, though the frame holds each code once."""
+    conn = duckdb.connect()
+    codes = [f"bad{i}" for i in range(6)]
+    rows = [(2023, c) for c in codes] + [(2024, "ok")] + [(2024, c) for c in reversed(codes)] + [(2024, "bad0")]
+    conn.execute("CREATE TABLE s (year INTEGER, code VARCHAR)")
+    conn.executemany("INSERT INTO s VALUES (?, ?)", rows)
+    suite = Suite("s", ("year", "code"), (e("ExpectColumnValuesToBeInSet", column="code", value_set=["ok"]),))
+    together = assert_batches_as_alone(conn, suite, [2023, 2024], [list(suite.expectations)] * 2)
+    assert [rows[0]["sample"] for rows in together] == [codes[:5], codes[::-1][:5]]
+    assert [rows[0]["unexpected_count"] for rows in together] == [6, 7]
+
+
+@pytest.mark.parametrize(("per_pass", "passes"), [(7, 3), (10, 2), (20, 1), (1000, 1)])
+def test_the_uniqueness_hashes_are_sorted_in_as_many_passes_as_their_bound_needs(monkeypatch, per_pass, passes):
+    """At most about HASHES_PER_PASS hashes in memory at once: 20 rows take 3 passes of 7, 2 of 10, 1 of 20;
+    the passes find the hashes one pass finds."""
+    conn = duckdb.connect()
+    conn.execute("CREATE TABLE d AS SELECT i % 2 AS y, i % 7 AS k FROM range(20) r(i)")
+    queries = []
+
+    class Recorded:
+        def sql(self, query, **kwargs):
+            queries.append(query)
+            return conn.sql(query, **kwargs)
+
+    args = ("d", lambda a: "true", [], lambda a: f"{a}.y", "true", "t.k")
+    one_pass = sorted(gx_runner._shared_hashes(conn, *args).tolist())
+    assert len(one_pass) == 6  # the keys of rows 0-5, which rows 14-19 repeat
+    monkeypatch.setattr(gx_runner, "HASHES_PER_PASS", per_pass)
+    assert sorted(gx_runner._shared_hashes(Recorded(), *args).tolist()) == one_pass
+    assert len(queries) == 1 + passes  # the count of rows, then a query per pass
