@@ -465,3 +465,18 @@ def test_the_uniqueness_hashes_are_sorted_in_as_many_passes_as_their_bound_needs
     monkeypatch.setattr(gx_runner, "HASHES_PER_PASS", per_pass)
     assert sorted(gx_runner._shared_hashes(Recorded(), *args).tolist()) == one_pass
     assert len(queries) == 1 + passes  # the count of rows, then a query per pass
+
+
+def test_a_uniqueness_gx_raises_on_fails_with_its_error_in_each_batch():
+    """GX cannot hash a list: the key's duplicates fail with GX's error, for one batch or several."""
+    conn = duckdb.connect()
+    conn.execute("CREATE TABLE l AS SELECT * FROM (VALUES (2023, [1], 'a'), (2023, [1], 'a'), (2024, [2], 'b'), "
+                 "(2024, [2], 'b')) v(year, k, s)")
+    unique = [e("ExpectCompoundColumnsToBeUnique", column_list=["k", "s"])]
+    [want] = validate_frame(conn.sql("SELECT * FROM l WHERE year = 2023").df(), unique)
+    assert not want["success"] and "unhashable" in want["error"]
+    columns = ("year", "k", "s")
+    alone = validate_batch(conn, "l", lambda a: f"{a}.year = 2023", [], unique, columns)
+    together = validate_batches(conn, "l", lambda a: "true", [], "year", [2023, 2024], [unique] * 2, columns)
+    for [got] in (alone, *together):
+        assert (got["success"], got["error"]) == (False, want["error"])
