@@ -435,7 +435,7 @@ def _validate_unique(conn, table: str, scope: Where, params: list, batch: Batch,
             continue
         sample = [{k: v if k not in always_missing or not pd.isna(v) else None if b in always_missing[k]
                    else float("nan") for k, v in value.items()} for value in listed[b]]
-        count = int(duplicated.get(b, 0))
+        count = 0 if _raised(r) else int(duplicated.get(b, 0))  # GX counts nothing when it raises
         out[b] = _row(e, bool(r.success) if single else count == 0, _exception_message(r.exception_info),
                       count, sample)
     return out
