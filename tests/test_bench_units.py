@@ -148,6 +148,16 @@ def test_agreement_skips_a_mart_the_script_has_no_rows_of(tmp_path):
         "tib_relapse": _counts(2)}
 
 
+def test_agreement_reports_a_scale_point_without_a_number_as_extra(tmp_path):
+    """A rating NULL in the mart (a point such as "n.v.t.", which the script's scale map drops) is a
+    row only ours, counted once someone gave it, not a crash of the comparison."""
+    warehouse = _warehouse(tmp_path / "w.duckdb", {"tib_factor_ratings": ROWS["tib_factor_ratings"]})
+    with duckdb.connect(str(warehouse)) as conn:
+        conn.execute("INSERT INTO marts.tib_factor_ratings VALUES (2023, 'Buiten zijn', NULL, 3, 10.0)")
+    assert compare(warehouse, {"tib_factor_ratings": _theirs("tib_factor_ratings")}) == {
+        "tib_factor_ratings": _counts(2, extra=1)}
+
+
 def test_same_is_equal_to_a_billionth_and_nan_only_to_nan():
     ours = pd.Series([1.0, 1.0, math.nan, math.nan, 2.0])
     theirs = pd.Series([1.0 + 1e-10, 1.0 + 1e-7, math.nan, 2.0, math.nan])
@@ -275,6 +285,9 @@ def _results() -> dict:
             "peak_tree": 2048 * MiB, "peak_maxrss": 700 * MiB, "phase_peaks": {"full": 1024 * MiB, "pandas": 512 * MiB}}
 
 
+REPORT_SIZE = dict(years=2, organisations=3, responses=60, segments=150, tib=30)
+
+
 def _line(report: str, start: str) -> str:
     return next(line for line in report.splitlines() if line.startswith(start))
 
@@ -282,7 +295,7 @@ def _line(report: str, start: str) -> str:
 def test_report_ratios_are_ours_over_the_floor_and_over_pandas():
     from bench.run import format_report
 
-    report = format_report(dict(years=2, organisations=3, responses=60, segments=150, tib=30), _results())
+    report = format_report(REPORT_SIZE, _results())
     assert _line(report, "(a) full run").split()[-2:] == ["5.00", "8.00x"]  # 40 s / 5 s
     # less the chart and report steps (9 + 3 s): 28 s, 5.60x pandas
     assert _line(report, "    (a) less its chart and report steps").split()[-3:] == ["28.0", "5.00", "5.60x"]
@@ -300,7 +313,7 @@ def test_report_sums_the_agreement_and_names_each_mart_that_disagrees():
 
     results = _results()
     results["pandas"]["agreement"]["pmg_theme_mentions"] = _counts(7, extra=1)
-    report = format_report(dict(years=2, organisations=3, responses=60, segments=150, tib=30), results)
+    report = format_report(REPORT_SIZE, results)
     assert _line(report, "marts against the pandas script's") == (
         "marts against the pandas script's, row by row: 3 marts, 21 rows compared, 1 differ, 2 missing, "
         "4 only in ours; tib_relapse: 1 differ, 2 missing, 3 only in ours; "
@@ -310,7 +323,7 @@ def test_report_sums_the_agreement_and_names_each_mart_that_disagrees():
 def test_report_gives_the_peak_of_the_process_tree_and_the_slowest_steps():
     from bench.run import format_report
 
-    report = format_report(dict(years=2, organisations=3, responses=60, segments=150, tib=30), _results())
+    report = format_report(REPORT_SIZE, _results())
     assert _line(report, "peak RSS, whole process tree") == (
         "peak RSS, whole process tree (sampled): 2,048 MiB; largest single process (ru_maxrss): 700 MiB")
     assert _line(report, "peak RSS per phase") == "peak RSS per phase (tree, sampled): full 1,024 MiB, pandas 512 MiB"
@@ -323,6 +336,12 @@ def test_report_gives_the_peak_of_the_process_tree_and_the_slowest_steps():
     peaks = report.split("peak RSS of the process tree while each step ran (sampled), highest:\n")[1].splitlines()
     assert [line.split() for line in peaks] == [["charts__pmg_mental_health", "500", "MiB"],
                                                 ["raw__pmg_questionnaire_cells", "300", "MiB"]]
+
+
+def _phase(seconds: float, steps: dict | None = None, n_checks: int = 0, **more) -> dict:
+    """What a stubbed phase returns: a successful run of `steps`, with `more` (its peak, its reader, ...)."""
+    return {"seconds": seconds, "success": True, "steps": steps or {}, "failures": [], "checks_failed": [],
+            "n_checks": n_checks, **more}
 
 
 def test_benchmark_runs_each_phase_on_the_data_it_says_and_reports_the_peak_of_every_phase(tmp_path, monkeypatch):
@@ -357,13 +376,12 @@ def test_benchmark_runs_each_phase_on_the_data_it_says_and_reports_the_peak_of_e
         steps = {"raw__pmg_questionnaire_cells": seconds / 2}
         if name == "full" and arg is None:  # a step window around now: the sampler's samples fall in it
             assert sampled.wait(30)
-            return {"seconds": seconds, "success": True, "steps": steps, "failures": [], "checks_failed": [],
-                    "n_checks": 1, "maxrss": MiB, "step_windows": {"raw__pmg_questionnaire_cells": (0, 4e9)}}
+            return _phase(seconds, steps, n_checks=1, maxrss=MiB,
+                          step_windows={"raw__pmg_questionnaire_cells": (0, 4e9)})
         first_ingest = name == "ingest" and [p[0] for p in phases].count("ingest") == 1
         maxrss = (5 << 30) if name == "pandas" else (3 << 30) if first_ingest else MiB
-        return {"seconds": seconds, "success": True, "steps": steps, "failures": [], "checks_failed": [],
-                "n_checks": 1, "maxrss": maxrss, "rows": 1, "files": 1,
-                "reader": "stub", "marts": {}, "agreement": None}
+        return _phase(seconds, steps, n_checks=1, maxrss=maxrss, rows=1, files=1, reader="stub", marts={},
+                      agreement=None)
 
     monkeypatch.setattr(bench.generate, "generate", generate)
     monkeypatch.setattr(bench.run, "run_phase", run_phase)
@@ -424,8 +442,7 @@ def test_benchmark_in_process_peak_is_the_trees_over_every_phase(tmp_path, monke
         if name == "pandas":
             assert sampled.wait(30)
         current["phase"] = None
-        return {"seconds": 1.0, "success": True, "steps": {}, "failures": [], "checks_failed": [], "n_checks": 0,
-                "maxrss": 0, "agreement": None}
+        return _phase(1.0, maxrss=0, agreement=None)
 
     monkeypatch.setattr(bench.run, "tree_rss_bytes", reading)
     monkeypatch.setattr(bench.generate, "generate", generate)
@@ -627,22 +644,11 @@ def test_benchmark_reuses_exports_only_of_the_same_size(tmp_path, monkeypatch):
         return {"years": [first_year], "seconds": 0.1, "maxqda_format": "csv"}
 
     monkeypatch.setattr(bench.generate, "generate", generate)
-    monkeypatch.setattr(bench.run, "run_phase", lambda *a: {"seconds": 1.0, "success": True, "steps": {},
-                                                            "failures": [], "checks_failed": [], "n_checks": 0})
+    monkeypatch.setattr(bench.run, "run_phase", lambda *a: _phase(1.0))
     for years in (1, 1, 2, 2):
         bench.run.run_benchmark(dict(bench.run.SIZES["small"], years=years), tmp_path, reuse_data=True, pandas=False,
                                 ingest=False, new_year=False, log=lambda *_: None)
     assert generated == [1, 2]
-
-
-def test_agreement_reports_a_scale_point_without_a_number_as_extra(tmp_path):
-    """A rating NULL in the mart (a point such as "n.v.t.", which the script's scale map drops) is a
-    row only ours, counted once someone gave it, not a crash of the comparison."""
-    warehouse = _warehouse(tmp_path / "w.duckdb", {"tib_factor_ratings": ROWS["tib_factor_ratings"]})
-    with duckdb.connect(str(warehouse)) as conn:
-        conn.execute("INSERT INTO marts.tib_factor_ratings VALUES (2023, 'Buiten zijn', NULL, 3, 10.0)")
-    assert compare(warehouse, {"tib_factor_ratings": _theirs("tib_factor_ratings")}) == {
-        "tib_factor_ratings": _counts(2, extra=1)}
 
 
 def test_pandas_baseline_shares_are_of_those_who_answered_the_question(tmp_path):
@@ -675,8 +681,8 @@ def test_pandas_baseline_shares_are_of_those_who_answered_the_question(tmp_path)
     assert skills["pct_strengthened"].tolist() == pytest.approx((100 * skills["n_strengthened"] / 40).tolist())
     # a row that answered nothing (a blank one, or spaces alone) is no respondent of the skills' shares
     for row in (2, 3):
-        for column in range(1, len(headers) + 1):
-            if headers[column - 1] in questions:
+        for column, heading in enumerate(headers, 1):
+            if heading in questions:
                 sheet.cell(row, column).value = None if row == 2 else " "
     book.save(path)
     skills = tib_marts(tmp_path)["tib_skills"]
