@@ -160,26 +160,12 @@ def wilcoxon_method(m: int) -> str | None:
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-def _en(x: float, decimals: int = 4) -> str:
-    return f"{x:.{decimals}f}".rstrip("0").rstrip(".")
-
-
 @cache
-def wilcoxon_note(n: int, m: int, lang: str = "nl") -> str:
-    """What a Wilcoxon row of n pairs, m of which changed, was tested on, or why it was not: in
-    Dutch as the warehouse keeps it, or in English (lang "en") for the English report. Cached:
-    thousands of groups share a few hundred (n, m)."""
+def wilcoxon_note(n: int, m: int) -> str:
+    """What a Wilcoxon row of n pairs, m of which changed, was tested on, or why it was not, as the
+    warehouse keeps it. Cached: thousands of groups share a few hundred (n, m)."""
     zeros, method = n - m, wilcoxon_method(m)
     floor = f"2/2{str(m).translate(_SUPERSCRIPT)}"
-    if lang == "en":
-        unchanged = f", {zeros} unchanged (not counted)" if zeros else ""
-        changed = "the one pair changed" if n == 1 else f"{m} of the {n} pairs changed"
-        if method is not None:
-            return f"Two-sided; {changed}{unchanged}."
-        if m == 0:
-            return "No test: " + ("the one pair did not change." if n == 1 else f"none of the {n} pairs changed.")
-        return (f"No test: {changed}{unchanged}; with {m} {'difference' if m == 1 else 'differences'} the smallest "
-                f"possible two-sided p is {floor} = {_en(smallest_wilcoxon_p(m))}, never below {_en(ALPHA)}.")
     unchanged = f", {zeros} gelijk gebleven (die tellen niet mee)" if zeros else ""
     changed = "het ene paar veranderde" if n == 1 else f"{m} van de {n} paren {'veranderde' if m == 1 else 'veranderden'}"
     if method is not None:

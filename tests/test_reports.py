@@ -21,7 +21,7 @@ from assets.reporting.editions import Edition
 from assets.reporting.html import Bullets, Chart, Heading, Paragraph, Table
 from assets.reporting.numbers import MISSING, fmt_number, fmt_pct, fmt_range, fmt_short, fmt_trimmed
 from assets.reporting.texts import in_sentence
-from assets.statistics import small_n_flag, wilcoxon_note, wilson_interval_pct
+from assets.statistics import small_n_flag, wilson_interval_pct
 from assets.tables import frame_for, replace_with_frame
 from warehouse.schema import ensure_schema
 
@@ -100,6 +100,11 @@ def table(report: ReportParser, caption: str, h2: str | None = None) -> dict:
 def cells(t: dict, row: list[str] | dict) -> dict:
     """A row as {header: cell}."""
     return dict(zip(t["headers"], row))
+
+
+def _notes_after(report: ReportParser, caption: str) -> str:
+    """The HTML of the notes below the table of `caption`."""
+    return report.full_text.split(caption)[1].split("</table>")[1].split("</div>")[0]
 
 
 def rows_where(t: dict, **match) -> list[dict]:
@@ -183,6 +188,14 @@ def test_pmg_paired_change_with_hodges_lehmann_rank_biserial_and_p_or_reason(rep
             assert row["p"] == MISSING and row["Toets of reden geen toets"].startswith("geen toets")
         else:
             assert row["p"] == fmt_number(r["p_value"], 3) and row["Toets of reden geen toets"] == r["test"]
+        assert row["Hoger/lager/gelijk"] == f"{r['n_higher']}/{r['n_lower']}/{r['n_unchanged']}"
+    # One note says what the counts are; the rows' own notes were one per row, named by the intervention
+    # alone: ambiguous where two organisations run one of the same name, and pages of them at scale.
+    notes = _notes_after(reports["pmg", "researcher"], "bij dezelfde deelnemers (T1 − T0)")
+    assert "Hoger/lager/gelijk: hoeveel deelnemers op T1 een hoger, lager of hetzelfde cijfer gaven" in notes
+    assert "Tweezijdig;" not in notes and "Geen toets:" not in notes
+    stakeholder = table(reports["pmg", "stakeholder"], "bij dezelfde deelnemers (T1 − T0)")
+    assert "Hoger/lager/gelijk" not in stakeholder["headers"]
 
 
 def test_pmg_unpaired_summary_says_the_waves_hold_different_people(reports, warehouse):
@@ -381,7 +394,7 @@ def test_pmg_stakeholder_paired_table_explains_its_marks(reports):
     paired = table(report, "bij dezelfde deelnemers (T1 − T0)")
     marked = {cell[len(MISSING):] for row in paired["rows"] for cell in row if cell.startswith(MISSING + "*")}
     assert marked == {"*", "**"}  # the sample has both
-    notes = report.full_text.split("bij dezelfde deelnemers (T1 − T0)")[1].split("</table>")[1].split("</div>")[0]
+    notes = _notes_after(report, "bij dezelfde deelnemers (T1 − T0)")
     assert "* minder dan 5 paren; niet getoond" in notes
     assert "** niet getoond omdat het samen met de andere cijfers een verborgen groep kleiner dan 5" in notes
     assert "zijn weggelaten" not in notes  # they are printed, marked
@@ -1027,21 +1040,32 @@ def test_pmg_stakeholder_hides_the_themes_of_the_wave_whose_interview_was_small_
     assert blocks[-1].text == "Geen gecodeerde interviewfragmenten voor dit onderdeel."
 
 
-def test_pmg_the_stakeholder_paired_table_gives_no_rows_note_which_says_how_a_hidden_group_changed():
-    """The mart's note per row ("6 of 8 changed ...") is the researcher's: of a hidden group it
-    says what the hidden cells would."""
-    rows = [_pairs("RUG", "Yoga", n=12), _pairs("RUG", "Yoga", "Groep A", n=9), _pairs("RUG", "Yoga", "Groep B", n=3)]
-    data = crafted_year(pmg_response_counts=[_count("RUG", "Yoga", "Groep A", n=9, q=9),
-                                             _count("RUG", "Yoga", "Groep B", n=3, q=3)],
+def test_pmg_only_the_researchers_paired_table_says_how_many_went_up_down_or_stayed():
+    """"0/5/0" would tell a group's manager that every one of them felt worse, and of a hidden
+    group what its hidden cells would: the stakeholder edition has neither the counts nor the
+    mart's note per row. A row of a version before the counts has none to show."""
+    rows = [_pairs("RUG", "Yoga", n=12), _pairs("RUG", "Yoga", "Groep A", n=7),
+            _pairs("RUG", "Yoga", "Groep B", n=5, n_higher=0, n_lower=5, n_unchanged=0),
+            _pairs("RUG", "Pilates", n=9, n_higher=None, n_lower=None, n_unchanged=None)]
+    data = crafted_year(pmg_response_counts=[_count("RUG", "Yoga", "Groep A", n=7, q=7),
+                                             _count("RUG", "Yoga", "Groep B", n=5, q=5),
+                                             _count("RUG", "Pilates", n=9, q=9)],
                         pmg_paired_change=rows)
 
-    def notes(edition) -> list[str]:
+    def change_table(edition) -> Table:
         [table] = [t for t in _tables(pmg.paired_blocks(data, edition, disclosure(data, edition), 4))
                    if "dezelfde deelnemers" in t.caption]
-        return table.notes
+        return table
 
-    assert all(any(r["note"] in note for note in notes(RESEARCHER)) for r in rows)
-    assert not any(r["note"] in note for r in rows for note in notes(STAKEHOLDER))
+    researcher, stakeholder = change_table(RESEARCHER), change_table(STAKEHOLDER)
+    counts = {(_by_header(researcher, row)["Interventie"], _by_header(researcher, row)["Groep"]):
+              _by_header(researcher, row)["Hoger/lager/gelijk"] for row in researcher.rows}
+    assert counts == {("Yoga", "(alle groepen)"): "6/1/5", ("Yoga", "Groep A"): "6/1/0",
+                      ("Yoga", "Groep B"): "0/5/0", ("Pilates", "(alle groepen)"): MISSING}
+    assert 5 in researcher.numeric and "Hoger/lager/gelijk" not in stakeholder.headers
+    assert not any("/" in cell for row in stakeholder.rows for cell in row)
+    for table in (researcher, stakeholder):
+        assert not any(r["note"] in note for r in rows for note in table.notes)
 
 
 def test_pmg_unpaired_table_flags_its_smaller_wave_and_leaves_out_an_intervention_with_a_wave_hidden():
@@ -1324,19 +1348,21 @@ def test_english_edition(full_run, tmp_path):
             assert "." in fmt_number(w["mean"], 1, "en") and "," not in cell.split("(")[0]
     researcher = parse(tmp_path / "reports" / "en" / "pmg" / "2023" / "rapport_onderzoekers.html")
     assert researcher.banner == "CONFIDENTIAL – researcher edition"
-    # each change row's note, in English from the mart's counts (the mart's note is Dutch)
+    # the change rows' counts, under English headers; each unpaired row's note in English (the mart's is Dutch)
     conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
     paired = _rows(conn, "SELECT * FROM marts.pmg_paired_change WHERE year = 2023 AND group_label = ?", ALL_GROUPS)
     unpaired = _rows(conn, "SELECT * FROM marts.pmg_unpaired_change WHERE year = 2023")
     conn.close()
     assert paired and unpaired
+    change = table(researcher, "in the same participants (T1 − T0)")
     for r in paired:
-        note = wilcoxon_note(r["n_pairs"], r["n_higher"] + r["n_lower"], "en")
-        assert note.startswith(("No test: ", "Two-sided; "))
-        assert f"{r['intervention']} – (all groups): {note}" in researcher.full_text
+        [row] = rows_where(change, Organisation=r["organisation"], Intervention=r["intervention"],
+                           Group="(all groups)")
+        assert row["Higher/lower/same"] == f"{r['n_higher']}/{r['n_lower']}/{r['n_unchanged']}"
+    assert "Higher/lower/same: how many participants" in researcher.full_text
     for r in unpaired:
-        assert (f"{r['intervention']}: T0 and T1 hold (partly) different people: of the {r['n_t0']} (T0) and "
-                f"{r['n_t1']} (T1), {r['n_paired']} took part both times") in researcher.full_text
+        assert (f"{r['intervention']} ({r['organisation']}): T0 and T1 hold (partly) different people: of the "
+                f"{r['n_t0']} (T0) and {r['n_t1']} (T1), {r['n_paired']} took part both times") in researcher.full_text
     assert "Geen toets" not in researcher.full_text and "paren" not in researcher.full_text
     # the Dutch interviews' quotes are marked Dutch here; the English group's need no mark
     quotes = re.findall(r"<blockquote>(.*?)</blockquote>", researcher.full_text)

@@ -26,7 +26,7 @@ from assets.reporting.provenance import provenance_blocks, sample_note
 from assets.reporting.chart_cache import rendered_chart
 from assets.reporting.texts import in_sentence, join_list, texts_for
 from assets.statistics import (ALPHA, INDICATIVE_BELOW, SMALL_N_MINIMUM, WILCOXON_TESTS, WILCOXON_TESTS_EN,
-                               small_n_flag, smallest_wilcoxon_p, wilcoxon_note)
+                               small_n_flag, smallest_wilcoxon_p)
 from assets.tables import POOL, key
 from pipelines.resources import ReportSettings
 
@@ -289,9 +289,12 @@ def _same_as_total(data: YearData, row: dict, compact: bool) -> bool:
     return len(rows) == 2 and total is not None and total["n_pairs"] == row["n_pairs"]
 
 
-def _paired_note(row: dict, lang: str) -> str:
-    """The mart's note (Dutch, as the warehouse keeps it), or the same in the report's language."""
-    return row["note"] if lang == "nl" else wilcoxon_note(row["n_pairs"], row["n_higher"] + row["n_lower"], lang)
+def _changed_pairs(row: dict) -> str:
+    """How many of a row's pairs went up, down or stayed; unknown for a row of a version before the counts."""
+    if row["n_higher"] is None:
+        return MISSING
+    # no spaces: a narrow column breaks "41 / 29 / 5" over two lines, never "41/29/5"
+    return f"{row['n_higher']}/{row['n_lower']}/{row['n_unchanged']}"
 
 
 def _unpaired_note(row: dict, lang: str) -> str:
@@ -318,26 +321,30 @@ def paired_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: 
         head = [r["organisation"], r["intervention"], group, str(r["n_pairs"]), _flag(r["n_pairs"], edition)]
         if mark:
             marks.add(mark)
-            rows.append(head + [f"{MISSING}{mark}"] * 7 + [MISSING])
-            continue
-        rows.append(head + [_stat(r["mean_t0"], edition, 1), _stat(r["mean_t1"], edition, 1),
-                            # differences on the grade's scale, as the means: one decimal; r two
-                            _stat(r["mean_difference"], edition, 1), _stat(r["median_difference"], edition, 1),
-                            _stat(r["hodges_lehmann"], edition, 1), _stat(r["rank_biserial"], edition),
-                            _p(r["p_value"], edition), _test_text(r, edition)])
+            values = [f"{MISSING}{mark}"] * 7 + [MISSING]
+        else:
+            values = [_stat(r["mean_t0"], edition, 1), _stat(r["mean_t1"], edition, 1),
+                      # differences on the grade's scale, as the means: one decimal; r two
+                      _stat(r["mean_difference"], edition, 1), _stat(r["median_difference"], edition, 1),
+                      _stat(r["hodges_lehmann"], edition, 1), _stat(r["rank_biserial"], edition),
+                      _p(r["p_value"], edition), _test_text(r, edition)]
+        # Only for the researchers: "0/5/0" would tell a group's manager that every one of them felt worse.
+        counts = [_changed_pairs(r)] if edition.researcher else []
+        rows.append(head + counts + values)
     notes = [_flag_legend(edition)] if any(row[4] for row in rows) else []
     if edition.researcher:
-        notes += [f"{r['intervention']} – {t('all_groups') if r['group_label'] == ALL_GROUPS else r['group_label']}: "
-                  f"{_paired_note(r, edition.lang)}" for r in listed]
+        # one note for all rows: a note per row filled pages at 200 organisations, by intervention name alone
+        notes.append(t("changed_pairs_note"))
     if PRIMARY in marks:
         notes.append(f"{PRIMARY} {t('paired_hidden_primary', minimum=edition.minimum)}")
     if SECONDARY in marks:
         notes.append(f"{SECONDARY} {edition.secondary_note}")
-    blocks.append(Table([t("organisation"), t("intervention"), t("group"), t("n_pairs"), t("flag"), t("mean_t0"),
-                         t("mean_t1"), t("mean_diff"), t("median_diff"), t("hl"), t("rank_biserial"), t("p"),
-                         t("test_or_reason")], rows,
+    counts_header = [t("changed_pairs")] if edition.researcher else []
+    blocks.append(Table([t("organisation"), t("intervention"), t("group"), t("n_pairs"), t("flag"), *counts_header,
+                         t("mean_t0"), t("mean_t1"), t("mean_diff"), t("median_diff"), t("hl"), t("rank_biserial"),
+                         t("p"), t("test_or_reason")], rows,
                         f"{t('tabel', no=table_no)} {t('paired_caption')}", notes,
-                        numeric=frozenset(range(3, 12)) - {4}, row_headers=3))
+                        numeric=frozenset(range(3, 12 + len(counts_header))) - {4}, row_headers=3))
     if compact:
         return blocks
     shown = [r for r in data.unpaired.iter_rows(named=True)
@@ -350,7 +357,7 @@ def paired_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: 
               _stat(r["cliffs_delta"], edition)] for r in shown]
     unotes = [t("unpaired_note")] + ([_flag_legend(edition)] if any(row[5] for row in urows) else [])
     if edition.researcher:
-        unotes += [f"{r['intervention']}: {_unpaired_note(r, edition.lang)}" for r in shown]
+        unotes += [f"{r['intervention']} ({r['organisation']}): {_unpaired_note(r, edition.lang)}" for r in shown]
     blocks.append(Table([t("organisation"), t("intervention"), "N T0", "N T1", t("n_paired"), t("flag"), t("mw_p"),
                          t("cliffs_delta")], urows, f"{t('tabel', no=table_no + 1)} {t('unpaired_caption')}",
                         unotes, numeric=frozenset({2, 3, 4, 6, 7}), row_headers=2))

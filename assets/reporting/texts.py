@@ -278,6 +278,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "p": {"nl": "p", "en": "p"},
     "flag": {"nl": "Kleine N", "en": "Small N"},
     "test_or_reason": {"nl": "Toets of reden geen toets", "en": "Test, or why none"},
+    "changed_pairs": {"nl": "Hoger/lager/gelijk", "en": "Higher/lower/same"},
+    "changed_pairs_note": {"nl": "Hoger/lager/gelijk: hoeveel deelnemers op T1 een hoger, lager of hetzelfde "
+                                 "cijfer gaven dan op T0. De toets is tweezijdig.",
+                           "en": "Higher/lower/same: how many participants gave a higher, lower or the same "
+                                 "grade at T1 as at T0. The test is two-sided."},
     "no_test_reason": {"nl": "geen toets: met {m} of minder veranderde paren is p < {alpha} onmogelijk",
                        "en": "no test: with {m} or fewer changed pairs p < {alpha} is impossible"},
     "wilcoxon": {"nl": "Wilcoxon-rangtekentoets, tweezijdig", "en": "Wilcoxon signed-rank test, two-sided"},
