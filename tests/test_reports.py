@@ -571,6 +571,30 @@ def _summary(data, edition, plan) -> str:
     return [b.text for b in pmg.conclusions(data, edition, plan) if isinstance(b, Paragraph)][-1]
 
 
+def test_a_compact_years_conclusions_count_the_interventions_beyond_the_detail_limit():
+    """At 200 organisations the summary named every intervention, over pages: a compact year says
+    how many beyond DETAIL_LIMIT, and where they are named; up to it, and in a report that is not
+    compact (an organisation's), it names them."""
+    from assets.pmg import report as pmg
+    from assets.reporting.html import Paragraph
+
+    def summary(organisations: list[str], compact: bool) -> str:
+        data = crafted_year(pmg_response_counts=[_count(o, "Yoga", n=30, q=30) for o in organisations],
+                            pmg_paired_change=[_pairs(o, "Yoga", n=30, p_value=0.001) for o in organisations])
+        blocks = pmg.conclusions(data, RESEARCHER, disclosure(data, RESEARCHER), compact)
+        return [b.text for b in blocks if isinstance(b, Paragraph)][-1]
+
+    many = [f"ORG{i:03}" for i in range(pmg.DETAIL_LIMIT + 1)]
+    counted = summary(many, compact=True)
+    assert f"({len(many)}) was het cijfer hoger na de interventie bij {len(many)} interventies." in counted
+    assert f"Statistisch significant: {len(many)} interventies." in counted
+    assert counted.endswith("De interventies die hier alleen geteld zijn, staan bij naam in de tabel ‘Verandering "
+                            "bij dezelfde deelnemers’ en in de rapporten per organisatie.")
+    assert "ORG" not in counted
+    for named in (summary(many, compact=False), summary(many[1:], compact=True)):
+        assert "Yoga (ORG001)" in named and "rapporten per organisatie" not in named
+
+
 def test_pmg_conclusions_agree_with_the_test_where_most_stayed_the_same(warehouse):
     """6 up and 15 unchanged: the estimate is 0 (it counts the unchanged), the test and r are not
     (they leave them out). "gelijk gebleven" beside "significant" told the reader two things."""

@@ -456,6 +456,17 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
     """Which interventions improved, for whom, and how sure: computed from marts.pmg_paired_change.
     `compact`: the summary only; each organisation report has its interventions' sentences."""
     t, lang, m = edition.t, edition.lang, edition.minimum
+    counted = False
+
+    def named(names: list[str]) -> str:
+        # At 200 organisations a list of names ran over pages: a compact year says how many, and
+        # its change table and the organisation reports say which.
+        nonlocal counted
+        if not compact or len(names) <= DETAIL_LIMIT:
+            return join_list(names, lang)
+        counted = True
+        return t("n_interventions_counted", k=len(names))
+
     items, unpaired, tested, untestable, significant = [], [], [], [], []
     trends = {"up": [], "down": [], "flat": [], "flat_up": [], "flat_down": [], "mixed": [], "unclear": []}
     for organisation, intervention in interventions(data):
@@ -513,24 +524,26 @@ def conclusions(data: YearData, edition: Edition, plan: Disclosure, compact: boo
                    else t("concl_summary_one_mixed", name=name) if trend == "mixed"
                    else t("concl_summary_one", name=name, direction=t(trend))]
     else:
-        unclear = join_list(trends.pop("unclear"), lang)
-        clauses = [t(f"concl_{trend}", names=join_list(names, lang)) for trend, names in trends.items() if names]
+        unclear = named(trends.pop("unclear"))
+        clauses = [t(f"concl_{trend}", names=named(names)) for trend, names in trends.items() if names]
         if clauses:
             summary = [t("concl_summary", k=measured, clauses="; ".join(clauses))]
             summary += [t("concl_unclear", names=unclear)] if unclear else []
         else:
             summary = [t("concl_unclear_all", k=measured, names=unclear) if measured else t("concl_summary_none")]
     if unpaired:
-        summary.append(t("concl_summary_unpaired", names=join_list(unpaired, lang)))
+        summary.append(t("concl_summary_unpaired", names=named(unpaired)))
     # how sure, of the differences this edition shows a test or its absence for (not of hidden ones)
     if significant:
-        summary.append(t("concl_sure_some", names=join_list(significant, lang)))
+        summary.append(t("concl_sure_some", names=named(significant)))
     elif tested:
         summary.append(t("concl_sure_none_tested"))
     elif untestable:
-        summary.append(t("concl_sure_none", names=join_list(untestable, lang)))
+        summary.append(t("concl_sure_none", names=named(untestable)))
     if len(tested) > 1:  # a p below 0.05 among many tests is to be expected by chance alone
         summary.append(t("concl_many_tests", k=len(tested), expected=fmt_trimmed(len(tested) * ALPHA, 2, lang)))
+    if counted:
+        summary.append(t("concl_which", table=t("change_heading")))
     blocks = [Heading(t("conclusions"), 2), Paragraph(t("conclusions_intro")), Paragraph(" ".join(summary))]
     return blocks if compact else [*blocks, Bullets(items)]
 

@@ -447,6 +447,11 @@ TEXTS: dict[str, dict[str, str]] = {
                                "en": "None of the differences tested is statistically significant: they may be "
                                      "chance."},
     "concl_sure_some": {"nl": "Statistisch significant: {names}.", "en": "Statistically significant: {names}."},
+    "n_interventions_counted": {"nl": "{k} interventies", "en": "{k} interventions"},
+    "concl_which": {"nl": "De interventies die hier alleen geteld zijn, staan bij naam in de tabel ‘{table}’ en in "
+                          "de rapporten per organisatie.",
+                    "en": "The interventions only counted here are named in the table ‘{table}’ and in the "
+                          "organisations' reports."},
     "concl_many_tests": {"nl": "Er is niet gecorrigeerd voor het aantal toetsen: bij {k} toetsen is het verwachte "
                                "aantal significante uitkomsten door toeval alleen hooguit {expected}, als geen "
                                "interventie iets veranderde.",
