@@ -228,6 +228,33 @@ def test_each_window_onto_a_tall_chart_draws_only_its_plots_and_the_pages_look_t
     assert len(_pdf(json.dumps(data))) < len(_pdf(json.dumps(whole))) / 2
 
 
+@pytest.mark.parametrize("chart", ["mental_health", "theme_matrix"])
+def test_a_tall_chart_covers_nothing_of_the_text_above_it(chart):
+    """The windows onto a tall chart join without space between them. The first joined the intro
+    above it so too, and the chart's white ground hid the descenders of the intro's last line.
+    Every pixel the page has with the chart's windows left empty is the same with the chart."""
+    import numpy as np
+
+    from assets.pmg.charts import draw_theme_matrix
+    from tests.test_chart_rendering import matrix, mental_health
+
+    fig = draw_mental_health(mental_health(40)) if chart == "mental_health" else draw_theme_matrix(matrix(40))
+    svg = figure_svg(fig)
+    lead = [Heading("Thema's naar IGLOO-niveau", 2), Paragraph("Waar de thema's zitten, per jaar: gjpqy. " * 12)]
+    data = json.loads(report_json("PMG 2023", [*lead, Chart(svg, "Figuur 1", "grafiek")], banner=BANNER))
+    size = re.search(rb'width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    empty = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size[1].decode()}pt" height="{size[2].decode()}pt" '
+             f'viewBox="0 0 {size[1].decode()} {size[2].decode()}" version="1.1"></svg>')
+    [shown] = [b for block in data["blocks"] for b in block.get("blocks", [block]) if b["kind"] == "chart"]
+    left_empty = {**data, "blocks": json.loads(json.dumps(data["blocks"]).replace(
+        json.dumps(shown["svgs"]), json.dumps([empty] * len(shown["svgs"]))))}
+    drawn, without = _pdf_pages(json.dumps(data)), _pdf_pages(json.dumps(left_empty))
+    assert len(drawn) == len(without) > 2
+    for page, bare in zip(drawn, without):
+        ink = (bare < 250).any(axis=2)
+        assert ink.any() and np.array_equal(page[ink], bare[ink])
+
+
 def test_a_plot_left_out_of_a_window_leaves_its_definitions_and_nothing_else():
     from assets.reporting.typeset import window_svgs
 
