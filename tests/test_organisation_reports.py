@@ -110,6 +110,8 @@ def test_a_large_year_points_to_the_organisation_reports(beyond_the_detail_limit
         assert {o: r["N T0"] for o, r in rows.items()} == {o: str(n) if n else "/" for o, n in interviewed.items()}
         for row in rows.values():
             assert row["Rapport"].endswith("/" + name) and (year_dir / row["Rapport"]).is_file()
+            # a link in the HTML, relative to the yearly report, as the file sits beside it
+            assert f'<a href="{row["Rapport"]}">{row["Rapport"]}</a>' in report.full_text
         # What compares interventions stays: change per intervention (groups are in the organisation
         # reports), the theme matrix and the conclusions' summary.
         paired = table(report, "bij dezelfde deelnemers (T1 − T0)")

@@ -4,6 +4,7 @@ exhaust memory, stop a report, or put markup into the Dagster UI; confidential f
 world-readable. Each case here was an attack that worked (a security audit of the pipeline)."""
 
 import io
+import json
 import os
 import stat
 import subprocess
@@ -24,7 +25,8 @@ from assets.ingest.codebook import load_codebook, parse_yaml
 from assets.ingest.errors import CodebookError, InputError
 from assets.ingest.formats import refuse_zip_bomb
 from assets.reporting.editions import finish_pdfs, write_report_editions
-from assets.reporting.html import Bullets, Chart, Heading, Paragraph, Table, page, render_html, render_markdown
+from assets.reporting.html import (Bullets, Chart, Heading, Link, Paragraph, Table, page, render_html,
+                                   render_markdown)
 from assets.reporting.markdown import md_text
 from assets.reporting.style import figure_svg, house_style, new_figure
 from assets.tables import markdown_table
@@ -153,10 +155,12 @@ class _Shown(HTMLParser):
 
     def __init__(self):
         super().__init__()
-        self.texts, self.tags, self.alts = [], [], []
+        self.texts, self.tags, self.alts, self.links = [], [], [], []
 
     def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
+        if tag == "a":
+            self.links.append(dict(attrs).get("href"))
         if tag == "img":
             self.alts.append(dict(attrs).get("alt"))
 
@@ -177,6 +181,24 @@ def test_text_from_the_data_is_plain_text_in_the_html_report():
     assert shown.tags.count("table") == 2  # the banner's frame and the data table
     # title and h1, banner, heading, paragraph, note, quote, bullet, header, two cells, caption, note, figure, footer
     assert shown.texts.count(evil) == 15 and shown.alts == [evil]
+
+
+def test_a_linked_cell_links_in_the_html_and_is_its_text_in_the_dagster_ui_and_the_pdf():
+    """An organisation's report is linked from the yearly one; its folder comes from a name in the
+    data, escaped in the link as in the text. The markdown and the PDF show the text alone."""
+    from markdown_it import MarkdownIt
+
+    from assets.reporting.typeset import report_json
+
+    evil = 'r&d-"team"-<b>/rapport.html'
+    table = Table(["Organisatie", "Rapport"], [["R&D", Link(evil, evil)], ["UMCG", "umcg/rapport.html"]])
+    shown = _Shown()
+    shown.feed(render_html([table]))
+    assert "b" not in shown.tags and shown.links == [evil] and shown.texts.count(evil) == 1
+    rendered = MarkdownIt("commonmark").enable("table").render(render_markdown([table]))
+    assert "<a " not in rendered and unescape(rendered).count(evil) == 1
+    [typeset] = json.loads(report_json("T", [table]))["blocks"]
+    assert typeset["rows"][0] == ["R&D", evil]
 
 
 def test_a_backslash_in_the_data_cannot_undo_the_escaping_in_the_dagster_ui():

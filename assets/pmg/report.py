@@ -20,7 +20,7 @@ from assets.pmg.year_data import (QUOTES_PER_SECTION, YEAR_TABLES, YearData, fir
 from assets.reporting.editions import (ORGANISATION_DIR, RESEARCHER_FILE, STAKEHOLDER_FILE, Edition,
                                        finish_pdfs, remove_other_folders, report_results, write_report_editions,
                                        years_to_report)
-from assets.reporting.html import Block, Bullets, Chart, Heading, Paragraph, Table
+from assets.reporting.html import Block, Bullets, Chart, Heading, Link, Paragraph, Table
 from assets.reporting.numbers import MISSING, fmt_number, fmt_p, fmt_p_is, fmt_range, fmt_short, fmt_trimmed
 from assets.reporting.provenance import provenance_blocks, sample_note
 from assets.reporting.chart_cache import rendered_chart
@@ -582,9 +582,9 @@ def organisation_table(data: YearData, edition: Edition, folders: dict[str, str]
     for r in data.totals.iter_rows(named=True):
         for column in ("n_t0", "n_t1", "n_questionnaire_t0", "n_questionnaire_t1"):
             per[r["organisation"]][column] += r[column] or 0
+    paths = {o: organisation_report_path(folder, edition) for o, folder in folders.items()}
     rows = [[o, str(v["k"]), _slash(v["n_t0"]), _slash(v["n_t1"]), _slash(v["n_questionnaire_t0"]),
-             _slash(v["n_questionnaire_t1"]), organisation_report_path(folders[o], edition)]
-            for o, v in sorted(per.items())]
+             _slash(v["n_questionnaire_t1"]), Link(paths[o], paths[o])] for o, v in sorted(per.items())]
     return [Heading(t("per_organisation"), 2),
             Paragraph(t("per_organisation_intro", k=len(interventions(data)), n=len(per))),
             Table([t("organisation"), t("n_interventions"), "N T0", "N T1", t("q_n_t0"), t("q_n_t1"),

@@ -54,6 +54,18 @@ class Chart:
     preview: Callable[[], bytes] | None = None
 
 
+class Link(str):
+    """A table cell that the HTML links to `href`, a path relative to the report; the markdown and
+    the PDF show its text."""
+
+    href: str
+
+    def __new__(cls, text: str, href: str):
+        link = super().__new__(cls, text)
+        link.href = href
+        return link
+
+
 Block = Heading | Paragraph | Bullets | Table | Chart
 SVG = "image/svg+xml"
 
@@ -118,6 +130,8 @@ def html_table(headers: list[str], rows: list[list[str]], caption: str = "", not
     def cell(tag: str, i: int, text: str, scope: str = "") -> str:
         cls = ' class="num"' if i in numeric else ""
         scope = f' scope="{scope}"' if scope else ""
+        if isinstance(text, Link):
+            return f'<{tag}{cls}{scope}><a href="{escape(text.href)}">{escape(str(text))}</a></{tag}>'
         return f"<{tag}{cls}{scope}>{escape(str(text))}</{tag}>"
 
     # A wide table scrolls in its own box at 320 CSS px (WCAG 1.4.10), not the page; the box is
