@@ -56,6 +56,9 @@ def test_every_organisation_has_its_own_report_with_only_its_interventions(full_
             shown = name == "rapport_onderzoekers.html" or organisation != "Gemeente Groningen"
             own = {organisation} if shown else set()
             assert {r[0] for r in matrix["rows"]} == own and not report.images
+            # the intro links the year's report of the same edition, two folders up
+            assert f'(<a href="../../{name}">{name}</a> in de map pmg/{YEAR}/)' in report.full_text
+            assert (year_dir / "organisaties" / folder / ".." / ".." / name).is_file()
         assert not parse(year_dir / "organisaties" / folder / "rapport.html").quotes
         assert not (year_dir / "organisaties" / folder / "rapport.pdf").exists()  # HTML only, unless asked
     metadata = _report_metadata(result, "reports/pmg", YEAR)

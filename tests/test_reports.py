@@ -762,7 +762,8 @@ def test_every_pmg_report_numbers_its_tables_without_gaps(full_run):
     for path in found:
         numbers = [int(n) for n in re.findall(r"<caption[^>]*>Tabel (\d+)", path.read_text(encoding="utf-8"))]
         assert numbers and numbers == list(range(3, 3 + len(numbers))), (path, numbers)
-        assert "../../" not in path.read_text(encoding="utf-8")
+        # the reader reads the yearly report's folder, not a relative path (a link may go by one)
+        assert "../../" not in re.sub(r'href="[^"]*"', "", path.read_text(encoding="utf-8"))
 
 
 def test_researcher_edition_is_confidential_and_stakeholder_is_not(reports):

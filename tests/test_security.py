@@ -172,15 +172,17 @@ def test_text_from_the_data_is_plain_text_in_the_html_report():
     """A name or a quote with <, & or a quotation mark is shown as typed: it opens no tag (a script,
     or a table cut short) and ends no attribute (a chart's alternative text)."""
     evil = 'R&D "Team" <script>alert(1)</script></td></table> a<b'
-    blocks = [Heading(evil, 2), Paragraph(evil), Paragraph(evil, "note"),
+    blocks = [Heading(evil, 2), Paragraph(f"{evil} {evil}", link=(evil, evil)), Paragraph(evil, "note"),
               Paragraph(f"<i>Team</i>: “{evil}”", "quote", ("en", evil)), Bullets([evil]),
               Table([evil, "N"], [[evil, evil]], evil, [evil]), Chart(b"<svg/>", evil, evil)]
     shown = _Shown()
     shown.feed(page(evil, render_html(blocks), banner=evil, footer=render_html([Paragraph(evil)])))
     assert not {"script", "i"} & set(shown.tags)
     assert shown.tags.count("table") == 2  # the banner's frame and the data table
-    # title and h1, banner, heading, paragraph, note, quote, bullet, header, two cells, caption, note, figure, footer
-    assert shown.texts.count(evil) == 15 and shown.alts == [evil]
+    # title and h1, banner, heading, paragraph (the link, then the text after it), note, quote, bullet,
+    # header, two cells, caption, note, figure, footer
+    assert shown.texts.count(evil) == 15 and shown.texts.count(f" {evil}") == 1 and shown.alts == [evil]
+    assert shown.links == [evil]
 
 
 def test_a_linked_cell_links_in_the_html_and_is_its_text_in_the_dagster_ui_and_the_pdf():

@@ -603,10 +603,12 @@ def build(data: YearData, edition: Edition, organisation: str | None = None,
     summary and each intervention's sentences are in the organisation reports."""
     t = edition.t
     plan = disclosure(data, edition)
+    link = None
     if organisation is not None:
         what = t("the_intervention" if len(interventions(data)) == 1 else "the_interventions")
-        intro = t("pmg_org_intro", organisation=organisation, year=data.year, what=what,
-                  file=RESEARCHER_FILE if edition.researcher else STAKEHOLDER_FILE)
+        file = RESEARCHER_FILE if edition.researcher else STAKEHOLDER_FILE
+        intro = t("pmg_org_intro", organisation=organisation, year=data.year, what=what, file=file)
+        link = (file, f"../../{file}")  # from organisaties/<organisation>/ to the year's report
     else:
         intro = t("pmg_intro", year=data.year)
     intro += " " + (t("pmg_intro_researcher") if edition.researcher
@@ -616,7 +618,7 @@ def build(data: YearData, edition: Edition, organisation: str | None = None,
     if compact:
         blocks: list[Block] = [Paragraph(intro), *organisation_table(data, edition, folders, table_no)]
     else:
-        blocks = [Paragraph(intro), Heading(t("respondents"), 2), *response_table(data, edition, table_no)]
+        blocks = [Paragraph(intro, link=link), Heading(t("respondents"), 2), *response_table(data, edition, table_no)]
         for org, intervention in interventions(data):
             table_no += 1
             blocks += [Heading(t("intervention_heading", name=intervention), 2), Paragraph(org),

@@ -27,6 +27,8 @@ class Paragraph:
     # (language, the part of `text` in it): a quote in another language than the report's, which
     # a screen reader is told to read in that language (WCAG 3.1.2)
     foreign: tuple[str, str] | None = None
+    # (a part of `text`, where it links to: a path relative to the report): a link in the HTML
+    link: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,10 @@ def split_foreign(paragraph: Paragraph) -> tuple[str, str, str]:
 
 
 def _paragraph_html(paragraph: Paragraph) -> str:
+    if paragraph.link and (at := paragraph.text.find(paragraph.link[0])) >= 0:
+        text, (part, href) = paragraph.text, paragraph.link
+        return (f'{escape(text[:at])}<a href="{escape(href)}">{escape(part)}</a>'
+                f'{escape(text[at + len(part):])}')
     before, part, after = split_foreign(paragraph)
     if not part:
         return escape(after)
