@@ -1540,7 +1540,7 @@ def test_english_terug_in_balans_ties_follow_the_english_names():
                            "domain": ["Fysiek", "Cognitief"], "pct_strengthened": [50.0, 50.0]})
     summary = pl.DataFrame({"year": [2024, 2024], "factor": ["Buiten zijn", "De klik met de coach"], "rank": [1, 1]})
     empty = pl.DataFrame()
-    data = YearData(2024, 30, empty, None, empty, skills, empty, empty, empty, summary)
+    data = YearData(2024, 30, empty, None, empty, skills, empty, empty, empty, summary, empty)
     english = in_english_year(data, names)
     assert english.skills["skill"].to_list() == ["Guarding boundaries", "Pacing energy"]
     assert english.factor_summary["factor"].to_list() == ["Being outdoors", "The rapport with the coach"]
@@ -1704,6 +1704,8 @@ def _tib_cohort(respondents: int = 30, returned: int = 28, factor_n: tuple[int, 
                       ("tib_factor_ratings", factors), ("tib_share_intervals", intervals),
                       ("tib_skill_mcnemar", mcnemar), ("tib_factor_summary", summary)):
         conn.execute(f"CREATE TABLE marts.{table} AS SELECT * FROM df")
+    trend = frame_for("marts.tib_trend", [])  # one cohort: none to compare with
+    conn.execute("CREATE TABLE marts.tib_trend AS SELECT * FROM trend")
     return conn
 
 

@@ -476,6 +476,34 @@ TEXTS: dict[str, dict[str, str]] = {
                                     "beantwoordden.",
                               "en": "Shares are shown only for questions at least {minimum} respondents answered."},
     "rtw_heading": {"nl": "Duurzaam herstel en terugkeer naar werk", "en": "Lasting recovery and return to work"},
+    "trend_heading": {"nl": "Vergelijking met het vorige cohort", "en": "Compared with the previous cohort"},
+    "trend_intro": {"nl": "Elk cohort bestaat uit andere deelnemers: een verschil met het vorige cohort is geen "
+                          "verandering bij dezelfde mensen, en kan toeval zijn. Een uitkomst is dezelfde zolang haar "
+                          "code in het codeboek dezelfde is, ook waar de vraag of het antwoord anders verwoord werd.",
+                    "en": "Each cohort is other participants: a difference from the previous cohort is no change "
+                          "in the same people, and may be chance. An outcome is the same as long as its code in the "
+                          "codebook is, also where the question or the answer was worded otherwise."},
+    "trend_caption": {"nl": "Aandelen van het cohort {year} naast die van het vorige cohort",
+                      "en": "The shares of the {year} cohort beside those of the previous cohort"},
+    "trend_outcome": {"nl": "Uitkomst", "en": "Outcome"},
+    "trend_previous": {"nl": "Vorig cohort", "en": "Previous cohort"},
+    "trend_then": {"nl": "Toen", "en": "Then"},
+    "trend_now": {"nl": "Nu ({year})", "en": "Now ({year})"},
+    "trend_change": {"nl": "Verschil (procentpunt)", "en": "Difference (percentage points)"},
+    "trend_return_to_work": {"nl": "terugkeer naar werk", "en": "return to work"},
+    "trend_relapse": {"nl": "opnieuw uitgevallen", "en": "dropped out again"},
+    "trend_skills_strengthened": {"nl": "vaardigheid versterkt", "en": "skill strengthened"},
+    "trend_skills_still_applied": {"nl": "vaardigheid nog toegepast", "en": "skill still applied"},
+    "trend_flink_of_zeer": {"nl": "flink of zeer behulpzaam", "en": "quite or very helpful"},
+    "trend_note": {"nl": "Toen en Nu: aandeel van wie de vraag beantwoordde (N); bij een factor van wie een "
+                         "genummerd schaalpunt koos. Verschil: Nu min Toen, uit de onafgeronde aandelen.",
+                   "en": "Then and Now: share of those who answered the question (N); of a factor, of those who "
+                         "chose a numbered scale point. Difference: Now minus Then, from the unrounded shares."},
+    "trend_hidden": {"nl": "Weggelaten: uitkomsten met minder dan {minimum} respondenten in een van beide cohorten "
+                           "({k}).",
+                     "en": "Left out: outcomes with fewer than {minimum} respondents in either cohort ({k})."},
+    "trend_all_hidden": {"nl": "Geen uitkomst had in beide cohorten minstens {minimum} respondenten.",
+                         "en": "No outcome had at least {minimum} respondents in both cohorts."},
     "shares_hidden": {"nl": "Aandelen niet getoond: groep kleiner dan {minimum} (N={n}).",
                       "en": "Shares not shown: group smaller than {minimum} (N={n})."},
     "rtw_sentence": {"nl": "Tijdens of na het traject is {returned}{interval} van de deelnemers teruggekeerd naar "

@@ -22,7 +22,7 @@ from assets.statistics import ALPHA, competition_rank
 from assets.tables import POOL, key
 from assets.terug_in_balans.charts import draw_factor_diverging, draw_return_and_relapse, draw_skills, top_two_share
 from assets.terug_in_balans.english import NAMES_FROM, english_names, in_english
-from assets.terug_in_balans.marts import FACTORS, PROGRAMME, RELAPSE, RETURN_TO_WORK, SKILLS
+from assets.terug_in_balans.marts import FACTORS, PROGRAMME, RELAPSE, RETURN_TO_WORK, SKILLS, TREND
 from assets.terug_in_balans.statistics import FACTOR_SUMMARY, SHARE_INTERVALS, SKILL_MCNEMAR
 from pipelines.resources import ReportSettings
 
@@ -41,6 +41,7 @@ class YearData:
     intervals: pl.DataFrame      # marts.tib_share_intervals
     mcnemar: pl.DataFrame        # marts.tib_skill_mcnemar
     factor_summary: pl.DataFrame  # marts.tib_factor_summary
+    trend: pl.DataFrame          # marts.tib_trend's rows of this cohort that have a previous one, beside it
 
 
 def report_years(conn) -> list[int]:
@@ -71,6 +72,10 @@ def load_year(conn, year: int) -> YearData:
         intervals=q(f"SELECT * FROM {SHARE_INTERVALS} WHERE year = ?"),
         mcnemar=q(f"SELECT * FROM {SKILL_MCNEMAR} WHERE year = ?"),
         factor_summary=q(f"SELECT * FROM {FACTOR_SUMMARY} WHERE year = ? ORDER BY rank, factor"),
+        trend=q(f"""SELECT t.outcome_key, t.outcome, t.previous_year, p.n_respondents AS previous_n,
+                           p.pct AS previous_pct, t.n_respondents, t.pct, t.change_from_previous
+                    FROM {TREND} t JOIN {TREND} p ON p.outcome_key = t.outcome_key AND p.year = t.previous_year
+                    WHERE t.year = ? ORDER BY t.outcome_key"""),
     )
 
 
@@ -323,6 +328,57 @@ def factors(data: YearData, edition: Edition, numbering: Numbering) -> list[Bloc
     return blocks
 
 
+# marts.tib_trend's series by the kind of share, in the factsheet's order; each named by this
+# cohort's wording of its code (in the report's language), as the tables above name it.
+TREND_KINDS = {"return_to_work": ("return_to_work", "outcome", "outcome_label"),
+               "relapse": ("relapse", "answer", "answer_label"),
+               "skills_strengthened": ("skills", "skill_code", "skill"),
+               "skills_still_applied": ("skills", "skill_code", "skill"),
+               "flink_of_zeer": ("factor_summary", "factor_variable", "factor")}
+
+
+def _trend_name(row: dict, data: YearData, edition: Edition) -> str:
+    kind, code = row["outcome_key"].split(":", 1)
+    frame, code_column, name_column = TREND_KINDS[kind]
+    names = getattr(data, frame).filter(pl.col(code_column) == code)[name_column]
+    # a series of rows written before the marts kept codes goes by its words: the mart's (Dutch) name
+    return f"{edition.t('trend_' + kind)}: {names[0]}" if len(names) else row["outcome"]
+
+
+def _signed(x: float | None, lang: str) -> str:
+    """A difference to one decimal with its sign: "+2,4", "−1,3", "0,0"."""
+    if x is None:
+        return MISSING
+    text = fmt_number(x, 1, lang)
+    return f"+{text}" if x > 0 and any(c in "123456789" for c in text) else text
+
+
+def trend(data: YearData, edition: Edition, numbering: Numbering) -> list[Block]:
+    """This cohort's shares beside the previous cohort's (marts.tib_trend), where there is one. The
+    stakeholder edition leaves out a share either cohort's edition left out (fewer respondents than
+    the minimum): beside a shown one, its difference would give it."""
+    t, lang = edition.t, edition.lang
+    if data.trend.height == 0:
+        return []
+    order = list(TREND_KINDS)
+    rows = sorted(data.trend.iter_rows(named=True), key=lambda r: (order.index(r["outcome_key"].split(":")[0]),
+                                                                  _trend_name(r, data, edition).lower()))
+    shown = [r for r in rows if not edition.hides(r["n_respondents"]) and not edition.hides(r["previous_n"])]
+    blocks: list[Block] = [Heading(t("trend_heading"), 2), Paragraph(t("trend_intro"))]
+    if not shown:
+        return blocks + [Paragraph(t("trend_all_hidden", minimum=edition.minimum), "note")]
+    notes = [t("trend_note")] + ([t("trend_hidden", minimum=edition.minimum, k=len(rows) - len(shown))]
+                                 if len(shown) < len(rows) else [])
+    table_rows = [[_trend_name(r, data, edition), str(r["previous_year"]),
+                   f"{fmt_pct(r['previous_pct'], 1, lang)} (N={r['previous_n']})",
+                   f"{fmt_pct(r['pct'], 1, lang)} (N={r['n_respondents']})", _signed(r["change_from_previous"], lang)]
+                  for r in shown]
+    return blocks + [Table([t("trend_outcome"), t("trend_previous"), t("trend_then"), t("trend_now", year=data.year),
+                            t("trend_change")], table_rows,
+                           f"{t('tabel', no=numbering.table())} {t('trend_caption', year=data.year)}", notes,
+                           numeric=frozenset({1, 2, 3, 4}))]
+
+
 def _shown_first(rows: pl.DataFrame, edition: Edition) -> pl.DataFrame:
     """The rows the edition shows, in their order, then the hidden ones by name."""
     hidden = pl.col("n_respondents").fill_null(0) < (0 if edition.researcher else edition.minimum)
@@ -363,13 +419,13 @@ def build(data: YearData, edition: Edition) -> list[Block]:
                         else t("tib_intro_stakeholder", minimum=edition.minimum)])
     numbering = Numbering()
     return [Paragraph(intro), *return_to_work(data, edition, numbering), *skills(data, edition, numbering),
-            *factors(data, edition, numbering)]
+            *factors(data, edition, numbering), *trend(data, edition, numbering)]
 
 
 STAKEHOLDER = AssetKey(["reports", "terug_in_balans"])
 RESEARCHER = AssetKey(["reports", "terug_in_balans_onderzoekers"])
 DEPS = [key(RETURN_TO_WORK), key(RELAPSE), key(SKILLS), key(FACTORS), key(SHARE_INTERVALS), NAMES_FROM,
-             key(SKILL_MCNEMAR), key(FACTOR_SUMMARY), *CHARTS]
+             key(SKILL_MCNEMAR), key(FACTOR_SUMMARY), key(TREND), *CHARTS]
 
 
 @multi_asset(
@@ -377,8 +433,8 @@ DEPS = [key(RETURN_TO_WORK), key(RELAPSE), key(SKILLS), key(FACTORS), key(SHARE_
                "Terug in Balans factsheet for stakeholders (terug_in_balans/<year>/rapport.html and .pdf): return "
                "to work, relapse, the skills strengthened and still applied (with McNemar's exact test per skill), "
                "the seven factors (share per scale point, ranked with medians), every share with its 95% Wilson "
-               "interval, and the charts; shares of fewer respondents than the reporting minimum are left out. "
-               "The metadata shows the report.")),
+               "interval, the charts, and the shares beside the previous cohort's; shares of fewer respondents "
+               "than the reporting minimum are left out. The metadata shows the report.")),
            AssetSpec(RESEARCHER, deps=DEPS, group_name=PROGRAMME, kinds={"html"}, description=(
                "Confidential researcher edition of the Terug in Balans factsheet "
                "(terug_in_balans/<year>/rapport_onderzoekers.html and .pdf): the same, with every figure of every "
