@@ -1,11 +1,16 @@
-"""The Terug in Balans factsheet's comparison with the previous cohort (marts.tib_trend), on crafted
-marts of two cohorts."""
+"""The reports' comparison with the previous edition: the Terug in Balans factsheet's with the
+previous cohort (marts.tib_trend), the PMG report's per intervention (marts.pmg_trend), on crafted
+marts of two years."""
 
 import duckdb
 import pytest
 from dagster import materialize
 from dagster_duckdb import DuckDBResource
 
+from assets.pmg import report as pmg
+from assets.pmg.disclosure import disclosure
+from assets.pmg.marts import pmg_trend
+from assets.pmg.year_data import load_year as load_year_pmg
 from assets.reporting.editions import Edition
 from assets.reporting.html import Heading, Table
 from assets.tables import frame_for, replace_with_frame
@@ -104,3 +109,93 @@ def test_the_first_cohort_has_no_comparison_and_the_english_factsheet_names_the_
     [table] = [b for b in english if isinstance(b, Table) and "beside those of the previous cohort" in b.caption]
     assert table.rows[0][0] == "return to work: Ja, bij huidige werkgever" and table.rows[0][2] == "46.7% (N=30)"
     assert table.headers[-1] == "Difference (percentage points)"
+
+
+# --- PMG: each intervention's means beside its previous edition's ------------------------------------
+
+def _grade(year, organisation, wave, mean, n=12, scale=(0.0, 10.0)):
+    return {"year": year, "organisation": organisation, "intervention": "Yoga", "wave": wave, "n": n, "mean": mean,
+            "min": 3.0, "max": 9.0, "scale_min": scale[0], "scale_max": scale[1]}
+
+
+def _count(year, organisation):
+    return {"year": year, "organisation": organisation, "intervention": "Yoga", "group_label": "Groep 1",
+            "n_t0": 6, "n_t1": 6, "n_questionnaire_t0": 12, "n_questionnaire_t1": 12, "n_interviews_t0": 1,
+            "n_interviews_t1": 1, "smallest_interview": 6, "largest_interview": 6}
+
+
+@pytest.fixture
+def two_editions(tmp_path):
+    """Yoga at RUG and UMCG in 2023 and 2024. RUG: T0 6.0 then 6.5 (of 3 people in 2024), T1 on a
+    scale of 1-10 in 2024 (0-10 before), its grade 7.0 then 7.25 asked otherwise; UMCG: T1 7.0 then
+    6.0, whose 2023 mean that year's stakeholder edition hid (secondary)."""
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as conn:
+        ensure_schema(conn)
+        for table, rows in {
+            "marts.pmg_mental_health": [
+                _grade(2023, "RUG", "T0", 6.0), _grade(2024, "RUG", "T0", 6.5, n=3),
+                _grade(2023, "RUG", "T1", 7.0), _grade(2024, "RUG", "T1", 7.5, scale=(1.0, 10.0)),
+                _grade(2023, "UMCG", "T1", 7.0), _grade(2024, "UMCG", "T1", 6.0)],
+            "marts.pmg_intervention_rating": [
+                {**_grade(year, "RUG", None, mean), "wave": None} for year, mean in ((2023, 7.0), (2024, 7.25))],
+            "marts.pmg_response_counts": [_count(year, o) for year in (2023, 2024) for o in ("RUG", "UMCG")],
+            "marts.pmg_stakeholder_hidden": [
+                {"year": 2023, "organisation": "UMCG", "intervention": "Yoga", "hidden_in": "marts.pmg_mental_health",
+                 "wave": "T1", "reason": "secondary", "n": 12, "reporting_minimum": MINIMUM}],
+            "staging.codebook_variables": [
+                {"year": year, "instrument": "pmg_questionnaire", "variable": "intervention_grade", "type": "number",
+                 "variable_text": text, "text_given": True}
+                for year, text in ((2023, "Welk cijfer geeft u de interventie?"),
+                                   (2024, "Welk cijfer geeft u de interventie als geheel?"))],
+        }.items():
+            replace_with_frame(conn, table, frame_for(table, rows))
+    assert materialize([pmg_trend], resources={"duckdb": DuckDBResource(database=str(path))}).success
+    conn = duckdb.connect(str(path), read_only=True)
+    yield conn
+    conn.close()
+
+
+def _pmg_trend_table(data, edition, compact=False) -> tuple[list, Table | None]:
+    blocks = pmg.trend_blocks(data, edition, disclosure(data, edition), 7, compact)
+    tables = [b for b in blocks if isinstance(b, Table)]
+    return blocks, tables[0] if tables else None
+
+
+def test_the_pmg_report_sets_each_mean_beside_the_previous_editions(two_editions):
+    blocks, table = _pmg_trend_table(load_year_pmg(two_editions, 2024, trend=True), Edition(True, MINIMUM))
+    assert blocks[0] == Heading("Vergelijking met de vorige editie", 2)
+    assert table.caption == "Tabel 7 Gemiddelden van 2024 naast die van de vorige editie"
+    assert table.headers == ["Organisatie", "Interventie", "Uitkomst", "Vorige editie", "Toen", "Nu (2024)",
+                             "Verschil"]
+    assert table.rows == [
+        ["RUG", "Yoga", "Cijfer interventie †", "2023", "M=7,0 (N=12)", "M=7,3 (N=12)", "+0,3"],
+        ["RUG", "Yoga", "Ervaren mentale gezondheid T0", "2023", "M=6,0 (N=12)", "M=6,5 (N=3)", "+0,5"],
+        # another scale: no difference
+        ["RUG", "Yoga", "Ervaren mentale gezondheid T1", "2023", "M=7,0 (N=12)", "M=7,5 (N=12)", "–"],
+        ["UMCG", "Yoga", "Ervaren mentale gezondheid T1", "2023", "M=7,0 (N=12)", "M=6,0 (N=12)", "−1,0"]]
+    assert "† De vraag is anders verwoord dan in de vorige editie: het verschil kan ook aan de vraag liggen." \
+        in table.notes and table.row_headers == 3
+
+
+def test_the_stakeholder_pmg_report_leaves_out_a_mean_this_or_the_previous_edition_hid(two_editions):
+    """RUG's T0 of 3 people this year; UMCG's T1 hidden in 2023's stakeholder edition, which this
+    year's mean and the difference would give back."""
+    _, table = _pmg_trend_table(load_year_pmg(two_editions, 2024, trend=True), Edition(False, MINIMUM))
+    assert [row[:3] for row in table.rows] == [["RUG", "Yoga", "Cijfer interventie †"],
+                                               ["RUG", "Yoga", "Ervaren mentale gezondheid T1"]]
+    assert table.notes[-1] == ("Weggelaten: gemiddelden die deze of de vorige editie niet toont (minder dan 5 "
+                               "respondenten, of eruit terug te rekenen) (2).")
+    blocks, table = _pmg_trend_table(load_year_pmg(two_editions, 2024, trend=True), Edition(False, 13))
+    assert table is None and blocks[-1].text == "Geen gemiddelde dat deze en de vorige editie allebei tonen."
+
+
+def test_a_first_edition_compares_nothing_and_a_compact_year_points_to_the_organisation_reports(two_editions):
+    assert pmg.trend_blocks(load_year_pmg(two_editions, 2023, trend=True), Edition(True, MINIMUM), None, 7) == []
+    blocks, table = _pmg_trend_table(load_year_pmg(two_editions, 2024, trend=True), Edition(True, MINIMUM), True)
+    assert table is None and blocks[-1].text == ("Per interventie staat de vergelijking met haar vorige editie in het "
+                                                 "rapport van haar organisatie.")
+    # each organisation's report its own rows
+    mine = load_year_pmg(two_editions, 2024, trend=True).for_organisation("UMCG")
+    _, table = _pmg_trend_table(mine, Edition(True, MINIMUM))
+    assert [row[0] for row in table.rows] == ["UMCG"]

@@ -12,8 +12,8 @@ from assets.partitions import YEARLY, partition_years
 from assets.pmg.marts import MENTAL_HEALTH, RATING, THEMES
 from assets.pmg.statistics import ALL_GROUPS, PAIRED, UNPAIRED
 from assets.pmg.themes import THEME_MATRIX
-from assets.pmg.year_data import (MATRIX_SQL, TOTALS_SQL, YEAR_TABLES, YearData, first_row, interventions, load_year,
-                                  one_row)
+from assets.pmg.year_data import (HIDDEN, MATRIX_SQL, TOTALS_SQL, YEAR_TABLES, YearData, first_row, interventions,
+                                  load_year, one_row)
 from assets.reporting.disclosure import complementary, differs_safely
 from assets.reporting.editions import Edition
 from assets.tables import POOL, contract_metadata, describe, frame_for, key, replace_with_frame, written_metadata
@@ -133,7 +133,6 @@ def stakeholder_matrix(conn, year: int, minimum: int) -> pl.DataFrame:
 
 # --- the mart: what the stakeholder edition hides, for analysts who pass figures on ------------
 
-HIDDEN = "marts.pmg_stakeholder_hidden"
 REASONS = {PRIMARY: "below_minimum", SECONDARY: "secondary"}
 WITH_HIDDEN_WAVE = "with_hidden_wave"
 

@@ -102,8 +102,10 @@ The report's "N deelnemers noemden ..." statements as data: for each theme (by s
 category and IGLOO level), how many distinct participants of an intervention raised it in the
 focus interviews of that wave, and in how many groups.""", "pmg")
 
+TREND = "marts.pmg_trend"
+
 pmg_trend = sql_table_asset(
-    "marts.pmg_trend", [MENTAL_HEALTH, RATING], f"""
+    TREND, [MENTAL_HEALTH, RATING], f"""
 WITH outcomes AS (
   SELECT organisation, intervention, 'mentale_gezondheid_' || wave AS outcome, year, n, mean, scale_min, scale_max,
          'mental_health_grade' AS variable

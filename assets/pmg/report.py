@@ -14,9 +14,10 @@ from assets.partitions import YEARLY, partition_years
 from assets.ingest.codebook import IGLOO_LEVELS, JDR_CATEGORIES, SECTIONS
 from assets.pmg.charts import GRID_CATEGORIES, draw_mental_health, draw_theme_matrix
 from assets.pmg.disclosure import PRIMARY, SECONDARY, Disclosure, disclosure, shown_matrix, shown_mental_health
+from assets.pmg.marts import TREND
 from assets.pmg.statistics import ALL_GROUPS, unpaired_note
-from assets.pmg.year_data import (QUOTES_PER_SECTION, YEAR_TABLES, YearData, first_row, interventions, load_year,
-                                  one_row, organisations, report_years)
+from assets.pmg.year_data import (HIDDEN, QUOTES_PER_SECTION, YEAR_TABLES, YearData, first_row, interventions,
+                                  load_year, one_row, organisations, report_years)
 from assets.reporting.editions import (ORGANISATION_DIR, RESEARCHER_FILE, STAKEHOLDER_FILE, Edition,
                                        finish_pdfs, remove_other_folders, report_results, write_report_editions,
                                        years_to_report)
@@ -364,6 +365,47 @@ def paired_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: 
     return blocks
 
 
+# marts.pmg_trend's outcomes, by the cell of the year the stakeholder edition may hide
+TREND_CELLS = {"mentale_gezondheid_T0": "T0", "mentale_gezondheid_T1": "T1", "cijfer_interventie": "rating"}
+
+
+def trend_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: int,
+                 compact: bool = False) -> list[Block]:
+    """Each intervention's means beside its previous edition's (marts.pmg_trend), where it has one.
+    The stakeholder edition leaves out a mean this edition hides or the previous one hid: beside a
+    shown mean, the difference gives it. A compact year points to the organisation reports."""
+    t, lang = edition.t, edition.lang
+    if data.trend.height == 0:
+        return []
+    blocks: list[Block] = [Heading(t("pmg_trend_heading"), 2)]
+    if compact:
+        return blocks + [Paragraph(t("pmg_trend_in_organisation_reports"))]
+    rows, left_out, reworded = [], 0, False
+    for r in data.trend.iter_rows(named=True):
+        cell = TREND_CELLS.get(r["outcome"])
+        if not edition.researcher and (cell is None or plan.cell(r["organisation"], r["intervention"], cell)
+                                       or r["previous_hidden"] or edition.hides(r["previous_n"])
+                                       or edition.hides(r["n"])):
+            left_out += 1
+            continue
+        outcome = t(f"pmg_trend_{cell}") if cell else MISSING
+        if r["question_reworded"]:
+            outcome, reworded = f"{outcome} †", True
+        change = r["change_from_previous"]
+        rows.append([r["organisation"], r["intervention"], outcome, str(r["previous_year"]),
+                     f"M={fmt_number(r['previous_mean'], 1, lang)} (N={r['previous_n']})",
+                     f"M={fmt_number(r['mean'], 1, lang)} (N={r['n']})", _stat(change, edition, 1, signed=True)])
+    blocks.append(Paragraph(t("pmg_trend_intro")))
+    if not rows:
+        return blocks + [Paragraph(t("pmg_trend_all_hidden"), "note")]
+    notes = [t("pmg_trend_note")] + ([t("pmg_trend_reworded")] if reworded else []) + (
+        [t("pmg_trend_hidden", minimum=edition.minimum, k=left_out)] if left_out else [])
+    return blocks + [Table([t("organisation"), t("intervention"), t("trend_outcome"), t("pmg_trend_previous"),
+                            t("trend_then"), t("trend_now", year=data.year), t("pmg_trend_change")], rows,
+                           f"{t('tabel', no=table_no)} {t('pmg_trend_caption', year=data.year)}", notes,
+                           numeric=frozenset({3, 4, 5, 6}), row_headers=3)]
+
+
 def matrix_blocks(data: YearData, edition: Edition, table_no: int, figure_no: int | None,
                   compact: bool = False) -> list[Block]:
     """The IGLOO x JD-R theme matrix: a row per intervention and cell, with the heatmap unless
@@ -631,13 +673,14 @@ def build(data: YearData, edition: Edition, organisation: str | None = None,
     # numbered on from the tables printed: the unpaired table is not in every report
     blocks += matrix_blocks(data, edition, FIRST_TABLE + sum(isinstance(b, Table) for b in blocks),
                             2 if organisation is None else None, compact)
+    blocks += trend_blocks(data, edition, plan, FIRST_TABLE + sum(isinstance(b, Table) for b in blocks), compact)
     blocks += conclusions(data, edition, plan, compact)
     return blocks
 
 
 STAKEHOLDER = AssetKey(["reports", "pmg"])
 RESEARCHER = AssetKey(["reports", "pmg_onderzoekers"])
-DEPS = [*(key(table) for table in YEAR_TABLES), AssetKey(["charts", "pmg_mental_health"]),
+DEPS = [*(key(table) for table in YEAR_TABLES), key(TREND), key(HIDDEN), AssetKey(["charts", "pmg_mental_health"]),
         AssetKey(["charts", "pmg_theme_matrix"])]
 
 
@@ -645,9 +688,10 @@ DEPS = [*(key(table) for table in YEAR_TABLES), AssetKey(["charts", "pmg_mental_
     specs=[AssetSpec(STAKEHOLDER, deps=DEPS, group_name="pmg", kinds={"html"},
                      description=(
                          f"PMG report for organisations and stakeholders (pmg/<year>/rapport.html and .pdf): Tabel "
-                         f"3-7, the themes per section, change in the same people and conclusions computed from the"
-                         f" data; groups below the reporting minimum, every figure that would let a reader work "
-                         f"them back, and all quotes are left out. Each organisation also gets its own report of "
+                         f"3-7, the themes per section, change in the same people, the means beside the previous "
+                         f"edition's and conclusions computed from the data; groups below the reporting minimum, "
+                         f"every figure that would let a reader work them back, and all quotes are left out. Each "
+                         f"organisation also gets its own report of "
                          f"its interventions (pmg/<year>/organisaties/<organisation>/rapport.html); a year of more "
                          f"than {DETAIL_LIMIT} interventions lists them there instead of one by one. The metadata "
                          f"shows the report.")),
@@ -670,7 +714,8 @@ def pmg_report(context: AssetExecutionContext, duckdb: DuckDBResource, reports: 
     Both follow the 2022-2023 report: Tabel 3 (respondents), then per intervention a short
     overview table, Diagnose, Interventieverwachtingen, Verandering, Evaluatie and Advies; then
     change in the same people (Hodges-Lehmann, rank-biserial, Wilcoxon where possible), the
-    IGLOO x JD-R theme matrix, conclusions computed from the data, and the sources (with
+    IGLOO x JD-R theme matrix, the means beside the previous edition's (marts.pmg_trend),
+    conclusions computed from the data, and the sources (with
     SHA-256), software versions and this run's id. Language: ReportSettings.language (nl, en).
     Every organisation gets both editions of its own interventions under
     pmg/<year>/organisaties/<organisation>/ (HTML; PDF with ReportSettings.organisation_pdfs). A
@@ -682,7 +727,7 @@ def pmg_report(context: AssetExecutionContext, duckdb: DuckDBResource, reports: 
     t = texts_for(reports.language)
     with duckdb.get_connection() as conn:
         for year in years_to_report(context, conn, reports, PROGRAMME, report_years(conn)):
-            data = load_year(conn, year)
+            data = load_year(conn, year, trend=True)
             footer = provenance_blocks(conn, PROGRAMME, year, context.run.run_id, reports.language)
             note = sample_note(conn, PROGRAMME, year, reports.language)
             folders = organisation_folders(organisations(data))

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from assets.pmg.marts import COUNTS, MENTAL_HEALTH, RATING, THEMES, YEAR_MARTS
+from assets.pmg.marts import COUNTS, MENTAL_HEALTH, RATING, THEMES, TREND, YEAR_MARTS
 from assets.pmg.staging import SEGMENTS
 from assets.pmg.statistics import ALL_GROUPS, PAIRED, UNPAIRED
 from assets.pmg.themes import THEME_MATRIX, THEME_QUOTES
@@ -14,7 +14,9 @@ from assets.reporting.editions import years_with_rows
 QUOTES_PER_SECTION = 4
 # Every table load_year reads: what reads a year depends on them all (the theme names are staged).
 YEAR_TABLES = [*YEAR_MARTS, SEGMENTS]
-PER_ORGANISATION = ("counts", "totals", "mental_health", "rating", "themes", "quotes", "paired", "unpaired", "matrix")
+PER_ORGANISATION = ("counts", "totals", "mental_health", "rating", "themes", "quotes", "paired", "unpaired", "matrix",
+                    "trend")
+HIDDEN = "marts.pmg_stakeholder_hidden"  # assets/pmg/disclosure.py writes it
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class YearData:
     paired: pl.DataFrame          # marts.pmg_paired_change
     unpaired: pl.DataFrame        # marts.pmg_unpaired_change
     matrix: pl.DataFrame          # marts.pmg_theme_matrix
+    trend: pl.DataFrame           # marts.pmg_trend's rows of the year with a previous edition, beside it
     theme_en: dict = field(default_factory=dict)  # theme -> its English name, where the codebook gives one
     set_aside: int = 0            # questionnaire rows of the year in raw.quarantine: in no figure
     parts: dict = field(default_factory=dict)   # what is worked out once: rows grouped per frame, names
@@ -97,9 +100,26 @@ MATRIX_SQL = (f"SELECT * FROM {THEME_MATRIX} WHERE year = ? "
               "ORDER BY organisation, intervention, igloo_level, jdr_category")
 
 
-def load_year(conn, year: int, themes: bool = True) -> YearData:
+# The year's trend rows beside their previous edition's, and whether the stakeholder edition of that
+# year hid the previous mean (marts.pmg_stakeholder_hidden): beside this year's, the change gives it.
+TREND_SQL = f"""
+    SELECT t.organisation, t.intervention, t.outcome, t.previous_year, p.n AS previous_n,
+           p.mean AS previous_mean, t.n, t.mean, t.change_from_previous, t.question_reworded,
+           EXISTS (SELECT 1 FROM {HIDDEN} h
+                   WHERE h.year = t.previous_year AND h.organisation IS NOT DISTINCT FROM t.organisation
+                     AND h.intervention IS NOT DISTINCT FROM t.intervention
+                     AND CASE h.hidden_in WHEN '{RATING}' THEN 'cijfer_interventie'
+                                          WHEN '{MENTAL_HEALTH}' THEN 'mentale_gezondheid_' || h.wave END
+                         IS NOT DISTINCT FROM t.outcome) AS previous_hidden
+    FROM {TREND} t JOIN {TREND} p ON p.year = t.previous_year AND p.organisation IS NOT DISTINCT FROM t.organisation
+      AND p.intervention IS NOT DISTINCT FROM t.intervention AND p.outcome IS NOT DISTINCT FROM t.outcome
+    WHERE t.year = ? ORDER BY t.organisation, t.intervention, t.outcome"""
+
+
+def load_year(conn, year: int, themes: bool = True, trend: bool = False) -> YearData:
     """The year's rows of every mart; without `themes`, no theme mentions and quotes (the bulk of
-    a year, and nothing disclosure() reads)."""
+    a year, and nothing disclosure() reads); with `trend`, the comparison with the previous edition
+    (the reports': the charts read a year before marts.pmg_trend is made)."""
     def q(sql: str, wanted: bool = True) -> pl.DataFrame:
         return conn.sql(sql if wanted else f"SELECT * FROM ({sql}) LIMIT 0", params=[year]).pl()
 
@@ -129,6 +149,7 @@ def load_year(conn, year: int, themes: bool = True) -> YearData:
                  f"group_label <> '{ALL_GROUPS}', group_label"),
         unpaired=q(f"SELECT * FROM {UNPAIRED} WHERE year = ? ORDER BY organisation, intervention"),
         matrix=q(MATRIX_SQL),
+        trend=q(TREND_SQL) if trend else pl.DataFrame(schema=dict.fromkeys(("organisation", "intervention"), pl.String)),
         theme_en=english_themes(conn, year) if themes else {},
         set_aside=questionnaire_rows_set_aside(conn, year),
     )

@@ -476,6 +476,38 @@ TEXTS: dict[str, dict[str, str]] = {
                                     "beantwoordden.",
                               "en": "Shares are shown only for questions at least {minimum} respondents answered."},
     "rtw_heading": {"nl": "Duurzaam herstel en terugkeer naar werk", "en": "Lasting recovery and return to work"},
+    "pmg_trend_heading": {"nl": "Vergelijking met de vorige editie", "en": "Compared with the previous edition"},
+    "pmg_trend_intro": {"nl": "Het gemiddelde cijfer van deze editie naast dat van de vorige editie van dezelfde "
+                              "interventie bij dezelfde organisatie. Elke editie heeft (grotendeels) andere "
+                              "deelnemers: een verschil is geen verandering bij dezelfde mensen, en kan toeval zijn.",
+                        "en": "This edition's mean grade beside that of the previous edition of the same intervention "
+                              "at the same organisation. Each edition has (mostly) other participants: a difference "
+                              "is no change in the same people, and may be chance."},
+    "pmg_trend_caption": {"nl": "Gemiddelden van {year} naast die van de vorige editie",
+                          "en": "Means of {year} beside those of the previous edition"},
+    "pmg_trend_previous": {"nl": "Vorige editie", "en": "Previous edition"},
+    "pmg_trend_change": {"nl": "Verschil", "en": "Difference"},
+    "pmg_trend_T0": {"nl": "Ervaren mentale gezondheid T0", "en": "Self-rated mental health T0"},
+    "pmg_trend_T1": {"nl": "Ervaren mentale gezondheid T1", "en": "Self-rated mental health T1"},
+    "pmg_trend_rating": {"nl": "Cijfer interventie", "en": "Intervention grade"},
+    "pmg_trend_note": {"nl": "M = gemiddeld cijfer, N = aantal respondenten. Verschil: Nu min Toen, uit de onafgeronde "
+                             "gemiddelden; – waar de schaal sinds de vorige editie veranderde.",
+                       "en": "M = mean grade, N = respondents. Difference: Now minus Then, from the unrounded means; "
+                             "– where the scale changed since the previous edition."},
+    "pmg_trend_reworded": {"nl": "† De vraag is anders verwoord dan in de vorige editie: het verschil kan ook aan de "
+                                 "vraag liggen.",
+                           "en": "† The question is worded otherwise than in the previous edition: the difference "
+                                 "may also be the question's."},
+    "pmg_trend_hidden": {"nl": "Weggelaten: gemiddelden die deze of de vorige editie niet toont (minder dan {minimum} "
+                               "respondenten, of eruit terug te rekenen) ({k}).",
+                         "en": "Left out: means this or the previous edition does not show (fewer than {minimum} "
+                               "respondents, or one could be worked back from them) ({k})."},
+    "pmg_trend_all_hidden": {"nl": "Geen gemiddelde dat deze en de vorige editie allebei tonen.",
+                             "en": "No mean that this and the previous edition both show."},
+    "pmg_trend_in_organisation_reports": {"nl": "Per interventie staat de vergelijking met haar vorige editie in het "
+                                                "rapport van haar organisatie.",
+                                          "en": "Each intervention's comparison with its previous edition is in its "
+                                                "organisation's report."},
     "trend_heading": {"nl": "Vergelijking met het vorige cohort", "en": "Compared with the previous cohort"},
     "trend_intro": {"nl": "Elk cohort bestaat uit andere deelnemers: een verschil met het vorige cohort is geen "
                           "verandering bij dezelfde mensen, en kan toeval zijn. Een uitkomst is dezelfde zolang haar "
