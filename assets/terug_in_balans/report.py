@@ -337,12 +337,13 @@ TREND_KINDS = {"return_to_work": ("return_to_work", "outcome", "outcome_label"),
                "flink_of_zeer": ("factor_summary", "factor_variable", "factor")}
 
 
-def _trend_name(row: dict, data: YearData, edition: Edition) -> str:
-    kind, code = row["outcome_key"].split(":", 1)
-    frame, code_column, name_column = TREND_KINDS[kind]
-    names = getattr(data, frame).filter(pl.col(code_column) == code)[name_column]
-    # a series of rows written before the marts kept codes goes by its words: the mart's (Dutch) name
-    return f"{edition.t('trend_' + kind)}: {names[0]}" if len(names) else row["outcome"]
+def _trend_names(data: YearData, edition: Edition) -> dict[str, str]:
+    """{outcome_key: its name in this cohort's words}, of every share the year's marts hold."""
+    names = {}
+    for kind, (frame, code_column, name_column) in TREND_KINDS.items():
+        for code, name in getattr(data, frame).select(code_column, name_column).iter_rows():
+            names.setdefault(f"{kind}:{code}", f"{edition.t('trend_' + kind)}: {name}")
+    return names
 
 
 def _signed(x: float | None, lang: str) -> str:
@@ -360,16 +361,17 @@ def trend(data: YearData, edition: Edition, numbering: Numbering) -> list[Block]
     t, lang = edition.t, edition.lang
     if data.trend.height == 0:
         return []
-    order = list(TREND_KINDS)
-    rows = sorted(data.trend.iter_rows(named=True), key=lambda r: (order.index(r["outcome_key"].split(":")[0]),
-                                                                  _trend_name(r, data, edition).lower()))
+    order, names = list(TREND_KINDS), _trend_names(data, edition)
+    # a series of rows written before the marts kept codes goes by its words: the mart's (Dutch) name
+    rows = sorted(({**r, "name": names.get(r["outcome_key"], r["outcome"])} for r in data.trend.iter_rows(named=True)),
+                  key=lambda r: (order.index(r["outcome_key"].split(":")[0]), r["name"].lower()))
     shown = [r for r in rows if not edition.hides(r["n_respondents"]) and not edition.hides(r["previous_n"])]
     blocks: list[Block] = [Heading(t("trend_heading"), 2), Paragraph(t("trend_intro"))]
     if not shown:
         return blocks + [Paragraph(t("trend_all_hidden", minimum=edition.minimum), "note")]
     notes = [t("trend_note")] + ([t("trend_hidden", minimum=edition.minimum, k=len(rows) - len(shown))]
                                  if len(shown) < len(rows) else [])
-    table_rows = [[_trend_name(r, data, edition), str(r["previous_year"]),
+    table_rows = [[r["name"], str(r["previous_year"]),
                    f"{fmt_pct(r['previous_pct'], 1, lang)} (N={r['previous_n']})",
                    f"{fmt_pct(r['pct'], 1, lang)} (N={r['n_respondents']})", _signed(r["change_from_previous"], lang)]
                   for r in shown]
