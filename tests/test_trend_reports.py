@@ -199,3 +199,33 @@ def test_a_first_edition_compares_nothing_and_a_compact_year_points_to_the_organ
     mine = load_year_pmg(two_editions, 2024, trend=True).for_organisation("UMCG")
     _, table = _pmg_trend_table(mine, Edition(True, MINIMUM))
     assert [row[0] for row in table.rows] == ["UMCG"]
+
+
+def test_the_stakeholder_pmg_report_leaves_out_a_mean_the_previous_edition_hides_at_this_minimum(tmp_path):
+    """2023: Yoga's T0 of 4 people, all 4 among T1's 12: at the minimum of 5 its T1 mean is hidden
+    too (secondary: beside their change it gives T0 back). marts.pmg_stakeholder_hidden of 2023 was
+    written at a minimum of 3 (nothing hidden): the comparison showed 2023's T1, M=7,0 (N=12)."""
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as conn:
+        ensure_schema(conn)
+        for table, rows in {
+            "marts.pmg_mental_health": [_grade(2023, "GGD", "T0", 5.0, n=4), _grade(2023, "GGD", "T1", 7.0),
+                                        _grade(2024, "GGD", "T0", 6.0), _grade(2024, "GGD", "T1", 6.5)],
+            "marts.pmg_intervention_rating": [],
+            "marts.pmg_response_counts": [_count(year, "GGD") for year in (2023, 2024)],
+            "marts.pmg_paired_change": [{"year": 2023, "organisation": "GGD", "intervention": "Yoga",
+                                         "group_label": "(alle groepen)", "n_pairs": 4, "mean_t0": 5.0,
+                                         "mean_t1": 7.5, "mean_difference": 2.5, "is_total": True}],
+            "marts.pmg_stakeholder_hidden": [],
+        }.items():
+            replace_with_frame(conn, table, frame_for(table, rows))
+    assert materialize([pmg_trend], resources={"duckdb": DuckDBResource(database=str(path))}).success
+    with duckdb.connect(str(path), read_only=True) as conn:
+        data = load_year_pmg(conn, 2024, trend=True)
+        before = load_year_pmg(conn, 2023)
+    assert disclosure(before, Edition(False, MINIMUM)).cell("GGD", "Yoga", "T1") == "**"
+    blocks, table = _pmg_trend_table(data, Edition(False, MINIMUM))
+    assert table is None and blocks[-1].text == "Geen gemiddelde dat deze en de vorige editie allebei tonen."
+    # each organisation's report as well; the researchers' edition shows both
+    assert _pmg_trend_table(data.for_organisation("GGD"), Edition(False, MINIMUM))[1] is None
+    assert len(_pmg_trend_table(data, Edition(True, MINIMUM))[1].rows) == 2

@@ -381,10 +381,15 @@ def trend_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: i
     if compact:
         return blocks + [Paragraph(t("pmg_trend_in_organisation_reports"))]
     rows, left_out, reworded = [], 0, False
+    # what the previous editions' stakeholder reports hide at this minimum (the mart: at the one it was written at)
+    previous = data.parts.get("previous", {})
+    before = {} if edition.researcher else {y: disclosure(d, edition) for y, d in previous.items()}
     for r in data.trend.iter_rows(named=True):
         cell = TREND_CELLS.get(r["outcome"])
+        then = before.get(r["previous_year"])
         if not edition.researcher and (cell is None or plan.cell(r["organisation"], r["intervention"], cell)
                                        or r["previous_hidden"] or edition.hides(r["previous_n"])
+                                       or (then is not None and then.cell(r["organisation"], r["intervention"], cell))
                                        or edition.hides(r["n"])):
             left_out += 1
             continue

@@ -53,8 +53,9 @@ class YearData:
         """The year as one organisation's report sees it."""
         names = self.of_organisation(organisation)
         mine = {name: self._split(name, "organisation", [organisation]) for name in PER_ORGANISATION}
+        previous = {y: d.for_organisation(organisation) for y, d in self.parts.get("previous", {}).items()}
         return YearData(year=self.year, **mine, theme_en=self.theme_en, set_aside=self.set_aside,
-                        parts={"interventions": [(organisation, i) for i in names]})
+                        parts={"interventions": [(organisation, i) for i in names], "previous": previous})
 
     def _split(self, name: str, column: str, values: list[str]) -> pl.DataFrame:
         """The rows of frame `name` whose `column` is one of `values`; the frame is split once."""
@@ -123,6 +124,11 @@ def load_year(conn, year: int, themes: bool = True, trend: bool = False) -> Year
     def q(sql: str, wanted: bool = True) -> pl.DataFrame:
         return conn.sql(sql if wanted else f"SELECT * FROM ({sql}) LIMIT 0", params=[year]).pl()
 
+    trend_rows = q(TREND_SQL) if trend else pl.DataFrame(schema=dict.fromkeys(("organisation", "intervention"),
+                                                                             pl.String))
+    # The previous editions themselves: what their stakeholder editions hide at this run's minimum is
+    # worked out again (marts.pmg_stakeholder_hidden of a year may be of another minimum, or unwritten).
+    previous = {y: load_year(conn, y, themes=False) for y in sorted(set(trend_rows["previous_year"]))} if trend else {}
     return YearData(
         year=year,
         counts=q(f"SELECT * FROM {COUNTS} WHERE year = ? ORDER BY organisation DESC, intervention, group_label"),
@@ -149,9 +155,10 @@ def load_year(conn, year: int, themes: bool = True, trend: bool = False) -> Year
                  f"group_label <> '{ALL_GROUPS}', group_label"),
         unpaired=q(f"SELECT * FROM {UNPAIRED} WHERE year = ? ORDER BY organisation, intervention"),
         matrix=q(MATRIX_SQL),
-        trend=q(TREND_SQL) if trend else pl.DataFrame(schema=dict.fromkeys(("organisation", "intervention"), pl.String)),
+        trend=trend_rows,
         theme_en=english_themes(conn, year) if themes else {},
         set_aside=questionnaire_rows_set_aside(conn, year),
+        parts={"previous": previous},
     )
 
 
