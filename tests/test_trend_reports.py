@@ -109,6 +109,9 @@ def test_the_first_cohort_has_no_comparison_and_the_english_factsheet_names_the_
     [table] = [b for b in english if isinstance(b, Table) and "beside those of the previous cohort" in b.caption]
     assert table.rows[0][0] == "return to work: Ja, bij huidige werkgever" and table.rows[0][2] == "46.7% (N=30)"
     assert table.headers[-1] == "Difference (percentage points)"
+    # a factor named by the mart's words (not in this cohort's summary): its kind in English too
+    assert "quite or very helpful: Buiten zijn" in [row[0] for row in table.rows]
+    assert not any(row[0].startswith("flink of zeer") for row in table.rows)
 
 
 # --- PMG: each intervention's means beside its previous edition's ------------------------------------

@@ -362,8 +362,13 @@ def trend(data: YearData, edition: Edition, numbering: Numbering) -> list[Block]
     if data.trend.height == 0:
         return []
     order, names = list(TREND_KINDS), _trend_names(data, edition)
-    # a series of rows written before the marts kept codes goes by its words: the mart's (Dutch) name
-    rows = sorted(({**r, "name": names.get(r["outcome_key"], r["outcome"])} for r in data.trend.iter_rows(named=True)),
+    # a series of rows written before the marts kept codes goes by its words: the mart's, after its
+    # (Dutch) kind, which is said in the report's language
+    def name(r: dict) -> str:
+        return names.get(r["outcome_key"]) or (f"{t('trend_' + r['outcome_key'].split(':')[0])}: "
+                                               f"{r['outcome'].split(': ', 1)[-1]}")
+
+    rows = sorted(({**r, "name": name(r)} for r in data.trend.iter_rows(named=True)),
                   key=lambda r: (order.index(r["outcome_key"].split(":")[0]), r["name"].lower()))
     shown = [r for r in rows if not edition.hides(r["n_respondents"]) and not edition.hides(r["previous_n"])]
     blocks: list[Block] = [Heading(t("trend_heading"), 2), Paragraph(t("trend_intro"))]
