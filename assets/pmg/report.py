@@ -369,6 +369,13 @@ def paired_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: 
 TREND_CELLS = {"mentale_gezondheid_T0": "T0", "mentale_gezondheid_T1": "T1", "cijfer_interventie": "rating"}
 
 
+def _plan(data: YearData, edition: Edition) -> Disclosure:
+    """disclosure(data, edition), worked out once per year and minimum."""
+    if ("plan", edition.minimum) not in data.parts:
+        data.parts["plan", edition.minimum] = disclosure(data, edition)
+    return data.parts["plan", edition.minimum]
+
+
 def trend_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: int,
                  compact: bool = False) -> list[Block]:
     """Each intervention's means beside its previous edition's (marts.pmg_trend), where it has one.
@@ -381,9 +388,9 @@ def trend_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: i
     if compact:
         return blocks + [Paragraph(t("pmg_trend_in_organisation_reports"))]
     rows, left_out, reworded = [], 0, False
-    # what the previous editions' stakeholder reports hide at this minimum (the mart: at the one it was written at)
-    previous = data.parts.get("previous", {})
-    before = {} if edition.researcher else {y: disclosure(d, edition) for y, d in previous.items()}
+    # what the previous editions' stakeholder reports hide at this minimum (the mart: at the one it was
+    # written at); once a year and minimum, not once an organisation report
+    before = {} if edition.researcher else {y: _plan(d, edition) for y, d in data.parts.get("previous", {}).items()}
     for r in data.trend.iter_rows(named=True):
         cell = TREND_CELLS.get(r["outcome"])
         then = before.get(r["previous_year"])

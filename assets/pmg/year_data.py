@@ -53,9 +53,10 @@ class YearData:
         """The year as one organisation's report sees it."""
         names = self.of_organisation(organisation)
         mine = {name: self._split(name, "organisation", [organisation]) for name in PER_ORGANISATION}
-        previous = {y: d.for_organisation(organisation) for y, d in self.parts.get("previous", {}).items()}
+        # the previous editions whole: what their stakeholder editions hide is worked out once a year
         return YearData(year=self.year, **mine, theme_en=self.theme_en, set_aside=self.set_aside,
-                        parts={"interventions": [(organisation, i) for i in names], "previous": previous})
+                        parts={"interventions": [(organisation, i) for i in names],
+                               "previous": self.parts.get("previous", {})})
 
     def _split(self, name: str, column: str, values: list[str]) -> pl.DataFrame:
         """The rows of frame `name` whose `column` is one of `values`; the frame is split once."""
