@@ -3,7 +3,7 @@
 import pytest
 
 from assets.reporting.numbers import (MISSING, fmt_count, fmt_number, fmt_p, fmt_p_is, fmt_pct, fmt_range,
-                                      fmt_short, fmt_trimmed)
+                                      fmt_short, fmt_signed, fmt_trimmed)
 from assets.reporting.texts import join_list
 
 
@@ -29,6 +29,12 @@ def test_fmt_number_english_and_decimals():
     assert fmt_number(1234.56, lang="en") == "1,234.6"
     assert fmt_number(2.675, decimals=2) == "2,68"
     assert fmt_number(7.5, decimals=0) == "8"
+
+
+def test_a_difference_carries_its_sign_unless_it_rounds_to_nothing():
+    assert [fmt_signed(x) for x in (2.44, -1.26, 0.04, -0.04, 0.0, None)] == ["+2,4", "−1,3", "0,0", "0,0", "0,0",
+                                                                             MISSING]
+    assert fmt_signed(0.25, 1, "en") == "+0.3" and fmt_signed(0.004, 2) == "0,00" and fmt_signed(0.005, 2) == "+0,01"
 
 
 def test_missing_values_print_a_dash():

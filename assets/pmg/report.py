@@ -22,7 +22,8 @@ from assets.reporting.editions import (ORGANISATION_DIR, RESEARCHER_FILE, STAKEH
                                        finish_pdfs, remove_other_folders, report_results, write_report_editions,
                                        years_to_report)
 from assets.reporting.html import Block, Bullets, Chart, Heading, Link, Paragraph, Table
-from assets.reporting.numbers import MISSING, fmt_number, fmt_p, fmt_p_is, fmt_range, fmt_short, fmt_trimmed
+from assets.reporting.numbers import (MISSING, fmt_number, fmt_p, fmt_p_is, fmt_range, fmt_short, fmt_signed,
+                                      fmt_trimmed)
 from assets.reporting.provenance import provenance_blocks, sample_note
 from assets.reporting.chart_cache import rendered_chart
 from assets.reporting.texts import in_sentence, join_list, texts_for
@@ -256,10 +257,7 @@ def chart_block(data: YearData, edition: Edition, plan: Disclosure, figure_no: i
 # --- beyond the source: change in the same people, theme matrix, conclusions ---------------------
 
 def _stat(x: float | None, edition: Edition, decimals: int = 2, signed: bool = False) -> str:
-    if x is None:
-        return MISSING
-    text = fmt_number(x, decimals, edition.lang)
-    return f"+{text}" if signed and x > 0 and any(c in "123456789" for c in text) else text
+    return (fmt_signed if signed else fmt_number)(x, decimals, edition.lang)
 
 
 def _p(p: float | None, edition: Edition) -> str:

@@ -56,6 +56,12 @@ def fmt_p_is(p: float, alpha: float, lang: str = "nl") -> str:
     return f"p {text}" if text.startswith("<") else f"p = {text}"
 
 
+def fmt_signed(x: float | int | None, decimals: int = 1, lang: str = "nl") -> str:
+    """A difference with its sign: 2.44 -> "+2,4", -1.26 -> "−1,3"; one that rounds to 0 -> "0,0"."""
+    text = fmt_number(x, decimals, lang)
+    return f"+{text}" if x is not None and x > 0 and any(c in "123456789" for c in text) else text
+
+
 def fmt_trimmed(x: float | int, decimals: int, lang: str = "nl") -> str:
     """At most `decimals` decimals, trailing zeros dropped: 0.15 -> "0,15", 2.0 -> "2"."""
     text = fmt_number(x, decimals, lang)

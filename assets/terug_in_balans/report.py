@@ -14,7 +14,7 @@ from assets.partitions import YEARLY, partition_years
 from assets.reporting.editions import (Edition, report_results, write_report_editions, years_to_report,
                                        years_with_rows)
 from assets.reporting.html import Block, Chart, Heading, Paragraph, Table
-from assets.reporting.numbers import MISSING, fmt_number, fmt_p, fmt_pct, fmt_trimmed
+from assets.reporting.numbers import MISSING, fmt_number, fmt_p, fmt_pct, fmt_signed, fmt_trimmed
 from assets.reporting.provenance import provenance_blocks, sample_note
 from assets.reporting.chart_cache import rendered_chart
 from assets.reporting.texts import in_sentence, join_list, text, texts_for
@@ -346,14 +346,6 @@ def _trend_names(data: YearData, edition: Edition) -> dict[str, str]:
     return names
 
 
-def _signed(x: float | None, lang: str) -> str:
-    """A difference to one decimal with its sign: "+2,4", "−1,3", "0,0"."""
-    if x is None:
-        return MISSING
-    text = fmt_number(x, 1, lang)
-    return f"+{text}" if x > 0 and any(c in "123456789" for c in text) else text
-
-
 def trend(data: YearData, edition: Edition, numbering: Numbering) -> list[Block]:
     """This cohort's shares beside the previous cohort's (marts.tib_trend), where there is one. The
     stakeholder edition leaves out a share either cohort's edition left out (fewer respondents than
@@ -378,7 +370,8 @@ def trend(data: YearData, edition: Edition, numbering: Numbering) -> list[Block]
                                  if len(shown) < len(rows) else [])
     table_rows = [[r["name"], str(r["previous_year"]),
                    f"{fmt_pct(r['previous_pct'], 1, lang)} (N={r['previous_n']})",
-                   f"{fmt_pct(r['pct'], 1, lang)} (N={r['n_respondents']})", _signed(r["change_from_previous"], lang)]
+                   f"{fmt_pct(r['pct'], 1, lang)} (N={r['n_respondents']})",
+                   fmt_signed(r["change_from_previous"], 1, lang)]
                   for r in shown]
     return blocks + [Table([t("trend_outcome"), t("trend_previous"), t("trend_then"), t("trend_now", year=data.year),
                             t("trend_change")], table_rows,
