@@ -324,9 +324,35 @@ def test_backfill_of_two_years_gives_per_year_and_trend_marts(tmp_path):
     for table in MARTS[:-1]:  # the trend spans the years; every per-year mart kept 2023 as it was
         assert [r for r in both[table] if r[0] == 2023] == first_only[table], table
     assert (tmp_path / "per_partition" / "reports" / "pmg" / "2024" / "rapport.html").exists()
+    assert_reports_compare_the_editions(per_partition)
 
     assert materialize_years(pmg_graph(), resources_for(one_run, data), (2023, 2024)).success
     assert snapshot(one_run / "warehouse.duckdb") == both
+
+
+def assert_reports_compare_the_editions(work: Path) -> None:
+    """The second edition's reports set each mean beside the first's (unchanged: a copy); the
+    stakeholder edition leaves out each mean either edition hides, as marts.pmg_stakeholder_hidden lists."""
+    from tests.test_reports import parse, table
+
+    conn = duckdb.connect(str(work / "warehouse.duckdb"), read_only=True)
+    compared, shown = (conn.sql(f"""
+        SELECT count(*) FROM marts.pmg_trend t WHERE year = 2024 AND previous_year = 2023 AND {condition}""").fetchall()
+        for condition in ("true", """NOT EXISTS (
+            SELECT 1 FROM marts.pmg_stakeholder_hidden h WHERE h.year IN (2023, 2024)
+              AND h.organisation = t.organisation AND h.intervention = t.intervention
+              AND CASE h.hidden_in WHEN 'marts.pmg_intervention_rating' THEN 'cijfer_interventie'
+                                   WHEN 'marts.pmg_mental_health' THEN 'mentale_gezondheid_' || h.wave END
+                  = t.outcome)"""))
+    conn.close()
+    reports = work / "reports" / "pmg"
+    assert "Vergelijking met de vorige editie" not in parse(reports / "2023" / "rapport_onderzoekers.html").headings
+    researcher = table(parse(reports / "2024" / "rapport_onderzoekers.html"), "naast die van de vorige editie")
+    stakeholder = table(parse(reports / "2024" / "rapport.html"), "naast die van de vorige editie")
+    assert [(len(researcher["rows"]),), (len(stakeholder["rows"]),)] == [compared[0], shown[0]]
+    assert 0 < shown[0][0] < compared[0][0]  # the sample hides some
+    assert {row[-1] for row in researcher["rows"]} == {"0,0"}
+    assert all(row[3] == "2023" and row[4] == row[5] for row in researcher["rows"])  # the same mean and N
 
 
 def test_rewriting_a_partition_replaces_only_that_year(tmp_path):
