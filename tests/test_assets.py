@@ -668,6 +668,14 @@ def test_a_reworded_skill_or_factor_continues_its_trend_by_its_code(tmp_path):
                     ).fetchall() == [("factor_klik_coach",)]
     before = conn.sql("SELECT * FROM marts.tib_trend ORDER BY ALL").fetchall()
     conn.close()
+    # the second cohort's factsheet sets every share beside the first's, the reworded in its new words
+    from tests.test_reports import parse, table
+
+    compared = table(parse(tmp_path / "reports" / "terug_in_balans" / "2025" / "rapport_onderzoekers.html"),
+                     "naast die van het vorige cohort")
+    assert len(compared["rows"]) == len([r for r in before if r[1] == 2025])
+    assert ["vaardigheid versterkt: Grenzen stellen", "2024"] in [row[:2] for row in compared["rows"]]
+    assert {row[-1] for row in compared["rows"]} == {"0,0"} and all(row[2] == row[3] for row in compared["rows"])
     # a warehouse from before the codes: its 2024 rows have none until 2024 is run again, and the
     # yearly run of 2025 alone follows the series by the codebook's codes
     conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
