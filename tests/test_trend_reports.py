@@ -2,7 +2,10 @@
 previous cohort (marts.tib_trend), the PMG report's per intervention (marts.pmg_trend), on crafted
 marts of two years."""
 
+from dataclasses import replace
+
 import duckdb
+import polars as pl
 import pytest
 from dagster import materialize
 from dagster_duckdb import DuckDBResource
@@ -43,7 +46,8 @@ def _factor(year, counts, variable="klik", name="De klik met de coach"):
 @pytest.fixture
 def two_cohorts(tmp_path):
     """2024 and 2025: own employer 14 of 30 then 15 of 28; a skill reworded in 2025 under its code;
-    "De klik met de coach" rated by 30 then 24 (flink of zeer 24 then 12), "Buiten zijn" by 4 then 20."""
+    "De klik met de coach" rated by 30 then 24 (flink of zeer 24 then 12), "Buiten zijn" by 4 then 20,
+    "Lotgenoten" by 20 then 3."""
     path = tmp_path / "warehouse.duckdb"
     with duckdb.connect(str(path)) as conn:
         ensure_schema(conn)
@@ -52,7 +56,9 @@ def two_cohorts(tmp_path):
             "tib_skills": [_skill(2024, "Grenzen bewaken", 20, 10), _skill(2025, "Grenzen aangeven", 18, 15)],
             "tib_factor_ratings": (_factor(2024, [1, 2, 3, 10, 14]) + _factor(2025, [2, 4, 6, 6, 6])
                                    + _factor(2024, [1, 1, 1, 1, 0], "buiten", "Buiten zijn")
-                                   + _factor(2025, [4, 4, 4, 4, 4], "buiten", "Buiten zijn")),
+                                   + _factor(2025, [4, 4, 4, 4, 4], "buiten", "Buiten zijn")
+                                   + _factor(2024, [4, 4, 4, 4, 4], "lotgenoten", "Lotgenoten")
+                                   + _factor(2025, [1, 1, 1, 0, 0], "lotgenoten", "Lotgenoten")),
             "tib_factor_summary": [{"year": 2025, "factor": "De klik met de coach", "rank": 1, "n_respondents": 24,
                                     "median_rating": 3.5, "pct_flink_of_zeer": 50.0, "factor_variable": "klik"}],
         }.items():
@@ -82,20 +88,21 @@ def test_the_factsheet_sets_each_share_beside_the_previous_cohorts_with_the_diff
         ["vaardigheid nog toegepast: Grenzen aangeven", "2024", "33,3% (N=30)", "50,0% (N=30)", "+16,7"],
         # a factor named from this cohort's summary, else by the mart's words
         ["flink of zeer behulpzaam: Buiten zijn", "2024", "25,0% (N=4)", "40,0% (N=20)", "+15,0"],
-        ["flink of zeer behulpzaam: De klik met de coach", "2024", "80,0% (N=30)", "50,0% (N=24)", "−30,0"]]
+        ["flink of zeer behulpzaam: De klik met de coach", "2024", "80,0% (N=30)", "50,0% (N=24)", "−30,0"],
+        ["flink of zeer behulpzaam: Lotgenoten", "2024", "40,0% (N=20)", "0,0% (N=3)", "−40,0"]]
     assert table.numeric == frozenset({1, 2, 3, 4})
 
 
 def test_the_stakeholder_factsheet_leaves_out_a_share_either_cohorts_edition_left_out(two_cohorts):
     """Buiten zijn: 4 raters in 2024, whose share that year's stakeholder edition did not show; beside
-    this year's, the difference would give it."""
+    this year's, the difference would give it. Lotgenoten: 3 raters this year."""
     stakeholder = _trend_table(build(load_year(two_cohorts, 2025), Edition(False, MINIMUM)))
     assert [row[0] for row in stakeholder.rows] == [
         "terugkeer naar werk: Ja, bij huidige werkgever", "terugkeer naar werk: Nee, zelfde klachten",
         "vaardigheid versterkt: Grenzen aangeven", "vaardigheid nog toegepast: Grenzen aangeven",
         "flink of zeer behulpzaam: De klik met de coach"]
-    assert "Weggelaten: uitkomsten met minder dan 5 respondenten in een van beide cohorten (1)." in stakeholder.notes
-    assert not any("25,0%" in cell or "+15,0" in cell for row in stakeholder.rows for cell in row)
+    assert "Weggelaten: uitkomsten met minder dan 5 respondenten in een van beide cohorten (2)." in stakeholder.notes
+    assert not any("25,0%" in cell or "+15,0" in cell or "(N=3)" in cell for row in stakeholder.rows for cell in row)
     # a minimum above every cohort: the heading, and why there is no table
     blocks = build(load_year(two_cohorts, 2025), Edition(False, 31))
     assert _trend_table(blocks) is None
@@ -232,3 +239,34 @@ def test_the_stakeholder_pmg_report_leaves_out_a_mean_the_previous_edition_hides
     # each organisation's report as well; the researchers' edition shows both
     assert _pmg_trend_table(data.for_organisation("GGD"), Edition(False, MINIMUM))[1] is None
     assert len(_pmg_trend_table(data, Edition(True, MINIMUM))[1].rows) == 2
+
+
+def test_the_stakeholder_pmg_report_leaves_out_a_mean_this_edition_hides_and_all_it_cannot_judge(tmp_path):
+    """2024: Yoga's T0 of 4 people, all among T1's 12: T0 is below the minimum and T1 hidden too
+    (secondary), though 12 gave it. Without the previous edition's plan nothing is shown."""
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as conn:
+        ensure_schema(conn)
+        for table, rows in {
+            "marts.pmg_mental_health": [_grade(2023, "GGD", "T0", 6.0), _grade(2023, "GGD", "T1", 6.5),
+                                        _grade(2024, "GGD", "T0", 5.0, n=4), _grade(2024, "GGD", "T1", 7.0)],
+            "marts.pmg_response_counts": [_count(year, "GGD") for year in (2023, 2024)],
+            "marts.pmg_paired_change": [{"year": 2024, "organisation": "GGD", "intervention": "Yoga",
+                                         "group_label": "(alle groepen)", "n_pairs": 4, "mean_t0": 5.0,
+                                         "mean_t1": 7.5, "mean_difference": 2.5, "is_total": True}],
+        }.items():
+            replace_with_frame(conn, table, frame_for(table, rows))
+    assert materialize([pmg_trend], resources={"duckdb": DuckDBResource(database=str(path))}).success
+    with duckdb.connect(str(path), read_only=True) as conn:
+        data = load_year_pmg(conn, 2024, trend=True)
+    stakeholder = Edition(False, MINIMUM)
+    assert disclosure(data, stakeholder).cell("GGD", "Yoga", "T1") == "**"
+    blocks, table = _pmg_trend_table(data, stakeholder)
+    assert table is None and blocks[-1].text == "Geen gemiddelde dat deze en de vorige editie allebei tonen."
+    assert [row[2] for row in _pmg_trend_table(data, Edition(True, MINIMUM))[1].rows] == [
+        "Ervaren mentale gezondheid T0", "Ervaren mentale gezondheid T1"]
+    # T0 of 12 (nothing hidden this year), but the previous edition's plan unknown: nothing shown
+    whole = data.mental_health.with_columns(n=pl.lit(12).cast(data.mental_health.schema["n"]))
+    assert _pmg_trend_table(replace(data, mental_health=whole, parts={"previous": {}}), stakeholder)[1] is None
+    known = {"previous": data.parts["previous"]}
+    assert len(_pmg_trend_table(replace(data, mental_health=whole, parts=known), stakeholder)[1].rows) == 2

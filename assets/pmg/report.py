@@ -391,11 +391,10 @@ def trend_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: i
     before = {} if edition.researcher else {y: _plan(d, edition) for y, d in data.parts.get("previous", {}).items()}
     for r in data.trend.iter_rows(named=True):
         cell = TREND_CELLS.get(r["outcome"])
-        then = before.get(r["previous_year"])
+        then = before.get(r["previous_year"])  # (None: not worked out, so hidden)
         if not edition.researcher and (cell is None or plan.cell(r["organisation"], r["intervention"], cell)
-                                       or r["previous_hidden"] or edition.hides(r["previous_n"])
-                                       or (then is not None and then.cell(r["organisation"], r["intervention"], cell))
-                                       or edition.hides(r["n"])):
+                                       or r["previous_hidden"]
+                                       or then is None or then.cell(r["organisation"], r["intervention"], cell)):
             left_out += 1
             continue
         outcome = t(f"pmg_trend_{cell}") if cell else MISSING
