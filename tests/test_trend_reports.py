@@ -43,28 +43,39 @@ def _factor(year, counts, variable="klik", name="De klik met de coach"):
              "pct": 100 * k / n, "factor_variable": variable} for rating, k in zip(range(1, 6), counts)]
 
 
+def _warehouse(tmp_path, tables: dict[str, list[dict]], trend) -> duckdb.DuckDBPyConnection:
+    """A warehouse of the crafted rows ({table: rows}) and the trend mart `trend` made from them,
+    opened read-only."""
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as conn:
+        ensure_schema(conn)
+        for table, rows in tables.items():
+            replace_with_frame(conn, table, frame_for(table, rows))
+    assert materialize([trend], resources={"duckdb": DuckDBResource(database=str(path))}).success
+    return duckdb.connect(str(path), read_only=True)
+
+
+def _paired_total(year, n_pairs):
+    return {"year": year, "organisation": "GGD", "intervention": "Yoga", "group_label": "(alle groepen)",
+            "n_pairs": n_pairs, "mean_t0": 5.0, "mean_t1": 7.5, "mean_difference": 2.5, "is_total": True}
+
+
 @pytest.fixture
 def two_cohorts(tmp_path):
     """2024 and 2025: own employer 14 of 30 then 15 of 28; a skill reworded in 2025 under its code;
     "De klik met de coach" rated by 30 then 24 (flink of zeer 24 then 12), "Buiten zijn" by 4 then 20,
     "Lotgenoten" by 20 then 3."""
-    path = tmp_path / "warehouse.duckdb"
-    with duckdb.connect(str(path)) as conn:
-        ensure_schema(conn)
-        for mart, rows in {
-            "tib_return_to_work": _return_to_work(2024, 14, 30) + _return_to_work(2025, 15, 28),
-            "tib_skills": [_skill(2024, "Grenzen bewaken", 20, 10), _skill(2025, "Grenzen aangeven", 18, 15)],
-            "tib_factor_ratings": (_factor(2024, [1, 2, 3, 10, 14]) + _factor(2025, [2, 4, 6, 6, 6])
-                                   + _factor(2024, [1, 1, 1, 1, 0], "buiten", "Buiten zijn")
-                                   + _factor(2025, [4, 4, 4, 4, 4], "buiten", "Buiten zijn")
-                                   + _factor(2024, [4, 4, 4, 4, 4], "lotgenoten", "Lotgenoten")
-                                   + _factor(2025, [1, 1, 1, 0, 0], "lotgenoten", "Lotgenoten")),
-            "tib_factor_summary": [{"year": 2025, "factor": "De klik met de coach", "rank": 1, "n_respondents": 24,
-                                    "median_rating": 3.5, "pct_flink_of_zeer": 50.0, "factor_variable": "klik"}],
-        }.items():
-            replace_with_frame(conn, f"marts.{mart}", frame_for(f"marts.{mart}", rows))
-    assert materialize([tib_trend], resources={"duckdb": DuckDBResource(database=str(path))}).success
-    conn = duckdb.connect(str(path), read_only=True)
+    conn = _warehouse(tmp_path, {f"marts.{mart}": rows for mart, rows in {
+        "tib_return_to_work": _return_to_work(2024, 14, 30) + _return_to_work(2025, 15, 28),
+        "tib_skills": [_skill(2024, "Grenzen bewaken", 20, 10), _skill(2025, "Grenzen aangeven", 18, 15)],
+        "tib_factor_ratings": (_factor(2024, [1, 2, 3, 10, 14]) + _factor(2025, [2, 4, 6, 6, 6])
+                               + _factor(2024, [1, 1, 1, 1, 0], "buiten", "Buiten zijn")
+                               + _factor(2025, [4, 4, 4, 4, 4], "buiten", "Buiten zijn")
+                               + _factor(2024, [4, 4, 4, 4, 4], "lotgenoten", "Lotgenoten")
+                               + _factor(2025, [1, 1, 1, 0, 0], "lotgenoten", "Lotgenoten")),
+        "tib_factor_summary": [{"year": 2025, "factor": "De klik met de coach", "rank": 1, "n_respondents": 24,
+                                "median_rating": 3.5, "pct_flink_of_zeer": 50.0, "factor_variable": "klik"}],
+    }.items()}, tib_trend)
     yield conn
     conn.close()
 
@@ -139,29 +150,23 @@ def two_editions(tmp_path):
     """Yoga at RUG and UMCG in 2023 and 2024. RUG: T0 6.0 then 6.5 (of 3 people in 2024), T1 on a
     scale of 1-10 in 2024 (0-10 before), its grade 7.0 then 7.25 asked otherwise; UMCG: T1 7.0 then
     6.0, whose 2023 mean that year's stakeholder edition hid (secondary)."""
-    path = tmp_path / "warehouse.duckdb"
-    with duckdb.connect(str(path)) as conn:
-        ensure_schema(conn)
-        for table, rows in {
-            "marts.pmg_mental_health": [
-                _grade(2023, "RUG", "T0", 6.0), _grade(2024, "RUG", "T0", 6.5, n=3),
-                _grade(2023, "RUG", "T1", 7.0), _grade(2024, "RUG", "T1", 7.5, scale=(1.0, 10.0)),
-                _grade(2023, "UMCG", "T1", 7.0), _grade(2024, "UMCG", "T1", 6.0)],
-            "marts.pmg_intervention_rating": [
-                {**_grade(year, "RUG", None, mean), "wave": None} for year, mean in ((2023, 7.0), (2024, 7.25))],
-            "marts.pmg_response_counts": [_count(year, o) for year in (2023, 2024) for o in ("RUG", "UMCG")],
-            "marts.pmg_stakeholder_hidden": [
-                {"year": 2023, "organisation": "UMCG", "intervention": "Yoga", "hidden_in": "marts.pmg_mental_health",
-                 "wave": "T1", "reason": "secondary", "n": 12, "reporting_minimum": MINIMUM}],
-            "staging.codebook_variables": [
-                {"year": year, "instrument": "pmg_questionnaire", "variable": "intervention_grade", "type": "number",
-                 "variable_text": text, "text_given": True}
-                for year, text in ((2023, "Welk cijfer geeft u de interventie?"),
-                                   (2024, "Welk cijfer geeft u de interventie als geheel?"))],
-        }.items():
-            replace_with_frame(conn, table, frame_for(table, rows))
-    assert materialize([pmg_trend], resources={"duckdb": DuckDBResource(database=str(path))}).success
-    conn = duckdb.connect(str(path), read_only=True)
+    conn = _warehouse(tmp_path, {
+        "marts.pmg_mental_health": [
+            _grade(2023, "RUG", "T0", 6.0), _grade(2024, "RUG", "T0", 6.5, n=3),
+            _grade(2023, "RUG", "T1", 7.0), _grade(2024, "RUG", "T1", 7.5, scale=(1.0, 10.0)),
+            _grade(2023, "UMCG", "T1", 7.0), _grade(2024, "UMCG", "T1", 6.0)],
+        "marts.pmg_intervention_rating": [
+            {**_grade(year, "RUG", None, mean), "wave": None} for year, mean in ((2023, 7.0), (2024, 7.25))],
+        "marts.pmg_response_counts": [_count(year, o) for year in (2023, 2024) for o in ("RUG", "UMCG")],
+        "marts.pmg_stakeholder_hidden": [
+            {"year": 2023, "organisation": "UMCG", "intervention": "Yoga", "hidden_in": "marts.pmg_mental_health",
+             "wave": "T1", "reason": "secondary", "n": 12, "reporting_minimum": MINIMUM}],
+        "staging.codebook_variables": [
+            {"year": year, "instrument": "pmg_questionnaire", "variable": "intervention_grade", "type": "number",
+             "variable_text": text, "text_given": True}
+            for year, text in ((2023, "Welk cijfer geeft u de interventie?"),
+                               (2024, "Welk cijfer geeft u de interventie als geheel?"))],
+    }, pmg_trend)
     yield conn
     conn.close()
 
@@ -215,22 +220,15 @@ def test_the_stakeholder_pmg_report_leaves_out_a_mean_the_previous_edition_hides
     """2023: Yoga's T0 of 4 people, all 4 among T1's 12: at the minimum of 5 its T1 mean is hidden
     too (secondary: beside their change it gives T0 back). marts.pmg_stakeholder_hidden of 2023 was
     written at a minimum of 3 (nothing hidden): the comparison showed 2023's T1, M=7,0 (N=12)."""
-    path = tmp_path / "warehouse.duckdb"
-    with duckdb.connect(str(path)) as conn:
-        ensure_schema(conn)
-        for table, rows in {
-            "marts.pmg_mental_health": [_grade(2023, "GGD", "T0", 5.0, n=4), _grade(2023, "GGD", "T1", 7.0),
-                                        _grade(2024, "GGD", "T0", 6.0), _grade(2024, "GGD", "T1", 6.5)],
-            "marts.pmg_intervention_rating": [],
-            "marts.pmg_response_counts": [_count(year, "GGD") for year in (2023, 2024)],
-            "marts.pmg_paired_change": [{"year": 2023, "organisation": "GGD", "intervention": "Yoga",
-                                         "group_label": "(alle groepen)", "n_pairs": 4, "mean_t0": 5.0,
-                                         "mean_t1": 7.5, "mean_difference": 2.5, "is_total": True}],
-            "marts.pmg_stakeholder_hidden": [],
-        }.items():
-            replace_with_frame(conn, table, frame_for(table, rows))
-    assert materialize([pmg_trend], resources={"duckdb": DuckDBResource(database=str(path))}).success
-    with duckdb.connect(str(path), read_only=True) as conn:
+    conn = _warehouse(tmp_path, {
+        "marts.pmg_mental_health": [_grade(2023, "GGD", "T0", 5.0, n=4), _grade(2023, "GGD", "T1", 7.0),
+                                    _grade(2024, "GGD", "T0", 6.0), _grade(2024, "GGD", "T1", 6.5)],
+        "marts.pmg_intervention_rating": [],
+        "marts.pmg_response_counts": [_count(year, "GGD") for year in (2023, 2024)],
+        "marts.pmg_paired_change": [_paired_total(2023, 4)],
+        "marts.pmg_stakeholder_hidden": [],
+    }, pmg_trend)
+    with conn:
         data = load_year_pmg(conn, 2024, trend=True)
         before = load_year_pmg(conn, 2023)
     assert disclosure(before, Edition(False, MINIMUM)).cell("GGD", "Yoga", "T1") == "**"
@@ -244,20 +242,13 @@ def test_the_stakeholder_pmg_report_leaves_out_a_mean_the_previous_edition_hides
 def test_the_stakeholder_pmg_report_leaves_out_a_mean_this_edition_hides_and_all_it_cannot_judge(tmp_path):
     """2024: Yoga's T0 of 4 people, all among T1's 12: T0 is below the minimum and T1 hidden too
     (secondary), though 12 gave it. Without the previous edition's plan nothing is shown."""
-    path = tmp_path / "warehouse.duckdb"
-    with duckdb.connect(str(path)) as conn:
-        ensure_schema(conn)
-        for table, rows in {
-            "marts.pmg_mental_health": [_grade(2023, "GGD", "T0", 6.0), _grade(2023, "GGD", "T1", 6.5),
-                                        _grade(2024, "GGD", "T0", 5.0, n=4), _grade(2024, "GGD", "T1", 7.0)],
-            "marts.pmg_response_counts": [_count(year, "GGD") for year in (2023, 2024)],
-            "marts.pmg_paired_change": [{"year": 2024, "organisation": "GGD", "intervention": "Yoga",
-                                         "group_label": "(alle groepen)", "n_pairs": 4, "mean_t0": 5.0,
-                                         "mean_t1": 7.5, "mean_difference": 2.5, "is_total": True}],
-        }.items():
-            replace_with_frame(conn, table, frame_for(table, rows))
-    assert materialize([pmg_trend], resources={"duckdb": DuckDBResource(database=str(path))}).success
-    with duckdb.connect(str(path), read_only=True) as conn:
+    conn = _warehouse(tmp_path, {
+        "marts.pmg_mental_health": [_grade(2023, "GGD", "T0", 6.0), _grade(2023, "GGD", "T1", 6.5),
+                                    _grade(2024, "GGD", "T0", 5.0, n=4), _grade(2024, "GGD", "T1", 7.0)],
+        "marts.pmg_response_counts": [_count(year, "GGD") for year in (2023, 2024)],
+        "marts.pmg_paired_change": [_paired_total(2024, 4)],
+    }, pmg_trend)
+    with conn:
         data = load_year_pmg(conn, 2024, trend=True)
     stakeholder = Edition(False, MINIMUM)
     assert disclosure(data, stakeholder).cell("GGD", "Yoga", "T1") == "**"
