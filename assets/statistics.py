@@ -144,8 +144,6 @@ def wilcoxon_exact_p_of_ranks(doubled: np.ndarray, observed: int) -> float:
 
 WILCOXON_TESTS = {"exact": "Wilcoxon-rangtekentoets (exacte permutatie)",
                   "asymptotic": "Wilcoxon-rangtekentoets (normale benadering)"}
-WILCOXON_TESTS_EN = {"exact": "Wilcoxon signed-rank test (exact permutation)",
-                     "asymptotic": "Wilcoxon signed-rank test (normal approximation)"}
 
 
 @cache

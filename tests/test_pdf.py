@@ -106,6 +106,69 @@ def test_a_table_too_wide_for_the_page_is_set_on_a_landscape_page_with_its_headi
     assert len(_texts(report_pdf("PMG 2023", [Table(headers[:9], [["x"] * 9], "Tabel 9")]))) == 1
 
 
+def _lines(pdf: bytes) -> list[str]:
+    return [line for text in _texts(pdf) for line in text.splitlines()]
+
+
+def test_columns_are_as_wide_as_their_cells_want_where_the_page_has_the_room():
+    """Tabel 3 of a year of 200 organisations: the headers wrap, each report's path stays on one line.
+    The change table of such a year, sideways: each row on one line. (Fixed shares of the width set
+    both over two and three lines a row.)"""
+    # one long name among them may wrap: it must not narrow the column of every path
+    long = ["Gemeente Groningen", "1", "8", "8", "90", "80",
+            "organisaties/gemeente-groningen/rapport_onderzoekers.html"]
+    paths = Table(["Organisatie", "Interventies", "N T0", "N T1", "Vragenlijst N T0", "Vragenlijst N T1", "Rapport"],
+                  [long] + [[f"ORG{i:03d}", "3", "40", "40", "472", "378",
+                             f"organisaties/org{i:03d}/rapport_onderzoekers.html"] for i in range(60)],
+                  "Tabel 3 Organisaties", numeric=frozenset(range(1, 6)))
+    lines = _lines(report_pdf("PMG 2025", [paths]))
+    for i in range(60):
+        assert f"ORG{i:03d} 3 40 40 472 378 organisaties/org{i:03d}/rapport_onderzoekers.html" in lines
+    headers = ["Organisatie", "Interventie", "N paren", "Kleine N", "Hoger/lager/gelijk", "M T0", "M T1",
+               "Gem. verschil", "Mediaan verschil", "Hodges-Lehmann", "Rangbiseriële r", "p", "Toets"]
+    change = Table(headers, [[f"ORG{i:03d}", "Workshop Positieve Gezondheid", "158", "", "88/54/16", "6,6", "7,2",
+                              "0,6", "0,5", "0,5", "0,31", "< 0,001" if i % 4 else "0,012", "benaderd"]
+                             for i in range(40)], "Tabel 4 Verandering", numeric=frozenset(range(2, 12)) - {3},
+                   row_headers=2)
+    lines = _lines(report_pdf("PMG 2025", [change]))
+    for i in range(40):
+        p = "< 0,001" if i % 4 else "0,012"
+        assert f"ORG{i:03d} Workshop Positieve Gezondheid 158 88/54/16 6,6 7,2 0,6 0,5 0,5 0,31 {p} benaderd" in lines
+
+
+def test_a_long_text_column_wraps_before_the_short_ones_and_a_header_only_between_its_words():
+    """The comparison of two cohorts: its long outcome names wrap, never a share with its N; the
+    change table with its test in full (too wide for any row on one line): no header hyphenated."""
+    outcomes = ["terugkeer naar werk: Ja", "opnieuw uitgevallen: Nee", "vaardigheid versterkt: Grenzen bewaken",
+                "flink of zeer behulpzaam: Dat ik door iemand buiten de organisatie begeleid werd"]
+    rows = [[o, "2024", "10,4% (N=10000)", "10,1% (N=10000)", "−0,3"] for o in outcomes * 6]
+    comparison = Table(["Uitkomst", "Vorig cohort", "Toen", "Nu (2025)", "Verschil (procentpunt)"], rows,
+                       "Tabel 7 Vergelijking", numeric=frozenset({1, 2, 3, 4}))
+    lines = _lines(report_pdf("TiB 2025", [comparison]))
+    for outcome in outcomes[:3]:
+        assert lines.count(f"{outcome} 2024 10,4% (N=10000) 10,1% (N=10000) −0,3") == 6
+    assert sum("2024 10,4% (N=10000) 10,1% (N=10000) −0,3" in line for line in lines) == 24
+    headers = ["Organisatie", "Interventie", "Groep", "N paren", "Kleine N", "Hoger/lager/gelijk", "M T0", "M T1",
+               "Gem. verschil", "Mediaan verschil", "Hodges-Lehmann", "Rangbiseriële r", "p", "Toets"]
+    change = Table(headers, [["Gemeente Groningen", "Workshop Positieve Gezondheid", "(alle groepen)", "158",
+                              "indicatief", "88/54/16", "6,6", "7,2", "0,6", "0,5", "0,5", "0,31", "< 0,001",
+                              "Wilcoxon-rangtekentoets (normale benadering)"]] * 5, "Tabel 4 Verandering",
+                   numeric=frozenset(range(3, 13)) - {4}, row_headers=3)
+    text = "".join(_texts(report_pdf("PMG 2025", [change])))
+    assert "\xad" not in text.split("Gemeente Groningen")[0]  # a soft hyphen: "N pa-ren" where it was
+
+
+def test_the_pdf_measures_the_long_cells_of_a_column_and_those_nine_in_ten_do_not_pass():
+    rows = [["Gemeente Groningen", "1"]] + [[f"ORG{i:03d}", "12345"] for i in range(19)]
+    organisations, numbers = typeset.longest(rows, 2)
+    assert organisations == {"cells": ["Gemeente Groningen", "ORG018", "ORG017"],
+                             "typical": ["ORG017", "ORG016", "ORG015"], "words": ["ORG018", "Gemeente", "Groningen"]}
+    assert numbers == {"cells": ["12345", "1"], "typical": ["12345", "1"], "words": ["1", "12345"]}
+    assert typeset.longest([], 2) == [{"cells": [], "typical": [], "words": []}] * 2
+    [cell] = typeset.longest([["organisaties/org001/rapport_onderzoekers.html"]], 1)
+    assert cell["words"] == ["org001/", "organisaties/", "rapport_onderzoekers.html"]  # a path breaks after "/"
+
+
 def test_a_sha256_in_a_table_is_set_in_two_halves_that_fit_the_page():
     sha = "1a6e2a79c5e64e979a7647a9fc352fb0d8b0e5ab4cbb22c6c2a4b9b70d1f44e2"
     [text] = _texts(report_pdf("Bronnen", [Table(["Bronbestand", "Rijen", "SHA-256"],

@@ -21,7 +21,7 @@ from assets.reporting.editions import Edition
 from assets.reporting.html import Bullets, Chart, Heading, Paragraph, Table
 from assets.reporting.numbers import MISSING, fmt_number, fmt_pct, fmt_range, fmt_short, fmt_trimmed
 from assets.reporting.texts import in_sentence
-from assets.statistics import small_n_flag, wilson_interval_pct
+from assets.statistics import WILCOXON_TESTS, small_n_flag, wilson_interval_pct
 from assets.tables import frame_for, replace_with_frame
 from warehouse.schema import ensure_schema
 
@@ -185,14 +185,22 @@ def test_pmg_paired_change_with_hodges_lehmann_rank_biserial_and_p_or_reason(rep
         assert row["Gem. verschil"] == fmt_number(r["mean_difference"], 1)
         assert row["M T0"] == fmt_number(r["mean_t0"], 1) and row["M T1"] == fmt_number(r["mean_t1"], 1)
         if r["p_value"] is None:
-            assert row["p"] == MISSING and row["Toets of reden geen toets"].startswith("geen toets")
+            assert row["p"] == MISSING and row["Toets"] == "geen"
         else:
-            assert row["p"] == fmt_number(r["p_value"], 3) and row["Toets of reden geen toets"] == r["test"]
+            method = {"exacte permutatie": "exact", "normale benadering": "benaderd"}[r["test"].split("(")[1][:-1]]
+            assert row["p"] == fmt_number(r["p_value"], 3) and row["Toets"] == method
         assert row["Hoger/lager/gelijk"] == f"{r['n_higher']}/{r['n_lower']}/{r['n_unchanged']}"
     # One note says what the counts are; the rows' own notes were one per row, named by the intervention
     # alone: ambiguous where two organisations run one of the same name, and pages of them at scale.
     notes = _notes_after(reports["pmg", "researcher"], "bij dezelfde deelnemers (T1 − T0)")
     assert "Hoger/lager/gelijk: hoeveel deelnemers op T1 een hoger, lager of hetzelfde cijfer gaven" in notes
+    # what the rows' test words mean, once, those of the rows only
+    words = {row["Toets"] for row in (cells(t, r) for r in t["rows"])}
+    assert words and "Toets: de Wilcoxon-rangtekentoets, tweezijdig; " in notes
+    for word, meaning in (("exact", "exact: p uit de exacte verdeling (alle tekenpatronen)"),
+                          ("benaderd", "benaderd: p uit de normale benadering"),
+                          ("geen", "geen: met 5 of minder veranderde paren is p &lt; 0,05 onmogelijk")):
+        assert (meaning in notes) == (word in words)
     assert "Tweezijdig;" not in notes and "Geen toets:" not in notes
     stakeholder = table(reports["pmg", "stakeholder"], "bij dezelfde deelnemers (T1 − T0)")
     assert "Hoger/lager/gelijk" not in stakeholder["headers"]
@@ -847,7 +855,7 @@ def _rating(organisation, intervention, n, mean=7.5) -> dict:
 def _pairs(organisation, intervention, group=ALL_GROUPS, n=8, **columns) -> dict:
     return {"organisation": organisation, "intervention": intervention, "group_label": group, "n_pairs": n,
             "mean_t0": 5.84, "mean_t1": 7.16, "mean_difference": 1.32, "median_difference": 1.5,
-            "hodges_lehmann": 1.04, "rank_biserial": 0.714, "p_value": 0.0391, "test": "Wilcoxon exact",
+            "hodges_lehmann": 1.04, "rank_biserial": 0.714, "p_value": 0.0391, "test": WILCOXON_TESTS["exact"],
             "note": f"{group}: {n} paren", "n_higher": 6, "n_lower": 1, "n_unchanged": n - 7,
             "is_total": group == ALL_GROUPS, **columns}
 
@@ -976,8 +984,11 @@ def test_pmg_paired_table_puts_each_statistic_in_its_column():
         "Groep": "(alle groepen)", "N paren": "8", "M T0": "5,8", "M T1": "7,2", "Gem. verschil": "1,3",
         "Mediaan verschil": "1,5", "Hodges-Lehmann": "1,0", "Rangbiseriële r": "0,71", "p": "0,039"}
     # 2 * 0.5 ** 5 > 0.05: five changed pairs are too few for the exact test, six are not
-    assert _by_header(table, table.rows[1])["Toets of reden geen toets"] == (
-        "geen toets: met 5 of minder veranderde paren is p < 0,05 onmogelijk")
+    assert [_by_header(table, row)["Toets"] for row in table.rows] == ["exact", "geen"]
+    assert table.notes[1:] == ["Toets: de Wilcoxon-rangtekentoets, tweezijdig; exact: p uit de exacte verdeling "
+                               "(alle tekenpatronen); geen: met 5 of minder veranderde paren is p < 0,05 onmogelijk.",
+                               "Hoger/lager/gelijk: hoeveel deelnemers op T1 een hoger, lager of hetzelfde cijfer "
+                               "gaven dan op T0."]
 
 
 def test_pmg_an_interventions_one_group_is_left_out_only_where_it_repeats_the_total():
@@ -987,6 +998,22 @@ def test_pmg_an_interventions_one_group_is_left_out_only_where_it_repeats_the_to
     table = _tables(pmg.paired_blocks(data, RESEARCHER, disclosure(data, RESEARCHER), 4))[0]
     assert [row[:4] for row in table.rows] == [["RUG", "Yoga", "(alle groepen)", "8"],
                                                ["UMCG", "Yoga", "(alle groepen)", "8"], ["UMCG", "Yoga", "Groep 1", "6"]]
+
+
+def test_pmg_a_compact_years_change_table_lists_the_totals_without_a_group_column_and_says_where_the_groups_are():
+    data = crafted_year(pmg_response_counts=[_count("RUG", "Yoga", n=8), _count("UMCG", "Yoga", n=8)],
+                        pmg_paired_change=[_pairs("RUG", "Yoga", n=8), _pairs("UMCG", "Yoga", n=8),
+                                           _pairs("UMCG", "Yoga", "Groep 1", n=6)])
+    for edition in (RESEARCHER, STAKEHOLDER):
+        [table] = _tables(pmg.paired_blocks(data, edition, disclosure(data, edition), 4, compact=True))
+        assert table.headers[:3] == ["Organisatie", "Interventie", "N paren"] and table.row_headers == 2
+        assert [row[:3] for row in table.rows] == [["RUG", "Yoga", "8"], ["UMCG", "Yoga", "8"]]
+        # every figure right-aligned but the small-N flag and the test's word
+        assert {table.headers[i] for i in table.numeric} == set(table.headers[2:-1]) - {"Kleine N"}
+        assert table.notes[-2 if edition.researcher else -1] == (
+            "Per interventie, alle groepen samen; de groepen staan in de rapporten per organisatie.")
+    [table] = _tables(pmg.paired_blocks(data, RESEARCHER, disclosure(data, RESEARCHER), 4))
+    assert "Groep" in table.headers and "Per interventie, alle groepen samen" not in " ".join(table.notes)
 
 
 def test_pmg_a_year_of_one_paired_row_has_its_table_flagged_from_ten_pairs_on_without_a_legend():

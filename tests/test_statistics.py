@@ -180,19 +180,25 @@ def test_wilcoxon_note_in_dutch_singular_and_plural():
     assert wilcoxon_wording(1, 1)[1].startswith("Geen toets: het ene paar veranderde; met 1 verschil")
 
 
-def test_the_english_change_table_names_the_wilcoxon_method_as_the_dutch_one_does():
-    from assets.pmg.report import _test_text
+def test_the_change_table_names_each_rows_wilcoxon_method_in_a_word_and_the_note_says_what_it_means():
+    from assets.pmg.report import _test_note, _test_text
     from assets.reporting.editions import Edition
     from assets.statistics import WILCOXON_TESTS
 
-    for method, english in (("exact", "Wilcoxon signed-rank test (exact permutation)"),
-                            ("asymptotic", "Wilcoxon signed-rank test (normal approximation)")):
-        row = {"p_value": 0.01, "test": WILCOXON_TESTS[method]}
-        assert _test_text(row, Edition(True, 5, "en")) == english
-        assert _test_text(row, Edition(True, 5, "nl")) == WILCOXON_TESTS[method]
-    # a row whose test a version wrote without its method
-    assert _test_text({"p_value": 0.01, "test": "Wilcoxon"}, Edition(True, 5, "en")) == \
-        "Wilcoxon signed-rank test, two-sided"
+    exact, approximate = ({"p_value": 0.01, "test": WILCOXON_TESTS[m]} for m in ("exact", "asymptotic"))
+    untested = {"p_value": None, "test": None}
+    nl, en = Edition(True, 5, "nl"), Edition(True, 5, "en")
+    assert [_test_text(r, nl) for r in (exact, approximate, untested)] == ["exact", "benaderd", "geen"]
+    assert [_test_text(r, en) for r in (exact, approximate, untested)] == ["exact", "approximate", "none"]
+    assert _test_note([exact, untested], nl) == (
+        "Toets: de Wilcoxon-rangtekentoets, tweezijdig; exact: p uit de exacte verdeling (alle tekenpatronen); "
+        "geen: met 5 of minder veranderde paren is p < 0,05 onmogelijk.")
+    assert _test_note([approximate], en) == (
+        "Test: the Wilcoxon signed-rank test, two-sided; approximate: p from the normal approximation.")
+    # a row whose test a version wrote without its method: its words, in Dutch; the general name in English
+    old = {"p_value": 0.01, "test": "Wilcoxon"}
+    assert (_test_text(old, nl), _test_text(old, en)) == ("Wilcoxon", "Wilcoxon signed-rank test, two-sided")
+    assert _test_note([old], nl) == "Toets: de Wilcoxon-rangtekentoets, tweezijdig."
 
 
 def test_pmg_paired_change(warehouse):

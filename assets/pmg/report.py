@@ -27,7 +27,7 @@ from assets.reporting.numbers import (MISSING, fmt_number, fmt_p, fmt_p_is, fmt_
 from assets.reporting.provenance import provenance_blocks, sample_note
 from assets.reporting.chart_cache import rendered_chart
 from assets.reporting.texts import in_sentence, join_list, texts_for
-from assets.statistics import (ALPHA, INDICATIVE_BELOW, SMALL_N_MINIMUM, WILCOXON_TESTS, WILCOXON_TESTS_EN,
+from assets.statistics import (ALPHA, INDICATIVE_BELOW, SMALL_N_MINIMUM, WILCOXON_TESTS,
                                small_n_flag, smallest_wilcoxon_p)
 from assets.tables import POOL, key
 from pipelines.resources import ReportSettings
@@ -264,16 +264,32 @@ def _p(p: float | None, edition: Edition) -> str:
     return fmt_p(p, ALPHA, edition.lang)
 
 
-_TEST_IN_ENGLISH = {dutch: WILCOXON_TESTS_EN[method] for method, dutch in WILCOXON_TESTS.items()}
+_TEST_METHOD = {dutch: method for method, dutch in WILCOXON_TESTS.items()}
+NO_TEST = "none"
+
+
+def _test_kind(row: dict) -> str | None:
+    """How a row was tested: 'exact', 'asymptotic', NO_TEST, or None where the mart does not say
+    (a row of a version that wrote no method)."""
+    return NO_TEST if row["p_value"] is None else _TEST_METHOD.get(row["test"])
 
 
 def _test_text(row: dict, edition: Edition) -> str:
-    if row["p_value"] is None:
-        return edition.t("no_test_reason", m=WILCOXON_TESTABLE - 1, alpha=fmt_number(ALPHA, 2, edition.lang))
-    if edition.lang == "nl":
-        return row["test"]
+    """The test column's word for the row: the test and its reason are named once, in a note
+    (`_test_note`); in full on each of 400 rows, they took three lines a row."""
+    kind = _test_kind(row)
+    if kind is not None:
+        return edition.t(f"test_{kind}")
     # the mart words its test in Dutch; a row of a version that wrote no method gets the general name
-    return _TEST_IN_ENGLISH.get(row["test"]) or edition.t("wilcoxon")
+    return row["test"] if edition.lang == "nl" else edition.t("wilcoxon")
+
+
+def _test_note(rows: list[dict], edition: Edition) -> str:
+    """What the test column's words stand for, those of `rows` only."""
+    kinds = {_test_kind(r) for r in rows}
+    meanings = [edition.t(f"test_{kind}_means", m=WILCOXON_TESTABLE - 1, alpha=fmt_number(ALPHA, 2, edition.lang))
+                for kind in ("exact", "asymptotic", NO_TEST) if kind in kinds]
+    return "; ".join([edition.t("test_note"), *meanings]) + "."
 
 
 def _same_as_total(data: YearData, row: dict, compact: bool) -> bool:
@@ -312,16 +328,19 @@ def paired_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: 
     blocks: list[Block] = [Heading(t("change_heading"), 2), Paragraph(t("change_intro"))]
     if data.paired.height == 0:
         return blocks + [Paragraph(t("no_pairs"), "note")]
-    rows, marks = [], set()
+    rows, marks, tested = [], set(), []
     listed = [r for r in data.paired.iter_rows(named=True) if not _same_as_total(data, r, compact)]
+    # A compact year lists the intervention totals only: no column of "(alle groepen)" on every row.
+    groups = not compact
     for r in listed:
         mark = plan.row(r["organisation"], r["intervention"], r["group_label"])
-        group = t("all_groups") if r["group_label"] == ALL_GROUPS else r["group_label"]
-        head = [r["organisation"], r["intervention"], group, str(r["n_pairs"]), _flag(r["n_pairs"], edition)]
+        group = [t("all_groups") if r["group_label"] == ALL_GROUPS else r["group_label"]] if groups else []
+        head = [r["organisation"], r["intervention"], *group, str(r["n_pairs"]), _flag(r["n_pairs"], edition)]
         if mark:
             marks.add(mark)
             values = [f"{MISSING}{mark}"] * 7 + [MISSING]
         else:
+            tested.append(r)
             values = [_stat(r["mean_t0"], edition, 1), _stat(r["mean_t1"], edition, 1),
                       # differences on the grade's scale, as the means: one decimal; r two
                       _stat(r["mean_difference"], edition, 1), _stat(r["median_difference"], edition, 1),
@@ -330,7 +349,12 @@ def paired_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: 
         # Only for the researchers: "0/5/0" would tell a group's manager that every one of them felt worse.
         counts = [_changed_pairs(r)] if edition.researcher else []
         rows.append(head + counts + values)
-    notes = [_flag_legend(edition)] if any(row[4] for row in rows) else []
+    flag = len(head) - 1
+    notes = [_flag_legend(edition)] if any(row[flag] for row in rows) else []
+    if tested:
+        notes.append(_test_note(tested, edition))
+    if not groups:
+        notes.append(t("paired_totals_only"))
     if edition.researcher:
         # one note for all rows: a note per row filled pages at 200 organisations, by intervention name alone
         notes.append(t("changed_pairs_note"))
@@ -339,11 +363,11 @@ def paired_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: 
     if SECONDARY in marks:
         notes.append(f"{SECONDARY} {edition.secondary_note}")
     counts_header = [t("changed_pairs")] if edition.researcher else []
-    blocks.append(Table([t("organisation"), t("intervention"), t("group"), t("n_pairs"), t("flag"), *counts_header,
-                         t("mean_t0"), t("mean_t1"), t("mean_diff"), t("median_diff"), t("hl"), t("rank_biserial"),
-                         t("p"), t("test_or_reason")], rows,
-                        f"{t('tabel', no=table_no)} {t('paired_caption')}", notes,
-                        numeric=frozenset(range(3, 12 + len(counts_header))) - {4}, row_headers=3))
+    names = [t("organisation"), t("intervention"), *([t("group")] if groups else [])]
+    statistics = [t("mean_t0"), t("mean_t1"), t("mean_diff"), t("median_diff"), t("hl"), t("rank_biserial"), t("p")]
+    headers = [*names, t("n_pairs"), t("flag"), *counts_header, *statistics, t("test")]
+    blocks.append(Table(headers, rows, f"{t('tabel', no=table_no)} {t('paired_caption')}", notes,
+                        numeric=frozenset(range(len(names), len(headers) - 1)) - {flag}, row_headers=len(names)))
     if compact:
         return blocks
     shown = [r for r in data.unpaired.iter_rows(named=True)
