@@ -165,6 +165,10 @@ def test_the_pdf_measures_the_long_cells_of_a_column_and_those_nine_in_ten_do_no
                              "typical": ["ORG017", "ORG016", "ORG015"], "words": ["ORG018", "Gemeente", "Groningen"]}
     assert numbers == {"cells": ["12345", "1"], "typical": ["12345", "1"], "words": ["1", "12345"]}
     assert typeset.longest([], 2) == [{"cells": [], "typical": [], "words": []}] * 2
+    # no row, no text, more columns than a page holds: each set, none of them an error
+    for headers, rows in ((["Organisatie", "N"], []), ([""] * 12, [[""] * 12]),
+                          ([f"Kolom {i}" for i in range(90)], [[f"waarde{i}" for i in range(90)]])):
+        assert len(_texts(report_pdf("PMG 2025", [Table(headers, rows, "Tabel 9")]))) in (1, 2)
     [cell] = typeset.longest([["organisaties/org001/rapport_onderzoekers.html"]], 1)
     assert cell["words"] == ["org001/", "organisaties/", "rapport_onderzoekers.html"]  # a path breaks after "/"
 
