@@ -1000,6 +1000,31 @@ def test_pmg_an_interventions_one_group_is_left_out_only_where_it_repeats_the_to
                                                ["UMCG", "Yoga", "(alle groepen)", "8"], ["UMCG", "Yoga", "Groep 1", "6"]]
 
 
+def test_a_column_left_out_takes_its_alignment_and_row_header_with_it():
+    from assets.reporting.html import without_column
+
+    table = Table(["Organisatie", "Interventie", "N", "Toets"], [["UMCG", "Yoga", "8", "exact"]], "Tabel 6",
+                  ["Een noot."], numeric=frozenset({2}), row_headers=2)
+    assert without_column(table, "Organisatie") == Table(["Interventie", "N", "Toets"], [["Yoga", "8", "exact"]],
+                                                         "Tabel 6", ["Een noot."], frozenset({1}), row_headers=1)
+    assert without_column(table, "Toets") == Table(["Organisatie", "Interventie", "N"], [["UMCG", "Yoga", "8"]],
+                                                   "Tabel 6", ["Een noot."], frozenset({2}), row_headers=2)
+    assert without_column(table, "Groep") is table
+
+
+def test_an_organisations_own_report_has_no_column_of_its_name():
+    data = crafted_year(pmg_response_counts=[_count("RUG", "Yoga", n=8), _count("UMCG", "Yoga", n=8)],
+                        pmg_paired_change=[_pairs("RUG", "Yoga", n=8), _pairs("UMCG", "Yoga", n=8)])
+    for edition in (RESEARCHER, STAKEHOLDER):
+        tables = _tables(pmg.build(data.for_organisation("RUG"), edition, "RUG"))
+        assert tables and all("Organisatie" not in t.headers for t in tables)
+        change = next(t for t in tables if "dezelfde deelnemers" in t.caption)
+        assert change.rows[0][:3] == ["Yoga", "(alle groepen)", "8"] and change.row_headers == 2
+        # the year's report keeps it
+        yearly = next(t for t in _tables(pmg.build(data, edition)) if "dezelfde deelnemers" in t.caption)
+        assert yearly.headers[0] == "Organisatie" and len(yearly.rows) == 2
+
+
 def test_pmg_a_compact_years_change_table_lists_the_totals_without_a_group_column_and_says_where_the_groups_are():
     data = crafted_year(pmg_response_counts=[_count("RUG", "Yoga", n=8), _count("UMCG", "Yoga", n=8)],
                         pmg_paired_change=[_pairs("RUG", "Yoga", n=8), _pairs("UMCG", "Yoga", n=8),

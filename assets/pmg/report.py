@@ -21,7 +21,7 @@ from assets.pmg.year_data import (HIDDEN, QUOTES_PER_SECTION, YEAR_TABLES, YearD
 from assets.reporting.editions import (ORGANISATION_DIR, RESEARCHER_FILE, STAKEHOLDER_FILE, Edition,
                                        finish_pdfs, remove_other_folders, report_results, write_report_editions,
                                        years_to_report)
-from assets.reporting.html import Block, Bullets, Chart, Heading, Link, Paragraph, Table
+from assets.reporting.html import Block, Bullets, Chart, Heading, Link, Paragraph, Table, without_column
 from assets.reporting.numbers import (MISSING, fmt_number, fmt_p, fmt_p_is, fmt_range, fmt_short, fmt_signed,
                                       fmt_trimmed)
 from assets.reporting.provenance import provenance_blocks, sample_note
@@ -708,6 +708,8 @@ def build(data: YearData, edition: Edition, organisation: str | None = None,
                             2 if organisation is None else None, compact)
     blocks += trend_blocks(data, edition, plan, FIRST_TABLE + sum(isinstance(b, Table) for b in blocks), compact)
     blocks += conclusions(data, edition, plan, compact)
+    if organisation is not None:  # its own report: a column of its name on every row of every table tells nothing
+        blocks = [without_column(b, t("organisation")) if isinstance(b, Table) else b for b in blocks]
     return blocks
 
 

@@ -7,7 +7,7 @@ leaks nothing. Both renderers take the same blocks, so the markdown preview cann
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 
 from assets.reporting.markdown import md_text
@@ -44,6 +44,18 @@ class Table:
     notes: list[str] = field(default_factory=list)
     numeric: frozenset[int] = frozenset()  # column indexes to right-align
     row_headers: int = 1  # leading columns that together name a row (organisation, intervention, group)
+
+
+def without_column(table: Table, header: str) -> Table:
+    """`table` without its column `header` (as it is, if it has none): the numbers right-aligned
+    and the row headers as they were."""
+    if header not in table.headers:
+        return table
+    i = table.headers.index(header)
+    return replace(table, headers=[h for j, h in enumerate(table.headers) if j != i],
+                   rows=[[v for j, v in enumerate(row) if j != i] for row in table.rows],
+                   numeric=frozenset(j - (j > i) for j in table.numeric if j != i),
+                   row_headers=table.row_headers - (i < table.row_headers))
 
 
 @dataclass(frozen=True)
