@@ -158,6 +158,16 @@ def test_a_long_text_column_wraps_before_the_short_ones_and_a_header_only_betwee
     assert "\xad" not in text.split("Gemeente Groningen")[0]  # a soft hyphen: "N pa-ren" where it was
 
 
+def test_a_word_of_capitals_shorter_than_the_longest_cells_is_not_split_where_the_page_has_room():
+    """The cells Typst measures are picked by characters: one word of capitals, fewer characters than the
+    longest cells but wider, once set the column's width to those cells and was hyphenated over three lines."""
+    names = ["stichting de linie tilburg", "stichting de linie breda", "stichting de linie goirle",
+             "WERKGEVERSSERVICEPUNT"]
+    lines = _lines(report_pdf("PMG 2025", [Table(["Organisatie", "N"], [[name, "12"] for name in names], "Tabel 3",
+                                                 numeric=frozenset({1}))]))
+    assert "WERKGEVERSSERVICEPUNT 12" in lines and not any("\xad" in line for line in lines)
+
+
 def test_the_pdf_measures_the_long_cells_of_a_column_and_those_nine_in_ten_do_not_pass():
     rows = [["Gemeente Groningen", "1"]] + [[f"ORG{i:03d}", "12345"] for i in range(19)]
     organisations, numbers = typeset.longest(rows, 2)
