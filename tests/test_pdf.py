@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+import typst
 from pypdf import PdfReader
 
 from assets.reporting import editions, typeset
@@ -166,6 +167,56 @@ def test_a_word_of_capitals_shorter_than_the_longest_cells_is_not_split_where_th
     lines = _lines(report_pdf("PMG 2025", [Table(["Organisatie", "N"], [[name, "12"] for name in names], "Tabel 3",
                                                  numeric=frozenset({1}))]))
     assert "WERKGEVERSSERVICEPUNT 12" in lines and not any("\xad" in line for line in lines)
+
+
+_ROOT = typeset.TEMPLATE.parents[2]
+# report.typ's column-widths for each table of the report in `data`, in pt (None: a share, fr), and the
+# widths of the texts in `plain` and `bold` as a table sets them
+_WIDTHS = f"""#import "/{typeset.TEMPLATE.relative_to(_ROOT)}": cell-inset, cell-size, column-widths, report
+#let inputs = json(bytes(sys.inputs.probe))
+#let pt(w) = if type(w) == fraction {{ none }} else {{ w / 1pt }}
+#context [#metadata((
+  inset: cell-inset / 1pt,
+  widths: report.blocks.map(b => column-widths(b, inputs.wide, inputs.width * 1pt).map(pt)),
+  plain: inputs.plain.map(s => measure(text(size: cell-size, s)).width / 1pt),
+  bold: inputs.bold.map(s => measure(text(size: cell-size, weight: "bold", s)).width / 1pt),
+)) <probe>]
+""".encode()
+
+
+def _column_widths(table: Table, width: float, wide: bool = False, plain=(), bold=()) -> dict:
+    inputs = json.dumps({"width": width, "wide": wide, "plain": list(plain), "bold": list(bold)})
+    found = typst.query(_WIDTHS, "<probe>", field="value", one=True, root=str(_ROOT), ignore_system_fonts=True,
+                        sys_inputs={"data": report_json("T", [table]), "probe": inputs})
+    return json.loads(found)
+
+
+def test_column_widths_fill_the_width_given_and_never_go_below_a_columns_longest_word():
+    """column-widths itself, at four widths: all cells on one line (at their width as set), the long lines
+    of nine in ten, the longest words only, and less than those (shares of the page)."""
+    names = [f"ORG{i:03d}" for i in range(19)] + ["Gemeente Groningen en omstreken"]
+    answers = ["ja"] * 19 + ["Arbeidsongeschiktheidsverzekering"]  # one long word: the column is never narrower
+    table = Table(["Naam", "Rangbiseriële r", "Antwoord", "Opmerking"],
+                  [[name, "0,31", answer, f"de workshop gaf veel nieuwe inzichten, nummer {i}"]
+                   for i, (name, answer) in enumerate(zip(names, answers))], "Tabel 1", numeric=frozenset({1}))
+    texts = {"plain": ["Gemeente Groningen en omstreken", "Groningen", "Arbeidsongeschiktheidsverzekering",
+                       "de workshop gaf veel nieuwe inzichten, nummer 19"],
+             "bold": ["Rangbiseriële r", "Rangbiseriële"]}
+    found = {width: _column_widths(table, width, **texts) for width in (600, 500, 350, 300)}
+    inset, plain, bold = 2 * found[600]["inset"], found[600]["plain"], found[600]["bold"]
+    # room for every cell: each column as wide as its longest cell or whole header, as set (9pt, the header bold)
+    [at_600] = found[600]["widths"]
+    assert at_600 == pytest.approx([plain[0] + inset, bold[0] + inset, plain[2] + inset, plain[3] + inset])
+    [spread] = _column_widths(table, 600, wide=True)["widths"]
+    assert sum(spread) == pytest.approx(600) and spread[0] > at_600[0]  # a wide table spans the page
+    for width in (500, 350):
+        [widths] = found[width]["widths"]
+        assert sum(widths) == pytest.approx(width)  # the cells' insets within the width too
+        assert widths[1] >= bold[1] + inset - 1e-6 and widths[2] >= plain[2] + inset - 1e-6  # the longest words
+    # room for the longest words only: the room left to the long lines of nine in ten, not to the one long name
+    assert found[350]["widths"][0][0] == pytest.approx(plain[1] + inset)
+    # not even that: shares of the page, never a table wider than the page
+    assert found[300]["widths"] == [[None] * 4]
 
 
 def test_the_pdf_measures_the_long_cells_of_a_column_and_those_nine_in_ten_do_not_pass():
