@@ -1041,6 +1041,37 @@ def test_pmg_a_compact_years_change_table_lists_the_totals_without_a_group_colum
     assert "Groep" in table.headers and "Per interventie, alle groepen samen" not in " ".join(table.notes)
 
 
+def test_pmg_the_change_tables_test_note_explains_the_words_of_the_rows_shown_only():
+    """A row hidden from stakeholders shows no test word ("geen" would say it had five changed pairs or fewer),
+    and the note explains none for it; with every row hidden, no note on the test at all."""
+    untested = _pairs("RUG", "Yoga", n=3, p_value=None, test=None, n_higher=1, n_lower=1, n_unchanged=1)
+    data = crafted_year(pmg_response_counts=[_count("RUG", "Yoga", n=3), _count("UMCG", "Yoga", n=40)],
+                        pmg_paired_change=[untested, _pairs("UMCG", "Yoga", n=40, n_unchanged=33)])
+    [table] = _tables(pmg.paired_blocks(data, STAKEHOLDER, disclosure(data, STAKEHOLDER), 4))
+    rug, umcg = (_by_header(table, row) for row in table.rows)
+    assert rug["p"] == f"{MISSING}*" and rug["Toets"] == MISSING and umcg["Toets"] == "exact"
+    assert [n for n in table.notes if n.startswith("Toets:")] == [
+        "Toets: de Wilcoxon-rangtekentoets, tweezijdig; exact: p uit de exacte verdeling (alle tekenpatronen)."]
+    [researchers] = _tables(pmg.paired_blocks(data, RESEARCHER, disclosure(data, RESEARCHER), 4))
+    assert "geen: met 5 of minder veranderde paren" in " ".join(researchers.notes)
+    hidden = crafted_year(pmg_response_counts=[_count("RUG", "Yoga", n=3)], pmg_paired_change=[untested])
+    [table] = _tables(pmg.paired_blocks(hidden, STAKEHOLDER, disclosure(hidden, STAKEHOLDER), 4))
+    assert table.rows[0][-1] == MISSING and not any(n.startswith("Toets") for n in table.notes)
+
+
+def test_pmg_a_compact_years_change_table_has_no_small_n_legend_where_no_row_is_flagged():
+    """The flag is a column further to the left without the group's: the legend looks there."""
+    data = crafted_year(pmg_response_counts=[_count("RUG", "Yoga", n=40)],
+                        pmg_paired_change=[_pairs("RUG", "Yoga", n=40, n_unchanged=33)])
+    for edition in (RESEARCHER, STAKEHOLDER):
+        [table] = _tables(pmg.paired_blocks(data, edition, disclosure(data, edition), 4, compact=True))
+        assert _by_header(table, table.rows[0])["Kleine N"] == ""
+        assert not any("Kleine groepen" in note for note in table.notes)
+    flagged = crafted_year(pmg_response_counts=[_count("RUG", "Yoga", n=8)], pmg_paired_change=[_pairs("RUG", "Yoga")])
+    [table] = _tables(pmg.paired_blocks(flagged, RESEARCHER, disclosure(flagged, RESEARCHER), 4, compact=True))
+    assert _by_header(table, table.rows[0])["Kleine N"] and "Kleine groepen" in table.notes[0]
+
+
 def test_pmg_a_year_of_one_paired_row_has_its_table_flagged_from_ten_pairs_on_without_a_legend():
     data = crafted_year(pmg_response_counts=[_count("RUG", "Yoga", n=10)],
                         pmg_paired_change=[_pairs("RUG", "Yoga", n=10)])
