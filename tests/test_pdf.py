@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from assets.reporting import editions, typeset
 from assets.reporting.editions import PENDING, finish_pdfs, write_report_editions
-from assets.reporting.html import Bullets, Chart, Heading, Paragraph, Table
+from assets.reporting.html import Bullets, Chart, Heading, Link, Paragraph, Table
 from assets.pmg.charts import draw_mental_health
 from assets.reporting.style import figure_svg
 from assets.reporting.page import LANDSCAPE_WIDTH_CM, SLICE_CM, TEXT_WIDTH_CM
@@ -232,6 +232,17 @@ def test_the_pdf_measures_the_long_cells_of_a_column_and_those_nine_in_ten_do_no
         assert len(_texts(report_pdf("PMG 2025", [Table(headers, rows, "Tabel 9")]))) in (1, 2)
     [cell] = typeset.longest([["organisaties/org001/rapport_onderzoekers.html"]], 1)
     assert cell["words"] == ["org001/", "organisaties/", "rapport_onderzoekers.html"]  # a path breaks after "/"
+
+
+def test_the_cells_measured_are_the_texts_set_whatever_a_cell_holds():
+    """A number, a link and a free text with a form feed: measured as the PDF sets them (the form feed left out)."""
+    table = Table(["N", "Citaat", "Rapport"], [[12, "een\x0cform feed", Link("org/rapport.html", "org/rapport.html")]],
+                  "Tabel 1")
+    [block] = json.loads(report_json("T", [table]))["blocks"]
+    assert block["longest"] == [{"cells": ["12"], "typical": ["12"], "words": ["12"]},
+                                {"cells": ["eenform feed"], "typical": ["eenform feed"], "words": ["feed", "eenform"]},
+                                {"cells": ["org/rapport.html"], "typical": ["org/rapport.html"],
+                                 "words": ["org/", "rapport.html"]}]
 
 
 def test_a_sha256_in_a_table_is_set_in_two_halves_that_fit_the_page():
