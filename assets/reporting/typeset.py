@@ -116,8 +116,9 @@ def _text(value) -> str:
     return _CONTROL.sub("", str(value))
 
 
-# Where a line may break in a cell: at a space, and after a hyphen or a slash (a path's parts).
-_WORDS = re.compile(r"[^\s/-]+[/-]?")
+# Where a line may break in a cell: at a space, and after a hyphen or a slash (a path's parts), but not
+# before a digit, as Typst does not: "88/54/16" (a change table's counts) and "2023-2024" are one word each.
+_WORDS = re.compile(r"(?:[^\s/-]|[/-]\d)+[/-]?")
 CANDIDATES = 3  # of each kind, by characters: report.typ measures these as set
 TYPICAL = 0.9  # of a column's cells, the share a column should set on one line where it can
 
