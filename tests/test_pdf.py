@@ -219,6 +219,19 @@ def test_column_widths_fill_the_width_given_and_never_go_below_a_columns_longest
     assert found[300]["widths"] == [[None] * 4]
 
 
+def test_the_room_left_goes_first_to_the_column_that_wants_least_more_not_to_the_narrowest():
+    """Two rows of twenty with a longer name, two with a longer intervention: the intervention wants 6pt
+    more, the name 39pt; with 20pt to give, the intervention gets its 6pt (its rows on one line) and the
+    name the rest, though the name is the narrower column."""
+    names = [f"ORG{i:03d}" for i in range(18)] + ["Gemeente Groningen"] * 2
+    interventions = ["Workshop Positieve Gezondheid"] * 18 + ["Workshop Positieve Gezondheid B"] * 2
+    table = Table(["Naam", "Interventie"], [list(row) for row in zip(names, interventions)], "Tabel 4")
+    found = _column_widths(table, 200, plain=["Groningen", "Workshop Positieve Gezondheid B"])
+    inset, (word, intervention) = 2 * found["inset"], found["plain"]
+    [[name_width, intervention_width]] = found["widths"]
+    assert intervention_width == pytest.approx(intervention + inset) and name_width > word + inset
+
+
 def test_a_column_of_counts_is_never_narrower_than_its_counts_which_do_not_break():
     """Typst breaks no line after a slash or hyphen before a digit: "188/154/116" taken as three words
     once left the column of a change table's counts 29pt for 43pt of them, over the column beside it."""
