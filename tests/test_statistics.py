@@ -199,6 +199,10 @@ def test_the_change_table_names_each_rows_wilcoxon_method_in_a_word_and_the_note
     old = {"p_value": 0.01, "test": "Wilcoxon"}
     assert (_test_text(old, nl), _test_text(old, en)) == ("Wilcoxon", "Wilcoxon signed-rank test, two-sided")
     assert _test_note([old], nl) == "Toets: de Wilcoxon-rangtekentoets, tweezijdig."
+    # and one that wrote no test at all: the general name, never "None"
+    unnamed = {"p_value": 0.01, "test": None}
+    assert (_test_text(unnamed, nl), _test_text(unnamed, en)) == ("Wilcoxon-rangtekentoets, tweezijdig",
+                                                                  "Wilcoxon signed-rank test, two-sided")
 
 
 def test_pmg_paired_change(warehouse):

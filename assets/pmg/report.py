@@ -281,7 +281,7 @@ def _test_text(row: dict, edition: Edition) -> str:
     if kind is not None:
         return edition.t(f"test_{kind}")
     # the mart words its test in Dutch; a row of a version that wrote no method gets the general name
-    return row["test"] if edition.lang == "nl" else edition.t("wilcoxon")
+    return row["test"] if edition.lang == "nl" and row["test"] else edition.t("wilcoxon")
 
 
 def _test_note(rows: list[dict], edition: Edition) -> str:
@@ -332,6 +332,7 @@ def paired_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: 
     listed = [r for r in data.paired.iter_rows(named=True) if not _same_as_total(data, r, compact)]
     # A compact year lists the intervention totals only: no column of "(alle groepen)" on every row.
     groups = not compact
+    flag = 4 if groups else 3  # the column of the small-N flag: after the names and N
     for r in listed:
         mark = plan.row(r["organisation"], r["intervention"], r["group_label"])
         group = [t("all_groups") if r["group_label"] == ALL_GROUPS else r["group_label"]] if groups else []
@@ -349,7 +350,6 @@ def paired_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: 
         # Only for the researchers: "0/5/0" would tell a group's manager that every one of them felt worse.
         counts = [_changed_pairs(r)] if edition.researcher else []
         rows.append(head + counts + values)
-    flag = len(head) - 1
     notes = [_flag_legend(edition)] if any(row[flag] for row in rows) else []
     if tested:
         notes.append(_test_note(tested, edition))
