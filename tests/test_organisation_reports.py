@@ -49,7 +49,7 @@ def test_every_organisation_has_its_own_report_with_only_its_interventions(full_
             described = {h.removeprefix("Interventie ") for h in report.headings if h.startswith("Interventie ")}
             assert described == expected[organisation], (organisation, name)
             # its own rows, without a column of its name: the title names it
-            respondents = table(report, "Tabel 3 ")
+            respondents = table(report, "Tabel 3 Overzicht van interventies en aantallen respondenten")
             assert respondents["headers"][0] == "Interventie" and "Organisatie" not in respondents["headers"]
             assert {r[0] for r in respondents["rows"]} == expected[organisation]
             assert organisation in report.full_text.split("<h1>")[1].split("</h1>")[0]

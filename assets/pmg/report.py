@@ -73,7 +73,9 @@ WILCOXON_TESTABLE = next(m for m in range(1, 64) if smallest_wilcoxon_p(m) < ALP
 
 # --- the source report's part ------------------------------------------------------------------
 
-def response_table(data: YearData, edition: Edition, table_no: int) -> list[Block]:
+def response_table(data: YearData, edition: Edition, table_no: int, own: bool = False) -> list[Block]:
+    """Tabel 3, the respondents per organisation, intervention and group; `own`: of one organisation,
+    in its own report."""
     t = edition.t
     if data.counts.height == 0:
         return [Paragraph(t("no_respondents_year", year=data.year), "note")]
@@ -81,7 +83,8 @@ def response_table(data: YearData, edition: Edition, table_no: int) -> list[Bloc
              _slash(r["n_questionnaire_t0"]), _slash(r["n_questionnaire_t1"])]
             for r in data.counts.iter_rows(named=True)]
     return [Table([t("organisation"), t("intervention"), t("group"), "N T0", "N T1", t("q_n_t0"), t("q_n_t1")],
-                  rows, f"{t('tabel', no=table_no)} {t('tabel3_caption')}", _tabel3_notes(data, edition),
+                  rows, f"{t('tabel', no=table_no)} {t('tabel3_caption_own' if own else 'tabel3_caption')}",
+                  _tabel3_notes(data, edition),
                   numeric=frozenset({3, 4, 5, 6}), row_headers=3), *_interviews(data.counts, edition)]
 
 
@@ -693,7 +696,8 @@ def build(data: YearData, edition: Edition, organisation: str | None = None,
     if compact:
         blocks: list[Block] = [Paragraph(intro), *organisation_table(data, edition, folders, table_no)]
     else:
-        blocks = [Paragraph(intro, link=link), Heading(t("respondents"), 2), *response_table(data, edition, table_no)]
+        blocks = [Paragraph(intro, link=link), Heading(t("respondents"), 2),
+                  *response_table(data, edition, table_no, own=organisation is not None)]
         for org, intervention in interventions(data):
             table_no += 1
             blocks += [Heading(t("intervention_heading", name=intervention), 2), Paragraph(org),

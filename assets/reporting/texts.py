@@ -124,6 +124,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "figuur": {"nl": "Figuur {no}", "en": "Figure {no}"},
     "tabel3_caption": {"nl": "Overzicht van organisaties, interventies en aantallen respondenten",
                        "en": "Organisations, interventions and numbers of respondents"},
+    "tabel3_caption_own": {"nl": "Overzicht van interventies en aantallen respondenten",
+                           "en": "Interventions and numbers of respondents"},
     "interviews_sentence": {"nl": "In totaal zijn {n} focusinterviews gecodeerd, {t0} bij T0 en {t1} bij T1; de "
                                   "groepsgrootte varieerde tussen {lo} en {hi} deelnemers.",
                             "en": "In all, {n} focus interviews were coded, {t0} at T0 and {t1} at T1; group size "
