@@ -353,6 +353,24 @@ def assert_reports_compare_the_editions(work: Path) -> None:
     assert 0 < shown[0][0] < compared[0][0]  # the sample hides some
     assert {row[-1] for row in researcher["rows"]} == {"0,0"}
     assert all(row[3] == "2023" and row[4] == row[5] for row in researcher["rows"])  # the same mean and N
+    # and each intervention's change in the same people beside the first edition's; the stakeholder
+    # edition leaves out each change either edition's list of hidden figures holds
+    conn = duckdb.connect(str(work / "warehouse.duckdb"), read_only=True)
+    both, listed = (set(conn.sql(sql).fetchall()) for sql in (
+        """SELECT organisation, intervention FROM marts.pmg_paired_change WHERE group_label = '(alle groepen)'
+           AND hodges_lehmann IS NOT NULL GROUP BY ALL HAVING count(DISTINCT year) = 2""",
+        """SELECT organisation, intervention FROM marts.pmg_stakeholder_hidden
+           WHERE hidden_in = 'marts.pmg_paired_change' AND group_label = '(alle groepen)'"""))
+    conn.close()
+    caption = "Verandering bij dezelfde deelnemers in 2024 naast die in de vorige editie"
+    changes = table(parse(reports / "2024" / "rapport_onderzoekers.html"), caption)["rows"]
+    assert both and {tuple(row[:2]) for row in changes} == both
+    assert all(row[2] == "2023" and row[3] == row[4] and row[5] == "0,0" for row in changes)
+    public = parse(reports / "2024" / "rapport.html")
+    shown = {tuple(row[:2]) for t in public.tables if caption in t["caption"] for row in t["rows"]}
+    assert shown <= both - listed and (listed & both)  # the sample hides some
+    assert (f"Weggelaten: veranderingen die deze of de vorige editie niet toont (minder dan 5 paren, of eruit terug "
+            f"te rekenen) ({len(both) - len(shown)}).") in public.full_text
 
 
 def test_rewriting_a_partition_replaces_only_that_year(tmp_path):

@@ -15,7 +15,7 @@ from assets.pmg.disclosure import disclosure
 from assets.pmg.marts import pmg_trend
 from assets.pmg.year_data import load_year as load_year_pmg
 from assets.reporting.editions import Edition
-from assets.reporting.html import Heading, Table
+from assets.reporting.html import Heading, Paragraph, Table
 from assets.tables import frame_for, replace_with_frame
 from assets.terug_in_balans.marts import tib_trend
 from assets.terug_in_balans.report import build, load_year
@@ -203,6 +203,98 @@ def test_the_stakeholder_pmg_report_leaves_out_a_mean_this_or_the_previous_editi
                                "respondenten, of eruit terug te rekenen) (2).")
     blocks, table = _pmg_trend_table(load_year_pmg(two_editions, 2024, trend=True), Edition(False, 13))
     assert table is None and blocks[-1].text == "Geen gemiddelde dat deze en de vorige editie allebei tonen."
+
+
+def _paired(year, organisation, n_pairs, hodges_lehmann):
+    return {"year": year, "organisation": organisation, "intervention": "Yoga", "group_label": "(alle groepen)",
+            "n_pairs": n_pairs, "mean_t0": 6.0, "mean_t1": 6.0 + hodges_lehmann, "mean_difference": hodges_lehmann,
+            "hodges_lehmann": hodges_lehmann, "is_total": True}
+
+
+@pytest.fixture
+def paired_editions(tmp_path):
+    """Yoga's change in the same people in 2023 and 2024 (both waves of 12 each year; the mental-health
+    question worded otherwise in 2024). RUG: +1,0 then +0,5; UMCG: the same, its 2023 change listed in
+    that year's marts.pmg_stakeholder_hidden; UU: 4 pairs in 2023 (below the minimum; not listed); VU:
+    T1 on another scale in 2024; AMC: 3 pairs in 2024."""
+    organisations = ("AMC", "RUG", "UMCG", "UU", "VU")
+    pairs = {(2023, "UU"): 4, (2024, "AMC"): 3}
+    conn = _warehouse(tmp_path, {
+        "marts.pmg_mental_health": [
+            _grade(year, o, wave, 6.5, scale=(1.0, 10.0) if (o, year, wave) == ("VU", 2024, "T1") else (0.0, 10.0))
+            for year in (2023, 2024) for o in organisations for wave in ("T0", "T1")],
+        "marts.pmg_response_counts": [_count(year, o) for year in (2023, 2024) for o in organisations],
+        "marts.pmg_paired_change": [_paired(year, o, pairs.get((year, o), 12), 1.0 if year == 2023 else 0.5)
+                                    for year in (2023, 2024) for o in organisations],
+        "marts.pmg_stakeholder_hidden": [
+            {"year": 2023, "organisation": "UMCG", "intervention": "Yoga", "hidden_in": "marts.pmg_paired_change",
+             "group_label": "(alle groepen)", "reason": "secondary", "n": 12, "reporting_minimum": MINIMUM},
+            # a group's change, and a mean: not the total's change
+            {"year": 2023, "organisation": "RUG", "intervention": "Yoga", "hidden_in": "marts.pmg_paired_change",
+             "group_label": "Groep 1", "reason": "below_minimum", "n": 3, "reporting_minimum": MINIMUM},
+            {"year": 2023, "organisation": "VU", "intervention": "Yoga", "hidden_in": "marts.pmg_mental_health",
+             "wave": "T1", "reason": "secondary", "n": 12, "reporting_minimum": MINIMUM}],
+        "staging.codebook_variables": [
+            {"year": year, "instrument": "pmg_questionnaire", "variable": "mental_health_grade", "type": "number",
+             "variable_text": text, "text_given": True}
+            for year, text in ((2023, "Hoe beoordeelt u uw mentale gezondheid?"),
+                               (2024, "Hoe beoordeelt u uw mentale gezondheid over de afgelopen twee weken?"))],
+    }, pmg_trend)
+    yield conn
+    conn.close()
+
+
+def _paired_trend_table(data, edition) -> tuple[list, Table | None]:
+    blocks = pmg.trend_blocks(data, edition, disclosure(data, edition), 7)
+    tables = [b for b in blocks if isinstance(b, Table) and "Verandering bij dezelfde deelnemers" in b.caption]
+    return blocks, tables[0] if tables else None
+
+
+def test_the_pmg_report_sets_each_change_in_the_same_people_beside_the_previous_editions(paired_editions):
+    blocks, table = _paired_trend_table(load_year_pmg(paired_editions, 2024, trend=True), Edition(True, MINIMUM))
+    assert table.caption == "Tabel 8 Verandering bij dezelfde deelnemers in 2024 naast die in de vorige editie"
+    assert table.headers == ["Organisatie", "Interventie", "Vorige editie", "Toen", "Nu (2024)", "Verschil"]
+    assert table.rows == [["AMC", "Yoga", "2023 †", "HL=+1,0 (N=12)", "HL=+0,5 (N=3)", "−0,5"],
+                          ["RUG", "Yoga", "2023 †", "HL=+1,0 (N=12)", "HL=+0,5 (N=12)", "−0,5"],
+                          ["UMCG", "Yoga", "2023 †", "HL=+1,0 (N=12)", "HL=+0,5 (N=12)", "−0,5"],
+                          ["UU", "Yoga", "2023 †", "HL=+1,0 (N=4)", "HL=+0,5 (N=12)", "−0,5"],
+                          ["VU", "Yoga", "2023 †", "HL=+1,0 (N=12)", "HL=+0,5 (N=12)", "–"]]  # T1 on another scale
+    assert table.notes == [
+        "HL = de Hodges-Lehmann-schatting van de verandering T1 − T0 bij wie beide keren een cijfer gaf, alle "
+        "groepen samen; N = aantal paren. Verschil: Nu min Toen, beschrijvend en niet getoetst; – waar de schaal "
+        "sinds de vorige editie veranderde.",
+        "† De vraag is anders verwoord dan in de vorige editie: het verschil kan ook aan de vraag liggen."]
+    assert table.numeric == frozenset({2, 3, 4, 5}) and table.row_headers == 2
+    # after the means' table; each organisation's report its own row
+    assert blocks[-1] is table and blocks[-2].caption.startswith("Tabel 7 Gemiddelden")
+    mine = load_year_pmg(paired_editions, 2024, trend=True).for_organisation("UMCG")
+    assert [row[0] for row in _paired_trend_table(mine, Edition(True, MINIMUM))[1].rows] == ["UMCG"]
+    # the first edition has nothing to set beside; without the previous edition's rows, nor has this one
+    assert _paired_trend_table(load_year_pmg(paired_editions, 2023, trend=True), Edition(True, MINIMUM))[1] is None
+    data = load_year_pmg(paired_editions, 2024, trend=True)
+    assert _paired_trend_table(replace(data, parts={"previous": {}}), Edition(True, MINIMUM))[1] is None
+
+
+def test_the_stakeholder_pmg_report_leaves_out_a_change_either_edition_left_out(paired_editions):
+    """UMCG's 2023 change is in that year's list; UU's 4 pairs of 2023 are below the minimum, which the
+    previous edition's plan at this minimum says (the list does not); AMC's 3 pairs are this edition's:
+    all three left out, and a note says so."""
+    data = load_year_pmg(paired_editions, 2024, trend=True)
+    assert data.parts["previous_paired_hidden"] == {(2023, "UMCG", "Yoga")}
+    _, table = _paired_trend_table(data, Edition(False, MINIMUM))
+    assert [row[0] for row in table.rows] == ["RUG", "VU"]
+    assert table.notes[-1] == ("Weggelaten: veranderingen die deze of de vorige editie niet toont (minder dan 5 "
+                               "paren, of eruit terug te rekenen) (3).")
+    # at a minimum of 4 UU's is shown; UMCG's stays out by the list, AMC's by this edition
+    assert [row[0] for row in _paired_trend_table(data, Edition(False, 4))[1].rows] == ["RUG", "UU", "VU"]
+    # a minimum above every change: none shown, the note alone
+    blocks, table = _paired_trend_table(data, Edition(False, 13))
+    assert table is None and blocks[-1].text.endswith("(minder dan 13 paren, of eruit terug te rekenen) (5).")
+    # the previous edition's plan unknown: nothing shown
+    plan = disclosure(data, Edition(False, MINIMUM))
+    assert pmg._paired_trend(data, Edition(False, MINIMUM), plan, {}, 8) == [
+        Paragraph("Weggelaten: veranderingen die deze of de vorige editie niet toont (minder dan 5 paren, of eruit "
+                  "terug te rekenen) (5).", "note")]
 
 
 def test_a_first_edition_compares_nothing_and_a_compact_year_points_to_the_organisation_reports(two_editions):

@@ -433,13 +433,52 @@ def trend_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: i
                      f"M={fmt_number(r['mean'], 1, lang)} (N={r['n']})", _stat(change, edition, 1, signed=True)])
     blocks.append(Paragraph(t("pmg_trend_intro")))
     if not rows:
-        return blocks + [Paragraph(t("pmg_trend_all_hidden"), "note")]
+        return blocks + [Paragraph(t("pmg_trend_all_hidden"), "note")] + _paired_trend(data, edition, plan, before,
+                                                                                        table_no)
     notes = [t("pmg_trend_note")] + ([t("pmg_trend_reworded")] if reworded else []) + (
         [t("pmg_trend_hidden", minimum=edition.minimum, k=left_out)] if left_out else [])
     return blocks + [Table([t("organisation"), t("intervention"), t("trend_outcome"), t("pmg_trend_previous"),
                             t("trend_then"), t("trend_now", year=data.year), t("pmg_trend_change")], rows,
                            f"{t('tabel', no=table_no)} {t('pmg_trend_caption', year=data.year)}", notes,
-                           numeric=frozenset({3, 4, 5, 6}), row_headers=3)]
+                           numeric=frozenset({3, 4, 5, 6}), row_headers=3)] + _paired_trend(
+        data, edition, plan, before, table_no + 1)
+
+
+def _paired_trend(data: YearData, edition: Edition, plan: Disclosure, before: dict[int, Disclosure],
+                  table_no: int) -> list[Block]:
+    """Each intervention's change in the same people (Hodges-Lehmann, of all its groups) beside that of
+    the edition its T1 mean is compared with (marts.pmg_paired_change of both). The stakeholder
+    edition leaves out a change either edition's stakeholder report left out: the one hid now, the
+    other by its list (marts.pmg_stakeholder_hidden) or its plan at this minimum (`before`)."""
+    t, lang = edition.t, edition.lang
+    previous, listed = data.parts.get("previous", {}), data.parts.get("previous_paired_hidden", set())
+    rows, left_out, reworded = [], 0, False
+    for r in data.trend.filter(pl.col("outcome") == "mentale_gezondheid_T1").iter_rows(named=True):
+        key, year = (r["organisation"], r["intervention"]), r["previous_year"]
+        now = first_row(data.of("paired", *key), "group_label", ALL_GROUPS)
+        then = first_row(previous[year].of("paired", *key), "group_label", ALL_GROUPS) if year in previous else None
+        if now is None or then is None or now["hodges_lehmann"] is None or then["hodges_lehmann"] is None:
+            continue
+        if not edition.researcher and (plan.row(*key, ALL_GROUPS) or (year, *key) in listed
+                                       or year not in before or before[year].row(*key, ALL_GROUPS)):
+            left_out += 1
+            continue
+        reworded |= bool(r["question_reworded"])
+        # the T1 mean's change is None across a changed scale: so is this one
+        change = None if r["change_from_previous"] is None else now["hodges_lehmann"] - then["hodges_lehmann"]
+        rows.append([*key, str(year) + (" †" if r["question_reworded"] else ""),
+                     t("pmg_trend_hl", hl=fmt_signed(then["hodges_lehmann"], 1, lang), n=then["n_pairs"]),
+                     t("pmg_trend_hl", hl=fmt_signed(now["hodges_lehmann"], 1, lang), n=now["n_pairs"]),
+                     _stat(change, edition, 1, signed=True)])
+    if not rows:
+        return [Paragraph(t("pmg_trend_paired_hidden", minimum=edition.minimum, k=left_out), "note")] if left_out \
+            else []
+    notes = [t("pmg_trend_paired_note")] + ([t("pmg_trend_reworded")] if reworded else []) + (
+        [t("pmg_trend_paired_hidden", minimum=edition.minimum, k=left_out)] if left_out else [])
+    return [Table([t("organisation"), t("intervention"), t("pmg_trend_previous"), t("trend_then"),
+                   t("trend_now", year=data.year), t("pmg_trend_change")], rows,
+                  f"{t('tabel', no=table_no)} {t('pmg_trend_paired_caption', year=data.year)}", notes,
+                  numeric=frozenset({2, 3, 4, 5}), row_headers=2)]
 
 
 def matrix_blocks(data: YearData, edition: Edition, table_no: int, figure_no: int | None,
@@ -727,13 +766,12 @@ DEPS = [*(key(table) for table in YEAR_TABLES), key(TREND), key(HIDDEN), AssetKe
     specs=[AssetSpec(STAKEHOLDER, deps=DEPS, group_name="pmg", kinds={"html"},
                      description=(
                          f"PMG report for organisations and stakeholders (pmg/<year>/rapport.html and .pdf): Tabel "
-                         f"3-7, the themes per section, change in the same people, the means beside the previous "
-                         f"edition's and conclusions computed from the data; groups below the reporting minimum, "
-                         f"every figure that would let a reader work them back, and all quotes are left out. Each "
-                         f"organisation also gets its own report of "
-                         f"its interventions (pmg/<year>/organisaties/<organisation>/rapport.html); a year of more "
-                         f"than {DETAIL_LIMIT} interventions lists them there instead of one by one. The metadata "
-                         f"shows the report.")),
+                         f"3-7, the themes per section, change in the same people, the means and that change "
+                         f"beside the previous edition's and conclusions computed from the data; groups below the "
+                         f"reporting minimum, every figure that would let a reader work them back, and all quotes "
+                         f"are left out. Each organisation also gets its own report of its interventions "
+                         f"(pmg/<year>/organisaties/<organisation>/rapport.html); a year of more than {DETAIL_LIMIT} "
+                         f"interventions lists them there instead of one by one. The metadata shows the report.")),
            AssetSpec(RESEARCHER, deps=DEPS, group_name="pmg", kinds={"html"},
                      description=(
                          "Confidential researcher edition of the PMG report (pmg/<year>/rapport_onderzoekers.html "
@@ -753,7 +791,8 @@ def pmg_report(context: AssetExecutionContext, duckdb: DuckDBResource, reports: 
     Both follow the 2022-2023 report: Tabel 3 (respondents), then per intervention a short
     overview table, Diagnose, Interventieverwachtingen, Verandering, Evaluatie and Advies; then
     change in the same people (Hodges-Lehmann, rank-biserial, Wilcoxon where possible), the
-    IGLOO x JD-R theme matrix, the means beside the previous edition's (marts.pmg_trend),
+    IGLOO x JD-R theme matrix, the means (marts.pmg_trend) and the change in the same people beside
+    the previous edition's,
     conclusions computed from the data, and the sources (with
     SHA-256), software versions and this run's id. Language: ReportSettings.language (nl, en).
     Every organisation gets both editions of its own interventions under

@@ -130,6 +130,10 @@ def load_year(conn, year: int, themes: bool = True, trend: bool = False) -> Year
     # The previous editions themselves: what their stakeholder editions hide at this run's minimum is
     # worked out again (marts.pmg_stakeholder_hidden of a year may be of another minimum, or unwritten).
     previous = {y: load_year(conn, y, themes=False) for y in sorted(set(trend_rows["previous_year"]))} if trend else {}
+    # and the intervention totals of their change in the same people that marts.pmg_stakeholder_hidden lists
+    hidden_paired = set(conn.execute(
+        f"SELECT year, organisation, intervention FROM {HIDDEN} WHERE hidden_in = '{PAIRED}' AND group_label = ? "
+        f"AND list_contains(?, year)", [ALL_GROUPS, list(previous)]).fetchall()) if previous else set()
     return YearData(
         year=year,
         counts=q(f"SELECT * FROM {COUNTS} WHERE year = ? ORDER BY organisation DESC, intervention, group_label"),
@@ -159,7 +163,7 @@ def load_year(conn, year: int, themes: bool = True, trend: bool = False) -> Year
         trend=trend_rows,
         theme_en=english_themes(conn, year) if themes else {},
         set_aside=questionnaire_rows_set_aside(conn, year),
-        parts={"previous": previous},
+        parts={"previous": previous, "previous_paired_hidden": hidden_paired},
     )
 
 

@@ -517,6 +517,22 @@ TEXTS: dict[str, dict[str, str]] = {
                                "respondenten, of eruit terug te rekenen) ({k}).",
                          "en": "Left out: means this or the previous edition does not show (fewer than {minimum} "
                                "respondents, or one could be worked back from them) ({k})."},
+    "pmg_trend_paired_caption": {"nl": "Verandering bij dezelfde deelnemers in {year} naast die in de vorige editie",
+                                 "en": "Change in the same participants in {year} beside that in the previous "
+                                       "edition"},
+    "pmg_trend_hl": {"nl": "HL={hl} (N={n})", "en": "HL={hl} (N={n})"},
+    "pmg_trend_paired_note": {"nl": "HL = de Hodges-Lehmann-schatting van de verandering T1 − T0 bij wie beide keren "
+                                    "een cijfer gaf, alle groepen samen; N = aantal paren. Verschil: Nu min Toen, "
+                                    "beschrijvend en niet getoetst; – waar de schaal sinds de vorige editie "
+                                    "veranderde.",
+                              "en": "HL = the Hodges-Lehmann estimate of the change T1 − T0 in those who gave a "
+                                    "grade both times, all groups together; N = pairs. Difference: Now minus Then, "
+                                    "descriptive and not tested; – where the scale changed since the previous "
+                                    "edition."},
+    "pmg_trend_paired_hidden": {"nl": "Weggelaten: veranderingen die deze of de vorige editie niet toont (minder dan "
+                                      "{minimum} paren, of eruit terug te rekenen) ({k}).",
+                                "en": "Left out: changes this or the previous edition does not show (fewer than "
+                                      "{minimum} pairs, or one could be worked back from them) ({k})."},
     "pmg_trend_all_hidden": {"nl": "Geen gemiddelde dat deze en de vorige editie allebei tonen.",
                              "en": "No mean that this and the previous edition both show."},
     "pmg_trend_in_organisation_reports": {"nl": "Per interventie staat de vergelijking met haar vorige editie in het "
