@@ -453,7 +453,8 @@ def _paired_trend(data: YearData, edition: Edition, plan: Disclosure, before: di
     t, lang = edition.t, edition.lang
     previous, listed = data.parts.get("previous", {}), data.parts.get("previous_paired_hidden", set())
     rows, left_out, reworded = [], 0, False
-    for r in data.trend.filter(pl.col("outcome") == "mentale_gezondheid_T1").iter_rows(named=True):
+    # rows, not a Polars filter: this runs once per organisation report, 400 of them in a large year
+    for r in (r for r in data.trend.iter_rows(named=True) if r["outcome"] == "mentale_gezondheid_T1"):
         key, year = (r["organisation"], r["intervention"]), r["previous_year"]
         now = first_row(data.of("paired", *key), "group_label", ALL_GROUPS)
         then = first_row(previous[year].of("paired", *key), "group_label", ALL_GROUPS) if year in previous else None
