@@ -297,6 +297,27 @@ def test_the_stakeholder_pmg_report_leaves_out_a_change_either_edition_left_out(
                   "terug te rekenen) (5).", "note")]
 
 
+def test_an_organisation_report_leaves_out_a_change_the_previous_editions_list_holds(paired_editions):
+    """UMCG's 2023 change is in that year's list only (its plan at this minimum shows it): its own
+    report read the list from the year's parts, which for_organisation did not pass on."""
+    data = load_year_pmg(paired_editions, 2024, trend=True)
+    mine = data.for_organisation("UMCG")
+    assert mine.parts["previous_paired_hidden"] == {(2023, "UMCG", "Yoga")}
+    blocks, table = _paired_trend_table(mine, Edition(False, MINIMUM))
+    assert table is None and blocks[-1] == Paragraph(
+        "Weggelaten: veranderingen die deze of de vorige editie niet toont (minder dan 5 paren, of eruit terug te "
+        "rekenen) (1).", "note")
+    assert not any("HL=+1,0" in cell for b in blocks if isinstance(b, Table) for row in b.rows for cell in row)
+    # RUG's, on no list, is shown in its own report
+    assert [row[0] for row in _paired_trend_table(data.for_organisation("RUG"), Edition(False, MINIMUM))[1].rows] \
+        == ["RUG"]
+    # a year whose list was not loaded: unknown, so nothing shown (as of a plan not worked out)
+    unknown = replace(data, parts={"previous": data.parts["previous"]})
+    blocks, table = _paired_trend_table(unknown, Edition(False, MINIMUM))
+    assert table is None and blocks[-1].text.endswith("(5).")
+    assert _paired_trend_table(unknown, Edition(True, MINIMUM))[1] is not None
+
+
 def test_a_first_edition_compares_nothing_and_a_compact_year_points_to_the_organisation_reports(two_editions):
     assert pmg.trend_blocks(load_year_pmg(two_editions, 2023, trend=True), Edition(True, MINIMUM), None, 7) == []
     blocks, table = _pmg_trend_table(load_year_pmg(two_editions, 2024, trend=True), Edition(True, MINIMUM), True)

@@ -451,7 +451,8 @@ def _paired_trend(data: YearData, edition: Edition, plan: Disclosure, before: di
     edition leaves out a change either edition's stakeholder report left out: the one hid now, the
     other by its list (marts.pmg_stakeholder_hidden) or its plan at this minimum (`before`)."""
     t, lang = edition.t, edition.lang
-    previous, listed = data.parts.get("previous", {}), data.parts.get("previous_paired_hidden", set())
+    # the list not loaded (None): unknown, so every change is left out, as of a plan not worked out
+    previous, listed = data.parts.get("previous", {}), data.parts.get("previous_paired_hidden")
     rows, left_out, reworded = [], 0, False
     # rows, not a Polars filter: this runs once per organisation report, 400 of them in a large year
     for r in (r for r in data.trend.iter_rows(named=True) if r["outcome"] == "mentale_gezondheid_T1"):
@@ -460,7 +461,7 @@ def _paired_trend(data: YearData, edition: Edition, plan: Disclosure, before: di
         then = first_row(previous[year].of("paired", *key), "group_label", ALL_GROUPS) if year in previous else None
         if now is None or then is None or now["hodges_lehmann"] is None or then["hodges_lehmann"] is None:
             continue
-        if not edition.researcher and (plan.row(*key, ALL_GROUPS) or (year, *key) in listed
+        if not edition.researcher and (plan.row(*key, ALL_GROUPS) or listed is None or (year, *key) in listed
                                        or year not in before or before[year].row(*key, ALL_GROUPS)):
             left_out += 1
             continue

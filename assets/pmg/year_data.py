@@ -53,10 +53,12 @@ class YearData:
         """The year as one organisation's report sees it."""
         names = self.of_organisation(organisation)
         mine = {name: self._split(name, "organisation", [organisation]) for name in PER_ORGANISATION}
-        # the previous editions whole: what their stakeholder editions hide is worked out once a year
+        # the previous editions whole: what their stakeholder editions hide is worked out once a year;
+        # and the changes their list holds (without it, an organisation report showed what they hid)
         return YearData(year=self.year, **mine, theme_en=self.theme_en, set_aside=self.set_aside,
                         parts={"interventions": [(organisation, i) for i in names],
-                               "previous": self.parts.get("previous", {})})
+                               "previous": self.parts.get("previous", {}),
+                               "previous_paired_hidden": self.parts.get("previous_paired_hidden")})
 
     def _split(self, name: str, column: str, values: list[str]) -> pl.DataFrame:
         """The rows of frame `name` whose `column` is one of `values`; the frame is split once."""
