@@ -275,6 +275,23 @@ def test_the_pmg_report_sets_each_change_in_the_same_people_beside_the_previous_
     assert _paired_trend_table(replace(data, parts={"previous": {}}), Edition(True, MINIMUM))[1] is None
 
 
+def test_a_change_is_marked_reworded_only_where_its_question_was(paired_editions):
+    """The mark and its note follow each row's T1 question: RUG's alone worded otherwise, then none."""
+    data = load_year_pmg(paired_editions, 2024, trend=True)
+    reworded = pl.col("organisation") == "RUG"
+    _, table = _paired_trend_table(replace(data, trend=data.trend.with_columns(question_reworded=reworded)),
+                                   Edition(True, MINIMUM))
+    assert [row[2] for row in table.rows] == ["2023", "2023 †", "2023", "2023", "2023"]
+    assert table.notes[-1].startswith("† De vraag is anders verwoord")
+    _, table = _paired_trend_table(replace(data, trend=data.trend.with_columns(question_reworded=pl.lit(False))),
+                                   Edition(True, MINIMUM))
+    assert {row[2] for row in table.rows} == {"2023"} and not any("†" in note for note in table.notes)
+    # nor in the stakeholder edition, where RUG's row is shown and the rewording note is of shown rows only
+    only_uu = replace(data, trend=data.trend.with_columns(question_reworded=pl.col("organisation") == "UU"))
+    _, table = _paired_trend_table(only_uu, Edition(False, MINIMUM))
+    assert [row[2] for row in table.rows] == ["2023", "2023"] and not any("†" in note for note in table.notes)
+
+
 def test_the_stakeholder_pmg_report_leaves_out_a_change_either_edition_left_out(paired_editions):
     """UMCG's 2023 change is in that year's list; UU's 4 pairs of 2023 are below the minimum, which the
     previous edition's plan at this minimum says (the list does not); AMC's 3 pairs are this edition's:
