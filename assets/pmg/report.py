@@ -335,7 +335,8 @@ def paired_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: 
     listed = [r for r in data.paired.iter_rows(named=True) if not _same_as_total(data, r, compact)]
     # A compact year lists the intervention totals only: no column of "(alle groepen)" on every row.
     groups = not compact
-    flag = 4 if groups else 3  # the column of the small-N flag: after the names and N
+    names = [t("organisation"), t("intervention"), *([t("group")] if groups else [])]
+    flag = len(names) + 1  # the column of the small-N flag: after the names and N
     for r in listed:
         mark = plan.row(r["organisation"], r["intervention"], r["group_label"])
         group = [t("all_groups") if r["group_label"] == ALL_GROUPS else r["group_label"]] if groups else []
@@ -366,7 +367,6 @@ def paired_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: 
     if SECONDARY in marks:
         notes.append(f"{SECONDARY} {edition.secondary_note}")
     counts_header = [t("changed_pairs")] if edition.researcher else []
-    names = [t("organisation"), t("intervention"), *([t("group")] if groups else [])]
     statistics = [t("mean_t0"), t("mean_t1"), t("mean_diff"), t("median_diff"), t("hl"), t("rank_biserial"), t("p")]
     headers = [*names, t("n_pairs"), t("flag"), *counts_header, *statistics, t("test")]
     blocks.append(Table(headers, rows, f"{t('tabel', no=table_no)} {t('paired_caption')}", notes,
@@ -432,16 +432,16 @@ def trend_blocks(data: YearData, edition: Edition, plan: Disclosure, table_no: i
                      f"M={fmt_number(r['previous_mean'], 1, lang)} (N={r['previous_n']})",
                      f"M={fmt_number(r['mean'], 1, lang)} (N={r['n']})", _stat(change, edition, 1, signed=True)])
     blocks.append(Paragraph(t("pmg_trend_intro")))
-    if not rows:
-        return blocks + [Paragraph(t("pmg_trend_all_hidden"), "note")] + _paired_trend(data, edition, plan, before,
-                                                                                        table_no)
-    notes = [t("pmg_trend_note")] + ([t("pmg_trend_reworded")] if reworded else []) + (
-        [t("pmg_trend_hidden", minimum=edition.minimum, k=left_out)] if left_out else [])
-    return blocks + [Table([t("organisation"), t("intervention"), t("trend_outcome"), t("pmg_trend_previous"),
-                            t("trend_then"), t("trend_now", year=data.year), t("pmg_trend_change")], rows,
-                           f"{t('tabel', no=table_no)} {t('pmg_trend_caption', year=data.year)}", notes,
-                           numeric=frozenset({3, 4, 5, 6}), row_headers=3)] + _paired_trend(
-        data, edition, plan, before, table_no + 1)
+    if rows:
+        notes = [t("pmg_trend_note")] + ([t("pmg_trend_reworded")] if reworded else []) + (
+            [t("pmg_trend_hidden", minimum=edition.minimum, k=left_out)] if left_out else [])
+        blocks.append(Table([t("organisation"), t("intervention"), t("trend_outcome"), t("pmg_trend_previous"),
+                             t("trend_then"), t("trend_now", year=data.year), t("pmg_trend_change")], rows,
+                            f"{t('tabel', no=table_no)} {t('pmg_trend_caption', year=data.year)}", notes,
+                            numeric=frozenset({3, 4, 5, 6}), row_headers=3))
+    else:
+        blocks.append(Paragraph(t("pmg_trend_all_hidden"), "note"))
+    return blocks + _paired_trend(data, edition, plan, before, table_no + 1 if rows else table_no)
 
 
 def _paired_trend(data: YearData, edition: Edition, plan: Disclosure, before: dict[int, Disclosure],
